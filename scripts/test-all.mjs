@@ -1,0 +1,79 @@
+// Runs the test layers (unit, integration, ui) in order and ends with one line
+// "N passed, N failed" that adds them up. `node scripts/test-all.mjs unit` runs one layer.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const requested = process.argv.slice(2);
+const layers = requested.length > 0 ? requested : ['unit', 'integration', 'ui'];
+
+function findTests(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...findTests(path));
+    else if (name.endsWith('.test.ts')) found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
+    child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** Reads node's spec reporter summary ("ℹ pass N", "ℹ fail N"). */
+function nodeTestCounts(output) {
+  const pass = /^ℹ pass (\d+)$/m.exec(output);
+  const fail = /^ℹ fail (\d+)$/m.exec(output);
+  return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
+}
+
+async function nodeTestLayer(dir, extraArgs = []) {
+  const files = findTests(join(root, dir));
+  if (files.length === 0) return { passed: 0, failed: 0, code: 0 };
+  const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...extraArgs, ...files]);
+  const counts = nodeTestCounts(output);
+  // A crash before the summary still counts as a failure.
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return { ...counts, code };
+}
+
+async function integrationLayer() {
+  const { code, output } = await run(process.execPath, ['--import', 'tsx', 'test/runner/runIntegration.ts']);
+  const match = /^MLWB_RESULT (.*)$/m.exec(output);
+  const counts = match ? JSON.parse(match[1]) : { passed: 0, failed: 1 };
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return { ...counts, code };
+}
+
+const totals = { passed: 0, failed: 0 };
+let exitCode = 0;
+if (layers.some((layer) => layer !== 'unit')) {
+  const build = await run(process.execPath, ['scripts/build.mjs']);
+  if (build.code !== 0) {
+    console.log('build failed');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+for (const layer of layers) {
+  console.log(`\n=== ${layer} tests ===`);
+  let result;
+  if (layer === 'unit') result = await nodeTestLayer('test/unit');
+  else if (layer === 'integration') result = await integrationLayer();
+  else if (layer === 'ui') result = await nodeTestLayer('test/ui', ['--test-concurrency=1']);
+  else throw new Error(`unknown test layer ${layer}`);
+  console.log(`=== ${layer}: ${result.passed} passed, ${result.failed} failed ===`);
+  totals.passed += result.passed;
+  totals.failed += result.failed;
+  if (result.code !== 0) exitCode = 1;
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

@@ -1,0 +1,91 @@
+/** Shared shapes of the ML core: matrices, estimators, progress and cancellation. */
+
+/** A dense row-major matrix: `data[i * cols + j]` is row i, column j. */
+export interface DenseMatrix {
+  readonly kind: 'dense';
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** A compressed-sparse-row matrix, as TF-IDF produces. */
+export interface CsrMatrix {
+  readonly kind: 'csr';
+  readonly rows: number;
+  readonly cols: number;
+  /** Row i's entries are at indptr[i] .. indptr[i+1]-1. */
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+}
+
+export type Matrix = DenseMatrix | CsrMatrix;
+
+/** Targets: class labels (strings) for classification, numbers for regression. */
+export type Target = readonly string[] | Float64Array;
+
+export type Task = 'classification' | 'regression';
+
+/** Called by long fits; `step` is an epoch or iteration, `of` its planned total when known. */
+export interface ProgressEvent {
+  readonly stage: string;
+  readonly step: number;
+  readonly of?: number;
+  readonly loss?: number;
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+export interface FitOptions {
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Checked between iterations; a fit that sees it aborted throws `CancelledError`. */
+  readonly signal?: AbortSignal;
+  /** Seed of the run's RNG (see core/random.ts). */
+  readonly seed?: number;
+}
+
+/** Thrown by any fit or pipeline step that notices its signal was aborted. */
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** Thrown for bad input or parameters; names the step, column or parameter at fault. */
+export class MlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MlError';
+  }
+}
+
+/** Throws CancelledError when the signal has been aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+/** Serialised estimator: tagged with its model type so `load` can check it. */
+export interface EstimatorJSON {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/** One shape for every model: classifiers take string labels, regressors numbers. */
+export interface Estimator {
+  readonly type: string;
+  fit(X: Matrix, y: Target, options?: FitOptions): Promise<void> | void;
+  /** Classifiers return labels, regressors numbers. */
+  predict(X: Matrix): Target;
+  toJSON(): EstimatorJSON;
+}
+
+export interface Classifier extends Estimator {
+  readonly classes: readonly string[];
+  predict(X: Matrix): string[];
+  /** rows × classes probabilities, columns in `classes` order. */
+  predictProba(X: Matrix): DenseMatrix;
+}
+
+export interface Regressor extends Estimator {
+  predict(X: Matrix): Float64Array;
+}
