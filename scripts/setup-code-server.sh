@@ -25,6 +25,6 @@ mkdir -p "$VS/node_modules/@vscode/ripgrep/bin"
 ln -sf "$(command -v rg)" "$VS/node_modules/@vscode/ripgrep/bin/rg"
 [[ -e "$VS/node_modules.asar" ]] || ln -s node_modules "$VS/node_modules.asar"
 ( cd "$VS/extensions" && npm install --no-audit --no-fund --omit=dev --ignore-scripts >/dev/null )
-( cd "$CS" && npm rebuild argon2 >/dev/null )
+( cd "$DIR" && npm rebuild argon2 >/dev/null )
 touch "$MARKER"
 echo "code-server $VERSION ready in $DIR"

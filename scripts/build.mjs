@@ -1,0 +1,84 @@
+// Bundles the extension host, the workers, the CLI, the prediction service, the webviews and the
+// integration tests with esbuild, and copies the assets that cannot be bundled (tfjs wasm binaries,
+// DuckDB's native binding) next to the bundles. Flags: --watch, --production (minified, no tests).
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(join(root, 'package.json'));
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Native or optional modules stay outside the bundles.
+const nodeExternals = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha'];
+
+const list = (dir, test) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter(test) : []);
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  external: nodeExternals,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
+  {
+    ...nodeCommon,
+    entryPoints: Object.fromEntries(list('src/worker', (f) => f.endsWith('.ts') && !/protocol/i.test(f)).map((f) => [f.replace(/\.ts$/, ''), `src/worker/${f}`])),
+    outdir: 'dist/worker',
+  },
+];
+// Webviews: webview/<name>/main.ts → dist/webview/<name>.js
+const webviewEntries = Object.fromEntries(
+  list('webview', (f) => statSync(join(root, 'webview', f)).isDirectory() && existsSync(join(root, 'webview', f, 'main.ts'))).map((f) => [f, `webview/${f}/main.ts`]),
+);
+if (Object.keys(webviewEntries).length > 0) {
+  builds.push({ ...nodeCommon, external: [], entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
+}
+if (existsSync(join(root, 'src/cli/mlwb.ts'))) {
+  builds.push({ ...nodeCommon, entryPoints: { mlwb: 'src/cli/mlwb.ts' }, outdir: 'dist/cli', banner: { js: '#!/usr/bin/env node' } });
+}
+if (existsSync(join(root, 'src/serve/server.ts'))) {
+  builds.push({ ...nodeCommon, entryPoints: { server: 'src/serve/server.ts' }, outdir: 'dist/serve' });
+}
+if (!production) {
+  const tests = Object.fromEntries(
+    list('test/integration', (f) => f.endsWith('.ts')).map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`]),
+  );
+  builds.push({ ...nodeCommon, entryPoints: tests, outdir: 'out/test/integration' });
+}
+
+/** Copies what esbuild cannot bundle: the wasm binaries of tfjs and DuckDB's packages with its native binding. */
+function copyAssets() {
+  const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  mkdirSync(join(root, 'dist/wasm'), { recursive: true });
+  for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
+    cpSync(join(wasmDist, file), join(root, 'dist/wasm', file));
+  }
+  const duckdbTarget = join(root, 'dist/node_modules/@duckdb');
+  rmSync(duckdbTarget, { recursive: true, force: true });
+  mkdirSync(duckdbTarget, { recursive: true });
+  for (const name of readdirSync(join(root, 'node_modules/@duckdb'))) {
+    cpSync(join(root, 'node_modules/@duckdb', name), join(duckdbTarget, name), { recursive: true, dereference: true });
+  }
+}
+
+rmSync(join(root, 'out'), { recursive: true, force: true });
+copyAssets();
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('watching for changes…');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`built ${builds.length} bundles in ${Date.now() - started} ms`);
+}

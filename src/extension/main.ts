@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { Disposer } from './dispose';
+import { Log } from './log';
+import { probeRuntime } from './runtime';
+import type { Services } from './services';
+import type { RuntimeInfo } from '../worker/protocol';
+import { registerDatasets } from './datasets';
+import { registerRuns } from './runs';
+import { registerDeployments } from './deployments';
+
+/** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
+export interface MlWorkbenchApi {
+  runtimeInfo(): Promise<RuntimeInfo>;
+}
+
+/** Wires the extension's features together; each feature lives in its own folder. */
+export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
+  const disposer = new Disposer();
+  context.subscriptions.push(disposer);
+  const log = disposer.track(new Log());
+  log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activating in VS Code ${vscode.version}`);
+
+  const preference = vscode.workspace.getConfiguration('mlWorkbench').get<string>('tfjsBackend', 'auto');
+  const runtime = probeRuntime(context.extensionPath, preference);
+  runtime.then(
+    (info) => log.info(`TensorFlow.js ${info.tfjsVersion} backend: ${info.backend} (${info.reason}); DuckDB ${info.duckdbVersion}; Node ${info.nodeVersion}`),
+    (error: unknown) => log.error('runtime probe failed', error),
+  );
+
+  const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime };
+  registerDatasets(context, services);
+  registerRuns(services);
+  registerDeployments(services);
+
+  disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlwb.ml-workbench'),
+    ),
+  );
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.showRuntimeInfo', async () => {
+      try {
+        const info = await runtime;
+        log.channel.show(true);
+        void vscode.window.showInformationMessage(`ML Workbench: TensorFlow.js backend ${info.backend}, DuckDB ${info.duckdbVersion}`);
+        return info;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`ML Workbench: runtime probe failed: ${(error as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+  log.info('activated');
+  return { runtimeInfo: () => runtime };
+}
+
+export function deactivate(): void {
+  // Everything is released through context.subscriptions.
+}

@@ -1,0 +1,8 @@
+/** What the integration tests module writes for the runner that started the editor. */
+export interface SuiteResults {
+  readonly vscodeVersion: string;
+  readonly appName: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly lines: string[];
+}
