@@ -19,7 +19,8 @@ export function confusionMatrix(yTrue: readonly string[], yPred: readonly string
     const t = index.get(yTrue[i] as string);
     const p = index.get(yPred[i] as string);
     if (t === undefined || p === undefined) continue;
-    (counts[t] as number[])[p]++;
+    const row = counts[t] as number[];
+    row[p] = (row[p] as number) + 1;
   }
   return counts;
 }
