@@ -1,0 +1,344 @@
+/**
+ * Multi-layer perceptron (`mlp`) on TensorFlow.js: MlpClassifier (softmax) and MlpRegressor
+ * (linear output, squared error). Parameters follow scikit-learn's MLPClassifier/MLPRegressor.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '../random';
+import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+import { MlError } from '../types';
+import { initBackend } from './backend';
+import { fileHandler } from './fsIo';
+import { boolParam, checkKnownParams, choiceParam, intParam, numberParam, positiveParam } from './params';
+import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
+import { nextSeed, trainLoop, validationSplit, type TrainLoopResult } from './training';
+
+export interface MlpParams {
+  readonly hidden_layer_sizes: readonly number[];
+  readonly activation: 'relu' | 'tanh' | 'logistic';
+  /** Dropout rate after each hidden layer (0 = none). */
+  readonly dropout: number;
+  /** L2 penalty with sklearn's scaling: alpha / (2 · batch rows) · Σ‖W‖² is added to the batch loss. */
+  readonly alpha: number;
+  /** L1 penalty as Keras applies it: l1 · Σ|W| added to the batch loss. */
+  readonly l1: number;
+  readonly learning_rate_init: number;
+  /** Rows per mini-batch; 'auto' is min(200, rows) as in sklearn. */
+  readonly batch_size: number | 'auto';
+  /** Epochs. */
+  readonly max_iter: number;
+  readonly early_stopping: boolean;
+  readonly validation_fraction: number;
+  readonly n_iter_no_change: number;
+  readonly tol: number;
+  /** Seed used when fit() gets no `seed` option. */
+  readonly random_state: number;
+}
+
+export const MLP_DEFAULTS: MlpParams = {
+  hidden_layer_sizes: [100],
+  activation: 'relu',
+  dropout: 0,
+  alpha: 0.0001,
+  l1: 0,
+  learning_rate_init: 0.001,
+  batch_size: 'auto',
+  max_iter: 200,
+  early_stopping: false,
+  validation_fraction: 0.1,
+  n_iter_no_change: 10,
+  tol: 1e-4,
+  random_state: 42,
+};
+
+const ACTIVATIONS = { relu: 'relu', tanh: 'tanh', logistic: 'sigmoid' } as const;
+
+/** Checks names and values of user parameters and fills in the defaults. */
+export function resolveMlpParams(raw: Readonly<Record<string, unknown>>): MlpParams {
+  const m = 'mlp';
+  checkKnownParams(m, raw, Object.keys(MLP_DEFAULTS));
+  const p = { ...MLP_DEFAULTS, ...raw } as Record<keyof MlpParams, unknown>;
+  const sizes = p.hidden_layer_sizes;
+  if (!Array.isArray(sizes)) throw new MlError(`mlp: hidden_layer_sizes must be a list of layer widths, got ${JSON.stringify(sizes)}`);
+  sizes.forEach((s, i) => intParam(m, `hidden_layer_sizes[${i}]`, s, 1));
+  return {
+    hidden_layer_sizes: sizes as number[],
+    activation: choiceParam(m, 'activation', p.activation, ['relu', 'tanh', 'logistic'] as const),
+    dropout: numberParam(m, 'dropout', p.dropout, 0, 1),
+    alpha: numberParam(m, 'alpha', p.alpha, 0),
+    l1: numberParam(m, 'l1', p.l1, 0),
+    learning_rate_init: positiveParam(m, 'learning_rate_init', p.learning_rate_init),
+    batch_size: p.batch_size === 'auto' ? 'auto' : intParam(m, 'batch_size', p.batch_size, 1),
+    max_iter: intParam(m, 'max_iter', p.max_iter, 1),
+    early_stopping: boolParam(m, 'early_stopping', p.early_stopping),
+    validation_fraction: numberParam(m, 'validation_fraction', p.validation_fraction, 0, 1),
+    n_iter_no_change: intParam(m, 'n_iter_no_change', p.n_iter_no_change, 1),
+    tol: numberParam(m, 'tol', p.tol, 0),
+    random_state: intParam(m, 'random_state', p.random_state, 0),
+  };
+}
+
+/** What the task-specific subclasses supply to the shared network code. */
+abstract class MlpNetwork {
+  readonly type = 'mlp';
+  readonly params: MlpParams;
+  protected model: tf.Sequential | undefined;
+  protected nFeatures = 0;
+  /** Loss and val_loss of each epoch of the last fit. */
+  history: TrainLoopResult | undefined;
+
+  constructor(params: Readonly<Record<string, unknown>> = {}) {
+    this.params = resolveMlpParams(params);
+  }
+
+  protected abstract get outputUnits(): number;
+  /** Mean data loss of a batch of outputs against the targets of `rows`. */
+  protected abstract dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar;
+
+  /** Frees the network's tensors; the model cannot predict afterwards. */
+  dispose(): void {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  protected async train(X: Matrix, labels: readonly number[] | undefined, options: FitOptions): Promise<void> {
+    const p = this.params;
+    if (X.rows === 0) throw new MlError('mlp: no training rows');
+    checkFinite(X, 'mlp');
+    await initBackend();
+    const rng = new Random(options.seed ?? p.random_state);
+    this.dispose();
+    this.nFeatures = X.cols;
+    this.model = buildNetwork(X.cols, p, this.outputUnits, rng);
+
+    let trainRows = Array.from({ length: X.rows }, (_, i) => i);
+    let validationRows: number[] = [];
+    if (p.early_stopping) {
+      const split = validationSplit(X.rows, p.validation_fraction, rng, labels);
+      if (split.validation.length === 0 || split.train.length === 0) {
+        throw new MlError(`mlp: early_stopping needs at least one validation and one training row (validation_fraction ${p.validation_fraction} of ${X.rows} rows)`);
+      }
+      ({ train: trainRows, validation: validationRows } = split);
+    }
+    const model = this.model;
+    const kernels = model.layers.map((layer) => (layer.trainableWeights[0] as tf.LayerVariable).read());
+    const hidden = model.layers.length - 1;
+    const batchLoss = (rows: readonly number[], training: boolean): tf.Scalar => {
+      let h: tf.Tensor = rowsToTensor(X, rows);
+      model.layers.forEach((layer, i) => {
+        h = layer.apply(h) as tf.Tensor;
+        if (training && i < hidden && p.dropout > 0) h = tf.dropout(h, p.dropout, undefined, nextSeed(rng));
+      });
+      let loss = this.dataLoss(h as tf.Tensor2D, rows);
+      if (training && p.alpha > 0) loss = tf.add(loss, tf.mul(p.alpha / (2 * rows.length), tf.addN(kernels.map((k) => tf.sum(tf.square(k))))));
+      if (training && p.l1 > 0) loss = tf.add(loss, tf.mul(p.l1, tf.addN(kernels.map((k) => tf.sum(tf.abs(k))))));
+      return loss;
+    };
+    const optimizer = tf.train.adam(p.learning_rate_init, 0.9, 0.999, 1e-8);
+    try {
+      this.history = await trainLoop({
+        epochs: p.max_iter,
+        batchSize: p.batch_size === 'auto' ? Math.min(200, trainRows.length) : Math.min(p.batch_size, trainRows.length),
+        trainRows,
+        validationRows,
+        rng,
+        optimizer,
+        variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+        batchLoss,
+        nIterNoChange: p.n_iter_no_change,
+        tol: p.tol,
+        earlyStopping: p.early_stopping,
+        fit: options,
+      });
+    } catch (error) {
+      this.dispose();
+      throw error;
+    } finally {
+      optimizer.dispose();
+    }
+  }
+
+  /** Raw network outputs (logits or standardised values), rows × outputUnits. */
+  protected forward(X: Matrix, transform: (out: tf.Tensor2D) => tf.Tensor = (out) => out): Float64Array {
+    const model = this.model;
+    if (!model) throw new MlError('mlp: the model is not fitted (or was disposed)');
+    if (X.cols !== this.nFeatures) throw new MlError(`mlp: expected ${this.nFeatures} feature columns, got ${X.cols}`);
+    return predictInBatches(X, this.outputUnits, (batch) => transform(model.predict(batch) as tf.Tensor2D));
+  }
+
+  protected networkJSON(): { nFeatures: number; weights: EncodedWeight[] } {
+    if (!this.model) throw new MlError('mlp: the model is not fitted (or was disposed)');
+    return { nFeatures: this.nFeatures, weights: encodeWeights(this.model.weights) };
+  }
+
+  protected restoreNetwork(nFeatures: number, weights: readonly EncodedWeight[]): void {
+    this.nFeatures = nFeatures;
+    this.model = buildNetwork(nFeatures, this.params, this.outputUnits, new Random(0));
+    const tensors = decodeWeights(weights);
+    this.model.setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
+  }
+
+  /** Writes the network in tfjs layers format (model.json + weights.bin) plus this model's metadata. */
+  async saveTo(dir: string): Promise<void> {
+    if (!this.model) throw new MlError('mlp: the model is not fitted (or was disposed)');
+    const { weights: _weights, ...meta } = this.toJSON();
+    this.model.setUserDefinedMetadata({ mlwb: meta });
+    await this.model.save(fileHandler(dir));
+  }
+
+  abstract toJSON(): EstimatorJSON;
+}
+
+function buildNetwork(nFeatures: number, p: MlpParams, outputs: number, rng: Random): tf.Sequential {
+  const model = tf.sequential();
+  p.hidden_layer_sizes.forEach((units, i) => {
+    model.add(tf.layers.dense({
+      units,
+      activation: ACTIVATIONS[p.activation],
+      name: `hidden_${i}`,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
+      ...(i === 0 ? { inputShape: [nFeatures] } : {}),
+    }));
+  });
+  model.add(tf.layers.dense({
+    units: outputs,
+    name: 'output',
+    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
+    ...(p.hidden_layer_sizes.length === 0 ? { inputShape: [nFeatures] } : {}),
+  }));
+  return model;
+}
+
+/** Reads what saveTo wrote: the metadata as toJSON made it, and the weights from weights.bin. */
+async function loadSaved(dir: string): Promise<EstimatorJSON> {
+  await initBackend();
+  const model = await tf.loadLayersModel(fileHandler(dir));
+  try {
+    const meta = (model.getUserDefinedMetadata() as { mlwb?: EstimatorJSON } | undefined)?.mlwb;
+    if (!meta || meta.type !== 'mlp') throw new MlError(`${dir}: not an mlp saved by ML Workbench (no mlwb metadata of type 'mlp')`);
+    return { ...meta, weights: encodeWeights(model.weights) };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** MLP classifier: softmax output over the sorted class labels, cross-entropy loss. */
+export class MlpClassifier extends MlpNetwork implements Classifier {
+  classes: string[] = [];
+  private targets: Int32Array = new Int32Array(0);
+
+  protected get outputUnits(): number {
+    return this.classes.length;
+  }
+
+  protected dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar {
+    const labels = tf.tensor1d(rows.map((i) => this.targets[i] as number), 'int32');
+    return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.classes.length), outputs) as tf.Scalar;
+  }
+
+  /** Fits on rows of X and their string labels. */
+  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+    if (y instanceof Float64Array) throw new MlError('mlp: a classifier needs class labels; use MlpRegressor for numeric targets');
+    if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} labels`);
+    this.classes = [...new Set(y)].sort();
+    if (this.classes.length < 2) throw new MlError(`mlp: the target has a single class ('${this.classes[0] ?? ''}'); a classifier needs at least two`);
+    const index = new Map(this.classes.map((c, i) => [c, i]));
+    this.targets = Int32Array.from(y, (label) => index.get(label) as number);
+    try {
+      await this.train(X, Array.from(this.targets), options);
+    } finally {
+      this.targets = new Int32Array(0);
+    }
+  }
+
+  predictProba(X: Matrix): DenseMatrix {
+    return denseMatrix(X.rows, this.classes.length, this.forward(X, (out) => tf.softmax(out)));
+  }
+
+  predict(X: Matrix): string[] {
+    const proba = this.predictProba(X);
+    const k = this.classes.length;
+    return Array.from({ length: X.rows }, (_, i) => {
+      let best = 0;
+      for (let j = 1; j < k; j++) if ((proba.data[i * k + j] as number) > (proba.data[i * k + best] as number)) best = j;
+      return this.classes[best] as string;
+    });
+  }
+
+  toJSON(): EstimatorJSON {
+    return { type: 'mlp', task: 'classification', params: this.params, classes: this.classes, ...this.networkJSON() };
+  }
+
+  static fromJSON(json: EstimatorJSON): MlpClassifier {
+    const model = new MlpClassifier(checkJSON(json, 'classification').params);
+    model.classes = [...(json.classes as string[])];
+    model.restoreNetwork(json.nFeatures as number, json.weights as EncodedWeight[]);
+    return model;
+  }
+
+  /** Loads a classifier written by saveTo. */
+  static async loadFrom(dir: string): Promise<MlpClassifier> {
+    return MlpClassifier.fromJSON(await loadSaved(dir));
+  }
+}
+
+/** MLP regressor: linear output and squared error; targets are standardised inside the fit. */
+export class MlpRegressor extends MlpNetwork implements Regressor {
+  // Standardising y lets learning_rate_init work at any target scale (sklearn leaves y raw).
+  private yMean = 0;
+  private yStd = 1;
+  private targets: Float32Array = new Float32Array(0);
+
+  protected get outputUnits(): number {
+    return 1;
+  }
+
+  protected dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar {
+    const y = tf.tensor2d(Float32Array.from(rows, (i) => this.targets[i] as number), [rows.length, 1]);
+    // sklearn's squared_loss is half the mean squared error; alpha's scale assumes it.
+    return tf.mul(0.5, tf.losses.meanSquaredError(y, outputs)) as tf.Scalar;
+  }
+
+  /** Fits on rows of X and their numeric targets. */
+  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+    if (!(y instanceof Float64Array)) throw new MlError('mlp: a regressor needs numeric targets; use MlpClassifier for labels');
+    if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} targets`);
+    if (y.some((v) => !Number.isFinite(v))) throw new MlError('mlp: the target holds NaN or Infinity');
+    this.yMean = y.reduce((a, b) => a + b, 0) / y.length;
+    const variance = y.reduce((a, b) => a + (b - this.yMean) ** 2, 0) / y.length;
+    this.yStd = variance > 0 ? Math.sqrt(variance) : 1;
+    this.targets = Float32Array.from(y, (v) => (v - this.yMean) / this.yStd);
+    try {
+      await this.train(X, undefined, options);
+    } finally {
+      this.targets = new Float32Array(0);
+    }
+  }
+
+  predict(X: Matrix): Float64Array {
+    return this.forward(X).map((v) => v * this.yStd + this.yMean);
+  }
+
+  toJSON(): EstimatorJSON {
+    return { type: 'mlp', task: 'regression', params: this.params, yMean: this.yMean, yStd: this.yStd, ...this.networkJSON() };
+  }
+
+  static fromJSON(json: EstimatorJSON): MlpRegressor {
+    const model = new MlpRegressor(checkJSON(json, 'regression').params);
+    model.yMean = json.yMean as number;
+    model.yStd = json.yStd as number;
+    model.restoreNetwork(json.nFeatures as number, json.weights as EncodedWeight[]);
+    return model;
+  }
+
+  /** Loads a regressor written by saveTo. */
+  static async loadFrom(dir: string): Promise<MlpRegressor> {
+    return MlpRegressor.fromJSON(await loadSaved(dir));
+  }
+}
+
+function checkJSON(json: EstimatorJSON, task: string): { params: Record<string, unknown> } {
+  if (json.type !== 'mlp') throw new MlError(`expected a saved 'mlp' model, got '${json.type}'`);
+  if (json.task !== task) throw new MlError(`this saved mlp is a ${String(json.task)} model, not ${task}`);
+  return { params: json.params as Record<string, unknown> };
+}

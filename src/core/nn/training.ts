@@ -1,0 +1,134 @@
+/**
+ * The epoch loop shared by the tfjs models: seeded shuffling with core/random, mini-batches,
+ * Adam steps, per-epoch progress, cancellation, and sklearn-style stopping on a plateau.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '../random';
+import type { FitOptions } from '../types';
+import { throwIfAborted } from '../types';
+
+export interface TrainLoopOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly trainRows: readonly number[];
+  /** Rows held out for val_loss; empty when there is no validation split. */
+  readonly validationRows: readonly number[];
+  readonly rng: Random;
+  readonly optimizer: tf.Optimizer;
+  readonly variables: tf.Variable[];
+  /** Mean loss of these rows (including regularisation when training); called inside tf.tidy. */
+  readonly batchLoss: (rows: readonly number[], training: boolean) => tf.Scalar;
+  /** Stop after this many epochs without an improvement of `tol` (0 never stops early). */
+  readonly nIterNoChange: number;
+  readonly tol: number;
+  /** Monitor val_loss and restore the best epoch's weights (needs validationRows). */
+  readonly earlyStopping: boolean;
+  readonly fit: FitOptions;
+}
+
+export interface TrainLoopResult {
+  readonly loss: number[];
+  readonly valLoss: number[];
+  /** Epochs actually run. */
+  readonly epochs: number;
+}
+
+/** Trains for up to `epochs` epochs; throws CancelledError when the signal is aborted. */
+export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
+  const { optimizer, variables, rng, fit } = options;
+  const rows = [...options.trainRows];
+  const loss: number[] = [];
+  const valLoss: number[] = [];
+  let best = Infinity;
+  let sinceBest = 0;
+  let bestWeights: tf.Tensor[] | undefined;
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      throwIfAborted(fit.signal);
+      rng.shuffle(rows);
+      const batchLosses: tf.Scalar[] = [];
+      for (let start = 0; start < rows.length; start += options.batchSize) {
+        const batch = rows.slice(start, start + options.batchSize);
+        // Weighted by batch size so the epoch loss is the mean over rows, as sklearn reports it.
+        const cost = optimizer.minimize(() => options.batchLoss(batch, true), true, variables);
+        if (cost) {
+          batchLosses.push(tf.mul(cost, batch.length));
+          cost.dispose();
+        }
+        // Yield to the event loop so an abort from a timer or a message can land mid-epoch.
+        if (fit.signal && start % (options.batchSize * 20) === 0) await new Promise((resolve) => setImmediate(resolve));
+        throwIfAborted(fit.signal);
+      }
+      const epochLoss = sumAndDispose(batchLosses) / rows.length;
+      loss.push(epochLoss);
+      const val = options.validationRows.length > 0 ? meanLoss(options) : undefined;
+      if (val !== undefined) valLoss.push(val);
+      fit.onProgress?.({
+        stage: 'train',
+        step: epoch + 1,
+        of: options.epochs,
+        loss: epochLoss,
+        ...(val !== undefined ? { metrics: { val_loss: val } } : {}),
+      });
+      if (!Number.isFinite(epochLoss)) break;
+      const monitored = options.earlyStopping && val !== undefined ? val : epochLoss;
+      if (monitored < best - options.tol) {
+        sinceBest = 0;
+        if (options.earlyStopping) {
+          bestWeights?.forEach((t) => t.dispose());
+          bestWeights = variables.map((v) => tf.clone(v));
+        }
+      } else {
+        sinceBest++;
+      }
+      if (monitored < best) best = monitored;
+      if (options.nIterNoChange > 0 && sinceBest >= options.nIterNoChange) break;
+    }
+    if (bestWeights) variables.forEach((v, i) => v.assign(bestWeights?.[i] as tf.Tensor));
+  } finally {
+    bestWeights?.forEach((t) => t.dispose());
+  }
+  return { loss, valLoss, epochs: loss.length };
+}
+
+function meanLoss(options: TrainLoopOptions): number {
+  const rows = options.validationRows;
+  let total = 0;
+  for (let start = 0; start < rows.length; start += 1024) {
+    const batch = rows.slice(start, start + 1024);
+    total += tf.tidy(() => options.batchLoss(batch, false).dataSync()[0] as number) * batch.length;
+  }
+  return total / rows.length;
+}
+
+function sumAndDispose(scalars: tf.Scalar[]): number {
+  if (scalars.length === 0) return NaN;
+  const total = tf.tidy(() => tf.addN(scalars).dataSync()[0] as number);
+  scalars.forEach((s) => s.dispose());
+  return total;
+}
+
+/** Splits rows into train and validation, stratified by label when labels are given (sklearn's way). */
+export function validationSplit(n: number, fraction: number, rng: Random, labels?: readonly number[]): { train: number[]; validation: number[] } {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = labels ? (labels[i] as number) : 0;
+    const group = groups.get(key) ?? [];
+    group.push(i);
+    groups.set(key, group);
+  }
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const group of groups.values()) {
+    rng.shuffle(group);
+    const take = Math.max(labels ? 1 : 0, Math.round(group.length * fraction));
+    validation.push(...group.slice(0, take));
+    train.push(...group.slice(take));
+  }
+  return { train: train.sort((a, b) => a - b), validation: validation.sort((a, b) => a - b) };
+}
+
+/** A fresh int seed for a tfjs random op, drawn from the run's generator. */
+export function nextSeed(rng: Random): number {
+  return rng.int(2147483647);
+}
