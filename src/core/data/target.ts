@@ -1,0 +1,83 @@
+/** Target column handling: split it from the features, infer the task, and extract its values. */
+import { MlError, Target, Task } from '../types';
+import { Column, Table } from './table';
+
+/** Separates the target column from the feature columns. */
+export function splitTarget(table: Table, targetName: string): { features: Table; target: Column } {
+  const target = table.columns.find((c) => c.name === targetName);
+  if (!target) {
+    const known = table.columns.map((c) => c.name).join(', ');
+    throw new MlError(`target column "${targetName}" not found; the table has: ${known}`);
+  }
+  const features: Table = { rowCount: table.rowCount, columns: table.columns.filter((c) => c !== target) };
+  if (features.columns.length === 0) throw new MlError(`the table has no feature columns besides the target "${targetName}"`);
+  return { features, target };
+}
+
+/** Most distinct integer values a numeric target may have and still be read as class labels. */
+const MAX_CLASSES = 20;
+/** ...and at most this share of the rows, so a count-like regression target is not mistaken for classes. */
+const MAX_CLASS_SHARE = 0.05;
+
+/** Classification for string targets or a few distinct integers, else regression; `reason` says which rule fired. */
+export function inferTask(target: Column): { task: Task; reason: string } {
+  if (target.kind !== 'numeric') {
+    return { task: 'classification', reason: `target "${target.name}" holds strings (${target.kind})` };
+  }
+  const distinct = new Set<number>();
+  let present = 0;
+  let allIntegers = true;
+  for (const v of target.values) {
+    if (Number.isNaN(v)) continue;
+    present++;
+    distinct.add(v);
+    if (!Number.isInteger(v)) allIntegers = false;
+  }
+  if (present === 0) throw new MlError(`target "${target.name}" has no values`);
+  if (!allIntegers) {
+    return { task: 'regression', reason: `target "${target.name}" holds non-integer numbers` };
+  }
+  if (distinct.size <= 2) {
+    return { task: 'classification', reason: `target "${target.name}" holds ${distinct.size} distinct integer values (binary labels)` };
+  }
+  const limit = Math.min(MAX_CLASSES, MAX_CLASS_SHARE * present);
+  const rule = `at most ${MAX_CLASSES} and at most ${MAX_CLASS_SHARE * 100}% of ${present} rows`;
+  if (distinct.size <= limit) {
+    return { task: 'classification', reason: `target "${target.name}" holds ${distinct.size} distinct integer values (${rule})` };
+  }
+  return { task: 'regression', reason: `target "${target.name}" holds ${distinct.size} distinct integer values (not ${rule})` };
+}
+
+/** Labels (classification) or numbers (regression) of the target; missing values are an error naming the row. */
+export function targetValues(target: Column, task: Task): Target {
+  const where = `target "${target.name}"`;
+  const missing = (i: number): MlError => new MlError(`${where} is missing at row ${i + 1}; drop or fill those rows`);
+  if (target.kind === 'numeric') {
+    const values = target.values;
+    if (task === 'classification') {
+      return Array.from(values, (v, i) => {
+        if (Number.isNaN(v)) throw missing(i);
+        return String(v);
+      });
+    }
+    return Float64Array.from(values, (v, i) => {
+      if (!Number.isFinite(v)) throw missing(i);
+      return v;
+    });
+  }
+  const values = target.values;
+  if (task === 'classification') {
+    return values.map((v, i) => {
+      if (v === null) throw missing(i);
+      return v;
+    });
+  }
+  return Float64Array.from(values, (v, i) => {
+    if (v === null) throw missing(i);
+    const parsed = Number(v);
+    if (v.trim() === '' || !Number.isFinite(parsed)) {
+      throw new MlError(`${where} has a non-numeric value "${v}" at row ${i + 1}, but the task is regression`);
+    }
+    return parsed;
+  });
+}
