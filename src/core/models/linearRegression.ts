@@ -1,0 +1,54 @@
+/** Ordinary least squares (`linear_regression`), as scikit-learn's LinearRegression. */
+import { checkFitted, checkKnownOptions, checkMatrix, checkOneOf, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
+import { fitLeastSquares } from './linear/leastSquares';
+import { predictLinear, readLinearState } from './linear/linearPredict';
+import type { EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+
+export interface LinearRegressionOptions {
+  /** Fit an unpenalised intercept (features and target are centred). */
+  readonly fit_intercept?: boolean;
+}
+
+const MODEL = 'linear_regression';
+
+/** Least squares via the normal equations (Cholesky, tiny ridge fallback for singular systems; CG for very wide sparse X). */
+export class LinearRegression implements Regressor {
+  readonly type = MODEL;
+  readonly fitIntercept: boolean;
+  coef: Float64Array | undefined;
+  intercept = 0;
+
+  constructor(options: LinearRegressionOptions = {}) {
+    checkKnownOptions(MODEL, options, ['fit_intercept']);
+    const { fit_intercept = true } = options;
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
+  }
+
+  /** Fits the coefficients on (X, y). */
+  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+    checkMatrix(MODEL, X);
+    const target = checkRegressionTarget(MODEL, X, y);
+    const { coef, intercept } = fitLeastSquares(X, target, 0, this.fitIntercept, options);
+    this.coef = coef;
+    this.intercept = intercept;
+  }
+
+  /** Predicted values X·coef + intercept. */
+  predict(X: Matrix): Float64Array {
+    const coef = checkFitted(MODEL, this.coef);
+    checkMatrix(MODEL, X, coef.length);
+    return predictLinear(X, coef, this.intercept);
+  }
+
+  toJSON(): EstimatorJSON {
+    return { type: MODEL, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept };
+  }
+
+  /** Restores a model saved by toJSON. */
+  static fromJSON(json: EstimatorJSON): LinearRegression {
+    checkTag(json, MODEL);
+    const model = new LinearRegression({ fit_intercept: json.fit_intercept !== false });
+    Object.assign(model, readLinearState(MODEL, json));
+    return model;
+  }
+}

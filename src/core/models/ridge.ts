@@ -1,0 +1,57 @@
+/** L2-penalised least squares (`ridge`), as scikit-learn's Ridge: ||y - Xw||² + alpha·||w||². */
+import { checkFitted, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
+import { fitLeastSquares } from './linear/leastSquares';
+import { predictLinear, readLinearState } from './linear/linearPredict';
+import type { EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+
+export interface RidgeOptions {
+  /** Strength of the L2 penalty (sklearn default 1.0). */
+  readonly alpha?: number;
+  readonly fit_intercept?: boolean;
+}
+
+const MODEL = 'ridge';
+
+/** Ridge regression solved exactly (Cholesky on the centred Gram matrix; CG for very wide sparse X). */
+export class Ridge implements Regressor {
+  readonly type = MODEL;
+  readonly alpha: number;
+  readonly fitIntercept: boolean;
+  coef: Float64Array | undefined;
+  intercept = 0;
+
+  constructor(options: RidgeOptions = {}) {
+    checkKnownOptions(MODEL, options, ['alpha', 'fit_intercept']);
+    const { alpha = 1.0, fit_intercept = true } = options;
+    this.alpha = checkPositive(MODEL, 'alpha', alpha, true);
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
+  }
+
+  /** Fits the coefficients on (X, y). */
+  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+    checkMatrix(MODEL, X);
+    const target = checkRegressionTarget(MODEL, X, y);
+    const { coef, intercept } = fitLeastSquares(X, target, this.alpha, this.fitIntercept, options);
+    this.coef = coef;
+    this.intercept = intercept;
+  }
+
+  /** Predicted values X·coef + intercept. */
+  predict(X: Matrix): Float64Array {
+    const coef = checkFitted(MODEL, this.coef);
+    checkMatrix(MODEL, X, coef.length);
+    return predictLinear(X, coef, this.intercept);
+  }
+
+  toJSON(): EstimatorJSON {
+    return { type: MODEL, alpha: this.alpha, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept };
+  }
+
+  /** Restores a model saved by toJSON. */
+  static fromJSON(json: EstimatorJSON): Ridge {
+    checkTag(json, MODEL);
+    const model = new Ridge({ alpha: json.alpha as number, fit_intercept: json.fit_intercept !== false });
+    Object.assign(model, readLinearState(MODEL, json));
+    return model;
+  }
+}
