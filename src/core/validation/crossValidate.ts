@@ -1,0 +1,146 @@
+/** Fits pipeline and model per split on training rows only, scores the held-out rows, and pools out-of-fold predictions. */
+import type { Table } from '../data/table';
+import { computeMetrics, scalarMetrics, sortLabels, type Metrics } from '../metrics';
+import type { Classifier, DenseMatrix, Estimator, FitOptions, Matrix, Target, Task } from '../types';
+import { MlError, throwIfAborted } from '../types';
+import type { TrainProgress } from './progress';
+import { selectRows, selectTarget } from './rows';
+import type { Split } from './splits';
+
+/** What a fitted preparation pipeline hands the model. */
+export interface PreparedData {
+  readonly X: Matrix;
+  /** The target of the rows kept (steps such as dropDuplicates may drop rows while fitting). */
+  readonly y: Target;
+  readonly featureNames: readonly string[];
+}
+
+/** The part of `Pipeline` that validation uses; fitted on training rows, then applied to held-out rows. */
+export interface PipelineLike {
+  fitTransform(features: Table, y: Target, options?: FitOptions): PreparedData | Promise<PreparedData>;
+  transform(features: Table): Matrix | Promise<Matrix>;
+}
+
+export interface CrossValidateOptions {
+  readonly task: Task;
+  /** A fresh, unfitted pipeline per fold. */
+  readonly makePipeline: () => PipelineLike;
+  /** A fresh, unfitted model per fold. */
+  readonly makeModel: () => Estimator;
+  readonly splits: readonly Split[];
+  /** Label order of confusion matrices and probability columns; default: the sorted labels of y. */
+  readonly labels?: readonly string[];
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: TrainProgress;
+}
+
+export interface CrossValidationResult {
+  /** Scalar metrics of each split's held-out rows. */
+  readonly folds: Record<string, number>[];
+  /** Mean and population standard deviation (ddof = 0, numpy's default) over the folds. */
+  readonly mean: Record<string, number>;
+  readonly std: Record<string, number>;
+  /** Metrics of the pooled out-of-fold predictions (for a single hold-out split: of its test rows). */
+  readonly metrics: Metrics;
+  /** Rows that were scored, ascending, with their predictions and probabilities in that order. */
+  readonly rows: number[];
+  readonly predictions: Target;
+  readonly proba?: DenseMatrix;
+  readonly labels?: readonly string[];
+}
+
+function isClassifier(model: Estimator): model is Classifier {
+  const candidate = model as Partial<Classifier>;
+  return typeof candidate.predictProba === 'function' && Array.isArray(candidate.classes);
+}
+
+/** Mean and population std of each metric present in every fold. */
+export function summariseFolds(folds: readonly Record<string, number>[]): { mean: Record<string, number>; std: Record<string, number> } {
+  const mean: Record<string, number> = {};
+  const std: Record<string, number> = {};
+  const first = folds[0];
+  if (!first) return { mean, std };
+  for (const key of Object.keys(first)) {
+    if (!folds.every((f) => typeof f[key] === 'number')) continue;
+    const values = folds.map((f) => f[key] as number);
+    const m = values.reduce((a, b) => a + b, 0) / values.length;
+    mean[key] = m;
+    std[key] = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
+  }
+  return { mean, std };
+}
+
+/**
+ * Cross-validates: per split a fresh pipeline is fitted on the training rows only, then a fresh model;
+ * the held-out rows are transformed by that fitted pipeline and predicted. Each model fits with the same seed.
+ */
+export async function crossValidate(features: Table, y: Target, options: CrossValidateOptions): Promise<CrossValidationResult> {
+  const { task, splits, signal, onProgress } = options;
+  if (features.rowCount !== y.length) throw new MlError(`the features have ${features.rowCount} rows but the target ${y.length}`);
+  if (splits.length === 0) throw new MlError('validation: no splits to evaluate');
+  const labels = task === 'classification' ? (options.labels ?? sortLabels(y as readonly string[])) : undefined;
+  const n = y.length;
+  const scored = new Uint8Array(n);
+  const predicted: (string | number | undefined)[] = new Array(n);
+  const probaRows: (Float64Array | undefined)[] = new Array(n);
+  let everyFoldHasProba = task === 'classification';
+  const folds: Record<string, number>[] = [];
+
+  for (const [index, split] of splits.entries()) {
+    throwIfAborted(signal);
+    const fold = index + 1;
+    onProgress?.({ stage: 'fold', step: fold, of: splits.length, fold, folds: splits.length });
+    const pipeline = options.makePipeline();
+    const prepared = await pipeline.fitTransform(selectRows(features, split.train), selectTarget(y, split.train), { signal, seed: options.seed });
+    const model = options.makeModel();
+    await model.fit(prepared.X, prepared.y, {
+      seed: options.seed,
+      signal,
+      onProgress: onProgress ? (event) => onProgress({ ...event, fold, folds: splits.length }) : undefined,
+    });
+    throwIfAborted(signal);
+    const testX = await pipeline.transform(selectRows(features, split.test));
+    if (testX.rows !== split.test.length) {
+      throw new MlError(`the fitted pipeline turned ${split.test.length} held-out rows into ${testX.rows}; steps that drop rows must only do so while fitting`);
+    }
+    const yTest = selectTarget(y, split.test);
+    const yPred = model.predict(testX);
+    let proba: DenseMatrix | undefined;
+    if (labels && isClassifier(model)) proba = alignProba(model.predictProba(testX), model.classes, labels);
+    else everyFoldHasProba = false;
+    folds.push(scalarMetrics(computeMetrics(task, yTest, yPred, proba, labels)));
+    split.test.forEach((row, i) => {
+      scored[row] = 1;
+      predicted[row] = yPred[i];
+      if (proba) probaRows[row] = proba.data.subarray(i * proba.cols, (i + 1) * proba.cols);
+    });
+  }
+
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (scored[i]) rows.push(i);
+  const predictions: Target =
+    task === 'regression' ? Float64Array.from(rows, (r) => predicted[r] as number) : rows.map((r) => predicted[r] as string);
+  let proba: DenseMatrix | undefined;
+  if (everyFoldHasProba && labels) {
+    const data = new Float64Array(rows.length * labels.length);
+    rows.forEach((r, i) => data.set(probaRows[r] as Float64Array, i * labels.length));
+    proba = { kind: 'dense', rows: rows.length, cols: labels.length, data };
+  }
+  const metrics = computeMetrics(task, selectTarget(y, rows), predictions, proba, labels);
+  return { folds, ...summariseFolds(folds), metrics, rows, predictions, proba, labels };
+}
+
+/** Reorders a model's probability columns into `labels` order; a class the fold's model never saw gets 0. */
+export function alignProba(proba: DenseMatrix, classes: readonly string[], labels: readonly string[]): DenseMatrix {
+  const source = labels.map((label) => classes.indexOf(label));
+  const unknown = classes.find((c) => !labels.includes(c));
+  if (unknown !== undefined) throw new MlError(`the model predicts class "${unknown}" that is not among the labels ${labels.join(', ')}`);
+  const data = new Float64Array(proba.rows * labels.length);
+  for (let i = 0; i < proba.rows; i++) {
+    source.forEach((j, k) => {
+      if (j >= 0) data[i * labels.length + k] = proba.data[i * proba.cols + j] as number;
+    });
+  }
+  return { kind: 'dense', rows: proba.rows, cols: labels.length, data };
+}

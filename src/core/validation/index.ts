@@ -1,0 +1,7 @@
+/** Validation of the ML core: splits, row selection and cross-validation. */
+export { holdoutSplit, kFold, stratifiedKFold, testRowCount } from './splits';
+export type { FoldOptions, HoldoutOptions, Split } from './splits';
+export { selectRows, selectTarget } from './rows';
+export { alignProba, crossValidate, summariseFolds } from './crossValidate';
+export type { CrossValidateOptions, CrossValidationResult, PipelineLike, PreparedData } from './crossValidate';
+export type { TrainProgress, TrainProgressEvent } from './progress';
