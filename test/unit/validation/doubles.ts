@@ -128,7 +128,10 @@ export class Knn implements Classifier {
     const data = new Float64Array(X.rows * this.classes.length);
     for (let i = 0; i < X.rows; i++) {
       const near = this.neighbours(X, i);
-      for (const r of near) data[i * this.classes.length + this.classes.indexOf(y[r] as string)] += 1 / near.length;
+      for (const r of near) {
+        const cell = i * this.classes.length + this.classes.indexOf(y[r] as string);
+        data[cell] = (data[cell] as number) + 1 / near.length;
+      }
     }
     return { kind: 'dense', rows: X.rows, cols: this.classes.length, data };
   }
