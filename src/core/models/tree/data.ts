@@ -1,0 +1,106 @@
+/** Training data in the form CART wants: per-feature ranks of each row's value, and encoded targets. */
+import { DenseMatrix, Matrix, MlError, Target } from '../../types';
+
+/** Feature columns as ranks among each column's distinct values; built once, shared by every tree of a forest. */
+export interface RankedColumns {
+  readonly rows: number;
+  readonly cols: number;
+  /** ranks[f * rows + i] is the rank of row i's value among the sorted distinct values of feature f. */
+  readonly ranks: Int32Array;
+  /** distinct[f]: the sorted distinct values of feature f. */
+  readonly distinct: readonly Float64Array[];
+}
+
+/**
+ * Returns X as a dense matrix. Trees split on one feature at a time over every row, so a CSR input
+ * is densified here (rows × cols doubles); sparse-aware splitting is not worth it for tabular data.
+ */
+export function toDense(X: Matrix): DenseMatrix {
+  if (X.kind === 'dense') return X;
+  const data = new Float64Array(X.rows * X.cols);
+  for (let i = 0; i < X.rows; i++) {
+    for (let p = X.indptr[i] as number; p < (X.indptr[i + 1] as number); p++) {
+      const at = i * X.cols + (X.indices[p] as number);
+      data[at] = (data[at] as number) + (X.values[p] as number);
+    }
+  }
+  return { kind: 'dense', rows: X.rows, cols: X.cols, data };
+}
+
+/** Throws MlError naming `owner` when X is empty or holds NaN/Infinity. */
+export function checkFeatures(owner: string, X: DenseMatrix): void {
+  if (X.rows === 0) throw new MlError(`${owner}: the training data has no rows`);
+  if (X.cols === 0) throw new MlError(`${owner}: the training data has no feature columns`);
+  const { data, cols } = X;
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k] as number)) {
+      throw new MlError(`${owner}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first`);
+    }
+  }
+}
+
+/** Sorts each feature once and replaces values by their rank, so nodes sort small integers instead. */
+export function rankColumns(X: DenseMatrix): RankedColumns {
+  const { rows, cols, data } = X;
+  const ranks = new Int32Array(rows * cols);
+  const distinct: Float64Array[] = [];
+  const column = new Float64Array(rows);
+  for (let f = 0; f < cols; f++) {
+    for (let i = 0; i < rows; i++) column[i] = data[i * cols + f] as number;
+    const sorted = column.slice().sort();
+    let count = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = sorted[i] as number;
+      if (count === 0 || v !== sorted[count - 1]) sorted[count++] = v;
+    }
+    const values = sorted.slice(0, count);
+    distinct.push(values);
+    const base = f * rows;
+    for (let i = 0; i < rows; i++) ranks[base + i] = lowerBound(values, column[i] as number);
+  }
+  return { rows, cols, ranks, distinct };
+}
+
+function lowerBound(values: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Class labels sorted like numpy's unique (code-unit order) and each row's index into them. */
+export function encodeLabels(owner: string, y: Target, rows: number): { classes: string[]; codes: Int32Array } {
+  if (y instanceof Float64Array) {
+    throw new MlError(`${owner}: a classifier needs class labels (strings), got numbers; use the regressor or convert the target`);
+  }
+  if (y.length !== rows) throw new MlError(`${owner}: X has ${rows} rows but the target has ${y.length}`);
+  const classes = [...new Set(y)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (classes.length < 2) {
+    throw new MlError(`${owner}: the target has a single class (${String(classes[0])}); a classifier needs at least two`);
+  }
+  const index = new Map(classes.map((c, k) => [c, k]));
+  const codes = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) codes[i] = index.get(y[i] as string) as number;
+  return { classes, codes };
+}
+
+/** Checks a regression target: numbers, one per row, all finite. */
+export function checkRegressionTarget(owner: string, y: Target, rows: number): Float64Array {
+  if (!(y instanceof Float64Array)) {
+    throw new MlError(`${owner}: a regressor needs a numeric target (Float64Array), got labels; use the classifier`);
+  }
+  if (y.length !== rows) throw new MlError(`${owner}: X has ${rows} rows but the target has ${y.length}`);
+  for (let i = 0; i < rows; i++) {
+    if (!Number.isFinite(y[i] as number)) throw new MlError(`${owner}: target value of row ${i} is ${String(y[i])}`);
+  }
+  return y;
+}
+
+/** Throws MlError naming `owner` when X's width differs from what the model was fitted on. */
+export function checkWidth(owner: string, X: Matrix, cols: number): void {
+  if (X.cols !== cols) throw new MlError(`${owner}: the model was fitted on ${cols} features, X has ${X.cols}`);
+}
