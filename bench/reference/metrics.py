@@ -160,6 +160,25 @@ stratified_holdout = {"y_counts": {"a": 60, "b": 30, "c": 10}, "test_size": 0.2,
 grid_space = {"penalty": ["l1", "l2"], "C": [0.1, 1, 10], "alpha": [0.0001, 0.001]}
 parameter_grid = {"space": grid_space, "order": list(ParameterGrid(grid_space))}
 
+# Successive halving's rounds: candidates and rows per round (resource = rows, min_resources='exhaust').
+from sklearn.dummy import DummyClassifier, DummyRegressor  # noqa: E402
+from sklearn.experimental import enable_halving_search_cv  # noqa: E402,F401
+from sklearn.model_selection import HalvingGridSearchCV  # noqa: E402
+
+halving = []
+for n_candidates, n_samples, folds, n_classes, factor in [(27, 1000, 5, 2, 3), (10, 150, 5, 3, 3), (9, 500, 3, 1, 3), (40, 5000, 5, 4, 3), (8, 400, 4, 2, 2)]:
+    X = np.zeros((n_samples, 1))
+    if n_classes == 1:
+        y_h, estimator = np.arange(n_samples, dtype=float), DummyRegressor()
+        grid = {"quantile": list(np.linspace(0, 1, n_candidates))}
+        estimator.set_params(strategy="quantile")
+    else:
+        y_h, estimator = np.arange(n_samples) % n_classes, DummyClassifier(strategy="prior")
+        grid = {"random_state": list(range(n_candidates))}
+    search = HalvingGridSearchCV(estimator, grid, factor=factor, cv=folds).fit(X, y_h)
+    halving.append({"candidates": n_candidates, "rows": n_samples, "folds": folds, "classes": n_classes, "factor": factor,
+                    "n_candidates": [int(v) for v in search.n_candidates_], "n_resources": [int(v) for v in search.n_resources_]})
+
 reference = {
     "sklearn_version": sklearn.__version__,
     "numpy_version": np.__version__,
@@ -170,6 +189,7 @@ reference = {
     "holdout": holdout,
     "stratified_holdout": stratified_holdout,
     "parameter_grid": parameter_grid,
+    "halving": halving,
 }
 
 
