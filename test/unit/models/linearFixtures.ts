@@ -110,6 +110,6 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   for (let k = 0; k < expected.length; k++) {
     const a = actual[k] as number;
     const b = expected[k] as number;
-    if (!(Math.abs(a - b) <= rtol * Math.max(Math.abs(b), scale))) throw new Error(`${label}[${k}]: got ${a}, sklearn ${b} (rtol ${rtol}, scale ${scale})`);
+    if (!(Math.abs(a - b) <= rtol * Math.max(Math.abs(b), scale))) throw new Error(`${label}[${k}]: got ${a}, expected ${b} (rtol ${rtol}, scale ${scale})`);
   }
 }

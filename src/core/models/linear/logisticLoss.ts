@@ -1,0 +1,118 @@
+/**
+ * Mean log-loss and its gradient for binary (sigmoid, one weight block) and multinomial (softmax,
+ * one block per class) logistic regression. Weights are stored as blocks of length cols + 1, the
+ * last entry of each block being that block's intercept.
+ */
+import { addScaledRow, rowDot } from '../../linalg/matrix';
+import type { Matrix } from '../../types';
+
+/** Softplus log(1 + e^z) without overflow. */
+function softplus(z: number): number {
+  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+}
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/**
+ * Builds f(w) = mean log-loss + l2/2·||coef||² (intercepts unpenalised) and its gradient.
+ * `blocks` is 1 for a binary problem (codes 0/1) and the class count for softmax.
+ */
+export function logisticObjective(X: Matrix, codes: Int32Array, blocks: number, l2: number, fitIntercept: boolean): (w: Float64Array, grad: Float64Array) => number {
+  const n = X.rows;
+  const p = X.cols;
+  const stride = p + 1;
+  const scores = new Float64Array(blocks);
+  const dense = X.kind === 'dense' ? X.data : undefined;
+  return (w, grad) => {
+    grad.fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const label = codes[i] as number;
+      if (dense) {
+        // Dense rows: all block scores in one pass over the row.
+        const base = i * p;
+        for (let k = 0; k < blocks; k++) {
+          const offset = k * stride;
+          let z = w[offset + p] as number;
+          for (let j = 0; j < p; j++) z += (dense[base + j] as number) * (w[offset + j] as number);
+          scores[k] = z;
+        }
+      } else {
+        for (let k = 0; k < blocks; k++) scores[k] = rowDot(X, i, w, k * stride) + (w[k * stride + p] as number);
+      }
+      if (blocks === 1) {
+        const z = scores[0] as number;
+        loss += label === 1 ? softplus(-z) : softplus(z);
+        scores[0] = sigmoid(z) - label;
+      } else {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < blocks; k++) max = Math.max(max, scores[k] as number);
+        const labelScore = scores[label] as number;
+        let sum = 0;
+        for (let k = 0; k < blocks; k++) {
+          const e = Math.exp((scores[k] as number) - max);
+          scores[k] = e;
+          sum += e;
+        }
+        loss += Math.log(sum) + max - labelScore;
+        for (let k = 0; k < blocks; k++) scores[k] = (scores[k] as number) / sum - (k === label ? 1 : 0);
+      }
+      for (let k = 0; k < blocks; k++) {
+        const r = scores[k] as number;
+        const offset = k * stride;
+        if (dense) {
+          const base = i * p;
+          for (let j = 0; j < p; j++) grad[offset + j] = (grad[offset + j] as number) + r * (dense[base + j] as number);
+        } else {
+          addScaledRow(X, i, r, grad, offset);
+        }
+        grad[offset + p] = (grad[offset + p] as number) + r;
+      }
+    }
+    let penalty = 0;
+    for (let k = 0; k < blocks; k++) {
+      const offset = k * stride;
+      for (let j = 0; j < p; j++) {
+        const wj = w[offset + j] as number;
+        grad[offset + j] = (grad[offset + j] as number) / n + l2 * wj;
+        penalty += wj * wj;
+      }
+      grad[offset + p] = fitIntercept ? (grad[offset + p] as number) / n : 0;
+    }
+    return loss / n + 0.5 * l2 * penalty;
+  };
+}
+
+/** Class probabilities (rows × classes) of a fitted weight vector. */
+export function logisticProbabilities(X: Matrix, w: Float64Array, blocks: number): Float64Array {
+  const p = X.cols;
+  const stride = p + 1;
+  const classes = blocks === 1 ? 2 : blocks;
+  const out = new Float64Array(X.rows * classes);
+  for (let i = 0; i < X.rows; i++) {
+    if (blocks === 1) {
+      const q = sigmoid(rowDot(X, i, w, 0) + (w[p] as number));
+      out[i * 2] = 1 - q;
+      out[i * 2 + 1] = q;
+      continue;
+    }
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < blocks; k++) {
+      const z = rowDot(X, i, w, k * stride) + (w[k * stride + p] as number);
+      out[i * classes + k] = z;
+      max = Math.max(max, z);
+    }
+    let sum = 0;
+    for (let k = 0; k < blocks; k++) {
+      const e = Math.exp((out[i * classes + k] as number) - max);
+      out[i * classes + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < blocks; k++) out[i * classes + k] = (out[i * classes + k] as number) / sum;
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+/**
+ * Logistic regression (`logistic_regression`), as scikit-learn's LogisticRegression: binary (sigmoid)
+ * or multinomial (softmax) for three classes or more, penalty 'l2' (L-BFGS, the lbfgs solution) or
+ * 'l1' (OWL-QN, the solution saga converges to: intercept unpenalised), or 'none'.
+ */
+import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkTag, encodeLabels, fromNumbers, toNumbers } from './linear/common';
+import { minimizeLbfgs } from './linear/lbfgs';
+import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
+import { MlError } from '../types';
+import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target } from '../types';
+
+export interface LogisticRegressionOptions {
+  readonly penalty?: 'l2' | 'l1' | 'none';
+  /** Inverse regularisation strength: objective Σ log-loss + (1/C)·penalty, as in sklearn. */
+  readonly C?: number;
+  readonly max_iter?: number;
+  /** Stop when the largest gradient entry of the mean loss falls below tol. */
+  readonly tol?: number;
+  readonly fit_intercept?: boolean;
+}
+
+const MODEL = 'logistic_regression';
+const PARAMETERS = ['penalty', 'C', 'max_iter', 'tol', 'fit_intercept'];
+
+/** Linear classifier with calibrated probabilities; accepts CSR input without densifying. */
+export class LogisticRegression implements Classifier {
+  readonly type = MODEL;
+  readonly penalty: 'l2' | 'l1' | 'none';
+  readonly C: number;
+  readonly maxIter: number;
+  readonly tol: number;
+  readonly fitIntercept: boolean;
+  classes: string[] = [];
+  /** Blocks of cols + 1 weights (coefficients, then intercept): one block when binary, one per class otherwise. */
+  weights: Float64Array | undefined;
+  nFeatures = 0;
+  nIter = 0;
+  converged = false;
+
+  constructor(options: LogisticRegressionOptions = {}) {
+    checkKnownOptions(MODEL, options, PARAMETERS);
+    const { penalty = 'l2', C = 1.0, max_iter = 100, tol = 1e-4, fit_intercept = true } = options;
+    this.penalty = checkOneOf(MODEL, 'penalty', penalty, ['l2', 'l1', 'none']);
+    this.C = checkPositive(MODEL, 'C', C);
+    this.maxIter = checkInteger(MODEL, 'max_iter', max_iter, 1);
+    this.tol = checkPositive(MODEL, 'tol', tol);
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
+  }
+
+  /** Fits by minimising the mean log-loss plus penalty/(C·n), the same optimum as sklearn's objective. */
+  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+    checkMatrix(MODEL, X);
+    const { classes, codes } = encodeLabels(MODEL, X, y);
+    const blocks = classes.length === 2 ? 1 : classes.length;
+    const n = X.rows;
+    const stride = X.cols + 1;
+    const strength = 1 / (this.C * n);
+    const objective = logisticObjective(X, codes, blocks, this.penalty === 'l2' ? strength : 0, this.fitIntercept);
+    let l1: Float64Array | undefined;
+    if (this.penalty === 'l1') {
+      l1 = new Float64Array(blocks * stride);
+      for (let k = 0; k < blocks; k++) l1.fill(strength, k * stride, k * stride + X.cols);
+    }
+    const result = minimizeLbfgs(objective, new Float64Array(blocks * stride), {
+      maxIter: this.maxIter,
+      gtol: this.tol,
+      l1,
+      signal: options.signal,
+      onIteration: (step, loss) => options.onProgress?.({ stage: 'lbfgs', step, of: this.maxIter, loss }),
+    });
+    if (blocks > 1 && this.fitIntercept) {
+      // Softmax is unchanged by a common shift of the intercepts; centre them as sklearn's solvers end up.
+      let mean = 0;
+      for (let k = 0; k < blocks; k++) mean += (result.x[k * stride + X.cols] as number) / blocks;
+      for (let k = 0; k < blocks; k++) result.x[k * stride + X.cols] = (result.x[k * stride + X.cols] as number) - mean;
+    }
+    this.classes = classes;
+    this.weights = result.x;
+    this.nFeatures = X.cols;
+    this.nIter = result.nIter;
+    this.converged = result.converged;
+  }
+
+  /** Coefficient rows (one when binary, for the second class; one per class otherwise), as sklearn's coef_. */
+  get coef(): Float64Array[] {
+    const w = checkFitted(MODEL, this.weights);
+    const blocks = this.classes.length === 2 ? 1 : this.classes.length;
+    return Array.from({ length: blocks }, (_, k) => w.slice(k * (this.nFeatures + 1), k * (this.nFeatures + 1) + this.nFeatures));
+  }
+
+  /** Intercepts, as sklearn's intercept_. */
+  get intercept(): Float64Array {
+    const w = checkFitted(MODEL, this.weights);
+    const blocks = this.classes.length === 2 ? 1 : this.classes.length;
+    return Float64Array.from({ length: blocks }, (_, k) => w[k * (this.nFeatures + 1) + this.nFeatures] as number);
+  }
+
+  /** rows × classes probabilities (sigmoid when binary, softmax otherwise). */
+  predictProba(X: Matrix): DenseMatrix {
+    const w = checkFitted(MODEL, this.weights);
+    checkMatrix(MODEL, X, this.nFeatures);
+    const blocks = this.classes.length === 2 ? 1 : this.classes.length;
+    return { kind: 'dense', rows: X.rows, cols: this.classes.length, data: logisticProbabilities(X, w, blocks) };
+  }
+
+  /** The most probable class of each row. */
+  predict(X: Matrix): string[] {
+    const proba = this.predictProba(X);
+    const k = proba.cols;
+    return Array.from({ length: X.rows }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if ((proba.data[i * k + c] as number) > (proba.data[i * k + best] as number)) best = c;
+      return this.classes[best] as string;
+    });
+  }
+
+  toJSON(): EstimatorJSON {
+    return {
+      type: MODEL,
+      penalty: this.penalty,
+      C: this.C,
+      max_iter: this.maxIter,
+      tol: this.tol,
+      fit_intercept: this.fitIntercept,
+      classes: this.classes,
+      n_features: this.nFeatures,
+      weights: toNumbers(checkFitted(MODEL, this.weights)),
+    };
+  }
+
+  /** Restores a model saved by toJSON. */
+  static fromJSON(json: EstimatorJSON): LogisticRegression {
+    checkTag(json, MODEL);
+    const { penalty, C, max_iter, tol, fit_intercept } = json as unknown as Required<LogisticRegressionOptions>;
+    const model = new LogisticRegression({ penalty, C, max_iter, tol, fit_intercept });
+    if (!Array.isArray(json.classes) || typeof json.n_features !== 'number') throw new MlError(`${MODEL}: saved model lacks classes or n_features`);
+    model.classes = (json.classes as unknown[]).map(String);
+    model.nFeatures = json.n_features;
+    model.weights = fromNumbers(MODEL, 'weights', json.weights);
+    return model;
+  }
+}

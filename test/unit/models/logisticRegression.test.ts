@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { denseToCsr } from '../../../src/core/linalg/matrix';
+import { LogisticRegression } from '../../../src/core/models/logisticRegression';
+import type { LogisticRegressionOptions } from '../../../src/core/models/logisticRegression';
+import { CancelledError, MlError } from '../../../src/core/types';
+import type { ProgressEvent } from '../../../src/core/types';
+import { accuracy, assertClose, crossValidate, readDataset, referenceFor, standardise } from './linearFixtures';
+
+const datasets = {
+  iris: readDataset('iris.csv'),
+  breast_cancer: readDataset('breast_cancer.csv'),
+};
+
+for (const [name, data] of Object.entries(datasets)) {
+  const X = standardise(data.X);
+  for (const variant of ['logistic_l2', 'logistic_l1']) {
+    const { folds, model: expected } = referenceFor(name, variant);
+    const params = expected.params as LogisticRegressionOptions;
+
+    test(`${variant} on ${name}: coefficients match scikit-learn's optimum (abs/rel 1e-5)`, () => {
+      const model = new LogisticRegression({ ...params, tol: 1e-10, max_iter: 10000 });
+      model.fit(X, data.labels);
+      assert.ok(model.converged);
+      assertClose(model.coef.flatMap((row) => [...row]), (expected.coef ?? []).flat(), 1e-5, 1, `${variant} coef`);
+      assertClose(model.intercept, expected.intercept ?? [], 1e-5, 1, `${variant} intercept`);
+    });
+
+    test(`${variant} on ${name}: 5-fold CV accuracy within 1 point of scikit-learn (default tol)`, async () => {
+      const score = await crossValidate(() => new LogisticRegression(params), X, data.labels, folds, accuracy);
+      assert.ok(Math.abs(score - (expected.cv_accuracy as number)) <= 0.01, `accuracy ${score} vs sklearn ${expected.cv_accuracy}`);
+    });
+  }
+
+  test(`logistic_regression on ${name}: CSR input gives the same model as dense`, () => {
+    for (const penalty of ['l2', 'l1'] as const) {
+      const dense = new LogisticRegression({ penalty, tol: 1e-8, max_iter: 1000 });
+      dense.fit(X, data.labels);
+      const sparse = new LogisticRegression({ penalty, tol: 1e-8, max_iter: 1000 });
+      sparse.fit(denseToCsr(X), data.labels);
+      assertClose(sparse.weights as Float64Array, dense.weights as Float64Array, 1e-6, 1, `${penalty} sparse weights`);
+      assert.deepEqual(sparse.predict(denseToCsr(X)), dense.predict(X));
+    }
+  });
+}
+
+const iris = datasets.iris;
+const irisX = standardise(iris.X);
+
+test('predictProba rows sum to one, columns follow classes, predict is their argmax', () => {
+  const model = new LogisticRegression();
+  model.fit(irisX, iris.labels);
+  assert.deepEqual(model.classes, ['setosa', 'versicolor', 'virginica']);
+  const proba = model.predictProba(irisX);
+  assert.equal(proba.cols, 3);
+  for (let i = 0; i < proba.rows; i++) {
+    const row = [...proba.data.subarray(i * 3, i * 3 + 3)];
+    assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  }
+  assert.equal(model.predict(irisX)[0], 'setosa');
+});
+
+test('save/load round trip predicts identically; same data gives identical results', () => {
+  const model = new LogisticRegression({ penalty: 'l1', C: 0.5 });
+  model.fit(irisX, iris.labels);
+  const restored = LogisticRegression.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+  assert.deepEqual(restored.predictProba(irisX), model.predictProba(irisX));
+  const again = new LogisticRegression({ penalty: 'l1', C: 0.5 });
+  again.fit(irisX, iris.labels);
+  assert.deepEqual(again.weights, model.weights);
+  assert.throws(() => LogisticRegression.fromJSON({ ...model.toJSON(), type: 'ridge' }), MlError);
+});
+
+test('progress reports a falling loss per iteration; an aborted signal throws CancelledError', () => {
+  const events: ProgressEvent[] = [];
+  new LogisticRegression().fit(irisX, iris.labels, { onProgress: (e) => events.push(e) });
+  assert.ok(events.length > 3);
+  assert.ok((events.at(-1)?.loss as number) < (events[0]?.loss as number));
+  const controller = new AbortController();
+  let calls = 0;
+  assert.throws(
+    () => new LogisticRegression({ max_iter: 1000, tol: 1e-12 }).fit(irisX, iris.labels, { signal: controller.signal, onProgress: () => ++calls === 2 && controller.abort() }),
+    CancelledError,
+  );
+});
+
+test('bad parameters and single-class targets are named', () => {
+  assert.throws(() => new LogisticRegression({ penalty: 'elasticnet' as 'l2' }), /'penalty' must be one of "l2", "l1", "none"/);
+  assert.throws(() => new LogisticRegression({ C: 0 }), /'C'.*> 0/);
+  assert.throws(() => new LogisticRegression({ c: 1 } as never), /unknown parameter 'c'/);
+  assert.throws(() => new LogisticRegression().fit(irisX, iris.labels.map(() => 'setosa')), /single class/);
+  assert.throws(() => new LogisticRegression().fit(irisX, iris.values), /class labels/);
+});
