@@ -42,3 +42,37 @@ export function takeRows(X: DenseMatrix, rows: readonly number[]): DenseMatrix {
   rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
   return { kind: 'dense', rows: rows.length, cols: X.cols, data };
 }
+
+const TOPICS: Record<string, string[]> = {
+  sport: ['match', 'goal', 'team', 'coach', 'league', 'score', 'player', 'season'],
+  food: ['recipe', 'flavour', 'dinner', 'bakery', 'spicy', 'sauce', 'chef', 'dessert'],
+  tech: ['software', 'laptop', 'server', 'battery', 'update', 'browser', 'chip', 'cloud'],
+};
+const FILLER = ['the', 'a', 'was', 'really', 'today', 'we', 'it', 'new', 'and', 'with', 'after', 'very', 'this', 'my', 'friends', 'about', 'good', 'bad', 'long', 'week', 'some', 'then', 'again', 'still'];
+
+/** A seeded three-topic text set: a few topic words hidden among filler words (chance = 1/3). */
+export function topicTexts(count: number, seed: number): { texts: string[]; labels: string[] } {
+  let state = seed >>> 0;
+  const next = (n: number): number => {
+    // Park–Miller: independent of the code under test.
+    state = (state * 48271) % 2147483647 || 1;
+    return state % n;
+  };
+  const names = Object.keys(TOPICS);
+  const texts: string[] = [];
+  const labels: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const label = names[next(names.length)] as string;
+    const words: string[] = [];
+    const length = 8 + next(8);
+    const topical = 1 + next(2);
+    for (let w = 0; w < length; w++) words.push(FILLER[next(FILLER.length)] as string);
+    for (let t = 0; t < topical; t++) {
+      const topicWords = TOPICS[label] as string[];
+      words.splice(next(words.length + 1), 0, topicWords[next(topicWords.length)] as string);
+    }
+    texts.push(words.join(' ') + (next(2) === 0 ? '.' : '!'));
+    labels.push(label);
+  }
+  return { texts, labels };
+}
