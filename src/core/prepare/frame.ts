@@ -1,0 +1,243 @@
+/**
+ * The working representation of the preparation pipeline: the table's named typed columns, in
+ * order, where encoding steps replace a column by a block of numeric features (dense, or CSR for
+ * text so TF-IDF stays sparse). The pipeline's output is these parts laid side by side.
+ */
+import { Column, ColumnKind, Table } from '../data/table';
+import { CsrMatrix, DenseMatrix, Matrix, MlError } from '../types';
+
+export interface ColumnPart {
+  readonly type: 'column';
+  readonly column: Column;
+}
+
+export interface BlockPart {
+  readonly type: 'block';
+  /** The column (or step) the block was made from, named in error messages. */
+  readonly source: string;
+  readonly names: readonly string[];
+  readonly matrix: Matrix;
+}
+
+export type FramePart = ColumnPart | BlockPart;
+
+export interface Frame {
+  readonly rowCount: number;
+  readonly parts: readonly FramePart[];
+}
+
+/** Wraps a table's columns as the first frame of a pipeline. */
+export function frameFromTable(table: Table): Frame {
+  return { rowCount: table.rowCount, parts: table.columns.map((column) => ({ type: 'column', column })) };
+}
+
+/** The raw (not yet encoded) columns of a frame. */
+export function frameColumns(frame: Frame): Column[] {
+  return frame.parts.flatMap((p) => (p.type === 'column' ? [p.column] : []));
+}
+
+/** The column named `name`, or an MlError naming the step and the columns that exist. */
+export function findColumn(frame: Frame, name: string, step: string): Column {
+  const column = frameColumns(frame).find((c) => c.name === name);
+  if (!column) {
+    const known = frameColumns(frame).map((c) => c.name).join(', ') || '(none left)';
+    throw new MlError(`${step}: column "${name}" not found; columns at this step: ${known}`);
+  }
+  return column;
+}
+
+/**
+ * Names of the columns a step works on: the ones listed (each checked to exist and be of a kind
+ * the step handles) or, when none are listed, every column of those kinds.
+ */
+export function chooseColumns(frame: Frame, listed: readonly string[] | undefined, kinds: readonly ColumnKind[], step: string): string[] {
+  if (listed === undefined) return frameColumns(frame).filter((c) => kinds.includes(c.kind)).map((c) => c.name);
+  for (const name of listed) {
+    const column = findColumn(frame, name, step);
+    if (!kinds.includes(column.kind)) {
+      throw new MlError(`${step}: column "${name}" is ${column.kind}, but this step handles ${kinds.join(' or ')} columns`);
+    }
+  }
+  return [...listed];
+}
+
+/** A frame where each named column is replaced by what `replace` returns (a column, a block, or nothing). */
+export function mapColumns(frame: Frame, replace: (column: Column) => FramePart | null | undefined): Frame {
+  const parts: FramePart[] = [];
+  for (const part of frame.parts) {
+    if (part.type !== 'column') {
+      parts.push(part);
+      continue;
+    }
+    const next = replace(part.column);
+    if (next === undefined) parts.push(part);
+    else if (next !== null) parts.push(next);
+  }
+  return { rowCount: frame.rowCount, parts };
+}
+
+/** A frame holding only the rows at `indices` (row-dropping steps during fit). */
+export function takeFrameRows(frame: Frame, indices: Int32Array): Frame {
+  const n = indices.length;
+  const parts = frame.parts.map((part): FramePart => {
+    if (part.type === 'column') {
+      const c = part.column;
+      const column: Column =
+        c.kind === 'numeric'
+          ? { name: c.name, kind: 'numeric', values: Float64Array.from(indices, (i) => c.values[i] as number) }
+          : { name: c.name, kind: c.kind, values: Array.from(indices, (i) => c.values[i] ?? null) };
+      return { type: 'column', column };
+    }
+    return { ...part, matrix: takeMatrixRows(part.matrix, indices) };
+  });
+  return { rowCount: n, parts };
+}
+
+function takeMatrixRows(matrix: Matrix, indices: Int32Array): Matrix {
+  if (matrix.kind === 'dense') {
+    const data = new Float64Array(indices.length * matrix.cols);
+    indices.forEach((r, i) => data.set(matrix.data.subarray(r * matrix.cols, (r + 1) * matrix.cols), i * matrix.cols));
+    return { kind: 'dense', rows: indices.length, cols: matrix.cols, data };
+  }
+  const indptr = new Int32Array(indices.length + 1);
+  indices.forEach((r, i) => (indptr[i + 1] = (indptr[i] as number) + (matrix.indptr[r + 1] as number) - (matrix.indptr[r] as number)));
+  const nnz = indptr[indices.length] as number;
+  const outIndices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  indices.forEach((r, i) => {
+    const start = matrix.indptr[r] as number;
+    const end = matrix.indptr[r + 1] as number;
+    outIndices.set(matrix.indices.subarray(start, end), indptr[i] as number);
+    values.set(matrix.values.subarray(start, end), indptr[i] as number);
+  });
+  return { kind: 'csr', rows: indices.length, cols: matrix.cols, indptr, indices: outIndices, values };
+}
+
+/**
+ * Lays the frame's parts side by side as one matrix (CSR when any block is sparse). Fails, naming
+ * the column and the step to add, on string columns nobody encoded and on NaN/Infinity left over.
+ */
+export function assembleFrame(frame: Frame, where: string): { X: Matrix; featureNames: string[] } {
+  const featureNames: string[] = [];
+  let sparse = false;
+  for (const part of frame.parts) {
+    if (part.type === 'column') {
+      checkColumn(part.column, where);
+      featureNames.push(part.column.name);
+    } else {
+      checkBlock(part, where);
+      featureNames.push(...part.names);
+      if (part.matrix.kind === 'csr') sparse = true;
+    }
+  }
+  if (featureNames.length === 0) throw new MlError(`${where}: no feature columns are left`);
+  return { X: sparse ? toCsr(frame, featureNames.length) : toDense(frame, featureNames.length), featureNames };
+}
+
+function checkColumn(column: Column, where: string): void {
+  if (column.kind === 'categorical') {
+    throw new MlError(`${where}: column "${column.name}" is categorical and no step encodes it; add \`onehot: { columns: [${column.name}] }\` or \`ordinal: { columns: [${column.name}] }\` to prepare`);
+  }
+  if (column.kind === 'text') {
+    throw new MlError(`${where}: column "${column.name}" is text and no step encodes it; add \`text: { column: ${column.name} }\` to prepare (or onehot/ordinal if it is a category)`);
+  }
+  reportBadNumbers(column.values as Float64Array, column.name, where);
+}
+
+function checkBlock(block: BlockPart, where: string): void {
+  const values = block.matrix.kind === 'dense' ? block.matrix.data : block.matrix.values;
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k] as number)) {
+      const col = block.matrix.kind === 'dense' ? k % block.matrix.cols : (block.matrix.indices[k] as number);
+      throw new MlError(`${where}: feature "${block.names[col]}" (from "${block.source}") holds ${values[k]}; add an \`impute\` step before the step that made it`);
+    }
+  }
+}
+
+/** Throws an MlError naming the column, the count and first row of NaN/Infinity values. */
+export function reportBadNumbers(values: Float64Array, name: string, where: string): void {
+  let missing = 0;
+  let infinite = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) continue;
+    if (Number.isNaN(v)) missing++;
+    else infinite++;
+    if (first < 0) first = i;
+  }
+  if (missing > 0) {
+    throw new MlError(`${where}: column "${name}" still has ${missing} missing value(s) (first at row ${first + 1}); add \`impute: { columns: [${name}] }\` (or \`dropMissing\`) to prepare`);
+  }
+  if (infinite > 0) {
+    throw new MlError(`${where}: column "${name}" holds ${infinite} infinite value(s) (first at row ${first + 1}); add \`clip: { columns: [${name}] }\` or fix the data`);
+  }
+}
+
+function toDense(frame: Frame, cols: number): DenseMatrix {
+  const n = frame.rowCount;
+  const data = new Float64Array(n * cols);
+  let offset = 0;
+  for (const part of frame.parts) {
+    if (part.type === 'column') {
+      const values = part.column.values as Float64Array;
+      for (let i = 0; i < n; i++) data[i * cols + offset] = values[i] as number;
+      offset += 1;
+      continue;
+    }
+    const m = part.matrix as DenseMatrix;
+    for (let i = 0; i < n; i++) data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), i * cols + offset);
+    offset += m.cols;
+  }
+  return { kind: 'dense', rows: n, cols, data };
+}
+
+function toCsr(frame: Frame, cols: number): CsrMatrix {
+  const n = frame.rowCount;
+  const indptr = new Int32Array(n + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let offset = 0;
+    for (const part of frame.parts) {
+      if (part.type === 'column') {
+        const v = (part.column.values as Float64Array)[i] as number;
+        if (v !== 0) {
+          indices.push(offset);
+          values.push(v);
+        }
+        offset += 1;
+        continue;
+      }
+      const m = part.matrix;
+      if (m.kind === 'dense') {
+        for (let j = 0; j < m.cols; j++) {
+          const v = m.data[i * m.cols + j] as number;
+          if (v !== 0) {
+            indices.push(offset + j);
+            values.push(v);
+          }
+        }
+      } else {
+        for (let k = m.indptr[i] as number; k < (m.indptr[i + 1] as number); k++) {
+          indices.push(offset + (m.indices[k] as number));
+          values.push(m.values[k] as number);
+        }
+      }
+      offset += m.cols;
+    }
+    indptr[i + 1] = indices.length;
+  }
+  return { kind: 'csr', rows: n, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
+}
+
+/** Replaces the values of the named numeric columns by `map(column)`; other columns pass through. */
+export function mapNumeric(frame: Frame, names: readonly string[], step: string, map: (column: Column & { kind: 'numeric' }) => Float64Array): Frame {
+  for (const name of names) findColumn(frame, name, step);
+  const wanted = new Set(names);
+  return mapColumns(frame, (column) => {
+    if (!wanted.has(column.name)) return undefined;
+    if (column.kind !== 'numeric') throw new MlError(`${step}: column "${column.name}" is ${column.kind} now but was numeric when fitted`);
+    return { type: 'column', column: { name: column.name, kind: 'numeric', values: map(column) } };
+  });
+}

@@ -1,0 +1,51 @@
+/** Maps step names of the experiment file to their classes, for building from the YAML and from saved JSON. */
+import { MlError } from '../types';
+import { PrepareStep, StepJSON, StepName } from './step';
+import { ClipStep } from './steps/clip';
+import { CoerceStep } from './steps/coerce';
+import { DropDuplicatesStep } from './steps/dropDuplicates';
+import { DropMissingStep } from './steps/dropMissing';
+import { ImputeStep } from './steps/impute';
+import { OneHotStep } from './steps/onehot';
+import { OrdinalStep } from './steps/ordinal';
+import { ScaleStep } from './steps/scale';
+import { SelectStep } from './steps/select';
+import { TextStep } from './steps/text';
+
+interface StepClass {
+  new (options: Record<string, unknown>): PrepareStep;
+  fromJSON(json: StepJSON): PrepareStep;
+}
+
+const STEPS: Record<StepName, StepClass> = {
+  dropDuplicates: DropDuplicatesStep,
+  dropMissing: DropMissingStep,
+  impute: ImputeStep,
+  coerce: CoerceStep,
+  clip: ClipStep,
+  scale: ScaleStep,
+  onehot: OneHotStep,
+  ordinal: OrdinalStep,
+  text: TextStep,
+  select: SelectStep,
+};
+
+export const STEP_NAMES = Object.keys(STEPS) as StepName[];
+
+function stepClass(name: string): StepClass {
+  const found = (STEPS as Record<string, StepClass | undefined>)[name];
+  if (!found) throw new MlError(`unknown step "${name}"; the steps are ${STEP_NAMES.join(', ')}`);
+  return found;
+}
+
+/** A new, unfitted step from its name and options as written in the experiment file. */
+export function createStep(name: string, options: unknown): PrepareStep {
+  const opts = options === null || options === undefined ? {} : options;
+  if (typeof opts !== 'object' || Array.isArray(opts)) throw new MlError(`${name}: options must be an object like { key: value }, got ${JSON.stringify(options)}`);
+  return new (stepClass(name))(opts as Record<string, unknown>);
+}
+
+/** A fitted step restored from its JSON. */
+export function stepFromJSON(json: StepJSON): PrepareStep {
+  return stepClass(json.step).fromJSON(json);
+}

@@ -1,0 +1,95 @@
+/** impute: fills missing values with the training rows' mean, median, most frequent value or a constant (SimpleImputer). */
+import { ColumnKind } from '../../data/table';
+import { MlError } from '../../types';
+import { compareCodePoints } from '../../text/tokenize';
+import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
+import { OptionReader } from '../options';
+import { mostFrequent, quantileSorted, nanMeanVariance, sortedPresent } from '../stats';
+import { PrepareStep, requireFitted, StepJSON } from '../step';
+
+type Strategy = 'mean' | 'median' | 'most_frequent' | 'constant';
+const STRATEGIES: readonly Strategy[] = ['mean', 'median', 'most_frequent', 'constant'];
+
+const KINDS: Record<Strategy, readonly ColumnKind[]> = {
+  mean: ['numeric'],
+  median: ['numeric'],
+  most_frequent: ['numeric', 'categorical'],
+  constant: ['numeric', 'categorical', 'text'],
+};
+
+interface Fill {
+  readonly name: string;
+  readonly value: number | string;
+}
+
+/** Replaces NaN (numeric) and null (string) cells by a statistic learned on the training rows. */
+export class ImputeStep implements PrepareStep {
+  readonly step = 'impute';
+  readonly strategy: Strategy;
+  readonly columns: string[] | undefined;
+  private readonly fillValue: unknown;
+  private fitted: Fill[] | undefined;
+
+  constructor(private readonly options: Record<string, unknown> = {}) {
+    const reader = new OptionReader('impute', options);
+    this.strategy = reader.oneOf('strategy', STRATEGIES, 'mean');
+    this.fillValue = reader.raw_('fill_value');
+    if (this.fillValue !== undefined && typeof this.fillValue !== 'number' && typeof this.fillValue !== 'string') {
+      throw new MlError(`impute: option "fill_value" must be a number or a string, got ${JSON.stringify(this.fillValue)}`);
+    }
+    this.columns = reader.columns();
+    reader.done();
+  }
+
+  fit(frame: Frame): void {
+    const names = chooseColumns(frame, this.columns, KINDS[this.strategy], 'impute');
+    this.fitted = names.map((name) => ({ name, value: this.statistic(findColumn(frame, name, 'impute')) }));
+  }
+
+  private statistic(column: ReturnType<typeof findColumn>): number | string {
+    const where = `impute: column "${column.name}"`;
+    if (column.kind === 'numeric') {
+      if (this.strategy === 'constant') {
+        if (this.fillValue === undefined) return 0;
+        if (typeof this.fillValue !== 'number') throw new MlError(`${where} is numeric but fill_value is ${JSON.stringify(this.fillValue)}`);
+        return this.fillValue;
+      }
+      const sorted = sortedPresent(column.values);
+      if (sorted.length === 0) throw new MlError(`${where} has no values in the training rows to compute a ${this.strategy} from`);
+      if (this.strategy === 'mean') return nanMeanVariance(sorted).mean;
+      if (this.strategy === 'median') return quantileSorted(sorted, 0.5);
+      return mostFrequent(sorted, (a, b) => a - b) as number;
+    }
+    if (this.strategy === 'constant') return this.fillValue === undefined ? 'missing_value' : String(this.fillValue);
+    const present = column.values.filter((v): v is string => v !== null);
+    const value = mostFrequent(present, compareCodePoints);
+    if (value === undefined) throw new MlError(`${where} has no values in the training rows`);
+    return value;
+  }
+
+  transform(frame: Frame): Frame {
+    const fitted = requireFitted(this.fitted, 'impute');
+    for (const f of fitted) findColumn(frame, f.name, 'impute');
+    const byName = new Map(fitted.map((f) => [f.name, f.value]));
+    return mapColumns(frame, (column) => {
+      const fill = byName.get(column.name);
+      if (fill === undefined) return undefined;
+      if (column.kind === 'numeric') {
+        const value = typeof fill === 'number' ? fill : Number(fill);
+        return { type: 'column', column: { ...column, values: column.values.map((v) => (Number.isNaN(v) ? value : v)) } };
+      }
+      const value = String(fill);
+      return { type: 'column', column: { ...column, values: column.values.map((v) => v ?? value) } };
+    });
+  }
+
+  toJSON(): StepJSON {
+    return { step: 'impute', options: this.options, state: requireFitted(this.fitted, 'impute') };
+  }
+
+  static fromJSON(json: StepJSON): ImputeStep {
+    const step = new ImputeStep(json.options);
+    step.fitted = json.state as Fill[];
+    return step;
+  }
+}
