@@ -95,7 +95,7 @@ const EMBEDDING = 'embedding';
 const encoderName = (i: number): string => `encoder_${i}`;
 
 /** Builds the functional model; layer names are what pretrained weights are matched by. */
-function buildModel(p: TransformerParams, vocabSize: number, classes: number, rng: Random): tf.LayersModel {
+function buildModel(p: TransformerParams, vocabSize: number, classes: number, rng: Random, zeroHead = false): tf.LayersModel {
   const ids = tf.input({ shape: [p.max_length], dtype: 'int32', name: 'token_ids' });
   let x = new TokenAndPositionEmbedding({ vocabSize, maxLength: p.max_length, embedDim: p.embed_dim, seed: nextSeed(rng), name: EMBEDDING }).apply(ids) as tf.SymbolicTensor;
   for (let i = 0; i < p.num_layers; i++) {
@@ -103,7 +103,7 @@ function buildModel(p: TransformerParams, vocabSize: number, classes: number, rn
     x = block.apply([x, ids]) as tf.SymbolicTensor;
   }
   const pooled = new SequencePooling({ pooling: p.pooling, dropout: p.dropout, name: 'pooling' }).apply([x, ids]) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: classes, name: 'head', kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }) }).apply(pooled) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: classes, name: 'head', kernelInitializer: zeroHead ? tf.initializers.zeros() : tf.initializers.glorotUniform({ seed: nextSeed(rng) }) }).apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: logits, name: 'transformer' });
 }
 
@@ -158,7 +158,9 @@ export class TransformerClassifier {
       } else {
         this.tokenizer = WordTokenizer.build(texts, this.params.vocab_size, this.params.lowercase);
       }
-      this.model = buildModel(this.params, this.tokenizer.size, this.classes.length, rng);
+      // On top of a trained encoder a zero head starts at chance (log k) instead of at a random
+      // guess that is confidently wrong, so the first epochs go to learning, not unlearning.
+      this.model = buildModel(this.params, this.tokenizer.size, this.classes.length, rng, pretrained !== undefined);
       if (pretrained) copyEncoderWeights(pretrained.model, this.model, this.params.num_layers);
     } finally {
       pretrained?.model.dispose();
