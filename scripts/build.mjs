@@ -1,6 +1,6 @@
 // Bundles the extension host, the workers, the CLI, the prediction service, the webviews and the
 // integration tests with esbuild, and copies the assets that cannot be bundled (tfjs wasm binaries,
-// DuckDB's native binding) next to the bundles. Flags: --watch, --production (minified, no tests).
+// DuckDB's native binding and its loader) next to the bundles. Flags: --watch, --production (minified, no tests).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,7 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 // Native or optional modules stay outside the bundles.
-const nodeExternals = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha'];
+const nodeExternals = ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha'];
 
 const list = (dir, test) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter(test) : []);
 
@@ -63,15 +63,18 @@ function copyAssets() {
   for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
     cpSync(join(wasmDist, file), join(root, 'dist/wasm', file));
   }
-  const duckdbTarget = join(root, 'dist/node_modules/@duckdb');
-  rmSync(duckdbTarget, { recursive: true, force: true });
-  mkdirSync(duckdbTarget, { recursive: true });
-  for (const name of readdirSync(join(root, 'node_modules/@duckdb'))) {
-    cpSync(join(root, 'node_modules/@duckdb', name), join(duckdbTarget, name), { recursive: true, dereference: true });
+  // DuckDB's JavaScript API is bundled; its loader and this platform's native binding are copied.
+  const modulesTarget = join(root, 'dist/node_modules');
+  rmSync(modulesTarget, { recursive: true, force: true });
+  const nativeBinding = `@duckdb/node-bindings-${process.platform}-${process.arch}`;
+  for (const name of ['@duckdb/node-bindings', nativeBinding, 'detect-libc']) {
+    if (!existsSync(join(root, 'node_modules', name))) continue;
+    cpSync(join(root, 'node_modules', name), join(modulesTarget, name), { recursive: true, dereference: true });
   }
 }
 
-rmSync(join(root, 'out'), { recursive: true, force: true });
+if (!production) rmSync(join(root, 'out'), { recursive: true, force: true });
+if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyAssets();
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
