@@ -165,7 +165,10 @@ export class Svm implements Classifier {
     const votes = new Int32Array(this.classes.length);
     return Array.from({ length: X.rows }, (_, i) => {
       votes.fill(0);
-      this.pairs.forEach((pair, q) => votes[(decisions.data[i * this.pairs.length + q] as number) > 0 ? pair.first : pair.second]++);
+      this.pairs.forEach((pair, q) => {
+        const winner = (decisions.data[i * this.pairs.length + q] as number) > 0 ? pair.first : pair.second;
+        votes[winner] = (votes[winner] as number) + 1;
+      });
       let best = 0;
       for (let c = 1; c < votes.length; c++) if ((votes[c] as number) > (votes[best] as number)) best = c;
       return this.classes[best] as string;

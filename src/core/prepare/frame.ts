@@ -120,9 +120,11 @@ function takeMatrixRows(matrix: Matrix, indices: Int32Array): Matrix {
 export function assembleFrame(frame: Frame, where: string): { X: Matrix; featureNames: string[] } {
   const featureNames: string[] = [];
   let sparse = false;
+  // Unencoded string columns are reported before missing numbers: encoding them is the first fix.
+  for (const part of frame.parts) if (part.type === 'column') checkKind(part.column, where);
   for (const part of frame.parts) {
     if (part.type === 'column') {
-      checkColumn(part.column, where);
+      reportBadNumbers(part.column.values as Float64Array, part.column.name, where);
       featureNames.push(part.column.name);
     } else {
       checkBlock(part, where);
@@ -134,14 +136,13 @@ export function assembleFrame(frame: Frame, where: string): { X: Matrix; feature
   return { X: sparse ? toCsr(frame, featureNames.length) : toDense(frame, featureNames.length), featureNames };
 }
 
-function checkColumn(column: Column, where: string): void {
+function checkKind(column: Column, where: string): void {
   if (column.kind === 'categorical') {
     throw new MlError(`${where}: column "${column.name}" is categorical and no step encodes it; add \`onehot: { columns: [${column.name}] }\` or \`ordinal: { columns: [${column.name}] }\` to prepare`);
   }
   if (column.kind === 'text') {
     throw new MlError(`${where}: column "${column.name}" is text and no step encodes it; add \`text: { column: ${column.name} }\` to prepare (or onehot/ordinal if it is a category)`);
   }
-  reportBadNumbers(column.values as Float64Array, column.name, where);
 }
 
 function checkBlock(block: BlockPart, where: string): void {

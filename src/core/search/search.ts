@@ -1,15 +1,25 @@
 /** Hyper-parameter search: every candidate scored by cross-validation on a named metric; grid, random or successive halving. */
 import type { Table } from '../data/table';
 import { metricInfo } from '../metrics';
-import type { Estimator, Target, Task } from '../types';
+import type { Matrix, Target, Task } from '../types';
 import { CancelledError, MlError, throwIfAborted } from '../types';
-import { crossValidate, selectRows, selectTarget, type CrossValidationResult, type PipelineLike, type Split, type TrainProgress } from '../validation';
+import {
+  crossValidate,
+  selectRows,
+  selectTarget,
+  type CrossValidationResult,
+  type Learner,
+  type ModelInput,
+  type PipelineLike,
+  type Split,
+  type TrainProgress,
+} from '../validation';
 import { halvingSchedule, sampleRows } from './halving';
 import { gridCandidates, randomCandidates, type ParamSpace, type Params } from './space';
 
 export type SearchMethod = 'grid' | 'random' | 'halving';
 
-export interface SearchOptions {
+export interface SearchOptions<I extends ModelInput = Matrix> {
   readonly task: Task;
   readonly method: SearchMethod;
   readonly space: ParamSpace;
@@ -19,9 +29,9 @@ export interface SearchOptions {
   readonly nIter?: number;
   /** Halving: the share of candidates kept each round is 1 / factor (default 3). */
   readonly factor?: number;
-  readonly makePipeline: () => PipelineLike;
+  readonly makePipeline: () => PipelineLike<I>;
   /** A fresh model with the candidate's parameters (merged over the experiment's own). */
-  readonly makeModel: (params: Params) => Estimator;
+  readonly makeModel: (params: Params) => Learner<I>;
   /** The cross-validation splits of a target (halving calls it again for each subsample). */
   readonly makeSplits: (y: Target) => Split[];
   readonly labels?: readonly string[];
@@ -56,7 +66,7 @@ export interface SearchResult {
 }
 
 /** Runs the search and returns every trial and the best one (the first of equals, in evaluation order). */
-export async function runSearch(features: Table, y: Target, options: SearchOptions): Promise<SearchResult> {
+export async function runSearch<I extends ModelInput = Matrix>(features: Table, y: Target, options: SearchOptions<I>): Promise<SearchResult> {
   const info = metricInfo(options.metric, options.task);
   const better = (a: number, b: number): boolean =>
     !Number.isNaN(a) && (Number.isNaN(b) || (info.greaterIsBetter ? a > b : a < b));
@@ -73,7 +83,7 @@ export async function runSearch(features: Table, y: Target, options: SearchOptio
     const tag = { trial: index + 1, trials: planned };
     let trial: Trial;
     try {
-      const result = await crossValidate(subsetFeatures, subsetY, {
+      const result = await crossValidate<I>(subsetFeatures, subsetY, {
         task: options.task,
         makePipeline: options.makePipeline,
         makeModel: () => options.makeModel(params),
@@ -131,7 +141,7 @@ export async function runSearch(features: Table, y: Target, options: SearchOptio
   return { metric: info.name, greaterIsBetter: info.greaterIsBetter, trials, best, bestResult: results.get(best.index) as CrossValidationResult };
 }
 
-function initialCandidates(options: SearchOptions, seed: number): Params[] {
+function initialCandidates<I extends ModelInput>(options: SearchOptions<I>, seed: number): Params[] {
   if (options.method === 'grid') return gridCandidates(options.space);
   if (options.method === 'random') return randomCandidates(options.space, options.nIter ?? 10, seed);
   if (options.method === 'halving') {

@@ -1,32 +1,48 @@
 /** Fits pipeline and model per split on training rows only, scores the held-out rows, and pools out-of-fold predictions. */
 import type { Table } from '../data/table';
 import { computeMetrics, scalarMetrics, sortLabels, type Metrics } from '../metrics';
-import type { Classifier, DenseMatrix, Estimator, FitOptions, Matrix, Target, Task } from '../types';
+import type { DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target, Task } from '../types';
 import { MlError, throwIfAborted } from '../types';
 import type { TrainProgress } from './progress';
 import { selectRows, selectTarget } from './rows';
 import type { Split } from './splits';
 
+/** What models take: a feature matrix, or raw texts for the transformer. */
+export type ModelInput = Matrix | readonly string[];
+
+/** The estimator shape validation needs; every Estimator is a Learner of matrices. */
+export interface Learner<I extends ModelInput = Matrix> {
+  readonly type: string;
+  fit(X: I, y: Target, options?: FitOptions): Promise<void> | void;
+  predict(X: I): Target;
+  toJSON(): EstimatorJSON;
+}
+
+interface ProbabilisticLearner<I extends ModelInput> extends Learner<I> {
+  readonly classes: readonly string[];
+  predictProba(X: I): DenseMatrix;
+}
+
 /** What a fitted preparation pipeline hands the model. */
-export interface PreparedData {
-  readonly X: Matrix;
+export interface PreparedData<I extends ModelInput = Matrix> {
+  readonly X: I;
   /** The target of the rows kept (steps such as dropDuplicates may drop rows while fitting). */
   readonly y: Target;
   readonly featureNames: readonly string[];
 }
 
 /** The part of `Pipeline` that validation uses; fitted on training rows, then applied to held-out rows. */
-export interface PipelineLike {
-  fitTransform(features: Table, y: Target, options?: FitOptions): PreparedData | Promise<PreparedData>;
-  transform(features: Table): Matrix | Promise<Matrix>;
+export interface PipelineLike<I extends ModelInput = Matrix> {
+  fitTransform(features: Table, y: Target, options?: FitOptions): PreparedData<I> | Promise<PreparedData<I>>;
+  transform(features: Table): I | Promise<I>;
 }
 
-export interface CrossValidateOptions {
+export interface CrossValidateOptions<I extends ModelInput = Matrix> {
   readonly task: Task;
   /** A fresh, unfitted pipeline per fold. */
-  readonly makePipeline: () => PipelineLike;
+  readonly makePipeline: () => PipelineLike<I>;
   /** A fresh, unfitted model per fold. */
-  readonly makeModel: () => Estimator;
+  readonly makeModel: () => Learner<I>;
   readonly splits: readonly Split[];
   /** Label order of confusion matrices and probability columns; default: the sorted labels of y. */
   readonly labels?: readonly string[];
@@ -50,8 +66,13 @@ export interface CrossValidationResult {
   readonly labels?: readonly string[];
 }
 
-function isClassifier(model: Estimator): model is Classifier {
-  const candidate = model as Partial<Classifier>;
+/** Number of rows of a model input. */
+export function inputRows(X: ModelInput): number {
+  return 'kind' in X ? X.rows : X.length;
+}
+
+function isProbabilistic<I extends ModelInput>(model: Learner<I>): model is ProbabilisticLearner<I> {
+  const candidate = model as Partial<ProbabilisticLearner<I>>;
   return typeof candidate.predictProba === 'function' && Array.isArray(candidate.classes);
 }
 
@@ -75,7 +96,11 @@ export function summariseFolds(folds: readonly Record<string, number>[]): { mean
  * Cross-validates: per split a fresh pipeline is fitted on the training rows only, then a fresh model;
  * the held-out rows are transformed by that fitted pipeline and predicted. Each model fits with the same seed.
  */
-export async function crossValidate(features: Table, y: Target, options: CrossValidateOptions): Promise<CrossValidationResult> {
+export async function crossValidate<I extends ModelInput = Matrix>(
+  features: Table,
+  y: Target,
+  options: CrossValidateOptions<I>,
+): Promise<CrossValidationResult> {
   const { task, splits, signal, onProgress } = options;
   if (features.rowCount !== y.length) throw new MlError(`the features have ${features.rowCount} rows but the target ${y.length}`);
   if (splits.length === 0) throw new MlError('validation: no splits to evaluate');
@@ -101,13 +126,13 @@ export async function crossValidate(features: Table, y: Target, options: CrossVa
     });
     throwIfAborted(signal);
     const testX = await pipeline.transform(selectRows(features, split.test));
-    if (testX.rows !== split.test.length) {
-      throw new MlError(`the fitted pipeline turned ${split.test.length} held-out rows into ${testX.rows}; steps that drop rows must only do so while fitting`);
+    if (inputRows(testX) !== split.test.length) {
+      throw new MlError(`the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(testX)}; steps that drop rows must only do so while fitting`);
     }
     const yTest = selectTarget(y, split.test);
     const yPred = model.predict(testX);
     let proba: DenseMatrix | undefined;
-    if (labels && isClassifier(model)) proba = alignProba(model.predictProba(testX), model.classes, labels);
+    if (labels && isProbabilistic(model)) proba = alignProba(model.predictProba(testX), model.classes, labels);
     else everyFoldHasProba = false;
     folds.push(scalarMetrics(computeMetrics(task, yTest, yPred, proba, labels)));
     split.test.forEach((row, i) => {
