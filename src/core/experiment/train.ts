@@ -1,0 +1,179 @@
+/** Trains an experiment: target and task, validation or search, then a refit on all rows for deployment. */
+import type { Table } from '../data/table';
+import { inferTask, splitTarget, targetValues } from '../data/target';
+import { defaultMetric, sortLabels, type Metrics } from '../metrics';
+import { createModel, modelInputKind, type Model } from '../models/registry';
+import { Pipeline } from '../prepare/pipeline';
+import { runSearch, type Params, type Trial } from '../search';
+import type { Target, Task } from '../types';
+import { MlError, throwIfAborted } from '../types';
+import {
+  crossValidate,
+  holdoutSplit,
+  kFold,
+  selectRows,
+  selectTarget,
+  stratifiedKFold,
+  type CrossValidationResult,
+  type Learner,
+  type ModelInput,
+  type PipelineLike,
+  type Split,
+  type TrainProgress,
+} from '../validation';
+import { validateExperiment, type Experiment } from './experiment';
+import { TextColumnPipeline } from './textPipeline';
+
+/** A preparation pipeline the trainer can fit and later save. */
+export interface ExperimentPipeline extends PipelineLike<ModelInput> {
+  toJSON(): unknown;
+}
+
+export interface TrainOptions {
+  /** Overrides the experiment's seed (default 42 when neither is set). */
+  readonly seed?: number;
+  readonly onProgress?: TrainProgress;
+  readonly onTrial?: (trial: Trial) => void;
+  readonly signal?: AbortSignal;
+  /** Builds the preparation pipeline from the `prepare` steps; default Pipeline.fromSpec (tests pass doubles). */
+  readonly createPipeline?: (steps: readonly Readonly<Record<string, unknown>>[]) => ExperimentPipeline;
+}
+
+export interface CvSummary {
+  readonly folds: Record<string, number>[];
+  readonly mean: Record<string, number>;
+  readonly std: Record<string, number>;
+}
+
+/** DESIGN.md's result JSON (less runId, which the run store assigns), plus the fitted objects for saving. */
+export interface TrainResult {
+  readonly status: 'completed';
+  readonly name?: string;
+  readonly task: Task;
+  /** Why the task was inferred, or that the experiment set it. */
+  readonly task_reason: string;
+  readonly seed: number;
+  readonly rows: number;
+  /** Measured on held-out rows: the hold-out set, or the out-of-fold predictions. */
+  readonly metrics: Metrics;
+  readonly cv?: CvSummary;
+  readonly trials?: Omit<Trial, 'index'>[];
+  readonly best?: { readonly params: Params; readonly score: number; readonly metric: string };
+  /** The model parameters of the deployed model (the experiment's, with the best trial's over them). */
+  readonly params: Params;
+  readonly validation: { readonly method: 'holdout' | 'kfold'; readonly [key: string]: unknown };
+  readonly featureNames: readonly string[];
+  /** Refitted on all rows, for deployment. */
+  readonly pipeline: ExperimentPipeline;
+  readonly model: Model;
+}
+
+type ResolvedValidation =
+  | { method: 'holdout'; test_size: number; stratify: boolean }
+  | { method: 'kfold'; folds: number; stratify: boolean; shuffle: boolean };
+
+function resolveValidation(experiment: Experiment, task: Task): ResolvedValidation {
+  const v = experiment.validation ?? { method: 'holdout' };
+  const stratify = v.stratify ?? task === 'classification';
+  if (stratify && task === 'regression') throw new MlError('validation.stratify: only classification targets can be stratified');
+  if (v.method === 'kfold') return { method: 'kfold', folds: v.folds ?? 5, stratify, shuffle: v.shuffle ?? true };
+  return { method: 'holdout', test_size: v.test_size ?? 0.2, stratify };
+}
+
+function splitsFor(validation: ResolvedValidation, y: Target, seed: number): Split[] {
+  if (validation.method === 'holdout') {
+    return [holdoutSplit(y.length, { testSize: validation.test_size, stratify: validation.stratify ? (y as readonly string[]) : undefined, seed })];
+  }
+  const options = { shuffle: validation.shuffle, seed };
+  return validation.stratify ? stratifiedKFold(y as readonly string[], validation.folds, options) : kFold(y.length, validation.folds, options);
+}
+
+/** Trains and evaluates an experiment on a loaded table; the same table, experiment and seed give identical metrics. */
+export async function trainExperiment(experiment: Experiment, table: Table, options: TrainOptions = {}): Promise<TrainResult> {
+  const problems = validateExperiment(experiment);
+  if (problems.length > 0) throw new MlError(`the experiment has ${problems.length} problem(s):\n${problems.join('\n')}`);
+  if (table.rowCount === 0) throw new MlError(`the data file ${experiment.data.path} has no rows`);
+  const seed = options.seed ?? experiment.seed ?? 42;
+  const { signal, onProgress } = options;
+  const { features, target } = splitTarget(table, experiment.data.target);
+  const inferred = experiment.task === undefined ? inferTask(target) : undefined;
+  const task: Task = experiment.task ?? (inferred as { task: Task }).task;
+  const taskReason = inferred?.reason ?? `task: ${task} is set in the experiment`;
+  const y = targetValues(target, task);
+  const labels = task === 'classification' ? sortLabels(y as readonly string[]) : undefined;
+  if (labels && labels.length < 2) throw new MlError(`target "${target.name}" has a single class ("${labels[0] ?? ''}"); classification needs at least two`);
+
+  const steps = experiment.prepare ?? [];
+  const type = experiment.model.type;
+  const baseParams = { ...(experiment.model.params ?? {}) } as Params;
+  const makePipeline = (): ExperimentPipeline =>
+    modelInputKind(type) === 'text' ? new TextColumnPipeline(steps) : (options.createPipeline ?? Pipeline.fromSpec)(steps);
+  // The registry's models are learners of their own input kind; the pipeline chosen above matches it.
+  const makeModel = (params: Params): Learner<ModelInput> => createModel(type, { ...baseParams, ...params }, task) as Learner<ModelInput>;
+  const validation = resolveValidation(experiment, task);
+  const common = { task, labels, seed, signal, onProgress, makePipeline };
+
+  let evaluation: CrossValidationResult;
+  let bestParams: Params = {};
+  let searchPart: Pick<TrainResult, 'trials' | 'best'> = {};
+  let cv: CvSummary | undefined;
+  if (!experiment.search) {
+    evaluation = await crossValidate<ModelInput>(features, y, { ...common, makeModel: () => makeModel({}), splits: splitsFor(validation, y, seed) });
+    if (validation.method === 'kfold') cv = { folds: evaluation.folds, mean: evaluation.mean, std: evaluation.std };
+  } else {
+    const search = experiment.search;
+    const metric = search.metric ?? defaultMetric(task);
+    // With a hold-out, the search cross-validates on the training rows only and the hold-out scores the winner.
+    const holdout = validation.method === 'holdout' ? (splitsFor(validation, y, seed)[0] as Split) : undefined;
+    const inner: ResolvedValidation =
+      validation.method === 'kfold' ? validation : { method: 'kfold', folds: search.folds ?? 3, stratify: validation.stratify, shuffle: true };
+    const searchRows = holdout?.train;
+    const result = await runSearch<ModelInput>(searchRows ? selectRows(features, searchRows) : features, searchRows ? selectTarget(y, searchRows) : y, {
+      ...common,
+      method: search.method,
+      space: search.params,
+      metric,
+      nIter: search.n_iter,
+      factor: search.factor,
+      makeModel,
+      makeSplits: (subset) => splitsFor(inner, subset, seed),
+      onTrial: options.onTrial,
+    });
+    bestParams = result.best.params;
+    searchPart = {
+      trials: result.trials.map(({ index: _index, ...trial }) => trial),
+      best: { params: result.best.params, score: result.best.score, metric },
+    };
+    if (holdout) {
+      evaluation = await crossValidate<ModelInput>(features, y, { ...common, makeModel: () => makeModel(bestParams), splits: [holdout] });
+    } else {
+      evaluation = result.bestResult;
+      cv = { folds: evaluation.folds, mean: evaluation.mean, std: evaluation.std };
+    }
+  }
+
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'refit', step: 1, of: 1 });
+  const pipeline = makePipeline();
+  const prepared = await pipeline.fitTransform(features, y, { signal, seed });
+  const model = makeModel(bestParams);
+  await model.fit(prepared.X, prepared.y, { seed, signal, onProgress: onProgress ? (event) => onProgress({ ...event, stage: `refit ${event.stage}` }) : undefined });
+
+  const { method, ...validationSettings } = validation;
+  return {
+    status: 'completed',
+    ...(experiment.name !== undefined ? { name: experiment.name } : {}),
+    task,
+    task_reason: taskReason,
+    seed,
+    rows: y.length,
+    metrics: evaluation.metrics,
+    ...(cv ? { cv } : {}),
+    ...searchPart,
+    params: { ...baseParams, ...bestParams },
+    validation: { method, ...validationSettings },
+    featureNames: prepared.featureNames,
+    pipeline,
+    model: model as Model,
+  };
+}
