@@ -1,4 +1,4 @@
-// Runs the test layers (unit, integration, ui) in order and ends with one line
+// Runs the static checks (type check, lint) and the test layers (unit, integration, ui) in order and ends with one line
 // "N passed, N failed" that adds them up. `node scripts/test-all.mjs unit` runs one layer.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const requested = process.argv.slice(2);
-const layers = requested.length > 0 ? requested : ['unit', 'integration', 'ui'];
+const layers = requested.length > 0 ? requested : ['static', 'unit', 'integration', 'ui'];
 
 function findTests(dir) {
   const found = [];
@@ -45,6 +45,21 @@ async function nodeTestLayer(dir, extraArgs = []) {
   return { ...counts, code };
 }
 
+/** Type check and lint, each counted as one test. */
+async function staticLayer() {
+  const counts = { passed: 0, failed: 0, code: 0 };
+  for (const [name, args] of [['typecheck', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']], ['lint', ['node_modules/eslint/bin/eslint.js', '--no-error-on-unmatched-pattern', 'src', 'test', 'webview', 'scripts', 'bench']]]) {
+    const { code } = await run(process.execPath, args);
+    console.log(`${code === 0 ? '✔' : '✖'} ${name}`);
+    if (code === 0) counts.passed++;
+    else {
+      counts.failed++;
+      counts.code = 1;
+    }
+  }
+  return counts;
+}
+
 async function integrationLayer() {
   const { code, output } = await run(process.execPath, ['--import', 'tsx', 'test/runner/runIntegration.ts']);
   const match = /^MLWB_RESULT (.*)$/m.exec(output);
@@ -55,7 +70,7 @@ async function integrationLayer() {
 
 const totals = { passed: 0, failed: 0 };
 let exitCode = 0;
-if (layers.some((layer) => layer !== 'unit')) {
+if (layers.some((layer) => layer === 'integration' || layer === 'ui')) {
   const build = await run(process.execPath, ['scripts/build.mjs']);
   if (build.code !== 0) {
     console.log('build failed');
@@ -66,7 +81,8 @@ if (layers.some((layer) => layer !== 'unit')) {
 for (const layer of layers) {
   console.log(`\n=== ${layer} tests ===`);
   let result;
-  if (layer === 'unit') result = await nodeTestLayer('test/unit');
+  if (layer === 'static') result = await staticLayer();
+  else if (layer === 'unit') result = await nodeTestLayer('test/unit');
   else if (layer === 'integration') result = await integrationLayer();
   else if (layer === 'ui') result = await nodeTestLayer('test/ui', ['--test-concurrency=1']);
   else throw new Error(`unknown test layer ${layer}`);
