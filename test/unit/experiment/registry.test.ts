@@ -12,6 +12,7 @@ test('the registry knows every contract model type with its tasks', () => {
   assert.deepEqual(info.logistic_regression?.tasks, ['classification']);
   assert.deepEqual(info.random_forest?.tasks, ['classification', 'regression']);
   assert.equal(info.transformer?.input, 'text');
+  assert.ok(modelTypes().every((m) => m.available), 'every contract model has landed');
   assert.ok(info.logistic_regression?.params.includes('C'));
 });
 
@@ -24,7 +25,7 @@ test('unknown type, wrong task and bad parameters are MlErrors that say what is 
 test('createModel picks the task\'s class and modelFromJSON restores a fitted model', async () => {
   const X: DenseMatrix = { kind: 'dense', rows: 6, cols: 1, data: Float64Array.from([0, 1, 2, 10, 11, 12]) };
   const y = ['a', 'a', 'a', 'b', 'b', 'b'];
-  for (const type of ['logistic_regression', 'decision_tree', 'random_forest', 'linear_svm']) {
+  for (const type of ['logistic_regression', 'decision_tree', 'random_forest', 'linear_svm', 'svm', 'naive_bayes']) {
     const model = createModel(type, {}, 'classification');
     await model.fit(X as never, y);
     const restored = modelFromJSON(model.toJSON());

@@ -52,6 +52,10 @@ export class SpyPipeline implements PipelineLike {
     return this.toMatrix(features);
   }
 
+  toJSON(): { type: 'spy'; means: number[] } {
+    return { type: 'spy', means: this.means };
+  }
+
   private toMatrix(features: Table): DenseMatrix {
     const cols = numericColumns(features);
     const data = new Float64Array(features.rowCount * cols.length);
