@@ -102,7 +102,7 @@ export class TextVectorizer {
       tf[id] = (tf[id] as number) + (counts[k] as number);
     }
     // Column order is the sorted vocabulary, as sklearn's _sort_features.
-    const sortedIds = terms.map((_, i) => i).sort((a, b) => compareCodePoints(terms[a] as string, terms[b] as string));
+    const sortedIds = sortedTermIds(terms, termIds);
     const keptSorted = this.limitFeatures(sortedIds, df, tf, n);
     const column = new Int32Array(terms.length).fill(-1);
     keptSorted.forEach((id, col) => (column[id] = col));
@@ -207,6 +207,14 @@ export class TextVectorizer {
     }
     return matrix;
   }
+}
+
+/** Term ids in code-point order of their terms; the plain (UTF-16) string sort is used when it agrees, as it is much faster. */
+function sortedTermIds(terms: string[], ids: Map<string, number>): number[] {
+  // UTF-16 order equals code-point order unless a term holds a surrogate or a unit above U+D7FF.
+  const plain = terms.every((t) => !/[\uD800-\uFFFF]/.test(t));
+  const sorted = plain ? [...terms].sort() : [...terms].sort(compareCodePoints);
+  return sorted.map((t) => ids.get(t) as number);
 }
 
 /** Converts min_df/max_df into a document count (see VectorizerOptions for the 1 vs 1.0 rule). */

@@ -1,0 +1,83 @@
+/**
+ * TF-IDF fit_transform (1–2-grams, max_features 20,000) on a generated corpus of 20,000 documents,
+ * against scikit-learn's TfidfVectorizer on the same documents in the same run.
+ * Run: node --import tsx bench/tfidf.ts [documents]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Random } from '../src/core/random';
+import { TextVectorizer } from '../src/core/text/vectorizer';
+
+const DOCUMENTS = Number(process.argv[2] ?? 20000);
+const WORDS = 30000;
+
+/** Documents of Zipf-distributed made-up words, 10–150 words long. */
+function generateCorpus(random: Random): string[] {
+  const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'si', 'de', 'po', 'gu', 'fe', 'za', 'hi', 'bo'];
+  const words = Array.from({ length: WORDS }, (_, i) => {
+    let w = '';
+    for (let n = i + 1; n > 0; n = Math.floor(n / syllables.length)) w += syllables[n % syllables.length];
+    return w;
+  });
+  const harmonic: number[] = [];
+  let total = 0;
+  for (let k = 1; k <= WORDS; k++) harmonic.push((total += 1 / k));
+  const draw = (): string => {
+    const u = random.next() * total;
+    let lo = 0;
+    let hi = WORDS - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((harmonic[mid] as number) < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo] as string;
+  };
+  return Array.from({ length: DOCUMENTS }, () => {
+    const length = 10 + random.int(141);
+    const tokens: string[] = [];
+    for (let t = 0; t < length; t++) tokens.push(draw());
+    return tokens.join(' ') + '.';
+  });
+}
+
+const PYTHON = `
+import json, sys, time
+from sklearn.feature_extraction.text import TfidfVectorizer
+docs = json.load(open(sys.argv[1]))
+start = time.perf_counter()
+X = TfidfVectorizer(ngram_range=(1, 2), max_features=20000).fit_transform(docs)
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "nnz": int(X.nnz), "cols": X.shape[1], "sum": float(X.sum())}))
+`;
+
+function main(): void {
+  const corpus = generateCorpus(new Random(7));
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-tfidf-'));
+  try {
+    const path = join(dir, 'corpus.json');
+    writeFileSync(path, JSON.stringify(corpus));
+    const ours = new TextVectorizer({ ngram_range: [1, 2], max_features: 20000 });
+    const start = performance.now();
+    const X = ours.fitTransform(corpus);
+    const oursSeconds = (performance.now() - start) / 1000;
+    const sklearn = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PYTHON, path], { encoding: 'utf8', maxBuffer: 1 << 26 })) as {
+      seconds: number;
+      nnz: number;
+      cols: number;
+      sum: number;
+    };
+    const sum = X.values.reduce((s, v) => s + v, 0);
+    console.log(`TF-IDF 1-2-grams, max_features 20000, ${DOCUMENTS} documents`);
+    console.log(`  ml-workbench: ${oursSeconds.toFixed(2)} s  (nnz ${X.values.length}, cols ${X.cols}, sum ${sum.toFixed(6)})`);
+    console.log(`  scikit-learn: ${sklearn.seconds.toFixed(2)} s  (nnz ${sklearn.nnz}, cols ${sklearn.cols}, sum ${sklearn.sum.toFixed(6)})`);
+    console.log(`  ratio (ours / sklearn): ${(oursSeconds / sklearn.seconds).toFixed(2)}`);
+    console.log(`  same output: ${X.values.length === sklearn.nnz && X.cols === sklearn.cols && Math.abs(sum - sklearn.sum) < 1e-6 ? 'yes' : 'NO'}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
