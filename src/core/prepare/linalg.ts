@@ -52,9 +52,3 @@ export function symmetricEigen(matrix: Float64Array, p: number): { values: Float
   });
   return { values, vectors };
 }
-
-/** Column-major copy of a matrix's columns (dense arrays), with each column's mean and population std. */
-export interface ColumnStats {
-  readonly mean: Float64Array;
-  readonly std: Float64Array;
-}

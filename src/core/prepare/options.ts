@@ -78,7 +78,8 @@ export class OptionReader {
     return [...(value as string[])];
   }
 
-  raw_(key: string): unknown {
+  /** The option's raw value, for options with their own checks. */
+  value(key: string): unknown {
     return this.get(key);
   }
 

@@ -20,7 +20,7 @@ export class CoerceStep implements PrepareStep {
 
   constructor(private readonly options: Record<string, unknown> = {}) {
     const reader = new OptionReader('coerce', options);
-    const columns = reader.raw_('columns');
+    const columns = reader.value('columns');
     reader.done();
     if (typeof columns !== 'object' || columns === null || Array.isArray(columns) || Object.keys(columns).length === 0) {
       throw new MlError(`coerce: option "columns" must map column names to a type, e.g. { age: number }, got ${JSON.stringify(columns)}`);

@@ -33,7 +33,7 @@ export class ImputeStep implements PrepareStep {
   constructor(private readonly options: Record<string, unknown> = {}) {
     const reader = new OptionReader('impute', options);
     this.strategy = reader.oneOf('strategy', STRATEGIES, 'mean');
-    this.fillValue = reader.raw_('fill_value');
+    this.fillValue = reader.value('fill_value');
     if (this.fillValue !== undefined && typeof this.fillValue !== 'number' && typeof this.fillValue !== 'string') {
       throw new MlError(`impute: option "fill_value" must be a number or a string, got ${JSON.stringify(this.fillValue)}`);
     }

@@ -22,7 +22,7 @@ export class OrdinalStep implements PrepareStep {
   constructor(private readonly options: Record<string, unknown> = {}) {
     const reader = new OptionReader('ordinal', options);
     this.columns = reader.columns();
-    const categories = reader.raw_('categories') ?? {};
+    const categories = reader.value('categories') ?? {};
     const valid =
       typeof categories === 'object' &&
       categories !== null &&

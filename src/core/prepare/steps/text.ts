@@ -17,11 +17,11 @@ export class TextStep implements PrepareStep {
   constructor(private readonly options: Record<string, unknown> = {}) {
     const reader = new OptionReader('text', options);
     this.column = reader.string('column');
-    const range = reader.raw_('ngram_range') ?? [1, 1];
+    const range = reader.value('ngram_range') ?? [1, 1];
     if (!Array.isArray(range) || range.length !== 2 || !range.every((n) => Number.isInteger(n) && n >= 1) || range[0] > range[1]) {
       throw new MlError(`text: option "ngram_range" must be [min_n, max_n] with 1 <= min_n <= max_n, got ${JSON.stringify(range)}`);
     }
-    const stopWords = reader.raw_('stop_words') ?? null;
+    const stopWords = reader.value('stop_words') ?? null;
     if (stopWords !== null && stopWords !== 'english') {
       throw new MlError(`text: option "stop_words" must be "english" or null, got ${JSON.stringify(stopWords)}`);
     }
