@@ -9,6 +9,8 @@ export interface RankedColumns {
   readonly ranks: Int32Array;
   /** distinct[f]: the sorted distinct values of feature f. */
   readonly distinct: readonly Float64Array[];
+  /** order[f * rows + p] is the row at position p when rows are sorted on feature f. */
+  readonly order: Int32Array;
 }
 
 /**
@@ -43,6 +45,7 @@ export function checkFeatures(owner: string, X: DenseMatrix): void {
 export function rankColumns(X: DenseMatrix): RankedColumns {
   const { rows, cols, data } = X;
   const ranks = new Int32Array(rows * cols);
+  const order = new Int32Array(rows * cols);
   const distinct: Float64Array[] = [];
   const column = new Float64Array(rows);
   for (let f = 0; f < cols; f++) {
@@ -57,8 +60,20 @@ export function rankColumns(X: DenseMatrix): RankedColumns {
     distinct.push(values);
     const base = f * rows;
     for (let i = 0; i < rows; i++) ranks[base + i] = lowerBound(values, column[i] as number);
+    countingSortByRank(ranks.subarray(base, base + rows), count, order.subarray(base, base + rows));
   }
-  return { rows, cols, ranks, distinct };
+  return { rows, cols, ranks, distinct, order };
+}
+
+function countingSortByRank(ranks: Int32Array, distinctCount: number, out: Int32Array): void {
+  const start = new Int32Array(distinctCount + 1);
+  for (const r of ranks) start[r + 1] = (start[r + 1] as number) + 1;
+  for (let r = 0; r < distinctCount; r++) start[r + 1] = (start[r + 1] as number) + (start[r] as number);
+  for (let i = 0; i < ranks.length; i++) {
+    const r = ranks[i] as number;
+    out[start[r] as number] = i;
+    start[r] = (start[r] as number) + 1;
+  }
 }
 
 function lowerBound(values: Float64Array, v: number): number {

@@ -17,6 +17,11 @@ export type GrowTarget =
 // scikit-learn treats a node whose impurity is within machine epsilon of zero as pure.
 const EPSILON = 2.220446049250313e-16;
 
+// Nodes with m·log2(m) above this many times the row count are split by filtering the presorted
+// order instead of sorting. Measured on one 80,000 × 50 tree: 11.5 s CPU never filtering, 7.1 s at
+// ratio 1, 8.4 s at 4, 9.7 s at 16; forests (7 features per split) changed within noise.
+const FILTER_RATIO = 2;
+
 interface Split {
   feature: number;
   /** Last rank on the left, and the next rank present in the node. */
@@ -79,6 +84,11 @@ class SplitFinder {
   private readonly features: Int32Array;
   private readonly leftCounts: Float64Array;
   private readonly shift: number;
+  private readonly sortedSamples: Int32Array;
+  private readonly sortedRanks: Int32Array;
+  /** mark[row] === stamp for the rows of the node being split by filtering. */
+  private readonly mark: Int32Array;
+  private stamp = 0;
   private nodeWeight = 0;
   private nodeSum = 0;
 
@@ -95,6 +105,9 @@ class SplitFinder {
     this.leftCounts = new Float64Array(outputs);
     this.keys = new Float64Array(samples.length);
     this.scratch = new Int32Array(samples.length);
+    this.sortedSamples = new Int32Array(samples.length);
+    this.sortedRanks = new Int32Array(samples.length);
+    this.mark = new Int32Array(data.rows).fill(-1);
     this.features = Int32Array.from({ length: data.cols }, (_, f) => f);
     // A sort key packs rank * shift + position, exact in a double while rows * shift < 2^53.
     this.shift = 2 ** Math.max(1, Math.ceil(Math.log2(samples.length + 1)));
@@ -141,6 +154,12 @@ class SplitFinder {
     let remaining = features.length;
     let visited = 0;
     let nonConstant = 0;
+    const m = end - start;
+    const filter = m * Math.log2(m) > FILTER_RATIO * this.data.rows;
+    if (filter) {
+      this.stamp++;
+      for (let p = start; p < end; p++) this.mark[this.samples[p] as number] = this.stamp;
+    }
     while (remaining > 0 && (visited < params.maxFeatures || nonConstant === 0)) {
       const j = random.int(remaining);
       const f = features[j] as number;
@@ -148,52 +167,69 @@ class SplitFinder {
       features[remaining - 1] = f;
       remaining--;
       visited++;
-      if (this.scanFeature(f, start, end, best)) nonConstant++;
+      if (this.scanFeature(f, start, end, best, filter)) nonConstant++;
     }
     return best.feature >= 0 ? best : null;
   }
 
   /** Sorts the node's rows on feature f and updates `best`; false when f is constant in the node. */
-  private scanFeature(f: number, start: number, end: number, best: Split): boolean {
-    const { samples, keys, shift } = this;
-    const ranks = this.data.ranks;
-    const base = f * this.data.rows;
+  private scanFeature(f: number, start: number, end: number, best: Split, filter: boolean): boolean {
+    const { samples, keys, shift, sortedSamples, sortedRanks } = this;
+    const { ranks, rows, order } = this.data;
+    const base = f * rows;
     const m = end - start;
-    let low = Infinity;
-    let high = -Infinity;
-    for (let j = 0; j < m; j++) {
-      const r = ranks[base + (samples[start + j] as number)] as number;
-      if (r < low) low = r;
-      if (r > high) high = r;
-      keys[j] = r * shift + j;
+    if (filter) {
+      // A large node: walking the presorted order of all rows and keeping this node's is O(rows).
+      const { mark, stamp } = this;
+      let p = 0;
+      for (let q = base; q < base + rows; q++) {
+        const s = order[q] as number;
+        if (mark[s] === stamp) {
+          sortedSamples[p] = s;
+          sortedRanks[p++] = ranks[base + s] as number;
+        }
+      }
+      if (sortedRanks[0] === sortedRanks[m - 1]) return false;
+    } else {
+      // A small node: sort packed (rank, position) keys natively; O(m log m).
+      let low = Infinity;
+      let high = -Infinity;
+      for (let j = 0; j < m; j++) {
+        const r = ranks[base + (samples[start + j] as number)] as number;
+        if (r < low) low = r;
+        if (r > high) high = r;
+        keys[j] = r * shift + j;
+      }
+      if (low === high) return false;
+      const sorted = keys.subarray(0, m).sort();
+      for (let p = 0; p < m; p++) {
+        const key = sorted[p] as number;
+        const r = Math.floor(key / shift);
+        sortedRanks[p] = r;
+        sortedSamples[p] = samples[start + (key - r * shift)] as number;
+      }
     }
-    if (low === high) return false;
-    const sorted = keys.subarray(0, m).sort();
-    if (this.target.kind === 'classes') this.scanClasses(f, sorted, start, best, this.target.codes, this.target.nClasses);
-    else this.scanValues(f, sorted, start, best, this.target.values);
+    if (this.target.kind === 'classes') this.scanClasses(f, m, best, this.target.codes, this.target.nClasses);
+    else this.scanValues(f, m, best, this.target.values);
     return true;
   }
 
-  private scanClasses(f: number, sorted: Float64Array, start: number, best: Split, codes: Int32Array, K: number): void {
-    const { samples, weights, shift, leftCounts, nodeValue } = this;
+  private scanClasses(f: number, m: number, best: Split, codes: Int32Array, K: number): void {
+    const { sortedSamples, sortedRanks, weights, leftCounts, nodeValue } = this;
     const minLeaf = this.params.minSamplesLeaf;
     const entropy = this.params.criterion === 'entropy';
-    const m = sorted.length;
     const total = this.nodeWeight;
     leftCounts.fill(0);
     let wl = 0;
-    let rank = Math.floor((sorted[0] as number) / shift);
     for (let p = 0; p < m - 1; p++) {
-      const key = sorted[p] as number;
-      const s = samples[start + (key - rank * shift)] as number;
+      const s = sortedSamples[p] as number;
       const w = weights[s] as number;
       const k = codes[s] as number;
       leftCounts[k] = (leftCounts[k] as number) + w;
       wl += w;
-      const next = Math.floor((sorted[p + 1] as number) / shift);
+      const rank = sortedRanks[p] as number;
+      const next = sortedRanks[p + 1] as number;
       if (next === rank) continue;
-      const prev = rank;
-      rank = next;
       if (p + 1 < minLeaf) continue;
       if (m - p - 1 < minLeaf) break;
       const wr = total - wl;
@@ -201,18 +237,18 @@ class SplitFinder {
       if (entropy) {
         // Maximising this minimises wl*H(left) + wr*H(right).
         score = -xlogx(wl) - xlogx(wr);
-        for (let k = 0; k < K; k++) {
-          const c = leftCounts[k] as number;
-          score += xlogx(c) + xlogx((nodeValue[k] as number) - c);
+        for (let c = 0; c < K; c++) {
+          const l = leftCounts[c] as number;
+          score += xlogx(l) + xlogx((nodeValue[c] as number) - l);
         }
       } else {
         // Maximising this minimises wl*Gini(left) + wr*Gini(right).
         let sl = 0;
         let sr = 0;
-        for (let k = 0; k < K; k++) {
-          const c = leftCounts[k] as number;
-          const d = (nodeValue[k] as number) - c;
-          sl += c * c;
+        for (let c = 0; c < K; c++) {
+          const l = leftCounts[c] as number;
+          const d = (nodeValue[c] as number) - l;
+          sl += l * l;
           sr += d * d;
         }
         score = sl / wl + sr / wr;
@@ -220,31 +256,27 @@ class SplitFinder {
       if (score > best.score) {
         best.score = score;
         best.feature = f;
-        best.rankLeft = prev;
+        best.rankLeft = rank;
         best.rankRight = next;
       }
     }
   }
 
-  private scanValues(f: number, sorted: Float64Array, start: number, best: Split, values: Float64Array): void {
-    const { samples, weights, shift } = this;
+  private scanValues(f: number, m: number, best: Split, values: Float64Array): void {
+    const { sortedSamples, sortedRanks, weights } = this;
     const minLeaf = this.params.minSamplesLeaf;
-    const m = sorted.length;
     const total = this.nodeWeight;
     const sum = this.nodeSum;
     let wl = 0;
     let sl = 0;
-    let rank = Math.floor((sorted[0] as number) / shift);
     for (let p = 0; p < m - 1; p++) {
-      const key = sorted[p] as number;
-      const s = samples[start + (key - rank * shift)] as number;
+      const s = sortedSamples[p] as number;
       const w = weights[s] as number;
       wl += w;
       sl += w * (values[s] as number);
-      const next = Math.floor((sorted[p + 1] as number) / shift);
+      const rank = sortedRanks[p] as number;
+      const next = sortedRanks[p + 1] as number;
       if (next === rank) continue;
-      const prev = rank;
-      rank = next;
       if (p + 1 < minLeaf) continue;
       if (m - p - 1 < minLeaf) break;
       const sr = sum - sl;
@@ -253,7 +285,7 @@ class SplitFinder {
       if (score > best.score) {
         best.score = score;
         best.feature = f;
-        best.rankLeft = prev;
+        best.rankLeft = rank;
         best.rankRight = next;
       }
     }

@@ -1,0 +1,133 @@
+/**
+ * Decision tree and random forest fit time and held-out accuracy beside scikit-learn, same data, same run.
+ *
+ * Run: node --import tsx bench/trees.ts [--rows 100000] [--features 50] [--trees 100] [--forest-rows N] [--skip-forest]
+ * The data: `rows` × `features` standard normals, 3 classes from the argmax of three noisy linear
+ * scores of the first 10 features; 80% train, 20% held out. scikit-learn runs single-threaded (n_jobs=1).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DecisionTreeClassifier } from '../src/core/models/decisionTree';
+import { RandomForestClassifier } from '../src/core/models/randomForest';
+import { Random } from '../src/core/random';
+import { DenseMatrix } from '../src/core/types';
+
+interface Split {
+  train: DenseMatrix;
+  trainLabels: string[];
+  test: DenseMatrix;
+  testLabels: string[];
+}
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+/** Three noisy linear scores of the first 10 features; the class is the largest. */
+function generate(rows: number, cols: number, seed: number): { X: DenseMatrix; labels: string[] } {
+  const random = new Random(seed);
+  const informative = Math.min(10, cols);
+  const weights = Array.from({ length: 3 * informative }, () => random.normal());
+  const data = new Float64Array(rows * cols);
+  const labels: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) data[i * cols + j] = random.normal();
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let k = 0; k < 3; k++) {
+      let score = random.normal();
+      for (let j = 0; j < informative; j++) score += (weights[k * informative + j] as number) * (data[i * cols + j] as number);
+      if (score > bestScore) {
+        bestScore = score;
+        best = k;
+      }
+    }
+    labels.push(`class_${best}`);
+  }
+  return { X: { kind: 'dense', rows, cols, data }, labels };
+}
+
+function split(X: DenseMatrix, labels: string[]): Split {
+  const cut = Math.floor(X.rows * 0.8);
+  const part = (from: number, to: number): DenseMatrix => ({
+    kind: 'dense', rows: to - from, cols: X.cols, data: X.data.slice(from * X.cols, to * X.cols),
+  });
+  return { train: part(0, cut), trainLabels: labels.slice(0, cut), test: part(cut, X.rows), testLabels: labels.slice(cut) };
+}
+
+function accuracy(predicted: string[], truth: string[]): number {
+  return predicted.filter((p, i) => p === truth[i]).length / truth.length;
+}
+
+const PYTHON = `
+import json, sys, time
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.tree import DecisionTreeClassifier
+d = sys.argv[1]
+rows, cols, cut, model = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+X = np.fromfile(d + "/X.bin", dtype="<f8").reshape(rows, cols)
+y = np.fromfile(d + "/y.bin", dtype="<i4")
+est = DecisionTreeClassifier(random_state=0) if model == "tree" else RandomForestClassifier(n_estimators=int(sys.argv[6]), n_jobs=1, random_state=0)
+t = time.perf_counter()
+est.fit(X[:cut], y[:cut])
+seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "accuracy": float((est.predict(X[cut:]) == y[cut:]).mean())}))
+`;
+
+/** Fits scikit-learn's estimator on the same rows in a subprocess; fit time excludes loading. */
+function sklearn(dir: string, X: DenseMatrix, labels: string[], model: 'tree' | 'forest', trees: number): { seconds: number; accuracy: number } {
+  writeFileSync(join(dir, 'X.bin'), Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength));
+  writeFileSync(join(dir, 'y.bin'), Buffer.from(Int32Array.from(labels, (l) => Number(l.slice(6))).buffer));
+  writeFileSync(join(dir, 'run.py'), PYTHON);
+  const cut = Math.floor(X.rows * 0.8);
+  const out = execFileSync('/usr/bin/python3', [join(dir, 'run.py'), dir, String(X.rows), String(X.cols), String(cut), model, String(trees)], {
+    encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string);
+}
+
+function row(name: string, ours: { seconds: number; accuracy: number }, theirs: { seconds: number; accuracy: number }): void {
+  console.log(
+    `${name.padEnd(34)} ours ${ours.seconds.toFixed(2).padStart(7)} s  acc ${ours.accuracy.toFixed(4)}   ` +
+      `sklearn ${theirs.seconds.toFixed(2).padStart(7)} s  acc ${theirs.accuracy.toFixed(4)}   ratio ${(ours.seconds / theirs.seconds).toFixed(2)}×`,
+  );
+}
+
+async function main(): Promise<void> {
+  const rows = option('rows', 100_000);
+  const cols = option('features', 50);
+  const trees = option('trees', 100);
+  const forestRows = option('forest-rows', rows);
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-trees-'));
+  try {
+    const { X, labels } = generate(rows, cols, 1);
+    const data = split(X, labels);
+    const tree = new DecisionTreeClassifier();
+    let start = performance.now();
+    await tree.fit(data.train, data.trainLabels, { seed: 0 });
+    const treeOurs = { seconds: (performance.now() - start) / 1000, accuracy: accuracy(tree.predict(data.test), data.testLabels) };
+    row(`decision tree ${rows}×${cols}`, treeOurs, sklearn(dir, X, labels, 'tree', 0));
+
+    if (process.argv.includes('--skip-forest')) return;
+    const forestData = forestRows === rows ? { X, labels, parts: data } : (() => {
+      const small = generate(forestRows, cols, 2);
+      return { X: small.X, labels: small.labels, parts: split(small.X, small.labels) };
+    })();
+    const forest = new RandomForestClassifier({ n_estimators: trees });
+    start = performance.now();
+    await forest.fit(forestData.parts.train, forestData.parts.trainLabels, { seed: 0 });
+    const forestOurs = {
+      seconds: (performance.now() - start) / 1000,
+      accuracy: accuracy(forest.predict(forestData.parts.test), forestData.parts.testLabels),
+    };
+    row(`random forest ${trees} trees ${forestRows}×${cols}`, forestOurs, sklearn(dir, forestData.X, forestData.labels, 'forest', trees));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
