@@ -269,6 +269,7 @@ export class MlpClassifier extends MlpNetwork implements Classifier {
     return { type: 'mlp', task: 'classification', params: this.params, classes: this.classes, ...this.networkJSON() };
   }
 
+  /** Rebuilds a fitted classifier from toJSON's output (call initBackend first in a fresh process). */
   static fromJSON(json: EstimatorJSON): MlpClassifier {
     const model = new MlpClassifier(checkJSON(json, 'classification').params);
     model.classes = [...(json.classes as string[])];
@@ -323,6 +324,7 @@ export class MlpRegressor extends MlpNetwork implements Regressor {
     return { type: 'mlp', task: 'regression', params: this.params, yMean: this.yMean, yStd: this.yStd, ...this.networkJSON() };
   }
 
+  /** Rebuilds a fitted regressor from toJSON's output (call initBackend first in a fresh process). */
   static fromJSON(json: EstimatorJSON): MlpRegressor {
     const model = new MlpRegressor(checkJSON(json, 'regression').params);
     model.yMean = json.yMean as number;

@@ -247,6 +247,7 @@ export class TransformerClassifier {
     return { ...this.metadata(), weights: encodeWeights(this.model.weights) };
   }
 
+  /** Rebuilds a fitted classifier from toJSON's output (call initBackend first in a fresh process). */
   static fromJSON(json: EstimatorJSON): TransformerClassifier {
     if (json.type !== 'transformer') throw new MlError(`expected a saved 'transformer' model, got '${json.type}'`);
     const meta = json as SavedMeta;
