@@ -1,0 +1,259 @@
+/** Host side of the dataset preview/profile panel: owns the state, asks the worker for pages and profiles, pushes whole state. */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FilterSpec } from '../../core/datasets/types';
+import { CancelledError } from '../../core/types';
+import type { DatasetsClient } from '../datasets/client';
+import type { DatasetIndex } from '../datasets/model';
+import type { Log } from '../log';
+import { isWebviewMessage, type HostMessage, type PreviewState, type PreviewTab, type WebviewMessage } from './contract';
+
+export interface PreviewDeps {
+  readonly client: DatasetsClient;
+  readonly index: DatasetIndex;
+  readonly extensionUri: vscode.Uri;
+  readonly log: Log;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const PAGE_ROWS = 100;
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** One panel per file; showing a file again reveals its panel. */
+export class PreviewPanel {
+  static readonly viewType = 'mlWorkbench.preview';
+  private static readonly panels = new Map<string, PreviewPanel>();
+  private readonly state: Mutable<PreviewState>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pageRequest: AbortController | undefined;
+  private profileRequest: AbortController | undefined;
+  private lastPage = { offset: 0, limit: PAGE_ROWS };
+
+  /** Opens (or reveals) the panel of a file on a tab. */
+  static show(deps: PreviewDeps, filePath: string, tab: PreviewTab): PreviewPanel {
+    const existing = PreviewPanel.panels.get(filePath);
+    if (existing) {
+      existing.panel.reveal();
+      existing.setTab(tab);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PreviewPanel.viewType, PreviewPanel.title(filePath, tab), vscode.ViewColumn.Active, PreviewPanel.options(deps));
+    return new PreviewPanel(deps, panel, filePath, tab, 0);
+  }
+
+  /** Rebuilds a panel the workbench restored after a reload. */
+  static revive(deps: PreviewDeps, panel: vscode.WebviewPanel, filePath: string, tab: PreviewTab, offset: number): PreviewPanel {
+    panel.webview.options = PreviewPanel.options(deps);
+    return new PreviewPanel(deps, panel, filePath, tab, offset);
+  }
+
+  /** The panel of a file, if open (tests read its state). */
+  static get(filePath: string): PreviewPanel | undefined {
+    return PreviewPanel.panels.get(filePath);
+  }
+
+  static all(): PreviewPanel[] {
+    return [...PreviewPanel.panels.values()];
+  }
+
+  private static options(deps: PreviewDeps): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
+    };
+  }
+
+  private static title(filePath: string, tab: PreviewTab): string {
+    return `${tab === 'profile' ? 'Profile' : 'Preview'}: ${path.basename(filePath)}`;
+  }
+
+  private constructor(
+    private readonly deps: PreviewDeps,
+    readonly panel: vscode.WebviewPanel,
+    readonly filePath: string,
+    tab: PreviewTab,
+    offset: number,
+  ) {
+    this.state = { fileName: path.basename(filePath), filePath, tab, total: -1, filter: {}, loadingPage: false };
+    this.lastPage = { offset, limit: PAGE_ROWS };
+    PreviewPanel.panels.set(filePath, this);
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        if (isWebviewMessage(raw)) this.receive(raw);
+        else deps.log.error(`preview: ignored an unknown webview message`);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      deps.index.onDidChange((changed) => {
+        if (changed === filePath) this.reload();
+      }),
+    );
+  }
+
+  /** A copy of what the webview is showing. */
+  snapshot(): PreviewState {
+    return { ...this.state };
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'preview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'preview.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Dataset preview</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private push(): void {
+    const message: HostMessage = { type: 'state', state: this.snapshot() };
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.push();
+        void this.loadSchema();
+        void this.loadPage(this.lastPage.offset, this.lastPage.limit);
+        if (this.state.tab === 'profile') void this.loadProfile();
+        return;
+      case 'page':
+        void this.loadPage(message.offset, message.limit);
+        return;
+      case 'sort':
+        this.state.sort = message.sort;
+        void this.loadPage(0, this.lastPage.limit);
+        return;
+      case 'filter':
+        this.state.filter = message.filter;
+        void this.loadPage(0, this.lastPage.limit);
+        return;
+      case 'tab':
+        this.setTab(message.tab);
+        return;
+      case 'cancelProfile':
+        this.profileRequest?.abort();
+        return;
+    }
+  }
+
+  /** Switches tab; the profile tab starts the profile. */
+  setTab(tab: PreviewTab): void {
+    this.state.tab = tab;
+    this.panel.title = PreviewPanel.title(this.filePath, tab);
+    this.push();
+    if (tab === 'profile') void this.loadProfile();
+  }
+
+  private reload(): void {
+    this.state.profile = undefined;
+    this.state.schema = undefined;
+    this.state.total = -1;
+    void this.loadSchema();
+    void this.loadPage(this.lastPage.offset, this.lastPage.limit);
+    if (this.state.tab === 'profile') void this.loadProfile();
+  }
+
+  private async loadSchema(): Promise<void> {
+    try {
+      this.state.schema = await this.deps.index.schema(this.filePath);
+      this.push();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Loads a page; the first page of an unfiltered file comes from its head at once, the total follows. */
+  async loadPage(offset: number, limit: number): Promise<void> {
+    this.pageRequest?.abort();
+    const controller = new AbortController();
+    this.pageRequest = controller;
+    this.lastPage = { offset, limit };
+    this.state.loadingPage = true;
+    this.push();
+    const filter: FilterSpec = this.state.filter;
+    const plain = !this.state.sort && Object.values(filter).every((text) => text.trim() === '');
+    try {
+      if (plain && this.state.total < 0) {
+        const quick = await this.deps.client.page(this.filePath, { offset, limit, quick: true }, { signal: controller.signal });
+        if (quick.total < 0) {
+          this.state.page = quick;
+          this.push();
+        }
+      }
+      const page = await this.deps.client.page(
+        this.filePath,
+        { offset, limit, ...(this.state.sort ? { sort: this.state.sort } : {}), filter },
+        { signal: controller.signal },
+      );
+      this.state.page = page;
+      this.state.total = page.total;
+      this.state.loadingPage = false;
+      this.state.error = undefined;
+      this.push();
+    } catch (error) {
+      if (error instanceof CancelledError) return;
+      this.state.loadingPage = false;
+      this.fail(error);
+    }
+  }
+
+  /** Profiles the file in the worker, reporting progress to the webview. */
+  async loadProfile(): Promise<void> {
+    if (this.state.profile || this.profileRequest) return;
+    const controller = new AbortController();
+    this.profileRequest = controller;
+    this.state.profileProgress = { stage: 'starting', step: 0 };
+    this.push();
+    try {
+      this.state.profile = await this.deps.client.profile(this.filePath, {
+        signal: controller.signal,
+        onProgress: (event) => {
+          this.state.profileProgress = event;
+          this.push();
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof CancelledError)) this.fail(error);
+    } finally {
+      this.profileRequest = undefined;
+      this.state.profileProgress = undefined;
+      this.push();
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.state.error = message(error);
+    this.deps.log.error(`preview of ${this.filePath}`, error);
+    this.push();
+  }
+
+  dispose(): void {
+    this.pageRequest?.abort();
+    this.profileRequest?.abort();
+    if (PreviewPanel.panels.get(this.filePath) === this) PreviewPanel.panels.delete(this.filePath);
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+/** Webview entry of the dataset preview panel: says `ready`, then renders whatever whole state the host pushes. */
+import './preview.css';
+import { isHostMessage, isPersistedPreview, type PersistedPreview, type PreviewState, type PreviewTab, type WebviewMessage } from '../../src/extension/preview/contract';
+import { ProfileView } from './profile';
+import { DataTable } from './table';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  setState(state: PersistedPreview): void;
+  getState(): unknown;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewMessage): void => vscode.postMessage(message);
+let current: PreviewState | undefined;
+let offset = 0;
+
+function persist(): void {
+  if (current) vscode.setState({ filePath: current.filePath, tab: current.tab, offset });
+}
+
+const app = document.getElementById('app') ?? document.body;
+const header = document.createElement('header');
+const title = document.createElement('h1');
+const shape = document.createElement('span');
+shape.className = 'shape';
+const tabs = document.createElement('nav');
+tabs.className = 'tabs';
+const tabButtons = new Map<PreviewTab, HTMLButtonElement>();
+for (const [tab, label] of [['data', 'Data'], ['profile', 'Profile']] as const) {
+  const button = document.createElement('button');
+  button.textContent = label;
+  button.dataset.tab = tab;
+  button.addEventListener('click', () => post({ type: 'tab', tab }));
+  tabButtons.set(tab, button);
+  tabs.append(button);
+}
+const errorBox = document.createElement('div');
+errorBox.className = 'error';
+errorBox.setAttribute('role', 'alert');
+const warnings = document.createElement('ul');
+warnings.className = 'warnings';
+header.append(title, shape, tabs);
+
+const table = new DataTable(post, (value) => {
+  offset = value;
+  persist();
+});
+const profile = new ProfileView(post);
+app.append(header, errorBox, warnings, table.root, profile.root);
+
+const restored = vscode.getState();
+if (isPersistedPreview(restored)) {
+  offset = restored.offset;
+  table.restore(offset);
+}
+
+function render(state: PreviewState): void {
+  current = state;
+  title.textContent = state.fileName;
+  const columns = state.schema?.columns.length;
+  shape.textContent = columns === undefined ? '' : `${state.total >= 0 ? state.total.toLocaleString('en-US') : '…'} rows × ${columns} columns`;
+  for (const [tab, button] of tabButtons) button.classList.toggle('active', tab === state.tab);
+  errorBox.textContent = state.error ?? '';
+  errorBox.hidden = !state.error;
+  warnings.replaceChildren(
+    ...(state.schema?.warnings ?? []).map((warning) => {
+      const li = document.createElement('li');
+      li.textContent = warning;
+      return li;
+    }),
+  );
+  table.root.hidden = state.tab !== 'data';
+  profile.root.hidden = state.tab !== 'profile';
+  document.body.dataset.tab = state.tab;
+  document.body.dataset.total = String(state.total);
+  if (state.tab === 'data') table.update(state);
+  else profile.update(state);
+  persist();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isHostMessage(event.data)) render(event.data.state);
+});
+post({ type: 'ready' });
