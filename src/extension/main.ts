@@ -7,10 +7,31 @@ import type { RuntimeInfo } from '../worker/protocol';
 import { registerDatasets } from './datasets';
 import { registerRuns } from './runs';
 import { registerDeployments } from './deployments';
+import { TrainingManager } from './training/manager';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
 export interface MlWorkbenchApi {
   runtimeInfo(): Promise<RuntimeInfo>;
+  /** The Runs view as the user sees it: labels, descriptions and context values, nested. */
+  runsView(): TreeSnapshot[];
+}
+
+export interface TreeSnapshot {
+  readonly label: string;
+  readonly description?: string;
+  readonly contextValue?: string;
+  readonly icon?: string;
+  readonly children: TreeSnapshot[];
+}
+
+function snapshot<T extends vscode.TreeItem>(provider: { getChildren(element?: T): T[] }, element?: T): TreeSnapshot[] {
+  return provider.getChildren(element).map((item) => ({
+    label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+    description: typeof item.description === 'string' ? item.description : undefined,
+    contextValue: item.contextValue,
+    icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+    children: item.collapsibleState === vscode.TreeItemCollapsibleState.None ? [] : snapshot(provider, item),
+  }));
 }
 
 /** Wires the extension's features together; each feature lives in its own folder. */
@@ -27,9 +48,10 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
     (error: unknown) => log.error('runtime probe failed', error),
   );
 
-  const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime };
+  const training = disposer.track(new TrainingManager(context.extensionPath, log));
+  const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training };
   registerDatasets(context, services);
-  registerRuns(services);
+  const runsTree = registerRuns(services);
   registerDeployments(services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
@@ -52,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
     }),
   );
   log.info('activated');
-  return { runtimeInfo: () => runtime };
+  return { runtimeInfo: () => runtime, runsView: () => snapshot(runsTree) };
 }
 
 export function deactivate(): void {

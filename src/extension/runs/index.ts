@@ -1,27 +1,153 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { RunRecord } from '../../core/runs/store';
 import type { Services } from '../services';
+import { runIdOf, type RunArgument } from './pickRun';
+import { RunsTree, type RunItem } from './tree';
+import { TrainCodeLensProvider } from './codeLens';
 
-/** Runs view: placeholder until the run store lands; shows the welcome view. */
-class RunsTree implements vscode.TreeDataProvider<never> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
+const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
-  refresh(): void {
-    this.changed.fire();
+/** Finds the experiment file a Train command is about: its argument, the active editor, or a pick. */
+async function experimentFileOf(arg: unknown): Promise<string | undefined> {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string') return arg;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && /\.experiment\.(ya?ml|json)$/.test(active.fileName)) {
+    if (active.isDirty) await active.save();
+    return active.fileName;
   }
-
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
+  const files = await vscode.workspace.findFiles(EXPERIMENT_GLOB, '**/node_modules/**', 200);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('ML Workbench: no *.experiment.yaml file in this workspace. Create one with "ML Workbench: New Experiment…".');
+    return undefined;
   }
-
-  getChildren(): never[] {
-    return [];
-  }
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { placeHolder: 'Select the experiment to train' },
+  );
+  return picked?.uri.fsPath;
 }
 
-/** Registers the Runs view and its commands. */
-export function registerRuns(services: Services): void {
-  const tree = new RunsTree();
-  services.disposer.track(vscode.window.createTreeView('mlWorkbench.runs', { treeDataProvider: tree }));
-  services.disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshRuns', () => tree.refresh()));
+/** Registers the Runs view, training commands and the Train CodeLens of experiment files. */
+export function registerRuns(services: Services): RunsTree {
+  const { disposer, training } = services;
+  const tree = disposer.track(new RunsTree(training));
+  const view = disposer.track(vscode.window.createTreeView('mlWorkbench.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
+  void view;
+  const watcher = disposer.track(vscode.workspace.createFileSystemWatcher('**/.mlwb/runs/*/run.json'));
+  disposer.track(watcher.onDidCreate(() => tree.scheduleRefresh()));
+  disposer.track(watcher.onDidChange(() => tree.scheduleRefresh()));
+  disposer.track(watcher.onDidDelete(() => tree.scheduleRefresh()));
+  disposer.track(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' }, new TrainCodeLensProvider()));
+
+  const train = async (arg?: unknown, options: { seed?: number; silent?: boolean } = {}): Promise<RunRecord | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('ML Workbench: training runs code from the workspace and needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return undefined;
+    }
+    const file = await experimentFileOf(arg);
+    if (!file) return undefined;
+    const name = path.basename(file).replace(/\.experiment\.(ya?ml|json)$/, '');
+    let started: { runId: string; finished: Promise<RunRecord> };
+    try {
+      started = training.train(file, { seed: options.seed });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`ML Workbench: ${(error as Error).message}`);
+      return undefined;
+    }
+    const record = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Training ${name}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => training.cancel(started.runId));
+        let reported = 0;
+        const subscription = training.onDidChangeRun((change) => {
+          if (change.runId !== started.runId || change.event?.type !== 'progress') return;
+          const percent = Math.round(change.event.fraction * 100);
+          if (percent > reported) {
+            const { event } = change.event;
+            const where = [event.trial ? `trial ${event.trial}/${event.trials}` : '', event.fold ? `fold ${event.fold}/${event.folds}` : '', event.stage]
+              .filter(Boolean)
+              .join(' · ');
+            progress.report({ increment: percent - reported, message: where });
+            reported = percent;
+          }
+        });
+        try {
+          return await started.finished;
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    tree.refresh();
+    if (!options.silent) void announce(record);
+    return record;
+  };
+
+  disposer.track(vscode.commands.registerCommand('mlWorkbench.train', (arg?: unknown, options?: { seed?: number; silent?: boolean }) => train(arg, options)));
+  disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshRuns', () => tree.refresh()));
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.cancelRun', async (arg?: RunArgument) => {
+      const runId = await runIdOf(arg, training, 'Select the run to cancel');
+      if (runId && !training.cancel(runId)) void vscode.window.showInformationMessage(`ML Workbench: run ${runId} is not running.`);
+    }),
+  );
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.rerun', async (arg?: RunArgument) => {
+      const store = training.store();
+      const runId = await runIdOf(arg, training, 'Select the run to train again');
+      const record = runId ? store?.get(runId) : undefined;
+      if (!store || !record) return undefined;
+      return train(path.join(store.workspaceRoot, record.experimentFile), { seed: record.seed });
+    }),
+  );
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.deleteRun', async (arg?: RunArgument | RunItem, selected?: RunItem[]) => {
+      const store = training.store();
+      const ids = selected && selected.length > 1 ? selected.map((item) => item.runId) : [await runIdOf(arg, training, 'Select the run to delete')];
+      const runIds = ids.filter((id): id is string => typeof id === 'string');
+      if (!store || runIds.length === 0) return;
+      const running = runIds.filter((id) => training.isActive(id));
+      if (running.length > 0) {
+        void vscode.window.showWarningMessage(`ML Workbench: cancel ${running.join(', ')} before deleting it.`);
+        return;
+      }
+      const answer = await vscode.window.showWarningMessage(
+        runIds.length === 1 ? `Delete run ${runIds[0]} and its files?` : `Delete ${runIds.length} runs and their files?`,
+        { modal: true },
+        'Delete',
+      );
+      if (answer !== 'Delete') return;
+      for (const id of runIds) store.delete(id);
+      tree.refresh();
+    }),
+  );
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.revealRun', async (arg?: RunArgument) => {
+      const store = training.store();
+      const runId = await runIdOf(arg, training);
+      if (store && runId) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(store.runDir(runId), 'run.json')));
+    }),
+  );
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.copyRunId', async (arg?: RunArgument) => {
+      const runId = await runIdOf(arg, training);
+      if (runId) await vscode.env.clipboard.writeText(runId);
+    }),
+  );
+  return tree;
+}
+
+async function announce(record: RunRecord): Promise<void> {
+  if (record.status === 'completed') {
+    const metrics = record.metrics as Record<string, unknown> | undefined;
+    const shown = ['accuracy', 'f1_macro', 'r2', 'rmse'].filter((k) => typeof metrics?.[k] === 'number').map((k) => `${k} ${(metrics?.[k] as number).toFixed(4)}`);
+    const choice = await vscode.window.showInformationMessage(`Run ${record.id} completed: ${shown.join(', ')}`, 'Open Dashboard');
+    if (choice) await vscode.commands.executeCommand('mlWorkbench.openDashboard', record.id);
+  } else {
+    void vscode.window.showErrorMessage(`Run ${record.id} ${record.status}: ${record.reason ?? ''}`);
+  }
 }

@@ -1,0 +1,165 @@
+/**
+ * Runs one experiment file end to end and records it in the run store: load and validate the file,
+ * read the data, train and evaluate, save the fitted pipeline and model, and mark the run completed,
+ * failed or cancelled with its reason. Shared by the training worker and the `mlwb` CLI.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { readTable } from '../datasets';
+import { trainExperiment, type TrainResult } from '../experiment/train';
+import type { Trial } from '../search';
+import { CancelledError } from '../types';
+import type { TrainProgressEvent } from '../validation';
+import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { formatProblems, loadExperimentFile } from './experimentFile';
+import { RunStore, type RunRecord } from './store';
+
+export type RunEvent =
+  | { readonly type: 'started'; readonly runId: string }
+  | { readonly type: 'progress'; readonly runId: string; readonly fraction: number; readonly event: TrainProgressEvent }
+  | { readonly type: 'trial'; readonly runId: string; readonly trial: Trial }
+  | { readonly type: 'log'; readonly runId: string; readonly line: string }
+  | { readonly type: 'finished'; readonly runId: string; readonly record: RunRecord };
+
+export interface ExecuteOptions {
+  readonly workspaceRoot: string;
+  /** Absolute path of the experiment file. */
+  readonly experimentFile: string;
+  /** A run already created (queued) by the caller; otherwise one is created. */
+  readonly runId?: string;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+  readonly environment?: Record<string, string>;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+/** Fraction done from a progress event: folds, trials and the model's own steps nest in that order. */
+export function progressFraction(event: TrainProgressEvent): number {
+  const inner = event.of ? Math.min(1, event.step / event.of) : 0;
+  const inFold = event.fold && event.folds ? (event.fold - 1 + inner) / event.folds : inner;
+  const inTrial = event.trial && event.trials ? (event.trial - 1 + inFold) / event.trials : inFold;
+  return Math.max(0, Math.min(0.99, inTrial));
+}
+
+/** SHA-256 of a file, streamed so a big dataset is not read into memory at once. */
+export function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Trains the experiment file into a run of the store and returns the finished record. */
+export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
+  const store = new RunStore(options.workspaceRoot);
+  const loaded = loadExperimentFile(options.experimentFile);
+  const relativeFile = path.relative(options.workspaceRoot, options.experimentFile);
+  const name = loaded.experiment?.name ?? path.basename(options.experimentFile).replace(/\.experiment\.(ya?ml|json)$/, '');
+  const record = (options.runId ? store.get(options.runId) : undefined) ?? store.create(name, relativeFile, loaded.experiment ?? null);
+  // A run queued by the extension before its worker started gets the experiment as it is now.
+  record.experiment = name;
+  record.snapshot = loaded.experiment ?? null;
+  const emit = options.onEvent ?? (() => undefined);
+  const log = (line: string): void => {
+    store.appendLog(record.id, line);
+    emit({ type: 'log', runId: record.id, line });
+  };
+  store.start(record);
+  emit({ type: 'started', runId: record.id });
+  try {
+    if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
+    const experiment = loaded.experiment;
+    record.modelType = experiment.model.type;
+    record.environment = { node: process.version, platform: `${process.platform}-${process.arch}`, ...options.environment };
+    log(`reading ${loaded.dataPath}`);
+    const table = await readTable(loaded.dataPath);
+    const bytes = statSync(loaded.dataPath).size;
+    record.data = {
+      path: path.relative(options.workspaceRoot, loaded.dataPath),
+      sha256: await hashFile(loaded.dataPath),
+      rows: table.rowCount,
+      columns: table.columns.length,
+      bytes,
+    };
+    store.save(record);
+    log(`${table.rowCount} rows × ${table.columns.length} columns; training ${experiment.model.type}`);
+    let lastSaved = 0;
+    const result = await trainExperiment(experiment, table, {
+      seed: options.seed,
+      signal: options.signal,
+      onProgress: (event) => {
+        const fraction = progressFraction(event);
+        store.appendMetric(record.id, { ...event });
+        emit({ type: 'progress', runId: record.id, fraction, event });
+        if (Date.now() - lastSaved > 1000) {
+          lastSaved = Date.now();
+          record.progress = fraction;
+          store.save(record);
+        }
+      },
+      onTrial: (trial) => {
+        store.appendMetric(record.id, { stage: 'trial', ...trial });
+        emit({ type: 'trial', runId: record.id, trial });
+        log(`trial ${trial.index + 1}: ${JSON.stringify(trial.params)} → ${trial.error ?? trial.score}`);
+      },
+    });
+    await saveArtifacts(store.runDir(record.id), result);
+    Object.assign(record, {
+      task: result.task,
+      taskReason: result.task_reason,
+      seed: result.seed,
+      params: result.params,
+      metrics: result.metrics,
+      ...(result.cv ? { cv: result.cv } : {}),
+      ...(result.trials ? { trials: result.trials, best: result.best } : {}),
+      featureNames: result.featureNames,
+      ...featureImportances(result),
+    });
+    store.finish(record, 'completed');
+    log(`completed: ${summarize(record)}`);
+  } catch (error) {
+    const cancelled = error instanceof CancelledError || options.signal?.aborted === true;
+    const reason = cancelled ? 'cancelled by the user' : error instanceof Error ? error.message : String(error);
+    store.finish(record, cancelled ? 'cancelled' : 'failed', reason);
+    log(`${cancelled ? 'cancelled' : 'failed'}: ${reason}`);
+  }
+  emit({ type: 'finished', runId: record.id, record });
+  return record;
+}
+
+async function saveArtifacts(runDir: string, result: TrainResult): Promise<void> {
+  writeJsonAtomic(path.join(runDir, 'pipeline.json'), result.pipeline.toJSON());
+  const model = result.model as { saveTo?: (dir: string) => Promise<void>; toJSON(): unknown; type: string };
+  if (typeof model.saveTo === 'function') {
+    // Networks are kept in tfjs layers format (model.json + weights.bin).
+    await model.saveTo(path.join(runDir, 'model'));
+    writeJsonAtomic(path.join(runDir, 'model.json'), { type: model.type, format: 'tfjs-layers', dir: 'model' });
+  } else {
+    writeFileAtomic(path.join(runDir, 'model.json'), JSON.stringify(model.toJSON()));
+  }
+}
+
+function featureImportances(result: TrainResult): { featureImportances?: number[] } {
+  const importances = (result.model as { featureImportances?: Float64Array }).featureImportances;
+  return importances && importances.length === result.featureNames.length ? { featureImportances: Array.from(importances) } : {};
+}
+
+/** The key metric of a run, as shown in the Runs view and the CLI. */
+export function keyMetric(record: RunRecord): { name: string; value: number } | undefined {
+  const metrics = record.metrics as Record<string, unknown> | undefined;
+  if (!metrics) return undefined;
+  for (const name of ['f1_macro', 'accuracy', 'r2', 'rmse']) {
+    const value = metrics[name];
+    if (typeof value === 'number') return { name, value };
+  }
+  return undefined;
+}
+
+function summarize(record: RunRecord): string {
+  const metric = keyMetric(record);
+  return metric ? `${metric.name} ${metric.value.toFixed(4)}` : record.status;
+}

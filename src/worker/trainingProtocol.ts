@@ -1,0 +1,24 @@
+/** Message contract between the extension host and a training worker, a union keyed on `type`. */
+import type { RunEvent } from '../core/runs/execute';
+
+export interface TrainRequest {
+  readonly type: 'train';
+  readonly workspaceRoot: string;
+  readonly experimentFile: string;
+  readonly runId: string;
+  readonly seed?: number;
+  readonly tfjsBackend: string;
+  readonly wasmDir: string;
+}
+
+export type TrainingRequest = TrainRequest | { readonly type: 'cancel' };
+
+export type TrainingResponse = { readonly type: 'event'; readonly event: RunEvent } | { readonly type: 'done' };
+
+/** Checks a message from a training worker before the host trusts it. */
+export function isTrainingResponse(value: unknown): value is TrainingResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { type?: unknown; event?: { type?: unknown; runId?: unknown } };
+  if (message.type === 'done') return true;
+  return message.type === 'event' && typeof message.event?.type === 'string' && typeof message.event.runId === 'string';
+}
