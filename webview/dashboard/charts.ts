@@ -1,0 +1,253 @@
+/**
+ * Charts for the run panels. Each chart keeps its canvas across re-renders (keyed), so live updates
+ * change data in place instead of rebuilding; colors come from the current VS Code theme.
+ */
+import { Chart, registerables, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import type { CurveSeries } from '../../src/extension/dashboard/contract';
+import { el, formatNumber } from './common';
+
+Chart.register(...registerables, MatrixController, MatrixElement);
+
+/** A CSS custom property of the theme, e.g. `--vscode-foreground`. */
+export function cssVar(name: string, fallback: string): string {
+  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return value || fallback;
+}
+
+const PALETTE: readonly [string, string][] = [
+  ['--vscode-charts-blue', '#3794ff'],
+  ['--vscode-charts-orange', '#d18616'],
+  ['--vscode-charts-green', '#89d185'],
+  ['--vscode-charts-purple', '#b180d7'],
+  ['--vscode-charts-red', '#f14c4c'],
+  ['--vscode-charts-yellow', '#cca700'],
+];
+
+export function seriesColor(i: number): string {
+  const [name, fallback] = PALETTE[i % PALETTE.length] as [string, string];
+  return cssVar(name, fallback);
+}
+
+/** Chart.js defaults from the theme; called before each render so a theme change shows at once. */
+export function applyTheme(): void {
+  Chart.defaults.color = cssVar('--vscode-foreground', '#cccccc');
+  Chart.defaults.borderColor = cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)'));
+  Chart.defaults.font.family = cssVar('--vscode-font-family', 'sans-serif');
+  Chart.defaults.font.size = Number.parseInt(cssVar('--vscode-font-size', '13'), 10) || 13;
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+}
+
+/** Parses a #rgb/#rrggbb/rgb() color and returns it with the given alpha. */
+export function withAlpha(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(color)?.[1];
+  if (hex) {
+    const full = hex.length <= 4 ? [...hex].map((c) => c + c).join('') : hex;
+    const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16));
+    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+  }
+  const rgb = /^rgba?\(([^)]+)\)$/.exec(color)?.[1]?.split(',').map((part) => part.trim());
+  return rgb && rgb.length >= 3 ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : color;
+}
+
+interface Entry {
+  readonly wrapper: HTMLElement;
+  readonly chart: Chart;
+}
+
+const charts = new Map<string, Entry>();
+let used = new Set<string>();
+
+/** Starts a render pass: charts not asked for again before `endRender` are destroyed. */
+export function beginRender(): void {
+  applyTheme();
+  used = new Set();
+}
+
+export function endRender(): string[] {
+  for (const [key, entry] of charts) {
+    if (!used.has(key)) {
+      entry.chart.destroy();
+      charts.delete(key);
+    }
+  }
+  return [...charts.keys()];
+}
+
+/** Destroys every chart, e.g. when the theme changed and colors must be read again. */
+export function destroyCharts(): void {
+  for (const entry of charts.values()) entry.chart.destroy();
+  charts.clear();
+}
+
+/** The chart for `key`: created once, then updated in place with the new data and options. */
+export function chart(key: string, label: string, config: ChartConfiguration, size: 'normal' | 'tall' | 'square' = 'normal'): HTMLElement {
+  used.add(key);
+  const existing = charts.get(key);
+  if (existing && (existing.chart.config as { type?: string }).type === config.type) {
+    existing.chart.data = config.data;
+    if (config.options) existing.chart.options = config.options;
+    existing.chart.update('none');
+    return existing.wrapper;
+  }
+  existing?.chart.destroy();
+  const canvas = el('canvas', { role: 'img', 'aria-label': label });
+  const wrapper = el('div', { class: `mlwb-chart mlwb-chart-${size}`, 'data-chart': key }, canvas);
+  charts.set(key, { wrapper, chart: new Chart(canvas, config) });
+  return wrapper;
+}
+
+/** Line datasets for curve series: validation dashed, folds told apart by color. */
+export function lineDatasets<S extends CurveSeries>(series: readonly S[], colorOf: (s: S, i: number) => string = (_, i) => seriesColor(i)): ChartDataset<'line'>[] {
+  return series.map((s, i) => {
+    const color = colorOf(s, i);
+    return {
+      label: s.label,
+      data: s.points.map((p) => ({ x: p.x, y: p.y })),
+      borderColor: color,
+      backgroundColor: withAlpha(color, 0.2),
+      borderDash: s.split === 'validation' ? [6, 4] : [],
+      borderWidth: 1.5,
+      pointRadius: s.points.length > 40 ? 0 : 2,
+      tension: 0.15,
+    };
+  });
+}
+
+/** A line chart of steps against values. */
+export function lineConfig(datasets: ChartDataset<'line'>[], xTitle: string, yTitle: string): ChartConfiguration<'line'> {
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: false,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: xTitle } },
+        y: { type: 'linear', title: { display: true, text: yTitle } },
+      },
+      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+    },
+  };
+}
+
+/** Writes each cell's value in the middle of its cell, in a color that reads on the cell's shade. */
+function cellTextPlugin(text: (index: number) => string, dark: (index: number) => boolean): Plugin<'matrix'> {
+  return {
+    id: 'mlwbCellText',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const meta = chart.getDatasetMeta(0);
+      ctx.save();
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      const size = Number(Chart.defaults.font.size) || 13;
+      ctx.font = `600 ${size}px ${String(Chart.defaults.font.family)}`;
+      const light = cssVar('--vscode-editor-background', '#1e1e1e');
+      const foreground = cssVar('--vscode-foreground', '#cccccc');
+      meta.data.forEach((element, i) => {
+        const { x, y } = (element as unknown as { getCenterPoint(): { x: number; y: number } }).getCenterPoint();
+        ctx.fillStyle = dark(i) ? light : foreground;
+        ctx.fillText(text(i), x, y);
+      });
+      ctx.restore();
+    },
+  };
+}
+
+/**
+ * Confusion matrix heatmap: rows are the truth, columns the prediction, in `labels` order. Shade is
+ * the count over the largest count, or the row share when `normalised`.
+ */
+export function confusionConfig(labels: readonly string[], matrix: readonly (readonly number[])[], normalised: boolean): ChartConfiguration<'matrix'> {
+  const base = cssVar('--vscode-charts-blue', '#3794ff');
+  const max = Math.max(1, ...matrix.flat());
+  const cells = matrix.flatMap((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((count, j) => ({ x: labels[j] ?? String(j), y: labels[i] ?? String(i), v: count, share: total > 0 ? count / total : 0 }));
+  });
+  const intensity = (i: number): number => {
+    const cell = cells[i];
+    if (!cell) return 0;
+    return normalised ? cell.share : cell.v / max;
+  };
+  const n = labels.length;
+  return {
+    type: 'matrix',
+    data: {
+      datasets: [
+        {
+          label: 'confusion matrix',
+          data: cells,
+          backgroundColor: (context) => withAlpha(base, 0.08 + 0.87 * intensity(context.dataIndex)),
+          borderColor: cssVar('--vscode-editor-background', '#1e1e1e'),
+          borderWidth: 1,
+          width: ({ chart }) => (chart.chartArea?.width ?? 0) / n - 1,
+          height: ({ chart }) => (chart.chartArea?.height ?? 0) / n - 1,
+        },
+      ],
+    },
+    options: {
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: () => '',
+            label: (context) => {
+              const cell = cells[context.dataIndex];
+              return cell ? `truth ${cell.y} → predicted ${cell.x}: ${cell.v} (${(cell.share * 100).toFixed(1)}% of row)` : '';
+            },
+          },
+        },
+      },
+      scales: {
+        x: { type: 'category', labels: [...labels], offset: true, grid: { display: false }, title: { display: true, text: 'predicted' } },
+        y: { type: 'category', labels: [...labels], offset: true, grid: { display: false }, title: { display: true, text: 'actual' } },
+      },
+    },
+    plugins: [
+      cellTextPlugin(
+        (i) => {
+          const cell = cells[i];
+          if (!cell) return '';
+          return normalised ? cell.share.toFixed(2) : String(cell.v);
+        },
+        (i) => intensity(i) > 0.55,
+      ),
+    ],
+  };
+}
+
+/** Horizontal bars, e.g. feature importances. */
+export function barConfig(labels: readonly string[], values: readonly number[], title: string): ChartConfiguration<'bar'> {
+  const color = seriesColor(0);
+  return {
+    type: 'bar',
+    data: { labels: [...labels], datasets: [{ label: title, data: [...values], backgroundColor: withAlpha(color, 0.6), borderColor: color, borderWidth: 1 }] },
+    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: title } } } },
+  };
+}
+
+/** Points of x against y, with an optional reference line (e.g. y = x, y = 0). */
+export function scatterConfig(
+  points: readonly { x: number; y: number }[],
+  xTitle: string,
+  yTitle: string,
+  reference?: readonly { x: number; y: number }[],
+): ChartConfiguration<'scatter'> {
+  const color = seriesColor(0);
+  const datasets: ChartDataset<'scatter'>[] = [{ label: yTitle, data: [...points], backgroundColor: withAlpha(color, 0.55), borderColor: color, pointRadius: 3 }];
+  if (reference) {
+    datasets.push({ label: 'reference', data: [...reference], showLine: true, pointRadius: 0, borderColor: cssVar('--vscode-descriptionForeground', '#999'), borderDash: [4, 4], borderWidth: 1 });
+  }
+  return {
+    type: 'scatter',
+    data: { datasets },
+    options: {
+      parsing: false,
+      plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `(${formatNumber(c.parsed.x ?? undefined)}, ${formatNumber(c.parsed.y ?? undefined)})` } } },
+      scales: { x: { type: 'linear', title: { display: true, text: xTitle } }, y: { type: 'linear', title: { display: true, text: yTitle } } },
+    },
+  };
+}

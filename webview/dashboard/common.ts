@@ -1,0 +1,141 @@
+/**
+ * What the three run panels share in the browser: the host channel, DOM building (text only, never
+ * HTML from data), number formatting and the theme's colors read from the --vscode-* variables.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import {
+  isHostMessage,
+  type HostMessage,
+  type PersistedState,
+  type RunSummary,
+  type WebviewMessage,
+} from '../../src/extension/dashboard/contract';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  setState(state: PersistedState): void;
+  getState(): unknown;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+export function post(message: WebviewMessage): void {
+  vscode.postMessage(message);
+}
+
+export function persist(state: PersistedState): void {
+  vscode.setState(state);
+}
+
+/** Listens for the host's state and says `ready`; messages that fail the contract are ignored. */
+export function connect(onMessage: (message: HostMessage) => void): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (isHostMessage(event.data)) onMessage(event.data);
+  });
+  post({ type: 'ready' });
+}
+
+type Child = Node | string | null | undefined | false;
+
+/** Makes an element; strings become text nodes, so nothing from a run file is parsed as HTML. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value);
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return element;
+}
+
+export function root(): HTMLElement {
+  const main = document.getElementById('root');
+  if (!main) throw new Error('the page has no #root');
+  return main;
+}
+
+/** A number as people read metrics: 4 significant decimals, integers as they are. */
+export function formatNumber(value: number | undefined, digits = 4): string {
+  if (value === undefined || Number.isNaN(value)) return '—';
+  if (Number.isInteger(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return value.toExponential(2);
+  return value.toFixed(digits);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The panel's header: experiment, run id, status badge, progress and the reason of a failure. */
+export function runHeader(run: RunSummary, actions: Node[] = []): HTMLElement {
+  const progress = run.status === 'running' && run.progress !== undefined ? ` ${Math.round(run.progress * 100)}%` : '';
+  const when = run.endedAt ?? run.startedAt ?? run.createdAt;
+  return el(
+    'header',
+    { class: 'mlwb-header' },
+    el(
+      'div',
+      { class: 'mlwb-title' },
+      el('h1', {}, run.experiment),
+      el('span', { class: `mlwb-status mlwb-status-${run.status}`, 'data-testid': 'status' }, `${run.status}${progress}`),
+    ),
+    el(
+      'p',
+      { class: 'mlwb-muted' },
+      [run.id, run.modelType, run.task, new Date(when).toLocaleString()].filter((part): part is string => Boolean(part)).join(' · '),
+    ),
+    run.reason ? el('p', { class: 'mlwb-reason', role: 'alert' }, run.reason) : null,
+    actions.length > 0 ? el('div', { class: 'mlwb-actions' }, ...actions) : null,
+  );
+}
+
+/** A titled section with stable identity, so charts inside it survive re-renders. */
+export function section(id: string, title: string, ...children: Child[]): HTMLElement {
+  const element = el('section', { id: `section-${id}`, class: 'mlwb-section' }, el('h2', {}, title), ...children);
+  return element;
+}
+
+/** A table from rows of cells; each cell is text. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], options: { testId?: string; rowClass?: (i: number) => string | undefined } = {}): HTMLTableElement {
+  return el(
+    'table',
+    { class: 'mlwb-table', 'data-testid': options.testId },
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...rows.map((cells, i) => el('tr', { class: options.rowClass?.(i) }, ...cells.map((cell) => el('td', {}, cell))))),
+  );
+}
+
+export function button(label: string, onClick: () => void, options: { secondary?: boolean; testId?: string } = {}): HTMLElement {
+  const element = el('vscode-button', { 'data-testid': options.testId, ...(options.secondary ? { secondary: '' } : {}) }, label);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+/** A vscode-checkbox with a label; calls back with its new value. */
+export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, testId?: string): HTMLElement {
+  const element = el('vscode-checkbox', { label, 'data-testid': testId, ...(checked ? { checked: '' } : {}) });
+  element.addEventListener('change', () => onChange((element as HTMLElement & { checked: boolean }).checked));
+  return element;
+}
+
+/** Shows an error from the host in place of the view. */
+export function showError(message: string): void {
+  const main = root();
+  main.replaceChildren(el('p', { class: 'mlwb-reason', role: 'alert' }, message));
+  main.setAttribute('aria-busy', 'false');
+}
