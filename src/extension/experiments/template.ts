@@ -1,0 +1,182 @@
+/**
+ * The commented YAML experiment file the New Experiment wizard writes, from its answers and what the
+ * data's profile says about each column. No vscode import, so unit tests check every combination.
+ */
+import type { HoldoutValidation, KFoldValidation } from '../../core/experiment/experiment';
+import type { Task } from '../../core/types';
+import { MODEL_DESCRIPTIONS } from './modelParams';
+
+export type ValidationSpec = HoldoutValidation | KFoldValidation;
+
+/** A column as the wizard knows it from the profile; `kind` is what the preparation will treat it as. */
+export interface TemplateColumn {
+  readonly name: string;
+  readonly kind: 'numeric' | 'categorical' | 'text';
+  /** Missing cells, when the profile knows them. */
+  readonly missing?: number;
+}
+
+export interface TemplateInput {
+  readonly name: string;
+  /** The data file relative to the experiment file, with forward slashes. */
+  readonly dataPath: string;
+  readonly target: string;
+  readonly task: Task;
+  /** Why the task was chosen, for a comment (e.g. the inference rule). */
+  readonly taskReason?: string;
+  /** One-line summary of the target (class balance or range), for a comment. */
+  readonly targetSummary?: string;
+  readonly model: string;
+  readonly validation: ValidationSpec;
+  /** Every column of the data, the target included. */
+  readonly columns: readonly TemplateColumn[];
+  readonly seed?: number;
+}
+
+/** The validation choices the wizard offers, by id. */
+export function validationChoices(task: Task): { id: string; label: string; detail: string; spec: ValidationSpec }[] {
+  const stratify = task === 'classification' ? { stratify: true } : {};
+  const strat = task === 'classification' ? ' stratified' : '';
+  return [
+    { id: 'kfold5', label: `5-fold${strat} cross-validation`, detail: 'Every row is tested once; metrics on out-of-fold predictions, with mean ± std over folds.', spec: { method: 'kfold', folds: 5, ...stratify } },
+    { id: 'holdout20', label: `Hold-out 20%${strat}`, detail: 'One train/test split; fastest, noisier on small data.', spec: { method: 'holdout', test_size: 0.2, ...stratify } },
+    { id: 'kfold10', label: `10-fold${strat} cross-validation`, detail: 'More training rows per fold; ten fits.', spec: { method: 'kfold', folds: 10, ...stratify } },
+    { id: 'holdout30', label: `Hold-out 30%${strat}`, detail: 'A larger test set for a steadier estimate.', spec: { method: 'holdout', test_size: 0.3, ...stratify } },
+  ];
+}
+
+/** Models that need features on one scale (distances, gradients, penalties). */
+const NEEDS_SCALING = new Set(['linear_regression', 'ridge', 'lasso', 'elastic_net', 'logistic_regression', 'linear_svm', 'svm', 'mlp']);
+
+const STARTER_PARAMS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  linear_regression: { fit_intercept: true },
+  ridge: { alpha: 1.0 },
+  lasso: { alpha: 0.1, max_iter: 1000 },
+  elastic_net: { alpha: 0.1, l1_ratio: 0.5 },
+  logistic_regression: { C: 1.0, penalty: 'l2', max_iter: 200 },
+  linear_svm: { C: 1.0 },
+  svm: { C: 1.0, kernel: 'rbf', gamma: 'scale' },
+  decision_tree: { max_depth: 5, min_samples_leaf: 1 },
+  random_forest: { n_estimators: 100, max_depth: null },
+  naive_bayes: {},
+  mlp: { hidden_layer_sizes: [64], max_iter: 200 },
+  transformer: { epochs: 10, max_length: 64 },
+};
+
+const SEARCH_SPACES: Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>> = {
+  linear_regression: { fit_intercept: [true, false] },
+  ridge: { alpha: [0.01, 0.1, 1, 10] },
+  lasso: { alpha: [0.001, 0.01, 0.1, 1] },
+  elastic_net: { alpha: [0.01, 0.1, 1], l1_ratio: [0.2, 0.5, 0.8] },
+  logistic_regression: { C: [0.1, 1, 10] },
+  linear_svm: { C: [0.1, 1, 10] },
+  svm: { C: [0.1, 1, 10], gamma: ['scale', 0.01, 0.1] },
+  decision_tree: { max_depth: [3, 5, 10, null] },
+  random_forest: { n_estimators: [100, 300], max_depth: [null, 10] },
+  naive_bayes: { var_smoothing: [1e-9, 1e-6, 1e-3] },
+  mlp: { hidden_layer_sizes: [[64], [128, 64]], alpha: [0.0001, 0.001] },
+  transformer: { learning_rate_init: [0.001, 0.0005] },
+};
+
+const YAML_WORDS = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
+
+/** A scalar as YAML: plain when it reads back as the same string, else JSON-quoted (valid YAML). */
+function scalar(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = String(value);
+  const plain = /^[A-Za-z_][\w./\- ]*$/.test(text) && !text.endsWith(' ') && !YAML_WORDS.test(text) && !/\s[#:]|:\s/.test(text);
+  return plain ? text : JSON.stringify(text);
+}
+
+/** A value in YAML flow style: `{ C: 1, penalty: l2 }`, `[1, 2]`. */
+export function flow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => `${scalar(k)}: ${flow(v)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return scalar(value);
+}
+
+/** Aligns trailing comments of a block of lines. */
+function withComments(rows: readonly (readonly [string, string?])[]): string[] {
+  // Long lines (a params object) keep their comment close instead of pushing every comment right.
+  const width = Math.max(...rows.filter(([code, c]) => c && code.length <= 40).map(([code]) => code.length), 0) + 2;
+  return rows.map(([code, comment]) => (comment ? `${code}${' '.repeat(Math.max(2, width - code.length))}# ${comment}` : code));
+}
+
+/** The preparation steps for the data's columns and the model, each with a comment saying why. */
+export function prepareSteps(input: TemplateInput): [Record<string, unknown>, string][] {
+  const features = input.columns.filter((c) => c.name !== input.target);
+  const text = features.filter((c) => c.kind === 'text');
+  if (input.model === 'transformer') {
+    const column = text[0]?.name ?? features[0]?.name ?? 'text';
+    return [[{ text: { column } }, 'the transformer reads this raw text column; other columns are not used']];
+  }
+  const steps: [Record<string, unknown>, string][] = [];
+  const numeric = features.filter((c) => c.kind === 'numeric');
+  const categorical = features.filter((c) => c.kind === 'categorical');
+  const unknownMissing = (c: TemplateColumn): boolean => c.missing === undefined || c.missing > 0;
+  if (numeric.some(unknownMissing)) steps.push([{ impute: { strategy: 'median' } }, 'fill missing numbers with the training median']);
+  const missingCategories = categorical.filter((c) => c.missing !== undefined && c.missing > 0);
+  if (missingCategories.length > 0) {
+    steps.push([{ impute: { strategy: 'most_frequent', columns: missingCategories.map((c) => c.name) } }, 'fill missing categories with the most frequent one']);
+  }
+  if (categorical.length > 0) steps.push([{ onehot: { handle_unknown: 'ignore' } }, `one 0/1 column per category of ${categorical.map((c) => c.name).join(', ')}`]);
+  const [firstText] = text;
+  if (firstText) {
+    const others = text.slice(1).map((c) => c.name);
+    const note = others.length > 0 ? `; ${others.join(', ')} also hold text: add a step for each if they matter` : '';
+    steps.push([{ text: { column: firstText.name, method: 'tfidf', ngram_range: [1, 2], max_features: 20000 } }, `TF-IDF of words and word pairs${note}`]);
+  }
+  if (NEEDS_SCALING.has(input.model) && numeric.length > 0) steps.push([{ scale: { method: 'standard' } }, `${input.model} needs features on one scale`]);
+  return steps;
+}
+
+/** `impute: { strategy: median }`: a step as one key with its options in flow style. */
+function stepLine(step: Record<string, unknown>): string {
+  return Object.entries(step).map(([name, options]) => `${name}: ${flow(options)}`).join(', ');
+}
+
+function validationComment(spec: ValidationSpec): string {
+  if (spec.method === 'kfold') return `${spec.folds ?? 5}-fold${spec.stratify ? ' stratified' : ''} cross-validation; or { method: holdout, test_size: 0.2 }`;
+  return `hold out ${Math.round((spec.test_size ?? 0.2) * 100)}% of the rows for testing; or { method: kfold, folds: 5 }`;
+}
+
+/** The experiment file's text. */
+export function experimentYaml(input: TemplateInput): string {
+  const params = STARTER_PARAMS[input.model] ?? {};
+  const space = SEARCH_SPACES[input.model];
+  const metric = input.task === 'classification' ? 'f1_macro' : 'r2';
+  const steps = prepareSteps(input);
+  const header = [
+    `# ${input.name}: predict "${input.target}" (${input.task}) from ${input.dataPath}.`,
+    '# Written by "ML Workbench: New Experiment…". Train it with "ML Workbench: Train"; every key is',
+    '# validated and completed in the editor, and problems show on their line in the Problems view.',
+  ];
+  const body = withComments([
+    [`name: ${scalar(input.name)}`],
+    ['data:'],
+    [`  path: ${scalar(input.dataPath)}`, 'relative to this file'],
+    [`  target: ${scalar(input.target)}`, input.targetSummary],
+    [`task: ${input.task}`, input.taskReason ? `inferred: ${input.taskReason}` : 'classification or regression'],
+    ...(steps.length > 0
+      ? [['prepare:', 'fitted on the training rows only, in this order'] as const, ...steps.map(([step, why]) => [`  - ${stepLine(step)}`, why] as const)]
+      : [['prepare: []', 'add steps such as - impute: { strategy: median }'] as const]),
+    ['model:'],
+    [`  type: ${input.model}`, MODEL_DESCRIPTIONS[input.model]],
+    ...(Object.keys(params).length > 0 ? [[`  params: ${flow(params)}`, "scikit-learn's names; hover a key for its meaning"] as const] : []),
+    [`validation: ${flow(input.validation)}`, validationComment(input.validation)],
+  ]);
+  const search = space ? [`# To tune, uncomment: each combination is a trial; the best by ${metric} is kept.`, `# search: ${flow({ method: 'grid', metric, params: space })}`] : [];
+  return [...header, ...body, ...search, `seed: ${input.seed ?? 42}`, ''].join('\n');
+}
+
+/** `setosa 33% · versicolor 33% · …`: the share of each of the most frequent classes. */
+export function classBalance(counts: readonly { value: string; count: number }[], present: number, distinct: number, most = 6): string {
+  if (present <= 0) return '';
+  const shown = counts.slice(0, most).map((c) => `${c.value} ${Math.round((100 * c.count) / present)}%`);
+  const more = Math.max(distinct, counts.length) - shown.length;
+  return [...shown, ...(more > 0 ? [`… ${more} more`] : [])].join(' · ');
+}
