@@ -35,4 +35,12 @@ export class TextColumnPipeline {
   toJSON(): { type: 'text_column'; column: string | undefined } {
     return { type: 'text_column', column: this.column };
   }
+
+  /** Restores a fitted text-column pipeline saved by toJSON. */
+  static fromJSON(json: { type?: unknown; column?: unknown }): TextColumnPipeline {
+    if (json.type !== 'text_column' || typeof json.column !== 'string') throw new MlError('pipeline.json: not a fitted text-column pipeline');
+    const pipeline = new TextColumnPipeline();
+    pipeline.column = json.column;
+    return pipeline;
+  }
 }

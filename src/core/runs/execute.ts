@@ -6,11 +6,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { splitTarget } from '../data/target';
 import { readTable } from '../datasets';
 import { trainExperiment, type TrainResult } from '../experiment/train';
 import type { Trial } from '../search';
 import { CancelledError } from '../types';
 import type { TrainProgressEvent } from '../validation';
+import { saveReference } from './artifacts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
@@ -108,6 +110,9 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       },
     });
     await saveArtifacts(store.runDir(record.id), result);
+    const { features, target } = splitTarget(table, experiment.data.target);
+    const labels = (result.model as { classes?: readonly string[] }).classes ?? (result.metrics as { labels?: string[] }).labels;
+    saveReference(store.runDir(record.id), features, target, result.task, labels, result.seed);
     Object.assign(record, {
       task: result.task,
       taskReason: result.task_reason,

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { readTable } from '../../../src/core/datasets';
+import { splitTarget } from '../../../src/core/data/target';
+import { trainExperiment } from '../../../src/core/experiment/train';
+import { loadRunModel } from '../../../src/core/runs/artifacts';
+import { executeRun, progressFraction } from '../../../src/core/runs/execute';
+import { loadExperimentFile, parseExperiment } from '../../../src/core/runs/experimentFile';
+import { RunStore } from '../../../src/core/runs/store';
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+
+function workspace(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-runs-'));
+  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
+  writeFileSync(
+    path.join(root, 'iris.experiment.yaml'),
+    ['name: iris', 'data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: decision_tree, params: { max_depth: 3 } }', 'validation: { method: kfold, folds: 5 }', 'seed: 3', ''].join('\n'),
+  );
+  return root;
+}
+
+test('executeRun records a completed run whose saved model predicts like the core model of the same seed', async () => {
+  const root = workspace();
+  const events: string[] = [];
+  const record = await executeRun({ workspaceRoot: root, experimentFile: path.join(root, 'iris.experiment.yaml'), onEvent: (e) => events.push(e.type) });
+  assert.equal(record.status, 'completed', record.reason);
+  assert.equal(events[0], 'started');
+  assert.equal(events.at(-1), 'finished');
+  const store = new RunStore(root);
+  assert.deepEqual(store.list().map((r) => r.id), [record.id]);
+  const dir = store.runDir(record.id);
+  for (const file of ['run.json', 'metrics.jsonl', 'log.txt', 'model.json', 'pipeline.json', 'schema.json', 'reference.json']) assert.ok(existsSync(path.join(dir, file)), file);
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'reference.json'), 'utf8')).rows, 150);
+
+  const table = await readTable(path.join(root, 'iris.csv'));
+  const loaded = loadExperimentFile(path.join(root, 'iris.experiment.yaml'));
+  assert.ok(loaded.experiment);
+  const direct = await trainExperiment(loaded.experiment, table);
+  assert.deepEqual(record.metrics, direct.metrics);
+  const { features } = splitTarget(table, 'species');
+  const served = await loadRunModel(dir);
+  const fromCore = Array.from(direct.model.predict(direct.pipeline.transform(features) as never) as ArrayLike<string>);
+  assert.deepEqual(served.predict(features).predictions, fromCore);
+  assert.equal(served.predict(features).probabilities?.[0]?.length, 3);
+  assert.deepEqual(served.schema.labels, ['setosa', 'versicolor', 'virginica']);
+});
+
+test('a bad experiment leaves a failed run with the problem and its line', async () => {
+  const root = workspace();
+  const file = path.join(root, 'bad.experiment.yaml');
+  writeFileSync(file, 'name: bad\ndata: { path: iris.csv, target: species }\nmodel:\n  type: deep_magic\n');
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'failed');
+  assert.match(record.reason ?? '', /bad\.experiment\.yaml:4:\d+: model\.type/);
+});
+
+test('a missing target column fails the run with a message naming the column', async () => {
+  const root = workspace();
+  const file = path.join(root, 'target.experiment.yaml');
+  writeFileSync(file, 'data: { path: iris.csv, target: kind }\nmodel: { type: decision_tree }\n');
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'failed');
+  assert.match(record.reason ?? '', /"kind" not found/);
+});
+
+test('an aborted signal leaves a cancelled run', async () => {
+  const root = workspace();
+  const controller = new AbortController();
+  controller.abort();
+  const record = await executeRun({ workspaceRoot: root, experimentFile: path.join(root, 'iris.experiment.yaml'), signal: controller.signal });
+  assert.equal(record.status, 'cancelled');
+});
+
+test('a run left running by a process that is gone reads as interrupted', () => {
+  const root = workspace();
+  const store = new RunStore(root);
+  const record = store.create('x', 'x.experiment.yaml', null);
+  store.start(record);
+  assert.equal(store.get(record.id)?.status, 'running');
+  record.owner = { pid: 2 ** 22 + 12345, host: record.owner?.host ?? '' };
+  store.save(record);
+  assert.equal(store.get(record.id)?.status, 'interrupted');
+});
+
+test('parseExperiment places problems on their lines and reports a missing data file', () => {
+  const text = 'name: x\ndata:\n  path: nowhere.csv\n  target: y\nmodel:\n  type: logistic_regression\n  params: { C: -1 }\n';
+  const loaded = parseExperiment('/tmp/x.experiment.yaml', text);
+  const byPath = new Map(loaded.problems.map((p) => [p.path, p]));
+  assert.equal(byPath.get('model.params.C')?.line, 7);
+  assert.equal(byPath.get('data.path')?.line, 3);
+  assert.match(byPath.get('data.path')?.message ?? '', /file not found/);
+});
+
+test('progressFraction nests steps inside folds inside trials', () => {
+  assert.equal(progressFraction({ stage: 'fit', step: 5, of: 10 }), 0.5);
+  assert.equal(progressFraction({ stage: 'fit', step: 5, of: 10, fold: 2, folds: 5 }), 0.3);
+  assert.equal(progressFraction({ stage: 'fit', step: 0, of: 10, fold: 1, folds: 2, trial: 2, trials: 2 }), 0.5);
+});
