@@ -12,6 +12,20 @@ if [[ -f "$MARKER" ]]; then
   echo "code-server $VERSION ready in $DIR"
   exit 0
 fi
+# Native modules of VS Code need Kerberos headers; its search needs ripgrep (its own download fails offline).
+need=()
+command -v rg >/dev/null 2>&1 || need+=(ripgrep)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+if ((${#need[@]} > 0)); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian packages: ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "code-server needs these Debian packages first: sudo apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+fi
 mkdir -p "$DIR"
 cd "$DIR"
 [[ -f package.json ]] || echo '{"name":"mlwb-code-server-cache","private":true}' > package.json
