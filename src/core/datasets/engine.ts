@@ -20,6 +20,8 @@ interface Opened {
 interface Materialized {
   readonly key: FileKey;
   readonly table: Promise<string>;
+  /** Queries running against the table; an entry in use is never evicted. */
+  users: number;
 }
 
 const sameKey = (a: FileKey, b: FileKey): boolean => a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs;
@@ -30,11 +32,12 @@ export class DatasetEngine {
   private readonly sources = new Map<string, Opened>();
   private readonly tables = new Map<string, Materialized>();
   private readonly loadedNames = new WeakMap<Materialized, string>();
+  private readonly orphans = new Set<Materialized>();
   private readonly results = new Map<string, { key: FileKey; value: unknown }>();
   private tableCounter = 0;
 
   /** How many files stay loaded in memory for paging and profiling. */
-  constructor(private readonly maxTables = 3) {}
+  constructor(private readonly maxTables = 4) {}
 
   private async connect(): Promise<DuckDBConnection> {
     this.instance ??= DuckDBInstance.create(':memory:');
@@ -98,31 +101,39 @@ export class DatasetEngine {
     }
   }
 
-  /** Loads the whole file into an in-memory table (once per file version) and returns the table's name. */
-  async table(filePath: string, options: QueryOptions = {}): Promise<{ table: string; opened: Opened }> {
+  /** Loads the whole file into an in-memory table (once per file version) and runs `use` on it; the table stays loaded while in use. */
+  async withTable<T>(filePath: string, options: QueryOptions, use: (table: string) => Promise<T>): Promise<T> {
     for (;;) {
       const opened = await this.open(filePath);
       let entry = this.tables.get(filePath);
       if (!entry || !sameKey(entry.key, opened.key)) {
-        const created: Materialized = { key: opened.key, table: this.materialize(filePath, options) };
+        const created: Materialized = { key: opened.key, table: this.materialize(filePath, options), users: 0 };
         entry = created;
         this.tables.set(filePath, entry);
         created.table.then((name) => this.loadedNames.set(created, name), () => undefined);
-        this.evictTables();
-        entry.table.catch(() => {
-          if (this.tables.get(filePath) === entry) this.tables.delete(filePath);
+        created.table.catch(() => {
+          if (this.tables.get(filePath) === created) this.tables.delete(filePath);
         });
       } else {
         // Most recently used last.
         this.tables.delete(filePath);
         this.tables.set(filePath, entry);
       }
+      entry.users++;
       try {
-        return { table: await entry.table, opened: await this.open(filePath) };
-      } catch (error) {
-        // Another caller's cancellation aborted the shared load: load again for this caller.
-        if (error instanceof CancelledError && !options.signal?.aborted) continue;
-        throw error;
+        let table: string;
+        try {
+          table = await entry.table;
+        } catch (error) {
+          // Another caller's cancellation aborted the shared load: load again for this caller.
+          if (error instanceof CancelledError && !options.signal?.aborted) continue;
+          throw error;
+        }
+        return await use(table);
+      } finally {
+        entry.users--;
+        if (entry.users === 0 && this.orphans.delete(entry)) void this.dropTable(entry);
+        this.evictTables();
       }
     }
   }
@@ -143,10 +154,13 @@ export class DatasetEngine {
   }
 
   private evictTables(): void {
-    while (this.tables.size > this.maxTables) {
-      const [oldest, entry] = this.tables.entries().next().value as [string, Materialized];
-      this.tables.delete(oldest);
+    let excess = this.tables.size - this.maxTables;
+    for (const [filePath, entry] of [...this.tables.entries()]) {
+      if (excess <= 0) return;
+      if (entry.users > 0) continue;
+      this.tables.delete(filePath);
       void this.dropTable(entry);
+      excess--;
     }
   }
 
@@ -185,7 +199,9 @@ export class DatasetEngine {
     const entry = this.tables.get(filePath);
     if (entry) {
       this.tables.delete(filePath);
-      void this.dropTable(entry);
+      // A query still reading the old version finishes first; the table is dropped when no one uses it.
+      if (entry.users === 0) void this.dropTable(entry);
+      else this.orphans.add(entry);
     }
   }
 

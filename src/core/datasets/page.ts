@@ -73,16 +73,17 @@ export async function pageRows(engine: DatasetEngine, filePath: string, request:
     return { columns, total: -1, offset, rowNumbers: rows.map((_, i) => offset + i + 1), rows };
   }
 
-  const { table } = await engine.table(filePath, options);
-  const where = whereClause(plans, request.filter, filePath);
-  const total = numberRow(await engine.query(`SELECT count(*) FROM ${table} ${where}`, options))[0] ?? 0;
-  const sql = `SELECT rowid, ${select} FROM ${table} ${where} ${orderClause(plans, request.sort, filePath)} LIMIT ${limit} OFFSET ${offset}`;
-  const result = (await engine.query(sql, options)).getRows();
-  return {
-    columns,
-    total,
-    offset,
-    rowNumbers: result.map((row) => Number(row[0]) + 1),
-    rows: result.map((row) => row.slice(1).map((value) => (value === null ? null : String(value)))),
-  };
+  return engine.withTable(filePath, options, async (table) => {
+    const where = whereClause(plans, request.filter, filePath);
+    const total = numberRow(await engine.query(`SELECT count(*) FROM ${table} ${where}`, options))[0] ?? 0;
+    const sql = `SELECT rowid, ${select} FROM ${table} ${where} ${orderClause(plans, request.sort, filePath)} LIMIT ${limit} OFFSET ${offset}`;
+    const result = (await engine.query(sql, options)).getRows();
+    return {
+      columns,
+      total,
+      offset,
+      rowNumbers: result.map((row) => Number(row[0]) + 1),
+      rows: result.map((row) => row.slice(1).map((value) => (value === null ? null : String(value)))),
+    };
+  });
 }

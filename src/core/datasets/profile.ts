@@ -120,73 +120,77 @@ export async function profileDataset(engine: DatasetEngine, filePath: string, op
     const started = performance.now();
     const report = (stage: string, step: number, of: number): void => options.onProgress?.({ stage, step, of });
     report('loading', 0, 100);
-    const { table } = await engine.table(filePath, { signal: options.signal, onProgress: options.onProgress });
-    const plans = await columnPlans(engine, filePath, options);
-    const steps = 3;
-    report('profiling', 1, steps);
-    const { list, slots, rows: rowsSlot } = statsSelect(plans);
-    const stats: JsRow = (await engine.query(`SELECT ${list.expressions.join(', ')} FROM ${table}`, options)).getRowsJS()[0] ?? [];
-    const rowCount = countOf(stats[rowsSlot]);
-    const at = (index: number | undefined): unknown => (index === undefined ? null : stats[index]);
-
-    report('profiling', 2, steps);
-    const numericTargets = plans
-      .map((plan, i) => ({ plan, min: num(at(slots[i]?.min)), max: num(at(slots[i]?.max)) }))
-      .filter(({ plan, min, max }) => isNumeric(plan.type) && Number.isFinite(min) && Number.isFinite(max));
-    const bins = await histograms(engine, table, numericTargets, options);
-
-    report('profiling', 3, steps);
-    const columns: ColumnProfile[] = [];
-    for (const [i, plan] of plans.entries()) {
-      const slot = slots[i] as ColumnSlots;
-      const count = countOf(at(slot.present));
-      const distinct = countOf(at(slot.distinct));
-      const invalidCount = countOf(at(slot.invalid));
-      const type: ColumnType =
-        plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
-      const profile: ColumnProfile = {
-        name: plan.name,
-        type,
-        count,
-        missing: rowCount - count,
-        missingRatio: rowCount === 0 ? 0 : (rowCount - count) / rowCount,
-        distinct,
-        invalidCount,
-        invalidExamples: invalidCount > 0 ? await invalidExamples(engine, table, plan, options) : [],
-      };
-      const target = numericTargets.findIndex((t) => t.plan === plan);
-      if (target >= 0) {
-        const quantiles = (at(slot.quantiles) as number[] | null) ?? [];
-        const std = num(at(slot.std));
-        Object.assign(profile, {
-          numeric: {
-            min: num(at(slot.min)),
-            max: num(at(slot.max)),
-            mean: num(at(slot.mean)),
-            std: Number.isFinite(std) ? std : null,
-            q25: num(quantiles[0]),
-            median: num(quantiles[1]),
-            q75: num(quantiles[2]),
-            histogram: bins[target] ?? [],
-          },
-        });
-      }
-      if (isTemporal(plan.type) && at(slot.min) !== null) {
-        Object.assign(profile, { range: { min: String(at(slot.min)), max: String(at(slot.max)) } });
-      }
-      if (!isNumeric(plan.type) && !isTemporal(plan.type)) {
-        Object.assign(profile, { topValues: await topValues(engine, table, plan, options) });
-      }
-      columns.push(profile);
-    }
-    const duplicates = await duplicateRows(engine, table, rowCount, options);
-    const schema = await datasetSchema(engine, filePath, options);
-    return {
-      schema,
-      rowCount,
-      columns,
-      quality: buildQuality(path.basename(filePath), rowCount, columns, duplicates),
-      elapsedMs: Math.round(performance.now() - started),
-    };
+    return engine.withTable(filePath, options, (table) => profileTable(engine, filePath, table, started, options));
   });
+}
+
+async function profileTable(engine: DatasetEngine, filePath: string, table: string, started: number, options: QueryOptions): Promise<DatasetProfile> {
+  const report = (stage: string, step: number, of: number): void => options.onProgress?.({ stage, step, of });
+  const plans = await columnPlans(engine, filePath, options);
+  const steps = 3;
+  report('profiling', 1, steps);
+  const { list, slots, rows: rowsSlot } = statsSelect(plans);
+  const stats: JsRow = (await engine.query(`SELECT ${list.expressions.join(', ')} FROM ${table}`, options)).getRowsJS()[0] ?? [];
+  const rowCount = countOf(stats[rowsSlot]);
+  const at = (index: number | undefined): unknown => (index === undefined ? null : stats[index]);
+
+  report('profiling', 2, steps);
+  const numericTargets = plans
+    .map((plan, i) => ({ plan, min: num(at(slots[i]?.min)), max: num(at(slots[i]?.max)) }))
+    .filter(({ plan, min, max }) => isNumeric(plan.type) && Number.isFinite(min) && Number.isFinite(max));
+  const bins = await histograms(engine, table, numericTargets, options);
+
+  report('profiling', 3, steps);
+  const columns: ColumnProfile[] = [];
+  for (const [i, plan] of plans.entries()) {
+    const slot = slots[i] as ColumnSlots;
+    const count = countOf(at(slot.present));
+    const distinct = countOf(at(slot.distinct));
+    const invalidCount = countOf(at(slot.invalid));
+    const type: ColumnType =
+      plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
+    const profile: ColumnProfile = {
+      name: plan.name,
+      type,
+      count,
+      missing: rowCount - count,
+      missingRatio: rowCount === 0 ? 0 : (rowCount - count) / rowCount,
+      distinct,
+      invalidCount,
+      invalidExamples: invalidCount > 0 ? await invalidExamples(engine, table, plan, options) : [],
+    };
+    const target = numericTargets.findIndex((t) => t.plan === plan);
+    if (target >= 0) {
+      const quantiles = (at(slot.quantiles) as number[] | null) ?? [];
+      const std = num(at(slot.std));
+      Object.assign(profile, {
+        numeric: {
+          min: num(at(slot.min)),
+          max: num(at(slot.max)),
+          mean: num(at(slot.mean)),
+          std: Number.isFinite(std) ? std : null,
+          q25: num(quantiles[0]),
+          median: num(quantiles[1]),
+          q75: num(quantiles[2]),
+          histogram: bins[target] ?? [],
+        },
+      });
+    }
+    if (isTemporal(plan.type) && at(slot.min) !== null) {
+      Object.assign(profile, { range: { min: String(at(slot.min)), max: String(at(slot.max)) } });
+    }
+    if (!isNumeric(plan.type) && !isTemporal(plan.type)) {
+      Object.assign(profile, { topValues: await topValues(engine, table, plan, options) });
+    }
+    columns.push(profile);
+  }
+  const duplicates = await duplicateRows(engine, table, rowCount, options);
+  const schema = await datasetSchema(engine, filePath, options);
+  return {
+    schema,
+    rowCount,
+    columns,
+    quality: buildQuality(path.basename(filePath), rowCount, columns, duplicates),
+    elapsedMs: Math.round(performance.now() - started),
+  };
 }

@@ -7,7 +7,10 @@ import { sqlIdentifier } from './source';
 
 /** Reads every row: integer and float columns become numeric (NaN where missing or unparsable), the rest strings. */
 export async function readTable(engine: DatasetEngine, filePath: string, options: QueryOptions = {}): Promise<Table> {
-  const { table } = await engine.table(filePath, options);
+  return engine.withTable(filePath, options, (table) => readLoaded(engine, filePath, table, options));
+}
+
+async function readLoaded(engine: DatasetEngine, filePath: string, table: string, options: QueryOptions): Promise<Table> {
   const plans = await columnPlans(engine, filePath, options);
   const numeric = plans.map((plan) => plan.type === 'integer' || plan.type === 'float');
   const stringPlans = plans.filter((_, i) => !numeric[i]);

@@ -170,3 +170,16 @@ test('results are cached per file version', async () => {
   const second = await profileWith(engine, file('people.csv'));
   assert.equal(first, second);
 });
+
+test('tables in use are not evicted when more files are loaded than the engine keeps', async () => {
+  const small = new DatasetEngine(1);
+  try {
+    const names = ['people.csv', 'orders.tsv', 'events.jsonl', 'cities.json', 'measurements.parquet'];
+    const profiles = await Promise.all(names.map((name) => profileWith(small, file(name))));
+    assert.deepEqual(profiles.map((p) => p.rowCount), [10, 5, 4, 3, 4]);
+    const pages = await Promise.all(names.map((name) => pageWith(small, file(name), { offset: 1, limit: 1 })));
+    assert.deepEqual(pages.map((page) => page.total), [10, 5, 4, 3, 4]);
+  } finally {
+    await small.close();
+  }
+});
