@@ -7,6 +7,7 @@ import type { RuntimeInfo } from '../worker/protocol';
 import { registerDatasets } from './datasets';
 import { registerRuns } from './runs';
 import { registerDeployments } from './deployments';
+import { registerExperiments } from './experiments';
 import { TrainingManager } from './training/manager';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   const training = disposer.track(new TrainingManager(context.extensionPath, log));
   const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training };
   registerDatasets(context, services);
+  registerExperiments(services);
   const runsTree = registerRuns(services);
   registerDeployments(services);
 
