@@ -15,6 +15,8 @@ export interface MlWorkbenchApi {
   runtimeInfo(): Promise<RuntimeInfo>;
   /** The Runs view as the user sees it: labels, descriptions and context values, nested. */
   runsView(): TreeSnapshot[];
+  /** The Deployed Models view as the user sees it. */
+  deploymentsView(): TreeSnapshot[];
 }
 
 export interface TreeSnapshot {
@@ -54,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   registerDatasets(context, services);
   registerExperiments(services);
   const runsTree = registerRuns(services);
-  registerDeployments(services);
+  const deployments = registerDeployments(services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
   disposer.track(
@@ -76,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
     }),
   );
   log.info('activated');
-  return { runtimeInfo: () => runtime, runsView: () => snapshot(runsTree) };
+  return { runtimeInfo: () => runtime, runsView: () => snapshot(runsTree), deploymentsView: () => snapshot(deployments.tree) };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { deploymentUrl, type DeploymentManager, type DeploymentRecord, type DeploymentState, type MonitorSnapshot } from './manager';
+
+const STATE_ICONS: Record<DeploymentState, vscode.ThemeIcon> = {
+  starting: new vscode.ThemeIcon('loading~spin'),
+  serving: new vscode.ThemeIcon('broadcast', new vscode.ThemeColor('testing.iconPassed')),
+  stopped: new vscode.ThemeIcon('debug-stop'),
+  crashed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+
+export class DeploymentItem extends vscode.TreeItem {
+  readonly deploymentId: string;
+
+  constructor(readonly record: DeploymentRecord, readonly monitor: MonitorSnapshot | undefined) {
+    super(`${record.experiment} · ${record.runId.slice(0, 15)}`, vscode.TreeItemCollapsibleState.Collapsed);
+    this.deploymentId = record.id;
+    this.id = `deployment:${record.id}`;
+    this.iconPath = STATE_ICONS[record.state];
+    this.description = record.state === 'serving' ? `serving ${deploymentUrl(record)}` : record.state;
+    this.contextValue = `deployment.${record.state}`;
+    const tooltip = new vscode.MarkdownString(`**${record.experiment}** — ${record.state}\n\n`);
+    tooltip.appendText(`run ${record.runId}\n${deploymentUrl(record)} (pid ${record.pid ?? '?'})\n`);
+    if (record.reason) tooltip.appendText(`\n${record.reason}`);
+    this.tooltip = tooltip;
+  }
+}
+
+class DetailItem extends vscode.TreeItem {
+  constructor(label: string, description: string, icon: string) {
+    super(label);
+    this.description = description;
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.contextValue = 'deploymentDetail';
+  }
+}
+
+type Node = DeploymentItem | DetailItem;
+
+function driftText(monitor: MonitorSnapshot | undefined): string {
+  const drift = monitor?.drift;
+  if (!drift || drift.features === undefined) return 'not measured yet';
+  if (drift.datasetDrift) return `dataset drift (${drift.driftedFeatures ?? '?'} features)`;
+  return drift.driftedFeatures ? `${drift.driftedFeatures} feature(s) drifting` : 'no drift';
+}
+
+/** Deployed Models: each service with its state, URL, requests, p95 latency and drift state. */
+export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly manager: DeploymentManager) {
+    this.subscription = manager.onDidChange(() => this.changed.fire());
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(element: Node): vscode.TreeItem {
+    return element;
+  }
+
+  getChildren(element?: Node): Node[] {
+    if (!element) return this.manager.list().reverse().map((record) => new DeploymentItem(record, this.manager.snapshot(record.id)));
+    if (element instanceof DeploymentItem) {
+      const { record, monitor } = element;
+      const p95 = monitor?.latency?.p95;
+      return [
+        new DetailItem('URL', deploymentUrl(record), 'link'),
+        new DetailItem('Requests', String(monitor?.requests ?? 0), 'pulse'),
+        new DetailItem('p95 latency', p95 === undefined ? '—' : `${p95.toFixed(2)} ms`, 'watch'),
+        new DetailItem('Drift', driftText(monitor), 'graph-line'),
+      ];
+    }
+    return [];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
