@@ -39,16 +39,31 @@ export function applyTheme(): void {
   Chart.defaults.maintainAspectRatio = false;
 }
 
-/** Parses a #rgb/#rrggbb/rgb() color and returns it with the given alpha. */
-export function withAlpha(color: string, alpha: number): string {
+/** Red, green and blue of a #rgb/#rrggbb(aa) or rgb()/rgba() color; undefined for other forms. */
+function channels(color: string): [number, number, number] | undefined {
   const hex = /^#([0-9a-f]{3,8})$/i.exec(color)?.[1];
   if (hex) {
     const full = hex.length <= 4 ? [...hex].map((c) => c + c).join('') : hex;
     const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16));
-    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+    return [r ?? 0, g ?? 0, b ?? 0];
   }
-  const rgb = /^rgba?\(([^)]+)\)$/.exec(color)?.[1]?.split(',').map((part) => part.trim());
-  return rgb && rgb.length >= 3 ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : color;
+  const rgb = /^rgba?\(([^)]+)\)$/.exec(color)?.[1]?.split(',').map((part) => Number.parseFloat(part));
+  return rgb && rgb.length >= 3 ? [rgb[0] ?? 0, rgb[1] ?? 0, rgb[2] ?? 0] : undefined;
+}
+
+/** The color with the given alpha (colors in other forms are returned as they are). */
+export function withAlpha(color: string, alpha: number): string {
+  const rgb = channels(color);
+  return rgb ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : color;
+}
+
+/** Whether text on `color` laid with `alpha` over `background` needs to be dark to be read. */
+function isLight(color: string, alpha: number, background: string): boolean {
+  const top = channels(color);
+  const bottom = channels(background) ?? [0, 0, 0];
+  if (!top) return false;
+  const [r, g, b] = top.map((c, i) => (alpha * c + (1 - alpha) * (bottom[i] ?? 0)) / 255) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5;
 }
 
 interface Entry {
@@ -133,7 +148,7 @@ export function lineConfig(datasets: ChartDataset<'line'>[], xTitle: string, yTi
 }
 
 /** Writes each cell's value in the middle of its cell, in a color that reads on the cell's shade. */
-function cellTextPlugin(text: (index: number) => string, dark: (index: number) => boolean): Plugin<'matrix'> {
+function cellTextPlugin(text: (index: number) => string, lightCell: (index: number) => boolean): Plugin<'matrix'> {
   return {
     id: 'mlwbCellText',
     afterDatasetsDraw(chart) {
@@ -144,11 +159,9 @@ function cellTextPlugin(text: (index: number) => string, dark: (index: number) =
       ctx.textBaseline = 'middle';
       const size = Number(Chart.defaults.font.size) || 13;
       ctx.font = `600 ${size}px ${String(Chart.defaults.font.family)}`;
-      const light = cssVar('--vscode-editor-background', '#1e1e1e');
-      const foreground = cssVar('--vscode-foreground', '#cccccc');
       meta.data.forEach((element, i) => {
         const { x, y } = (element as unknown as { getCenterPoint(): { x: number; y: number } }).getCenterPoint();
-        ctx.fillStyle = dark(i) ? light : foreground;
+        ctx.fillStyle = lightCell(i) ? '#1b1b1b' : '#f3f3f3';
         ctx.fillText(text(i), x, y);
       });
       ctx.restore();
@@ -162,6 +175,8 @@ function cellTextPlugin(text: (index: number) => string, dark: (index: number) =
  */
 export function confusionConfig(labels: readonly string[], matrix: readonly (readonly number[])[], normalised: boolean): ChartConfiguration<'matrix'> {
   const base = cssVar('--vscode-charts-blue', '#3794ff');
+  const background = cssVar('--vscode-editor-background', '#1e1e1e');
+  const alpha = (i: number): number => 0.08 + 0.87 * intensity(i);
   const max = Math.max(1, ...matrix.flat());
   const cells = matrix.flatMap((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
@@ -180,8 +195,8 @@ export function confusionConfig(labels: readonly string[], matrix: readonly (rea
         {
           label: 'confusion matrix',
           data: cells,
-          backgroundColor: (context) => withAlpha(base, 0.08 + 0.87 * intensity(context.dataIndex)),
-          borderColor: cssVar('--vscode-editor-background', '#1e1e1e'),
+          backgroundColor: (context) => withAlpha(base, alpha(context.dataIndex)),
+          borderColor: background,
           borderWidth: 1,
           width: ({ chart }) => (chart.chartArea?.width ?? 0) / n - 1,
           height: ({ chart }) => (chart.chartArea?.height ?? 0) / n - 1,
@@ -203,7 +218,8 @@ export function confusionConfig(labels: readonly string[], matrix: readonly (rea
       },
       scales: {
         x: { type: 'category', labels: [...labels], offset: true, grid: { display: false }, title: { display: true, text: 'predicted' } },
-        y: { type: 'category', labels: [...labels], offset: true, grid: { display: false }, title: { display: true, text: 'actual' } },
+        // The first class on top, as confusion matrices are read (a vertical category scale already runs top-down; the matrix chart's default flips it).
+        y: { type: 'category', labels: [...labels], offset: true, reverse: false, grid: { display: false }, title: { display: true, text: 'actual' } },
       },
     },
     plugins: [
@@ -213,7 +229,7 @@ export function confusionConfig(labels: readonly string[], matrix: readonly (rea
           if (!cell) return '';
           return normalised ? cell.share.toFixed(2) : String(cell.v);
         },
-        (i) => intensity(i) > 0.55,
+        (i) => isLight(base, alpha(i), background),
       ),
     ],
   };

@@ -98,7 +98,12 @@ function parameterCharts(s: LeaderboardState): HTMLElement[] {
     const positive = values.every((v) => v > 0);
     const spread = positive ? Math.max(...values) / Math.min(...values) : 0;
     const x = config.options?.scales?.x;
-    if (x && spread >= 100) Object.assign(x, { type: 'logarithmic' });
+    const distinct = [...new Set(values)].sort((a, b) => a - b);
+    if (x) {
+      if (spread >= 100) Object.assign(x, { type: 'logarithmic' });
+      // A grid tries a few values: ticks at exactly those read better than a generated scale.
+      if (distinct.length <= 12) Object.assign(x, { afterBuildTicks: (axis: { ticks: { value: number }[] }) => (axis.ticks = distinct.map((value) => ({ value }))) });
+    }
     return chart(`param-${name}`, `${name} against ${s.metric}`, config);
   });
 }

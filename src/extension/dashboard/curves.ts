@@ -71,23 +71,24 @@ export function curvesFromLines(lines: readonly Line[]): Curves {
 
 /**
  * One loss curve for a whole run, for overlaying runs: the mean over folds at each step of the
- * cross-validated training, or the refit's curve when that is all there is.
+ * stage that reports most losses (the model's own training loop), or of the refit on all rows
+ * when that is all there is. Stages with a single step (a closed-form fit) give no curve.
  */
 export function meanLossCurve(lines: readonly Line[]): { x: number; y: number }[] {
-  const byStep = new Map<number, { sum: number; count: number }>();
-  const refit = new Map<number, number>();
+  const byStage = new Map<string, Map<number, { sum: number; count: number }>>();
   for (const line of lines) {
     const stage = typeof line.stage === 'string' ? line.stage : '';
     if (!finite(line.step) || !finite(line.loss) || line.trial !== undefined) continue;
-    if (stage.startsWith('refit')) {
-      refit.set(line.step, line.loss);
-      continue;
-    }
-    const entry = byStep.get(line.step) ?? { sum: 0, count: 0 };
+    const steps = byStage.get(stage) ?? new Map<number, { sum: number; count: number }>();
+    const entry = steps.get(line.step) ?? { sum: 0, count: 0 };
     entry.sum += line.loss;
     entry.count++;
-    byStep.set(line.step, entry);
+    steps.set(line.step, entry);
+    byStage.set(stage, steps);
   }
-  const points = byStep.size > 0 ? [...byStep].map(([x, { sum, count }]) => ({ x, y: sum / count })) : [...refit].map(([x, y]) => ({ x, y }));
-  return points.sort((a, b) => a.x - b.x);
+  const weight = (steps: Map<number, { count: number }>): number => [...steps.values()].reduce((total, entry) => total + entry.count, 0);
+  const ranked = [...byStage].sort(([a, sa], [b, sb]) => Number(a.startsWith('refit')) - Number(b.startsWith('refit')) || weight(sb) - weight(sa));
+  const steps = ranked[0]?.[1];
+  if (!steps || steps.size < 2) return [];
+  return [...steps].map(([x, { sum, count }]) => ({ x, y: sum / count })).sort((a, b) => a.x - b.x);
 }

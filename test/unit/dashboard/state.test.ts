@@ -52,7 +52,7 @@ test('curves: at most MAX_SERIES series are drawn and the rest are counted', () 
 
 test('meanLossCurve averages folds per step and ignores the refit when folds exist', () => {
   assert.deepEqual(meanLossCurve(cvLines), [{ x: 1, y: 2 }, { x: 2, y: 1 }]);
-  assert.deepEqual(meanLossCurve(cvLines.filter((l) => l.stage.startsWith('refit'))), [{ x: 1, y: 0.9 }, { x: 2, y: 0.4 }]);
+  assert.deepEqual(meanLossCurve(cvLines.filter((l) => l.stage.startsWith("refit"))), [{ x: 1, y: 0.9 }, { x: 2, y: 0.4 }]);
 });
 
 test('dashboard state carries the confusion matrix, per-class rows, ROC and CV mean ± std', () => {
@@ -141,4 +141,13 @@ test('contract guards reject malformed messages', () => {
   assert.equal(isHostMessage({ type: 'dashboard' }), false);
   assert.deepEqual(persistedState({ runId: 'x', runIds: ['a', 3] }), { runId: 'x', runIds: ['a'] });
   assert.deepEqual(persistedState('nonsense'), {});
+});
+
+test('meanLossCurve gives nothing for stages of a single step (a closed-form or per-pair fit)', () => {
+  const lines = [
+    { stage: 'smo (a vs b)', step: 1, of: 3, loss: -5, fold: 1, folds: 2 },
+    { stage: 'smo (a vs c)', step: 2, of: 3, loss: -4, fold: 1, folds: 2 },
+    { stage: 'refit smo (a vs b)', step: 1, of: 3, loss: -300 },
+  ];
+  assert.deepEqual(meanLossCurve(lines), []);
 });
