@@ -1,0 +1,158 @@
+/**
+ * The HTTP API of the prediction service on fastify: routes, body parsers (JSON and CSV), the body
+ * schemas fastify validates, bearer-token checks, request statistics, and the one error shape
+ * `{ error, detail }` for every failure. Nothing a client sends can take the process down.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { parseCsv } from './csv';
+import { RequestError, type ErrorBody } from './errors';
+import { feedbackBodySchema, type FeedbackBody } from './feedback';
+import { invocationBodySchema, type InvocationBody } from './input';
+import { driftFunction } from './drift';
+import { renderMetrics } from './prometheus';
+import { PredictionService, type ServiceOptions } from './service';
+
+export interface AppOptions extends ServiceOptions {
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  /** Largest request body in bytes (413 above). */
+  readonly bodyLimit?: number;
+}
+
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+
+const SHAPES = 'dataframe_records, dataframe_split or instances';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    service: PredictionService;
+  }
+}
+
+/** Builds the app for a run folder (not yet listening): test it with inject or listen on a port. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const drift = options.drift ?? driftFunction();
+  const service = await PredictionService.load({ ...options, ...(drift ? { drift } : {}) });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    return503OnClosing: true,
+    // Strict validation: no silent coercion of "abc" or dropping of unknown keys.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, allowUnionTypes: true } },
+  });
+  app.decorate('service', service);
+  app.addHook('onClose', () => service.close());
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJson(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, { dataframe_split: parseCsv(body as string) });
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  if (options.token) {
+    const expected = Buffer.from(`Bearer ${options.token}`);
+    app.addHook('onRequest', async (request, reply) => {
+      const given = Buffer.from(request.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', detail: 'this service needs the header "Authorization: Bearer <token>"' });
+      }
+    });
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    service.stats.record(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
+  });
+
+  app.setErrorHandler((error: FastifyError | RequestError | Error, request, reply) => {
+    const { status, body } = errorResponse(error, service.maxBatchRows);
+    if (status >= 500) process.stderr.write(`mlwb serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: 'not_found', detail: `no route ${request.method} ${request.url.split('?')[0]}; see GET /health, POST /invocations, POST /feedback` });
+  });
+
+  app.post('/invocations', { schema: { body: invocationBodySchema(service.maxBatchRows) } }, (request: FastifyRequest<{ Body: InvocationBody }>) => {
+    const fromText = (request.headers['content-type'] ?? '').startsWith('text/csv');
+    return service.invoke(request.body, fromText);
+  });
+  app.post('/feedback', { schema: { body: feedbackBodySchema(service.maxBatchRows) } }, async (request: FastifyRequest<{ Body: FeedbackBody }>) => {
+    const accepted = await service.feedback(request.body);
+    return { accepted, feedback: service.feedbackMetrics() };
+  });
+  app.get('/ping', async (_request, reply: FastifyReply) => reply.type('text/plain').send('pong\n'));
+  app.get('/health', async () => service.health());
+  app.get('/version', async () => service.version());
+  app.get('/monitor', async () => service.monitor());
+  app.get('/metrics', async (_request, reply: FastifyReply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(service)));
+  return app;
+}
+
+/** JSON.parse whose error says where the JSON broke. */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') throw new RequestError(400, 'empty_body', 'the body is empty; send JSON with one of ' + SHAPES);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RequestError(400, 'malformed_json', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+interface AjvError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly message?: string;
+  readonly params: Record<string, unknown>;
+}
+
+/** Maps any error to its status and `{ error, detail }` body. */
+export function errorResponse(error: unknown, maxRows: number): { status: number; body: ErrorBody } {
+  if (error instanceof RequestError) return { status: error.status, body: error.body() };
+  const fastifyError = error as Partial<FastifyError> & { validation?: AjvError[] };
+  if (fastifyError.validation && fastifyError.validation.length > 0) return validationResponse(fastifyError.validation[0] as AjvError, maxRows);
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: { error: 'body_too_large', detail: 'the request body is larger than the limit of this service (--body-limit)' } };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: { error: 'unsupported_media_type', detail: 'send application/json or text/csv (with a header row)' } };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: { error: 'bad_content_length', detail: 'the body size does not match Content-Length' } };
+    default:
+      break;
+  }
+  const status = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 600 ? fastifyError.statusCode : 500;
+  const message = error instanceof Error ? error.message : String(error);
+  return { status, body: { error: status >= 500 ? 'internal_error' : 'bad_request', detail: message } };
+}
+
+function validationResponse(first: AjvError, maxRows: number): { status: number; body: ErrorBody } {
+  const where = first.instancePath === '' ? 'the body' : first.instancePath.slice(1).replace(/\//g, '.');
+  const bad = (code: string, detail: string, status = 400): { status: number; body: ErrorBody } => ({ status, body: { error: code, detail } });
+  switch (first.keyword) {
+    case 'minProperties':
+    case 'maxProperties':
+      return bad('invalid_shape', `${where} must hold exactly one of ${SHAPES}`);
+    case 'additionalProperties':
+      return bad('invalid_shape', `${where} has an unexpected key "${String(first.params.additionalProperty)}"${where === 'the body' ? `; expected one of ${SHAPES}` : ''}`);
+    case 'minItems':
+      return bad('empty_batch', `${where} is empty: send at least one row`);
+    case 'maxItems':
+      return bad('batch_too_large', `${where} holds more than ${maxRows} rows, the most one request may hold`, 413);
+    case 'required':
+      return bad('invalid_shape', `${where} needs "${String(first.params.missingProperty)}"`);
+    case 'type':
+      return bad('invalid_shape', `${where} must be ${String(first.params.type)}`);
+    default:
+      return bad('invalid_shape', `${where} ${first.message ?? 'is invalid'}`);
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The prediction service without HTTP: a run's model with its schema, the prediction log and
+ * feedback, request statistics and the drift window. app.ts routes requests to it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { accuracy, meanAbsoluteError, precisionRecallF1, rootMeanSquaredError } from '../core/metrics';
+import { loadRunModel, type LoadedRunModel, type RunSchema } from '../core/runs/artifacts';
+import type { RunRecord } from '../core/runs/store';
+import { MlError } from '../core/types';
+import packageJson from '../../package.json';
+import { DriftWindow, type DriftFunction, type ServiceDriftReport } from './driftWindow';
+import { RequestError } from './errors';
+import { FeedbackStore, PredictionLog, type FeedbackBody } from './feedback';
+import { tableFromBody, type InvocationBody } from './input';
+import { RequestStats, type WindowSummary } from './stats';
+
+export interface ServiceOptions {
+  /** A completed run folder, or an exported one (same files). */
+  readonly runDir: string;
+  /** Rows of recent requests that drift is measured on. */
+  readonly windowSize?: number;
+  /** Most rows one request may hold. */
+  readonly maxBatchRows?: number;
+  /** Predictions remembered for feedback. */
+  readonly predictionLogSize?: number;
+  /** Appends feedback to `<runDir>/feedback.jsonl` (default true). */
+  readonly writeFeedback?: boolean;
+  /** Drift statistic (core/drift's driftReport); without it the service reports no drift. */
+  readonly drift?: DriftFunction;
+}
+
+export interface InvocationResult {
+  readonly predictions: (string | number)[];
+  readonly probabilities?: number[][];
+  readonly labels?: readonly string[];
+  readonly prediction_ids: string[];
+}
+
+export interface FeedbackMetrics {
+  readonly count: number;
+  readonly accuracy?: number;
+  readonly precision_macro?: number;
+  readonly recall_macro?: number;
+  readonly f1_macro?: number;
+  readonly mae?: number;
+  readonly rmse?: number;
+}
+
+/**
+ * The JSON the Deployed Models view and the monitor panel poll (GET /monitor). Latencies are in
+ * milliseconds over the last `windowSeconds`; `requests` counts every request since start.
+ */
+export interface MonitorSnapshot {
+  readonly time: string;
+  readonly runId: string;
+  readonly model: string;
+  readonly task: string;
+  readonly uptimeSeconds: number;
+  readonly requests: number;
+  readonly windowSeconds: number;
+  readonly requestsPerSecond: number;
+  /** Share of 5xx answers in the window. */
+  readonly errorRate: number;
+  readonly latency: WindowSummary['latencyMs'];
+  readonly process: { readonly pid: number; readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number };
+  readonly predictions: { readonly total: number; readonly byClass?: Record<string, number>; readonly mean?: number };
+  readonly feedback: FeedbackMetrics;
+  /** Absent until requests arrived (or while no drift statistic is plugged in). */
+  readonly drift?: ServiceDriftReport & { readonly driftedFeatures: number };
+}
+
+export const DEFAULT_MAX_BATCH_ROWS = 10_000;
+export const DEFAULT_WINDOW_SIZE = 1_000;
+
+/** A loaded run ready to answer requests. */
+export class PredictionService {
+  readonly stats = new RequestStats();
+  readonly started = Date.now();
+  readonly maxBatchRows: number;
+  private readonly log: PredictionLog;
+  readonly feedbackStore: FeedbackStore;
+  readonly window: DriftWindow;
+  /** Predictions served by class (classification); count and sum (regression). */
+  private readonly byClass = new Map<string, number>();
+  private predictionCount = 0;
+  private predictionSum = 0;
+  private lastCpu = { usage: process.cpuUsage(), at: process.hrtime.bigint() };
+
+  private constructor(
+    readonly runDir: string,
+    readonly run: Partial<RunRecord> & { id: string },
+    readonly loaded: LoadedRunModel,
+    options: ServiceOptions,
+  ) {
+    this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
+    this.log = new PredictionLog(options.predictionLogSize);
+    const feedbackFile = options.writeFeedback === false ? undefined : path.join(runDir, 'feedback.jsonl');
+    this.feedbackStore = new FeedbackStore(this.log, loaded.schema.task, run.id, feedbackFile);
+    this.window = new DriftWindow(runDir, loaded.schema, options.windowSize ?? DEFAULT_WINDOW_SIZE, options.drift);
+    for (const label of loaded.schema.labels ?? []) this.byClass.set(label, 0);
+  }
+
+  /** Loads the run's pipeline, model and schema; fails with a message naming the folder. */
+  static async load(options: ServiceOptions): Promise<PredictionService> {
+    const runDir = path.resolve(options.runDir);
+    if (!existsSync(runDir)) throw new MlError(`run folder not found: ${runDir}`);
+    const runFile = path.join(runDir, 'run.json');
+    const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord) : { id: path.basename(runDir) };
+    if ('status' in run && run.status !== 'completed') throw new MlError(`run ${run.id} is ${run.status}, not completed: only a completed run can be served`);
+    return new PredictionService(runDir, run, await loadRunModel(runDir), options);
+  }
+
+  get schema(): RunSchema {
+    return this.loaded.schema;
+  }
+
+  get modelType(): string {
+    return this.loaded.model.type;
+  }
+
+  /** Predicts for a body of one of the accepted shapes; `fromText` when it came as CSV. */
+  invoke(body: InvocationBody, fromText = false): InvocationResult {
+    const { table, rows } = tableFromBody(body, this.schema, fromText);
+    if (table.rowCount === 0) throw new RequestError(400, 'empty_batch', 'the request holds no rows');
+    if (table.rowCount > this.maxBatchRows) {
+      throw new RequestError(413, 'batch_too_large', `the request holds ${table.rowCount} rows; at most ${this.maxBatchRows} are accepted per request`);
+    }
+    let output: ReturnType<LoadedRunModel['predict']>;
+    try {
+      output = this.loaded.predict(table);
+    } catch (error) {
+      // The core names the column (e.g. a missing value the pipeline cannot fill): the client can fix it.
+      if (error instanceof MlError) throw new RequestError(422, 'cannot_predict', error.message);
+      throw error;
+    }
+    const predictions = output.predictions.map((p) => (typeof p === 'number' && !Number.isFinite(p) ? Number.NaN : p));
+    this.countPredictions(predictions);
+    this.window.add(rows);
+    const ids = this.log.record(rows, predictions);
+    return {
+      predictions,
+      ...(output.probabilities ? { probabilities: output.probabilities, labels: this.schema.labels ?? [] } : {}),
+      prediction_ids: ids,
+    };
+  }
+
+  private countPredictions(predictions: readonly (string | number)[]): void {
+    for (const p of predictions) {
+      this.predictionCount++;
+      if (typeof p === 'number') this.predictionSum += p;
+      else this.byClass.set(p, (this.byClass.get(p) ?? 0) + 1);
+    }
+  }
+
+  /** Stores labels/values for earlier predictions; see FeedbackStore.add. */
+  feedback(body: FeedbackBody): Promise<number> {
+    return this.feedbackStore.add(body);
+  }
+
+  /** Metrics of the model from the feedback received so far (the most recent 10,000). */
+  feedbackMetrics(): FeedbackMetrics {
+    const entries = this.feedbackStore.entries();
+    if (entries.length === 0) return { count: 0 };
+    if (this.schema.task === 'classification') {
+      const truth = entries.map((e) => String(e.label));
+      const predicted = entries.map((e) => String(e.prediction));
+      const scores = precisionRecallF1(truth, predicted);
+      return {
+        count: entries.length,
+        accuracy: accuracy(truth, predicted),
+        precision_macro: scores.macro.precision,
+        recall_macro: scores.macro.recall,
+        f1_macro: scores.macro.f1,
+      };
+    }
+    const truth = Float64Array.from(entries, (e) => Number(e.label));
+    const predicted = Float64Array.from(entries, (e) => Number(e.prediction));
+    return { count: entries.length, mae: meanAbsoluteError(truth, predicted), rmse: rootMeanSquaredError(truth, predicted) };
+  }
+
+  predictionsSummary(): MonitorSnapshot['predictions'] {
+    if (this.schema.task === 'classification') return { total: this.predictionCount, byClass: Object.fromEntries(this.byClass) };
+    return { total: this.predictionCount, ...(this.predictionCount ? { mean: this.predictionSum / this.predictionCount } : {}) };
+  }
+
+  health(): Record<string, unknown> {
+    return {
+      status: 'ok',
+      model: this.modelType,
+      task: this.schema.task,
+      run_id: this.run.id,
+      experiment: this.run.experiment ?? null,
+      features: this.schema.features.map((f) => f.name),
+      uptime_seconds: (Date.now() - this.started) / 1000,
+      requests: this.stats.total,
+    };
+  }
+
+  version(): Record<string, unknown> {
+    return { mlwb: packageJson.version, node: process.version, model: this.modelType, run_id: this.run.id };
+  }
+
+  /** CPU use of this process since the previous call, in percent of one core. */
+  private cpuPercent(): number {
+    const now = process.hrtime.bigint();
+    const usage = process.cpuUsage(this.lastCpu.usage);
+    const elapsedMicros = Number(now - this.lastCpu.at) / 1000;
+    this.lastCpu = { usage: process.cpuUsage(), at: now };
+    return elapsedMicros > 0 ? (100 * (usage.user + usage.system)) / elapsedMicros : 0;
+  }
+
+  monitor(): MonitorSnapshot {
+    const memory = process.memoryUsage();
+    const window = this.stats.summary();
+    const drift = this.window.report();
+    return {
+      time: new Date().toISOString(),
+      runId: this.run.id,
+      model: this.modelType,
+      task: this.schema.task,
+      uptimeSeconds: (Date.now() - this.started) / 1000,
+      requests: this.stats.total,
+      windowSeconds: window.windowSeconds,
+      requestsPerSecond: window.requestsPerSecond,
+      errorRate: window.errorRate,
+      latency: window.latencyMs,
+      process: { pid: process.pid, cpuPercent: this.cpuPercent(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      predictions: this.predictionsSummary(),
+      feedback: this.feedbackMetrics(),
+      ...(drift ? { drift: { ...drift, driftedFeatures: drift.features.filter((f) => f.drifted).length } } : {}),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.feedbackStore.close();
+  }
+}
