@@ -35,13 +35,17 @@ export function checkFeatures(owner: string, X: DenseMatrix): void {
   if (X.cols === 0) throw new MlError(`${owner}: the training data has no feature columns`);
   const { data, cols } = X;
   for (let k = 0; k < data.length; k++) {
-    if (!Number.isFinite(data[k] as number)) {
-      throw new MlError(`${owner}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first`);
+    if (!Number.isFinite(Math.fround(data[k] as number))) {
+      throw new MlError(`${owner}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first (trees need values within float32 range)`);
     }
   }
 }
 
-/** Sorts each feature once and replaces values by their rank, so nodes sort small integers instead. */
+/**
+ * Sorts each feature once and replaces values by their rank, so nodes sort small integers instead.
+ * Values are rounded to float32 first, as scikit-learn's trees do (they fit and predict on float32
+ * X), so thresholds and scores agree with its trees; applyTree rounds the same way.
+ */
 export function rankColumns(X: DenseMatrix): RankedColumns {
   const { rows, cols, data } = X;
   const ranks = new Int32Array(rows * cols);
@@ -49,7 +53,7 @@ export function rankColumns(X: DenseMatrix): RankedColumns {
   const distinct: Float64Array[] = [];
   const column = new Float64Array(rows);
   for (let f = 0; f < cols; f++) {
-    for (let i = 0; i < rows; i++) column[i] = data[i * cols + f] as number;
+    for (let i = 0; i < rows; i++) column[i] = Math.fround(data[i * cols + f] as number);
     const sorted = column.slice().sort();
     let count = 0;
     for (let i = 0; i < rows; i++) {

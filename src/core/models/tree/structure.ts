@@ -87,7 +87,7 @@ export class TreeBuffer {
   }
 }
 
-/** The leaf each row of X lands in. */
+/** The leaf each row of X lands in; X is rounded to float32 as in training (see rankColumns). */
 export function applyTree(tree: TreeStructure, X: DenseMatrix): Int32Array {
   const { feature, threshold, left, right } = tree;
   const { rows, cols, data } = X;
@@ -97,7 +97,7 @@ export function applyTree(tree: TreeStructure, X: DenseMatrix): Int32Array {
     let node = 0;
     let f = feature[0] as number;
     while (f >= 0) {
-      node = (data[base + f] as number) <= (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
+      node = Math.fround(data[base + f] as number) <= (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
       f = feature[node] as number;
     }
     leaves[i] = node;
