@@ -1,0 +1,68 @@
+/** Shared by the serve tests: trained runs in a temporary workspace, CSV rows, and a listening app. */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { executeRun } from '../../../src/core/runs/execute';
+import { RunStore } from '../../../src/core/runs/store';
+import { buildApp, type AppOptions } from '../../../src/serve/app';
+
+export const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+
+const EXPERIMENTS: Record<string, string[]> = {
+  iris: ['name: iris-serve', 'data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: logistic_regression, params: { C: 1.0 } }', 'validation: { method: holdout, test_size: 0.2 }', 'seed: 42'],
+  diabetes: ['name: diabetes-serve', 'data: { path: diabetes.csv, target: progression }', 'task: regression', 'model: { type: ridge, params: { alpha: 1.0 } }', 'validation: { method: holdout, test_size: 0.2 }', 'seed: 7'],
+};
+
+const trained = new Map<string, Promise<string>>();
+
+/** The folder of a completed run of a small experiment on a fixture dataset (trained once per process). */
+export function trainedRun(name: 'iris' | 'diabetes'): Promise<string> {
+  let run = trained.get(name);
+  if (!run) {
+    run = (async () => {
+      const root = mkdtempSync(path.join(tmpdir(), `mlwb-serve-${name}-`));
+      cpSync(path.join(fixtures, 'datasets', `${name}.csv`), path.join(root, `${name}.csv`));
+      const file = path.join(root, `${name}.experiment.yaml`);
+      writeFileSync(file, `${(EXPERIMENTS[name] as string[]).join('\n')}\n`);
+      const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+      if (record.status !== 'completed') throw new Error(`training ${name} failed: ${record.reason ?? ''}`);
+      return new RunStore(root).runDir(record.id);
+    })();
+    trained.set(name, run);
+  }
+  return run;
+}
+
+/** A fixture dataset as header and rows of strings (the files have no quotes). */
+export function readCsv(name: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(path.join(fixtures, 'datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
+  return { header: (lines[0] as string).split(','), rows: lines.slice(1).map((line) => line.split(',')) };
+}
+
+/** Feature records of a fixture dataset (target column dropped), numbers parsed. */
+export function featureRecords(name: string): Record<string, number>[] {
+  const { header, rows } = readCsv(name);
+  const features = header.slice(0, -1);
+  return rows.map((row) => Object.fromEntries(features.map((f, j) => [f, Number(row[j])])));
+}
+
+/** Starts the app on a free 127.0.0.1 port; returns its URL and the app to close. */
+export async function listen(options: AppOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildApp(options);
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, url };
+}
+
+/** POSTs a body and returns status and parsed JSON (or text when not JSON). */
+export async function post(url: string, body: string, contentType = 'application/json', headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+  const text = await response.text();
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: response.status, json };
+}
