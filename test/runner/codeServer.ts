@@ -125,7 +125,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -136,7 +136,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`code-server did not answer on ${baseUrl} within 60 s:\n${output()}`);
+  throw new Error(`code-server did not answer on ${baseUrl} within 180 s:\n${output()}`);
 }
 
 /** The workbench URL that loads the extension under development, and optionally a tests module. */

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     });
     const url = workbenchUrl(server, { extensionTestsPath: path.join(projectRoot, 'out', 'test', 'integration', 'index') });
     console.log(`code-server ${server.baseUrl} (VS Code ${codeServerVersion()}), workspace ${server.workspace}`);
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS));
     const code = await Promise.race([exited, timeout]);
     if (code === -1) console.log(`integration suites did not finish within ${TIMEOUT_MS / 1000} s`);

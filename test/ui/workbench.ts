@@ -18,8 +18,8 @@ export async function openWorkbench(options: StartOptions & { developExtension?:
   const server = await startCodeServer(options);
   const browser = await launchBrowser();
   const page = await newWorkbenchPage(browser);
-  await page.goto(workbenchUrl(server, { developExtension: options.developExtension }));
-  await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+  await page.goto(workbenchUrl(server, { developExtension: options.developExtension }), { waitUntil: 'domcontentloaded', timeout: 180_000 });
+  await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 180_000 });
   return {
     server,
     browser,
