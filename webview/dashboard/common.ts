@@ -9,6 +9,7 @@ import {
   type HostMessage,
   type PersistedState,
   type RunSummary,
+  type ViewName,
   type WebviewMessage,
 } from '../../src/extension/dashboard/contract';
 
@@ -133,9 +134,15 @@ export function checkbox(label: string, checked: boolean, onChange: (checked: bo
   return element;
 }
 
+function currentView(): ViewName {
+  const view = document.body.dataset.view;
+  return view === 'compare' || view === 'leaderboard' ? view : 'dashboard';
+}
+
 /** Shows an error from the host in place of the view. */
 export function showError(message: string): void {
   const main = root();
   main.replaceChildren(el('p', { class: 'mlwb-reason', role: 'alert' }, message));
   main.setAttribute('aria-busy', 'false');
+  post({ type: 'rendered', view: currentView(), charts: [] });
 }

@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { loadExperimentFile } from '../../core/runs/experimentFile';
+import type { RunRecord, RunStore } from '../../core/runs/store';
 import type { Services } from '../services';
 import { persistedState } from './contract';
 import { Dashboards, VIEW_TYPES, type RunSource } from './dashboards';
@@ -40,12 +42,10 @@ export function registerDashboards(services: Services): Dashboards {
       const store = source.store();
       if (!store) return noFolder();
       const named = runOf(arg);
-      const isSweep = (record: { trials?: unknown[]; snapshot: unknown; status: string }): boolean =>
-        Array.isArray(record.trials) || hasSearch(record.snapshot) || record.status === 'running' || record.status === 'queued';
-      const runId = named?.runId ?? (await pickRun(store, 'Select a sweep to open its leaderboard', isSweep));
+      const runId = named?.runId ?? (await pickRun(store, 'Select a sweep to open its leaderboard', (record) => isSweep(store, record)));
       if (!runId) return undefined;
       const record = store.get(runId);
-      if (record && !isSweep(record) && !store.metrics(runId).some((line) => line.stage === 'trial')) {
+      if (record && !isSweep(store, record) && !store.metrics(runId).some((line) => line.stage === 'trial')) {
         void vscode.window.showInformationMessage(`ML Workbench: run ${runId} is not a sweep (its experiment has no "search").`);
         return undefined;
       }
@@ -99,8 +99,15 @@ export function registerDashboards(services: Services): Dashboards {
   return dashboards;
 }
 
-function hasSearch(snapshot: unknown): boolean {
-  return typeof snapshot === 'object' && snapshot !== null && 'search' in snapshot && (snapshot as { search?: unknown }).search !== undefined;
+function hasSearch(experiment: unknown): boolean {
+  return typeof experiment === 'object' && experiment !== null && (experiment as { search?: unknown }).search !== undefined;
+}
+
+/** A sweep has trials, or its experiment has `search` (read from the file while it is still running). */
+function isSweep(store: RunStore, record: RunRecord): boolean {
+  if (Array.isArray(record.trials) || hasSearch(record.snapshot)) return true;
+  if (record.status !== 'running' && record.status !== 'queued') return false;
+  return hasSearch(loadExperimentFile(path.join(store.workspaceRoot, record.experimentFile)).experiment);
 }
 
 /** Runs trained by `mlwb` in a terminal write the same files: their open panels follow them too. */
