@@ -35,38 +35,41 @@ export function stringKind(distinct: number, count: number, averageLength: numbe
   return (distinct <= 20 || distinct <= 0.05 * count) && averageLength <= 50 ? 'categorical' : 'text';
 }
 
-/** SELECT list that counts, per raw column, how many sampled values parse as each candidate type. */
-export function inferenceSelect(names: readonly string[]): string {
-  return names
-    .map((name) => {
-      const c = sqlIdentifier(name);
-      return [
-        `count(${c})`,
-        `count(CASE WHEN regexp_full_match(${c}, '${INTEGER}') THEN 1 END)`,
-        `count(try_cast(${c} AS DOUBLE))`,
-        `count(CASE WHEN lower(${c}) IN (${words([...TRUE_WORDS, ...FALSE_WORDS])}) THEN 1 END)`,
-        `count(CASE WHEN regexp_full_match(${c}, '${DATE}') THEN try_cast(${c} AS DATE) END)`,
-        `count(CASE WHEN regexp_full_match(${c}, '${DATETIME}') THEN try_cast(${c} AS TIMESTAMP) END)`,
-        `count(DISTINCT ${c})`,
-        `coalesce(avg(length(${c})), 0)`,
-      ].join(', ');
-    })
-    .join(', ');
-}
+const INTEGER_TEXT = new RegExp(`^${INTEGER}$`);
+const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?inf(inity)?$/i;
+const DATE_TEXT = new RegExp(`^${DATE}$`);
+const DATETIME_TEXT = new RegExp(`^${DATETIME}$`);
 
-/** Number of values `inferenceSelect` yields per column. */
-export const INFERENCE_WIDTH = 8;
-
-/** Picks a type from one column's counts as produced by `inferenceSelect`. */
-export function inferType(counts: readonly number[]): ColumnType {
-  const [present = 0, integers = 0, floats = 0, booleans = 0, dates = 0, datetimes = 0, distinct = 0, averageLength = 0] = counts;
+/** Picks a type from sampled text values (the head of the file); the profile later counts every value that does not parse. */
+export function inferType(values: readonly (string | null)[]): ColumnType {
+  let present = 0;
+  let integers = 0;
+  let floats = 0;
+  let booleans = 0;
+  let dates = 0;
+  let datetimes = 0;
+  let length = 0;
+  const distinct = new Set<string>();
+  for (const raw of values) {
+    if (raw === null) continue;
+    present++;
+    distinct.add(raw);
+    length += raw.length;
+    const value = raw.trim();
+    if (INTEGER_TEXT.test(value)) integers++;
+    if (FLOAT_TEXT.test(value)) floats++;
+    const lower = value.toLowerCase();
+    if (TRUE_WORDS.includes(lower) || FALSE_WORDS.includes(lower)) booleans++;
+    if (DATE_TEXT.test(value) && !Number.isNaN(Date.parse(value))) dates++;
+    else if (DATETIME_TEXT.test(value)) datetimes++;
+  }
   if (present === 0) return 'text';
   const enough = (n: number): boolean => n >= TYPE_SHARE * present;
   if (enough(booleans)) return 'boolean';
   if (enough(floats)) return integers === floats ? 'integer' : 'float';
   if (enough(dates)) return 'date';
   if (enough(dates + datetimes)) return 'datetime';
-  return stringKind(distinct, present, averageLength);
+  return stringKind(distinct.size, present, length / present);
 }
 
 /** SQL for a column's value as its type (NULL where it does not parse). */

@@ -1,6 +1,6 @@
 /** Quick reads that touch only the start of a file (schema, head) and the row count. */
 import type { DuckDBResultReader } from '@duckdb/node-api';
-import { INFERENCE_WIDTH, inferenceSelect, inferType, textExpression, typeOfDuckDb, type ColumnPlan } from './columns';
+import { inferType, textExpression, typeOfDuckDb, type ColumnPlan } from './columns';
 import type { DatasetEngine, QueryOptions } from './engine';
 import { sqlIdentifier } from './source';
 import type { DatasetHead, DatasetSchema } from './types';
@@ -31,14 +31,15 @@ export async function columnPlans(engine: DatasetEngine, filePath: string, optio
       described = reader.getRows().map((row) => ({ name: String(row[0]), duckType: String(row[1]) }));
     }
     const raw = described.filter((column) => typeOfDuckDb(column.duckType) === undefined).map((column) => column.name);
-    const counts =
+    // Types are inferred in JS from the head's text: a SQL aggregate over it costs more than reading it.
+    const sample =
       raw.length === 0
         ? []
-        : numberRow(
+        : textRows(
             (
               await engine.querySource(
                 filePath,
-                (from) => `SELECT ${inferenceSelect(raw)} FROM (SELECT * FROM ${from} LIMIT ${SCHEMA_SAMPLE_ROWS})`,
+                (from) => `SELECT ${raw.map((name) => `CAST(${sqlIdentifier(name)} AS VARCHAR)`).join(', ')} FROM ${from} LIMIT ${SCHEMA_SAMPLE_ROWS}`,
                 options,
                 true,
               )
@@ -48,7 +49,7 @@ export async function columnPlans(engine: DatasetEngine, filePath: string, optio
       const known = typeOfDuckDb(column.duckType);
       if (known) return { name: column.name, type: known, raw: false };
       const index = raw.indexOf(column.name);
-      return { name: column.name, type: inferType(counts.slice(index * INFERENCE_WIDTH, (index + 1) * INFERENCE_WIDTH)), raw: true };
+      return { name: column.name, type: inferType(sample.map((row) => row[index] ?? null)), raw: true };
     });
   });
 }

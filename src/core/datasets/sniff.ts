@@ -7,6 +7,7 @@ import type { DatasetFormat, FileKey } from './types';
 /** A row longer than this is refused; DuckDB's own max_line_size. */
 export const MAX_LINE_BYTES = 2 * 1024 * 1024;
 const PROBE_BYTES = MAX_LINE_BYTES + 1024;
+const FIRST_READ_BYTES = 65536;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
 export interface CsvLayout {
@@ -66,9 +67,9 @@ function looksBinary(bytes: Buffer): boolean {
   return control > probe.length * 0.01;
 }
 
-function isUtf8(bytes: Buffer): boolean {
-  // A multi-byte character cut by the probe's end is not an error: drop up to 3 trailing bytes.
-  const cut = bytes.length >= PROBE_BYTES ? bytes.subarray(0, bytes.lastIndexOf(10) + 1) : bytes;
+function isUtf8(bytes: Buffer, wholeFile: boolean): boolean {
+  // A multi-byte character cut by the probe's end is not an error: check up to the last line end.
+  const cut = wholeFile ? bytes : bytes.subarray(0, bytes.lastIndexOf(10) + 1);
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(cut);
     return true;
@@ -143,8 +144,10 @@ function uniqueNames(fileName: string, raw: readonly string[]): { columns: strin
 /** Sniffs a csv/tsv file: refuses empty, binary and single-huge-line files with a message naming the file. */
 export async function sniffCsv(filePath: string, format: 'csv' | 'tsv'): Promise<CsvLayout> {
   const fileName = path.basename(filePath);
-  const bytes = await readStart(filePath, PROBE_BYTES);
-  if (bytes.length === 0 || bytes.toString('latin1').trim() === '') throw datasetError(filePath, 'the file is empty');
+  // Most headers end within the first 64 KB; only a file without a line end there is read further.
+  let bytes = await readStart(filePath, FIRST_READ_BYTES);
+  if (bytes.length === FIRST_READ_BYTES && bytes.indexOf(10) < 0 && bytes.indexOf(13) < 0) bytes = await readStart(filePath, PROBE_BYTES);
+  if (bytes.length === 0 || (bytes.length <= 4096 && /^\s*$/.test(bytes.toString('latin1')))) throw datasetError(filePath, 'the file is empty');
   if (looksBinary(bytes)) throw datasetError(filePath, 'the file holds binary data, not delimited text');
   const warnings: string[] = [];
   let body = bytes;
@@ -152,7 +155,8 @@ export async function sniffCsv(filePath: string, format: 'csv' | 'tsv'): Promise
     body = bytes.subarray(3);
     warnings.push(`${fileName}: starts with a UTF-8 byte order mark (BOM), which was skipped`);
   }
-  const encoding = isUtf8(body) ? 'utf-8' : 'latin-1';
+  const wholeFile = bytes.length < FIRST_READ_BYTES;
+  const encoding = isUtf8(body, wholeFile) ? 'utf-8' : 'latin-1';
   if (encoding === 'latin-1') warnings.push(`${fileName}: is not valid UTF-8; read as Latin-1 (ISO-8859-1)`);
   const text = body.toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
   const end = headerEnd(text);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatasetEngine, DatasetError, countRowsWith, headWith, profileWith, schemaWith } from '../../../src/core/datasets';
+import { DatasetEngine, DatasetError, countRowsWith, headWith, pageWith, profileWith, schemaWith } from '../../../src/core/datasets';
 
 const bad = path.join(__dirname, '..', '..', 'fixtures', 'bad');
 const file = (name: string): string => path.join(bad, name);
@@ -50,6 +50,9 @@ test('Latin-1 bytes past the sniffed head: DuckDB refuses, the engine retries as
   const rows = Array.from({ length: 120_000 }, (_, i) => `${i},plain`).join('\n');
   writeFileSync(late, Buffer.concat([Buffer.from(`id,name\n${rows}\n`), Buffer.from([0x31, 0x2c, 0x63, 0x61, 0x66, 0xe9, 0x0a])]));
   assert.equal(await countRowsWith(engine, late), 120_001);
+  // Loading every value meets the byte, switches to Latin-1 and says so.
+  const last = await pageWith(engine, late, { offset: 120_000, limit: 1 });
+  assert.deepEqual(last.rows, [['1', 'café']]);
   const schema = await schemaWith(engine, late);
   assert.deepEqual(schema.warnings, ['late_latin1.csv: is not valid UTF-8; read as Latin-1 (ISO-8859-1)']);
 });
