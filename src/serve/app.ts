@@ -41,7 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Errors fastify raises before routing (an undecodable URL) get the same body shape.
     frameworkErrors: (error, _request, reply) => {
       const { status, body } = errorResponse(error, service.maxBatchRows);
-      void reply.code(status).send(status === 400 ? { ...body, error: 'bad_url' } : body);
+      void (reply as FastifyReply).code(status).send(status === 400 ? { ...body, error: 'bad_url' } : body);
     },
     // Strict validation: no silent coercion of "abc" or dropping of unknown keys.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, allowUnionTypes: true } },
