@@ -33,7 +33,7 @@ declare module 'fastify' {
 /** Builds the app for a run folder (not yet listening): test it with inject or listen on a port. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const drift = options.drift ?? driftFunction();
-  const service = await PredictionService.load({ ...options, ...(drift ? { drift } : {}) });
+  const service = await PredictionService.load({ ...options, drift });
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,

@@ -1,12 +1,8 @@
-/**
- * Hooks the core drift statistics (src/core/drift, Evidently's defaults) into the service.
- * TODO(core/drift): src/core/drift is being written beside this service; once `driftReport(reference,
- * schema, current)` lands, adapt its report here. Until then the service reports no drift (the
- * window of recent rows is kept either way, see driftWindow.ts).
- */
+/** Hooks the core drift statistics (src/core/drift, Evidently's defaults) into the service. */
+import { driftReport } from '../core/drift';
 import type { DriftFunction } from './driftWindow';
 
-/** The drift statistic of the service, or undefined while core/drift is not available. */
-export function driftFunction(): DriftFunction | undefined {
-  return undefined;
+/** The drift statistic of the service: the core report with its default tests and thresholds. */
+export function driftFunction(): DriftFunction {
+  return (reference, schema, current) => driftReport(reference, schema, current);
 }

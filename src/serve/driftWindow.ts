@@ -4,27 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { CurrentWindow, DriftReport } from '../core/drift';
 import type { ReferenceSample, RunSchema } from '../core/runs/artifacts';
 import type { Cell } from './feedback';
 
-/** Per-feature drift as the service reports it (a subset of the core drift report). */
-export interface FeatureDrift {
-  readonly feature: string;
-  readonly method: string;
-  readonly score: number;
-  readonly drifted: boolean;
-  readonly [key: string]: unknown;
-}
-
-export interface ServiceDriftReport {
-  readonly rows: number;
-  readonly features: readonly FeatureDrift[];
-  readonly datasetDrift: boolean;
-  readonly [key: string]: unknown;
-}
-
-/** Computes drift of `current` against `reference`; supplied by core/drift (see `driftFunction`). */
-export type DriftFunction = (reference: ReferenceSample, schema: RunSchema, current: ReferenceSample) => ServiceDriftReport;
+/** Computes drift of the current window against the reference sample (core/drift's driftReport). */
+export type DriftFunction = (reference: ReferenceSample, schema: RunSchema, current: CurrentWindow) => DriftReport;
 
 /** Recent rows in column form, oldest first when read. */
 export class DriftWindow {
@@ -32,7 +17,7 @@ export class DriftWindow {
   private next = 0;
   private filled = 0;
   readonly reference: ReferenceSample | undefined;
-  private cached: { at: number; seen: number; report: ServiceDriftReport | undefined } | undefined;
+  private cached: { at: number; seen: number; report: DriftReport | undefined } | undefined;
   private seen = 0;
 
   constructor(
@@ -75,7 +60,7 @@ export class DriftWindow {
    * scrapes and monitor polls must not cost a full statistic each. Undefined before any row, without
    * a reference sample, or while no drift function is plugged in.
    */
-  report(now = Date.now()): ServiceDriftReport | undefined {
+  report(now = Date.now()): DriftReport | undefined {
     if (!this.drift || !this.reference || this.filled === 0) return undefined;
     if (this.cached && (this.cached.seen === this.seen || now - this.cached.at < 1000)) return this.cached.report;
     const report = this.drift(this.reference, this.schema, this.current());

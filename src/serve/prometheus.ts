@@ -75,10 +75,14 @@ export function renderMetrics(service: PredictionService): string {
   const drift = service.window.report();
   out.family('mlwb_drift_window_rows', 'gauge', 'Recent request rows that drift is measured on.').sample('mlwb_drift_window_rows', service.window.rows);
   if (drift) {
-    out.family('mlwb_drift_score', 'gauge', 'Drift statistic of each feature against the training reference.');
-    for (const feature of drift.features) out.sample('mlwb_drift_score', feature.score, { feature: feature.feature, method: feature.method });
+    out.family('mlwb_drift_statistic', 'gauge', 'Drift statistic of each feature against the training reference (KS D, chi-squared, z, or a distance).');
+    for (const f of drift.features) out.sample('mlwb_drift_statistic', f.statistic, { feature: f.name, method: f.method });
+    out.family('mlwb_drift_p_value', 'gauge', 'p-value of the drift test of each feature (p-value tests only).');
+    for (const f of drift.features) if (f.pValue !== undefined) out.sample('mlwb_drift_p_value', f.pValue, { feature: f.name, method: f.method });
+    out.family('mlwb_drift_psi', 'gauge', 'Population stability index of each feature.');
+    for (const f of drift.features) if (f.psi !== null) out.sample('mlwb_drift_psi', f.psi, { feature: f.name });
     out.family('mlwb_drift_detected', 'gauge', '1 when a feature drifts.');
-    for (const feature of drift.features) out.sample('mlwb_drift_detected', feature.drifted ? 1 : 0, { feature: feature.feature });
+    for (const f of drift.features) out.sample('mlwb_drift_detected', f.drifted ? 1 : 0, { feature: f.name });
     out.family('mlwb_dataset_drift', 'gauge', '1 when at least half the features drift.').sample('mlwb_dataset_drift', drift.datasetDrift ? 1 : 0);
   }
 

@@ -9,7 +9,8 @@ import { loadRunModel, type LoadedRunModel, type RunSchema } from '../core/runs/
 import type { RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
 import packageJson from '../../package.json';
-import { DriftWindow, type DriftFunction, type ServiceDriftReport } from './driftWindow';
+import type { DriftReport } from '../core/drift';
+import { DriftWindow, type DriftFunction } from './driftWindow';
 import { RequestError } from './errors';
 import { FeedbackStore, PredictionLog, type FeedbackBody } from './feedback';
 import { tableFromBody, type InvocationBody } from './input';
@@ -66,8 +67,11 @@ export interface MonitorSnapshot {
   readonly process: { readonly pid: number; readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number };
   readonly predictions: { readonly total: number; readonly byClass?: Record<string, number>; readonly mean?: number };
   readonly feedback: FeedbackMetrics;
-  /** Absent until requests arrived (or while no drift statistic is plugged in). */
-  readonly drift?: ServiceDriftReport & { readonly driftedFeatures: number };
+  /**
+   * Absent until requests arrived. The core report, except that `driftedFeatures` is the count
+   * (the Deployed Models view shows it) and the names are in `driftedFeatureNames`.
+   */
+  readonly drift?: Omit<DriftReport, 'driftedFeatures'> & { readonly driftedFeatures: number; readonly driftedFeatureNames: readonly string[] };
 }
 
 export const DEFAULT_MAX_BATCH_ROWS = 10_000;
@@ -228,7 +232,7 @@ export class PredictionService {
       process: { pid: process.pid, cpuPercent: this.cpuPercent(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       predictions: this.predictionsSummary(),
       feedback: this.feedbackMetrics(),
-      ...(drift ? { drift: { ...drift, driftedFeatures: drift.features.filter((f) => f.drifted).length } } : {}),
+      ...(drift ? { drift: { ...drift, driftedFeatures: drift.driftedFeatures.length, driftedFeatureNames: drift.driftedFeatures } } : {}),
     };
   }
 

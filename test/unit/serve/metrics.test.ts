@@ -112,3 +112,33 @@ test('window statistics: requests/s, error rate and interpolated percentiles ove
   assert.equal(stats.summary(60, now + 120_000).requests, 1);
   assert.equal(stats.total, 101);
 });
+
+test('drift over the window of recent requests: a shifted feature is flagged in /monitor and /metrics, a control stream is not', async () => {
+  const runDir = await trainedRun('iris');
+  const { app, url } = await listen({ runDir, writeFeedback: false, windowSize: 150 });
+  try {
+    const records = featureRecords('iris');
+    const monitor = async (): Promise<Record<string, unknown>> => (await (await fetch(`${url}/monitor`)).json()) as Record<string, unknown>;
+    assert.equal((await monitor()).drift, undefined, 'no drift before any request');
+    // Control: the training rows themselves, in batches.
+    for (let i = 0; i < 150; i += 50) await post(`${url}/invocations`, JSON.stringify({ dataframe_records: records.slice(i, i + 50) }));
+    const control = (await monitor()).drift as { driftedFeatures: number; datasetDrift: boolean; features: { name: string; drifted: boolean; method: string }[] };
+    assert.equal(control.driftedFeatures, 0);
+    assert.equal(control.datasetDrift, false);
+    assert.deepEqual(control.features.map((f) => f.method), ['ks', 'ks', 'ks', 'ks']);
+    // A later period where petal length moved by 1.5 cm: the whole window is replaced.
+    const shifted = records.map((r) => ({ ...r, petal_length_cm: r.petal_length_cm + 1.5 }));
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the report is cached for a second
+    await post(`${url}/invocations`, JSON.stringify({ dataframe_records: shifted }));
+    const report = (await monitor()).drift as { driftedFeatures: number; driftedFeatureNames: string[]; features: { name: string; drifted: boolean }[] };
+    assert.deepEqual(report.driftedFeatureNames, ['petal_length_cm']);
+    assert.equal(report.driftedFeatures, 1);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /^mlwb_drift_detected\{feature="petal_length_cm"\} 1$/m);
+    assert.match(metrics, /^mlwb_drift_detected\{feature="sepal_length_cm"\} 0$/m);
+    assert.match(metrics, /^mlwb_drift_p_value\{feature="petal_length_cm",method="ks"\} /m);
+    assert.match(metrics, /^mlwb_dataset_drift 0$/m);
+  } finally {
+    await app.close();
+  }
+});
