@@ -16,6 +16,8 @@ Per categorical pair: Evidently's chi-squared (scipy.stats.chisquare of current 
 reference counts scaled to the current total, over the union of categories), its z-test of
 proportions (binary columns), Jensen-Shannon and PSI.
 And direct grids of scipy.special.gammaincc, scipy.stats.kstwo.sf and scipy.special.ndtr.
+For the monitor (test/unit/monitor): numpy.percentile of latency samples, and scikit-learn's
+accuracy / macro precision, recall, F1 and MAE / RMSE of feedback pairs.
 
 Run: /usr/bin/python3 bench/reference/drift.py
 Writes: test/fixtures/reference/drift.json
@@ -214,6 +216,37 @@ for n in [1, 2, 3, 5, 10, 50, 100, 140, 141, 500, 1000, 1765, 5000, 20000, 15000
 
 ndtr_grid = [{"x": x, "ndtr": float(special.ndtr(x))} for x in [-40.0, -8.0, -5.0, -2.5, -1.0, -0.5, -0.1, 0.0, 0.3, 0.7, 1.0, 1.96, 3.0, 6.0, 9.0]]
 
+# Monitor: latency percentiles (numpy's default linear interpolation) and feedback scores.
+from sklearn import metrics as skm  # noqa: E402
+
+latencies = [float(v) for v in np.round(rng.lognormal(0.5, 0.6, 2500), 3)]
+percentiles = {"values": latencies, "ring": 1000}
+recent = np.asarray(latencies[-1000:])
+for q in (50, 95, 99):
+    percentiles[f"p{q}"] = float(np.percentile(recent, q))
+percentiles["small"] = [3.0, 1.0, 2.0, 10.0]
+percentiles["small_p50"] = float(np.percentile(percentiles["small"], 50))
+percentiles["small_p95"] = float(np.percentile(percentiles["small"], 95))
+classes = ["cat", "dog", "fox"]
+y_true = list(rng.choice(classes, size=60))
+y_pred = [t if rng.rand() < 0.7 else classes[rng.randint(3)] for t in y_true]
+feedback_classification = {
+    "y_true": y_true,
+    "y_pred": y_pred,
+    "accuracy": skm.accuracy_score(y_true, y_pred),
+    "precision_macro": skm.precision_score(y_true, y_pred, average="macro", zero_division=0),
+    "recall_macro": skm.recall_score(y_true, y_pred, average="macro", zero_division=0),
+    "f1_macro": skm.f1_score(y_true, y_pred, average="macro", zero_division=0),
+}
+r_true = [float(v) for v in np.round(rng.normal(10, 3, 50), 3)]
+r_pred = [float(v) for v in np.round(np.asarray(r_true) + rng.normal(0, 1, 50), 3)]
+feedback_regression = {
+    "y_true": r_true,
+    "y_pred": r_pred,
+    "mae": skm.mean_absolute_error(r_true, r_pred),
+    "rmse": float(np.sqrt(skm.mean_squared_error(r_true, r_pred))),
+}
+
 with open(OUT, "w") as f:
     json.dump(
         {
@@ -225,6 +258,7 @@ with open(OUT, "w") as f:
             "gammaincc": gamma_grid,
             "kstwo_sf": kstwo_grid,
             "ndtr": ndtr_grid,
+            "monitor": {"percentiles": percentiles, "feedback_classification": feedback_classification, "feedback_regression": feedback_regression},
         },
         f,
         separators=(",", ":"),
