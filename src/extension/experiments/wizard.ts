@@ -19,7 +19,8 @@ import { classBalance, experimentYaml, validationChoices, type TemplateColumn, t
 export interface NewExperimentAnswers {
   readonly dataset?: vscode.Uri | string;
   readonly target?: string;
-  readonly task?: Task;
+  /** A task, or `inferred` to take the core's inference from the target without asking. */
+  readonly task?: Task | 'inferred';
   readonly model?: string;
   /** An id of validationChoices (`kfold5`, `holdout20`, …) or a validation object. */
   readonly validation?: string | ValidationSpec;
@@ -78,8 +79,11 @@ export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vsc
 
   const sample = await sampleTarget(deps, dataset.fsPath, target);
   const inferred = sample.inferred;
-  const task = answers.task ?? (await pickTask(inferred, target));
-  if (!task) return undefined;
+  const task = answers.task === 'inferred' ? inferred?.task : (answers.task ?? (await pickTask(inferred, target)));
+  if (!task) {
+    if (answers.task === 'inferred') void vscode.window.showErrorMessage(`ML Workbench: cannot infer the task from "${target}" of ${name}; give classification or regression.`);
+    return undefined;
+  }
 
   const columns = profile.columns.map(templateColumn);
   const hasText = columns.some((c) => c.kind === 'text' && c.name !== target);
