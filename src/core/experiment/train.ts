@@ -63,6 +63,8 @@ export interface TrainResult {
   readonly params: Params;
   readonly validation: { readonly method: 'holdout' | 'kfold'; readonly [key: string]: unknown };
   readonly featureNames: readonly string[];
+  /** Regression: held-out (or out-of-fold) actual and predicted values, at most MAX_KEPT_PREDICTIONS, for residual plots. */
+  readonly predictions?: { readonly actual: number[]; readonly predicted: number[] };
   /** Refitted on all rows, for deployment. */
   readonly pipeline: ExperimentPipeline;
   readonly model: Model;
@@ -170,10 +172,27 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     metrics: evaluation.metrics,
     ...(cv ? { cv } : {}),
     ...searchPart,
+    ...(task === 'regression' ? { predictions: heldOutPredictions(y as Float64Array, evaluation) } : {}),
     params: { ...baseParams, ...bestParams },
     validation: { method, ...validationSettings },
     featureNames: prepared.featureNames,
     pipeline,
     model: model as Model,
   };
+}
+
+/** Most held-out predictions a run keeps for its predicted-vs-actual and residual charts. */
+export const MAX_KEPT_PREDICTIONS = 5000;
+
+/** Pairs each scored row's actual value with its prediction, thinned evenly to MAX_KEPT_PREDICTIONS. */
+function heldOutPredictions(y: Float64Array, evaluation: CrossValidationResult): { actual: number[]; predicted: number[] } {
+  const predicted = evaluation.predictions as Float64Array;
+  const step = Math.max(1, Math.ceil(evaluation.rows.length / MAX_KEPT_PREDICTIONS));
+  const actual: number[] = [];
+  const kept: number[] = [];
+  for (let i = 0; i < evaluation.rows.length; i += step) {
+    actual.push(y[evaluation.rows[i] as number] as number);
+    kept.push(predicted[i] as number);
+  }
+  return { actual, predicted: kept };
 }

@@ -122,6 +122,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       ...(result.cv ? { cv: result.cv } : {}),
       ...(result.trials ? { trials: result.trials, best: result.best } : {}),
       featureNames: result.featureNames,
+      ...(result.predictions ? { predictions: result.predictions } : {}),
       ...featureImportances(result),
     });
     store.finish(record, 'completed');

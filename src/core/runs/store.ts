@@ -42,6 +42,8 @@ export interface RunRecord {
   best?: unknown;
   featureNames?: readonly string[];
   featureImportances?: readonly number[];
+  /** Regression: held-out actual and predicted values for residual charts. */
+  predictions?: { readonly actual: number[]; readonly predicted: number[] };
   /** The sweep this run is a trial of. */
   parent?: string;
   /** Who holds the run while it runs: a run whose owner is gone was interrupted. */

@@ -100,3 +100,16 @@ test('progressFraction nests steps inside folds inside trials', () => {
   assert.equal(progressFraction({ stage: 'fit', step: 5, of: 10, fold: 2, folds: 5 }), 0.3);
   assert.equal(progressFraction({ stage: 'fit', step: 0, of: 10, fold: 1, folds: 2, trial: 2, trials: 2 }), 0.5);
 });
+
+test('a regression run keeps its held-out predictions, whose RMSE is the reported one', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-runs-'));
+  cpSync(path.join(fixtures, 'datasets', 'diabetes.csv'), path.join(root, 'diabetes.csv'));
+  const file = path.join(root, 'd.experiment.yaml');
+  writeFileSync(file, 'data: { path: diabetes.csv, target: progression }\ntask: regression\nmodel: { type: ridge }\nvalidation: { method: holdout, test_size: 0.2 }\n');
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'completed', record.reason);
+  const { actual, predicted } = record.predictions ?? { actual: [], predicted: [] };
+  assert.equal(actual.length, Math.ceil(442 * 0.2));
+  const rmse = Math.sqrt(actual.reduce((sum, a, i) => sum + (a - (predicted[i] as number)) ** 2, 0) / actual.length);
+  assert.ok(Math.abs(rmse - (record.metrics as { rmse: number }).rmse) < 1e-9);
+});
