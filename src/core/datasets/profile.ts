@@ -5,9 +5,12 @@ import type { DatasetEngine, QueryOptions } from './engine';
 import { columnPlans, datasetSchema } from './head';
 import { buildQuality } from './quality';
 import { sqlIdentifier } from './source';
+import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { ColumnProfile, ColumnType, DatasetProfile, HistogramBin, InvalidValue, ValueCount } from './types';
 
 const HISTOGRAM_BINS = 20;
+/** Files up to this size get exact quantiles; larger ones t-digest estimates (a sort per column costs more than the rest of the profile). */
+const EXACT_QUANTILE_BYTES = 50 * 1024 * 1024;
 const TOP_VALUES = 10;
 const INVALID_EXAMPLES = 5;
 
@@ -30,7 +33,6 @@ class SelectList {
 
 interface ColumnSlots {
   present: number;
-  distinct: number;
   invalid: number;
   averageLength: number;
   min?: number;
@@ -40,7 +42,7 @@ interface ColumnSlots {
   quantiles?: number;
 }
 
-function statsSelect(plans: readonly ColumnPlan[]): { list: SelectList; slots: ColumnSlots[]; rows: number } {
+function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { list: SelectList; slots: ColumnSlots[]; rows: number } {
   const list = new SelectList();
   const rows = list.add('count(*)');
   const slots = plans.map((plan) => {
@@ -48,7 +50,6 @@ function statsSelect(plans: readonly ColumnPlan[]): { list: SelectList; slots: C
     const text = textExpression(plan);
     const slot: ColumnSlots = {
       present: list.add(`count(${raw})`),
-      distinct: list.add(`count(DISTINCT ${raw})`),
       invalid: list.add(`count_if(${invalidCondition(plan)})`),
       averageLength: list.add(isNumeric(plan.type) || isTemporal(plan.type) ? '0' : `coalesce(avg(length(${text})), 0)`),
     };
@@ -61,7 +62,7 @@ function statsSelect(plans: readonly ColumnPlan[]): { list: SelectList; slots: C
       const typed = typedExpression(plan);
       slot.mean = list.add(`avg(${typed})`);
       slot.std = list.add(`stddev_samp(${typed})`);
-      slot.quantiles = list.add(`quantile_cont(${typed}, [0.25, 0.5, 0.75])`);
+      slot.quantiles = list.add(`${exactQuantiles ? 'quantile_cont' : 'approx_quantile'}(${typed}, [0.25, 0.5, 0.75])`);
     }
     return slot;
   });
@@ -75,77 +76,125 @@ function binLayout(type: ColumnType, min: number, max: number): { start: number;
   return { start: min, width: (max - min) / HISTOGRAM_BINS, bins: HISTOGRAM_BINS };
 }
 
-async function histograms(
-  engine: DatasetEngine,
-  table: string,
-  targets: readonly { plan: ColumnPlan; min: number; max: number }[],
-  options: QueryOptions,
-): Promise<HistogramBin[][]> {
-  if (targets.length === 0) return [];
-  const layouts = targets.map(({ plan, min, max }) => binLayout(plan.type, min, max));
-  const select = targets.map(({ plan }, i) => {
+/** Runs a query over the file: its loaded table when there is one, else a fresh scan of the file (no load needed). */
+interface Scan {
+  run(build: (from: string) => string): Promise<DuckDBResultReader>;
+  /** 0-based data row of a record in `from`. */
+  readonly rowNumber: string;
+  readonly loaded: boolean;
+}
+
+interface Distributions {
+  /** Distinct present values per column. */
+  readonly distinct: number[];
+  readonly duplicateRows: number;
+  readonly bins: HistogramBin[][];
+  readonly top: ValueCount[][];
+}
+
+/**
+ * One scan with GROUPING SETS: each column alone (distinct count and top values), each numeric column's
+ * histogram bin, and all columns together (duplicate rows). Exact, and one pass instead of one per column.
+ */
+async function distributions(
+  scan: Scan,
+  plans: readonly ColumnPlan[],
+  numeric: readonly { plan: ColumnPlan; min: number; max: number }[],
+): Promise<Distributions> {
+  const layouts = numeric.map(({ plan, min, max }) => binLayout(plan.type, min, max));
+  const columns = plans.map((plan) => sqlIdentifier(plan.name));
+  const binNames = numeric.map((_, i) => `"__bin${i}"`);
+  const binExpressions = numeric.map(({ plan }, i) => {
     const { start, width, bins } = layouts[i] ?? { start: 0, width: 1, bins: 1 };
     const typed = typedExpression(plan);
-    // least() skips NULLs, so missing values must be filtered out before binning.
-    return `histogram(CAST(least(floor((${typed} - ${start}) / ${width}), ${bins - 1}) AS INTEGER)) FILTER (WHERE ${typed} IS NOT NULL)`;
+    // least() skips NULLs, so a missing value must stay NULL rather than land in the last bin.
+    return `CASE WHEN ${typed} IS NOT NULL THEN CAST(least(floor((${typed} - ${start}) / ${width}), ${bins - 1}) AS INTEGER) END AS ${binNames[i]}`;
   });
-  const row: JsRow = (await engine.query(`SELECT ${select.join(', ')} FROM ${table}`, options)).getRowsJS()[0] ?? [];
-  return layouts.map(({ start, width, bins }, i) => {
-    const counts = new Array<number>(bins).fill(0);
-    for (const entry of (row[i] as { key: unknown; value: unknown }[] | null) ?? []) counts[num(entry.key)] = num(entry.value);
-    return counts.map((count, bin) => ({ from: start + bin * width, to: start + (bin + 1) * width, count }));
+  const keys = [...columns, ...binNames];
+  const width = keys.length;
+  // GROUPING() sets a bit for every key a set does not group by; the first key is the highest bit.
+  const bit = (index: number): bigint => 1n << BigInt(width - 1 - index);
+  const all = (1n << BigInt(width)) - 1n;
+  const single = keys.map((_, i) => all ^ bit(i));
+  const rowsMask = binNames.reduce((mask, _, j) => mask | bit(columns.length + j), 0n);
+  const textKeys = keys.map((key, i) => `WHEN ${single[i]} THEN CAST(${key} AS VARCHAR)`).join(' ');
+  const sets = [...keys.map((key) => `(${key})`), ...(columns.length > 0 ? [`(${columns.join(', ')})`] : [])];
+  const projection = [...plans.map((plan, i) => `${plan.type === 'categorical' || plan.type === 'text' || plan.type === 'boolean' ? textExpression(plan) : columns[i]} AS ${columns[i]}`), ...binExpressions];
+  const sql = (from: string): string => `
+    WITH g AS (
+      SELECT GROUPING(${keys.join(', ')}) AS gid, ${keys.join(', ')}, count(*) AS n
+      FROM (SELECT ${projection.join(', ')} FROM ${from})
+      GROUP BY GROUPING SETS (${sets.join(', ')})
+    ), k AS (SELECT gid, CASE gid ${textKeys} END AS v, n FROM g)
+    SELECT gid, count(v) AS keyed, count(*) AS groups, sum(n) AS total,
+           list({'v': v, 'n': n} ORDER BY n DESC, v) FILTER (WHERE v IS NOT NULL AND gid IN (${single.slice(0, columns.length).join(', ') || '-1'}))[1:${TOP_VALUES}] AS top,
+           list({'v': v, 'n': n}) FILTER (WHERE v IS NOT NULL AND gid IN (${single.slice(columns.length).join(', ') || '-1'})) AS bins
+    FROM k GROUP BY gid`;
+  const byMask = new Map<bigint, JsRow>();
+  for (const row of (await scan.run(sql)).getRowsJS()) byMask.set(BigInt(row[0] as bigint | number), row);
+  type Entry = { v: string; n: unknown };
+  const distinct = columns.map((_, i) => countOf(byMask.get(single[i] ?? -1n)?.[1]));
+  const top = columns.map((_, i) => ((byMask.get(single[i] ?? -1n)?.[4] as Entry[] | null) ?? []).map((e) => ({ value: String(e.v), count: num(e.n) })));
+  const bins = layouts.map(({ start, width: binWidth, bins: count }, j) => {
+    const counts = new Array<number>(count).fill(0);
+    for (const e of (byMask.get(single[columns.length + j] ?? -1n)?.[5] as Entry[] | null) ?? []) counts[Number(e.v)] = num(e.n);
+    return counts.map((n, bin) => ({ from: start + bin * binWidth, to: start + (bin + 1) * binWidth, count: n }));
   });
+  const rowsGroup = byMask.get(rowsMask);
+  const duplicateRows = rowsGroup ? countOf(rowsGroup[3]) - countOf(rowsGroup[2]) : 0;
+  return { distinct, duplicateRows, bins, top };
 }
 
-async function topValues(engine: DatasetEngine, table: string, plan: ColumnPlan, options: QueryOptions): Promise<ValueCount[]> {
-  const text = textExpression(plan);
-  const sql = `SELECT ${text} AS v, count(*) AS n FROM ${table} WHERE ${text} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ${TOP_VALUES}`;
-  return (await engine.query(sql, options)).getRowsJS().map((row) => ({ value: String(row[0]), count: num(row[1]) }));
+async function invalidExamples(scan: Scan, plan: ColumnPlan): Promise<InvalidValue[]> {
+  const column = sqlIdentifier(plan.name);
+  const rows = scan.loaded
+    ? (from: string) => `SELECT ${scan.rowNumber} AS __row, ${column} FROM ${from} WHERE ${invalidCondition(plan)} ORDER BY __row LIMIT ${INVALID_EXAMPLES}`
+    : (from: string) =>
+        `SELECT __row, ${column} FROM (SELECT ${scan.rowNumber} AS __row, ${column} FROM ${from}) WHERE ${invalidCondition(plan)} ORDER BY __row LIMIT ${INVALID_EXAMPLES}`;
+  return (await scan.run(rows)).getRowsJS().map((row) => ({ row: num(row[0]) + 1, value: String(row[1]) }));
 }
 
-async function invalidExamples(engine: DatasetEngine, table: string, plan: ColumnPlan, options: QueryOptions): Promise<InvalidValue[]> {
-  const sql = `SELECT rowid, ${sqlIdentifier(plan.name)} FROM ${table} WHERE ${invalidCondition(plan)} ORDER BY rowid LIMIT ${INVALID_EXAMPLES}`;
-  return (await engine.query(sql, options)).getRowsJS().map((row) => ({ row: num(row[0]) + 1, value: String(row[1]) }));
-}
-
-async function duplicateRows(engine: DatasetEngine, table: string, rows: number, options: QueryOptions): Promise<number> {
-  if (rows < 2) return 0;
-  const distinct = (await engine.query(`SELECT count(*) FROM (SELECT DISTINCT * FROM ${table})`, options)).getRowsJS()[0]?.[0];
-  return rows - num(distinct);
-}
-
-/** Profiles every row of a file: loads it into DuckDB once, then runs a few whole-table aggregates. Cached per file version. */
+/** Profiles every row of a file in two scans (one more per column with unparsable values). Cached per file version. */
 export async function profileDataset(engine: DatasetEngine, filePath: string, options: QueryOptions = {}): Promise<DatasetProfile> {
   return engine.cached(filePath, 'profile', async () => {
     const started = performance.now();
-    const report = (stage: string, step: number, of: number): void => options.onProgress?.({ stage, step, of });
-    report('loading', 0, 100);
-    return engine.withTable(filePath, options, (table) => profileTable(engine, filePath, table, started, options));
+    options.onProgress?.({ stage: 'reading', step: 0, of: 3 });
+    if (engine.loadedTable(filePath)) {
+      return engine.withTable(filePath, options, (table) =>
+        profileScan(engine, filePath, { run: (build) => engine.query(build(table), options), rowNumber: 'rowid', loaded: true }, started, options),
+      );
+    }
+    const scan: Scan = {
+      run: async (build) => (await engine.querySource(filePath, build, options)).reader,
+      // Insertion order is preserved, so a window over the scan numbers rows in file order.
+      rowNumber: 'row_number() OVER () - 1',
+      loaded: false,
+    };
+    return profileScan(engine, filePath, scan, started, options);
   });
 }
 
-async function profileTable(engine: DatasetEngine, filePath: string, table: string, started: number, options: QueryOptions): Promise<DatasetProfile> {
-  const report = (stage: string, step: number, of: number): void => options.onProgress?.({ stage, step, of });
+async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, started: number, options: QueryOptions): Promise<DatasetProfile> {
+  const report = (step: number): void => options.onProgress?.({ stage: 'profiling', step, of: 3 });
   const plans = await columnPlans(engine, filePath, options);
-  const steps = 3;
-  report('profiling', 1, steps);
-  const { list, slots, rows: rowsSlot } = statsSelect(plans);
-  const stats: JsRow = (await engine.query(`SELECT ${list.expressions.join(', ')} FROM ${table}`, options)).getRowsJS()[0] ?? [];
+  const { key } = await engine.open(filePath);
+  const { list, slots, rows: rowsSlot } = statsSelect(plans, key.size <= EXACT_QUANTILE_BYTES);
+  const stats: JsRow = (await scan.run((from) => `SELECT ${list.expressions.join(', ')} FROM ${from}`)).getRowsJS()[0] ?? [];
+  report(1);
   const rowCount = countOf(stats[rowsSlot]);
   const at = (index: number | undefined): unknown => (index === undefined ? null : stats[index]);
 
-  report('profiling', 2, steps);
   const numericTargets = plans
     .map((plan, i) => ({ plan, min: num(at(slots[i]?.min)), max: num(at(slots[i]?.max)) }))
     .filter(({ plan, min, max }) => isNumeric(plan.type) && Number.isFinite(min) && Number.isFinite(max));
-  const bins = await histograms(engine, table, numericTargets, options);
+  const { distinct: distincts, duplicateRows: duplicates, bins, top } = await distributions(scan, plans, numericTargets);
+  report(2);
 
-  report('profiling', 3, steps);
   const columns: ColumnProfile[] = [];
   for (const [i, plan] of plans.entries()) {
     const slot = slots[i] as ColumnSlots;
     const count = countOf(at(slot.present));
-    const distinct = countOf(at(slot.distinct));
+    const distinct = distincts[i] ?? 0;
     const invalidCount = countOf(at(slot.invalid));
     const type: ColumnType =
       plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
@@ -157,7 +206,7 @@ async function profileTable(engine: DatasetEngine, filePath: string, table: stri
       missingRatio: rowCount === 0 ? 0 : (rowCount - count) / rowCount,
       distinct,
       invalidCount,
-      invalidExamples: invalidCount > 0 ? await invalidExamples(engine, table, plan, options) : [],
+      invalidExamples: invalidCount > 0 ? await invalidExamples(scan, plan) : [],
     };
     const target = numericTargets.findIndex((t) => t.plan === plan);
     if (target >= 0) {
@@ -179,12 +228,10 @@ async function profileTable(engine: DatasetEngine, filePath: string, table: stri
     if (isTemporal(plan.type) && at(slot.min) !== null) {
       Object.assign(profile, { range: { min: String(at(slot.min)), max: String(at(slot.max)) } });
     }
-    if (!isNumeric(plan.type) && !isTemporal(plan.type)) {
-      Object.assign(profile, { topValues: await topValues(engine, table, plan, options) });
-    }
+    if (!isNumeric(plan.type) && !isTemporal(plan.type)) Object.assign(profile, { topValues: top[i] ?? [] });
     columns.push(profile);
   }
-  const duplicates = await duplicateRows(engine, table, rowCount, options);
+  report(3);
   const schema = await datasetSchema(engine, filePath, options);
   return {
     schema,

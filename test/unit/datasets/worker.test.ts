@@ -44,6 +44,6 @@ test('profile reports progress; cancel interrupts a long profile and the worker 
   const running = client.profile(big, { signal: controller.signal, onProgress: (event) => stages.push(event.stage) });
   setTimeout(() => controller.abort(), 150);
   await assert.rejects(running, { name: 'CancelledError' });
-  assert.ok(stages.includes('loading'), `progress stages: ${stages.join(',')}`);
+  assert.ok(stages.includes('reading'), `progress stages: ${stages.join(',')}`);
   assert.equal(await client.count(path.join(data, 'people.csv')), 10);
 });
