@@ -59,7 +59,7 @@ suite('Dashboards', () => {
     assert.ok(delivered?.rendered.charts.includes('loss'), String(delivered?.rendered.charts));
     // A network trained with 3-fold CV: one loss curve per fold plus the refit, each with a point per epoch.
     assert.equal(state.curves.loss.filter((series) => series.fold !== undefined).length, 3);
-    assert.ok(state.curves.loss.every((series) => series.points.length === 25), JSON.stringify(state.curves.loss.map((s) => s.points.length)));
+    assert.ok(state.curves.loss.every((series) => series.points.length === 30), JSON.stringify(state.curves.loss.map((s) => s.points.length)));
     assert.equal(state.perClass?.length, metrics.labels.length);
     assert.ok(state.metrics.some((row) => row.name === 'accuracy' && row.mean !== undefined && row.std !== undefined));
     assert.equal(webviewTabs('mlWorkbench.dashboard').length, 1);

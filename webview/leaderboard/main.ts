@@ -73,9 +73,14 @@ function trialsTable(s: LeaderboardState): HTMLTableElement {
   );
 }
 
+/** Axis ticks as the values were written (0.01, not 0.0). */
+function formatTick(value: number): string {
+  return String(Number(value.toPrecision(4)));
+}
+
 function formatParam(value: ParamValue | undefined): string {
   if (value === undefined) return '';
-  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'number') return formatTick(value);
   return String(value);
 }
 
@@ -103,6 +108,7 @@ function parameterCharts(s: LeaderboardState): HTMLElement[] {
       if (spread >= 100) Object.assign(x, { type: 'logarithmic' });
       // A grid tries a few values: ticks at exactly those read better than a generated scale.
       if (distinct.length <= 12) Object.assign(x, { afterBuildTicks: (axis: { ticks: { value: number }[] }) => (axis.ticks = distinct.map((value) => ({ value }))) });
+      Object.assign(x, { ticks: { callback: (value: number | string) => formatTick(Number(value)) } });
     }
     return chart(`param-${name}`, `${name} against ${s.metric}`, config);
   });
