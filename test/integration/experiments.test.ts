@@ -125,6 +125,28 @@ suite('Experiments', () => {
     for (const url of [json.url, yaml.url]) assert.ok(existsSync(path.join(extension.extensionPath, url)), url);
   });
 
+  test("the editor's JSON service validates and completes experiment files with the contributed schema", async () => {
+    const uri = workspaceFile('schema-valid.experiment.json');
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
+    const text = editor.document.getText();
+    const start = text.indexOf('"C": 0.5') + '"C": '.length;
+    const range = new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + 3));
+    await editor.edit((edit) => edit.replace(range, '-50'));
+    const line = range.start.line;
+    // The JSON language server starts on demand, so this may take a while.
+    const fromSchema = await eventually(
+      () => vscode.languages.getDiagnostics(uri).find((d) => d.source !== SOURCE && d.range.start.line === line),
+      `a schema problem from the JSON service on line ${line}; now ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.source, d.range.start.line, d.message]))}`,
+      60_000,
+    );
+    assert.match(fromSchema.message, /0/, fromSchema.message);
+    const typeAt = editor.document.positionAt(editor.document.getText().indexOf('"linear_svm"') + 1);
+    const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, typeAt);
+    const labels = completions.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label).replace(/"/g, ''));
+    for (const type of ['logistic_regression', 'svm', 'random_forest', 'transformer']) assert.ok(labels.includes(type), `${type} among ${labels.join(', ')}`);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('the wizard, given its answers, writes a valid commented experiment next to the data folder and opens it', async () => {
     const answers = { dataset: workspaceFile('data/iris.csv'), target: 'species', task: 'inferred', model: 'logistic_regression', validation: 'kfold5', fileName: 'wizard-iris.experiment.yaml' };
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mlWorkbench.newExperiment', answers);

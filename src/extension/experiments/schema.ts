@@ -10,8 +10,6 @@ import type { Task } from '../../core/types';
 import { MODEL_DESCRIPTIONS, MODEL_PARAM_SCHEMAS, type JsonSchema } from './modelParams';
 import { SELECT_METHOD_OPTIONS, STEP_OPTION_SCHEMAS } from './stepOptions';
 
-export const SCHEMA_ID = 'https://mlwb.dev/schemas/experiment.schema.json';
-
 const TASKS: readonly Task[] = ['classification', 'regression'];
 
 /** The parameter schemas of a model type; throws when they and the registry disagree on names. */
@@ -226,7 +224,6 @@ export function buildExperimentSchema(): JsonSchema {
   const types = modelTypes();
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: SCHEMA_ID,
     title: 'ML Workbench experiment',
     description: 'One experiment: the data, its preparation, the model, how it is validated and searched. Train it with "ML Workbench: Train".',
     type: 'object',

@@ -6,7 +6,6 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { modelTypes } from '../../../src/core/models/registry';
 import { parseExperiment } from '../../../src/core/runs/experimentFile';
-import type { Task } from '../../../src/core/types';
 import { classBalance, experimentYaml, flow, validationChoices, type TemplateColumn } from '../../../src/extension/experiments/template';
 
 const root = path.join(import.meta.dirname, '..', '..', '..');
