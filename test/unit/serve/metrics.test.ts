@@ -127,7 +127,7 @@ test('drift over the window of recent requests: a shifted feature is flagged in 
     assert.equal(control.datasetDrift, false);
     assert.deepEqual(control.features.map((f) => f.method), ['ks', 'ks', 'ks', 'ks']);
     // A later period where petal length moved by 1.5 cm: the whole window is replaced.
-    const shifted = records.map((r) => ({ ...r, petal_length_cm: r.petal_length_cm + 1.5 }));
+    const shifted = records.map((r) => ({ ...r, petal_length_cm: (r.petal_length_cm as number) + 1.5 }));
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the report is cached for a second
     await post(`${url}/invocations`, JSON.stringify({ dataframe_records: shifted }));
     const report = (await monitor()).drift as { driftedFeatures: number; driftedFeatureNames: string[]; features: { name: string; drifted: boolean }[] };

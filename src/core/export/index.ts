@@ -1,0 +1,101 @@
+/**
+ * `mlwb export`: a completed run (or an earlier export) as a self-contained folder that
+ * `mlwb serve DIR` serves on any machine: run.json, the model (model.json, and model/ for networks),
+ * pipeline.json, schema.json, reference.json, a README and a scikit-learn script that reproduces it.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RunSchema } from '../runs/artifacts';
+import type { RunRecord } from '../runs/store';
+import { MlError } from '../types';
+import { sklearnScript } from './sklearnScript';
+
+/** Files a served model needs; model/ only for networks saved in tfjs format. */
+export const EXPORT_FILES = ['run.json', 'model.json', 'pipeline.json', 'schema.json', 'reference.json'] as const;
+
+export interface ExportResult {
+  readonly outDir: string;
+  readonly files: string[];
+}
+
+/** Copies a completed run into `outDir` (new or empty) with a README.md and train_sklearn.py. */
+export function exportRun(runDir: string, outDir: string): ExportResult {
+  const from = path.resolve(runDir);
+  const to = path.resolve(outDir);
+  for (const file of EXPORT_FILES) {
+    if (!existsSync(path.join(from, file))) throw new MlError(`${file} is missing in ${from}: only a completed run can be exported`);
+  }
+  const record = JSON.parse(readFileSync(path.join(from, 'run.json'), 'utf8')) as RunRecord;
+  if (record.status !== 'completed') throw new MlError(`run ${record.id} is ${record.status}; only a completed run can be exported`);
+  if (from === to) throw new MlError('the export folder must differ from the run folder');
+  if (existsSync(to) && readdirSync(to).length > 0) throw new MlError(`${to} exists and is not empty; choose a new folder`);
+  mkdirSync(to, { recursive: true });
+  const files: string[] = [];
+  for (const file of EXPORT_FILES) {
+    cpSync(path.join(from, file), path.join(to, file));
+    files.push(file);
+  }
+  const model = JSON.parse(readFileSync(path.join(from, 'model.json'), 'utf8')) as { format?: string; dir?: string };
+  if (model.format === 'tfjs-layers') {
+    const dir = model.dir ?? 'model';
+    cpSync(path.join(from, dir), path.join(to, dir), { recursive: true });
+    files.push(`${dir}/`);
+  }
+  const schema = JSON.parse(readFileSync(path.join(from, 'schema.json'), 'utf8')) as RunSchema;
+  const reference = JSON.parse(readFileSync(path.join(from, 'reference.json'), 'utf8')) as { columns: Record<string, unknown[]> };
+  writeFileSync(path.join(to, 'train_sklearn.py'), sklearnScript(record), { mode: 0o755 });
+  writeFileSync(path.join(to, 'README.md'), exportReadme(record, schema, reference.columns));
+  files.push('train_sklearn.py', 'README.md');
+  return { outDir: to, files };
+}
+
+/** The README of an export: what the model is, how to serve and call it, and the files. */
+export function exportReadme(record: RunRecord, schema: RunSchema, referenceColumns: Record<string, unknown[]>): string {
+  const example = Object.fromEntries(schema.features.map((f) => [f.name, referenceColumns[f.name]?.[0] ?? null]));
+  const metrics = Object.entries(record.metrics ?? {}).filter(([, v]) => typeof v === 'number');
+  return `# ${record.experiment} — run ${record.id}
+
+A ${schema.task} model (\`${record.modelType ?? 'model'}\`) exported by ML Workbench with its fitted preparation
+pipeline, ready to serve on any machine with Node.js 20 and the \`mlwb\` command.
+
+## Serve it
+
+\`\`\`sh
+mlwb serve path/to/this-folder --port 8080                   # 127.0.0.1 by default
+mlwb serve . --host 0.0.0.0 --port 8080 --token SECRET      # other hosts need a token
+\`\`\`
+
+Then call it (one row; \`dataframe_split\`, \`instances\` and \`text/csv\` work as well):
+
+\`\`\`sh
+curl -s http://127.0.0.1:8080/invocations -H 'Content-Type: application/json' \\
+  -d '${JSON.stringify({ dataframe_records: [example] }).replace(/'/g, "'\\''")}'
+\`\`\`
+
+The answer holds \`predictions\`${schema.task === 'classification' ? ', `probabilities` (columns in `labels` order)' : ''} and a
+\`prediction_ids\` entry per row. Send true ${schema.task === 'classification' ? 'labels' : 'values'} back with
+\`POST /feedback {"prediction_ids": [...], "${schema.task === 'classification' ? 'labels' : 'values'}": [...]}\`; they are appended to
+\`feedback.jsonl\` here. \`GET /health\`, \`/version\`, \`/metrics\` (Prometheus) and \`/monitor\` (JSON) describe the service.
+
+## Input columns
+
+| column | kind |
+| --- | --- |
+${schema.features.map((f) => `| ${f.name} | ${f.kind} |`).join('\n')}
+
+Target: \`${schema.target.name}\`${schema.labels ? ` (classes: ${schema.labels.join(', ')})` : ''}.
+
+## Metrics of the run
+
+${metrics.length ? metrics.map(([k, v]) => `- ${k}: ${(v as number).toFixed(4)}`).join('\n') : '(none recorded)'}
+
+## Files
+
+- \`run.json\` — the run record: experiment as run, data fingerprint (sha256), parameters, metrics
+- \`model.json\`${record.modelType === 'mlp' || record.modelType === 'transformer' ? ' and `model/` (TensorFlow.js layers format)' : ''} — the fitted model
+- \`pipeline.json\` — the fitted preparation steps, applied to every request
+- \`schema.json\` — input columns and kinds that requests are validated against
+- \`reference.json\` — a sample of the training features that drift is measured against
+- \`train_sklearn.py\` — the same preparation and model in scikit-learn: \`python3 train_sklearn.py --data ${record.data?.path ?? 'DATA.csv'}\`
+`;
+}
