@@ -1,17 +1,25 @@
 /**
  * mlwb: runs experiment files headless (CI, SSH, a bigger machine) into the same run store the
- * extension shows. Commands: train FILE [--json] [--seed N], runs [--json], show RUN [--json].
+ * extension shows. Commands: train FILE [--json] [--seed N], runs [--json], show RUN [--json],
+ * serve RUN [--port N] [--host H] [--token T], export RUN --out DIR.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { exportRun } from '../core/export';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
+import { runServerProcess } from '../serve/process';
 
 const USAGE = `usage: mlwb <command> [options]
 
   mlwb train FILE [--json] [--seed N]   train an experiment file (*.experiment.yaml|json)
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
+  mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
+                                        serve a run (id or run/export folder) over HTTP on
+                                        127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN)
+  mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
+                                        anywhere, with a README and train_sklearn.py
 
 options:
   --workspace DIR   workspace root holding .mlwb/ (default: the current folder)
@@ -24,7 +32,11 @@ interface Parsed {
   readonly json: boolean;
   readonly seed?: number;
   readonly workspace: string;
+  /** Values of the serve/export options (--port, --host, --token, --body-limit, --out). */
+  readonly options: Record<string, string>;
 }
+
+const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--out']);
 
 class UsageError extends Error {}
 
@@ -33,6 +45,7 @@ function parseArgs(argv: string[]): Parsed {
   let json = false;
   let seed: number | undefined;
   let workspace = process.cwd();
+  const options: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--json') json = true;
@@ -40,11 +53,15 @@ function parseArgs(argv: string[]): Parsed {
       seed = Number(argv[++i]);
       if (!Number.isInteger(seed)) throw new UsageError('--seed needs an integer');
     } else if (arg === '--workspace') workspace = path.resolve(argv[++i] ?? '.');
-    else if (arg === '--help' || arg === '-h') positional.unshift('help');
+    else if (VALUE_OPTIONS.has(arg)) {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      options[arg] = value;
+    } else if (arg === '--help' || arg === '-h') positional.unshift('help');
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  return { command: positional.shift(), positional, json, seed, workspace };
+  return { command: positional.shift(), positional, json, seed, workspace, options };
 }
 
 /** The JSON object of DESIGN.md for a run: runId, status, metrics, cv, trials, best. */
@@ -101,6 +118,32 @@ async function train(args: Parsed): Promise<number> {
   return record.status === 'completed' ? 0 : 1;
 }
 
+/** A run id of the workspace store, or the path of a run or exported folder. */
+function resolveRunDir(store: RunStore, ref: string): string {
+  if (existsSync(ref) && statSync(ref).isDirectory()) return path.resolve(ref);
+  if (/^[\w.-]+$/.test(ref) && existsSync(store.runDir(ref))) return store.runDir(ref);
+  throw new Error(`no run "${ref}" in ${store.runsDir}, and no folder of that name`);
+}
+
+/** Serves a run in this process until SIGTERM/SIGINT (the same service as dist/serve/server.js). */
+async function serve(args: Parsed, store: RunStore): Promise<number> {
+  const ref = args.positional[0];
+  if (!ref) throw new UsageError('serve needs a run id or a run/export folder');
+  const forwarded = Object.entries(args.options).filter(([name]) => name !== '--out').flat();
+  await runServerProcess(['--run', resolveRunDir(store, ref), ...forwarded]);
+  return new Promise<number>(() => undefined); // the service's signal handlers end the process
+}
+
+function exportCommand(args: Parsed, store: RunStore): number {
+  const ref = args.positional[0];
+  const out = args.options['--out'];
+  if (!ref || !out) throw new UsageError('export needs a run and --out DIR');
+  const result = exportRun(resolveRunDir(store, ref), out);
+  if (args.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(`exported to ${result.outDir}: ${result.files.join(', ')}\nserve it with: mlwb serve ${result.outDir}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const store = new RunStore(args.workspace);
@@ -125,6 +168,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(args.json ? JSON.stringify(record, null, 2) : `${describe(record)}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;
     }
+    case 'serve':
+      return serve(args, store);
+    case 'export':
+      return exportCommand(args, store);
     case undefined:
     case 'help':
       console.log(USAGE);
