@@ -33,6 +33,7 @@ class SelectList {
 
 interface ColumnSlots {
   present: number;
+  distinct: number;
   invalid: number;
   averageLength: number;
   min?: number;
@@ -42,14 +43,17 @@ interface ColumnSlots {
   quantiles?: number;
 }
 
-function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { list: SelectList; slots: ColumnSlots[]; rows: number } {
+function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { list: SelectList; slots: ColumnSlots[]; rows: number; rowHashes: number } {
   const list = new SelectList();
   const rows = list.add('count(*)');
+  // Distinct 64-bit hashes: exact barring a hash collision (about 1e-7 for 2 million rows), and far cheaper than distinct strings.
+  const rowHashes = list.add(`count(DISTINCT hash(${plans.map((plan) => sqlIdentifier(plan.name)).join(', ') || 'NULL'}))`);
   const slots = plans.map((plan) => {
     const raw = sqlIdentifier(plan.name);
     const text = textExpression(plan);
     const slot: ColumnSlots = {
       present: list.add(`count(${raw})`),
+      distinct: list.add(`count(DISTINCT hash(${raw})) FILTER (WHERE ${raw} IS NOT NULL)`),
       invalid: list.add(`count_if(${invalidCondition(plan)})`),
       averageLength: list.add(isNumeric(plan.type) || isTemporal(plan.type) ? '0' : `coalesce(avg(length(${text})), 0)`),
     };
@@ -66,7 +70,7 @@ function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { l
     }
     return slot;
   });
-  return { list, slots, rows };
+  return { list, slots, rows, rowHashes };
 }
 
 /** Equal-width bins over [min, max]; an integer column with a small range gets one bin per value. */
@@ -85,16 +89,13 @@ interface Scan {
 }
 
 interface Distributions {
-  /** Distinct present values per column. */
-  readonly distinct: number[];
-  readonly duplicateRows: number;
   readonly bins: HistogramBin[][];
   readonly top: ValueCount[][];
 }
 
 /**
- * One scan with GROUPING SETS: each column alone (distinct count and top values), each numeric column's
- * histogram bin, and all columns together (duplicate rows). Exact, and one pass instead of one per column.
+ * One scan with GROUPING SETS: each string column alone (top values) and each numeric column's histogram bin,
+ * one pass instead of one per column.
  */
 async function distributions(
   scan: Scan,
@@ -102,7 +103,8 @@ async function distributions(
   numeric: readonly { plan: ColumnPlan; min: number; max: number }[],
 ): Promise<Distributions> {
   const layouts = numeric.map(({ plan, min, max }) => binLayout(plan.type, min, max));
-  const columns = plans.map((plan) => sqlIdentifier(plan.name));
+  const columns = plans.filter((plan) => !isNumeric(plan.type) && !isTemporal(plan.type)).map((plan) => sqlIdentifier(plan.name));
+  const stringPlans = plans.filter((plan) => !isNumeric(plan.type) && !isTemporal(plan.type));
   const binNames = numeric.map((_, i) => `"__bin${i}"`);
   const binExpressions = numeric.map(({ plan }, i) => {
     const { start, width, bins } = layouts[i] ?? { start: 0, width: 1, bins: 1 };
@@ -116,10 +118,10 @@ async function distributions(
   const bit = (index: number): bigint => 1n << BigInt(width - 1 - index);
   const all = (1n << BigInt(width)) - 1n;
   const single = keys.map((_, i) => all ^ bit(i));
-  const rowsMask = binNames.reduce((mask, _, j) => mask | bit(columns.length + j), 0n);
   const textKeys = keys.map((key, i) => `WHEN ${single[i]} THEN CAST(${key} AS VARCHAR)`).join(' ');
-  const sets = [...keys.map((key) => `(${key})`), ...(columns.length > 0 ? [`(${columns.join(', ')})`] : [])];
-  const projection = [...plans.map((plan, i) => `${plan.type === 'categorical' || plan.type === 'text' || plan.type === 'boolean' ? textExpression(plan) : columns[i]} AS ${columns[i]}`), ...binExpressions];
+  if (width === 0) return { bins: [], top: [] };
+  const sets = keys.map((key) => `(${key})`);
+  const projection = [...stringPlans.map((plan, i) => `${textExpression(plan)} AS ${columns[i]}`), ...binExpressions];
   const sql = (from: string): string => `
     WITH g AS (
       SELECT GROUPING(${keys.join(', ')}) AS gid, ${keys.join(', ')}, count(*) AS n
@@ -133,16 +135,13 @@ async function distributions(
   const byMask = new Map<bigint, JsRow>();
   for (const row of (await scan.run(sql)).getRowsJS()) byMask.set(BigInt(row[0] as bigint | number), row);
   type Entry = { v: string; n: unknown };
-  const distinct = columns.map((_, i) => countOf(byMask.get(single[i] ?? -1n)?.[1]));
   const top = columns.map((_, i) => ((byMask.get(single[i] ?? -1n)?.[4] as Entry[] | null) ?? []).map((e) => ({ value: String(e.v), count: num(e.n) })));
   const bins = layouts.map(({ start, width: binWidth, bins: count }, j) => {
     const counts = new Array<number>(count).fill(0);
     for (const e of (byMask.get(single[columns.length + j] ?? -1n)?.[5] as Entry[] | null) ?? []) counts[Number(e.v)] = num(e.n);
     return counts.map((n, bin) => ({ from: start + bin * binWidth, to: start + (bin + 1) * binWidth, count: n }));
   });
-  const rowsGroup = byMask.get(rowsMask);
-  const duplicateRows = rowsGroup ? countOf(rowsGroup[3]) - countOf(rowsGroup[2]) : 0;
-  return { distinct, duplicateRows, bins, top };
+  return { bins, top };
 }
 
 async function invalidExamples(scan: Scan, plan: ColumnPlan): Promise<InvalidValue[]> {
@@ -178,7 +177,7 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
   const report = (step: number): void => options.onProgress?.({ stage: 'profiling', step, of: 3 });
   const plans = await columnPlans(engine, filePath, options);
   const { key } = await engine.open(filePath);
-  const { list, slots, rows: rowsSlot } = statsSelect(plans, key.size <= EXACT_QUANTILE_BYTES);
+  const { list, slots, rows: rowsSlot, rowHashes } = statsSelect(plans, key.size <= EXACT_QUANTILE_BYTES);
   const stats: JsRow = (await scan.run((from) => `SELECT ${list.expressions.join(', ')} FROM ${from}`)).getRowsJS()[0] ?? [];
   report(1);
   const rowCount = countOf(stats[rowsSlot]);
@@ -187,14 +186,15 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
   const numericTargets = plans
     .map((plan, i) => ({ plan, min: num(at(slots[i]?.min)), max: num(at(slots[i]?.max)) }))
     .filter(({ plan, min, max }) => isNumeric(plan.type) && Number.isFinite(min) && Number.isFinite(max));
-  const { distinct: distincts, duplicateRows: duplicates, bins, top } = await distributions(scan, plans, numericTargets);
+  const { bins, top } = await distributions(scan, plans, numericTargets);
+  const stringPlans = plans.filter((plan) => !isNumeric(plan.type) && !isTemporal(plan.type));
   report(2);
 
   const columns: ColumnProfile[] = [];
   for (const [i, plan] of plans.entries()) {
     const slot = slots[i] as ColumnSlots;
     const count = countOf(at(slot.present));
-    const distinct = distincts[i] ?? 0;
+    const distinct = countOf(at(slot.distinct));
     const invalidCount = countOf(at(slot.invalid));
     const type: ColumnType =
       plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
@@ -228,10 +228,12 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
     if (isTemporal(plan.type) && at(slot.min) !== null) {
       Object.assign(profile, { range: { min: String(at(slot.min)), max: String(at(slot.max)) } });
     }
-    if (!isNumeric(plan.type) && !isTemporal(plan.type)) Object.assign(profile, { topValues: top[i] ?? [] });
+    const stringIndex = stringPlans.indexOf(plan);
+    if (stringIndex >= 0) Object.assign(profile, { topValues: top[stringIndex] ?? [] });
     columns.push(profile);
   }
   report(3);
+  const duplicates = rowCount - countOf(stats[rowHashes]);
   const schema = await datasetSchema(engine, filePath, options);
   return {
     schema,
