@@ -56,6 +56,7 @@ export interface NumericSummary {
   readonly mean: number;
   /** Sample standard deviation (n - 1), as pandas and scipy report it. */
   readonly std: number | null;
+  /** Quartiles interpolate linearly as pandas does; exact up to 50 MB files, t-digest estimates above. */
   readonly q25: number;
   readonly median: number;
   readonly q75: number;
@@ -70,7 +71,7 @@ export interface ColumnProfile {
   readonly missing: number;
   /** Share of rows that are missing, 0..1. */
   readonly missingRatio: number;
-  /** Distinct present values, compared as written in the file. */
+  /** Distinct present values, compared as written in the file (counted by 64-bit hash). */
   readonly distinct: number;
   /** Present for integer and float columns that have at least one valid value. */
   readonly numeric?: NumericSummary;
