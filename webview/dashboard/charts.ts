@@ -69,6 +69,8 @@ function isLight(color: string, alpha: number, background: string): boolean {
 interface Entry {
   readonly wrapper: HTMLElement;
   readonly chart: Chart;
+  /** Charts whose plugins close over their data are rebuilt when this changes. */
+  readonly signature: string;
 }
 
 const charts = new Map<string, Entry>();
@@ -97,10 +99,10 @@ export function destroyCharts(): void {
 }
 
 /** The chart for `key`: created once, then updated in place with the new data and options. */
-export function chart(key: string, label: string, config: ChartConfiguration, size: 'normal' | 'tall' | 'square' = 'normal'): HTMLElement {
+export function chart(key: string, label: string, config: ChartConfiguration, size: 'normal' | 'tall' | 'square' = 'normal', signature = ''): HTMLElement {
   used.add(key);
   const existing = charts.get(key);
-  if (existing && (existing.chart.config as { type?: string }).type === config.type) {
+  if (existing && existing.signature === signature && (existing.chart.config as { type?: string }).type === config.type) {
     existing.chart.data = config.data;
     if (config.options) existing.chart.options = config.options;
     existing.chart.update('none');
@@ -109,7 +111,7 @@ export function chart(key: string, label: string, config: ChartConfiguration, si
   existing?.chart.destroy();
   const canvas = el('canvas', { role: 'img', 'aria-label': label });
   const wrapper = el('div', { class: `mlwb-chart mlwb-chart-${size}`, 'data-chart': key }, canvas);
-  charts.set(key, { wrapper, chart: new Chart(canvas, config) });
+  charts.set(key, { wrapper, chart: new Chart(canvas, config), signature });
   return wrapper;
 }
 

@@ -61,7 +61,7 @@ function confusionSection(s: DashboardState): HTMLElement | null {
     el('tbody', {}, ...matrix.map((row, i) => el('tr', {}, el('th', { scope: 'row' }, labels[i] ?? ''), ...row.map((count) => el('td', {}, String(count)))))),
   );
   const size = labels.length > 8 ? 'tall' : 'square';
-  return section('confusion', 'Confusion matrix', el('div', { class: 'mlwb-toolbar' }, toggle), chart('confusion', 'Confusion matrix heatmap', confusionConfig(labels, matrix, normalised), size), cells);
+  return section('confusion', 'Confusion matrix', el('div', { class: 'mlwb-toolbar' }, toggle), chart('confusion', 'Confusion matrix heatmap', confusionConfig(labels, matrix, normalised), size, JSON.stringify([normalised, labels, matrix])), cells);
 }
 
 function perClassSection(s: DashboardState): HTMLElement | null {

@@ -63,8 +63,9 @@ export function curvesFromLines(lines: readonly Line[]): Curves {
     }
   }
   const cap = (all: Builder[]): CurveSeries[] => all.slice(0, MAX_SERIES).map((series) => ({ ...series, points: series.points.sort((a, b) => a.x - b.x) }));
-  const lossSeries = [...loss.values()];
-  const metricSeries = [...metrics.values()];
+  // A single point is no curve: closed-form fits (least squares) and per-pair solvers report one per fold.
+  const lossSeries = [...loss.values()].filter((series) => series.points.length > 1);
+  const metricSeries = [...metrics.values()].filter((series) => series.points.length > 1);
   const hidden = Math.max(0, lossSeries.length - MAX_SERIES) + Math.max(0, metricSeries.length - MAX_SERIES);
   return { loss: cap(lossSeries), metrics: cap(metricSeries), hidden };
 }

@@ -11,7 +11,7 @@ function record(overrides: Partial<RunRecord> & { id: string }): RunRecord {
 
 const cvLines = [
   { stage: 'fold', step: 1, of: 2, fold: 1, folds: 2 },
-  { stage: 'train', step: 1, of: 2, loss: 1.0, fold: 1, folds: 2 },
+  { stage: 'train', step: 1, of: 2, loss: 1.0, fold: 1, folds: 2, metrics: { accuracy: 0.4, val_accuracy: 0.3 } },
   { stage: 'train', step: 2, of: 2, loss: 0.5, fold: 1, folds: 2, metrics: { accuracy: 0.6, val_accuracy: 0.5 } },
   { stage: 'fold', step: 2, of: 2, fold: 2, folds: 2 },
   { stage: 'train', step: 1, of: 2, loss: 3.0, fold: 2, folds: 2 },
@@ -44,7 +44,7 @@ test('curves: a sweep gives one score-per-trial series, not each trial\'s curves
 });
 
 test('curves: at most MAX_SERIES series are drawn and the rest are counted', () => {
-  const lines = Array.from({ length: MAX_SERIES + 5 }, (_, i) => ({ stage: `stage ${i}`, step: 1, loss: i }));
+  const lines = Array.from({ length: MAX_SERIES + 5 }, (_, i) => [1, 2].map((step) => ({ stage: `stage ${i}`, step, loss: i }))).flat();
   const curves = curvesFromLines(lines);
   assert.equal(curves.loss.length, MAX_SERIES);
   assert.equal(curves.hidden, 5);
@@ -141,6 +141,11 @@ test('contract guards reject malformed messages', () => {
   assert.equal(isHostMessage({ type: 'dashboard' }), false);
   assert.deepEqual(persistedState({ runId: 'x', runIds: ['a', 3] }), { runId: 'x', runIds: ['a'] });
   assert.deepEqual(persistedState('nonsense'), {});
+});
+
+test('curves: a stage with one point per fold (a closed-form fit) draws no curve', () => {
+  const lines = [1, 2, 3].map((fold) => ({ stage: 'least squares', step: 1, of: 1, loss: fold, fold, folds: 3 }));
+  assert.deepEqual(curvesFromLines(lines), { loss: [], metrics: [], hidden: 0 });
 });
 
 test('meanLossCurve gives nothing for stages of a single step (a closed-form or per-pair fit)', () => {
