@@ -16,6 +16,7 @@ async function train(request: Extract<TrainingRequest, { type: 'train' }>): Prom
     experimentFile: request.experimentFile,
     runId: request.runId,
     seed: request.seed,
+    feedbackFrom: request.feedbackFrom,
     signal: controller.signal,
     environment: { client: 'vscode', tfjsBackend: backend.name, tfjsVersion: backend.tfjsVersion },
     onEvent: (event) => post({ type: 'event', event }),

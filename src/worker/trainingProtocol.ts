@@ -7,6 +7,8 @@ export interface TrainRequest {
   readonly experimentFile: string;
   readonly runId: string;
   readonly seed?: number;
+  /** Retraining: the run whose collected feedback is added to the data. */
+  readonly feedbackFrom?: string;
   readonly tfjsBackend: string;
   readonly wasmDir: string;
 }

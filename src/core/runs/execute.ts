@@ -13,6 +13,7 @@ import type { Trial } from '../search';
 import { CancelledError } from '../types';
 import type { TrainProgressEvent } from '../validation';
 import { saveReference } from './artifacts';
+import { appendFeedback, readFeedback } from './feedback';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
@@ -34,6 +35,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   readonly environment?: Record<string, string>;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Retraining: add the labelled requests that this run's service collected to the training data. */
+  readonly feedbackFrom?: string;
 }
 
 /** Fraction done from a progress event: folds, trials and the model's own steps nest in that order. */
@@ -78,7 +81,17 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     record.modelType = experiment.model.type;
     record.environment = { node: process.version, platform: `${process.platform}-${process.arch}`, ...options.environment };
     log(`reading ${loaded.dataPath}`);
-    const table = await readTable(loaded.dataPath);
+    let table = await readTable(loaded.dataPath);
+    if (options.feedbackFrom) {
+      const source = store.runDir(options.feedbackFrom);
+      const feedback = readFeedback(source);
+      if (feedback.lines.length === 0) throw new Error(`run ${options.feedbackFrom} has no labelled feedback yet (${feedback.file})`);
+      table = appendFeedback(table, feedback.lines, experiment.data.target);
+      // Keep the exact rows used, beside the run, so the retraining can be traced and repeated.
+      writeFileAtomic(path.join(store.runDir(record.id), 'feedback-rows.jsonl'), feedback.lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+      record.retrainedFrom = { runId: options.feedbackFrom, feedbackRows: feedback.lines.length, skippedLines: feedback.skipped, file: 'feedback-rows.jsonl' };
+      log(`retraining with ${feedback.lines.length} labelled requests from run ${options.feedbackFrom}`);
+    }
     const bytes = statSync(loaded.dataPath).size;
     record.data = {
       path: path.relative(options.workspaceRoot, loaded.dataPath),

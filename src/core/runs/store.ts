@@ -44,6 +44,8 @@ export interface RunRecord {
   featureImportances?: readonly number[];
   /** Regression: held-out actual and predicted values for residual charts. */
   predictions?: { readonly actual: number[]; readonly predicted: number[] };
+  /** A retraining: the run whose service's labelled requests were added, and how many. */
+  retrainedFrom?: { readonly runId: string; readonly feedbackRows: number; readonly skippedLines: number; readonly file: string };
   /** The sweep this run is a trial of. */
   parent?: string;
   /** Who holds the run while it runs: a run whose owner is gone was interrupted. */

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { RunRecord } from '../../core/runs/store';
+import { readFeedback } from '../../core/runs/feedback';
+import { keyMetric } from '../../core/runs/execute';
 import type { Services } from '../services';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
 import { DeploymentManager, deploymentUrl, type DeploymentRecord } from './manager';
@@ -92,6 +95,73 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     const file = record ? manager.logFile(record.id) : undefined;
     if (file && existsSync(file)) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
   });
+  const retrain = async (arg?: DeploymentArgument | RunArgument, options: { silent?: boolean } = {}): Promise<{ previous: RunRecord; retrained: RunRecord } | undefined> => {
+    const store = training.store();
+    if (!store) return undefined;
+    let deployment: DeploymentRecord | undefined;
+    if (arg && typeof arg === 'object' && 'deploymentId' in arg) deployment = manager.get(arg.deploymentId);
+    else if (typeof arg === 'string' && manager.get(arg)) deployment = manager.get(arg);
+    else if (arg === undefined && manager.list().length > 0) deployment = await pick(undefined, 'Select the service whose feedback to retrain with');
+    const runId = deployment?.runId ?? (deployment ? undefined : await runIdOf(arg as RunArgument, training, 'Select the run whose feedback to retrain with'));
+    const previous = runId ? store.get(runId) : undefined;
+    if (!previous) return undefined;
+    const feedback = readFeedback(store.runDir(previous.id));
+    if (feedback.lines.length === 0) {
+      void vscode.window.showInformationMessage(`ML Workbench: the service of run ${previous.id} has no labelled feedback yet. Send some to POST /feedback first.`);
+      return undefined;
+    }
+    const retrained = await vscode.commands.executeCommand<RunRecord | undefined>(
+      'mlWorkbench.train',
+      vscode.Uri.file(path.join(store.workspaceRoot, previous.experimentFile)),
+      { silent: true, feedbackFrom: previous.id },
+    );
+    if (!retrained) return undefined;
+    if (retrained.status !== 'completed') {
+      void vscode.window.showErrorMessage(`ML Workbench: retraining ${retrained.status}: ${retrained.reason ?? ''}`);
+      return { previous, retrained };
+    }
+    if (!options.silent) {
+      // Old and new side by side, then the choice to serve the new model instead.
+      await vscode.commands.executeCommand('mlWorkbench.compareRuns', [previous.id, retrained.id]).then(undefined, () => undefined);
+      const before = keyMetric(previous);
+      const after = keyMetric(retrained);
+      const change = before && after ? `${before.name} ${before.value.toFixed(4)} → ${after.value.toFixed(4)}` : retrained.id;
+      const choice = await vscode.window.showInformationMessage(
+        `ML Workbench: retrained with ${feedback.lines.length} labelled requests: ${change}.`,
+        ...(deployment ? ['Redeploy'] : ['Deploy']),
+      );
+      if (choice) {
+        if (deployment && (deployment.state === 'serving' || deployment.state === 'starting')) await manager.stop(deployment.id);
+        await vscode.commands.executeCommand('mlWorkbench.deploy', retrained.id);
+      }
+    }
+    return { previous, retrained };
+  };
+  command('mlWorkbench.retrainWithFeedback', (arg?: DeploymentArgument | RunArgument, options?: { silent?: boolean }) => retrain(arg, options));
+
+  // Periodic retraining: each serving model whose feedback grew since the last look is retrained.
+  const seenFeedback = new Map<string, number>();
+  let retraining = false;
+  const schedule = setInterval(() => {
+    const minutes = vscode.workspace.getConfiguration('mlWorkbench').get<number>('retrain.intervalMinutes', 0);
+    if (minutes <= 0 || retraining) return;
+    const store = training.store();
+    if (!store) return;
+    const now = Date.now();
+    for (const deployment of manager.list()) {
+      if (deployment.state !== 'serving') continue;
+      const last = seenFeedback.get(deployment.id) ?? 0;
+      if (now - last < minutes * 60_000) continue;
+      const count = readFeedback(store.runDir(deployment.runId)).lines.length;
+      seenFeedback.set(deployment.id, now);
+      if (count === 0) continue;
+      retraining = true;
+      log.info(`scheduled retraining of run ${deployment.runId} with ${count} labelled requests`);
+      void retrain({ deploymentId: deployment.id }).finally(() => (retraining = false));
+      break;
+    }
+  }, 30_000);
+  disposer.track({ dispose: () => clearInterval(schedule) });
   return { manager, tree };
 }
 

@@ -41,7 +41,7 @@ export function registerRuns(services: Services): RunsTree {
   disposer.track(watcher.onDidDelete(() => tree.scheduleRefresh()));
   disposer.track(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' }, new TrainCodeLensProvider()));
 
-  const train = async (arg?: unknown, options: { seed?: number; silent?: boolean } = {}): Promise<RunRecord | undefined> => {
+  const train = async (arg?: unknown, options: { seed?: number; silent?: boolean; feedbackFrom?: string } = {}): Promise<RunRecord | undefined> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage('ML Workbench: training runs code from the workspace and needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -53,13 +53,13 @@ export function registerRuns(services: Services): RunsTree {
     const name = path.basename(file).replace(/\.experiment\.(ya?ml|json)$/, '');
     let started: { runId: string; finished: Promise<RunRecord> };
     try {
-      started = training.train(file, { seed: options.seed });
+      started = training.train(file, { seed: options.seed, feedbackFrom: options.feedbackFrom });
     } catch (error) {
       void vscode.window.showErrorMessage(`ML Workbench: ${(error as Error).message}`);
       return undefined;
     }
     const record = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Training ${name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `${options.feedbackFrom ? 'Retraining' : 'Training'} ${name}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => training.cancel(started.runId));
         let reported = 0;
@@ -87,7 +87,9 @@ export function registerRuns(services: Services): RunsTree {
     return record;
   };
 
-  disposer.track(vscode.commands.registerCommand('mlWorkbench.train', (arg?: unknown, options?: { seed?: number; silent?: boolean }) => train(arg, options)));
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.train', (arg?: unknown, options?: { seed?: number; silent?: boolean; feedbackFrom?: string }) => train(arg, options)),
+  );
   disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshRuns', () => tree.refresh()));
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.cancelRun', async (arg?: RunArgument) => {

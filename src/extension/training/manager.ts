@@ -16,6 +16,7 @@ interface Job {
   readonly record: RunRecord;
   readonly experimentFile: string;
   readonly seed?: number;
+  readonly feedbackFrom?: string;
   readonly done: (record: RunRecord) => void;
   readonly progress: (event: RunEvent) => void;
   worker?: Worker;
@@ -53,7 +54,7 @@ export class TrainingManager implements vscode.Disposable {
   }
 
   /** Queues a training of the experiment file; resolves with the finished run record. */
-  train(experimentFile: string, options: { seed?: number; onEvent?: (event: RunEvent) => void } = {}): { runId: string; finished: Promise<RunRecord> } {
+  train(experimentFile: string, options: { seed?: number; feedbackFrom?: string; onEvent?: (event: RunEvent) => void } = {}): { runId: string; finished: Promise<RunRecord> } {
     const store = this.store();
     if (!store) throw new Error('open a folder first: runs are kept under .mlwb/runs in the workspace');
     const relative = path.relative(store.workspaceRoot, experimentFile);
@@ -61,7 +62,7 @@ export class TrainingManager implements vscode.Disposable {
     const record = store.create(name, relative, null);
     let done!: (record: RunRecord) => void;
     const finished = new Promise<RunRecord>((resolve) => (done = resolve));
-    this.queue.push({ record, experimentFile, seed: options.seed, done, progress: options.onEvent ?? (() => undefined) });
+    this.queue.push({ record, experimentFile, seed: options.seed, feedbackFrom: options.feedbackFrom, done, progress: options.onEvent ?? (() => undefined) });
     this.log.info(`queued run ${record.id} of ${relative}`);
     this.changed.fire({ runId: record.id });
     this.pump();
@@ -146,6 +147,7 @@ export class TrainingManager implements vscode.Disposable {
       experimentFile: job.experimentFile,
       runId: job.record.id,
       seed: job.seed,
+      feedbackFrom: job.feedbackFrom,
       tfjsBackend: config.get<string>('tfjsBackend', 'auto'),
       wasmDir: path.join(this.extensionPath, 'dist', 'wasm'),
     };

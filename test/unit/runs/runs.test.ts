@@ -113,3 +113,31 @@ test('a regression run keeps its held-out predictions, whose RMSE is the reporte
   const rmse = Math.sqrt(actual.reduce((sum, a, i) => sum + (a - (predicted[i] as number)) ** 2, 0) / actual.length);
   assert.ok(Math.abs(rmse - (record.metrics as { rmse: number }).rmse) < 1e-9);
 });
+
+test('retraining with feedback adds the labelled requests to the data and records their provenance', async () => {
+  const root = workspace();
+  const experimentFile = path.join(root, 'iris.experiment.yaml');
+  const first = await executeRun({ workspaceRoot: root, experimentFile });
+  const store = new RunStore(root);
+  const line = (id: string, label: string, petal: number) =>
+    JSON.stringify({
+      time: new Date().toISOString(),
+      run_id: first.id,
+      prediction_id: id,
+      features: { sepal_length_cm: 5.0, sepal_width_cm: 3.0, petal_length_cm: petal, petal_width_cm: 0.3 },
+      prediction: 'setosa',
+      label,
+    });
+  // p-2 is labelled twice: the later label counts once; a cut line is skipped.
+  writeFileSync(path.join(store.runDir(first.id), 'feedback.jsonl'), [line('p-1', 'setosa', 1.4), line('p-2', 'setosa', 1.5), line('p-2', 'versicolor', 4.5), '{"cut'].join('\n') + '\n');
+  const second = await executeRun({ workspaceRoot: root, experimentFile, feedbackFrom: first.id });
+  assert.equal(second.status, 'completed', second.reason);
+  assert.equal(second.data?.rows, 152);
+  assert.deepEqual(second.retrainedFrom, { runId: first.id, feedbackRows: 2, skippedLines: 1, file: 'feedback-rows.jsonl' });
+  const kept = readFileSync(path.join(store.runDir(second.id), 'feedback-rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { label: string });
+  assert.deepEqual(kept.map((l) => l.label), ['setosa', 'versicolor']);
+
+  const none = await executeRun({ workspaceRoot: root, experimentFile, feedbackFrom: second.id });
+  assert.equal(none.status, 'failed');
+  assert.match(none.reason ?? '', /no labelled feedback/);
+});

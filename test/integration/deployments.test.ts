@@ -1,0 +1,127 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RunRecord } from '../../src/core/runs/store';
+import type { MlWorkbenchApi, TreeSnapshot } from '../../src/extension/main';
+import type { DeploymentRecord } from '../../src/extension/deployments/manager';
+
+const workspaceRoot = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+const api = async (): Promise<MlWorkbenchApi> => {
+  const extension = vscode.extensions.getExtension<MlWorkbenchApi>('mlwb.ml-workbench');
+  assert.ok(extension);
+  return extension.activate();
+};
+const url = (record: DeploymentRecord): string => `http://${record.host}:${record.port}`;
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function detail(view: TreeSnapshot[], id: string, label: string): string | undefined {
+  const item = view.find((entry) => entry.label.includes(id.slice(0, 15)));
+  return item?.children.find((child) => child.label === label)?.description;
+}
+
+const iris = [
+  { sepal_length_cm: 5.1, sepal_width_cm: 3.5, petal_length_cm: 1.4, petal_width_cm: 0.2 },
+  { sepal_length_cm: 6.7, sepal_width_cm: 3.0, petal_length_cm: 5.2, petal_width_cm: 2.3 },
+];
+
+suite('Deployed models', () => {
+  let run: RunRecord;
+  let deployment: DeploymentRecord;
+
+  suiteSetup(async () => {
+    const record = await vscode.commands.executeCommand<RunRecord>('mlWorkbench.train', vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')), { silent: true });
+    assert.equal(record?.status, 'completed', record?.reason);
+    run = record;
+  });
+
+  suiteTeardown(async () => {
+    for (const record of JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'deployments.json'), 'utf8')) as DeploymentRecord[]) {
+      await vscode.commands.executeCommand('mlWorkbench.stopDeployment', record.id);
+    }
+  });
+
+  test('deploying a finished run serves it on 127.0.0.1 and records it', async () => {
+    const record = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.deploy', run.id);
+    assert.ok(record, 'deploy returned the deployment');
+    deployment = record;
+    assert.equal(deployment.state, 'serving');
+    assert.equal(deployment.host, '127.0.0.1');
+    const recorded = JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'deployments.json'), 'utf8')) as DeploymentRecord[];
+    assert.ok(recorded.some((r) => r.id === deployment.id && r.runId === run.id));
+    const health = (await (await fetch(`${url(deployment)}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.runId ?? health.run_id, run.id);
+  });
+
+  test('/invocations answers every input shape with the same predictions, and /feedback joins them', async () => {
+    const columns = Object.keys(iris[0] as object);
+    const bodies: [string, string][] = [
+      ['application/json', JSON.stringify({ dataframe_records: iris })],
+      ['application/json', JSON.stringify({ dataframe_split: { columns, data: iris.map((row) => columns.map((c) => row[c as keyof typeof row])) } })],
+      ['application/json', JSON.stringify({ instances: iris })],
+      ['text/csv', `${columns.join(',')}\n${iris.map((row) => columns.map((c) => row[c as keyof typeof row]).join(',')).join('\n')}\n`],
+    ];
+    const answers: { predictions: string[]; prediction_ids: string[] }[] = [];
+    for (const [type, body] of bodies) {
+      const response = await fetch(`${url(deployment)}/invocations`, { method: 'POST', headers: { 'content-type': type }, body });
+      assert.equal(response.status, 200, await response.clone().text());
+      answers.push((await response.json()) as { predictions: string[]; prediction_ids: string[] });
+    }
+    for (const answer of answers) assert.deepEqual(answer.predictions, ['setosa', 'virginica']);
+    const bad = await fetch(`${url(deployment)}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: [{ sepal_length_cm: 'x' }] }) });
+    assert.equal(bad.status, 400);
+    const ids = answers.flatMap((answer) => answer.prediction_ids);
+    const feedback = await fetch(`${url(deployment)}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prediction_ids: ids, labels: ids.map((_, i) => (i % 2 === 0 ? 'setosa' : 'versicolor')) }),
+    });
+    assert.equal(feedback.status, 200, await feedback.clone().text());
+    assert.ok(existsSync(path.join(workspaceRoot(), '.mlwb', 'runs', run.id, 'feedback.jsonl')));
+  });
+
+  test('the Deployed Models view shows the service serving, with its requests', async () => {
+    const view = await waitFor(async () => {
+      const snapshot = (await api()).deploymentsView();
+      const requests = Number(detail(snapshot, run.id, 'Requests') ?? 0);
+      return requests >= 5 ? snapshot : undefined;
+    }, 20_000, 'the view to count the requests');
+    const item = view.find((entry) => entry.label.includes(run.id.slice(0, 15)));
+    assert.equal(item?.contextValue, 'deployment.serving');
+    assert.equal(item?.description, `serving ${url(deployment)}`);
+    assert.match(detail(view, run.id, 'p95 latency') ?? '', /ms$/);
+  });
+
+  test('retraining with feedback makes a new run with the labelled requests', async () => {
+    const result = await vscode.commands.executeCommand<{ previous: RunRecord; retrained: RunRecord }>('mlWorkbench.retrainWithFeedback', { deploymentId: deployment.id }, { silent: true });
+    assert.equal(result?.retrained.status, 'completed', result?.retrained.reason);
+    assert.equal(result.retrained.retrainedFrom?.runId, run.id);
+    assert.equal(result.retrained.retrainedFrom?.feedbackRows, 8);
+    assert.equal(result.retrained.data?.rows, 158);
+  });
+
+  test('stop and restart; a service killed with SIGKILL is shown as crashed', async () => {
+    await vscode.commands.executeCommand('mlWorkbench.stopDeployment', deployment.id);
+    const stopped = (await api()).deploymentsView().find((entry) => entry.label.includes(run.id.slice(0, 15)));
+    assert.equal(stopped?.contextValue, 'deployment.stopped');
+    await assert.rejects(fetch(`${url(deployment)}/ping`));
+
+    const restarted = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.restartDeployment', deployment.id);
+    assert.equal(restarted?.state, 'serving');
+    assert.equal((await fetch(`${url(restarted)}/ping`)).status, 200);
+
+    process.kill(restarted.pid as number, 'SIGKILL');
+    await waitFor(() => (api().then((a) => a.deploymentsView().find((entry) => entry.contextValue === 'deployment.crashed'))), 20_000, 'the crash to show');
+    const recorded = JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'deployments.json'), 'utf8')) as DeploymentRecord[];
+    assert.equal(recorded.find((r) => r.id === deployment.id)?.state, 'crashed', 'the record is kept, marked crashed');
+  });
+});
