@@ -8,6 +8,7 @@ import { registerDatasets } from './datasets';
 import { registerRuns } from './runs';
 import { registerDeployments } from './deployments';
 import { registerExperiments } from './experiments';
+import { registerDashboards } from './dashboard';
 import { TrainingManager } from './training/manager';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   registerExperiments(services);
   const runsTree = registerRuns(services);
   const deployments = registerDeployments(services);
+  registerDashboards(services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
   disposer.track(
