@@ -9,6 +9,7 @@ import { registerRuns } from './runs';
 import { registerDeployments } from './deployments';
 import { registerExperiments } from './experiments';
 import { registerDashboards } from './dashboard';
+import { registerMonitor } from './monitor';
 import { TrainingManager } from './training/manager';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   registerExperiments(services);
   const runsTree = registerRuns(services);
   const deployments = registerDeployments(services);
+  registerMonitor(services, deployments.manager);
   registerDashboards(services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));

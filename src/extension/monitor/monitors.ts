@@ -1,0 +1,139 @@
+/**
+ * Keeps one monitor panel per deployment and the last snapshot of every service; pushes each
+ * panel's state when its service is polled or changes state, and raises the alerts.
+ */
+import * as vscode from 'vscode';
+import type { DeploymentChange, DeploymentManager, DeploymentRecord } from '../deployments/manager';
+import type { Log } from '../log';
+import { alertMessage, checkAlerts, type AlertMemory, type AlertSettings } from './alerts';
+import type { HostMessage, MonitorState, ServiceSnapshot } from './contract';
+import { monitorWebviewOptions } from './html';
+import { MonitorPanel, type Delivered, type PanelCommand } from './panel';
+import { monitorState, serviceSnapshot } from './state';
+
+export const MONITOR_VIEW_TYPE = 'mlWorkbench.monitor';
+
+/** The alert settings, with the threshold kept in 0..1. */
+export function alertSettings(): AlertSettings {
+  const config = vscode.workspace.getConfiguration('mlWorkbench.monitor');
+  const threshold = config.get<number>('accuracyThreshold', 0);
+  return {
+    alertOnDrift: config.get<boolean>('alertOnDrift', true),
+    accuracyThreshold: typeof threshold === 'number' && Number.isFinite(threshold) ? Math.min(1, Math.max(0, threshold)) : 0,
+  };
+}
+
+const PANEL_COMMANDS: Record<PanelCommand, string> = {
+  stop: 'mlWorkbench.stopDeployment',
+  restart: 'mlWorkbench.restartDeployment',
+  showLog: 'mlWorkbench.showDeploymentLog',
+  copyUrl: 'mlWorkbench.copyDeploymentUrl',
+  retrain: 'mlWorkbench.retrainWithFeedback',
+};
+
+export class Monitors implements vscode.Disposable {
+  private readonly panels = new Map<string, MonitorPanel>();
+  /** The last snapshot seen of each deployment, kept after it stops so its panel still shows it. */
+  private readonly snapshots = new Map<string, ServiceSnapshot>();
+  private readonly alertMemory = new Map<string, AlertMemory>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly manager: DeploymentManager,
+    private readonly log: Log,
+  ) {
+    this.subscriptions.push(
+      manager.onDidChange((change) => this.changed(change)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('mlWorkbench.monitor')) for (const panel of this.panels.values()) panel.push();
+      }),
+    );
+  }
+
+  private changed(change: DeploymentChange): void {
+    const record = this.manager.get(change.id);
+    if (change.snapshot) {
+      const snapshot = serviceSnapshot(change.snapshot);
+      if (snapshot) {
+        this.snapshots.set(change.id, snapshot);
+        if (record) this.alert(record, snapshot);
+      }
+    }
+    if (!record || record.state !== 'serving') this.alertMemory.delete(change.id);
+    if (!record) this.snapshots.delete(change.id);
+    this.panels.get(change.id)?.push();
+  }
+
+  private alert(record: DeploymentRecord, snapshot: ServiceSnapshot): void {
+    const { memory, alerts } = checkAlerts(
+      this.alertMemory.get(record.id),
+      {
+        datasetDrift: snapshot.drift?.datasetDrift,
+        driftedFeatureNames: snapshot.drift?.driftedFeatureNames,
+        measuredFeatures: snapshot.drift?.features.length,
+        accuracy: snapshot.feedback.accuracy,
+        feedbackCount: snapshot.feedback.count,
+      },
+      alertSettings(),
+    );
+    this.alertMemory.set(record.id, memory);
+    for (const alert of alerts) {
+      const message = alertMessage(alert, record.runId);
+      this.log.info(message);
+      void vscode.window.showWarningMessage(message, 'Open Monitor').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('mlWorkbench.openMonitor', record.id);
+      });
+    }
+  }
+
+  private message(deploymentId: string): HostMessage {
+    const record = this.manager.get(deploymentId);
+    if (!record) return { type: 'error', message: `The deployment ${deploymentId} is no longer in .mlwb/deployments.json.` };
+    let snapshot = this.snapshots.get(deploymentId);
+    if (!snapshot && record.state === 'serving') {
+      snapshot = serviceSnapshot(this.manager.snapshot(deploymentId));
+      if (snapshot) this.snapshots.set(deploymentId, snapshot);
+    }
+    return { type: 'state', state: monitorState(record, snapshot, alertSettings()) };
+  }
+
+  private command(deploymentId: string, command: PanelCommand): void {
+    const id = PANEL_COMMANDS[command];
+    const argument = command === 'retrain' ? { deploymentId } : deploymentId;
+    vscode.commands.executeCommand(id, argument).then(undefined, (error: unknown) => {
+      void vscode.window.showErrorMessage(`ML Workbench: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  /** The state last pushed to the deployment's panel (undefined without an open panel). */
+  lastState(deploymentId: string): MonitorState | undefined {
+    return this.panels.get(deploymentId)?.lastState();
+  }
+
+  /** Shows the deployment's monitor (reusing its panel) and resolves once the webview drew its state. */
+  open(record: DeploymentRecord, existing?: vscode.WebviewPanel): Promise<Delivered | undefined> {
+    let panel = this.panels.get(record.id);
+    if (panel) {
+      const rendered = panel.whenRendered();
+      panel.panel.reveal();
+      panel.push();
+      return rendered;
+    }
+    const webviewPanel =
+      existing ?? vscode.window.createWebviewPanel(MONITOR_VIEW_TYPE, `Monitor: ${record.runId}`, vscode.ViewColumn.Active, monitorWebviewOptions(this.extensionUri));
+    const id = record.id;
+    panel = new MonitorPanel(webviewPanel, this.extensionUri, () => this.message(id), (command) => this.command(id, command));
+    this.panels.set(id, panel);
+    const opened = panel;
+    panel.onDidClose(() => {
+      if (this.panels.get(id) === opened) this.panels.delete(id);
+    });
+    return panel.whenRendered();
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Builds the monitor panel's state from a deployment record and the service's GET /monitor JSON.
+ * The JSON comes from another process, so it is checked field by field here, where it arrives;
+ * a field of the wrong type is dropped rather than shown. No `vscode` import: unit-tested in Node.
+ */
+import type { DeploymentSummary, DriftRow, DriftSummary, FeedbackScores, MonitorState, ServiceSnapshot, ServiceState } from './contract';
+
+/** The fields of a DeploymentRecord (deployments/manager) the panel shows. */
+export interface DeploymentFields {
+  readonly id: string;
+  readonly runId: string;
+  readonly experiment: string;
+  readonly host: string;
+  readonly port: number;
+  readonly state: ServiceState;
+  readonly reason?: string;
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  readonly restarts: number;
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function num(value: unknown, fallback = 0): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function optionalNum(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function str(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function object(value: unknown): Json {
+  return isRecord(value) ? value : {};
+}
+
+function driftRow(value: unknown): DriftRow | undefined {
+  if (!isRecord(value) || typeof value.name !== 'string') return undefined;
+  const pValue = optionalNum(value.pValue);
+  return {
+    name: value.name,
+    kind: str(value.kind),
+    method: str(value.method),
+    statistic: num(value.statistic, Number.NaN),
+    ...(pValue === undefined ? {} : { pValue }),
+    threshold: num(value.threshold, Number.NaN),
+    psi: optionalNum(value.psi) ?? null,
+    drifted: value.drifted === true,
+    referenceCount: num(value.referenceCount),
+    currentCount: num(value.currentCount),
+  };
+}
+
+function driftSummary(value: unknown): DriftSummary | undefined {
+  if (!isRecord(value) || !Array.isArray(value.features)) return undefined;
+  const features = value.features.map(driftRow).filter((row): row is DriftRow => row !== undefined);
+  const names = Array.isArray(value.driftedFeatureNames) ? value.driftedFeatureNames.filter((n): n is string => typeof n === 'string') : features.filter((f) => f.drifted).map((f) => f.name);
+  const skipped = Array.isArray(value.skipped)
+    ? value.skipped.filter(isRecord).map((s) => ({ name: str(s.name), reason: str(s.reason) }))
+    : [];
+  return {
+    datasetDrift: value.datasetDrift === true,
+    driftedFeatures: num(value.driftedFeatures, names.length),
+    driftedFeatureNames: names,
+    share: num(value.share),
+    driftShare: num(value.driftShare, 0.5),
+    referenceRows: num(value.referenceRows),
+    currentRows: num(value.currentRows),
+    features,
+    skipped,
+  };
+}
+
+function feedbackScores(value: unknown): FeedbackScores {
+  const source = object(value);
+  const scores: { -readonly [K in keyof FeedbackScores]: FeedbackScores[K] } = { count: num(source.count) };
+  for (const key of ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'mae', 'rmse'] as const) {
+    const score = optionalNum(source[key]);
+    if (score !== undefined) scores[key] = score;
+  }
+  return scores;
+}
+
+/** The service's /monitor JSON as the panel shows it; undefined when it is not a monitor answer at all. */
+export function serviceSnapshot(raw: unknown): ServiceSnapshot | undefined {
+  if (!isRecord(raw) || typeof raw.requests !== 'number') return undefined;
+  const latency = object(raw.latency);
+  const proc = object(raw.process);
+  const predictions = object(raw.predictions);
+  const byClass = isRecord(predictions.byClass)
+    ? Object.entries(predictions.byClass).filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    : undefined;
+  const mean = optionalNum(predictions.mean);
+  const drift = driftSummary(raw.drift);
+  return {
+    time: str(raw.time, new Date().toISOString()),
+    model: str(raw.model),
+    task: str(raw.task),
+    uptimeSeconds: num(raw.uptimeSeconds),
+    requests: num(raw.requests),
+    windowSeconds: num(raw.windowSeconds),
+    requestsPerSecond: num(raw.requestsPerSecond),
+    errorRate: num(raw.errorRate),
+    latency: { p50: num(latency.p50), p95: num(latency.p95), p99: num(latency.p99) },
+    process: { pid: num(proc.pid), cpuPercent: num(proc.cpuPercent), rssBytes: num(proc.rssBytes), heapUsedBytes: num(proc.heapUsedBytes) },
+    predictions: { total: num(predictions.total), ...(byClass ? { byClass } : {}), ...(mean === undefined ? {} : { mean }) },
+    feedback: feedbackScores(raw.feedback),
+    ...(drift ? { drift } : {}),
+  };
+}
+
+export function deploymentSummary(record: DeploymentFields): DeploymentSummary {
+  return {
+    id: record.id,
+    runId: record.runId,
+    experiment: record.experiment,
+    url: `http://${record.host}:${record.port}`,
+    state: record.state,
+    ...(record.reason ? { reason: record.reason } : {}),
+    startedAt: record.startedAt,
+    ...(record.stoppedAt ? { stoppedAt: record.stoppedAt } : {}),
+    restarts: record.restarts,
+  };
+}
+
+/** The whole state one push gives the panel. */
+export function monitorState(
+  record: DeploymentFields,
+  snapshot: ServiceSnapshot | undefined,
+  alerts: MonitorState['alerts'],
+): MonitorState {
+  return {
+    deployment: deploymentSummary(record),
+    ...(snapshot ? { snapshot } : {}),
+    live: record.state === 'serving' && snapshot !== undefined,
+    alerts,
+  };
+}
