@@ -9,7 +9,8 @@ import { MlError } from '../types';
 import { initBackend } from './backend';
 import { fileHandler } from './fsIo';
 import { boolParam, checkKnownParams, choiceParam, intParam, numberParam, positiveParam } from './params';
-import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
+import { mlpTrainStep, type DenseVariables, type OutputGradient } from './mlpStep';
+import { batchSource, checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
 import { nextSeed, trainLoop, validationSplit, type TrainLoopResult } from './training';
 
 export interface MlpParams {
@@ -93,6 +94,8 @@ abstract class MlpNetwork {
   protected abstract get outputUnits(): number;
   /** Mean data loss of a batch of outputs against the targets of `rows`. */
   protected abstract dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar;
+  /** The same loss and its gradient with respect to the outputs, for the hand-written training step. */
+  protected abstract outputGradient(outputs: tf.Tensor2D, rows: readonly number[]): OutputGradient;
 
   /** Frees the network's tensors; the model cannot predict afterwards. */
   dispose(): void {
@@ -134,6 +137,29 @@ abstract class MlpNetwork {
       return loss;
     };
     const optimizer = tf.train.adam(p.learning_rate_init, 0.9, 0.999, 1e-8);
+    const layers: DenseVariables[] = model.layers.map((layer) => {
+      const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      return { kernel: kernel as tf.Variable, bias: bias as tf.Variable };
+    });
+    const batch = batchSource(X);
+    const stepOptions = {
+      layers,
+      activation: p.activation,
+      dropout: p.dropout,
+      alpha: p.alpha,
+      l1: p.l1,
+      optimizer,
+      rng,
+      outputGradient: (outputs: tf.Tensor2D, rows: readonly number[]) => this.outputGradient(outputs, rows),
+    };
+    const trainStep = (rows: readonly number[]): tf.Scalar => {
+      const x = batch(rows);
+      try {
+        return mlpTrainStep(x, rows, stepOptions);
+      } finally {
+        x.dispose();
+      }
+    };
     try {
       this.history = await trainLoop({
         epochs: p.max_iter,
@@ -144,6 +170,7 @@ abstract class MlpNetwork {
         optimizer,
         variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
         batchLoss,
+        trainStep,
         nIterNoChange: p.n_iter_no_change,
         tol: p.tol,
         earlyStopping: p.early_stopping,
@@ -236,6 +263,19 @@ export class MlpClassifier extends MlpNetwork implements Classifier {
     return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.classes.length), outputs) as tf.Scalar;
   }
 
+  protected outputGradient(outputs: tf.Tensor2D, rows: readonly number[]): OutputGradient {
+    const k = this.classes.length;
+    const onehot = new Float32Array(rows.length * k);
+    rows.forEach((row, i) => (onehot[i * k + (this.targets[row] as number)] = 1));
+    const y = tf.tensor2d(onehot, [rows.length, k]);
+    const logProba = tf.logSoftmax(outputs);
+    // Mean cross-entropy; its gradient with respect to the logits is (softmax − one-hot) / rows.
+    return {
+      loss: tf.div(tf.neg(tf.sum(tf.mul(y, logProba))), rows.length),
+      gradient: tf.div(tf.sub(tf.exp(logProba), y), rows.length),
+    };
+  }
+
   /** Fits on rows of X and their string labels. */
   async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
     if (y instanceof Float64Array) throw new MlError('mlp: a classifier needs class labels; use MlpRegressor for numeric targets');
@@ -298,6 +338,13 @@ export class MlpRegressor extends MlpNetwork implements Regressor {
     const y = tf.tensor2d(Float32Array.from(rows, (i) => this.targets[i] as number), [rows.length, 1]);
     // sklearn's squared_loss is half the mean squared error; alpha's scale assumes it.
     return tf.mul(0.5, tf.losses.meanSquaredError(y, outputs)) as tf.Scalar;
+  }
+
+  protected outputGradient(outputs: tf.Tensor2D, rows: readonly number[]): OutputGradient {
+    const y = tf.tensor2d(Float32Array.from(rows, (i) => this.targets[i] as number), [rows.length, 1]);
+    const diff = tf.sub(outputs, y);
+    // Half the mean squared error, as dataLoss; its gradient is the residual / rows.
+    return { loss: tf.mul(0.5 / rows.length, tf.sum(tf.square(diff))), gradient: tf.div(diff, rows.length) };
   }
 
   /** Fits on rows of X and their numeric targets. */

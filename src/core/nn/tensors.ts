@@ -19,6 +19,21 @@ export function rowsToTensor(X: Matrix, rows: readonly number[]): tf.Tensor2D {
   return tf.tensor2d(out, [rows.length, cols]);
 }
 
+/** Copies rows of X into float32 tensors; dense X is converted to float32 once, so a batch is a few memcpys. */
+export function batchSource(X: Matrix): (rows: readonly number[]) => tf.Tensor2D {
+  if (X.kind !== 'dense') return (rows) => rowsToTensor(X, rows);
+  const cols = X.cols;
+  const data = Float32Array.from(X.data);
+  return (rows) => {
+    const out = new Float32Array(rows.length * cols);
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r] as number;
+      out.set(data.subarray(i * cols, (i + 1) * cols), r * cols);
+    }
+    return tf.tensor2d(out, [rows.length, cols]);
+  };
+}
+
 /** 0..n-1, the row order of a whole matrix. */
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

@@ -18,6 +18,8 @@ export interface TrainLoopOptions {
   readonly variables: tf.Variable[];
   /** Mean loss of these rows (including regularisation when training); called inside tf.tidy. */
   readonly batchLoss: (rows: readonly number[], training: boolean) => tf.Scalar;
+  /** A whole optimisation step on these rows, returning the batch loss (disposed here); default: optimizer.minimize of batchLoss. */
+  readonly trainStep?: (rows: readonly number[]) => tf.Scalar;
   /** Stop after this many epochs without an improvement of `tol` (0 never stops early). */
   readonly nIterNoChange: number;
   readonly tol: number;
@@ -50,7 +52,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       for (let start = 0; start < rows.length; start += options.batchSize) {
         const batch = rows.slice(start, start + options.batchSize);
         // Weighted by batch size so the epoch loss is the mean over rows, as sklearn reports it.
-        const cost = optimizer.minimize(() => options.batchLoss(batch, true), true, variables);
+        const cost = options.trainStep ? options.trainStep(batch) : optimizer.minimize(() => options.batchLoss(batch, true), true, variables);
         if (cost) {
           batchLosses.push(tf.mul(cost, batch.length));
           cost.dispose();
