@@ -9,8 +9,7 @@ import { parseCsv } from './csv';
 import { RequestError, type ErrorBody } from './errors';
 import { feedbackBodySchema, type FeedbackBody } from './feedback';
 import { invocationBodySchema, type InvocationBody } from './input';
-import { driftFunction } from './drift';
-import { renderMetrics } from './prometheus';
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './prometheus';
 import { PredictionService, type ServiceOptions } from './service';
 
 export interface AppOptions extends ServiceOptions {
@@ -32,8 +31,7 @@ declare module 'fastify' {
 
 /** Builds the app for a run folder (not yet listening): test it with inject or listen on a port. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const drift = options.drift ?? driftFunction();
-  const service = await PredictionService.load({ ...options, drift });
+  const service = await PredictionService.load(options);
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -99,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/health', async () => service.health());
   app.get('/version', async () => service.version());
   app.get('/monitor', async () => service.monitor());
-  app.get('/metrics', async (_request, reply: FastifyReply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(service)));
+  app.get('/metrics', async (_request, reply: FastifyReply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(renderMetrics(service)));
   return app;
 }
 

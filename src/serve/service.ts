@@ -4,15 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { accuracy, meanAbsoluteError, precisionRecallF1, rootMeanSquaredError } from '../core/metrics';
 import { loadRunModel, type LoadedRunModel, type RunSchema } from '../core/runs/artifacts';
 import type { RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
 import packageJson from '../../package.json';
 import type { DriftReport } from '../core/drift';
-import { DriftWindow, type DriftFunction } from './driftWindow';
+import { DriftWindow } from './driftWindow';
 import { RequestError } from './errors';
-import { FeedbackStore, PredictionLog, type FeedbackBody } from './feedback';
+import { FeedbackLog, type FeedbackBody, type ServiceFeedbackMetrics } from './feedback';
 import { tableFromBody, type InvocationBody } from './input';
 import { RequestStats, type WindowSummary } from './stats';
 
@@ -23,12 +22,10 @@ export interface ServiceOptions {
   readonly windowSize?: number;
   /** Most rows one request may hold. */
   readonly maxBatchRows?: number;
-  /** Predictions remembered for feedback. */
+  /** Predictions remembered (with their rows) for feedback; default 50,000. */
   readonly predictionLogSize?: number;
   /** Appends feedback to `<runDir>/feedback.jsonl` (default true). */
   readonly writeFeedback?: boolean;
-  /** Drift statistic (core/drift's driftReport); without it the service reports no drift. */
-  readonly drift?: DriftFunction;
 }
 
 export interface InvocationResult {
@@ -36,16 +33,6 @@ export interface InvocationResult {
   readonly probabilities?: number[][];
   readonly labels?: readonly string[];
   readonly prediction_ids: string[];
-}
-
-export interface FeedbackMetrics {
-  readonly count: number;
-  readonly accuracy?: number;
-  readonly precision_macro?: number;
-  readonly recall_macro?: number;
-  readonly f1_macro?: number;
-  readonly mae?: number;
-  readonly rmse?: number;
 }
 
 /**
@@ -63,10 +50,11 @@ export interface MonitorSnapshot {
   readonly requestsPerSecond: number;
   /** Share of 5xx answers in the window. */
   readonly errorRate: number;
-  readonly latency: WindowSummary['latencyMs'];
+  /** Milliseconds over the most recent predictions; only `count: 0` before the first. */
+  readonly latency: WindowSummary['latencyMs'] | { readonly count: 0 };
   readonly process: { readonly pid: number; readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number };
   readonly predictions: { readonly total: number; readonly byClass?: Record<string, number>; readonly mean?: number };
-  readonly feedback: FeedbackMetrics;
+  readonly feedback: ServiceFeedbackMetrics;
   /**
    * Absent until requests arrived. The core report, except that `driftedFeatures` is the count
    * (the Deployed Models view shows it) and the names are in `driftedFeatureNames`.
@@ -76,14 +64,15 @@ export interface MonitorSnapshot {
 
 export const DEFAULT_MAX_BATCH_ROWS = 10_000;
 export const DEFAULT_WINDOW_SIZE = 1_000;
+/** Bounds the memory the prediction log takes (roughly 0.3 KB a row of a few columns). */
+export const DEFAULT_PREDICTION_LOG = 50_000;
 
 /** A loaded run ready to answer requests. */
 export class PredictionService {
   readonly stats = new RequestStats();
   readonly started = Date.now();
   readonly maxBatchRows: number;
-  private readonly log: PredictionLog;
-  readonly feedbackStore: FeedbackStore;
+  readonly feedbackLog: FeedbackLog;
   readonly window: DriftWindow;
   /** Predictions served by class (classification); count and sum (regression). */
   private readonly byClass = new Map<string, number>();
@@ -98,10 +87,9 @@ export class PredictionService {
     options: ServiceOptions,
   ) {
     this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
-    this.log = new PredictionLog(options.predictionLogSize);
     const feedbackFile = options.writeFeedback === false ? undefined : path.join(runDir, 'feedback.jsonl');
-    this.feedbackStore = new FeedbackStore(this.log, loaded.schema.task, run.id, feedbackFile);
-    this.window = new DriftWindow(runDir, loaded.schema, options.windowSize ?? DEFAULT_WINDOW_SIZE, options.drift);
+    this.feedbackLog = new FeedbackLog(loaded.schema.task, run.id, feedbackFile, options.predictionLogSize ?? DEFAULT_PREDICTION_LOG, loaded.schema.labels);
+    this.window = new DriftWindow(runDir, loaded.schema, options.windowSize ?? DEFAULT_WINDOW_SIZE);
     for (const label of loaded.schema.labels ?? []) this.byClass.set(label, 0);
   }
 
@@ -141,7 +129,7 @@ export class PredictionService {
     const predictions = output.predictions.map((p) => (typeof p === 'number' && !Number.isFinite(p) ? Number.NaN : p));
     this.countPredictions(predictions);
     this.window.add(rows);
-    const ids = this.log.record(rows, predictions);
+    const ids = this.feedbackLog.recordPredictions(rows, predictions);
     return {
       predictions,
       ...(output.probabilities ? { probabilities: output.probabilities, labels: this.schema.labels ?? [] } : {}),
@@ -157,30 +145,14 @@ export class PredictionService {
     }
   }
 
-  /** Stores labels/values for earlier predictions; see FeedbackStore.add. */
+  /** Joins labels/values to earlier predictions; see FeedbackLog.add. */
   feedback(body: FeedbackBody): Promise<number> {
-    return this.feedbackStore.add(body);
+    return this.feedbackLog.add(body);
   }
 
-  /** Metrics of the model from the feedback received so far (the most recent 10,000). */
-  feedbackMetrics(): FeedbackMetrics {
-    const entries = this.feedbackStore.entries();
-    if (entries.length === 0) return { count: 0 };
-    if (this.schema.task === 'classification') {
-      const truth = entries.map((e) => String(e.label));
-      const predicted = entries.map((e) => String(e.prediction));
-      const scores = precisionRecallF1(truth, predicted);
-      return {
-        count: entries.length,
-        accuracy: accuracy(truth, predicted),
-        precision_macro: scores.macro.precision,
-        recall_macro: scores.macro.recall,
-        f1_macro: scores.macro.f1,
-      };
-    }
-    const truth = Float64Array.from(entries, (e) => Number(e.label));
-    const predicted = Float64Array.from(entries, (e) => Number(e.prediction));
-    return { count: entries.length, mae: meanAbsoluteError(truth, predicted), rmse: rootMeanSquaredError(truth, predicted) };
+  /** Scores of the model on the feedback received so far. */
+  feedbackMetrics(): ServiceFeedbackMetrics {
+    return this.feedbackLog.metrics();
   }
 
   predictionsSummary(): MonitorSnapshot['predictions'] {
@@ -228,7 +200,7 @@ export class PredictionService {
       windowSeconds: window.windowSeconds,
       requestsPerSecond: window.requestsPerSecond,
       errorRate: window.errorRate,
-      latency: window.latencyMs,
+      latency: window.latencyMs.count > 0 ? window.latencyMs : { count: 0 },
       process: { pid: process.pid, cpuPercent: this.cpuPercent(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       predictions: this.predictionsSummary(),
       feedback: this.feedbackMetrics(),
@@ -237,6 +209,6 @@ export class PredictionService {
   }
 
   close(): Promise<void> {
-    return this.feedbackStore.close();
+    return this.feedbackLog.close();
   }
 }

@@ -1,96 +1,63 @@
 /**
- * Request counters of the service: totals by route and status and a latency histogram (for
- * /metrics), and a ring of recent requests (for the monitor's requests/s, percentiles, error rate).
+ * Request statistics of the service, on core/monitor's recorders: answered requests by route and
+ * status (for /metrics), a latency recorder per route (exact recent percentiles and the all-time
+ * Prometheus histogram), and request and 5xx rates over a trailing window (for /monitor).
  */
+import { LatencyRecorder, RateMeter, type HistogramSnapshot, type LatencySummary } from '../core/monitor';
 
-/** Upper bounds of the latency histogram, in seconds (Prometheus convention). */
-export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+/** The route whose latency /monitor reports: predictions, not the monitor's own polls. */
+export const PREDICTION_ROUTE = '/invocations';
 
 export interface WindowSummary {
   readonly windowSeconds: number;
-  readonly requests: number;
   readonly requestsPerSecond: number;
+  /** Share of 5xx answers among the window's requests. */
   readonly errorRate: number;
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly mean: number };
+  /** Milliseconds over the most recent predictions (NaN before the first). */
+  readonly latencyMs: LatencySummary;
 }
 
-/** Counts every answered request; keeps the last `capacity` for window statistics. */
+/** Counts every answered request. */
 export class RequestStats {
   /** `route status` → count. */
   readonly counts = new Map<string, { route: string; status: number; count: number }>();
-  /** Per route: count in each bucket (not cumulative), then sum and count. */
-  readonly histograms = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  private readonly latencies = new Map<string, LatencyRecorder>();
+  private readonly requests: RateMeter;
+  private readonly errors: RateMeter;
   total = 0;
-  private readonly times: Float64Array;
-  private readonly latencies: Float64Array;
-  private readonly errors: Uint8Array;
-  private next = 0;
-  private filled = 0;
 
-  constructor(private readonly capacity = 50_000) {
-    this.times = new Float64Array(capacity);
-    this.latencies = new Float64Array(capacity);
-    this.errors = new Uint8Array(capacity);
+  constructor(readonly windowSeconds = 10) {
+    this.requests = new RateMeter(windowSeconds);
+    this.errors = new RateMeter(windowSeconds);
   }
 
-  /** Records one answered request; `latencyMs` from arrival to the last byte sent. */
+  /** Records one answered request; `latencyMs` from arrival to the response. */
   record(route: string, status: number, latencyMs: number, now = Date.now()): void {
     this.total++;
     const key = `${route} ${status}`;
     const counted = this.counts.get(key);
     if (counted) counted.count++;
     else this.counts.set(key, { route, status, count: 1 });
-    let histogram = this.histograms.get(route);
-    if (!histogram) {
-      histogram = { buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
-      this.histograms.set(route, histogram);
+    let recorder = this.latencies.get(route);
+    if (!recorder) {
+      recorder = new LatencyRecorder();
+      this.latencies.set(route, recorder);
     }
-    const seconds = latencyMs / 1000;
-    let b = 0;
-    while (b < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[b] as number)) b++;
-    histogram.buckets[b] = (histogram.buckets[b] as number) + 1;
-    histogram.sum += seconds;
-    histogram.count++;
-    this.times[this.next] = now;
-    this.latencies[this.next] = latencyMs;
-    this.errors[this.next] = status >= 500 ? 1 : 0;
-    this.next = (this.next + 1) % this.capacity;
-    this.filled = Math.min(this.filled + 1, this.capacity);
+    recorder.record(latencyMs);
+    this.requests.mark(now);
+    // Marked for every request (0 or 1) so both meters cover the same span and their ratio is the 5xx share.
+    this.errors.mark(now, status >= 500 ? 1 : 0);
   }
 
-  /** Requests/s, error rate (5xx share) and latency percentiles over the last `windowSeconds`. */
-  summary(windowSeconds = 60, now = Date.now()): WindowSummary {
-    const since = now - windowSeconds * 1000;
-    const recent: number[] = [];
-    let errors = 0;
-    let oldest = now;
-    for (let k = 0; k < this.filled; k++) {
-      const i = (this.next - 1 - k + this.capacity) % this.capacity;
-      const time = this.times[i] as number;
-      if (time < since) break;
-      oldest = time;
-      recent.push(this.latencies[i] as number);
-      errors += this.errors[i] as number;
-    }
-    recent.sort((a, b) => a - b);
-    // Before a full window has passed, rates use the time actually covered.
-    const covered = Math.max(1, Math.min(windowSeconds, (now - oldest) / 1000));
-    const mean = recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : 0;
-    return {
-      windowSeconds,
-      requests: recent.length,
-      requestsPerSecond: recent.length / covered,
-      errorRate: recent.length ? errors / recent.length : 0,
-      latencyMs: { p50: quantile(recent, 0.5), p95: quantile(recent, 0.95), p99: quantile(recent, 0.99), mean },
-    };
+  /** The all-time latency histogram of each route. */
+  histograms(): [string, HistogramSnapshot][] {
+    return [...this.latencies].map(([route, recorder]) => [route, recorder.histogram()]);
   }
-}
 
-/** Linear-interpolated quantile of sorted values (numpy's default); 0 when empty. */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
+  /** Requests/s and 5xx share over the trailing window; latency percentiles of recent predictions. */
+  summary(now = Date.now()): WindowSummary {
+    const rate = this.requests.rate(now);
+    const latency = this.latencies.get(PREDICTION_ROUTE)?.summary() ?? { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN };
+    return { windowSeconds: this.windowSeconds, requestsPerSecond: rate, errorRate: rate > 0 ? this.errors.rate(now) / rate : 0, latencyMs: latency };
+  }
 }

@@ -94,23 +94,26 @@ test('/metrics is Prometheus text with request counts, a cumulative latency hist
   }
 });
 
-test('window statistics: requests/s, error rate and interpolated percentiles over recent requests', () => {
-  const stats = new RequestStats(100);
+test('request statistics: counts by route and status, requests/s and 5xx share over the window, prediction latency percentiles', () => {
+  const stats = new RequestStats(10);
   const now = 1_000_000;
-  // 100 requests over the last 10 s with latencies 1..100 ms; every tenth failed with a 500.
-  for (let i = 1; i <= 100; i++) stats.record('/invocations', i % 10 === 0 ? 500 : 200, i, now - 10_000 + i * 100);
-  const summary = stats.summary(60, now);
-  assert.equal(summary.requests, 100);
-  assert.equal(summary.errorRate, 0.1);
-  // numpy.percentile([1..100], [50, 95, 99]) = 50.5, 95.05, 99.01
+  // 100 predictions over the last 5 s with latencies 1..100 ms; every tenth failed with a 500.
+  for (let i = 1; i <= 100; i++) stats.record('/invocations', i % 10 === 0 ? 500 : 200, i, now - 5_000 + i * 50);
+  stats.record('/monitor', 200, 1000, now);
+  const summary = stats.summary(now);
+  assert.equal(stats.counts.get('/invocations 500')?.count, 10);
+  assert.equal(stats.counts.get('/invocations 200')?.count, 90);
+  assert.equal(stats.total, 101);
+  // numpy.percentile(range(1, 101), [50, 95, 99]) = 50.5, 95.05, 99.01; the /monitor poll is not a prediction.
   assert.ok(Math.abs(summary.latencyMs.p50 - 50.5) < 1e-9);
   assert.ok(Math.abs(summary.latencyMs.p95 - 95.05) < 1e-9);
   assert.ok(Math.abs(summary.latencyMs.p99 - 99.01) < 1e-9);
-  assert.ok(Math.abs(summary.requestsPerSecond - 100 / 9.9) < 1e-9);
-  // Older than the window: not counted. The ring keeps only the last 100.
-  stats.record('/invocations', 200, 5, now + 120_000);
-  assert.equal(stats.summary(60, now + 120_000).requests, 1);
-  assert.equal(stats.total, 101);
+  assert.equal(summary.latencyMs.count, 100);
+  assert.ok(Math.abs(summary.errorRate - 10 / 101) < 1e-12, String(summary.errorRate));
+  // 101 requests since the first one, 4.95 s ago.
+  assert.ok(Math.abs(summary.requestsPerSecond - 101 / 4.95) < 1e-9, String(summary.requestsPerSecond));
+  // Long after: the rate window is empty.
+  assert.equal(stats.summary(now + 120_000).requestsPerSecond, 0);
 });
 
 test('drift over the window of recent requests: a shifted feature is flagged in /monitor and /metrics, a control stream is not', async () => {
