@@ -130,3 +130,31 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+suite('Sweeps in a pool of workers', () => {
+  test('a grid sweep runs its trials on two workers and keeps every trial with the best marked', async () => {
+    const config = vscode.workspace.getConfiguration('mlWorkbench');
+    await config.update('maxConcurrentWorkers', 2, vscode.ConfigurationTarget.Workspace);
+    try {
+      const record = await vscode.commands.executeCommand<RunRecord>('mlWorkbench.train', vscode.Uri.file(path.join(workspaceRoot(), 'train-sweep.experiment.yaml')), { silent: true });
+      assert.equal(record?.status, 'completed', record?.reason);
+      const stored = runJson(record.id);
+      const trials = stored.trials as { index: number; params: { max_depth: number }; score: number }[];
+      assert.deepEqual(trials.map((t) => t.params.max_depth), [1, 2, 3, 4]);
+      const best = stored.best as { params: { max_depth: number }; score: number; metric: string };
+      assert.equal(best.metric, 'accuracy');
+      assert.equal(best.score, Math.max(...trials.map((t) => t.score)));
+      assert.equal((stored.params as { max_depth: number }).max_depth, best.params.max_depth);
+      const log = readFileSync(path.join(workspaceRoot(), '.mlwb', 'runs', record.id, 'log.txt'), 'utf8');
+      assert.match(log, /sweep of 4 candidates on 2 worker\(s\)/);
+      // The Runs view lists the trials under the sweep, the best one starred.
+      const group = (await api()).runsView().find((g) => g.label === 'train-sweep');
+      const children = group?.children[0]?.children ?? [];
+      assert.equal(children.length, 4);
+      assert.equal(children.filter((child) => child.icon === 'star-full').length, 1);
+      assert.match(children.find((child) => child.icon === 'star-full')?.description ?? '', /\(best\)$/);
+    } finally {
+      await config.update('maxConcurrentWorkers', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});

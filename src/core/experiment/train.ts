@@ -34,6 +34,8 @@ export interface TrainOptions {
   readonly seed?: number;
   readonly onProgress?: TrainProgress;
   readonly onTrial?: (trial: Trial) => void;
+  /** Grid and random search: score only these candidates (one worker's share of a parallel sweep). */
+  readonly candidateIndices?: readonly number[];
   readonly signal?: AbortSignal;
   /** Builds the preparation pipeline from the `prepare` steps; default Pipeline.fromSpec (tests pass doubles). */
   readonly createPipeline?: (steps: readonly Readonly<Record<string, unknown>>[]) => ExperimentPipeline;
@@ -140,6 +142,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
       makeModel,
       makeSplits: (subset) => splitsFor(inner, subset, seed),
       onTrial: options.onTrial,
+      only: options.candidateIndices,
     });
     bestParams = result.best.params;
     searchPart = {

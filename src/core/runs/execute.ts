@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { splitTarget } from '../data/target';
 import { readTable } from '../datasets';
 import { trainExperiment, type TrainResult } from '../experiment/train';
-import type { Trial } from '../search';
+import type { Params, Trial } from '../search';
 import { CancelledError } from '../types';
 import type { TrainProgressEvent } from '../validation';
 import { saveReference } from './artifacts';
@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   readonly onEvent?: (event: RunEvent) => void;
   /** Retraining: add the labelled requests that this run's service collected to the training data. */
   readonly feedbackFrom?: string;
+  /** A parallel sweep's last step: train with these parameters instead of searching, and record the sweep's trials. */
+  readonly sweep?: { readonly params: Params; readonly trials: readonly Trial[]; readonly best: { readonly params: Params; readonly score: number; readonly metric: string } };
 }
 
 /** Fraction done from a progress event: folds, trials and the model's own steps nest in that order. */
@@ -77,7 +79,9 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
   emit({ type: 'started', runId: record.id });
   try {
     if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
-    const experiment = loaded.experiment;
+    const experiment = options.sweep
+      ? { ...loaded.experiment, search: undefined, model: { ...loaded.experiment.model, params: { ...loaded.experiment.model.params, ...options.sweep.params } } }
+      : loaded.experiment;
     record.modelType = experiment.model.type;
     record.environment = { node: process.version, platform: `${process.platform}-${process.arch}`, ...options.environment };
     log(`reading ${loaded.dataPath}`);
@@ -134,6 +138,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       metrics: result.metrics,
       ...(result.cv ? { cv: result.cv } : {}),
       ...(result.trials ? { trials: result.trials, best: result.best } : {}),
+      ...(options.sweep ? { trials: [...options.sweep.trials], best: options.sweep.best } : {}),
       featureNames: result.featureNames,
       ...(result.predictions ? { predictions: result.predictions } : {}),
       ...featureImportances(result),

@@ -38,6 +38,8 @@ export interface SearchOptions<I extends ModelInput = Matrix> {
   readonly seed?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: TrainProgress;
+  /** Grid and random search: score only these candidate indices (a worker's share of a parallel sweep). */
+  readonly only?: readonly number[];
   /** Called as each trial finishes, for live leaderboards. */
   readonly onTrial?: (trial: Trial) => void;
 }
@@ -75,12 +77,12 @@ export async function runSearch<I extends ModelInput = Matrix>(features: Table, 
   const seed = options.seed ?? 0;
   let candidates = initialCandidates(options, seed);
 
-  const evaluate = async (params: Params, rows: number[] | undefined, planned: number, iteration?: number): Promise<Trial> => {
+  const evaluate = async (params: Params, rows: number[] | undefined, planned: number, iteration?: number, candidateIndex?: number): Promise<Trial> => {
     throwIfAborted(options.signal);
-    const index = trials.length;
+    const index = candidateIndex ?? trials.length;
     const subsetFeatures = rows ? selectRows(features, rows) : features;
     const subsetY = rows ? selectTarget(y, rows) : y;
-    const tag = { trial: index + 1, trials: planned };
+    const tag = { trial: trials.length + 1, trials: planned };
     let trial: Trial;
     try {
       const result = await crossValidate<I>(subsetFeatures, subsetY, {
@@ -104,7 +106,7 @@ export async function runSearch<I extends ModelInput = Matrix>(features: Table, 
       trial = { index, params, score: Number.NaN, error: error.message, iteration, rows: rows?.length };
     }
     trials.push(trial);
-    options.onProgress?.({ stage: 'trial', step: index + 1, of: planned, ...tag, metrics: { [info.name]: trial.score } });
+    options.onProgress?.({ stage: 'trial', step: trials.length, of: planned, ...tag, metrics: { [info.name]: trial.score } });
     options.onTrial?.(trial);
     return trial;
   };
@@ -129,7 +131,11 @@ export async function runSearch<I extends ModelInput = Matrix>(features: Table, 
       candidates = ranked.slice(0, keep).map((t) => t.params);
     }
   } else {
-    for (const params of candidates) finalRound.push(await evaluate(params, undefined, candidates.length));
+    const only = options.only ? new Set(options.only) : undefined;
+    const planned = only ? candidates.filter((_, i) => only.has(i)).length : candidates.length;
+    for (const [i, params] of candidates.entries()) {
+      if (!only || only.has(i)) finalRound.push(await evaluate(params, undefined, planned, undefined, only ? i : undefined));
+    }
   }
 
   let best: Trial | undefined;
