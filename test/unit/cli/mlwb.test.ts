@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..', '..', '..');
+const mlwb = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, encoding: 'utf8' });
+
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-'));
+  cpSync(path.join(root, 'examples'), dir, { recursive: true });
+  return dir;
+}
+
+test('mlwb train FILE --json prints the run as DESIGN.md describes it, and runs/show find it', () => {
+  const dir = workspace();
+  const trained = mlwb(dir, 'train', 'iris.experiment.yaml', '--json');
+  assert.equal(trained.status, 0, trained.stderr);
+  const result = JSON.parse(trained.stdout) as { runId: string; status: string; metrics: Record<string, unknown>; cv?: { folds: unknown[]; mean: Record<string, number>; std: Record<string, number> } };
+  assert.equal(result.status, 'completed');
+  for (const key of ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'confusion_matrix', 'labels']) assert.ok(key in result.metrics, key);
+  assert.equal(result.cv?.folds.length, 5);
+  assert.equal(typeof result.cv?.mean.accuracy, 'number');
+  assert.equal(typeof result.cv?.std.accuracy, 'number');
+
+  const runs = mlwb(dir, 'runs', '--json');
+  assert.equal(runs.status, 0, runs.stderr);
+  assert.deepEqual((JSON.parse(runs.stdout) as { runId: string }[]).map((r) => r.runId), [result.runId]);
+  const shown = mlwb(dir, 'show', result.runId, '--json');
+  assert.equal((JSON.parse(shown.stdout) as { id: string }).id, result.runId);
+});
+
+test('mlwb exits non-zero with a message naming the problem', () => {
+  const dir = workspace();
+  const missing = mlwb(dir, 'train', 'nope.experiment.yaml');
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /experiment file not found: nope\.experiment\.yaml/);
+
+  writeFileSync(path.join(dir, 'bad.experiment.yaml'), 'data: { path: data/iris.csv, target: species }\nmodel: { type: magic }\n');
+  const bad = mlwb(dir, 'train', 'bad.experiment.yaml', '--json');
+  assert.equal(bad.status, 1);
+  const failed = JSON.parse(bad.stdout) as { status: string; reason: string };
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.reason, /bad\.experiment\.yaml:2:\d+: model\.type/);
+
+  const usage = mlwb(dir, 'frobnicate');
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /unknown command "frobnicate"/);
+});
