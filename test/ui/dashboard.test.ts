@@ -144,3 +144,22 @@ test('a dashboard opened while its run trains follows it live to the end', async
   await frame.locator('[data-chart="confusion"] canvas').waitFor();
   assert.equal(await frame.locator('[data-testid="cancel"]').count(), 0, 'a finished run offers no Cancel');
 });
+
+// Opt-in (MLWB_UI_RELOAD=1): after a reload the extension host of code-server sometimes takes minutes to
+// activate on this shared 2-core machine; the panel came back in ~40 s when it did.
+const reloadSkip = process.env.MLWB_UI_RELOAD ? false : 'set MLWB_UI_RELOAD=1 to run (slow: reloads the window)';
+
+test('an open dashboard comes back after the window reloads', { skip: reloadSkip }, async () => {
+  const { page } = workbench;
+  await runFromPalette(page, 'View: Close All Editors');
+  await runFromPalette(page, 'ML Workbench: Open Dashboard');
+  await pick(page, iris.runId);
+  await webviewFrame(page, 'dashboard');
+  await page.reload();
+  await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+  // The serializer revives the panel from the run id its webview kept, and it draws the run again.
+  const frame = await webviewFrame(page, 'dashboard', 180_000);
+  await frame.locator('[data-chart="confusion"] canvas').waitFor();
+  const header = await frame.locator('header').textContent();
+  assert.ok(header?.includes(iris.runId), header ?? '');
+});
