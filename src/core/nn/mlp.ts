@@ -9,6 +9,7 @@ import { MlError } from '../types';
 import { initBackend } from './backend';
 import { fileHandler } from './fsIo';
 import { boolParam, checkKnownParams, choiceParam, intParam, numberParam, positiveParam } from './params';
+import { FlatAdam } from './flatAdam';
 import { mlpTrainStep, type DenseVariables, type OutputGradient } from './mlpStep';
 import { batchSource, checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
 import { nextSeed, trainLoop, validationSplit, type TrainLoopResult } from './training';
@@ -142,13 +143,14 @@ abstract class MlpNetwork {
       return { kernel: kernel as tf.Variable, bias: bias as tf.Variable };
     });
     const batch = batchSource(X);
+    const adam = new FlatAdam(layers.flatMap((l) => [l.kernel, l.bias]), p.learning_rate_init, 0.9, 0.999, 1e-8);
     const stepOptions = {
       layers,
       activation: p.activation,
       dropout: p.dropout,
       alpha: p.alpha,
       l1: p.l1,
-      optimizer,
+      optimizer: adam,
       rng,
       outputGradient: (outputs: tf.Tensor2D, rows: readonly number[]) => this.outputGradient(outputs, rows),
     };
@@ -181,6 +183,7 @@ abstract class MlpNetwork {
       throw error;
     } finally {
       optimizer.dispose();
+      adam.dispose();
     }
   }
 

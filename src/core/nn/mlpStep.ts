@@ -26,7 +26,8 @@ export interface MlpStepOptions {
   readonly dropout: number;
   readonly alpha: number;
   readonly l1: number;
-  readonly optimizer: tf.Optimizer;
+  /** Takes the gradients in layer order (kernel, bias per layer), as FlatAdam and tf.Optimizer do. */
+  readonly optimizer: { applyGradients(gradients: { name: string; tensor: tf.Tensor }[]): void };
   readonly rng: Random;
   /** Called inside tf.tidy with the output layer's values. */
   readonly outputGradient: (outputs: tf.Tensor2D, rows: readonly number[]) => OutputGradient;
@@ -93,6 +94,8 @@ export function mlpGradients(
     if (l1 > 0) total = tf.add(total, tf.mul(l1, tf.addN(layers.map((l) => tf.sum(tf.abs(l.kernel))))));
 
     const named: { name: string; tensor: tf.Tensor }[] = [];
+    // Column sums as a [1, n] × [n, units] matMul: XNNPACK's gemm beats the wasm axis-0 reduction (a transpose, then a sum).
+    const ones = tf.ones([1, n]) as tf.Tensor2D;
     let delta = data.gradient;
     for (let i = hidden; i >= 0; i--) {
       const { kernel, bias } = layers[i] as DenseVariables;
@@ -100,7 +103,7 @@ export function mlpGradients(
       if (alpha > 0) dW = tf.add(dW, tf.mul(alpha / n, kernel));
       if (l1 > 0) dW = tf.add(dW, tf.mul(l1, tf.sign(kernel)));
       // Prepending keeps the variables' order (kernel, bias per layer), which Adam's per-index moments rely on.
-      named.unshift({ name: kernel.name, tensor: dW }, { name: bias.name, tensor: tf.sum(delta, 0) });
+      named.unshift({ name: kernel.name, tensor: dW }, { name: bias.name, tensor: tf.reshape(tf.matMul(ones, delta), [-1]) });
       if (i > 0) {
         let dh: tf.Tensor2D = tf.matMul(delta, tf.transpose(kernel as tf.Tensor2D));
         const mask = masks[i - 1];

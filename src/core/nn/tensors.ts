@@ -23,7 +23,7 @@ export function rowsToTensor(X: Matrix, rows: readonly number[]): tf.Tensor2D {
 export function batchSource(X: Matrix): (rows: readonly number[]) => tf.Tensor2D {
   if (X.kind !== 'dense') return (rows) => rowsToTensor(X, rows);
   const cols = X.cols;
-  const data = Float32Array.from(X.data);
+  const data = new Float32Array(X.data);
   return (rows) => {
     const out = new Float32Array(rows.length * cols);
     for (let r = 0; r < rows.length; r++) {
