@@ -1,6 +1,6 @@
 /** Kernel functions over dense or CSR rows, and a column cache for the SMO solver. */
 import { rowRowDot } from '../../linalg/matrix';
-import type { Matrix } from '../../types';
+import type { DenseMatrix, Matrix } from '../../types';
 
 export type KernelName = 'rbf' | 'poly' | 'linear';
 
@@ -30,7 +30,7 @@ export function kernelValue(spec: KernelSpec, A: Matrix, i: number, normA: numbe
  */
 export class KernelColumns {
   readonly diagonal: Float64Array;
-  private readonly cache = new Map<number, Float64Array>();
+  private readonly cache = new Map<number, Float32Array>();
   private readonly capacity: number;
 
   constructor(
@@ -42,7 +42,7 @@ export class KernelColumns {
     cacheBytes: number,
   ) {
     const l = rows.length;
-    this.capacity = Math.max(2, Math.floor(cacheBytes / (8 * Math.max(1, l))));
+    this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, l))));
     this.diagonal = new Float64Array(l);
     for (let t = 0; t < l; t++) {
       const r = rows[t] as number;
@@ -50,8 +50,8 @@ export class KernelColumns {
     }
   }
 
-  /** Column i of Q (length = number of rows in the problem). */
-  column(i: number): Float64Array {
+  /** Column i of Q (length = number of rows in the problem), in float32 as libsvm's Qfloat cache. */
+  column(i: number): Float32Array {
     const hit = this.cache.get(i);
     if (hit) {
       // Re-insert to mark it as most recently used (Map keeps insertion order).
@@ -59,8 +59,18 @@ export class KernelColumns {
       this.cache.set(i, hit);
       return hit;
     }
+    const column = this.X.kind === 'dense' ? this.denseColumn(i, this.X) : this.genericColumn(i);
+    if (this.cache.size >= this.capacity) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(i, column);
+    return column;
+  }
+
+  private genericColumn(i: number): Float32Array {
     const l = this.rows.length;
-    const column = new Float64Array(l);
+    const column = new Float32Array(l);
     const ri = this.rows[i] as number;
     const yi = this.signs[i] as number;
     const ni = this.norms[ri] as number;
@@ -68,11 +78,31 @@ export class KernelColumns {
       const rt = this.rows[t] as number;
       column[t] = yi * (this.signs[t] as number) * kernelValue(this.spec, this.X, ri, ni, this.X, rt, this.norms[rt] as number);
     }
-    if (this.cache.size >= this.capacity) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+    return column;
+  }
+
+  // Dense rows get one tight loop per kernel: the generic per-entry rowRowDot call was ~60% of a fit's time.
+  private denseColumn(i: number, X: DenseMatrix): Float32Array {
+    const l = this.rows.length;
+    const cols = X.cols;
+    const data = X.data;
+    const column = new Float32Array(l);
+    const ri = this.rows[i] as number;
+    const yi = this.signs[i] as number;
+    const ni = this.norms[ri] as number;
+    const base = ri * cols;
+    const { kernel, gamma, degree, coef0 } = this.spec;
+    for (let t = 0; t < l; t++) {
+      const rt = this.rows[t] as number;
+      const other = rt * cols;
+      let dot = 0;
+      for (let k = 0; k < cols; k++) dot += (data[base + k] as number) * (data[other + k] as number);
+      let value: number;
+      if (kernel === 'rbf') value = Math.exp(-gamma * Math.max(0, ni + (this.norms[rt] as number) - 2 * dot));
+      else if (kernel === 'poly') value = (gamma * dot + coef0) ** degree;
+      else value = dot;
+      column[t] = yi * (this.signs[t] as number) * value;
     }
-    this.cache.set(i, column);
     return column;
   }
 }
