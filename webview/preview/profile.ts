@@ -14,6 +14,14 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
 
 const cssVar = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
+function chartColors(): { bar: string; text: string; grid: string } {
+  return {
+    bar: cssVar('--vscode-charts-blue', '#3794ff'),
+    text: cssVar('--vscode-foreground', '#cccccc'),
+    grid: cssVar('--vscode-panel-border', '#80808059'),
+  };
+}
+
 function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
@@ -35,7 +43,34 @@ export class ProfileView {
   private readonly charts: Chart[] = [];
   private renderedKey = '';
 
-  constructor(private readonly post: (message: WebviewMessage) => void) {}
+  constructor(private readonly post: (message: WebviewMessage) => void) {
+    // Charts copy their colours when drawn; a theme change swaps the --vscode-* variables and body class under them.
+    let queued = false;
+    const observer = new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        this.restyle();
+      });
+    });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  /** Repaints the charts in the current theme's colours. */
+  private restyle(): void {
+    const { bar, text, grid } = chartColors();
+    for (const chart of this.charts) {
+      for (const dataset of chart.data.datasets) dataset.backgroundColor = bar;
+      for (const scale of Object.values(chart.options.scales ?? {})) {
+        if (!scale) continue;
+        if (scale.ticks) scale.ticks.color = text;
+        if (scale.grid) scale.grid.color = grid;
+      }
+      chart.update('none');
+    }
+  }
 
   update(state: PreviewState): void {
     const profile = state.profile;
@@ -123,9 +158,7 @@ export class ProfileView {
       canvas.setAttribute('aria-label', `Histogram of ${column.name}`);
       holder.append(canvas);
       card.append(holder);
-      const color = cssVar('--vscode-charts-blue', '#3794ff');
-      const text = cssVar('--vscode-foreground', '#cccccc');
-      const grid = cssVar('--vscode-panel-border', '#80808059');
+      const { bar: color, text, grid } = chartColors();
       this.charts.push(
         new Chart(canvas, {
           type: 'bar',

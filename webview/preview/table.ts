@@ -173,7 +173,8 @@ export class DataTable {
         tr.append(element('td', 'row-number', String(page.rowNumbers[i] ?? '')));
         for (const value of page.rows[i] ?? []) {
           const td = element('td', value === null ? 'missing' : undefined, value ?? '∅');
-          if (value !== null && value.length > 60) td.title = value;
+          // Cells are cut at 320px (about 40 characters); the tooltip keeps the rest readable.
+          if (value !== null && value.length > 36) td.title = value;
           tr.append(td);
         }
         rows.push(tr);
