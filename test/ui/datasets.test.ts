@@ -331,6 +331,11 @@ test('the preview reads well in dark, light and high-contrast themes', async () 
       { timeout: 15_000 },
     );
     await screenshot(page, `profile-${name}`);
+    assert.equal(await frame.locator('.tabs button[aria-pressed="true"]').textContent(), 'Profile');
     await frame.locator('.tabs button[data-tab="data"]').click();
+    // Back on the data tab the profile, already drawn, is hidden rather than stacked under the table.
+    await frame.locator('body[data-tab="data"]').waitFor();
+    assert.equal(await frame.locator('.profile-view').isVisible(), false);
+    assert.equal(await frame.locator('.tabs button[aria-pressed="true"]').textContent(), 'Data');
   }
 });

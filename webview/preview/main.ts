@@ -61,7 +61,10 @@ function render(state: PreviewState): void {
   title.textContent = state.fileName;
   const columns = state.schema?.columns.length;
   shape.textContent = columns === undefined ? '' : `${state.total >= 0 ? state.total.toLocaleString('en-US') : '…'} rows × ${columns} columns`;
-  for (const [tab, button] of tabButtons) button.classList.toggle('active', tab === state.tab);
+  for (const [tab, button] of tabButtons) {
+    button.classList.toggle('active', tab === state.tab);
+    button.setAttribute('aria-pressed', String(tab === state.tab));
+  }
   errorBox.textContent = state.error ?? '';
   errorBox.hidden = !state.error;
   warnings.replaceChildren(
