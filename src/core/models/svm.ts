@@ -1,6 +1,6 @@
 /**
  * Kernel support vector machine (`svm`), as scikit-learn's SVC: our own SMO (libsvm's WSS2 working-set
- * selection, no shrinking), kernels rbf (default), poly and linear, one-vs-one for three classes or more
+ * selection and shrinking), kernels rbf (default), poly and linear, one-vs-one for three classes or more
  * with libsvm's voting. predictProba: Platt sigmoids fitted per pair on the in-sample decision values
  * (libsvm uses an internal 5-fold CV instead, which costs five extra fits), then libsvm's pairwise coupling.
  */
@@ -26,6 +26,8 @@ export interface SvmOptions {
   readonly max_iter?: number;
   /** Kernel column cache per pair, in MB. */
   readonly cache_size?: number;
+  /** libsvm's shrinking heuristic (same optimum, usually faster). */
+  readonly shrinking?: boolean;
 }
 
 /** One binary machine of the one-vs-one scheme: classes[first] (+1) against classes[second]. */
@@ -41,7 +43,7 @@ export interface SvmPair {
 }
 
 const MODEL = 'svm';
-const PARAMETERS = ['C', 'kernel', 'gamma', 'degree', 'coef0', 'tol', 'max_iter', 'cache_size'];
+const PARAMETERS = ['C', 'kernel', 'gamma', 'degree', 'coef0', 'tol', 'max_iter', 'cache_size', 'shrinking'];
 
 /** C-support vector classifier with a kernel. */
 export class Svm implements Classifier {
@@ -54,6 +56,7 @@ export class Svm implements Classifier {
   readonly tol: number;
   readonly maxIter: number;
   readonly cacheSize: number;
+  readonly shrinking: boolean;
   classes: string[] = [];
   supportVectors: Matrix | undefined;
   pairs: SvmPair[] = [];
@@ -63,7 +66,7 @@ export class Svm implements Classifier {
 
   constructor(options: SvmOptions = {}) {
     checkKnownOptions(MODEL, options, PARAMETERS);
-    const { C = 1.0, kernel = 'rbf', gamma = 'scale', degree = 3, coef0 = 0, tol = 1e-3, max_iter = -1, cache_size = 200 } = options;
+    const { C = 1.0, kernel = 'rbf', gamma = 'scale', degree = 3, coef0 = 0, tol = 1e-3, max_iter = -1, cache_size = 200, shrinking = true } = options;
     this.C = checkPositive(MODEL, 'C', C);
     this.kernel = checkOneOf(MODEL, 'kernel', kernel, ['rbf', 'poly', 'linear']);
     if (!(gamma === 'scale' || gamma === 'auto' || (typeof gamma === 'number' && gamma > 0 && Number.isFinite(gamma)))) {
@@ -76,6 +79,8 @@ export class Svm implements Classifier {
     this.tol = checkPositive(MODEL, 'tol', tol);
     this.maxIter = checkInteger(MODEL, 'max_iter', max_iter, -1);
     this.cacheSize = checkPositive(MODEL, 'cache_size', cache_size);
+    if (typeof shrinking !== 'boolean') throw new MlError(`${MODEL}: parameter 'shrinking' must be true or false, got ${String(shrinking)}`);
+    this.shrinking = shrinking;
   }
 
   private get spec(): KernelSpec {
@@ -101,7 +106,7 @@ export class Svm implements Classifier {
         const signs = Int8Array.from(members, (i) => (codes[i] === a ? 1 : -1));
         const Q = new KernelColumns(this.spec, X, rows, signs, norms, this.cacheSize * 1024 * 1024);
         const maxIter = this.maxIter === -1 ? Math.max(10_000_000, 100 * rows.length) : this.maxIter;
-        const result = solveSmo(Q, signs, this.C, this.tol, maxIter, options.signal);
+        const result = solveSmo(Q, signs, this.C, this.tol, maxIter, options.signal, this.shrinking);
         this.nIter = Math.max(this.nIter, result.nIter);
         const svRows: number[] = [];
         const coef: number[] = [];
@@ -209,6 +214,7 @@ export class Svm implements Classifier {
       tol: this.tol,
       max_iter: this.maxIter,
       cache_size: this.cacheSize,
+      shrinking: this.shrinking,
       classes: this.classes,
       gamma_value: this.gammaValue,
       support_vectors: matrixToJSON(sv),
@@ -219,8 +225,8 @@ export class Svm implements Classifier {
   /** Restores a model saved by toJSON. */
   static fromJSON(json: EstimatorJSON): Svm {
     checkTag(json, MODEL);
-    const { C, kernel, gamma, degree, coef0, tol, max_iter, cache_size } = json as unknown as Required<SvmOptions>;
-    const model = new Svm({ C, kernel, gamma, degree, coef0, tol, max_iter, cache_size });
+    const { C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking } = json as unknown as SvmOptions;
+    const model = new Svm({ C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking });
     if (!Array.isArray(json.classes) || !Array.isArray(json.pairs) || typeof json.gamma_value !== 'number') throw new MlError(`${MODEL}: saved model is incomplete`);
     model.classes = (json.classes as unknown[]).map(String);
     model.gammaValue = json.gamma_value;

@@ -91,3 +91,17 @@ test('svm: gamma scale/auto, progress per pair, cancellation, bad parameters, si
   assert.throws(() => new Svm({ kernal: 'rbf' } as never), /unknown parameter 'kernal'/);
   assert.throws(() => new Svm().fit(irisX, iris.labels.map(() => 'x')), /single class/);
 });
+
+test('svm: shrinking (libsvm default) reaches the same optimum as the full solver', () => {
+  const data = datasets.breast_cancer;
+  const X = standardise(data.X);
+  const shrunk = new Svm({ C: 10, tol: 1e-6 });
+  shrunk.fit(X, data.labels);
+  const full = new Svm({ C: 10, tol: 1e-6, shrinking: false });
+  full.fit(X, data.labels);
+  // Shrinking first runs after min(l, 1000) = 569 iterations; make sure it did.
+  assert.ok(shrunk.nIter > 569, `only ${shrunk.nIter} iterations`);
+  assert.equal(shrunk.supportVectors?.rows, full.supportVectors?.rows);
+  assertClose(shrunk.decisionFunction(X).data, full.decisionFunction(X).data, 1e-5, 1, 'shrinking decision');
+  assert.throws(() => new Svm({ shrinking: 'yes' as unknown as boolean }), MlError);
+});

@@ -1,7 +1,9 @@
 /**
  * Sequential minimal optimisation for the C-SVC dual, following libsvm's Solver: second-order working
- * set selection (WSS2, Fan, Chen & Lin 2005), the same two-variable update and the same rho. No
- * shrinking, so each iteration scans all variables; with the column cache this is fine up to ~10⁴ rows.
+ * set selection (WSS2, Fan, Chen & Lin 2005), the same two-variable update, the same rho, and the same
+ * shrinking heuristic (do_shrinking / be_shrunk / reconstruct_gradient): bounded variables that are
+ * unlikely to move are swapped past `activeSize`, so selection, gradient updates and new kernel columns
+ * only cover the active set.
  */
 import { throwIfAborted } from '../../types';
 import type { KernelColumns } from './kernel';
@@ -18,21 +20,142 @@ export interface SmoResult {
   readonly converged: boolean;
 }
 
-/** Solves min ½αᵀQα - eᵀα, 0 ≤ α ≤ C, yᵀα = 0. */
-export function solveSmo(Q: KernelColumns, signs: Int8Array, C: number, tol: number, maxIter: number, signal?: AbortSignal): SmoResult {
+/** Solves min ½αᵀQα - eᵀα, 0 ≤ α ≤ C, yᵀα = 0; `shrinking` as libsvm's -h (sklearn's shrinking). */
+export function solveSmo(Q: KernelColumns, signs: Int8Array, C: number, tol: number, maxIter: number, signal?: AbortSignal, shrinking = true): SmoResult {
+  const solver = new Solver(Q, signs, C, tol);
+  const { nIter, converged } = solver.solve(maxIter, shrinking, signal);
+  // Undo the shrinking permutation so results line up with the caller's rows.
   const l = signs.length;
   const alpha = new Float64Array(l);
-  const G = new Float64Array(l).fill(-1);
-  const QD = Q.diagonal;
-  let iteration = 0;
-  let converged = false;
-  while (iteration < maxIter) {
-    if (iteration % 1000 === 0) throwIfAborted(signal);
+  const gradient = new Float64Array(l);
+  for (let t = 0; t < l; t++) {
+    const original = solver.activeSet[t] as number;
+    alpha[original] = solver.alpha[t] as number;
+    gradient[original] = solver.G[t] as number;
+  }
+  return { alpha, rho: computeRho(alpha, gradient, signs, C), gradient, nIter, converged };
+}
+
+/** libsvm's Solver state; every per-variable array is permuted together by swapIndex. */
+class Solver {
+  readonly l: number;
+  readonly y: Int8Array;
+  readonly alpha: Float64Array;
+  /** Gradient of the dual; exact on the active set, rebuilt for the rest by reconstructGradient. */
+  readonly G: Float64Array;
+  /** Ḡᵢ = C·Σ_{j at upper bound} Qᵢⱼ, kept over all variables so the gradient can be rebuilt cheaply. */
+  readonly Gbar: Float64Array;
+  readonly activeSet: Int32Array;
+  activeSize: number;
+  private unshrink = false;
+  private workI = -1;
+  private workJ = -1;
+
+  constructor(
+    private readonly Q: KernelColumns,
+    signs: Int8Array,
+    private readonly C: number,
+    private readonly tol: number,
+  ) {
+    this.l = signs.length;
+    this.y = Int8Array.from(signs);
+    this.alpha = new Float64Array(this.l);
+    this.G = new Float64Array(this.l).fill(-1);
+    this.Gbar = new Float64Array(this.l);
+    this.activeSet = Int32Array.from({ length: this.l }, (_, t) => t);
+    this.activeSize = this.l;
+  }
+
+  solve(maxIter: number, shrinking: boolean, signal?: AbortSignal): { nIter: number; converged: boolean } {
+    const { l, alpha, G, C, Q } = this;
+    let iteration = 0;
+    let converged = false;
+    let counter = Math.min(l, 1000) + 1;
+    while (iteration < maxIter) {
+      if (iteration % 1000 === 0) throwIfAborted(signal);
+      if (--counter === 0) {
+        counter = Math.min(l, 1000);
+        if (shrinking) this.doShrinking();
+      }
+      if (!this.selectWorkingSet()) {
+        // Optimal on the active set: rebuild the full gradient and check again on all variables.
+        this.reconstructGradient();
+        this.activeSize = l;
+        if (!this.selectWorkingSet()) {
+          converged = true;
+          break;
+        }
+        counter = 1; // shrink again at the next iteration
+      }
+      iteration++;
+      const i = this.workI;
+      const j = this.workJ;
+      const activeSize = this.activeSize;
+      const QD = Q.diagonal;
+      const y = this.y;
+      const Qi = Q.column(i, activeSize);
+      const Qj = Q.column(j, activeSize);
+      const oldI = alpha[i] as number;
+      const oldJ = alpha[j] as number;
+      let ai = oldI;
+      let aj = oldJ;
+      if (y[i] !== y[j]) {
+        const quad = Math.max((QD[i] as number) + (QD[j] as number) + 2 * (Qi[j] as number), TAU);
+        const delta = (-(G[i] as number) - (G[j] as number)) / quad;
+        const diff = ai - aj;
+        ai += delta;
+        aj += delta;
+        if (diff > 0) {
+          if (aj < 0) [aj, ai] = [0, diff];
+        } else if (ai < 0) [ai, aj] = [0, -diff];
+        if (diff > 0) {
+          if (ai > C) [ai, aj] = [C, C - diff];
+        } else if (aj > C) [aj, ai] = [C, C + diff];
+      } else {
+        const quad = Math.max((QD[i] as number) + (QD[j] as number) - 2 * (Qi[j] as number), TAU);
+        const delta = ((G[i] as number) - (G[j] as number)) / quad;
+        const sum = ai + aj;
+        ai -= delta;
+        aj += delta;
+        if (sum > C) {
+          if (ai > C) [ai, aj] = [C, sum - C];
+        } else if (aj < 0) [aj, ai] = [0, sum];
+        if (sum > C) {
+          if (aj > C) [aj, ai] = [C, sum - C];
+        } else if (ai < 0) [ai, aj] = [0, sum];
+      }
+      alpha[i] = ai;
+      alpha[j] = aj;
+      const dI = ai - oldI;
+      const dJ = aj - oldJ;
+      for (let t = 0; t < activeSize; t++) G[t] = (G[t] as number) + (Qi[t] as number) * dI + (Qj[t] as number) * dJ;
+      // Ḡ changes only when a variable enters or leaves the upper bound.
+      this.updateGbar(i, oldI >= C, ai >= C);
+      this.updateGbar(j, oldJ >= C, aj >= C);
+    }
+    if (!converged && this.activeSize < l) {
+      this.reconstructGradient();
+      this.activeSize = l;
+    }
+    return { nIter: iteration, converged };
+  }
+
+  private updateGbar(i: number, wasUpper: boolean, isUpper: boolean): void {
+    if (wasUpper === isUpper) return;
+    const column = this.Q.column(i, this.l);
+    const step = isUpper ? this.C : -this.C;
+    const Gbar = this.Gbar;
+    for (let t = 0; t < this.l; t++) Gbar[t] = (Gbar[t] as number) + step * (column[t] as number);
+  }
+
+  /** WSS2 over the active set; false when the maximal violation is below tol (optimal there). */
+  private selectWorkingSet(): boolean {
+    const { alpha, G, y, C, activeSize } = this;
     // i: the most violating variable by first-order information.
     let gMax = Number.NEGATIVE_INFINITY;
     let i = -1;
-    for (let t = 0; t < l; t++) {
-      if (signs[t] === 1) {
+    for (let t = 0; t < activeSize; t++) {
+      if (y[t] === 1) {
         if ((alpha[t] as number) < C && -(G[t] as number) >= gMax) {
           gMax = -(G[t] as number);
           i = t;
@@ -42,20 +165,18 @@ export function solveSmo(Q: KernelColumns, signs: Int8Array, C: number, tol: num
         i = t;
       }
     }
-    if (i === -1) {
-      converged = true;
-      break;
-    }
+    if (i === -1) return false;
     // j: the partner giving the largest second-order decrease of the objective.
-    const Qi = Q.column(i);
-    const yi = signs[i] as number;
+    const QD = this.Q.diagonal;
+    const Qi = this.Q.column(i, activeSize);
+    const yi = y[i] as number;
     let gMax2 = Number.NEGATIVE_INFINITY;
     let j = -1;
     let bestDecrease = Number.POSITIVE_INFINITY;
-    for (let t = 0; t < l; t++) {
+    for (let t = 0; t < activeSize; t++) {
       let gradDiff: number;
       let quad: number;
-      if (signs[t] === 1) {
+      if (y[t] === 1) {
         if (!((alpha[t] as number) > 0)) continue;
         gradDiff = gMax + (G[t] as number);
         gMax2 = Math.max(gMax2, G[t] as number);
@@ -74,48 +195,96 @@ export function solveSmo(Q: KernelColumns, signs: Int8Array, C: number, tol: num
         }
       }
     }
-    if (gMax + gMax2 < tol || j === -1) {
-      converged = true;
-      break;
-    }
-    iteration++;
-    const Qj = Q.column(j);
-    const oldI = alpha[i] as number;
-    const oldJ = alpha[j] as number;
-    let ai = oldI;
-    let aj = oldJ;
-    if (signs[i] !== signs[j]) {
-      const quad = Math.max((QD[i] as number) + (QD[j] as number) + 2 * (Qi[j] as number), TAU);
-      const delta = (-(G[i] as number) - (G[j] as number)) / quad;
-      const diff = ai - aj;
-      ai += delta;
-      aj += delta;
-      if (diff > 0) {
-        if (aj < 0) [aj, ai] = [0, diff];
-      } else if (ai < 0) [ai, aj] = [0, -diff];
-      if (diff > 0) {
-        if (ai > C) [ai, aj] = [C, C - diff];
-      } else if (aj > C) [aj, ai] = [C, C + diff];
-    } else {
-      const quad = Math.max((QD[i] as number) + (QD[j] as number) - 2 * (Qi[j] as number), TAU);
-      const delta = ((G[i] as number) - (G[j] as number)) / quad;
-      const sum = ai + aj;
-      ai -= delta;
-      aj += delta;
-      if (sum > C) {
-        if (ai > C) [ai, aj] = [C, sum - C];
-      } else if (aj < 0) [aj, ai] = [0, sum];
-      if (sum > C) {
-        if (aj > C) [aj, ai] = [C, sum - C];
-      } else if (ai < 0) [ai, aj] = [0, sum];
-    }
-    alpha[i] = ai;
-    alpha[j] = aj;
-    const dI = ai - oldI;
-    const dJ = aj - oldJ;
-    for (let t = 0; t < l; t++) G[t] = (G[t] as number) + (Qi[t] as number) * dI + (Qj[t] as number) * dJ;
+    if (gMax + gMax2 < this.tol || j === -1) return false;
+    this.workI = i;
+    this.workJ = j;
+    return true;
   }
-  return { alpha, rho: computeRho(alpha, G, signs, C), gradient: G, nIter: iteration, converged };
+
+  /** libsvm's be_shrunk: a bounded variable whose gradient says it would move further out of the box. */
+  private beShrunk(t: number, gMax1: number, gMax2: number): boolean {
+    const a = this.alpha[t] as number;
+    const g = this.G[t] as number;
+    if (a >= this.C) return this.y[t] === 1 ? -g > gMax1 : -g > gMax2;
+    if (a <= 0) return this.y[t] === 1 ? g > gMax2 : g > gMax1;
+    return false;
+  }
+
+  /** libsvm's do_shrinking, including the one-time unshrink once the violation is within 10·tol. */
+  private doShrinking(): void {
+    const { alpha, G, y, C } = this;
+    let gMax1 = Number.NEGATIVE_INFINITY; // max { -yᵢ∇ᵢ | i ∈ I_up }
+    let gMax2 = Number.NEGATIVE_INFINITY; // max { yᵢ∇ᵢ | i ∈ I_low }
+    for (let t = 0; t < this.activeSize; t++) {
+      const a = alpha[t] as number;
+      const g = G[t] as number;
+      if (y[t] === 1) {
+        if (a < C && -g >= gMax1) gMax1 = -g;
+        if (a > 0 && g >= gMax2) gMax2 = g;
+      } else {
+        if (a < C && -g >= gMax2) gMax2 = -g;
+        if (a > 0 && g >= gMax1) gMax1 = g;
+      }
+    }
+    if (!this.unshrink && gMax1 + gMax2 <= this.tol * 10) {
+      this.unshrink = true;
+      this.reconstructGradient();
+      this.activeSize = this.l;
+    }
+    for (let t = 0; t < this.activeSize; t++) {
+      if (!this.beShrunk(t, gMax1, gMax2)) continue;
+      this.activeSize--;
+      while (this.activeSize > t) {
+        if (!this.beShrunk(this.activeSize, gMax1, gMax2)) {
+          this.swapIndex(t, this.activeSize);
+          break;
+        }
+        this.activeSize--;
+      }
+    }
+  }
+
+  /** libsvm's reconstruct_gradient: Gₜ = Ḡₜ - 1 + Σ_{free s} αₛQₜₛ for the inactive t, by the cheaper loop order. */
+  private reconstructGradient(): void {
+    const { l, activeSize, alpha, G, Gbar, C } = this;
+    if (activeSize === l) return;
+    for (let t = activeSize; t < l; t++) G[t] = (Gbar[t] as number) - 1;
+    let free = 0;
+    for (let s = 0; s < activeSize; s++) if ((alpha[s] as number) > 0 && (alpha[s] as number) < C) free++;
+    if (free * l > 2 * activeSize * (l - activeSize)) {
+      for (let t = activeSize; t < l; t++) {
+        const column = this.Q.column(t, activeSize);
+        let sum = 0;
+        for (let s = 0; s < activeSize; s++) {
+          const a = alpha[s] as number;
+          if (a > 0 && a < C) sum += a * (column[s] as number);
+        }
+        G[t] = (G[t] as number) + sum;
+      }
+    } else {
+      for (let s = 0; s < activeSize; s++) {
+        const a = alpha[s] as number;
+        if (!(a > 0 && a < C)) continue;
+        const column = this.Q.column(s, l);
+        for (let t = activeSize; t < l; t++) G[t] = (G[t] as number) + a * (column[t] as number);
+      }
+    }
+  }
+
+  private swapIndex(i: number, j: number): void {
+    this.Q.swapIndex(i, j);
+    swap(this.y, i, j);
+    swap(this.alpha, i, j);
+    swap(this.G, i, j);
+    swap(this.Gbar, i, j);
+    swap(this.activeSet, i, j);
+  }
+}
+
+function swap(array: Int8Array | Int32Array | Float64Array, i: number, j: number): void {
+  const held = array[i] as number;
+  array[i] = array[j] as number;
+  array[j] = held;
 }
 
 /** libsvm's rho: the mean of yG over free variables, else the middle of the feasible interval. */
