@@ -140,7 +140,7 @@ test('a dashboard opened while its run trains follows it live to the end', async
   assert.match(first, /^(queued|running)/, `the dashboard opened after the run ended (${first}); the live part was not tested`);
   // Without reopening, the same page shows the curves growing and, at the end, the confusion matrix.
   await frame.locator('[data-chart="loss"] canvas').waitFor({ timeout: 60_000 });
-  await frame.locator('[data-testid="status"]', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+  await frame.locator('[data-testid="status"]', { hasText: 'completed' }).waitFor({ timeout: 300_000 });
   await frame.locator('[data-chart="confusion"] canvas').waitFor();
   assert.equal(await frame.locator('[data-testid="cancel"]').count(), 0, 'a finished run offers no Cancel');
 });
