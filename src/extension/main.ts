@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   registerExperiments(services);
   const runsTree = registerRuns(services);
   const deployments = registerDeployments(services);
-  registerMonitor(services, deployments.manager);
+  registerMonitor(services, deployments.manager, context.workspaceState);
   registerDashboards(services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));

@@ -14,6 +14,8 @@ let state: MonitorState | undefined;
 let history: HistoryPoint[] = [...(persistedState(restored()).history ?? [])];
 let layout = '';
 
+const MIN_SPAN_MS = 60_000;
+
 function root(): HTMLElement {
   return byId('root');
 }
@@ -56,7 +58,7 @@ function skeleton(classification: boolean): HTMLElement[] {
     ),
     section(
       'traffic',
-      'Traffic and resources (last 5 minutes)',
+      'Traffic and resources',
       el('p', { class: 'mon-muted', id: 'traffic-note' }),
       el(
         'div',
@@ -144,7 +146,9 @@ function series(label: string, color: Series['color'], pick: (p: HistoryPoint) =
 
 function renderTimeSeries(s: MonitorState, classification: boolean): void {
   const to = history.length > 0 ? (history[history.length - 1] as HistoryPoint).t : Date.now();
-  const from = to - HISTORY_MS;
+  // The axis grows with the history, from one minute up to the five minutes kept.
+  const first = history[0]?.t ?? to;
+  const from = Math.max(to - HISTORY_MS, Math.min(first, to - MIN_SPAN_MS));
   const window = s.snapshot ? `Rates, percentiles and error rate over the service's last ${formatNumber(s.snapshot.windowSeconds, 0)} s, polled every 2 s.` : '';
   setText('traffic-note', window);
   timeChart('throughput', [series('requests/s', 'blue', (p) => p.rps)], { from, to, yTitle: 'requests/s' });

@@ -29,11 +29,28 @@ async function pickDeployment(manager: DeploymentManager, arg: MonitorArgument):
   return picked?.record;
 }
 
-/** Registers `mlWorkbench.openMonitor` (it resolves with the state the panel drew) and the panel serializer. */
-export function registerMonitor(services: Services, manager: DeploymentManager): Monitors {
+/**
+ * The deployment a restored panel showed, from its title (`Monitor: <run id>`): a browser reload can
+ * cut the workbench's last save, leaving the panel with the state it had before its webview's
+ * setState. The newest deployment of that run is taken.
+ */
+function deploymentOfTitle(manager: DeploymentManager, title: string): DeploymentRecord | undefined {
+  const runId = /^Monitor: (.+)$/.exec(title)?.[1];
+  if (!runId) return undefined;
+  return manager
+    .list()
+    .filter((record) => record.runId === runId)
+    .sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt.localeCompare(a.startedAt))[0];
+}
+
+/**
+ * Registers `mlWorkbench.openMonitor` (it resolves with the state the panel drew) and the panel
+ * serializer; `workspaceState` keeps what was already alerted across reloads.
+ */
+export function registerMonitor(services: Services, manager: DeploymentManager, workspaceState?: vscode.Memento): Monitors {
   const { disposer, log } = services;
   const extensionUri = vscode.Uri.file(services.extensionPath);
-  const monitors = disposer.track(new Monitors(extensionUri, manager, log));
+  const monitors = disposer.track(new Monitors(extensionUri, manager, log, workspaceState));
 
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.openMonitor', async (arg?: MonitorArgument): Promise<Delivered | undefined> => {
@@ -51,9 +68,12 @@ export function registerMonitor(services: Services, manager: DeploymentManager):
     vscode.window.registerWebviewPanelSerializer(MONITOR_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {
         const { deploymentId } = persistedState(state);
-        const record = deploymentId ? manager.get(deploymentId) : undefined;
+        const record = deploymentId ? manager.get(deploymentId) : deploymentOfTitle(manager, panel.title);
         if (record) void monitors.open(record, panel);
-        else panel.dispose();
+        else {
+          log.info(`the monitor panel "${panel.title}" was not restored: its deployment is no longer recorded`);
+          panel.dispose();
+        }
       },
     }),
   );

@@ -12,6 +12,7 @@ import { MonitorPanel, type Delivered, type PanelCommand } from './panel';
 import { monitorState, serviceSnapshot } from './state';
 
 export const MONITOR_VIEW_TYPE = 'mlWorkbench.monitor';
+const ALERTS_KEY = 'mlWorkbench.monitor.alerted';
 
 /** The alert settings, with the threshold kept in 0..1. */
 export function alertSettings(): AlertSettings {
@@ -35,14 +36,18 @@ export class Monitors implements vscode.Disposable {
   private readonly panels = new Map<string, MonitorPanel>();
   /** The last snapshot seen of each deployment, kept after it stops so its panel still shows it. */
   private readonly snapshots = new Map<string, ServiceSnapshot>();
-  private readonly alertMemory = new Map<string, AlertMemory>();
+  private readonly alertMemory: Map<string, AlertMemory>;
   private readonly subscriptions: vscode.Disposable[] = [];
 
+  /** `memento` keeps what was already alerted across window reloads (the workspace state). */
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly manager: DeploymentManager,
     private readonly log: Log,
+    private readonly memento?: vscode.Memento,
   ) {
+    const saved = memento?.get<Record<string, AlertMemory>>(ALERTS_KEY) ?? {};
+    this.alertMemory = new Map(Object.entries(saved).filter(([, memory]) => typeof memory === 'object' && memory !== null));
     this.subscriptions.push(
       manager.onDidChange((change) => this.changed(change)),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -60,7 +65,7 @@ export class Monitors implements vscode.Disposable {
         if (record) this.alert(record, snapshot);
       }
     }
-    if (!record || record.state !== 'serving') this.alertMemory.delete(change.id);
+    if ((!record || record.state !== 'serving') && this.alertMemory.delete(change.id)) this.saveAlertMemory();
     if (!record) this.snapshots.delete(change.id);
     this.panels.get(change.id)?.push();
   }
@@ -77,7 +82,9 @@ export class Monitors implements vscode.Disposable {
       },
       alertSettings(),
     );
+    const before = this.alertMemory.get(record.id);
     this.alertMemory.set(record.id, memory);
+    if (before?.drift !== memory.drift || before.lowAccuracy !== memory.lowAccuracy) this.saveAlertMemory();
     for (const alert of alerts) {
       const message = alertMessage(alert, record.runId);
       this.log.info(message);
@@ -85,6 +92,10 @@ export class Monitors implements vscode.Disposable {
         if (choice) void vscode.commands.executeCommand('mlWorkbench.openMonitor', record.id);
       });
     }
+  }
+
+  private saveAlertMemory(): void {
+    void this.memento?.update(ALERTS_KEY, Object.fromEntries(this.alertMemory));
   }
 
   private message(deploymentId: string): HostMessage {
