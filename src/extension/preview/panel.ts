@@ -1,7 +1,7 @@
 /** Host side of the dataset preview/profile panel: owns the state, asks the worker for pages and profiles, pushes whole state. */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { panelHtml, panelOptions } from '../webviewShell';
 import type { FilterSpec } from '../../core/datasets/types';
 import { CancelledError } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
@@ -59,10 +59,7 @@ export class PreviewPanel {
   }
 
   private static options(deps: PreviewDeps): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
-    };
+    return panelOptions(deps.extensionUri);
   }
 
   private static title(filePath: string, tab: PreviewTab): string {
@@ -98,32 +95,12 @@ export class PreviewPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'preview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'preview.css'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Dataset preview</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return panelHtml(this.panel.webview, this.deps.extensionUri, {
+      script: 'dist/webview/preview.js',
+      style: 'dist/webview/preview.css',
+      title: 'Dataset preview',
+      body: '<div id="app"></div>',
+    });
   }
 
   private push(): void {
