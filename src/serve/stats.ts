@@ -17,7 +17,10 @@ export interface WindowSummary {
   readonly latencyMs: LatencySummary;
 }
 
-/** Counts every answered request. */
+/** Scrapes by monitoring tools (the extension polls /monitor every 2 s): counted by route, not as traffic. */
+export const MONITORING_ROUTES: ReadonlySet<string> = new Set(['/monitor', '/metrics']);
+
+/** Counts every answered request; the total, rate and error share leave monitoring scrapes out. */
 export class RequestStats {
   /** `route status` → count. */
   readonly counts = new Map<string, { route: string; status: number; count: number }>();
@@ -33,7 +36,6 @@ export class RequestStats {
 
   /** Records one answered request; `latencyMs` from arrival to the response. */
   record(route: string, status: number, latencyMs: number, now = Date.now()): void {
-    this.total++;
     const key = `${route} ${status}`;
     const counted = this.counts.get(key);
     if (counted) counted.count++;
@@ -44,6 +46,8 @@ export class RequestStats {
       this.latencies.set(route, recorder);
     }
     recorder.record(latencyMs);
+    if (MONITORING_ROUTES.has(route)) return;
+    this.total++;
     this.requests.mark(now);
     // Marked for every request (0 or 1) so both meters cover the same span and their ratio is the 5xx share.
     this.errors.mark(now, status >= 500 ? 1 : 0);
