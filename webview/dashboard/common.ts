@@ -4,6 +4,8 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { el, type Child } from '../shared/dom';
+export { el, formatBytes, formatNumber, type Child } from '../shared/dom';
 import {
   isHostMessage,
   type HostMessage,
@@ -39,47 +41,10 @@ export function connect(onMessage: (message: HostMessage) => void): void {
   post({ type: 'ready' });
 }
 
-type Child = Node | string | null | undefined | false;
-
-/** Makes an element; strings become text nodes, so nothing from a run file is parsed as HTML. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value);
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return element;
-}
-
 export function root(): HTMLElement {
   const main = document.getElementById('root');
   if (!main) throw new Error('the page has no #root');
   return main;
-}
-
-/** A number as people read metrics: 4 significant decimals, integers as they are. */
-export function formatNumber(value: number | undefined, digits = 4): string {
-  if (value === undefined || Number.isNaN(value)) return '—';
-  if (Number.isInteger(value)) return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return value.toExponential(2);
-  return value.toFixed(digits);
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** The panel's header: experiment, run id, status badge, progress and the reason of a failure. */

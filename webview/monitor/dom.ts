@@ -3,6 +3,7 @@
  * nothing from a request or a data file is parsed as HTML) and number formatting.
  */
 import { isHostMessage, type HostMessage, type PersistedState, type WebviewMessage } from '../../src/extension/monitor/contract';
+export { el, formatBytes, formatNumber, type Child } from '../shared/dom';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -34,23 +35,6 @@ export function connect(onMessage: (message: HostMessage) => void): void {
   post({ type: 'ready' });
 }
 
-type Child = Node | string | null | undefined | false;
-
-/** Makes an element; strings become text nodes. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value);
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return element;
-}
-
 /** The element with this id, which the skeleton created. */
 export function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -61,27 +45,6 @@ export function byId(id: string): HTMLElement {
 /** Replaces an element's text (never its HTML). */
 export function setText(id: string, text: string): void {
   byId(id).textContent = text;
-}
-
-/** A number as people read metrics: `digits` decimals, tiny or huge ones in exponent form. */
-export function formatNumber(value: number | null | undefined, digits = 4): string {
-  if (value === undefined || value === null || Number.isNaN(value)) return '—';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  if (Number.isInteger(value)) return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return value.toExponential(2);
-  return value.toFixed(digits);
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatMs(ms: number): string {
