@@ -89,3 +89,28 @@ export interface Classifier extends Estimator {
 export interface Regressor extends Estimator {
   predict(X: Matrix): Float64Array;
 }
+
+/** Options of an online update: a fitted model learning from new labelled rows. */
+export interface PartialFitOptions {
+  /**
+   * Step size of the update's SGD (linear models) or Adam (MLP) steps; left out, each model's
+   * default (0.01 for the linear models, the MLP's learning_rate_init). Naive Bayes ignores it.
+   */
+  readonly learningRate?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A fitted model that learns from new rows without its training data, as scikit-learn's
+ * partial_fit: naive Bayes adds the rows to its counts and moments; the linear models take one SGD
+ * epoch over the rows in order; the MLP one Adam epoch. Labels the model has never seen, wrong
+ * widths or non-finite values are MlErrors, and the model is left unchanged by a failed update.
+ */
+export interface OnlineLearner {
+  partialFit(X: Matrix, y: Target, options?: PartialFitOptions): Promise<void> | void;
+}
+
+/** True for a model instance that implements partialFit. */
+export function isOnlineLearner(model: unknown): model is OnlineLearner {
+  return typeof (model as { partialFit?: unknown } | null)?.partialFit === 'function';
+}

@@ -33,6 +33,8 @@ export interface ModelTypeInfo {
   readonly params: readonly string[];
   /** False while its implementation has not landed; createModel then throws. */
   readonly available: boolean;
+  /** Its fitted models can learn from feedback rows without retraining (partialFit). */
+  readonly online: boolean;
 }
 
 type Options = Record<string, unknown>;
@@ -43,6 +45,8 @@ interface Entry {
   readonly params: readonly string[];
   readonly create?: (params: Options, task: Task) => Model;
   readonly fromJSON?: (json: EstimatorJSON) => Model;
+  /** Fitted models implement OnlineLearner (partialFit). */
+  readonly online?: boolean;
 }
 
 const TREE_PARAMS = ['criterion', 'max_depth', 'min_samples_split', 'min_samples_leaf', 'max_features'];
@@ -51,9 +55,10 @@ const REGRESSION: readonly Task[] = ['regression'];
 const BOTH: readonly Task[] = ['classification', 'regression'];
 
 const entries: Record<string, Entry> = {
-  linear_regression: { tasks: REGRESSION, input: 'matrix', params: ['fit_intercept'], create: (p) => new LinearRegression(p), fromJSON: (j) => LinearRegression.fromJSON(j) },
-  ridge: { tasks: REGRESSION, input: 'matrix', params: ['alpha', 'fit_intercept'], create: (p) => new Ridge(p), fromJSON: (j) => Ridge.fromJSON(j) },
+  linear_regression: { tasks: REGRESSION, input: 'matrix', params: ['fit_intercept'], online: true, create: (p) => new LinearRegression(p), fromJSON: (j) => LinearRegression.fromJSON(j) },
+  ridge: { tasks: REGRESSION, input: 'matrix', params: ['alpha', 'fit_intercept'], online: true, create: (p) => new Ridge(p), fromJSON: (j) => Ridge.fromJSON(j) },
   lasso: {
+    online: true,
     tasks: REGRESSION,
     input: 'matrix',
     params: ['alpha', 'fit_intercept', 'max_iter', 'tol', 'selection'],
@@ -61,6 +66,7 @@ const entries: Record<string, Entry> = {
     fromJSON: (j) => Lasso.fromJSON(j),
   },
   elastic_net: {
+    online: true,
     tasks: REGRESSION,
     input: 'matrix',
     params: ['alpha', 'l1_ratio', 'fit_intercept', 'max_iter', 'tol', 'selection'],
@@ -68,6 +74,7 @@ const entries: Record<string, Entry> = {
     fromJSON: (j) => ElasticNet.fromJSON(j),
   },
   logistic_regression: {
+    online: true,
     tasks: CLASSIFICATION,
     input: 'matrix',
     params: ['penalty', 'C', 'max_iter', 'tol', 'fit_intercept'],
@@ -103,6 +110,7 @@ const entries: Record<string, Entry> = {
     fromJSON: randomForestFromJSON,
   },
   naive_bayes: {
+    online: true,
     tasks: CLASSIFICATION,
     input: 'matrix',
     params: ['distribution', 'alpha', 'fit_prior', 'var_smoothing'],
@@ -110,6 +118,7 @@ const entries: Record<string, Entry> = {
     fromJSON: (j) => NaiveBayes.fromJSON(j),
   },
   mlp: {
+    online: true,
     tasks: BOTH,
     input: 'matrix',
     params: Object.keys(MLP_DEFAULTS),
@@ -138,8 +147,18 @@ function entryOf(type: string): Entry {
 export function modelTypes(): ModelTypeInfo[] {
   return MODEL_TYPES.map((type) => {
     const entry = entries[type] as Entry;
-    return { type, tasks: entry.tasks, input: entry.input, params: entry.params, available: entry.create !== undefined };
+    return { type, tasks: entry.tasks, input: entry.input, params: entry.params, available: entry.create !== undefined, online: entry.online === true };
   });
+}
+
+/** True when the type's fitted models can be updated online from feedback (partialFit). */
+export function supportsOnlineUpdates(type: string): boolean {
+  return entries[type]?.online === true;
+}
+
+/** The types whose fitted models can be updated online, for messages. */
+export function onlineModelTypes(): string[] {
+  return MODEL_TYPES.filter((t) => (entries[t] as Entry).online === true);
 }
 
 /** What a model type is fed (matrix or raw text). */
