@@ -4,15 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../random';
-import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 import { MlError } from '../types';
 import { initBackend } from './backend';
 import { fileHandler } from './fsIo';
 import { boolParam, checkKnownParams, choiceParam, intParam, numberParam, positiveParam } from './params';
-import { FlatAdam } from './flatAdam';
-import { mlpTrainStep, type DenseVariables, type OutputGradient } from './mlpStep';
-import { batchSource, checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
-import { nextSeed, trainLoop, validationSplit, type TrainLoopResult } from './training';
+import { denseLayers, mlpStepper, type MlpStepper, type OutputGradient } from './mlpStep';
+import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
+import { nextSeed, orderedEpoch, restoreOnFailure, trainLoop, validationSplit, type TrainLoopResult } from './training';
 
 export interface MlpParams {
   readonly hidden_layer_sizes: readonly number[];
@@ -137,31 +136,9 @@ abstract class MlpNetwork {
       if (training && p.l1 > 0) loss = tf.add(loss, tf.mul(p.l1, tf.addN(kernels.map((k) => tf.sum(tf.abs(k))))));
       return loss;
     };
+    // trainLoop's own optimizer is unused when it gets a trainStep; it is only its fallback.
     const optimizer = tf.train.adam(p.learning_rate_init, 0.9, 0.999, 1e-8);
-    const layers: DenseVariables[] = model.layers.map((layer) => {
-      const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-      return { kernel: kernel as tf.Variable, bias: bias as tf.Variable };
-    });
-    const batch = batchSource(X);
-    const adam = new FlatAdam(layers.flatMap((l) => [l.kernel, l.bias]), p.learning_rate_init, 0.9, 0.999, 1e-8);
-    const stepOptions = {
-      layers,
-      activation: p.activation,
-      dropout: p.dropout,
-      alpha: p.alpha,
-      l1: p.l1,
-      optimizer: adam,
-      rng,
-      outputGradient: (outputs: tf.Tensor2D, rows: readonly number[]) => this.outputGradient(outputs, rows),
-    };
-    const trainStep = (rows: readonly number[]): tf.Scalar => {
-      const x = batch(rows);
-      try {
-        return mlpTrainStep(x, rows, stepOptions);
-      } finally {
-        x.dispose();
-      }
-    };
+    const stepper = this.stepper(X, p.learning_rate_init, rng);
     try {
       this.history = await trainLoop({
         epochs: p.max_iter,
@@ -172,7 +149,7 @@ abstract class MlpNetwork {
         optimizer,
         variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
         batchLoss,
-        trainStep,
+        trainStep: (rows) => stepper.step(rows),
         nIterNoChange: p.n_iter_no_change,
         tol: p.tol,
         earlyStopping: p.early_stopping,
@@ -183,7 +160,46 @@ abstract class MlpNetwork {
       throw error;
     } finally {
       optimizer.dispose();
-      adam.dispose();
+      stepper.dispose();
+    }
+  }
+
+  /** The hand-written Adam step over this network's layers, shared by fit and partialFit. */
+  private stepper(X: Matrix, learningRate: number, rng: Random): MlpStepper {
+    const p = this.params;
+    return mlpStepper(X, learningRate, {
+      layers: denseLayers(this.model as tf.Sequential),
+      activation: p.activation,
+      dropout: p.dropout,
+      alpha: p.alpha,
+      l1: p.l1,
+      rng,
+      outputGradient: (outputs, rows) => this.outputGradient(outputs, rows),
+    });
+  }
+
+  /**
+   * One Adam epoch from the current weights over X's rows in order, with the targets the subclass
+   * has set; a fresh optimizer, the fit's loss and penalties, no early stopping. Any error leaves
+   * the weights as they were.
+   */
+  protected async update(X: Matrix, options: PartialFitOptions): Promise<void> {
+    const p = this.params;
+    const model = this.model;
+    if (!model) throw new MlError('mlp: the model is not fitted (or was disposed); fit it before partialFit');
+    if (X.cols !== this.nFeatures) throw new MlError(`mlp: expected ${this.nFeatures} feature columns, got ${X.cols}`);
+    if (X.rows === 0) throw new MlError('mlp: partialFit got no rows');
+    checkFinite(X, 'mlp');
+    const learningRate = positiveParam('mlp', 'learningRate', options.learningRate ?? p.learning_rate_init);
+    await initBackend();
+    const batchSize = p.batch_size === 'auto' ? Math.min(200, X.rows) : Math.min(p.batch_size, X.rows);
+    // Seeded by random_state so an update with dropout is reproducible.
+    const stepper = this.stepper(X, learningRate, new Random(p.random_state));
+    try {
+      await restoreOnFailure(model.trainableWeights.map((w) => w.read() as tf.Variable), () =>
+        orderedEpoch(X.rows, batchSize, (rows) => stepper.step(rows), options.signal));
+    } finally {
+      stepper.dispose();
     }
   }
 
@@ -253,7 +269,7 @@ async function loadSaved(dir: string): Promise<EstimatorJSON> {
 }
 
 /** MLP classifier: softmax output over the sorted class labels, cross-entropy loss. */
-export class MlpClassifier extends MlpNetwork implements Classifier {
+export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearner {
   classes: string[] = [];
   private targets: Int32Array = new Int32Array(0);
 
@@ -294,6 +310,23 @@ export class MlpClassifier extends MlpNetwork implements Classifier {
     }
   }
 
+  /** One Adam epoch over new rows in order, from the current weights; every label must be one of `classes`. */
+  async partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): Promise<void> {
+    if (y instanceof Float64Array) throw new MlError('mlp: a classifier needs class labels; use MlpRegressor for numeric targets');
+    if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} labels`);
+    const index = new Map(this.classes.map((c, i) => [c, i]));
+    const unknown = [...new Set(y.filter((label) => !index.has(label)))];
+    if (unknown.length > 0) {
+      throw new MlError(`mlp: partialFit got label${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `'${l}'`).join(', ')} the model was not fitted with (classes: ${this.classes.join(', ')})`);
+    }
+    this.targets = Int32Array.from(y, (label) => index.get(label) as number);
+    try {
+      await this.update(X, options);
+    } finally {
+      this.targets = new Int32Array(0);
+    }
+  }
+
   predictProba(X: Matrix): DenseMatrix {
     return denseMatrix(X.rows, this.classes.length, this.forward(X, (out) => tf.softmax(out)));
   }
@@ -327,7 +360,7 @@ export class MlpClassifier extends MlpNetwork implements Classifier {
 }
 
 /** MLP regressor: linear output and squared error; targets are standardised inside the fit. */
-export class MlpRegressor extends MlpNetwork implements Regressor {
+export class MlpRegressor extends MlpNetwork implements Regressor, OnlineLearner {
   // Standardising y lets learning_rate_init work at any target scale (sklearn leaves y raw).
   private yMean = 0;
   private yStd = 1;
@@ -361,6 +394,19 @@ export class MlpRegressor extends MlpNetwork implements Regressor {
     this.targets = Float32Array.from(y, (v) => (v - this.yMean) / this.yStd);
     try {
       await this.train(X, undefined, options);
+    } finally {
+      this.targets = new Float32Array(0);
+    }
+  }
+
+  /** One Adam epoch over new rows in order, from the current weights; y is standardised with the fit's mean and std, not re-estimated. */
+  async partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): Promise<void> {
+    if (!(y instanceof Float64Array)) throw new MlError('mlp: a regressor needs numeric targets; use MlpClassifier for labels');
+    if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} targets`);
+    if (y.some((v) => !Number.isFinite(v))) throw new MlError('mlp: the target holds NaN or Infinity');
+    this.targets = Float32Array.from(y, (v) => (v - this.yMean) / this.yStd);
+    try {
+      await this.update(X, options);
     } finally {
       this.targets = new Float32Array(0);
     }

@@ -6,6 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
+import type { Matrix } from '../types';
+import { FlatAdam } from './flatAdam';
+import { batchSource } from './tensors';
 import { nextSeed } from './training';
 
 export interface DenseVariables {
@@ -115,3 +118,37 @@ export function mlpGradients(
   });
 }
 
+
+/** The kernel and bias variables of each dense layer of a network, in layer order. */
+export function denseLayers(model: tf.LayersModel): DenseVariables[] {
+  return model.layers.map((layer) => {
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    return { kernel: kernel as tf.Variable, bias: bias as tf.Variable };
+  });
+}
+
+/** A fresh Adam over the layers and a training step on batches of X's rows; what fit and partialFit share. */
+export interface MlpStepper {
+  /** One Adam step on these rows of X; returns the batch loss (caller disposes). */
+  step(rows: readonly number[]): tf.Scalar;
+  /** Frees the optimizer's moments. */
+  dispose(): void;
+}
+
+/** Sets up mlpTrainStep with a new FlatAdam (β1 0.9, β2 0.999, ε 1e-8) at `learningRate` over the layers. */
+export function mlpStepper(X: Matrix, learningRate: number, options: Omit<MlpStepOptions, 'optimizer'>): MlpStepper {
+  const batch = batchSource(X);
+  const optimizer = new FlatAdam(options.layers.flatMap((l) => [l.kernel, l.bias]), learningRate, 0.9, 0.999, 1e-8);
+  const stepOptions: MlpStepOptions = { ...options, optimizer };
+  return {
+    step(rows) {
+      const x = batch(rows);
+      try {
+        return mlpTrainStep(x, rows, stepOptions);
+      } finally {
+        x.dispose();
+      }
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}

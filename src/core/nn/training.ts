@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../random';
 import type { FitOptions } from '../types';
-import { throwIfAborted } from '../types';
+import { MlError, throwIfAborted } from '../types';
 
 export interface TrainLoopOptions {
   readonly epochs: number;
@@ -133,4 +133,43 @@ export function validationSplit(n: number, fraction: number, rng: Random, labels
 /** A fresh int seed for a tfjs random op, drawn from the run's generator. */
 export function nextSeed(rng: Random): number {
   return rng.int(2147483647);
+}
+
+/**
+ * One epoch over rows 0..rows-1 in order (no shuffling, so an online update is reproducible),
+ * checking the signal between batches; returns the mean loss over the rows. A loss that turns NaN
+ * or infinite is an MlError, so the caller can put the weights back.
+ */
+export async function orderedEpoch(rows: number, batchSize: number, step: (rows: readonly number[]) => tf.Scalar, signal?: AbortSignal): Promise<number> {
+  const losses: tf.Scalar[] = [];
+  try {
+    for (let start = 0; start < rows; start += batchSize) {
+      throwIfAborted(signal);
+      const batch = Array.from({ length: Math.min(batchSize, rows - start) }, (_, i) => start + i);
+      const cost = step(batch);
+      losses.push(tf.mul(cost, batch.length));
+      cost.dispose();
+      // Yield so an abort from a timer or a message can land between batches.
+      if (signal) await new Promise((resolve) => setImmediate(resolve));
+    }
+    throwIfAborted(signal);
+    const loss = sumAndDispose(losses.splice(0)) / rows;
+    if (!Number.isFinite(loss)) throw new MlError(`the update diverged (loss ${loss}); try a smaller learning rate`);
+    return loss;
+  } finally {
+    losses.forEach((t) => t.dispose());
+  }
+}
+
+/** Runs `update`; if it throws, the variables get back the values they had before, and the error is rethrown. */
+export async function restoreOnFailure<T>(variables: readonly tf.Variable[], update: () => Promise<T>): Promise<T> {
+  const saved = variables.map((v) => tf.clone(v));
+  try {
+    return await update();
+  } catch (error) {
+    variables.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
+    throw error;
+  } finally {
+    saved.forEach((t) => t.dispose());
+  }
 }
