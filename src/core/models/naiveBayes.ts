@@ -5,7 +5,7 @@
  * densifies; a dense matrix gets `gaussian`. Pass `distribution: 'multinomial'` for dense counts.
  * Probabilities are normalised in log space (log-sum-exp), so long documents do not underflow.
  */
-import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Target, throwIfAborted } from '../types';
+import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, OnlineLearner, PartialFitOptions, Target, throwIfAborted } from '../types';
 import { checkWidth, encodeLabels, toDense } from './tree/data';
 import { rejectUnknownOptions } from './tree/params';
 
@@ -39,6 +39,10 @@ interface NaiveBayesJSON extends EstimatorJSON {
   readonly feature_log_prob?: number[];
   readonly theta?: number[];
   readonly var?: number[];
+  /** Sufficient statistics for partialFit; absent in models saved before online updates existed. */
+  readonly class_count?: number[];
+  readonly feature_count?: number[];
+  readonly epsilon?: number;
 }
 
 const TYPE = 'naive_bayes';
@@ -47,7 +51,7 @@ const KNOWN = ['distribution', 'alpha', 'fit_prior', 'var_smoothing'];
 const MIN_ALPHA = 1e-10;
 
 /** Multinomial or gaussian naive Bayes classifier. */
-export class NaiveBayes implements Classifier {
+export class NaiveBayes implements Classifier, OnlineLearner {
   readonly type = TYPE;
   readonly params: NaiveBayesParams;
   classes: string[] = [];
@@ -58,6 +62,11 @@ export class NaiveBayes implements Classifier {
   private featureLogProb: Float64Array = new Float64Array(0);
   private theta: Float64Array = new Float64Array(0);
   private variance: Float64Array = new Float64Array(0);
+  // Raw statistics, as sklearn's class_count_, feature_count_ and epsilon_; undefined when loaded
+  // from a model saved without them.
+  private classCount: Float64Array | undefined;
+  private featureCount: Float64Array | undefined;
+  private epsilon: number | undefined;
 
   constructor(options: NaiveBayesOptions = {}) {
     rejectUnknownOptions(TYPE, options, KNOWN);
@@ -94,33 +103,32 @@ export class NaiveBayes implements Classifier {
     const d = X.cols;
     const featureCount = new Float64Array(K * d);
     const classCount = new Float64Array(K);
-    forEachEntry(X, (i, j, v) => {
-      if (!(v >= 0) || !Number.isFinite(v)) {
-        throw new MlError(`${TYPE}: multinomial needs counts or frequencies >= 0; row ${i}, feature ${j} is ${v}`);
-      }
-      const at = (codes[i] as number) * d + j;
-      featureCount[at] = (featureCount[at] as number) + v;
-    }, options);
-    for (const c of codes) classCount[c] = (classCount[c] as number) + 1;
+    addCounts(X, codes, featureCount, classCount, options);
+    this.setMultinomial(featureCount, classCount);
+  }
+
+  /** Keeps the counts and derives log P(feature | class) and the class prior from them, as sklearn. */
+  private setMultinomial(featureCount: Float64Array, classCount: Float64Array): void {
+    const K = classCount.length;
+    const d = this.nFeatures;
     const alpha = Math.max(this.params.alpha, MIN_ALPHA);
-    this.featureLogProb = new Float64Array(K * d);
+    const featureLogProb = new Float64Array(K * d);
     for (let k = 0; k < K; k++) {
       let total = 0;
       for (let j = 0; j < d; j++) total += (featureCount[k * d + j] as number) + alpha;
       const logTotal = Math.log(total);
-      for (let j = 0; j < d; j++) this.featureLogProb[k * d + j] = Math.log((featureCount[k * d + j] as number) + alpha) - logTotal;
+      for (let j = 0; j < d; j++) featureLogProb[k * d + j] = Math.log((featureCount[k * d + j] as number) + alpha) - logTotal;
     }
+    this.featureLogProb = featureLogProb;
+    this.featureCount = featureCount;
+    this.classCount = classCount;
     this.classLogPrior = priors(classCount, this.params.fit_prior);
   }
 
   private fitGaussian(X: DenseMatrix, codes: Int32Array, options: FitOptions): void {
     const K = this.classes.length;
     const { rows, cols, data } = X;
-    for (let k = 0; k < data.length; k++) {
-      if (!Number.isFinite(data[k] as number)) {
-        throw new MlError(`${TYPE}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first`);
-      }
-    }
+    checkFinite(X);
     const classCount = new Float64Array(K);
     const theta = new Float64Array(K * cols);
     const variance = new Float64Array(K * cols);
@@ -148,8 +156,54 @@ export class NaiveBayes implements Classifier {
     }
     this.theta = theta;
     this.variance = variance;
+    this.classCount = classCount;
+    this.epsilon = epsilon;
     // GaussianNB has no fit_prior: its prior is always the class frequencies.
     this.classLogPrior = priors(classCount, true);
+  }
+
+  /**
+   * Learns from new rows as sklearn's partial_fit: multinomial adds them to its counts; gaussian
+   * merges each class's mean and variance with the batch's (Chan et al.). The batch may lack
+   * classes but cannot add any. `options.learningRate` does not apply.
+   */
+  partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
+    throwIfAborted(options.signal);
+    if (this.distribution === null) throw new MlError(`${TYPE}: partialFit called before fit`);
+    if (this.classCount === undefined) {
+      throw new MlError(`${TYPE}: this model was saved before online updates existed (it lacks the class and feature counts an update adds to); retrain it, then partialFit`);
+    }
+    checkWidth(TYPE, X, this.nFeatures);
+    if (X.rows === 0) throw new MlError(`${TYPE}: the update has no rows`);
+    const codes = this.encodeKnownLabels(X, y);
+    if (this.distribution === 'multinomial') {
+      const featureCount = (this.featureCount as Float64Array).slice();
+      const classCount = this.classCount.slice();
+      addCounts(X, codes, featureCount, classCount, options);
+      this.setMultinomial(featureCount, classCount);
+      return;
+    }
+    const dense = toDense(X);
+    checkFinite(dense);
+    throwIfAborted(options.signal);
+    const next = mergeGaussian({ classCount: this.classCount, theta: this.theta, variance: this.variance }, dense, codes, this.params.var_smoothing);
+    this.theta = next.theta;
+    this.variance = next.variance;
+    this.classCount = next.classCount;
+    this.epsilon = next.epsilon;
+    this.classLogPrior = priors(next.classCount, true);
+  }
+
+  /** Class indices of y; labels the model was not trained on are an MlError naming them. */
+  private encodeKnownLabels(X: Matrix, y: Target): Int32Array {
+    if (y instanceof Float64Array) throw new MlError(`${TYPE}: target must be class labels (a classification target)`);
+    if (y.length !== X.rows) throw new MlError(`${TYPE}: target has ${y.length} values but X has ${X.rows} rows`);
+    const index = new Map(this.classes.map((c, k) => [c, k]));
+    const unknown = [...new Set(y.filter((label) => !index.has(label)))];
+    if (unknown.length > 0) {
+      throw new MlError(`${TYPE}: labels ${unknown.map((l) => JSON.stringify(l)).join(', ')} are not among the model's classes (${this.classes.join(', ')}); an update cannot add classes, retrain instead`);
+    }
+    return Int32Array.from(y, (label) => index.get(label) as number);
   }
 
   /** rows × classes joint log-likelihood log P(class) + log P(x | class). */
@@ -222,9 +276,12 @@ export class NaiveBayes implements Classifier {
       n_features: this.nFeatures,
       class_log_prior: Array.from(this.classLogPrior),
     } as const;
-    return this.distribution === 'multinomial'
-      ? { ...common, feature_log_prob: Array.from(this.featureLogProb) }
-      : { ...common, theta: Array.from(this.theta), var: Array.from(this.variance) };
+    const counts = this.classCount ? { class_count: Array.from(this.classCount) } : {};
+    if (this.distribution === 'multinomial') {
+      const features = this.featureCount ? { feature_count: Array.from(this.featureCount) } : {};
+      return { ...common, feature_log_prob: Array.from(this.featureLogProb), ...counts, ...features };
+    }
+    return { ...common, theta: Array.from(this.theta), var: Array.from(this.variance), ...counts, epsilon: this.epsilon };
   }
 
   /** Restores a model saved by toJSON. */
@@ -247,6 +304,16 @@ export class NaiveBayes implements Classifier {
     if (model.classLogPrior.length !== K || sizes.some((n) => n !== size)) {
       throw new MlError(`NaiveBayes.fromJSON: parameter sizes do not match ${K} classes × ${data.n_features} features`);
     }
+    // Older saves lack the statistics: such a model predicts, and partialFit asks for retraining.
+    const statistics = data.distribution === 'multinomial' ? data.feature_count !== undefined : typeof data.epsilon === 'number';
+    if (data.class_count !== undefined && statistics) {
+      model.classCount = Float64Array.from(data.class_count);
+      if (data.distribution === 'multinomial') model.featureCount = Float64Array.from(data.feature_count ?? []);
+      else model.epsilon = data.epsilon;
+      if (model.classCount.length !== K || (model.featureCount !== undefined && model.featureCount.length !== size)) {
+        throw new MlError(`NaiveBayes.fromJSON: saved counts do not match ${K} classes × ${data.n_features} features`);
+      }
+    }
     return model;
   }
 }
@@ -264,6 +331,88 @@ function forEachEntry(X: Matrix, visit: (row: number, col: number, value: number
       }
     }
   }
+}
+
+/** Adds each row's values to its class's feature counts and counts the rows per class. */
+function addCounts(X: Matrix, codes: Int32Array, featureCount: Float64Array, classCount: Float64Array, options: { readonly signal?: AbortSignal }): void {
+  const d = X.cols;
+  forEachEntry(X, (i, j, v) => {
+    if (!(v >= 0) || !Number.isFinite(v)) {
+      throw new MlError(`${TYPE}: multinomial needs counts or frequencies >= 0; row ${i}, feature ${j} is ${v}`);
+    }
+    const at = (codes[i] as number) * d + j;
+    featureCount[at] = (featureCount[at] as number) + v;
+  }, options);
+  for (const c of codes) classCount[c] = (classCount[c] as number) + 1;
+}
+
+function checkFinite(X: DenseMatrix): void {
+  const { cols, data } = X;
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k] as number)) {
+      throw new MlError(`${TYPE}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first`);
+    }
+  }
+}
+
+interface GaussianState {
+  readonly classCount: Float64Array;
+  readonly theta: Float64Array;
+  readonly variance: Float64Array;
+}
+
+/**
+ * sklearn 1.2's GaussianNB._partial_fit, literally: epsilon is recomputed from the NEW batch and
+ * that value is taken off the stored variances and put back after the merge (so the old epsilon
+ * stays in them); each class in the batch merges its count, mean and variance by Chan et al.
+ */
+function mergeGaussian(state: GaussianState, X: DenseMatrix, codes: Int32Array, varSmoothing: number): GaussianState & { epsilon: number } {
+  const { rows, cols, data } = X;
+  const K = state.classCount.length;
+  const epsilon = varSmoothing * largestColumnVariance(X);
+  const classCount = state.classCount.slice();
+  const theta = state.theta.slice();
+  const variance = state.variance.map((v) => v - epsilon);
+  for (let k = 0; k < K; k++) {
+    let nNew = 0;
+    const mean = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) {
+      if (codes[i] !== k) continue;
+      nNew++;
+      for (let j = 0; j < cols; j++) mean[j] = (mean[j] as number) + (data[i * cols + j] as number);
+    }
+    if (nNew === 0) continue;
+    for (let j = 0; j < cols; j++) mean[j] = (mean[j] as number) / nNew;
+    const newVar = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) {
+      if (codes[i] !== k) continue;
+      for (let j = 0; j < cols; j++) newVar[j] = (newVar[j] as number) + ((data[i * cols + j] as number) - (mean[j] as number)) ** 2;
+    }
+    const nPast = classCount[k] as number;
+    const nTotal = nPast + nNew;
+    for (let j = 0; j < cols; j++) {
+      const at = k * cols + j;
+      const batchVar = (newVar[j] as number) / nNew;
+      if (nPast === 0) {
+        theta[at] = mean[j] as number;
+        variance[at] = batchVar;
+        continue;
+      }
+      const mu = theta[at] as number;
+      theta[at] = (nNew * (mean[j] as number) + nPast * mu) / nTotal;
+      const ssd = nPast * (variance[at] as number) + nNew * batchVar + ((nNew * nPast) / nTotal) * (mu - (mean[j] as number)) ** 2;
+      variance[at] = ssd / nTotal;
+    }
+    classCount[k] = nTotal;
+  }
+  for (let k = 0; k < variance.length; k++) {
+    variance[k] = (variance[k] as number) + epsilon;
+    // sklearn would go on with a zero or negative variance and predict NaN; refuse instead.
+    if (!((variance[k] as number) > 0)) {
+      throw new MlError(`${TYPE}: after the update feature ${k % cols} has no variance in class ${Math.floor(k / cols)}; raise var_smoothing or update with more rows`);
+    }
+  }
+  return { classCount, theta, variance, epsilon };
 }
 
 function priors(classCount: Float64Array, fitPrior: boolean): Float64Array {
