@@ -16,8 +16,11 @@ const USAGE = `usage: mlwb <command> [options]
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
+                 [--online [--online-rows N] [--online-learning-rate X]]
                                         serve a run (id or run/export folder) over HTTP on
-                                        127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN)
+                                        127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN);
+                                        --online updates the model from every N labelled rows
+                                        of feedback, each update saved as a new model version
   mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
                                         anywhere, with a README and train_sklearn.py
 
@@ -36,7 +39,9 @@ interface Parsed {
   readonly options: Record<string, string>;
 }
 
-const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--out']);
+const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--out', '--online-rows', '--online-learning-rate']);
+/** Options without a value, kept in `options` with ''. */
+const FLAG_OPTIONS = new Set(['--online']);
 
 class UsageError extends Error {}
 
@@ -57,7 +62,8 @@ function parseArgs(argv: string[]): Parsed {
       const value = argv[++i];
       if (value === undefined) throw new UsageError(`${arg} needs a value`);
       options[arg] = value;
-    } else if (arg === '--help' || arg === '-h') positional.unshift('help');
+    } else if (FLAG_OPTIONS.has(arg)) options[arg] = '';
+    else if (arg === '--help' || arg === '-h') positional.unshift('help');
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
@@ -129,7 +135,9 @@ function resolveRunDir(store: RunStore, ref: string): string {
 async function serve(args: Parsed, store: RunStore): Promise<number> {
   const ref = args.positional[0];
   if (!ref) throw new UsageError('serve needs a run id or a run/export folder');
-  const forwarded = Object.entries(args.options).filter(([name]) => name !== '--out').flat();
+  const forwarded = Object.entries(args.options)
+    .filter(([name]) => name !== '--out')
+    .flatMap(([name, value]) => (FLAG_OPTIONS.has(name) ? [name] : [name, value]));
   await runServerProcess(['--run', resolveRunDir(store, ref), ...forwarded]);
   return new Promise<number>(() => undefined); // the service's signal handlers end the process
 }

@@ -41,6 +41,25 @@ interface LoggedPrediction {
   readonly time: number;
   readonly row: Readonly<Record<string, Cell>>;
   readonly prediction: string | number;
+  /** The model version that made it. */
+  readonly version: number;
+}
+
+/** A request row joined to the label or value sent back for it (what an online update learns from). */
+export interface LabelledRow {
+  readonly row: Readonly<Record<string, Cell>>;
+  readonly label: string | number;
+  readonly version: number;
+}
+
+/** Feedback on the predictions of one model version: how many, and how right they were. */
+export interface VersionFeedback {
+  count: number;
+  /** Classification: predictions that matched the label. */
+  correct: number;
+  /** Regression: sums of absolute and squared errors. */
+  absError: number;
+  squaredError: number;
 }
 
 /**
@@ -57,6 +76,8 @@ export class FeedbackLog {
   private counter = 0;
   /** Labels and values accepted since start (a second label for an id counts again). */
   total = 0;
+  /** Feedback by the model version whose predictions it labels. */
+  readonly byVersion = new Map<number, VersionFeedback>();
 
   constructor(
     private readonly task: Task,
@@ -71,18 +92,18 @@ export class FeedbackLog {
   }
 
   /** Remembers each row's prediction (the oldest are forgotten past the capacity) and returns new ids. */
-  recordPredictions(rows: readonly Readonly<Record<string, Cell>>[], predictions: readonly (string | number)[]): string[] {
+  recordPredictions(rows: readonly Readonly<Record<string, Cell>>[], predictions: readonly (string | number)[], version = 1): string[] {
     const time = Date.now();
     return predictions.map((prediction, i) => {
       const id = `${this.prefix}-${(this.counter++).toString(36)}`;
-      this.predictions.set(id, { time, row: rows[i] ?? {}, prediction });
+      this.predictions.set(id, { time, row: rows[i] ?? {}, prediction, version });
       if (this.predictions.size > this.capacity) this.predictions.delete(this.predictions.keys().next().value as string);
       return id;
     });
   }
 
   /** Joins labels/values to predictions; unknown ids or bad values answer 4xx before anything is stored. */
-  async add(body: FeedbackBody): Promise<number> {
+  async add(body: FeedbackBody): Promise<LabelledRow[]> {
     const ids = body.prediction_ids;
     const raw = body.labels ?? body.values ?? [];
     if (raw.length !== ids.length) {
@@ -100,12 +121,15 @@ export class FeedbackLog {
       });
     }
     const at = Date.now();
+    const labelled: LabelledRow[] = [];
     const lines = ids.map((id, i) => {
       const logged = this.predictions.get(id) as LoggedPrediction;
       const label = this.task === 'classification' ? String(raw[i]) : (raw[i] as number);
       // Only predictions with feedback enter the joined store, so it holds the last `capacity` pairs.
       this.joined.recordPrediction(id, logged.prediction, logged.time);
       this.joined.addFeedback(id, label, at);
+      this.tally(logged, label);
+      labelled.push({ row: logged.row, label, version: logged.version });
       return JSON.stringify({
         time: new Date(at).toISOString(),
         run_id: this.runId,
@@ -113,13 +137,24 @@ export class FeedbackLog {
         predicted_at: new Date(logged.time).toISOString(),
         features: logged.row,
         prediction: logged.prediction,
+        model_version: logged.version,
         label,
       });
     });
     this.total += ids.length;
     const file = this.file;
     if (file && !file.destroyed) await new Promise<void>((resolve) => file.write(`${lines.join('\n')}\n`, () => resolve()));
-    return ids.length;
+    return labelled;
+  }
+
+  private tally(logged: LoggedPrediction, label: string | number): void {
+    let entry = this.byVersion.get(logged.version);
+    if (!entry) this.byVersion.set(logged.version, (entry = { count: 0, correct: 0, absError: 0, squaredError: 0 }));
+    entry.count++;
+    if (typeof label === 'number' && typeof logged.prediction === 'number') {
+      entry.absError += Math.abs(label - logged.prediction);
+      entry.squaredError += (label - logged.prediction) ** 2;
+    } else if (String(label) === String(logged.prediction)) entry.correct++;
   }
 
   /** Scores of the model on the feedback joined so far. */

@@ -2,10 +2,12 @@
  * Arguments, host check and start of the prediction service, shared by its process entry
  * (server.ts, bundled to dist/serve/server.js) and `mlwb serve`. The entry's arguments:
  *   node server.js --run DIR [--port N] [--host H] [--token T] [--body-limit BYTES] [--window N] [--max-batch N]
+ *                  [--online [--online-rows N] [--online-learning-rate X]]
  * The token may also come from the MLWB_SERVE_TOKEN environment variable (kept out of `ps`).
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, DEFAULT_BODY_LIMIT } from './app';
+import { DEFAULT_ONLINE_ROWS, type OnlineOptions } from './online';
 import { DEFAULT_MAX_BATCH_ROWS, DEFAULT_WINDOW_SIZE } from './service';
 
 export interface ServerArgs {
@@ -16,6 +18,8 @@ export interface ServerArgs {
   readonly bodyLimit: number;
   readonly windowSize: number;
   readonly maxBatchRows: number;
+  /** Online updates from feedback; absent when off. */
+  readonly online?: OnlineOptions;
 }
 
 /** True for the addresses only this machine can reach. */
@@ -33,6 +37,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let bodyLimit = DEFAULT_BODY_LIMIT;
   let windowSize = DEFAULT_WINDOW_SIZE;
   let maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
+  let online = false;
+  let onlineRows = DEFAULT_ONLINE_ROWS;
+  let learningRate: number | undefined;
   const integer = (name: string, value: string | undefined, min: number, max: number): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${name} needs an integer from ${min} to ${max}, got ${JSON.stringify(value ?? '')}`);
@@ -70,6 +77,20 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         maxBatchRows = integer('--max-batch', value, 1, 10_000_000);
         i++;
         break;
+      case '--online':
+        online = true;
+        break;
+      case '--online-rows':
+        onlineRows = integer('--online-rows', value, 1, 1_000_000);
+        i++;
+        break;
+      case '--online-learning-rate': {
+        const rate = Number(value);
+        if (!(rate > 0 && rate <= 10)) throw new Error(`--online-learning-rate needs a number above 0 and at most 10, got ${JSON.stringify(value ?? '')}`);
+        learningRate = rate;
+        i++;
+        break;
+      }
       default:
         throw new Error(`unknown argument ${arg}`);
     }
@@ -78,7 +99,16 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   if (!isLoopback(host) && !token) {
     throw new Error(`refusing to listen on ${host} without a token: only 127.0.0.1 is served without one. Pass --token T (or set MLWB_SERVE_TOKEN); clients then send "Authorization: Bearer T"`);
   }
-  return { runDir, port, host, ...(token ? { token } : {}), bodyLimit, windowSize, maxBatchRows };
+  return {
+    runDir,
+    port,
+    host,
+    ...(token ? { token } : {}),
+    bodyLimit,
+    windowSize,
+    maxBatchRows,
+    ...(online ? { online: { minRows: onlineRows, ...(learningRate === undefined ? {} : { learningRate }) } } : {}),
+  };
 }
 
 /** Starts the service and resolves with the app and its URL once it listens. */
@@ -89,6 +119,7 @@ export async function startServer(args: ServerArgs): Promise<{ app: FastifyInsta
     bodyLimit: args.bodyLimit,
     windowSize: args.windowSize,
     maxBatchRows: args.maxBatchRows,
+    ...(args.online ? { online: args.online } : {}),
   });
   await app.listen({ port: args.port, host: args.host });
   const address = app.server.address();
@@ -123,7 +154,7 @@ export async function runServerProcess(argv: readonly string[]): Promise<void> {
   const { app, url } = started;
   const service = app.service;
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url, pid: process.pid, run_id: service.run.id, model: service.modelType, task: service.schema.task, auth: args.token ? 'bearer' : 'none' })}\n`,
+    `${JSON.stringify({ event: 'listening', url, pid: process.pid, run_id: service.run.id, model: service.modelType, model_version: service.modelVersion, online: service.online ? (service.online.supported ? 'on' : 'unsupported') : 'off', task: service.schema.task, auth: args.token ? 'bearer' : 'none' })}\n`,
   );
   let stopping = false;
   const stop = (signal: string): void => {

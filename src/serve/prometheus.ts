@@ -10,6 +10,8 @@ const FEEDBACK_SCORES = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macr
 export function renderMetrics(service: PredictionService): string {
   const families: string[] = [];
   families.push(gauge('mlwb_model_info', 'The served model: run, model type and task.', [{ labels: { run_id: service.run.id, model: service.modelType, task: service.schema.task }, value: 1 }]));
+  families.push(gauge('mlwb_model_version', 'The model version serving now (1: as trained; higher: updated online from feedback).', [{ value: service.modelVersion }]));
+  if (service.online) families.push(counter('mlwb_online_updates_total', 'Online updates of the model from feedback since start.', [{ value: service.online.status().updates }]));
   families.push(gauge('mlwb_uptime_seconds', 'Seconds since the service started.', [{ value: (Date.now() - service.started) / 1000 }]));
   families.push(
     counter(

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadRunModel, type LoadedRunModel, type RunSchema } from '../core/runs/artifacts';
+import { listModelVersions, type ModelVersion } from '../core/runs/versions';
 import type { RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
 import packageJson from '../../package.json';
@@ -13,6 +14,7 @@ import { DriftWindow } from './driftWindow';
 import { RequestError } from './errors';
 import { FeedbackLog, type FeedbackBody, type ServiceFeedbackMetrics } from './feedback';
 import { tableFromBody, type InvocationBody } from './input';
+import { OnlineUpdater, summariseVersions, type OnlineOptions, type OnlineStatus, type VersionSummary } from './online';
 import { RequestStats, type WindowSummary } from './stats';
 
 export interface ServiceOptions {
@@ -24,8 +26,13 @@ export interface ServiceOptions {
   readonly maxBatchRows?: number;
   /** Predictions remembered (with their rows) for feedback; default 50,000. */
   readonly predictionLogSize?: number;
-  /** Appends feedback to `<runDir>/feedback.jsonl` (default true). */
+  /**
+   * Appends feedback to `<runDir>/feedback.jsonl` and saves online updates as model versions in
+   * the run folder (default true; false keeps both in memory).
+   */
   readonly writeFeedback?: boolean;
+  /** Update the model online from feedback (when its type supports it). */
+  readonly online?: OnlineOptions;
 }
 
 export interface InvocationResult {
@@ -55,6 +62,12 @@ export interface MonitorSnapshot {
   readonly process: { readonly pid: number; readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number };
   readonly predictions: { readonly total: number; readonly byClass?: Record<string, number>; readonly mean?: number };
   readonly feedback: ServiceFeedbackMetrics;
+  /** The model version serving now (1: the trained model). */
+  readonly modelVersion: number;
+  /** The versions up to the serving one, with the feedback on the predictions each made. */
+  readonly versions: readonly VersionSummary[];
+  /** Present when online updates are on. */
+  readonly online?: OnlineStatus;
   /**
    * Absent until requests arrived. The core report, except that `driftedFeatures` is the count
    * (the Deployed Models view shows it) and the names are in `driftedFeatureNames`.
@@ -79,13 +92,31 @@ export class PredictionService {
   private predictionCount = 0;
   private predictionSum = 0;
   private lastCpu = { usage: process.cpuUsage(), at: process.hrtime.bigint() };
+  /** The versions up to the serving one, oldest first. */
+  private readonly versions: ModelVersion[];
+  readonly online: OnlineUpdater | undefined;
 
   private constructor(
     readonly runDir: string,
     readonly run: Partial<RunRecord> & { id: string },
-    readonly loaded: LoadedRunModel,
+    private current: LoadedRunModel,
     options: ServiceOptions,
   ) {
+    const loaded = current;
+    this.versions = listModelVersions(runDir).filter((v) => v.version <= loaded.version.version);
+    if (options.online) {
+      this.online = new OnlineUpdater(
+        runDir,
+        options.online,
+        options.writeFeedback !== false,
+        () => this.current,
+        (next) => {
+          this.current = next;
+          this.versions.push(next.version);
+        },
+        (line) => process.stderr.write(`mlwb serve: ${line}\n`),
+      );
+    }
     this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
     const feedbackFile = options.writeFeedback === false ? undefined : path.join(runDir, 'feedback.jsonl');
     this.feedbackLog = new FeedbackLog(loaded.schema.task, run.id, feedbackFile, options.predictionLogSize ?? DEFAULT_PREDICTION_LOG, loaded.schema.labels);
@@ -101,6 +132,15 @@ export class PredictionService {
     const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord) : { id: path.basename(runDir) };
     if ('status' in run && run.status !== 'completed') throw new MlError(`run ${run.id} is ${run.status}, not completed: only a completed run can be served`);
     return new PredictionService(runDir, run, await loadRunModel(runDir), options);
+  }
+
+  /** The pipeline and the model version serving now. */
+  get loaded(): LoadedRunModel {
+    return this.current;
+  }
+
+  get modelVersion(): number {
+    return this.current.version.version;
   }
 
   get schema(): RunSchema {
@@ -129,7 +169,7 @@ export class PredictionService {
     const predictions = output.predictions.map((p) => (typeof p === 'number' && !Number.isFinite(p) ? Number.NaN : p));
     this.countPredictions(predictions);
     this.window.add(rows);
-    const ids = this.feedbackLog.recordPredictions(rows, predictions);
+    const ids = this.feedbackLog.recordPredictions(rows, predictions, this.modelVersion);
     return {
       predictions,
       ...(output.probabilities ? { probabilities: output.probabilities, labels: this.schema.labels ?? [] } : {}),
@@ -145,9 +185,11 @@ export class PredictionService {
     }
   }
 
-  /** Joins labels/values to earlier predictions; see FeedbackLog.add. */
-  feedback(body: FeedbackBody): Promise<number> {
-    return this.feedbackLog.add(body);
+  /** Joins labels/values to earlier predictions (see FeedbackLog.add) and queues them for an online update. */
+  async feedback(body: FeedbackBody): Promise<number> {
+    const labelled = await this.feedbackLog.add(body);
+    this.online?.add(labelled);
+    return labelled.length;
   }
 
   /** Scores of the model on the feedback received so far. */
@@ -168,13 +210,15 @@ export class PredictionService {
       run_id: this.run.id,
       experiment: this.run.experiment ?? null,
       features: this.schema.features.map((f) => f.name),
+      model_version: this.modelVersion,
+      online_updates: this.online ? (this.online.supported ? 'on' : 'unsupported') : 'off',
       uptime_seconds: (Date.now() - this.started) / 1000,
       requests: this.stats.total,
     };
   }
 
   version(): Record<string, unknown> {
-    return { mlwb: packageJson.version, node: process.version, model: this.modelType, run_id: this.run.id };
+    return { mlwb: packageJson.version, node: process.version, model: this.modelType, run_id: this.run.id, model_version: this.modelVersion };
   }
 
   /** CPU use of this process since the previous call, in percent of one core. */
@@ -204,11 +248,15 @@ export class PredictionService {
       process: { pid: process.pid, cpuPercent: this.cpuPercent(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       predictions: this.predictionsSummary(),
       feedback: this.feedbackMetrics(),
+      modelVersion: this.modelVersion,
+      versions: summariseVersions(this.versions.slice(-20), this.feedbackLog.byVersion, this.schema.task),
+      ...(this.online ? { online: this.online.status() } : {}),
       ...(drift ? { drift: { ...drift, driftedFeatures: drift.driftedFeatures.length, driftedFeatureNames: drift.driftedFeatures } } : {}),
     };
   }
 
-  close(): Promise<void> {
-    return this.feedbackLog.close();
+  async close(): Promise<void> {
+    await this.online?.idle();
+    await this.feedbackLog.close();
   }
 }

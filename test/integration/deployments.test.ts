@@ -96,7 +96,7 @@ suite('Deployed models', () => {
       return requests >= 5 ? snapshot : undefined;
     }, 20_000, 'the view to count the requests');
     const item = view.find((entry) => entry.label.includes(run.id.slice(0, 15)));
-    assert.equal(item?.contextValue, 'deployment.serving');
+    assert.equal(item?.contextValue, 'deployment.serving.offline');
     assert.equal(item?.description, `serving ${url(deployment)}`);
     assert.match(detail(view, run.id, 'p95 latency') ?? '', /ms$/);
   });
@@ -112,7 +112,7 @@ suite('Deployed models', () => {
   test('stop and restart; a service killed with SIGKILL is shown as crashed', async () => {
     await vscode.commands.executeCommand('mlWorkbench.stopDeployment', deployment.id);
     const stopped = (await api()).deploymentsView().find((entry) => entry.label.includes(run.id.slice(0, 15)));
-    assert.equal(stopped?.contextValue, 'deployment.stopped');
+    assert.equal(stopped?.contextValue, 'deployment.stopped.offline');
     await assert.rejects(fetch(`${url(deployment)}/ping`));
 
     const restarted = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.restartDeployment', deployment.id);
@@ -120,7 +120,7 @@ suite('Deployed models', () => {
     assert.equal((await fetch(`${url(restarted)}/ping`)).status, 200);
 
     process.kill(restarted.pid as number, 'SIGKILL');
-    await waitFor(() => (api().then((a) => a.deploymentsView().find((entry) => entry.contextValue === 'deployment.crashed'))), 20_000, 'the crash to show');
+    await waitFor(() => (api().then((a) => a.deploymentsView().find((entry) => entry.contextValue?.startsWith('deployment.crashed')))), 20_000, 'the crash to show');
     const recorded = JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'deployments.json'), 'utf8')) as DeploymentRecord[];
     assert.equal(recorded.find((r) => r.id === deployment.id)?.state, 'crashed', 'the record is kept, marked crashed');
   });

@@ -8,7 +8,7 @@ import { persistedState } from '../../src/extension/monitor/contract';
 import { applyTheme, barChart, chartHost, destroyCharts, drawnCharts, timeChart, type Series } from './charts';
 import { byId, connect, el, formatBytes, formatDuration, formatMs, formatNumber, formatPercent, persist, post, restored, setText } from './dom';
 import { appendHistory, historyPoint, HISTORY_MS } from './history';
-import { feedbackRows, methodName, thresholdText } from './tables';
+import { feedbackRows, methodName, onlineNote, thresholdText, versionCells, versionHeaders } from './tables';
 
 let state: MonitorState | undefined;
 let history: HistoryPoint[] = [...(persistedState(restored()).history ?? [])];
@@ -80,6 +80,17 @@ function skeleton(classification: boolean): HTMLElement[] {
       'Quality from feedback',
       el('p', { class: 'mon-muted', id: 'feedback-note' }),
       el('div', { class: 'mon-grid' }, el('table', { class: 'mon-table', 'data-testid': 'feedback-table' }, el('tbody', { id: 'feedback-rows' })), chartHost('feedback', classification ? 'Accuracy from feedback over time' : 'RMSE from feedback over time', 'short')),
+    ),
+    section(
+      'versions',
+      'Model versions',
+      el('p', { class: 'mon-muted', id: 'versions-note', 'data-testid': 'versions-note' }),
+      el(
+        'table',
+        { class: 'mon-table', 'data-testid': 'versions-table' },
+        el('thead', {}, el('tr', {}, ...versionHeaders(classification).map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', { id: 'versions-rows' }),
+      ),
     ),
     section(
       'drift',
@@ -191,6 +202,15 @@ function renderFeedback(s: MonitorState, classification: boolean): void {
   byId('feedback-rows').replaceChildren(...feedbackRows(feedback, classification).map(([name, value]) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, value))));
 }
 
+function renderVersions(snapshot: ServiceSnapshot | undefined, classification: boolean): void {
+  const serving = snapshot?.modelVersion ?? 1;
+  setText('versions-note', snapshot ? onlineNote(snapshot.online, serving) : 'Waiting for the service…');
+  const rows = [...(snapshot?.versions ?? [])].reverse();
+  byId('versions-rows').replaceChildren(
+    ...rows.map((row) => el('tr', { class: row.version === serving ? 'mon-serving' : undefined }, ...versionCells(row, classification, serving).map((cell) => el('td', {}, cell)))),
+  );
+}
+
 function driftCells(row: DriftRow): string[] {
   const distance = row.pValue === undefined;
   return [
@@ -250,6 +270,7 @@ function render(): void {
   renderTimeSeries(s, classification);
   renderPredictions(s.snapshot, classification);
   renderFeedback(s, classification);
+  renderVersions(s.snapshot, classification);
   const driftRows = renderDrift(s);
   root().setAttribute('aria-busy', 'false');
   post({ type: 'rendered', charts: drawnCharts(), driftRows, historyPoints: history.length });

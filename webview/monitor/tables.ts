@@ -1,5 +1,5 @@
 /** Text of the monitor's tables. Pure (no DOM), so it is unit-tested in Node. */
-import type { DriftRow, FeedbackScores } from '../../src/extension/monitor/contract';
+import type { DriftRow, FeedbackScores, OnlineSummary, VersionRow } from '../../src/extension/monitor/contract';
 
 const METHODS: Record<string, string> = {
   ks: 'Kolmogorov–Smirnov',
@@ -37,4 +37,34 @@ export function feedbackRows(feedback: FeedbackScores | undefined, classificatio
       ];
   rows.push(['Labelled requests', String(feedback?.count ?? 0)]);
   return rows;
+}
+
+/** The headers of the model-versions table: the quality column is accuracy or MAE. */
+export function versionHeaders(classification: boolean): string[] {
+  return ['Version', 'Made by', 'Created', 'Rows learned', 'Labelled predictions', classification ? 'Accuracy on them' : 'MAE on them'];
+}
+
+/** The cells of one model version: newest first in the table, the serving one marked. */
+export function versionCells(row: VersionRow, classification: boolean, serving: number): string[] {
+  const made = row.source === 'online' ? 'online update' : 'training';
+  const learned = row.rows === undefined ? '—' : `${row.rows}${row.skippedRows ? ` (${row.skippedRows} left out)` : ''}`;
+  return [
+    `v${row.version}${row.version === serving ? ' (serving)' : ''}`,
+    made,
+    row.createdAt ? row.createdAt.replace('T', ' ').slice(0, 19) : '—',
+    learned,
+    String(row.feedback.count),
+    score(classification ? row.feedback.accuracy : row.feedback.mae),
+  ];
+}
+
+/** The sentence above the versions table: whether and how the model learns from feedback. */
+export function onlineNote(online: OnlineSummary | undefined, serving: number): string {
+  if (!online) {
+    return `Serving model version ${serving}. Online updates from feedback are off; turn them on from the Deployed Models view, or retrain with feedback.`;
+  }
+  if (!online.supported) return `Serving model version ${serving}. ${online.reason ?? 'This model cannot learn online.'}`;
+  const next = `${online.pendingRows} of ${online.minRows} labelled rows gathered for the next update`;
+  const error = online.lastError ? ` Last problem: ${online.lastError}.` : '';
+  return `Serving model version ${serving}, updated online ${online.updates} time${online.updates === 1 ? '' : 's'} since the service started; ${next}.${error}`;
 }

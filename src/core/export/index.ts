@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import * as path from 'node:path';
 import type { RunSchema } from '../runs/artifacts';
 import type { RunRecord } from '../runs/store';
+import { VERSIONS_DIR } from '../runs/versions';
 import { MlError } from '../types';
 import { sklearnScript } from './sklearnScript';
 
@@ -40,6 +41,11 @@ export function exportRun(runDir: string, outDir: string): ExportResult {
     const dir = model.dir ?? 'model';
     cpSync(path.join(from, dir), path.join(to, dir), { recursive: true });
     files.push(`${dir}/`);
+  }
+  if (existsSync(path.join(from, VERSIONS_DIR, 'index.json'))) {
+    // Models updated online from feedback: the newest version is the one `mlwb serve` loads.
+    cpSync(path.join(from, VERSIONS_DIR), path.join(to, VERSIONS_DIR), { recursive: true, filter: (source) => !source.endsWith('.tmp') });
+    files.push(`${VERSIONS_DIR}/`);
   }
   const schema = JSON.parse(readFileSync(path.join(from, 'schema.json'), 'utf8')) as RunSchema;
   const reference = JSON.parse(readFileSync(path.join(from, 'reference.json'), 'utf8')) as { columns: Record<string, unknown[]> };

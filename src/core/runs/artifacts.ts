@@ -14,6 +14,7 @@ import { Random } from '../random';
 import type { DenseMatrix, EstimatorJSON, Matrix, Task } from '../types';
 import { MlError } from '../types';
 import { writeJsonAtomic } from './atomic';
+import { listModelVersions, type ModelVersion } from './versions';
 
 export interface RunSchema {
   readonly features: { readonly name: string; readonly kind: Column['kind'] }[];
@@ -60,8 +61,14 @@ export function saveReference(runDir: string, features: Table, target: Column, t
 export interface LoadedRunModel {
   readonly schema: RunSchema;
   readonly model: Model;
+  /** The model version loaded (1: the trained model; higher: online updates). */
+  readonly version: ModelVersion;
+  /** Prepares raw feature rows exactly as in training (the model's input). */
+  prepare(features: Table): Matrix | readonly string[];
   /** Prepares raw feature rows exactly as in training and predicts. */
   predict(features: Table): { predictions: (string | number)[]; probabilities?: number[][] };
+  /** The same pipeline and schema with another model (an online update's result). */
+  withModel(model: Model, version: ModelVersion): LoadedRunModel;
 }
 
 interface PreparingPipeline {
@@ -73,21 +80,32 @@ function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-/** Loads the pipeline, model and schema that a completed run saved. */
-export async function loadRunModel(runDir: string): Promise<LoadedRunModel> {
+/** Loads the model saved in `dir` (model.json, and model/ for networks). */
+export async function loadModelFiles(dir: string, task: Task): Promise<Model> {
+  const modelJson = readJson<EstimatorJSON & { format?: string; dir?: string }>(path.join(dir, 'model.json'));
+  if (modelJson.format !== 'tfjs-layers') return modelFromJSON(modelJson);
+  const networkDir = path.join(dir, modelJson.dir ?? 'model');
+  if (modelJson.type === 'transformer') return (await TransformerClassifier.loadFrom(networkDir)) as unknown as Model;
+  return (task === 'classification' ? await MlpClassifier.loadFrom(networkDir) : await MlpRegressor.loadFrom(networkDir)) as unknown as Model;
+}
+
+/**
+ * Loads the pipeline, schema and a version of the model that a completed run saved: the newest
+ * version unless `version` names one.
+ */
+export async function loadRunModel(runDir: string, version?: number): Promise<LoadedRunModel> {
   const schema = readJson<RunSchema>(path.join(runDir, 'schema.json'));
   const pipelineJson = readJson<{ type?: string }>(path.join(runDir, 'pipeline.json'));
   const pipeline: PreparingPipeline =
     pipelineJson.type === 'text_column' ? TextColumnPipeline.fromJSON(pipelineJson) : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
-  const modelJson = readJson<EstimatorJSON & { format?: string; dir?: string }>(path.join(runDir, 'model.json'));
-  let model: Model;
-  if (modelJson.format === 'tfjs-layers') {
-    const dir = path.join(runDir, modelJson.dir ?? 'model');
-    if (modelJson.type === 'transformer') model = (await TransformerClassifier.loadFrom(dir)) as unknown as Model;
-    else model = (schema.task === 'classification' ? await MlpClassifier.loadFrom(dir) : await MlpRegressor.loadFrom(dir)) as unknown as Model;
-  } else {
-    model = modelFromJSON(modelJson);
-  }
+  const versions = listModelVersions(runDir);
+  const chosen = version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
+  if (!chosen) throw new MlError(`model version ${String(version)} does not exist in ${runDir}; versions: ${versions.map((v) => v.version).join(', ')}`);
+  const model = await loadModelFiles(path.join(runDir, chosen.dir), schema.task);
+  return loaded(schema, pipeline, model, chosen);
+}
+
+function loaded(schema: RunSchema, pipeline: PreparingPipeline, model: Model, version: ModelVersion): LoadedRunModel {
   const learner = model as unknown as {
     predict(X: Matrix | readonly string[]): ArrayLike<string | number>;
     predictProba?: (X: Matrix | readonly string[]) => DenseMatrix;
@@ -95,6 +113,8 @@ export async function loadRunModel(runDir: string): Promise<LoadedRunModel> {
   return {
     schema,
     model,
+    version,
+    prepare: (features) => pipeline.transform(features),
     predict(features) {
       const X = pipeline.transform(features);
       const predictions = Array.from(learner.predict(X));
@@ -103,5 +123,6 @@ export async function loadRunModel(runDir: string): Promise<LoadedRunModel> {
       const probabilities = Array.from({ length: proba.rows }, (_, i) => Array.from(proba.data.subarray(i * proba.cols, (i + 1) * proba.cols)));
       return { predictions, probabilities };
     },
+    withModel: (next, nextVersion) => loaded(schema, pipeline, next, nextVersion),
   };
 }

@@ -17,6 +17,7 @@ import { appendFeedback, readFeedback } from './feedback';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
+import { saveModelFiles, type SavableModel } from './versions';
 
 export type RunEvent =
   | { readonly type: 'started'; readonly runId: string }
@@ -157,14 +158,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
 
 async function saveArtifacts(runDir: string, result: TrainResult): Promise<void> {
   writeJsonAtomic(path.join(runDir, 'pipeline.json'), result.pipeline.toJSON());
-  const model = result.model as { saveTo?: (dir: string) => Promise<void>; toJSON(): unknown; type: string };
-  if (typeof model.saveTo === 'function') {
-    // Networks are kept in tfjs layers format (model.json + weights.bin).
-    await model.saveTo(path.join(runDir, 'model'));
-    writeJsonAtomic(path.join(runDir, 'model.json'), { type: model.type, format: 'tfjs-layers', dir: 'model' });
-  } else {
-    writeFileAtomic(path.join(runDir, 'model.json'), JSON.stringify(model.toJSON()));
-  }
+  await saveModelFiles(runDir, result.model as SavableModel);
 }
 
 function featureImportances(result: TrainResult): { featureImportances?: number[] } {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { RunRecord } from '../../core/runs/store';
 import { readFeedback } from '../../core/runs/feedback';
 import { keyMetric } from '../../core/runs/execute';
+import { onlineModelTypes, supportsOnlineUpdates } from '../../core/models/registry';
 import type { Services } from '../services';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
 import { DeploymentManager, deploymentUrl, type DeploymentRecord } from './manager';
@@ -37,7 +38,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     disposer.track(vscode.commands.registerCommand(id, handler));
   };
 
-  command('mlWorkbench.deploy', async (arg?: RunArgument) => {
+  command('mlWorkbench.deploy', async (arg?: RunArgument, options: { online?: boolean } = {}) => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage('ML Workbench: serving a model needs a trusted workspace.');
       return undefined;
@@ -47,8 +48,9 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     try {
       const record = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Deploying run ${runId}` },
-        () => manager.deploy(runId),
+        () => manager.deploy(runId, options),
       );
+      warnIfNotOnline(record);
       void vscode.window.showInformationMessage(`ML Workbench: run ${runId} is served at ${deploymentUrl(record)}`, 'Copy URL').then((choice) => {
         if (choice) void vscode.env.clipboard.writeText(deploymentUrl(record));
       });
@@ -79,6 +81,33 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     if (record.state === 'serving' || record.state === 'starting') await manager.stop(record.id);
     manager.remove(record.id);
   });
+  const setOnline = async (arg: DeploymentArgument, online: boolean): Promise<DeploymentRecord | undefined> => {
+    const record = await pick(arg, `Select the service to turn online updates ${online ? 'on' : 'off'} for`);
+    if (!record) return undefined;
+    try {
+      // The service reads the setting at start; a restart also picks up the newest model version.
+      const restarted = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Restarting the service of run ${record.runId} with online updates ${online ? 'on' : 'off'}` },
+        () => manager.restart(record.id, { online }),
+      );
+      if (online) warnIfNotOnline(restarted);
+      return restarted;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`ML Workbench: restarting failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  command('mlWorkbench.enableOnlineUpdates', (arg?: DeploymentArgument) => setOnline(arg, true));
+  command('mlWorkbench.disableOnlineUpdates', (arg?: DeploymentArgument) => setOnline(arg, false));
+  /** Online updates were asked for a model type that cannot learn online: say it is served as trained. */
+  function warnIfNotOnline(record: DeploymentRecord): void {
+    const run = record.online ? training.store()?.get(record.runId) : undefined;
+    if (run?.modelType && !supportsOnlineUpdates(run.modelType)) {
+      void vscode.window.showWarningMessage(
+        `ML Workbench: ${run.modelType} models cannot learn online, so run ${record.runId} is served as trained. Online updates work for ${onlineModelTypes().join(', ')}; use Retrain with Feedback for the others.`,
+      );
+    }
+  }
   command('mlWorkbench.copyDeploymentUrl', async (arg?: DeploymentArgument) => {
     const record = await pick(arg, 'Select a service');
     if (record) await vscode.env.clipboard.writeText(deploymentUrl(record));

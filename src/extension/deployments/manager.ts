@@ -22,11 +22,15 @@ export interface DeploymentRecord {
   stoppedAt?: string;
   reason?: string;
   restarts: number;
+  /** The service updates its model online from feedback (each update a new model version). */
+  online?: boolean;
 }
 
 /** What the service's GET /monitor answers (the fields this view shows). */
 export interface MonitorSnapshot {
   readonly requests?: number;
+  readonly modelVersion?: number;
+  readonly online?: { readonly supported?: boolean; readonly reason?: string; readonly updates?: number; readonly pendingRows?: number; readonly minRows?: number; readonly lastError?: string };
   readonly latency?: { readonly p50?: number; readonly p95?: number; readonly p99?: number };
   readonly drift?: { readonly datasetDrift?: boolean; readonly driftedFeatures?: number; readonly features?: unknown[] };
   readonly [key: string]: unknown;
@@ -42,6 +46,13 @@ const START_TIMEOUT_MS = 30_000;
 
 export function deploymentUrl(record: DeploymentRecord): string {
   return `http://${record.host}:${record.port}`;
+}
+
+/** The service's online-update arguments from the settings. */
+function onlineArguments(config: vscode.WorkspaceConfiguration): string[] {
+  const rows = config.get<number>('serve.onlineUpdateRows', 20);
+  const rate = config.get<number | null>('serve.onlineLearningRate', null);
+  return ['--online', '--online-rows', String(rows), ...(typeof rate === 'number' && rate > 0 ? ['--online-learning-rate', String(rate)] : [])];
 }
 
 function freePort(host: string): Promise<number> {
@@ -130,8 +141,11 @@ export class DeploymentManager implements vscode.Disposable {
     return store ? path.join(store.workspaceRoot, STORE_DIR, 'deployments', `${id}.log`) : undefined;
   }
 
-  /** Starts a service for a completed run on 127.0.0.1 and resolves once it answers /health. */
-  async deploy(runId: string): Promise<DeploymentRecord> {
+  /**
+   * Starts a service for a completed run on 127.0.0.1 and resolves once it answers /health;
+   * `online` (default: the mlWorkbench.serve.onlineUpdates setting) turns on online updates.
+   */
+  async deploy(runId: string, options: { online?: boolean } = {}): Promise<DeploymentRecord> {
     const store = this.store();
     if (!store) throw new Error('open a folder first');
     const run = store.get(runId);
@@ -146,6 +160,7 @@ export class DeploymentManager implements vscode.Disposable {
       state: 'starting',
       startedAt: new Date().toISOString(),
       restarts: 0,
+      online: options.online ?? vscode.workspace.getConfiguration('mlWorkbench').get<boolean>('serve.onlineUpdates', false),
     };
     return this.launch(record);
   }
@@ -167,6 +182,7 @@ export class DeploymentManager implements vscode.Disposable {
         '--port', String(record.port),
         '--host', record.host,
         '--body-limit', String(config.get<number>('serve.bodyLimitBytes', 1_048_576)),
+        ...(record.online ? onlineArguments(config) : []),
       ],
       // Detached so the service outlives a window reload; ELECTRON_RUN_AS_NODE makes desktop VS Code's binary a plain Node.
       { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
@@ -217,9 +233,11 @@ export class DeploymentManager implements vscode.Disposable {
     this.update(record);
   }
 
-  async restart(id: string): Promise<DeploymentRecord> {
+  /** Restarts a service (it loads the newest model version); `online` switches online updates on or off. */
+  async restart(id: string, options: { online?: boolean } = {}): Promise<DeploymentRecord> {
     const record = this.get(id);
     if (!record) throw new Error(`deployment ${id} not found`);
+    if (options.online !== undefined) record.online = options.online;
     await this.stop(id);
     record.restarts += 1;
     delete record.stoppedAt;

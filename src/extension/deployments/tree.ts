@@ -16,10 +16,12 @@ export class DeploymentItem extends vscode.TreeItem {
     this.deploymentId = record.id;
     this.id = `deployment:${record.id}`;
     this.iconPath = STATE_ICONS[record.state];
-    this.description = record.state === 'serving' ? `serving ${deploymentUrl(record)}` : record.state;
-    this.contextValue = `deployment.${record.state}`;
+    const version = monitor?.modelVersion;
+    this.description = record.state === 'serving' ? `serving ${deploymentUrl(record)}${version ? ` · v${version}` : ''}` : record.state;
+    this.contextValue = `deployment.${record.state}.${record.online ? 'online' : 'offline'}`;
     const tooltip = new vscode.MarkdownString(`**${record.experiment}** — ${record.state}\n\n`);
     tooltip.appendText(`run ${record.runId}\n${deploymentUrl(record)} (pid ${record.pid ?? '?'})\n`);
+    tooltip.appendText(`online updates from feedback: ${onlineText(record, monitor)}\n`);
     if (record.reason) tooltip.appendText(`\n${record.reason}`);
     this.tooltip = tooltip;
   }
@@ -41,6 +43,15 @@ function driftText(monitor: MonitorSnapshot | undefined): string {
   if (!drift || drift.features === undefined) return 'not measured yet';
   if (drift.datasetDrift) return `dataset drift (${drift.driftedFeatures ?? '?'} features)`;
   return drift.driftedFeatures ? `${drift.driftedFeatures} feature(s) drifting` : 'no drift';
+}
+
+function onlineText(record: DeploymentRecord, monitor: MonitorSnapshot | undefined): string {
+  if (!record.online) return 'off';
+  const online = monitor?.online;
+  if (!online) return 'on';
+  if (online.supported === false) return online.reason ?? 'not supported by this model';
+  const pending = online.pendingRows ? `, ${online.pendingRows} of ${online.minRows ?? '?'} rows for the next` : '';
+  return `on (${online.updates ?? 0} update${online.updates === 1 ? '' : 's'}${pending})`;
 }
 
 /** Deployed Models: each service with its state, URL, requests, p95 latency and drift state. */
@@ -71,6 +82,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         new DetailItem('Requests', String(monitor?.requests ?? 0), 'pulse'),
         new DetailItem('p95 latency', p95 === undefined ? '—' : `${p95.toFixed(2)} ms`, 'watch'),
         new DetailItem('Drift', driftText(monitor), 'graph-line'),
+        new DetailItem('Model version', `${monitor?.modelVersion ? `v${monitor.modelVersion}` : '—'} · online updates ${onlineText(record, monitor)}`, 'versions'),
       ];
     }
     return [];

@@ -56,6 +56,27 @@ export interface FeedbackScores {
   readonly rmse?: number;
 }
 
+/** One model version of the served run, with the feedback on the predictions it made. */
+export interface VersionRow {
+  readonly version: number;
+  readonly source: 'training' | 'online';
+  readonly createdAt: string;
+  /** Labelled rows the online update learned from. */
+  readonly rows?: number;
+  readonly skippedRows?: number;
+  readonly feedback: FeedbackScores;
+}
+
+/** Online updates of the served model, when the service was started with them. */
+export interface OnlineSummary {
+  readonly supported: boolean;
+  readonly reason?: string;
+  readonly minRows: number;
+  readonly updates: number;
+  readonly pendingRows: number;
+  readonly lastError?: string;
+}
+
 /** One poll of the service's GET /monitor, checked and reduced to what the panel shows. */
 export interface ServiceSnapshot {
   /** ISO time of the poll, from the service's clock. */
@@ -74,6 +95,10 @@ export interface ServiceSnapshot {
   readonly feedback: FeedbackScores;
   /** Absent until the service has seen requests. */
   readonly drift?: DriftSummary;
+  /** The version serving now, and the versions up to it (1 when the model was never updated). */
+  readonly modelVersion: number;
+  readonly versions: readonly VersionRow[];
+  readonly online?: OnlineSummary;
 }
 
 export interface MonitorState {

@@ -3,7 +3,7 @@
  * The JSON comes from another process, so it is checked field by field here, where it arrives;
  * a field of the wrong type is dropped rather than shown. No `vscode` import: unit-tested in Node.
  */
-import type { DeploymentSummary, DriftRow, DriftSummary, FeedbackScores, MonitorState, ServiceSnapshot, ServiceState } from './contract';
+import type { DeploymentSummary, DriftRow, DriftSummary, FeedbackScores, MonitorState, OnlineSummary, ServiceSnapshot, ServiceState, VersionRow } from './contract';
 
 /** The fields of a DeploymentRecord (deployments/manager) the panel shows. */
 export interface DeploymentFields {
@@ -88,6 +88,32 @@ function feedbackScores(value: unknown): FeedbackScores {
   return scores;
 }
 
+function versionRow(value: unknown): VersionRow | undefined {
+  if (!isRecord(value) || typeof value.version !== 'number') return undefined;
+  const rows = optionalNum(value.rows);
+  const skippedRows = optionalNum(value.skippedRows);
+  return {
+    version: value.version,
+    source: value.source === 'online' ? 'online' : 'training',
+    createdAt: str(value.createdAt),
+    ...(rows === undefined ? {} : { rows }),
+    ...(skippedRows === undefined ? {} : { skippedRows }),
+    feedback: feedbackScores(value.feedback),
+  };
+}
+
+function onlineSummary(value: unknown): OnlineSummary | undefined {
+  if (!isRecord(value)) return undefined;
+  return {
+    supported: value.supported !== false,
+    ...(typeof value.reason === 'string' ? { reason: value.reason } : {}),
+    minRows: num(value.minRows),
+    updates: num(value.updates),
+    pendingRows: num(value.pendingRows),
+    ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}),
+  };
+}
+
 /** The service's /monitor JSON as the panel shows it; undefined when it is not a monitor answer at all. */
 export function serviceSnapshot(raw: unknown): ServiceSnapshot | undefined {
   if (!isRecord(raw) || typeof raw.requests !== 'number') return undefined;
@@ -99,6 +125,8 @@ export function serviceSnapshot(raw: unknown): ServiceSnapshot | undefined {
     : undefined;
   const mean = optionalNum(predictions.mean);
   const drift = driftSummary(raw.drift);
+  const versions = Array.isArray(raw.versions) ? raw.versions.map(versionRow).filter((v): v is VersionRow => v !== undefined) : [];
+  const online = onlineSummary(raw.online);
   return {
     time: str(raw.time, new Date().toISOString()),
     model: str(raw.model),
@@ -113,6 +141,9 @@ export function serviceSnapshot(raw: unknown): ServiceSnapshot | undefined {
     predictions: { total: num(predictions.total), ...(byClass ? { byClass } : {}), ...(mean === undefined ? {} : { mean }) },
     feedback: feedbackScores(raw.feedback),
     ...(drift ? { drift } : {}),
+    modelVersion: num(raw.modelVersion, 1),
+    versions,
+    ...(online ? { online } : {}),
   };
 }
 

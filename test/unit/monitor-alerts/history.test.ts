@@ -5,6 +5,7 @@ import { persistedState } from '../../../src/extension/monitor/contract';
 import { serviceSnapshot } from '../../../src/extension/monitor/state';
 import { appendHistory, historyPoint, HISTORY_MS } from '../../../webview/monitor/history';
 import { feedbackRows, methodName, thresholdText } from '../../../webview/monitor/tables';
+import * as tables from '../../../webview/monitor/tables';
 
 const point = (t: number, rps = 1): HistoryPoint => ({ t, rps, p50: 1, p95: 2, p99: 3, errorRate: 0, cpu: 5, rss: 1e6 });
 
@@ -58,4 +59,22 @@ test('table texts: method names, thresholds and the feedback rows of each task',
     ['Labelled requests', '4'],
   ]);
   assert.deepEqual(feedbackRows(undefined, false), [['MAE', '—'], ['RMSE', '—'], ['Labelled requests', '0']]);
+});
+
+test('the model-versions table: newest first, the serving one marked, accuracy or MAE on the predictions each version made', () => {
+  const { versionCells, versionHeaders, onlineNote } = tables;
+  assert.deepEqual(versionHeaders(true).at(-1), 'Accuracy on them');
+  assert.deepEqual(versionHeaders(false).at(-1), 'MAE on them');
+  assert.deepEqual(versionCells({ version: 3, source: 'online', createdAt: '2026-11-29T10:01:02.345Z', rows: 20, skippedRows: 2, feedback: { count: 8, accuracy: 0.875 } }, true, 3), [
+    'v3 (serving)',
+    'online update',
+    '2026-11-29 10:01:02',
+    '20 (2 left out)',
+    '8',
+    '0.8750',
+  ]);
+  assert.deepEqual(versionCells({ version: 1, source: 'training', createdAt: '', feedback: { count: 0 } }, false, 3), ['v1', 'training', '—', '—', '0', '—']);
+  assert.match(onlineNote(undefined, 1), /^Serving model version 1\. Online updates from feedback are off/);
+  assert.equal(onlineNote({ supported: true, minRows: 20, updates: 1, pendingRows: 5 }, 2), 'Serving model version 2, updated online 1 time since the service started; 5 of 20 labelled rows gathered for the next update.');
+  assert.match(onlineNote({ supported: false, reason: 'svm cannot learn online', minRows: 20, updates: 0, pendingRows: 0 }, 1), /svm cannot learn online/);
 });

@@ -1,0 +1,105 @@
+/**
+ * Model versions of a run. Version 1 is the model the run trained (`model.json` in the run
+ * folder); every online update from feedback saves the updated model as a new version under
+ * `versions/<n>/` and lists it in `versions/index.json`. Nothing is overwritten: each version's
+ * files are written once, and the index is replaced atomically after them, so a crash leaves at
+ * worst an unlisted folder. A service loads the newest listed version.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { MlError } from '../types';
+import { writeFileAtomic, writeJsonAtomic } from './atomic';
+
+export const VERSIONS_DIR = 'versions';
+
+/** One model version as listed in `versions/index.json` (version 1 is implied by the run). */
+export interface ModelVersion {
+  readonly version: number;
+  /** The version it was updated from. */
+  readonly parent?: number;
+  readonly createdAt: string;
+  readonly source: 'training' | 'online';
+  /** Labelled rows this update learned from, and all rows learned online up to this version. */
+  readonly rows?: number;
+  readonly onlineRows?: number;
+  /** Labels sent back for the update's rows that the model did not know, left out of it. */
+  readonly skippedRows?: number;
+  readonly learningRate?: number;
+  /** Folder of the version's model.json, relative to the run folder. */
+  readonly dir: string;
+}
+
+interface VersionIndex {
+  readonly versions: ModelVersion[];
+}
+
+/** A model that can be saved: JSON for most, tfjs layers format for networks. */
+export interface SavableModel {
+  readonly type: string;
+  toJSON(): unknown;
+  saveTo?: (dir: string) => Promise<void>;
+}
+
+function indexFile(runDir: string): string {
+  return path.join(runDir, VERSIONS_DIR, 'index.json');
+}
+
+/** Every version of the run's model, oldest first; version 1 is the trained one. */
+export function listModelVersions(runDir: string): ModelVersion[] {
+  let createdAt = '';
+  const runFile = path.join(runDir, 'run.json');
+  if (existsSync(runFile)) {
+    try {
+      const run = JSON.parse(readFileSync(runFile, 'utf8')) as { endedAt?: string; startedAt?: string };
+      createdAt = run.endedAt ?? run.startedAt ?? '';
+    } catch {
+      // a broken run.json is reported by whoever loads the run; the versions stay readable
+    }
+  }
+  const first: ModelVersion = { version: 1, createdAt, source: 'training', dir: '.' };
+  const file = indexFile(runDir);
+  if (!existsSync(file)) return [first];
+  let index: VersionIndex;
+  try {
+    index = JSON.parse(readFileSync(file, 'utf8')) as VersionIndex;
+  } catch (error) {
+    throw new MlError(`${file} is not valid JSON (${(error as Error).message}); the run's trained model is still in model.json`);
+  }
+  if (!Array.isArray(index.versions)) throw new MlError(`${file} has no "versions" list`);
+  return [first, ...index.versions.filter((v) => v.version > 1).sort((a, b) => a.version - b.version)];
+}
+
+/** The newest version of the run's model. */
+export function latestModelVersion(runDir: string): ModelVersion {
+  const versions = listModelVersions(runDir);
+  return versions[versions.length - 1] as ModelVersion;
+}
+
+/** Writes a model's files into `dir`: model.json, plus model/ for networks. */
+export async function saveModelFiles(dir: string, model: SavableModel): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  if (typeof model.saveTo === 'function') {
+    // Networks are kept in tfjs layers format (model.json + weights.bin).
+    await model.saveTo(path.join(dir, 'model'));
+    writeJsonAtomic(path.join(dir, 'model.json'), { type: model.type, format: 'tfjs-layers', dir: 'model' });
+  } else {
+    writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(model.toJSON()));
+  }
+}
+
+/** Saves an updated model as the next version and lists it; returns what was listed. */
+export async function saveModelVersion(runDir: string, model: SavableModel, meta: Omit<ModelVersion, 'version' | 'dir' | 'createdAt'>): Promise<ModelVersion> {
+  const versions = listModelVersions(runDir);
+  const version = (versions[versions.length - 1] as ModelVersion).version + 1;
+  const dir = path.join(VERSIONS_DIR, String(version));
+  const target = path.join(runDir, dir);
+  // Written beside, then renamed: a listed version's folder is always complete.
+  const staging = `${target}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  await saveModelFiles(staging, model);
+  if (existsSync(target)) rmSync(target, { recursive: true, force: true }); // an unlisted leftover of a crash
+  renameSync(staging, target);
+  const entry: ModelVersion = { version, ...meta, createdAt: new Date().toISOString(), dir };
+  writeJsonAtomic(indexFile(runDir), { versions: [...versions.slice(1), entry] } satisfies VersionIndex);
+  return entry;
+}
