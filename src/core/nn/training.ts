@@ -153,6 +153,7 @@ export async function orderedEpoch(rows: number, batchSize: number, step: (rows:
       if (signal) await new Promise((resolve) => setImmediate(resolve));
     }
     throwIfAborted(signal);
+    // splice empties the list, so the finally below has nothing left to free.
     const loss = sumAndDispose(losses.splice(0)) / rows;
     if (!Number.isFinite(loss)) throw new MlError(`the update diverged (loss ${loss}); try a smaller learning rate`);
     return loss;

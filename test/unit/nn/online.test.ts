@@ -241,3 +241,15 @@ test('partialFit, successful or failed, with dropout and penalties, leaves no te
   assert.equal(tf.memory().numTensors, baseline);
   model.dispose();
 });
+
+test('dropout applies during an update, with masks seeded by random_state so the update is reproducible', async () => {
+  const model = new MlpClassifier({ ...small, max_iter: 3, dropout: 0.3 });
+  await model.fit(trainX, trainY, { seed: 2 });
+  const json = JSON.parse(JSON.stringify(model.toJSON())) as EstimatorJSON & { params: Record<string, unknown> };
+  const twin = MlpClassifier.fromJSON(json);
+  const noDropout = MlpClassifier.fromJSON({ ...json, params: { ...json.params, dropout: 0 } });
+  for (const m of [model, twin, noDropout]) await m.partialFit(trainX, trainY);
+  assert.deepEqual(twin.toJSON().weights, model.toJSON().weights);
+  assert.notDeepEqual(noDropout.toJSON().weights, model.toJSON().weights);
+  [model, twin, noDropout].forEach((m) => m.dispose());
+});
