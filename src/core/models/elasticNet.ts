@@ -3,7 +3,8 @@ import { Random } from '../random';
 import { checkFitted, checkFraction, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
 import { fitElasticNet } from './linear/coordinateDescent';
 import { predictLinear, readLinearState } from './linear/linearPredict';
-import type { EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+import { partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 
 export interface ElasticNetOptions {
   /** Overall penalty strength (sklearn default 1.0). */
@@ -22,7 +23,7 @@ const MODEL = 'elastic_net';
 const PARAMETERS = ['alpha', 'l1_ratio', 'fit_intercept', 'max_iter', 'tol', 'selection'];
 
 /** Minimises 1/(2n)·||y - Xw||² + alpha·l1_ratio·||w||₁ + alpha·(1 - l1_ratio)/2·||w||². */
-export class ElasticNet implements Regressor {
+export class ElasticNet implements Regressor, OnlineLearner {
   readonly type = MODEL;
   readonly alpha: number;
   readonly l1Ratio: number;
@@ -32,6 +33,8 @@ export class ElasticNet implements Regressor {
   readonly selection: 'cyclic' | 'random';
   coef: Float64Array | undefined;
   intercept = 0;
+  /** Rows learnt from: training rows plus those of later partialFit calls (undefined for models saved before it was kept). */
+  nSamplesSeen: number | undefined;
   /** Epochs run by the last fit, and whether the duality gap fell below tol. */
   nIter = 0;
   converged = false;
@@ -55,8 +58,18 @@ export class ElasticNet implements Regressor {
     const result = fitElasticNet(X, target, { alpha: this.alpha, l1Ratio: this.l1Ratio, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol, random }, options);
     this.coef = result.coef;
     this.intercept = result.intercept;
+    this.nSamplesSeen = X.rows;
     this.nIter = result.nIter;
     this.converged = result.converged;
+  }
+
+  /** One SGD epoch over the rows (sklearn's SGDRegressor): the same alpha and l1_ratio as SGD's elastic-net penalty. */
+  partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
+    const coef = checkFitted(MODEL, this.coef);
+    const next = partialFitRegressor(MODEL, { coef, intercept: this.intercept }, X, y, { alpha: this.alpha, l1Ratio: this.l1Ratio }, this.fitIntercept, options);
+    this.coef = next.coef;
+    this.intercept = next.intercept;
+    if (this.nSamplesSeen !== undefined) this.nSamplesSeen += X.rows;
   }
 
   /** Predicted values X·coef + intercept. */
@@ -77,6 +90,7 @@ export class ElasticNet implements Regressor {
       selection: this.selection,
       coef: toNumbers(checkFitted(MODEL, this.coef)),
       intercept: this.intercept,
+      n_samples_seen: this.nSamplesSeen,
     };
   }
 
@@ -86,6 +100,7 @@ export class ElasticNet implements Regressor {
     const { alpha, l1_ratio, fit_intercept, max_iter, tol, selection } = json as unknown as Required<ElasticNetOptions>;
     const model = new ElasticNet({ alpha, l1_ratio, fit_intercept, max_iter, tol, selection });
     Object.assign(model, readLinearState(MODEL, json));
+    model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
   }
 }

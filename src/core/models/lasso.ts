@@ -3,7 +3,8 @@ import { Random } from '../random';
 import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
 import { fitElasticNet } from './linear/coordinateDescent';
 import { predictLinear, readLinearState } from './linear/linearPredict';
-import type { EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+import { partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 
 export interface LassoOptions {
   /** L1 penalty strength (sklearn default 1.0). */
@@ -19,7 +20,7 @@ const MODEL = 'lasso';
 const PARAMETERS = ['alpha', 'fit_intercept', 'max_iter', 'tol', 'selection'];
 
 /** L1-penalised least squares; `coef` has exact zeros for dropped features (LASSO feature selection reads them). */
-export class Lasso implements Regressor {
+export class Lasso implements Regressor, OnlineLearner {
   readonly type = MODEL;
   readonly alpha: number;
   readonly fitIntercept: boolean;
@@ -28,6 +29,8 @@ export class Lasso implements Regressor {
   readonly selection: 'cyclic' | 'random';
   coef: Float64Array | undefined;
   intercept = 0;
+  /** Rows learnt from: training rows plus those of later partialFit calls (undefined for models saved before it was kept). */
+  nSamplesSeen: number | undefined;
   nIter = 0;
   converged = false;
 
@@ -49,8 +52,18 @@ export class Lasso implements Regressor {
     const result = fitElasticNet(X, target, { alpha: this.alpha, l1Ratio: 1, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol, random }, options);
     this.coef = result.coef;
     this.intercept = result.intercept;
+    this.nSamplesSeen = X.rows;
     this.nIter = result.nIter;
     this.converged = result.converged;
+  }
+
+  /** One SGD epoch over the rows (sklearn's SGDRegressor): alpha·||w||₁ as SGD's L1 penalty. */
+  partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
+    const coef = checkFitted(MODEL, this.coef);
+    const next = partialFitRegressor(MODEL, { coef, intercept: this.intercept }, X, y, { alpha: this.alpha, l1Ratio: 1 }, this.fitIntercept, options);
+    this.coef = next.coef;
+    this.intercept = next.intercept;
+    if (this.nSamplesSeen !== undefined) this.nSamplesSeen += X.rows;
   }
 
   /** Predicted values X·coef + intercept. */
@@ -70,6 +83,7 @@ export class Lasso implements Regressor {
       selection: this.selection,
       coef: toNumbers(checkFitted(MODEL, this.coef)),
       intercept: this.intercept,
+      n_samples_seen: this.nSamplesSeen,
     };
   }
 
@@ -79,6 +93,7 @@ export class Lasso implements Regressor {
     const { alpha, fit_intercept, max_iter, tol, selection } = json as unknown as Required<LassoOptions>;
     const model = new Lasso({ alpha, fit_intercept, max_iter, tol, selection });
     Object.assign(model, readLinearState(MODEL, json));
+    model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
   }
 }

@@ -2,7 +2,8 @@
 import { checkFitted, checkKnownOptions, checkMatrix, checkOneOf, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
 import { fitLeastSquares } from './linear/leastSquares';
 import { predictLinear, readLinearState } from './linear/linearPredict';
-import type { EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+import { partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 
 export interface LinearRegressionOptions {
   /** Fit an unpenalised intercept (features and target are centred). */
@@ -12,11 +13,13 @@ export interface LinearRegressionOptions {
 const MODEL = 'linear_regression';
 
 /** Least squares via the normal equations (Cholesky, tiny ridge fallback for singular systems; CG for very wide sparse X). */
-export class LinearRegression implements Regressor {
+export class LinearRegression implements Regressor, OnlineLearner {
   readonly type = MODEL;
   readonly fitIntercept: boolean;
   coef: Float64Array | undefined;
   intercept = 0;
+  /** Rows learnt from: training rows plus those of later partialFit calls (undefined for models saved before it was kept). */
+  nSamplesSeen: number | undefined;
 
   constructor(options: LinearRegressionOptions = {}) {
     checkKnownOptions(MODEL, options, ['fit_intercept']);
@@ -31,6 +34,16 @@ export class LinearRegression implements Regressor {
     const { coef, intercept } = fitLeastSquares(X, target, 0, this.fitIntercept, options);
     this.coef = coef;
     this.intercept = intercept;
+    this.nSamplesSeen = X.rows;
+  }
+
+  /** One SGD epoch over the rows (sklearn's SGDRegressor): squared loss, no penalty. */
+  partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
+    const coef = checkFitted(MODEL, this.coef);
+    const next = partialFitRegressor(MODEL, { coef, intercept: this.intercept }, X, y, { alpha: 0, l1Ratio: 0 }, this.fitIntercept, options);
+    this.coef = next.coef;
+    this.intercept = next.intercept;
+    if (this.nSamplesSeen !== undefined) this.nSamplesSeen += X.rows;
   }
 
   /** Predicted values X·coef + intercept. */
@@ -41,7 +54,7 @@ export class LinearRegression implements Regressor {
   }
 
   toJSON(): EstimatorJSON {
-    return { type: MODEL, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept };
+    return { type: MODEL, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept, n_samples_seen: this.nSamplesSeen };
   }
 
   /** Restores a model saved by toJSON. */
@@ -49,6 +62,7 @@ export class LinearRegression implements Regressor {
     checkTag(json, MODEL);
     const model = new LinearRegression({ fit_intercept: json.fit_intercept !== false });
     Object.assign(model, readLinearState(MODEL, json));
+    model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
   }
 }

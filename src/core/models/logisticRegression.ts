@@ -6,8 +6,9 @@
 import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkTag, encodeLabels, fromNumbers, toNumbers } from './linear/common';
 import { minimizeLbfgs } from './linear/lbfgs';
 import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
-import { MlError } from '../types';
-import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target } from '../types';
+import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
+import { MlError, throwIfAborted } from '../types';
+import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Target } from '../types';
 
 export interface LogisticRegressionOptions {
   readonly penalty?: 'l2' | 'l1' | 'none';
@@ -23,7 +24,7 @@ const MODEL = 'logistic_regression';
 const PARAMETERS = ['penalty', 'C', 'max_iter', 'tol', 'fit_intercept'];
 
 /** Linear classifier with calibrated probabilities; accepts CSR input without densifying. */
-export class LogisticRegression implements Classifier {
+export class LogisticRegression implements Classifier, OnlineLearner {
   readonly type = MODEL;
   readonly penalty: 'l2' | 'l1' | 'none';
   readonly C: number;
@@ -34,6 +35,8 @@ export class LogisticRegression implements Classifier {
   /** Blocks of cols + 1 weights (coefficients, then intercept): one block when binary, one per class otherwise. */
   weights: Float64Array | undefined;
   nFeatures = 0;
+  /** Rows learnt from: training rows plus those of later partialFit calls (undefined for models saved before it was kept). */
+  nSamplesSeen: number | undefined;
   nIter = 0;
   converged = false;
 
@@ -77,8 +80,48 @@ export class LogisticRegression implements Classifier {
     this.classes = classes;
     this.weights = result.x;
     this.nFeatures = X.cols;
+    this.nSamplesSeen = n;
     this.nIter = result.nIter;
     this.converged = result.converged;
+  }
+
+  /**
+   * One SGD epoch over the rows: sklearn's SGDClassifier log loss (y = ±1, +1 for classes[1]) when
+   * binary, a softmax step per weight block otherwise. C·Σ log-loss + ½||w||² over all rows seen is
+   * the mean loss plus SGD's penalty with alpha = 1/(C·n); penalty 'l1' makes it an L1 penalty.
+   */
+  partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
+    const weights = checkFitted(MODEL, this.weights);
+    if (this.nSamplesSeen === undefined) throw needsRetraining(MODEL);
+    throwIfAborted(options.signal);
+    checkMatrix(MODEL, X, this.nFeatures);
+    const codes = this.encodeKnownLabels(X, y);
+    const eta = learningRate(MODEL, options);
+    const binary = this.classes.length === 2;
+    const targets = Float64Array.from(codes, (c) => (binary ? (c === 1 ? 1 : -1) : c));
+    const seen = this.nSamplesSeen + X.rows;
+    const settings = {
+      loss: binary ? ('log' as const) : ('softmax' as const),
+      eta,
+      alpha: this.penalty === 'none' ? 0 : 1 / (this.C * seen),
+      l1Ratio: this.penalty === 'l1' ? 1 : 0,
+      fitIntercept: this.fitIntercept,
+      signal: options.signal,
+    };
+    this.weights = withModelName(MODEL, () => sgdEpoch(X, targets, weights, binary ? 1 : this.classes.length, settings));
+    this.nSamplesSeen = seen;
+  }
+
+  /** Class indices of y; labels the model was not trained on are an MlError naming them. */
+  private encodeKnownLabels(X: Matrix, y: Target): Int32Array {
+    if (y instanceof Float64Array) throw new MlError(`${MODEL}: target must be class labels (a classification target)`);
+    if (y.length !== X.rows) throw new MlError(`${MODEL}: target has ${y.length} values but X has ${X.rows} rows`);
+    const index = new Map(this.classes.map((c, k) => [c, k]));
+    const unknown = [...new Set(y.filter((label) => !index.has(label)))];
+    if (unknown.length > 0) {
+      throw new MlError(`${MODEL}: labels ${unknown.map((l) => JSON.stringify(l)).join(', ')} are not among the model's classes (${this.classes.join(', ')}); an update cannot add classes, retrain instead`);
+    }
+    return Int32Array.from(y, (label) => index.get(label) as number);
   }
 
   /** Coefficient rows (one when binary, for the second class; one per class otherwise), as sklearn's coef_. */
@@ -125,6 +168,7 @@ export class LogisticRegression implements Classifier {
       classes: this.classes,
       n_features: this.nFeatures,
       weights: toNumbers(checkFitted(MODEL, this.weights)),
+      n_samples_seen: this.nSamplesSeen,
     };
   }
 
@@ -137,6 +181,7 @@ export class LogisticRegression implements Classifier {
     model.classes = (json.classes as unknown[]).map(String);
     model.nFeatures = json.n_features;
     model.weights = fromNumbers(MODEL, 'weights', json.weights);
+    model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
   }
 }

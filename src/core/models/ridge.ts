@@ -2,7 +2,8 @@
 import { checkFitted, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
 import { fitLeastSquares } from './linear/leastSquares';
 import { predictLinear, readLinearState } from './linear/linearPredict';
-import type { EstimatorJSON, FitOptions, Matrix, Regressor, Target } from '../types';
+import { needsRetraining, partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 
 export interface RidgeOptions {
   /** Strength of the L2 penalty (sklearn default 1.0). */
@@ -13,12 +14,14 @@ export interface RidgeOptions {
 const MODEL = 'ridge';
 
 /** Ridge regression solved exactly (Cholesky on the centred Gram matrix; CG for very wide sparse X). */
-export class Ridge implements Regressor {
+export class Ridge implements Regressor, OnlineLearner {
   readonly type = MODEL;
   readonly alpha: number;
   readonly fitIntercept: boolean;
   coef: Float64Array | undefined;
   intercept = 0;
+  /** Rows learnt from: training rows plus those of later partialFit calls (undefined for models saved before it was kept). */
+  nSamplesSeen: number | undefined;
 
   constructor(options: RidgeOptions = {}) {
     checkKnownOptions(MODEL, options, ['alpha', 'fit_intercept']);
@@ -34,6 +37,18 @@ export class Ridge implements Regressor {
     const { coef, intercept } = fitLeastSquares(X, target, this.alpha, this.fitIntercept, options);
     this.coef = coef;
     this.intercept = intercept;
+    this.nSamplesSeen = X.rows;
+  }
+
+  /** One SGD epoch over the rows (sklearn's SGDRegressor, squared loss): ridge's objective over all rows seen is SGD's L2 penalty with alpha / n. */
+  partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
+    const coef = checkFitted(MODEL, this.coef);
+    if (this.nSamplesSeen === undefined) throw needsRetraining(MODEL);
+    const seen = this.nSamplesSeen + X.rows;
+    const next = partialFitRegressor(MODEL, { coef, intercept: this.intercept }, X, y, { alpha: this.alpha / seen, l1Ratio: 0 }, this.fitIntercept, options);
+    this.coef = next.coef;
+    this.intercept = next.intercept;
+    this.nSamplesSeen = seen;
   }
 
   /** Predicted values X·coef + intercept. */
@@ -44,7 +59,7 @@ export class Ridge implements Regressor {
   }
 
   toJSON(): EstimatorJSON {
-    return { type: MODEL, alpha: this.alpha, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept };
+    return { type: MODEL, alpha: this.alpha, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept, n_samples_seen: this.nSamplesSeen };
   }
 
   /** Restores a model saved by toJSON. */
@@ -52,6 +67,7 @@ export class Ridge implements Regressor {
     checkTag(json, MODEL);
     const model = new Ridge({ alpha: json.alpha as number, fit_intercept: json.fit_intercept !== false });
     Object.assign(model, readLinearState(MODEL, json));
+    model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
   }
 }
