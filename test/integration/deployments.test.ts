@@ -97,7 +97,8 @@ suite('Deployed models', () => {
     }, 20_000, 'the view to count the requests');
     const item = view.find((entry) => entry.label.includes(run.id.slice(0, 15)));
     assert.equal(item?.contextValue, 'deployment.serving.offline');
-    assert.equal(item?.description, `serving ${url(deployment)}`);
+    assert.equal(item?.description, `serving ${url(deployment)} · v1`);
+    assert.equal(detail(view, run.id, 'Model version'), 'v1 · online updates off');
     assert.match(detail(view, run.id, 'p95 latency') ?? '', /ms$/);
   });
 
@@ -123,5 +124,43 @@ suite('Deployed models', () => {
     await waitFor(() => (api().then((a) => a.deploymentsView().find((entry) => entry.contextValue?.startsWith('deployment.crashed')))), 20_000, 'the crash to show');
     const recorded = JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'deployments.json'), 'utf8')) as DeploymentRecord[];
     assert.equal(recorded.find((r) => r.id === deployment.id)?.state, 'crashed', 'the record is kept, marked crashed');
+  });
+
+  test('online updates: labelled feedback becomes model version 2, shown in the view; switching them off keeps serving it', async () => {
+    await vscode.workspace.getConfiguration('mlWorkbench').update('serve.onlineUpdateRows', 10, vscode.ConfigurationTarget.Workspace);
+    try {
+      const online = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.deploy', run.id, { online: true });
+      assert.equal(online?.state, 'serving');
+      assert.equal(online.online, true);
+      const rows = Array.from({ length: 10 }, (_, i) => iris[i % 2] as (typeof iris)[number]);
+      const answer = (await (await fetch(`${url(online)}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: rows }) })).json()) as {
+        prediction_ids: string[];
+      };
+      const feedback = await fetch(`${url(online)}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prediction_ids: answer.prediction_ids, labels: rows.map((_, i) => (i % 2 === 0 ? 'setosa' : 'virginica')) }),
+      });
+      assert.equal(feedback.status, 200);
+      const view = await waitFor(async () => {
+        const snapshot = (await api()).deploymentsView();
+        const item = snapshot.find((entry) => entry.description?.includes(url(online)));
+        return item?.description?.endsWith('· v2') ? item : undefined;
+      }, 20_000, 'the view to show model version 2');
+      assert.equal(view.contextValue, 'deployment.serving.online');
+      assert.equal(view.children.find((child) => child.label === 'Model version')?.description, 'v2 · online updates on (1 update)');
+      const runDir = path.join(workspaceRoot(), '.mlwb', 'runs', run.id);
+      assert.ok(existsSync(path.join(runDir, 'versions', '2', 'model.json')), 'version 2 is saved in the run folder');
+      assert.ok(existsSync(path.join(runDir, 'model.json')), 'the trained model stays');
+
+      const off = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.disableOnlineUpdates', online.id);
+      assert.equal(off?.online, false);
+      const health = (await (await fetch(`${url(off)}/health`)).json()) as Record<string, unknown>;
+      assert.equal(health.model_version, 2, 'the restarted service loads the newest version');
+      assert.equal(health.online_updates, 'off');
+      await vscode.commands.executeCommand('mlWorkbench.stopDeployment', off.id);
+    } finally {
+      await vscode.workspace.getConfiguration('mlWorkbench').update('serve.onlineUpdateRows', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 });

@@ -107,7 +107,7 @@ before(async () => {
   const run = JSON.parse(output) as { runId: string; status: string };
   assert.equal(run.status, 'completed', output);
   runId = run.runId;
-  workbench = await openWorkbench({ workspaceTemplate: template, settings: { 'mlWorkbench.monitor.accuracyThreshold': 0.5 } });
+  workbench = await openWorkbench({ workspaceTemplate: template, settings: { 'mlWorkbench.monitor.accuracyThreshold': 0.5, 'mlWorkbench.serve.onlineUpdates': true, 'mlWorkbench.serve.onlineUpdateRows': 150 } });
   await openMlWorkbench(workbench.page);
 });
 
@@ -164,6 +164,18 @@ test('a deployed model\'s monitor shows live charts and the drift table', async 
   assert.match((await frame.locator('[data-testid="dataset-drift"]').textContent()) ?? '', /^No dataset drift/);
   // Feedback scores from the labels sent back.
   await frame.locator('[data-testid="feedback-table"] td', { hasText: /^0\.\d{4}$|^1\.0000$/ }).first().waitFor({ timeout: 15_000 });
+  // Online updates are on: the 150 labels made model version 2, which now serves.
+  const versions = frame.locator('[data-testid="versions-table"] tbody tr');
+  await versions.nth(1).waitFor({ timeout: 15_000 });
+  const newest = await versions.first().locator('td').allTextContents();
+  assert.deepEqual([newest[0], newest[1], newest[3]], ['v2 (serving)', 'online update', '150']);
+  const trained = await versions.nth(1).locator('td').allTextContents();
+  assert.deepEqual([trained[0], trained[1], trained[4]], ['v1', 'training', '150']);
+  assert.match(trained[5] ?? '', /^0\.\d{4}$|^1\.0000$/);
+  assert.match((await frame.locator('[data-testid="versions-note"]').textContent()) ?? '', /^Serving model version 2, updated online 1 time since the service started/);
+  await frame.locator('#section-versions').scrollIntoViewIfNeeded();
+  assert.ok(existsSync(await screenshot(page, 'monitor-versions')));
+  await frame.locator('[data-testid="service-state"]').scrollIntoViewIfNeeded();
   // Live charts: chart.js painted each canvas.
   for (const chart of ['throughput', 'latency', 'errors', 'resources', 'predictions', 'feedback']) {
     await frame.locator(`[data-chart="${chart}"] canvas`).waitFor();

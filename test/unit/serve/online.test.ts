@@ -1,0 +1,185 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { tableFromRecords } from '../../../src/core/data/table';
+import { exportRun } from '../../../src/core/export';
+import { loadRunModel } from '../../../src/core/runs/artifacts';
+import { executeRun } from '../../../src/core/runs/execute';
+import { RunStore } from '../../../src/core/runs/store';
+import { listModelVersions } from '../../../src/core/runs/versions';
+import { Random } from '../../../src/core/random';
+import { parseServerArgs } from '../../../src/serve/process';
+import { featureRecords, listen, post, readCsv, trainedRun } from './fixture';
+
+type Row = { x1: number; x2: number };
+
+/** Rows whose label is "yes" above `threshold` on x1: moving the threshold is a concept shift. */
+function concept(rng: Random, n: number, threshold: number): { rows: Row[]; labels: string[] } {
+  const rows = Array.from({ length: n }, () => ({ x1: rng.normal() * 1.5, x2: rng.normal() }));
+  return { rows, labels: rows.map((r) => (r.x1 > threshold ? 'yes' : 'no')) };
+}
+
+/** A completed run of `model` trained on the first concept (threshold 0), in a new workspace. */
+async function trainConcept(model: string): Promise<string> {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-online-'));
+  const { rows, labels } = concept(new Random(1), 400, 0);
+  writeFileSync(path.join(root, 'concept.csv'), ['x1,x2,label', ...rows.map((r, i) => `${r.x1},${r.x2},${labels[i]}`)].join('\n') + '\n');
+  const file = path.join(root, 'concept.experiment.yaml');
+  writeFileSync(file, ['name: concept', 'data: { path: concept.csv, target: label }', `model: { type: ${model} }`, 'validation: { method: holdout, test_size: 0.2 }', 'seed: 3', ''].join('\n'));
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'completed', record.reason);
+  return new RunStore(root).runDir(record.id);
+}
+
+async function predictAndLabel(url: string, rows: readonly Row[], labels: readonly string[]): Promise<string[]> {
+  const answer = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: rows }));
+  assert.equal(answer.status, 200, JSON.stringify(answer.json));
+  const feedback = await post(`${url}/feedback`, JSON.stringify({ prediction_ids: answer.json.prediction_ids, labels }));
+  assert.equal(feedback.status, 200, JSON.stringify(feedback.json));
+  return answer.json.predictions as string[];
+}
+
+function accuracy(predicted: readonly (string | number)[], labels: readonly string[]): number {
+  return predicted.filter((p, i) => p === labels[i]).length / labels.length;
+}
+
+test('online updates: feedback from a shifted concept makes new model versions that predict it better, saved beside the trained model', async () => {
+  const runDir = await trainConcept('logistic_regression');
+  const trainedModel = readFileSync(path.join(runDir, 'model.json'), 'utf8');
+  const rng = new Random(9);
+  const heldOut = concept(rng, 400, 1);
+  const before = (await loadRunModel(runDir)).predict(tableFromRecords(heldOut.rows)).predictions;
+  const { app, url } = await listen({ runDir, online: { minRows: 50, learningRate: 0.1 } });
+  try {
+    for (let batch = 0; batch < 12; batch++) {
+      const { rows, labels } = concept(rng, 50, 1);
+      await predictAndLabel(url, rows, labels);
+      await app.service.online?.idle();
+    }
+    const health = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.model_version, 13, 'one version per 50 labelled rows, after the trained version 1');
+    assert.equal(health.online_updates, 'on');
+
+    const versions = listModelVersions(runDir);
+    assert.deepEqual(versions.map((v) => v.version), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    const last = versions[12];
+    assert.equal(last?.source, 'online');
+    assert.equal(last?.parent, 12);
+    assert.equal(last?.rows, 50);
+    assert.equal(last?.onlineRows, 600);
+    for (const v of versions.slice(1)) assert.ok(existsSync(path.join(runDir, v.dir, 'model.json')), `version ${v.version} has its model`);
+    assert.equal(readFileSync(path.join(runDir, 'model.json'), 'utf8'), trainedModel, 'the trained model is never overwritten');
+
+    // The newest version serves, and knows the new concept better than the trained one.
+    const served = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }));
+    const after = served.json.predictions as string[];
+    const gain = accuracy(after, heldOut.labels) - accuracy(before, heldOut.labels);
+    assert.ok(gain > 0.1, `held-out accuracy on the new concept ${accuracy(before, heldOut.labels).toFixed(3)} → ${accuracy(after, heldOut.labels).toFixed(3)}`);
+
+    // The monitor reports each version with the feedback on the predictions it made.
+    const monitor = (await (await fetch(`${url}/monitor`)).json()) as {
+      modelVersion: number;
+      versions: { version: number; feedback: { count: number; accuracy?: number } }[];
+      online: { updates: number; pendingRows: number; supported: boolean };
+    };
+    assert.equal(monitor.modelVersion, 13);
+    assert.equal(monitor.online.updates, 12);
+    assert.equal(monitor.online.supported, true);
+    assert.equal(monitor.versions.length, 13);
+    assert.equal(monitor.versions[0]?.feedback.count, 50, 'version 1 made the first 50 predictions');
+    assert.equal(monitor.versions[12]?.feedback.count, 0, 'nothing the newest version predicted has feedback yet');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /^mlwb_model_version 13$/m);
+    assert.match(metrics, /^mlwb_online_updates_total 12$/m);
+    const lines = readFileSync(path.join(runDir, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model_version: number });
+    assert.equal(lines.length, 600);
+    assert.deepEqual([lines[0]?.model_version, lines[50]?.model_version, lines[599]?.model_version], [1, 2, 12]);
+  } finally {
+    await app.close();
+  }
+
+  // A restarted service loads the newest version; loadRunModel can still load any older one.
+  const { app: again, url: againUrl } = await listen({ runDir });
+  try {
+    const health = (await (await fetch(`${againUrl}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.model_version, 13);
+    assert.equal(health.online_updates, 'off');
+    const latest = (await loadRunModel(runDir)).predict(tableFromRecords(heldOut.rows)).predictions;
+    const served = await post(`${againUrl}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }));
+    assert.deepEqual(served.json.predictions, latest);
+    assert.deepEqual((await loadRunModel(runDir, 1)).predict(tableFromRecords(heldOut.rows)).predictions, before);
+    await assert.rejects(loadRunModel(runDir, 99), /model version 99 does not exist/);
+  } finally {
+    await again.close();
+  }
+
+  // An export carries the versions and serves the newest.
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-online-export-')), 'model');
+  const exported = exportRun(runDir, out);
+  assert.ok(exported.files.includes('versions/'));
+  assert.equal((await loadRunModel(out)).version.version, 13);
+});
+
+test('online updates of naive Bayes and ridge; labels of unknown classes are left out and reported', async () => {
+  const runDir = await trainConcept('naive_bayes');
+  const { app, url } = await listen({ runDir, online: { minRows: 10 } });
+  try {
+    const { rows, labels } = concept(new Random(4), 10, 1);
+    await predictAndLabel(url, rows, labels.map((l, i) => (i < 3 ? 'maybe' : l)));
+    await app.service.online?.idle();
+    const monitor = (await (await fetch(`${url}/monitor`)).json()) as { modelVersion: number; online: { lastError?: string }; versions: { skippedRows?: number; rows?: number }[] };
+    assert.equal(monitor.modelVersion, 2);
+    assert.equal(monitor.versions[1]?.rows, 7);
+    assert.equal(monitor.versions[1]?.skippedRows, 3);
+    assert.match(monitor.online.lastError ?? '', /3 row\(s\) with unknown classes/);
+  } finally {
+    await app.close();
+  }
+
+  const diabetes = await trainedRun('diabetes');
+  const { app: ridge, url: ridgeUrl } = await listen({ runDir: diabetes, writeFeedback: false, online: { minRows: 20 } });
+  try {
+    const { rows } = readCsv('diabetes');
+    const records = featureRecords('diabetes').slice(0, 20);
+    const answer = await post(`${ridgeUrl}/invocations`, JSON.stringify({ dataframe_records: records }));
+    const values = rows.slice(0, 20).map((r) => Number(r[r.length - 1]));
+    assert.equal((await post(`${ridgeUrl}/feedback`, JSON.stringify({ prediction_ids: answer.json.prediction_ids, values }))).status, 200);
+    await ridge.service.online?.idle();
+    const monitor = (await (await fetch(`${ridgeUrl}/monitor`)).json()) as { modelVersion: number; versions: { version: number; feedback: { count: number; mae?: number } }[] };
+    assert.equal(monitor.modelVersion, 2);
+    const predicted = answer.json.predictions as number[];
+    const mae = predicted.reduce((sum, p, i) => sum + Math.abs(p - (values[i] as number)), 0) / 20;
+    assert.ok(Math.abs((monitor.versions[0]?.feedback.mae ?? 0) - mae) < 1e-9, 'version 1 is scored on its own predictions');
+    assert.equal(listModelVersions(diabetes).length, 1, 'writeFeedback: false keeps the versions in memory');
+  } finally {
+    await ridge.close();
+  }
+});
+
+test('a model type that cannot learn online is served as trained, and says so', async () => {
+  const runDir = await trainConcept('decision_tree');
+  const { app, url } = await listen({ runDir, online: { minRows: 1 } });
+  try {
+    const { rows, labels } = concept(new Random(5), 5, 1);
+    await predictAndLabel(url, rows, labels);
+    await app.service.online?.idle();
+    const monitor = (await (await fetch(`${url}/monitor`)).json()) as { modelVersion: number; online: { supported: boolean; reason?: string } };
+    assert.equal(monitor.modelVersion, 1);
+    assert.equal(monitor.online.supported, false);
+    assert.match(monitor.online.reason ?? '', /decision_tree cannot learn online; online updates work for .*logistic_regression/);
+    const health = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.online_updates, 'unsupported');
+  } finally {
+    await app.close();
+  }
+});
+
+test('server arguments: --online with its row count and learning rate', () => {
+  assert.equal(parseServerArgs(['--run', 'r']).online, undefined);
+  assert.deepEqual(parseServerArgs(['--run', 'r', '--online']).online, { minRows: 20 });
+  assert.deepEqual(parseServerArgs(['--run', 'r', '--online', '--online-rows', '5', '--online-learning-rate', '0.05']).online, { minRows: 5, learningRate: 0.05 });
+  assert.throws(() => parseServerArgs(['--run', 'r', '--online-rows', '0']), /--online-rows needs an integer from 1/);
+  assert.throws(() => parseServerArgs(['--run', 'r', '--online-learning-rate', 'fast']), /--online-learning-rate needs a number above 0/);
+});
