@@ -204,7 +204,8 @@ test('dataset drift raises one notification whose button opens the monitor on th
   await page.locator('.tab', { hasText: 'Monitor:' }).waitFor({ state: 'detached', timeout: 15_000 });
   // A later period in which both petal measurements moved, enough rows to dominate the window.
   const shifted = irisRows().map((row) => ({ ...row, petal_length_cm: (row.petal_length_cm as number) + 1.5, petal_width_cm: (row.petal_width_cm as number) + 1 }));
-  await invoke(`http://${deployment.host}:${deployment.port}`, [...shifted, ...shifted, ...shifted, ...shifted]);
+  const service = `http://${deployment.host}:${deployment.port}`;
+  const shiftedIds = await invoke(service, [...shifted, ...shifted, ...shifted, ...shifted]);
   await toast.first().waitFor({ timeout: 30_000 });
   assert.match((await toast.first().textContent()) ?? '', /2 of 4 features drifted \(petal_length_cm, petal_width_cm\)/);
   await page.waitForTimeout(4500); // two more polls: still drifting, no second notification
@@ -216,6 +217,18 @@ test('dataset drift raises one notification whose button opens the monitor on th
   assert.deepEqual(drifted, ['petal_length_cm', 'petal_width_cm']);
   await frame.locator('#section-drift').scrollIntoViewIfNeeded();
   assert.ok(existsSync(await screenshot(page, 'monitor-drift')));
+
+  // Labels that contradict most of the shifted predictions: accuracy from feedback falls below the
+  // threshold (0.5 in this workbench's settings) and raises its own notification, once.
+  const accuracyToast = page.locator('.notification-toast', { hasText: 'from feedback is' });
+  assert.equal(await accuracyToast.count(), 0);
+  const wrong = await fetch(`${service}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prediction_ids: shiftedIds, labels: shiftedIds.map(() => 'setosa') }) });
+  assert.equal(wrong.status, 200, await wrong.text());
+  await accuracyToast.first().waitFor({ timeout: 30_000 });
+  assert.match((await accuracyToast.first().textContent()) ?? '', /the accuracy of run .* from feedback is 0\.[0-4]\d\d over 750 labelled requests, below the threshold 0\.5/);
+  await page.waitForTimeout(4500);
+  assert.equal(await accuracyToast.count(), 1, 'one notification per crossing');
+  assert.ok(existsSync(await screenshot(page, 'monitor-accuracy-alert')));
 });
 
 test('an open monitor comes back after the window reloads, still live', async () => {
