@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
 import type { MlWorkbenchApi, TreeSnapshot } from '../../src/extension/main';
@@ -161,6 +161,39 @@ suite('Deployed models', () => {
       await vscode.commands.executeCommand('mlWorkbench.stopDeployment', off.id);
     } finally {
       await vscode.workspace.getConfiguration('mlWorkbench').update('serve.onlineUpdateRows', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('the retraining schedule retrains a serving model that has feedback, on its own', async () => {
+    const retrainedRuns = (): string[] => {
+      const runsDir = path.join(workspaceRoot(), '.mlwb', 'runs');
+      return readdirSync(runsDir).filter((id) => {
+        const file = path.join(runsDir, id, 'run.json');
+        return existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).retrainedFrom?.runId === run.id;
+      });
+    };
+    const before = retrainedRuns();
+    const served = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.deploy', run.id, { online: false });
+    assert.equal(served?.state, 'serving');
+    const config = vscode.workspace.getConfiguration('mlWorkbench');
+    await config.update('retrain.intervalMinutes', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      // The schedule looks every 30 s; a deployment it has not looked at yet is due at once.
+      const added = await waitFor(() => {
+        const fresh = retrainedRuns().filter((id) => !before.includes(id));
+        return fresh.length > 0 ? fresh : undefined;
+      }, 75_000, 'a scheduled retraining');
+      assert.equal(added.length, 1);
+      const runFile = path.join(workspaceRoot(), '.mlwb', 'runs', added[0] as string, 'run.json');
+      const finished = await waitFor(() => {
+        const record = JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord;
+        return record.status !== 'running' ? record : undefined;
+      }, 60_000, 'the scheduled run to finish');
+      assert.equal(finished.status, 'completed', finished.reason);
+      assert.ok((finished.retrainedFrom?.feedbackRows ?? 0) >= 18, 'it learned from the feedback the service collected');
+    } finally {
+      await config.update('retrain.intervalMinutes', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('mlWorkbench.stopDeployment', served.id);
     }
   });
 });
