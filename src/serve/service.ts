@@ -64,7 +64,7 @@ export interface MonitorSnapshot {
   readonly feedback: ServiceFeedbackMetrics;
   /** The model version serving now (1: the trained model). */
   readonly modelVersion: number;
-  /** The versions up to the serving one, with the feedback on the predictions each made. */
+  /** The run's model versions (the last 20), with the feedback on the predictions each made. */
   readonly versions: readonly VersionSummary[];
   /** Present when online updates are on. */
   readonly online?: OnlineStatus;
@@ -92,7 +92,7 @@ export class PredictionService {
   private predictionCount = 0;
   private predictionSum = 0;
   private lastCpu = { usage: process.cpuUsage(), at: process.hrtime.bigint() };
-  /** The versions up to the serving one, oldest first. */
+  /** Every version of the run's model, oldest first (the serving one may be an older one). */
   private readonly versions: ModelVersion[];
   readonly online: OnlineUpdater | undefined;
 
@@ -102,8 +102,7 @@ export class PredictionService {
     private current: LoadedRunModel,
     options: ServiceOptions,
   ) {
-    const loaded = current;
-    this.versions = listModelVersions(runDir).filter((v) => v.version <= loaded.version.version);
+    this.versions = listModelVersions(runDir);
     if (options.online) {
       this.online = new OnlineUpdater(
         runDir,
@@ -119,9 +118,9 @@ export class PredictionService {
     }
     this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
     const feedbackFile = options.writeFeedback === false ? undefined : path.join(runDir, 'feedback.jsonl');
-    this.feedbackLog = new FeedbackLog(loaded.schema.task, run.id, feedbackFile, options.predictionLogSize ?? DEFAULT_PREDICTION_LOG, loaded.schema.labels);
-    this.window = new DriftWindow(runDir, loaded.schema, options.windowSize ?? DEFAULT_WINDOW_SIZE);
-    for (const label of loaded.schema.labels ?? []) this.byClass.set(label, 0);
+    this.feedbackLog = new FeedbackLog(current.schema.task, run.id, feedbackFile, options.predictionLogSize ?? DEFAULT_PREDICTION_LOG, current.schema.labels);
+    this.window = new DriftWindow(runDir, current.schema, options.windowSize ?? DEFAULT_WINDOW_SIZE);
+    for (const label of current.schema.labels ?? []) this.byClass.set(label, 0);
   }
 
   /** Loads the run's pipeline, model and schema; fails with a message naming the folder. */

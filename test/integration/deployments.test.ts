@@ -158,7 +158,14 @@ suite('Deployed models', () => {
       const health = (await (await fetch(`${url(off)}/health`)).json()) as Record<string, unknown>;
       assert.equal(health.model_version, 2, 'the restarted service loads the newest version');
       assert.equal(health.online_updates, 'off');
-      await vscode.commands.executeCommand('mlWorkbench.stopDeployment', off.id);
+
+      // Back to the trained model: the service restarts on version 1; version 2 stays on disk.
+      const back = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.serveModelVersion', off.id, 1);
+      assert.equal(back?.state, 'serving');
+      const backHealth = (await (await fetch(`${url(back)}/health`)).json()) as Record<string, unknown>;
+      assert.equal(backHealth.model_version, 1);
+      assert.ok(existsSync(path.join(runDir, 'versions', '2', 'model.json')));
+      await vscode.commands.executeCommand('mlWorkbench.stopDeployment', back.id);
     } finally {
       await vscode.workspace.getConfiguration('mlWorkbench').update('serve.onlineUpdateRows', undefined, vscode.ConfigurationTarget.Workspace);
     }

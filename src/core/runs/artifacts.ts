@@ -14,7 +14,7 @@ import { Random } from '../random';
 import type { DenseMatrix, EstimatorJSON, Matrix, Task } from '../types';
 import { MlError } from '../types';
 import { writeJsonAtomic } from './atomic';
-import { listModelVersions, type ModelVersion } from './versions';
+import { currentModelVersion, listModelVersions, type ModelVersion } from './versions';
 
 export interface RunSchema {
   readonly features: { readonly name: string; readonly kind: Column['kind'] }[];
@@ -90,8 +90,8 @@ export async function loadModelFiles(dir: string, task: Task): Promise<Model> {
 }
 
 /**
- * Loads the pipeline, schema and a version of the model that a completed run saved: the newest
- * version unless `version` names one.
+ * Loads the pipeline, schema and a version of the model that a completed run saved: the version
+ * to serve (see versions.ts) unless `version` names one.
  */
 export async function loadRunModel(runDir: string, version?: number): Promise<LoadedRunModel> {
   const schema = readJson<RunSchema>(path.join(runDir, 'schema.json'));
@@ -99,7 +99,7 @@ export async function loadRunModel(runDir: string, version?: number): Promise<Lo
   const pipeline: PreparingPipeline =
     pipelineJson.type === 'text_column' ? TextColumnPipeline.fromJSON(pipelineJson) : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
   const versions = listModelVersions(runDir);
-  const chosen = version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
+  const chosen = version === undefined ? currentModelVersion(runDir) : versions.find((v) => v.version === version);
   if (!chosen) throw new MlError(`model version ${String(version)} does not exist in ${runDir}; versions: ${versions.map((v) => v.version).join(', ')}`);
   const model = await loadModelFiles(path.join(runDir, chosen.dir), schema.task);
   return loaded(schema, pipeline, model, chosen);

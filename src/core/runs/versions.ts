@@ -3,7 +3,8 @@
  * folder); every online update from feedback saves the updated model as a new version under
  * `versions/<n>/` and lists it in `versions/index.json`. Nothing is overwritten: each version's
  * files are written once, and the index is replaced atomically after them, so a crash leaves at
- * worst an unlisted folder. A service loads the newest listed version.
+ * worst an unlisted folder. The index also names the version to serve (`current`): the newest
+ * update, or an older version the user went back to; a service loads that one.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +32,8 @@ export interface ModelVersion {
 
 interface VersionIndex {
   readonly versions: ModelVersion[];
+  /** The version to serve; absent in older indexes, meaning the newest. */
+  readonly current?: number;
 }
 
 /** A model that can be saved: JSON for most, tfjs layers format for networks. */
@@ -46,6 +49,10 @@ function indexFile(runDir: string): string {
 
 /** Every version of the run's model, oldest first; version 1 is the trained one. */
 export function listModelVersions(runDir: string): ModelVersion[] {
+  return readIndex(runDir).versions;
+}
+
+function readIndex(runDir: string): { versions: ModelVersion[]; current: number } {
   let createdAt = '';
   const runFile = path.join(runDir, 'run.json');
   if (existsSync(runFile)) {
@@ -58,7 +65,7 @@ export function listModelVersions(runDir: string): ModelVersion[] {
   }
   const first: ModelVersion = { version: 1, createdAt, source: 'training', dir: '.' };
   const file = indexFile(runDir);
-  if (!existsSync(file)) return [first];
+  if (!existsSync(file)) return { versions: [first], current: 1 };
   let index: VersionIndex;
   try {
     index = JSON.parse(readFileSync(file, 'utf8')) as VersionIndex;
@@ -66,13 +73,34 @@ export function listModelVersions(runDir: string): ModelVersion[] {
     throw new MlError(`${file} is not valid JSON (${(error as Error).message}); the run's trained model is still in model.json`);
   }
   if (!Array.isArray(index.versions)) throw new MlError(`${file} has no "versions" list`);
-  return [first, ...index.versions.filter((v) => v.version > 1).sort((a, b) => a.version - b.version)];
+  const versions = [first, ...index.versions.filter((v) => v.version > 1).sort((a, b) => a.version - b.version)];
+  const newest = (versions[versions.length - 1] as ModelVersion).version;
+  const current = versions.some((v) => v.version === index.current) ? (index.current as number) : newest;
+  return { versions, current };
 }
 
 /** The newest version of the run's model. */
 export function latestModelVersion(runDir: string): ModelVersion {
   const versions = listModelVersions(runDir);
   return versions[versions.length - 1] as ModelVersion;
+}
+
+/** The version a service of the run serves: the newest, unless the user went back to an older one. */
+export function currentModelVersion(runDir: string): ModelVersion {
+  const { versions, current } = readIndex(runDir);
+  return versions.find((v) => v.version === current) as ModelVersion;
+}
+
+/**
+ * Makes `version` the one a service serves (going back to an older version, or forward again);
+ * the versions themselves are untouched. Takes effect when a service (re)starts.
+ */
+export function setCurrentModelVersion(runDir: string, version: number): ModelVersion {
+  const { versions } = readIndex(runDir);
+  const chosen = versions.find((v) => v.version === version);
+  if (!chosen) throw new MlError(`model version ${version} does not exist in ${runDir}; versions: ${versions.map((v) => v.version).join(', ')}`);
+  writeJsonAtomic(indexFile(runDir), { versions: versions.slice(1), current: version } satisfies VersionIndex);
+  return chosen;
 }
 
 /** Writes a model's files into `dir`: model.json, plus model/ for networks. */
@@ -100,6 +128,7 @@ export async function saveModelVersion(runDir: string, model: SavableModel, meta
   if (existsSync(target)) rmSync(target, { recursive: true, force: true }); // an unlisted leftover of a crash
   renameSync(staging, target);
   const entry: ModelVersion = { version, ...meta, createdAt: new Date().toISOString(), dir };
-  writeJsonAtomic(indexFile(runDir), { versions: [...versions.slice(1), entry] } satisfies VersionIndex);
+  // The new version serves from now on, also after a restart.
+  writeJsonAtomic(indexFile(runDir), { versions: [...versions.slice(1), entry], current: version } satisfies VersionIndex);
   return entry;
 }

@@ -5,6 +5,7 @@ import type { RunRecord } from '../../core/runs/store';
 import { readFeedback } from '../../core/runs/feedback';
 import { keyMetric } from '../../core/runs/execute';
 import { onlineModelTypes, supportsOnlineUpdates } from '../../core/models/registry';
+import { currentModelVersion, listModelVersions, setCurrentModelVersion, type ModelVersion } from '../../core/runs/versions';
 import type { Services } from '../services';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
 import { DeploymentManager, deploymentUrl, type DeploymentRecord } from './manager';
@@ -108,6 +109,46 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
       );
     }
   }
+  command('mlWorkbench.serveModelVersion', async (arg?: DeploymentArgument, version?: number) => {
+    const record = await pick(arg, 'Select the service whose model version to change');
+    const store = training.store();
+    if (!record || !store) return undefined;
+    const runDir = store.runDir(record.runId);
+    try {
+      const versions = listModelVersions(runDir);
+      const serving = currentModelVersion(runDir).version;
+      let chosen = version;
+      if (chosen === undefined) {
+        if (versions.length === 1) {
+          void vscode.window.showInformationMessage(
+            `ML Workbench: run ${record.runId} has one model version, the trained one. Turn on online updates from feedback to make more.`,
+          );
+          return undefined;
+        }
+        const scored = new Map((manager.snapshot(record.id)?.versions ?? []).map((v) => [v.version, v.feedback]));
+        const picked = await vscode.window.showQuickPick(
+          [...versions].reverse().map((v) => ({
+            label: `v${v.version}${v.version === serving ? ' (serving)' : ''}`,
+            description: versionDescription(v),
+            detail: feedbackDetail(scored.get(v.version)),
+            version: v.version,
+          })),
+          { placeHolder: `Serve which model version of run ${record.runId}? The service restarts with it; no version is deleted.` },
+        );
+        if (!picked) return undefined;
+        chosen = picked.version;
+      }
+      setCurrentModelVersion(runDir, chosen);
+      log.info(`deployment ${record.id}: serving model version ${chosen} (was ${serving})`);
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Restarting the service of run ${record.runId} on model version ${chosen}` },
+        () => manager.restart(record.id),
+      );
+    } catch (error) {
+      void vscode.window.showErrorMessage(`ML Workbench: changing the model version failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  });
   command('mlWorkbench.copyDeploymentUrl', async (arg?: DeploymentArgument) => {
     const record = await pick(arg, 'Select a service');
     if (record) await vscode.env.clipboard.writeText(deploymentUrl(record));
@@ -192,6 +233,17 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
   }, 30_000);
   disposer.track({ dispose: () => clearInterval(schedule) });
   return { manager, tree };
+}
+
+function versionDescription(version: ModelVersion): string {
+  const made = version.source === 'online' ? `online update of v${version.parent ?? '?'} from ${version.rows ?? '?'} labelled rows` : 'trained';
+  return `${made}${version.createdAt ? ` · ${version.createdAt.replace('T', ' ').slice(0, 19)}` : ''}`;
+}
+
+function feedbackDetail(feedback: { count?: number; accuracy?: number; mae?: number } | undefined): string | undefined {
+  if (!feedback?.count) return undefined;
+  const score = feedback.accuracy !== undefined ? `accuracy ${feedback.accuracy.toFixed(4)}` : feedback.mae !== undefined ? `MAE ${feedback.mae.toFixed(4)}` : '';
+  return `${score} on ${feedback.count} labelled predictions it made`;
 }
 
 /** A curl command that sends the first reference row of the run to the service. */

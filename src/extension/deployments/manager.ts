@@ -30,6 +30,7 @@ export interface DeploymentRecord {
 export interface MonitorSnapshot {
   readonly requests?: number;
   readonly modelVersion?: number;
+  readonly versions?: readonly { readonly version: number; readonly feedback?: { readonly count?: number; readonly accuracy?: number; readonly mae?: number } }[];
   readonly online?: { readonly supported?: boolean; readonly reason?: string; readonly updates?: number; readonly pendingRows?: number; readonly minRows?: number; readonly lastError?: string };
   readonly latency?: { readonly p50?: number; readonly p95?: number; readonly p99?: number };
   readonly drift?: { readonly datasetDrift?: boolean; readonly driftedFeatures?: number; readonly features?: unknown[] };

@@ -8,7 +8,7 @@ import { exportRun } from '../../../src/core/export';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
-import { listModelVersions } from '../../../src/core/runs/versions';
+import { currentModelVersion, listModelVersions, setCurrentModelVersion } from '../../../src/core/runs/versions';
 import { Random } from '../../../src/core/random';
 import { parseServerArgs } from '../../../src/serve/process';
 import { featureRecords, listen, post, readCsv, trainedRun } from './fixture';
@@ -156,6 +156,39 @@ test('online updates of naive Bayes and ridge; labels of unknown classes are lef
   } finally {
     await ridge.close();
   }
+});
+
+test('going back to an older model version: a restarted service serves it, and online updates continue from it', async () => {
+  const runDir = await trainConcept('naive_bayes');
+  const rng = new Random(11);
+  const first = await listen({ runDir, online: { minRows: 10 } });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const { rows, labels } = concept(rng, 10, 1);
+      await predictAndLabel(first.url, rows, labels);
+      await first.app.service.online?.idle();
+    }
+    assert.equal(first.app.service.modelVersion, 3);
+  } finally {
+    await first.app.close();
+  }
+  assert.throws(() => setCurrentModelVersion(runDir, 9), /model version 9 does not exist in .*; versions: 1, 2, 3/);
+  assert.equal(setCurrentModelVersion(runDir, 2).version, 2);
+  assert.equal(currentModelVersion(runDir).version, 2);
+  const second = await listen({ runDir, online: { minRows: 10 } });
+  try {
+    const health = (await (await fetch(`${second.url}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.model_version, 2, 'the version gone back to serves');
+    const { rows, labels } = concept(rng, 10, 1);
+    await predictAndLabel(second.url, rows, labels);
+    await second.app.service.online?.idle();
+    const monitor = (await (await fetch(`${second.url}/monitor`)).json()) as { modelVersion: number; versions: { version: number; parent?: number }[] };
+    assert.equal(monitor.modelVersion, 4);
+    assert.deepEqual(monitor.versions.map((v) => [v.version, v.parent]), [[1, undefined], [2, 1], [3, 2], [4, 2]], 'version 3 is kept; 4 grows from 2');
+  } finally {
+    await second.app.close();
+  }
+  assert.equal(currentModelVersion(runDir).version, 4, 'a new version serves from then on');
 });
 
 test('a model type that cannot learn online is served as trained, and says so', async () => {
