@@ -32,10 +32,21 @@ export function kernelValue(spec: KernelSpec, A: Matrix, i: number, normA: numbe
  */
 export class KernelColumns {
   readonly diagonal: Float64Array;
-  private readonly cache = new Map<number, { data: Float32Array; len: number }>();
   private readonly capacity: number;
   private readonly rows: Int32Array;
   private readonly signs: Int8Array;
+  /** Scratch for one column's dot products. */
+  private readonly dots: Float64Array;
+  /** Cached column by problem position (null when not cached) and how many leading entries are valid. */
+  private readonly data: (Float32Array | null)[];
+  private readonly lens: Int32Array;
+  /** Least-recently-used order of the cached positions: a circular doubly linked list through node l. */
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  private cached = 0;
+  /** Evicted columns' arrays and slab-allocated ones, reused so a fit does not churn the garbage collector. */
+  private readonly spare: Float32Array[] = [];
+  private allocated = 0;
 
   constructor(
     private readonly spec: KernelSpec,
@@ -51,6 +62,11 @@ export class KernelColumns {
     const l = rows.length;
     this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, l))));
     this.diagonal = new Float64Array(l);
+    this.dots = new Float64Array(l);
+    this.data = new Array<Float32Array | null>(l).fill(null);
+    this.lens = new Int32Array(l);
+    this.prev = new Int32Array(l + 1).fill(l);
+    this.next = new Int32Array(l + 1).fill(l);
     for (let t = 0; t < l; t++) {
       const r = rows[t] as number;
       this.diagonal[t] = kernelValue(spec, X, r, norms[r] as number, X, r, norms[r] as number);
@@ -59,24 +75,28 @@ export class KernelColumns {
 
   /** Column i of Q in float32 as libsvm's Qfloat cache; entries from `len` (default: all) on may be stale. */
   column(i: number, len = this.rows.length): Float32Array {
-    let entry = this.cache.get(i);
-    if (entry) {
-      // Re-insert to mark it as most recently used (Map keeps insertion order).
-      this.cache.delete(i);
-      this.cache.set(i, entry);
-      if (entry.len >= len) return entry.data;
+    let column = this.data[i] ?? null;
+    let from = 0;
+    if (column !== null) {
+      this.unlink(i);
+      this.linkLast(i);
+      from = this.lens[i] as number;
+      if (from >= len) return column;
     } else {
-      if (this.cache.size >= this.capacity) {
-        const oldest = this.cache.keys().next().value;
-        if (oldest !== undefined) this.cache.delete(oldest);
-      }
-      entry = { data: new Float32Array(this.rows.length), len: 0 };
-      this.cache.set(i, entry);
+      if (this.cached >= this.capacity) this.evict(this.next[this.rows.length] as number);
+      column = this.spare.pop() ?? this.allocate();
+      this.data[i] = column;
+      this.cached++;
+      this.linkLast(i);
     }
-    if (this.X.kind === 'dense') this.fillDense(i, this.X, entry.data, entry.len, len);
-    else this.fillGeneric(i, entry.data, entry.len, len);
-    entry.len = len;
-    return entry.data;
+    if (this.X.kind === 'dense') {
+      this.denseDots(i, this.X, from, len);
+      this.finishColumn(i, column, from, len);
+    } else {
+      this.fillGeneric(i, column, from, len);
+    }
+    this.lens[i] = len;
+    return column;
   }
 
   /** libsvm's SVC_Q::swap_index with Cache::swap_index: exchanges problem positions i and j. */
@@ -85,19 +105,59 @@ export class KernelColumns {
     swapAt(this.rows, i, j);
     swapAt(this.signs, i, j);
     swapAt(this.diagonal, i, j);
-    const atI = this.cache.get(i);
-    const atJ = this.cache.get(j);
-    this.cache.delete(i);
-    this.cache.delete(j);
-    if (atJ) this.cache.set(i, atJ);
-    if (atI) this.cache.set(j, atI);
+    const atI = this.data[i] ?? null;
+    const atJ = this.data[j] ?? null;
+    if (atI !== null) this.unlink(i);
+    if (atJ !== null) this.unlink(j);
+    this.data[i] = atJ;
+    this.data[j] = atI;
+    swapAt(this.lens, i, j);
+    if (atJ !== null) this.linkLast(i);
+    if (atI !== null) this.linkLast(j);
     const low = Math.min(i, j);
     const high = Math.max(i, j);
-    for (const [key, entry] of this.cache) {
-      if (entry.len <= low) continue;
-      if (entry.len > high) swapAt(entry.data, low, high);
-      else this.cache.delete(key); // the prefix would lose entry `low`; drop it as libsvm does
+    const head = this.rows.length;
+    for (let h = this.next[head] as number; h !== head; ) {
+      const following = this.next[h] as number;
+      const len = this.lens[h] as number;
+      if (len > high) swapAt(this.data[h] as Float32Array, low, high);
+      else if (len > low) this.evict(h); // the prefix would lose entry `low`; drop it as libsvm does
+      h = following;
     }
+  }
+
+  // Columns come from slabs of up to 64 so a fit makes few large allocations; the cap keeps memory at capacity.
+  private allocate(): Float32Array {
+    const l = this.rows.length;
+    const count = Math.max(1, Math.min(64, this.capacity - this.allocated));
+    const slab = new Float32Array(count * l);
+    for (let c = 1; c < count; c++) this.spare.push(slab.subarray(c * l, (c + 1) * l));
+    this.allocated += count;
+    return slab.subarray(0, l);
+  }
+
+  private evict(h: number): void {
+    this.unlink(h);
+    this.spare.push(this.data[h] as Float32Array);
+    this.data[h] = null;
+    this.lens[h] = 0;
+    this.cached--;
+  }
+
+  private unlink(h: number): void {
+    const before = this.prev[h] as number;
+    const after = this.next[h] as number;
+    this.next[before] = after;
+    this.prev[after] = before;
+  }
+
+  private linkLast(h: number): void {
+    const head = this.rows.length;
+    const last = this.prev[head] as number;
+    this.next[last] = h;
+    this.prev[h] = last;
+    this.next[h] = head;
+    this.prev[head] = h;
   }
 
   private fillGeneric(i: number, column: Float32Array, from: number, to: number): void {
@@ -111,24 +171,66 @@ export class KernelColumns {
   }
 
   // Dense rows get one tight loop per kernel: the generic per-entry rowRowDot call was ~60% of a fit's time.
-  private fillDense(i: number, X: DenseMatrix, column: Float32Array, from: number, to: number): void {
+  // Four rows go through the feature loop together: four independent sums hide the add latency that
+  // bounds a single running sum, while each sum still adds in feature order (bit-identical values).
+  /** Dot products of row i with rows [from, to) into `dots`. */
+  private denseDots(i: number, X: DenseMatrix, from: number, to: number): void {
     const cols = X.cols;
     const data = X.data;
-    const ri = this.rows[i] as number;
-    const yi = this.signs[i] as number;
-    const ni = this.norms[ri] as number;
+    const rows = this.rows;
+    const ri = rows[i] as number;
     const base = ri * cols;
-    const { kernel, gamma, degree, coef0 } = this.spec;
-    for (let t = from; t < to; t++) {
-      const rt = this.rows[t] as number;
-      const other = rt * cols;
+    const dots = this.dots;
+    // The remainder goes first: code after a long loop that has not run yet makes V8's on-stack-replaced
+    // loop deoptimise at every call (seen as hundreds of fillDense bailouts in the first fit).
+    let t = from;
+    for (; (to - t) % 4 !== 0; t++) {
+      const other = (rows[t] as number) * cols;
       let dot = 0;
       for (let k = 0; k < cols; k++) dot += (data[base + k] as number) * (data[other + k] as number);
-      let value: number;
-      if (kernel === 'rbf') value = Math.exp(-gamma * Math.max(0, ni + (this.norms[rt] as number) - 2 * dot));
-      else if (kernel === 'poly') value = (gamma * dot + coef0) ** degree;
-      else value = dot;
-      column[t] = yi * (this.signs[t] as number) * value;
+      dots[t] = dot;
+    }
+    for (; t < to; t += 4) {
+      const o0 = (rows[t] as number) * cols;
+      const o1 = (rows[t + 1] as number) * cols;
+      const o2 = (rows[t + 2] as number) * cols;
+      const o3 = (rows[t + 3] as number) * cols;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < cols; k++) {
+        const v = data[base + k] as number;
+        s0 += v * (data[o0 + k] as number);
+        s1 += v * (data[o1 + k] as number);
+        s2 += v * (data[o2 + k] as number);
+        s3 += v * (data[o3 + k] as number);
+      }
+      dots[t] = s0;
+      dots[t + 1] = s1;
+      dots[t + 2] = s2;
+      dots[t + 3] = s3;
+    }
+  }
+
+  /** Turns the dot products in `dots[from..to)` into yᵢ·yₜ·K entries of column i. */
+  private finishColumn(i: number, column: Float32Array, from: number, to: number): void {
+    const { kernel, gamma, degree, coef0 } = this.spec;
+    const dots = this.dots;
+    const rows = this.rows;
+    const signs = this.signs;
+    const norms = this.norms;
+    const yi = signs[i] as number;
+    const ni = norms[rows[i] as number] as number;
+    if (kernel === 'rbf') {
+      for (let t = from; t < to; t++) {
+        const value = Math.exp(-gamma * Math.max(0, ni + (norms[rows[t] as number] as number) - 2 * (dots[t] as number)));
+        column[t] = yi * (signs[t] as number) * value;
+      }
+    } else if (kernel === 'poly') {
+      for (let t = from; t < to; t++) column[t] = yi * (signs[t] as number) * (gamma * (dots[t] as number) + coef0) ** degree;
+    } else {
+      for (let t = from; t < to; t++) column[t] = yi * (signs[t] as number) * (dots[t] as number);
     }
   }
 }
