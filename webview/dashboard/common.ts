@@ -4,6 +4,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { hostChannel } from '../shared/channel';
 import { el, type Child } from '../shared/dom';
 export { el, formatBytes, formatNumber, type Child } from '../shared/dom';
 import {
@@ -15,31 +16,7 @@ import {
   type WebviewMessage,
 } from '../../src/extension/dashboard/contract';
 
-interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  setState(state: PersistedState): void;
-  getState(): unknown;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-
-export function post(message: WebviewMessage): void {
-  vscode.postMessage(message);
-}
-
-export function persist(state: PersistedState): void {
-  vscode.setState(state);
-}
-
-/** Listens for the host's state and says `ready`; messages that fail the contract are ignored. */
-export function connect(onMessage: (message: HostMessage) => void): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isHostMessage(event.data)) onMessage(event.data);
-  });
-  post({ type: 'ready' });
-}
+export const { post, persist, connect } = hostChannel<HostMessage, WebviewMessage, PersistedState>(isHostMessage, { type: 'ready' });
 
 export function root(): HTMLElement {
   const main = document.getElementById('root');

@@ -3,37 +3,10 @@
  * nothing from a request or a data file is parsed as HTML) and number formatting.
  */
 import { isHostMessage, type HostMessage, type PersistedState, type WebviewMessage } from '../../src/extension/monitor/contract';
+import { hostChannel } from '../shared/channel';
 export { el, formatBytes, formatNumber, type Child } from '../shared/dom';
 
-interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  setState(state: PersistedState): void;
-  getState(): unknown;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-
-export function post(message: WebviewMessage): void {
-  vscode.postMessage(message);
-}
-
-export function persist(state: PersistedState): void {
-  vscode.setState(state);
-}
-
-export function restored(): unknown {
-  return vscode.getState();
-}
-
-/** Listens for the host's state and says `ready`; messages that fail the contract are ignored. */
-export function connect(onMessage: (message: HostMessage) => void): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isHostMessage(event.data)) onMessage(event.data);
-  });
-  post({ type: 'ready' });
-}
+export const { post, persist, restored, connect } = hostChannel<HostMessage, WebviewMessage, PersistedState>(isHostMessage, { type: 'ready' });
 
 /** The element with this id, which the skeleton created. */
 export function byId(id: string): HTMLElement {

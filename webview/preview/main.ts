@@ -1,23 +1,17 @@
 /** Webview entry of the dataset preview panel: says `ready`, then renders whatever whole state the host pushes. */
 import './preview.css';
-import { isHostMessage, isPersistedPreview, type PersistedPreview, type PreviewState, type PreviewTab, type WebviewMessage } from '../../src/extension/preview/contract';
+import { isHostMessage, isPersistedPreview, type HostMessage, type PersistedPreview, type PreviewState, type PreviewTab, type WebviewMessage } from '../../src/extension/preview/contract';
+import { hostChannel } from '../shared/channel';
 import { ProfileView } from './profile';
 import { DataTable } from './table';
 
-interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  setState(state: PersistedPreview): void;
-  getState(): unknown;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const post = (message: WebviewMessage): void => vscode.postMessage(message);
+const channel = hostChannel<HostMessage, WebviewMessage, PersistedPreview>(isHostMessage, { type: 'ready' });
+const post = channel.post;
 let current: PreviewState | undefined;
 let offset = 0;
 
 function persist(): void {
-  if (current) vscode.setState({ filePath: current.filePath, tab: current.tab, offset });
+  if (current) channel.persist({ filePath: current.filePath, tab: current.tab, offset });
 }
 
 const app = document.getElementById('app') ?? document.body;
@@ -50,7 +44,7 @@ const table = new DataTable(post, (value) => {
 const profile = new ProfileView(post);
 app.append(header, errorBox, warnings, table.root, profile.root);
 
-const restored = vscode.getState();
+const restored = channel.restored();
 if (isPersistedPreview(restored)) {
   offset = restored.offset;
   table.restore(offset);
@@ -83,7 +77,4 @@ function render(state: PreviewState): void {
   persist();
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (isHostMessage(event.data)) render(event.data.state);
-});
-post({ type: 'ready' });
+channel.connect((message) => render(message.state));
