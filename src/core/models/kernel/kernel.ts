@@ -1,5 +1,6 @@
 /** Kernel functions over dense or CSR rows, and a column cache for the SMO solver. */
 import { rowRowDot } from '../../linalg/matrix';
+import { expNonPositive } from './exp';
 import type { DenseMatrix, Matrix } from '../../types';
 
 export type KernelName = 'rbf' | 'poly' | 'linear';
@@ -224,7 +225,7 @@ export class KernelColumns {
     const ni = norms[rows[i] as number] as number;
     if (kernel === 'rbf') {
       for (let t = from; t < to; t++) {
-        const value = Math.exp(-gamma * Math.max(0, ni + (norms[rows[t] as number] as number) - 2 * (dots[t] as number)));
+        const value = expNonPositive(-gamma * Math.max(0, ni + (norms[rows[t] as number] as number) - 2 * (dots[t] as number)));
         column[t] = yi * (signs[t] as number) * value;
       }
     } else if (kernel === 'poly') {
