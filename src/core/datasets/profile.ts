@@ -9,8 +9,13 @@ import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { ColumnProfile, ColumnType, DatasetProfile, HistogramBin, InvalidValue, ValueCount } from './types';
 
 const HISTOGRAM_BINS = 20;
-/** Files up to this size get exact quantiles; larger ones t-digest estimates (a sort per column costs more than the rest of the profile). */
-const EXACT_QUANTILE_BYTES = 50 * 1024 * 1024;
+/**
+ * Files up to this size get exact quantiles and distinct counts; larger ones t-digest quartiles and HyperLogLog distinct
+ * counts for numeric columns (a sort or a hash table of millions of values per column costs more than the rest of the profile).
+ */
+const EXACT_BYTES = 50 * 1024 * 1024;
+/** A numeric column of a large file whose estimated distinct count is at most this is counted exactly by grouping (cheap when small). */
+const EXACT_DISTINCT_GROUPS = 100_000;
 const TOP_VALUES = 10;
 const INVALID_EXAMPLES = 5;
 
@@ -18,6 +23,7 @@ type JsRow = readonly unknown[];
 
 const isNumeric = (type: ColumnType): boolean => type === 'integer' || type === 'float';
 const isTemporal = (type: ColumnType): boolean => type === 'date' || type === 'datetime';
+const isString = (plan: ColumnPlan): boolean => !isNumeric(plan.type) && !isTemporal(plan.type);
 const num = (value: unknown): number => (value === null || value === undefined ? Number.NaN : Number(value));
 // Aggregates over zero rows give NULL; a count of nothing is 0.
 const countOf = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
@@ -33,7 +39,8 @@ class SelectList {
 
 interface ColumnSlots {
   present: number;
-  distinct: number;
+  /** Numeric columns only: other columns' distinct counts are the group counts of the second scan. */
+  distinct?: number;
   invalid: number;
   averageLength: number;
   min?: number;
@@ -43,7 +50,7 @@ interface ColumnSlots {
   quantiles?: number;
 }
 
-function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { list: SelectList; slots: ColumnSlots[]; rows: number; rowHashes: number } {
+function statsSelect(plans: readonly ColumnPlan[], exact: boolean): { list: SelectList; slots: ColumnSlots[]; rows: number; rowHashes: number } {
   const list = new SelectList();
   const rows = list.add('count(*)');
   // Distinct 64-bit hashes: exact barring a hash collision (about 1e-7 for 2 million rows), and far cheaper than distinct strings.
@@ -53,7 +60,6 @@ function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { l
     const text = textExpression(plan);
     const slot: ColumnSlots = {
       present: list.add(`count(${raw})`),
-      distinct: list.add(`count(DISTINCT hash(${raw})) FILTER (WHERE ${raw} IS NOT NULL)`),
       invalid: list.add(`count_if(${invalidCondition(plan)})`),
       averageLength: list.add(isNumeric(plan.type) || isTemporal(plan.type) ? '0' : `coalesce(avg(length(${text})), 0)`),
     };
@@ -64,9 +70,10 @@ function statsSelect(plans: readonly ColumnPlan[], exactQuantiles: boolean): { l
     }
     if (isNumeric(plan.type)) {
       const typed = typedExpression(plan);
+      slot.distinct = list.add(exact ? `count(DISTINCT hash(${raw})) FILTER (WHERE ${raw} IS NOT NULL)` : `approx_count_distinct(${raw})`);
       slot.mean = list.add(`avg(${typed})`);
       slot.std = list.add(`stddev_samp(${typed})`);
-      slot.quantiles = list.add(`${exactQuantiles ? 'quantile_cont' : 'approx_quantile'}(${typed}, [0.25, 0.5, 0.75])`);
+      slot.quantiles = list.add(`${exact ? 'quantile_cont' : 'approx_quantile'}(${typed}, [0.25, 0.5, 0.75])`);
     }
     return slot;
   });
@@ -90,21 +97,24 @@ interface Scan {
 
 interface Distributions {
   readonly bins: HistogramBin[][];
+  /** Top values of each string column, in `plans` order of the string columns. */
   readonly top: ValueCount[][];
+  /** Exact distinct present values of each grouped column. */
+  readonly distinct: Map<ColumnPlan, number>;
 }
 
 /**
- * One scan with GROUPING SETS: each string column alone (top values) and each numeric column's histogram bin,
- * one pass instead of one per column.
+ * One scan with GROUPING SETS: each grouped column alone (its group count is its exact distinct count, and a string
+ * column's largest groups are its top values) and each numeric column's histogram bin, one pass instead of one per column.
  */
 async function distributions(
   scan: Scan,
-  plans: readonly ColumnPlan[],
+  grouped: readonly ColumnPlan[],
   numeric: readonly { plan: ColumnPlan; min: number; max: number }[],
 ): Promise<Distributions> {
   const layouts = numeric.map(({ plan, min, max }) => binLayout(plan.type, min, max));
-  const columns = plans.filter((plan) => !isNumeric(plan.type) && !isTemporal(plan.type)).map((plan) => sqlIdentifier(plan.name));
-  const stringPlans = plans.filter((plan) => !isNumeric(plan.type) && !isTemporal(plan.type));
+  const stringPlans = grouped.filter(isString);
+  const columns = grouped.map((_, i) => `"__k${i}"`);
   const binNames = numeric.map((_, i) => `"__bin${i}"`);
   const binExpressions = numeric.map(({ plan }, i) => {
     const { start, width, bins } = layouts[i] ?? { start: 0, width: 1, bins: 1 };
@@ -114,14 +124,15 @@ async function distributions(
   });
   const keys = [...columns, ...binNames];
   const width = keys.length;
+  if (width === 0) return { bins: [], top: [], distinct: new Map() };
   // GROUPING() sets a bit for every key a set does not group by; the first key is the highest bit.
   const bit = (index: number): bigint => 1n << BigInt(width - 1 - index);
   const all = (1n << BigInt(width)) - 1n;
   const single = keys.map((_, i) => all ^ bit(i));
   const textKeys = keys.map((key, i) => `WHEN ${single[i]} THEN CAST(${key} AS VARCHAR)`).join(' ');
-  if (width === 0) return { bins: [], top: [] };
+  const topSets = grouped.flatMap((plan, i) => (isString(plan) ? [single[i]] : []));
   const sets = keys.map((key) => `(${key})`);
-  const projection = [...stringPlans.map((plan, i) => `${textExpression(plan)} AS ${columns[i]}`), ...binExpressions];
+  const projection = [...grouped.map((plan, i) => `${textExpression(plan)} AS ${columns[i]}`), ...binExpressions];
   const sql = (from: string): string => `
     WITH g AS (
       SELECT GROUPING(${keys.join(', ')}) AS gid, ${keys.join(', ')}, count(*) AS n
@@ -129,19 +140,23 @@ async function distributions(
       GROUP BY GROUPING SETS (${sets.join(', ')})
     ), k AS (SELECT gid, CASE gid ${textKeys} END AS v, n FROM g)
     SELECT gid, count(v) AS keyed, count(*) AS groups, sum(n) AS total,
-           list({'v': v, 'n': n} ORDER BY n DESC, v) FILTER (WHERE v IS NOT NULL AND gid IN (${single.slice(0, columns.length).join(', ') || '-1'}))[1:${TOP_VALUES}] AS top,
+           list({'v': v, 'n': n} ORDER BY n DESC, v) FILTER (WHERE v IS NOT NULL AND gid IN (${topSets.join(', ') || '-1'}))[1:${TOP_VALUES}] AS top,
            list({'v': v, 'n': n}) FILTER (WHERE v IS NOT NULL AND gid IN (${single.slice(columns.length).join(', ') || '-1'})) AS bins
     FROM k GROUP BY gid`;
   const byMask = new Map<bigint, JsRow>();
   for (const row of (await scan.run(sql)).getRowsJS()) byMask.set(BigInt(row[0] as bigint | number), row);
   type Entry = { v: string; n: unknown };
-  const top = columns.map((_, i) => ((byMask.get(single[i] ?? -1n)?.[4] as Entry[] | null) ?? []).map((e) => ({ value: String(e.v), count: num(e.n) })));
+  const top = stringPlans.map((plan) => {
+    const entries = (byMask.get(single[grouped.indexOf(plan)] ?? -1n)?.[4] as Entry[] | null) ?? [];
+    return entries.map((e) => ({ value: String(e.v), count: num(e.n) }));
+  });
+  const distinct = new Map(grouped.map((plan, i) => [plan, countOf(byMask.get(single[i] ?? -1n)?.[1])]));
   const bins = layouts.map(({ start, width: binWidth, bins: count }, j) => {
     const counts = new Array<number>(count).fill(0);
     for (const e of (byMask.get(single[columns.length + j] ?? -1n)?.[5] as Entry[] | null) ?? []) counts[Number(e.v)] = num(e.n);
     return counts.map((n, bin) => ({ from: start + bin * binWidth, to: start + (bin + 1) * binWidth, count: n }));
   });
-  return { bins, top };
+  return { bins, top, distinct };
 }
 
 async function invalidExamples(scan: Scan, plan: ColumnPlan): Promise<InvalidValue[]> {
@@ -177,7 +192,8 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
   const report = (step: number): void => options.onProgress?.({ stage: 'profiling', step, of: 3 });
   const plans = await columnPlans(engine, filePath, options);
   const { key } = await engine.open(filePath);
-  const { list, slots, rows: rowsSlot, rowHashes } = statsSelect(plans, key.size <= EXACT_QUANTILE_BYTES);
+  const exact = key.size <= EXACT_BYTES;
+  const { list, slots, rows: rowsSlot, rowHashes } = statsSelect(plans, exact);
   const stats: JsRow = (await scan.run((from) => `SELECT ${list.expressions.join(', ')} FROM ${from}`)).getRowsJS()[0] ?? [];
   report(1);
   const rowCount = countOf(stats[rowsSlot]);
@@ -186,15 +202,21 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
   const numericTargets = plans
     .map((plan, i) => ({ plan, min: num(at(slots[i]?.min)), max: num(at(slots[i]?.max)) }))
     .filter(({ plan, min, max }) => isNumeric(plan.type) && Number.isFinite(min) && Number.isFinite(max));
-  const { bins, top } = await distributions(scan, plans, numericTargets);
-  const stringPlans = plans.filter((plan) => !isNumeric(plan.type) && !isTemporal(plan.type));
+  // Few distinct numbers are cheap to count exactly in the second scan; many keep their estimate.
+  const estimated = (plan: ColumnPlan, i: number): boolean =>
+    !exact && isNumeric(plan.type) && countOf(at(slots[i]?.distinct)) > EXACT_DISTINCT_GROUPS;
+  const grouped = plans.filter((plan, i) => !isNumeric(plan.type) || (!exact && !estimated(plan, i)));
+  const { bins, top, distinct: groupedDistinct } = await distributions(scan, grouped, numericTargets);
+  const stringPlans = plans.filter(isString);
   report(2);
 
   const columns: ColumnProfile[] = [];
   for (const [i, plan] of plans.entries()) {
     const slot = slots[i] as ColumnSlots;
     const count = countOf(at(slot.present));
-    const distinct = countOf(at(slot.distinct));
+    const distinctEstimated = estimated(plan, i);
+    // An estimate can overshoot the values it counts.
+    const distinct = groupedDistinct.get(plan) ?? Math.min(countOf(at(slot.distinct)), count);
     const invalidCount = countOf(at(slot.invalid));
     const type: ColumnType =
       plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
@@ -205,6 +227,7 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
       missing: rowCount - count,
       missingRatio: rowCount === 0 ? 0 : (rowCount - count) / rowCount,
       distinct,
+      ...(distinctEstimated ? { distinctEstimated } : {}),
       invalidCount,
       invalidExamples: invalidCount > 0 ? await invalidExamples(scan, plan) : [],
     };
@@ -221,6 +244,7 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
           q25: num(quantiles[0]),
           median: num(quantiles[1]),
           q75: num(quantiles[2]),
+          ...(exact ? {} : { quartilesEstimated: true }),
           histogram: bins[target] ?? [],
         },
       });

@@ -58,6 +58,8 @@ export interface NumericSummary {
   readonly std: number | null;
   /** Quartiles interpolate linearly as pandas does; exact up to 50 MB files, t-digest estimates above. */
   readonly q25: number;
+  /** Set when q25/median/q75 are t-digest estimates (files over 50 MB) rather than exact. */
+  readonly quartilesEstimated?: boolean;
   readonly median: number;
   readonly q75: number;
   readonly histogram: readonly HistogramBin[];
@@ -71,8 +73,13 @@ export interface ColumnProfile {
   readonly missing: number;
   /** Share of rows that are missing, 0..1. */
   readonly missingRatio: number;
-  /** Distinct present values, compared as written in the file (counted by 64-bit hash). */
+  /** Distinct present values, compared as written in the file (counted by 64-bit hash or by grouping). */
   readonly distinct: number;
+  /**
+   * Set when `distinct` is a HyperLogLog estimate (typically within a few percent): numeric columns with many
+   * distinct values in files over 50 MB. String, date and boolean columns, and every column of smaller files, are exact.
+   */
+  readonly distinctEstimated?: boolean;
   /** Present for integer and float columns that have at least one valid value. */
   readonly numeric?: NumericSummary;
   /** Earliest and latest value of date and datetime columns. */
