@@ -98,13 +98,20 @@ export class Svm implements Classifier {
     const raw: { first: number; second: number; rows: number[]; coef: number[]; rho: number; probA: number; probB: number }[] = [];
     const total = (k * (k - 1)) / 2;
     this.nIter = 0;
+    const cacheBytes = this.cacheSize * 1024 * 1024;
+    // One column store for all pairs (solved one after another): no fresh cache-sized allocation per pair.
+    const counts = new Int32Array(k);
+    for (const c of codes) counts[c] = (counts[c] as number) + 1;
+    let largest = 0;
+    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) largest = Math.max(largest, (counts[a] as number) + (counts[b] as number));
+    const store = new Float32Array(Math.min(Math.floor(cacheBytes / 4), largest * largest));
     for (let a = 0; a < k; a++) {
       for (let b = a + 1; b < k; b++) {
         const members: number[] = [];
         codes.forEach((c, i) => (c === a || c === b) && members.push(i));
         const rows = Int32Array.from(members);
         const signs = Int8Array.from(members, (i) => (codes[i] === a ? 1 : -1));
-        const Q = new KernelColumns(this.spec, X, rows, signs, norms, this.cacheSize * 1024 * 1024);
+        const Q = new KernelColumns(this.spec, X, rows, signs, norms, cacheBytes, store);
         const maxIter = this.maxIter === -1 ? Math.max(10_000_000, 100 * rows.length) : this.maxIter;
         const result = solveSmo(Q, signs, this.C, this.tol, maxIter, options.signal, this.shrinking);
         this.nIter = Math.max(this.nIter, result.nIter);

@@ -48,6 +48,15 @@ export class KernelColumns {
   /** Evicted columns' arrays and slab-allocated ones, reused so a fit does not churn the garbage collector. */
   private readonly spare: Float32Array[] = [];
   private allocated = 0;
+  /**
+   * swapIndex's entry exchanges, applied to a cached column only when it is next read (`synced` counts
+   * how many it has seen): libsvm walks every cached column per swap, which misses the CPU cache twice
+   * per column and is wasted on columns that are evicted or never read again. Same values either way.
+   */
+  private swapLow = new Int32Array(64);
+  private swapHigh = new Int32Array(64);
+  private swaps = 0;
+  private readonly synced: Int32Array;
 
   constructor(
     private readonly spec: KernelSpec,
@@ -56,12 +65,17 @@ export class KernelColumns {
     signs: Int8Array,
     private readonly norms: Float64Array,
     cacheBytes: number,
+    /** Optional backing store for the columns, shared by the one-vs-one pairs solved one after another. */
+    private readonly store?: Float32Array,
   ) {
     // Own copies: swapIndex permutes them, and the caller still needs its original order.
     this.rows = Int32Array.from(rows);
     this.signs = Int8Array.from(signs);
     const l = rows.length;
-    this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, l))));
+    const columns = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, l))));
+    this.capacity = store && store.length >= 2 * l ? Math.min(columns, Math.floor(store.length / Math.max(1, l))) : columns;
+    if (store && store.length < 2 * l) this.store = undefined;
+    this.synced = new Int32Array(l);
     this.diagonal = new Float64Array(l);
     this.dots = new Float64Array(l);
     this.data = new Array<Float32Array | null>(l).fill(null);
@@ -81,6 +95,7 @@ export class KernelColumns {
     if (column !== null) {
       this.unlink(i);
       this.linkLast(i);
+      if ((this.synced[i] as number) < this.swaps) this.sync(i, column);
       from = this.lens[i] as number;
       if (from >= len) return column;
     } else {
@@ -89,6 +104,7 @@ export class KernelColumns {
       this.data[i] = column;
       this.cached++;
       this.linkLast(i);
+      this.synced[i] = this.swaps;
     }
     if (this.X.kind === 'dense') {
       this.denseDots(i, this.X, from, len);
@@ -115,21 +131,33 @@ export class KernelColumns {
     swapAt(this.lens, i, j);
     if (atJ !== null) this.linkLast(i);
     if (atI !== null) this.linkLast(j);
-    const low = Math.min(i, j);
-    const high = Math.max(i, j);
-    const head = this.rows.length;
-    for (let h = this.next[head] as number; h !== head; ) {
-      const following = this.next[h] as number;
-      const len = this.lens[h] as number;
-      if (len > high) swapAt(this.data[h] as Float32Array, low, high);
-      else if (len > low) this.evict(h); // the prefix would lose entry `low`; drop it as libsvm does
-      h = following;
+    swapAt(this.synced, i, j);
+    if (this.swaps === this.swapLow.length) {
+      this.swapLow = growInt32(this.swapLow);
+      this.swapHigh = growInt32(this.swapHigh);
     }
+    this.swapLow[this.swaps] = Math.min(i, j);
+    this.swapHigh[this.swaps] = Math.max(i, j);
+    this.swaps++;
+  }
+
+  /** Applies the swaps column i has not seen, as libsvm's Cache::swap_index would have at each swap. */
+  private sync(i: number, column: Float32Array): void {
+    let len = this.lens[i] as number;
+    for (let s = this.synced[i] as number; s < this.swaps && len > 0; s++) {
+      const low = this.swapLow[s] as number;
+      const high = this.swapHigh[s] as number;
+      if (len > high) swapAt(column, low, high);
+      else if (len > low) len = 0; // the prefix would lose entry `low`; libsvm drops the column, we refill it
+    }
+    this.lens[i] = len;
+    this.synced[i] = this.swaps;
   }
 
   // Columns come from slabs of up to 64 so a fit makes few large allocations; the cap keeps memory at capacity.
   private allocate(): Float32Array {
     const l = this.rows.length;
+    if (this.store) return this.store.subarray(this.allocated * l, ++this.allocated * l);
     const count = Math.max(1, Math.min(64, this.capacity - this.allocated));
     const slab = new Float32Array(count * l);
     for (let c = 1; c < count; c++) this.spare.push(slab.subarray(c * l, (c + 1) * l));
@@ -234,6 +262,12 @@ export class KernelColumns {
       for (let t = from; t < to; t++) column[t] = yi * (signs[t] as number) * (dots[t] as number);
     }
   }
+}
+
+function growInt32(array: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array);
+  return grown;
 }
 
 function swapAt(array: Int8Array | Int32Array | Float32Array | Float64Array, i: number, j: number): void {
