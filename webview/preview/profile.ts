@@ -134,7 +134,8 @@ export class ProfileView {
     const pairs: [string, string][] = [
       ['Count', formatNumber(column.count)],
       ['Missing', `${formatNumber(column.missing)} (${(column.missingRatio * 100).toFixed(1)}%)`],
-      ['Distinct', formatNumber(column.distinct)],
+      // Estimates (large files) read "≈", as the tree view shows them.
+      ['Distinct', `${column.distinctEstimated ? '≈' : ''}${formatNumber(column.distinct)}`],
     ];
     const numeric = column.numeric;
     if (numeric) {
@@ -143,7 +144,7 @@ export class ProfileView {
         ['Max', formatNumber(numeric.max)],
         ['Mean', formatNumber(numeric.mean)],
         ['Std', formatNumber(numeric.std)],
-        ['25% / 50% / 75%', `${formatNumber(numeric.q25)} / ${formatNumber(numeric.median)} / ${formatNumber(numeric.q75)}`],
+        [`25% / 50% / 75%${numeric.quartilesEstimated ? ' (estimates)' : ''}`, [numeric.q25, numeric.median, numeric.q75].map((q) => `${numeric.quartilesEstimated ? '≈' : ''}${formatNumber(q)}`).join(' / ')],
       );
     }
     if (column.range) pairs.push(['Range', `${column.range.min} … ${column.range.max}`]);

@@ -28,9 +28,10 @@ export function fileDescription(entry: DatasetEntry, size: number | undefined): 
   return `${rows} × ${entry.schema.columns.length} · ${formatBytes(size ?? entry.schema.size)}`;
 }
 
-/** "integer · 20.0% missing · 6 distinct". */
+/** "integer · 20.0% missing · 6 distinct"; an estimated count reads "≈6 distinct". */
 export function columnDescription(column: ColumnProfile): string {
-  return `${column.type} · ${(column.missingRatio * 100).toFixed(1)}% missing · ${column.distinct.toLocaleString('en-US')} distinct`;
+  const about = column.distinctEstimated ? '≈' : '';
+  return `${column.type} · ${(column.missingRatio * 100).toFixed(1)}% missing · ${about}${column.distinct.toLocaleString('en-US')} distinct`;
 }
 
 export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode> {
@@ -58,7 +59,7 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode> {
       item.description = columnDescription(column);
       item.iconPath = new vscode.ThemeIcon(TYPE_ICONS[column.type]);
       item.contextValue = 'mlWorkbench.datasetColumn';
-      item.tooltip = `${column.name}: ${column.type}\n${column.count} present, ${column.missing} missing, ${column.distinct} distinct${column.invalidCount > 0 ? `\n${column.invalidCount} values do not parse as ${column.type}` : ''}`;
+      item.tooltip = `${column.name}: ${column.type}\n${column.count} present, ${column.missing} missing, ${column.distinctEstimated ? '≈' : ''}${column.distinct} distinct${column.distinctEstimated ? ' (estimate)' : ''}${column.invalidCount > 0 ? `\n${column.invalidCount} values do not parse as ${column.type}` : ''}`;
       return item;
     }
     if (node.kind === 'message') {

@@ -58,6 +58,9 @@ test('profile of people.csv matches hand counts', async () => {
   assert.equal(age.numeric?.max, 52);
   assert.equal(age.numeric?.mean, 36);
   assert.equal(age.numeric?.median, 34);
+  // A small file's counts and quartiles are exact, so nothing is flagged as an estimate.
+  assert.equal(age.distinctEstimated, undefined);
+  assert.equal(age.numeric?.quartilesEstimated, undefined);
   // One bin per integer 29..52 would be 24 > 20, so 20 equal bins; all 7 numbers land in them.
   assert.equal(age.numeric?.histogram.reduce((sum, bin) => sum + bin.count, 0), 7);
   // score: 9 values summing to 65.25; 7.5 appears twice.
