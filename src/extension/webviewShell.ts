@@ -48,6 +48,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, con
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asUri('media/panel.css')}" nonce="${nonce}">
 <link rel="stylesheet" href="${asUri(content.style)}" nonce="${nonce}">
 <title>${escapeHtml(content.title)}</title>
 </head>
