@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { Disposer } from './dispose';
 import { Log } from './log';
 import { probeRuntime } from './runtime';
@@ -11,6 +12,7 @@ import { registerExperiments } from './experiments';
 import { registerDashboards } from './dashboard';
 import { registerMonitor } from './monitor';
 import { TrainingManager } from './training/manager';
+import { DatasetsClient } from './datasets/client';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
 export interface MlWorkbenchApi {
@@ -54,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   );
 
   const training = disposer.track(new TrainingManager(context.extensionPath, log));
-  const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training };
+  const datasets = new DatasetsClient(path.join(context.extensionPath, 'dist', 'worker', 'datasets.js'));
+  disposer.track({ dispose: () => datasets.dispose() });
+  const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training, datasets };
   registerDatasets(context, services);
   registerExperiments(services);
   const runsTree = registerRuns(services);

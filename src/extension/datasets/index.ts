@@ -1,9 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { PreviewPanel, type PreviewDeps } from '../preview/panel';
 import { isPersistedPreview, type PreviewState } from '../preview/contract';
-import { DatasetsClient } from './client';
 import { registerDatasetCommands } from './commands';
 import { DatasetIndex } from './model';
 import { DATASET_SELECTOR, DatasetCodeLensProvider, DatasetHoverProvider } from './providers';
@@ -29,8 +27,7 @@ const DATASET_GLOB = '**/*.{csv,tsv,tab,json,jsonl,ndjson,parquet,pq}';
 /** Registers the Datasets view, its commands, the inline hover/CodeLens and the preview panel. */
 export function registerDatasets(context: vscode.ExtensionContext, services: Services): DatasetsApi {
   const { disposer, log } = services;
-  const client = new DatasetsClient(path.join(services.extensionPath, 'dist', 'worker', 'datasets.js'));
-  disposer.track({ dispose: () => client.dispose() });
+  const client = services.datasets;
   const index = disposer.track(new DatasetIndex(client, log));
   const tree = disposer.track(new DatasetsTree(index));
   disposer.track(vscode.window.createTreeView('mlWorkbench.datasets', { treeDataProvider: tree, showCollapseAll: true }));

@@ -1,7 +1,5 @@
 /** Experiment files: diagnostics on their lines while they are edited, and the New Experiment wizard. */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DatasetsClient } from '../datasets/client';
 import type { Services } from '../services';
 import { ExperimentDiagnostics } from './diagnostics';
 import { newExperiment } from './wizard';
@@ -9,10 +7,8 @@ import { newExperiment } from './wizard';
 /** Registers the experiment diagnostics and `mlWorkbench.newExperiment` (which takes optional preset answers or a dataset URI). */
 export function registerExperiments(services: Services): void {
   const { disposer, log } = services;
-  // Its own datasets worker: column names come from the file's head (schema inference), cached per
-  // file version by the worker, so the extension host never reads data itself.
-  const client = new DatasetsClient(path.join(services.extensionPath, 'dist', 'worker', 'datasets.js'));
-  disposer.track({ dispose: () => client.dispose() });
+  // Column names come from the file's head (schema inference), cached per file version by the worker.
+  const client = services.datasets;
   const columnsOf = async (dataPath: string, signal: AbortSignal): Promise<readonly string[]> => (await client.schema(dataPath, { signal })).columns.map((c) => c.name);
   disposer.track(new ExperimentDiagnostics(columnsOf, log));
   disposer.track(vscode.commands.registerCommand('mlWorkbench.newExperiment', (arg: unknown) => newExperiment({ client, log }, arg)));
