@@ -22,12 +22,12 @@ function concept(rng: Random, n: number, threshold: number): { rows: Row[]; labe
 }
 
 /** A completed run of `model` trained on the first concept (threshold 0), in a new workspace. */
-async function trainConcept(model: string): Promise<string> {
+async function trainConcept(model: string, params = '{}'): Promise<string> {
   const root = mkdtempSync(path.join(tmpdir(), 'mlwb-online-'));
   const { rows, labels } = concept(new Random(1), 400, 0);
   writeFileSync(path.join(root, 'concept.csv'), ['x1,x2,label', ...rows.map((r, i) => `${r.x1},${r.x2},${labels[i]}`)].join('\n') + '\n');
   const file = path.join(root, 'concept.experiment.yaml');
-  writeFileSync(file, ['name: concept', 'data: { path: concept.csv, target: label }', `model: { type: ${model} }`, 'validation: { method: holdout, test_size: 0.2 }', 'seed: 3', ''].join('\n'));
+  writeFileSync(file, ['name: concept', 'data: { path: concept.csv, target: label }', `model: { type: ${model}, params: ${params} }`, 'validation: { method: holdout, test_size: 0.2 }', 'seed: 3', ''].join('\n'));
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);
   return new RunStore(root).runDir(record.id);
@@ -189,6 +189,27 @@ test('going back to an older model version: a restarted service serves it, and o
     await second.app.close();
   }
   assert.equal(currentModelVersion(runDir).version, 4, 'a new version serves from then on');
+});
+
+test('an MLP is updated online too: its versions are saved in tfjs format and load again', async () => {
+  const runDir = await trainConcept('mlp', '{ hidden_layer_sizes: [8], max_iter: 30, batch_size: 32 }');
+  const rng = new Random(12);
+  const heldOut = concept(rng, 100, 1);
+  const { app, url } = await listen({ runDir, online: { minRows: 20, learningRate: 0.01 } });
+  let served: string[];
+  try {
+    const { rows, labels } = concept(rng, 20, 1);
+    await predictAndLabel(url, rows, labels);
+    await app.service.online?.idle();
+    assert.equal(app.service.modelVersion, 2, JSON.stringify(app.service.online?.status()));
+    served = (await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }))).json.predictions as string[];
+  } finally {
+    await app.close();
+  }
+  assert.ok(existsSync(path.join(runDir, 'versions', '2', 'model', 'model.json')), 'tfjs layers format');
+  const reloaded = await loadRunModel(runDir);
+  assert.equal(reloaded.version.version, 2);
+  assert.deepEqual(reloaded.predict(tableFromRecords(heldOut.rows)).predictions, served, 'the saved version predicts as the served one did');
 });
 
 test('a model type that cannot learn online is served as trained, and says so', async () => {
