@@ -49,16 +49,18 @@ export function sgdEpoch(X: Matrix, targets: Float64Array, weights: Float64Array
   const shrink = Math.max(0, 1 - (1 - l1Ratio) * eta * alpha);
   const scores = new Float64Array(blocks);
   const updates = new Float64Array(blocks);
+  // The row's entries are values[start..end), in columns indices[p] (CSR) or p − start (dense):
+  // `base` below is where column 0 of a block sits relative to p, so both read w[base + column].
+  const values = X.kind === 'csr' ? X.values : X.data;
+  const indices = X.kind === 'csr' ? X.indices : undefined;
   for (let i = 0; i < X.rows; i++) {
     if (i % CHECK_EVERY === 0) throwIfAborted(signal);
-    const [start, end] = X.kind === 'csr' ? [X.indptr[i] as number, X.indptr[i + 1] as number] : [i * cols, (i + 1) * cols];
-    const values = X.kind === 'csr' ? X.values : X.data;
-    const column = (p: number): number => (X.kind === 'csr' ? (X.indices[p] as number) : p - start);
+    const start = X.kind === 'csr' ? (X.indptr[i] as number) : i * cols;
+    const end = X.kind === 'csr' ? (X.indptr[i + 1] as number) : start + cols;
+    const shift = indices ? 0 : start;
     for (let k = 0; k < blocks; k++) {
       const offset = k * stride;
-      let inner = 0;
-      for (let p = start; p < end; p++) inner += (w[offset + column(p)] as number) * (values[p] as number);
-      scores[k] = inner * (wscale[k] as number) + (w[offset + cols] as number);
+      scores[k] = rowDot(w, offset - shift, values, indices, start, end) * (wscale[k] as number) + (w[offset + cols] as number);
     }
     lossDerivative(loss, scores, targets[i] as number, updates);
     for (let k = 0; k < blocks; k++) {
@@ -70,11 +72,7 @@ export function sgdEpoch(X: Matrix, targets: Float64Array, weights: Float64Array
         if ((wscale[k] as number) < WSCALE_THRESHOLD) foldScale(w, wscale, k, stride, cols);
       }
       if (update !== 0) {
-        const step = update / (wscale[k] as number);
-        for (let p = start; p < end; p++) {
-          const at = offset + column(p);
-          w[at] = (w[at] as number) + (values[p] as number) * step;
-        }
+        rowAxpy(w, offset - shift, values, indices, start, end, update / (wscale[k] as number));
         if (fitIntercept) w[offset + cols] = (w[offset + cols] as number) + update;
       }
     }
@@ -84,7 +82,7 @@ export function sgdEpoch(X: Matrix, targets: Float64Array, weights: Float64Array
         const scale = wscale[k] as number;
         const offset = k * stride;
         for (let p = start; p < end; p++) {
-          const j = column(p);
+          const j = indices ? (indices[p] as number) : p - start;
           const at = offset + j;
           const z = w[at] as number;
           const qAt = k * cols + j;
@@ -102,6 +100,26 @@ export function sgdEpoch(X: Matrix, targets: Float64Array, weights: Float64Array
     if (!Number.isFinite(v)) throw new MlError(`the SGD update overflowed (weights became ${String(v)}); lower learningRate`);
   }
   return w;
+}
+
+/** Σ w[base + column(p)] · values[p] over the row's entries, in order (as sklearn's WeightVector.dot). */
+function rowDot(w: Float64Array, base: number, values: Float64Array, indices: Int32Array | undefined, start: number, end: number): number {
+  let sum = 0;
+  if (indices) for (let p = start; p < end; p++) sum += (w[base + (indices[p] as number)] as number) * (values[p] as number);
+  else for (let p = start; p < end; p++) sum += (w[base + p] as number) * (values[p] as number);
+  return sum;
+}
+
+/** w[base + column(p)] += values[p] · step over the row's entries. */
+function rowAxpy(w: Float64Array, base: number, values: Float64Array, indices: Int32Array | undefined, start: number, end: number, step: number): void {
+  if (indices) {
+    for (let p = start; p < end; p++) {
+      const at = base + (indices[p] as number);
+      w[at] = (w[at] as number) + (values[p] as number) * step;
+    }
+  } else {
+    for (let p = start; p < end; p++) w[base + p] = (w[base + p] as number) + (values[p] as number) * step;
+  }
 }
 
 function foldScale(w: Float64Array, wscale: Float64Array, k: number, stride: number, cols: number): void {
