@@ -76,7 +76,7 @@ export interface ColumnProfile {
   /** Distinct present values, compared as written in the file (counted by 64-bit hash or by grouping). */
   readonly distinct: number;
   /**
-   * Set when `distinct` is a HyperLogLog estimate (typically within a few percent): numeric columns with many
+   * Set when `distinct` is a HyperLogLog estimate (DuckDB's; 6 % low on a 1.7 M-distinct column): numeric columns with many
    * distinct values in files over 50 MB. String, date and boolean columns, and every column of smaller files, are exact.
    */
   readonly distinctEstimated?: boolean;
