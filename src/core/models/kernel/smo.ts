@@ -105,12 +105,25 @@ class Solver {
         const diff = ai - aj;
         ai += delta;
         aj += delta;
+        // Plain assignments, not destructuring: array literals in rarely taken branches made V8 deoptimise the loop.
         if (diff > 0) {
-          if (aj < 0) [aj, ai] = [0, diff];
-        } else if (ai < 0) [ai, aj] = [0, -diff];
+          if (aj < 0) {
+            aj = 0;
+            ai = diff;
+          }
+        } else if (ai < 0) {
+          ai = 0;
+          aj = -diff;
+        }
         if (diff > 0) {
-          if (ai > C) [ai, aj] = [C, C - diff];
-        } else if (aj > C) [aj, ai] = [C, C + diff];
+          if (ai > C) {
+            ai = C;
+            aj = C - diff;
+          }
+        } else if (aj > C) {
+          aj = C;
+          ai = C + diff;
+        }
       } else {
         const quad = Math.max((QD[i] as number) + (QD[j] as number) - 2 * (Qi[j] as number), TAU);
         const delta = ((G[i] as number) - (G[j] as number)) / quad;
@@ -118,11 +131,23 @@ class Solver {
         ai -= delta;
         aj += delta;
         if (sum > C) {
-          if (ai > C) [ai, aj] = [C, sum - C];
-        } else if (aj < 0) [aj, ai] = [0, sum];
+          if (ai > C) {
+            ai = C;
+            aj = sum - C;
+          }
+        } else if (aj < 0) {
+          aj = 0;
+          ai = sum;
+        }
         if (sum > C) {
-          if (aj > C) [aj, ai] = [C, sum - C];
-        } else if (ai < 0) [ai, aj] = [0, sum];
+          if (aj > C) {
+            aj = C;
+            ai = sum - C;
+          }
+        } else if (ai < 0) {
+          ai = 0;
+          aj = sum;
+        }
       }
       alpha[i] = ai;
       alpha[j] = aj;
