@@ -57,6 +57,7 @@ export class KernelColumns {
   private swapHigh = new Int32Array(64);
   private swaps = 0;
   private readonly synced: Int32Array;
+  private readonly store: Float32Array | undefined;
 
   constructor(
     private readonly spec: KernelSpec,
@@ -66,15 +67,15 @@ export class KernelColumns {
     private readonly norms: Float64Array,
     cacheBytes: number,
     /** Optional backing store for the columns, shared by the one-vs-one pairs solved one after another. */
-    private readonly store?: Float32Array,
+    store?: Float32Array,
   ) {
     // Own copies: swapIndex permutes them, and the caller still needs its original order.
     this.rows = Int32Array.from(rows);
     this.signs = Int8Array.from(signs);
     const l = rows.length;
     const columns = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, l))));
-    this.capacity = store && store.length >= 2 * l ? Math.min(columns, Math.floor(store.length / Math.max(1, l))) : columns;
-    if (store && store.length < 2 * l) this.store = undefined;
+    this.store = store && store.length >= 2 * l ? store : undefined;
+    this.capacity = this.store ? Math.min(columns, Math.floor(this.store.length / Math.max(1, l))) : columns;
     this.synced = new Int32Array(l);
     this.diagonal = new Float64Array(l);
     this.dots = new Float64Array(l);
