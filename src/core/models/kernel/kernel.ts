@@ -1,7 +1,7 @@
 /** Kernel functions over dense or CSR rows, and a column cache for the SMO solver. */
 import { rowRowDot } from '../../linalg/matrix';
 import { expNonPositive } from './exp';
-import type { DenseMatrix, Matrix } from '../../types';
+import type { Matrix } from '../../types';
 
 export type KernelName = 'rbf' | 'poly' | 'linear';
 
@@ -58,6 +58,8 @@ export class KernelColumns {
   private swaps = 0;
   private readonly synced: Int32Array;
   private readonly store: Float32Array | undefined;
+  /** Dense problems: the pair's rows copied in problem order (swapped along), so a column streams through memory. */
+  private readonly local: Float64Array | undefined;
 
   constructor(
     private readonly spec: KernelSpec,
@@ -77,6 +79,11 @@ export class KernelColumns {
     this.store = store && store.length >= 2 * l ? store : undefined;
     this.capacity = this.store ? Math.min(columns, Math.floor(this.store.length / Math.max(1, l))) : columns;
     this.synced = new Int32Array(l);
+    if (X.kind === 'dense') {
+      const cols = X.cols;
+      this.local = new Float64Array(l * cols);
+      for (let t = 0; t < l; t++) this.local.set(X.data.subarray((rows[t] as number) * cols, ((rows[t] as number) + 1) * cols), t * cols);
+    }
     this.diagonal = new Float64Array(l);
     this.dots = new Float64Array(l);
     this.data = new Array<Float32Array | null>(l).fill(null);
@@ -108,7 +115,7 @@ export class KernelColumns {
       this.synced[i] = this.swaps;
     }
     if (this.X.kind === 'dense') {
-      this.denseDots(i, this.X, from, len);
+      this.denseDots(i, this.local as Float64Array, this.X.cols, from, len);
       this.finishColumn(i, column, from, len);
     } else {
       this.fillGeneric(i, column, from, len);
@@ -121,6 +128,7 @@ export class KernelColumns {
   swapIndex(i: number, j: number): void {
     if (i === j) return;
     swapAt(this.rows, i, j);
+    if (this.local) swapRows(this.local, this.X.cols, i, j);
     swapAt(this.signs, i, j);
     swapAt(this.diagonal, i, j);
     const atI = this.data[i] ?? null;
@@ -203,28 +211,24 @@ export class KernelColumns {
   // Dense rows get one tight loop per kernel: the generic per-entry rowRowDot call was ~60% of a fit's time.
   // Four rows go through the feature loop together: four independent sums hide the add latency that
   // bounds a single running sum, while each sum still adds in feature order (bit-identical values).
-  /** Dot products of row i with rows [from, to) into `dots`. */
-  private denseDots(i: number, X: DenseMatrix, from: number, to: number): void {
-    const cols = X.cols;
-    const data = X.data;
-    const rows = this.rows;
-    const ri = rows[i] as number;
-    const base = ri * cols;
+  /** Dot products of problem row i with problem rows [from, to) of the local copy, into `dots`. */
+  private denseDots(i: number, data: Float64Array, cols: number, from: number, to: number): void {
+    const base = i * cols;
     const dots = this.dots;
     // The remainder goes first: code after a long loop that has not run yet makes V8's on-stack-replaced
     // loop deoptimise at every call (seen as hundreds of fillDense bailouts in the first fit).
     let t = from;
     for (; (to - t) % 4 !== 0; t++) {
-      const other = (rows[t] as number) * cols;
+      const other = t * cols;
       let dot = 0;
       for (let k = 0; k < cols; k++) dot += (data[base + k] as number) * (data[other + k] as number);
       dots[t] = dot;
     }
     for (; t < to; t += 4) {
-      const o0 = (rows[t] as number) * cols;
-      const o1 = (rows[t + 1] as number) * cols;
-      const o2 = (rows[t + 2] as number) * cols;
-      const o3 = (rows[t + 3] as number) * cols;
+      const o0 = t * cols;
+      const o1 = o0 + cols;
+      const o2 = o1 + cols;
+      const o3 = o2 + cols;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -269,6 +273,10 @@ function growInt32(array: Int32Array): Int32Array<ArrayBuffer> {
   const grown = new Int32Array(array.length * 2);
   grown.set(array);
   return grown;
+}
+
+function swapRows(data: Float64Array, cols: number, i: number, j: number): void {
+  for (let k = 0; k < cols; k++) swapAt(data, i * cols + k, j * cols + k);
 }
 
 function swapAt(array: Int8Array | Int32Array | Float32Array | Float64Array, i: number, j: number): void {
