@@ -9,6 +9,7 @@ import { exportRun } from '../core/export';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
 import { runServerProcess } from '../serve/process';
+import { currentModelVersion, listModelVersions } from '../core/runs/versions';
 
 const USAGE = `usage: mlwb <command> [options]
 
@@ -173,7 +174,18 @@ async function main(argv: string[]): Promise<number> {
         console.error(`mlwb: no run "${id}" in ${store.runsDir}`);
         return 1;
       }
-      console.log(args.json ? JSON.stringify(record, null, 2) : `${describe(record)}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
+      const runDir = store.runDir(record.id);
+      const versions = record.status === 'completed' ? listModelVersions(runDir) : [];
+      const serving = versions.length > 0 ? currentModelVersion(runDir).version : undefined;
+      if (args.json) {
+        console.log(JSON.stringify({ ...record, ...(serving === undefined ? {} : { modelVersions: versions, servingModelVersion: serving }) }, null, 2));
+        return 0;
+      }
+      const versionLine =
+        versions.length > 1
+          ? `\nmodel versions: ${versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows)` : ' (trained)'}`).join(', ')}; serving v${serving}`
+          : '';
+      console.log(`${describe(record)}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;
     }
     case 'serve':

@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { loadRunModel } from '../../../src/core/runs/artifacts';
+import { saveModelVersion, setCurrentModelVersion } from '../../../src/core/runs/versions';
 
 const root = path.join(__dirname, '..', '..', '..');
 const mlwb = (cwd: string, ...args: string[]) =>
@@ -30,7 +32,24 @@ test('mlwb train FILE --json prints the run as DESIGN.md describes it, and runs/
   assert.equal(runs.status, 0, runs.stderr);
   assert.deepEqual((JSON.parse(runs.stdout) as { runId: string }[]).map((r) => r.runId), [result.runId]);
   const shown = mlwb(dir, 'show', result.runId, '--json');
-  assert.equal((JSON.parse(shown.stdout) as { id: string }).id, result.runId);
+  const record = JSON.parse(shown.stdout) as { id: string; servingModelVersion: number; modelVersions: { version: number }[] };
+  assert.equal(record.id, result.runId);
+  assert.equal(record.servingModelVersion, 1);
+  assert.deepEqual(record.modelVersions.map((v) => v.version), [1]);
+});
+
+test('mlwb show lists the model versions online updates made, and the one serving', async () => {
+  const dir = workspace();
+  const trained = JSON.parse(mlwb(dir, 'train', 'iris.experiment.yaml', '--json').stdout) as { runId: string };
+  const runDir = path.join(dir, '.mlwb', 'runs', trained.runId);
+  // What a service with online updates writes: the updated model as the next version.
+  const loaded = await loadRunModel(runDir);
+  await saveModelVersion(runDir, loaded.model, { parent: 1, source: 'online', rows: 5, onlineRows: 5 });
+  const text = mlwb(dir, 'show', trained.runId);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /model versions: v1 \(trained\), v2 \(online, 5 rows\); serving v2/);
+  setCurrentModelVersion(runDir, 1);
+  assert.match(mlwb(dir, 'show', trained.runId).stdout, /serving v1/);
 });
 
 test('mlwb exits non-zero with a message naming the problem', () => {
