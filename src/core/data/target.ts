@@ -81,3 +81,17 @@ export function targetValues(target: Column, task: Task): Target {
     return parsed;
   });
 }
+
+/**
+ * Class indices of `labels` in a fitted classifier's `classes`, for an online update: a label the
+ * model was not fitted with is an MlError naming every such label (an update cannot add classes).
+ */
+export function knownClassCodes(model: string, classes: readonly string[], labels: readonly string[]): Int32Array {
+  const index = new Map(classes.map((c, k) => [c, k]));
+  const unknown = [...new Set(labels.filter((label) => !index.has(label)))];
+  if (unknown.length > 0) {
+    const names = unknown.map((l) => JSON.stringify(l)).join(', ');
+    throw new MlError(`${model}: partialFit got label${unknown.length > 1 ? 's' : ''} ${names} the model was not fitted with (classes: ${classes.join(', ')}); an update cannot add classes, retrain instead`);
+  }
+  return Int32Array.from(labels, (label) => index.get(label) as number);
+}

@@ -7,6 +7,7 @@ import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, 
 import { minimizeLbfgs } from './linear/lbfgs';
 import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
+import { knownClassCodes } from '../data/target';
 import { MlError, throwIfAborted } from '../types';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Target } from '../types';
 
@@ -116,12 +117,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   private encodeKnownLabels(X: Matrix, y: Target): Int32Array {
     if (y instanceof Float64Array) throw new MlError(`${MODEL}: target must be class labels (a classification target)`);
     if (y.length !== X.rows) throw new MlError(`${MODEL}: target has ${y.length} values but X has ${X.rows} rows`);
-    const index = new Map(this.classes.map((c, k) => [c, k]));
-    const unknown = [...new Set(y.filter((label) => !index.has(label)))];
-    if (unknown.length > 0) {
-      throw new MlError(`${MODEL}: labels ${unknown.map((l) => JSON.stringify(l)).join(', ')} are not among the model's classes (${this.classes.join(', ')}); an update cannot add classes, retrain instead`);
-    }
-    return Int32Array.from(y, (label) => index.get(label) as number);
+    return knownClassCodes(MODEL, this.classes, y);
   }
 
   /** Coefficient rows (one when binary, for the second class; one per class otherwise), as sklearn's coef_. */

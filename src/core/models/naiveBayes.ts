@@ -6,6 +6,7 @@
  * Probabilities are normalised in log space (log-sum-exp), so long documents do not underflow.
  */
 import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, OnlineLearner, PartialFitOptions, Target, throwIfAborted } from '../types';
+import { knownClassCodes } from '../data/target';
 import { checkWidth, encodeLabels, toDense } from './tree/data';
 import { rejectUnknownOptions } from './tree/params';
 import { largestColumnVariance, mergeGaussian } from './naiveBayesUpdate';
@@ -199,12 +200,7 @@ export class NaiveBayes implements Classifier, OnlineLearner {
   private encodeKnownLabels(X: Matrix, y: Target): Int32Array {
     if (y instanceof Float64Array) throw new MlError(`${TYPE}: target must be class labels (a classification target)`);
     if (y.length !== X.rows) throw new MlError(`${TYPE}: target has ${y.length} values but X has ${X.rows} rows`);
-    const index = new Map(this.classes.map((c, k) => [c, k]));
-    const unknown = [...new Set(y.filter((label) => !index.has(label)))];
-    if (unknown.length > 0) {
-      throw new MlError(`${TYPE}: labels ${unknown.map((l) => JSON.stringify(l)).join(', ')} are not among the model's classes (${this.classes.join(', ')}); an update cannot add classes, retrain instead`);
-    }
-    return Int32Array.from(y, (label) => index.get(label) as number);
+    return knownClassCodes(TYPE, this.classes, y);
   }
 
   /** rows × classes joint log-likelihood log P(class) + log P(x | class). */

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../random';
+import { knownClassCodes } from '../data/target';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 import { MlError } from '../types';
 import { initBackend } from './backend';
@@ -255,12 +256,7 @@ export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearn
   async partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): Promise<void> {
     if (y instanceof Float64Array) throw new MlError('mlp: a classifier needs class labels; use MlpRegressor for numeric targets');
     if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} labels`);
-    const index = new Map(this.classes.map((c, i) => [c, i]));
-    const unknown = [...new Set(y.filter((label) => !index.has(label)))];
-    if (unknown.length > 0) {
-      throw new MlError(`mlp: partialFit got label${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `'${l}'`).join(', ')} the model was not fitted with (classes: ${this.classes.join(', ')})`);
-    }
-    this.targets = Int32Array.from(y, (label) => index.get(label) as number);
+    this.targets = knownClassCodes('mlp', this.classes, y);
     try {
       await this.update(X, options);
     } finally {

@@ -108,7 +108,7 @@ test('a failed partialFit throws and leaves every weight as it was', async () =>
   const withNaN = { ...trainX, data: Float64Array.from(trainX.data, (v, k) => (k === 7 ? NaN : v)) };
   const narrow = takeRows({ ...X, cols: 2, data: X.data.slice(0, X.rows * 2) }, [0, 1, 2]);
   const failures: [Promise<void>, RegExp][] = [
-    [model.partialFit(trainX, trainY.map((l, i) => (i === 5 ? 'tulip' : i === 9 ? 'rose' : l))), /'tulip', 'rose'.*classes: setosa, versicolor, virginica/],
+    [model.partialFit(trainX, trainY.map((l, i) => (i === 5 ? 'tulip' : i === 9 ? 'rose' : l))), /"tulip", "rose".*classes: setosa, versicolor, virginica/],
     [model.partialFit(narrow, ['setosa', 'setosa', 'setosa']), /expected 4 feature columns, got 2/],
     [model.partialFit(withNaN, trainY), /NaN at row 1, column 3/],
     [model.partialFit(trainX, trainY.slice(1)), /100 rows but 99 labels/],
