@@ -9,7 +9,7 @@ import { exportRun } from '../core/export';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
 import { runServerProcess } from '../serve/process';
-import { currentModelVersion, listModelVersions } from '../core/runs/versions';
+import { readModelVersions } from '../core/runs/versions';
 
 const USAGE = `usage: mlwb <command> [options]
 
@@ -174,16 +174,15 @@ async function main(argv: string[]): Promise<number> {
         console.error(`mlwb: no run "${id}" in ${store.runsDir}`);
         return 1;
       }
-      const runDir = store.runDir(record.id);
-      const versions = record.status === 'completed' ? listModelVersions(runDir) : [];
-      const serving = versions.length > 0 ? currentModelVersion(runDir).version : undefined;
+      // Only a completed run has a model, hence versions.
+      const models = record.status === 'completed' ? readModelVersions(store.runDir(record.id)) : undefined;
       if (args.json) {
-        console.log(JSON.stringify({ ...record, ...(serving === undefined ? {} : { modelVersions: versions, servingModelVersion: serving }) }, null, 2));
+        console.log(JSON.stringify({ ...record, ...(models ? { modelVersions: models.versions, servingModelVersion: models.current } : {}) }, null, 2));
         return 0;
       }
       const versionLine =
-        versions.length > 1
-          ? `\nmodel versions: ${versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows)` : ' (trained)'}`).join(', ')}; serving v${serving}`
+        models && models.versions.length > 1
+          ? `\nmodel versions: ${models.versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows)` : ' (trained)'}`).join(', ')}; serving v${models.current}`
           : '';
       console.log(`${describe(record)}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;

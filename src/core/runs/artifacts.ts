@@ -14,7 +14,7 @@ import { Random } from '../random';
 import type { DenseMatrix, EstimatorJSON, Matrix, Task } from '../types';
 import { MlError } from '../types';
 import { writeJsonAtomic } from './atomic';
-import { currentModelVersion, listModelVersions, type ModelVersion } from './versions';
+import { findModelVersion, type ModelVersion } from './versions';
 
 export interface RunSchema {
   readonly features: { readonly name: string; readonly kind: Column['kind'] }[];
@@ -98,9 +98,7 @@ export async function loadRunModel(runDir: string, version?: number): Promise<Lo
   const pipelineJson = readJson<{ type?: string }>(path.join(runDir, 'pipeline.json'));
   const pipeline: PreparingPipeline =
     pipelineJson.type === 'text_column' ? TextColumnPipeline.fromJSON(pipelineJson) : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
-  const versions = listModelVersions(runDir);
-  const chosen = version === undefined ? currentModelVersion(runDir) : versions.find((v) => v.version === version);
-  if (!chosen) throw new MlError(`model version ${String(version)} does not exist in ${runDir}; versions: ${versions.map((v) => v.version).join(', ')}`);
+  const chosen = findModelVersion(runDir, version);
   const model = await loadModelFiles(path.join(runDir, chosen.dir), schema.task);
   return loaded(schema, pipeline, model, chosen);
 }

@@ -49,10 +49,11 @@ function indexFile(runDir: string): string {
 
 /** Every version of the run's model, oldest first; version 1 is the trained one. */
 export function listModelVersions(runDir: string): ModelVersion[] {
-  return readIndex(runDir).versions;
+  return readModelVersions(runDir).versions;
 }
 
-function readIndex(runDir: string): { versions: ModelVersion[]; current: number } {
+/** The run's versions, oldest first, and the number of the one to serve (`current`), from one read of the index. */
+export function readModelVersions(runDir: string): { versions: ModelVersion[]; current: number } {
   let createdAt = '';
   const runFile = path.join(runDir, 'run.json');
   if (existsSync(runFile)) {
@@ -79,16 +80,19 @@ function readIndex(runDir: string): { versions: ModelVersion[]; current: number 
   return { versions, current };
 }
 
-/** The newest version of the run's model. */
-export function latestModelVersion(runDir: string): ModelVersion {
-  const versions = listModelVersions(runDir);
-  return versions[versions.length - 1] as ModelVersion;
+/**
+ * The version numbered `version`, or, left out, the one a service of the run serves (the newest,
+ * unless the user went back to an older one); a number the run lacks is an MlError listing its versions.
+ */
+export function findModelVersion(runDir: string, version?: number): ModelVersion {
+  const { versions, current } = readModelVersions(runDir);
+  return pick(runDir, versions, version ?? current);
 }
 
-/** The version a service of the run serves: the newest, unless the user went back to an older one. */
-export function currentModelVersion(runDir: string): ModelVersion {
-  const { versions, current } = readIndex(runDir);
-  return versions.find((v) => v.version === current) as ModelVersion;
+function pick(runDir: string, versions: readonly ModelVersion[], version: number): ModelVersion {
+  const chosen = versions.find((v) => v.version === version);
+  if (!chosen) throw new MlError(`model version ${version} does not exist in ${runDir}; versions: ${versions.map((v) => v.version).join(', ')}`);
+  return chosen;
 }
 
 /**
@@ -96,9 +100,8 @@ export function currentModelVersion(runDir: string): ModelVersion {
  * the versions themselves are untouched. Takes effect when a service (re)starts.
  */
 export function setCurrentModelVersion(runDir: string, version: number): ModelVersion {
-  const { versions } = readIndex(runDir);
-  const chosen = versions.find((v) => v.version === version);
-  if (!chosen) throw new MlError(`model version ${version} does not exist in ${runDir}; versions: ${versions.map((v) => v.version).join(', ')}`);
+  const { versions } = readModelVersions(runDir);
+  const chosen = pick(runDir, versions, version);
   writeJsonAtomic(indexFile(runDir), { versions: versions.slice(1), current: version } satisfies VersionIndex);
   return chosen;
 }

@@ -5,7 +5,7 @@ import type { RunRecord } from '../../core/runs/store';
 import { readFeedback } from '../../core/runs/feedback';
 import { keyMetric } from '../../core/runs/execute';
 import { onlineModelTypes, supportsOnlineUpdates } from '../../core/models/registry';
-import { currentModelVersion, listModelVersions, setCurrentModelVersion, type ModelVersion } from '../../core/runs/versions';
+import { readModelVersions, setCurrentModelVersion, type ModelVersion } from '../../core/runs/versions';
 import type { Services } from '../services';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
 import { DeploymentManager, deploymentUrl, type DeploymentRecord } from './manager';
@@ -115,8 +115,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     if (!record || !store) return undefined;
     const runDir = store.runDir(record.runId);
     try {
-      const versions = listModelVersions(runDir);
-      const serving = currentModelVersion(runDir).version;
+      const { versions, current: serving } = readModelVersions(runDir);
       let chosen = version;
       if (chosen === undefined) {
         if (versions.length === 1) {

@@ -8,7 +8,7 @@ import { exportRun } from '../../../src/core/export';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
-import { currentModelVersion, listModelVersions, setCurrentModelVersion } from '../../../src/core/runs/versions';
+import { findModelVersion, listModelVersions, setCurrentModelVersion } from '../../../src/core/runs/versions';
 import { Random } from '../../../src/core/random';
 import { parseServerArgs } from '../../../src/serve/process';
 import { featureRecords, listen, post, readCsv, trainedRun } from './fixture';
@@ -174,7 +174,7 @@ test('going back to an older model version: a restarted service serves it, and o
   }
   assert.throws(() => setCurrentModelVersion(runDir, 9), /model version 9 does not exist in .*; versions: 1, 2, 3/);
   assert.equal(setCurrentModelVersion(runDir, 2).version, 2);
-  assert.equal(currentModelVersion(runDir).version, 2);
+  assert.equal(findModelVersion(runDir).version, 2);
   const second = await listen({ runDir, online: { minRows: 10 } });
   try {
     const health = (await (await fetch(`${second.url}/health`)).json()) as Record<string, unknown>;
@@ -188,7 +188,7 @@ test('going back to an older model version: a restarted service serves it, and o
   } finally {
     await second.app.close();
   }
-  assert.equal(currentModelVersion(runDir).version, 4, 'a new version serves from then on');
+  assert.equal(findModelVersion(runDir).version, 4, 'a new version serves from then on');
 });
 
 test('an MLP is updated online too: its versions are saved in tfjs format and load again', async () => {
