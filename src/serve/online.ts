@@ -46,7 +46,6 @@ export class OnlineUpdater {
   private pending: LabelledRow[] = [];
   private running: Promise<void> | undefined;
   private updates = 0;
-  private onlineRows = 0;
   private lastError: string | undefined;
   private lastUpdateAt: string | undefined;
   readonly supported: boolean;
@@ -61,7 +60,11 @@ export class OnlineUpdater {
     private readonly log: (line: string) => void,
   ) {
     this.supported = supportsOnlineUpdates(current().model.type);
-    this.onlineRows = current().version.onlineRows ?? 0;
+  }
+
+  /** What /health reports: 'unsupported' when the model type cannot learn online. */
+  get state(): 'on' | 'unsupported' {
+    return this.supported ? 'on' : 'unsupported';
   }
 
   /** Queues labelled rows; starts an update once enough are waiting. */
@@ -108,17 +111,17 @@ export class OnlineUpdater {
         parent: loaded.version.version,
         source: 'online' as const,
         rows: usable.length,
-        onlineRows: this.onlineRows + usable.length,
+        // Counted along the version's own line: after going back to an older version, from that one.
+        onlineRows: (loaded.version.onlineRows ?? 0) + usable.length,
         ...(skipped > 0 ? { skippedRows: skipped } : {}),
         ...(this.options.learningRate === undefined ? {} : { learningRate: this.options.learningRate }),
       };
       const version: ModelVersion = this.persist
-        ? await saveModelVersion(this.runDir, next as never, meta)
+        ? await saveModelVersion(this.runDir, next, meta)
         : { ...meta, version: loaded.version.version + 1, createdAt: new Date().toISOString(), dir: '' };
       this.replace(loaded.withModel(next, version));
       (loaded.model as { dispose?: () => void }).dispose?.();
       this.updates++;
-      this.onlineRows = meta.onlineRows;
       this.lastUpdateAt = version.createdAt;
       this.lastError = skipped > 0 ? `${skipped} row(s) with unknown classes were left out of version ${version.version}` : undefined;
       this.log(`model version ${version.version}: updated online from ${usable.length} labelled row(s) (from version ${loaded.version.version})`);

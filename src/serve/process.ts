@@ -154,7 +154,7 @@ export async function runServerProcess(argv: readonly string[]): Promise<void> {
   const { app, url } = started;
   const service = app.service;
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url, pid: process.pid, run_id: service.run.id, model: service.modelType, model_version: service.modelVersion, online: service.online ? (service.online.supported ? 'on' : 'unsupported') : 'off', task: service.schema.task, auth: args.token ? 'bearer' : 'none' })}\n`,
+    `${JSON.stringify({ event: 'listening', url, pid: process.pid, run_id: service.run.id, model: service.modelType, model_version: service.modelVersion, online: service.online?.state ?? 'off', task: service.schema.task, auth: args.token ? 'bearer' : 'none' })}\n`,
   );
   let stopping = false;
   const stop = (signal: string): void => {

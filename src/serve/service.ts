@@ -210,7 +210,7 @@ export class PredictionService {
       experiment: this.run.experiment ?? null,
       features: this.schema.features.map((f) => f.name),
       model_version: this.modelVersion,
-      online_updates: this.online ? (this.online.supported ? 'on' : 'unsupported') : 'off',
+      online_updates: this.online?.state ?? 'off',
       uptime_seconds: (Date.now() - this.started) / 1000,
       requests: this.stats.total,
     };
