@@ -20,38 +20,8 @@ import { NaiveBayes } from '../src/core/models/naiveBayes';
 import { Ridge } from '../src/core/models/ridge';
 import { MlpClassifier } from '../src/core/nn/mlp';
 import { initBackend } from '../src/core/nn/backend';
-import { Random } from '../src/core/random';
 import { isOnlineLearner, type DenseMatrix, type Estimator, type Target } from '../src/core/types';
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-function generate(rows: number, cols: number, seed: number): { X: DenseMatrix; labels: string[]; values: Float64Array } {
-  const random = new Random(seed);
-  const informative = Math.min(10, cols);
-  const weights = Array.from({ length: 3 * informative }, () => random.normal());
-  const data = new Float64Array(rows * cols);
-  const labels: string[] = [];
-  const values = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) data[i * cols + j] = random.normal();
-    let best = 0;
-    let bestScore = -Infinity;
-    for (let k = 0; k < 3; k++) {
-      let score = random.normal();
-      for (let j = 0; j < informative; j++) score += (weights[k * informative + j] as number) * (data[i * cols + j] as number);
-      if (k === 0) values[i] = score;
-      if (score > bestScore) {
-        bestScore = score;
-        best = k;
-      }
-    }
-    labels.push(`class_${best}`);
-  }
-  return { X: { kind: 'dense', rows, cols, data }, labels, values };
-}
+import { option, threeClassData } from './common';
 
 function part(X: DenseMatrix, from: number, to: number): DenseMatrix {
   return { kind: 'dense', rows: to - from, cols: X.cols, data: X.data.slice(from * X.cols, to * X.cols) };
@@ -120,7 +90,7 @@ async function main(): Promise<void> {
   const rows = option('rows', 20_000);
   const cols = option('features', 50);
   const batch = option('batch', 20_000);
-  const { X, labels, values } = generate(rows + batch, cols, 5);
+  const { X, labels, values } = threeClassData(rows + batch, cols, 5);
   const train = part(X, 0, rows);
   const update = part(X, rows, rows + batch);
   const trainLabels = labels.slice(0, rows);

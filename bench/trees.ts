@@ -11,43 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecisionTreeClassifier } from '../src/core/models/decisionTree';
 import { RandomForestClassifier } from '../src/core/models/randomForest';
-import { Random } from '../src/core/random';
 import { DenseMatrix } from '../src/core/types';
+import { option, threeClassData } from './common';
 
 interface Split {
   train: DenseMatrix;
   trainLabels: string[];
   test: DenseMatrix;
   testLabels: string[];
-}
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-/** Three noisy linear scores of the first 10 features; the class is the largest. */
-function generate(rows: number, cols: number, seed: number): { X: DenseMatrix; labels: string[] } {
-  const random = new Random(seed);
-  const informative = Math.min(10, cols);
-  const weights = Array.from({ length: 3 * informative }, () => random.normal());
-  const data = new Float64Array(rows * cols);
-  const labels: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) data[i * cols + j] = random.normal();
-    let best = 0;
-    let bestScore = -Infinity;
-    for (let k = 0; k < 3; k++) {
-      let score = random.normal();
-      for (let j = 0; j < informative; j++) score += (weights[k * informative + j] as number) * (data[i * cols + j] as number);
-      if (score > bestScore) {
-        bestScore = score;
-        best = k;
-      }
-    }
-    labels.push(`class_${best}`);
-  }
-  return { X: { kind: 'dense', rows, cols, data }, labels };
 }
 
 function split(X: DenseMatrix, labels: string[]): Split {
@@ -121,7 +92,7 @@ async function main(): Promise<void> {
   const forestRows = option('forest-rows', rows);
   const dir = mkdtempSync(join(tmpdir(), 'mlwb-trees-'));
   try {
-    const { X, labels } = generate(rows, cols, 1);
+    const { X, labels } = threeClassData(rows, cols, 1);
     const data = split(X, labels);
     const tree = new DecisionTreeClassifier();
     const treeTime = await timed(() => tree.fit(data.train, data.trainLabels, { seed: 0 }));
@@ -130,7 +101,7 @@ async function main(): Promise<void> {
 
     if (process.argv.includes('--skip-forest')) return;
     const forestData = forestRows === rows ? { X, labels, parts: data } : (() => {
-      const small = generate(forestRows, cols, 2);
+      const small = threeClassData(forestRows, cols, 2);
       return { X: small.X, labels: small.labels, parts: split(small.X, small.labels) };
     })();
     const forest = new RandomForestClassifier({ n_estimators: trees });
