@@ -3,34 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NaiveBayes } from '../../../src/core/models/naiveBayes';
+import { dense, toCsr } from '../matrices';
 import { CancelledError, CsrMatrix, DenseMatrix, ProgressEvent } from '../../../src/core/types';
 
 // Figures from bench/reference/trees.py (scikit-learn 1.2's MultinomialNB and GaussianNB).
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const reference = JSON.parse(readFileSync(join(FIXTURES, 'reference', 'trees.json'), 'utf8'));
 
-function dense(rows: number[][]): DenseMatrix {
-  return { kind: 'dense', rows: rows.length, cols: rows[0]?.length ?? 0, data: Float64Array.from(rows.flat()) };
-}
-
 /** The same rows as CSR, storing only the non-zero entries. */
 function csr(rows: number[][]): CsrMatrix {
-  const indptr = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (const row of rows) {
-    row.forEach((v, j) => {
-      if (v !== 0) {
-        indices.push(j);
-        values.push(v);
-      }
-    });
-    indptr.push(indices.length);
-  }
-  return {
-    kind: 'csr', rows: rows.length, cols: rows[0]?.length ?? 0,
-    indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: Float64Array.from(values),
-  };
+  return toCsr(dense(rows));
 }
 
 function loadCsv(name: string): { X: DenseMatrix; labels: string[] } {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CsrMatrix, DenseMatrix } from '../../../src/core/types';
+export { dense, toCsr } from '../matrices';
 
 interface NaiveBayesCase {
   readonly name?: string;
@@ -52,30 +52,6 @@ export interface OnlineReference {
 
 /** The reference written by bench/reference/online.py. */
 export const reference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'online.json'), 'utf8')) as OnlineReference;
-
-/** A dense matrix from rows of numbers. */
-export function dense(rows: number[][]): DenseMatrix {
-  const cols = rows[0]?.length ?? 0;
-  return { kind: 'dense', rows: rows.length, cols, data: Float64Array.from(rows.flat()) };
-}
-
-/** The same matrix in CSR form, zeros left out. */
-export function toCsr(X: DenseMatrix): CsrMatrix {
-  const indptr = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) {
-      const v = X.data[i * X.cols + j] as number;
-      if (v !== 0) {
-        indices.push(j);
-        values.push(v);
-      }
-    }
-    indptr.push(indices.length);
-  }
-  return { kind: 'csr', rows: X.rows, cols: X.cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: Float64Array.from(values) };
-}
 
 /** Largest |actual − expected| / max(|expected|, floor) over the entries. */
 export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>, floor = 1e-300): number {

@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/core/nn/backend';
 import { MlpClassifier, MlpRegressor } from '../../../src/core/nn/mlp';
-import { CancelledError, MlError, type CsrMatrix, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
+import { CancelledError, MlError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
 import { readDataset, standardise, takeRows } from './data';
+import { toCsr } from '../matrices';
 
 const iris = readDataset('iris');
 const irisX = standardise(iris.X);
@@ -21,23 +22,6 @@ const small = { hidden_layer_sizes: [16], learning_rate_init: 0.01, batch_size: 
 
 function accuracy(predicted: readonly string[], rows: readonly number[]): number {
   return predicted.filter((label, i) => label === iris.target[rows[i] as number]).length / rows.length;
-}
-
-function toCsr(X: DenseMatrix): CsrMatrix {
-  const indptr = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) {
-      const v = X.data[i * X.cols + j] as number;
-      if (v !== 0) {
-        indices.push(j);
-        values.push(v);
-      }
-    }
-    indptr.push(indices.length);
-  }
-  return { kind: 'csr', rows: X.rows, cols: X.cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: Float64Array.from(values) };
 }
 
 test('runs on the wasm backend here (tfjs-node is not installed)', async () => {
