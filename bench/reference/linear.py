@@ -8,7 +8,6 @@ Classification features are standardised (StandardScaler on the whole data set, 
 before anything else; test/unit/models/linearReference.ts does the same. Fold indices are written
 into the fixture so the TypeScript tests score on exactly the same folds.
 """
-import csv
 import json
 import os
 
@@ -19,21 +18,10 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import SVC, LinearSVC
 
+from fixture_data import read, standardise
+
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-DATA = os.path.join(ROOT, "test", "fixtures", "datasets")
 OUT = os.path.join(ROOT, "test", "fixtures", "reference", "linear.json")
-
-
-def read(name, numeric_target):
-    with open(os.path.join(DATA, name)) as f:
-        rows = list(csv.reader(f))[1:]
-    X = np.array([[float(v) for v in r[:-1]] for r in rows])
-    y = np.array([float(r[-1]) for r in rows]) if numeric_target else np.array([r[-1] for r in rows])
-    return X, y
-
-
-def standardise(X):
-    return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
 def folds(splitter, X, y):

@@ -20,7 +20,6 @@ Each case records the starting state, the batch and the state after one update:
   cases (c) and (d), which also confirms those sklearn calls run one epoch, in order, from the init.
 Features are standardised (population std) before splitting; the batches are written as used.
 """
-import csv
 import json
 import os
 import warnings
@@ -32,23 +31,12 @@ from sklearn.linear_model import (ElasticNet, Lasso, LinearRegression, LogisticR
                                   SGDClassifier, SGDRegressor)
 from sklearn.naive_bayes import GaussianNB, MultinomialNB
 
+from fixture_data import read, standardise
+
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-DATA = os.path.join(ROOT, "test", "fixtures", "datasets")
 OUT = os.path.join(ROOT, "test", "fixtures", "reference", "online.json")
 
 warnings.simplefilter("ignore", ConvergenceWarning)
-
-
-def read(name, numeric_target):
-    with open(os.path.join(DATA, name)) as f:
-        rows = list(csv.reader(f))[1:]
-    X = np.array([[float(v) for v in r[:-1]] for r in rows])
-    y = np.array([float(r[-1]) for r in rows]) if numeric_target else np.array([r[-1] for r in rows])
-    return X, y
-
-
-def standardise(X):
-    return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
 def split(n, n_a, seed):

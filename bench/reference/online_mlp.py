@@ -22,7 +22,6 @@ data) with only the Adam update rewritten in tfjs's form, in float64; ours is he
 and loosely to sklearn's own `after`.
 """
 import copy
-import csv
 import json
 import os
 import warnings
@@ -32,8 +31,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
+from fixture_data import read, standardise
+
 HERE = os.path.dirname(__file__)
-DATASETS = os.path.join(HERE, "..", "..", "test", "fixtures", "datasets")
 OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "reference", "online-mlp.json")
 
 COMMON = {
@@ -42,19 +42,6 @@ COMMON = {
     "batch_size": 50,
     "learning_rate_init": 0.01,
 }
-
-
-def read(name):
-    with open(os.path.join(DATASETS, name + ".csv")) as f:
-        rows = list(csv.reader(f))[1:]
-    X = np.array([[float(v) for v in r[:-1]] for r in rows])
-    return X, [r[-1] for r in rows]
-
-
-def standardise(X):
-    std = X.std(axis=0)
-    std[std == 0] = 1
-    return (X - X.mean(axis=0)) / std
 
 
 def weights(model):
@@ -104,7 +91,7 @@ def main():
     rng = np.random.RandomState(0)
     cases = {}
 
-    X, labels = read("iris")
+    X, labels = read("iris", False)
     X = standardise(X)
     y = np.array(labels)
     order = rng.permutation(len(y))
@@ -116,7 +103,7 @@ def main():
                               batch_size=COMMON["batch_size"], learning_rate_init=COMMON["learning_rate_init"])
         cases["classifier_" + activation] = {**case(model, X, y, rows_a, rows_b, activation), "classes": model.classes_.tolist()}
 
-    X, targets = read("diabetes")
+    X, targets = read("diabetes", True)
     X = standardise(X)
     y = np.array([float(v) for v in targets]) / 100
     order = rng.permutation(len(y))
