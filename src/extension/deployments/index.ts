@@ -82,21 +82,25 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     if (record.state === 'serving' || record.state === 'starting') await manager.stop(record.id);
     manager.remove(record.id);
   });
-  const setOnline = async (arg: DeploymentArgument, online: boolean): Promise<DeploymentRecord | undefined> => {
-    const record = await pick(arg, `Select the service to turn online updates ${online ? 'on' : 'off'} for`);
-    if (!record) return undefined;
+  /** Restarts a service with a progress notification; a failure is shown, not thrown. */
+  const restartShowing = async (record: DeploymentRecord, what: string, options: { online?: boolean } = {}): Promise<DeploymentRecord | undefined> => {
     try {
-      // The service reads the setting at start; a restart also picks up the newest model version.
-      const restarted = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Restarting the service of run ${record.runId} with online updates ${online ? 'on' : 'off'}` },
-        () => manager.restart(record.id, { online }),
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Restarting the service of run ${record.runId} ${what}` },
+        () => manager.restart(record.id, options),
       );
-      if (online) warnIfNotOnline(restarted);
-      return restarted;
     } catch (error) {
       void vscode.window.showErrorMessage(`ML Workbench: restarting failed: ${(error as Error).message}`);
       return undefined;
     }
+  };
+  const setOnline = async (arg: DeploymentArgument, online: boolean): Promise<DeploymentRecord | undefined> => {
+    const record = await pick(arg, `Select the service to turn online updates ${online ? 'on' : 'off'} for`);
+    if (!record) return undefined;
+    // The service reads the switch at start; a restart also loads the version to serve.
+    const restarted = await restartShowing(record, `with online updates ${online ? 'on' : 'off'}`, { online });
+    if (restarted && online) warnIfNotOnline(restarted);
+    return restarted;
   };
   command('mlWorkbench.enableOnlineUpdates', (arg?: DeploymentArgument) => setOnline(arg, true));
   command('mlWorkbench.disableOnlineUpdates', (arg?: DeploymentArgument) => setOnline(arg, false));
@@ -114,9 +118,9 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     const store = training.store();
     if (!record || !store) return undefined;
     const runDir = store.runDir(record.runId);
+    let chosen = version;
     try {
       const { versions, current: serving } = readModelVersions(runDir);
-      let chosen = version;
       if (chosen === undefined) {
         if (versions.length === 1) {
           void vscode.window.showInformationMessage(
@@ -139,14 +143,11 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
       }
       setCurrentModelVersion(runDir, chosen);
       log.info(`deployment ${record.id}: serving model version ${chosen} (was ${serving})`);
-      return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Restarting the service of run ${record.runId} on model version ${chosen}` },
-        () => manager.restart(record.id),
-      );
     } catch (error) {
       void vscode.window.showErrorMessage(`ML Workbench: changing the model version failed: ${(error as Error).message}`);
       return undefined;
     }
+    return restartShowing(record, `on model version ${chosen}`);
   });
   command('mlWorkbench.copyDeploymentUrl', async (arg?: DeploymentArgument) => {
     const record = await pick(arg, 'Select a service');
