@@ -18,6 +18,7 @@ export function run(): Promise<void> {
   const lines: string[] = [];
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   return new Promise((resolve, reject) => {
     const runner = mocha.run();
     runner.on('suite', (suite: Mocha.Suite) => {
@@ -27,12 +28,16 @@ export function run(): Promise<void> {
       passed++;
       lines.push(`${'  '.repeat(test.titlePath().length)}✔ ${test.title} (${test.duration ?? 0} ms)`);
     });
+    runner.on('pending', (test: Mocha.Test) => {
+      skipped++;
+      lines.push(`${'  '.repeat(test.titlePath().length)}- ${test.title} (skipped)`);
+    });
     runner.on('fail', (test: Mocha.Test, error: Error) => {
       failed++;
       lines.push(`${'  '.repeat(test.titlePath().length)}✘ ${test.fullTitle()}: ${error.stack ?? error.message}`);
     });
     runner.on('end', () => {
-      const results: SuiteResults = { vscodeVersion: vscode.version, appName: vscode.env.appName, passed, failed, lines };
+      const results: SuiteResults = { vscodeVersion: vscode.version, appName: vscode.env.appName, passed, failed, skipped, lines };
       const target = process.env.MLWB_TEST_RESULTS ?? path.join(__dirname, 'results.json');
       writeFileSync(target, JSON.stringify(results, null, 2));
       if (failed > 0) reject(new Error(`${failed} integration tests failed`));

@@ -4,5 +4,7 @@ export interface SuiteResults {
   readonly appName: string;
   readonly passed: number;
   readonly failed: number;
+  /** Tests mocha did not run (`test.skip`, `this.skip()`). */
+  readonly skipped: number;
   readonly lines: string[];
 }

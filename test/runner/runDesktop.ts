@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   if (existsSync(resultsFile)) {
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResults;
     for (const line of results.lines) console.log(line);
-    console.log(`${results.passed} passed, ${results.failed} failed`);
+    console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
   }
   return code;
 }

@@ -2,7 +2,7 @@
  * Runner A: runs the integration suites inside the real VS Code 1.100.3 extension host served by
  * code-server, driven by headless Chromium. The workbench calls `codeAutomationExit(code)` when the
  * tests module's run() settles; the suites' results come back through a JSON file.
- * Prints the mocha report and a line `MLWB_RESULT {"passed":N,"failed":N}` for scripts/test-all.mjs.
+ * Prints the mocha report and a line `MLWB_RESULT {"passed":N,"failed":N,"skipped":N}` for scripts/test-all.mjs.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,13 +29,13 @@ async function main(): Promise<number> {
     if (code === -1) console.log(`integration suites did not finish within ${TIMEOUT_MS / 1000} s`);
     if (!existsSync(resultsFile)) {
       console.log('the extension host wrote no results; code-server said:\n' + server.output().slice(-4000));
-      console.log('MLWB_RESULT {"passed":0,"failed":1}');
+      console.log('MLWB_RESULT {"passed":0,"failed":1,"skipped":0}');
       return 1;
     }
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResults;
     for (const line of results.lines) console.log(line);
-    console.log(`ran in VS Code ${results.vscodeVersion} extension host (${results.appName}), ${results.passed} passing, ${results.failed} failing`);
-    console.log(`MLWB_RESULT ${JSON.stringify({ passed: results.passed, failed: results.failed })}`);
+    console.log(`ran in VS Code ${results.vscodeVersion} extension host (${results.appName}), ${results.passed} passing, ${results.failed} failing, ${results.skipped} skipped`);
+    console.log(`MLWB_RESULT ${JSON.stringify({ passed: results.passed, failed: results.failed, skipped: results.skipped })}`);
     return code === 0 && results.failed === 0 ? 0 : 1;
   } finally {
     await browser.close();
@@ -52,7 +52,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);
-    console.log('MLWB_RESULT {"passed":0,"failed":1}');
+    console.log('MLWB_RESULT {"passed":0,"failed":1,"skipped":0}');
     process.exit(1);
   },
 );

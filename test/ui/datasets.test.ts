@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Frame, Page } from 'playwright-core';
 import { fixtureWorkspace } from '../runner/codeServer';
-import { openMlWorkbench, openWorkbench, screenshot, type Workbench } from './workbench';
+import { chooseFromContextMenu, dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, type Workbench } from './workbench';
 
 const BIG_ROWS = 2_000_000;
 /** 1-based row the test jumps to; big.csv's ids start at 0, so this row carries id FAR_ROW - 1. */
@@ -101,17 +101,9 @@ function sameValue(shown: string, expected: string): boolean {
 
 /** Picks a colour theme with "Preferences: Color Theme" and waits until the workbench wears it. */
 async function pickTheme(page: Page, theme: string, workbenchClass: string): Promise<void> {
-  // Keys typed while a webview has focus do not all reach the workbench; focus its side bar title first.
-  await page.locator('.part.sidebar .composite.title').first().click();
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').waitFor();
-  await page.keyboard.type('Preferences: Color Theme');
-  // "Browse Color Themes in Marketplace" can rank first; pick the command itself.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ timeout: 60_000 });
-  await page.keyboard.type(theme);
-  // "Default High Contrast" also prefixes "Default High Contrast Light", which sorts after it.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
+  await runFromPalette(page, 'Preferences: Color Theme');
+  // By the theme's whole label: the filtered list also holds "Browse Additional Color Themes..." and near names.
+  await pick(page, theme, { exact: true });
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
 }
 
@@ -135,12 +127,16 @@ before(async () => {
   const { page } = workbench;
   await openMlWorkbench(page);
   // code-server here starts in Light+ whatever workbench.colorTheme says, so the dark default is picked as a person would.
-  await pickTheme(page, 'Default Dark Modern', 'vscode-theme-defaults-themes-dark_modern-json');
+  await pickTheme(page, 'Dark Modern', 'vscode-theme-defaults-themes-dark_modern-json');
   // The other views folded away, so every dataset row of the tree is on screen.
   for (const title of ['Runs', 'Deployed Models']) {
     const header = page.locator('.pane-header', { hasText: title }).first();
     if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
   }
+});
+
+afterEach(async () => {
+  if (workbench) await dismissOverlays(workbench.page);
 });
 
 after(async () => {
@@ -152,8 +148,7 @@ test('"Preview Dataset" from the Datasets tree\'s context menu shows the first r
   const { page } = workbench;
   const row = treeRow(page, 'iris.csv');
   await row.waitFor({ timeout: 60_000 });
-  await row.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: 'Preview Dataset' }).first().click();
+  await chooseFromContextMenu(page, row, 'Preview Dataset');
   const frame = await previewFrame(page, 'iris.csv');
   await frame.locator('.grid tbody tr').first().waitFor();
   const iris = readFixture('iris.csv');
@@ -295,8 +290,8 @@ test('the preview reads well in dark, light and high-contrast themes', async () 
   await screenshot(page, 'preview-dark');
 
   const themes = [
-    ['Default Light Modern', 'vscode-theme-defaults-themes-light_modern-json', 'vscode-light', 'light'],
-    ['Default High Contrast', 'vscode-theme-defaults-themes-hc_black-json', 'vscode-high-contrast', 'hc'],
+    ['Light Modern', 'vscode-theme-defaults-themes-light_modern-json', 'vscode-light', 'light'],
+    ['Dark High Contrast', 'vscode-theme-defaults-themes-hc_black-json', 'vscode-high-contrast', 'hc'],
   ] as const;
   for (const [theme, workbenchClass, bodyClass, name] of themes) {
     frame = await switchPreviewTheme(page, theme, workbenchClass, bodyClass, iris);

@@ -1,14 +1,18 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../runner/codeServer';
-import { openMlWorkbench, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+import { dismissOverlays, openMlWorkbench, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
 
 let workbench: Workbench;
 
 before(async () => {
   workbench = await openWorkbench({ workspaceTemplate: path.join(projectRoot, 'test', 'fixtures', 'empty-workspace') });
+});
+
+afterEach(async () => {
+  if (workbench) await dismissOverlays(workbench.page);
 });
 
 after(async () => {

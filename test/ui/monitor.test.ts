@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { fixtureWorkspace, projectRoot } from '../runner/codeServer';
-import { openMlWorkbench, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
 
 interface Deployment {
   id: string;
@@ -45,22 +45,6 @@ async function invoke(service: string, rows: Record<string, number>[]): Promise<
   return ids;
 }
 
-/** The monitor's webview frame, once it has drawn a state. */
-async function monitorFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      try {
-        if ((await frame.locator('body[data-view="monitor"] main[aria-busy="false"]').count()) > 0) return frame;
-      } catch {
-        // a frame detached while we looked
-      }
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no monitor webview appeared within ${timeoutMs / 1000} s`);
-}
-
 /**
  * Runs a command whose `enablement` needs a context key the workbench sets a little after it
  * starts (Deploy Run needs isWorkspaceTrusted): the palette lists it only once that is true.
@@ -68,24 +52,14 @@ async function monitorFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
 async function runFromPaletteWhenEnabled(page: Page, title: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
       await runFromPalette(page, title);
       return;
     } catch (error) {
       if (attempt === 4) throw error;
-      await page.keyboard.press('Escape');
+      await dismissOverlays(page);
       await page.waitForTimeout(2000);
     }
   }
-}
-
-/** Picks the item with this text from the QuickPick now open. */
-async function pick(page: Page, text: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await page.keyboard.type(text);
-  await row.waitFor();
-  await page.keyboard.press('Enter');
 }
 
 /** Whether chart.js has painted anything on the chart's canvas (some pixel is not transparent). */
@@ -109,6 +83,10 @@ before(async () => {
   runId = run.runId;
   workbench = await openWorkbench({ workspaceTemplate: template, settings: { 'mlWorkbench.monitor.accuracyThreshold': 0.5, 'mlWorkbench.serve.onlineUpdates': true, 'mlWorkbench.serve.onlineUpdateRows': 150 } });
   await openMlWorkbench(workbench.page);
+});
+
+afterEach(async () => {
+  if (workbench) await dismissOverlays(workbench.page);
 });
 
 after(async () => {
@@ -151,7 +129,7 @@ test('a deployed model\'s monitor shows live charts and the drift table', async 
 
   await runFromPalette(page, 'ML Workbench: Open Monitor');
   await pick(page, runId);
-  const frame = await monitorFrame(page);
+  const frame = await webviewFrame(page, 'monitor');
   assert.equal((await frame.locator('[data-testid="service-state"]').textContent())?.trim(), 'serving');
   // The drift table: one row per feature, each with its test, the verdict above it.
   const driftRows = frame.locator('[data-testid="drift-table"] tbody tr');
@@ -211,7 +189,7 @@ test('dataset drift raises one notification whose button opens the monitor on th
   await page.waitForTimeout(4500); // two more polls: still drifting, no second notification
   assert.equal(await toast.count(), 1);
   await toast.first().locator('.monaco-button', { hasText: 'Open Monitor' }).click();
-  const frame = await monitorFrame(page);
+  const frame = await webviewFrame(page, 'monitor');
   await frame.locator('[data-testid="dataset-drift"]', { hasText: /^Dataset drift/ }).waitFor({ timeout: 15_000 });
   const drifted = await frame.$$eval('[data-testid="drift-table"] tbody tr.mon-drifted', (rows) => rows.map((row) => row.querySelector('td')?.textContent));
   assert.deepEqual(drifted, ['petal_length_cm', 'petal_width_cm']);
@@ -239,7 +217,7 @@ test('an open monitor comes back after the window reloads, still live', async ()
   await page.reload();
   await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
   // The serializer revives the panel (from the deployment id its webview kept, or its title).
-  const frame = await monitorFrame(page, 90_000).catch(async (error: unknown) => {
+  const frame = await webviewFrame(page, 'monitor', 90_000).catch(async (error: unknown) => {
     await screenshot(page, 'monitor-reload-failed');
     throw error;
   });

@@ -1,15 +1,19 @@
-import { after, test } from 'node:test';
+import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { projectRoot, runCodeServerCli } from '../runner/codeServer';
-import { openMlWorkbench, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+import { dismissOverlays, openMlWorkbench, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
 
 const vsix = path.join(projectRoot, 'dist', 'ml-workbench.vsix');
 const extensionsDir = mkdtempSync(path.join(tmpdir(), 'mlwb-ext-'));
 let workbench: Workbench | undefined;
+
+afterEach(async () => {
+  if (workbench) await dismissOverlays(workbench.page);
+});
 
 after(async () => {
   await workbench?.close();

@@ -1,7 +1,7 @@
 /** Helpers that drive the code-server workbench the way a person would: activity bar, palette, views. */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser, newWorkbenchPage, projectRoot, startCodeServer, workbenchUrl, type CodeServer, type StartOptions } from '../runner/codeServer';
 
 export const screenshotDir = path.join(projectRoot, 'test-results');
@@ -39,16 +39,113 @@ export async function openMlWorkbench(page: Page): Promise<void> {
   await page.locator('.pane-header', { hasText: 'Datasets' }).first().waitFor({ timeout: 30_000 });
 }
 
-/** Runs a command from the command palette by its title, as typed by a person. */
-export async function runFromPalette(page: Page, title: string): Promise<void> {
+/** A string as a regular expression that matches it whole. */
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/**
+ * Moves the keyboard focus down the open list (a quick pick or a menu) until the focused entry's text
+ * satisfies `matches`, then presses Enter. Keys, not pointer clicks: a click inside a menu or picker
+ * depends on the browser build's pointer timing, and a missed one left menus open for later tests.
+ */
+async function enterWhenFocused(page: Page, focused: Locator, matches: (text: string) => boolean, what: string): Promise<void> {
+  const seen: string[] = [];
+  for (let step = 0; step < 60; step++) {
+    const text = (await focused.count()) > 0 ? ((await focused.first().textContent()) ?? '').trim() : '';
+    if (text !== '' && matches(text)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    if (text !== '' && seen[0] === text) break; // round the whole list and back
+    if (text !== '') seen.push(text);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Escape');
+  throw new Error(`${what} was not offered (the list had: ${seen.join(' | ') || 'nothing focusable'})`);
+}
+
+/** The quick-input widget (command palette and quick picks) while it is open. */
+function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget').filter({ visible: true });
+}
+
+/**
+ * Closes whatever a test may have left open — a context menu, a quick pick, a dialog — so the next test
+ * starts from the plain workbench. Safe to call when nothing is open.
+ */
+export async function dismissOverlays(page: Page): Promise<void> {
+  const open = page.locator('.monaco-menu, .monaco-dialog-box, .quick-input-widget').filter({ visible: true });
+  for (let attempt = 0; attempt < 5 && (await open.count()) > 0; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(200);
+  }
+  const left = await open.count();
+  if (left > 0) throw new Error(`${left} menu(s), dialog(s) or picker(s) stayed open after Escape`);
+}
+
+/** Opens the command palette with an empty query, its input focused. */
+async function openPalette(page: Page): Promise<Locator> {
+  await dismissOverlays(page);
+  const input = quickInput(page).locator('input');
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  try {
+    await input.waitFor({ timeout: 5000 });
+  } catch {
+    // Keys pressed while a webview has focus do not all reach the workbench: focus the side bar's title, then again.
+    await page.locator('.part.sidebar .composite.title').first().click();
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: 10_000 });
+  }
+  return input;
+}
+
+/** Runs a command from the command palette by its title, as typed by a person, and waits until the palette closes. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  const input = await openPalette(page);
+  await input.focus();
   await page.keyboard.type(title);
-  // Pick the row whose label is exactly the title: the first row may be a longer command containing it.
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
-  await row.first().waitFor();
-  await row.first().click();
+  // The first row may be a longer command containing the title: go down to the one whose label is exactly it.
+  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exactly(title) }).first().waitFor({ timeout: 30_000 });
+  await enterWhenFocused(page, page.locator('.quick-input-list .monaco-list-row.focused .label-name'), (text) => text === title, `the command "${title}"`);
+}
+
+/** Picks the row of the quick pick now open whose text contains `text` (or is `text`, with `exact`), by typing it and Enter. */
+export async function pick(page: Page, text: string, options: { exact?: boolean } = {}): Promise<void> {
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
+  await quickInput(page).locator('input').focus();
+  await page.keyboard.type(text);
+  await rows.filter({ hasText: text }).first().waitFor();
+  const focused = page.locator(`.quick-input-list .monaco-list-row.focused${options.exact ? ' .label-name' : ''}`);
+  await enterWhenFocused(page, focused, (shown) => (options.exact ? shown === text : shown.includes(text)), `"${text}" in the quick pick`);
+}
+
+/** Chooses `label` from the context menu of `target` (right-click, then the keyboard) and waits until the menu closes. */
+export async function chooseFromContextMenu(page: Page, target: Locator, label: string): Promise<void> {
+  await dismissOverlays(page);
+  await target.click({ button: 'right' });
+  const menu = page.locator('.monaco-menu').filter({ visible: true }).first();
+  await menu.waitFor({ timeout: 10_000 });
+  await enterWhenFocused(page, menu.locator('.action-item.focused .action-label'), (text) => text === label, `"${label}" in the context menu`);
+  await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The webview frame of one of our panels, once it has drawn: the one whose page says `data-view="<view>"`. */
+export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if ((await frame.locator(`body[data-view="${view}"] main[aria-busy="false"]`).count()) > 0) return frame;
+      } catch {
+        // a frame detached while we looked
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  await screenshot(page, `no-${view}-webview`);
+  throw new Error(`no ${view} webview appeared within ${timeoutMs / 1000} s (see test-results/no-${view}-webview.png)`);
 }
 
 /** Saves a screenshot under test-results/ and returns its path. */
