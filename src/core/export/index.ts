@@ -5,6 +5,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { PipelineJSON } from '../prepare/pipeline';
 import type { RunSchema } from '../runs/artifacts';
 import type { RunRecord } from '../runs/store';
 import { VERSIONS_DIR } from '../runs/versions';
@@ -49,7 +50,8 @@ export function exportRun(runDir: string, outDir: string): ExportResult {
   }
   const schema = JSON.parse(readFileSync(path.join(from, 'schema.json'), 'utf8')) as RunSchema;
   const reference = JSON.parse(readFileSync(path.join(from, 'reference.json'), 'utf8')) as { columns: Record<string, unknown[]> };
-  writeFileSync(path.join(to, 'train_sklearn.py'), sklearnScript(record), { mode: 0o755 });
+  const pipeline = JSON.parse(readFileSync(path.join(from, 'pipeline.json'), 'utf8')) as PipelineJSON | { type: 'text_column' };
+  writeFileSync(path.join(to, 'train_sklearn.py'), sklearnScript(record, pipeline.type === 'pipeline' ? pipeline : undefined), { mode: 0o755 });
   writeFileSync(path.join(to, 'README.md'), exportReadme(record, schema, reference.columns));
   files.push('train_sklearn.py', 'README.md');
   return { outDir: to, files };

@@ -1,11 +1,15 @@
 /**
  * Writes a Python script that reproduces a run's preparation and model with scikit-learn, for users
- * who move to Python: each prepare step of the experiment becomes a scikit-learn transformer (pandas
- * output, so later steps can name columns), the model its scikit-learn class with the run's final
- * parameters, and the validation the same split scheme. Random streams differ between the two, so
- * folds and seeded models match in kind, not row for row; the script prints its metrics beside the run's.
+ * who move to Python: each prepare step of the experiment becomes a scikit-learn transformer (see
+ * sklearnSteps.ts), the model its scikit-learn class with the run's final parameters, and the
+ * validation the same split scheme. Random streams differ between the two, so folds and seeded models
+ * match in kind, not row for row; the script computes its own metrics and prints the run's beside them.
  */
+import type { PipelineJSON } from '../prepare/pipeline';
 import type { RunRecord } from '../runs/store';
+import type { Task } from '../types';
+import { pyLiteral } from './python';
+import { PYTHON_HELPERS, pythonSteps } from './sklearnSteps';
 
 interface Snapshot {
   readonly data?: { readonly path?: string; readonly target?: string };
@@ -17,153 +21,94 @@ interface Snapshot {
   readonly seed?: number;
 }
 
-/** A JSON-like value as a Python literal. */
-export function pyLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value > 0 ? "float('inf')" : value < 0 ? "float('-inf')" : "float('nan')";
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(pyLiteral).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`).join(', ')}}`;
-  return JSON.stringify(String(value));
-}
-
-const NUMERIC = "make_column_selector(dtype_include='number')";
-const CATEGORICAL = "make_column_selector(dtype_include=object)";
-
-function selector(columns: unknown, fallback: string): string {
-  return Array.isArray(columns) && columns.length > 0 ? pyLiteral(columns) : fallback;
-}
-
-/** A ColumnTransformer that applies `transformer` to some columns and passes the others through. */
-function onColumns(name: string, transformer: string, columns: string): string {
-  return `ColumnTransformer([(${JSON.stringify(name)}, ${transformer}, ${columns})], remainder='passthrough', verbose_feature_names_out=False)`;
-}
-
-/** Python lines appending the step to `steps`, or a comment when scikit-learn has no equivalent. */
-function stepCode(name: string, options: Record<string, unknown>, index: number, rowSteps: string[]): string[] {
-  const label = `${index + 1}_${name}`;
-  const add = (code: string): string[] => [`steps.append((${JSON.stringify(label)}, ${code}))`];
-  switch (name) {
-    case 'dropDuplicates':
-    case 'dropMissing': {
-      // mlwb drops rows while fitting only; scikit-learn pipelines cannot drop rows, so it happens before the split.
-      if (name === 'dropMissing' && options.axis === 'columns') {
-        const threshold = typeof options.threshold === 'number' ? options.threshold : 0.5;
-        rowSteps.push(`X = X.loc[:, X.isna().mean() <= ${threshold}]  # dropMissing (columns)`);
-      } else if (name === 'dropMissing') {
-        rowSteps.push('keep = X.notna().all(axis=1)  # dropMissing (rows), before the split', 'X, y = X[keep], y[keep]');
-      } else {
-        const subset = Array.isArray(options.columns) ? pyLiteral(options.columns) : 'None';
-        rowSteps.push(`keep = ~X.duplicated(subset=${subset})  # dropDuplicates, before the split`, 'X, y = X[keep], y[keep]');
-      }
-      return [`# step ${index + 1} (${name}) is applied to the rows before the split, see load_data()`];
-    }
-    case 'impute': {
-      const strategy = typeof options.strategy === 'string' ? options.strategy : 'mean';
-      const fill = options.fill_value !== undefined ? `, fill_value=${pyLiteral(options.fill_value)}` : '';
-      const fallback = strategy === 'mean' || strategy === 'median' ? NUMERIC : 'make_column_selector()';
-      return add(onColumns('impute', `SimpleImputer(strategy=${JSON.stringify(strategy)}${fill})`, selector(options.columns, fallback)));
-    }
-    case 'coerce': {
-      const targets = (options.columns ?? {}) as Record<string, string>;
-      const numeric = Object.entries(targets).filter(([, to]) => to === 'number').map(([c]) => c);
-      if (numeric.length > 0) rowSteps.push(`X[${pyLiteral(numeric)}] = X[${pyLiteral(numeric)}].apply(pd.to_numeric, errors='coerce')  # coerce`);
-      const strings = Object.entries(targets).filter(([, to]) => to !== 'number').map(([c]) => c);
-      if (strings.length > 0) rowSteps.push(`X[${pyLiteral(strings)}] = X[${pyLiteral(strings)}].astype(object)  # coerce`);
-      return [`# step ${index + 1} (coerce) converts column types while loading, see load_data()`];
-    }
-    case 'clip': {
-      const method = options.method === 'zscore' ? 'zscore' : 'quantile';
-      const args = method === 'zscore' ? `method='zscore', threshold=${pyLiteral(options.threshold ?? 3)}` : `method='quantile', lower=${pyLiteral(options.lower ?? 0.01)}, upper=${pyLiteral(options.upper ?? 0.99)}`;
-      return add(onColumns('clip', `Clipper(${args})`, selector(options.columns, NUMERIC)));
-    }
-    case 'scale': {
-      const method = typeof options.method === 'string' ? options.method : 'standard';
-      const scaler = { standard: 'StandardScaler()', minmax: 'MinMaxScaler()', robust: 'RobustScaler()' }[method];
-      if (!scaler) return [`# step ${index + 1}: scale method ${JSON.stringify(method)} has no scikit-learn equivalent here; skipped`];
-      return add(onColumns('scale', scaler, selector(options.columns, NUMERIC)));
-    }
-    case 'onehot': {
-      const unknown = options.handle_unknown === 'error' ? 'error' : 'ignore';
-      return add(onColumns('onehot', `OneHotEncoder(handle_unknown=${JSON.stringify(unknown)}, sparse_output=False)`, selector(options.columns, CATEGORICAL)));
-    }
-    case 'ordinal':
-      return add(onColumns('ordinal', `OrdinalEncoder(handle_unknown='use_encoded_value', unknown_value=${pyLiteral(options.unknown_value ?? -1)})`, selector(options.columns, CATEGORICAL)));
-    case 'text': {
-      const vectorizer = options.method === 'count' ? 'CountVectorizer' : 'TfidfVectorizer';
-      const keys = ['ngram_range', 'max_features', 'min_df', 'max_df', 'sublinear_tf', 'smooth_idf', 'use_idf', 'stop_words', 'lowercase'];
-      const vectorizerArgs = keys
-        .filter((k) => options[k] !== undefined && (vectorizer === 'TfidfVectorizer' || !['sublinear_tf', 'smooth_idf', 'use_idf'].includes(k)))
-        .map((k) => `${k}=${k === 'ngram_range' ? `(${(options[k] as number[]).join(', ')})` : pyLiteral(options[k])}`);
-      if (vectorizer === 'TfidfVectorizer' && options.norm === 'none') vectorizerArgs.push('norm=None');
-      // The text column becomes a sparse block; the other columns pass through (dense).
-      return [
-        `steps.append((${JSON.stringify(label)}, ColumnTransformer([('text', ${vectorizer}(${vectorizerArgs.join(', ')}), ${JSON.stringify(options.column)})], remainder='passthrough')))`,
-        'sparse_output = True',
-      ];
-    }
-    case 'select': {
-      if (options.method === 'variance') return add(`VarianceThreshold(threshold=${pyLiteral(options.threshold ?? 0)})`);
-      if (options.method === 'lasso') return add(`SelectFromModel(Lasso(alpha=${pyLiteral(options.alpha ?? 0.01)}))`);
-      const n = options.components !== undefined ? pyLiteral(options.components) : pyLiteral(options.variance);
-      return add(`PCA(n_components=${n}, random_state=SEED)`);
-    }
-    default:
-      return [`# step ${index + 1}: "${name}" has no scikit-learn equivalent in this script; skipped`];
-  }
-}
-
-const MODELS: Record<string, { classification?: string; regression?: string; note?: string }> = {
+// scikit-learn's class per model type, for the tasks mlwb trains it for (a test keeps them equal to the registry's).
+const MODELS: Record<string, Partial<Record<Task, string>>> = {
   linear_regression: { regression: 'LinearRegression' },
-  ridge: { regression: 'Ridge', classification: 'RidgeClassifier' },
+  ridge: { regression: 'Ridge' },
   lasso: { regression: 'Lasso' },
   elastic_net: { regression: 'ElasticNet' },
   logistic_regression: { classification: 'LogisticRegression' },
-  linear_svm: { classification: 'LinearSVC', regression: 'LinearSVR' },
-  svm: { classification: 'SVC', regression: 'SVR' },
+  linear_svm: { classification: 'LinearSVC' },
+  svm: { classification: 'SVC' },
   decision_tree: { classification: 'DecisionTreeClassifier', regression: 'DecisionTreeRegressor' },
   random_forest: { classification: 'RandomForestClassifier', regression: 'RandomForestRegressor' },
-  naive_bayes: { classification: 'GaussianNB', note: 'mlwb picks the naive Bayes variant from the features; GaussianNB fits numeric features, use MultinomialNB for counts' },
-  mlp: { classification: 'MLPClassifier', regression: 'MLPRegressor', note: 'networks start from different random weights than TensorFlow.js, so scores differ a little' },
+  naive_bayes: { classification: 'GaussianNB' },
+  mlp: { classification: 'MLPClassifier', regression: 'MLPRegressor' },
 };
 
-/** The generated train_sklearn.py for a completed run. */
-export function sklearnScript(record: RunRecord): string {
+/** The run's parameters under scikit-learn's meaning where the two differ. */
+function sklearnParams(modelType: string, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = { ...params };
+  if (modelType === 'naive_bayes') delete out.distribution;
+  if (modelType === 'logistic_regression') {
+    if (out.penalty === 'none') out.penalty = null;
+    // lbfgs, scikit-learn's default solver, refuses an L1 penalty; saga minimises the same objective.
+    if (out.penalty === 'l1') out.solver = 'saga';
+  }
+  // mlwb reads max_features 1 as every feature (JSON cannot write 1.0); scikit-learn's integer 1 is one feature.
+  if ((modelType === 'decision_tree' || modelType === 'random_forest') && out.max_features === 1) out.max_features = null;
+  return out;
+}
+
+/**
+ * The scikit-learn estimator of a model type and task as a Python expression (undefined when there is
+ * none); `sparse` tells whether the prepared features are a sparse matrix.
+ */
+export function modelExpression(modelType: string, task: Task, params: Readonly<Record<string, unknown>>, sparse: boolean): string | undefined {
+  let estimator = MODELS[modelType]?.[task];
+  // mlwb picks the naive Bayes event model from the features unless `distribution` names it: counts in a sparse matrix are multinomial.
+  if (modelType === 'naive_bayes' && estimator && (params.distribution ?? (sparse ? 'multinomial' : 'gaussian')) === 'multinomial') estimator = 'MultinomialNB';
+  if (!estimator) return undefined;
+  const model = `make_model(${estimator}, ${pyLiteral(sklearnParams(modelType, params))})`;
+  // mlwb's network regressor learns the standardised target, which sets the scale learning_rate_init and alpha act on.
+  return modelType === 'mlp' && task === 'regression' ? `TransformedTargetRegressor(${model}, transformer=StandardScaler())` : model;
+}
+
+/** The generated train_sklearn.py for a completed run; `pipeline` (its pipeline.json) names the columns steps chose by kind. */
+export function sklearnScript(record: RunRecord, pipeline?: PipelineJSON): string {
   const snapshot = (record.snapshot ?? {}) as Snapshot;
-  const task = record.task ?? snapshot.task ?? 'classification';
+  const task = (record.task ?? snapshot.task ?? 'classification') as Task;
   const modelType = record.modelType ?? snapshot.model?.type ?? 'unknown';
   const params = { ...(snapshot.model?.params ?? {}), ...(record.params ?? {}) };
   const validation = snapshot.validation ?? {};
-  const rowSteps: string[] = [];
-  const stepLines: string[] = [];
-  (snapshot.prepare ?? []).forEach((entry, i) => {
-    const [name, options] = Object.entries(entry)[0] ?? ['unknown', {}];
-    stepLines.push(`# ${i + 1}. ${name}: ${JSON.stringify(options ?? {})}`, ...stepCode(name, options ?? {}, i, rowSteps));
-  });
-  const mapping = MODELS[modelType];
-  const modelClass = mapping?.[task as 'classification' | 'regression'];
-  const modelLines = modelClass
-    ? [`model = make_model(${modelClass}, ${pyLiteral(params)})${mapping?.note ? `  # ${mapping.note}` : ''}`]
+  const steps = pythonSteps(snapshot.prepare ?? [], pipeline);
+  const model = modelExpression(modelType, task, params, steps.sparse);
+  const note = modelType === 'mlp' ? '  # networks start from different random weights than TensorFlow.js, so scores differ a little' : '';
+  const modelLines = model
+    ? [`model = ${model}${note}`]
     : [
         `# The model "${modelType}" (${task}) has no scikit-learn equivalent${modelType === 'transformer' ? ' (a TensorFlow.js transformer; see Hugging Face transformers)' : ''}.`,
         `sys.exit(${JSON.stringify(`train_sklearn.py: model type "${modelType}" is not supported by scikit-learn; the preparation above still applies`)})`,
       ];
   const metrics = Object.fromEntries(Object.entries(record.metrics ?? {}).filter(([, v]) => typeof v === 'number'));
   const stratify = validation.stratify ?? task === 'classification';
+  const dropsRows = steps.rows.length > 0;
+  const fitted = (X: string, y: string): string => (dropsRows ? `build().fit(*training_rows(${X}, ${y}))` : `build().fit(${X}, ${y})`);
   const validationLines =
     validation.method === 'holdout'
       ? [
           `X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=${pyLiteral(validation.test_size ?? 0.2)}, random_state=SEED${stratify ? ', stratify=y' : ''})`,
-          'held_out = build().fit(X_train, y_train).predict(X_test)',
-          'scores = score(y_test, held_out)',
+          `scores = score(y_test, ${fitted('X_train', 'y_train')}.predict(X_test))`,
         ]
       : [
-          `Fold = StratifiedKFold if ${stratify ? 'True' : 'False'} else KFold`,
-          `folds = Fold(n_splits=${pyLiteral(validation.folds ?? 5)}, shuffle=${validation.shuffle === false ? 'False' : 'True'}${validation.shuffle === false ? '' : ', random_state=SEED'})`,
-          'scores = score(y, cross_val_predict(build(), X, y, cv=folds))',
+          `folds = ${stratify ? 'StratifiedKFold' : 'KFold'}(n_splits=${pyLiteral(validation.folds ?? 5)}, shuffle=${validation.shuffle === false ? 'False' : 'True'}${validation.shuffle === false ? '' : ', random_state=SEED'})`,
+          `scores = score(y, ${dropsRows ? 'out_of_fold(X, y, folds)' : 'cross_val_predict(build(), X, y, cv=folds)'})`,
         ];
+  const definitions: string[] = [...steps.helpers].map((name) => PYTHON_HELPERS[name]);
+  if (dropsRows) {
+    definitions.push(`def training_rows(X, y):
+    """mlwb's row steps: they drop rows a model is fitted on, never rows it predicts."""
+${steps.rows.map((line) => `    ${line}`).join('\n')}
+    return X, y`);
+  }
+  if (dropsRows && validation.method !== 'holdout') {
+    definitions.push(`def out_of_fold(X, y, folds):
+    """cross_val_predict, with training_rows() applied to each fold's training rows."""
+    predicted = y.copy()
+    for train, test in folds.split(X, y):
+        predicted.iloc[test] = build().fit(*training_rows(X.iloc[train], y.iloc[train])).predict(X.iloc[test])
+    return predicted`);
+  }
   return `#!/usr/bin/env python3
 """
 Reproduces ML Workbench run ${record.id} (experiment "${record.experiment}") with scikit-learn.
@@ -184,22 +129,24 @@ import sys
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
 from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.feature_selection import SelectFromModel, VarianceThreshold
+from sklearn.feature_selection import SelectorMixin, VarianceThreshold
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge, RidgeClassifier
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, mean_absolute_error, mean_squared_error, precision_recall_fscore_support, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict, train_test_split
-from sklearn.naive_bayes import GaussianNB
+from sklearn.naive_bayes import GaussianNB, MultinomialNB
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, OrdinalEncoder, RobustScaler, StandardScaler
-from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, OrdinalEncoder, RobustScaler, StandardScaler
+from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils.sparsefuncs import mean_variance_axis
 
 DATA = ${pyLiteral(record.data?.path ?? snapshot.data?.path ?? 'data.csv')}
 TARGET = ${pyLiteral(snapshot.data?.target ?? 'target')}
@@ -208,30 +155,7 @@ SEED = ${pyLiteral(record.seed ?? snapshot.seed ?? 0)}
 RUN_METRICS = ${pyLiteral(metrics)}
 
 
-class Clipper(BaseEstimator, TransformerMixin):
-    """mlwb's clip step: quantile bounds or mean +- threshold * std, learnt on training rows."""
-
-    def __init__(self, method="quantile", lower=0.01, upper=0.99, threshold=3.0):
-        self.method, self.lower, self.upper, self.threshold = method, lower, upper, threshold
-
-    def fit(self, X, y=None):
-        X = pd.DataFrame(X)
-        if self.method == "zscore":
-            mean, std = X.mean(), X.std(ddof=0)
-            self.low_, self.high_ = mean - self.threshold * std, mean + self.threshold * std
-        else:
-            self.low_, self.high_ = X.quantile(self.lower), X.quantile(self.upper)
-        self.columns_ = list(X.columns)
-        return self
-
-    def transform(self, X):
-        return pd.DataFrame(X).clip(self.low_, self.high_, axis=1)
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(self.columns_, dtype=object)
-
-
-def make_model(cls, params):
+${definitions.map((definition) => `${definition}\n\n\n`).join('')}def make_model(cls, params):
     """The model with the run's parameters that scikit-learn's class accepts; the others are reported."""
     accepted = inspect.signature(cls).parameters
     kept = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in accepted}
@@ -248,21 +172,17 @@ def load_data(path):
     X, y = data.drop(columns=[TARGET]), data[TARGET]
     if TASK == "classification":
         y = y.astype(str)
-${rowSteps.map((line) => `    ${line}`).join('\n') || '    # no row-level steps'}
+${steps.load.map((line) => `    ${line}`).join('\n') || '    # no conversions'}
     return X, y
 
 
 def build():
+    """The preparation steps and the model in one Pipeline. Dense steps return pandas DataFrames, so a
+    later step can name the columns an earlier one produced."""
     steps = []
-    sparse_output = False
-${stepLines.map((line) => `    ${line}`).join('\n') || '    # no preparation steps'}
+${steps.build.map((line) => `    ${line}`).join('\n') || '    # no preparation steps'}
 ${modelLines.map((line) => `    ${line}`).join('\n')}
-    pipeline = Pipeline(steps + [("model", model)])
-    if not sparse_output:
-        # pandas output lets each step address the columns the previous one produced by name.
-        for _, step in steps:
-            step.set_output(transform="pandas")
-    return pipeline
+    return Pipeline(steps + [("model", model)])
 
 
 def score(y_true, y_pred):
@@ -279,7 +199,7 @@ def main():
     args = parser.parse_args()
     X, y = load_data(args.data)
 ${validationLines.map((line) => `    ${line}`).join('\n')}
-    final = build().fit(X, y)  # the model to keep, fitted on every row
+    final = ${fitted('X', 'y')}  # the model to keep, fitted on every row
     if args.json:
         print(json.dumps({"sklearn": scores, "mlwb": RUN_METRICS}))
         return
