@@ -200,11 +200,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`mlwb: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof UsageError) console.error(USAGE);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+/**
+ * Exits once stdout and stderr have taken every byte written. A pipe holds 64 KB; Node queues the
+ * rest and process.exit would drop it, so `mlwb … --json | jq` would read a cut JSON and exit 0.
+ * An empty write's callback runs after the writes queued before it.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let open = 2;
+  const flushed = (): void => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  console.error(`mlwb: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof UsageError) console.error(USAGE);
+  exitWhenFlushed(error instanceof UsageError ? 2 : 1);
+});

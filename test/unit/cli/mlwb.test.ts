@@ -1,15 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
+import { RunStore } from '../../../src/core/runs/store';
 import { saveModelVersion, setCurrentModelVersion } from '../../../src/core/runs/versions';
 
 const root = path.join(__dirname, '..', '..', '..');
 const mlwb = (cwd: string, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, encoding: 'utf8' });
+
+/** Runs mlwb with stdout and stderr on real pipes, read as they come, as `mlwb … | jq` would. */
+function mlwbPiped(cwd: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() })));
+}
 
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-'));
@@ -68,4 +79,22 @@ test('mlwb exits non-zero with a message naming the problem', () => {
   const usage = mlwb(dir, 'frobnicate');
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /unknown command "frobnicate"/);
+});
+
+test('--json output larger than a pipe holds (64 KB) reaches the reader whole', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-pipe-'));
+  const store = new RunStore(dir);
+  const record = store.create('big', 'big.experiment.yaml', null);
+  // About 600 KB of JSON, as a logistic regression on 50,000 rows prints with its ROC curve.
+  const curve = Array.from({ length: 25_000 }, (_, i) => i / 25_000 + 1e-7);
+  record.metrics = { accuracy: 0.9, roc: { fpr: curve, tpr: curve } };
+  store.finish(record, 'completed');
+  for (const args of [['runs', '--json'], ['show', record.id, '--json']]) {
+    const piped = await mlwbPiped(dir, ...args);
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.ok(Buffer.byteLength(piped.stdout) > 500_000, `mlwb ${args.join(' ')} printed ${Buffer.byteLength(piped.stdout)} bytes`);
+    const parsed = JSON.parse(piped.stdout) as { metrics?: { roc: { fpr: number[] } } } | { metrics: { roc: { fpr: number[] } } }[];
+    const metrics = Array.isArray(parsed) ? parsed[0]?.metrics : parsed.metrics;
+    assert.equal(metrics?.roc.fpr.length, 25_000);
+  }
 });
