@@ -3,10 +3,11 @@
  * `mlwb serve DIR` serves on any machine: run.json, the model (model.json, and model/ for networks),
  * pipeline.json, schema.json, reference.json, a README and a scikit-learn script that reproduces it.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PipelineJSON } from '../prepare/pipeline';
 import type { RunSchema } from '../runs/artifacts';
+import { makeDirectory } from '../runs/atomic';
 import type { RunRecord } from '../runs/store';
 import { VERSIONS_DIR } from '../runs/versions';
 import { MlError } from '../types';
@@ -31,7 +32,7 @@ export function exportRun(runDir: string, outDir: string): ExportResult {
   if (record.status !== 'completed') throw new MlError(`run ${record.id} is ${record.status}; only a completed run can be exported`);
   if (from === to) throw new MlError('the export folder must differ from the run folder');
   if (existsSync(to) && readdirSync(to).length > 0) throw new MlError(`${to} exists and is not empty; choose a new folder`);
-  mkdirSync(to, { recursive: true });
+  makeDirectory(to);
   const files: string[] = [];
   for (const file of EXPORT_FILES) {
     cpSync(path.join(from, file), path.join(to, file));

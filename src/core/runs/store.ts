@@ -1,8 +1,8 @@
 /** The run store: plain files under `.mlwb/runs/<id>/` in the workspace, readable and diffable. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { writeJsonAtomic } from './atomic';
+import { makeDirectory, writeJsonAtomic } from './atomic';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -84,7 +84,7 @@ export class RunStore {
       owner: { pid: process.pid, host: hostname() },
       ...(parent ? { parent } : {}),
     };
-    mkdirSync(this.runDir(id), { recursive: true });
+    makeDirectory(this.runDir(id));
     this.save(record);
     return record;
   }

@@ -6,10 +6,10 @@
  * worst an unlisted folder. The index also names the version to serve (`current`): the newest
  * update, or an older version the user went back to; a service loads that one.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { MlError } from '../types';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { makeDirectory, writeFileAtomic, writeJsonAtomic } from './atomic';
 
 export const VERSIONS_DIR = 'versions';
 
@@ -108,7 +108,7 @@ export function setCurrentModelVersion(runDir: string, version: number): ModelVe
 
 /** Writes a model's files into `dir`: model.json, plus model/ for networks. */
 export async function saveModelFiles(dir: string, model: SavableModel): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   if (typeof model.saveTo === 'function') {
     // Networks are kept in tfjs layers format (model.json + weights.bin).
     await model.saveTo(path.join(dir, 'model'));

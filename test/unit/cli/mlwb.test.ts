@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
@@ -10,7 +10,7 @@ import { saveModelVersion, setCurrentModelVersion } from '../../../src/core/runs
 
 const root = path.join(__dirname, '..', '..', '..');
 const mlwb = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
 /** Runs mlwb with stdout and stderr on real pipes, read as they come, as `mlwb … | jq` would. */
 function mlwbPiped(cwd: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -97,4 +97,18 @@ test('--json output larger than a pipe holds (64 KB) reaches the reader whole', 
     const metrics = Array.isArray(parsed) ? parsed[0]?.metrics : parsed.metrics;
     assert.equal(metrics?.roc.fpr.length, 25_000);
   }
+});
+
+test('mlwb export --out where no folder can be made (under /proc) is refused at once, not a hang', { skip: !existsSync('/proc/self') && 'needs /proc' }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-export-'));
+  const store = new RunStore(dir);
+  const record = store.create('small', 'small.experiment.yaml', null);
+  store.finish(record, 'completed');
+  // The export checks these files exist before it makes the folder; their content is not read then.
+  for (const file of ['model.json', 'pipeline.json', 'schema.json', 'reference.json']) writeFileSync(path.join(store.runDir(record.id), file), '{}');
+  const started = Date.now();
+  const exported = spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), 'export', record.id, '--out', '/proc/mlwb-export-test'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(exported.signal, null, `mlwb export was still running after ${Date.now() - started} ms`);
+  assert.equal(exported.status, 1);
+  assert.match(exported.stderr, /mlwb: cannot create the folder \/proc\/mlwb-export-test: the file system there does not take new folders \(ENOENT\)/);
 });
