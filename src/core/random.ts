@@ -1,8 +1,11 @@
+/** The seed of a run whose experiment names none (the `seed` default of the experiment file); trainExperiment settles it. */
+export const DEFAULT_SEED = 42;
+
 /** A small seeded RNG (mulberry32) passed everywhere randomness is needed, for reproducible runs. */
 export class Random {
   private state: number;
 
-  constructor(seed = 42) {
+  constructor(seed = DEFAULT_SEED) {
     this.state = seed >>> 0;
   }
 

@@ -4,12 +4,14 @@
  * `task` field. Parameters and defaults follow scikit-learn. Ties between features are broken by a
  * seeded random feature order, as scikit-learn's `random_state` does; the seed is FitOptions.seed.
  */
-import { Random } from '../random';
-import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Regressor, Target } from '../types';
-import { checkFeatures, checkRegressionTarget, checkWidth, encodeLabels, rankColumns, toDense } from './tree/data';
+import { DEFAULT_SEED, Random } from '../random';
+import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Regressor, Target, Task } from '../types';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
+import { checkFeatures, checkWidth, rankColumns, toDense } from './tree/data';
 import { allRows, driveGrowth } from './tree/drive';
 import { GrowTarget, growTree } from './tree/grow';
-import { Criterion, MaxFeatures, TreeParams, rejectUnknownOptions, resolveGrowParams, validateTreeParams } from './tree/params';
+import { Criterion, MaxFeatures, TREE_PARAM_SPECS, TreeParams, resolveGrowParams, validateTreeParams } from './tree/params';
 import { TreeJSON, TreeStructure, applyTree, treeFromJSON, treeImportances, treeToJSON } from './tree/structure';
 
 export interface DecisionTreeOptions {
@@ -32,12 +34,21 @@ interface DecisionTreeJSON extends EstimatorJSON {
 
 const TYPE = 'decision_tree';
 
-const KNOWN = ['criterion', 'max_depth', 'min_samples_split', 'min_samples_leaf', 'max_features'];
+export const DECISION_TREE_SPEC: ModelSpec = {
+  type: TYPE,
+  doc: 'A single CART tree; readable rules, prone to overfit.',
+  tasks: ['classification', 'regression'],
+  input: 'matrix',
+  online: false,
+  needsScaling: false,
+  params: TREE_PARAM_SPECS,
+  starter: { max_depth: 5, min_samples_leaf: 1 },
+};
 
-function treeParams(options: DecisionTreeOptions, criterion: Criterion): TreeParams {
-  rejectUnknownOptions('decision_tree', options, KNOWN);
-  const { max_depth = null, min_samples_split = 2, min_samples_leaf = 1, max_features = null } = options;
-  return { criterion: options.criterion ?? criterion, max_depth, min_samples_split, min_samples_leaf, max_features };
+function treeParams(options: DecisionTreeOptions, task: Task): TreeParams {
+  const params = resolveParams(DECISION_TREE_SPEC, options, task) as unknown as TreeParams;
+  validateTreeParams(TYPE, params, task === 'classification');
+  return params;
 }
 
 function checkJSON(json: EstimatorJSON, task: string, owner: string): DecisionTreeJSON {
@@ -57,19 +68,18 @@ export class DecisionTreeClassifier implements Classifier {
   private nFeatures = 0;
 
   constructor(options: DecisionTreeOptions = {}) {
-    this.params = treeParams(options, 'gini');
-    validateTreeParams('decision_tree', this.params, true);
+    this.params = treeParams(options, 'classification');
   }
 
   /** Grows the tree on X (a CSR matrix is densified) and string labels y. */
   async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
     const dense = toDense(X);
     checkFeatures('decision_tree', dense);
-    const { classes, codes } = encodeLabels('decision_tree', y, dense.rows);
+    const { classes, codes } = encodeLabels(TYPE, y, dense.rows);
     const grow = resolveGrowParams('decision_tree', this.params, dense.rows, dense.cols);
     const { samples, weights } = allRows(dense.rows);
     const target: GrowTarget = { kind: 'classes', codes, nClasses: classes.length };
-    const random = new Random(options.seed ?? 42);
+    const random = new Random(options.seed ?? DEFAULT_SEED);
     const tree = await driveGrowth(growTree(rankColumns(dense), target, samples, weights, grow, random), options, 'tree');
     this.tree = tree;
     this.classes = classes;
@@ -80,15 +90,7 @@ export class DecisionTreeClassifier implements Classifier {
 
   /** Class with the highest leaf fraction; ties go to the first class in `classes`. */
   predict(X: Matrix): string[] {
-    const proba = this.predictProba(X);
-    const K = this.classes.length;
-    const labels: string[] = [];
-    for (let i = 0; i < proba.rows; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if ((proba.data[i * K + k] as number) > (proba.data[i * K + best] as number)) best = k;
-      labels.push(this.classes[best] as string);
-    }
-    return labels;
+    return argmaxLabels(this.predictProba(X).data, this.classes);
   }
 
   /** rows × classes leaf fractions. */
@@ -149,18 +151,17 @@ export class DecisionTreeRegressor implements Regressor {
   private nFeatures = 0;
 
   constructor(options: DecisionTreeOptions = {}) {
-    this.params = treeParams(options, 'squared_error');
-    validateTreeParams('decision_tree', this.params, false);
+    this.params = treeParams(options, 'regression');
   }
 
   /** Grows the tree on X (a CSR matrix is densified) and numeric y. */
   async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
     const dense = toDense(X);
     checkFeatures('decision_tree', dense);
-    const values = checkRegressionTarget('decision_tree', y, dense.rows);
+    const values = checkRegressionTarget(TYPE, y, dense.rows);
     const grow = resolveGrowParams('decision_tree', this.params, dense.rows, dense.cols);
     const { samples, weights } = allRows(dense.rows);
-    const random = new Random(options.seed ?? 42);
+    const random = new Random(options.seed ?? DEFAULT_SEED);
     const growth = growTree(rankColumns(dense), { kind: 'values', values }, samples, weights, grow, random);
     const tree = await driveGrowth(growth, options, 'tree');
     this.tree = tree;
@@ -209,3 +210,9 @@ export class DecisionTreeRegressor implements Regressor {
 export function decisionTreeFromJSON(json: EstimatorJSON): DecisionTreeClassifier | DecisionTreeRegressor {
   return json.task === 'regression' ? DecisionTreeRegressor.fromJSON(json) : DecisionTreeClassifier.fromJSON(json);
 }
+
+export const decisionTreeModel: ModelDefinition = {
+  spec: DECISION_TREE_SPEC,
+  create: (params, task) => (task === 'classification' ? new DecisionTreeClassifier(params) : new DecisionTreeRegressor(params)),
+  fromJSON: decisionTreeFromJSON,
+};

@@ -1,8 +1,10 @@
 /** Ordinary least squares (`linear_regression`), as scikit-learn's LinearRegression. */
-import { checkFitted, checkKnownOptions, checkMatrix, checkOneOf, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
+import { checkFitted, checkMatrix, checkOneOf, checkTag, fitInterceptParam, toNumbers } from './linear/common';
 import { fitLeastSquares } from './linear/leastSquares';
 import { predictLinear, readLinearState } from './linear/linearPredict';
 import { partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { checkRegressionTarget } from './targets';
 import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 
 export interface LinearRegressionOptions {
@@ -11,6 +13,17 @@ export interface LinearRegressionOptions {
 }
 
 const MODEL = 'linear_regression';
+
+export const LINEAR_REGRESSION_SPEC: ModelSpec = {
+  type: MODEL,
+  doc: 'Ordinary least squares; a fast, interpretable baseline.',
+  tasks: ['regression'],
+  input: 'matrix',
+  online: true,
+  needsScaling: true,
+  params: { fit_intercept: { ...fitInterceptParam, grid: [true, false] } },
+  starter: { fit_intercept: true },
+};
 
 /** Least squares via the normal equations (Cholesky, tiny ridge fallback for singular systems; CG for very wide sparse X). */
 export class LinearRegression implements Regressor, OnlineLearner {
@@ -22,15 +35,14 @@ export class LinearRegression implements Regressor, OnlineLearner {
   nSamplesSeen: number | undefined;
 
   constructor(options: LinearRegressionOptions = {}) {
-    checkKnownOptions(MODEL, options, ['fit_intercept']);
-    const { fit_intercept = true } = options;
-    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
+    const p = resolveParams(LINEAR_REGRESSION_SPEC, options);
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
   }
 
   /** Fits the coefficients on (X, y). */
   fit(X: Matrix, y: Target, options: FitOptions = {}): void {
     checkMatrix(MODEL, X);
-    const target = checkRegressionTarget(MODEL, X, y);
+    const target = checkRegressionTarget(MODEL, y, X.rows);
     const { coef, intercept } = fitLeastSquares(X, target, 0, this.fitIntercept, options);
     this.coef = coef;
     this.intercept = intercept;
@@ -66,3 +78,9 @@ export class LinearRegression implements Regressor, OnlineLearner {
     return model;
   }
 }
+
+export const linearRegressionModel: ModelDefinition = {
+  spec: LINEAR_REGRESSION_SPEC,
+  create: (params) => new LinearRegression(params),
+  fromJSON: (json) => LinearRegression.fromJSON(json),
+};

@@ -4,10 +4,12 @@
  * constant feature (intercept_scaling). predictProba is not calibrated: it is the logistic sigmoid of the
  * decision value for two classes and the softmax of the one-vs-rest decision values otherwise.
  */
-import { Random } from '../random';
+import { DEFAULT_SEED, Random } from '../random';
 import { rowDot, rowSquaredNorms } from '../linalg/matrix';
-import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkTag, encodeLabels, fromNumbers, toNumbers } from './linear/common';
+import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, fromNumbers, maxIterParam, toNumbers, tolParam } from './linear/common';
 import { solveDualSvm } from './linear/dualCoordinateDescent';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { argmaxLabels, encodeLabels } from './targets';
 import { MlError } from '../types';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target } from '../types';
 
@@ -22,7 +24,24 @@ export interface LinearSvmOptions {
 }
 
 const MODEL = 'linear_svm';
-const PARAMETERS = ['C', 'loss', 'max_iter', 'tol', 'fit_intercept', 'intercept_scaling'];
+
+export const LINEAR_SVM_SPEC: ModelSpec = {
+  type: MODEL,
+  doc: 'Linear support vector machine; fast on many sparse features such as TF-IDF.',
+  tasks: ['classification'],
+  input: 'matrix',
+  online: false,
+  needsScaling: true,
+  params: {
+    C: cParam,
+    loss: { schema: { type: 'string', enum: ['hinge', 'squared_hinge'] }, default: 'squared_hinge', doc: 'Loss of the linear SVM.' },
+    max_iter: maxIterParam(1000),
+    tol: tolParam(1e-4),
+    fit_intercept: fitInterceptParam,
+    intercept_scaling: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 1, doc: 'Value of the synthetic feature that carries the intercept (> 0).' },
+  },
+  starter: { C: 1.0 },
+};
 
 /** L2-regularised linear SVM; accepts CSR input without densifying. */
 export class LinearSvm implements Classifier {
@@ -41,23 +60,22 @@ export class LinearSvm implements Classifier {
   converged = false;
 
   constructor(options: LinearSvmOptions = {}) {
-    checkKnownOptions(MODEL, options, PARAMETERS);
-    const { C = 1.0, loss = 'squared_hinge', max_iter = 1000, tol = 1e-4, fit_intercept = true, intercept_scaling = 1 } = options;
-    this.C = checkPositive(MODEL, 'C', C);
-    this.loss = checkOneOf(MODEL, 'loss', loss, ['hinge', 'squared_hinge']);
-    this.maxIter = checkInteger(MODEL, 'max_iter', max_iter, 1);
-    this.tol = checkPositive(MODEL, 'tol', tol);
-    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
-    this.interceptScaling = checkPositive(MODEL, 'intercept_scaling', intercept_scaling);
+    const p = resolveParams(LINEAR_SVM_SPEC, options);
+    this.C = checkPositive(MODEL, 'C', p.C);
+    this.loss = checkOneOf(MODEL, 'loss', p.loss, ['hinge', 'squared_hinge']);
+    this.maxIter = checkInteger(MODEL, 'max_iter', p.max_iter, 1);
+    this.tol = checkPositive(MODEL, 'tol', p.tol);
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
+    this.interceptScaling = checkPositive(MODEL, 'intercept_scaling', p.intercept_scaling);
   }
 
   /** Fits one binary dual problem per class (one in total when binary), seeded by options.seed. */
   fit(X: Matrix, y: Target, options: FitOptions = {}): void {
     checkMatrix(MODEL, X);
-    const { classes, codes } = encodeLabels(MODEL, X, y);
+    const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const problems = classes.length === 2 ? 1 : classes.length;
     const norms = rowSquaredNorms(X);
-    const random = new Random(options.seed ?? 42);
+    const random = new Random(options.seed ?? DEFAULT_SEED);
     const biasScale = this.fitIntercept ? this.interceptScaling : 0;
     const coef: Float64Array[] = [];
     const intercept = new Float64Array(problems);
@@ -101,12 +119,8 @@ export class LinearSvm implements Classifier {
   /** The class with the largest decision value. */
   predict(X: Matrix): string[] {
     const scores = this.decisionFunction(X);
-    return Array.from({ length: X.rows }, (_, i) => {
-      if (scores.cols === 1) return this.classes[(scores.data[i] as number) > 0 ? 1 : 0] as string;
-      let best = 0;
-      for (let k = 1; k < scores.cols; k++) if ((scores.data[i * scores.cols + k] as number) > (scores.data[i * scores.cols + best] as number)) best = k;
-      return this.classes[best] as string;
-    });
+    if (scores.cols > 1) return argmaxLabels(scores.data, this.classes);
+    return Array.from(scores.data, (score) => this.classes[score > 0 ? 1 : 0] as string);
   }
 
   /** Uncalibrated scores in [0, 1]: sigmoid of the decision value (binary) or softmax over classes. */
@@ -157,3 +171,5 @@ export class LinearSvm implements Classifier {
     return model;
   }
 }
+
+export const linearSvmModel: ModelDefinition = { spec: LINEAR_SVM_SPEC, create: (params) => new LinearSvm(params), fromJSON: (json) => LinearSvm.fromJSON(json) };

@@ -3,10 +3,12 @@
  * or multinomial (softmax) for three classes or more, penalty 'l2' (L-BFGS, the lbfgs solution) or
  * 'l1' (OWL-QN, the solution saga converges to: intercept unpenalised), or 'none'.
  */
-import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkTag, encodeLabels, fromNumbers, toNumbers } from './linear/common';
+import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, fromNumbers, maxIterParam, toNumbers, tolParam } from './linear/common';
 import { minimizeLbfgs } from './linear/lbfgs';
 import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { argmaxLabels, encodeLabels } from './targets';
 import { knownClassCodes } from '../data/target';
 import { MlError, throwIfAborted } from '../types';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Target } from '../types';
@@ -22,7 +24,23 @@ export interface LogisticRegressionOptions {
 }
 
 const MODEL = 'logistic_regression';
-const PARAMETERS = ['penalty', 'C', 'max_iter', 'tol', 'fit_intercept'];
+
+export const LOGISTIC_REGRESSION_SPEC: ModelSpec = {
+  type: MODEL,
+  doc: 'Linear classifier with calibrated probabilities; a strong baseline.',
+  tasks: ['classification'],
+  input: 'matrix',
+  online: true,
+  needsScaling: true,
+  params: {
+    penalty: { schema: { type: 'string', enum: ['l2', 'l1', 'none'] }, default: 'l2', doc: 'Regularisation: l2, l1 (sparse weights) or none.' },
+    C: cParam,
+    max_iter: maxIterParam(100),
+    tol: tolParam(1e-4),
+    fit_intercept: fitInterceptParam,
+  },
+  starter: { C: 1.0, penalty: 'l2', max_iter: 200 },
+};
 
 /** Linear classifier with calibrated probabilities; accepts CSR input without densifying. */
 export class LogisticRegression implements Classifier, OnlineLearner {
@@ -42,19 +60,18 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   converged = false;
 
   constructor(options: LogisticRegressionOptions = {}) {
-    checkKnownOptions(MODEL, options, PARAMETERS);
-    const { penalty = 'l2', C = 1.0, max_iter = 100, tol = 1e-4, fit_intercept = true } = options;
-    this.penalty = checkOneOf(MODEL, 'penalty', penalty, ['l2', 'l1', 'none']);
-    this.C = checkPositive(MODEL, 'C', C);
-    this.maxIter = checkInteger(MODEL, 'max_iter', max_iter, 1);
-    this.tol = checkPositive(MODEL, 'tol', tol);
-    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
+    const p = resolveParams(LOGISTIC_REGRESSION_SPEC, options);
+    this.penalty = checkOneOf(MODEL, 'penalty', p.penalty, ['l2', 'l1', 'none']);
+    this.C = checkPositive(MODEL, 'C', p.C);
+    this.maxIter = checkInteger(MODEL, 'max_iter', p.max_iter, 1);
+    this.tol = checkPositive(MODEL, 'tol', p.tol);
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
   }
 
   /** Fits by minimising the mean log-loss plus penalty/(C·n), the same optimum as sklearn's objective. */
   fit(X: Matrix, y: Target, options: FitOptions = {}): void {
     checkMatrix(MODEL, X);
-    const { classes, codes } = encodeLabels(MODEL, X, y);
+    const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const blocks = classes.length === 2 ? 1 : classes.length;
     const n = X.rows;
     const stride = X.cols + 1;
@@ -144,13 +161,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
 
   /** The most probable class of each row. */
   predict(X: Matrix): string[] {
-    const proba = this.predictProba(X);
-    const k = proba.cols;
-    return Array.from({ length: X.rows }, (_, i) => {
-      let best = 0;
-      for (let c = 1; c < k; c++) if ((proba.data[i * k + c] as number) > (proba.data[i * k + best] as number)) best = c;
-      return this.classes[best] as string;
-    });
+    return argmaxLabels(this.predictProba(X).data, this.classes);
   }
 
   toJSON(): EstimatorJSON {
@@ -181,3 +192,9 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     return model;
   }
 }
+
+export const logisticRegressionModel: ModelDefinition = {
+  spec: LOGISTIC_REGRESSION_SPEC,
+  create: (params) => new LogisticRegression(params),
+  fromJSON: (json) => LogisticRegression.fromJSON(json),
+};

@@ -7,8 +7,9 @@
  */
 import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, OnlineLearner, PartialFitOptions, Target, throwIfAborted } from '../types';
 import { knownClassCodes } from '../data/target';
-import { checkWidth, encodeLabels, toDense } from './tree/data';
-import { rejectUnknownOptions } from './tree/params';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { argmaxLabels, encodeLabels } from './targets';
+import { checkWidth, toDense } from './tree/data';
 import { largestColumnVariance, mergeGaussian } from './naiveBayesUpdate';
 
 export type NaiveBayesDistribution = 'multinomial' | 'gaussian';
@@ -48,7 +49,31 @@ interface NaiveBayesJSON extends EstimatorJSON {
 }
 
 const TYPE = 'naive_bayes';
-const KNOWN = ['distribution', 'alpha', 'fit_prior', 'var_smoothing'];
+
+export const NAIVE_BAYES_SPEC: ModelSpec = {
+  type: TYPE,
+  doc: 'Gaussian or multinomial naive Bayes; very fast, good for text counts.',
+  tasks: ['classification'],
+  input: 'matrix',
+  online: true,
+  needsScaling: false,
+  params: {
+    distribution: {
+      schema: { enum: ['multinomial', 'gaussian', null] },
+      default: null,
+      doc: 'multinomial for counts (such as text features), gaussian for measurements; null picks multinomial for sparse text features, gaussian otherwise.',
+    },
+    alpha: { schema: { type: 'number', minimum: 0 }, default: 1.0, doc: 'Additive (Laplace) smoothing of the multinomial distribution (>= 0).' },
+    fit_prior: { schema: { type: 'boolean' }, default: true, doc: 'Learn class priors from the data; false uses uniform priors.' },
+    var_smoothing: {
+      schema: { type: 'number', minimum: 0 },
+      default: 1e-9,
+      grid: [1e-9, 1e-6, 1e-3],
+      doc: 'Share of the largest feature variance added to every variance (gaussian).',
+    },
+  },
+  starter: {},
+};
 // scikit-learn 1.2 raises a smaller alpha to this, since alpha = 0 gives log(0) for unseen words.
 const MIN_ALPHA = 1e-10;
 
@@ -71,8 +96,7 @@ export class NaiveBayes implements Classifier, OnlineLearner {
   private epsilon: number | undefined;
 
   constructor(options: NaiveBayesOptions = {}) {
-    rejectUnknownOptions(TYPE, options, KNOWN);
-    const { distribution = null, alpha = 1.0, fit_prior = true, var_smoothing = 1e-9 } = options;
+    const { distribution, alpha, fit_prior, var_smoothing } = resolveParams(NAIVE_BAYES_SPEC, options);
     if (distribution !== null && distribution !== 'multinomial' && distribution !== 'gaussian') {
       throw new MlError(`${TYPE}: distribution must be 'multinomial' or 'gaussian', got ${String(distribution)}`);
     }
@@ -251,15 +275,7 @@ export class NaiveBayes implements Classifier, OnlineLearner {
 
   /** Most probable class; ties go to the first class in `classes`. */
   predict(X: Matrix): string[] {
-    const jll = this.jointLogLikelihood(X);
-    const K = this.classes.length;
-    const labels: string[] = [];
-    for (let i = 0; i < X.rows; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if ((jll[i * K + k] as number) > (jll[i * K + best] as number)) best = k;
-      labels.push(this.classes[best] as string);
-    }
-    return labels;
+    return argmaxLabels(this.jointLogLikelihood(X), this.classes);
   }
 
   /** Serialised model, tagged `naive_bayes`. */
@@ -358,3 +374,5 @@ function priors(classCount: Float64Array, fitPrior: boolean): Float64Array {
   const logTotal = Math.log(classCount.reduce((a, b) => a + b, 0));
   return Float64Array.from(classCount, (c) => Math.log(c) - logTotal);
 }
+
+export const naiveBayesModel: ModelDefinition = { spec: NAIVE_BAYES_SPEC, create: (params) => new NaiveBayes(params), fromJSON: (json) => NaiveBayes.fromJSON(json) };

@@ -4,10 +4,12 @@
  * classification and all features for regression by default). Each tree gets its own bootstrap and
  * a Random forked from FitOptions.seed, so the same seed grows the same forest.
  */
-import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Regressor, Target } from '../types';
-import { checkFeatures, checkRegressionTarget, checkWidth, encodeLabels, rankColumns, toDense } from './tree/data';
+import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Regressor, Target, Task } from '../types';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
+import { checkFeatures, checkWidth, rankColumns, toDense } from './tree/data';
 import { forestImportances, growForest } from './tree/forest';
-import { Criterion, MaxFeatures, TreeParams, rejectUnknownOptions, resolveGrowParams, validateTreeParams } from './tree/params';
+import { Criterion, MaxFeatures, TREE_PARAM_SPECS, TreeParams, resolveGrowParams, validateTreeParams } from './tree/params';
 import { TreeJSON, TreeStructure, applyTree, treeFromJSON, treeToJSON } from './tree/structure';
 
 export interface RandomForestOptions {
@@ -36,25 +38,38 @@ interface RandomForestJSON extends EstimatorJSON {
 }
 
 const TYPE = 'random_forest';
-const KNOWN = ['n_estimators', 'criterion', 'max_depth', 'min_samples_split', 'min_samples_leaf', 'max_features', 'bootstrap'];
 
-function forestParams(options: RandomForestOptions, criterion: Criterion, maxFeatures: MaxFeatures, classification: boolean): ForestParams {
-  rejectUnknownOptions(TYPE, options, KNOWN);
-  const {
-    n_estimators = 100,
-    max_depth = null,
-    min_samples_split = 2,
-    min_samples_leaf = 1,
-    max_features = maxFeatures,
-    bootstrap = true,
-  } = options;
-  if (!Number.isInteger(n_estimators) || n_estimators < 1) {
+export const RANDOM_FOREST_SPEC: ModelSpec = {
+  type: TYPE,
+  doc: 'Bagged decision trees; accurate with little tuning, gives feature importances.',
+  tasks: ['classification', 'regression'],
+  input: 'matrix',
+  online: false,
+  needsScaling: false,
+  params: {
+    n_estimators: { schema: { type: 'integer', minimum: 1 }, default: 100, examples: [100, 300], grid: [100, 300], doc: 'Number of trees.' },
+    ...TREE_PARAM_SPECS,
+    max_depth: { ...TREE_PARAM_SPECS.max_depth, grid: [null, 10] },
+    max_features: {
+      ...TREE_PARAM_SPECS.max_features,
+      default: 'sqrt',
+      taskDefaults: { classification: 'sqrt', regression: null },
+      doc: 'Features considered at each split: sqrt (classification default), log2, a count, a fraction in (0, 1], or null for all (regression default).',
+    },
+    bootstrap: { schema: { type: 'boolean' }, default: true, doc: 'Grow each tree on a bootstrap sample of the rows.' },
+  },
+  starter: { n_estimators: 100, max_depth: null },
+};
+
+function forestParams(options: RandomForestOptions, task: Task): ForestParams {
+  const params = resolveParams(RANDOM_FOREST_SPEC, options, task);
+  const { n_estimators, bootstrap } = params;
+  if (typeof n_estimators !== 'number' || !Number.isInteger(n_estimators) || n_estimators < 1) {
     throw new MlError(`${TYPE}: n_estimators must be an integer >= 1, got ${String(n_estimators)}`);
   }
   if (typeof bootstrap !== 'boolean') throw new MlError(`${TYPE}: bootstrap must be true or false, got ${String(bootstrap)}`);
-  const params = { n_estimators, criterion: options.criterion ?? criterion, max_depth, min_samples_split, min_samples_leaf, max_features, bootstrap };
-  validateTreeParams(TYPE, params, classification);
-  return params;
+  validateTreeParams(TYPE, params as unknown as TreeParams, task === 'classification');
+  return params as unknown as ForestParams;
 }
 
 function checkJSON(json: EstimatorJSON, task: string, owner: string): RandomForestJSON {
@@ -79,7 +94,7 @@ export class RandomForestClassifier implements Classifier {
   private nFeatures = 0;
 
   constructor(options: RandomForestOptions = {}) {
-    this.params = forestParams(options, 'gini', 'sqrt', true);
+    this.params = forestParams(options, 'classification');
   }
 
   /** Grows n_estimators trees on X (a CSR matrix is densified) and string labels y; progress per tree. */
@@ -98,15 +113,7 @@ export class RandomForestClassifier implements Classifier {
 
   /** Class with the highest mean probability; ties go to the first class in `classes`. */
   predict(X: Matrix): string[] {
-    const proba = this.predictProba(X);
-    const K = this.classes.length;
-    const labels: string[] = [];
-    for (let i = 0; i < proba.rows; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if ((proba.data[i * K + k] as number) > (proba.data[i * K + best] as number)) best = k;
-      labels.push(this.classes[best] as string);
-    }
-    return labels;
+    return argmaxLabels(this.predictProba(X).data, this.classes);
   }
 
   /** rows × classes mean of the trees' leaf fractions. */
@@ -166,7 +173,7 @@ export class RandomForestRegressor implements Regressor {
 
   constructor(options: RandomForestOptions = {}) {
     // scikit-learn's regressor default max_features=1.0: every feature at every split.
-    this.params = forestParams(options, 'squared_error', null, false);
+    this.params = forestParams(options, 'regression');
   }
 
   /** Grows n_estimators trees on X (a CSR matrix is densified) and numeric y; progress per tree. */
@@ -223,3 +230,9 @@ export class RandomForestRegressor implements Regressor {
 export function randomForestFromJSON(json: EstimatorJSON): RandomForestClassifier | RandomForestRegressor {
   return json.task === 'regression' ? RandomForestRegressor.fromJSON(json) : RandomForestClassifier.fromJSON(json);
 }
+
+export const randomForestModel: ModelDefinition = {
+  spec: RANDOM_FOREST_SPEC,
+  create: (params, task) => (task === 'classification' ? new RandomForestClassifier(params) : new RandomForestRegressor(params)),
+  fromJSON: randomForestFromJSON,
+};

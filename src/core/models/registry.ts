@@ -1,185 +1,108 @@
 /**
- * The model registry: contract type names of the experiment file → model classes, the tasks each
- * serves and the parameters it takes (for the JSON schema and the wizard), and loading saved models.
- * Entries without `create` are types whose implementation has not landed; they throw 'not available yet'.
+ * The model registry: contract type names of the experiment file → each model file's definition
+ * (its spec, how to build one for a task, how to restore a saved one). Everything about a type's
+ * parameters comes from its spec. Adding a model is one file exporting a ModelDefinition and one
+ * line below.
  */
-import { MlpClassifier, MlpRegressor, MLP_DEFAULTS } from '../nn/mlp';
-import { TransformerClassifier, TRANSFORMER_DEFAULTS } from '../nn/transformer';
-import type { EstimatorJSON, Matrix, Task } from '../types';
+import { mlpModel } from '../nn/mlp';
+import { transformerModel } from '../nn/transformer';
+import type { EstimatorJSON, Task } from '../types';
 import { MlError } from '../types';
-import type { Learner } from '../validation';
-import { DecisionTreeClassifier, DecisionTreeRegressor, decisionTreeFromJSON } from './decisionTree';
-import { ElasticNet } from './elasticNet';
-import { Lasso } from './lasso';
-import { LinearRegression } from './linearRegression';
-import { LinearSvm } from './linearSvm';
-import { LogisticRegression } from './logisticRegression';
-import { NaiveBayes } from './naiveBayes';
-import { RandomForestClassifier, RandomForestRegressor, randomForestFromJSON } from './randomForest';
-import { Ridge } from './ridge';
-import { Svm } from './svm';
+import { decisionTreeModel } from './decisionTree';
+import { elasticNetModel } from './elasticNet';
+import { lassoModel } from './lasso';
+import { linearRegressionModel } from './linearRegression';
+import { linearSvmModel } from './linearSvm';
+import { logisticRegressionModel } from './logisticRegression';
+import { naiveBayesModel } from './naiveBayes';
+import { randomForestModel } from './randomForest';
+import { ridgeModel } from './ridge';
+import { paramNames, type Model, type ModelDefinition, type ModelInputKind, type ModelSpec } from './spec';
+import { svmModel } from './svm';
 
-/** A model of the registry: matrix models take prepared features, the transformer raw texts. */
-export type Model = Learner<Matrix> | Learner<readonly string[]>;
+export type { Model, ModelInputKind, ModelSpec } from './spec';
 
-/** What a model type is fed: the prepared feature matrix, or the raw text column. */
-export type ModelInputKind = 'matrix' | 'text';
+/** The registered models, in the order of DESIGN.md. */
+const DEFINITIONS: readonly ModelDefinition[] = [
+  linearRegressionModel,
+  ridgeModel,
+  lassoModel,
+  elasticNetModel,
+  logisticRegressionModel,
+  linearSvmModel,
+  svmModel,
+  decisionTreeModel,
+  randomForestModel,
+  naiveBayesModel,
+  mlpModel,
+  transformerModel,
+];
+
+const definitions = new Map(DEFINITIONS.map((definition) => [definition.spec.type, definition]));
 
 export interface ModelTypeInfo {
   readonly type: string;
   readonly tasks: readonly Task[];
   readonly input: ModelInputKind;
-  /** scikit-learn-named parameters it accepts. */
+  /** scikit-learn-named parameters it accepts (its spec's). */
   readonly params: readonly string[];
   /** False while its implementation has not landed; createModel then throws. */
   readonly available: boolean;
   /** Its fitted models can learn from feedback rows without retraining (partialFit). */
   readonly online: boolean;
+  /** The whole description: one-line doc, each parameter's type, default, doc and search hints. */
+  readonly spec: ModelSpec;
 }
-
-type Options = Record<string, unknown>;
-
-interface Entry {
-  readonly tasks: readonly Task[];
-  readonly input: ModelInputKind;
-  readonly params: readonly string[];
-  readonly create?: (params: Options, task: Task) => Model;
-  readonly fromJSON?: (json: EstimatorJSON) => Model;
-  /** Fitted models implement OnlineLearner (partialFit). */
-  readonly online?: boolean;
-}
-
-const TREE_PARAMS = ['criterion', 'max_depth', 'min_samples_split', 'min_samples_leaf', 'max_features'];
-const CLASSIFICATION: readonly Task[] = ['classification'];
-const REGRESSION: readonly Task[] = ['regression'];
-const BOTH: readonly Task[] = ['classification', 'regression'];
-
-const entries: Record<string, Entry> = {
-  linear_regression: { tasks: REGRESSION, input: 'matrix', params: ['fit_intercept'], online: true, create: (p) => new LinearRegression(p), fromJSON: (j) => LinearRegression.fromJSON(j) },
-  ridge: { tasks: REGRESSION, input: 'matrix', params: ['alpha', 'fit_intercept'], online: true, create: (p) => new Ridge(p), fromJSON: (j) => Ridge.fromJSON(j) },
-  lasso: {
-    online: true,
-    tasks: REGRESSION,
-    input: 'matrix',
-    params: ['alpha', 'fit_intercept', 'max_iter', 'tol', 'selection'],
-    create: (p) => new Lasso(p),
-    fromJSON: (j) => Lasso.fromJSON(j),
-  },
-  elastic_net: {
-    online: true,
-    tasks: REGRESSION,
-    input: 'matrix',
-    params: ['alpha', 'l1_ratio', 'fit_intercept', 'max_iter', 'tol', 'selection'],
-    create: (p) => new ElasticNet(p),
-    fromJSON: (j) => ElasticNet.fromJSON(j),
-  },
-  logistic_regression: {
-    online: true,
-    tasks: CLASSIFICATION,
-    input: 'matrix',
-    params: ['penalty', 'C', 'max_iter', 'tol', 'fit_intercept'],
-    create: (p) => new LogisticRegression(p),
-    fromJSON: (j) => LogisticRegression.fromJSON(j),
-  },
-  linear_svm: {
-    tasks: CLASSIFICATION,
-    input: 'matrix',
-    params: ['C', 'loss', 'max_iter', 'tol', 'fit_intercept', 'intercept_scaling'],
-    create: (p) => new LinearSvm(p),
-    fromJSON: (j) => LinearSvm.fromJSON(j),
-  },
-  svm: {
-    tasks: CLASSIFICATION,
-    input: 'matrix',
-    params: ['C', 'kernel', 'gamma', 'degree', 'coef0', 'tol', 'max_iter', 'cache_size'],
-    create: (p) => new Svm(p),
-    fromJSON: (j) => Svm.fromJSON(j),
-  },
-  decision_tree: {
-    tasks: BOTH,
-    input: 'matrix',
-    params: TREE_PARAMS,
-    create: (p, task) => (task === 'classification' ? new DecisionTreeClassifier(p) : new DecisionTreeRegressor(p)),
-    fromJSON: decisionTreeFromJSON,
-  },
-  random_forest: {
-    tasks: BOTH,
-    input: 'matrix',
-    params: ['n_estimators', ...TREE_PARAMS, 'bootstrap'],
-    create: (p, task) => (task === 'classification' ? new RandomForestClassifier(p) : new RandomForestRegressor(p)),
-    fromJSON: randomForestFromJSON,
-  },
-  naive_bayes: {
-    online: true,
-    tasks: CLASSIFICATION,
-    input: 'matrix',
-    params: ['distribution', 'alpha', 'fit_prior', 'var_smoothing'],
-    create: (p) => new NaiveBayes(p),
-    fromJSON: (j) => NaiveBayes.fromJSON(j),
-  },
-  mlp: {
-    online: true,
-    tasks: BOTH,
-    input: 'matrix',
-    params: Object.keys(MLP_DEFAULTS),
-    create: (p, task) => (task === 'classification' ? new MlpClassifier(p) : new MlpRegressor(p)),
-    fromJSON: (j) => (j.task === 'regression' ? MlpRegressor.fromJSON(j) : MlpClassifier.fromJSON(j)),
-  },
-  transformer: {
-    tasks: CLASSIFICATION,
-    input: 'text',
-    params: Object.keys(TRANSFORMER_DEFAULTS),
-    create: (p) => new TransformerClassifier(p),
-    fromJSON: (j) => TransformerClassifier.fromJSON(j),
-  },
-};
 
 /** Every contract model type, in the order of DESIGN.md. */
-export const MODEL_TYPES: readonly string[] = Object.keys(entries);
+export const MODEL_TYPES: readonly string[] = DEFINITIONS.map((definition) => definition.spec.type);
 
-function entryOf(type: string): Entry {
-  const entry = entries[type];
-  if (!entry) throw new MlError(`model.type: unknown model type "${type}"; known types: ${MODEL_TYPES.join(', ')}`);
-  return entry;
+function definitionOf(type: string): ModelDefinition {
+  const definition = definitions.get(type);
+  if (!definition) throw new MlError(`model.type: unknown model type "${type}"; known types: ${MODEL_TYPES.join(', ')}`);
+  return definition;
 }
 
-/** The types with their tasks, input and parameters (for the JSON schema and the wizard). */
+function infoOf({ spec }: ModelDefinition): ModelTypeInfo {
+  return { type: spec.type, tasks: spec.tasks, input: spec.input, params: paramNames(spec), available: true, online: spec.online, spec };
+}
+
+/** The types with their tasks, input, parameters and specs (for the JSON schema, validation and the wizard). */
 export function modelTypes(): ModelTypeInfo[] {
-  return MODEL_TYPES.map((type) => {
-    const entry = entries[type] as Entry;
-    return { type, tasks: entry.tasks, input: entry.input, params: entry.params, available: entry.create !== undefined, online: entry.online === true };
-  });
+  return DEFINITIONS.map(infoOf);
+}
+
+/** The spec of a model type; an unknown type is an MlError listing the known ones. */
+export function modelSpec(type: string): ModelSpec {
+  return definitionOf(type).spec;
 }
 
 /** True when the type's fitted models can be updated online from feedback (partialFit). */
 export function supportsOnlineUpdates(type: string): boolean {
-  return entries[type]?.online === true;
+  return definitions.get(type)?.spec.online === true;
 }
 
 /** The types whose fitted models can be updated online, for messages. */
 export function onlineModelTypes(): string[] {
-  return MODEL_TYPES.filter((t) => (entries[t] as Entry).online === true);
+  return DEFINITIONS.filter((definition) => definition.spec.online).map((definition) => definition.spec.type);
 }
 
 /** What a model type is fed (matrix or raw text). */
 export function modelInputKind(type: string): ModelInputKind {
-  return entryOf(type).input;
+  return definitionOf(type).spec.input;
 }
 
 /** A new, unfitted model; unknown type, a task it does not serve, or bad parameters are MlErrors. */
 export function createModel(type: string, params: Readonly<Record<string, unknown>>, task: Task): Model {
-  const entry = entryOf(type);
-  if (!entry.tasks.includes(task)) {
-    const fitting = MODEL_TYPES.filter((t) => (entries[t] as Entry).tasks.includes(task));
-    throw new MlError(`model.type: ${type} does ${entry.tasks.join(' and ')}, not ${task}; for ${task} use one of: ${fitting.join(', ')}`);
+  const { spec, create } = definitionOf(type);
+  if (!spec.tasks.includes(task)) {
+    const fitting = DEFINITIONS.filter((definition) => definition.spec.tasks.includes(task)).map((definition) => definition.spec.type);
+    throw new MlError(`model.type: ${type} does ${spec.tasks.join(' and ')}, not ${task}; for ${task} use one of: ${fitting.join(', ')}`);
   }
-  if (!entry.create) throw new MlError(`model.type: ${type} is not available yet in this build`);
-  return entry.create({ ...params }, task);
+  return create({ ...params }, task);
 }
 
 /** Restores a fitted model from its toJSON() output, by its `type` tag. */
 export function modelFromJSON(json: EstimatorJSON): Model {
-  const entry = entryOf(String(json.type));
-  if (!entry.fromJSON) throw new MlError(`model.type: ${String(json.type)} is not available yet in this build`);
-  return entry.fromJSON(json);
+  return definitionOf(String(json.type)).fromJSON(json);
 }

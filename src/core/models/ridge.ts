@@ -1,8 +1,10 @@
 /** L2-penalised least squares (`ridge`), as scikit-learn's Ridge: ||y - Xw||² + alpha·||w||². */
-import { checkFitted, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkRegressionTarget, checkTag, toNumbers } from './linear/common';
+import { checkFitted, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, penaltyAlphaParam, toNumbers } from './linear/common';
 import { fitLeastSquares } from './linear/leastSquares';
 import { predictLinear, readLinearState } from './linear/linearPredict';
 import { needsRetraining, partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { checkRegressionTarget } from './targets';
 import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 
 export interface RidgeOptions {
@@ -12,6 +14,17 @@ export interface RidgeOptions {
 }
 
 const MODEL = 'ridge';
+
+export const RIDGE_SPEC: ModelSpec = {
+  type: MODEL,
+  doc: 'Least squares with an L2 penalty; robust to correlated features.',
+  tasks: ['regression'],
+  input: 'matrix',
+  online: true,
+  needsScaling: true,
+  params: { alpha: penaltyAlphaParam([0.01, 0.1, 1, 10]), fit_intercept: fitInterceptParam },
+  starter: { alpha: 1.0 },
+};
 
 /** Ridge regression solved exactly (Cholesky on the centred Gram matrix; CG for very wide sparse X). */
 export class Ridge implements Regressor, OnlineLearner {
@@ -24,16 +37,15 @@ export class Ridge implements Regressor, OnlineLearner {
   nSamplesSeen: number | undefined;
 
   constructor(options: RidgeOptions = {}) {
-    checkKnownOptions(MODEL, options, ['alpha', 'fit_intercept']);
-    const { alpha = 1.0, fit_intercept = true } = options;
-    this.alpha = checkPositive(MODEL, 'alpha', alpha, true);
-    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', fit_intercept, [true, false]);
+    const p = resolveParams(RIDGE_SPEC, options);
+    this.alpha = checkPositive(MODEL, 'alpha', p.alpha, true);
+    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
   }
 
   /** Fits the coefficients on (X, y). */
   fit(X: Matrix, y: Target, options: FitOptions = {}): void {
     checkMatrix(MODEL, X);
-    const target = checkRegressionTarget(MODEL, X, y);
+    const target = checkRegressionTarget(MODEL, y, X.rows);
     const { coef, intercept } = fitLeastSquares(X, target, this.alpha, this.fitIntercept, options);
     this.coef = coef;
     this.intercept = intercept;
@@ -71,3 +83,5 @@ export class Ridge implements Regressor, OnlineLearner {
     return model;
   }
 }
+
+export const ridgeModel: ModelDefinition = { spec: RIDGE_SPEC, create: (params) => new Ridge(params), fromJSON: (json) => Ridge.fromJSON(json) };

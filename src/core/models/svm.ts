@@ -5,11 +5,13 @@
  * (libsvm uses an internal 5-fold CV instead, which costs five extra fits), then libsvm's pairwise coupling.
  */
 import { overallVariance, rowSquaredNorms, takeRows } from '../linalg/matrix';
-import { checkFitted, checkInteger, checkKnownOptions, checkMatrix, checkOneOf, checkPositive, checkTag, encodeLabels } from './linear/common';
+import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, tolParam } from './linear/common';
 import { KernelColumns, kernelValue } from './kernel/kernel';
 import type { KernelName, KernelSpec } from './kernel/kernel';
 import { couplePairwise, fitSigmoid, sigmoidProbability } from './kernel/probability';
 import { solveSmo } from './kernel/smo';
+import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
+import { encodeLabels } from './targets';
 import { MlError } from '../types';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target } from '../types';
 
@@ -43,7 +45,33 @@ export interface SvmPair {
 }
 
 const MODEL = 'svm';
-const PARAMETERS = ['C', 'kernel', 'gamma', 'degree', 'coef0', 'tol', 'max_iter', 'cache_size', 'shrinking'];
+
+export const SVM_SPEC: ModelSpec = {
+  type: MODEL,
+  doc: 'Kernel support vector machine (rbf, poly, linear); strong on small and medium data.',
+  tasks: ['classification'],
+  input: 'matrix',
+  online: false,
+  needsScaling: true,
+  params: {
+    C: cParam,
+    kernel: { schema: { type: 'string', enum: ['rbf', 'poly', 'linear'] }, default: 'rbf', doc: 'Kernel: rbf (default), poly or linear.' },
+    gamma: {
+      schema: { anyOf: [{ enum: ['scale', 'auto'] }, { type: 'number', exclusiveMinimum: 0 }] },
+      default: 'scale',
+      examples: ['scale', 0.1],
+      grid: ['scale', 0.01, 0.1],
+      doc: 'Kernel coefficient of rbf and poly: scale = 1 / (features · variance), auto = 1 / features, or a number > 0.',
+    },
+    degree: { schema: { type: 'integer', minimum: 0 }, default: 3, doc: 'Degree of the poly kernel.' },
+    coef0: { schema: { type: 'number' }, default: 0, doc: 'Constant term of the poly kernel.' },
+    tol: tolParam(1e-3),
+    max_iter: { schema: { type: 'integer', minimum: -1 }, default: -1, doc: 'Most solver iterations; -1 for no limit.' },
+    cache_size: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 200, doc: 'Kernel cache size in MB.' },
+    shrinking: { schema: { type: 'boolean' }, default: true, doc: "libsvm's shrinking heuristic: the same optimum, usually reached faster." },
+  },
+  starter: { C: 1.0, kernel: 'rbf', gamma: 'scale' },
+};
 
 /** C-support vector classifier with a kernel. */
 export class Svm implements Classifier {
@@ -65,20 +93,20 @@ export class Svm implements Classifier {
   nIter = 0;
 
   constructor(options: SvmOptions = {}) {
-    checkKnownOptions(MODEL, options, PARAMETERS);
-    const { C = 1.0, kernel = 'rbf', gamma = 'scale', degree = 3, coef0 = 0, tol = 1e-3, max_iter = -1, cache_size = 200, shrinking = true } = options;
-    this.C = checkPositive(MODEL, 'C', C);
-    this.kernel = checkOneOf(MODEL, 'kernel', kernel, ['rbf', 'poly', 'linear']);
+    const p = resolveParams(SVM_SPEC, options);
+    const { gamma, coef0, shrinking } = p;
+    this.C = checkPositive(MODEL, 'C', p.C);
+    this.kernel = checkOneOf(MODEL, 'kernel', p.kernel, ['rbf', 'poly', 'linear']);
     if (!(gamma === 'scale' || gamma === 'auto' || (typeof gamma === 'number' && gamma > 0 && Number.isFinite(gamma)))) {
       throw new MlError(`${MODEL}: parameter 'gamma' must be "scale", "auto" or a number > 0, got ${JSON.stringify(gamma)}`);
     }
     this.gamma = gamma;
-    this.degree = checkInteger(MODEL, 'degree', degree, 0);
+    this.degree = checkInteger(MODEL, 'degree', p.degree, 0);
     if (typeof coef0 !== 'number' || !Number.isFinite(coef0)) throw new MlError(`${MODEL}: parameter 'coef0' must be a finite number, got ${String(coef0)}`);
     this.coef0 = coef0;
-    this.tol = checkPositive(MODEL, 'tol', tol);
-    this.maxIter = checkInteger(MODEL, 'max_iter', max_iter, -1);
-    this.cacheSize = checkPositive(MODEL, 'cache_size', cache_size);
+    this.tol = checkPositive(MODEL, 'tol', p.tol);
+    this.maxIter = checkInteger(MODEL, 'max_iter', p.max_iter, -1);
+    this.cacheSize = checkPositive(MODEL, 'cache_size', p.cache_size);
     if (typeof shrinking !== 'boolean') throw new MlError(`${MODEL}: parameter 'shrinking' must be true or false, got ${String(shrinking)}`);
     this.shrinking = shrinking;
   }
@@ -90,7 +118,7 @@ export class Svm implements Classifier {
   /** Trains one SMO machine per pair of classes; reports progress per pair with its dual objective. */
   fit(X: Matrix, y: Target, options: FitOptions = {}): void {
     checkMatrix(MODEL, X);
-    const { classes, codes } = encodeLabels(MODEL, X, y);
+    const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const variance = overallVariance(X);
     this.gammaValue = typeof this.gamma === 'number' ? this.gamma : this.gamma === 'auto' || variance === 0 ? 1 / X.cols : 1 / (X.cols * variance);
     const norms = rowSquaredNorms(X);
@@ -262,3 +290,5 @@ function matrixFromJSON(value: unknown): Matrix {
   }
   throw new MlError(`${MODEL}: saved support_vectors are not a matrix`);
 }
+
+export const svmModel: ModelDefinition = { spec: SVM_SPEC, create: (params) => new Svm(params), fromJSON: (json) => Svm.fromJSON(json) };

@@ -8,5 +8,5 @@
  *   options), predict(texts) — see transformer.ts for how the experiment runner feeds it.
  */
 export { activeBackend, initBackend, type BackendInfo, type BackendOptions, type BackendPreference } from './backend';
-export { MlpClassifier, MlpRegressor, MLP_DEFAULTS, resolveMlpParams, type MlpParams } from './mlp';
-export { TransformerClassifier, TRANSFORMER_DEFAULTS, resolveTransformerParams, type TransformerParams } from './transformer';
+export { MlpClassifier, MlpRegressor, MLP_SPEC, resolveMlpParams, type MlpParams } from './mlp';
+export { TransformerClassifier, TRANSFORMER_SPEC, resolveTransformerParams, type TransformerParams } from './transformer';

@@ -6,17 +6,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../random';
 import { knownClassCodes } from '../data/target';
+import { argmaxLabels } from '../models/targets';
+import type { ModelDefinition } from '../models/spec';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
 import { MlError } from '../types';
 import { initBackend } from './backend';
 import { fileHandler } from './fsIo';
-import { resolveMlpParams, type MlpParams } from './mlpParams';
+import { MLP_SPEC, resolveMlpParams, type MlpParams } from './mlpParams';
 import { positiveParam } from './params';
 import { denseLayers, mlpStepper, type MlpStepper, type OutputGradient } from './mlpStep';
 import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
 import { nextSeed, orderedEpoch, restoreOnFailure, trainLoop, validationSplit, type TrainLoopResult } from './training';
 
-export { MLP_DEFAULTS, resolveMlpParams, type MlpParams } from './mlpParams';
+export { MLP_SPEC, resolveMlpParams, type MlpParams } from './mlpParams';
 
 const ACTIVATIONS = { relu: 'relu', tanh: 'tanh', logistic: 'sigmoid' } as const;
 
@@ -269,13 +271,7 @@ export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearn
   }
 
   predict(X: Matrix): string[] {
-    const proba = this.predictProba(X);
-    const k = this.classes.length;
-    return Array.from({ length: X.rows }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < k; j++) if ((proba.data[i * k + j] as number) > (proba.data[i * k + best] as number)) best = j;
-      return this.classes[best] as string;
-    });
+    return argmaxLabels(this.predictProba(X).data, this.classes);
   }
 
   toJSON(): EstimatorJSON {
@@ -377,3 +373,9 @@ function checkJSON(json: EstimatorJSON, task: string): { params: Record<string, 
   if (json.task !== task) throw new MlError(`this saved mlp is a ${String(json.task)} model, not ${task}`);
   return { params: json.params as Record<string, unknown> };
 }
+
+export const mlpModel: ModelDefinition = {
+  spec: MLP_SPEC,
+  create: (params, task) => (task === 'classification' ? new MlpClassifier(params) : new MlpRegressor(params)),
+  fromJSON: (json) => (json.task === 'regression' ? MlpRegressor.fromJSON(json) : MlpClassifier.fromJSON(json)),
+};

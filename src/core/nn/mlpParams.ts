@@ -1,6 +1,7 @@
 /** Parameters of the MLP (scikit-learn's MLPClassifier/MLPRegressor names), their defaults and checks. */
+import { resolveParams, type ModelSpec } from '../models/spec';
 import { MlError } from '../types';
-import { boolParam, checkKnownParams, choiceParam, intParam, numberParam, positiveParam } from './params';
+import { boolParam, choiceParam, dropoutParam, intParam, learningRateParam, numberParam, positiveParam, randomStateParam } from './params';
 
 export interface MlpParams {
   readonly hidden_layer_sizes: readonly number[];
@@ -24,27 +25,41 @@ export interface MlpParams {
   readonly random_state: number;
 }
 
-export const MLP_DEFAULTS: MlpParams = {
-  hidden_layer_sizes: [100],
-  activation: 'relu',
-  dropout: 0,
-  alpha: 0.0001,
-  l1: 0,
-  learning_rate_init: 0.001,
-  batch_size: 'auto',
-  max_iter: 200,
-  early_stopping: false,
-  validation_fraction: 0.1,
-  n_iter_no_change: 10,
-  tol: 1e-4,
-  random_state: 42,
+export const MLP_SPEC: ModelSpec = {
+  type: 'mlp',
+  doc: 'Multi-layer perceptron (neural network) on TensorFlow.js.',
+  tasks: ['classification', 'regression'],
+  input: 'matrix',
+  online: true,
+  needsScaling: true,
+  params: {
+    hidden_layer_sizes: {
+      schema: { type: 'array', items: { type: 'integer', minimum: 1 } },
+      default: [100],
+      examples: [[100], [64, 32]],
+      grid: [[64], [128, 64]],
+      doc: 'Width of each hidden layer, e.g. [64, 32] for two layers.',
+    },
+    activation: { schema: { type: 'string', enum: ['relu', 'tanh', 'logistic'] }, default: 'relu', doc: 'Activation of the hidden layers.' },
+    dropout: dropoutParam,
+    alpha: { schema: { type: 'number', minimum: 0 }, default: 0.0001, grid: [0.0001, 0.001], doc: 'L2 penalty (>= 0), scaled as in scikit-learn.' },
+    l1: { schema: { type: 'number', minimum: 0 }, default: 0, doc: 'L1 penalty on the weights (>= 0).' },
+    learning_rate_init: learningRateParam,
+    batch_size: { schema: { anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }] }, default: 'auto', doc: 'Rows per mini-batch; auto is min(200, rows).' },
+    max_iter: { schema: { type: 'integer', minimum: 1 }, default: 200, doc: 'Epochs.' },
+    early_stopping: { schema: { type: 'boolean' }, default: false, doc: 'Hold out validation_fraction of the training rows and stop when their loss stops improving.' },
+    validation_fraction: { schema: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, default: 0.1, doc: 'Share of training rows held out for early stopping, in [0, 1).' },
+    n_iter_no_change: { schema: { type: 'integer', minimum: 1 }, default: 10, doc: 'Epochs without improvement by tol before stopping.' },
+    tol: { schema: { type: 'number', minimum: 0 }, default: 1e-4, doc: 'Smallest loss improvement that counts (>= 0).' },
+    random_state: randomStateParam,
+  },
+  starter: { hidden_layer_sizes: [64], max_iter: 200 },
 };
 
 /** Checks names and values of user parameters and fills in the defaults. */
 export function resolveMlpParams(raw: Readonly<Record<string, unknown>>): MlpParams {
   const m = 'mlp';
-  checkKnownParams(m, raw, Object.keys(MLP_DEFAULTS));
-  const p = { ...MLP_DEFAULTS, ...raw } as Record<keyof MlpParams, unknown>;
+  const p = resolveParams(MLP_SPEC, raw) as Record<keyof MlpParams, unknown>;
   const sizes = p.hidden_layer_sizes;
   if (!Array.isArray(sizes)) throw new MlError(`mlp: hidden_layer_sizes must be a list of layer widths, got ${JSON.stringify(sizes)}`);
   sizes.forEach((s, i) => intParam(m, `hidden_layer_sizes[${i}]`, s, 1));

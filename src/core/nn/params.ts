@@ -1,13 +1,6 @@
 /** Parameter checks shared by the neural-network models: each error names the parameter. */
+import type { ParamSpec } from '../models/spec';
 import { MlError } from '../types';
-
-/** Throws for parameter names the model does not know, listing the ones it does. */
-export function checkKnownParams(model: string, params: object, known: readonly string[]): void {
-  const unknown = Object.keys(params).filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
-    throw new MlError(`${model}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${known.join(', ')}`);
-  }
-}
 
 /** An integer ≥ min. */
 export function intParam(model: string, name: string, value: unknown, min: number): number {
@@ -46,3 +39,10 @@ export function choiceParam<T extends string>(model: string, name: string, value
   }
   return value as T;
 }
+
+/** Parameter specs the neural networks share. */
+export const dropoutParam: ParamSpec = { schema: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, default: 0, doc: 'Dropout rate after each layer, in [0, 1).' };
+
+export const learningRateParam: ParamSpec = { schema: { type: 'number', exclusiveMinimum: 0 }, default: 0.001, doc: 'Initial learning rate of the Adam optimiser (> 0).' };
+
+export const randomStateParam: ParamSpec = { schema: { type: 'integer', minimum: 0 }, default: 42, doc: 'Seed of the weights when the experiment has no seed.' };

@@ -15,7 +15,9 @@ import type { DenseMatrix, EstimatorJSON, FitOptions } from '../types';
 import { MlError } from '../types';
 import { initBackend } from './backend';
 import { fileHandler } from './fsIo';
-import { boolParam, checkKnownParams, choiceParam, intParam, numberParam, positiveParam } from './params';
+import { resolveParams, type ModelDefinition, type ModelSpec } from '../models/spec';
+import { argmaxLabels } from '../models/targets';
+import { boolParam, choiceParam, dropoutParam, intParam, learningRateParam, numberParam, positiveParam, randomStateParam } from './params';
 import { decodeWeights, denseMatrix, encodeWeights, type EncodedWeight } from './tensors';
 import { WordTokenizer, type TokenizerJSON } from './tokenizer';
 import { nextSeed, trainLoop, type TrainLoopResult } from './training';
@@ -42,22 +44,31 @@ export interface TransformerParams {
   readonly random_state: number;
 }
 
-export const TRANSFORMER_DEFAULTS: TransformerParams = {
-  vocab_size: 5000,
-  max_length: 64,
-  embed_dim: 32,
-  num_heads: 2,
-  ff_dim: 64,
-  num_layers: 1,
-  dropout: 0.1,
-  pooling: 'mean',
-  learning_rate_init: 0.001,
-  epochs: 10,
-  batch_size: 32,
-  lowercase: true,
-  pretrained: null,
-  freeze_encoder: true,
-  random_state: 42,
+export const TRANSFORMER_SPEC: ModelSpec = {
+  type: 'transformer',
+  doc: 'Transformer encoder trained on the raw text column.',
+  tasks: ['classification'],
+  input: 'text',
+  online: false,
+  needsScaling: false,
+  params: {
+    vocab_size: { schema: { type: 'integer', minimum: 4 }, default: 5000, doc: 'Most words in the vocabulary (>= 4).' },
+    max_length: { schema: { type: 'integer', minimum: 2 }, default: 64, doc: 'Tokens per text including [CLS]; longer texts are cut.' },
+    embed_dim: { schema: { type: 'integer', minimum: 1 }, default: 32, doc: 'Width of the token embeddings; must be divisible by num_heads.' },
+    num_heads: { schema: { type: 'integer', minimum: 1 }, default: 2, doc: 'Attention heads per encoder block.' },
+    ff_dim: { schema: { type: 'integer', minimum: 1 }, default: 64, doc: 'Width of the feed-forward layer of each block.' },
+    num_layers: { schema: { type: 'integer', minimum: 0 }, default: 1, doc: 'Encoder blocks.' },
+    dropout: { ...dropoutParam, default: 0.1 },
+    pooling: { schema: { type: 'string', enum: ['mean', 'cls'] }, default: 'mean', doc: 'How token vectors become one text vector: mean over tokens, or the [CLS] token.' },
+    learning_rate_init: { ...learningRateParam, grid: [0.001, 0.0005] },
+    epochs: { schema: { type: 'integer', minimum: 1 }, default: 10, doc: 'Passes over the training texts.' },
+    batch_size: { schema: { type: 'integer', minimum: 1 }, default: 32, doc: 'Texts per mini-batch.' },
+    lowercase: { schema: { type: 'boolean' }, default: true, doc: 'Lower-case texts before tokenising.' },
+    pretrained: { schema: { type: ['string', 'null'] }, default: null, doc: 'Folder of a saved transformer whose vocabulary and encoder are reused; null trains from scratch.' },
+    freeze_encoder: { schema: { type: 'boolean' }, default: true, doc: 'With pretrained: train only the classification head (true) or fine-tune everything (false).' },
+    random_state: randomStateParam,
+  },
+  starter: { epochs: 10, max_length: 64 },
 };
 
 // The architecture a pretrained encoder dictates; the user's values for these are replaced.
@@ -66,8 +77,7 @@ const ARCHITECTURE = ['vocab_size', 'max_length', 'embed_dim', 'num_heads', 'ff_
 /** Checks names and values of user parameters and fills in the defaults. */
 export function resolveTransformerParams(raw: Readonly<Record<string, unknown>>): TransformerParams {
   const m = 'transformer';
-  checkKnownParams(m, raw, Object.keys(TRANSFORMER_DEFAULTS));
-  const p = { ...TRANSFORMER_DEFAULTS, ...raw } as Record<keyof TransformerParams, unknown>;
+  const p = resolveParams(TRANSFORMER_SPEC, raw) as Record<keyof TransformerParams, unknown>;
   const embedDim = intParam(m, 'embed_dim', p.embed_dim, 1);
   const numHeads = intParam(m, 'num_heads', p.num_heads, 1);
   if (embedDim % numHeads !== 0) throw new MlError(`transformer: embed_dim (${embedDim}) must be divisible by num_heads (${numHeads})`);
@@ -227,13 +237,7 @@ export class TransformerClassifier {
   }
 
   predict(texts: readonly string[]): string[] {
-    const proba = this.predictProba(texts);
-    const k = this.classes.length;
-    return Array.from({ length: texts.length }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < k; j++) if ((proba.data[i * k + j] as number) > (proba.data[i * k + best] as number)) best = j;
-      return this.classes[best] as string;
-    });
+    return argmaxLabels(this.predictProba(texts).data, this.classes);
   }
 
   /** Frees the network's tensors. */
@@ -307,3 +311,9 @@ function copyEncoderWeights(from: tf.LayersModel, to: tf.LayersModel, numLayers:
     target.setWeights(weights);
   }
 }
+
+export const transformerModel: ModelDefinition = {
+  spec: TRANSFORMER_SPEC,
+  create: (params) => new TransformerClassifier(params),
+  fromJSON: (json) => TransformerClassifier.fromJSON(json),
+};

@@ -1,28 +1,31 @@
 /**
  * Builds the JSON Schema (draft-07) of experiment files from the core's registries: model types, their
- * tasks and parameters (models/registry), step names (PREPARE_STEPS) and metric names. No vscode
+ * tasks and parameters (each model's spec, through models/registry), step names (PREPARE_STEPS) and
+ * metric names. No vscode
  * import: scripts/gen-schema.ts writes it to schemas/experiment.schema.json and unit tests compare.
  */
 import { PREPARE_STEPS } from '../../core/experiment/experiment';
 import { metricInfo, METRIC_NAMES } from '../../core/metrics';
 import { modelTypes, type ModelTypeInfo } from '../../core/models/registry';
+import { DEFAULT_SEED } from '../../core/random';
 import type { Task } from '../../core/types';
-import { MODEL_DESCRIPTIONS, MODEL_PARAM_SCHEMAS, type JsonSchema } from './modelParams';
+import { MODEL_PARAM_SCHEMAS, type JsonSchema } from './modelParams';
 import { SELECT_METHOD_OPTIONS, STEP_OPTION_SCHEMAS } from './stepOptions';
 
 const TASKS: readonly Task[] = ['classification', 'regression'];
 
-/** The parameter schemas of a model type; throws when they and the registry disagree on names. */
+/** The parameter schemas of a model type, from its spec. */
 export function paramSchemasOf(info: ModelTypeInfo): Readonly<Record<string, JsonSchema>> {
-  const schemas = MODEL_PARAM_SCHEMAS[info.type];
-  if (!schemas) throw new Error(`no parameter schemas for model type ${info.type}; add them to modelParams.ts`);
-  const named = Object.keys(schemas);
-  const missing = info.params.filter((p) => !named.includes(p));
-  const extra = named.filter((p) => !info.params.includes(p));
-  if (missing.length > 0 || extra.length > 0) {
-    throw new Error(`parameter schemas of ${info.type} disagree with the registry: missing ${missing.join(', ') || '-'}; not in the registry ${extra.join(', ') || '-'}`);
+  return MODEL_PARAM_SCHEMAS[info.type] ?? {};
+}
+
+/** The values each task allows of the parameters whose choices depend on the task (a tree's criterion). */
+function taskValuesOf(types: readonly ModelTypeInfo[], task: Task): Record<string, JsonSchema> {
+  const narrowed: Record<string, JsonSchema> = {};
+  for (const info of types) {
+    for (const [name, param] of Object.entries(info.spec.params)) if (param.taskValues) narrowed[name] = { enum: param.taskValues[task] };
   }
-  return schemas;
+  return narrowed;
 }
 
 function stepSchema(name: string): JsonSchema {
@@ -74,7 +77,7 @@ function modelSchema(types: readonly ModelTypeInfo[]): JsonSchema {
       type: {
         type: 'string',
         enum: types.map((t) => t.type),
-        enumDescriptions: types.map((t) => `${MODEL_DESCRIPTIONS[t.type] ?? ''} (${t.tasks.join(', ')})`),
+        enumDescriptions: types.map((t) => `${t.spec.doc} (${t.tasks.join(', ')})`),
         description: 'Model type.',
       },
       params: { type: ['object', 'null'], description: "Parameters of the model type, with scikit-learn's names." },
@@ -193,7 +196,7 @@ function crossKeyRules(types: readonly ModelTypeInfo[]): JsonSchema[] {
         model: {
           properties: {
             type: { enum: types.filter((t) => t.tasks.includes(task)).map((t) => t.type) },
-            params: { properties: { criterion: { enum: task === 'classification' ? ['gini', 'entropy'] : ['squared_error'] } } },
+            params: { properties: taskValuesOf(types, task) },
           },
         },
         search: { properties: { metric: { enum: METRIC_NAMES.filter((m) => metricInfo(m).task === task) } } },
@@ -251,7 +254,7 @@ export function buildExperimentSchema(): JsonSchema {
       model: modelSchema(types),
       validation: validationSchema(),
       search: searchSchema(),
-      seed: { type: 'integer', minimum: 0, default: 42, description: 'Seed of every random choice (splits, shuffles, initial weights), for reproducible runs.' },
+      seed: { type: 'integer', minimum: 0, default: DEFAULT_SEED, description: 'Seed of every random choice (splits, shuffles, initial weights), for reproducible runs.' },
     },
     allOf: crossKeyRules(types),
     definitions: definitions(types),

@@ -3,8 +3,10 @@
  * data's profile says about each column. No vscode import, so unit tests check every combination.
  */
 import type { HoldoutValidation, KFoldValidation } from '../../core/experiment/experiment';
+import { modelSpec } from '../../core/models/registry';
+import { suggestedSearch } from '../../core/models/spec';
+import { DEFAULT_SEED } from '../../core/random';
 import type { Task } from '../../core/types';
-import { MODEL_DESCRIPTIONS } from './modelParams';
 
 export type ValidationSpec = HoldoutValidation | KFoldValidation;
 
@@ -44,39 +46,6 @@ export function validationChoices(task: Task): { id: string; label: string; deta
     { id: 'holdout30', label: `Hold-out 30%${strat}`, detail: 'A larger test set for a steadier estimate.', spec: { method: 'holdout', test_size: 0.3, ...stratify } },
   ];
 }
-
-/** Models that need features on one scale (distances, gradients, penalties). */
-const NEEDS_SCALING = new Set(['linear_regression', 'ridge', 'lasso', 'elastic_net', 'logistic_regression', 'linear_svm', 'svm', 'mlp']);
-
-const STARTER_PARAMS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  linear_regression: { fit_intercept: true },
-  ridge: { alpha: 1.0 },
-  lasso: { alpha: 0.1, max_iter: 1000 },
-  elastic_net: { alpha: 0.1, l1_ratio: 0.5 },
-  logistic_regression: { C: 1.0, penalty: 'l2', max_iter: 200 },
-  linear_svm: { C: 1.0 },
-  svm: { C: 1.0, kernel: 'rbf', gamma: 'scale' },
-  decision_tree: { max_depth: 5, min_samples_leaf: 1 },
-  random_forest: { n_estimators: 100, max_depth: null },
-  naive_bayes: {},
-  mlp: { hidden_layer_sizes: [64], max_iter: 200 },
-  transformer: { epochs: 10, max_length: 64 },
-};
-
-const SEARCH_SPACES: Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>> = {
-  linear_regression: { fit_intercept: [true, false] },
-  ridge: { alpha: [0.01, 0.1, 1, 10] },
-  lasso: { alpha: [0.001, 0.01, 0.1, 1] },
-  elastic_net: { alpha: [0.01, 0.1, 1], l1_ratio: [0.2, 0.5, 0.8] },
-  logistic_regression: { C: [0.1, 1, 10] },
-  linear_svm: { C: [0.1, 1, 10] },
-  svm: { C: [0.1, 1, 10], gamma: ['scale', 0.01, 0.1] },
-  decision_tree: { max_depth: [3, 5, 10, null] },
-  random_forest: { n_estimators: [100, 300], max_depth: [null, 10] },
-  naive_bayes: { var_smoothing: [1e-9, 1e-6, 1e-3] },
-  mlp: { hidden_layer_sizes: [[64], [128, 64]], alpha: [0.0001, 0.001] },
-  transformer: { learning_rate_init: [0.001, 0.0005] },
-};
 
 const YAML_WORDS = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 
@@ -130,7 +99,7 @@ export function prepareSteps(input: TemplateInput): [Record<string, unknown>, st
     const note = others.length > 0 ? `; ${others.join(', ')} also hold text: add a step for each if they matter` : '';
     steps.push([{ text: { column: firstText.name, method: 'tfidf', ngram_range: [1, 2], max_features: 20000 } }, `TF-IDF of words and word pairs${note}`]);
   }
-  if (NEEDS_SCALING.has(input.model) && numeric.length > 0) steps.push([{ scale: { method: 'standard' } }, `${input.model} needs features on one scale`]);
+  if (modelSpec(input.model).needsScaling && numeric.length > 0) steps.push([{ scale: { method: 'standard' } }, `${input.model} needs features on one scale`]);
   return steps;
 }
 
@@ -146,8 +115,9 @@ function validationComment(spec: ValidationSpec): string {
 
 /** The experiment file's text. */
 export function experimentYaml(input: TemplateInput): string {
-  const params = STARTER_PARAMS[input.model] ?? {};
-  const space = SEARCH_SPACES[input.model];
+  const spec = modelSpec(input.model);
+  const params = spec.starter;
+  const space = suggestedSearch(spec);
   const metric = input.task === 'classification' ? 'f1_macro' : 'r2';
   const steps = prepareSteps(input);
   const header = [
@@ -165,12 +135,12 @@ export function experimentYaml(input: TemplateInput): string {
       ? [['prepare:', 'fitted on the training rows only, in this order'] as const, ...steps.map(([step, why]) => [`  - ${stepLine(step)}`, why] as const)]
       : [['prepare: []', 'add steps such as - impute: { strategy: median }'] as const]),
     ['model:'],
-    [`  type: ${input.model}`, MODEL_DESCRIPTIONS[input.model]],
+    [`  type: ${input.model}`, spec.doc],
     ...(Object.keys(params).length > 0 ? [[`  params: ${flow(params)}`, "scikit-learn's names; hover a key for its meaning"] as const] : []),
     [`validation: ${flow(input.validation)}`, validationComment(input.validation)],
   ]);
-  const search = space ? [`# To tune, uncomment: each combination is a trial; the best by ${metric} is kept.`, `# search: ${flow({ method: 'grid', metric, params: space })}`] : [];
-  return [...header, ...body, ...search, `seed: ${input.seed ?? 42}`, ''].join('\n');
+  const search = Object.keys(space).length > 0 ? [`# To tune, uncomment: each combination is a trial; the best by ${metric} is kept.`, `# search: ${flow({ method: 'grid', metric, params: space })}`] : [];
+  return [...header, ...body, ...search, `seed: ${input.seed ?? DEFAULT_SEED}`, ''].join('\n');
 }
 
 /** `setosa 33% · versicolor 33% · …`: the share of each of the most frequent classes. */

@@ -12,7 +12,6 @@ import { modelTypes } from '../../core/models/registry';
 import type { Task } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { Log } from '../log';
-import { MODEL_DESCRIPTIONS } from './modelParams';
 import { classBalance, experimentYaml, validationChoices, type TemplateColumn, type ValidationSpec } from './template';
 
 /** Answers given up front; each one skips its question. */
@@ -201,7 +200,7 @@ async function pickTask(inferred: { task: Task; reason: string } | undefined, ta
 async function pickModel(task: Task, hasText: boolean): Promise<string | undefined> {
   const items = modelTypes()
     .filter((info) => info.available && info.tasks.includes(task) && (info.input !== 'text' || hasText))
-    .map((info) => ({ label: info.type, description: info.tasks.join(', '), detail: MODEL_DESCRIPTIONS[info.type] }));
+    .map((info) => ({ label: info.type, description: info.tasks.join(', '), detail: info.spec.doc }));
   const picked = await vscode.window.showQuickPick(items, { title: 'New Experiment (4/6): model family', placeHolder: `A model for ${task}; its parameters can be tuned later`, matchOnDetail: true });
   return picked?.label;
 }

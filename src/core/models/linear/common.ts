@@ -1,14 +1,7 @@
 /** Parameter and input checks shared by the linear and kernel models, so every error reads the same way. */
 import { MlError } from '../../types';
-import type { EstimatorJSON, Matrix, Target } from '../../types';
-
-/** Rejects option names the model does not know (typos such as `c` for `C`), listing the allowed ones. */
-export function checkKnownOptions(model: string, options: object, allowed: readonly string[]): void {
-  const known = new Set(allowed);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new MlError(`${model}: unknown parameter '${key}'; allowed parameters: ${allowed.join(', ')}`);
-  }
-}
+import type { EstimatorJSON, Matrix } from '../../types';
+import type { ParamSpec } from '../spec';
 
 /** A finite number > 0 (or >= 0 when `allowZero`). */
 export function checkPositive(model: string, name: string, value: unknown, allowZero = false): number {
@@ -58,28 +51,6 @@ export function checkMatrix(model: string, X: Matrix, expectedCols?: number): vo
   }
 }
 
-/** Checks a numeric target for a regressor and returns it. */
-export function checkRegressionTarget(model: string, X: Matrix, y: Target): Float64Array {
-  if (!(y instanceof Float64Array)) throw new MlError(`${model}: target must be numeric (a regression target)`);
-  if (y.length !== X.rows) throw new MlError(`${model}: target has ${y.length} values but X has ${X.rows} rows`);
-  for (const v of y) if (!Number.isFinite(v)) throw new MlError(`${model}: target holds ${String(v)}; remove or impute it before fitting`);
-  return y;
-}
-
-/** Encodes string labels as indices into the sorted class list (sklearn's order); needs two classes or more. */
-export function encodeLabels(model: string, X: Matrix, y: Target): { classes: string[]; codes: Int32Array } {
-  if (y instanceof Float64Array) throw new MlError(`${model}: target must be class labels (a classification target)`);
-  if (y.length !== X.rows) throw new MlError(`${model}: target has ${y.length} values but X has ${X.rows} rows`);
-  const classes = [...new Set(y)].sort();
-  if (classes.length < 2) {
-    throw new MlError(`${model}: the target has a single class (${JSON.stringify(classes[0] ?? '')}); classification needs at least two`);
-  }
-  const index = new Map(classes.map((c, k) => [c, k]));
-  const codes = new Int32Array(y.length);
-  y.forEach((label, i) => (codes[i] = index.get(label) as number));
-  return { classes, codes };
-}
-
 /** Checks a serialised model's tag before loading it. */
 export function checkTag(json: EstimatorJSON, type: string): void {
   if (json.type !== type) throw new MlError(`cannot load a '${String(json.type)}' model as '${type}'`);
@@ -91,7 +62,6 @@ export function checkFitted<T>(model: string, value: T | undefined): T {
   return value;
 }
 
-
 /** Serialises a Float64Array as a plain number array (JSON has no typed arrays). */
 export function toNumbers(values: Float64Array): number[] {
   return Array.from(values);
@@ -102,3 +72,35 @@ export function fromNumbers(model: string, name: string, value: unknown): Float6
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) throw new MlError(`${model}: saved field '${name}' is not a number array`);
   return Float64Array.from(value as number[]);
 }
+
+/** Parameter specs the linear and kernel models share (scikit-learn's names and defaults). */
+export const fitInterceptParam: ParamSpec = { schema: { type: 'boolean' }, default: true, doc: 'Fit an intercept (bias) term; false when the data is already centred.' };
+
+export const cParam: ParamSpec = {
+  schema: { type: 'number', exclusiveMinimum: 0 },
+  default: 1.0,
+  examples: [0.1, 1, 10],
+  grid: [0.1, 1, 10],
+  doc: 'Inverse regularisation strength (> 0): smaller values regularise more.',
+};
+
+/** `tol` with the model's default. */
+export const tolParam = (fallback: number): ParamSpec => ({ schema: { type: 'number', exclusiveMinimum: 0 }, default: fallback, doc: 'Tolerance of the stopping criterion (> 0).' });
+
+/** `max_iter` with the model's default. */
+export const maxIterParam = (fallback: number): ParamSpec => ({ schema: { type: 'integer', minimum: 1 }, default: fallback, doc: 'Most iterations of the solver.' });
+
+/** `alpha` of the penalised least squares, with the wizard's search grid. */
+export const penaltyAlphaParam = (grid: readonly number[]): ParamSpec => ({
+  schema: { type: 'number', minimum: 0 },
+  default: 1.0,
+  examples: [0.01, 0.1, 1, 10],
+  grid,
+  doc: 'Regularisation strength (>= 0).',
+});
+
+export const selectionParam: ParamSpec = {
+  schema: { type: 'string', enum: ['cyclic', 'random'] },
+  default: 'cyclic',
+  doc: 'Coordinate order of coordinate descent: cyclic, or random (seeded) which often converges faster.',
+};

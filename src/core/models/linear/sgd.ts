@@ -6,7 +6,8 @@
  */
 import { MlError, throwIfAborted } from '../../types';
 import type { Matrix, PartialFitOptions, Target } from '../../types';
-import { checkMatrix, checkRegressionTarget } from './common';
+import { checkRegressionTarget } from '../targets';
+import { checkMatrix } from './common';
 
 /** 'squared': ½(p − y)²; 'log': sklearn's log loss with y ∈ {−1, +1}; 'softmax': multinomial log loss, y a class index. */
 export type SgdLoss = 'squared' | 'log' | 'softmax';
@@ -171,7 +172,7 @@ export interface LinearRegressorState {
 export function partialFitRegressor(model: string, state: LinearRegressorState, X: Matrix, y: Target, penalty: { alpha: number; l1Ratio: number }, fitIntercept: boolean, options: PartialFitOptions): LinearRegressorState {
   throwIfAborted(options.signal);
   checkMatrix(model, X, state.coef.length);
-  const target = checkRegressionTarget(model, X, y);
+  const target = checkRegressionTarget(model, y, X.rows);
   const eta = learningRate(model, options);
   const weights = new Float64Array(X.cols + 1);
   weights.set(state.coef);

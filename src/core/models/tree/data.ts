@@ -1,5 +1,5 @@
 /** Training data in the form CART wants: per-feature ranks of each row's value, and encoded targets. */
-import { DenseMatrix, Matrix, MlError, Target } from '../../types';
+import { DenseMatrix, Matrix, MlError } from '../../types';
 
 /** Feature columns as ranks among each column's distinct values; built once, shared by every tree of a forest. */
 export interface RankedColumns {
@@ -89,34 +89,6 @@ function lowerBound(values: Float64Array, v: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Class labels sorted like numpy's unique (code-unit order) and each row's index into them. */
-export function encodeLabels(owner: string, y: Target, rows: number): { classes: string[]; codes: Int32Array } {
-  if (y instanceof Float64Array) {
-    throw new MlError(`${owner}: a classifier needs class labels (strings), got numbers; use the regressor or convert the target`);
-  }
-  if (y.length !== rows) throw new MlError(`${owner}: X has ${rows} rows but the target has ${y.length}`);
-  const classes = [...new Set(y)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (classes.length < 2) {
-    throw new MlError(`${owner}: the target has a single class (${String(classes[0])}); a classifier needs at least two`);
-  }
-  const index = new Map(classes.map((c, k) => [c, k]));
-  const codes = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) codes[i] = index.get(y[i] as string) as number;
-  return { classes, codes };
-}
-
-/** Checks a regression target: numbers, one per row, all finite. */
-export function checkRegressionTarget(owner: string, y: Target, rows: number): Float64Array {
-  if (!(y instanceof Float64Array)) {
-    throw new MlError(`${owner}: a regressor needs a numeric target (Float64Array), got labels; use the classifier`);
-  }
-  if (y.length !== rows) throw new MlError(`${owner}: X has ${rows} rows but the target has ${y.length}`);
-  for (let i = 0; i < rows; i++) {
-    if (!Number.isFinite(y[i] as number)) throw new MlError(`${owner}: target value of row ${i} is ${String(y[i])}`);
-  }
-  return y;
 }
 
 /** Throws MlError naming `owner` when X's width differs from what the model was fitted on. */

@@ -1,5 +1,6 @@
 /** Validation of the CART parameters shared by decision trees and random forests (scikit-learn names). */
-import { MlError } from '../../types';
+import { MlError, type Task } from '../../types';
+import type { ParamSpec } from '../spec';
 
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 /**
@@ -25,10 +26,63 @@ export interface GrowParams {
   readonly maxFeatures: number;
 }
 
+/** The split criteria each task allows; the first is its default. */
+const CRITERIA: Readonly<Record<Task, readonly Criterion[]>> = { classification: ['gini', 'entropy'], regression: ['squared_error'] };
+
+const maxFeaturesSchema = {
+  anyOf: [
+    { enum: ['sqrt', 'log2', null] },
+    { type: 'integer', minimum: 1 },
+    { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+  ],
+} as const;
+
+/** The CART parameters shared by decision trees and random forests, as their specs list them. */
+export const TREE_PARAM_SPECS: Readonly<Record<keyof TreeParams, ParamSpec>> = {
+  criterion: {
+    schema: { type: 'string', enum: ['gini', 'entropy', 'squared_error'] },
+    taskDefaults: { classification: 'gini', regression: 'squared_error' },
+    taskValues: CRITERIA,
+    doc: 'Split quality: gini (default) or entropy for classification, squared_error for regression.',
+  },
+  max_depth: {
+    schema: { type: ['integer', 'null'], minimum: 1 },
+    default: null,
+    examples: [3, 5, 10],
+    grid: [3, 5, 10, null],
+    doc: 'Deepest level of a tree (>= 1); null grows until the leaves are pure or too small.',
+  },
+  min_samples_split: {
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: 2 },
+        { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+      ],
+    },
+    default: 2,
+    doc: 'Fewest rows a node needs to be split: a count >= 2, or a fraction of the rows in (0, 1).',
+  },
+  min_samples_leaf: {
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.5 },
+      ],
+    },
+    default: 1,
+    doc: 'Fewest rows in a leaf: a count >= 1, or a fraction of the rows in (0, 0.5).',
+  },
+  max_features: {
+    schema: maxFeaturesSchema,
+    default: null,
+    doc: 'Features considered at each split: sqrt, log2, a count >= 1, a fraction in (0, 1], or null for all.',
+  },
+};
+
 /** Throws MlError naming `owner.name` unless the tree parameters are valid for the task. */
 export function validateTreeParams(owner: string, params: TreeParams, classification: boolean): void {
   const { criterion, max_depth, min_samples_split, min_samples_leaf, max_features } = params;
-  const allowed: readonly Criterion[] = classification ? ['gini', 'entropy'] : ['squared_error'];
+  const allowed = CRITERIA[classification ? 'classification' : 'regression'];
   if (!allowed.includes(criterion)) {
     throw new MlError(`${owner}: criterion must be one of ${allowed.join(', ')}, got ${String(criterion)}`);
   }
@@ -81,11 +135,4 @@ export function resolveGrowParams(owner: string, params: TreeParams, rows: numbe
     minSamplesLeaf,
     maxFeatures,
   };
-}
-
-/** Throws MlError naming the first option that `owner` does not know (a typo in an experiment file). */
-export function rejectUnknownOptions(owner: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new MlError(`${owner}: unknown parameter '${key}'; known: ${known.join(', ')}`);
-  }
 }
