@@ -87,7 +87,9 @@ export function runJson(record: RunRecord): Record<string, unknown> {
 
 function describe(record: RunRecord): string {
   const metric = keyMetric(record);
-  return `${record.id}  ${record.status.padEnd(11)} ${record.experiment}${metric ? `  ${metric.name}=${metric.value.toFixed(4)}` : ''}`;
+  const line = `${record.id}  ${record.status.padEnd(11)} ${record.experiment}${metric ? `  ${metric.name}=${metric.value.toFixed(4)}` : ''}`;
+  // A damaged run has nothing else to show; why it is damaged is what the user needs.
+  return record.status === 'damaged' && record.reason ? `${line}\n  ${record.reason}` : line;
 }
 
 async function train(args: Parsed): Promise<number> {
@@ -184,7 +186,8 @@ async function main(argv: string[]): Promise<number> {
         models && models.versions.length > 1
           ? `\nmodel versions: ${models.versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows)` : ' (trained)'}`).join(', ')}; serving v${models.current}`
           : '';
-      console.log(`${describe(record)}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
+      const reasonLine = record.reason && record.status !== 'damaged' ? `\n${record.reason}` : '';
+      console.log(`${describe(record)}${reasonLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;
     }
     case 'serve':

@@ -2,11 +2,11 @@
  * The prediction service without HTTP: a run's model with its schema, the prediction log and
  * feedback, request statistics and the drift window. app.ts routes requests to it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadRunModel, type LoadedRunModel, type RunSchema } from '../core/runs/artifacts';
 import { listModelVersions, type ModelVersion } from '../core/runs/versions';
-import type { RunRecord } from '../core/runs/store';
+import { readRunRecord, type RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
 import packageJson from '../../package.json';
 import type { DriftReport } from '../core/drift';
@@ -80,6 +80,22 @@ export const DEFAULT_WINDOW_SIZE = 1_000;
 /** Bounds the memory the prediction log takes (roughly 0.3 KB a row of a few columns). */
 export const DEFAULT_PREDICTION_LOG = 50_000;
 
+/** Why a run that is not completed cannot be served, in the words of its status. */
+function notServable(run: RunRecord): string {
+  const only = 'only a completed run can be served';
+  switch (run.status) {
+    case 'running':
+    case 'queued':
+      return `run ${run.id} is still ${run.status} (process ${run.owner?.pid ?? '?'}); ${only}`;
+    case 'interrupted':
+      return `run ${run.id} was interrupted: the process that trained it (${run.owner?.pid ?? '?'}) ended before it completed; train it again, ${only}`;
+    case 'damaged':
+      return `run ${run.id} is damaged: ${run.reason ?? 'its run.json cannot be read'}`;
+    default:
+      return `run ${run.id} ${run.status}${run.reason ? ` (${run.reason})` : ''}; ${only}`;
+  }
+}
+
 /** A loaded run ready to answer requests. */
 export class PredictionService {
   readonly stats = new RequestStats();
@@ -127,9 +143,9 @@ export class PredictionService {
   static async load(options: ServiceOptions): Promise<PredictionService> {
     const runDir = path.resolve(options.runDir);
     if (!existsSync(runDir)) throw new MlError(`run folder not found: ${runDir}`);
-    const runFile = path.join(runDir, 'run.json');
-    const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord) : { id: path.basename(runDir) };
-    if ('status' in run && run.status !== 'completed') throw new MlError(`run ${run.id} is ${run.status}, not completed: only a completed run can be served`);
+    // An exported folder may lack run.json; a run folder's is read as the store reads it.
+    const run = readRunRecord(runDir) ?? { id: path.basename(runDir) };
+    if ('status' in run && run.status !== 'completed') throw new MlError(notServable(run));
     return new PredictionService(runDir, run, await loadRunModel(runDir), options);
   }
 

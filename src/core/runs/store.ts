@@ -1,10 +1,11 @@
 /** The run store: plain files under `.mlwb/runs/<id>/` in the workspace, readable and diffable. */
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { makeDirectory, writeJsonAtomic } from './atomic';
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+/** `damaged`: run.json exists but cannot be read (cut short, not JSON); `reason` says where it broke. */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'damaged';
 
 export interface DataFingerprint {
   readonly path: string;
@@ -117,16 +118,12 @@ export class RunStore {
     appendFileSync(path.join(this.runDir(id), 'log.txt'), `[${new Date().toISOString()}] ${line}\n`);
   }
 
-  /** One run, with `running` turned into `interrupted` when its process is gone; undefined if unreadable. */
+  /**
+   * One run, with `running` turned into `interrupted` when its process is gone; a run.json that
+   * cannot be read is a `damaged` record saying why; undefined when the run has no run.json.
+   */
   get(id: string): RunRecord | undefined {
-    const file = path.join(this.runDir(id), 'run.json');
-    try {
-      const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-      if ((record.status === 'running' || record.status === 'queued') && !ownerAlive(record)) record.status = 'interrupted';
-      return record;
-    } catch {
-      return undefined;
-    }
+    return readRunRecord(this.runDir(id));
   }
 
   /** All runs, newest first. */
@@ -157,6 +154,84 @@ export class RunStore {
   delete(id: string): void {
     rmSync(this.runDir(id), { recursive: true, force: true });
   }
+}
+
+/**
+ * Reads `<runDir>/run.json` as RunStore.get does: undefined when there is none, `interrupted` for a
+ * run whose process is gone, and a `damaged` record (id, what could be salvaged, the reason with the
+ * line and column where the JSON broke) when it cannot be parsed. The run's files are left as they are.
+ */
+export function readRunRecord(runDir: string): RunRecord | undefined {
+  const file = path.join(runDir, 'run.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return damagedRecord(runDir, file, '', (error as Error).message);
+  }
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (error) {
+    return damagedRecord(runDir, file, text, jsonProblem(text, (error as Error).message));
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record) || typeof (record as RunRecord).status !== 'string') {
+    return damagedRecord(runDir, file, text, 'it is JSON but not a run record (no "status")');
+  }
+  const run = record as RunRecord;
+  if ((run.status === 'running' || run.status === 'queued') && !ownerAlive(run)) run.status = 'interrupted';
+  return run;
+}
+
+/** Where and why JSON.parse gave up, as `line L, column C` (V8 gives a character position, or none at the end). */
+function jsonProblem(text: string, message: string): string {
+  if (text.trim() === '') return 'the file is empty';
+  const at = (offset: number): string => {
+    const before = text.slice(0, offset);
+    return `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
+  };
+  const position = /at position (\d+)/.exec(message);
+  const offset = position ? Number(position[1]) : undefined;
+  if (/Unexpected end of JSON input/.test(message) || (offset !== undefined && text.slice(offset).trim() === '')) {
+    return `the JSON ends early, at ${at(text.trimEnd().length)}: the file was cut short`;
+  }
+  // V8 quotes the whole text after some messages; the reason is before it.
+  const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+  return offset === undefined ? `not valid JSON: ${reason}` : `not valid JSON at ${at(offset)}: ${reason}`;
+}
+
+/** A stand-in for a run whose run.json broke: listed (not hidden) with why, so it can be repaired or deleted. */
+function damagedRecord(runDir: string, file: string, text: string, problem: string): RunRecord {
+  const id = path.basename(runDir);
+  // run.json starts with these keys, so a file cut short further down still names its experiment.
+  const salvage = (key: string): string | undefined => {
+    const match = new RegExp(`"${key}":\\s*("(?:[^"\\\\]|\\\\.)*")`).exec(text);
+    try {
+      return match ? (JSON.parse(match[1] as string) as string) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  // Ids are <date>-<time>-<experiment slug>-<random>.
+  const slug = /^\d{8}-\d{6}-(.+)-[a-z0-9]{4}$/.exec(id)?.[1] ?? id;
+  let createdAt = salvage('createdAt');
+  if (createdAt === undefined) {
+    try {
+      createdAt = statSync(runDir).mtime.toISOString();
+    } catch {
+      createdAt = new Date(0).toISOString();
+    }
+  }
+  return {
+    id,
+    experiment: salvage('experiment') ?? slug,
+    experimentFile: salvage('experimentFile') ?? '',
+    snapshot: null,
+    status: 'damaged',
+    createdAt,
+    reason: `${file} cannot be read: ${problem}. The run's other files are kept; delete the run or repair run.json`,
+  };
 }
 
 function ownerAlive(record: RunRecord): boolean {

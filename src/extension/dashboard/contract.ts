@@ -4,7 +4,7 @@
  * pushes the whole view state whenever it changes, never piecemeal updates.
  */
 
-export type RunStatusName = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type RunStatusName = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'damaged';
 
 /** What every panel shows about a run in its header. */
 export interface RunSummary {

@@ -10,6 +10,7 @@ const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   cancelled: new vscode.ThemeIcon('circle-slash'),
   interrupted: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground')),
+  damaged: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
 };
 
 export class ExperimentGroupItem extends vscode.TreeItem {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
@@ -111,4 +111,20 @@ test('mlwb export --out where no folder can be made (under /proc) is refused at 
   assert.equal(exported.signal, null, `mlwb export was still running after ${Date.now() - started} ms`);
   assert.equal(exported.status, 1);
   assert.match(exported.stderr, /mlwb: cannot create the folder \/proc\/mlwb-export-test: the file system there does not take new folders \(ENOENT\)/);
+});
+
+test('mlwb runs and show list a run whose run.json is cut short as damaged, with the reason', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-damaged-'));
+  const store = new RunStore(dir);
+  const record = store.create('cut', 'cut.experiment.yaml', null);
+  const file = path.join(store.runDir(record.id), 'run.json');
+  writeFileSync(file, readFileSync(file, 'utf8').slice(0, 60));
+  const runs = mlwb(dir, 'runs');
+  assert.equal(runs.status, 0, runs.stderr);
+  assert.match(runs.stdout, new RegExp(`${record.id}  damaged\\s+cut\\n  .*run\\.json cannot be read: the JSON ends early`));
+  const shown = mlwb(dir, 'show', record.id, '--json');
+  assert.equal(shown.status, 0, shown.stderr);
+  const json = JSON.parse(shown.stdout) as { status: string; reason: string };
+  assert.equal(json.status, 'damaged');
+  assert.match(json.reason, /cut short/);
 });

@@ -86,6 +86,35 @@ test('a run left running by a process that is gone reads as interrupted', () => 
   assert.equal(store.get(record.id)?.status, 'interrupted');
 });
 
+test('a run.json cut short is listed as damaged, with where it broke, and its files are kept', () => {
+  const root = workspace();
+  const store = new RunStore(root);
+  const good = store.create('iris', 'iris.experiment.yaml', null);
+  store.finish(good, 'completed');
+  const cut = store.create('sentiment', 'sentiment.experiment.yaml', { name: 'sentiment' });
+  const file = path.join(store.runDir(cut.id), 'run.json');
+  writeFileSync(path.join(store.runDir(cut.id), 'model.json'), '{}');
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.slice(0, text.indexOf('"snapshot"') + 20));
+
+  const listed = store.list();
+  assert.deepEqual(listed.map((r) => [r.id, r.status]).sort(), [[cut.id, 'damaged'], [good.id, 'completed']].sort());
+  const damaged = store.get(cut.id);
+  assert.equal(damaged?.status, 'damaged');
+  assert.equal(damaged?.experiment, 'sentiment', 'the name is salvaged from the part that is left');
+  assert.equal(damaged?.experimentFile, 'sentiment.experiment.yaml');
+  assert.match(damaged?.reason ?? '', /run\.json cannot be read: the JSON ends early, at line 6, column \d+: the file was cut short/);
+  assert.ok(existsSync(path.join(store.runDir(cut.id), 'model.json')), 'nothing is deleted');
+  assert.equal(readFileSync(file, 'utf8').length, text.indexOf('"snapshot"') + 20, 'nor rewritten');
+
+  writeFileSync(file, '{"id": "x",\n "status": tru}');
+  assert.match(store.get(cut.id)?.reason ?? '', /not valid JSON: Unexpected token/);
+  writeFileSync(file, '[]');
+  assert.match(store.get(cut.id)?.reason ?? '', /not a run record/);
+  writeFileSync(file, '');
+  assert.match(store.get(cut.id)?.reason ?? '', /the file is empty/);
+});
+
 test('parseExperiment places problems on their lines and reports a missing data file', () => {
   const text = 'name: x\ndata:\n  path: nowhere.csv\n  target: y\nmodel:\n  type: logistic_regression\n  params: { C: -1 }\n';
   const loaded = parseExperiment('/tmp/x.experiment.yaml', text);

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
+import { RunStore } from '../../../src/core/runs/store';
+import { buildApp } from '../../../src/serve/app';
 import { featureRecords, listen, post, readCsv, trainedRun } from './fixture';
 
 test('every input shape answers the predictions and probabilities loadRunModel gives, over real HTTP', async () => {
@@ -162,6 +165,21 @@ test('bad input answers 4xx with a code and the column or problem named', async 
   } finally {
     await app.close();
   }
+});
+
+test('a run that is not completed is refused in the words of its status: interrupted (killed), running, damaged', async () => {
+  const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'mlwb-serve-status-')));
+  const killed = store.create('killed', 'killed.experiment.yaml', null);
+  store.start(killed);
+  killed.owner = { pid: 2 ** 22 + 4321, host: killed.owner?.host ?? '' }; // a process that is gone, as after kill -9
+  store.save(killed);
+  await assert.rejects(buildApp({ runDir: store.runDir(killed.id) }), /was interrupted: the process that trained it \(\d+\) ended before it completed/);
+  const running = store.create('running', 'running.experiment.yaml', null);
+  store.start(running);
+  await assert.rejects(buildApp({ runDir: store.runDir(running.id) }), new RegExp(`run ${running.id} is still running \\(process ${process.pid}\\)`));
+  const damaged = store.create('damaged', 'damaged.experiment.yaml', null);
+  writeFileSync(path.join(store.runDir(damaged.id), 'run.json'), '{"id": "x", "status": "comp');
+  await assert.rejects(buildApp({ runDir: store.runDir(damaged.id) }), /is damaged: .*run\.json cannot be read: the JSON ends early/);
 });
 
 test('with a token every route needs the bearer header', async () => {
