@@ -4,6 +4,7 @@ import { inferTask, splitTarget, targetValues } from '../data/target';
 import { defaultMetric, sortLabels, type Metrics } from '../metrics';
 import { createModel, modelInputKind, type Model } from '../models/registry';
 import { Pipeline } from '../prepare/pipeline';
+import { DEFAULT_SEED } from '../random';
 import { runSearch, type Params, type Trial } from '../search';
 import type { Target, Task } from '../types';
 import { MlError, throwIfAborted } from '../types';
@@ -30,7 +31,7 @@ export interface ExperimentPipeline extends PipelineLike<ModelInput> {
 }
 
 export interface TrainOptions {
-  /** Overrides the experiment's seed (default 42 when neither is set). */
+  /** Overrides the experiment's seed (DEFAULT_SEED when neither is set). */
   readonly seed?: number;
   readonly onProgress?: TrainProgress;
   readonly onTrial?: (trial: Trial) => void;
@@ -88,8 +89,13 @@ function splitsFor(validation: ResolvedValidation, y: Target, seed: number): Spl
   if (validation.method === 'holdout') {
     return [holdoutSplit(y.length, { testSize: validation.test_size, stratify: validation.stratify ? (y as readonly string[]) : undefined, seed })];
   }
-  const options = { shuffle: validation.shuffle, seed };
+  const options = validation.shuffle ? { shuffle: true as const, seed } : {};
   return validation.stratify ? stratifiedKFold(y as readonly string[], validation.folds, options) : kFold(y.length, validation.folds, options);
+}
+
+/** The seed of a run: the override, else the experiment's, else DEFAULT_SEED. Everything below trainExperiment is handed it. */
+export function runSeed(experiment: Experiment, override?: number): number {
+  return override ?? experiment.seed ?? DEFAULT_SEED;
 }
 
 /** Trains and evaluates an experiment on a loaded table; the same table, experiment and seed give identical metrics. */
@@ -97,7 +103,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   const problems = validateExperiment(experiment);
   if (problems.length > 0) throw new MlError(`the experiment has ${problems.length} problem(s):\n${problems.join('\n')}`);
   if (table.rowCount === 0) throw new MlError(`the data file ${experiment.data.path} has no rows`);
-  const seed = options.seed ?? experiment.seed ?? 42;
+  const seed = runSeed(experiment, options.seed);
   const { signal, onProgress } = options;
   const { features, target } = splitTarget(table, experiment.data.target);
   const inferred = experiment.task === undefined ? inferTask(target) : undefined;

@@ -4,7 +4,7 @@
  * (executeRun with fixedParams). The split reproduces the single-worker search's trials and best.
  */
 import { readTable } from '../datasets';
-import { trainExperiment } from '../experiment/train';
+import { runSeed, trainExperiment } from '../experiment/train';
 import type { Experiment } from '../experiment';
 import { metricInfo } from '../metrics';
 import { gridCandidates, randomCandidates, type Params, type Trial } from '../search';
@@ -15,7 +15,7 @@ export function sweepCandidates(experiment: Experiment): Params[] | undefined {
   const search = experiment.search;
   if (!search) return undefined;
   if (search.method === 'grid') return gridCandidates(search.params);
-  if (search.method === 'random') return randomCandidates(search.params, search.n_iter ?? 10, experiment.seed ?? 42);
+  if (search.method === 'random') return randomCandidates(search.params, search.n_iter ?? 10, runSeed(experiment));
   return undefined;
 }
 

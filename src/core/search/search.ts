@@ -1,6 +1,7 @@
 /** Hyper-parameter search: every candidate scored by cross-validation on a named metric; grid, random or successive halving. */
 import type { Table } from '../data/table';
 import { metricInfo } from '../metrics';
+import { DEFAULT_SEED } from '../random';
 import type { Matrix, Target, Task } from '../types';
 import { CancelledError, MlError, throwIfAborted } from '../types';
 import {
@@ -74,7 +75,7 @@ export async function runSearch<I extends ModelInput = Matrix>(features: Table, 
     !Number.isNaN(a) && (Number.isNaN(b) || (info.greaterIsBetter ? a > b : a < b));
   const trials: Trial[] = [];
   const results = new Map<number, CrossValidationResult>();
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? DEFAULT_SEED;
   let candidates = initialCandidates(options, seed);
 
   const evaluate = async (params: Params, rows: number[] | undefined, planned: number, iteration?: number, candidateIndex?: number): Promise<Trial> => {

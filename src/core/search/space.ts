@@ -119,7 +119,7 @@ function draw(entry: readonly ParamValue[] | ParamRange, random: Random): ParamV
  * without replacement (at most the grid's size), as scikit-learn's ParameterSampler does; with ranges,
  * each parameter is drawn independently.
  */
-export function randomCandidates(space: ParamSpace, nIter: number, seed = 0): Params[] {
+export function randomCandidates(space: ParamSpace, nIter: number, seed: number): Params[] {
   checkSpace(space);
   if (!Number.isInteger(nIter) || nIter < 1) throw new MlError(`search.n_iter: must be an integer >= 1, got ${nIter}`);
   const random = new Random(seed);

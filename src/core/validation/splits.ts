@@ -1,5 +1,5 @@
 /** Row splits for validation: hold-out, k-fold and stratified k-fold, seeded, as index arrays. */
-import { Random } from '../random';
+import { DEFAULT_SEED, Random } from '../random';
 import { MlError } from '../types';
 
 /** Row indices (ascending) used to fit and to score. */
@@ -8,11 +8,8 @@ export interface Split {
   readonly test: number[];
 }
 
-export interface FoldOptions {
-  /** Shuffle rows before cutting folds (scikit-learn's default is false; experiments default to true). */
-  readonly shuffle?: boolean;
-  readonly seed?: number;
-}
+/** Shuffle rows (seeded) before cutting folds, or not (scikit-learn's default; experiments default to shuffling). */
+export type FoldOptions = { readonly shuffle?: false } | { readonly shuffle: true; readonly seed: number };
 
 function checkFolds(k: number, n: number): void {
   if (!Number.isInteger(k) || k < 2) throw new MlError(`validation.folds: must be an integer >= 2, got ${k}`);
@@ -31,7 +28,7 @@ function complement(n: number, test: readonly number[]): number[] {
 export function kFold(n: number, k: number, options: FoldOptions = {}): Split[] {
   checkFolds(k, n);
   const order = Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle) new Random(options.seed ?? 0).shuffle(order);
+  if (options.shuffle) new Random(options.seed).shuffle(order);
   const splits: Split[] = [];
   let start = 0;
   for (let fold = 0; fold < k; fold++) {
@@ -76,12 +73,12 @@ export function stratifiedKFold(y: readonly string[], k: number, options: FoldOp
     }
     return row;
   });
-  const random = new Random(options.seed ?? 0);
+  const random = options.shuffle ? new Random(options.seed) : undefined;
   const testFold = new Int32Array(n);
   for (let c = 0; c < classes; c++) {
     const foldsForClass: number[] = [];
     for (let fold = 0; fold < k; fold++) for (let r = 0; r < ((allocation[fold] as number[])[c] as number); r++) foldsForClass.push(fold);
-    if (options.shuffle) random.shuffle(foldsForClass);
+    random?.shuffle(foldsForClass);
     let next = 0;
     for (let i = 0; i < n; i++) if (encoded[i] === c) testFold[i] = foldsForClass[next++] as number;
   }
@@ -97,6 +94,7 @@ export interface HoldoutOptions {
   readonly testSize?: number;
   /** Class labels to keep the shares of (stratified hold-out). */
   readonly stratify?: readonly string[];
+  /** DEFAULT_SEED when left out (experiments always pass theirs). */
   readonly seed?: number;
 }
 
@@ -112,7 +110,7 @@ export function testRowCount(n: number, testSize: number): number {
 /** A seeded random hold-out split; stratified, each class gives its share of test rows (largest remainders first). */
 export function holdoutSplit(n: number, options: HoldoutOptions = {}): Split {
   const testCount = testRowCount(n, options.testSize ?? 0.2);
-  const random = new Random(options.seed ?? 0);
+  const random = new Random(options.seed ?? DEFAULT_SEED);
   const y = options.stratify;
   if (!y) {
     const test = random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, testCount).sort((a, b) => a - b);

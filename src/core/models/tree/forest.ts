@@ -1,5 +1,5 @@
 /** Grows the trees of a random forest: one bootstrap sample and one forked RNG per tree. */
-import { Random } from '../../random';
+import { DEFAULT_SEED, Random } from '../../random';
 import { FitOptions, throwIfAborted } from '../../types';
 import { RankedColumns } from './data';
 import { allRows, runGrowth, yieldToEventLoop } from './drive';
@@ -34,7 +34,7 @@ export async function growForest(
   useBootstrap: boolean,
   options: FitOptions,
 ): Promise<TreeStructure[]> {
-  const random = new Random(options.seed ?? 42);
+  const random = new Random(options.seed ?? DEFAULT_SEED);
   const trees: TreeStructure[] = [];
   for (let t = 0; t < count; t++) {
     throwIfAborted(options.signal);
