@@ -1,11 +1,12 @@
 /**
  * mlwb: runs experiment files headless (CI, SSH, a bigger machine) into the same run store the
  * extension shows. Commands: train FILE [--json] [--seed N], runs [--json], show RUN [--json],
- * serve RUN [--port N] [--host H] [--token T], export RUN --out DIR.
+ * serve RUN [--port N] [--host H] [--token T], export RUN --out DIR, import SOURCE (see ./import.ts).
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { exportRun } from '../core/export';
+import { IMPORT_USAGE, ImportUsageError, importCommand } from './import';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
 import { runServerProcess } from '../serve/process';
@@ -17,13 +18,17 @@ const USAGE = `usage: mlwb <command> [options]
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
+                 [--headers-timeout S] [--request-timeout S]
                  [--online [--online-rows N] [--online-learning-rate X]]
                                         serve a run (id or run/export folder) over HTTP on
                                         127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN);
+                                        a client has S seconds for its headers (default 10) and
+                                        for its whole request (default 30), then gets 408;
                                         --online updates the model from every N labelled rows
                                         of feedback, each update saved as a new model version
   mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
                                         anywhere, with a README and train_sklearn.py
+${IMPORT_USAGE}
 
 options:
   --workspace DIR   workspace root holding .mlwb/ (default: the current folder)
@@ -40,7 +45,7 @@ interface Parsed {
   readonly options: Record<string, string>;
 }
 
-const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--out', '--online-rows', '--online-learning-rate']);
+const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--headers-timeout', '--request-timeout', '--out', '--online-rows', '--online-learning-rate']);
 /** Options without a value, kept in `options` with ''. */
 const FLAG_OPTIONS = new Set(['--online']);
 
@@ -156,6 +161,11 @@ function exportCommand(args: Parsed, store: RunStore): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'import') {
+    return importCommand(argv.slice(1)).catch((error: unknown) => {
+      throw error instanceof ImportUsageError ? new UsageError(error.message) : error;
+    });
+  }
   const args = parseArgs(argv);
   const store = new RunStore(args.workspace);
   switch (args.command) {

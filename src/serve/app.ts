@@ -4,6 +4,8 @@
  * `{ error, detail }` for every failure. Nothing a client sends can take the process down.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parseCsv } from './csv';
 import { RequestError, type ErrorBody } from './errors';
@@ -17,9 +19,19 @@ export interface AppOptions extends ServiceOptions {
   readonly token?: string;
   /** Largest request body in bytes (413 above). */
   readonly bodyLimit?: number;
+  /** Milliseconds a client has to send all request headers, from its first byte (408 after). */
+  readonly headersTimeoutMs?: number;
+  /** Milliseconds a client has to send the whole request, headers and body (408 after). */
+  readonly requestTimeoutMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+/**
+ * A client that trickles its headers or body in holds a connection for as long as it likes unless
+ * these cut it (slowloris); Node's own defaults are 60 s and 300 s, checked only every 30 s.
+ */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const SHAPES = 'dataframe_records, dataframe_split or instances';
 
@@ -32,9 +44,16 @@ declare module 'fastify' {
 /** Builds the app for a run folder (not yet listening): test it with inject or listen on a port. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const service = await PredictionService.load(options);
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(headersTimeout, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    requestTimeout,
+    // Node checks both timeouts on a timer (30 s by default); checked every second (or more often
+    // for shorter limits), a slow client is cut within about a second of its limit.
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) },
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, headersTimeout, requestTimeout),
     return503OnClosing: true,
     // Errors fastify raises before routing (an undecodable URL) get the same body shape.
     frameworkErrors: (error, _request, reply) => {
@@ -99,6 +118,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/monitor', async () => service.monitor());
   app.get('/metrics', async (_request, reply: FastifyReply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(renderMetrics(service)));
   return app;
+}
+
+/**
+ * Answers a connection whose request never became one (too slow, too large, not HTTP) with the
+ * service's `{ error, detail }` shape and closes it; fastify's default answers another shape.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, headersTimeout: number, requestTimeout: number): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const seconds = (ms: number): string => `${ms / 1000} s`;
+  const [status, body]: [number, ErrorBody] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, { error: 'request_timeout', detail: `the request was not received in time: headers must arrive within ${seconds(headersTimeout)} (--headers-timeout) and the whole request within ${seconds(requestTimeout)} (--request-timeout)` }]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, { error: 'headers_too_large', detail: 'the request headers are larger than this service accepts' }]
+        : [400, { error: 'bad_request', detail: 'the request is not valid HTTP/1.1' }];
+  if (socket.writable) {
+    const text = JSON.stringify(body);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy();
 }
 
 /** JSON.parse whose error says where the JSON broke. */

@@ -2,11 +2,12 @@
  * Arguments, host check and start of the prediction service, shared by its process entry
  * (server.ts, bundled to dist/serve/server.js) and `mlwb serve`. The entry's arguments:
  *   node server.js --run DIR [--port N] [--host H] [--token T] [--body-limit BYTES] [--window N] [--max-batch N]
+ *                  [--headers-timeout SECONDS] [--request-timeout SECONDS]
  *                  [--online [--online-rows N] [--online-learning-rate X]]
  * The token may also come from the MLWB_SERVE_TOKEN environment variable (kept out of `ps`).
  */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, DEFAULT_BODY_LIMIT } from './app';
+import { buildApp, DEFAULT_BODY_LIMIT, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './app';
 import { DEFAULT_ONLINE_ROWS, type OnlineOptions } from './online';
 import { DEFAULT_MAX_BATCH_ROWS, DEFAULT_WINDOW_SIZE } from './service';
 
@@ -18,6 +19,9 @@ export interface ServerArgs {
   readonly bodyLimit: number;
   readonly windowSize: number;
   readonly maxBatchRows: number;
+  /** Time a client has for its headers, and for its whole request, in milliseconds. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   /** Online updates from feedback; absent when off. */
   readonly online?: OnlineOptions;
 }
@@ -37,6 +41,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let bodyLimit = DEFAULT_BODY_LIMIT;
   let windowSize = DEFAULT_WINDOW_SIZE;
   let maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
+  let headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS;
+  let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   let online = false;
   let onlineRows = DEFAULT_ONLINE_ROWS;
   let learningRate: number | undefined;
@@ -44,6 +50,11 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${name} needs an integer from ${min} to ${max}, got ${JSON.stringify(value ?? '')}`);
     return parsed;
+  };
+  const milliseconds = (name: string, value: string | undefined): number => {
+    const seconds = Number(value);
+    if (!(seconds >= 0.1 && seconds <= 3600)) throw new Error(`${name} needs a number of seconds from 0.1 to 3600, got ${JSON.stringify(value ?? '')}`);
+    return Math.round(seconds * 1000);
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -77,6 +88,14 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         maxBatchRows = integer('--max-batch', value, 1, 10_000_000);
         i++;
         break;
+      case '--headers-timeout':
+        headersTimeoutMs = milliseconds('--headers-timeout', value);
+        i++;
+        break;
+      case '--request-timeout':
+        requestTimeoutMs = milliseconds('--request-timeout', value);
+        i++;
+        break;
       case '--online':
         online = true;
         break;
@@ -96,6 +115,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     }
   }
   if (!runDir) throw new Error('--run DIR is required (a completed run folder or an exported model folder)');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(`--headers-timeout (${headersTimeoutMs / 1000} s) cannot be longer than --request-timeout (${requestTimeoutMs / 1000} s): the headers are part of the request`);
+  }
   if (!isLoopback(host) && !token) {
     throw new Error(`refusing to listen on ${host} without a token: only 127.0.0.1 is served without one. Pass --token T (or set MLWB_SERVE_TOKEN); clients then send "Authorization: Bearer T"`);
   }
@@ -107,6 +129,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     bodyLimit,
     windowSize,
     maxBatchRows,
+    headersTimeoutMs,
+    requestTimeoutMs,
     ...(online ? { online: { minRows: onlineRows, ...(learningRate === undefined ? {} : { learningRate }) } } : {}),
   };
 }
@@ -119,6 +143,8 @@ export async function startServer(args: ServerArgs): Promise<{ app: FastifyInsta
     bodyLimit: args.bodyLimit,
     windowSize: args.windowSize,
     maxBatchRows: args.maxBatchRows,
+    headersTimeoutMs: args.headersTimeoutMs,
+    requestTimeoutMs: args.requestTimeoutMs,
     ...(args.online ? { online: args.online } : {}),
   });
   await app.listen({ port: args.port, host: args.host });
