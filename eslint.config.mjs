@@ -1,6 +1,8 @@
 // Lint: typescript-eslint's recommended rules, plus the project's own few.
 import tseslint from 'typescript-eslint';
 
+const VSCODE = { name: 'vscode', message: 'only src/extension may import vscode: this code runs outside the editor or is shared with a webview' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', 'bench/data/**'] },
   ...tseslint.configs.recommended,
@@ -14,8 +16,15 @@ export default tseslint.config(
     },
   },
   {
-    // The ML core runs in plain Node, workers and the CLI: it must never import the editor API.
-    files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not depend on vscode' }] }] },
+    // The ML core, the workers and the prediction service run in plain Node (the CLI, worker threads,
+    // their own process), and each contract.ts is shared with a webview or another process: none of
+    // them may import the editor API.
+    files: ['src/core/**/*.ts', 'src/worker/**/*.ts', 'src/serve/**/*.ts', '**/contract.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE] }] },
+  },
+  {
+    // The service's contract is read by the extension too, which must not load the HTTP server.
+    files: ['src/serve/contract.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE, { name: 'fastify', message: 'the service contract is shared with the extension: no fastify' }] }] },
   },
 );

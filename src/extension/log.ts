@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/types';
 
 /** The extension's one output channel, "ML Workbench", with timestamped lines. */
 export class Log implements vscode.Disposable {
@@ -9,7 +10,7 @@ export class Log implements vscode.Disposable {
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error instanceof Error ? `: ${error.message}` : error === undefined ? '' : `: ${String(error)}`;
+    const detail = error === undefined ? '' : `: ${errorMessage(error)}`;
     this.channel.appendLine(`[${new Date().toISOString()}] ERROR ${message}${detail}`);
   }
 

@@ -13,6 +13,7 @@ import { registerDashboards } from './dashboard';
 import { registerMonitor } from './monitor';
 import { TrainingManager } from './training/manager';
 import { DatasetsClient } from './datasets/client';
+import { showFailure } from './failure';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
 export interface MlWorkbenchApi {
@@ -80,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
         void vscode.window.showInformationMessage(`ML Workbench: TensorFlow.js backend ${info.backend}, DuckDB ${info.duckdbVersion}`);
         return info;
       } catch (error) {
-        void vscode.window.showErrorMessage(`ML Workbench: runtime probe failed: ${(error as Error).message}`);
+        showFailure('runtime probe failed', error);
         return undefined;
       }
     }),

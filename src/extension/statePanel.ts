@@ -5,6 +5,7 @@
  * A hidden webview is discarded by VS Code and says `ready` again when shown.
  */
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/types';
 
 type Rendered<W> = Extract<W, { type: 'rendered' }>;
 
@@ -81,7 +82,7 @@ export class StatePanel<H, W extends { type: string }, D> implements vscode.Disp
     try {
       message = this.options.build();
     } catch (error) {
-      message = this.options.errorMessage(error instanceof Error ? error.message : String(error));
+      message = this.options.errorMessage(errorMessage(error));
     }
     this.last = message;
     void this.panel.webview.postMessage(message);

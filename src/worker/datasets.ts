@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { DatasetEngine, DatasetError, countRowsWith, headWith, pageWith, profileWith, schemaWith } from '../core/datasets/index';
 import type { QueryOptions } from '../core/datasets/index';
 import { isDatasetsRequest, type DatasetsQuery, type DatasetsResponse, type DatasetsResults, type DatasetsKind } from './datasetsProtocol';
+import { errorMessage } from '../core/types';
 
 const engine = new DatasetEngine();
 const running = new Map<number, AbortController>();
@@ -41,7 +42,7 @@ async function answer(query: DatasetsQuery): Promise<void> {
     } else if (error instanceof DatasetError) {
       post({ type: 'error', id: query.id, name: 'DatasetError', message: error.message, ...(error.line === undefined ? {} : { line: error.line }) });
     } else {
-      post({ type: 'error', id: query.id, name: 'Error', message: error instanceof Error ? error.message : String(error) });
+      post({ type: 'error', id: query.id, name: 'Error', message: errorMessage(error) });
     }
   } finally {
     running.delete(query.id);

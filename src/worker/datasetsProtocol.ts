@@ -1,5 +1,6 @@
 /** Message contract between the extension host and the datasets worker: requests carry an id, answers and progress echo it. */
 import type { DatasetHead, DatasetProfile, DatasetSchema, PageRequest, RowPage } from '../core/datasets/index';
+import { isRecord } from '../core/json';
 
 /** What each kind of request answers with. */
 export interface DatasetsResults {
@@ -40,23 +41,22 @@ export type DatasetsResponse =
   | { readonly type: 'progress'; readonly id: number; readonly stage: string; readonly step: number; readonly of?: number };
 
 const KINDS: readonly string[] = ['head', 'schema', 'count', 'profile', 'page'];
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Checks a message from the host before the worker acts on it. */
 export function isDatasetsRequest(value: unknown): value is DatasetsRequest {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   if (value.type === 'cancel') return typeof value.id === 'number';
   if (value.type === 'forget') return typeof value.path === 'string';
   if (typeof value.type !== 'string' || !KINDS.includes(value.type)) return false;
   if (typeof value.id !== 'number' || typeof value.path !== 'string') return false;
   if (value.type === 'head') return typeof value.n === 'number';
-  if (value.type === 'page') return isObject(value.page) && typeof value.page.offset === 'number' && typeof value.page.limit === 'number';
+  if (value.type === 'page') return isRecord(value.page) && typeof value.page.offset === 'number' && typeof value.page.limit === 'number';
   return true;
 }
 
 /** Checks a message from the worker before the host trusts it. */
 export function isDatasetsResponse(value: unknown): value is DatasetsResponse {
-  if (!isObject(value) || typeof value.id !== 'number') return false;
+  if (!isRecord(value) || typeof value.id !== 'number') return false;
   if (value.type === 'result') return 'value' in value;
   if (value.type === 'error') return typeof value.message === 'string' && typeof value.name === 'string';
   if (value.type === 'progress') return typeof value.stage === 'string' && typeof value.step === 'number';

@@ -2,13 +2,14 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../core/nn/backend';
 import type { RuntimeRequest, RuntimeResponse } from './protocol';
+import { errorMessage } from '../core/types';
 
 async function duckdbVersion(): Promise<string> {
   try {
     const duckdb = await import('@duckdb/node-api');
     return duckdb.version();
   } catch (error) {
-    return `unavailable (${(error as Error).message})`;
+    return `unavailable (${errorMessage(error)})`;
   }
 }
 
@@ -28,6 +29,6 @@ async function probe(request: RuntimeRequest): Promise<RuntimeResponse> {
 
 parentPort?.on('message', (request: RuntimeRequest) => {
   probe(request)
-    .catch((error: unknown): RuntimeResponse => ({ type: 'error', message: error instanceof Error ? error.message : String(error) }))
+    .catch((error: unknown): RuntimeResponse => ({ type: 'error', message: errorMessage(error) }))
     .then((response) => parentPort?.postMessage(response));
 });

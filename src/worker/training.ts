@@ -4,6 +4,7 @@ import { initBackend, type BackendPreference } from '../core/nn/backend';
 import { executeRun } from '../core/runs/execute';
 import { scoreShare } from '../core/runs/sweep';
 import type { TrainingRequest, TrainingResponse } from './trainingProtocol';
+import { errorMessage } from '../core/types';
 
 const controller = new AbortController();
 const post = (message: TrainingResponse): void => parentPort?.postMessage(message);
@@ -36,7 +37,7 @@ async function share(request: Extract<TrainingRequest, { type: 'share' }>): Prom
     });
     post({ type: 'share-done', result });
   } catch (error) {
-    post({ type: 'share-failed', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'share-failed', message: errorMessage(error) });
   }
 }
 

@@ -1,6 +1,6 @@
 /** Turns DuckDB's long diagnostics into one plain sentence that names the file and, where known, the line. */
 import path from 'node:path';
-import { MlError } from '../types';
+import { errorMessage, MlError } from '../types';
 
 /** A dataset that cannot be read; `file` is the base name, `line` 1-based when known. */
 export class DatasetError extends MlError {
@@ -32,7 +32,7 @@ export function isEncodingError(error: unknown): boolean {
 /** Maps any error thrown while reading `filePath` to a DatasetError; CancelledError and DatasetError pass through. */
 export function toDatasetError(filePath: string, error: unknown): Error {
   if (error instanceof DatasetError || (error instanceof Error && error.name === 'CancelledError')) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const csvLine = /CSV Error on Line: (\d+)/.exec(message);
   const line = csvLine ? Number(csvLine[1]) : undefined;
   const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);

@@ -2,7 +2,8 @@
 import { METRIC_NAMES, metricInfo } from '../metrics';
 import { createModel, MODEL_TYPES, modelTypes } from '../models/registry';
 import { rangeOf, spaceProblems, type ParamSpace } from '../search';
-import { MlError, type Task } from '../types';
+import { errorMessage, MlError, type Task } from '../types';
+import { isRecord } from '../json';
 
 export const PREPARE_STEPS = ['dropDuplicates', 'dropMissing', 'impute', 'coerce', 'clip', 'scale', 'onehot', 'ordinal', 'text', 'select'] as const;
 
@@ -47,10 +48,6 @@ export interface Experiment {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function unknownKeys(obj: Json, allowed: readonly string[], path: string, problems: string[]): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) problems.push(`${path ? `${path}.` : ''}${key}: unknown key; expected one of: ${allowed.join(', ')}`);
@@ -64,11 +61,11 @@ function integerAtLeast(value: unknown, min: number): boolean {
 /** Problems of an experiment object, each starting with its key path (`model.params.C: …`); empty when valid. */
 export function validateExperiment(obj: unknown): string[] {
   const problems: string[] = [];
-  if (!isObject(obj)) return ['(root): an experiment must be an object with data, model and the other keys of DESIGN.md'];
+  if (!isRecord(obj)) return ['(root): an experiment must be an object with data, model and the other keys of DESIGN.md'];
   unknownKeys(obj, ['name', 'data', 'task', 'prepare', 'model', 'validation', 'search', 'seed'], '', problems);
   if (obj.name !== undefined && typeof obj.name !== 'string') problems.push('name: must be a string');
 
-  if (!isObject(obj.data)) problems.push('data: required, an object with path and target');
+  if (!isRecord(obj.data)) problems.push('data: required, an object with path and target');
   else {
     unknownKeys(obj.data, ['path', 'target'], 'data', problems);
     if (typeof obj.data.path !== 'string' || obj.data.path === '') problems.push('data.path: required, the data file relative to the experiment file');
@@ -94,22 +91,22 @@ export function validateExperiment(obj: unknown): string[] {
 }
 
 function prepareStepProblems(step: unknown, path: string, problems: string[]): void {
-  const keys = isObject(step) ? Object.keys(step) : [];
-  if (!isObject(step) || keys.length !== 1) {
+  const keys = isRecord(step) ? Object.keys(step) : [];
+  if (!isRecord(step) || keys.length !== 1) {
     problems.push(`${path}: a step is an object with one key, the step name (${PREPARE_STEPS.join(', ')})`);
     return;
   }
   const name = keys[0] as string;
   if (!(PREPARE_STEPS as readonly string[]).includes(name)) {
     problems.push(`${path}.${name}: unknown step; known steps: ${PREPARE_STEPS.join(', ')}`);
-  } else if (step[name] !== null && step[name] !== undefined && !isObject(step[name])) {
+  } else if (step[name] !== null && step[name] !== undefined && !isRecord(step[name])) {
     problems.push(`${path}.${name}: the step's settings must be an object, e.g. ${name}: {}`);
   }
 }
 
 /** Checks model; returns the parameter names its type accepts (for search), or undefined. */
 function modelProblems(model: unknown, task: Task | undefined, problems: string[]): readonly string[] | undefined {
-  if (!isObject(model)) {
+  if (!isRecord(model)) {
     problems.push(`model: required, an object with type (${MODEL_TYPES.join(', ')}) and params`);
     return undefined;
   }
@@ -121,7 +118,7 @@ function modelProblems(model: unknown, task: Task | undefined, problems: string[
   }
   if (task && !info.tasks.includes(task)) problems.push(`model.type: ${info.type} does ${info.tasks.join(' and ')}, not ${task}`);
   if (model.params === undefined || model.params === null) return info.params;
-  if (!isObject(model.params)) {
+  if (!isRecord(model.params)) {
     problems.push('model.params: must be an object of parameter: value');
     return info.params;
   }
@@ -147,7 +144,7 @@ function paramProblem(message: string, type: string, params: readonly string[]):
 }
 
 function validationProblems(validation: unknown, problems: string[]): void {
-  if (!isObject(validation)) {
+  if (!isRecord(validation)) {
     problems.push('validation: must be { method: holdout, test_size: 0.2 } or { method: kfold, folds: 5 }');
     return;
   }
@@ -168,7 +165,7 @@ function validationProblems(validation: unknown, problems: string[]): void {
 }
 
 function searchProblems(search: unknown, task: Task | undefined, modelParams: readonly string[] | undefined, problems: string[]): void {
-  if (!isObject(search)) {
+  if (!isRecord(search)) {
     problems.push('search: must be { method: grid | random | halving, metric, params }');
     return;
   }
@@ -178,13 +175,13 @@ function searchProblems(search: unknown, task: Task | undefined, modelParams: re
     try {
       metricInfo(String(search.metric), task);
     } catch (error) {
-      problems.push(`search.metric: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`search.metric: ${errorMessage(error)}`);
     }
     if (typeof search.metric !== 'string') problems.push(`search.metric: must be one of ${METRIC_NAMES.join(', ')}`);
   }
   const spaceIssues = spaceProblems(search.params);
   problems.push(...spaceIssues);
-  if (spaceIssues.length === 0 && isObject(search.params)) {
+  if (spaceIssues.length === 0 && isRecord(search.params)) {
     for (const [name, entry] of Object.entries(search.params)) {
       if (modelParams && !modelParams.includes(name)) problems.push(`search.params.${name}: not a parameter of the model; known: ${modelParams.join(', ')}`);
       if (search.method === 'grid' && rangeOf(entry as ParamSpace[string]) !== undefined) problems.push(`search.params.${name}: grid search needs a list of values; ranges are for random or halving search`);

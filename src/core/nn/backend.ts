@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { MlError } from '../types';
+import { errorMessage, MlError } from '../types';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -105,7 +105,7 @@ async function tryTensorflow(): Promise<string | undefined> {
     await tf.ready();
     return undefined;
   } catch (error) {
-    return `tfjs-node failed to initialise: ${error instanceof Error ? error.message : String(error)}`;
+    return `tfjs-node failed to initialise: ${errorMessage(error)}`;
   }
 }
 
@@ -120,7 +120,7 @@ async function tryWasm(wasmDir: string | undefined): Promise<string | undefined>
     await tf.ready();
     return undefined;
   } catch (error) {
-    return `wasm backend failed to initialise: ${error instanceof Error ? error.message : String(error)}`;
+    return `wasm backend failed to initialise: ${errorMessage(error)}`;
   }
 }
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MlError } from '../types';
+import { errorMessage, MlError } from '../types';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -37,7 +37,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       try {
         modelJson = JSON.parse(readFileSync(jsonPath, 'utf8')) as tf.io.ModelJSON;
       } catch (error) {
-        throw new MlError(`cannot read ${jsonPath}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new MlError(`cannot read ${jsonPath}: ${errorMessage(error)}`);
       }
       if (modelJson.modelTopology === undefined) throw new MlError(`${jsonPath}: no modelTopology (not a tfjs layers model)`);
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {

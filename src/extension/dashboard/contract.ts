@@ -3,6 +3,7 @@
  * Imported by both sides (no `vscode` import here). The webview says `ready` first; the host then
  * pushes the whole view state whenever it changes, never piecemeal updates.
  */
+import { isRecord } from '../../core/json';
 
 export type RunStatusName = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'damaged';
 
@@ -148,10 +149,6 @@ export interface PersistedState {
 const HOST_TYPES = new Set(['dashboard', 'compare', 'leaderboard', 'error']);
 const RUN_MESSAGES = new Set(['cancelRun', 'openDashboard', 'openLeaderboard']);
 const VIEWS = new Set(['dashboard', 'compare', 'leaderboard']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Checks a message from the webview where it arrives: anything else is ignored. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {

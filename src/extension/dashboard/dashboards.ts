@@ -9,6 +9,7 @@ import type { HostMessage, ViewName, WebviewMessage } from './contract';
 import { webviewOptions } from './html';
 import { ViewPanel, type Delivered } from './panel';
 import { compareState, dashboardState, leaderboardState } from './state';
+import { showFailure } from '../failure';
 
 export const VIEW_TYPES: Record<ViewName, string> = {
   dashboard: 'mlWorkbench.dashboard',
@@ -75,7 +76,7 @@ export class Dashboards implements vscode.Disposable {
   private handle(message: WebviewMessage): void {
     if (message.type === 'cancelRun') {
       vscode.commands.executeCommand('mlWorkbench.cancelRun', message.runId).then(undefined, (error: unknown) => {
-        void vscode.window.showErrorMessage(`ML Workbench: could not cancel run ${message.runId}: ${error instanceof Error ? error.message : String(error)}`);
+        showFailure(`could not cancel run ${message.runId}`, error);
       });
     } else if (message.type === 'openDashboard') {
       void this.openDashboard(message.runId);

@@ -17,12 +17,9 @@ import {
   type TrialRow,
 } from './contract';
 import { curvesFromLines, meanLossCurve } from './curves';
+import { isRecord } from '../../core/json';
 
 type Line = Readonly<Record<string, unknown>>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

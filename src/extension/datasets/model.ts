@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetProfile, DatasetSchema } from '../../core/datasets/types';
-import { CancelledError } from '../../core/types';
+import { CancelledError, errorMessage } from '../../core/types';
 import type { Log } from '../log';
 import type { DatasetsClient } from './client';
 
@@ -18,7 +18,6 @@ export interface DatasetEntry {
 const DEFAULT_INCLUDE = ['**/*.{csv,tsv,json,jsonl,ndjson,parquet}'];
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.mlwb/**', '**/.git/**'];
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Lists dataset files by the include/exclude settings and keeps their facts fresh; fires with the path that changed. */
 export class DatasetIndex implements vscode.Disposable {
@@ -95,7 +94,7 @@ export class DatasetIndex implements vscode.Disposable {
       entry.error = undefined;
     } catch (error) {
       if (error instanceof CancelledError) return;
-      entry.error = message(error);
+      entry.error = errorMessage(error);
       this.changed.fire(filePath);
       return;
     }
@@ -110,7 +109,7 @@ export class DatasetIndex implements vscode.Disposable {
     try {
       entry.schema = await this.client.schema(filePath);
     } catch (error) {
-      if (!(error instanceof CancelledError)) entry.error = message(error);
+      if (!(error instanceof CancelledError)) entry.error = errorMessage(error);
       throw error;
     }
     return entry.schema;
@@ -130,7 +129,7 @@ export class DatasetIndex implements vscode.Disposable {
         },
         (error: unknown) => {
           if (!(error instanceof CancelledError)) {
-            entry.error = message(error);
+            entry.error = errorMessage(error);
             this.changed.fire(filePath);
           }
           return undefined;

@@ -1,7 +1,7 @@
 /** Inline previews while coding: a hover and a CodeLens on every string that resolves to a dataset file, in any language. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledError } from '../../core/types';
+import { CancelledError, errorMessage } from '../../core/types';
 import type { DatasetsClient } from './client';
 import { escapeMarkdown, hoverMarkdown } from './markdown';
 import type { DatasetIndex } from './model';
@@ -55,7 +55,7 @@ export class DatasetHoverProvider implements vscode.HoverProvider {
       return new vscode.Hover(markdown, range);
     } catch (error) {
       if (error instanceof CancelledError) return undefined;
-      const markdown = new vscode.MarkdownString(`**${escapeMarkdown(path.basename(filePath))}** cannot be read: ${escapeMarkdown(error instanceof Error ? error.message : String(error))}`);
+      const markdown = new vscode.MarkdownString(`**${escapeMarkdown(path.basename(filePath))}** cannot be read: ${escapeMarkdown(errorMessage(error))}`);
       return new vscode.Hover(markdown, range);
     } finally {
       subscription.dispose();

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ColumnProfile, ColumnType } from '../../core/datasets/types';
 import { formatBytes } from './markdown';
 import type { DatasetEntry, DatasetIndex } from './model';
+import { errorMessage } from '../../core/types';
 
 export type DatasetNode =
   | { readonly kind: 'file'; readonly entry: DatasetEntry }
@@ -100,7 +101,7 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode> {
       const profile = await this.index.profile(node.entry.uri.fsPath);
       return profile.columns.map((column) => ({ kind: 'column', entry: node.entry, column }));
     } catch (error) {
-      return [{ kind: 'message', entry: node.entry, text: error instanceof Error ? error.message : String(error) }];
+      return [{ kind: 'message', entry: node.entry, text: errorMessage(error) }];
     }
   }
 

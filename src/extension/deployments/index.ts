@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
 import { DeploymentManager, deploymentUrl, type DeploymentRecord } from './manager';
 import { DeploymentsTree } from './tree';
+import { showFailure } from '../failure';
 
 export type DeploymentArgument = string | { readonly deploymentId: string } | undefined;
 
@@ -57,7 +58,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
       });
       return record;
     } catch (error) {
-      void vscode.window.showErrorMessage(`ML Workbench: deploying run ${runId} failed: ${(error as Error).message}`);
+      showFailure(`deploying run ${runId} failed`, error);
       return undefined;
     }
   });
@@ -72,7 +73,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     try {
       return await manager.restart(record.id);
     } catch (error) {
-      void vscode.window.showErrorMessage(`ML Workbench: restarting failed: ${(error as Error).message}`);
+      showFailure('restarting failed', error);
       return undefined;
     }
   });
@@ -90,7 +91,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
         () => manager.restart(record.id, options),
       );
     } catch (error) {
-      void vscode.window.showErrorMessage(`ML Workbench: restarting failed: ${(error as Error).message}`);
+      showFailure('restarting failed', error);
       return undefined;
     }
   };
@@ -144,7 +145,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
       setCurrentModelVersion(runDir, chosen);
       log.info(`deployment ${record.id}: serving model version ${chosen} (was ${serving})`);
     } catch (error) {
-      void vscode.window.showErrorMessage(`ML Workbench: changing the model version failed: ${(error as Error).message}`);
+      showFailure('changing the model version failed', error);
       return undefined;
     }
     return restartShowing(record, `on model version ${chosen}`);

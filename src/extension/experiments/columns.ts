@@ -3,6 +3,7 @@
  * data, and locates each key path of an experiment's text on its line. No vscode import.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isRecord } from '../../core/json';
 
 /** 1-based start and end, as the yaml library and parseExperiment count them. */
 export interface TextRange {
@@ -23,24 +24,21 @@ export interface LocatedProblem extends TextRange {
   readonly message: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 // Steps whose `columns` is a list of names, and those whose option maps column names to settings.
 const LIST_STEPS = ['dropDuplicates', 'impute', 'clip', 'scale', 'onehot', 'ordinal'];
 const MAP_OPTIONS: Readonly<Record<string, string>> = { coerce: 'columns', ordinal: 'categories' };
 
 /** Every column name the experiment mentions, with its key path. */
 export function columnReferences(experiment: unknown): ColumnReference[] {
-  if (!isObject(experiment)) return [];
+  if (!isRecord(experiment)) return [];
   const found: ColumnReference[] = [];
   const data = experiment.data;
-  if (isObject(data) && typeof data.target === 'string' && data.target !== '') found.push({ path: 'data.target', column: data.target });
+  if (isRecord(data) && typeof data.target === 'string' && data.target !== '') found.push({ path: 'data.target', column: data.target });
   const prepare = Array.isArray(experiment.prepare) ? experiment.prepare : [];
   prepare.forEach((item: unknown, i) => {
-    if (!isObject(item)) return;
+    if (!isRecord(item)) return;
     for (const [step, options] of Object.entries(item)) {
-      if (!isObject(options)) continue;
+      if (!isRecord(options)) continue;
       const at = `prepare[${i}].${step}`;
       if (LIST_STEPS.includes(step) && Array.isArray(options.columns)) {
         options.columns.forEach((column: unknown, j) => {
@@ -48,7 +46,7 @@ export function columnReferences(experiment: unknown): ColumnReference[] {
         });
       }
       const mapOption = MAP_OPTIONS[step];
-      if (mapOption && isObject(options[mapOption])) {
+      if (mapOption && isRecord(options[mapOption])) {
         for (const column of Object.keys(options[mapOption])) found.push({ path: `${at}.${mapOption}.${column}`, column });
       }
       if (step === 'text' && typeof options.column === 'string') found.push({ path: `${at}.column`, column: options.column });

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { parseExperiment } from '../../core/runs/experimentFile';
-import { CancelledError } from '../../core/types';
+import { CancelledError, errorMessage } from '../../core/types';
 import type { Log } from '../log';
 import { parseText, unknownColumnProblems, type TextRange } from './columns';
 
@@ -89,7 +89,7 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     } catch (error) {
       if (error instanceof CancelledError || controller.signal.aborted) return diagnostics;
       const at = parseText(text)?.locate('data.path');
-      const message = `data.path: cannot read the data file ${loaded.dataPath}: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `data.path: cannot read the data file ${loaded.dataPath}: ${errorMessage(error)}`;
       const all = [...diagnostics, diagnostic(document, at, message)];
       this.collection.set(document.uri, all);
       return this.finish(key, controller, all);

@@ -13,6 +13,7 @@ import type { Task } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { Log } from '../log';
 import { classBalance, experimentYaml, validationChoices, type TemplateColumn, type ValidationSpec } from './template';
+import { showFailure } from '../failure';
 
 /** Answers given up front; each one skips its question. */
 export interface NewExperimentAnswers {
@@ -47,7 +48,6 @@ export function answersOf(arg: unknown): NewExperimentAnswers {
 }
 
 const toUri = (dataset: vscode.Uri | string): vscode.Uri => (typeof dataset === 'string' ? vscode.Uri.file(dataset) : dataset);
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Runs the wizard; resolves to the written file, or undefined when cancelled or impossible. */
 export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vscode.Uri | undefined> {
@@ -60,7 +60,7 @@ export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vsc
   try {
     profile = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${name}…` }, () => deps.client.profile(dataset.fsPath));
   } catch (error) {
-    void vscode.window.showErrorMessage(`ML Workbench: cannot read ${name}: ${message(error)}`);
+    showFailure(`cannot read ${name}`, error);
     return undefined;
   }
   if (profile.columns.length < 2) {

@@ -3,6 +3,7 @@
  * The webview says `ready` first; the host then pushes the whole state on every poll of the
  * service, and the webview keeps the time series itself (a rolling window of recent states).
  */
+import { isRecord } from '../../core/json';
 
 export type ServiceState = 'starting' | 'serving' | 'stopped' | 'crashed';
 
@@ -143,10 +144,6 @@ export interface PersistedState {
 }
 
 const COMMANDS = new Set(['stop', 'restart', 'showLog', 'copyUrl', 'retrain']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Checks a message from the webview where it arrives: anything else is ignored. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {

@@ -10,6 +10,7 @@ import type { HostMessage, MonitorState, ServiceSnapshot } from './contract';
 import { monitorWebviewOptions } from './html';
 import { MonitorPanel, type Delivered, type PanelCommand } from './panel';
 import { monitorState, serviceSnapshot } from './state';
+import { showFailure } from '../failure';
 
 export const MONITOR_VIEW_TYPE = 'mlWorkbench.monitor';
 const ALERTS_KEY = 'mlWorkbench.monitor.alerted';
@@ -113,7 +114,7 @@ export class Monitors implements vscode.Disposable {
     const id = PANEL_COMMANDS[command];
     const argument = command === 'retrain' ? { deploymentId } : deploymentId;
     vscode.commands.executeCommand(id, argument).then(undefined, (error: unknown) => {
-      void vscode.window.showErrorMessage(`ML Workbench: ${error instanceof Error ? error.message : String(error)}`);
+      showFailure(undefined, error);
     });
   }
 

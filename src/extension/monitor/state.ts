@@ -4,6 +4,7 @@
  * a field of the wrong type is dropped rather than shown. No `vscode` import: unit-tested in Node.
  */
 import type { DeploymentSummary, DriftRow, DriftSummary, FeedbackScores, MonitorState, OnlineSummary, ServiceSnapshot, ServiceState, VersionRow } from './contract';
+import { isRecord } from '../../core/json';
 
 /** The fields of a DeploymentRecord (deployments/manager) the panel shows. */
 export interface DeploymentFields {
@@ -20,10 +21,6 @@ export interface DeploymentFields {
 }
 
 type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function num(value: unknown, fallback = 0): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;

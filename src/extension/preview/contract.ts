@@ -1,5 +1,6 @@
 /** Message contract between the preview panel's host and its webview, a union keyed on `type`, shared by both sides. */
 import type { DatasetProfile, DatasetSchema, FilterSpec, RowPage, SortSpec } from '../../core/datasets/types';
+import { isRecord } from '../../core/json';
 
 export type PreviewTab = 'data' | 'profile';
 
@@ -37,13 +38,12 @@ export type WebviewMessage =
   | { readonly type: 'tab'; readonly tab: PreviewTab }
   | { readonly type: 'cancelProfile' };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const isSort = (value: unknown): value is SortSpec =>
-  isObject(value) && typeof value.column === 'string' && (value.direction === 'asc' || value.direction === 'desc');
+  isRecord(value) && typeof value.column === 'string' && (value.direction === 'asc' || value.direction === 'desc');
 
 /** Checks a message from the webview before the host acts on it. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   switch (value.type) {
     case 'ready':
     case 'cancelProfile':
@@ -53,7 +53,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'sort':
       return value.sort === undefined || isSort(value.sort);
     case 'filter':
-      return isObject(value.filter) && Object.values(value.filter).every((text) => typeof text === 'string');
+      return isRecord(value.filter) && Object.values(value.filter).every((text) => typeof text === 'string');
     case 'tab':
       return value.tab === 'data' || value.tab === 'profile';
     default:
@@ -63,10 +63,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
 
 /** Checks a message from the host before the webview renders it. */
 export function isHostMessage(value: unknown): value is HostMessage {
-  return isObject(value) && value.type === 'state' && isObject(value.state) && typeof value.state.filePath === 'string';
+  return isRecord(value) && value.type === 'state' && isRecord(value.state) && typeof value.state.filePath === 'string';
 }
 
 /** Checks state restored by the serializer. */
 export function isPersistedPreview(value: unknown): value is PersistedPreview {
-  return isObject(value) && typeof value.filePath === 'string' && (value.tab === 'data' || value.tab === 'profile') && typeof value.offset === 'number';
+  return isRecord(value) && typeof value.filePath === 'string' && (value.tab === 'data' || value.tab === 'profile') && typeof value.offset === 'number';
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { panelHtml, panelOptions } from '../webviewShell';
 import type { FilterSpec } from '../../core/datasets/types';
-import { CancelledError } from '../../core/types';
+import { CancelledError, errorMessage } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { DatasetIndex } from '../datasets/model';
 import type { Log } from '../log';
@@ -19,7 +19,6 @@ export interface PreviewDeps {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const PAGE_ROWS = 100;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** One panel per file; showing a file again reveals its panel. */
 export class PreviewPanel {
@@ -222,7 +221,7 @@ export class PreviewPanel {
   }
 
   private fail(error: unknown): void {
-    this.state.error = message(error);
+    this.state.error = errorMessage(error);
     this.deps.log.error(`preview of ${this.filePath}`, error);
     this.push();
   }

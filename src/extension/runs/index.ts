@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { runIdOf, type RunArgument } from './pickRun';
 import { RunsTree, type RunItem } from './tree';
 import { TrainCodeLensProvider } from './codeLens';
+import { showFailure } from '../failure';
 
 const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
@@ -55,7 +56,7 @@ export function registerRuns(services: Services): RunsTree {
     try {
       started = training.train(file, { seed: options.seed, feedbackFrom: options.feedbackFrom });
     } catch (error) {
-      void vscode.window.showErrorMessage(`ML Workbench: ${(error as Error).message}`);
+      showFailure(undefined, error);
       return undefined;
     }
     const record = await vscode.window.withProgress(
