@@ -18,12 +18,15 @@ const USAGE = `usage: mlwb <command> [options]
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
-                 [--headers-timeout S] [--request-timeout S]
+                 [--headers-timeout S] [--request-timeout S] [--accept-new-classes]
                  [--online [--online-rows N] [--online-learning-rate X]]
                                         serve a run (id or run/export folder) over HTTP on
                                         127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN);
                                         a client has S seconds for its headers (default 10) and
                                         for its whole request (default 30), then gets 408;
+                                        /feedback takes labels of the model's classes (with
+                                        --accept-new-classes any, kept for retraining) and values
+                                        within the training target's range widened by its width;
                                         --online updates the model from every N labelled rows
                                         of feedback, each update saved as a new model version
   mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
@@ -47,7 +50,7 @@ interface Parsed {
 
 const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--headers-timeout', '--request-timeout', '--out', '--online-rows', '--online-learning-rate']);
 /** Options without a value, kept in `options` with ''. */
-const FLAG_OPTIONS = new Set(['--online']);
+const FLAG_OPTIONS = new Set(['--online', '--accept-new-classes']);
 
 class UsageError extends Error {}
 

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parseCsv } from './csv';
 import { RequestError, type ErrorBody } from './errors';
-import { feedbackBodySchema, type FeedbackBody } from './feedback';
+import { checkFeedbackKeys, FEEDBACK_SHAPE, feedbackBodySchema, type FeedbackBody } from './feedback';
 import { invocationBodySchema, type InvocationBody } from './input';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './prometheus';
 import { PredictionService, type ServiceOptions } from './service';
@@ -96,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError | RequestError | Error, request, reply) => {
-    const { status, body } = errorResponse(error, service.maxBatchRows);
+    const { status, body } = errorResponse(error, service.maxBatchRows, request.routeOptions.url);
     if (status >= 500) process.stderr.write(`mlwb serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     void reply.code(status).send(body);
   });
@@ -108,10 +108,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const fromText = (request.headers['content-type'] ?? '').startsWith('text/csv');
     return service.invoke(request.body, fromText);
   });
-  app.post('/feedback', { schema: { body: feedbackBodySchema(service.maxBatchRows) } }, async (request: FastifyRequest<{ Body: FeedbackBody }>) => {
-    const accepted = await service.feedback(request.body);
-    return { accepted, feedback: service.feedbackMetrics() };
-  });
+  app.post<{ Body: FeedbackBody }>(
+    '/feedback',
+    {
+      schema: { body: feedbackBodySchema(service.maxBatchRows) },
+      // An unknown key is named before the schema, whose first complaint would be the labels/values choice.
+      preValidation: async (request) => checkFeedbackKeys(request.body),
+    },
+    async (request) => {
+      const accepted = await service.feedback(request.body);
+      return { accepted, feedback: service.feedbackMetrics() };
+    },
+  );
   app.get('/ping', async (_request, reply: FastifyReply) => reply.type('text/plain').send('pong\n'));
   app.get('/health', async () => service.health());
   app.get('/version', async () => service.version());
@@ -157,11 +165,14 @@ interface AjvError {
   readonly params: Record<string, unknown>;
 }
 
-/** Maps any error to its status and `{ error, detail }` body. */
-export function errorResponse(error: unknown, maxRows: number): { status: number; body: ErrorBody } {
+/** Maps any error to its status and `{ error, detail }` body; `route` picks the words for a body that fails its schema. */
+export function errorResponse(error: unknown, maxRows: number, route?: string): { status: number; body: ErrorBody } {
   if (error instanceof RequestError) return { status: error.status, body: error.body() };
   const fastifyError = error as Partial<FastifyError> & { validation?: AjvError[] };
-  if (fastifyError.validation && fastifyError.validation.length > 0) return validationResponse(fastifyError.validation[0] as AjvError, maxRows);
+  if (fastifyError.validation && fastifyError.validation.length > 0) {
+    const first = fastifyError.validation[0] as AjvError;
+    return (route === '/feedback' ? feedbackValidationResponse(first) : undefined) ?? validationResponse(first, maxRows);
+  }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, body: { error: 'body_too_large', detail: 'the request body is larger than the limit of this service (--body-limit)' } };
@@ -175,6 +186,24 @@ export function errorResponse(error: unknown, maxRows: number): { status: number
   const status = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 600 ? fastifyError.statusCode : 500;
   const message = error instanceof Error ? error.message : String(error);
   return { status, body: { error: status >= 500 ? 'internal_error' : 'bad_request', detail: message } };
+}
+
+
+/** The /feedback body's own words where they differ from /invocations'; undefined to use those. */
+function feedbackValidationResponse(first: AjvError): { status: number; body: ErrorBody } | undefined {
+  const atRoot = first.instancePath === '';
+  if (atRoot && (first.keyword === 'oneOf' || (first.keyword === 'required' && first.params.missingProperty !== 'prediction_ids'))) {
+    return { status: 400, body: { error: 'invalid_shape', detail: `send ${FEEDBACK_SHAPE}: exactly one of the two` } };
+  }
+  if (first.keyword === 'type' && first.instancePath.startsWith('/values/')) {
+    // JSON's 1e999 parses to Infinity, which the schema's "number" refuses too.
+    return { status: 400, body: { error: 'wrong_type', detail: `${first.instancePath.slice(1).replace(/\//g, '.')} must be a finite number` } };
+  }
+  if (first.keyword === 'maxLength') {
+    const where = first.instancePath.slice(1).replace(/\//g, '.');
+    return { status: 400, body: { error: 'wrong_type', detail: `${where} is longer than ${String(first.params.limit)} characters; a label is the name of a class` } };
+  }
+  return undefined;
 }
 
 function validationResponse(first: AjvError, maxRows: number): { status: number; body: ErrorBody } {

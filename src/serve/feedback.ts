@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { FeedbackStore, type FeedbackMetrics } from '../core/monitor';
+import type { TargetRange } from '../core/runs/artifacts';
 import type { Task } from '../core/types';
 import { RequestError } from './errors';
 
@@ -18,6 +19,9 @@ export interface FeedbackBody {
   readonly values?: readonly unknown[];
 }
 
+/** Longest label string taken; a class name is a few words, never a document. */
+export const MAX_LABEL_LENGTH = 200;
+
 /** JSON Schema of POST /feedback: ids with labels (classification) or values (regression). */
 export function feedbackBodySchema(maxRows: number): Record<string, unknown> {
   const list = { type: 'array', minItems: 1, maxItems: maxRows };
@@ -26,12 +30,54 @@ export function feedbackBodySchema(maxRows: number): Record<string, unknown> {
     required: ['prediction_ids'],
     additionalProperties: false,
     properties: {
-      prediction_ids: { ...list, items: { type: 'string' } },
-      labels: { ...list, items: { type: ['string', 'number', 'boolean'] } },
+      prediction_ids: { ...list, items: { type: 'string', maxLength: 100 } },
+      labels: { ...list, items: { type: ['string', 'number', 'boolean'], maxLength: MAX_LABEL_LENGTH } },
       values: { ...list, items: { type: 'number' } },
     },
     oneOf: [{ required: ['labels'] }, { required: ['values'] }],
   };
+}
+
+/** The /feedback body in words, for its messages. */
+export const FEEDBACK_SHAPE = 'prediction_ids with "labels" (classification) or "values" (regression)';
+
+/** Throws a 400 naming the first key of a /feedback body that it does not take. */
+export function checkFeedbackKeys(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return; // the schema says what it must be
+  const unexpected = Object.keys(body).find((key) => !['prediction_ids', 'labels', 'values'].includes(key));
+  if (unexpected !== undefined) {
+    throw new RequestError(400, 'invalid_shape', `the body has an unexpected key ${quoted(unexpected)}; /feedback takes ${FEEDBACK_SHAPE}`);
+  }
+}
+
+/**
+ * What feedback a service takes, so that a label or value sent back cannot poison what is learnt
+ * from it: labels among the model's classes, finite values near the training target's range.
+ */
+export interface FeedbackRules {
+  /** Classification: the model's classes. */
+  readonly labels?: readonly string[];
+  /** Classification: also take labels of classes the model does not know (kept for retraining, left out of online updates). */
+  readonly acceptNewClasses?: boolean;
+  /** Regression: the smallest and largest target value in training (absent: any finite value). */
+  readonly trainingRange?: TargetRange;
+  readonly targetName?: string;
+}
+
+/**
+ * Values a regression service takes as feedback: the training range widened by its own width on
+ * each side (for a constant target, by the value's size, at least 1). A true value further out is
+ * far more likely a unit mistake or an attack than a customer; retraining can still learn it.
+ */
+export function acceptedRange(training: TargetRange): TargetRange {
+  const width = training.max - training.min || Math.max(Math.abs(training.max), 1);
+  return { min: training.min - width, max: training.max + width };
+}
+
+/** A label as a message quotes it: cut to 40 characters. */
+function quoted(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 /** Feedback scores, `{ count: 0 }` before any feedback. */
@@ -79,14 +125,19 @@ export class FeedbackLog {
   /** Feedback by the model version whose predictions it labels. */
   readonly byVersion = new Map<number, VersionFeedback>();
 
+  private readonly classes: ReadonlySet<string> | undefined;
+  private readonly range: TargetRange | undefined;
+
   constructor(
     private readonly task: Task,
     private readonly runId: string,
     file: string | undefined,
     private readonly capacity = 100_000,
-    labels?: readonly string[],
+    private readonly rules: FeedbackRules = {},
   ) {
-    this.joined = new FeedbackStore(task, capacity, labels);
+    this.joined = new FeedbackStore(task, capacity, rules.labels);
+    this.classes = rules.labels ? new Set(rules.labels) : undefined;
+    this.range = rules.trainingRange ? acceptedRange(rules.trainingRange) : undefined;
     this.file = file ? createWriteStream(file, { flags: 'a' }) : undefined;
     this.file?.on('error', () => undefined); // a full disk must not kill the service; feedback stays in memory
   }
@@ -112,8 +163,13 @@ export class FeedbackLog {
     if (this.task === 'regression' && !body.values) {
       throw new RequestError(400, 'wrong_type', 'this model is a regression: send "values" (numbers), not "labels"');
     }
+    if (this.task === 'classification' && !body.labels) {
+      throw new RequestError(400, 'wrong_type', `this model is a classifier: send "labels"${this.rules.labels ? ` (its classes: ${this.classList()})` : ''}, not "values"`);
+    }
     const empty = raw.findIndex((value) => value === '');
     if (empty >= 0) throw new RequestError(400, 'wrong_type', `label ${empty + 1} is an empty string`, { row: empty + 1 });
+    // Every value is checked before anything is stored: a request is taken whole or not at all.
+    raw.forEach((value, i) => this.check(value, i + 1));
     const unknown = ids.filter((id) => !this.predictions.has(id));
     if (unknown.length > 0) {
       throw new RequestError(404, 'unknown_prediction_ids', `${unknown.length} prediction id(s) are unknown or too old: ${unknown.slice(0, 10).join(', ')}`, {
@@ -145,6 +201,38 @@ export class FeedbackLog {
     const file = this.file;
     if (file && !file.destroyed) await new Promise<void>((resolve) => file.write(`${lines.join('\n')}\n`, () => resolve()));
     return labelled;
+  }
+
+  private classList(): string {
+    const labels = this.rules.labels ?? [];
+    return `${labels.slice(0, 20).map((l) => quoted(l)).join(', ')}${labels.length > 20 ? `, … (${labels.length} in all)` : ''}`;
+  }
+
+  /** Throws a 400 naming row `row` when its label or value is not one this service takes. */
+  private check(value: unknown, row: number): void {
+    if (this.task === 'classification') {
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new RequestError(400, 'wrong_type', `label ${row} is ${value}, not a class`, { row });
+      if (!this.classes || this.rules.acceptNewClasses || this.classes.has(String(value))) return;
+      const kind = typeof value === 'string' ? '' : ` (a ${typeof value})`;
+      throw new RequestError(
+        400,
+        'unknown_label',
+        `label ${row}, ${quoted(value)}${kind}, is not a class of this model (classes: ${this.classList()}); nothing was stored. A new class needs a retraining: start the service with --accept-new-classes to collect its labels`,
+        { row },
+      );
+    }
+    const number = value as number;
+    if (!Number.isFinite(number)) throw new RequestError(400, 'not_finite', `value ${row} is ${number}; send finite numbers`, { row });
+    const range = this.range;
+    if (range && (number < range.min || number > range.max)) {
+      const training = this.rules.trainingRange as TargetRange;
+      throw new RequestError(
+        400,
+        'out_of_range',
+        `value ${row}, ${number}, is outside the range this service takes as feedback, ${range.min} to ${range.max}: the training target${this.rules.targetName ? ` "${this.rules.targetName}"` : ''} ran from ${training.min} to ${training.max}, and feedback may lie at most that width beyond it; nothing was stored`,
+        { row },
+      );
+    }
   }
 
   private tally(logged: LoggedPrediction, label: string | number): void {

@@ -2,7 +2,7 @@
  * Arguments, host check and start of the prediction service, shared by its process entry
  * (server.ts, bundled to dist/serve/server.js) and `mlwb serve`. The entry's arguments:
  *   node server.js --run DIR [--port N] [--host H] [--token T] [--body-limit BYTES] [--window N] [--max-batch N]
- *                  [--headers-timeout SECONDS] [--request-timeout SECONDS]
+ *                  [--headers-timeout SECONDS] [--request-timeout SECONDS] [--accept-new-classes]
  *                  [--online [--online-rows N] [--online-learning-rate X]]
  * The token may also come from the MLWB_SERVE_TOKEN environment variable (kept out of `ps`).
  */
@@ -24,6 +24,8 @@ export interface ServerArgs {
   readonly requestTimeoutMs: number;
   /** Online updates from feedback; absent when off. */
   readonly online?: OnlineOptions;
+  /** Take feedback labels of classes the model does not know (for a retraining). */
+  readonly acceptNewClasses?: boolean;
 }
 
 /** True for the addresses only this machine can reach. */
@@ -44,6 +46,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS;
   let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   let online = false;
+  let acceptNewClasses = false;
   let onlineRows = DEFAULT_ONLINE_ROWS;
   let learningRate: number | undefined;
   const integer = (name: string, value: string | undefined, min: number, max: number): number => {
@@ -99,6 +102,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       case '--online':
         online = true;
         break;
+      case '--accept-new-classes':
+        acceptNewClasses = true;
+        break;
       case '--online-rows':
         onlineRows = integer('--online-rows', value, 1, 1_000_000);
         i++;
@@ -132,6 +138,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     headersTimeoutMs,
     requestTimeoutMs,
     ...(online ? { online: { minRows: onlineRows, ...(learningRate === undefined ? {} : { learningRate }) } } : {}),
+    ...(acceptNewClasses ? { acceptNewClasses } : {}),
   };
 }
 
@@ -146,6 +153,7 @@ export async function startServer(args: ServerArgs): Promise<{ app: FastifyInsta
     headersTimeoutMs: args.headersTimeoutMs,
     requestTimeoutMs: args.requestTimeoutMs,
     ...(args.online ? { online: args.online } : {}),
+    ...(args.acceptNewClasses ? { acceptNewClasses: true } : {}),
   });
   await app.listen({ port: args.port, host: args.host });
   const address = app.server.address();

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadRunModel, type LoadedRunModel, type RunSchema } from '../core/runs/artifacts';
+import { loadRunModel, type LoadedRunModel, type RunSchema, type TargetRange } from '../core/runs/artifacts';
 import { listModelVersions, type ModelVersion } from '../core/runs/versions';
 import { readRunRecord, type RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
@@ -33,6 +33,8 @@ export interface ServiceOptions {
   readonly writeFeedback?: boolean;
   /** Update the model online from feedback (when its type supports it). */
   readonly online?: OnlineOptions;
+  /** Classification: take feedback labels of classes the model does not know (for retraining); default: 400. */
+  readonly acceptNewClasses?: boolean;
 }
 
 export interface InvocationResult {
@@ -79,6 +81,15 @@ export const DEFAULT_MAX_BATCH_ROWS = 10_000;
 export const DEFAULT_WINDOW_SIZE = 1_000;
 /** Bounds the memory the prediction log takes (roughly 0.3 KB a row of a few columns). */
 export const DEFAULT_PREDICTION_LOG = 50_000;
+
+/**
+ * The range of a run's held-out target values: the bound of feedback values for runs whose
+ * schema.json predates the training range (their run.json keeps up to 5,000 such values).
+ */
+function rangeOf(values: readonly number[] | undefined): TargetRange | undefined {
+  const finite = (values ?? []).filter((v) => Number.isFinite(v));
+  return finite.length > 0 ? { min: Math.min(...finite), max: Math.max(...finite) } : undefined;
+}
 
 /** Why a run that is not completed cannot be served, in the words of its status. */
 function notServable(run: RunRecord): string {
@@ -134,7 +145,13 @@ export class PredictionService {
     }
     this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
     const feedbackFile = options.writeFeedback === false ? undefined : path.join(runDir, 'feedback.jsonl');
-    this.feedbackLog = new FeedbackLog(current.schema.task, run.id, feedbackFile, options.predictionLogSize ?? DEFAULT_PREDICTION_LOG, current.schema.labels);
+    const trainingRange = current.schema.target.range ?? rangeOf(run.predictions?.actual);
+    this.feedbackLog = new FeedbackLog(current.schema.task, run.id, feedbackFile, options.predictionLogSize ?? DEFAULT_PREDICTION_LOG, {
+      ...(current.schema.labels ? { labels: current.schema.labels } : {}),
+      ...(options.acceptNewClasses ? { acceptNewClasses: true } : {}),
+      ...(trainingRange ? { trainingRange } : {}),
+      targetName: current.schema.target.name,
+    });
     this.window = new DriftWindow(runDir, current.schema, options.windowSize ?? DEFAULT_WINDOW_SIZE);
     for (const label of current.schema.labels ?? []) this.byClass.set(label, 0);
   }

@@ -18,10 +18,16 @@ import { findModelVersion, type ModelVersion } from './versions';
 
 export interface RunSchema {
   readonly features: { readonly name: string; readonly kind: Column['kind'] }[];
-  readonly target: { readonly name: string; readonly kind: Column['kind'] };
+  /** `range`: the smallest and largest target value in training (regression; absent in older runs). */
+  readonly target: { readonly name: string; readonly kind: Column['kind']; readonly range?: TargetRange };
   readonly task: Task;
   /** Class labels in the model's order (classification). */
   readonly labels?: readonly string[];
+}
+
+export interface TargetRange {
+  readonly min: number;
+  readonly max: number;
 }
 
 /** Up to this many training rows are kept as the drift reference. */
@@ -35,9 +41,11 @@ export interface ReferenceSample {
 
 /** Writes schema.json and reference.json of a run. */
 export function saveReference(runDir: string, features: Table, target: Column, task: Task, labels: readonly string[] | undefined, seed: number): void {
+  const range = task === 'regression' && target.kind === 'numeric' ? numericRange(target.values as Float64Array) : undefined;
   const schema: RunSchema = {
     features: features.columns.map((c) => ({ name: c.name, kind: c.kind })),
-    target: { name: target.name, kind: target.kind },
+    // The range bounds the values a service accepts as feedback (see serve/feedback.ts).
+    target: { name: target.name, kind: target.kind, ...(range ? { range } : {}) },
     task,
     ...(labels ? { labels } : {}),
   };
@@ -55,6 +63,18 @@ export function saveReference(runDir: string, features: Table, target: Column, t
         : rows.map((i) => column.values[i] ?? null);
   }
   writeJsonAtomic(path.join(runDir, 'reference.json'), { rows: rows.length, columns } satisfies ReferenceSample);
+}
+
+/** Smallest and largest finite value; undefined when there is none. */
+function numericRange(values: Float64Array): TargetRange | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return min <= max ? { min, max } : undefined;
 }
 
 /** A run's fitted pipeline and model, ready to predict on new tables. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { tableFromRecords } from '../../../src/core/data/table';
@@ -105,6 +105,74 @@ test('feedback joins predictions by id, feeds live accuracy and is appended to f
     await app.close();
   }
   assert.ok(existsSync(path.join(runDir, 'feedback.jsonl')));
+});
+
+test('bad feedback answers 400 naming the problem and stores nothing: wrong types, unknown labels, values that are not finite or far outside the training range', async () => {
+  const runDir = await trainedRun('iris');
+  const { app, url } = await listen({ runDir });
+  const file = path.join(runDir, 'feedback.jsonl');
+  const stored = (): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  try {
+    const { json } = await post(`${url}/invocations`, JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }));
+    const ids = json.prediction_ids as string[];
+    const before = stored();
+    const cases: { name: string; body: string; error: string; mention: RegExp }[] = [
+      { name: 'values on a classifier', body: JSON.stringify({ prediction_ids: ids, values: [1.5] }), error: 'wrong_type', mention: /this model is a classifier: send "labels" \(its classes: "setosa", "versicolor", "virginica"\), not "values"/ },
+      { name: 'a number that is no class', body: JSON.stringify({ prediction_ids: ids, labels: [1.5] }), error: 'unknown_label', mention: /label 1, "1\.5" \(a number\), is not a class of this model \(classes: "setosa", "versicolor", "virginica"\); nothing was stored/ },
+      { name: 'a boolean', body: JSON.stringify({ prediction_ids: ids, labels: [true] }), error: 'unknown_label', mention: /label 1, "true" \(a boolean\), is not a class/ },
+      { name: 'a numeric string', body: JSON.stringify({ prediction_ids: ids, labels: ['3'] }), error: 'unknown_label', mention: /label 1, "3", is not a class/ },
+      { name: 'an unknown class', body: JSON.stringify({ prediction_ids: ids, labels: ['Emperor'] }), error: 'unknown_label', mention: /"Emperor".*--accept-new-classes/ },
+      { name: 'a 1,000,000-character label', body: JSON.stringify({ prediction_ids: ids, labels: ['x'.repeat(1_000_000)] }), error: 'wrong_type', mention: /^labels\.0 is longer than 200 characters/ },
+      { name: 'an unknown key', body: JSON.stringify({ prediction_ids: ids, label: ['setosa'] }), error: 'invalid_shape', mention: /unexpected key "label"; \/feedback takes prediction_ids with "labels" \(classification\) or "values" \(regression\)$/ },
+      { name: 'neither labels nor values', body: JSON.stringify({ prediction_ids: ids }), error: 'invalid_shape', mention: /send prediction_ids with "labels" .* or "values" .*: exactly one of the two/ },
+    ];
+    for (const c of cases) {
+      const answer = await post(`${url}/feedback`, c.body);
+      assert.equal(answer.status, 400, `${c.name}: ${JSON.stringify(answer.json).slice(0, 300)}`);
+      assert.equal(answer.json.error, c.error, c.name);
+      assert.match(String(answer.json.detail), c.mention, c.name);
+      assert.ok(String(answer.json.detail).length < 600, `${c.name}: the message does not echo the request`);
+    }
+    assert.equal(stored(), before, 'nothing was written to feedback.jsonl');
+    assert.equal(app.service.feedbackLog.total, 0);
+    assert.equal((await post(`${url}/feedback`, JSON.stringify({ prediction_ids: ids, labels: ['setosa'] }))).status, 200);
+  } finally {
+    await app.close();
+  }
+
+  // A regression run: its schema keeps the training target's range, which bounds the values.
+  const diabetes = await trainedRun('diabetes');
+  const targets = readCsv('diabetes').rows.map((row) => Number(row[row.length - 1]));
+  const [min, max] = [Math.min(...targets), Math.max(...targets)];
+  const schema = JSON.parse(readFileSync(path.join(diabetes, 'schema.json'), 'utf8')) as { target: { range?: { min: number; max: number } } };
+  assert.deepEqual(schema.target.range, { min, max });
+  // A run from before the range was kept falls back to its held-out target values.
+  const older = mkdtempSync(path.join(tmpdir(), 'mlwb-serve-older-'));
+  cpSync(diabetes, older, { recursive: true });
+  writeFileSync(path.join(older, 'schema.json'), JSON.stringify({ ...schema, target: { name: 'progression', kind: 'numeric' } }));
+  for (const runDir of [diabetes, older]) {
+    const { app: ridge, url: ridgeUrl } = await listen({ runDir, writeFeedback: false });
+    try {
+      const answer = await post(`${ridgeUrl}/invocations`, JSON.stringify({ dataframe_records: featureRecords('diabetes').slice(0, 2) }));
+      const ids = answer.json.prediction_ids as string[];
+      const poisoned = await post(`${ridgeUrl}/feedback`, JSON.stringify({ prediction_ids: ids, values: [1e308, -1e308] }));
+      assert.equal(poisoned.status, 400, JSON.stringify(poisoned.json));
+      assert.equal(poisoned.json.error, 'out_of_range');
+      assert.match(String(poisoned.json.detail), /value 1, 1e\+308, is outside the range this service takes as feedback, -?\d+(\.\d+)? to \d+(\.\d+)?: the training target "progression" ran from/);
+      assert.equal(poisoned.json.row, 1);
+      const infinite = await post(`${ridgeUrl}/feedback`, `{"prediction_ids": ${JSON.stringify(ids)}, "values": [100, 1e999]}`);
+      assert.equal(infinite.json.error, 'wrong_type');
+      assert.match(String(infinite.json.detail), /^values\.1 must be a finite number$/);
+      assert.equal(ridge.service.feedbackLog.total, 0, 'nothing stored');
+      // Valid feedback is scored: MAE and RMSE are numbers.
+      const valid = await post(`${ridgeUrl}/feedback`, JSON.stringify({ prediction_ids: ids, values: [targets[0], targets[1]] }));
+      assert.equal(valid.status, 200);
+      const feedback = valid.json.feedback as { mae: number; rmse: number };
+      assert.ok(Number.isFinite(feedback.mae) && Number.isFinite(feedback.rmse), JSON.stringify(feedback));
+    } finally {
+      await ridge.close();
+    }
+  }
 });
 
 test('bad input answers 4xx with a code and the column or problem named', async () => {

@@ -122,9 +122,9 @@ test('online updates: feedback from a shifted concept makes new model versions t
   assert.equal((await loadRunModel(out)).version.version, 13);
 });
 
-test('online updates of naive Bayes and ridge; labels of unknown classes are left out and reported', async () => {
+test('online updates of naive Bayes and ridge; with --accept-new-classes, labels of unknown classes are kept for retraining, left out of updates and reported', async () => {
   const runDir = await trainConcept('naive_bayes');
-  const { app, url } = await listen({ runDir, online: { minRows: 10 } });
+  const { app, url } = await listen({ runDir, acceptNewClasses: true, online: { minRows: 10 } });
   try {
     const { rows, labels } = concept(new Random(4), 10, 1);
     await predictAndLabel(url, rows, labels.map((l, i) => (i < 3 ? 'maybe' : l)));
