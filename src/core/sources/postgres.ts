@@ -65,6 +65,7 @@ function describeError(error: unknown, spec: DatabaseSpec, url: URL, timeoutMs: 
   const where = `${url.hostname}:${url.port || 5432}`;
   const message = e?.message ?? String(error);
   if (e?.code === '28P01' || e?.code === '28000') return new ImportError(`PostgreSQL at ${where} refused the login of user "${decodeURIComponent(url.username)}": ${message}`);
+  if (/password must be a string/.test(message)) return new ImportError(`PostgreSQL at ${where} asks for a password for user "${decodeURIComponent(url.username)}": put it in the URL or in PGPASSWORD`);
   if (e?.code === '3D000') return new ImportError(`PostgreSQL at ${where}: ${message}`);
   if (e?.code === '42P01' && spec.table !== undefined) return new ImportError(`table ${spec.table} does not exist in ${url.pathname.slice(1)} at ${where} (${message})`);
   if (e?.code === '57014') return new ImportError(`the query timed out after ${timeoutMs / 1000} s on PostgreSQL at ${where}`);
@@ -78,6 +79,13 @@ function describeError(error: unknown, spec: DatabaseSpec, url: URL, timeoutMs: 
   return describeNetworkError(error, `postgres://${where}`, timeoutMs);
 }
 
+/** pg's ssl setting for libpq's sslmode: require encrypts, verify-ca/verify-full also check the certificate. */
+function sslOption(mode: string | null): pg.ClientConfig['ssl'] {
+  if (mode === null || mode === 'disable' || mode === 'allow' || mode === 'prefer') return false;
+  if (mode === 'require') return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true };
+}
+
 /** Streams the rows of a table or query in batches; the first batch carries the columns even when there are no rows. */
 export async function* readPostgres(spec: DatabaseSpec, options: SourceOptions = {}): AsyncGenerator<RowBatch> {
   const url = new URL(spec.url);
@@ -85,9 +93,14 @@ export async function* readPostgres(spec: DatabaseSpec, options: SourceOptions =
   const timeoutMs = options.timeoutMs ?? 30_000;
   const sql = spec.query !== undefined ? spec.query.trim().replace(/;+\s*$/, '') : `SELECT * FROM ${quoteTable(spec.table ?? '')}`;
   const declare = 'DECLARE mlwb_import NO SCROLL CURSOR FOR ';
+  const password = url.password !== '' ? decodeURIComponent(url.password) : env.PGPASSWORD;
   const client = new pg.Client({
-    connectionString: spec.url,
-    ...(url.password === '' && env.PGPASSWORD !== undefined ? { password: env.PGPASSWORD } : {}),
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
+    ...(password !== undefined ? { password } : {}),
+    ssl: sslOption(url.searchParams.get('sslmode')),
     connectionTimeoutMillis: timeoutMs,
     ...(options.timeoutMs ? { statement_timeout: options.timeoutMs } : {}),
     types: rawTypes,
