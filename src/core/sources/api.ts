@@ -118,7 +118,7 @@ export async function importApi(spec: ApiSpec, staged: StagedFile, options: Sour
   }
   if (records === 0) throw new ImportError(`the API at ${spec.url} returned no records at "${spec.records}"`);
   return staged.writeQuery(
-    `SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', sample_size = -1, maximum_object_size = 67108864)`,
+    `SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', sample_size = -1)`,
     options.signal,
   );
 }

@@ -88,7 +88,7 @@ function requestOnce(url: string, options: HttpOptions): Promise<http.IncomingMe
   return new Promise((resolve, reject) => {
     const parsed = new URL(url);
     const client = parsed.protocol === 'https:' ? https : http;
-    const request = client.get(parsed, { headers: { 'user-agent': 'mlwb-import', ...options.headers }, signal: options.signal }, resolve);
+    const request = client.get(parsed, { headers: { 'user-agent': 'mlwb-import', ...options.headers }, signal: options.signal, agent: false }, resolve);
     request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error('timed out'), { code: 'MLWB_TIMEOUT' })));
     request.on('error', (error) => reject(options.signal?.aborted ? new CancelledError() : describeNetworkError(error, url, timeoutMs)));
   });
