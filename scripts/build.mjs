@@ -1,18 +1,27 @@
 // Bundles the extension host, the workers, the CLI, the prediction service, the webviews and the
 // integration tests with esbuild, and copies the assets that cannot be bundled (tfjs wasm binaries,
-// DuckDB's native binding and its loader) next to the bundles. Flags: --watch, --production (minified, no tests).
+// DuckDB's native binding and its loader) next to the bundles. Flags: --watch, --production (minified, no tests),
+// --target T (a VS Code target such as darwin-arm64: copy that platform's DuckDB binding instead of this machine's).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { TARGETS, duckdbBindingFolder, hostTarget } from './platforms.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const targetIndex = process.argv.indexOf('--target');
+const target = targetIndex >= 0 ? process.argv[targetIndex + 1] : hostTarget();
+if (target !== undefined && !(target in TARGETS)) {
+  console.error(`unknown --target ${target}; known: ${Object.keys(TARGETS).join(', ')}`);
+  process.exit(2);
+}
 
-// Native or optional modules stay outside the bundles.
-const nodeExternals = ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha'];
+// Native or optional modules stay outside the bundles. better-sqlite3 (SQLite import, CLI only) is loaded lazily from
+// node_modules: the extension's packages do not ship it, the CLI package declares it as an optional dependency.
+const nodeExternals = ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha'];
 
 const list = (dir, test) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter(test) : []);
 
@@ -63,18 +72,27 @@ function copyAssets() {
   for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
     cpSync(join(wasmDist, file), join(root, 'dist/wasm', file));
   }
-  // DuckDB's JavaScript API is bundled; its loader and this platform's native binding are copied.
+  // DuckDB's JavaScript API is bundled; its loader and the target's native binding (only that one) are copied.
   const modulesTarget = join(root, 'dist/node_modules');
   rmSync(modulesTarget, { recursive: true, force: true });
-  const nativeBinding = `@duckdb/node-bindings-${process.platform}-${process.arch}`;
-  for (const name of ['@duckdb/node-bindings', nativeBinding, 'detect-libc']) {
-    if (!existsSync(join(root, 'node_modules', name))) continue;
+  for (const name of ['@duckdb/node-bindings', 'detect-libc']) {
     cpSync(join(root, 'node_modules', name), join(modulesTarget, name), { recursive: true, dereference: true });
   }
+  if (target === undefined) {
+    console.warn(`no DuckDB binding is packaged for ${process.platform}-${process.arch}; pass --target`);
+    return;
+  }
+  const binding = `@duckdb/node-bindings-${TARGETS[target].duckdb}`;
+  cpSync(duckdbBindingFolder(root, target), join(modulesTarget, binding), { recursive: true, dereference: true });
 }
 
 if (!production) rmSync(join(root, 'out'), { recursive: true, force: true });
-if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
+// A production build starts from an empty dist/, except for the packages already made there.
+if (production && existsSync(join(root, 'dist'))) {
+  for (const name of readdirSync(join(root, 'dist'))) {
+    if (!/\.(vsix|tgz)$|^release$/.test(name)) rmSync(join(root, 'dist', name), { recursive: true, force: true });
+  }
+}
 copyAssets();
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

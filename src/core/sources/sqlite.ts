@@ -1,7 +1,7 @@
 /** SQLite: a table or query read with better-sqlite3 in batches; column types from the declared types (SQLite's affinity rules), else from the values. */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { CancelledError } from '../types';
 import { ImportError, type Cell, type DatabaseSpec, type RowBatch, type SourceColumn, type SourceOptions } from './types';
 
@@ -51,11 +51,38 @@ export function sqlitePath(url: string, base = process.cwd()): string {
   return path.resolve(base, file);
 }
 
+type DatabaseConstructor = typeof BetterSqlite3;
+let loaded: DatabaseConstructor | undefined;
+
+/**
+ * better-sqlite3 is a native module built for one platform, so it is loaded on first use: where it is missing or built
+ * for another platform (see the README's install section) SQLite import says so and every other source still works.
+ */
+function loadBetterSqlite(): DatabaseConstructor {
+  if (loaded) return loaded;
+  try {
+    if (typeof require !== 'function') throw new Error('require is not available in this module format');
+    const nodeRequire: NodeRequire = require;
+    const Database = nodeRequire('better-sqlite3') as DatabaseConstructor;
+    // The native part loads with the first database: open one in memory to find out now.
+    new Database(':memory:').close();
+    loaded = Database;
+    return Database;
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new ImportError(
+      `SQLite import is unavailable on ${process.platform}-${process.arch}: its native module better-sqlite3 could not be loaded (${reason}). ` +
+        'Reinstall mlwb where better-sqlite3 can install (its prebuilt binary or a C++ toolchain), or export the table to CSV and import that.',
+    );
+  }
+}
+
 /** Streams the rows of a table or query in batches; the first batch carries the columns even when there are no rows. */
 export async function* readSqlite(spec: DatabaseSpec, options: SourceOptions = {}): AsyncGenerator<RowBatch> {
   const file = sqlitePath(spec.url);
   if (!existsSync(file)) throw new ImportError(`SQLite database not found: ${file}`);
-  let db: Database.Database;
+  const Database = loadBetterSqlite();
+  let db: BetterSqlite3.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: options.timeoutMs ?? 30_000 });
   } catch (error) {
@@ -64,7 +91,7 @@ export async function* readSqlite(spec: DatabaseSpec, options: SourceOptions = {
   let iterator: IterableIterator<Value[]> | undefined;
   try {
     const sql = spec.query !== undefined ? spec.query.trim().replace(/;+\s*$/, '') : `SELECT * FROM "${(spec.table ?? '').replace(/"/g, '""')}"`;
-    let statement: Database.Statement;
+    let statement: BetterSqlite3.Statement;
     try {
       statement = db.prepare(sql);
     } catch (error) {
