@@ -9,13 +9,15 @@ import { listModelVersions, type ModelVersion } from '../core/runs/versions';
 import { readRunRecord, type RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
 import packageJson from '../../package.json';
-import type { DriftReport } from '../core/drift';
 import { DriftWindow } from './driftWindow';
+import type { MonitorSnapshot } from './contract';
 import { RequestError } from './errors';
 import { FeedbackLog, type FeedbackBody, type ServiceFeedbackMetrics } from './feedback';
 import { tableFromBody, type InvocationBody } from './input';
-import { OnlineUpdater, summariseVersions, type OnlineOptions, type OnlineStatus, type VersionSummary } from './online';
-import { RequestStats, type WindowSummary } from './stats';
+import { OnlineUpdater, summariseVersions, type OnlineOptions } from './online';
+import { RequestStats } from './stats';
+
+export type { MonitorSnapshot } from './contract';
 
 export interface ServiceOptions {
   /** A completed run folder, or an exported one (same files). */
@@ -42,39 +44,6 @@ export interface InvocationResult {
   readonly probabilities?: number[][];
   readonly labels?: readonly string[];
   readonly prediction_ids: string[];
-}
-
-/**
- * The JSON the Deployed Models view and the monitor panel poll (GET /monitor). Latencies are in
- * milliseconds over the last `windowSeconds`; `requests` counts every request since start.
- */
-export interface MonitorSnapshot {
-  readonly time: string;
-  readonly runId: string;
-  readonly model: string;
-  readonly task: string;
-  readonly uptimeSeconds: number;
-  readonly requests: number;
-  readonly windowSeconds: number;
-  readonly requestsPerSecond: number;
-  /** Share of 5xx answers in the window. */
-  readonly errorRate: number;
-  /** Milliseconds over the most recent predictions; only `count: 0` before the first. */
-  readonly latency: WindowSummary['latencyMs'] | { readonly count: 0 };
-  readonly process: { readonly pid: number; readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number };
-  readonly predictions: { readonly total: number; readonly byClass?: Record<string, number>; readonly mean?: number };
-  readonly feedback: ServiceFeedbackMetrics;
-  /** The model version serving now (1: the trained model). */
-  readonly modelVersion: number;
-  /** The run's model versions (the last 20), with the feedback on the predictions each made. */
-  readonly versions: readonly VersionSummary[];
-  /** Present when online updates are on. */
-  readonly online?: OnlineStatus;
-  /**
-   * Absent until requests arrived. The core report, except that `driftedFeatures` is the count
-   * (the Deployed Models view shows it) and the names are in `driftedFeatureNames`.
-   */
-  readonly drift?: Omit<DriftReport, 'driftedFeatures'> & { readonly driftedFeatures: number; readonly driftedFeatureNames: readonly string[] };
 }
 
 export const DEFAULT_MAX_BATCH_ROWS = 10_000;

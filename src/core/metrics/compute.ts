@@ -77,6 +77,14 @@ export function metricInfo(name: string, task?: Task): MetricInfo {
   return found;
 }
 
+/**
+ * Whether a larger value of a metric is better: the catalogue's answer for its metrics, and for
+ * other names a run records (training curves) true, except for the curves' `loss`.
+ */
+export function greaterIsBetter(name: string): boolean {
+  return catalogue.find((m) => m.name === name)?.greaterIsBetter ?? name !== 'loss';
+}
+
 /** The default metric a search optimises for a task. */
 export function defaultMetric(task: Task): string {
   return task === 'classification' ? 'accuracy' : 'r2';

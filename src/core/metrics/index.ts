@@ -12,5 +12,5 @@ export {
   r2Score,
   rootMeanSquaredError,
 } from './regression';
-export { computeMetrics, defaultMetric, metricInfo, METRIC_NAMES, scalarMetrics } from './compute';
+export { computeMetrics, defaultMetric, greaterIsBetter, metricInfo, METRIC_NAMES, scalarMetrics } from './compute';
 export type { ClassificationMetrics, MetricInfo, Metrics, RegressionMetrics } from './compute';

@@ -171,10 +171,3 @@ export function persistedState(value: unknown): PersistedState {
   const runIds = Array.isArray(value.runIds) ? value.runIds.filter((id): id is string => typeof id === 'string') : undefined;
   return { ...(runId ? { runId } : {}), ...(runIds ? { runIds } : {}) };
 }
-
-/** Metrics where a smaller value is better; every other metric is higher-is-better. */
-export const LOWER_IS_BETTER = new Set(['rmse', 'mae', 'mse', 'log_loss', 'mape', 'loss']);
-
-export function greaterIsBetter(metric: string): boolean {
-  return !LOWER_IS_BETTER.has(metric);
-}

@@ -4,8 +4,8 @@
  * a field of the wrong shape is left out rather than passed on.
  */
 import type { RunRecord } from '../../core/runs/store';
+import { greaterIsBetter } from '../../core/metrics';
 import {
-  greaterIsBetter,
   type ClassRow,
   type CompareRow,
   type CompareState,

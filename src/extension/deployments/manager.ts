@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { writeJsonAtomic } from '../../core/runs/atomic';
 import { STORE_DIR, type RunStore } from '../../core/runs/store';
 import type { Log } from '../log';
-
-export type DeploymentState = 'starting' | 'serving' | 'stopped' | 'crashed';
+import type { ServiceSnapshot, ServiceState } from '../monitor/contract';
+import { serviceSnapshot } from '../monitor/state';
 
 /** One local prediction service, as recorded in `.mlwb/deployments.json`. */
 export interface DeploymentRecord {
@@ -17,7 +17,7 @@ export interface DeploymentRecord {
   readonly host: string;
   port: number;
   pid?: number;
-  state: DeploymentState;
+  state: ServiceState;
   startedAt: string;
   stoppedAt?: string;
   reason?: string;
@@ -26,20 +26,10 @@ export interface DeploymentRecord {
   online?: boolean;
 }
 
-/** What the service's GET /monitor answers (the fields this view shows). */
-export interface MonitorSnapshot {
-  readonly requests?: number;
-  readonly modelVersion?: number;
-  readonly versions?: readonly { readonly version: number; readonly feedback?: { readonly count?: number; readonly accuracy?: number; readonly mae?: number } }[];
-  readonly online?: { readonly supported?: boolean; readonly reason?: string; readonly updates?: number; readonly pendingRows?: number; readonly minRows?: number; readonly lastError?: string };
-  readonly latency?: { readonly p50?: number; readonly p95?: number; readonly p99?: number };
-  readonly drift?: { readonly datasetDrift?: boolean; readonly driftedFeatures?: number; readonly features?: unknown[] };
-  readonly [key: string]: unknown;
-}
-
 export interface DeploymentChange {
   readonly id: string;
-  readonly snapshot?: MonitorSnapshot;
+  /** The service's last GET /monitor answer, checked where it arrived. */
+  readonly snapshot?: ServiceSnapshot;
 }
 
 const POLL_MS = 2000;
@@ -84,7 +74,7 @@ function alive(pid: number | undefined): boolean {
 export class DeploymentManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DeploymentChange>();
   readonly onDidChange = this.changed.event;
-  private readonly snapshots = new Map<string, MonitorSnapshot>();
+  private readonly snapshots = new Map<string, ServiceSnapshot>();
   private readonly timer: NodeJS.Timeout;
   private polling = false;
 
@@ -117,7 +107,7 @@ export class DeploymentManager implements vscode.Disposable {
     return this.list().find((record) => record.id === id);
   }
 
-  snapshot(id: string): MonitorSnapshot | undefined {
+  snapshot(id: string): ServiceSnapshot | undefined {
     return this.snapshots.get(id);
   }
 
@@ -254,8 +244,9 @@ export class DeploymentManager implements vscode.Disposable {
         if (record.state !== 'serving') continue;
         try {
           const response = await fetch(`${deploymentUrl(record)}/monitor`, { signal: AbortSignal.timeout(1500) });
-          if (response.ok) {
-            const snapshot = (await response.json()) as MonitorSnapshot;
+          // The one place the extension receives the answer: it is checked here, then trusted.
+          const snapshot = response.ok ? serviceSnapshot(await response.json()) : undefined;
+          if (snapshot) {
             this.snapshots.set(record.id, snapshot);
             this.changed.fire({ id: record.id, snapshot });
             continue;

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { deploymentUrl, type DeploymentManager, type DeploymentRecord, type DeploymentState, type MonitorSnapshot } from './manager';
+import type { ServiceSnapshot, ServiceState } from '../monitor/contract';
+import { deploymentUrl, type DeploymentManager, type DeploymentRecord } from './manager';
 
-const STATE_ICONS: Record<DeploymentState, vscode.ThemeIcon> = {
+const STATE_ICONS: Record<ServiceState, vscode.ThemeIcon> = {
   starting: new vscode.ThemeIcon('loading~spin'),
   serving: new vscode.ThemeIcon('broadcast', new vscode.ThemeColor('testing.iconPassed')),
   stopped: new vscode.ThemeIcon('debug-stop'),
@@ -11,7 +12,7 @@ const STATE_ICONS: Record<DeploymentState, vscode.ThemeIcon> = {
 export class DeploymentItem extends vscode.TreeItem {
   readonly deploymentId: string;
 
-  constructor(readonly record: DeploymentRecord, readonly monitor: MonitorSnapshot | undefined) {
+  constructor(readonly record: DeploymentRecord, readonly monitor: ServiceSnapshot | undefined) {
     super(`${record.experiment} · ${record.runId.slice(0, 15)}`, vscode.TreeItemCollapsibleState.Collapsed);
     this.deploymentId = record.id;
     this.id = `deployment:${record.id}`;
@@ -38,20 +39,20 @@ class DetailItem extends vscode.TreeItem {
 
 type Node = DeploymentItem | DetailItem;
 
-function driftText(monitor: MonitorSnapshot | undefined): string {
+function driftText(monitor: ServiceSnapshot | undefined): string {
   const drift = monitor?.drift;
-  if (!drift || drift.features === undefined) return 'not measured yet';
-  if (drift.datasetDrift) return `dataset drift (${drift.driftedFeatures ?? '?'} features)`;
+  if (!drift) return 'not measured yet';
+  if (drift.datasetDrift) return `dataset drift (${drift.driftedFeatures} features)`;
   return drift.driftedFeatures ? `${drift.driftedFeatures} feature(s) drifting` : 'no drift';
 }
 
-function onlineText(record: DeploymentRecord, monitor: MonitorSnapshot | undefined): string {
+function onlineText(record: DeploymentRecord, monitor: ServiceSnapshot | undefined): string {
   if (!record.online) return 'off';
   const online = monitor?.online;
   if (!online) return 'on';
-  if (online.supported === false) return online.reason ?? 'not supported by this model';
-  const pending = online.pendingRows ? `, ${online.pendingRows} of ${online.minRows ?? '?'} rows for the next` : '';
-  return `on (${online.updates ?? 0} update${online.updates === 1 ? '' : 's'}${pending})`;
+  if (!online.supported) return online.reason ?? 'not supported by this model';
+  const pending = online.pendingRows ? `, ${online.pendingRows} of ${online.minRows} rows for the next` : '';
+  return `on (${online.updates} update${online.updates === 1 ? '' : 's'}${pending})`;
 }
 
 /** Deployed Models: each service with its state, URL, requests, p95 latency and drift state. */
@@ -76,7 +77,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     if (!element) return this.manager.list().reverse().map((record) => new DeploymentItem(record, this.manager.snapshot(record.id)));
     if (element instanceof DeploymentItem) {
       const { record, monitor } = element;
-      const p95 = monitor?.latency?.p95;
+      // Latency is measured over predictions: none yet, nothing to show.
+      const p95 = monitor && monitor.predictions.total > 0 ? monitor.latency.p95 : undefined;
       return [
         new DetailItem('URL', deploymentUrl(record), 'link'),
         new DetailItem('Requests', String(monitor?.requests ?? 0), 'pulse'),

@@ -9,7 +9,7 @@ import { alertMessage, checkAlerts, type AlertMemory, type AlertSettings } from 
 import type { HostMessage, MonitorState, ServiceSnapshot } from './contract';
 import { monitorWebviewOptions } from './html';
 import { MonitorPanel, type Delivered, type PanelCommand } from './panel';
-import { monitorState, serviceSnapshot } from './state';
+import { monitorState } from './state';
 import { showFailure } from '../failure';
 
 export const MONITOR_VIEW_TYPE = 'mlWorkbench.monitor';
@@ -60,11 +60,8 @@ export class Monitors implements vscode.Disposable {
   private changed(change: DeploymentChange): void {
     const record = this.manager.get(change.id);
     if (change.snapshot) {
-      const snapshot = serviceSnapshot(change.snapshot);
-      if (snapshot) {
-        this.snapshots.set(change.id, snapshot);
-        if (record) this.alert(record, snapshot);
-      }
+      this.snapshots.set(change.id, change.snapshot);
+      if (record) this.alert(record, change.snapshot);
     }
     if ((!record || record.state !== 'serving') && this.alertMemory.delete(change.id)) this.saveAlertMemory();
     if (!record) this.snapshots.delete(change.id);
@@ -104,7 +101,7 @@ export class Monitors implements vscode.Disposable {
     if (!record) return { type: 'error', message: `The deployment ${deploymentId} is no longer in .mlwb/deployments.json.` };
     let snapshot = this.snapshots.get(deploymentId);
     if (!snapshot && record.state === 'serving') {
-      snapshot = serviceSnapshot(this.manager.snapshot(deploymentId));
+      snapshot = this.manager.snapshot(deploymentId);
       if (snapshot) this.snapshots.set(deploymentId, snapshot);
     }
     return { type: 'state', state: monitorState(record, snapshot, alertSettings()) };

@@ -5,6 +5,7 @@
  */
 import type { DeploymentSummary, DriftRow, DriftSummary, FeedbackScores, MonitorState, OnlineSummary, ServiceSnapshot, ServiceState, VersionRow } from './contract';
 import { isRecord } from '../../core/json';
+import type { MonitorSnapshot } from '../../serve/contract';
 
 /** The fields of a DeploymentRecord (deployments/manager) the panel shows. */
 export interface DeploymentFields {
@@ -21,6 +22,9 @@ export interface DeploymentFields {
 }
 
 type Json = Record<string, unknown>;
+
+/** The service's GET /monitor answer (src/serve/contract.ts) before it is checked: every field unknown. */
+type Answer = { readonly [K in keyof MonitorSnapshot]?: unknown };
 
 function num(value: unknown, fallback = 0): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
@@ -112,8 +116,11 @@ function onlineSummary(value: unknown): OnlineSummary | undefined {
 }
 
 /** The service's /monitor JSON as the panel shows it; undefined when it is not a monitor answer at all. */
-export function serviceSnapshot(raw: unknown): ServiceSnapshot | undefined {
-  if (!isRecord(raw) || typeof raw.requests !== 'number') return undefined;
+export function serviceSnapshot(json: unknown): ServiceSnapshot | undefined {
+  if (!isRecord(json)) return undefined;
+  // Read by the contract's field names, so renaming one there fails to compile here.
+  const raw: Answer = json;
+  if (typeof raw.requests !== 'number') return undefined;
   const latency = object(raw.latency);
   const proc = object(raw.process);
   const predictions = object(raw.predictions);
