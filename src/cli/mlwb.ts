@@ -19,7 +19,8 @@ const USAGE = `usage: mlwb <command> [options]
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
                  [--headers-timeout S] [--request-timeout S] [--accept-new-classes]
-                 [--online [--online-rows N] [--online-learning-rate X]]
+                 [--online [--online-rows N] [--online-learning-rate X]
+                           [--online-holdout F] [--online-margin M]]
                                         serve a run (id or run/export folder) over HTTP on
                                         127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN);
                                         a client has S seconds for its headers (default 10) and
@@ -28,7 +29,11 @@ const USAGE = `usage: mlwb <command> [options]
                                         --accept-new-classes any, kept for retraining) and values
                                         within the training target's range widened by its width;
                                         --online updates the model from every N labelled rows
-                                        of feedback, each update saved as a new model version
+                                        of feedback, each update saved as a new model version;
+                                        a share F (default 0.2) of the rows is held out, and an
+                                        update scoring worse on them than the serving version by
+                                        more than M (default 0.05: accuracy points, or 5% RMSE)
+                                        is kept as a version but not served
   mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
                                         anywhere, with a README and train_sklearn.py
 ${IMPORT_USAGE}
@@ -48,7 +53,19 @@ interface Parsed {
   readonly options: Record<string, string>;
 }
 
-const VALUE_OPTIONS = new Set(['--port', '--host', '--token', '--body-limit', '--headers-timeout', '--request-timeout', '--out', '--online-rows', '--online-learning-rate']);
+const VALUE_OPTIONS = new Set([
+  '--port',
+  '--host',
+  '--token',
+  '--body-limit',
+  '--headers-timeout',
+  '--request-timeout',
+  '--out',
+  '--online-rows',
+  '--online-learning-rate',
+  '--online-holdout',
+  '--online-margin',
+]);
 /** Options without a value, kept in `options` with ''. */
 const FLAG_OPTIONS = new Set(['--online', '--accept-new-classes']);
 
@@ -197,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const versionLine =
         models && models.versions.length > 1
-          ? `\nmodel versions: ${models.versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows)` : ' (trained)'}`).join(', ')}; serving v${models.current}`
+          ? `\nmodel versions: ${models.versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows${v.heldBack ? ', held back' : ''})` : ' (trained)'}`).join(', ')}; serving v${models.current}`
           : '';
       const reasonLine = record.reason && record.status !== 'damaged' ? `\n${record.reason}` : '';
       console.log(`${describe(record)}${reasonLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);

@@ -1,13 +1,17 @@
 /**
  * Online updates of the served model from feedback: once `minRows` labelled rows have come back,
  * a copy of the current model learns from them (partialFit: naive Bayes counts, one SGD epoch for
- * the linear models, one Adam epoch for the MLP), is saved as the run's next model version and
- * replaces the served one. The preparation pipeline stays the one fitted in training. Updates run
- * one at a time after the feedback is answered; a failed update leaves the served model as it was.
+ * the linear models, one Adam epoch for the MLP) and is saved as the run's next model version.
+ * Before it serves, it is scored on held-out feedback: a share of the labelled rows (every fifth
+ * by default) is never learnt from but kept, the most recent MAX_HOLDOUT_ROWS of them, to compare
+ * each update with the serving version. An update that scores worse than the margin allows is
+ * kept as a version but held back: the serving version goes on serving, later updates grow from
+ * it, and /monitor says why. The preparation pipeline stays the one fitted in training. Updates
+ * run one at a time after the feedback is answered; a failed update leaves the served model as it was.
  */
 import { modelFromJSON, onlineModelTypes, supportsOnlineUpdates, type Model } from '../core/models/registry';
 import type { LoadedRunModel } from '../core/runs/artifacts';
-import { saveModelVersion, type ModelVersion } from '../core/runs/versions';
+import { saveModelVersion, type HeldOutCheck, type ModelVersion } from '../core/runs/versions';
 import { isOnlineLearner, type Target } from '../core/types';
 import type { LabelledRow, VersionFeedback } from './feedback';
 import { tableFromBody } from './input';
@@ -17,9 +21,19 @@ export interface OnlineOptions {
   readonly minRows: number;
   /** Step size of the update; left out, the model's default. */
   readonly learningRate?: number;
+  /** Share of labelled rows kept aside to check updates, never learnt from (default 0.2; 0: updates serve unchecked). */
+  readonly holdoutShare?: number;
+  /** How much worse than the serving version an update may score and still serve: accuracy points, or a share of the RMSE (default 0.05). */
+  readonly margin?: number;
 }
 
 export const DEFAULT_ONLINE_ROWS = 20;
+export const DEFAULT_HOLDOUT_SHARE = 0.2;
+export const DEFAULT_MARGIN = 0.05;
+/** Held-out rows an update waits for before it can be checked: fewer make a score too coarse to judge by. */
+export const MIN_HOLDOUT_ROWS = 20;
+/** The most recent held-out rows kept, so that the check follows the data as it moves. */
+export const MAX_HOLDOUT_ROWS = 1000;
 
 /** One version as /monitor reports it, with the feedback on the predictions it made. */
 export interface VersionSummary extends ModelVersion {
@@ -34,32 +48,58 @@ export interface OnlineStatus {
   readonly reason?: string;
   readonly minRows: number;
   readonly learningRate?: number;
+  readonly holdoutShare: number;
+  readonly margin: number;
+  /** Held-out rows kept to check updates, and how many an update waits for. */
+  readonly heldOutRows: number;
+  readonly minHeldOutRows: number;
   readonly updates: number;
+  /** Updates kept as versions but not served (they scored worse than the margin allows). */
+  readonly heldBack: number;
   readonly pendingRows: number;
   readonly updating: boolean;
   readonly lastError?: string;
   readonly lastUpdateAt?: string;
 }
 
+/** What the updater needs of the service it updates. */
+export interface OnlineHooks {
+  /** The version serving now. */
+  current(): LoadedRunModel;
+  /** The highest version number the run has (held-back versions included). */
+  newestVersion(): number;
+  /** A new version was made: it serves (with its `next` model), or it is held back (no `next`). */
+  added(version: ModelVersion, next?: LoadedRunModel): void;
+  log(line: string): void;
+}
+
 /** Gathers labelled rows and turns them into new model versions. */
 export class OnlineUpdater {
   private pending: LabelledRow[] = [];
+  private heldOut: LabelledRow[] = [];
+  /** Labelled rows seen since start: every `holdoutEvery`-th goes to the held-out rows. */
+  private seen = 0;
   private running: Promise<void> | undefined;
   private updates = 0;
+  private heldBack = 0;
   private lastError: string | undefined;
   private lastUpdateAt: string | undefined;
   readonly supported: boolean;
+  private readonly holdoutShare: number;
+  private readonly holdoutEvery: number;
+  private readonly margin: number;
 
   constructor(
     private readonly runDir: string,
     private readonly options: OnlineOptions,
     /** Saves each version into the run folder (false: kept in memory only). */
     private readonly persist: boolean,
-    private readonly current: () => LoadedRunModel,
-    private readonly replace: (next: LoadedRunModel) => void,
-    private readonly log: (line: string) => void,
+    private readonly hooks: OnlineHooks,
   ) {
-    this.supported = supportsOnlineUpdates(current().model.type);
+    this.supported = supportsOnlineUpdates(hooks.current().model.type);
+    this.holdoutShare = options.holdoutShare ?? DEFAULT_HOLDOUT_SHARE;
+    this.holdoutEvery = this.holdoutShare > 0 ? Math.max(1, Math.round(1 / this.holdoutShare)) : 0;
+    this.margin = options.margin ?? DEFAULT_MARGIN;
   }
 
   /** What /health reports: 'unsupported' when the model type cannot learn online. */
@@ -67,15 +107,20 @@ export class OnlineUpdater {
     return this.supported ? 'on' : 'unsupported';
   }
 
-  /** Queues labelled rows; starts an update once enough are waiting. */
+  /** Queues labelled rows (a share of them held out to check updates); starts an update once enough are waiting. */
   add(rows: readonly LabelledRow[]): void {
     if (!this.supported) return;
-    this.pending.push(...rows);
+    for (const row of rows) {
+      if (this.holdoutEvery > 0 && this.seen++ % this.holdoutEvery === 0) this.heldOut.push(row);
+      else this.pending.push(row);
+    }
+    if (this.heldOut.length > MAX_HOLDOUT_ROWS) this.heldOut.splice(0, this.heldOut.length - MAX_HOLDOUT_ROWS);
     this.kick();
   }
 
   private kick(): void {
     if (this.running || this.pending.length < this.options.minRows) return;
+    if (this.holdoutEvery > 0 && this.heldOut.length < MIN_HOLDOUT_ROWS) return; // an update that cannot be checked waits
     this.running = this.update().finally(() => {
       this.running = undefined;
       this.kick();
@@ -89,14 +134,14 @@ export class OnlineUpdater {
 
   private async update(): Promise<void> {
     const batch = this.pending.splice(0);
-    const loaded = this.current();
+    const loaded = this.hooks.current();
     const labels = loaded.schema.task === 'classification' ? new Set(loaded.schema.labels ?? []) : undefined;
     // A class the model never saw cannot be added by an online update; retraining can.
     const usable = labels ? batch.filter((entry) => labels.has(String(entry.label))) : batch;
     const skipped = batch.length - usable.length;
     if (usable.length === 0) {
       this.lastError = `${skipped} labelled row(s) name classes the model does not know (${[...new Set(batch.map((e) => String(e.label)))].slice(0, 5).join(', ')}); retrain with feedback to add classes`;
-      this.log(`online update skipped: ${this.lastError}`);
+      this.hooks.log(`online update skipped: ${this.lastError}`);
       return;
     }
     try {
@@ -107,6 +152,10 @@ export class OnlineUpdater {
       const next: Model = modelFromJSON(loaded.model.toJSON());
       if (!isOnlineLearner(next)) throw new Error(`${next.type} has no partialFit`);
       await next.partialFit(X as never, y, this.options.learningRate === undefined ? {} : { learningRate: this.options.learningRate });
+      const candidate = loaded.withModel(next, loaded.version);
+      const check = this.holdoutEvery > 0 ? this.check(loaded, candidate) : undefined;
+      const number = this.hooks.newestVersion() + 1;
+      const heldBack = check && isWorse(check) ? heldBackReason(check) : undefined;
       const meta = {
         parent: loaded.version.version,
         source: 'online' as const,
@@ -115,37 +164,83 @@ export class OnlineUpdater {
         onlineRows: (loaded.version.onlineRows ?? 0) + usable.length,
         ...(skipped > 0 ? { skippedRows: skipped } : {}),
         ...(this.options.learningRate === undefined ? {} : { learningRate: this.options.learningRate }),
+        ...(check ? { check } : {}),
+        ...(heldBack ? { heldBack } : {}),
       };
       const version: ModelVersion = this.persist
-        ? await saveModelVersion(this.runDir, next, meta)
-        : { ...meta, version: loaded.version.version + 1, createdAt: new Date().toISOString(), dir: '' };
-      this.replace(loaded.withModel(next, version));
-      (loaded.model as { dispose?: () => void }).dispose?.();
+        ? await saveModelVersion(this.runDir, next, meta, heldBack === undefined)
+        : { ...meta, version: number, createdAt: new Date().toISOString(), dir: '' };
       this.updates++;
       this.lastUpdateAt = version.createdAt;
+      if (heldBack) {
+        // Kept on disk for inspection or a deliberate switch; the serving model stays.
+        this.hooks.added(version);
+        (next as { dispose?: () => void }).dispose?.();
+        this.heldBack++;
+        this.lastError = `version ${version.version} is kept but ${heldBack}`;
+        this.hooks.log(`model version ${version.version} is kept but ${heldBack}`);
+        return;
+      }
+      this.hooks.added(version, loaded.withModel(next, version));
+      (loaded.model as { dispose?: () => void }).dispose?.();
       this.lastError = skipped > 0 ? `${skipped} row(s) with unknown classes were left out of version ${version.version}` : undefined;
-      this.log(`model version ${version.version}: updated online from ${usable.length} labelled row(s) (from version ${loaded.version.version})`);
+      this.hooks.log(`model version ${version.version}: updated online from ${usable.length} labelled row(s) (from version ${loaded.version.version})`);
     } catch (error) {
       this.lastError = `online update failed: ${(error as Error).message}`;
-      this.log(this.lastError);
+      this.hooks.log(this.lastError);
     }
   }
 
+  /** Scores the serving model and the update on the held-out rows whose labels the model knows. */
+  private check(serving: LoadedRunModel, candidate: LoadedRunModel): HeldOutCheck {
+    const classification = serving.schema.task === 'classification';
+    const known = classification ? new Set(serving.schema.labels ?? []) : undefined;
+    const rows = known ? this.heldOut.filter((entry) => known.has(String(entry.label))) : this.heldOut;
+    const { table } = tableFromBody({ dataframe_records: rows.map((entry) => entry.row) }, serving.schema, false);
+    const score = (model: LoadedRunModel): number => {
+      const predictions = model.predict(table).predictions;
+      if (classification) return predictions.filter((p, i) => String(p) === String(rows[i]?.label)).length / rows.length;
+      let squared = 0;
+      predictions.forEach((p, i) => (squared += (Number(p) - Number(rows[i]?.label)) ** 2));
+      const rmse = Math.sqrt(squared / rows.length);
+      return Number.isFinite(rmse) ? rmse : Number.POSITIVE_INFINITY;
+    };
+    return { rows: rows.length, metric: classification ? 'accuracy' : 'rmse', candidate: score(candidate), serving: score(serving), servingVersion: serving.version.version, margin: this.margin };
+  }
+
   status(): OnlineStatus {
-    const type = this.current().model.type;
+    const type = this.hooks.current().model.type;
     return {
       enabled: true,
       supported: this.supported,
       ...(this.supported ? {} : { reason: `${type} cannot learn online; online updates work for ${onlineModelTypes().join(', ')}` }),
       minRows: this.options.minRows,
       ...(this.options.learningRate === undefined ? {} : { learningRate: this.options.learningRate }),
+      holdoutShare: this.holdoutShare,
+      margin: this.margin,
+      heldOutRows: this.heldOut.length,
+      minHeldOutRows: this.holdoutEvery > 0 ? MIN_HOLDOUT_ROWS : 0,
       updates: this.updates,
+      heldBack: this.heldBack,
       pendingRows: this.pending.length,
       updating: this.running !== undefined,
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.lastUpdateAt ? { lastUpdateAt: this.lastUpdateAt } : {}),
     };
   }
+}
+
+/** True when the update scored worse than the margin allows (an RMSE that is not a number is worse). */
+function isWorse(check: HeldOutCheck): boolean {
+  if (check.metric === 'accuracy') return check.candidate < check.serving - check.margin;
+  return !(check.candidate <= check.serving * (1 + check.margin));
+}
+
+/** Why an update is not served, as /monitor, the log and the version index say it. */
+function heldBackReason(check: HeldOutCheck): string {
+  const figure = (value: number): string => (Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value));
+  const margin = check.metric === 'accuracy' ? `lower by more than the margin of ${check.margin}` : `higher by more than the margin of ${Math.round(check.margin * 100)}%`;
+  return `not served: on ${check.rows} held-out feedback rows its ${check.metric === 'accuracy' ? 'accuracy' : 'RMSE'} is ${figure(check.candidate)} against ${figure(check.serving)} for version ${check.servingVersion} (${margin}); version ${check.servingVersion} goes on serving`;
 }
 
 /** Each version with the feedback on its predictions (accuracy, or MAE and RMSE). */

@@ -100,17 +100,15 @@ export class PredictionService {
   ) {
     this.versions = listModelVersions(runDir);
     if (options.online) {
-      this.online = new OnlineUpdater(
-        runDir,
-        options.online,
-        options.writeFeedback !== false,
-        () => this.current,
-        (next) => {
-          this.current = next;
-          this.versions.push(next.version);
+      this.online = new OnlineUpdater(runDir, options.online, options.writeFeedback !== false, {
+        current: () => this.current,
+        newestVersion: () => Math.max(...this.versions.map((v) => v.version)),
+        added: (version, next) => {
+          this.versions.push(version);
+          if (next) this.current = next;
         },
-        (line) => process.stderr.write(`mlwb serve: ${line}\n`),
-      );
+        log: (line) => process.stderr.write(`mlwb serve: ${line}\n`),
+      });
     }
     this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
     const feedbackFile = options.writeFeedback === false ? undefined : path.join(runDir, 'feedback.jsonl');

@@ -46,10 +46,11 @@ export function versionHeaders(classification: boolean): string[] {
 
 /** The cells of one model version: newest first in the table, the serving one marked. */
 export function versionCells(row: VersionRow, classification: boolean, serving: number): string[] {
-  const made = row.source === 'online' ? 'online update' : 'training';
+  // A held-back update says why it does not serve: that is what its row is there to show.
+  const made = row.source === 'online' ? `online update${row.heldBack ? ` — ${row.heldBack}` : ''}` : 'training';
   const learned = row.rows === undefined ? '—' : `${row.rows}${row.skippedRows ? ` (${row.skippedRows} left out)` : ''}`;
   return [
-    `v${row.version}${row.version === serving ? ' (serving)' : ''}`,
+    `v${row.version}${row.version === serving ? ' (serving)' : row.heldBack ? ' (held back)' : ''}`,
     made,
     row.createdAt ? row.createdAt.replace('T', ' ').slice(0, 19) : '—',
     learned,
@@ -64,7 +65,9 @@ export function onlineNote(online: OnlineSummary | undefined, serving: number): 
     return `Serving model version ${serving}. Online updates from feedback are off; turn them on from the Deployed Models view, or retrain with feedback.`;
   }
   if (!online.supported) return `Serving model version ${serving}. ${online.reason ?? 'This model cannot learn online.'}`;
-  const next = `${online.pendingRows} of ${online.minRows} labelled rows gathered for the next update`;
+  const waiting = online.minHeldOutRows !== undefined && (online.heldOutRows ?? 0) < online.minHeldOutRows;
+  const check = waiting ? `, which waits for ${online.minHeldOutRows} held-out rows to be checked on (${online.heldOutRows ?? 0} so far)` : '';
+  const next = `${online.pendingRows} of ${online.minRows} labelled rows gathered for the next update${check}`;
   const error = online.lastError ? ` Last problem: ${online.lastError}.` : '';
   return `Serving model version ${serving}, updated online ${online.updates} time${online.updates === 1 ? '' : 's'} since the service started; ${next}.${error}`;
 }

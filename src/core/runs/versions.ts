@@ -26,8 +26,25 @@ export interface ModelVersion {
   /** Labels sent back for the update's rows that the model did not know, left out of it. */
   readonly skippedRows?: number;
   readonly learningRate?: number;
+  /** An online update's check on held-out feedback rows, against the version it grew from. */
+  readonly check?: HeldOutCheck;
+  /** Why this version was kept but never served: it scored worse on the held-out rows than the margin allows. */
+  readonly heldBack?: string;
   /** Folder of the version's model.json, relative to the run folder. */
   readonly dir: string;
+}
+
+/** Scores of an update and of the version serving when it was made, on the same held-out feedback rows. */
+export interface HeldOutCheck {
+  readonly rows: number;
+  /** Higher is better for accuracy, lower for rmse. */
+  readonly metric: 'accuracy' | 'rmse';
+  readonly candidate: number;
+  readonly serving: number;
+  /** The version it was compared with (its parent). */
+  readonly servingVersion: number;
+  /** Accuracy: how much lower it may be; rmse: by which share it may be higher. */
+  readonly margin: number;
 }
 
 interface VersionIndex {
@@ -118,9 +135,13 @@ export async function saveModelFiles(dir: string, model: SavableModel): Promise<
   }
 }
 
-/** Saves an updated model as the next version and lists it; returns what was listed. */
-export async function saveModelVersion(runDir: string, model: SavableModel, meta: Omit<ModelVersion, 'version' | 'dir' | 'createdAt'>): Promise<ModelVersion> {
-  const versions = listModelVersions(runDir);
+/**
+ * Saves an updated model as the next version and lists it; returns what was listed. It serves
+ * from then on (also after a restart) unless `serve` is false: a held-back version is kept, listed,
+ * and the index goes on naming the version that served before.
+ */
+export async function saveModelVersion(runDir: string, model: SavableModel, meta: Omit<ModelVersion, 'version' | 'dir' | 'createdAt'>, serve = true): Promise<ModelVersion> {
+  const { versions, current } = readModelVersions(runDir);
   const version = (versions[versions.length - 1] as ModelVersion).version + 1;
   const dir = path.join(VERSIONS_DIR, String(version));
   const target = path.join(runDir, dir);
@@ -131,7 +152,6 @@ export async function saveModelVersion(runDir: string, model: SavableModel, meta
   if (existsSync(target)) rmSync(target, { recursive: true, force: true }); // an unlisted leftover of a crash
   renameSync(staging, target);
   const entry: ModelVersion = { version, ...meta, createdAt: new Date().toISOString(), dir };
-  // The new version serves from now on, also after a restart.
-  writeJsonAtomic(indexFile(runDir), { versions: [...versions.slice(1), entry], current: version } satisfies VersionIndex);
+  writeJsonAtomic(indexFile(runDir), { versions: [...versions.slice(1), entry], current: serve ? version : current } satisfies VersionIndex);
   return entry;
 }

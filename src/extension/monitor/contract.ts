@@ -65,6 +65,8 @@ export interface VersionRow {
   /** Labelled rows the online update learned from. */
   readonly rows?: number;
   readonly skippedRows?: number;
+  /** Why an online update was kept but not served (it scored worse on held-out feedback). */
+  readonly heldBack?: string;
   readonly feedback: FeedbackScores;
 }
 
@@ -75,6 +77,9 @@ export interface OnlineSummary {
   readonly minRows: number;
   readonly updates: number;
   readonly pendingRows: number;
+  /** Held-out feedback rows that check updates, and how many an update waits for (0: unchecked). */
+  readonly heldOutRows?: number;
+  readonly minHeldOutRows?: number;
   readonly lastError?: string;
 }
 

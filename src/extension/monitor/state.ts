@@ -99,6 +99,7 @@ function versionRow(value: unknown): VersionRow | undefined {
     createdAt: str(value.createdAt),
     ...(rows === undefined ? {} : { rows }),
     ...(skippedRows === undefined ? {} : { skippedRows }),
+    ...(typeof value.heldBack === 'string' ? { heldBack: value.heldBack } : {}),
     feedback: feedbackScores(value.feedback),
   };
 }
@@ -111,6 +112,8 @@ function onlineSummary(value: unknown): OnlineSummary | undefined {
     minRows: num(value.minRows),
     updates: num(value.updates),
     pendingRows: num(value.pendingRows),
+    ...(typeof value.heldOutRows === 'number' ? { heldOutRows: value.heldOutRows } : {}),
+    ...(typeof value.minHeldOutRows === 'number' ? { minHeldOutRows: value.minHeldOutRows } : {}),
     ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}),
   };
 }
