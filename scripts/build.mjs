@@ -1,7 +1,8 @@
 // Bundles the extension host, the workers, the CLI, the prediction service, the webviews and the
 // integration tests with esbuild, and copies the assets that cannot be bundled (tfjs wasm binaries,
 // DuckDB's native binding and its loader) next to the bundles. Flags: --watch, --production (minified, no tests),
-// --target T (a VS Code target such as darwin-arm64: copy that platform's DuckDB binding instead of this machine's).
+// --target T (a VS Code target such as darwin-arm64: copy that platform's DuckDB binding instead of this machine's),
+// --assets-only (copy the assets for --target into an existing build, bundle nothing: packaging one build per target).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const assetsOnly = process.argv.includes('--assets-only');
 const targetIndex = process.argv.indexOf('--target');
 const target = targetIndex >= 0 ? process.argv[targetIndex + 1] : hostTarget();
 if (target !== undefined && !(target in TARGETS)) {
@@ -86,6 +88,10 @@ function copyAssets() {
   cpSync(duckdbBindingFolder(root, target), join(modulesTarget, binding), { recursive: true, dereference: true });
 }
 
+if (assetsOnly) {
+  copyAssets();
+  process.exit(0);
+}
 if (!production) rmSync(join(root, 'out'), { recursive: true, force: true });
 // A production build starts from an empty dist/, except for the packages already made there.
 if (production && existsSync(join(root, 'dist'))) {
