@@ -1,6 +1,6 @@
 /**
  * Writes imported rows to a data file through DuckDB with flat memory: rows are appended to a
- * staging table in an on-disk DuckDB database (text cells, cast to their types once at the end),
+ * staging table in DuckDB, which spills to disk past 256 MB (text cells, cast to their types once at the end),
  * then copied to the output format in a temporary file beside the target, which replaces the
  * target only when everything succeeded.
  */
@@ -50,6 +50,20 @@ export function describeWriteError(error: unknown, target: string): Error {
   return new ImportError(`writing ${target} failed: ${message.split('\n')[0]}`);
 }
 
+/**
+ * The SQL that turns a staged text column into its type. DuckDB parses text into a DECIMAL wider
+ * than 18 digits some hundred times slower than into DECIMAL(18, s), so values short enough go that way.
+ */
+export function castText(column: string, type: string): string {
+  if (type === 'VARCHAR' || type === 'BLOB') return column;
+  const wide = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  const scale = Number(wide?.[2]);
+  if (wide && Number(wide[1]) > 18 && scale < 18) {
+    return `CASE WHEN length(${column}) <= ${18 - scale} THEN CAST(CAST(${column} AS DECIMAL(18,${scale})) AS ${type}) ELSE CAST(${column} AS ${type}) END`;
+  }
+  return `CAST(${column} AS ${type})`;
+}
+
 export interface WrittenFile {
   readonly rows: number;
   readonly columns: SourceColumn[];
@@ -74,14 +88,14 @@ export class StagedFile {
     this.tempOut = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.partial`);
   }
 
-  /** The staging directory, for sources that download files first. */
+  /** The staging directory, for sources that download files first, and DuckDB's spill folder. */
   get stagingDir(): string {
     return this.dir;
   }
 
   private async connect(): Promise<DuckDBConnection> {
     if (this.connection) return this.connection;
-    this.instance = await DuckDBInstance.create(path.join(this.dir, 'staging.duckdb'), {
+    this.instance = await DuckDBInstance.create(':memory:', {
       memory_limit: '256MB',
       temp_directory: path.join(this.dir, 'spill'),
     });
@@ -122,7 +136,7 @@ export class StagedFile {
     }
     appender?.closeSync();
     if (!columns) throw new ImportError('the source returned no result set');
-    const select = columns.map((c) => (c.type === 'VARCHAR' || c.type === 'BLOB' ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`)).join(', ');
+    const select = columns.map((c) => `${castText(quoteIdent(c.name), c.type)} AS ${quoteIdent(c.name)}`).join(', ');
     return this.copy(`SELECT ${select} FROM staged`, signal);
   }
 
