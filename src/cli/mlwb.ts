@@ -19,8 +19,7 @@ const USAGE = `usage: mlwb <command> [options]
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
                  [--headers-timeout S] [--request-timeout S] [--accept-new-classes]
-                 [--online [--online-rows N] [--online-learning-rate X]
-                           [--online-holdout F] [--online-margin M]]
+                 [--online [--online-rows N] [--online-learning-rate X] [--online-margin M]]
                                         serve a run (id or run/export folder) over HTTP on
                                         127.0.0.1; another host needs --token (or MLWB_SERVE_TOKEN);
                                         a client has S seconds for its headers (default 10) and
@@ -30,10 +29,10 @@ const USAGE = `usage: mlwb <command> [options]
                                         within the training target's range widened by its width;
                                         --online updates the model from every N labelled rows
                                         of feedback, each update saved as a new model version;
-                                        a share F (default 0.2) of the rows is held out, and an
-                                        update scoring worse on them than the serving version by
-                                        more than M (default 0.05: accuracy points, or 5% RMSE)
-                                        is kept as a version but not served
+                                        one scoring worse than the serving version on rows it
+                                        did not learn from (earlier feedback, or the training
+                                        sample) by more than M (default 0.05: accuracy points,
+                                        or 5% RMSE) is kept as a version but not served
   mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
                                         anywhere, with a README and train_sklearn.py
 ${IMPORT_USAGE}
@@ -63,7 +62,6 @@ const VALUE_OPTIONS = new Set([
   '--out',
   '--online-rows',
   '--online-learning-rate',
-  '--online-holdout',
   '--online-margin',
 ]);
 /** Options without a value, kept in `options` with ''. */

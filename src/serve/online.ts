@@ -2,12 +2,14 @@
  * Online updates of the served model from feedback: once `minRows` labelled rows have come back,
  * a copy of the current model learns from them (partialFit: naive Bayes counts, one SGD epoch for
  * the linear models, one Adam epoch for the MLP) and is saved as the run's next model version.
- * Before it serves, it is scored on held-out feedback: a share of the labelled rows (every fifth
- * by default) is never learnt from but kept, the most recent MAX_HOLDOUT_ROWS of them, to compare
- * each update with the serving version. An update that scores worse than the margin allows is
- * kept as a version but held back: the serving version goes on serving, later updates grow from
- * it, and /monitor says why. The preparation pipeline stays the one fitted in training. Updates
- * run one at a time after the feedback is answered; a failed update leaves the served model as it was.
+ * Before it serves, it is scored beside the serving version on rows it did not learn from: the
+ * most recent labelled rows of earlier updates (once there are MIN_CHECK_ROWS), or before that
+ * the training sample the run kept (reference.json). An update that scores worse than the margin
+ * allows is kept as a version but held back: the serving version goes on serving, later updates
+ * grow from it, and /monitor says why. Earlier rows count whether their update served or not, so
+ * that the check follows data that really moved (a drift looks like poison at first). The
+ * preparation pipeline stays the one fitted in training. Updates run one at a time after the
+ * feedback is answered; a failed update leaves the served model as it was.
  */
 import { modelFromJSON, onlineModelTypes, supportsOnlineUpdates, type Model } from '../core/models/registry';
 import type { LoadedRunModel } from '../core/runs/artifacts';
@@ -21,19 +23,16 @@ export interface OnlineOptions {
   readonly minRows: number;
   /** Step size of the update; left out, the model's default. */
   readonly learningRate?: number;
-  /** Share of labelled rows kept aside to check updates, never learnt from (default 0.2; 0: updates serve unchecked). */
-  readonly holdoutShare?: number;
   /** How much worse than the serving version an update may score and still serve: accuracy points, or a share of the RMSE (default 0.05). */
   readonly margin?: number;
 }
 
 export const DEFAULT_ONLINE_ROWS = 20;
-export const DEFAULT_HOLDOUT_SHARE = 0.2;
 export const DEFAULT_MARGIN = 0.05;
-/** Held-out rows an update waits for before it can be checked: fewer make a score too coarse to judge by. */
-export const MIN_HOLDOUT_ROWS = 20;
-/** The most recent held-out rows kept, so that the check follows the data as it moves. */
-export const MAX_HOLDOUT_ROWS = 1000;
+/** Earlier feedback rows needed before they, not the training sample, check an update: fewer give too coarse a score. */
+export const MIN_CHECK_ROWS = 20;
+/** The most rows an update is checked on: the most recent feedback, or the start of the training sample. */
+export const MAX_CHECK_ROWS = 1000;
 
 /** One version as /monitor reports it, with the feedback on the predictions it made. */
 export interface VersionSummary extends ModelVersion {
@@ -48,11 +47,9 @@ export interface OnlineStatus {
   readonly reason?: string;
   readonly minRows: number;
   readonly learningRate?: number;
-  readonly holdoutShare: number;
   readonly margin: number;
-  /** Held-out rows kept to check updates, and how many an update waits for. */
-  readonly heldOutRows: number;
-  readonly minHeldOutRows: number;
+  /** What the next update will be checked on: earlier feedback, the training sample, or nothing (an older run without one). */
+  readonly checkOn: 'feedback' | 'training' | 'none';
   readonly updates: number;
   /** Updates kept as versions but not served (they scored worse than the margin allows). */
   readonly heldBack: number;
@@ -70,23 +67,22 @@ export interface OnlineHooks {
   newestVersion(): number;
   /** A new version was made: it serves (with its `next` model), or it is held back (no `next`). */
   added(version: ModelVersion, next?: LoadedRunModel): void;
+  /** Labelled rows of the training data the run kept; empty for older runs. */
+  trainingSample(): readonly LabelledRow[];
   log(line: string): void;
 }
 
 /** Gathers labelled rows and turns them into new model versions. */
 export class OnlineUpdater {
   private pending: LabelledRow[] = [];
-  private heldOut: LabelledRow[] = [];
-  /** Labelled rows seen since start: every `holdoutEvery`-th goes to the held-out rows. */
-  private seen = 0;
+  /** Rows of earlier updates, the most recent MAX_CHECK_ROWS: what the next update did not learn from. */
+  private earlier: LabelledRow[] = [];
   private running: Promise<void> | undefined;
   private updates = 0;
   private heldBack = 0;
   private lastError: string | undefined;
   private lastUpdateAt: string | undefined;
   readonly supported: boolean;
-  private readonly holdoutShare: number;
-  private readonly holdoutEvery: number;
   private readonly margin: number;
 
   constructor(
@@ -97,8 +93,6 @@ export class OnlineUpdater {
     private readonly hooks: OnlineHooks,
   ) {
     this.supported = supportsOnlineUpdates(hooks.current().model.type);
-    this.holdoutShare = options.holdoutShare ?? DEFAULT_HOLDOUT_SHARE;
-    this.holdoutEvery = this.holdoutShare > 0 ? Math.max(1, Math.round(1 / this.holdoutShare)) : 0;
     this.margin = options.margin ?? DEFAULT_MARGIN;
   }
 
@@ -107,20 +101,15 @@ export class OnlineUpdater {
     return this.supported ? 'on' : 'unsupported';
   }
 
-  /** Queues labelled rows (a share of them held out to check updates); starts an update once enough are waiting. */
+  /** Queues labelled rows; starts an update once enough are waiting. */
   add(rows: readonly LabelledRow[]): void {
     if (!this.supported) return;
-    for (const row of rows) {
-      if (this.holdoutEvery > 0 && this.seen++ % this.holdoutEvery === 0) this.heldOut.push(row);
-      else this.pending.push(row);
-    }
-    if (this.heldOut.length > MAX_HOLDOUT_ROWS) this.heldOut.splice(0, this.heldOut.length - MAX_HOLDOUT_ROWS);
+    this.pending.push(...rows);
     this.kick();
   }
 
   private kick(): void {
     if (this.running || this.pending.length < this.options.minRows) return;
-    if (this.holdoutEvery > 0 && this.heldOut.length < MIN_HOLDOUT_ROWS) return; // an update that cannot be checked waits
     this.running = this.update().finally(() => {
       this.running = undefined;
       this.kick();
@@ -134,6 +123,16 @@ export class OnlineUpdater {
 
   private async update(): Promise<void> {
     const batch = this.pending.splice(0);
+    try {
+      await this.learn(batch);
+    } finally {
+      // Whatever became of this update, its rows are ones the next update did not learn from.
+      this.earlier.push(...batch);
+      if (this.earlier.length > MAX_CHECK_ROWS) this.earlier.splice(0, this.earlier.length - MAX_CHECK_ROWS);
+    }
+  }
+
+  private async learn(batch: readonly LabelledRow[]): Promise<void> {
     const loaded = this.hooks.current();
     const labels = loaded.schema.task === 'classification' ? new Set(loaded.schema.labels ?? []) : undefined;
     // A class the model never saw cannot be added by an online update; retraining can.
@@ -152,8 +151,7 @@ export class OnlineUpdater {
       const next: Model = modelFromJSON(loaded.model.toJSON());
       if (!isOnlineLearner(next)) throw new Error(`${next.type} has no partialFit`);
       await next.partialFit(X as never, y, this.options.learningRate === undefined ? {} : { learningRate: this.options.learningRate });
-      const candidate = loaded.withModel(next, loaded.version);
-      const check = this.holdoutEvery > 0 ? this.check(loaded, candidate) : undefined;
+      const check = this.check(loaded, loaded.withModel(next, loaded.version));
       const number = this.hooks.newestVersion() + 1;
       const heldBack = check && isWorse(check) ? heldBackReason(check) : undefined;
       const meta = {
@@ -191,11 +189,21 @@ export class OnlineUpdater {
     }
   }
 
-  /** Scores the serving model and the update on the held-out rows whose labels the model knows. */
-  private check(serving: LoadedRunModel, candidate: LoadedRunModel): HeldOutCheck {
+  /** The rows the next update is checked on, and where they come from. */
+  private checkRows(): { rows: readonly LabelledRow[]; source: HeldOutCheck['source'] } | undefined {
+    if (this.earlier.length >= MIN_CHECK_ROWS) return { rows: this.earlier, source: 'feedback' };
+    const sample = this.hooks.trainingSample();
+    return sample.length > 0 ? { rows: sample.slice(0, MAX_CHECK_ROWS), source: 'training' } : undefined;
+  }
+
+  /** Scores the serving model and the update on rows the update did not learn from (whose labels the model knows); undefined when there are none. */
+  private check(serving: LoadedRunModel, candidate: LoadedRunModel): HeldOutCheck | undefined {
+    const chosen = this.checkRows();
+    if (!chosen) return undefined;
     const classification = serving.schema.task === 'classification';
     const known = classification ? new Set(serving.schema.labels ?? []) : undefined;
-    const rows = known ? this.heldOut.filter((entry) => known.has(String(entry.label))) : this.heldOut;
+    const rows = known ? chosen.rows.filter((entry) => known.has(String(entry.label))) : chosen.rows;
+    if (rows.length === 0) return undefined;
     const { table } = tableFromBody({ dataframe_records: rows.map((entry) => entry.row) }, serving.schema, false);
     const score = (model: LoadedRunModel): number => {
       const predictions = model.predict(table).predictions;
@@ -205,7 +213,15 @@ export class OnlineUpdater {
       const rmse = Math.sqrt(squared / rows.length);
       return Number.isFinite(rmse) ? rmse : Number.POSITIVE_INFINITY;
     };
-    return { rows: rows.length, metric: classification ? 'accuracy' : 'rmse', candidate: score(candidate), serving: score(serving), servingVersion: serving.version.version, margin: this.margin };
+    return {
+      rows: rows.length,
+      source: chosen.source,
+      metric: classification ? 'accuracy' : 'rmse',
+      candidate: score(candidate),
+      serving: score(serving),
+      servingVersion: serving.version.version,
+      margin: this.margin,
+    };
   }
 
   status(): OnlineStatus {
@@ -216,10 +232,8 @@ export class OnlineUpdater {
       ...(this.supported ? {} : { reason: `${type} cannot learn online; online updates work for ${onlineModelTypes().join(', ')}` }),
       minRows: this.options.minRows,
       ...(this.options.learningRate === undefined ? {} : { learningRate: this.options.learningRate }),
-      holdoutShare: this.holdoutShare,
       margin: this.margin,
-      heldOutRows: this.heldOut.length,
-      minHeldOutRows: this.holdoutEvery > 0 ? MIN_HOLDOUT_ROWS : 0,
+      checkOn: this.checkRows()?.source ?? 'none',
       updates: this.updates,
       heldBack: this.heldBack,
       pendingRows: this.pending.length,
@@ -240,7 +254,8 @@ function isWorse(check: HeldOutCheck): boolean {
 function heldBackReason(check: HeldOutCheck): string {
   const figure = (value: number): string => (Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value));
   const margin = check.metric === 'accuracy' ? `lower by more than the margin of ${check.margin}` : `higher by more than the margin of ${Math.round(check.margin * 100)}%`;
-  return `not served: on ${check.rows} held-out feedback rows its ${check.metric === 'accuracy' ? 'accuracy' : 'RMSE'} is ${figure(check.candidate)} against ${figure(check.serving)} for version ${check.servingVersion} (${margin}); version ${check.servingVersion} goes on serving`;
+  const rows = check.source === 'feedback' ? `${check.rows} rows of earlier feedback` : `${check.rows} rows of the training data`;
+  return `not served: on ${rows} its ${check.metric === 'accuracy' ? 'accuracy' : 'RMSE'} is ${figure(check.candidate)} against ${figure(check.serving)} for version ${check.servingVersion} (${margin}); version ${check.servingVersion} goes on serving`;
 }
 
 /** Each version with the feedback on its predictions (accuracy, or MAE and RMSE). */

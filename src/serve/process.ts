@@ -3,7 +3,7 @@
  * (server.ts, bundled to dist/serve/server.js) and `mlwb serve`. The entry's arguments:
  *   node server.js --run DIR [--port N] [--host H] [--token T] [--body-limit BYTES] [--window N] [--max-batch N]
  *                  [--headers-timeout SECONDS] [--request-timeout SECONDS] [--accept-new-classes]
- *                  [--online [--online-rows N] [--online-learning-rate X] [--online-holdout F] [--online-margin M]]
+ *                  [--online [--online-rows N] [--online-learning-rate X] [--online-margin M]]
  * The token may also come from the MLWB_SERVE_TOKEN environment variable (kept out of `ps`).
  */
 import type { FastifyInstance } from 'fastify';
@@ -49,7 +49,6 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let acceptNewClasses = false;
   let onlineRows = DEFAULT_ONLINE_ROWS;
   let learningRate: number | undefined;
-  let holdoutShare: number | undefined;
   let margin: number | undefined;
   const integer = (name: string, value: string | undefined, min: number, max: number): number => {
     const parsed = Number(value);
@@ -104,13 +103,6 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       case '--online':
         online = true;
         break;
-      case '--online-holdout': {
-        const share = Number(value);
-        if (!(share >= 0 && share <= 0.5)) throw new Error(`--online-holdout needs a share from 0 to 0.5 of the labelled rows, got ${JSON.stringify(value ?? '')}`);
-        holdoutShare = share;
-        i++;
-        break;
-      }
       case '--online-margin': {
         const allowed = Number(value);
         if (!(allowed >= 0 && allowed <= 1)) throw new Error(`--online-margin needs a number from 0 to 1, got ${JSON.stringify(value ?? '')}`);
@@ -158,7 +150,6 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
           online: {
             minRows: onlineRows,
             ...(learningRate === undefined ? {} : { learningRate }),
-            ...(holdoutShare === undefined ? {} : { holdoutShare }),
             ...(margin === undefined ? {} : { margin }),
           },
         }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadRunModel, type LoadedRunModel, type RunSchema, type TargetRange } from '../core/runs/artifacts';
+import { loadRunModel, type LoadedRunModel, type ReferenceSample, type RunSchema, type TargetRange } from '../core/runs/artifacts';
 import { listModelVersions, type ModelVersion } from '../core/runs/versions';
 import { readRunRecord, type RunRecord } from '../core/runs/store';
 import { MlError } from '../core/types';
@@ -12,9 +12,9 @@ import packageJson from '../../package.json';
 import { DriftWindow } from './driftWindow';
 import type { MonitorSnapshot } from './contract';
 import { RequestError } from './errors';
-import { FeedbackLog, type FeedbackBody, type ServiceFeedbackMetrics } from './feedback';
+import { FeedbackLog, type FeedbackBody, type LabelledRow, type ServiceFeedbackMetrics } from './feedback';
 import { tableFromBody, type InvocationBody } from './input';
-import { OnlineUpdater, summariseVersions, type OnlineOptions } from './online';
+import { MAX_CHECK_ROWS, OnlineUpdater, summariseVersions, type OnlineOptions } from './online';
 import { RequestStats } from './stats';
 
 export type { MonitorSnapshot } from './contract';
@@ -60,6 +60,20 @@ function rangeOf(values: readonly number[] | undefined): TargetRange | undefined
   return finite.length > 0 ? { min: Math.min(...finite), max: Math.max(...finite) } : undefined;
 }
 
+/** The reference sample's rows with their target (what online updates are checked on first); empty for runs that kept no target. */
+function trainingSample(reference: ReferenceSample | undefined, schema: RunSchema): LabelledRow[] {
+  const target = reference?.target;
+  if (!reference || !target) return [];
+  const rows: LabelledRow[] = [];
+  for (let i = 0; i < Math.min(reference.rows, MAX_CHECK_ROWS); i++) {
+    const label = target[i];
+    if (label === null || label === undefined) continue;
+    const row = Object.fromEntries(schema.features.map((f) => [f.name, reference.columns[f.name]?.[i] ?? null]));
+    rows.push({ row, label: schema.task === 'classification' ? String(label) : Number(label), version: 0 });
+  }
+  return rows;
+}
+
 /** Why a run that is not completed cannot be served, in the words of its status. */
 function notServable(run: RunRecord): string {
   const only = 'only a completed run can be served';
@@ -91,6 +105,8 @@ export class PredictionService {
   /** Every version of the run's model, oldest first (the serving one may be an older one). */
   private readonly versions: ModelVersion[];
   readonly online: OnlineUpdater | undefined;
+  /** The run's labelled training sample, read once when an online update first needs it. */
+  private sample: LabelledRow[] | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -107,6 +123,7 @@ export class PredictionService {
           this.versions.push(version);
           if (next) this.current = next;
         },
+        trainingSample: () => (this.sample ??= trainingSample(this.window.reference, this.schema)),
         log: (line) => process.stderr.write(`mlwb serve: ${line}\n`),
       });
     }

@@ -65,9 +65,7 @@ export function onlineNote(online: OnlineSummary | undefined, serving: number): 
     return `Serving model version ${serving}. Online updates from feedback are off; turn them on from the Deployed Models view, or retrain with feedback.`;
   }
   if (!online.supported) return `Serving model version ${serving}. ${online.reason ?? 'This model cannot learn online.'}`;
-  const waiting = online.minHeldOutRows !== undefined && (online.heldOutRows ?? 0) < online.minHeldOutRows;
-  const check = waiting ? `, which waits for ${online.minHeldOutRows} held-out rows to be checked on (${online.heldOutRows ?? 0} so far)` : '';
-  const next = `${online.pendingRows} of ${online.minRows} labelled rows gathered for the next update${check}`;
+  const next = `${online.pendingRows} of ${online.minRows} labelled rows gathered for the next update`;
   const error = online.lastError ? ` Last problem: ${online.lastError}.` : '';
   return `Serving model version ${serving}, updated online ${online.updates} time${online.updates === 1 ? '' : 's'} since the service started; ${next}.${error}`;
 }

@@ -37,6 +37,8 @@ export interface ReferenceSample {
   readonly rows: number;
   /** Column name → values (numbers with null for missing, or strings with null). */
   readonly columns: Record<string, (number | string | null)[]>;
+  /** The target of the same rows (absent in older runs): what an online update is checked on before feedback has come. */
+  readonly target?: (number | string | null)[];
 }
 
 /** Writes schema.json and reference.json of a run. */
@@ -62,7 +64,11 @@ export function saveReference(runDir: string, features: Table, target: Column, t
           })
         : rows.map((i) => column.values[i] ?? null);
   }
-  writeJsonAtomic(path.join(runDir, 'reference.json'), { rows: rows.length, columns } satisfies ReferenceSample);
+  const targetValues = rows.map((i) => {
+    const value = target.values[i] ?? null;
+    return typeof value === 'number' && Number.isNaN(value) ? null : value;
+  });
+  writeJsonAtomic(path.join(runDir, 'reference.json'), { rows: rows.length, columns, target: targetValues } satisfies ReferenceSample);
 }
 
 /** Smallest and largest finite value; undefined when there is none. */

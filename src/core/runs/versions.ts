@@ -26,17 +26,21 @@ export interface ModelVersion {
   /** Labels sent back for the update's rows that the model did not know, left out of it. */
   readonly skippedRows?: number;
   readonly learningRate?: number;
-  /** An online update's check on held-out feedback rows, against the version it grew from. */
+  /** An online update's check on rows it did not learn from, against the version it grew from. */
   readonly check?: HeldOutCheck;
-  /** Why this version was kept but never served: it scored worse on the held-out rows than the margin allows. */
+  /** Why this version was kept but never served: it scored worse on those rows than the margin allows. */
   readonly heldBack?: string;
   /** Folder of the version's model.json, relative to the run folder. */
   readonly dir: string;
 }
 
-/** Scores of an update and of the version serving when it was made, on the same held-out feedback rows. */
+/**
+ * Scores of an online update and of the version serving when it was made, on the same rows the
+ * update did not learn from: earlier feedback, or the run's training sample before there was any.
+ */
 export interface HeldOutCheck {
   readonly rows: number;
+  readonly source: 'feedback' | 'training';
   /** Higher is better for accuracy, lower for rmse. */
   readonly metric: 'accuracy' | 'rmse';
   readonly candidate: number;

@@ -65,7 +65,7 @@ export interface VersionRow {
   /** Labelled rows the online update learned from. */
   readonly rows?: number;
   readonly skippedRows?: number;
-  /** Why an online update was kept but not served (it scored worse on held-out feedback). */
+  /** Why an online update was kept but not served (it scored worse on rows it did not learn from). */
   readonly heldBack?: string;
   readonly feedback: FeedbackScores;
 }
@@ -77,9 +77,6 @@ export interface OnlineSummary {
   readonly minRows: number;
   readonly updates: number;
   readonly pendingRows: number;
-  /** Held-out feedback rows that check updates, and how many an update waits for (0: unchecked). */
-  readonly heldOutRows?: number;
-  readonly minHeldOutRows?: number;
   readonly lastError?: string;
 }
 

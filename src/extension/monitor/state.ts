@@ -112,8 +112,6 @@ function onlineSummary(value: unknown): OnlineSummary | undefined {
     minRows: num(value.minRows),
     updates: num(value.updates),
     pendingRows: num(value.pendingRows),
-    ...(typeof value.heldOutRows === 'number' ? { heldOutRows: value.heldOutRows } : {}),
-    ...(typeof value.minHeldOutRows === 'number' ? { minHeldOutRows: value.minHeldOutRows } : {}),
     ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}),
   };
 }
