@@ -100,6 +100,7 @@ export function runJson(record: RunRecord): Record<string, unknown> {
     runId: record.id,
     status: record.status,
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.warnings ? { warnings: record.warnings } : {}),
     experiment: record.experiment,
     ...(record.task ? { task: record.task } : {}),
     metrics: record.metrics ?? {},
@@ -133,7 +134,8 @@ async function train(args: Parsed): Promise<number> {
     signal: controller.signal,
     environment: { client: 'mlwb' },
     onEvent: (event) => {
-      if (args.json) return;
+      // A warning goes to stderr with --json too: it is about the data, and stdout stays one JSON object.
+      if (args.json && !(event.type === 'log' && event.line.startsWith('warning: '))) return;
       if (event.type === 'log') console.error(event.line);
       else if (event.type === 'progress') {
         const percent = Math.floor(event.fraction * 100);
@@ -215,7 +217,8 @@ async function main(argv: string[]): Promise<number> {
           ? `\nmodel versions: ${models.versions.map((v) => `v${v.version}${v.source === 'online' ? ` (online, ${v.rows ?? '?'} rows${v.heldBack ? ', held back' : ''})` : ' (trained)'}`).join(', ')}; serving v${models.current}`
           : '';
       const reasonLine = record.reason && record.status !== 'damaged' ? `\n${record.reason}` : '';
-      console.log(`${describe(record)}${reasonLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
+      const warningLines = (record.warnings ?? []).map((warning) => `\nwarning: ${warning}`).join('');
+      console.log(`${describe(record)}${reasonLine}${warningLines}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;
     }
     case 'serve':

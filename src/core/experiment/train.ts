@@ -38,6 +38,8 @@ export interface TrainOptions {
   /** Grid and random search: score only these candidates (one worker's share of a parallel sweep). */
   readonly candidateIndices?: readonly number[];
   readonly signal?: AbortSignal;
+  /** Told about data that will train but is unlikely to be meant (say, a class for almost every row). */
+  readonly onWarning?: (message: string) => void;
   /** Builds the preparation pipeline from the `prepare` steps; default Pipeline.fromSpec (tests pass doubles). */
   readonly createPipeline?: (steps: readonly Readonly<Record<string, unknown>>[]) => ExperimentPipeline;
 }
@@ -112,6 +114,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   const y = targetValues(target, task);
   const labels = task === 'classification' ? sortLabels(y as readonly string[]) : undefined;
   if (labels && labels.length < 2) throw new MlError(`target "${target.name}" has a single class ("${labels[0] ?? ''}"); classification needs at least two`);
+  if (labels) checkClassCount(target.name, labels.length, y.length, options.onWarning);
 
   const steps = experiment.prepare ?? [];
   const type = experiment.model.type;
@@ -188,6 +191,28 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     pipeline,
     model: model as Model,
   };
+}
+
+/**
+ * Most classes a classification run takes. Its results hold a classes × classes confusion matrix:
+ * at 10,000 classes that is 10^8 cells, more than run.json (or a JSON string) can hold, after
+ * minutes of training; refused up front instead.
+ */
+export const MAX_CLASSES = 1000;
+/** Fewer training rows a class than this, over more classes than MIN_CLASSES_TO_WARN, earns a warning. */
+const FEW_ROWS_PER_CLASS = 5;
+const MIN_CLASSES_TO_WARN = 50;
+
+function checkClassCount(target: string, classes: number, rows: number, warn: ((message: string) => void) | undefined): void {
+  const hint = `is "${target}" an id or a measurement? For a numeric target set \`task: regression\`; otherwise group rare classes`;
+  if (classes > MAX_CLASSES) {
+    throw new MlError(
+      `target "${target}" has ${classes.toLocaleString('en')} classes over ${rows.toLocaleString('en')} rows; classification takes at most ${MAX_CLASSES.toLocaleString('en')} (the confusion matrix alone would hold ${(classes * classes).toLocaleString('en')} cells): ${hint}`,
+    );
+  }
+  if (classes > MIN_CLASSES_TO_WARN && rows / classes < FEW_ROWS_PER_CLASS) {
+    warn?.(`target "${target}" has ${classes.toLocaleString('en')} classes over ${rows.toLocaleString('en')} rows (${(rows / classes).toFixed(1)} rows a class): a model learns little from so few rows a class; ${hint}`);
+  }
 }
 
 /** Most held-out predictions a run keeps for its predicted-vs-actual and residual charts. */

@@ -126,6 +126,11 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
         emit({ type: 'trial', runId: record.id, trial });
         log(`trial ${trial.index + 1}: ${JSON.stringify(trial.params)} → ${trial.error ?? trial.score}`);
       },
+      onWarning: (message) => {
+        (record.warnings ??= []).push(message);
+        store.save(record);
+        log(`warning: ${message}`);
+      },
     });
     await saveArtifacts(store.runDir(record.id), result);
     const { features, target } = splitTarget(table, experiment.data.target);
@@ -144,16 +149,37 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       ...(result.predictions ? { predictions: result.predictions } : {}),
       ...featureImportances(result),
     });
-    store.finish(record, 'completed');
+    try {
+      store.finish(record, 'completed');
+    } catch (error) {
+      throw new Error(`the run finished but its results could not be saved to run.json: ${error instanceof Error ? error.message : String(error)}`);
+    }
     log(`completed: ${summarize(record)}`);
   } catch (error) {
     const cancelled = error instanceof CancelledError || options.signal?.aborted === true;
     const reason = cancelled ? 'cancelled by the user' : error instanceof Error ? error.message : String(error);
-    store.finish(record, cancelled ? 'cancelled' : 'failed', reason);
-    log(`${cancelled ? 'cancelled' : 'failed'}: ${reason}`);
+    finishUnsuccessful(store, record, cancelled ? 'cancelled' : 'failed', reason);
+    log(`${cancelled ? 'cancelled' : 'failed'}: ${record.reason ?? reason}`);
   }
   emit({ type: 'finished', runId: record.id, record });
   return record;
+}
+
+/** What a run found, dropped when run.json cannot hold it, so that at least the status and reason are saved. */
+const RESULT_KEYS = ['metrics', 'cv', 'trials', 'best', 'predictions', 'featureNames', 'featureImportances'] as const;
+
+/**
+ * Marks a run failed or cancelled with its reason. When even that cannot be written (results too
+ * large for one JSON string, or not JSON at all), it is written without the results, so run.json
+ * never stays "running" with no word of why.
+ */
+export function finishUnsuccessful(store: RunStore, record: RunRecord, status: 'failed' | 'cancelled', reason: string): void {
+  try {
+    store.finish(record, status, reason);
+  } catch (error) {
+    for (const key of RESULT_KEYS) delete record[key];
+    store.finish(record, status, `${reason} (its results were not kept: ${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 async function saveArtifacts(runDir: string, result: TrainResult): Promise<void> {

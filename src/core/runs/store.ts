@@ -30,6 +30,8 @@ export interface RunRecord {
   progress?: number;
   /** Why a run failed or was cancelled. */
   reason?: string;
+  /** Things about the data that trained but are unlikely to be meant (e.g. a class for almost every row). */
+  warnings?: string[];
   task?: string;
   taskReason?: string;
   modelType?: string;

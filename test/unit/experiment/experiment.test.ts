@@ -147,3 +147,32 @@ test('bad experiments and bad data are clear errors; an aborted signal cancels',
   controller.abort();
   await assert.rejects(trainExperiment(irisExperiment, iris, { signal: controller.signal }), CancelledError);
 });
+
+/** A table whose target "id" takes `classes` values over `rows` rows, beside one numeric feature. */
+function manyClasses(rows: number, classes: number): Table {
+  return {
+    rowCount: rows,
+    columns: [
+      { name: 'x', kind: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => i % 7) },
+      { name: 'id', kind: 'categorical', values: Array.from({ length: rows }, (_, i) => `c${i % classes}`) },
+    ],
+  };
+}
+
+test('a target with a class for almost every row: refused up front above 1,000 classes, a warning below', async () => {
+  const experiment: Experiment = { data: { path: 'ids.csv', target: 'id' }, model: { type: 'decision_tree', params: { max_depth: 2 } }, validation: { method: 'holdout', stratify: false } };
+  const started = Date.now();
+  // What the adversarial pass met: 10,000 classes ran for 41 s and 3.1 GB, then could not be saved.
+  await assert.rejects(
+    trainExperiment(experiment, manyClasses(50_000, 10_000)),
+    /^MlError: target "id" has 10,000 classes over 50,000 rows; classification takes at most 1,000 \(the confusion matrix alone would hold 100,000,000 cells\): is "id" an id or a measurement\? For a numeric target set `task: regression`/,
+  );
+  assert.ok(Date.now() - started < 5000, `refused after ${Date.now() - started} ms`);
+  const warnings: string[] = [];
+  const result = await trainExperiment(experiment, manyClasses(240, 80), { onWarning: (message) => warnings.push(message) });
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(warnings, ['target "id" has 80 classes over 240 rows (3.0 rows a class): a model learns little from so few rows a class; is "id" an id or a measurement? For a numeric target set `task: regression`; otherwise group rare classes']);
+  const quiet: string[] = [];
+  await trainExperiment(irisExperiment, iris, { onWarning: (message) => quiet.push(message) });
+  assert.deepEqual(quiet, []);
+});

@@ -7,7 +7,7 @@ import { readTable } from '../../../src/core/datasets';
 import { splitTarget } from '../../../src/core/data/target';
 import { trainExperiment } from '../../../src/core/experiment/train';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
-import { executeRun, progressFraction } from '../../../src/core/runs/execute';
+import { executeRun, finishUnsuccessful, progressFraction } from '../../../src/core/runs/execute';
 import { loadExperimentFile, parseExperiment } from '../../../src/core/runs/experimentFile';
 import { RunStore } from '../../../src/core/runs/store';
 
@@ -65,6 +65,28 @@ test('a missing target column fails the run with a message naming the column', a
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'failed');
   assert.match(record.reason ?? '', /"kind" not found/);
+});
+
+test('a target with too many classes fails the run with its reason in run.json; a run whose results cannot be saved is still marked failed', async () => {
+  const root = workspace();
+  writeFileSync(path.join(root, 'ids.csv'), ['x,id', ...Array.from({ length: 3000 }, (_, i) => `${i % 7},c${i}`)].join('\n') + '\n');
+  writeFileSync(path.join(root, 'ids.experiment.yaml'), 'data: { path: ids.csv, target: id }\ntask: classification\nmodel: { type: logistic_regression }\nvalidation: { method: holdout, stratify: false }\n');
+  const record = await executeRun({ workspaceRoot: root, experimentFile: path.join(root, 'ids.experiment.yaml') });
+  assert.equal(record.status, 'failed');
+  const saved = new RunStore(root).get(record.id);
+  assert.equal(saved?.status, 'failed', 'run.json does not stay "running"');
+  assert.match(saved?.reason ?? '', /target "id" has 3,000 classes over 3,000 rows; classification takes at most 1,000/);
+
+  // Results that JSON cannot hold (here a BigInt; in the pass, a string too long for V8) are dropped, the failure kept.
+  const store = new RunStore(root);
+  const broken = store.create('broken', 'broken.experiment.yaml', null);
+  store.start(broken);
+  broken.metrics = { huge: 1n };
+  finishUnsuccessful(store, broken, 'failed', 'the run finished but its results could not be saved to run.json: Invalid string length');
+  const kept = store.get(broken.id);
+  assert.equal(kept?.status, 'failed');
+  assert.equal(kept?.metrics, undefined);
+  assert.match(kept?.reason ?? '', /^the run finished but its results could not be saved to run\.json: Invalid string length \(its results were not kept: Do not know how to serialize a BigInt\)$/);
 });
 
 test('an aborted signal leaves a cancelled run', async () => {
