@@ -4,6 +4,7 @@
  * service, and the webview keeps the time series itself (a rolling window of recent states).
  */
 import { isRecord } from '../../core/json';
+import type { MonitorSnapshot } from '../../serve/contract';
 
 export type ServiceState = 'starting' | 'serving' | 'stopped' | 'crashed';
 
@@ -80,26 +81,18 @@ export interface OnlineSummary {
   readonly lastError?: string;
 }
 
+/** The fields of the service's answer (src/serve/contract.ts) the panel takes as they are, once checked. */
+type ServiceScalars = 'time' | 'model' | 'task' | 'uptimeSeconds' | 'requests' | 'windowSeconds' | 'requestsPerSecond' | 'errorRate' | 'process' | 'modelVersion';
+
 /** One poll of the service's GET /monitor, checked and reduced to what the panel shows. */
-export interface ServiceSnapshot {
-  /** ISO time of the poll, from the service's clock. */
-  readonly time: string;
-  readonly model: string;
-  readonly task: string;
-  readonly uptimeSeconds: number;
-  readonly requests: number;
-  readonly windowSeconds: number;
-  readonly requestsPerSecond: number;
-  /** Share (0..1) of 5xx answers in the window. */
-  readonly errorRate: number;
+export interface ServiceSnapshot extends Pick<MonitorSnapshot, ServiceScalars> {
+  /** Zero before the first prediction. */
   readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number };
-  readonly process: { readonly pid: number; readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number };
   readonly predictions: { readonly total: number; readonly byClass?: readonly (readonly [string, number])[]; readonly mean?: number };
   readonly feedback: FeedbackScores;
   /** Absent until the service has seen requests. */
   readonly drift?: DriftSummary;
-  /** The version serving now, and the versions up to it (1 when the model was never updated). */
-  readonly modelVersion: number;
+  /** The versions up to the one serving now (modelVersion). */
   readonly versions: readonly VersionRow[];
   readonly online?: OnlineSummary;
 }
