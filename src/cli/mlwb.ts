@@ -4,11 +4,13 @@
  * serve RUN [--port N] [--host H] [--token T], export RUN --out DIR, import SOURCE (see ./import.ts).
  */
 import { existsSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { exportRun } from '../core/export';
 import { IMPORT_USAGE, ImportUsageError, importCommand } from './import';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
+import { CancelledError } from '../core/types';
 import { runServerProcess } from '../serve/process';
 import { readModelVersions } from '../core/runs/versions';
 
@@ -125,7 +127,24 @@ async function train(args: Parsed): Promise<number> {
     return 2;
   }
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  let runId: string | undefined;
+  let stoppedBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    const reason = `cancelled: mlwb was stopped by ${signal} before the run finished`;
+    if (stoppedBy && runId) {
+      // A second signal: the run cannot wait for its fold to end; record why and go now.
+      const store = new RunStore(args.workspace);
+      const record = store.get(runId);
+      if (record && (record.status === 'running' || record.status === 'queued')) store.finish(record, 'cancelled', reason);
+      exitWhenFlushed(128 + (osConstants.signals[signal] ?? 15));
+      return;
+    }
+    stoppedBy = signal;
+    console.error(`mlwb: ${signal}: stopping after the current step (send it again to stop at once)`);
+    controller.abort(new CancelledError(reason));
+  };
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => stop(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   let lastPercent = -1;
   const record = await executeRun({
     workspaceRoot: args.workspace,
@@ -134,6 +153,7 @@ async function train(args: Parsed): Promise<number> {
     signal: controller.signal,
     environment: { client: 'mlwb' },
     onEvent: (event) => {
+      if (event.type === 'started') runId = event.runId;
       // A warning goes to stderr with --json too: it is about the data, and stdout stays one JSON object.
       if (args.json && !(event.type === 'log' && event.line.startsWith('warning: '))) return;
       if (event.type === 'log') console.error(event.line);
@@ -149,6 +169,9 @@ async function train(args: Parsed): Promise<number> {
   if (args.json) console.log(JSON.stringify(runJson(record), null, 2));
   else console.log(describe(record) + (record.reason ? `\n${record.reason}` : ''));
   if (record.status !== 'completed' && !args.json) console.error(`mlwb: run ${record.status}: ${record.reason ?? ''}`);
+  for (const [signal, handler] of handlers) process.off(signal, handler);
+  // Stopped by a signal: the shell's convention, 128 + its number (130 for SIGINT, 143 for SIGTERM).
+  if (stoppedBy && record.status === 'cancelled') return 128 + (osConstants.signals[stoppedBy] ?? 15);
   return record.status === 'completed' ? 0 : 1;
 }
 

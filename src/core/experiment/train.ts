@@ -166,6 +166,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     }
   }
 
+  await new Promise<void>((resolve) => setImmediate(resolve)); // as between folds: a cancel is heard before the refit
   throwIfAborted(signal);
   onProgress?.({ stage: 'refit', step: 1, of: 1 });
   const pipeline = makePipeline();

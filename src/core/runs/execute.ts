@@ -8,6 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitTarget } from '../data/target';
 import { readTable } from '../datasets';
+import type { Experiment } from '../experiment/experiment';
 import { trainExperiment, type TrainResult } from '../experiment/train';
 import type { Params, Trial } from '../search';
 import { CancelledError } from '../types';
@@ -42,12 +43,40 @@ export interface ExecuteOptions {
   readonly sweep?: { readonly params: Params; readonly trials: readonly Trial[]; readonly best: { readonly params: Params; readonly score: number; readonly metric: string } };
 }
 
-/** Fraction done from a progress event: folds, trials and the model's own steps nest in that order. */
+/**
+ * Fraction done from a progress event: folds, trials and the model's own steps nest in that order.
+ * A `fold` event opens its fold and a `trial` event closes its trial: their steps count folds and
+ * trials, not work inside them.
+ */
 export function progressFraction(event: TrainProgressEvent): number {
-  const inner = event.of ? Math.min(1, event.step / event.of) : 0;
+  const inner = event.stage === 'fold' ? 0 : event.stage === 'trial' ? 1 : event.of ? Math.min(1, event.step / event.of) : 0;
   const inFold = event.fold && event.folds ? (event.fold - 1 + inner) / event.folds : inner;
   const inTrial = event.trial && event.trials ? (event.trial - 1 + inFold) / event.trials : inFold;
   return Math.max(0, Math.min(0.99, inTrial));
+}
+
+/**
+ * The progress of a whole run, which only grows: evaluation (folds, or a search's trials) first,
+ * then the refit on all rows, which gets the share of one more fold. Without it the refit's own
+ * events (no fold) started again from 0, and a hold-out's one fold read as 99% at its first event.
+ */
+export class RunProgress {
+  private reached = 0;
+  private readonly evaluationShare: number;
+
+  constructor(experiment: Pick<Experiment, 'validation' | 'search'>) {
+    const folds = experiment.validation?.method === 'kfold' ? (experiment.validation.folds ?? 5) : 1;
+    this.evaluationShare = experiment.search ? 0.9 : folds / (folds + 1);
+  }
+
+  /** The fraction (0 to 0.99) after this event. */
+  fraction(event: TrainProgressEvent): number {
+    const refit = event.stage === 'refit' || event.stage.startsWith('refit ');
+    const inner = event.stage === 'refit' ? 0 : progressFraction(event);
+    const value = refit ? this.evaluationShare + (0.99 - this.evaluationShare) * inner : this.evaluationShare * inner;
+    this.reached = Math.min(0.99, Math.max(this.reached, value));
+    return this.reached;
+  }
 }
 
 /** SHA-256 of a file, streamed so a big dataset is not read into memory at once. */
@@ -108,11 +137,12 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     store.save(record);
     log(`${table.rowCount} rows × ${table.columns.length} columns; training ${experiment.model.type}`);
     let lastSaved = 0;
+    const progress = new RunProgress(experiment);
     const result = await trainExperiment(experiment, table, {
       seed: options.seed,
       signal: options.signal,
       onProgress: (event) => {
-        const fraction = progressFraction(event);
+        const fraction = progress.fraction(event);
         store.appendMetric(record.id, { ...event });
         emit({ type: 'progress', runId: record.id, fraction, event });
         if (Date.now() - lastSaved > 1000) {
@@ -157,12 +187,21 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     log(`completed: ${summarize(record)}`);
   } catch (error) {
     const cancelled = error instanceof CancelledError || options.signal?.aborted === true;
-    const reason = cancelled ? 'cancelled by the user' : error instanceof Error ? error.message : String(error);
+    const reason = cancelled ? cancelReason(options.signal) : error instanceof Error ? error.message : String(error);
     finishUnsuccessful(store, record, cancelled ? 'cancelled' : 'failed', reason);
     log(`${cancelled ? 'cancelled' : 'failed'}: ${record.reason ?? reason}`);
   }
   emit({ type: 'finished', runId: record.id, record });
   return record;
+}
+
+/** Why a run was cancelled: the reason its signal was aborted with (e.g. "stopped by SIGTERM"), else the user. */
+function cancelReason(signal: AbortSignal | undefined): string {
+  const given: unknown = signal?.reason;
+  // abort() without a reason gives a DOMException named AbortError, whose message says nothing.
+  if (given instanceof Error && given.name !== 'AbortError' && given.message) return given.message;
+  if (typeof given === 'string' && given !== '') return given;
+  return 'cancelled by the user';
 }
 
 /** What a run found, dropped when run.json cannot hold it, so that at least the status and reason are saved. */

@@ -182,7 +182,11 @@ export function readRunRecord(runDir: string): RunRecord | undefined {
     return damagedRecord(runDir, file, text, 'it is JSON but not a run record (no "status")');
   }
   const run = record as RunRecord;
-  if ((run.status === 'running' || run.status === 'queued') && !ownerAlive(run)) run.status = 'interrupted';
+  if ((run.status === 'running' || run.status === 'queued') && !ownerAlive(run)) {
+    run.status = 'interrupted';
+    // A process that is stopped by a signal it handles records why; one killed outright cannot.
+    run.reason ??= `the process that ran it (pid ${run.owner?.pid ?? '?'}${run.owner?.host ? ` on ${run.owner.host}` : ''}) ended before the run finished: it was killed (kill -9, or the machine stopped) or crashed; its files are kept`;
+  }
   return run;
 }
 

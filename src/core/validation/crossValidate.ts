@@ -113,6 +113,9 @@ export async function crossValidate<I extends ModelInput = Matrix>(
   const folds: Record<string, number>[] = [];
 
   for (const [index, split] of splits.entries()) {
+    // Most models fit without awaiting anything real: a turn of the event loop between folds lets a
+    // cancel (a signal handler, a worker message) be heard before the next fold starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     throwIfAborted(signal);
     const fold = index + 1;
     onProgress?.({ stage: 'fold', step: fold, of: splits.length, fold, folds: splits.length });

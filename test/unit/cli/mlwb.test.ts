@@ -128,3 +128,34 @@ test('mlwb runs and show list a run whose run.json is cut short as damaged, with
   assert.equal(json.status, 'damaged');
   assert.match(json.reason, /cut short/);
 });
+
+test('mlwb train stopped by SIGTERM marks the run cancelled with the signal as its reason, and exits 143', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-sigterm-'));
+  // Enough work that the run is still training when the signal comes: 20 folds of a logistic regression.
+  const header = Array.from({ length: 20 }, (_, j) => `x${j}`).join(',');
+  const rows = Array.from({ length: 4000 }, (_, i) => `${Array.from({ length: 20 }, (_, j) => Math.sin(i * (j + 1))).join(',')},${i % 3 === 0 ? 'a' : 'b'}`);
+  writeFileSync(path.join(dir, 'slow.csv'), `${header},y\n${rows.join('\n')}\n`);
+  writeFileSync(path.join(dir, 'slow.experiment.yaml'), 'data: { path: slow.csv, target: y }\nmodel: { type: logistic_regression, params: { max_iter: 2000, tol: 0.0000001 } }\nvalidation: { method: kfold, folds: 20 }\n');
+  const child = spawn(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), 'train', 'slow.experiment.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const training = new Promise<void>((resolve) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('training logistic_regression')) resolve();
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  try {
+    await training;
+    child.kill('SIGTERM');
+    const signalled = Date.now();
+    assert.equal(await exited, 143, stderr);
+    assert.ok(Date.now() - signalled < 20_000, `stopped ${Date.now() - signalled} ms after SIGTERM`);
+  } finally {
+    clearTimeout(guard);
+  }
+  const [run] = new RunStore(dir).list();
+  assert.equal(run?.status, 'cancelled');
+  assert.equal(run?.reason, 'cancelled: mlwb was stopped by SIGTERM before the run finished');
+});

@@ -106,6 +106,30 @@ test('a run left running by a process that is gone reads as interrupted', () => 
   record.owner = { pid: 2 ** 22 + 12345, host: record.owner?.host ?? '' };
   store.save(record);
   assert.equal(store.get(record.id)?.status, 'interrupted');
+  assert.match(store.get(record.id)?.reason ?? '', /^the process that ran it \(pid 4206649 on .*\) ended before the run finished: it was killed \(kill -9, or the machine stopped\) or crashed/);
+});
+
+test('the progress of a run only grows, from its first fold through the refit on all rows', async () => {
+  const root = workspace();
+  writeFileSync(
+    path.join(root, 'holdout.experiment.yaml'),
+    ['data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: logistic_regression, params: { max_iter: 50 } }', 'validation: { method: holdout }', ''].join('\n'),
+  );
+  const seen: { fraction: number; stage: string }[] = [];
+  const record = await executeRun({
+    workspaceRoot: root,
+    experimentFile: path.join(root, 'holdout.experiment.yaml'),
+    onEvent: (event) => {
+      if (event.type === 'progress') seen.push({ fraction: event.fraction, stage: event.event.stage });
+    },
+  });
+  assert.equal(record.status, 'completed', record.reason);
+  // The hold-out's one fold read 99% at its first event, then the refit started again from 0.
+  assert.ok((seen[0]?.fraction ?? 1) < 0.1, `first ${JSON.stringify(seen[0])}`);
+  for (let i = 1; i < seen.length; i++) assert.ok((seen[i]?.fraction ?? 0) >= (seen[i - 1]?.fraction ?? 0), `event ${i} went back: ${JSON.stringify(seen.slice(i - 1, i + 1))}`);
+  const refit = seen.findIndex((e) => e.stage === 'refit');
+  assert.ok(refit > 0 && (seen[refit]?.fraction ?? 0) >= 0.5, 'the refit starts where evaluation ended, half way for one fold');
+  assert.ok((seen.at(-1)?.fraction ?? 0) > 0.5 && (seen.at(-1)?.fraction ?? 1) <= 0.99);
 });
 
 test('a run.json cut short is listed as damaged, with where it broke, and its files are kept', () => {
@@ -148,6 +172,8 @@ test('parseExperiment places problems on their lines and reports a missing data 
 
 test('progressFraction nests steps inside folds inside trials', () => {
   assert.equal(progressFraction({ stage: 'fit', step: 5, of: 10 }), 0.5);
+  assert.equal(progressFraction({ stage: 'fold', step: 1, of: 1, fold: 1, folds: 1 }), 0, 'a fold event opens its fold');
+  assert.equal(progressFraction({ stage: 'trial', step: 2, of: 4, trial: 2, trials: 4 }), 0.5, 'a trial event closes its trial');
   assert.equal(progressFraction({ stage: 'fit', step: 5, of: 10, fold: 2, folds: 5 }), 0.3);
   assert.equal(progressFraction({ stage: 'fit', step: 0, of: 10, fold: 1, folds: 2, trial: 2, trials: 2 }), 0.5);
 });
