@@ -11,6 +11,7 @@ import { registerDeployments } from './deployments';
 import { registerExperiments } from './experiments';
 import { registerDashboards } from './dashboard';
 import { registerMonitor } from './monitor';
+import { registerImport } from './import/commands';
 import { TrainingManager } from './training/manager';
 import { DatasetsClient } from './datasets/client';
 import { showFailure } from './failure';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   const deployments = registerDeployments(services);
   registerMonitor(services, deployments.manager, context.workspaceState);
   registerDashboards(services);
+  registerImport(context, services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
   disposer.track(
