@@ -105,6 +105,22 @@ test('NaN left after preparation is an error naming the column and the step to a
   assertMlError(() => fitted.transform(t), /column "a" still has 1 missing/);
 });
 
+test('infinite values before scale are named as infinite, with clip as the step to add, also after impute', () => {
+  const t = tableFromRecords([{ a: 1, b: 2 }, { a: Infinity, b: 3 }, { a: null, b: 4 }, { a: -Infinity, b: 5 }]);
+  // Before: "column "a" still has 2 missing value(s) … add impute", with impute already there.
+  assertMlError(
+    () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }, { scale: {} }]).fitTransform(t, new Float64Array(4)),
+    /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its median NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute, or fix the data$/,
+  );
+  const filled = tableFromRecords([{ a: 1, b: 2 }, { a: 2, b: 3 }, { a: null, b: 4 }, { a: 3, b: 5 }, { a: Infinity, b: 6 }]);
+  for (const steps of [[{ impute: { strategy: 'median' } }, { scale: {} }], [{ scale: { method: 'minmax' } }]]) {
+    assertMlError(() => Pipeline.fromSpec(steps).fitTransform(filled, new Float64Array(5)), /^prepare step \d \(scale\): column "a" holds 1 infinite value\(s\), which impute does not replace; add `clip: \{ columns: \[a\] \}` before scale, or fix the data$/);
+  }
+  assertMlError(() => Pipeline.fromSpec([{ impute: { strategy: 'mean' } }]).fitTransform(t, new Float64Array(4)), /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its mean NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute/);
+  // A median between finite values fills the gap; the infinity left is then named as such.
+  assertMlError(() => Pipeline.fromSpec([{ impute: { strategy: 'median' } }]).fitTransform(filled, new Float64Array(5)), /column "a" holds 1 infinite value\(s\) .*add `clip/);
+});
+
 test('categorical or text columns left unencoded are errors that name the step to add', () => {
   assertMlError(() => Pipeline.fromSpec([]).fitTransform(table, labels), /column "city" is categorical and no step encodes it; add `onehot: \{ columns: \[city\] \}`/);
   assertMlError(() => Pipeline.fromSpec([{ onehot: {} }, { impute: {} }]).fitTransform(table, labels), /column "review" is text .* add `text: \{ column: review \}`/);

@@ -34,6 +34,12 @@ export class ScaleStep implements PrepareStep {
       .filter((c) => names.includes(c.name))
       .map((c) => {
         const values = c.values as Float64Array;
+        // An infinite value would make the centre or scale infinite and every value NaN, which the
+        // checks after preparation then call "missing" and send the user to impute, which keeps infinities.
+        const infinite = values.reduce((count, v) => count + (v === Infinity || v === -Infinity ? 1 : 0), 0);
+        if (infinite > 0) {
+          throw new MlError(`scale: column "${c.name}" holds ${infinite} infinite value(s), which impute does not replace; add \`clip: { columns: [${c.name}] }\` before scale, or fix the data`);
+        }
         if (this.method === 'standard') {
           const { mean, variance, count } = nanMeanVariance(values);
           if (count === 0) throw new MlError(`scale: column "${c.name}" has no values in the training rows`);
