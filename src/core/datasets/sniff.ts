@@ -67,6 +67,28 @@ function looksBinary(bytes: Buffer): boolean {
   return control > probe.length * 0.01;
 }
 
+/**
+ * The byte order of UTF-16 text (what Excel's "Unicode text" and PowerShell write): a byte order
+ * mark, or text whose every other byte is zero. Undefined for anything else.
+ */
+function utf16Order(bytes: Buffer): 'little-endian' | 'big-endian' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'little-endian';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'big-endian';
+  const probe = bytes.subarray(0, Math.min(bytes.length, 4096) & ~1);
+  if (probe.length < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < probe.length; i += 2) {
+    if (probe[i] === 0) evenZeros++;
+    if (probe[i + 1] === 0) oddZeros++;
+  }
+  const pairs = probe.length / 2;
+  // ASCII in UTF-16 puts a zero in every pair, on the same side; binary data scatters its zeros.
+  if (oddZeros > pairs * 0.6 && evenZeros < pairs * 0.1) return 'little-endian';
+  if (evenZeros > pairs * 0.6 && oddZeros < pairs * 0.1) return 'big-endian';
+  return undefined;
+}
+
 function isUtf8(bytes: Buffer, wholeFile: boolean): boolean {
   // A multi-byte character cut by the probe's end is not an error: check up to the last line end.
   const cut = wholeFile ? bytes : bytes.subarray(0, bytes.lastIndexOf(10) + 1);
@@ -148,6 +170,15 @@ export async function sniffCsv(filePath: string, format: 'csv' | 'tsv'): Promise
   let bytes = await readStart(filePath, FIRST_READ_BYTES);
   if (bytes.length === FIRST_READ_BYTES && bytes.indexOf(10) < 0 && bytes.indexOf(13) < 0) bytes = await readStart(filePath, PROBE_BYTES);
   if (bytes.length === 0 || (bytes.length <= 4096 && /^\s*$/.test(bytes.toString('latin1')))) throw datasetError(filePath, 'the file is empty');
+  const utf16 = utf16Order(bytes);
+  if (utf16) {
+    const name = path.basename(filePath);
+    const utf8Name = name.replace(/(\.[^.]+)?$/, '-utf8$1');
+    throw datasetError(
+      filePath,
+      `the file is UTF-16 text (${utf16}), which cannot be read; save it as UTF-8 (in Excel: "CSV UTF-8"), or convert it: iconv -f UTF-16 -t UTF-8 ${name} > ${utf8Name}`,
+    );
+  }
   if (looksBinary(bytes)) throw datasetError(filePath, 'the file holds binary data, not delimited text');
   const warnings: string[] = [];
   let body = bytes;

@@ -95,6 +95,26 @@ test('binary bytes named .csv', async () => {
   await rejectsWith(schemaWith(engine, file('binary.csv')), 'binary.csv: the file holds binary data, not delimited text');
 });
 
+test('UTF-16 text (with or without a byte order mark, either byte order) is named as such, with how to convert it', async () => {
+  const text = 'id,name\n1,Ann\n2,Bob\n';
+  const little = Buffer.from(text, 'utf16le');
+  const big = Buffer.from(little).swap16();
+  const files: [string, Buffer, string][] = [
+    ['utf16le_bom.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), little]), 'little-endian'],
+    ['utf16le.csv', little, 'little-endian'],
+    ['utf16be_bom.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), big]), 'big-endian'],
+  ];
+  for (const [name, bytes, order] of files) {
+    writeFileSync(path.join(temp, name), bytes);
+    const utf8Name = name.replace('.csv', '-utf8.csv');
+    // Before: "the file holds binary data, not delimited text".
+    await rejectsWith(
+      schemaWith(engine, path.join(temp, name)),
+      `${name}: the file is UTF-16 text (${order}), which cannot be read; save it as UTF-8 (in Excel: "CSV UTF-8"), or convert it: iconv -f UTF-16 -t UTF-8 ${name} > ${utf8Name}`,
+    );
+  }
+});
+
 test('JSON that is not records', async () => {
   await rejectsWith(schemaWith(engine, file('not_records.json')), 'not_records.json: the JSON is not a list of records; expected [{"column": value, …}, …] or one object per line');
 });
