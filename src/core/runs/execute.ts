@@ -18,7 +18,10 @@ import { appendFeedback, readFeedback } from './feedback';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
+import { keyMetric } from './keyMetric';
 import { saveModelFiles, type SavableModel } from './versions';
+
+export { keyMetric } from './keyMetric';
 
 export type RunEvent =
   | { readonly type: 'started'; readonly runId: string }
@@ -229,17 +232,6 @@ async function saveArtifacts(runDir: string, result: TrainResult): Promise<void>
 function featureImportances(result: TrainResult): { featureImportances?: number[] } {
   const importances = (result.model as { featureImportances?: Float64Array }).featureImportances;
   return importances && importances.length === result.featureNames.length ? { featureImportances: Array.from(importances) } : {};
-}
-
-/** The key metric of a run, as shown in the Runs view and the CLI. */
-export function keyMetric(record: RunRecord): { name: string; value: number } | undefined {
-  const metrics = record.metrics as Record<string, unknown> | undefined;
-  if (!metrics) return undefined;
-  for (const name of ['f1_macro', 'accuracy', 'r2', 'rmse']) {
-    const value = metrics[name];
-    if (typeof value === 'number') return { name, value };
-  }
-  return undefined;
 }
 
 function summarize(record: RunRecord): string {

@@ -71,8 +71,8 @@ function loadBetterSqlite(): DatabaseConstructor {
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new ImportError(
-      `SQLite import is unavailable on ${process.platform}-${process.arch}: its native module better-sqlite3 could not be loaded (${reason}). ` +
-        'Reinstall mlwb where better-sqlite3 can install (its prebuilt binary or a C++ toolchain), or export the table to CSV and import that.',
+      `SQLite import is unavailable here (${process.platform}-${process.arch}, Node ABI ${process.versions.modules}): its native module better-sqlite3 could not be loaded (${reason}). ` +
+        'The mlwb command-line package installs it for its machine (npm install -g mlwb-cli-<version>.tgz); or export the table to CSV and import that.',
     );
   }
 }

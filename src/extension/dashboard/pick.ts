@@ -1,6 +1,6 @@
 /** Which runs a dashboard command is about: from its argument, the tree's selection, or a QuickPick. */
 import * as vscode from 'vscode';
-import { keyMetric } from '../../core/runs/execute';
+import { keyMetric } from '../../core/runs/keyMetric';
 import type { RunRecord, RunStore } from '../../core/runs/store';
 
 /** A run id, a Runs view item (which has `runId`, and `trialIndex` for a sweep's trial), or nothing. */

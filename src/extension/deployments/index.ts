@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../core/runs/store';
 import { readFeedback } from '../../core/runs/feedback';
-import { keyMetric } from '../../core/runs/execute';
-import { onlineModelTypes, supportsOnlineUpdates } from '../../core/models/registry';
+import { keyMetric } from '../../core/runs/keyMetric';
 import { readModelVersions, setCurrentModelVersion, type ModelVersion } from '../../core/runs/versions';
 import type { Services } from '../services';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
@@ -52,7 +51,7 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
         { location: vscode.ProgressLocation.Notification, title: `Deploying run ${runId}` },
         () => manager.deploy(runId, options),
       );
-      warnIfNotOnline(record);
+      void warnIfNotOnline(record);
       void vscode.window.showInformationMessage(`ML Workbench: run ${runId} is served at ${deploymentUrl(record)}`, 'Copy URL').then((choice) => {
         if (choice) void vscode.env.clipboard.writeText(deploymentUrl(record));
       });
@@ -100,15 +99,18 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
     if (!record) return undefined;
     // The service reads the switch at start; a restart also loads the version to serve.
     const restarted = await restartShowing(record, `with online updates ${online ? 'on' : 'off'}`, { online });
-    if (restarted && online) warnIfNotOnline(restarted);
+    if (restarted && online) void warnIfNotOnline(restarted);
     return restarted;
   };
   command('mlWorkbench.enableOnlineUpdates', (arg?: DeploymentArgument) => setOnline(arg, true));
   command('mlWorkbench.disableOnlineUpdates', (arg?: DeploymentArgument) => setOnline(arg, false));
   /** Online updates were asked for a model type that cannot learn online: say it is served as trained. */
-  function warnIfNotOnline(record: DeploymentRecord): void {
+  async function warnIfNotOnline(record: DeploymentRecord): Promise<void> {
     const run = record.online ? training.store()?.get(record.runId) : undefined;
-    if (run?.modelType && !supportsOnlineUpdates(run.modelType)) {
+    if (!run?.modelType) return;
+    // The model registry loads TensorFlow.js: only when it is needed, not at activation.
+    const { onlineModelTypes, supportsOnlineUpdates } = await import('../../core/models/registry');
+    if (!supportsOnlineUpdates(run.modelType)) {
       void vscode.window.showWarningMessage(
         `ML Workbench: ${run.modelType} models cannot learn online, so run ${record.runId} is served as trained. Online updates work for ${onlineModelTypes().join(', ')}; use Retrain with Feedback for the others.`,
       );

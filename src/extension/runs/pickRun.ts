@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { keyMetric } from '../../core/runs/execute';
+import { keyMetric } from '../../core/runs/keyMetric';
 import type { TrainingManager } from '../training/manager';
 
 /** A command's run argument: a run id, a tree item with a runId, or nothing (then the user picks). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { keyMetric } from '../../core/runs/execute';
+import { keyMetric } from '../../core/runs/keyMetric';
 import type { RunRecord, RunStatus } from '../../core/runs/store';
 import type { TrainingManager } from '../training/manager';
 
