@@ -111,9 +111,15 @@ export function runJson(record: RunRecord): Record<string, unknown> {
   };
 }
 
+/** At most `max` characters of one line; a run from before names were capped may have a name of megabytes. */
+function clipped(text: string, max = 80): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 function describe(record: RunRecord): string {
   const metric = keyMetric(record);
-  const line = `${record.id}  ${record.status.padEnd(11)} ${record.experiment}${metric ? `  ${metric.name}=${metric.value.toFixed(4)}` : ''}`;
+  const line = `${record.id}  ${record.status.padEnd(11)} ${clipped(record.experiment)}${metric ? `  ${metric.name}=${metric.value.toFixed(4)}` : ''}`;
   // A damaged run has nothing else to show; why it is damaged is what the user needs.
   return record.status === 'damaged' && record.reason ? `${line}\n  ${record.reason}` : line;
 }

@@ -5,6 +5,11 @@ import { rangeOf, spaceProblems, type ParamSpace } from '../search';
 import { errorMessage, MlError, type Task } from '../types';
 import { isRecord } from '../json';
 
+/** Most preparation steps an experiment takes; real pipelines have a handful. */
+export const MAX_PREPARE_STEPS = 200;
+/** Longest experiment name: it is shown in every list of runs. */
+export const MAX_NAME_LENGTH = 200;
+
 export const PREPARE_STEPS = ['dropDuplicates', 'dropMissing', 'impute', 'coerce', 'clip', 'scale', 'onehot', 'ordinal', 'text', 'select'] as const;
 
 export interface HoldoutValidation {
@@ -64,6 +69,9 @@ export function validateExperiment(obj: unknown): string[] {
   if (!isRecord(obj)) return ['(root): an experiment must be an object with data, model and the other keys of DESIGN.md'];
   unknownKeys(obj, ['name', 'data', 'task', 'prepare', 'model', 'validation', 'search', 'seed'], '', problems);
   if (obj.name !== undefined && typeof obj.name !== 'string') problems.push('name: must be a string');
+  else if (typeof obj.name === 'string' && obj.name.length > MAX_NAME_LENGTH) {
+    problems.push(`name: ${obj.name.length.toLocaleString('en')} characters; a name is at most ${MAX_NAME_LENGTH} (it is shown in every list of runs)`);
+  }
 
   if (!isRecord(obj.data)) problems.push('data: required, an object with path and target');
   else {
@@ -80,6 +88,7 @@ export function validateExperiment(obj: unknown): string[] {
 
   if (obj.prepare !== undefined) {
     if (!Array.isArray(obj.prepare)) problems.push('prepare: must be a list of steps such as - impute: { strategy: median }');
+    else if (obj.prepare.length > MAX_PREPARE_STEPS) problems.push(`prepare: ${obj.prepare.length.toLocaleString('en')} steps; an experiment takes at most ${MAX_PREPARE_STEPS}`);
     else obj.prepare.forEach((step, i) => prepareStepProblems(step, `prepare[${i}]`, problems));
   }
 

@@ -1,5 +1,5 @@
 /** Reads an experiment file (YAML or JSON) and locates each problem on its line and column. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { validateExperiment, type Experiment } from '../experiment';
@@ -23,8 +23,22 @@ export interface LoadedExperiment {
   readonly dataPath?: string;
 }
 
+/**
+ * Largest experiment file read. Real ones are a few KB; parsing YAML costs about 10 µs a byte here,
+ * so a 10 MB file (260,000 steps in the adversarial pass) took minutes and 2 GB before any message.
+ */
+export const MAX_EXPERIMENT_BYTES = 64 * 1024;
+
+function tooLarge(file: string, bytes: number): LoadedExperiment {
+  const size = bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+  const message = `the experiment file is ${size}; an experiment file is at most ${MAX_EXPERIMENT_BYTES / 1024} KB (the data belongs in the file data.path names)`;
+  return { file, problems: [{ message, path: '', line: 1, column: 1, endLine: 1, endColumn: 1 }] };
+}
+
 /** Parses and validates experiment text; `checkData` also checks that the data file exists. */
 export function parseExperiment(file: string, text: string, checkData = true): LoadedExperiment {
+  // Characters first: cheap, and no string this long fits in the limit whatever its encoding.
+  if (text.length > MAX_EXPERIMENT_BYTES || Buffer.byteLength(text) > MAX_EXPERIMENT_BYTES) return tooLarge(file, Buffer.byteLength(text));
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number, end: number) => {
@@ -60,6 +74,8 @@ export function parseExperiment(file: string, text: string, checkData = true): L
 /** Reads and validates an experiment file from disk. */
 export function loadExperimentFile(file: string): LoadedExperiment {
   if (!existsSync(file)) return { file, problems: [{ message: `experiment file not found: ${file}`, path: '', line: 1, column: 1, endLine: 1, endColumn: 1 }] };
+  const bytes = statSync(file).size;
+  if (bytes > MAX_EXPERIMENT_BYTES) return tooLarge(file, bytes);
   return parseExperiment(file, readFileSync(file, 'utf8'));
 }
 

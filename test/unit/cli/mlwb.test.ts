@@ -113,15 +113,20 @@ test('mlwb export --out where no folder can be made (under /proc) is refused at 
   assert.match(exported.stderr, /mlwb: cannot create the folder \/proc\/mlwb-export-test: the file system there does not take new folders \(ENOENT\)/);
 });
 
-test('mlwb runs and show list a run whose run.json is cut short as damaged, with the reason', () => {
+test('mlwb runs and show list a run whose run.json is cut short as damaged, with the reason; a name of megabytes is shown cut to one line', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-cli-damaged-'));
   const store = new RunStore(dir);
+  // A run from before names were limited.
+  const long = store.create(`long\n${'x'.repeat(1024 * 1024)}`, 'long.experiment.yaml', null);
+  store.finish(long, 'failed', 'x');
   const record = store.create('cut', 'cut.experiment.yaml', null);
   const file = path.join(store.runDir(record.id), 'run.json');
   writeFileSync(file, readFileSync(file, 'utf8').slice(0, 60));
   const runs = mlwb(dir, 'runs');
   assert.equal(runs.status, 0, runs.stderr);
   assert.match(runs.stdout, new RegExp(`${record.id}  damaged\\s+cut\\n  .*run\\.json cannot be read: the JSON ends early`));
+  assert.match(runs.stdout, new RegExp(`${long.id}  failed      long x{74}…\\n`));
+  assert.ok(runs.stdout.length < 2000, `printed ${runs.stdout.length} characters`);
   const shown = mlwb(dir, 'show', record.id, '--json');
   assert.equal(shown.status, 0, shown.stderr);
   const json = JSON.parse(shown.stdout) as { status: string; reason: string };

@@ -148,6 +148,14 @@ test('bad experiments and bad data are clear errors; an aborted signal cancels',
   await assert.rejects(trainExperiment(irisExperiment, iris, { signal: controller.signal }), CancelledError);
 });
 
+test('an experiment with a name of megabytes or hundreds of thousands of steps is refused with the limit, at once', () => {
+  const started = Date.now();
+  assert.deepEqual(validateExperiment({ ...irisExperiment, name: 'x'.repeat(10 * 1024 * 1024) }), ['name: 10,485,760 characters; a name is at most 200 (it is shown in every list of runs)']);
+  assert.deepEqual(validateExperiment({ ...irisExperiment, prepare: Array.from({ length: 260_000 }, () => ({ scale: {} })) }), ['prepare: 260,000 steps; an experiment takes at most 200']);
+  assert.deepEqual(validateExperiment({ ...irisExperiment, name: 'n'.repeat(200), prepare: Array.from({ length: 200 }, () => ({ scale: {} })) }), []);
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+});
+
 /** A table whose target "id" takes `classes` values over `rows` rows, beside one numeric feature. */
 function manyClasses(rows: number, classes: number): Table {
   return {

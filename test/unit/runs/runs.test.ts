@@ -170,6 +170,23 @@ test('parseExperiment places problems on their lines and reports a missing data 
   assert.match(byPath.get('data.path')?.message ?? '', /file not found/);
 });
 
+test('a 10 MB experiment file is refused before it is parsed, naming its size and the limit', async () => {
+  const root = workspace();
+  const file = path.join(root, 'huge.experiment.yaml');
+  const steps = '  - scale: {}\n'.repeat(10 * 1024 * 1024 / 14);
+  writeFileSync(file, `name: huge\ndata: { path: iris.csv, target: species }\nmodel: { type: decision_tree }\nprepare:\n${steps}`);
+  const started = Date.now();
+  const loaded = loadExperimentFile(file);
+  assert.equal(loaded.experiment, undefined);
+  assert.deepEqual(loaded.problems.map((p) => [p.line, p.column, p.message]), [[1, 1, 'the experiment file is 10.0 MB; an experiment file is at most 64 KB (the data belongs in the file data.path names)']]);
+  // The editor hands parseExperiment the text: the same limit, before YAML sees it.
+  assert.match(parseExperiment(file, readFileSync(file, 'utf8')).problems[0]?.message ?? '', /is 10\.0 MB; an experiment file is at most 64 KB/);
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'failed');
+  assert.match(record.reason ?? '', /huge\.experiment\.yaml:1:1: the experiment file is 10\.0 MB/);
+  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms (232 s and 2 GB before)`);
+});
+
 test('progressFraction nests steps inside folds inside trials', () => {
   assert.equal(progressFraction({ stage: 'fit', step: 5, of: 10 }), 0.5);
   assert.equal(progressFraction({ stage: 'fold', step: 1, of: 1, fold: 1, folds: 1 }), 0, 'a fold event opens its fold');
