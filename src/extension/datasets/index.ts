@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { registerCommand } from '../commands';
 import { PreviewPanel, type PreviewDeps } from '../preview/panel';
 import { isPersistedPreview, type PreviewState } from '../preview/contract';
 import { registerDatasetCommands } from './commands';
@@ -31,7 +32,7 @@ export function registerDatasets(context: vscode.ExtensionContext, services: Ser
   const index = disposer.track(new DatasetIndex(client, log));
   const tree = disposer.track(new DatasetsTree(index));
   disposer.track(vscode.window.createTreeView('mlWorkbench.datasets', { treeDataProvider: tree, showCollapseAll: true }));
-  disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshDatasets', () => tree.refresh()));
+  disposer.track(registerCommand('mlWorkbench.refreshDatasets', () => tree.refresh()));
 
   const deps: PreviewDeps = { client, index, extensionUri: context.extensionUri, log };
   for (const command of registerDatasetCommands(deps, index)) disposer.track(command);
@@ -57,7 +58,13 @@ export function registerDatasets(context: vscode.ExtensionContext, services: Ser
     relist = setTimeout(() => void index.refresh(), 300);
   };
   const watcher = disposer.track(vscode.workspace.createFileSystemWatcher(DATASET_GLOB));
-  disposer.track(watcher.onDidCreate(scheduleRelist));
+  // A file replaced by a rename (an atomic write, such as an import's) arrives as created: drop what was known of it.
+  disposer.track(
+    watcher.onDidCreate((uri) => {
+      index.fileChanged(uri);
+      scheduleRelist();
+    }),
+  );
   disposer.track(watcher.onDidDelete((uri) => {
     client.forget(uri.fsPath);
     scheduleRelist();
