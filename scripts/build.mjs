@@ -1,19 +1,17 @@
 // Bundles the extension host, the workers, the CLI, the prediction service, the webviews and the
 // integration tests with esbuild, and copies the assets that cannot be bundled (tfjs wasm binaries,
 // DuckDB's native binding and its loader) next to the bundles. Flags: --watch, --production (minified, no tests),
-// --target T (a VS Code target such as darwin-arm64: copy that platform's DuckDB binding instead of this machine's),
-// --assets-only (copy the assets for --target into an existing build, bundle nothing: packaging one build per target).
+// --target T (a VS Code target such as darwin-arm64: copy that platform's DuckDB binding instead of this machine's).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { TARGETS, duckdbBindingFolder, hostTarget } from './platforms.mjs';
+import { TARGETS, copyDuckdbModules, hostTarget } from './platforms.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const assetsOnly = process.argv.includes('--assets-only');
 const targetIndex = process.argv.indexOf('--target');
 const target = targetIndex >= 0 ? process.argv[targetIndex + 1] : hostTarget();
 if (target !== undefined && !(target in TARGETS)) {
@@ -75,23 +73,13 @@ function copyAssets() {
     cpSync(join(wasmDist, file), join(root, 'dist/wasm', file));
   }
   // DuckDB's JavaScript API is bundled; its loader and the target's native binding (only that one) are copied.
-  const modulesTarget = join(root, 'dist/node_modules');
-  rmSync(modulesTarget, { recursive: true, force: true });
-  for (const name of ['@duckdb/node-bindings', 'detect-libc']) {
-    cpSync(join(root, 'node_modules', name), join(modulesTarget, name), { recursive: true, dereference: true });
-  }
   if (target === undefined) {
     console.warn(`no DuckDB binding is packaged for ${process.platform}-${process.arch}; pass --target`);
     return;
   }
-  const binding = `@duckdb/node-bindings-${TARGETS[target].duckdb}`;
-  cpSync(duckdbBindingFolder(root, target), join(modulesTarget, binding), { recursive: true, dereference: true });
+  copyDuckdbModules(root, join(root, 'dist/node_modules'), target);
 }
 
-if (assetsOnly) {
-  copyAssets();
-  process.exit(0);
-}
 if (!production) rmSync(join(root, 'out'), { recursive: true, force: true });
 // A production build starts from an empty dist/, except for the packages already made there.
 if (production && existsSync(join(root, 'dist'))) {

@@ -1,14 +1,16 @@
 // Packages the extension for one or more VS Code targets (`vsce package --target`), each .vsix holding only its own
-// platform's DuckDB binding. The bundles are built once; only the binding is swapped between targets.
+// platform's DuckDB binding. The bundles are built once and copied into a staging folder, where only the binding
+// changes between targets (and a build started meanwhile in dist/ cannot mix into a package).
 //
 //   node scripts/package.mjs                       this machine's platform → dist/ml-workbench.vsix
 //   node scripts/package.mjs --target darwin-arm64 → dist/ml-workbench-darwin-arm64.vsix
 //   node scripts/package.mjs --target all          every target → dist/ml-workbench-<target>.vsix
 //   --out-dir DIR writes the packages there instead of dist/; --no-build packages the production build already in dist/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIZE_BUDGET_MB, TARGETS, hostTarget } from './platforms.mjs';
+import { SIZE_BUDGET_MB, TARGETS, copyDuckdbModules, hostTarget } from './platforms.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -27,18 +29,32 @@ for (const target of targets) {
   }
 }
 
-const node = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-if (!process.argv.includes('--no-build')) node(['scripts/build.mjs', '--production', '--target', targets[0]]);
-mkdirSync(outDir, { recursive: true });
-for (const [index, target] of targets.entries()) {
-  if (index > 0 || process.argv.includes('--no-build')) node(['scripts/build.mjs', '--assets-only', '--target', target]);
-  const file = join(outDir, requested === undefined ? 'ml-workbench.vsix' : `ml-workbench-${target}.vsix`);
-  node([join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--target', target, '--out', file]);
-  const megabytes = statSync(file).size / 2 ** 20;
-  const budget = SIZE_BUDGET_MB[target];
-  console.log(`${target}: ${file} ${megabytes.toFixed(1)} MiB (budget ${budget} MiB)`);
-  if (megabytes > budget) {
-    console.error(`${file} is over its size budget`);
-    process.exit(1);
+if (!process.argv.includes('--no-build')) execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'inherit' });
+const stage = mkdtempSync(join(tmpdir(), 'mlwb-vsix-'));
+try {
+  // What .vscodeignore may ship, without packages already made, the CLI bundle or the native modules.
+  for (const name of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media', 'schemas']) {
+    if (existsSync(join(root, name))) cpSync(join(root, name), join(stage, name), { recursive: true });
   }
+  for (const name of ['extension.js', 'worker', 'serve', 'webview', 'wasm']) {
+    cpSync(join(root, 'dist', name), join(stage, 'dist', name), { recursive: true });
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const target of targets) {
+    copyDuckdbModules(root, join(stage, 'dist/node_modules'), target);
+    const file = join(outDir, requested === undefined ? 'ml-workbench.vsix' : `ml-workbench-${target}.vsix`);
+    execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--target', target, '--out', file], {
+      cwd: stage,
+      stdio: 'inherit',
+    });
+    const megabytes = statSync(file).size / 2 ** 20;
+    const budget = SIZE_BUDGET_MB[target];
+    console.log(`${target}: ${file} ${megabytes.toFixed(1)} MiB (budget ${budget} MiB)`);
+    if (megabytes > budget) {
+      console.error(`${file} is over its size budget`);
+      process.exitCode = 1;
+    }
+  }
+} finally {
+  rmSync(stage, { recursive: true, force: true });
 }

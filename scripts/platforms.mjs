@@ -1,7 +1,7 @@
 // The platforms the extension is packaged for (VS Code's `vsce package --target`), where each one's DuckDB
 // binding comes from, and how to tell which platform a native file was built for from its header bytes.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -61,6 +61,18 @@ export function duckdbBindingFolder(root, target) {
   renameSync(join(unpacked, 'package'), folder);
   rmSync(unpacked, { recursive: true, force: true });
   return folder;
+}
+
+/**
+ * Copies DuckDB's loader (with detect-libc) and the target's binding, and nothing else, into `destination` (a
+ * node_modules folder beside the bundles), replacing what was there.
+ */
+export function copyDuckdbModules(root, destination, target) {
+  rmSync(destination, { recursive: true, force: true });
+  for (const name of ['@duckdb/node-bindings', 'detect-libc']) {
+    cpSync(join(root, 'node_modules', name), join(destination, name), { recursive: true, dereference: true });
+  }
+  cpSync(duckdbBindingFolder(root, target), join(destination, `@duckdb/node-bindings-${TARGETS[target].duckdb}`), { recursive: true, dereference: true });
 }
 
 /**

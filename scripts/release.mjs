@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostTarget } from './platforms.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const releaseDir = join(root, 'dist/release');
@@ -14,8 +13,6 @@ rmSync(releaseDir, { recursive: true, force: true });
 node(['scripts/build.mjs', '--production']);
 node(['scripts/package.mjs', '--target', 'all', '--no-build', '--out-dir', releaseDir]);
 node(['scripts/package-cli.mjs', '--no-build', '--out-dir', releaseDir]);
-// Leave dist/ as a build for this machine again.
-if (hostTarget() !== undefined) node(['scripts/build.mjs', '--assets-only']);
 
 const files = readdirSync(releaseDir).filter((name) => /\.(vsix|tgz)$/.test(name)).sort();
 const sums = files.map((name) => `${createHash('sha256').update(readFileSync(join(releaseDir, name))).digest('hex')}  ${name}`);
