@@ -15,6 +15,7 @@ import { registerImport } from './import/commands';
 import { TrainingManager } from './training/manager';
 import { DatasetsClient } from './datasets/client';
 import { showFailure } from './failure';
+import { executeCommand } from './commands';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
 export interface MlWorkbenchApi {
@@ -72,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.openSettings', () =>
-      vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlwb.ml-workbench'),
+      executeCommand('workbench.action.openSettings', '@ext:mlwb.ml-workbench'),
     ),
   );
   disposer.track(

@@ -10,6 +10,7 @@ import { webviewOptions } from './html';
 import { ViewPanel, type Delivered } from './panel';
 import { compareState, dashboardState, leaderboardState } from './state';
 import { showFailure } from '../failure';
+import { executeCommand } from '../commands';
 
 export const VIEW_TYPES: Record<ViewName, string> = {
   dashboard: 'mlWorkbench.dashboard',
@@ -75,7 +76,7 @@ export class Dashboards implements vscode.Disposable {
 
   private handle(message: WebviewMessage): void {
     if (message.type === 'cancelRun') {
-      vscode.commands.executeCommand('mlWorkbench.cancelRun', message.runId).then(undefined, (error: unknown) => {
+      executeCommand('mlWorkbench.cancelRun', message.runId).then(undefined, (error: unknown) => {
         showFailure(`could not cancel run ${message.runId}`, error);
       });
     } else if (message.type === 'openDashboard') {

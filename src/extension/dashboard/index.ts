@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { loadExperimentFile } from '../../core/runs/experimentFile';
 import type { RunRecord, RunStore } from '../../core/runs/store';
 import type { Services } from '../services';
+import { registerCommand } from '../commands';
 import { persistedState } from './contract';
 import { Dashboards, VIEW_TYPES, type RunSource } from './dashboards';
 import { pickRun, pickRuns, runOf, type RunArgument } from './pick';
@@ -29,7 +30,7 @@ export function registerDashboards(services: Services): Dashboards {
   };
 
   disposer.track(
-    vscode.commands.registerCommand('mlWorkbench.openDashboard', async (arg: RunArgument) => {
+    registerCommand('mlWorkbench.openDashboard', async (arg) => {
       const store = source.store();
       if (!store) return noFolder();
       const runId = runOf(arg)?.runId ?? (await pickRun(store, 'Select a run to open its dashboard'));
@@ -54,7 +55,7 @@ export function registerDashboards(services: Services): Dashboards {
   );
 
   disposer.track(
-    vscode.commands.registerCommand('mlWorkbench.compareRuns', async (arg: RunArgument, selection?: readonly unknown[]) => {
+    registerCommand('mlWorkbench.compareRuns', async (arg, selection) => {
       const store = source.store();
       if (!store) return noFolder();
       const chosen = [...new Set([...(selection ?? []), arg].map(runOf).flatMap((run) => (run ? [run.runId] : [])))];

@@ -3,13 +3,14 @@ import * as vscode from 'vscode';
 import { datasetFormat } from '../../core/datasets/sniff';
 import { PreviewPanel, type PreviewDeps } from '../preview/panel';
 import type { PreviewTab } from '../preview/contract';
+import { executeCommand, registerCommand } from '../commands';
 import { DatasetIndex } from './model';
 import type { DatasetNode } from './tree';
 
 /** A command argument as VS Code passes it: a tree node, a URI (explorer, CodeLens, hover link), a path, or nothing. */
-type Target = DatasetNode | vscode.Uri | string | undefined;
+export type DatasetTarget = DatasetNode | vscode.Uri | string | undefined;
 
-function uriOf(target: Target): vscode.Uri | undefined {
+function uriOf(target: DatasetTarget): vscode.Uri | undefined {
   if (target instanceof vscode.Uri) return target;
   if (typeof target === 'string') return vscode.Uri.file(target);
   if (target && typeof target === 'object' && 'entry' in target) return target.entry.uri;
@@ -19,7 +20,7 @@ function uriOf(target: Target): vscode.Uri | undefined {
 }
 
 /** The target's file, else the active editor's dataset file, else one picked from the Datasets list. */
-async function pickDataset(target: Target, index: DatasetIndex): Promise<vscode.Uri | undefined> {
+async function pickDataset(target: DatasetTarget, index: DatasetIndex): Promise<vscode.Uri | undefined> {
   const direct = uriOf(target);
   if (direct) return direct;
   const active = vscode.window.activeTextEditor?.document.uri;
@@ -35,29 +36,26 @@ async function pickDataset(target: Target, index: DatasetIndex): Promise<vscode.
 
 /** Registers preview, profile, reveal, copy path and new-experiment commands. */
 export function registerDatasetCommands(deps: PreviewDeps, index: DatasetIndex): vscode.Disposable[] {
-  const open = (tab: PreviewTab) => async (target: Target): Promise<PreviewPanel | undefined> => {
+  const open = (tab: PreviewTab) => async (target: DatasetTarget): Promise<PreviewPanel | undefined> => {
     const uri = await pickDataset(target, index);
     return uri ? PreviewPanel.show(deps, uri.fsPath, tab) : undefined;
   };
   return [
-    vscode.commands.registerCommand('mlWorkbench.previewDataset', open('data')),
+    registerCommand('mlWorkbench.previewDataset', open('data')),
     vscode.commands.registerCommand('mlWorkbench.profileDataset', open('profile')),
-    vscode.commands.registerCommand('mlWorkbench.revealDataset', async (target: Target) => {
+    vscode.commands.registerCommand('mlWorkbench.revealDataset', async (target: DatasetTarget) => {
       const uri = await pickDataset(target, index);
-      if (uri) await vscode.commands.executeCommand('revealInExplorer', uri);
+      if (uri) await executeCommand('revealInExplorer', uri);
     }),
-    vscode.commands.registerCommand('mlWorkbench.copyDatasetPath', async (target: Target) => {
+    vscode.commands.registerCommand('mlWorkbench.copyDatasetPath', async (target: DatasetTarget) => {
       const uri = await pickDataset(target, index);
       if (uri) await vscode.env.clipboard.writeText(uri.fsPath);
       return uri?.fsPath;
     }),
-    vscode.commands.registerCommand('mlWorkbench.newExperimentFromDataset', async (target: Target) => {
+    vscode.commands.registerCommand('mlWorkbench.newExperimentFromDataset', async (target: DatasetTarget) => {
       const uri = await pickDataset(target, index);
       if (!uri) return;
-      const commands = await vscode.commands.getCommands(true);
-      // The experiments feature registers this when it lands.
-      if (commands.includes('mlWorkbench.newExperiment')) await vscode.commands.executeCommand('mlWorkbench.newExperiment', uri);
-      else void vscode.window.showInformationMessage('ML Workbench: New Experiment from this Dataset is not available yet.');
+      await executeCommand('mlWorkbench.newExperiment', uri);
     }),
   ];
 }

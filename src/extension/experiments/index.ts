@@ -1,6 +1,6 @@
 /** Experiment files: diagnostics on their lines while they are edited, and the New Experiment wizard. */
-import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { registerCommand } from '../commands';
 import { ExperimentDiagnostics } from './diagnostics';
 import { newExperiment } from './wizard';
 
@@ -11,5 +11,5 @@ export function registerExperiments(services: Services): void {
   const client = services.datasets;
   const columnsOf = async (dataPath: string, signal: AbortSignal): Promise<readonly string[]> => (await client.schema(dataPath, { signal })).columns.map((c) => c.name);
   disposer.track(new ExperimentDiagnostics(columnsOf, log));
-  disposer.track(vscode.commands.registerCommand('mlWorkbench.newExperiment', (arg: unknown) => newExperiment({ client, log }, arg)));
+  disposer.track(registerCommand('mlWorkbench.newExperiment', (arg) => newExperiment({ client, log }, arg)));
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildSpec, defaultFileName, listPostgresTables, readSidecar, redactUrl, sidecarPath, sourceKind, type ImportResult, type ImportSpec } from '../../core/sources';
+import { executeCommand } from '../commands';
 import { showFailure } from '../failure';
 import type { Services } from '../services';
 import { ImportConnections, secretVariable, type SavedConnection } from './connections';
@@ -100,11 +101,11 @@ async function runAndReport(services: Services, connections: ImportConnections, 
   if (!result) return undefined;
   await connections.remember({ kind: spec.kind, url: redactUrl(spec.url) });
   services.log.info(`imported ${result.rows} rows from ${result.source.url} into ${result.path}`);
-  void vscode.commands.executeCommand('mlWorkbench.refreshDatasets');
+  void executeCommand('mlWorkbench.refreshDatasets');
   void vscode.window
     .showInformationMessage(`ML Workbench: imported ${result.rows.toLocaleString()} rows × ${result.columns.length} columns into ${vscode.workspace.asRelativePath(result.path)}.`, 'Preview', 'Show Source')
     .then((choice) => {
-      if (choice === 'Preview') void vscode.commands.executeCommand('mlWorkbench.previewDataset', vscode.Uri.file(result.path));
+      if (choice === 'Preview') void executeCommand('mlWorkbench.previewDataset', vscode.Uri.file(result.path));
       else if (choice === 'Show Source') void vscode.window.showTextDocument(vscode.Uri.file(result.sidecar));
     });
   return result;
@@ -207,7 +208,7 @@ async function refreshFromSource(services: Services, connections: ImportConnecti
     const secrets = secret ? { [secretVariable(source.kind)]: secret } : {};
     const result = await runImportJob(services.extensionPath, { type: 'refresh', sidecar, secrets }, `Refreshing ${path.basename(file ?? sidecar)} from ${source.url}`);
     if (result) {
-      void vscode.commands.executeCommand('mlWorkbench.refreshDatasets');
+      void executeCommand('mlWorkbench.refreshDatasets');
       void vscode.window.showInformationMessage(`ML Workbench: refreshed ${vscode.workspace.asRelativePath(result.path)}: ${result.rows.toLocaleString()} rows.`);
     }
     return result;

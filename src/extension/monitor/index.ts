@@ -5,12 +5,14 @@
 import * as vscode from 'vscode';
 import type { DeploymentManager, DeploymentRecord } from '../deployments/manager';
 import type { Services } from '../services';
+import { registerCommand } from '../commands';
+import type { DeploymentArgument } from '../deployments';
 import { persistedState } from './contract';
 import { MONITOR_VIEW_TYPE, Monitors } from './monitors';
 import type { Delivered } from './panel';
 
 export type { Delivered } from './panel';
-export type MonitorArgument = string | { readonly deploymentId: string } | undefined;
+export type MonitorArgument = DeploymentArgument;
 
 const STATE_ORDER: Record<DeploymentRecord['state'], number> = { serving: 0, starting: 1, crashed: 2, stopped: 3 };
 
@@ -53,7 +55,7 @@ export function registerMonitor(services: Services, manager: DeploymentManager, 
   const monitors = disposer.track(new Monitors(extensionUri, manager, log, workspaceState));
 
   disposer.track(
-    vscode.commands.registerCommand('mlWorkbench.openMonitor', async (arg?: MonitorArgument): Promise<Delivered | undefined> => {
+    registerCommand('mlWorkbench.openMonitor', async (arg): Promise<Delivered | undefined> => {
       const record = await pickDeployment(manager, arg);
       if (!record) {
         if (arg !== undefined) void vscode.window.showWarningMessage('ML Workbench: that deployment is no longer in .mlwb/deployments.json.');

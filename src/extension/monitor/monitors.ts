@@ -11,6 +11,7 @@ import { monitorWebviewOptions } from './html';
 import { MonitorPanel, type Delivered, type PanelCommand } from './panel';
 import { monitorState } from './state';
 import { showFailure } from '../failure';
+import { executeCommand } from '../commands';
 
 export const MONITOR_VIEW_TYPE = 'mlWorkbench.monitor';
 const ALERTS_KEY = 'mlWorkbench.monitor.alerted';
@@ -25,12 +26,13 @@ export function alertSettings(): AlertSettings {
   };
 }
 
-const PANEL_COMMANDS: Record<PanelCommand, string> = {
-  stop: 'mlWorkbench.stopDeployment',
-  restart: 'mlWorkbench.restartDeployment',
-  showLog: 'mlWorkbench.showDeploymentLog',
-  copyUrl: 'mlWorkbench.copyDeploymentUrl',
-  retrain: 'mlWorkbench.retrainWithFeedback',
+/** What each button of the monitor panel runs for its deployment. */
+const PANEL_COMMANDS: Record<PanelCommand, (deploymentId: string) => Thenable<unknown>> = {
+  stop: (deploymentId) => executeCommand('mlWorkbench.stopDeployment', deploymentId),
+  restart: (deploymentId) => executeCommand('mlWorkbench.restartDeployment', deploymentId),
+  showLog: (deploymentId) => executeCommand('mlWorkbench.showDeploymentLog', deploymentId),
+  copyUrl: (deploymentId) => executeCommand('mlWorkbench.copyDeploymentUrl', deploymentId),
+  retrain: (deploymentId) => executeCommand('mlWorkbench.retrainWithFeedback', { deploymentId }),
 };
 
 export class Monitors implements vscode.Disposable {
@@ -87,7 +89,7 @@ export class Monitors implements vscode.Disposable {
       const message = alertMessage(alert, record.runId);
       this.log.info(message);
       void vscode.window.showWarningMessage(message, 'Open Monitor').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('mlWorkbench.openMonitor', record.id);
+        if (choice) void executeCommand('mlWorkbench.openMonitor', record.id);
       });
     }
   }
@@ -108,9 +110,7 @@ export class Monitors implements vscode.Disposable {
   }
 
   private command(deploymentId: string, command: PanelCommand): void {
-    const id = PANEL_COMMANDS[command];
-    const argument = command === 'retrain' ? { deploymentId } : deploymentId;
-    vscode.commands.executeCommand(id, argument).then(undefined, (error: unknown) => {
+    PANEL_COMMANDS[command](deploymentId).then(undefined, (error: unknown) => {
       showFailure(undefined, error);
     });
   }

@@ -6,6 +6,7 @@ import { runIdOf, type RunArgument } from './pickRun';
 import { RunsTree, type RunItem } from './tree';
 import { TrainCodeLensProvider } from './codeLens';
 import { showFailure } from '../failure';
+import { executeCommand, registerCommand, type TrainOptions } from '../commands';
 
 const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
@@ -42,10 +43,10 @@ export function registerRuns(services: Services): RunsTree {
   disposer.track(watcher.onDidDelete(() => tree.scheduleRefresh()));
   disposer.track(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' }, new TrainCodeLensProvider()));
 
-  const train = async (arg?: unknown, options: { seed?: number; silent?: boolean; feedbackFrom?: string } = {}): Promise<RunRecord | undefined> => {
+  const train = async (arg?: unknown, options: TrainOptions = {}): Promise<RunRecord | undefined> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage('ML Workbench: training runs code from the workspace and needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+        if (choice) void executeCommand('workbench.trust.manage');
       });
       return undefined;
     }
@@ -88,12 +89,10 @@ export function registerRuns(services: Services): RunsTree {
     return record;
   };
 
-  disposer.track(
-    vscode.commands.registerCommand('mlWorkbench.train', (arg?: unknown, options?: { seed?: number; silent?: boolean; feedbackFrom?: string }) => train(arg, options)),
-  );
+  disposer.track(registerCommand('mlWorkbench.train', (arg, options) => train(arg, options)));
   disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshRuns', () => tree.refresh()));
   disposer.track(
-    vscode.commands.registerCommand('mlWorkbench.cancelRun', async (arg?: RunArgument) => {
+    registerCommand('mlWorkbench.cancelRun', async (arg) => {
       const runId = await runIdOf(arg, training, 'Select the run to cancel');
       if (runId && !training.cancel(runId)) void vscode.window.showInformationMessage(`ML Workbench: run ${runId} is not running.`);
     }),
@@ -132,7 +131,7 @@ export function registerRuns(services: Services): RunsTree {
     vscode.commands.registerCommand('mlWorkbench.revealRun', async (arg?: RunArgument) => {
       const store = training.store();
       const runId = await runIdOf(arg, training);
-      if (store && runId) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(store.runDir(runId), 'run.json')));
+      if (store && runId) await executeCommand('revealInExplorer', vscode.Uri.file(path.join(store.runDir(runId), 'run.json')));
     }),
   );
   disposer.track(
@@ -149,7 +148,7 @@ async function announce(record: RunRecord): Promise<void> {
     const metrics = record.metrics as Record<string, unknown> | undefined;
     const shown = ['accuracy', 'f1_macro', 'r2', 'rmse'].filter((k) => typeof metrics?.[k] === 'number').map((k) => `${k} ${(metrics?.[k] as number).toFixed(4)}`);
     const choice = await vscode.window.showInformationMessage(`Run ${record.id} completed: ${shown.join(', ')}`, 'Open Dashboard');
-    if (choice) await vscode.commands.executeCommand('mlWorkbench.openDashboard', record.id);
+    if (choice) await executeCommand('mlWorkbench.openDashboard', record.id);
   } else {
     void vscode.window.showErrorMessage(`Run ${record.id} ${record.status}: ${record.reason ?? ''}`);
   }
