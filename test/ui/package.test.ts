@@ -40,4 +40,23 @@ test('npm run package makes a .vsix that code-server installs, and the installed
   const output = page.locator('.part.panel .view-lines');
   await output.filter({ hasText: /backend:\swasm.*DuckDB\sv1\./s }).waitFor({ timeout: 60_000 });
   await screenshot(page, 'installed-vsix-output');
+
+  // Activation cost as VS Code itself measures it (loading the code + the activate call), on the installed package,
+  // and the activate call alone from the log's 'activating' and 'activated' lines.
+  const log = (await output.textContent()) ?? '';
+  const stamp = (word: string) => Date.parse(new RegExp(`\\[([^\\]]+)\\][^\\[]*?${word}\\b`).exec(log)?.[1] ?? '');
+  const activateCall = stamp('activated') - stamp('activating');
+  await runFromPalette(page, 'Developer: Show Running Extensions');
+  const activation = page.locator('.runtime-extensions-editor .monaco-list-row[aria-label="ml-workbench"] .activation-time');
+  await activation.waitFor({ timeout: 30_000 });
+  const text = (await activation.textContent()) ?? '';
+  const others = await page.locator('.runtime-extensions-editor .monaco-list-row').allInnerTexts();
+  console.log(`ML Workbench in the extension host: ${text} (VS Code's figure: code loading + activate call); activate call ${activateCall} ms`);
+  console.log(`beside: ${others.map((row) => row.replace(/\s*\n\s*/g, ' ').replace(/ [\d.]+:\d+ /, ' ')).join('; ')}`);
+  await screenshot(page, 'installed-vsix-running-extensions');
+  const milliseconds = Number(/(\d+)\s*ms/.exec(text)?.[1]);
+  assert.ok(Number.isFinite(milliseconds), text);
+  // The target is 100 ms, not met yet (README, "Not built yet"); this bound only catches a large regression on a loaded
+  // 2-core machine, where every extension activates several times slower.
+  assert.ok(milliseconds < 5_000, `activation took ${text}`);
 });
