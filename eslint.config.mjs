@@ -23,6 +23,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE] }] },
   },
   {
+    // Features run each other's commands (and VS Code's) through the typed map in commands.ts.
+    files: ['src/extension/**/*.ts'],
+    ignores: ['src/extension/commands.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.property.name='commands'][property.name='executeCommand']",
+          message: 'run commands through executeCommand of src/extension/commands.ts, whose map types their arguments',
+        },
+      ],
+    },
+  },
+  {
     // The service's contract is read by the extension too, which must not load the HTTP server.
     files: ['src/serve/contract.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE, { name: 'fastify', message: 'the service contract is shared with the extension: no fastify' }] }] },

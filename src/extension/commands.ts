@@ -10,7 +10,7 @@ import type { Delivered as DashboardDelivered } from './dashboard/panel';
 import type { RunArgument as DashboardRunArgument } from './dashboard/pick';
 import type { DatasetTarget } from './datasets/commands';
 import type { DeploymentRecord } from './deployments/manager';
-import type { DeploymentArgument } from './deployments';
+import type { DeploymentArgument } from './deployments/pick';
 import type { Delivered as MonitorDelivered } from './monitor/panel';
 import type { PreviewPanel } from './preview/panel';
 import type { RunArgument } from './runs/pickRun';

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../../core/runs/atomic';
 import { STORE_DIR, type RunStore } from '../../core/runs/store';
+import { executeCommand } from '../commands';
 import type { Log } from '../log';
 import type { ServiceSnapshot, ServiceState } from '../monitor/contract';
 import { serviceSnapshot } from '../monitor/state';
@@ -266,7 +267,7 @@ export class DeploymentManager implements vscode.Disposable {
           } else {
             void vscode.window.showWarningMessage(`ML Workbench: the prediction service of run ${record.runId} crashed.`, 'Restart', 'Show Log').then((choice) => {
               if (choice === 'Restart') void this.restart(record.id);
-              if (choice === 'Show Log') void vscode.commands.executeCommand('mlWorkbench.showDeploymentLog', record.id);
+              if (choice === 'Show Log') void executeCommand('mlWorkbench.showDeploymentLog', record.id);
             });
           }
         }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { DeploymentManager, DeploymentRecord } from '../deployments/manager';
 import type { Services } from '../services';
 import { registerCommand } from '../commands';
-import type { DeploymentArgument } from '../deployments';
+import type { DeploymentArgument } from '../deployments/pick';
 import { persistedState } from './contract';
 import { MONITOR_VIEW_TYPE, Monitors } from './monitors';
 import type { Delivered } from './panel';
