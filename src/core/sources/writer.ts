@@ -1,6 +1,6 @@
 /**
  * Writes imported rows to a data file through DuckDB with flat memory: rows are appended to a
- * staging table in DuckDB, which spills to disk past 256 MB (text cells, cast to their types once at the end),
+ * staging table in DuckDB, which spills to disk past 128 MB (text cells, cast to their types once at the end),
  * then copied to the output format in a temporary file beside the target, which replaces the
  * target only when everything succeeded.
  */
@@ -96,7 +96,7 @@ export class StagedFile {
   private async connect(): Promise<DuckDBConnection> {
     if (this.connection) return this.connection;
     this.instance = await DuckDBInstance.create(':memory:', {
-      memory_limit: '256MB',
+      memory_limit: '128MB',
       temp_directory: path.join(this.dir, 'spill'),
     });
     this.connection = await this.instance.connect();
