@@ -4,13 +4,11 @@
  * classification and all features for regression by default). Each tree gets its own bootstrap and
  * a Random forked from FitOptions.seed, so the same seed grows the same forest.
  */
-import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Regressor, Target, Task } from '../types';
+import { EstimatorJSON, MlError, Task } from '../types';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
-import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
-import { checkFeatures, checkWidth, rankColumns, toDense } from './tree/data';
 import { forestImportances, growForest } from './tree/forest';
-import { Criterion, MaxFeatures, TREE_PARAM_SPECS, TreeParams, resolveGrowParams, validateTreeParams } from './tree/params';
-import { TreeJSON, TreeStructure, applyTree, treeFromJSON, treeToJSON } from './tree/structure';
+import { TreeModelClassifier, TreeModelRegressor, type TreeModelKind } from './tree/model';
+import { Criterion, MaxFeatures, TREE_PARAM_SPECS, TreeParams, validateTreeParams } from './tree/params';
 
 export interface RandomForestOptions {
   readonly n_estimators?: number;
@@ -25,16 +23,6 @@ export interface RandomForestOptions {
 interface ForestParams extends TreeParams {
   readonly n_estimators: number;
   readonly bootstrap: boolean;
-}
-
-interface RandomForestJSON extends EstimatorJSON {
-  readonly type: 'random_forest';
-  readonly task: 'classification' | 'regression';
-  readonly params: ForestParams;
-  readonly classes?: string[];
-  readonly n_features: number;
-  readonly feature_importances: number[];
-  readonly trees: TreeJSON[];
 }
 
 const TYPE = 'random_forest';
@@ -61,6 +49,14 @@ export const RANDOM_FOREST_SPEC: ModelSpec = {
   starter: { n_estimators: 100, max_depth: null },
 };
 
+/** n_estimators trees, each on its own bootstrap sample with a forked Random, saved as `trees`. */
+const RANDOM_FOREST: TreeModelKind<ForestParams> = {
+  type: TYPE,
+  saved: 'trees',
+  grow: (data, target, grow, params, options) => growForest(data, target, grow, params.n_estimators, params.bootstrap, options),
+  importances: forestImportances,
+};
+
 function forestParams(options: RandomForestOptions, task: Task): ForestParams {
   const params = resolveParams(RANDOM_FOREST_SPEC, options, task);
   const { n_estimators, bootstrap } = params;
@@ -72,157 +68,28 @@ function forestParams(options: RandomForestOptions, task: Task): ForestParams {
   return params as unknown as ForestParams;
 }
 
-function checkJSON(json: EstimatorJSON, task: string, owner: string): RandomForestJSON {
-  if (json.type !== TYPE) throw new MlError(`${owner}.fromJSON: expected type '${TYPE}', got '${String(json.type)}'`);
-  if (json.task !== task) throw new MlError(`${owner}.fromJSON: expected task '${task}', got '${String(json.task)}'`);
-  return json as RandomForestJSON;
-}
-
-function fitted(trees: TreeStructure[]): TreeStructure[] {
-  if (trees.length === 0) throw new MlError(`${TYPE}: predict called before fit`);
-  return trees;
-}
-
 /** Forest of CART classifiers; probabilities are the mean of the trees' leaf fractions. */
-export class RandomForestClassifier implements Classifier {
-  readonly type = TYPE;
-  readonly params: ForestParams;
-  classes: string[] = [];
-  /** Mean of the trees' normalised impurity decreases (scikit-learn's feature_importances_). */
-  featureImportances: Float64Array = new Float64Array(0);
-  private trees: TreeStructure[] = [];
-  private nFeatures = 0;
-
+export class RandomForestClassifier extends TreeModelClassifier<ForestParams> {
   constructor(options: RandomForestOptions = {}) {
-    this.params = forestParams(options, 'classification');
-  }
-
-  /** Grows n_estimators trees on X (a CSR matrix is densified) and string labels y; progress per tree. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
-    const dense = toDense(X);
-    checkFeatures(TYPE, dense);
-    const { classes, codes } = encodeLabels(TYPE, y, dense.rows);
-    const grow = resolveGrowParams(TYPE, this.params, dense.rows, dense.cols);
-    const target = { kind: 'classes', codes, nClasses: classes.length } as const;
-    const trees = await growForest(rankColumns(dense), target, grow, this.params.n_estimators, this.params.bootstrap, options);
-    this.trees = trees;
-    this.classes = classes;
-    this.nFeatures = dense.cols;
-    this.featureImportances = forestImportances(trees, dense.cols);
-  }
-
-  /** Class with the highest mean probability; ties go to the first class in `classes`. */
-  predict(X: Matrix): string[] {
-    return argmaxLabels(this.predictProba(X).data, this.classes);
-  }
-
-  /** rows × classes mean of the trees' leaf fractions. */
-  predictProba(X: Matrix): DenseMatrix {
-    const trees = fitted(this.trees);
-    checkWidth(TYPE, X, this.nFeatures);
-    const dense = toDense(X);
-    const K = this.classes.length;
-    const data = new Float64Array(dense.rows * K);
-    for (const tree of trees) {
-      const leaves = applyTree(tree, dense);
-      for (let i = 0; i < leaves.length; i++) {
-        const at = (leaves[i] as number) * K;
-        let total = 0;
-        for (let k = 0; k < K; k++) total += tree.value[at + k] as number;
-        for (let k = 0; k < K; k++) data[i * K + k] = (data[i * K + k] as number) + (tree.value[at + k] as number) / total;
-      }
-    }
-    for (let k = 0; k < data.length; k++) data[k] = (data[k] as number) / trees.length;
-    return { kind: 'dense', rows: dense.rows, cols: K, data };
-  }
-
-  /** Serialised model, tagged `random_forest` with task `classification`. */
-  toJSON(): RandomForestJSON {
-    return {
-      type: TYPE,
-      task: 'classification',
-      params: this.params,
-      classes: this.classes,
-      n_features: this.nFeatures,
-      feature_importances: Array.from(this.featureImportances),
-      trees: fitted(this.trees).map(treeToJSON),
-    };
+    super(RANDOM_FOREST, forestParams(options, 'classification'));
   }
 
   /** Restores a classifier saved by toJSON. */
   static fromJSON(json: EstimatorJSON): RandomForestClassifier {
-    const data = checkJSON(json, 'classification', 'RandomForestClassifier');
-    const model = new RandomForestClassifier(data.params);
-    model.classes = [...(data.classes ?? [])];
-    model.nFeatures = data.n_features;
-    model.featureImportances = Float64Array.from(data.feature_importances);
-    model.trees = data.trees.map((tree) => treeFromJSON(TYPE, tree, data.n_features));
-    if (model.trees.some((tree) => tree.outputs !== model.classes.length)) throw new MlError(`${TYPE}: serialised trees and classes disagree`);
-    return model;
+    return super.load(RANDOM_FOREST, 'classification', 'RandomForestClassifier', json, (params) => new RandomForestClassifier(params));
   }
 }
 
 /** Forest of CART regressors; predicts the mean of the trees' leaf means. */
-export class RandomForestRegressor implements Regressor {
-  readonly type = TYPE;
-  readonly params: ForestParams;
-  /** Mean of the trees' normalised impurity decreases (scikit-learn's feature_importances_). */
-  featureImportances: Float64Array = new Float64Array(0);
-  private trees: TreeStructure[] = [];
-  private nFeatures = 0;
-
+export class RandomForestRegressor extends TreeModelRegressor<ForestParams> {
   constructor(options: RandomForestOptions = {}) {
     // scikit-learn's regressor default max_features=1.0: every feature at every split.
-    this.params = forestParams(options, 'regression');
-  }
-
-  /** Grows n_estimators trees on X (a CSR matrix is densified) and numeric y; progress per tree. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
-    const dense = toDense(X);
-    checkFeatures(TYPE, dense);
-    const values = checkRegressionTarget(TYPE, y, dense.rows);
-    const grow = resolveGrowParams(TYPE, this.params, dense.rows, dense.cols);
-    const target = { kind: 'values', values } as const;
-    const trees = await growForest(rankColumns(dense), target, grow, this.params.n_estimators, this.params.bootstrap, options);
-    this.trees = trees;
-    this.nFeatures = dense.cols;
-    this.featureImportances = forestImportances(trees, dense.cols);
-  }
-
-  /** Mean over trees of the leaf means. */
-  predict(X: Matrix): Float64Array {
-    const trees = fitted(this.trees);
-    checkWidth(TYPE, X, this.nFeatures);
-    const dense = toDense(X);
-    const sum = new Float64Array(dense.rows);
-    for (const tree of trees) {
-      const leaves = applyTree(tree, dense);
-      for (let i = 0; i < leaves.length; i++) sum[i] = (sum[i] as number) + (tree.value[leaves[i] as number] as number);
-    }
-    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) / trees.length;
-    return sum;
-  }
-
-  /** Serialised model, tagged `random_forest` with task `regression`. */
-  toJSON(): RandomForestJSON {
-    return {
-      type: TYPE,
-      task: 'regression',
-      params: this.params,
-      n_features: this.nFeatures,
-      feature_importances: Array.from(this.featureImportances),
-      trees: fitted(this.trees).map(treeToJSON),
-    };
+    super(RANDOM_FOREST, forestParams(options, 'regression'));
   }
 
   /** Restores a regressor saved by toJSON. */
   static fromJSON(json: EstimatorJSON): RandomForestRegressor {
-    const data = checkJSON(json, 'regression', 'RandomForestRegressor');
-    const model = new RandomForestRegressor(data.params);
-    model.nFeatures = data.n_features;
-    model.featureImportances = Float64Array.from(data.feature_importances);
-    model.trees = data.trees.map((tree) => treeFromJSON(TYPE, tree, data.n_features));
-    return model;
+    return super.load(RANDOM_FOREST, 'regression', 'RandomForestRegressor', json, (params) => new RandomForestRegressor(params));
   }
 }
 
