@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SEED, Random } from '../random';
 import { rowDot, rowSquaredNorms } from '../linalg/matrix';
-import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, fromNumbers, maxIterParam, toNumbers, tolParam } from './linear/common';
+import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, fromNumbers, maxIterParam, SVM_TRAITS, toNumbers, tolParam } from './linear/common';
 import { solveDualSvm } from './linear/dualCoordinateDescent';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, encodeLabels } from './targets';
@@ -28,10 +28,7 @@ const MODEL = 'linear_svm';
 export const LINEAR_SVM_SPEC: ModelSpec = {
   type: MODEL,
   doc: 'Linear support vector machine; fast on many sparse features such as TF-IDF.',
-  tasks: ['classification'],
-  input: 'matrix',
-  online: false,
-  needsScaling: true,
+  ...SVM_TRAITS,
   params: {
     C: cParam,
     loss: { schema: { type: 'string', enum: ['hinge', 'squared_hinge'] }, default: 'squared_hinge', doc: 'Loss of the linear SVM.' },

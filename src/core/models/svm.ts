@@ -5,7 +5,7 @@
  * (libsvm uses an internal 5-fold CV instead, which costs five extra fits), then libsvm's pairwise coupling.
  */
 import { overallVariance, rowSquaredNorms, takeRows } from '../linalg/matrix';
-import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, tolParam } from './linear/common';
+import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, SVM_TRAITS, tolParam } from './linear/common';
 import { KernelColumns, kernelValue } from './kernel/kernel';
 import type { KernelName, KernelSpec } from './kernel/kernel';
 import { couplePairwise, fitSigmoid, sigmoidProbability } from './kernel/probability';
@@ -49,10 +49,7 @@ const MODEL = 'svm';
 export const SVM_SPEC: ModelSpec = {
   type: MODEL,
   doc: 'Kernel support vector machine (rbf, poly, linear); strong on small and medium data.',
-  tasks: ['classification'],
-  input: 'matrix',
-  online: false,
-  needsScaling: true,
+  ...SVM_TRAITS,
   params: {
     C: cParam,
     kernel: { schema: { type: 'string', enum: ['rbf', 'poly', 'linear'] }, default: 'rbf', doc: 'Kernel: rbf (default), poly or linear.' },

@@ -1,7 +1,7 @@
 /** Parameter and input checks shared by the linear and kernel models, so every error reads the same way. */
 import { MlError } from '../../types';
 import type { EstimatorJSON, Matrix } from '../../types';
-import type { ParamSpec } from '../spec';
+import type { ModelSpec, ParamSpec } from '../spec';
 
 /** A finite number > 0 (or >= 0 when `allowZero`). */
 export function checkPositive(model: string, name: string, value: unknown, allowZero = false): number {
@@ -72,6 +72,15 @@ export function fromNumbers(model: string, name: string, value: unknown): Float6
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) throw new MlError(`${model}: saved field '${name}' is not a number array`);
   return Float64Array.from(value as number[]);
 }
+
+/**
+ * What both support vector machines (`linear_svm` and `svm`) are: classifiers of the feature matrix,
+ * fitted in one batch (no online updates), whose margin and penalty C need features on one scale.
+ */
+export const SVM_TRAITS = { tasks: ['classification'], input: 'matrix', online: false, needsScaling: true } as const satisfies Pick<
+  ModelSpec,
+  'tasks' | 'input' | 'online' | 'needsScaling'
+>;
 
 /** Parameter specs the linear and kernel models share (scikit-learn's names and defaults). */
 export const fitInterceptParam: ParamSpec = { schema: { type: 'boolean' }, default: true, doc: 'Fit an intercept (bias) term; false when the data is already centred.' };
