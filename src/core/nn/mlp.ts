@@ -16,7 +16,7 @@ import { MLP_SPEC, resolveMlpParams, type MlpParams } from './mlpParams';
 import { positiveParam } from './params';
 import { denseLayers, mlpStepper, type MlpStepper, type OutputGradient } from './mlpStep';
 import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
-import { nextSeed, orderedEpoch, restoreOnFailure, trainLoop, validationSplit, type TrainLoopResult } from './training';
+import { nextSeed, orderedEpoch, restoreOnFailure, trainWithAdam, validationSplit, type TrainLoopResult } from './training';
 
 export { MLP_SPEC, resolveMlpParams, type MlpParams } from './mlpParams';
 
@@ -80,30 +80,28 @@ abstract class MlpNetwork {
       if (training && p.l1 > 0) loss = tf.add(loss, tf.mul(p.l1, tf.addN(kernels.map((k) => tf.sum(tf.abs(k))))));
       return loss;
     };
-    // trainLoop's own optimizer is unused when it gets a trainStep; it is only its fallback.
-    const optimizer = tf.train.adam(p.learning_rate_init, 0.9, 0.999, 1e-8);
     const stepper = this.stepper(X, p.learning_rate_init, rng);
     try {
-      this.history = await trainLoop({
-        epochs: p.max_iter,
-        batchSize: p.batch_size === 'auto' ? Math.min(200, trainRows.length) : Math.min(p.batch_size, trainRows.length),
-        trainRows,
-        validationRows,
-        rng,
-        optimizer,
-        variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
-        batchLoss,
-        trainStep: (rows) => stepper.step(rows),
-        nIterNoChange: p.n_iter_no_change,
-        tol: p.tol,
-        earlyStopping: p.early_stopping,
-        fit: options,
-      });
-    } catch (error) {
-      this.dispose();
-      throw error;
+      // The loop's own Adam optimizer is unused when it gets a trainStep; it is only its fallback.
+      this.history = await trainWithAdam(
+        p.learning_rate_init,
+        {
+          epochs: p.max_iter,
+          batchSize: p.batch_size === 'auto' ? Math.min(200, trainRows.length) : Math.min(p.batch_size, trainRows.length),
+          trainRows,
+          validationRows,
+          rng,
+          variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+          batchLoss,
+          trainStep: (rows) => stepper.step(rows),
+          nIterNoChange: p.n_iter_no_change,
+          tol: p.tol,
+          earlyStopping: p.early_stopping,
+          fit: options,
+        },
+        () => this.dispose(),
+      );
     } finally {
-      optimizer.dispose();
       stepper.dispose();
     }
   }

@@ -162,6 +162,23 @@ export async function orderedEpoch(rows: number, batchSize: number, step: (rows:
   }
 }
 
+/**
+ * Trains with a fresh Adam optimizer (scikit-learn's beta_1 0.9, beta_2 0.999, epsilon 1e-8): when
+ * training fails or is cancelled, `onFailure` disposes the half-trained network before the error is
+ * rethrown; the optimizer is released either way.
+ */
+export async function trainWithAdam(learningRate: number, options: Omit<TrainLoopOptions, 'optimizer'>, onFailure: () => void): Promise<TrainLoopResult> {
+  const optimizer = tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+  try {
+    return await trainLoop({ ...options, optimizer });
+  } catch (error) {
+    onFailure();
+    throw error;
+  } finally {
+    optimizer.dispose();
+  }
+}
+
 /** Runs `update`; if it throws, the variables get back the values they had before, and the error is rethrown. */
 export async function restoreOnFailure<T>(variables: readonly tf.Variable[], update: () => Promise<T>): Promise<T> {
   const saved = variables.map((v) => tf.clone(v));

@@ -20,7 +20,7 @@ import { argmaxLabels } from '../models/targets';
 import { boolParam, choiceParam, dropoutParam, intParam, learningRateParam, numberParam, positiveParam, randomStateParam } from './params';
 import { decodeWeights, denseMatrix, encodeWeights, type EncodedWeight } from './tensors';
 import { WordTokenizer, type TokenizerJSON } from './tokenizer';
-import { nextSeed, trainLoop, type TrainLoopResult } from './training';
+import { nextSeed, trainWithAdam, type TrainLoopResult } from './training';
 import { SequencePooling, TokenAndPositionEmbedding, TransformerEncoderBlock, type SeededDropout } from './transformerLayers';
 
 export interface TransformerParams {
@@ -193,27 +193,25 @@ export class TransformerClassifier {
       const target = tf.oneHot(tf.tensor1d(rows.map((r) => labels[r] as number), 'int32'), this.classes.length);
       return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
     };
-    const optimizer = tf.train.adam(p.learning_rate_init, 0.9, 0.999, 1e-8);
     try {
-      this.history = await trainLoop({
-        epochs: p.epochs,
-        batchSize: Math.min(p.batch_size, texts.length),
-        trainRows: Array.from({ length: texts.length }, (_, i) => i),
-        validationRows: [],
-        rng,
-        optimizer,
-        variables: trainable.map((w) => w.read() as tf.Variable),
-        batchLoss,
-        nIterNoChange: 0,
-        tol: 0,
-        earlyStopping: false,
-        fit: options,
-      });
-    } catch (error) {
-      this.dispose();
-      throw error;
+      this.history = await trainWithAdam(
+        p.learning_rate_init,
+        {
+          epochs: p.epochs,
+          batchSize: Math.min(p.batch_size, texts.length),
+          trainRows: Array.from({ length: texts.length }, (_, i) => i),
+          validationRows: [],
+          rng,
+          variables: trainable.map((w) => w.read() as tf.Variable),
+          batchLoss,
+          nIterNoChange: 0,
+          tol: 0,
+          earlyStopping: false,
+          fit: options,
+        },
+        () => this.dispose(),
+      );
     } finally {
-      optimizer.dispose();
       for (const layer of dropoutLayers(model)) layer.seedSource = undefined;
     }
   }
