@@ -52,7 +52,9 @@ export async function bigCsv(dir: string, bytes = 1 << 30): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const random = new Random(11);
   const line = (i: number): string =>
-    i === 0 ? 'id,x,y,label,note\n' : `${i},${random.next().toFixed(6)},${random.normal().toFixed(6)},${cities[random.int(cities.length)] ?? ''},row number ${i} of the big file\n`;
+    i === 0
+      ? 'id,x,y,label,note\n'
+      : `${i},${random.next().toFixed(6)},${random.normal().toFixed(6)},${cities[random.int(cities.length)] ?? ''},row number ${i} of the big file\n`;
   // ~62 bytes a line.
   const rows = Math.ceil(bytes / 60);
   await writeLines(file, rows, line);

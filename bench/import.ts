@@ -49,7 +49,14 @@ async function child(url: string, out: string): Promise<void> {
   const started = performance.now();
   const result = await importData({ kind: 'postgres', url, table: 'bench' }, out);
   const memory = process.memoryUsage();
-  console.log(JSON.stringify({ rows: result.rows, seconds: (performance.now() - started) / 1000, heapTotalMb: memory.heapTotal / 2 ** 20, externalMb: memory.external / 2 ** 20 }));
+  console.log(
+    JSON.stringify({
+      rows: result.rows,
+      seconds: (performance.now() - started) / 1000,
+      heapTotalMb: memory.heapTotal / 2 ** 20,
+      externalMb: memory.external / 2 ** 20,
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -73,9 +80,25 @@ async function main(): Promise<void> {
     const psql = existsSync(path.join(bin, 'psql')) ? path.join(bin, 'psql') : 'psql';
     console.log(`${rows.toLocaleString()} rows × 10 columns from PostgreSQL ${path.basename(path.dirname(bin))}, ${repeat} run(s) each, best wall kept`);
     const contenders: [string, () => Measured, string][] = [
-      ['mlwb importData → Parquet', () => measure([process.execPath, '--import', 'tsx', __filename, '--child', server.url, path.join(dir, 'ours.parquet')]), path.join(dir, 'ours.parquet')],
-      ['psql \\copy → csv', () => measure([psql, server.urlWithoutPassword, '-c', `\\copy (SELECT * FROM bench) TO '${path.join(dir, 'psql.csv')}' CSV HEADER`], env), path.join(dir, 'psql.csv')],
-      ...(pandasReady ? [['pandas read_sql + to_csv', () => measure(['/usr/bin/python3', '-c', PANDAS, server.url.replace(/^postgres:/, 'postgresql:'), path.join(dir, 'pandas.csv')]), path.join(dir, 'pandas.csv')] as [string, () => Measured, string]] : []),
+      [
+        'mlwb importData → Parquet',
+        () => measure([process.execPath, '--import', 'tsx', __filename, '--child', server.url, path.join(dir, 'ours.parquet')]),
+        path.join(dir, 'ours.parquet'),
+      ],
+      [
+        'psql \\copy → csv',
+        () => measure([psql, server.urlWithoutPassword, '-c', `\\copy (SELECT * FROM bench) TO '${path.join(dir, 'psql.csv')}' CSV HEADER`], env),
+        path.join(dir, 'psql.csv'),
+      ],
+      ...(pandasReady
+        ? [
+            [
+              'pandas read_sql + to_csv',
+              () => measure(['/usr/bin/python3', '-c', PANDAS, server.url.replace(/^postgres:/, 'postgresql:'), path.join(dir, 'pandas.csv')]),
+              path.join(dir, 'pandas.csv'),
+            ] as [string, () => Measured, string],
+          ]
+        : []),
     ];
     const results = new Map<string, Measured>();
     for (let r = 0; r < repeat; r++) {

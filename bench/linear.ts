@@ -85,7 +85,11 @@ model = LogisticRegression()
 t = time.perf_counter(); model.fit(X[:${TRAIN}], y[:${TRAIN}]); seconds = time.perf_counter() - t
 print(json.dumps({"seconds": seconds, "accuracy": float((model.predict(X[${TRAIN}:]) == y[${TRAIN}:]).mean()), "n_iter": int(model.n_iter_[0])}))
 `;
-  const sklearn = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, join(dir, 'X.bin'), join(dir, 'y.bin')], { encoding: 'utf8' })) as { seconds: number; accuracy: number; n_iter: number };
+  const sklearn = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, join(dir, 'X.bin'), join(dir, 'y.bin')], { encoding: 'utf8' })) as {
+    seconds: number;
+    accuracy: number;
+    n_iter: number;
+  };
   console.log(`logistic regression, ${TRAIN} train / ${ROWS - TRAIN} held-out rows × ${COLS} features, ${CLASSES} classes`);
   console.log(`ours:    fit ${oursSeconds.toFixed(3)} s, ${model.nIter} iterations, held-out accuracy ${oursAccuracy.toFixed(4)}`);
   console.log(`sklearn: fit ${sklearn.seconds.toFixed(3)} s, ${sklearn.n_iter} iterations, held-out accuracy ${sklearn.accuracy.toFixed(4)}`);
@@ -115,9 +119,18 @@ model = SVC()
 t = time.perf_counter(); c = time.process_time(); model.fit(X[:${fitRows}], y[:${fitRows}]); cpu = time.process_time() - c; seconds = time.perf_counter() - t
 print(json.dumps({"seconds": seconds, "cpu": cpu, "accuracy": float((model.predict(X[${fitRows}:]) == y[${fitRows}:]).mean()), "n_support": int(model.n_support_.sum())}))
 `;
-  const sklearn = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, join(dir, 'X.bin'), join(dir, 'y.bin')], { encoding: 'utf8' })) as { seconds: number; cpu: number; accuracy: number; n_support: number };
+  const sklearn = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, join(dir, 'X.bin'), join(dir, 'y.bin')], { encoding: 'utf8' })) as {
+    seconds: number;
+    cpu: number;
+    accuracy: number;
+    n_support: number;
+  };
   console.log(`\nkernel svm (rbf, C=1, gamma=scale), ${fitRows} train / ${rows - fitRows} held-out rows × ${COLS} features, ${CLASSES} classes`);
-  console.log(`ours (SMO, WSS2):   fit ${seconds.toFixed(3)} s wall, ${cpuSeconds.toFixed(3)} s CPU, ${svm.nIter} iterations (max per pair), ${svm.supportVectors?.rows} support vectors, held-out accuracy ${hits.toFixed(4)}`);
-  console.log(`sklearn SVC/libsvm: fit ${sklearn.seconds.toFixed(3)} s wall, ${sklearn.cpu.toFixed(3)} s CPU, ${sklearn.n_support} support vectors, held-out accuracy ${sklearn.accuracy.toFixed(4)}`);
+  console.log(
+    `ours (SMO, WSS2):   fit ${seconds.toFixed(3)} s wall, ${cpuSeconds.toFixed(3)} s CPU, ${svm.nIter} iterations (max per pair), ${svm.supportVectors?.rows} support vectors, held-out accuracy ${hits.toFixed(4)}`,
+  );
+  console.log(
+    `sklearn SVC/libsvm: fit ${sklearn.seconds.toFixed(3)} s wall, ${sklearn.cpu.toFixed(3)} s CPU, ${sklearn.n_support} support vectors, held-out accuracy ${sklearn.accuracy.toFixed(4)}`,
+  );
   console.log(`ratio (ours / sklearn fit time): ${(seconds / sklearn.seconds).toFixed(2)}× wall, ${(cpuSeconds / sklearn.cpu).toFixed(2)}× CPU`);
 }

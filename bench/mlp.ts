@@ -101,9 +101,15 @@ async function main(): Promise<void> {
   console.log(`MLP ${ROWS} × ${COLS}, ${CLASSES} classes, hidden [${HIDDEN.join(', ')}], batch ${BATCH}, ${EPOCHS} epochs`);
   console.log(`tfjs backend: ${backend.name} (${backend.reason}), tfjs ${backend.tfjsVersion}`);
   // CPU seconds too: on a shared machine wall time mostly measures the neighbours.
-  console.log(`ours    : ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU, ${Math.round(ours)} samples/s (median epoch ${(median / 1000).toFixed(3)} s), holdout accuracy ${accuracy.toFixed(4)}`);
-  console.log(`sklearn : ${sklearn.seconds.toFixed(2)} s wall, ${sklearn.cpu.toFixed(2)} s CPU, ${Math.round(theirs)} samples/s (${sklearn.epochs} epochs), holdout accuracy ${sklearn.accuracy.toFixed(4)}`);
-  console.log(`ratio   : ours/sklearn throughput ${(ours / theirs).toFixed(2)}× (wall time ratio ${(seconds / sklearn.seconds).toFixed(2)}×, CPU time ratio ${(cpuSeconds / sklearn.cpu).toFixed(2)}×)`);
+  console.log(
+    `ours    : ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU, ${Math.round(ours)} samples/s (median epoch ${(median / 1000).toFixed(3)} s), holdout accuracy ${accuracy.toFixed(4)}`,
+  );
+  console.log(
+    `sklearn : ${sklearn.seconds.toFixed(2)} s wall, ${sklearn.cpu.toFixed(2)} s CPU, ${Math.round(theirs)} samples/s (${sklearn.epochs} epochs), holdout accuracy ${sklearn.accuracy.toFixed(4)}`,
+  );
+  console.log(
+    `ratio   : ours/sklearn throughput ${(ours / theirs).toFixed(2)}× (wall time ratio ${(seconds / sklearn.seconds).toFixed(2)}×, CPU time ratio ${(cpuSeconds / sklearn.cpu).toFixed(2)}×)`,
+  );
 }
 
 void main();

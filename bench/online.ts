@@ -122,7 +122,10 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'X.npy'), npy(X.data, [X.rows, X.cols]));
     writeFileSync(join(dir, 'v.npy'), npy(values, [values.length]));
     writeFileSync(join(dir, 'labels.json'), JSON.stringify(labels));
-    writeFileSync(join(dir, 'script.py'), `import json, numpy as np\nnp.save(${JSON.stringify(join(dir, 'y.npy'))}, np.array(json.load(open(${JSON.stringify(join(dir, 'labels.json'))})), dtype=object))\n`);
+    writeFileSync(
+      join(dir, 'script.py'),
+      `import json, numpy as np\nnp.save(${JSON.stringify(join(dir, 'y.npy'))}, np.array(json.load(open(${JSON.stringify(join(dir, 'labels.json'))})), dtype=object))\n`,
+    );
     execFileSync('/usr/bin/python3', [join(dir, 'script.py')]);
     const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
     const output = execFileSync('/usr/bin/python3', ['-c', PYTHON, dir, String(rows)], { encoding: 'utf8', env });

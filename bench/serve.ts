@@ -168,26 +168,68 @@ async function main(): Promise<void> {
   const workspace = mkdtempSync(path.join(tmpdir(), 'mlwb-bench-serve-'));
   cpSync(IRIS, path.join(workspace, 'iris.csv'));
   const experiment = path.join(workspace, 'iris.experiment.yaml');
-  writeFileSync(experiment, ['name: iris-bench', 'data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: logistic_regression, params: { C: 1.0 } }', 'validation: { method: holdout, test_size: 0.2 }', 'seed: 42', ''].join('\n'));
+  writeFileSync(
+    experiment,
+    [
+      'name: iris-bench',
+      'data: { path: iris.csv, target: species }',
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: logistic_regression, params: { C: 1.0 } }',
+      'validation: { method: holdout, test_size: 0.2 }',
+      'seed: 42',
+      '',
+    ].join('\n'),
+  );
   const record = await executeRun({ workspaceRoot: workspace, experimentFile: experiment });
   if (record.status !== 'completed') throw new Error(`training failed: ${record.reason ?? ''}`);
   const runDir = new RunStore(workspace).runDir(record.id);
 
   const outdir = mkdtempSync(path.join(tmpdir(), 'mlwb-bench-bundle-'));
-  await esbuild.build({ entryPoints: { server: path.join(root, 'src/serve/server.ts') }, outdir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@tensorflow/tfjs-node', '@duckdb/node-bindings'], logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: { server: path.join(root, 'src/serve/server.ts') },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['@tensorflow/tfjs-node', '@duckdb/node-bindings'],
+    logLevel: 'warning',
+  });
   const mlwb = await startService('mlwb', process.execPath, [path.join(outdir, 'server.js'), '--run', runDir, '--port', '0']);
-  const flask = await startService('flask', PYTHON, [path.join(root, 'bench', 'serve_flask.py'), '--data', IRIS, '--target', 'species', '--port', String(30000 + (process.pid % 20000))]);
+  const flask = await startService('flask', PYTHON, [
+    path.join(root, 'bench', 'serve_flask.py'),
+    '--data',
+    IRIS,
+    '--target',
+    'species',
+    '--port',
+    String(30000 + (process.pid % 20000)),
+  ]);
   try {
     // Same data, same pipeline: the two should agree on (nearly) every row.
     const lines = readFileSync(IRIS, 'utf8').trim().split('\n');
     const header = (lines[0] as string).split(',').slice(0, -1);
-    const records = lines.slice(1).map((line) => Object.fromEntries(line.split(',').slice(0, -1).map((v, j) => [header[j] as string, Number(v)])));
+    const records = lines.slice(1).map((line) =>
+      Object.fromEntries(
+        line
+          .split(',')
+          .slice(0, -1)
+          .map((v, j) => [header[j] as string, Number(v)]),
+      ),
+    );
     const [a, b] = await Promise.all([post(mlwb.url, { dataframe_records: records }), post(flask.url, { dataframe_records: records })]);
     const agree = a.predictions.filter((p, i) => p === b.predictions[i]).length;
-    const maxProbabilityGap = Math.max(...a.probabilities.flatMap((row, i) => row.map((p, k) => Math.abs(p - ((b.probabilities[i] as number[])[k] as number)))));
+    const maxProbabilityGap = Math.max(
+      ...a.probabilities.flatMap((row, i) => row.map((p, k) => Math.abs(p - ((b.probabilities[i] as number[])[k] as number)))),
+    );
 
     const body = JSON.stringify({ dataframe_records: [records[100]] });
-    console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}; anchor served by ${flask.detail}`);
+    console.log(
+      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; node ${process.version}; anchor served by ${flask.detail}`,
+    );
     console.log(`agreement on the 150 iris rows: ${agree}/150 predictions, max |probability gap| ${maxProbabilityGap.toExponential(2)}`);
     console.log(`phase 1: ${CONNECTIONS} connections, as fast as possible, ${DURATION} s each; phase 2: ${RATE} req/s for ${RATE_DURATION} s each`);
     const phases: Phase[] = [];
@@ -204,8 +246,12 @@ async function main(): Promise<void> {
     }
     const get = (service: string, phase: string): Phase => phases.find((p) => p.service === service && p.phase === phase) as Phase;
     const [mMax, fMax, mRate, fRate] = [get('mlwb', 'max'), get('flask', 'max'), get('mlwb', `${RATE}/s`), get('flask', `${RATE}/s`)];
-    console.log(`\nratios mlwb/flask: throughput ×${(mMax.requestsPerSecond / fMax.requestsPerSecond).toFixed(2)}, p50 ×${(mMax.p50 / fMax.p50).toFixed(2)}, p99 ×${(mMax.p99 / fMax.p99).toFixed(2)} (max phase); p99 at ${RATE}/s ×${(mRate.p99 / fRate.p99).toFixed(2)}`);
-    console.log(`target at ${RATE}/s (mlwb): p99 ${mRate.p99.toFixed(2)} ms ${mRate.p99 < 5 ? '<' : '>='} 5 ms, ${mRate.errors} errors, RSS ${mRate.rssStartMb.toFixed(1)}→${mRate.rssEndMb.toFixed(1)} MB`);
+    console.log(
+      `\nratios mlwb/flask: throughput ×${(mMax.requestsPerSecond / fMax.requestsPerSecond).toFixed(2)}, p50 ×${(mMax.p50 / fMax.p50).toFixed(2)}, p99 ×${(mMax.p99 / fMax.p99).toFixed(2)} (max phase); p99 at ${RATE}/s ×${(mRate.p99 / fRate.p99).toFixed(2)}`,
+    );
+    console.log(
+      `target at ${RATE}/s (mlwb): p99 ${mRate.p99.toFixed(2)} ms ${mRate.p99 < 5 ? '<' : '>='} 5 ms, ${mRate.errors} errors, RSS ${mRate.rssStartMb.toFixed(1)}→${mRate.rssEndMb.toFixed(1)} MB`,
+    );
     console.log(JSON.stringify({ agree, maxProbabilityGap, phases }));
   } finally {
     mlwb.child.kill('SIGTERM');

@@ -49,9 +49,13 @@ then run: node --import tsx bench/spam.ts [corpusDir]  (or set SPAM_CORPUS)`);
     process.exit(2);
   }
   const mails: Mail[] = [];
-  for (const group of readdirSync(data).filter((g) => /^(easy-ham|hard-ham|spam)-\d+$/.test(g)).sort()) {
+  for (const group of readdirSync(data)
+    .filter((g) => /^(easy-ham|hard-ham|spam)-\d+$/.test(g))
+    .sort()) {
     const label = group.startsWith('spam') ? 'spam' : 'ham';
-    for (const file of readdirSync(join(data, group)).filter((f) => f.endsWith('.txt')).sort()) {
+    for (const file of readdirSync(join(data, group))
+      .filter((f) => f.endsWith('.txt'))
+      .sort()) {
       mails.push({ text: parseMail(readFileSync(join(data, group, file), 'utf8')), label });
     }
   }
@@ -104,8 +108,12 @@ async function main(): Promise<void> {
 
     const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
     const folds = (values: readonly number[]): string => values.map((v) => v.toFixed(4)).join(' ');
-    console.log(`  ml-workbench: ${oursSeconds.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU; accuracy mean ${mean(oursAccuracy).toFixed(4)} (folds ${folds(oursAccuracy)})`);
-    console.log(`  scikit-learn: ${sklearn.seconds.toFixed(2)} s wall, ${sklearn.cpu_seconds.toFixed(2)} s CPU; accuracy mean ${mean(sklearn.accuracy).toFixed(4)} (folds ${folds(sklearn.accuracy)})`);
+    console.log(
+      `  ml-workbench: ${oursSeconds.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU; accuracy mean ${mean(oursAccuracy).toFixed(4)} (folds ${folds(oursAccuracy)})`,
+    );
+    console.log(
+      `  scikit-learn: ${sklearn.seconds.toFixed(2)} s wall, ${sklearn.cpu_seconds.toFixed(2)} s CPU; accuracy mean ${mean(sklearn.accuracy).toFixed(4)} (folds ${folds(sklearn.accuracy)})`,
+    );
     console.log(`  ratio (ours / sklearn): ${(oursSeconds / sklearn.seconds).toFixed(2)} wall, ${(oursCpu / sklearn.cpu_seconds).toFixed(2)} CPU`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,10 @@ interface Split {
 function split(X: DenseMatrix, labels: string[]): Split {
   const cut = Math.floor(X.rows * 0.8);
   const part = (from: number, to: number): DenseMatrix => ({
-    kind: 'dense', rows: to - from, cols: X.cols, data: X.data.slice(from * X.cols, to * X.cols),
+    kind: 'dense',
+    rows: to - from,
+    cols: X.cols,
+    data: X.data.slice(from * X.cols, to * X.cols),
   });
   return { train: part(0, cut), trainLabels: labels.slice(0, cut), test: part(cut, X.rows), testLabels: labels.slice(cut) };
 }
@@ -62,7 +65,8 @@ function sklearn(dir: string, X: DenseMatrix, labels: string[], model: 'tree' | 
   writeFileSync(join(dir, 'run.py'), PYTHON);
   const cut = Math.floor(X.rows * 0.8);
   const out = execFileSync('/usr/bin/python3', [join(dir, 'run.py'), dir, String(X.rows), String(X.cols), String(cut), model, String(trees)], {
-    encoding: 'utf8', maxBuffer: 1 << 20,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
   });
   return JSON.parse(out.trim().split('\n').pop() as string);
 }
@@ -100,10 +104,13 @@ async function main(): Promise<void> {
     row(`decision tree ${rows}×${cols}`, treeOurs, sklearn(dir, X, labels, 'tree', 0));
 
     if (process.argv.includes('--skip-forest')) return;
-    const forestData = forestRows === rows ? { X, labels, parts: data } : (() => {
-      const small = threeClassData(forestRows, cols, 2);
-      return { X: small.X, labels: small.labels, parts: split(small.X, small.labels) };
-    })();
+    const forestData =
+      forestRows === rows
+        ? { X, labels, parts: data }
+        : (() => {
+            const small = threeClassData(forestRows, cols, 2);
+            return { X: small.X, labels: small.labels, parts: split(small.X, small.labels) };
+          })();
     const forest = new RandomForestClassifier({ n_estimators: trees });
     const forestTime = await timed(() => forest.fit(forestData.parts.train, forestData.parts.trainLabels, { seed: 0 }));
     const forestOurs = {

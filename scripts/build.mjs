@@ -41,13 +41,18 @@ const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
   {
     ...nodeCommon,
-    entryPoints: Object.fromEntries(list('src/worker', (f) => f.endsWith('.ts') && !/protocol/i.test(f)).map((f) => [f.replace(/\.ts$/, ''), `src/worker/${f}`])),
+    entryPoints: Object.fromEntries(
+      list('src/worker', (f) => f.endsWith('.ts') && !/protocol/i.test(f)).map((f) => [f.replace(/\.ts$/, ''), `src/worker/${f}`]),
+    ),
     outdir: 'dist/worker',
   },
 ];
 // Webviews: webview/<name>/main.ts → dist/webview/<name>.js
 const webviewEntries = Object.fromEntries(
-  list('webview', (f) => statSync(join(root, 'webview', f)).isDirectory() && existsSync(join(root, 'webview', f, 'main.ts'))).map((f) => [f, `webview/${f}/main.ts`]),
+  list('webview', (f) => statSync(join(root, 'webview', f)).isDirectory() && existsSync(join(root, 'webview', f, 'main.ts'))).map((f) => [
+    f,
+    `webview/${f}/main.ts`,
+  ]),
 );
 if (Object.keys(webviewEntries).length > 0) {
   builds.push({ ...nodeCommon, external: [], entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
@@ -59,9 +64,7 @@ if (existsSync(join(root, 'src/serve/server.ts'))) {
   builds.push({ ...nodeCommon, entryPoints: { server: 'src/serve/server.ts' }, outdir: 'dist/serve' });
 }
 if (!production) {
-  const tests = Object.fromEntries(
-    list('test/integration', (f) => f.endsWith('.ts')).map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`]),
-  );
+  const tests = Object.fromEntries(list('test/integration', (f) => f.endsWith('.ts')).map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`]));
   builds.push({ ...nodeCommon, entryPoints: tests, outdir: 'out/test/integration' });
 }
 

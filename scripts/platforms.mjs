@@ -49,7 +49,11 @@ export function duckdbBindingFolder(root, target) {
   if (existsSync(join(folder, 'duckdb.node'))) return folder;
   mkdirSync(cache, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const packed = execFileSync(npm, ['pack', '--silent', `${name}@${version}`, '--pack-destination', cache], { cwd: cache, encoding: 'utf8', shell: process.platform === 'win32' })
+  const packed = execFileSync(npm, ['pack', '--silent', `${name}@${version}`, '--pack-destination', cache], {
+    cwd: cache,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  })
     .trim()
     .split('\n')
     .pop();

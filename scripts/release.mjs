@@ -14,8 +14,15 @@ node(['scripts/build.mjs', '--production']);
 node(['scripts/package.mjs', '--target', 'all', '--no-build', '--out-dir', releaseDir]);
 node(['scripts/package-cli.mjs', '--no-build', '--out-dir', releaseDir]);
 
-const files = readdirSync(releaseDir).filter((name) => /\.(vsix|tgz)$/.test(name)).sort();
-const sums = files.map((name) => `${createHash('sha256').update(readFileSync(join(releaseDir, name))).digest('hex')}  ${name}`);
+const files = readdirSync(releaseDir)
+  .filter((name) => /\.(vsix|tgz)$/.test(name))
+  .sort();
+const sums = files.map(
+  (name) =>
+    `${createHash('sha256')
+      .update(readFileSync(join(releaseDir, name)))
+      .digest('hex')}  ${name}`,
+);
 writeFileSync(join(releaseDir, 'SHA256SUMS'), `${sums.join('\n')}\n`);
 for (const name of files) console.log(`${(statSync(join(releaseDir, name)).size / 2 ** 20).toFixed(1).padStart(6)} MiB  ${name}`);
 console.log(`release in ${releaseDir}`);

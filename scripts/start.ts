@@ -27,11 +27,26 @@ if (hasCode && !process.env.MLWB_USE_CODE_SERVER) {
   const bin = path.join(root, '.vscode-test', 'code-server-4.100.3', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const server = spawn(
     process.execPath,
-    [bin, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--user-data-dir', userDataDir, '--extensions-dir', path.join(root, '.vscode-test', 'extensions'), workspace],
+    [
+      bin,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      path.join(root, '.vscode-test', 'extensions'),
+      workspace,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`], ['skipWelcome', 'true']]);
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`],
+    ['skipWelcome', 'true'],
+  ]);
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
   console.log(`\nML Workbench is running in code-server (VS Code 1.100.3). Open this URL in a browser:\n\n  ${url}\n\nPress Ctrl+C to stop.`);
   const stop = (): void => {

@@ -24,8 +24,14 @@ function run(command, args, env = {}) {
   return new Promise((resolve) => {
     let output = '';
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
-    child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+      process.stderr.write(chunk);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
@@ -49,7 +55,10 @@ async function nodeTestLayer(dir, extraArgs = []) {
 /** Type check and lint, each counted as one test. */
 async function staticLayer() {
   const counts = { passed: 0, failed: 0, skipped: 0, code: 0 };
-  for (const [name, args] of [['typecheck', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']], ['lint', ['node_modules/eslint/bin/eslint.js', '--no-error-on-unmatched-pattern', 'src', 'test', 'webview', 'scripts', 'bench']]]) {
+  for (const [name, args] of [
+    ['typecheck', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']],
+    ['lint', ['node_modules/eslint/bin/eslint.js', '--no-error-on-unmatched-pattern', 'src', 'test', 'webview', 'scripts', 'bench']],
+  ]) {
     const { code } = await run(process.execPath, args);
     console.log(`${code === 0 ? '✔' : '✖'} ${name}`);
     if (code === 0) counts.passed++;

@@ -89,7 +89,14 @@ export async function importCommand(argv: readonly string[]): Promise<number> {
   try {
     let result: ImportResult;
     if (args.refresh !== undefined) {
-      if (args.source !== undefined || args.table !== undefined || args.query !== undefined || args.records !== undefined || args.out !== undefined || args.headers.length > 0) {
+      if (
+        args.source !== undefined ||
+        args.table !== undefined ||
+        args.query !== undefined ||
+        args.records !== undefined ||
+        args.out !== undefined ||
+        args.headers.length > 0
+      ) {
         throw new ImportUsageError('--refresh takes only the .source.yaml file (and --json): the source is read from it');
       }
       result = await refreshImport(path.resolve(args.refresh), { signal: controller.signal, onProgress });
@@ -106,7 +113,8 @@ export async function importCommand(argv: readonly string[]): Promise<number> {
       }
       result = await importData(spec, out, { signal: controller.signal, onProgress });
     }
-    if (args.json) console.log(JSON.stringify({ path: result.path, rows: result.rows, columns: result.columns, sha256: result.sha256, source: result.source }, null, 2));
+    if (args.json)
+      console.log(JSON.stringify({ path: result.path, rows: result.rows, columns: result.columns, sha256: result.sha256, source: result.source }, null, 2));
     else console.log(summary(result));
     return 0;
   } finally {

@@ -71,11 +71,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   registerImport(context, services);
 
   disposer.track(vscode.commands.registerCommand('mlWorkbench.showLog', () => log.channel.show(true)));
-  disposer.track(
-    vscode.commands.registerCommand('mlWorkbench.openSettings', () =>
-      executeCommand('workbench.action.openSettings', '@ext:mlwb.ml-workbench'),
-    ),
-  );
+  disposer.track(vscode.commands.registerCommand('mlWorkbench.openSettings', () => executeCommand('workbench.action.openSettings', '@ext:mlwb.ml-workbench')));
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.showRuntimeInfo', async () => {
       try {

@@ -87,7 +87,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onRequest', async (request, reply) => {
       const given = Buffer.from(request.headers.authorization ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', detail: 'this service needs the header "Authorization: Bearer <token>"' });
+        await reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'unauthorized', detail: 'this service needs the header "Authorization: Bearer <token>"' });
       }
     });
   }
@@ -97,11 +100,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | RequestError | Error, request, reply) => {
     const { status, body } = errorResponse(error, service.maxBatchRows, request.routeOptions.url);
-    if (status >= 500) process.stderr.write(`mlwb serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (status >= 500)
+      process.stderr.write(`mlwb serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: 'not_found', detail: `no route ${request.method} ${request.url.split('?')[0]}; see GET /health, POST /invocations, POST /feedback` });
+    void reply
+      .code(404)
+      .send({ error: 'not_found', detail: `no route ${request.method} ${request.url.split('?')[0]}; see GET /health, POST /invocations, POST /feedback` });
   });
 
   app.post('/invocations', { schema: { body: invocationBodySchema(service.maxBatchRows) } }, (request: FastifyRequest<{ Body: InvocationBody }>) => {
@@ -137,13 +143,21 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, headers
   const seconds = (ms: number): string => `${ms / 1000} s`;
   const [status, body]: [number, ErrorBody] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, { error: 'request_timeout', detail: `the request was not received in time: headers must arrive within ${seconds(headersTimeout)} (--headers-timeout) and the whole request within ${seconds(requestTimeout)} (--request-timeout)` }]
+      ? [
+          408,
+          {
+            error: 'request_timeout',
+            detail: `the request was not received in time: headers must arrive within ${seconds(headersTimeout)} (--headers-timeout) and the whole request within ${seconds(requestTimeout)} (--request-timeout)`,
+          },
+        ]
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? [431, { error: 'headers_too_large', detail: 'the request headers are larger than this service accepts' }]
         : [400, { error: 'bad_request', detail: 'the request is not valid HTTP/1.1' }];
   if (socket.writable) {
     const text = JSON.stringify(body);
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`,
+    );
   }
   socket.destroy();
 }
@@ -188,7 +202,6 @@ export function errorResponse(error: unknown, maxRows: number, route?: string): 
   return { status, body: { error: status >= 500 ? 'internal_error' : 'bad_request', detail: message } };
 }
 
-
 /** The /feedback body's own words where they differ from /invocations'; undefined to use those. */
 function feedbackValidationResponse(first: AjvError): { status: number; body: ErrorBody } | undefined {
   const atRoot = first.instancePath === '';
@@ -201,7 +214,10 @@ function feedbackValidationResponse(first: AjvError): { status: number; body: Er
   }
   if (first.keyword === 'maxLength') {
     const where = first.instancePath.slice(1).replace(/\//g, '.');
-    return { status: 400, body: { error: 'wrong_type', detail: `${where} is longer than ${String(first.params.limit)} characters; a label is the name of a class` } };
+    return {
+      status: 400,
+      body: { error: 'wrong_type', detail: `${where} is longer than ${String(first.params.limit)} characters; a label is the name of a class` },
+    };
   }
   return undefined;
 }
@@ -214,7 +230,10 @@ function validationResponse(first: AjvError, maxRows: number): { status: number;
     case 'maxProperties':
       return bad('invalid_shape', `${where} must hold exactly one of ${SHAPES}`);
     case 'additionalProperties':
-      return bad('invalid_shape', `${where} has an unexpected key "${String(first.params.additionalProperty)}"${where === 'the body' ? `; expected one of ${SHAPES}` : ''}`);
+      return bad(
+        'invalid_shape',
+        `${where} has an unexpected key "${String(first.params.additionalProperty)}"${where === 'the body' ? `; expected one of ${SHAPES}` : ''}`,
+      );
     case 'minItems':
       return bad('empty_batch', `${where} is empty: send at least one row`);
     case 'maxItems':

@@ -21,7 +21,10 @@ export class DriftWindow {
   ) {
     const file = path.join(runDir, 'reference.json');
     this.reference = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ReferenceSample) : undefined;
-    this.window = new SlidingWindow(schema.features.map((f) => f.name), size);
+    this.window = new SlidingWindow(
+      schema.features.map((f) => f.name),
+      size,
+    );
   }
 
   /** Adds request rows (already validated against the schema). */

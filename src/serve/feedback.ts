@@ -164,7 +164,11 @@ export class FeedbackLog {
       throw new RequestError(400, 'wrong_type', 'this model is a regression: send "values" (numbers), not "labels"');
     }
     if (this.task === 'classification' && !body.labels) {
-      throw new RequestError(400, 'wrong_type', `this model is a classifier: send "labels"${this.rules.labels ? ` (its classes: ${this.classList()})` : ''}, not "values"`);
+      throw new RequestError(
+        400,
+        'wrong_type',
+        `this model is a classifier: send "labels"${this.rules.labels ? ` (its classes: ${this.classList()})` : ''}, not "values"`,
+      );
     }
     const empty = raw.findIndex((value) => value === '');
     if (empty >= 0) throw new RequestError(400, 'wrong_type', `label ${empty + 1} is an empty string`, { row: empty + 1 });
@@ -205,7 +209,10 @@ export class FeedbackLog {
 
   private classList(): string {
     const labels = this.rules.labels ?? [];
-    return `${labels.slice(0, 20).map((l) => quoted(l)).join(', ')}${labels.length > 20 ? `, … (${labels.length} in all)` : ''}`;
+    return `${labels
+      .slice(0, 20)
+      .map((l) => quoted(l))
+      .join(', ')}${labels.length > 20 ? `, … (${labels.length} in all)` : ''}`;
   }
 
   /** Throws a 400 naming row `row` when its label or value is not one this service takes. */

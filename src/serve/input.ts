@@ -93,7 +93,13 @@ function checkColumns(present: readonly string[], schema: RunSchema, where: stri
 }
 
 /** Builds the table from rows of cells in `columns` order, checking each cell's type. */
-function buildTable(schema: RunSchema, columns: readonly string[], cells: (row: number, j: number) => unknown, rowCount: number, fromText: boolean): ParsedInput {
+function buildTable(
+  schema: RunSchema,
+  columns: readonly string[],
+  cells: (row: number, j: number) => unknown,
+  rowCount: number,
+  fromText: boolean,
+): ParsedInput {
   const position = new Map(columns.map((name, j) => [name, j]));
   const rows: Record<string, Cell>[] = Array.from({ length: rowCount }, () => ({}));
   const tableColumns = schema.features.map((feature): Column => {
@@ -139,7 +145,9 @@ export function tableFromBody(body: InvocationBody, schema: RunSchema, fromText 
     records.forEach((row, i) => {
       if (!Array.isArray(row)) throw new RequestError(400, 'mixed_instances', `instance ${i + 1} is an object but the first is an array`, { row: i + 1 });
       if (row.length !== names.length) {
-        throw new RequestError(400, 'wrong_row_length', `instance ${i + 1} has ${row.length} values; the model expects ${names.length}: ${names.join(', ')}`, { row: i + 1 });
+        throw new RequestError(400, 'wrong_row_length', `instance ${i + 1} has ${row.length} values; the model expects ${names.length}: ${names.join(', ')}`, {
+          row: i + 1,
+        });
       }
     });
     return buildTable(schema, names, (i, j) => (records[i] as readonly unknown[])[j], records.length, fromText);

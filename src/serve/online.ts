@@ -253,7 +253,8 @@ function isWorse(check: HeldOutCheck): boolean {
 /** Why an update is not served, as /monitor, the log and the version index say it. */
 function heldBackReason(check: HeldOutCheck): string {
   const figure = (value: number): string => (Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value));
-  const margin = check.metric === 'accuracy' ? `lower by more than the margin of ${check.margin}` : `higher by more than the margin of ${Math.round(check.margin * 100)}%`;
+  const margin =
+    check.metric === 'accuracy' ? `lower by more than the margin of ${check.margin}` : `higher by more than the margin of ${Math.round(check.margin * 100)}%`;
   const rows = check.source === 'feedback' ? `${check.rows} rows of earlier feedback` : `${check.rows} rows of the training data`;
   return `not served: on ${rows} its ${check.metric === 'accuracy' ? 'accuracy' : 'RMSE'} is ${figure(check.candidate)} against ${figure(check.serving)} for version ${check.servingVersion} (${margin}); version ${check.servingVersion} goes on serving`;
 }

@@ -52,7 +52,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let margin: number | undefined;
   const integer = (name: string, value: string | undefined, min: number, max: number): number => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${name} needs an integer from ${min} to ${max}, got ${JSON.stringify(value ?? '')}`);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+      throw new Error(`${name} needs an integer from ${min} to ${max}, got ${JSON.stringify(value ?? '')}`);
     return parsed;
   };
   const milliseconds = (name: string, value: string | undefined): number => {
@@ -130,10 +131,14 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   }
   if (!runDir) throw new Error('--run DIR is required (a completed run folder or an exported model folder)');
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new Error(`--headers-timeout (${headersTimeoutMs / 1000} s) cannot be longer than --request-timeout (${requestTimeoutMs / 1000} s): the headers are part of the request`);
+    throw new Error(
+      `--headers-timeout (${headersTimeoutMs / 1000} s) cannot be longer than --request-timeout (${requestTimeoutMs / 1000} s): the headers are part of the request`,
+    );
   }
   if (!isLoopback(host) && !token) {
-    throw new Error(`refusing to listen on ${host} without a token: only 127.0.0.1 is served without one. Pass --token T (or set MLWB_SERVE_TOKEN); clients then send "Authorization: Bearer T"`);
+    throw new Error(
+      `refusing to listen on ${host} without a token: only 127.0.0.1 is served without one. Pass --token T (or set MLWB_SERVE_TOKEN); clients then send "Authorization: Bearer T"`,
+    );
   }
   return {
     runDir,
@@ -223,4 +228,3 @@ export async function runServerProcess(argv: readonly string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
-

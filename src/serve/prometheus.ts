@@ -9,9 +9,16 @@ const FEEDBACK_SCORES = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macr
 /** The service's metrics as Prometheus text. */
 export function renderMetrics(service: PredictionService): string {
   const families: string[] = [];
-  families.push(gauge('mlwb_model_info', 'The served model: run, model type and task.', [{ labels: { run_id: service.run.id, model: service.modelType, task: service.schema.task }, value: 1 }]));
-  families.push(gauge('mlwb_model_version', 'The model version serving now (1: as trained; higher: updated online from feedback).', [{ value: service.modelVersion }]));
-  if (service.online) families.push(counter('mlwb_online_updates_total', 'Online updates of the model from feedback since start.', [{ value: service.online.status().updates }]));
+  families.push(
+    gauge('mlwb_model_info', 'The served model: run, model type and task.', [
+      { labels: { run_id: service.run.id, model: service.modelType, task: service.schema.task }, value: 1 },
+    ]),
+  );
+  families.push(
+    gauge('mlwb_model_version', 'The model version serving now (1: as trained; higher: updated online from feedback).', [{ value: service.modelVersion }]),
+  );
+  if (service.online)
+    families.push(counter('mlwb_online_updates_total', 'Online updates of the model from feedback since start.', [{ value: service.online.status().updates }]));
   families.push(gauge('mlwb_uptime_seconds', 'Seconds since the service started.', [{ value: (Date.now() - service.started) / 1000 }]));
   families.push(
     counter(
@@ -29,7 +36,9 @@ export function renderMetrics(service: PredictionService): string {
   );
 
   const predictions = service.predictionsSummary();
-  const byClass: Sample[] = predictions.byClass ? Object.entries(predictions.byClass).map(([label, count]) => ({ labels: { class: label }, value: count })) : [{ value: predictions.total }];
+  const byClass: Sample[] = predictions.byClass
+    ? Object.entries(predictions.byClass).map(([label, count]) => ({ labels: { class: label }, value: count }))
+    : [{ value: predictions.total }];
   families.push(counter('mlwb_predictions_total', 'Rows predicted, by predicted class for classifiers.', byClass));
 
   families.push(counter('mlwb_feedback_total', 'Labels or values received on /feedback.', [{ value: service.feedbackLog.total }]));
@@ -43,14 +52,26 @@ export function renderMetrics(service: PredictionService): string {
   const drift = service.window.report();
   if (drift) {
     families.push(
-      gauge('mlwb_drift_statistic', 'Drift statistic of each feature against the training reference (KS D, chi-squared, z, or a distance).', drift.features.map((f) => ({ labels: { feature: f.name, method: f.method }, value: f.statistic }))),
+      gauge(
+        'mlwb_drift_statistic',
+        'Drift statistic of each feature against the training reference (KS D, chi-squared, z, or a distance).',
+        drift.features.map((f) => ({ labels: { feature: f.name, method: f.method }, value: f.statistic })),
+      ),
       gauge(
         'mlwb_drift_p_value',
         'p-value of the drift test of each feature (p-value tests only).',
         drift.features.flatMap((f) => (f.pValue === undefined ? [] : [{ labels: { feature: f.name, method: f.method }, value: f.pValue }])),
       ),
-      gauge('mlwb_drift_psi', 'Population stability index of each feature.', drift.features.flatMap((f) => (f.psi === null ? [] : [{ labels: { feature: f.name }, value: f.psi }]))),
-      gauge('mlwb_drift_detected', '1 when a feature drifts.', drift.features.map((f) => ({ labels: { feature: f.name }, value: f.drifted ? 1 : 0 }))),
+      gauge(
+        'mlwb_drift_psi',
+        'Population stability index of each feature.',
+        drift.features.flatMap((f) => (f.psi === null ? [] : [{ labels: { feature: f.name }, value: f.psi }])),
+      ),
+      gauge(
+        'mlwb_drift_detected',
+        '1 when a feature drifts.',
+        drift.features.map((f) => ({ labels: { feature: f.name }, value: f.drifted ? 1 : 0 })),
+      ),
       gauge('mlwb_dataset_drift', '1 when at least half the features drift.', [{ value: drift.datasetDrift ? 1 : 0 }]),
     );
   }

@@ -10,9 +10,7 @@ export interface RuntimeInfo {
 
 export type RuntimeRequest = { readonly type: 'probe'; readonly preference: string; readonly wasmDir: string };
 
-export type RuntimeResponse =
-  | { readonly type: 'probed'; readonly info: RuntimeInfo }
-  | { readonly type: 'error'; readonly message: string };
+export type RuntimeResponse = { readonly type: 'probed'; readonly info: RuntimeInfo } | { readonly type: 'error'; readonly message: string };
 
 /** Checks a message from the runtime worker before the host trusts it. */
 export function isRuntimeResponse(value: unknown): value is RuntimeResponse {

@@ -14,7 +14,11 @@ export interface TrainRequest {
   readonly tfjsBackend: string;
   readonly wasmDir: string;
   /** The last step of a parallel sweep: train with the best parameters and record the trials. */
-  readonly sweep?: { readonly params: Params; readonly trials: readonly Trial[]; readonly best: { readonly params: Params; readonly score: number; readonly metric: string } };
+  readonly sweep?: {
+    readonly params: Params;
+    readonly trials: readonly Trial[];
+    readonly best: { readonly params: Params; readonly score: number; readonly metric: string };
+  };
 }
 
 /** One worker's share of a parallel sweep: score these candidates by cross-validation. */

@@ -21,7 +21,9 @@ async function train(name: string): Promise<RunRecord> {
 
 function webviewTabs(viewType: string): vscode.Tab[] {
   // The workbench prefixes extension webview types with a generated id, so match the end.
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(viewType));
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(viewType));
 }
 
 function stateOf<T>(delivered: Delivered | undefined, type: 'dashboard' | 'compare' | 'leaderboard'): T {
@@ -59,7 +61,10 @@ suite('Dashboards', () => {
     assert.ok(delivered?.rendered.charts.includes('loss'), String(delivered?.rendered.charts));
     // A network trained with 3-fold CV: one loss curve per fold plus the refit, each with a point per epoch.
     assert.equal(state.curves.loss.filter((series) => series.fold !== undefined).length, 3);
-    assert.ok(state.curves.loss.every((series) => series.points.length === 30), JSON.stringify(state.curves.loss.map((s) => s.points.length)));
+    assert.ok(
+      state.curves.loss.every((series) => series.points.length === 30),
+      JSON.stringify(state.curves.loss.map((s) => s.points.length)),
+    );
     assert.equal(state.perClass?.length, metrics.labels.length);
     assert.ok(state.metrics.some((row) => row.name === 'accuracy' && row.mean !== undefined && row.std !== undefined));
     assert.equal(webviewTabs('mlWorkbench.dashboard').length, 1);
@@ -86,8 +91,14 @@ suite('Dashboards', () => {
     const trials = sweep.trials as { params: Record<string, unknown>; score: number }[];
     const best = sweep.best as { params: Record<string, unknown>; score: number; metric: string };
     assert.equal(state.trials.length, 4);
-    assert.deepEqual(state.trials.map((t) => t.params), trials.map((t) => t.params));
-    assert.deepEqual(state.trials.map((t) => t.score), trials.map((t) => t.score));
+    assert.deepEqual(
+      state.trials.map((t) => t.params),
+      trials.map((t) => t.params),
+    );
+    assert.deepEqual(
+      state.trials.map((t) => t.score),
+      trials.map((t) => t.score),
+    );
     assert.equal(state.metric, best.metric);
     assert.equal(state.bestIndex === undefined ? undefined : state.trials[state.bestIndex]?.score, best.score);
     assert.equal(state.focusIndex, 2);
@@ -102,18 +113,27 @@ suite('Dashboards', () => {
   });
 
   test('compare takes the tree selection and marks the best value of each metric', async () => {
-    const delivered = await vscode.commands.executeCommand<Delivered | undefined>('mlWorkbench.compareRuns', { runId: iris.id }, [{ runId: iris.id }, { runId: sweep.id }]);
+    const delivered = await vscode.commands.executeCommand<Delivered | undefined>('mlWorkbench.compareRuns', { runId: iris.id }, [
+      { runId: iris.id },
+      { runId: sweep.id },
+    ]);
     const state = stateOf<CompareState>(delivered, 'compare');
-    assert.deepEqual(state.runs.map((run) => run.id), [iris.id, sweep.id]);
+    assert.deepEqual(
+      state.runs.map((run) => run.id),
+      [iris.id, sweep.id],
+    );
     const accuracy = state.rows.find((row) => row.kind === 'metric' && row.name === 'accuracy');
     assert.ok(accuracy);
     const values = [iris, sweep].map((run) => (run.metrics as { accuracy: number }).accuracy);
-    const expected = values[0] === values[1] ? [0, 1] : [values[0] as number > (values[1] as number) ? 0 : 1];
+    const expected = values[0] === values[1] ? [0, 1] : [(values[0] as number) > (values[1] as number) ? 0 : 1];
     assert.deepEqual(accuracy.best, expected);
     const model = state.rows.find((row) => row.name === 'model');
     assert.deepEqual(model?.values, ['mlp', 'logistic_regression']);
     assert.equal(model?.differs, true);
-    assert.ok(state.curves.some((curve) => curve.runIndex === 0), 'the network run has a loss curve');
+    assert.ok(
+      state.curves.some((curve) => curve.runIndex === 0),
+      'the network run has a loss curve',
+    );
     assert.equal(webviewTabs('mlWorkbench.compare').length, 1);
   });
 });

@@ -81,7 +81,10 @@ suite('Datasets', () => {
   test('hover on a path in a Python file shows shape, types, first rows and a preview link', async () => {
     await (await api()).treeSnapshot(false);
     const document = await vscode.workspace.openTextDocument(workspaceFile('data/analysis.py'));
-    const lineNumber = document.getText().split('\n').findIndex((line) => line.includes('data/people.csv'));
+    const lineNumber = document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.includes('data/people.csv'));
     const position = new vscode.Position(lineNumber, document.lineAt(lineNumber).text.indexOf('people.csv'));
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
     const markdown = hovers
@@ -126,13 +129,18 @@ suite('Datasets', () => {
     const config = vscode.workspace.getConfiguration('mlWorkbench.preview');
     const uri = workspaceFile('data/analysis.py');
     const document = await vscode.workspace.openTextDocument(uri);
-    const lineNumber = document.getText().split('\n').findIndex((line) => line.includes('data/people.csv'));
+    const lineNumber = document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.includes('data/people.csv'));
     const position = new vscode.Position(lineNumber, document.lineAt(lineNumber).text.indexOf('people.csv'));
     await config.update('hover', false, vscode.ConfigurationTarget.Global);
     await config.update('codeLens', false, vscode.ConfigurationTarget.Global);
     try {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
-      const ours = hovers.flatMap((hover) => hover.contents).filter((content) => content instanceof vscode.MarkdownString && content.value.includes('people\\.csv'));
+      const ours = hovers
+        .flatMap((hover) => hover.contents)
+        .filter((content) => content instanceof vscode.MarkdownString && content.value.includes('people\\.csv'));
       assert.equal(ours.length, 0);
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
       assert.equal(lenses.filter((lens) => lens.command?.title.startsWith('Preview ')).length, 0);

@@ -39,7 +39,11 @@ suite('Deployed models', () => {
   let deployment: DeploymentRecord;
 
   suiteSetup(async () => {
-    const record = await vscode.commands.executeCommand<RunRecord>('mlWorkbench.train', vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')), { silent: true });
+    const record = await vscode.commands.executeCommand<RunRecord>(
+      'mlWorkbench.train',
+      vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')),
+      { silent: true },
+    );
     assert.equal(record?.status, 'completed', record?.reason);
     run = record;
   });
@@ -77,7 +81,11 @@ suite('Deployed models', () => {
       answers.push((await response.json()) as { predictions: string[]; prediction_ids: string[] });
     }
     for (const answer of answers) assert.deepEqual(answer.predictions, ['setosa', 'virginica']);
-    const bad = await fetch(`${url(deployment)}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: [{ sepal_length_cm: 'x' }] }) });
+    const bad = await fetch(`${url(deployment)}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataframe_records: [{ sepal_length_cm: 'x' }] }),
+    });
     assert.equal(bad.status, 400);
     const ids = answers.flatMap((answer) => answer.prediction_ids);
     const feedback = await fetch(`${url(deployment)}/feedback`, {
@@ -90,11 +98,15 @@ suite('Deployed models', () => {
   });
 
   test('the Deployed Models view shows the service serving, with its requests', async () => {
-    const view = await waitFor(async () => {
-      const snapshot = (await api()).deploymentsView();
-      const requests = Number(detail(snapshot, run.id, 'Requests') ?? 0);
-      return requests >= 5 ? snapshot : undefined;
-    }, 20_000, 'the view to count the requests');
+    const view = await waitFor(
+      async () => {
+        const snapshot = (await api()).deploymentsView();
+        const requests = Number(detail(snapshot, run.id, 'Requests') ?? 0);
+        return requests >= 5 ? snapshot : undefined;
+      },
+      20_000,
+      'the view to count the requests',
+    );
     const item = view.find((entry) => entry.label.includes(run.id.slice(0, 15)));
     assert.equal(item?.contextValue, 'deployment.serving.offline');
     assert.equal(item?.description, `serving ${url(deployment)} · v1`);
@@ -103,7 +115,11 @@ suite('Deployed models', () => {
   });
 
   test('retraining with feedback makes a new run with the labelled requests', async () => {
-    const result = await vscode.commands.executeCommand<{ previous: RunRecord; retrained: RunRecord }>('mlWorkbench.retrainWithFeedback', { deploymentId: deployment.id }, { silent: true });
+    const result = await vscode.commands.executeCommand<{ previous: RunRecord; retrained: RunRecord }>(
+      'mlWorkbench.retrainWithFeedback',
+      { deploymentId: deployment.id },
+      { silent: true },
+    );
     assert.equal(result?.retrained.status, 'completed', result?.retrained.reason);
     assert.equal(result.retrained.retrainedFrom?.runId, run.id);
     assert.equal(result.retrained.retrainedFrom?.feedbackRows, 8);
@@ -121,7 +137,11 @@ suite('Deployed models', () => {
     assert.equal((await fetch(`${url(restarted)}/ping`)).status, 200);
 
     process.kill(restarted.pid as number, 'SIGKILL');
-    await waitFor(() => (api().then((a) => a.deploymentsView().find((entry) => entry.contextValue?.startsWith('deployment.crashed')))), 20_000, 'the crash to show');
+    await waitFor(
+      () => api().then((a) => a.deploymentsView().find((entry) => entry.contextValue?.startsWith('deployment.crashed'))),
+      20_000,
+      'the crash to show',
+    );
     const recorded = JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'deployments.json'), 'utf8')) as DeploymentRecord[];
     assert.equal(recorded.find((r) => r.id === deployment.id)?.state, 'crashed', 'the record is kept, marked crashed');
   });
@@ -133,7 +153,13 @@ suite('Deployed models', () => {
       assert.equal(online?.state, 'serving');
       assert.equal(online.online, true);
       const rows = Array.from({ length: 10 }, (_, i) => iris[i % 2] as (typeof iris)[number]);
-      const answer = (await (await fetch(`${url(online)}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: rows }) })).json()) as {
+      const answer = (await (
+        await fetch(`${url(online)}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ dataframe_records: rows }),
+        })
+      ).json()) as {
         prediction_ids: string[];
       };
       const feedback = await fetch(`${url(online)}/feedback`, {
@@ -142,11 +168,15 @@ suite('Deployed models', () => {
         body: JSON.stringify({ prediction_ids: answer.prediction_ids, labels: rows.map((_, i) => (i % 2 === 0 ? 'setosa' : 'virginica')) }),
       });
       assert.equal(feedback.status, 200);
-      const view = await waitFor(async () => {
-        const snapshot = (await api()).deploymentsView();
-        const item = snapshot.find((entry) => entry.description?.includes(url(online)));
-        return item?.description?.endsWith('· v2') ? item : undefined;
-      }, 20_000, 'the view to show model version 2');
+      const view = await waitFor(
+        async () => {
+          const snapshot = (await api()).deploymentsView();
+          const item = snapshot.find((entry) => entry.description?.includes(url(online)));
+          return item?.description?.endsWith('· v2') ? item : undefined;
+        },
+        20_000,
+        'the view to show model version 2',
+      );
       assert.equal(view.contextValue, 'deployment.serving.online');
       assert.equal(view.children.find((child) => child.label === 'Model version')?.description, 'v2 · online updates on (1 update)');
       const runDir = path.join(workspaceRoot(), '.mlwb', 'runs', run.id);
@@ -186,16 +216,24 @@ suite('Deployed models', () => {
     await config.update('retrain.intervalMinutes', 1, vscode.ConfigurationTarget.Workspace);
     try {
       // The schedule looks every 30 s; a deployment it has not looked at yet is due at once.
-      const added = await waitFor(() => {
-        const fresh = retrainedRuns().filter((id) => !before.includes(id));
-        return fresh.length > 0 ? fresh : undefined;
-      }, 75_000, 'a scheduled retraining');
+      const added = await waitFor(
+        () => {
+          const fresh = retrainedRuns().filter((id) => !before.includes(id));
+          return fresh.length > 0 ? fresh : undefined;
+        },
+        75_000,
+        'a scheduled retraining',
+      );
       assert.equal(added.length, 1);
       const runFile = path.join(workspaceRoot(), '.mlwb', 'runs', added[0] as string, 'run.json');
-      const finished = await waitFor(() => {
-        const record = JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord;
-        return record.status !== 'running' ? record : undefined;
-      }, 60_000, 'the scheduled run to finish');
+      const finished = await waitFor(
+        () => {
+          const record = JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord;
+          return record.status !== 'running' ? record : undefined;
+        },
+        60_000,
+        'the scheduled run to finish',
+      );
       assert.equal(finished.status, 'completed', finished.reason);
       assert.ok((finished.retrainedFrom?.feedbackRows ?? 0) >= 18, 'it learned from the feedback the service collected');
     } finally {

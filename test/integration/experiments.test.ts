@@ -31,10 +31,13 @@ const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagn
 async function diagnosticsOf(relative: string, done: (found: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
   const uri = workspaceFile(relative);
   await vscode.window.showTextDocument(uri, { preview: false });
-  return eventually(() => {
-    const found = ours(uri);
-    return done(found) ? found : undefined;
-  }, `diagnostics of ${relative}; now: ${JSON.stringify(ours(uri).map((d) => `${d.range.start.line}: ${d.message}`))}`);
+  return eventually(
+    () => {
+      const found = ours(uri);
+      return done(found) ? found : undefined;
+    },
+    `diagnostics of ${relative}; now: ${JSON.stringify(ours(uri).map((d) => `${d.range.start.line}: ${d.message}`))}`,
+  );
 }
 
 const describe = (found: readonly vscode.Diagnostic[]): string => found.map((d) => `${d.range.start.line}: ${d.message}`).join('\n');
@@ -65,7 +68,11 @@ suite('Experiments', () => {
 
   test('a bad parameter value shows an error on the parameter', async () => {
     const found = await diagnosticsOf('schema-bad-param.experiment.yaml', (d) => d.length > 0);
-    assert.deepEqual(found.map((d) => [d.range.start.line, d.range.start.character]), [[11, 7]], describe(found));
+    assert.deepEqual(
+      found.map((d) => [d.range.start.line, d.range.start.character]),
+      [[11, 7]],
+      describe(found),
+    );
     assert.match(found[0]?.message ?? '', /^model\.params\.C: .*> 0, got -1/);
   });
 
@@ -73,7 +80,10 @@ suite('Experiments', () => {
     const found = await diagnosticsOf('schema-unknown-column.experiment.yaml', (d) => d.length >= 2);
     assert.deepEqual(found.map((d) => d.range.start.line).sort(), [4, 7], describe(found));
     const target = found.find((d) => d.range.start.line === 4);
-    assert.match(target?.message ?? '', /^data\.target: unknown column "kind"; the data has: sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm, species$/);
+    assert.match(
+      target?.message ?? '',
+      /^data\.target: unknown column "kind"; the data has: sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm, species$/,
+    );
     const step = found.find((d) => d.range.start.line === 7);
     assert.match(step?.message ?? '', /^prepare\[1\]\.onehot\.columns\[1\]: unknown column "colour"/);
     assert.equal(step?.range.start.character, 33);
@@ -81,19 +91,30 @@ suite('Experiments', () => {
 
   test('a missing data file is reported on data.path', async () => {
     const found = await diagnosticsOf('schema-missing-data.experiment.yaml', (d) => d.length > 0);
-    assert.deepEqual(found.map((d) => d.range.start.line), [3], describe(found));
+    assert.deepEqual(
+      found.map((d) => d.range.start.line),
+      [3],
+      describe(found),
+    );
     assert.match(found[0]?.message ?? '', /^data\.path: file not found: .*no-such-file\.csv$/);
   });
 
   test('an edit is checked as it is typed, and fixing it clears the problem', async () => {
     const uri = workspaceFile('schema-valid.experiment.yaml');
     const editor = await vscode.window.showTextDocument(uri, { preview: false });
-    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('type: random_forest'));
+    const line = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('type: random_forest'));
     assert.ok(line > 0);
     const at = editor.document.lineAt(line).text.indexOf('random_forest') + 'random_forest'.length;
     await editor.edit((edit) => edit.insert(new vscode.Position(line, at), 's'));
     const found = await eventually(() => (ours(uri).length > 0 ? ours(uri) : undefined), 'a problem after the edit');
-    assert.deepEqual(found.map((d) => d.range.start.line), [line], describe(found));
+    assert.deepEqual(
+      found.map((d) => d.range.start.line),
+      [line],
+      describe(found),
+    );
     assert.match(found[0]?.message ?? '', /"random_forests" is not a model type/);
     await editor.edit((edit) => edit.delete(new vscode.Range(line, at, line, at + 1)));
     await eventually(() => (ours(uri).length === 0 ? true : undefined), `no problem after the fix; now ${describe(ours(uri))}`);
@@ -148,7 +169,14 @@ suite('Experiments', () => {
   });
 
   test('the wizard, given its answers, writes a valid commented experiment next to the data folder and opens it', async () => {
-    const answers = { dataset: workspaceFile('data/iris.csv'), target: 'species', task: 'inferred', model: 'logistic_regression', validation: 'kfold5', fileName: 'wizard-iris.experiment.yaml' };
+    const answers = {
+      dataset: workspaceFile('data/iris.csv'),
+      target: 'species',
+      task: 'inferred',
+      model: 'logistic_regression',
+      validation: 'kfold5',
+      fileName: 'wizard-iris.experiment.yaml',
+    };
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mlWorkbench.newExperiment', answers);
     assert.ok(uri, 'the wizard wrote a file');
     written.push(uri);
@@ -208,7 +236,10 @@ suite('Experiments', () => {
   }
 
   test('a question left open is asked in a picker: Enter takes the first choice', async () => {
-    const uri = await driveWizard({ dataset: workspaceFile('data/iris.csv'), target: 'species', task: 'classification', model: 'svm', fileName: 'wizard-picked.experiment.yaml' }, 'workbench.action.acceptSelectedQuickOpenItem');
+    const uri = await driveWizard(
+      { dataset: workspaceFile('data/iris.csv'), target: 'species', task: 'classification', model: 'svm', fileName: 'wizard-picked.experiment.yaml' },
+      'workbench.action.acceptSelectedQuickOpenItem',
+    );
     assert.ok(uri);
     written.push(uri);
     const loaded = parseExperiment(uri.fsPath, readFileSync(uri.fsPath, 'utf8'), true);
@@ -216,7 +247,10 @@ suite('Experiments', () => {
   });
 
   test('Escape in a picker cancels and writes nothing', async () => {
-    const uri = await driveWizard({ dataset: workspaceFile('data/iris.csv'), target: 'species', fileName: 'wizard-cancelled.experiment.yaml' }, 'workbench.action.closeQuickOpen');
+    const uri = await driveWizard(
+      { dataset: workspaceFile('data/iris.csv'), target: 'species', fileName: 'wizard-cancelled.experiment.yaml' },
+      'workbench.action.closeQuickOpen',
+    );
     assert.equal(uri, undefined);
     assert.equal(existsSync(workspaceFile('wizard-cancelled.experiment.yaml').fsPath), false);
   });

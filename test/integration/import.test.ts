@@ -32,7 +32,9 @@ suite('Import Data', () => {
     server = await startPostgres();
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
-    await client.query("CREATE TABLE reviews (id int, stars smallint, body text, at timestamptz); INSERT INTO reviews VALUES (1, 5, 'great', now()), (2, 1, 'bad', now())");
+    await client.query(
+      "CREATE TABLE reviews (id int, stars smallint, body text, at timestamptz); INSERT INTO reviews VALUES (1, 5, 'great', now()), (2, 1, 'bad', now())",
+    );
     await client.end();
   });
   suiteTeardown(async () => {
@@ -50,7 +52,10 @@ suite('Import Data', () => {
     })) as ImportResult | undefined;
     assert.ok(result, 'the import returned its result');
     assert.equal(result.rows, 2);
-    assert.deepEqual(result.columns.map((c) => c.type), ['INTEGER', 'SMALLINT', 'VARCHAR', 'TIMESTAMP WITH TIME ZONE']);
+    assert.deepEqual(
+      result.columns.map((c) => c.type),
+      ['INTEGER', 'SMALLINT', 'VARCHAR', 'TIMESTAMP WITH TIME ZONE'],
+    );
     const sidecar = result.sidecar;
     assert.ok(existsSync(sidecar));
     const text = readFileSync(sidecar, 'utf8');

@@ -11,9 +11,18 @@ const url = (record: DeploymentRecord): string => `http://${record.host}:${recor
 
 /** Iris feature rows from the workspace's data file, numbers parsed. */
 function irisRows(): Record<string, number>[] {
-  const [header, ...lines] = readFileSync(path.join(workspaceRoot(), 'data', 'iris.csv'), 'utf8').trim().split(/\r?\n/);
+  const [header, ...lines] = readFileSync(path.join(workspaceRoot(), 'data', 'iris.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const columns = (header ?? '').split(',').slice(0, -1);
-  return lines.map((line) => Object.fromEntries(line.split(',').slice(0, -1).map((value, j) => [columns[j] as string, Number(value)])));
+  return lines.map((line) =>
+    Object.fromEntries(
+      line
+        .split(',')
+        .slice(0, -1)
+        .map((value, j) => [columns[j] as string, Number(value)]),
+    ),
+  );
 }
 
 /** Opens (or re-shows) the monitor until the state it drew satisfies `done`. */
@@ -33,7 +42,11 @@ suite('Monitor', () => {
   let deployment: DeploymentRecord;
 
   suiteSetup(async () => {
-    const record = await vscode.commands.executeCommand<RunRecord>('mlWorkbench.train', vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')), { silent: true });
+    const record = await vscode.commands.executeCommand<RunRecord>(
+      'mlWorkbench.train',
+      vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')),
+      { silent: true },
+    );
     assert.equal(record?.status, 'completed', record?.reason);
     run = record;
     const deployed = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.deploy', run.id);
@@ -52,7 +65,11 @@ suite('Monitor', () => {
     const shifted = rows.map((row) => ({ ...row, petal_length_cm: (row.petal_length_cm as number) + 1.5 }));
     const ids: string[] = [];
     for (let i = 0; i < shifted.length; i += 25) {
-      const response = await fetch(`${url(deployment)}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: shifted.slice(i, i + 25) }) });
+      const response = await fetch(`${url(deployment)}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_records: shifted.slice(i, i + 25) }),
+      });
       assert.equal(response.status, 200, await response.clone().text());
       ids.push(...((await response.json()) as { prediction_ids: string[] }).prediction_ids);
     }
@@ -65,7 +82,11 @@ suite('Monitor', () => {
 
     const { state, rendered } = await monitorUntil(
       deployment.id,
-      (d) => (d.state.snapshot?.requests ?? 0) >= 6 && (d.state.snapshot?.feedback.count ?? 0) >= 20 && (d.state.snapshot?.drift?.currentRows ?? 0) >= 150 && d.rendered.driftRows > 0,
+      (d) =>
+        (d.state.snapshot?.requests ?? 0) >= 6 &&
+        (d.state.snapshot?.feedback.count ?? 0) >= 20 &&
+        (d.state.snapshot?.drift?.currentRows ?? 0) >= 150 &&
+        d.rendered.driftRows > 0,
       'the monitor to show the requests, the feedback and the drift',
     );
     assert.equal(state.deployment.id, deployment.id);
@@ -84,7 +105,10 @@ suite('Monitor', () => {
     const drift = snapshot.drift;
     assert.ok(drift);
     assert.equal(rendered.driftRows, 4);
-    assert.deepEqual(drift.features.map((f) => f.method), ['ks', 'ks', 'ks', 'ks']);
+    assert.deepEqual(
+      drift.features.map((f) => f.method),
+      ['ks', 'ks', 'ks', 'ks'],
+    );
     assert.deepEqual(drift.driftedFeatureNames, ['petal_length_cm']);
     assert.equal(drift.datasetDrift, false);
     for (const chart of ['throughput', 'latency', 'errors', 'resources', 'predictions', 'feedback']) {

@@ -20,7 +20,8 @@ const api = async (): Promise<MlWorkbenchApi> => {
   assert.ok(extension);
   return extension.activate();
 };
-const train = (name: string): Thenable<RunRecord | undefined> => vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train', fileOf(name), { silent: true });
+const train = (name: string): Thenable<RunRecord | undefined> =>
+  vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train', fileOf(name), { silent: true });
 const runJson = (runId: string): RunRecord => JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'runs', runId, 'run.json'), 'utf8')) as RunRecord;
 
 /** What the core computes for the same experiment, data and seed, outside the extension. */
@@ -41,7 +42,10 @@ suite('Training in a worker', () => {
     assert.deepEqual(stored.metrics, await coreMetrics('train-iris.experiment.yaml'));
     const metrics = stored.metrics as { accuracy: number; confusion_matrix: number[][]; labels: string[] };
     assert.deepEqual(metrics.labels, ['setosa', 'versicolor', 'virginica']);
-    assert.equal(metrics.confusion_matrix.flat().reduce((a, b) => a + b, 0), 150);
+    assert.equal(
+      metrics.confusion_matrix.flat().reduce((a, b) => a + b, 0),
+      150,
+    );
     assert.ok(metrics.accuracy > 0.9);
     assert.ok(stored.cv, 'k-fold runs keep per-fold metrics');
     assert.equal(stored.data?.rows, 150);
@@ -119,7 +123,10 @@ suite('Training in a worker', () => {
 function latestRun(experiment: string): RunRecord | undefined {
   const runs = path.join(workspaceRoot(), '.mlwb', 'runs');
   if (!existsSync(runs)) return undefined;
-  const id = readdirSync(runs).filter((name) => name.includes(`-${experiment}-`)).sort().reverse()[0];
+  const id = readdirSync(runs)
+    .filter((name) => name.includes(`-${experiment}-`))
+    .sort()
+    .reverse()[0];
   return id ? runJson(id) : undefined;
 }
 
@@ -136,11 +143,18 @@ suite('Sweeps in a pool of workers', () => {
     const config = vscode.workspace.getConfiguration('mlWorkbench');
     await config.update('maxConcurrentWorkers', 2, vscode.ConfigurationTarget.Workspace);
     try {
-      const record = await vscode.commands.executeCommand<RunRecord>('mlWorkbench.train', vscode.Uri.file(path.join(workspaceRoot(), 'train-sweep.experiment.yaml')), { silent: true });
+      const record = await vscode.commands.executeCommand<RunRecord>(
+        'mlWorkbench.train',
+        vscode.Uri.file(path.join(workspaceRoot(), 'train-sweep.experiment.yaml')),
+        { silent: true },
+      );
       assert.equal(record?.status, 'completed', record?.reason);
       const stored = runJson(record.id);
       const trials = stored.trials as { index: number; params: { max_depth: number }; score: number }[];
-      assert.deepEqual(trials.map((t) => t.params.max_depth), [1, 2, 3, 4]);
+      assert.deepEqual(
+        trials.map((t) => t.params.max_depth),
+        [1, 2, 3, 4],
+      );
       const best = stored.best as { params: { max_depth: number }; score: number; metric: string };
       assert.equal(best.metric, 'accuracy');
       assert.equal(best.score, Math.max(...trials.map((t) => t.score)));

@@ -34,7 +34,9 @@ async function main(): Promise<number> {
     }
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResults;
     for (const line of results.lines) console.log(line);
-    console.log(`ran in VS Code ${results.vscodeVersion} extension host (${results.appName}), ${results.passed} passing, ${results.failed} failing, ${results.skipped} skipped`);
+    console.log(
+      `ran in VS Code ${results.vscodeVersion} extension host (${results.appName}), ${results.passed} passing, ${results.failed} failing, ${results.skipped} skipped`,
+    );
     console.log(`MLWB_RESULT ${JSON.stringify({ passed: results.passed, failed: results.failed, skipped: results.skipped })}`);
     return code === 0 && results.failed === 0 ? 0 : 1;
   } finally {

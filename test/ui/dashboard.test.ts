@@ -48,7 +48,7 @@ after(async () => {
   if (template) rmSync(template, { recursive: true, force: true });
 });
 
-test('a finished run\'s dashboard shows its curves and a confusion matrix equal to run.json\'s', async () => {
+test("a finished run's dashboard shows its curves and a confusion matrix equal to run.json's", async () => {
   const { page } = workbench;
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, iris.runId);
@@ -59,7 +59,9 @@ test('a finished run\'s dashboard shows its curves and a confusion matrix equal 
   await frame.locator('[data-chart="confusion"] canvas').waitFor();
   const loss = await frame.locator('[data-chart="loss"] canvas').boundingBox();
   assert.ok(loss && loss.width > 100 && loss.height > 100, `loss chart is ${JSON.stringify(loss)}`);
-  const cells = await frame.$$eval('[data-testid="confusion-table"] tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => Number(td.textContent))));
+  const cells = await frame.$$eval('[data-testid="confusion-table"] tbody tr', (rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => Number(td.textContent))),
+  );
   const labels = await frame.$$eval('[data-testid="confusion-table"] thead th[scope="col"]', (ths) => ths.map((th) => th.textContent));
   const saved = JSON.parse(readFileSync(path.join(workbench.server.workspace, '.mlwb', 'runs', iris.runId, 'run.json'), 'utf8')) as RunJson;
   assert.deepEqual(cells, saved.metrics.confusion_matrix);
@@ -70,7 +72,7 @@ test('a finished run\'s dashboard shows its curves and a confusion matrix equal 
   assert.ok(existsSync(await screenshot(page, 'dashboard')));
 });
 
-test('a sweep\'s leaderboard lists all its trials with the best highlighted', async () => {
+test("a sweep's leaderboard lists all its trials with the best highlighted", async () => {
   const { page } = workbench;
   await runFromPalette(page, 'ML Workbench: Open Sweep Leaderboard');
   await pick(page, sweep.runId);

@@ -159,7 +159,10 @@ test('"Preview Dataset" from the Datasets tree\'s context menu shows the first r
   shown.forEach((cells, i) => {
     const expected = iris.rows[i] ?? [];
     assert.equal(cells[0], String(i + 1));
-    assert.ok(cells.slice(1).every((cell, j) => sameValue(cell, expected[j] ?? '')), `row ${i + 1}: ${cells.join(',')} vs ${expected.join(',')}`);
+    assert.ok(
+      cells.slice(1).every((cell, j) => sameValue(cell, expected[j] ?? '')),
+      `row ${i + 1}: ${cells.join(',')} vs ${expected.join(',')}`,
+    );
   });
   await frame.locator('.table-bar .status', { hasText: '150 rows' }).waitFor({ timeout: 30_000 });
 });
@@ -187,7 +190,10 @@ test('a 2,000,000-row file opens fast and "Go to row" shows row 1,500,000', asyn
   // Visible means inside the scrolling window, not only present in the DOM.
   const box = await far.boundingBox();
   const viewport = await frame.locator('.table-scroll').boundingBox();
-  assert.ok(box && viewport && box.y >= viewport.y && box.y + box.height <= viewport.y + viewport.height, `row box ${JSON.stringify(box)}, window ${JSON.stringify(viewport)}`);
+  assert.ok(
+    box && viewport && box.y >= viewport.y && box.y + box.height <= viewport.y + viewport.height,
+    `row box ${JSON.stringify(box)}, window ${JSON.stringify(viewport)}`,
+  );
   assert.equal(await frame.locator('body').getAttribute('data-first-row'), String(FAR_ROW));
 
   // The wheel keeps paging from there.
@@ -210,7 +216,9 @@ test('the Profile tab shows type, count, missing, distinct and a drawn histogram
   const card = frame.locator('.column-card[data-column="sepal_length_cm"]');
   await card.waitFor({ timeout: 60_000 });
   const stats = Object.fromEntries(
-    await card.locator('.stats tr').evaluateAll((rows) => rows.map((row) => [row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? ''])),
+    await card
+      .locator('.stats tr')
+      .evaluateAll((rows) => rows.map((row) => [row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? ''])),
   ) as Record<string, string>;
 
   const iris = readFixture('iris.csv');

@@ -29,16 +29,29 @@ function deployments(): Deployment[] {
 
 /** Iris feature rows of the fixture workspace, numbers parsed. */
 function irisRows(): Record<string, number>[] {
-  const [header, ...lines] = readFileSync(path.join(fixtureWorkspace, 'data', 'iris.csv'), 'utf8').trim().split(/\r?\n/);
+  const [header, ...lines] = readFileSync(path.join(fixtureWorkspace, 'data', 'iris.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const columns = (header ?? '').split(',').slice(0, -1);
-  return lines.map((line) => Object.fromEntries(line.split(',').slice(0, -1).map((value, j) => [columns[j] as string, Number(value)])));
+  return lines.map((line) =>
+    Object.fromEntries(
+      line
+        .split(',')
+        .slice(0, -1)
+        .map((value, j) => [columns[j] as string, Number(value)]),
+    ),
+  );
 }
 
 /** Sends rows to the service in batches of 25, as a client would; returns the prediction ids. */
 async function invoke(service: string, rows: Record<string, number>[]): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i += 25) {
-    const response = await fetch(`${service}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: rows.slice(i, i + 25) }) });
+    const response = await fetch(`${service}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataframe_records: rows.slice(i, i + 25) }),
+    });
     assert.equal(response.status, 200, await response.clone().text());
     ids.push(...((await response.json()) as { prediction_ids: string[] }).prediction_ids);
   }
@@ -77,11 +90,18 @@ async function painted(frame: Frame, chart: string): Promise<boolean> {
 before(async () => {
   template = mkdtempSync(path.join(tmpdir(), 'mlwb-monitor-ui-'));
   cpSync(fixtureWorkspace, template, { recursive: true });
-  const output = execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'cli', 'mlwb.js'), 'train', 'train-iris.experiment.yaml', '--json', '--workspace', template], { cwd: template, encoding: 'utf8' });
+  const output = execFileSync(
+    process.execPath,
+    [path.join(projectRoot, 'dist', 'cli', 'mlwb.js'), 'train', 'train-iris.experiment.yaml', '--json', '--workspace', template],
+    { cwd: template, encoding: 'utf8' },
+  );
   const run = JSON.parse(output) as { runId: string; status: string };
   assert.equal(run.status, 'completed', output);
   runId = run.runId;
-  workbench = await openWorkbench({ workspaceTemplate: template, settings: { 'mlWorkbench.monitor.accuracyThreshold': 0.5, 'mlWorkbench.serve.onlineUpdates': true, 'mlWorkbench.serve.onlineUpdateRows': 150 } });
+  workbench = await openWorkbench({
+    workspaceTemplate: template,
+    settings: { 'mlWorkbench.monitor.accuracyThreshold': 0.5, 'mlWorkbench.serve.onlineUpdates': true, 'mlWorkbench.serve.onlineUpdateRows': 150 },
+  });
   await openMlWorkbench(workbench.page);
 });
 
@@ -107,7 +127,7 @@ after(async () => {
   if (template) rmSync(template, { recursive: true, force: true });
 });
 
-test('a deployed model\'s monitor shows live charts and the drift table', async () => {
+test("a deployed model's monitor shows live charts and the drift table", async () => {
   const { page } = workbench;
   await runFromPaletteWhenEnabled(page, 'ML Workbench: Deploy Run');
   await pick(page, runId);
@@ -119,12 +139,20 @@ test('a deployed model\'s monitor shows live charts and the drift table', async 
 
   // Rows from the training period, and their true labels as feedback. The file is sorted by
   // species: the rows are interleaved so that every poll sees the three in their training shares.
-  const species = readFileSync(path.join(fixtureWorkspace, 'data', 'iris.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((line) => line.split(',').at(-1));
+  const species = readFileSync(path.join(fixtureWorkspace, 'data', 'iris.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(',').at(-1));
   const order = species.map((_, k) => (k % 3) * 50 + Math.floor(k / 3));
   const all = irisRows();
   const rows = order.map((i) => all[i] as Record<string, number>);
   const ids = await invoke(service, rows);
-  const feedback = await fetch(`${service}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prediction_ids: ids, labels: order.map((i) => species[i]) }) });
+  const feedback = await fetch(`${service}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prediction_ids: ids, labels: order.map((i) => species[i]) }),
+  });
   assert.equal(feedback.status, 200, await feedback.text());
 
   await runFromPalette(page, 'ML Workbench: Open Monitor');
@@ -141,7 +169,10 @@ test('a deployed model\'s monitor shows live charts and the drift table', async 
   assert.equal(first[5], 'p < 0.05');
   assert.match((await frame.locator('[data-testid="dataset-drift"]').textContent()) ?? '', /^No dataset drift/);
   // Feedback scores from the labels sent back.
-  await frame.locator('[data-testid="feedback-table"] td', { hasText: /^0\.\d{4}$|^1\.0000$/ }).first().waitFor({ timeout: 15_000 });
+  await frame
+    .locator('[data-testid="feedback-table"] td', { hasText: /^0\.\d{4}$|^1\.0000$/ })
+    .first()
+    .waitFor({ timeout: 15_000 });
   // Online updates are on: the 150 labels made model version 2, which now serves.
   const versions = frame.locator('[data-testid="versions-table"] tbody tr');
   await versions.nth(1).waitFor({ timeout: 15_000 });
@@ -150,7 +181,10 @@ test('a deployed model\'s monitor shows live charts and the drift table', async 
   const trained = await versions.nth(1).locator('td').allTextContents();
   assert.deepEqual([trained[0], trained[1], trained[4]], ['v1', 'training', '150']);
   assert.match(trained[5] ?? '', /^0\.\d{4}$|^1\.0000$/);
-  assert.match((await frame.locator('[data-testid="versions-note"]').textContent()) ?? '', /^Serving model version 2, updated online 1 time since the service started/);
+  assert.match(
+    (await frame.locator('[data-testid="versions-note"]').textContent()) ?? '',
+    /^Serving model version 2, updated online 1 time since the service started/,
+  );
   await frame.locator('#section-versions').scrollIntoViewIfNeeded();
   assert.ok(existsSync(await screenshot(page, 'monitor-versions')));
   await frame.locator('[data-testid="service-state"]').scrollIntoViewIfNeeded();
@@ -181,7 +215,11 @@ test('dataset drift raises one notification whose button opens the monitor on th
   await runFromPalette(page, 'View: Close All Editors');
   await page.locator('.tab', { hasText: 'Monitor:' }).waitFor({ state: 'detached', timeout: 15_000 });
   // A later period in which both petal measurements moved, enough rows to dominate the window.
-  const shifted = irisRows().map((row) => ({ ...row, petal_length_cm: (row.petal_length_cm as number) + 1.5, petal_width_cm: (row.petal_width_cm as number) + 1 }));
+  const shifted = irisRows().map((row) => ({
+    ...row,
+    petal_length_cm: (row.petal_length_cm as number) + 1.5,
+    petal_width_cm: (row.petal_width_cm as number) + 1,
+  }));
   const service = `http://${deployment.host}:${deployment.port}`;
   const shiftedIds = await invoke(service, [...shifted, ...shifted, ...shifted, ...shifted]);
   await toast.first().waitFor({ timeout: 30_000 });
@@ -200,10 +238,17 @@ test('dataset drift raises one notification whose button opens the monitor on th
   // threshold (0.5 in this workbench's settings) and raises its own notification, once.
   const accuracyToast = page.locator('.notification-toast', { hasText: 'from feedback is' });
   assert.equal(await accuracyToast.count(), 0);
-  const wrong = await fetch(`${service}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prediction_ids: shiftedIds, labels: shiftedIds.map(() => 'setosa') }) });
+  const wrong = await fetch(`${service}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prediction_ids: shiftedIds, labels: shiftedIds.map(() => 'setosa') }),
+  });
   assert.equal(wrong.status, 200, await wrong.text());
   await accuracyToast.first().waitFor({ timeout: 30_000 });
-  assert.match((await accuracyToast.first().textContent()) ?? '', /the accuracy of run .* from feedback is 0\.[0-4]\d\d over 750 labelled requests, below the threshold 0\.5/);
+  assert.match(
+    (await accuracyToast.first().textContent()) ?? '',
+    /the accuracy of run .* from feedback is 0\.[0-4]\d\d over 750 labelled requests, below the threshold 0\.5/,
+  );
   await page.waitForTimeout(4500);
   assert.equal(await accuracyToast.count(), 1, 'one notification per crossing');
   assert.ok(existsSync(await screenshot(page, 'monitor-accuracy-alert')));

@@ -60,7 +60,10 @@ for (const target of Object.keys(TARGETS) as Target[]) {
     }
     // Nothing else: no other platform's package, no sources, tests, fixtures, source maps, screenshots or CLI bundle.
     const unexpected = entries.filter((entry) => !entry.name.startsWith(bindingDir) && !SHIPPED.some((pattern) => pattern.test(entry.name)));
-    assert.deepEqual(unexpected.map((entry) => entry.name), []);
+    assert.deepEqual(
+      unexpected.map((entry) => entry.name),
+      [],
+    );
     assert.ok(entries.some((entry) => entry.name === 'extension/dist/extension.js'));
     assert.ok(entries.some((entry) => entry.name === 'extension/media/ml-workbench-icon.png'));
   });
@@ -68,12 +71,20 @@ for (const target of Object.keys(TARGETS) as Target[]) {
 
 test('the release lists a SHA-256 checksum for every file', () => {
   const sums = readFileSync(path.join(releaseDir, 'SHA256SUMS'), 'utf8').trim().split('\n');
-  const files = readdirSync(releaseDir).filter((name) => name !== 'SHA256SUMS').sort();
+  const files = readdirSync(releaseDir)
+    .filter((name) => name !== 'SHA256SUMS')
+    .sort();
   assert.deepEqual(files, [...Object.keys(TARGETS).map((target) => `ml-workbench-${target}.vsix`), `mlwb-cli-${version}.tgz`].sort());
   assert.equal(sums.length, files.length);
   for (const line of sums) {
     const [sum, name] = line.split(/\s+/);
-    assert.equal(createHash('sha256').update(readFileSync(path.join(releaseDir, name ?? ''))).digest('hex'), sum, name);
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(path.join(releaseDir, name ?? '')))
+        .digest('hex'),
+      sum,
+      name,
+    );
   }
 });
 
@@ -86,7 +97,10 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
 
 test('the CLI tarball installs with npm outside the repository and trains, serves, exports and imports there', async (t) => {
   const prefix = path.join(scratch, 'prefix');
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${path.join(prefix, 'bin')}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+  };
   // better-sqlite3's install fetches its prebuilt binary from GitHub, which is out of reach here, then compiles for
   // minutes; prebuild-install's local-prebuilds folder stands in for the download with this machine's own build.
   const host = hostTarget();
@@ -110,7 +124,11 @@ test('the CLI tarball installs with npm outside the repository and trains, serve
   mkdirSync(path.join(workspace, 'data'), { recursive: true });
   cpSync(path.join(projectRoot, 'examples', 'iris.experiment.yaml'), path.join(workspace, 'iris.experiment.yaml'));
   cpSync(path.join(projectRoot, 'examples', 'data', 'iris.csv'), path.join(workspace, 'data', 'iris.csv'));
-  const trained = JSON.parse(run(mlwb, ['train', 'iris.experiment.yaml', '--json'], { cwd: workspace, env, timeout: 120_000 })) as { runId: string; status: string; metrics: { accuracy: number } };
+  const trained = JSON.parse(run(mlwb, ['train', 'iris.experiment.yaml', '--json'], { cwd: workspace, env, timeout: 120_000 })) as {
+    runId: string;
+    status: string;
+    metrics: { accuracy: number };
+  };
   assert.equal(trained.status, 'completed');
   assert.ok(trained.metrics.accuracy > 0.9, String(trained.metrics.accuracy));
   assert.ok(existsSync(path.join(workspace, '.mlwb', 'runs', trained.runId, 'run.json')));

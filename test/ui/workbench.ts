@@ -106,7 +106,10 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await input.focus();
   await page.keyboard.type(title);
   // The first row may be a longer command containing the title: go down to the one whose label is exactly it.
-  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exactly(title) }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row .label-name', { hasText: exactly(title) })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await enterWhenFocused(page, page.locator('.quick-input-list .monaco-list-row.focused .label-name'), (text) => text === title, `the command "${title}"`);
 }
 

@@ -18,5 +18,8 @@ test('Random.shuffle is a permutation', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
   const shuffled = new Random(1).shuffle([...items]);
   assert.notDeepEqual(shuffled, items);
-  assert.deepEqual([...shuffled].sort((x, y) => x - y), items);
+  assert.deepEqual(
+    [...shuffled].sort((x, y) => x - y),
+    items,
+  );
 });

@@ -35,7 +35,12 @@ function comparisonTable(s: CompareState): HTMLTableElement {
           el('th', { scope: 'row' }, row.name, ' ', el('span', { class: 'mlwb-kind' }, row.kind === 'info' ? '' : row.kind)),
           ...row.values.map((value, i) => {
             const best = row.best.includes(i);
-            return el('td', { class: best ? 'mlwb-best' : undefined, title: best ? 'best of these runs' : undefined }, value ?? '—', best ? el('span', { 'aria-label': 'best' }, ' ★') : null);
+            return el(
+              'td',
+              { class: best ? 'mlwb-best' : undefined, title: best ? 'best of these runs' : undefined },
+              value ?? '—',
+              best ? el('span', { 'aria-label': 'best' }, ' ★') : null,
+            );
           }),
         ),
       ),
@@ -49,12 +54,25 @@ function render(): void {
   beginRender();
   const curves =
     s.curves.length > 0
-      ? chart('compare-loss', 'Loss per step of each run', lineConfig(lineDatasets(s.curves, (series) => seriesColor(series.runIndex)), 'epoch / iteration', 'loss (mean over folds)'))
+      ? chart(
+          'compare-loss',
+          'Loss per step of each run',
+          lineConfig(
+            lineDatasets(s.curves, (series) => seriesColor(series.runIndex)),
+            'epoch / iteration',
+            'loss (mean over folds)',
+          ),
+        )
       : el('p', { class: 'mlwb-muted' }, 'None of these runs reports a loss per step.');
-  const toggle = checkbox('Only differences', onlyDifferences, (checked) => {
-    onlyDifferences = checked;
-    render();
-  }, 'only-differences');
+  const toggle = checkbox(
+    'Only differences',
+    onlyDifferences,
+    (checked) => {
+      onlyDifferences = checked;
+      render();
+    },
+    'only-differences',
+  );
   const main = root();
   main.replaceChildren(
     el('header', { class: 'mlwb-header' }, el('h1', {}, `Compare ${s.runs.length} runs`)),

@@ -47,7 +47,10 @@ function channels(color: string): [number, number, number] | undefined {
     const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16));
     return [r ?? 0, g ?? 0, b ?? 0];
   }
-  const rgb = /^rgba?\(([^)]+)\)$/.exec(color)?.[1]?.split(',').map((part) => Number.parseFloat(part));
+  const rgb = /^rgba?\(([^)]+)\)$/
+    .exec(color)?.[1]
+    ?.split(',')
+    .map((part) => Number.parseFloat(part));
   return rgb && rgb.length >= 3 ? [rgb[0] ?? 0, rgb[1] ?? 0, rgb[2] ?? 0] : undefined;
 }
 
@@ -116,7 +119,10 @@ export function chart(key: string, label: string, config: ChartConfiguration, si
 }
 
 /** Line datasets for curve series: validation dashed, folds told apart by color. */
-export function lineDatasets<S extends CurveSeries>(series: readonly S[], colorOf: (s: S, i: number) => string = (_, i) => seriesColor(i)): ChartDataset<'line'>[] {
+export function lineDatasets<S extends CurveSeries>(
+  series: readonly S[],
+  colorOf: (s: S, i: number) => string = (_, i) => seriesColor(i),
+): ChartDataset<'line'>[] {
   return series.map((s, i) => {
     const color = colorOf(s, i);
     return {
@@ -255,16 +261,29 @@ export function scatterConfig(
   reference?: readonly { x: number; y: number }[],
 ): ChartConfiguration<'scatter'> {
   const color = seriesColor(0);
-  const datasets: ChartDataset<'scatter'>[] = [{ label: yTitle, data: [...points], backgroundColor: withAlpha(color, 0.55), borderColor: color, pointRadius: 3 }];
+  const datasets: ChartDataset<'scatter'>[] = [
+    { label: yTitle, data: [...points], backgroundColor: withAlpha(color, 0.55), borderColor: color, pointRadius: 3 },
+  ];
   if (reference) {
-    datasets.push({ label: 'reference', data: [...reference], showLine: true, pointRadius: 0, borderColor: cssVar('--vscode-descriptionForeground', '#999'), borderDash: [4, 4], borderWidth: 1 });
+    datasets.push({
+      label: 'reference',
+      data: [...reference],
+      showLine: true,
+      pointRadius: 0,
+      borderColor: cssVar('--vscode-descriptionForeground', '#999'),
+      borderDash: [4, 4],
+      borderWidth: 1,
+    });
   }
   return {
     type: 'scatter',
     data: { datasets },
     options: {
       parsing: false,
-      plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `(${formatNumber(c.parsed.x ?? undefined)}, ${formatNumber(c.parsed.y ?? undefined)})` } } },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { label: (c) => `(${formatNumber(c.parsed.x ?? undefined)}, ${formatNumber(c.parsed.y ?? undefined)})` } },
+      },
       scales: { x: { type: 'linear', title: { display: true, text: xTitle } }, y: { type: 'linear', title: { display: true, text: yTitle } } },
     },
   };

@@ -54,7 +54,11 @@ export function section(id: string, title: string, ...children: Child[]): HTMLEl
 }
 
 /** A table from rows of cells; each cell is text. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], options: { testId?: string; rowClass?: (i: number) => string | undefined } = {}): HTMLTableElement {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { testId?: string; rowClass?: (i: number) => string | undefined } = {},
+): HTMLTableElement {
   return el(
     'table',
     { class: 'mlwb-table', 'data-testid': options.testId },

@@ -32,14 +32,23 @@ function metricsSection(s: DashboardState): HTMLElement | null {
     if (withCv) cells.push(m.mean === undefined ? '—' : `${formatNumber(m.mean)} ± ${formatNumber(m.std)}`);
     return cells;
   });
-  const foldNames = s.folds ? s.metrics.map((m) => m.name).filter((name) => s.folds?.some((fold) => name in fold)).slice(0, 8) : [];
+  const foldNames = s.folds
+    ? s.metrics
+        .map((m) => m.name)
+        .filter((name) => s.folds?.some((fold) => name in fold))
+        .slice(0, 8)
+    : [];
   const folds =
     s.folds && foldNames.length > 0
       ? el(
           'details',
           {},
           el('summary', {}, `Per fold (${s.folds.length} folds)`),
-          table(['fold', ...foldNames], s.folds.map((fold, i) => [String(i + 1), ...foldNames.map((name) => formatNumber(fold[name]))]), { testId: 'folds-table' }),
+          table(
+            ['fold', ...foldNames],
+            s.folds.map((fold, i) => [String(i + 1), ...foldNames.map((name) => formatNumber(fold[name]))]),
+            { testId: 'folds-table' },
+          ),
         )
       : null;
   return section('metrics', 'Metrics', table(headers, rows, { testId: 'metrics-table' }), folds);
@@ -48,10 +57,15 @@ function metricsSection(s: DashboardState): HTMLElement | null {
 function confusionSection(s: DashboardState): HTMLElement | null {
   if (!s.confusion) return null;
   const { labels, matrix } = s.confusion;
-  const toggle = checkbox('Row-normalised', normalised, (checked) => {
-    normalised = checked;
-    render();
-  }, 'normalise');
+  const toggle = checkbox(
+    'Row-normalised',
+    normalised,
+    (checked) => {
+      normalised = checked;
+      render();
+    },
+    'normalise',
+  );
   // The same numbers as a table, for screen readers (the heatmap is a canvas).
   const cells = el(
     'table',
@@ -61,7 +75,13 @@ function confusionSection(s: DashboardState): HTMLElement | null {
     el('tbody', {}, ...matrix.map((row, i) => el('tr', {}, el('th', { scope: 'row' }, labels[i] ?? ''), ...row.map((count) => el('td', {}, String(count)))))),
   );
   const size = labels.length > 8 ? 'tall' : 'square';
-  return section('confusion', 'Confusion matrix', el('div', { class: 'mlwb-toolbar' }, toggle), chart('confusion', 'Confusion matrix heatmap', confusionConfig(labels, matrix, normalised), size, JSON.stringify([normalised, labels, matrix])), cells);
+  return section(
+    'confusion',
+    'Confusion matrix',
+    el('div', { class: 'mlwb-toolbar' }, toggle),
+    chart('confusion', 'Confusion matrix heatmap', confusionConfig(labels, matrix, normalised), size, JSON.stringify([normalised, labels, matrix])),
+    cells,
+  );
 }
 
 function perClassSection(s: DashboardState): HTMLElement | null {
@@ -69,14 +89,21 @@ function perClassSection(s: DashboardState): HTMLElement | null {
   return section(
     'per-class',
     'Per class',
-    table(['class', 'precision', 'recall', 'F1', 'support'], s.perClass.map((c) => [c.label, formatNumber(c.precision), formatNumber(c.recall), formatNumber(c.f1), String(c.support)]), { testId: 'per-class-table' }),
+    table(
+      ['class', 'precision', 'recall', 'F1', 'support'],
+      s.perClass.map((c) => [c.label, formatNumber(c.precision), formatNumber(c.recall), formatNumber(c.f1), String(c.support)]),
+      { testId: 'per-class-table' },
+    ),
   );
 }
 
 function rocSection(s: DashboardState): HTMLElement | null {
   if (!s.roc) return null;
   const points = s.roc.fpr.map((x, i) => ({ x, y: s.roc?.tpr[i] ?? 0 }));
-  const config = scatterConfig(points, 'false positive rate', 'true positive rate', [{ x: 0, y: 0 }, { x: 1, y: 1 }]);
+  const config = scatterConfig(points, 'false positive rate', 'true positive rate', [
+    { x: 0, y: 0 },
+    { x: 1, y: 1 },
+  ]);
   const first = config.data.datasets[0];
   if (first) Object.assign(first, { showLine: true, pointRadius: 0, borderWidth: 2 });
   const title = `ROC curve${s.roc.positive ? ` (positive class: ${s.roc.positive})` : ''}${s.roc.auc !== undefined ? ` · AUC ${formatNumber(s.roc.auc)}` : ''}`;
@@ -96,8 +123,22 @@ function regressionSection(s: DashboardState): HTMLElement | null {
     el(
       'div',
       { class: 'mlwb-grid' },
-      chart('predicted-actual', 'Predicted against actual', scatterConfig(pairs, 'actual', 'predicted', [{ x: lo, y: lo }, { x: hi, y: hi }])),
-      chart('residuals', 'Residuals against predicted', scatterConfig(residuals, 'predicted', 'residual (actual − predicted)', [{ x: Math.min(...predicted), y: 0 }, { x: Math.max(...predicted), y: 0 }])),
+      chart(
+        'predicted-actual',
+        'Predicted against actual',
+        scatterConfig(pairs, 'actual', 'predicted', [
+          { x: lo, y: lo },
+          { x: hi, y: hi },
+        ]),
+      ),
+      chart(
+        'residuals',
+        'Residuals against predicted',
+        scatterConfig(residuals, 'predicted', 'residual (actual − predicted)', [
+          { x: Math.min(...predicted), y: 0 },
+          { x: Math.max(...predicted), y: 0 },
+        ]),
+      ),
     ),
   );
 }
@@ -108,21 +149,54 @@ function importancesSection(s: DashboardState): HTMLElement | null {
   return section(
     'importances',
     s.importances.length > top.length ? `Feature importances (top ${top.length} of ${s.importances.length})` : 'Feature importances',
-    chart('importances', 'Feature importances', barConfig(top.map((f) => f.name), top.map((f) => f.value), 'importance'), top.length > 10 ? 'tall' : 'normal'),
+    chart(
+      'importances',
+      'Feature importances',
+      barConfig(
+        top.map((f) => f.name),
+        top.map((f) => f.value),
+        'importance',
+      ),
+      top.length > 10 ? 'tall' : 'normal',
+    ),
   );
 }
 
 function detailsSection(s: DashboardState): HTMLElement {
   const parts: HTMLElement[] = [];
-  if (s.params.length > 0) parts.push(el('h3', {}, 'Parameters'), table(['parameter', 'value'], s.params.map(([k, v]) => [k, v]), { testId: 'params-table' }));
+  if (s.params.length > 0)
+    parts.push(
+      el('h3', {}, 'Parameters'),
+      table(
+        ['parameter', 'value'],
+        s.params.map(([k, v]) => [k, v]),
+        { testId: 'params-table' },
+      ),
+    );
   if (s.data) {
     const d = s.data;
     parts.push(
       el('h3', {}, 'Data'),
-      table(['', ''], [['file', d.path], ['rows × columns', `${d.rows} × ${d.columns}`], ['size', formatBytes(d.bytes)], ['sha256', d.sha256]], { testId: 'data-table' }),
+      table(
+        ['', ''],
+        [
+          ['file', d.path],
+          ['rows × columns', `${d.rows} × ${d.columns}`],
+          ['size', formatBytes(d.bytes)],
+          ['sha256', d.sha256],
+        ],
+        { testId: 'data-table' },
+      ),
     );
   }
-  if (s.environment.length > 0) parts.push(el('h3', {}, 'Environment'), table(['', ''], s.environment.map(([k, v]) => [k, v])));
+  if (s.environment.length > 0)
+    parts.push(
+      el('h3', {}, 'Environment'),
+      table(
+        ['', ''],
+        s.environment.map(([k, v]) => [k, v]),
+      ),
+    );
   return section('details', 'Parameters and data', ...parts);
 }
 
@@ -131,8 +205,10 @@ function render(): void {
   if (!s) return;
   beginRender();
   const actions: HTMLElement[] = [];
-  if (s.run.status === 'running' || s.run.status === 'queued') actions.push(button('Cancel', () => post({ type: 'cancelRun', runId: s.run.id }), { secondary: true, testId: 'cancel' }));
-  if (s.trialCount !== undefined) actions.push(button(`Open Sweep Leaderboard (${s.trialCount} trials)`, () => post({ type: 'openLeaderboard', runId: s.run.id }), { secondary: true }));
+  if (s.run.status === 'running' || s.run.status === 'queued')
+    actions.push(button('Cancel', () => post({ type: 'cancelRun', runId: s.run.id }), { secondary: true, testId: 'cancel' }));
+  if (s.trialCount !== undefined)
+    actions.push(button(`Open Sweep Leaderboard (${s.trialCount} trials)`, () => post({ type: 'openLeaderboard', runId: s.run.id }), { secondary: true }));
   const sections = [
     runHeader(s.run, actions),
     curvesSection(s),

@@ -40,7 +40,11 @@ function setSort(key: string): void {
 
 function header(label: string, key: string): HTMLElement {
   const arrow = sortKey === key ? (ascending ? ' ▲' : ' ▼') : '';
-  const th = el('th', { scope: 'col', class: 'mlwb-sortable', tabindex: '0', 'aria-sort': sortKey === key ? (ascending ? 'ascending' : 'descending') : 'none' }, label + arrow);
+  const th = el(
+    'th',
+    { scope: 'col', class: 'mlwb-sortable', tabindex: '0', 'aria-sort': sortKey === key ? (ascending ? 'ascending' : 'descending') : 'none' },
+    label + arrow,
+  );
   th.addEventListener('click', () => setSort(key));
   th.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -54,7 +58,9 @@ function header(label: string, key: string): HTMLElement {
 function trialsTable(s: LeaderboardState): HTMLTableElement {
   const hasStd = s.trials.some((t) => t.std !== undefined);
   const rows = sorted(s).map((t) => {
-    const classes = [t.index === s.bestIndex ? 'mlwb-best-row' : '', t.error ? 'mlwb-failed-row' : '', t.index === s.focusIndex ? 'mlwb-focus-row' : ''].filter(Boolean).join(' ');
+    const classes = [t.index === s.bestIndex ? 'mlwb-best-row' : '', t.error ? 'mlwb-failed-row' : '', t.index === s.focusIndex ? 'mlwb-focus-row' : '']
+      .filter(Boolean)
+      .join(' ');
     return el(
       'tr',
       { class: classes || undefined, 'data-trial': String(t.index) },
@@ -68,7 +74,19 @@ function trialsTable(s: LeaderboardState): HTMLTableElement {
   return el(
     'table',
     { class: 'mlwb-table', 'data-testid': 'trials-table' },
-    el('thead', {}, el('tr', {}, header('#', '#'), ...s.paramNames.map((name) => header(name, name)), header(s.metric, 'score'), hasStd ? el('th', { scope: 'col' }, 'std') : null, el('th', { scope: 'col' }, 'status'))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        header('#', '#'),
+        ...s.paramNames.map((name) => header(name, name)),
+        header(s.metric, 'score'),
+        hasStd ? el('th', { scope: 'col' }, 'std') : null,
+        el('th', { scope: 'col' }, 'status'),
+      ),
+    ),
     el('tbody', {}, ...rows),
   );
 }
@@ -107,7 +125,8 @@ function parameterCharts(s: LeaderboardState): HTMLElement[] {
     if (x) {
       if (spread >= 100) Object.assign(x, { type: 'logarithmic' });
       // A grid tries a few values: ticks at exactly those read better than a generated scale.
-      if (distinct.length <= 12) Object.assign(x, { afterBuildTicks: (axis: { ticks: { value: number }[] }) => (axis.ticks = distinct.map((value) => ({ value }))) });
+      if (distinct.length <= 12)
+        Object.assign(x, { afterBuildTicks: (axis: { ticks: { value: number }[] }) => (axis.ticks = distinct.map((value) => ({ value }))) });
       Object.assign(x, { ticks: { callback: (value: number | string) => formatTick(Number(value)) } });
     }
     return chart(`param-${name}`, `${name} against ${s.metric}`, config);
@@ -130,7 +149,9 @@ function render(): void {
     failed > 0 ? `${failed} failed` : '',
     bestTrial?.score !== undefined ? `best ${s.metric} ${formatNumber(bestTrial.score)} (trial ${bestTrial.index + 1})` : '',
     s.greaterIsBetter ? 'higher is better' : 'lower is better',
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const charts = parameterCharts(s);
   const main = root();
   main.replaceChildren(

@@ -112,7 +112,14 @@ export function timeChart(id: string, series: readonly Series[], axes: TimeAxes)
       title: { display: true, text: axes.yTitle },
       ticks: { callback: (value: number | string) => (axes.yFormat ? axes.yFormat(Number(value)) : String(value)) },
     },
-    y1: { type: 'linear' as const, display: axes.y1Title !== undefined, position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: axes.y1Title !== undefined, text: axes.y1Title ?? '' } },
+    y1: {
+      type: 'linear' as const,
+      display: axes.y1Title !== undefined,
+      position: 'right' as const,
+      beginAtZero: true,
+      grid: { drawOnChartArea: false },
+      title: { display: axes.y1Title !== undefined, text: axes.y1Title ?? '' },
+    },
   };
   const existing = charts.get(id);
   if (existing && existing.canvas === canvas) {
@@ -150,16 +157,17 @@ export function barChart(id: string, labels: readonly string[], values: readonly
     new Chart(canvas, {
       type: 'bar',
       data: { labels: [...labels], datasets: [dataset] },
-      options: { scales: { y: { beginAtZero: true, title: { display: true, text: title }, ticks: { precision: 0 } } }, plugins: { legend: { display: false } } },
+      options: {
+        scales: { y: { beginAtZero: true, title: { display: true, text: title }, ticks: { precision: 0 } } },
+        plugins: { legend: { display: false } },
+      },
     }) as unknown as Chart,
   );
 }
 
 /** Ids of the charts whose canvas is in the page and that hold at least one value. */
 export function drawnCharts(): string[] {
-  return [...charts.entries()]
-    .filter(([, chart]) => chart.canvas.isConnected && chart.data.datasets.some((d) => d.data.length > 0))
-    .map(([id]) => id);
+  return [...charts.entries()].filter(([, chart]) => chart.canvas.isConnected && chart.data.datasets.some((d) => d.data.length > 0)).map(([id]) => id);
 }
 
 /** Drops every chart whose canvas left the page, or all of them (a theme change redraws everything). */

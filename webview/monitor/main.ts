@@ -41,10 +41,23 @@ function skeleton(classification: boolean): HTMLElement[] {
     el(
       'header',
       { class: 'mon-header' },
-      el('div', { class: 'mon-title' }, el('h1', { id: 'title' }), el('span', { id: 'service-state', class: 'mon-state', 'data-testid': 'service-state', role: 'status' })),
+      el(
+        'div',
+        { class: 'mon-title' },
+        el('h1', { id: 'title' }),
+        el('span', { id: 'service-state', class: 'mon-state', 'data-testid': 'service-state', role: 'status' }),
+      ),
       el('p', { class: 'mon-muted', id: 'meta' }),
       el('p', { class: 'mon-banner', id: 'banner', role: 'alert', hidden: '' }),
-      el('div', { class: 'mon-actions' }, actionButton('Stop', 'stop'), actionButton('Restart', 'restart'), actionButton('Show Log', 'showLog'), actionButton('Copy URL', 'copyUrl'), actionButton('Retrain with Feedback', 'retrain')),
+      el(
+        'div',
+        { class: 'mon-actions' },
+        actionButton('Stop', 'stop'),
+        actionButton('Restart', 'restart'),
+        actionButton('Show Log', 'showLog'),
+        actionButton('Copy URL', 'copyUrl'),
+        actionButton('Retrain with Feedback', 'retrain'),
+      ),
     ),
     el(
       'section',
@@ -79,7 +92,12 @@ function skeleton(classification: boolean): HTMLElement[] {
       'feedback',
       'Quality from feedback',
       el('p', { class: 'mon-muted', id: 'feedback-note' }),
-      el('div', { class: 'mon-grid' }, el('table', { class: 'mon-table', 'data-testid': 'feedback-table' }, el('tbody', { id: 'feedback-rows' })), chartHost('feedback', classification ? 'Accuracy from feedback over time' : 'RMSE from feedback over time', 'short')),
+      el(
+        'div',
+        { class: 'mon-grid' },
+        el('table', { class: 'mon-table', 'data-testid': 'feedback-table' }, el('tbody', { id: 'feedback-rows' })),
+        chartHost('feedback', classification ? 'Accuracy from feedback over time' : 'RMSE from feedback over time', 'short'),
+      ),
     ),
     section(
       'versions',
@@ -160,15 +178,41 @@ function renderTimeSeries(s: MonitorState, classification: boolean): void {
   // The axis grows with the history, from one minute up to the five minutes kept.
   const first = history[0]?.t ?? to;
   const from = Math.max(to - HISTORY_MS, Math.min(first, to - MIN_SPAN_MS));
-  const window = s.snapshot ? `Rates, percentiles and error rate over the service's last ${formatNumber(s.snapshot.windowSeconds, 0)} s, polled every 2 s.` : '';
+  const window = s.snapshot
+    ? `Rates, percentiles and error rate over the service's last ${formatNumber(s.snapshot.windowSeconds, 0)} s, polled every 2 s.`
+    : '';
   setText('traffic-note', window);
   timeChart('throughput', [series('requests/s', 'blue', (p) => p.rps)], { from, to, yTitle: 'requests/s' });
-  timeChart('latency', [series('p50', 'green', (p) => p.p50), series('p95', 'orange', (p) => p.p95), series('p99', 'red', (p) => p.p99)], { from, to, yTitle: 'ms' });
+  timeChart('latency', [series('p50', 'green', (p) => p.p50), series('p95', 'orange', (p) => p.p95), series('p99', 'red', (p) => p.p99)], {
+    from,
+    to,
+    yTitle: 'ms',
+  });
   timeChart('errors', [series('error rate', 'red', (p) => p.errorRate * 100)], { from, to, yTitle: '% 5xx', yFormat: (v) => `${v} %` });
-  timeChart('resources', [series('CPU %', 'purple', (p) => p.cpu), series('RSS MB', 'yellow', (p) => p.rss / 2 ** 20, { right: true })], { from, to, yTitle: 'CPU % of one core', y1Title: 'RSS (MB)' });
+  timeChart('resources', [series('CPU %', 'purple', (p) => p.cpu), series('RSS MB', 'yellow', (p) => p.rss / 2 ** 20, { right: true })], {
+    from,
+    to,
+    yTitle: 'CPU % of one core',
+    y1Title: 'RSS (MB)',
+  });
   const threshold = s.alerts.accuracyThreshold;
   const quality = classification
-    ? [series('accuracy', 'green', (p) => p.accuracy), ...(threshold > 0 ? [{ label: 'alert threshold', color: 'red' as const, dashed: true, points: [{ x: from, y: threshold }, { x: to, y: threshold }] }] : [])]
+    ? [
+        series('accuracy', 'green', (p) => p.accuracy),
+        ...(threshold > 0
+          ? [
+              {
+                label: 'alert threshold',
+                color: 'red' as const,
+                dashed: true,
+                points: [
+                  { x: from, y: threshold },
+                  { x: to, y: threshold },
+                ],
+              },
+            ]
+          : []),
+      ]
     : [series('RMSE', 'orange', (p) => p.rmse)];
   timeChart('feedback', quality, { from, to, yTitle: classification ? 'accuracy' : 'RMSE', ...(classification ? { yMax: 1 } : {}) });
 }
@@ -184,7 +228,12 @@ function renderPredictions(snapshot: ServiceSnapshot | undefined, classification
   }
   if (classification) {
     const byClass = predictions?.byClass ?? [];
-    barChart('predictions', byClass.map(([label]) => label), byClass.map(([, count]) => count), 'predictions');
+    barChart(
+      'predictions',
+      byClass.map(([label]) => label),
+      byClass.map(([, count]) => count),
+      'predictions',
+    );
   }
 }
 
@@ -199,7 +248,9 @@ function renderFeedback(s: MonitorState, classification: boolean): void {
       ? `No feedback yet: POST /feedback with the prediction_ids of answered requests and their true ${classification ? 'labels' : 'values'}.${alertNote}`
       : `Measured on ${count} labelled requests.${alertNote}`,
   );
-  byId('feedback-rows').replaceChildren(...feedbackRows(feedback, classification).map(([name, value]) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, value))));
+  byId('feedback-rows').replaceChildren(
+    ...feedbackRows(feedback, classification).map(([name, value]) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, value))),
+  );
 }
 
 function renderVersions(snapshot: ServiceSnapshot | undefined, classification: boolean): void {
@@ -207,7 +258,9 @@ function renderVersions(snapshot: ServiceSnapshot | undefined, classification: b
   setText('versions-note', snapshot ? onlineNote(snapshot.online, serving) : 'Waiting for the service…');
   const rows = [...(snapshot?.versions ?? [])].reverse();
   byId('versions-rows').replaceChildren(
-    ...rows.map((row) => el('tr', { class: row.version === serving ? 'mon-serving' : undefined }, ...versionCells(row, classification, serving).map((cell) => el('td', {}, cell)))),
+    ...rows.map((row) =>
+      el('tr', { class: row.version === serving ? 'mon-serving' : undefined }, ...versionCells(row, classification, serving).map((cell) => el('td', {}, cell))),
+    ),
   );
 }
 

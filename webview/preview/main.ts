@@ -1,6 +1,14 @@
 /** Webview entry of the dataset preview panel: says `ready`, then renders whatever whole state the host pushes. */
 import './preview.css';
-import { isHostMessage, isPersistedPreview, type HostMessage, type PersistedPreview, type PreviewState, type PreviewTab, type WebviewMessage } from '../../src/extension/preview/contract';
+import {
+  isHostMessage,
+  isPersistedPreview,
+  type HostMessage,
+  type PersistedPreview,
+  type PreviewState,
+  type PreviewTab,
+  type WebviewMessage,
+} from '../../src/extension/preview/contract';
 import { hostChannel } from '../shared/channel';
 import { ProfileView } from './profile';
 import { DataTable } from './table';
@@ -22,7 +30,10 @@ shape.className = 'shape';
 const tabs = document.createElement('nav');
 tabs.className = 'tabs';
 const tabButtons = new Map<PreviewTab, HTMLButtonElement>();
-for (const [tab, label] of [['data', 'Data'], ['profile', 'Profile']] as const) {
+for (const [tab, label] of [
+  ['data', 'Data'],
+  ['profile', 'Profile'],
+] as const) {
   const button = document.createElement('button');
   button.textContent = label;
   button.dataset.tab = tab;

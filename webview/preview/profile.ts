@@ -74,7 +74,9 @@ export class ProfileView {
 
   update(state: PreviewState): void {
     const profile = state.profile;
-    const key = profile ? `${state.filePath}|${profile.rowCount}|${profile.elapsedMs}` : `progress|${state.profileProgress?.stage ?? ''}|${state.profileProgress?.step ?? ''}`;
+    const key = profile
+      ? `${state.filePath}|${profile.rowCount}|${profile.elapsedMs}`
+      : `progress|${state.profileProgress?.stage ?? ''}|${state.profileProgress?.step ?? ''}`;
     if (key === this.renderedKey) return;
     this.renderedKey = key;
     for (const chart of this.charts.splice(0)) chart.destroy();
@@ -144,7 +146,10 @@ export class ProfileView {
         ['Max', formatNumber(numeric.max)],
         ['Mean', formatNumber(numeric.mean)],
         ['Std', formatNumber(numeric.std)],
-        [`25% / 50% / 75%${numeric.quartilesEstimated ? ' (estimates)' : ''}`, [numeric.q25, numeric.median, numeric.q75].map((q) => `${numeric.quartilesEstimated ? '≈' : ''}${formatNumber(q)}`).join(' / ')],
+        [
+          `25% / 50% / 75%${numeric.quartilesEstimated ? ' (estimates)' : ''}`,
+          [numeric.q25, numeric.median, numeric.q75].map((q) => `${numeric.quartilesEstimated ? '≈' : ''}${formatNumber(q)}`).join(' / '),
+        ],
       );
     }
     if (column.range) pairs.push(['Range', `${column.range.min} … ${column.range.max}`]);
@@ -165,16 +170,27 @@ export class ProfileView {
           type: 'bar',
           data: {
             labels: numeric.histogram.map((bin) => formatNumber((bin.from + bin.to) / 2)),
-            datasets: [{ label: column.name, data: numeric.histogram.map((bin) => bin.count), backgroundColor: color, barPercentage: 1, categoryPercentage: 1 }],
+            datasets: [
+              { label: column.name, data: numeric.histogram.map((bin) => bin.count), backgroundColor: color, barPercentage: 1, categoryPercentage: 1 },
+            ],
           },
           options: {
             animation: false,
             maintainAspectRatio: false,
-            plugins: { tooltip: { callbacks: { title: (items) => {
-              const bin = numeric.histogram[items[0]?.dataIndex ?? 0];
-              return bin ? `${formatNumber(bin.from)} – ${formatNumber(bin.to)}` : '';
-            } } } },
-            scales: { x: { ticks: { color: text, maxRotation: 0, autoSkip: true }, grid: { color: grid } }, y: { ticks: { color: text }, grid: { color: grid } } },
+            plugins: {
+              tooltip: {
+                callbacks: {
+                  title: (items) => {
+                    const bin = numeric.histogram[items[0]?.dataIndex ?? 0];
+                    return bin ? `${formatNumber(bin.from)} – ${formatNumber(bin.to)}` : '';
+                  },
+                },
+              },
+            },
+            scales: {
+              x: { ticks: { color: text, maxRotation: 0, autoSkip: true }, grid: { color: grid } },
+              y: { ticks: { color: text }, grid: { color: grid } },
+            },
           },
         }),
       );

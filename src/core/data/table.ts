@@ -52,7 +52,11 @@ export function tableFromRecords(records: ReadonlyArray<Readonly<Record<string, 
     names = [...seen];
   }
   const columns = names.map((name) =>
-    buildColumn(name, records.map((r) => r[name]), options.kinds?.[name]),
+    buildColumn(
+      name,
+      records.map((r) => r[name]),
+      options.kinds?.[name],
+    ),
   );
   return { rowCount: records.length, columns };
 }
@@ -66,14 +70,21 @@ export function tableFromRows(header: readonly string[], rows: ReadonlyArray<Rea
       throw new MlError(`row ${i + 1} has ${row.length} cells but the header has ${header.length} columns`);
     }
   });
-  const columns = header.map((name, j) => buildColumn(name, rows.map((r) => r[j]), options.kinds?.[name]));
+  const columns = header.map((name, j) =>
+    buildColumn(
+      name,
+      rows.map((r) => r[j]),
+      options.kinds?.[name],
+    ),
+  );
   return { rowCount: rows.length, columns };
 }
 
 /** A table with only the rows at `indices`, in that order. */
 export function takeRows(table: Table, indices: ArrayLike<number>): Table {
   const columns = table.columns.map((c): Column => {
-    if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', values: Float64Array.from({ length: indices.length }, (_, i) => c.values[indices[i] as number] as number) };
+    if (c.kind === 'numeric')
+      return { name: c.name, kind: 'numeric', values: Float64Array.from({ length: indices.length }, (_, i) => c.values[indices[i] as number] as number) };
     return { name: c.name, kind: c.kind, values: Array.from({ length: indices.length }, (_, i) => c.values[indices[i] as number] ?? null) };
   });
   return { rowCount: indices.length, columns };

@@ -91,7 +91,9 @@ export function knownClassCodes(model: string, classes: readonly string[], label
   const unknown = [...new Set(labels.filter((label) => !index.has(label)))];
   if (unknown.length > 0) {
     const names = unknown.map((l) => JSON.stringify(l)).join(', ');
-    throw new MlError(`${model}: partialFit got label${unknown.length > 1 ? 's' : ''} ${names} the model was not fitted with (classes: ${classes.join(', ')}); an update cannot add classes, retrain instead`);
+    throw new MlError(
+      `${model}: partialFit got label${unknown.length > 1 ? 's' : ''} ${names} the model was not fitted with (classes: ${classes.join(', ')}); an update cannot add classes, retrain instead`,
+    );
   }
   return Int32Array.from(labels, (label) => index.get(label) as number);
 }

@@ -110,7 +110,10 @@ export class DatasetEngine {
         const created: Materialized = { key: opened.key, table: this.materialize(filePath, options), users: 0 };
         entry = created;
         this.tables.set(filePath, entry);
-        created.table.then((name) => this.loadedNames.set(created, name), () => undefined);
+        created.table.then(
+          (name) => this.loadedNames.set(created, name),
+          () => undefined,
+        );
         created.table.catch(() => {
           if (this.tables.get(filePath) === created) this.tables.delete(filePath);
         });
@@ -143,7 +146,7 @@ export class DatasetEngine {
     const entry = this.tables.get(filePath);
     const opened = this.sources.get(filePath);
     if (!entry || !opened || !sameKey(entry.key, opened.key)) return undefined;
-    return this.loadedNames.get(entry) ;
+    return this.loadedNames.get(entry);
   }
 
   private async materialize(filePath: string, options: QueryOptions): Promise<string> {

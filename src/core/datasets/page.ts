@@ -63,12 +63,7 @@ export async function pageRows(engine: DatasetEngine, filePath: string, request:
   const plain = !request.sort && Object.values(request.filter ?? {}).every((text) => text.trim() === '');
 
   if (request.quick && plain && offset + limit <= QUICK_ROWS && !engine.loadedTable(filePath)) {
-    const { reader } = await engine.querySource(
-      filePath,
-      (from) => `SELECT ${select} FROM ${from} LIMIT ${limit} OFFSET ${offset}`,
-      options,
-      true,
-    );
+    const { reader } = await engine.querySource(filePath, (from) => `SELECT ${select} FROM ${from} LIMIT ${limit} OFFSET ${offset}`, options, true);
     const rows = reader.getRows().map((row) => row.map((value) => (value === null ? null : String(value))));
     return { columns, total: -1, offset, rowNumbers: rows.map((_, i) => offset + i + 1), rows };
   }

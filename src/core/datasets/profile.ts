@@ -203,8 +203,7 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
     .map((plan, i) => ({ plan, min: num(at(slots[i]?.min)), max: num(at(slots[i]?.max)) }))
     .filter(({ plan, min, max }) => isNumeric(plan.type) && Number.isFinite(min) && Number.isFinite(max));
   // Few distinct numbers are cheap to count exactly in the second scan; many keep their estimate.
-  const estimated = (plan: ColumnPlan, i: number): boolean =>
-    !exact && isNumeric(plan.type) && countOf(at(slots[i]?.distinct)) > EXACT_DISTINCT_GROUPS;
+  const estimated = (plan: ColumnPlan, i: number): boolean => !exact && isNumeric(plan.type) && countOf(at(slots[i]?.distinct)) > EXACT_DISTINCT_GROUPS;
   const grouped = plans.filter((plan, i) => !isNumeric(plan.type) || (!exact && !estimated(plan, i)));
   const { bins, top, distinct: groupedDistinct } = await distributions(scan, grouped, numericTargets);
   const stringPlans = plans.filter(isString);
@@ -218,8 +217,7 @@ async function profileScan(engine: DatasetEngine, filePath: string, scan: Scan, 
     // An estimate can overshoot the values it counts.
     const distinct = groupedDistinct.get(plan) ?? Math.min(countOf(at(slot.distinct)), count);
     const invalidCount = countOf(at(slot.invalid));
-    const type: ColumnType =
-      plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
+    const type: ColumnType = plan.type === 'categorical' || plan.type === 'text' ? stringKind(distinct, count, countOf(at(slot.averageLength))) : plan.type;
     const profile: ColumnProfile = {
       name: plan.name,
       type,

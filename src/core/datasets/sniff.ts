@@ -192,7 +192,11 @@ export async function sniffCsv(filePath: string, format: 'csv' | 'tsv'): Promise
   const text = body.toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
   const end = headerEnd(text);
   if (end < 0 && body.length >= MAX_LINE_BYTES) {
-    throw datasetError(filePath, `the line is longer than the ${MAX_LINE_BYTES / 1024 / 1024} MB a row may have; this does not look like ${format.toUpperCase()}`, 1);
+    throw datasetError(
+      filePath,
+      `the line is longer than the ${MAX_LINE_BYTES / 1024 / 1024} MB a row may have; this does not look like ${format.toUpperCase()}`,
+      1,
+    );
   }
   const header = end < 0 ? text : text.slice(0, end);
   let delimiter = '\t';

@@ -80,7 +80,10 @@ function countValues(values: readonly DriftValue[]): Map<DriftValue, number> {
 }
 
 /** Counts of each distinct value of reference ∪ current, keys sorted (numbers first, ascending). */
-export function categoryCounts(reference: readonly DriftValue[], current: readonly DriftValue[]): { keys: DriftValue[]; reference: number[]; current: number[] } {
+export function categoryCounts(
+  reference: readonly DriftValue[],
+  current: readonly DriftValue[],
+): { keys: DriftValue[]; reference: number[]; current: number[] } {
   const ref = countValues(reference);
   const cur = countValues(current);
   const keys = [...new Set<DriftValue>([...ref.keys(), ...cur.keys()])].sort(compareValues);

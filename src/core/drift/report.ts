@@ -116,13 +116,7 @@ function rowCount(columns: Readonly<Record<string, readonly unknown[]>>): number
 
 /** Measures drift of each feature of `schema` between the run's reference sample and a window of current rows. */
 export function driftReport(reference: ReferenceSample, schema: RunSchema, current: CurrentWindow, options: DriftOptions = {}): DriftReport {
-  const {
-    smallReferenceRows = 1000,
-    pValueThreshold = 0.05,
-    distanceThreshold = 0.1,
-    driftShare = 0.5,
-    maxCategoricalNumericValues = 5,
-  } = options;
+  const { smallReferenceRows = 1000, pValueThreshold = 0.05, distanceThreshold = 0.1, driftShare = 0.5, maxCategoricalNumericValues = 5 } = options;
   const features: FeatureDrift[] = [];
   const skipped: SkippedFeature[] = [];
   const currentRows = rowCount(current.columns);
@@ -162,11 +156,7 @@ export function driftReport(reference: ReferenceSample, schema: RunSchema, curre
     let statistic: number;
     let pValue: number | undefined;
     if (ref.length <= smallReferenceRows) {
-      const result = !asCategories
-        ? ksTwoSample(ref as number[], cur as number[])
-        : distinct > 2
-          ? chiSquareDrift(ref, cur)
-          : proportionsZTest(ref, cur);
+      const result = !asCategories ? ksTwoSample(ref as number[], cur as number[]) : distinct > 2 ? chiSquareDrift(ref, cur) : proportionsZTest(ref, cur);
       method = !asCategories ? 'ks' : distinct > 2 ? 'chisquare' : 'z';
       statistic = result.statistic;
       pValue = result.pValue;

@@ -88,7 +88,8 @@ export function validateExperiment(obj: unknown): string[] {
 
   if (obj.prepare !== undefined) {
     if (!Array.isArray(obj.prepare)) problems.push('prepare: must be a list of steps such as - impute: { strategy: median }');
-    else if (obj.prepare.length > MAX_PREPARE_STEPS) problems.push(`prepare: ${obj.prepare.length.toLocaleString('en')} steps; an experiment takes at most ${MAX_PREPARE_STEPS}`);
+    else if (obj.prepare.length > MAX_PREPARE_STEPS)
+      problems.push(`prepare: ${obj.prepare.length.toLocaleString('en')} steps; an experiment takes at most ${MAX_PREPARE_STEPS}`);
     else obj.prepare.forEach((step, i) => prepareStepProblems(step, `prepare[${i}]`, problems));
   }
 
@@ -165,7 +166,8 @@ function validationProblems(validation: unknown, problems: string[]): void {
     }
   } else if (validation.method === 'kfold') {
     unknownKeys(validation, ['method', 'folds', 'stratify', 'shuffle'], 'validation', problems);
-    if (validation.folds !== undefined && !integerAtLeast(validation.folds, 2)) problems.push(`validation.folds: must be a whole number >= 2, got ${JSON.stringify(validation.folds)}`);
+    if (validation.folds !== undefined && !integerAtLeast(validation.folds, 2))
+      problems.push(`validation.folds: must be a whole number >= 2, got ${JSON.stringify(validation.folds)}`);
     if (validation.shuffle !== undefined && typeof validation.shuffle !== 'boolean') problems.push('validation.shuffle: must be true or false');
   } else {
     problems.push(`validation.method: must be holdout or kfold, got ${JSON.stringify(validation.method)}`);
@@ -179,7 +181,8 @@ function searchProblems(search: unknown, task: Task | undefined, modelParams: re
     return;
   }
   unknownKeys(search, ['method', 'metric', 'params', 'n_iter', 'factor', 'folds'], 'search', problems);
-  if (!['grid', 'random', 'halving'].includes(search.method as string)) problems.push(`search.method: must be grid, random or halving, got ${JSON.stringify(search.method)}`);
+  if (!['grid', 'random', 'halving'].includes(search.method as string))
+    problems.push(`search.method: must be grid, random or halving, got ${JSON.stringify(search.method)}`);
   if (search.metric !== undefined) {
     try {
       metricInfo(String(search.metric), task);
@@ -193,10 +196,14 @@ function searchProblems(search: unknown, task: Task | undefined, modelParams: re
   if (spaceIssues.length === 0 && isRecord(search.params)) {
     for (const [name, entry] of Object.entries(search.params)) {
       if (modelParams && !modelParams.includes(name)) problems.push(`search.params.${name}: not a parameter of the model; known: ${modelParams.join(', ')}`);
-      if (search.method === 'grid' && rangeOf(entry as ParamSpace[string]) !== undefined) problems.push(`search.params.${name}: grid search needs a list of values; ranges are for random or halving search`);
+      if (search.method === 'grid' && rangeOf(entry as ParamSpace[string]) !== undefined)
+        problems.push(`search.params.${name}: grid search needs a list of values; ranges are for random or halving search`);
     }
   }
-  if (search.n_iter !== undefined && !integerAtLeast(search.n_iter, 1)) problems.push(`search.n_iter: must be a whole number >= 1, got ${JSON.stringify(search.n_iter)}`);
-  if (search.factor !== undefined && !(typeof search.factor === 'number' && search.factor > 1)) problems.push(`search.factor: must be a number > 1, got ${JSON.stringify(search.factor)}`);
-  if (search.folds !== undefined && !integerAtLeast(search.folds, 2)) problems.push(`search.folds: must be a whole number >= 2, got ${JSON.stringify(search.folds)}`);
+  if (search.n_iter !== undefined && !integerAtLeast(search.n_iter, 1))
+    problems.push(`search.n_iter: must be a whole number >= 1, got ${JSON.stringify(search.n_iter)}`);
+  if (search.factor !== undefined && !(typeof search.factor === 'number' && search.factor > 1))
+    problems.push(`search.factor: must be a number > 1, got ${JSON.stringify(search.factor)}`);
+  if (search.folds !== undefined && !integerAtLeast(search.folds, 2))
+    problems.push(`search.folds: must be a whole number >= 2, got ${JSON.stringify(search.folds)}`);
 }

@@ -75,9 +75,7 @@ export interface TrainResult {
   readonly model: Model;
 }
 
-type ResolvedValidation =
-  | { method: 'holdout'; test_size: number; stratify: boolean }
-  | { method: 'kfold'; folds: number; stratify: boolean; shuffle: boolean };
+type ResolvedValidation = { method: 'holdout'; test_size: number; stratify: boolean } | { method: 'kfold'; folds: number; stratify: boolean; shuffle: boolean };
 
 function resolveValidation(experiment: Experiment, task: Task): ResolvedValidation {
   const v = experiment.validation ?? { method: 'holdout' };
@@ -172,7 +170,11 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   const pipeline = makePipeline();
   const prepared = await pipeline.fitTransform(features, y, { signal, seed });
   const model = makeModel(bestParams);
-  await model.fit(prepared.X, prepared.y, { seed, signal, onProgress: onProgress ? (event) => onProgress({ ...event, stage: `refit ${event.stage}` }) : undefined });
+  await model.fit(prepared.X, prepared.y, {
+    seed,
+    signal,
+    onProgress: onProgress ? (event) => onProgress({ ...event, stage: `refit ${event.stage}` }) : undefined,
+  });
 
   const { method, ...validationSettings } = validation;
   return {
@@ -212,7 +214,9 @@ function checkClassCount(target: string, classes: number, rows: number, warn: ((
     );
   }
   if (classes > MIN_CLASSES_TO_WARN && rows / classes < FEW_ROWS_PER_CLASS) {
-    warn?.(`target "${target}" has ${classes.toLocaleString('en')} classes over ${rows.toLocaleString('en')} rows (${(rows / classes).toFixed(1)} rows a class): a model learns little from so few rows a class; ${hint}`);
+    warn?.(
+      `target "${target}" has ${classes.toLocaleString('en')} classes over ${rows.toLocaleString('en')} rows (${(rows / classes).toFixed(1)} rows a class): a model learns little from so few rows a class; ${hint}`,
+    );
   }
 }
 

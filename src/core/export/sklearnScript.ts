@@ -16,7 +16,13 @@ interface Snapshot {
   readonly task?: string;
   readonly prepare?: readonly Record<string, Record<string, unknown> | null>[];
   readonly model?: { readonly type?: string; readonly params?: Record<string, unknown> };
-  readonly validation?: { readonly method?: string; readonly folds?: number; readonly test_size?: number; readonly stratify?: boolean; readonly shuffle?: boolean };
+  readonly validation?: {
+    readonly method?: string;
+    readonly folds?: number;
+    readonly test_size?: number;
+    readonly stratify?: boolean;
+    readonly shuffle?: boolean;
+  };
   readonly search?: unknown;
   readonly seed?: number;
 }

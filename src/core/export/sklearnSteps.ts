@@ -151,7 +151,10 @@ export function pythonSteps(prepare: readonly Record<string, Options | null>[], 
         break;
       case 'clip': {
         const method = options.method === 'zscore' ? 'zscore' : 'quantile';
-        const args = method === 'zscore' ? `method='zscore', threshold=${pyLiteral(options.threshold ?? 3)}` : `method='quantile', lower=${pyLiteral(options.lower ?? 0.01)}, upper=${pyLiteral(options.upper ?? 0.99)}`;
+        const args =
+          method === 'zscore'
+            ? `method='zscore', threshold=${pyLiteral(options.threshold ?? 3)}`
+            : `method='quantile', lower=${pyLiteral(options.lower ?? 0.01)}, upper=${pyLiteral(options.upper ?? 0.99)}`;
         helpers.add('Clipper');
         append(onColumns([['clip', `Clipper(${args})`, columnsOf(options, fitted, NUMERIC)]]));
         break;
@@ -165,7 +168,9 @@ export function pythonSteps(prepare: readonly Record<string, Options | null>[], 
       }
       case 'onehot': {
         const unknown = options.handle_unknown === 'error' ? 'error' : 'ignore';
-        append(onColumns([['onehot', `OneHotEncoder(handle_unknown=${JSON.stringify(unknown)}, sparse_output=False)`, columnsOf(options, fitted, CATEGORICAL)]]));
+        append(
+          onColumns([['onehot', `OneHotEncoder(handle_unknown=${JSON.stringify(unknown)}, sparse_output=False)`, columnsOf(options, fitted, CATEGORICAL)]]),
+        );
         break;
       }
       case 'ordinal':
@@ -207,11 +212,18 @@ export function pythonSteps(prepare: readonly Record<string, Options | null>[], 
 function imputers(options: Options, fitted: StepJSON | undefined): Transformer[] {
   const strategy = typeof options.strategy === 'string' ? options.strategy : 'mean';
   const fill = options.fill_value;
-  const imputer = (value: unknown): string => `SimpleImputer(strategy=${JSON.stringify(strategy)}${strategy === 'constant' ? `, fill_value=${pyLiteral(value)}` : ''})`;
+  const imputer = (value: unknown): string =>
+    `SimpleImputer(strategy=${JSON.stringify(strategy)}${strategy === 'constant' ? `, fill_value=${pyLiteral(value)}` : ''})`;
   const state = fittedState(fitted);
   if (!state) {
     const fallback = strategy === 'mean' || strategy === 'median' ? NUMERIC : 'make_column_selector()';
-    return [['impute', `SimpleImputer(strategy=${JSON.stringify(strategy)}${fill !== undefined ? `, fill_value=${pyLiteral(fill)}` : ''})`, columnsOf(options, undefined, fallback)]];
+    return [
+      [
+        'impute',
+        `SimpleImputer(strategy=${JSON.stringify(strategy)}${fill !== undefined ? `, fill_value=${pyLiteral(fill)}` : ''})`,
+        columnsOf(options, undefined, fallback),
+      ],
+    ];
   }
   const numbers = state.filter((s) => typeof s.value === 'number').map((s) => s.name);
   const strings = state.filter((s) => typeof s.value !== 'number').map((s) => s.name);
@@ -232,7 +244,8 @@ function ordinalEncoders(options: Options, fitted: StepJSON | undefined): Transf
   const given = columns.filter((c) => ordered.includes(c));
   const sorted = columns.filter((c) => !ordered.includes(c));
   const transformers: Transformer[] = [];
-  if (given.length > 0) transformers.push(['ordinal_given', `OrdinalEncoder(categories=${pyLiteral(given.map((c) => order[c]))}, ${unknown})`, pyLiteral(given)]);
+  if (given.length > 0)
+    transformers.push(['ordinal_given', `OrdinalEncoder(categories=${pyLiteral(given.map((c) => order[c]))}, ${unknown})`, pyLiteral(given)]);
   if (sorted.length > 0) transformers.push(['ordinal', `OrdinalEncoder(${unknown})`, pyLiteral(sorted)]);
   return transformers;
 }

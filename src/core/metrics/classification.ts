@@ -93,7 +93,10 @@ export function precisionRecallF1(yTrue: readonly string[], yPred: readonly stri
   const weightedMean = (pick: (c: ClassScores) => number): number =>
     totalSupport === 0 ? 0 : perClass.reduce((a, c) => a + pick(c) * c.support, 0) / totalSupport;
   const tpSum = truePositives.reduce((a, b) => a + b, 0);
-  const microPrecision = ratio(tpSum, predicted.reduce((a, b) => a + b, 0));
+  const microPrecision = ratio(
+    tpSum,
+    predicted.reduce((a, b) => a + b, 0),
+  );
   const microRecall = ratio(tpSum, totalSupport);
   return {
     perClass,

@@ -4,13 +4,7 @@ import { MlError } from '../types';
 import { accuracy, balancedAccuracy, confusionMatrix, precisionRecallF1, type ClassScores } from './classification';
 import { checkSameLength, sortLabels } from './labels';
 import { logLoss } from './logLoss';
-import {
-  meanAbsoluteError,
-  meanAbsolutePercentageError,
-  meanSquaredError,
-  r2Score,
-  rootMeanSquaredError,
-} from './regression';
+import { meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, r2Score, rootMeanSquaredError } from './regression';
 import { rocAuc, rocCurve, type RocCurve } from './roc';
 
 export interface ClassificationMetrics {

@@ -5,12 +5,6 @@ export { sortLabels, presentLabels } from './labels';
 export { logLoss } from './logLoss';
 export { auc, rocAuc, rocAucBinary, rocCurve } from './roc';
 export type { RocCurve } from './roc';
-export {
-  meanAbsoluteError,
-  meanAbsolutePercentageError,
-  meanSquaredError,
-  r2Score,
-  rootMeanSquaredError,
-} from './regression';
+export { meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, r2Score, rootMeanSquaredError } from './regression';
 export { computeMetrics, defaultMetric, greaterIsBetter, metricInfo, METRIC_NAMES, scalarMetrics } from './compute';
 export type { ClassificationMetrics, MetricInfo, Metrics, RegressionMetrics } from './compute';

@@ -80,7 +80,10 @@ export class ElasticNet implements Regressor, OnlineLearner {
   converged = false;
 
   /** `spec` is a variant's (the lasso's), whose fixed values (l1_ratio) it cannot set. */
-  constructor(options: ElasticNetOptions = {}, private readonly spec: ModelSpec = ELASTIC_NET_SPEC) {
+  constructor(
+    options: ElasticNetOptions = {},
+    private readonly spec: ModelSpec = ELASTIC_NET_SPEC,
+  ) {
     const model = spec.type;
     const p = resolveParams(spec, options);
     this.type = model;
@@ -97,7 +100,12 @@ export class ElasticNet implements Regressor, OnlineLearner {
     checkMatrix(this.type, X);
     const target = checkRegressionTarget(this.type, y, X.rows);
     const random = this.selection === 'random' ? new Random(options.seed ?? DEFAULT_SEED) : undefined;
-    const result = fitElasticNet(X, target, { alpha: this.alpha, l1Ratio: this.l1Ratio, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol, random }, options);
+    const result = fitElasticNet(
+      X,
+      target,
+      { alpha: this.alpha, l1Ratio: this.l1Ratio, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol, random },
+      options,
+    );
     this.coef = result.coef;
     this.intercept = result.intercept;
     this.nSamplesSeen = X.rows;
@@ -108,7 +116,15 @@ export class ElasticNet implements Regressor, OnlineLearner {
   /** One SGD epoch over the rows (sklearn's SGDRegressor): the same alpha and l1_ratio as SGD's elastic-net penalty. */
   partialFit(X: Matrix, y: Target, options: PartialFitOptions = {}): void {
     const coef = checkFitted(this.type, this.coef);
-    const next = partialFitRegressor(this.type, { coef, intercept: this.intercept }, X, y, { alpha: this.alpha, l1Ratio: this.l1Ratio }, this.fitIntercept, options);
+    const next = partialFitRegressor(
+      this.type,
+      { coef, intercept: this.intercept },
+      X,
+      y,
+      { alpha: this.alpha, l1Ratio: this.l1Ratio },
+      this.fitIntercept,
+      options,
+    );
     this.coef = next.coef;
     this.intercept = next.intercept;
     if (this.nSamplesSeen !== undefined) this.nSamplesSeen += X.rows;
@@ -123,7 +139,14 @@ export class ElasticNet implements Regressor, OnlineLearner {
 
   /** The parameters of its spec (a variant saves no fixed value) and the fitted coefficients. */
   toJSON(): EstimatorJSON {
-    const params: Record<string, unknown> = { alpha: this.alpha, l1_ratio: this.l1Ratio, fit_intercept: this.fitIntercept, max_iter: this.maxIter, tol: this.tol, selection: this.selection };
+    const params: Record<string, unknown> = {
+      alpha: this.alpha,
+      l1_ratio: this.l1Ratio,
+      fit_intercept: this.fitIntercept,
+      max_iter: this.maxIter,
+      tol: this.tol,
+      selection: this.selection,
+    };
     for (const name of Object.keys(this.spec.fixed ?? {})) delete params[name];
     return { type: this.type, ...params, coef: toNumbers(checkFitted(this.type, this.coef)), intercept: this.intercept, n_samples_seen: this.nSamplesSeen };
   }

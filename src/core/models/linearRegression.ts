@@ -66,7 +66,13 @@ export class LinearRegression implements Regressor, OnlineLearner {
   }
 
   toJSON(): EstimatorJSON {
-    return { type: MODEL, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept, n_samples_seen: this.nSamplesSeen };
+    return {
+      type: MODEL,
+      fit_intercept: this.fitIntercept,
+      coef: toNumbers(checkFitted(MODEL, this.coef)),
+      intercept: this.intercept,
+      n_samples_seen: this.nSamplesSeen,
+    };
   }
 
   /** Restores a model saved by toJSON. */

@@ -6,7 +6,21 @@
  */
 import { DEFAULT_SEED, Random } from '../random';
 import { rowDot, rowSquaredNorms } from '../linalg/matrix';
-import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, fromNumbers, maxIterParam, SVM_TRAITS, toNumbers, tolParam } from './linear/common';
+import {
+  cParam,
+  checkFitted,
+  checkInteger,
+  checkMatrix,
+  checkOneOf,
+  checkPositive,
+  checkTag,
+  fitInterceptParam,
+  fromNumbers,
+  maxIterParam,
+  SVM_TRAITS,
+  toNumbers,
+  tolParam,
+} from './linear/common';
 import { solveDualSvm } from './linear/dualCoordinateDescent';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, encodeLabels } from './targets';
@@ -89,7 +103,9 @@ export class LinearSvm implements Classifier {
         biasScale,
         random: random.fork(),
         signal: options.signal,
-        onIteration: options.onProgress && ((step, objective) => options.onProgress?.({ stage: `dual coordinate descent (${classes[positive]})`, step, of: this.maxIter, loss: objective() })),
+        onIteration:
+          options.onProgress &&
+          ((step, objective) => options.onProgress?.({ stage: `dual coordinate descent (${classes[positive]})`, step, of: this.maxIter, loss: objective() })),
       });
       coef.push(result.w.slice(0, X.cols));
       intercept[k] = (result.w[X.cols] as number) * biasScale;
@@ -169,4 +185,8 @@ export class LinearSvm implements Classifier {
   }
 }
 
-export const linearSvmModel: ModelDefinition = { spec: LINEAR_SVM_SPEC, create: (params) => new LinearSvm(params), fromJSON: (json) => LinearSvm.fromJSON(json) };
+export const linearSvmModel: ModelDefinition = {
+  spec: LINEAR_SVM_SPEC,
+  create: (params) => new LinearSvm(params),
+  fromJSON: (json) => LinearSvm.fromJSON(json),
+};

@@ -3,7 +3,20 @@
  * or multinomial (softmax) for three classes or more, penalty 'l2' (L-BFGS, the lbfgs solution) or
  * 'l1' (OWL-QN, the solution saga converges to: intercept unpenalised), or 'none'.
  */
-import { cParam, checkFitted, checkInteger, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, fromNumbers, maxIterParam, toNumbers, tolParam } from './linear/common';
+import {
+  cParam,
+  checkFitted,
+  checkInteger,
+  checkMatrix,
+  checkOneOf,
+  checkPositive,
+  checkTag,
+  fitInterceptParam,
+  fromNumbers,
+  maxIterParam,
+  toNumbers,
+  tolParam,
+} from './linear/common';
 import { minimizeLbfgs } from './linear/lbfgs';
 import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';

@@ -197,7 +197,9 @@ export class NaiveBayes implements Classifier, OnlineLearner {
     throwIfAborted(options.signal);
     if (this.distribution === null) throw new MlError(`${TYPE}: partialFit called before fit`);
     if (this.classCount === undefined) {
-      throw new MlError(`${TYPE}: this model was saved before online updates existed (it lacks the class and feature counts an update adds to); retrain it, then partialFit`);
+      throw new MlError(
+        `${TYPE}: this model was saved before online updates existed (it lacks the class and feature counts an update adds to); retrain it, then partialFit`,
+      );
     }
     checkWidth(TYPE, X, this.nFeatures);
     if (X.rows === 0) throw new MlError(`${TYPE}: the update has no rows`);
@@ -212,7 +214,13 @@ export class NaiveBayes implements Classifier, OnlineLearner {
     const dense = toDense(X);
     checkFinite(dense);
     throwIfAborted(options.signal);
-    const next = mergeGaussian({ classCount: this.classCount, theta: this.theta, variance: this.variance }, dense, codes, this.params.var_smoothing, options.signal);
+    const next = mergeGaussian(
+      { classCount: this.classCount, theta: this.theta, variance: this.variance },
+      dense,
+      codes,
+      this.params.var_smoothing,
+      options.signal,
+    );
     this.theta = next.theta;
     this.variance = next.variance;
     this.classCount = next.classCount;
@@ -237,9 +245,13 @@ export class NaiveBayes implements Classifier, OnlineLearner {
     for (let i = 0; i < X.rows; i++) jll.set(this.classLogPrior, i * K);
     if (this.distribution === 'multinomial') {
       const flp = this.featureLogProb;
-      forEachEntry(X, (i, j, v) => {
-        for (let k = 0; k < K; k++) jll[i * K + k] = (jll[i * K + k] as number) + v * (flp[k * d + j] as number);
-      }, {});
+      forEachEntry(
+        X,
+        (i, j, v) => {
+          for (let k = 0; k < K; k++) jll[i * K + k] = (jll[i * K + k] as number) + v * (flp[k * d + j] as number);
+        },
+        {},
+      );
       return jll;
     }
     const dense = toDense(X);
@@ -349,13 +361,17 @@ function forEachEntry(X: Matrix, visit: (row: number, col: number, value: number
 /** Adds each row's values to its class's feature counts and counts the rows per class. */
 function addCounts(X: Matrix, codes: Int32Array, featureCount: Float64Array, classCount: Float64Array, options: { readonly signal?: AbortSignal }): void {
   const d = X.cols;
-  forEachEntry(X, (i, j, v) => {
-    if (!(v >= 0) || !Number.isFinite(v)) {
-      throw new MlError(`${TYPE}: multinomial needs counts or frequencies >= 0; row ${i}, feature ${j} is ${v}`);
-    }
-    const at = (codes[i] as number) * d + j;
-    featureCount[at] = (featureCount[at] as number) + v;
-  }, options);
+  forEachEntry(
+    X,
+    (i, j, v) => {
+      if (!(v >= 0) || !Number.isFinite(v)) {
+        throw new MlError(`${TYPE}: multinomial needs counts or frequencies >= 0; row ${i}, feature ${j} is ${v}`);
+      }
+      const at = (codes[i] as number) * d + j;
+      featureCount[at] = (featureCount[at] as number) + v;
+    },
+    options,
+  );
   for (const c of codes) classCount[c] = (classCount[c] as number) + 1;
 }
 
@@ -375,4 +391,8 @@ function priors(classCount: Float64Array, fitPrior: boolean): Float64Array {
   return Float64Array.from(classCount, (c) => Math.log(c) - logTotal);
 }
 
-export const naiveBayesModel: ModelDefinition = { spec: NAIVE_BAYES_SPEC, create: (params) => new NaiveBayes(params), fromJSON: (json) => NaiveBayes.fromJSON(json) };
+export const naiveBayesModel: ModelDefinition = {
+  spec: NAIVE_BAYES_SPEC,
+  create: (params) => new NaiveBayes(params),
+  fromJSON: (json) => NaiveBayes.fromJSON(json),
+};

@@ -13,7 +13,13 @@ export interface GaussianState {
  * that value is taken off the stored variances and put back after the merge (so the old epsilon
  * stays in them); each class in the batch merges its count, mean and variance by Chan et al.
  */
-export function mergeGaussian(state: GaussianState, X: DenseMatrix, codes: Int32Array, varSmoothing: number, signal?: AbortSignal): GaussianState & { epsilon: number } {
+export function mergeGaussian(
+  state: GaussianState,
+  X: DenseMatrix,
+  codes: Int32Array,
+  varSmoothing: number,
+  signal?: AbortSignal,
+): GaussianState & { epsilon: number } {
   const { rows, cols, data } = X;
   const K = state.classCount.length;
   const epsilon = varSmoothing * largestColumnVariance(X);
@@ -57,7 +63,9 @@ export function mergeGaussian(state: GaussianState, X: DenseMatrix, codes: Int32
     variance[k] = (variance[k] as number) + epsilon;
     // sklearn would go on with a zero or negative variance and predict NaN; refuse instead.
     if (!((variance[k] as number) > 0)) {
-      throw new MlError(`naive_bayes: after the update feature ${k % cols} has no variance in class ${Math.floor(k / cols)}; raise var_smoothing or update with more rows`);
+      throw new MlError(
+        `naive_bayes: after the update feature ${k % cols} has no variance in class ${Math.floor(k / cols)}; raise var_smoothing or update with more rows`,
+      );
     }
   }
   return { classCount, theta, variance, epsilon };

@@ -71,7 +71,14 @@ export class Ridge implements Regressor, OnlineLearner {
   }
 
   toJSON(): EstimatorJSON {
-    return { type: MODEL, alpha: this.alpha, fit_intercept: this.fitIntercept, coef: toNumbers(checkFitted(MODEL, this.coef)), intercept: this.intercept, n_samples_seen: this.nSamplesSeen };
+    return {
+      type: MODEL,
+      alpha: this.alpha,
+      fit_intercept: this.fitIntercept,
+      coef: toNumbers(checkFitted(MODEL, this.coef)),
+      intercept: this.intercept,
+      n_samples_seen: this.nSamplesSeen,
+    };
   }
 
   /** Restores a model saved by toJSON. */

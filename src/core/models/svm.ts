@@ -155,7 +155,10 @@ export class Svm implements Classifier {
             coef.push(alpha * (signs[t] as number));
           }
         }
-        const { A, B } = fitSigmoid(decisions, Uint8Array.from(signs, (s) => (s === 1 ? 1 : 0)));
+        const { A, B } = fitSigmoid(
+          decisions,
+          Uint8Array.from(signs, (s) => (s === 1 ? 1 : 0)),
+        );
         raw.push({ first: a, second: b, rows: svRows, coef, rho: result.rho, probA: A, probB: B });
         options.onProgress?.({ stage: `smo (${classes[a]} vs ${classes[b]})`, step: raw.length, of: total, loss: objective });
       }
@@ -259,7 +262,8 @@ export class Svm implements Classifier {
     checkTag(json, MODEL);
     const { C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking } = json as unknown as SvmOptions;
     const model = new Svm({ C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking });
-    if (!Array.isArray(json.classes) || !Array.isArray(json.pairs) || typeof json.gamma_value !== 'number') throw new MlError(`${MODEL}: saved model is incomplete`);
+    if (!Array.isArray(json.classes) || !Array.isArray(json.pairs) || typeof json.gamma_value !== 'number')
+      throw new MlError(`${MODEL}: saved model is incomplete`);
     model.classes = (json.classes as unknown[]).map(String);
     model.gammaValue = json.gamma_value;
     model.supportVectors = matrixFromJSON(json.support_vectors);
@@ -283,7 +287,14 @@ function matrixFromJSON(value: unknown): Matrix {
   const m = value as { kind?: string; rows: number; cols: number; data?: number[]; indptr?: number[]; indices?: number[]; values?: number[] };
   if (m?.kind === 'dense' && Array.isArray(m.data)) return { kind: 'dense', rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) };
   if (m?.kind === 'csr' && m.indptr && m.indices && m.values) {
-    return { kind: 'csr', rows: m.rows, cols: m.cols, indptr: Int32Array.from(m.indptr), indices: Int32Array.from(m.indices), values: Float64Array.from(m.values) };
+    return {
+      kind: 'csr',
+      rows: m.rows,
+      cols: m.cols,
+      indptr: Int32Array.from(m.indptr),
+      indices: Int32Array.from(m.indices),
+      values: Float64Array.from(m.values),
+    };
   }
   throw new MlError(`${MODEL}: saved support_vectors are not a matrix`);
 }

@@ -3,7 +3,8 @@ import { MlError, type Target } from '../types';
 
 /** Encodes string labels as indices into the sorted class list (sklearn's order); needs two classes or more. */
 export function encodeLabels(model: string, y: Target, rows: number): { classes: string[]; codes: Int32Array } {
-  if (y instanceof Float64Array) throw new MlError(`${model}: target must be class labels (a classification target), got numbers; use a regression model or convert the target`);
+  if (y instanceof Float64Array)
+    throw new MlError(`${model}: target must be class labels (a classification target), got numbers; use a regression model or convert the target`);
   if (y.length !== rows) throw new MlError(`${model}: target has ${y.length} values but X has ${rows} rows`);
   // Code-unit order, as numpy's unique sorts strings.
   const classes = [...new Set(y)].sort();

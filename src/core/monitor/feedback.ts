@@ -22,7 +22,14 @@ export interface PredictionRecord {
 export type FeedbackOutcome = 'joined' | 'updated' | 'unknown-id';
 
 export type FeedbackMetrics =
-  | { readonly task: 'classification'; readonly count: number; readonly accuracy: number; readonly precision_macro: number; readonly recall_macro: number; readonly f1_macro: number }
+  | {
+      readonly task: 'classification';
+      readonly count: number;
+      readonly accuracy: number;
+      readonly precision_macro: number;
+      readonly recall_macro: number;
+      readonly f1_macro: number;
+    }
   | { readonly task: 'regression'; readonly count: number; readonly mae: number; readonly rmse: number };
 
 /** Predictions by id (the oldest forgotten past `capacity`) and the feedback joined to them. */
@@ -82,7 +89,8 @@ export class FeedbackStore {
       throw new MlError(`feedback for prediction ${id}: a class label is needed, got ${JSON.stringify(truth)}`);
     }
     const value = typeof truth === 'string' && truth.trim() !== '' ? Number(truth) : truth;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new MlError(`feedback for prediction ${id}: a finite number is needed, got ${JSON.stringify(truth)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new MlError(`feedback for prediction ${id}: a finite number is needed, got ${JSON.stringify(truth)}`);
     return value;
   }
 
@@ -99,7 +107,14 @@ export class FeedbackStore {
       const yTrue = pairs.map((r) => String(r.truth));
       const yPred = pairs.map((r) => String(r.prediction));
       const m = computeMetrics('classification', yTrue, yPred, undefined, this.labels) as ClassificationMetrics;
-      return { task: 'classification', count: pairs.length, accuracy: m.accuracy, precision_macro: m.precision_macro, recall_macro: m.recall_macro, f1_macro: m.f1_macro };
+      return {
+        task: 'classification',
+        count: pairs.length,
+        accuracy: m.accuracy,
+        precision_macro: m.precision_macro,
+        recall_macro: m.recall_macro,
+        f1_macro: m.f1_macro,
+      };
     }
     const yTrue = Float64Array.from(pairs, (r) => r.truth as number);
     const yPred = Float64Array.from(pairs, (r) => Number(r.prediction));

@@ -62,7 +62,9 @@ abstract class MlpNetwork {
     if (p.early_stopping) {
       const split = validationSplit(X.rows, p.validation_fraction, rng, labels);
       if (split.validation.length === 0 || split.train.length === 0) {
-        throw new MlError(`mlp: early_stopping needs at least one validation and one training row (validation_fraction ${p.validation_fraction} of ${X.rows} rows)`);
+        throw new MlError(
+          `mlp: early_stopping needs at least one validation and one training row (validation_fraction ${p.validation_fraction} of ${X.rows} rows)`,
+        );
       }
       ({ train: trainRows, validation: validationRows } = split);
     }
@@ -138,8 +140,10 @@ abstract class MlpNetwork {
     // Seeded by random_state so an update with dropout is reproducible.
     const stepper = this.stepper(X, learningRate, new Random(p.random_state));
     try {
-      await restoreOnFailure(model.trainableWeights.map((w) => w.read() as tf.Variable), () =>
-        orderedEpoch(X.rows, batchSize, (rows) => stepper.step(rows), options.signal));
+      await restoreOnFailure(
+        model.trainableWeights.map((w) => w.read() as tf.Variable),
+        () => orderedEpoch(X.rows, batchSize, (rows) => stepper.step(rows), options.signal),
+      );
     } finally {
       stepper.dispose();
     }
@@ -180,20 +184,24 @@ abstract class MlpNetwork {
 function buildNetwork(nFeatures: number, p: MlpParams, outputs: number, rng: Random): tf.Sequential {
   const model = tf.sequential();
   p.hidden_layer_sizes.forEach((units, i) => {
-    model.add(tf.layers.dense({
-      units,
-      activation: ACTIVATIONS[p.activation],
-      name: `hidden_${i}`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
-      ...(i === 0 ? { inputShape: [nFeatures] } : {}),
-    }));
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: ACTIVATIONS[p.activation],
+        name: `hidden_${i}`,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
+        ...(i === 0 ? { inputShape: [nFeatures] } : {}),
+      }),
+    );
   });
-  model.add(tf.layers.dense({
-    units: outputs,
-    name: 'output',
-    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
-    ...(p.hidden_layer_sizes.length === 0 ? { inputShape: [nFeatures] } : {}),
-  }));
+  model.add(
+    tf.layers.dense({
+      units: outputs,
+      name: 'output',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
+      ...(p.hidden_layer_sizes.length === 0 ? { inputShape: [nFeatures] } : {}),
+    }),
+  );
   return model;
 }
 
@@ -220,7 +228,10 @@ export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearn
   }
 
   protected dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar {
-    const labels = tf.tensor1d(rows.map((i) => this.targets[i] as number), 'int32');
+    const labels = tf.tensor1d(
+      rows.map((i) => this.targets[i] as number),
+      'int32',
+    );
     return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.classes.length), outputs) as tf.Scalar;
   }
 
@@ -265,7 +276,11 @@ export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearn
   }
 
   predictProba(X: Matrix): DenseMatrix {
-    return denseMatrix(X.rows, this.classes.length, this.forward(X, (out) => tf.softmax(out)));
+    return denseMatrix(
+      X.rows,
+      this.classes.length,
+      this.forward(X, (out) => tf.softmax(out)),
+    );
   }
 
   predict(X: Matrix): string[] {
@@ -302,13 +317,19 @@ export class MlpRegressor extends MlpNetwork implements Regressor, OnlineLearner
   }
 
   protected dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar {
-    const y = tf.tensor2d(Float32Array.from(rows, (i) => this.targets[i] as number), [rows.length, 1]);
+    const y = tf.tensor2d(
+      Float32Array.from(rows, (i) => this.targets[i] as number),
+      [rows.length, 1],
+    );
     // sklearn's squared_loss is half the mean squared error; alpha's scale assumes it.
     return tf.mul(0.5, tf.losses.meanSquaredError(y, outputs)) as tf.Scalar;
   }
 
   protected outputGradient(outputs: tf.Tensor2D, rows: readonly number[]): OutputGradient {
-    const y = tf.tensor2d(Float32Array.from(rows, (i) => this.targets[i] as number), [rows.length, 1]);
+    const y = tf.tensor2d(
+      Float32Array.from(rows, (i) => this.targets[i] as number),
+      [rows.length, 1],
+    );
     const diff = tf.sub(outputs, y);
     // Half the mean squared error, as dataLoss; its gradient is the residual / rows.
     return { loss: tf.mul(0.5 / rows.length, tf.sum(tf.square(diff))), gradient: tf.div(diff, rows.length) };

@@ -118,7 +118,6 @@ export function mlpGradients(
   });
 }
 
-
 /** The kernel and bias variables of each dense layer of a network, in layer order. */
 export function denseLayers(model: tf.LayersModel): DenseVariables[] {
   return model.layers.map((layer) => {
@@ -138,7 +137,13 @@ export interface MlpStepper {
 /** Sets up mlpTrainStep with a new FlatAdam (β1 0.9, β2 0.999, ε 1e-8) at `learningRate` over the layers. */
 export function mlpStepper(X: Matrix, learningRate: number, options: Omit<MlpStepOptions, 'optimizer'>): MlpStepper {
   const batch = batchSource(X);
-  const optimizer = new FlatAdam(options.layers.flatMap((l) => [l.kernel, l.bias]), learningRate, 0.9, 0.999, 1e-8);
+  const optimizer = new FlatAdam(
+    options.layers.flatMap((l) => [l.kernel, l.bias]),
+    learningRate,
+    0.9,
+    0.999,
+    1e-8,
+  );
   const stepOptions: MlpStepOptions = { ...options, optimizer };
   return {
     step(rows) {

@@ -41,8 +41,20 @@ export function choiceParam<T extends string>(model: string, name: string, value
 }
 
 /** Parameter specs the neural networks share. */
-export const dropoutParam: ParamSpec = { schema: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, default: 0, doc: 'Dropout rate after each layer, in [0, 1).' };
+export const dropoutParam: ParamSpec = {
+  schema: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+  default: 0,
+  doc: 'Dropout rate after each layer, in [0, 1).',
+};
 
-export const learningRateParam: ParamSpec = { schema: { type: 'number', exclusiveMinimum: 0 }, default: 0.001, doc: 'Initial learning rate of the Adam optimiser (> 0).' };
+export const learningRateParam: ParamSpec = {
+  schema: { type: 'number', exclusiveMinimum: 0 },
+  default: 0.001,
+  doc: 'Initial learning rate of the Adam optimiser (> 0).',
+};
 
-export const randomStateParam: ParamSpec = { schema: { type: 'integer', minimum: 0 }, default: 42, doc: 'Seed of the weights when the experiment has no seed.' };
+export const randomStateParam: ParamSpec = {
+  schema: { type: 'integer', minimum: 0 },
+  default: 42,
+  doc: 'Seed of the weights when the experiment has no seed.',
+};

@@ -51,12 +51,7 @@ export function checkFinite(X: Matrix, model: string): void {
 }
 
 /** Runs `predictBatch` over X in row batches and stacks the float results row-major. */
-export function predictInBatches(
-  X: Matrix,
-  width: number,
-  predictBatch: (batch: tf.Tensor2D) => tf.Tensor,
-  batchSize = 1024,
-): Float64Array {
+export function predictInBatches(X: Matrix, width: number, predictBatch: (batch: tf.Tensor2D) => tf.Tensor, batchSize = 1024): Float64Array {
   const out = new Float64Array(X.rows * width);
   for (let start = 0; start < X.rows; start += batchSize) {
     const rows = range(Math.min(batchSize, X.rows - start)).map((i) => i + start);

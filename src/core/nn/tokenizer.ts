@@ -24,7 +24,10 @@ export interface TokenizerJSON {
 export class WordTokenizer {
   private readonly index: Map<string, number>;
 
-  private constructor(readonly vocab: readonly string[], readonly lowercase: boolean) {
+  private constructor(
+    readonly vocab: readonly string[],
+    readonly lowercase: boolean,
+  ) {
     this.index = new Map(vocab.map((word, i) => [word, i]));
   }
 
@@ -34,7 +37,10 @@ export class WordTokenizer {
     const counts = new Map<string, number>();
     for (const text of texts) for (const word of splitWords(text, lowercase)) counts.set(word, (counts.get(word) ?? 0) + 1);
     // Map iteration follows insertion, and sort is stable, so ties keep first-seen order.
-    const words = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, vocabSize - SPECIAL.length).map(([word]) => word);
+    const words = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, vocabSize - SPECIAL.length)
+      .map(([word]) => word);
     return new WordTokenizer([...SPECIAL, ...words], lowercase);
   }
 

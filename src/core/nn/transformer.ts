@@ -59,13 +59,25 @@ export const TRANSFORMER_SPEC: ModelSpec = {
     ff_dim: { schema: { type: 'integer', minimum: 1 }, default: 64, doc: 'Width of the feed-forward layer of each block.' },
     num_layers: { schema: { type: 'integer', minimum: 0 }, default: 1, doc: 'Encoder blocks.' },
     dropout: { ...dropoutParam, default: 0.1 },
-    pooling: { schema: { type: 'string', enum: ['mean', 'cls'] }, default: 'mean', doc: 'How token vectors become one text vector: mean over tokens, or the [CLS] token.' },
+    pooling: {
+      schema: { type: 'string', enum: ['mean', 'cls'] },
+      default: 'mean',
+      doc: 'How token vectors become one text vector: mean over tokens, or the [CLS] token.',
+    },
     learning_rate_init: { ...learningRateParam, grid: [0.001, 0.0005] },
     epochs: { schema: { type: 'integer', minimum: 1 }, default: 10, doc: 'Passes over the training texts.' },
     batch_size: { schema: { type: 'integer', minimum: 1 }, default: 32, doc: 'Texts per mini-batch.' },
     lowercase: { schema: { type: 'boolean' }, default: true, doc: 'Lower-case texts before tokenising.' },
-    pretrained: { schema: { type: ['string', 'null'] }, default: null, doc: 'Folder of a saved transformer whose vocabulary and encoder are reused; null trains from scratch.' },
-    freeze_encoder: { schema: { type: 'boolean' }, default: true, doc: 'With pretrained: train only the classification head (true) or fine-tune everything (false).' },
+    pretrained: {
+      schema: { type: ['string', 'null'] },
+      default: null,
+      doc: 'Folder of a saved transformer whose vocabulary and encoder are reused; null trains from scratch.',
+    },
+    freeze_encoder: {
+      schema: { type: 'boolean' },
+      default: true,
+      doc: 'With pretrained: train only the classification head (true) or fine-tune everything (false).',
+    },
     random_state: randomStateParam,
   },
   starter: { epochs: 10, max_length: 64 },
@@ -81,7 +93,8 @@ export function resolveTransformerParams(raw: Readonly<Record<string, unknown>>)
   const embedDim = intParam(m, 'embed_dim', p.embed_dim, 1);
   const numHeads = intParam(m, 'num_heads', p.num_heads, 1);
   if (embedDim % numHeads !== 0) throw new MlError(`transformer: embed_dim (${embedDim}) must be divisible by num_heads (${numHeads})`);
-  if (p.pretrained !== null && typeof p.pretrained !== 'string') throw new MlError(`transformer: pretrained must be a folder path, got ${JSON.stringify(p.pretrained)}`);
+  if (p.pretrained !== null && typeof p.pretrained !== 'string')
+    throw new MlError(`transformer: pretrained must be a folder path, got ${JSON.stringify(p.pretrained)}`);
   return {
     vocab_size: intParam(m, 'vocab_size', p.vocab_size, 4),
     max_length: intParam(m, 'max_length', p.max_length, 2),
@@ -107,13 +120,24 @@ const encoderName = (i: number): string => `encoder_${i}`;
 /** Builds the functional model; layer names are what pretrained weights are matched by. */
 function buildModel(p: TransformerParams, vocabSize: number, classes: number, rng: Random, zeroHead = false): tf.LayersModel {
   const ids = tf.input({ shape: [p.max_length], dtype: 'int32', name: 'token_ids' });
-  let x = new TokenAndPositionEmbedding({ vocabSize, maxLength: p.max_length, embedDim: p.embed_dim, seed: nextSeed(rng), name: EMBEDDING }).apply(ids) as tf.SymbolicTensor;
+  let x = new TokenAndPositionEmbedding({ vocabSize, maxLength: p.max_length, embedDim: p.embed_dim, seed: nextSeed(rng), name: EMBEDDING }).apply(
+    ids,
+  ) as tf.SymbolicTensor;
   for (let i = 0; i < p.num_layers; i++) {
-    const block = new TransformerEncoderBlock({ embedDim: p.embed_dim, numHeads: p.num_heads, ffDim: p.ff_dim, dropout: p.dropout, seed: nextSeed(rng), name: encoderName(i) });
+    const block = new TransformerEncoderBlock({
+      embedDim: p.embed_dim,
+      numHeads: p.num_heads,
+      ffDim: p.ff_dim,
+      dropout: p.dropout,
+      seed: nextSeed(rng),
+      name: encoderName(i),
+    });
     x = block.apply([x, ids]) as tf.SymbolicTensor;
   }
   const pooled = new SequencePooling({ pooling: p.pooling, dropout: p.dropout, name: 'pooling' }).apply([x, ids]) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: classes, name: 'head', kernelInitializer: zeroHead ? tf.initializers.zeros() : tf.initializers.glorotUniform({ seed: nextSeed(rng) }) }).apply(pooled) as tf.SymbolicTensor;
+  const logits = tf.layers
+    .dense({ units: classes, name: 'head', kernelInitializer: zeroHead ? tf.initializers.zeros() : tf.initializers.glorotUniform({ seed: nextSeed(rng) }) })
+    .apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: logits, name: 'transformer' });
 }
 
@@ -190,7 +214,13 @@ export class TransformerClassifier {
       const batchIds = new Int32Array(rows.length * maxLength);
       rows.forEach((r, i) => batchIds.set(ids.subarray(r * maxLength, (r + 1) * maxLength), i * maxLength));
       const logits = model.apply(tf.tensor2d(batchIds, [rows.length, maxLength], 'int32'), { training: true }) as tf.Tensor;
-      const target = tf.oneHot(tf.tensor1d(rows.map((r) => labels[r] as number), 'int32'), this.classes.length);
+      const target = tf.oneHot(
+        tf.tensor1d(
+          rows.map((r) => labels[r] as number),
+          'int32',
+        ),
+        this.classes.length,
+      );
       return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
     };
     try {
@@ -286,7 +316,9 @@ export class TransformerClassifier {
 }
 
 function dropoutLayers(model: tf.LayersModel): SeededDropout[] {
-  return model.layers.filter((layer): layer is TransformerEncoderBlock | SequencePooling => layer instanceof TransformerEncoderBlock || layer instanceof SequencePooling);
+  return model.layers.filter(
+    (layer): layer is TransformerEncoderBlock | SequencePooling => layer instanceof TransformerEncoderBlock || layer instanceof SequencePooling,
+  );
 }
 
 /** Copies the embedding and encoder blocks by layer name; shapes must match. */

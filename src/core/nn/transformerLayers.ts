@@ -82,7 +82,12 @@ export class TokenAndPositionEmbedding extends tf.layers.Layer {
   override build(): void {
     const { vocabSize, maxLength, embedDim, seed } = this.config;
     this.tokens = this.addWeight('token_embeddings', [vocabSize, embedDim], 'float32', tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }));
-    this.positions = this.addWeight('position_embeddings', [maxLength, embedDim], 'float32', tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed + 1 }));
+    this.positions = this.addWeight(
+      'position_embeddings',
+      [maxLength, embedDim],
+      'float32',
+      tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed + 1 }),
+    );
     this.built = true;
   }
 

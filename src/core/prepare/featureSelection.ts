@@ -42,7 +42,10 @@ export function varianceSupport(X: Matrix, threshold: number): number[] {
 export function lassoCoefficients(X: Matrix, y: Target, alpha: number, tol = 1e-4, max_iter = 1000): Float64Array[] {
   const std = columnVariances(X).map((v) => Math.sqrt(v));
   // Dividing by the std keeps CSR sparse; the lasso's intercept does the centring.
-  const scaled = scaleColumns(X, std.map((s) => (s > 0 ? 1 / s : 0)));
+  const scaled = scaleColumns(
+    X,
+    std.map((s) => (s > 0 ? 1 / s : 0)),
+  );
   const targets: Float64Array[] = [];
   if (y instanceof Float64Array) targets.push(y);
   else {
@@ -59,7 +62,10 @@ export function lassoCoefficients(X: Matrix, y: Target, alpha: number, tol = 1e-
     for (const v of target) variance += (v - mean) ** 2;
     const sd = Math.sqrt(variance / target.length) || 1;
     const lasso = new Lasso({ alpha, tol, max_iter });
-    lasso.fit(scaled, target.map((v) => (v - mean) / sd));
+    lasso.fit(
+      scaled,
+      target.map((v) => (v - mean) / sd),
+    );
     return lasso.coef as Float64Array;
   });
 }

@@ -40,7 +40,10 @@ export function frameColumns(frame: Frame): Column[] {
 export function findColumn(frame: Frame, name: string, step: string): Column {
   const column = frameColumns(frame).find((c) => c.name === name);
   if (!column) {
-    const known = frameColumns(frame).map((c) => c.name).join(', ') || '(none left)';
+    const known =
+      frameColumns(frame)
+        .map((c) => c.name)
+        .join(', ') || '(none left)';
     throw new MlError(`${step}: column "${name}" not found; columns at this step: ${known}`);
   }
   return column;
@@ -51,7 +54,10 @@ export function findColumn(frame: Frame, name: string, step: string): Column {
  * the step handles) or, when none are listed, every column of those kinds.
  */
 export function chooseColumns(frame: Frame, listed: readonly string[] | undefined, kinds: readonly ColumnKind[], step: string): string[] {
-  if (listed === undefined) return frameColumns(frame).filter((c) => kinds.includes(c.kind)).map((c) => c.name);
+  if (listed === undefined)
+    return frameColumns(frame)
+      .filter((c) => kinds.includes(c.kind))
+      .map((c) => c.name);
   for (const name of listed) {
     const column = findColumn(frame, name, step);
     if (!kinds.includes(column.kind)) {
@@ -138,10 +144,14 @@ export function assembleFrame(frame: Frame, where: string): { X: Matrix; feature
 
 function checkKind(column: Column, where: string): void {
   if (column.kind === 'categorical') {
-    throw new MlError(`${where}: column "${column.name}" is categorical and no step encodes it; add \`onehot: { columns: [${column.name}] }\` or \`ordinal: { columns: [${column.name}] }\` to prepare`);
+    throw new MlError(
+      `${where}: column "${column.name}" is categorical and no step encodes it; add \`onehot: { columns: [${column.name}] }\` or \`ordinal: { columns: [${column.name}] }\` to prepare`,
+    );
   }
   if (column.kind === 'text') {
-    throw new MlError(`${where}: column "${column.name}" is text and no step encodes it; add \`text: { column: ${column.name} }\` to prepare (or onehot/ordinal if it is a category)`);
+    throw new MlError(
+      `${where}: column "${column.name}" is text and no step encodes it; add \`text: { column: ${column.name} }\` to prepare (or onehot/ordinal if it is a category)`,
+    );
   }
 }
 
@@ -150,7 +160,9 @@ function checkBlock(block: BlockPart, where: string): void {
   for (let k = 0; k < values.length; k++) {
     if (!Number.isFinite(values[k] as number)) {
       const col = block.matrix.kind === 'dense' ? k % block.matrix.cols : (block.matrix.indices[k] as number);
-      throw new MlError(`${where}: feature "${block.names[col]}" (from "${block.source}") holds ${values[k]}; add an \`impute\` step before the step that made it`);
+      throw new MlError(
+        `${where}: feature "${block.names[col]}" (from "${block.source}") holds ${values[k]}; add an \`impute\` step before the step that made it`,
+      );
     }
   }
 }
@@ -168,10 +180,14 @@ export function reportBadNumbers(values: Float64Array, name: string, where: stri
     if (first < 0) first = i;
   }
   if (missing > 0) {
-    throw new MlError(`${where}: column "${name}" still has ${missing} missing value(s) (first at row ${first + 1}); add \`impute: { columns: [${name}] }\` (or \`dropMissing\`) to prepare`);
+    throw new MlError(
+      `${where}: column "${name}" still has ${missing} missing value(s) (first at row ${first + 1}); add \`impute: { columns: [${name}] }\` (or \`dropMissing\`) to prepare`,
+    );
   }
   if (infinite > 0) {
-    throw new MlError(`${where}: column "${name}" holds ${infinite} infinite value(s) (first at row ${first + 1}); add \`clip: { columns: [${name}] }\` or fix the data`);
+    throw new MlError(
+      `${where}: column "${name}" holds ${infinite} infinite value(s) (first at row ${first + 1}); add \`clip: { columns: [${name}] }\` or fix the data`,
+    );
   }
 }
 

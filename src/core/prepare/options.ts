@@ -5,7 +5,10 @@ import { MlError } from '../types';
 export class OptionReader {
   private readonly used = new Set<string>();
 
-  constructor(readonly step: string, private readonly raw: Readonly<Record<string, unknown>>) {
+  constructor(
+    readonly step: string,
+    private readonly raw: Readonly<Record<string, unknown>>,
+  ) {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new MlError(`${step}: options must be an object like { key: value }`);
     }

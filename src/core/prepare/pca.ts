@@ -132,7 +132,9 @@ function gramAxes(centered: Float64Array, n: number, p: number): { values: numbe
 }
 
 function tooLarge(n: number, p: number): MlError {
-  return new MlError(`select (pca): ${n} rows × ${p} features is too large for PCA here (both above ${MAX_EIGEN_SIZE}); lower text max_features or add select: { method: variance } first`);
+  return new MlError(
+    `select (pca): ${n} rows × ${p} features is too large for PCA here (both above ${MAX_EIGEN_SIZE}); lower text max_features or add select: { method: variance } first`,
+  );
 }
 
 /** Projects rows onto the fitted axes: (X - mean)·componentsᵀ. */

@@ -38,7 +38,9 @@ export class Pipeline {
     const steps = spec.map((element, i) => {
       const keys = element && typeof element === 'object' && !Array.isArray(element) ? Object.keys(element) : [];
       if (keys.length !== 1) {
-        throw new MlError(`prepare step ${i + 1}: must have exactly one step name as key, like { scale: { method: standard } }, got ${JSON.stringify(element)}`);
+        throw new MlError(
+          `prepare step ${i + 1}: must have exactly one step name as key, like { scale: { method: standard } }, got ${JSON.stringify(element)}`,
+        );
       }
       const name = keys[0] as string;
       try {

@@ -41,7 +41,8 @@ function stepClass(name: string): StepClass {
 /** A new, unfitted step from its name and options as written in the experiment file. */
 export function createStep(name: string, options: unknown): PrepareStep {
   const opts = options === null || options === undefined ? {} : options;
-  if (typeof opts !== 'object' || Array.isArray(opts)) throw new MlError(`${name}: options must be an object like { key: value }, got ${JSON.stringify(options)}`);
+  if (typeof opts !== 'object' || Array.isArray(opts))
+    throw new MlError(`${name}: options must be an object like { key: value }, got ${JSON.stringify(options)}`);
   return new (stepClass(name))(opts as Record<string, unknown>);
 }
 

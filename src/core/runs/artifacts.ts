@@ -53,7 +53,13 @@ export function saveReference(runDir: string, features: Table, target: Column, t
   };
   writeJsonAtomic(path.join(runDir, 'schema.json'), schema);
   const order = Array.from({ length: features.rowCount }, (_, i) => i);
-  const rows = features.rowCount <= REFERENCE_ROWS ? order : new Random(seed).shuffle(order).slice(0, REFERENCE_ROWS).sort((a, b) => a - b);
+  const rows =
+    features.rowCount <= REFERENCE_ROWS
+      ? order
+      : new Random(seed)
+          .shuffle(order)
+          .slice(0, REFERENCE_ROWS)
+          .sort((a, b) => a - b);
   const columns: ReferenceSample['columns'] = {};
   for (const column of features.columns) {
     columns[column.name] =
@@ -123,7 +129,9 @@ export async function loadRunModel(runDir: string, version?: number): Promise<Lo
   const schema = readJson<RunSchema>(path.join(runDir, 'schema.json'));
   const pipelineJson = readJson<{ type?: string }>(path.join(runDir, 'pipeline.json'));
   const pipeline: PreparingPipeline =
-    pipelineJson.type === 'text_column' ? TextColumnPipeline.fromJSON(pipelineJson) : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
+    pipelineJson.type === 'text_column'
+      ? TextColumnPipeline.fromJSON(pipelineJson)
+      : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
   const chosen = findModelVersion(runDir, version);
   const model = await loadModelFiles(path.join(runDir, chosen.dir), schema.task);
   return loaded(schema, pipeline, model, chosen);

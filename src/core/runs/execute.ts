@@ -43,7 +43,11 @@ export interface ExecuteOptions {
   /** Retraining: add the labelled requests that this run's service collected to the training data. */
   readonly feedbackFrom?: string;
   /** A parallel sweep's last step: train with these parameters instead of searching, and record the sweep's trials. */
-  readonly sweep?: { readonly params: Params; readonly trials: readonly Trial[]; readonly best: { readonly params: Params; readonly score: number; readonly metric: string } };
+  readonly sweep?: {
+    readonly params: Params;
+    readonly trials: readonly Trial[];
+    readonly best: { readonly params: Params; readonly score: number; readonly metric: string };
+  };
 }
 
 /**
@@ -113,7 +117,11 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
   try {
     if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
     const experiment = options.sweep
-      ? { ...loaded.experiment, search: undefined, model: { ...loaded.experiment.model, params: { ...loaded.experiment.model.params, ...options.sweep.params } } }
+      ? {
+          ...loaded.experiment,
+          search: undefined,
+          model: { ...loaded.experiment.model, params: { ...loaded.experiment.model.params, ...options.sweep.params } },
+        }
       : loaded.experiment;
     record.modelType = experiment.model.type;
     record.environment = { node: process.version, platform: `${process.platform}-${process.arch}`, ...options.environment };

@@ -74,7 +74,12 @@ export class RunStore {
   create(experiment: string, experimentFile: string, snapshot: unknown, parent?: string): RunRecord {
     const now = new Date();
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const slug = experiment.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+    const slug =
+      experiment
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'run';
     let id = `${stamp}-${slug}-${Math.random().toString(36).slice(2, 6)}`;
     while (existsSync(this.runDir(id))) id = `${stamp}-${slug}-${Math.random().toString(36).slice(2, 6)}`;
     const record: RunRecord = {

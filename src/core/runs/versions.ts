@@ -144,7 +144,12 @@ export async function saveModelFiles(dir: string, model: SavableModel): Promise<
  * from then on (also after a restart) unless `serve` is false: a held-back version is kept, listed,
  * and the index goes on naming the version that served before.
  */
-export async function saveModelVersion(runDir: string, model: SavableModel, meta: Omit<ModelVersion, 'version' | 'dir' | 'createdAt'>, serve = true): Promise<ModelVersion> {
+export async function saveModelVersion(
+  runDir: string,
+  model: SavableModel,
+  meta: Omit<ModelVersion, 'version' | 'dir' | 'createdAt'>,
+  serve = true,
+): Promise<ModelVersion> {
   const { versions, current } = readModelVersions(runDir);
   const version = (versions[versions.length - 1] as ModelVersion).version + 1;
   const dir = path.join(VERSIONS_DIR, String(version));

@@ -71,8 +71,7 @@ export interface SearchResult {
 /** Runs the search and returns every trial and the best one (the first of equals, in evaluation order). */
 export async function runSearch<I extends ModelInput = Matrix>(features: Table, y: Target, options: SearchOptions<I>): Promise<SearchResult> {
   const info = metricInfo(options.metric, options.task);
-  const better = (a: number, b: number): boolean =>
-    !Number.isNaN(a) && (Number.isNaN(b) || (info.greaterIsBetter ? a > b : a < b));
+  const better = (a: number, b: number): boolean => !Number.isNaN(a) && (Number.isNaN(b) || (info.greaterIsBetter ? a > b : a < b));
   const trials: Trial[] = [];
   const results = new Map<number, CrossValidationResult>();
   const seed = options.seed ?? DEFAULT_SEED;

@@ -8,9 +8,7 @@ export type Params = Record<string, ParamValue>;
 
 /** A continuous or integer range; randint's high is exclusive, as in scipy. */
 export type ParamRange =
-  | { readonly loguniform: readonly [number, number] }
-  | { readonly uniform: readonly [number, number] }
-  | { readonly randint: readonly [number, number] };
+  { readonly loguniform: readonly [number, number] } | { readonly uniform: readonly [number, number] } | { readonly randint: readonly [number, number] };
 
 export type ParamSpace = Readonly<Record<string, readonly ParamValue[] | ParamRange>>;
 
@@ -140,7 +138,5 @@ export function randomCandidates(space: ParamSpace, nIter: number, seed: number)
     }
     return picks;
   }
-  return Array.from({ length: nIter }, () =>
-    Object.fromEntries(names.map((name) => [name, draw(space[name] as readonly ParamValue[] | ParamRange, random)])),
-  );
+  return Array.from({ length: nIter }, () => Object.fromEntries(names.map((name) => [name, draw(space[name] as readonly ParamValue[] | ParamRange, random)])));
 }

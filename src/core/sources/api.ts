@@ -87,7 +87,9 @@ export async function importApi(spec: ApiSpec, staged: StagedFile, options: Sour
       const body = (await readBody(response)).toString('utf8');
       const start = body.trimStart();
       if (/text\/html/i.test(type) || start.startsWith('<')) {
-        throw new ImportError(`expected JSON from ${response.url} (page ${page}) but got ${/text\/html/i.test(type) ? 'HTML' : 'markup'}: ${start.replace(/\s+/g, ' ').slice(0, 120)}`);
+        throw new ImportError(
+          `expected JSON from ${response.url} (page ${page}) but got ${/text\/html/i.test(type) ? 'HTML' : 'markup'}: ${start.replace(/\s+/g, ' ').slice(0, 120)}`,
+        );
       }
       let json: unknown;
       try {
@@ -117,8 +119,5 @@ export async function importApi(spec: ApiSpec, staged: StagedFile, options: Sour
     throw error;
   }
   if (records === 0) throw new ImportError(`the API at ${spec.url} returned no records at "${spec.records}"`);
-  return staged.writeQuery(
-    `SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', sample_size = -1)`,
-    options.signal,
-  );
+  return staged.writeQuery(`SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', sample_size = -1)`, options.signal);
 }

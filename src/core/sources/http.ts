@@ -103,7 +103,7 @@ export async function httpGet(url: string, options: HttpOptions = {}): Promise<H
   const maxWait = options.maxRetryWaitMs ?? 60_000;
   let current = url;
   let redirects = 0;
-  for (let attempt = 0; ; ) {
+  for (let attempt = 0; ;) {
     const response = await requestOnce(current, options);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
@@ -116,7 +116,8 @@ export async function httpGet(url: string, options: HttpOptions = {}): Promise<H
       const header = response.headers['retry-after'];
       const wait = retryAfterMs(Array.isArray(header) ? header[0] : header, attempt);
       response.resume();
-      if (wait > maxWait) throw new ImportError(`HTTP ${status} from ${current}: the server asks to retry after ${Math.round(wait / 1000)} s, longer than ${maxWait / 1000} s`);
+      if (wait > maxWait)
+        throw new ImportError(`HTTP ${status} from ${current}: the server asks to retry after ${Math.round(wait / 1000)} s, longer than ${maxWait / 1000} s`);
       attempt++;
       await sleep(wait, options.signal);
       continue;
@@ -157,5 +158,7 @@ export function checkComplete(response: HttpResponse, size: number): void {
 export function truncated(response: HttpResponse, size: number, cause?: unknown): ImportError {
   if (cause instanceof ImportError || cause instanceof CancelledError) return cause;
   const expected = response.headers['content-length'];
-  return new ImportError(`download of ${response.url} was truncated: got ${size} bytes${expected !== undefined ? ` of ${expected}` : ''} before the connection closed`);
+  return new ImportError(
+    `download of ${response.url} was truncated: got ${size} bytes${expected !== undefined ? ` of ${expected}` : ''} before the connection closed`,
+  );
 }

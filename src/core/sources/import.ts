@@ -60,7 +60,8 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 export async function importData(spec: ImportSpec, out: string, options: SourceOptions = {}): Promise<ImportResult> {
   const target = path.resolve(out);
   const folder = path.dirname(target);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new ImportError(`--out ${out} is a folder; give a file name such as ${path.join(out, 'data.parquet')}`);
+  if (existsSync(target) && statSync(target).isDirectory())
+    throw new ImportError(`--out ${out} is a folder; give a file name such as ${path.join(out, 'data.parquet')}`);
   try {
     makeDirectory(folder);
   } catch (error) {
@@ -96,7 +97,13 @@ export function readSidecar(file: string): Sidecar {
   }
   const sidecar = parsed as Partial<Sidecar> | null;
   const source = sidecar?.source;
-  if (!sidecar || typeof sidecar.file !== 'string' || !source || typeof source.url !== 'string' || !['postgres', 'mysql', 'sqlite', 'http', 'api'].includes(String(source.kind))) {
+  if (
+    !sidecar ||
+    typeof sidecar.file !== 'string' ||
+    !source ||
+    typeof source.url !== 'string' ||
+    !['postgres', 'mysql', 'sqlite', 'http', 'api'].includes(String(source.kind))
+  ) {
     throw new ImportError(`${file} is not an mlwb import source file (it needs file, source.kind and source.url)`);
   }
   if (source.kind === 'api' && typeof source.records !== 'string') throw new ImportError(`${file}: an api source needs source.records`);

@@ -7,9 +7,34 @@ import { ImportError, type Cell, type DatabaseSpec, type RowBatch, type SourceCo
 
 /** Column type codes of the MySQL protocol. */
 const T = {
-  DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDATE: 14, VARCHAR: 15, BIT: 16, JSON: 245, NEWDECIMAL: 246,
-  ENUM: 247, SET: 248, TINY_BLOB: 249, MEDIUM_BLOB: 250, LONG_BLOB: 251, BLOB: 252, VAR_STRING: 253, STRING: 254, GEOMETRY: 255,
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  VARCHAR: 15,
+  BIT: 16,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  ENUM: 247,
+  SET: 248,
+  TINY_BLOB: 249,
+  MEDIUM_BLOB: 250,
+  LONG_BLOB: 251,
+  BLOB: 252,
+  VAR_STRING: 253,
+  STRING: 254,
+  GEOMETRY: 255,
 } as const;
 const UNSIGNED = 32;
 const BINARY_CHARSET = 63;
@@ -136,10 +161,13 @@ function describeError(error: unknown, spec: DatabaseSpec, url: URL, timeoutMs: 
   const e = error as { code?: string; errno?: number; sqlMessage?: string; message?: string; fatal?: boolean };
   const where = `${url.hostname}:${url.port || 3306}`;
   const message = e.sqlMessage ?? e.message ?? String(error);
-  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return new ImportError(`MySQL/MariaDB at ${where} refused the login: ${message}`);
+  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR')
+    return new ImportError(`MySQL/MariaDB at ${where} refused the login: ${message}`);
   if (e.code === 'ER_NO_SUCH_TABLE' && spec.table !== undefined) return new ImportError(`table ${spec.table} does not exist at ${where}: ${message}`);
-  if (e.code === 'PROTOCOL_SEQUENCE_TIMEOUT' || e.code === 'ETIMEDOUT') return new ImportError(`timed out after ${timeoutMs / 1000} s on MySQL/MariaDB at ${where}`);
-  if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT' || /SSL|TLS|certificate/i.test(message)) return new ImportError(`TLS failure connecting to MySQL/MariaDB at ${where}: ${message}`);
+  if (e.code === 'PROTOCOL_SEQUENCE_TIMEOUT' || e.code === 'ETIMEDOUT')
+    return new ImportError(`timed out after ${timeoutMs / 1000} s on MySQL/MariaDB at ${where}`);
+  if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT' || /SSL|TLS|certificate/i.test(message))
+    return new ImportError(`TLS failure connecting to MySQL/MariaDB at ${where}: ${message}`);
   if (e.errno !== undefined && e.sqlMessage !== undefined) return new ImportError(`MySQL/MariaDB error: ${message}`);
   return describeNetworkError(error, `mysql://${where}`, timeoutMs);
 }

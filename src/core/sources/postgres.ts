@@ -64,16 +64,23 @@ function describeError(error: unknown, spec: DatabaseSpec, url: URL, timeoutMs: 
   const e = error as pg.DatabaseError & NodeJS.ErrnoException;
   const where = `${url.hostname}:${url.port || 5432}`;
   const message = e?.message ?? String(error);
-  if (e?.code === '28P01' || e?.code === '28000') return new ImportError(`PostgreSQL at ${where} refused the login of user "${decodeURIComponent(url.username)}": ${message}`);
-  if (/password must be a string/.test(message)) return new ImportError(`PostgreSQL at ${where} asks for a password for user "${decodeURIComponent(url.username)}": put it in the URL or in PGPASSWORD`);
+  if (e?.code === '28P01' || e?.code === '28000')
+    return new ImportError(`PostgreSQL at ${where} refused the login of user "${decodeURIComponent(url.username)}": ${message}`);
+  if (/password must be a string/.test(message))
+    return new ImportError(`PostgreSQL at ${where} asks for a password for user "${decodeURIComponent(url.username)}": put it in the URL or in PGPASSWORD`);
   if (e?.code === '3D000') return new ImportError(`PostgreSQL at ${where}: ${message}`);
-  if (e?.code === '42P01' && spec.table !== undefined) return new ImportError(`table ${spec.table} does not exist in ${url.pathname.slice(1)} at ${where} (${message})`);
+  if (e?.code === '42P01' && spec.table !== undefined)
+    return new ImportError(`table ${spec.table} does not exist in ${url.pathname.slice(1)} at ${where} (${message})`);
   if (e?.code === '57014') return new ImportError(`the query timed out after ${timeoutMs / 1000} s on PostgreSQL at ${where}`);
-  if (/does not support SSL|SSL|TLS|certificate/i.test(message) && !e?.severity) return new ImportError(`TLS failure connecting to PostgreSQL at ${where}: ${message}`);
+  if (/does not support SSL|SSL|TLS|certificate/i.test(message) && !e?.severity)
+    return new ImportError(`TLS failure connecting to PostgreSQL at ${where}: ${message}`);
   if (/timeout/i.test(message) && !e?.severity) return new ImportError(`timed out after ${timeoutMs / 1000} s connecting to PostgreSQL at ${where}`);
   if (e?.severity) {
     const position = Number(e.position);
-    const at = Number.isFinite(position) && position > sqlOffset ? ` at position ${position - sqlOffset} of the query (near "${sql.slice(position - sqlOffset - 1, position - sqlOffset + 19).split('\n')[0]}")` : '';
+    const at =
+      Number.isFinite(position) && position > sqlOffset
+        ? ` at position ${position - sqlOffset} of the query (near "${sql.slice(position - sqlOffset - 1, position - sqlOffset + 19).split('\n')[0]}")`
+        : '';
     return new ImportError(`PostgreSQL error: ${message}${at}`);
   }
   return describeNetworkError(error, `postgres://${where}`, timeoutMs);
@@ -143,7 +150,8 @@ export async function listPostgresTables(connection: string, options: SourceOpti
     {
       kind: 'postgres',
       url: connection,
-      query: "SELECT CASE WHEN table_schema = 'public' THEN table_name ELSE table_schema || '.' || table_name END FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+      query:
+        "SELECT CASE WHEN table_schema = 'public' THEN table_name ELSE table_schema || '.' || table_name END FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
     },
     options,
   )) {

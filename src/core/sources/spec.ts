@@ -8,9 +8,7 @@ export function sourceKind(source: string): 'postgres' | 'mysql' | 'sqlite' | 'h
   if (/^(mysql|mariadb):\/\//i.test(source)) return 'mysql';
   if (/^sqlite:/i.test(source)) return 'sqlite';
   if (/^https?:\/\//i.test(source)) return 'http';
-  throw new ImportError(
-    `unknown source "${source}": expected postgres://user@host:port/db, mysql://user@host:port/db, sqlite:PATH or an http(s):// URL`,
-  );
+  throw new ImportError(`unknown source "${source}": expected postgres://user@host:port/db, mysql://user@host:port/db, sqlite:PATH or an http(s):// URL`);
 }
 
 /** Builds the spec of `mlwb import SOURCE …`, checking that the options fit the kind. */
@@ -70,7 +68,10 @@ export function redactUrl(url: string): string {
 export function urlHasSecret(url: string): boolean {
   if (/^sqlite:/i.test(url)) return false;
   const parsed = new URL(url);
-  return parsed.password !== '' || [...parsed.searchParams.keys()].some((name) => SECRET_PARAM.test(name) && !/^\$\{\w+\}$/.test(parsed.searchParams.get(name) ?? ''));
+  return (
+    parsed.password !== '' ||
+    [...parsed.searchParams.keys()].some((name) => SECRET_PARAM.test(name) && !/^\$\{\w+\}$/.test(parsed.searchParams.get(name) ?? ''))
+  );
 }
 
 /** Splits "Name: value". */
@@ -107,10 +108,14 @@ export function sourceRecord(spec: ImportSpec, fetchedAt: Date): SourceRecord {
   if (spec.kind === 'postgres' || spec.kind === 'mysql' || spec.kind === 'sqlite') {
     return { ...base, ...(spec.table !== undefined ? { table: spec.table } : {}), ...(spec.query !== undefined ? { query: spec.query } : {}), ...at };
   }
-  const headers = ((spec.kind === 'http' || spec.kind === 'api' ? spec.headers : undefined) ?? []).map(redactHeader).filter((h): h is string => h !== undefined);
+  const headers = ((spec.kind === 'http' || spec.kind === 'api' ? spec.headers : undefined) ?? [])
+    .map(redactHeader)
+    .filter((h): h is string => h !== undefined);
   return {
     ...base,
-    ...(spec.kind === 'api' ? { records: spec.records, ...(spec.next !== undefined ? { next: spec.next } : {}), ...(spec.maxPages !== undefined ? { maxPages: spec.maxPages } : {}) } : {}),
+    ...(spec.kind === 'api'
+      ? { records: spec.records, ...(spec.next !== undefined ? { next: spec.next } : {}), ...(spec.maxPages !== undefined ? { maxPages: spec.maxPages } : {}) }
+      : {}),
     ...(headers.length > 0 ? { headers } : {}),
     ...at,
   };

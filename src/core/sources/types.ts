@@ -1,10 +1,7 @@
 /** Shapes shared by the import sources: what to import, the rows a source streams, and the result. */
 
 /** Where the data comes from. Secrets are never part of a spec: they come from the environment. */
-export type ImportSpec =
-  | DatabaseSpec
-  | { readonly kind: 'http'; readonly url: string; readonly headers?: readonly string[] }
-  | ApiSpec;
+export type ImportSpec = DatabaseSpec | { readonly kind: 'http'; readonly url: string; readonly headers?: readonly string[] } | ApiSpec;
 
 export interface DatabaseSpec {
   readonly kind: 'postgres' | 'mysql' | 'sqlite';

@@ -39,8 +39,10 @@ export function numpyArgsort(values: ArrayLike<number>): Int32Array {
       let pj = pr - 1;
       swap(pm, pj);
       for (;;) {
-        do ++pi; while (v(pi) < vp);
-        do --pj; while (vp < v(pj));
+        do ++pi;
+        while (v(pi) < vp);
+        do --pj;
+        while (vp < v(pj));
         if (pi >= pj) break;
         swap(pi, pj);
       }
@@ -77,7 +79,7 @@ export function numpyArgsort(values: ArrayLike<number>): Int32Array {
 
 function mostSignificantBit(n: number): number {
   let depth = 0;
-  for (let u = n >>> 0; (u >>>= 1) !== 0; ) depth++;
+  for (let u = n >>> 0; (u >>>= 1) !== 0;) depth++;
   return depth;
 }
 
@@ -91,7 +93,7 @@ function heapsortRange(values: ArrayLike<number>, order: Int32Array, start: numb
   for (let l = n >> 1; l > 0; --l) {
     const tmp = a(l);
     let i = l;
-    for (let j = l << 1; j <= n; ) {
+    for (let j = l << 1; j <= n;) {
       if (j < n && val(a(j)) < val(a(j + 1))) j += 1;
       if (val(tmp) < val(a(j))) {
         set(i, a(j));
@@ -101,12 +103,12 @@ function heapsortRange(values: ArrayLike<number>, order: Int32Array, start: numb
     }
     set(i, tmp);
   }
-  for (let m = n; m > 1; ) {
+  for (let m = n; m > 1;) {
     const tmp = a(m);
     set(m, a(1));
     m -= 1;
     let i = 1;
-    for (let j = 2; j <= m; ) {
+    for (let j = 2; j <= m;) {
       if (j < m && val(a(j)) < val(a(j + 1))) j++;
       if (val(tmp) < val(a(j))) {
         set(i, a(j));

@@ -227,14 +227,7 @@ function docCountLimit(value: number, n: number, name: string, valueForOne: numb
 }
 
 /** Re-indexes the counted rows to the kept vocabulary columns, each row sorted by column. */
-function buildRows(
-  n: number,
-  indptr: Int32Array,
-  ids: number[],
-  counts: number[],
-  column: Int32Array,
-  cols: number,
-): CsrMatrix {
+function buildRows(n: number, indptr: Int32Array, ids: number[], counts: number[], column: Int32Array, cols: number): CsrMatrix {
   const outPtr = new Int32Array(n + 1);
   const outIdx: number[] = [];
   const outVal: number[] = [];

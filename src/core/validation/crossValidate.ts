@@ -130,7 +130,9 @@ export async function crossValidate<I extends ModelInput = Matrix>(
     throwIfAborted(signal);
     const testX = await pipeline.transform(selectRows(features, split.test));
     if (inputRows(testX) !== split.test.length) {
-      throw new MlError(`the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(testX)}; steps that drop rows must only do so while fitting`);
+      throw new MlError(
+        `the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(testX)}; steps that drop rows must only do so while fitting`,
+      );
     }
     const yTest = selectTarget(y, split.test);
     const yPred = model.predict(testX);
@@ -147,8 +149,7 @@ export async function crossValidate<I extends ModelInput = Matrix>(
 
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (scored[i]) rows.push(i);
-  const predictions: Target =
-    task === 'regression' ? Float64Array.from(rows, (r) => predicted[r] as number) : rows.map((r) => predicted[r] as string);
+  const predictions: Target = task === 'regression' ? Float64Array.from(rows, (r) => predicted[r] as number) : rows.map((r) => predicted[r] as string);
   let proba: DenseMatrix | undefined;
   if (everyFoldHasProba && labels) {
     const data = new Float64Array(rows.length * labels.length);

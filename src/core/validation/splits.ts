@@ -113,7 +113,10 @@ export function holdoutSplit(n: number, options: HoldoutOptions = {}): Split {
   const random = new Random(options.seed ?? DEFAULT_SEED);
   const y = options.stratify;
   if (!y) {
-    const test = random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, testCount).sort((a, b) => a - b);
+    const test = random
+      .shuffle(Array.from({ length: n }, (_, i) => i))
+      .slice(0, testCount)
+      .sort((a, b) => a - b);
     return { train: complement(n, test), test };
   }
   if (y.length !== n) throw new MlError(`validation: stratify labels have ${y.length} values for ${n} rows`);
@@ -133,7 +136,9 @@ export function holdoutSplit(n: number, options: HoldoutOptions = {}): Split {
   const shares = groups.map(([, rows]) => (testCount * rows.length) / n);
   const take = shares.map(Math.floor);
   let left = testCount - take.reduce((a, b) => a + b, 0);
-  const byRemainder = shares.map((s, i) => i).sort((a, b) => (shares[b] as number) - Math.floor(shares[b] as number) - ((shares[a] as number) - Math.floor(shares[a] as number)) || a - b);
+  const byRemainder = shares
+    .map((s, i) => i)
+    .sort((a, b) => (shares[b] as number) - Math.floor(shares[b] as number) - ((shares[a] as number) - Math.floor(shares[a] as number)) || a - b);
   for (const i of byRemainder) {
     if (left === 0) break;
     take[i] = (take[i] as number) + 1;

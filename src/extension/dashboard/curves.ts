@@ -55,7 +55,8 @@ export function curvesFromLines(lines: readonly Line[]): Curves {
     if (line.trial !== undefined) continue;
     const fold = finite(line.fold) && finite(line.folds) && line.folds > 1 && !stage.startsWith('refit') ? line.fold : undefined;
     const key = `${stage}|${fold ?? ''}`;
-    if (finite(line.loss)) add(loss, key, () => ({ label: seriesLabel(stage, fold, stage.startsWith('refit') ? undefined : 'loss'), split: 'train', fold }), line.step, line.loss);
+    if (finite(line.loss))
+      add(loss, key, () => ({ label: seriesLabel(stage, fold, stage.startsWith('refit') ? undefined : 'loss'), split: 'train', fold }), line.step, line.loss);
     const values = line.metrics as Record<string, unknown> | undefined;
     for (const [name, value] of Object.entries(values ?? {})) {
       if (!finite(value)) continue;

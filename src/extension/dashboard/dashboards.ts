@@ -96,7 +96,13 @@ export class Dashboards implements vscode.Disposable {
       return rendered;
     }
     const webviewPanel = existing ?? this.createPanel('dashboard', `Run: ${runId}`);
-    panel = new ViewPanel(webviewPanel, 'dashboard', this.extensionUri, () => this.dashboardMessage(runId), (m) => this.handle(m));
+    panel = new ViewPanel(
+      webviewPanel,
+      'dashboard',
+      this.extensionUri,
+      () => this.dashboardMessage(runId),
+      (m) => this.handle(m),
+    );
     this.dashboards.set(runId, panel);
     panel.onDidClose(() => this.dashboards.delete(runId));
     return panel.whenRendered();
@@ -114,7 +120,13 @@ export class Dashboards implements vscode.Disposable {
       return rendered;
     }
     const webviewPanel = existing ?? this.createPanel('leaderboard', `Sweep: ${runId}`);
-    panel = new ViewPanel(webviewPanel, 'leaderboard', this.extensionUri, () => this.leaderboardMessage(runId, this.focusIndexes.get(runId)), (m) => this.handle(m));
+    panel = new ViewPanel(
+      webviewPanel,
+      'leaderboard',
+      this.extensionUri,
+      () => this.leaderboardMessage(runId, this.focusIndexes.get(runId)),
+      (m) => this.handle(m),
+    );
     this.leaderboards.set(runId, panel);
     panel.onDidClose(() => {
       this.leaderboards.delete(runId);
@@ -136,7 +148,13 @@ export class Dashboards implements vscode.Disposable {
       return rendered;
     }
     const webviewPanel = existing ?? this.createPanel('compare', title);
-    panel = new ViewPanel(webviewPanel, 'compare', this.extensionUri, () => this.compareMessage(this.compareIds), (m) => this.handle(m));
+    panel = new ViewPanel(
+      webviewPanel,
+      'compare',
+      this.extensionUri,
+      () => this.compareMessage(this.compareIds),
+      (m) => this.handle(m),
+    );
     this.comparePanel = panel;
     const opened = panel;
     panel.onDidClose(() => {

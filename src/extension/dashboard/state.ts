@@ -82,7 +82,8 @@ function metricRows(metrics: Record<string, unknown>, cv: Cv | undefined): Metri
 function perClassRows(value: unknown): ClassRow[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const rows = value.filter(
-    (row): row is ClassRow => isRecord(row) && typeof row.label === 'string' && finite(row.precision) && finite(row.recall) && finite(row.f1) && finite(row.support),
+    (row): row is ClassRow =>
+      isRecord(row) && typeof row.label === 'string' && finite(row.precision) && finite(row.recall) && finite(row.f1) && finite(row.support),
   );
   return rows.length > 0 ? rows.map(({ label, precision, recall, f1, support }) => ({ label, precision, recall, f1, support })) : undefined;
 }
@@ -108,7 +109,9 @@ export function dashboardState(record: RunRecord, lines: readonly Line[]): Dashb
   const regression = record.task === 'regression' || (finite(metrics.rmse) && !labels);
   const missing: string[] = [];
   if (done && regression && !predictions) {
-    missing.push('run.json holds no out-of-fold predictions (predictions: {actual, predicted}), so predicted-vs-actual and residual plots cannot be drawn for this run.');
+    missing.push(
+      'run.json holds no out-of-fold predictions (predictions: {actual, predicted}), so predicted-vs-actual and residual plots cannot be drawn for this run.',
+    );
   }
   const importances =
     record.featureNames && record.featureImportances && record.featureNames.length === record.featureImportances.length
@@ -207,7 +210,21 @@ export function leaderboardState(record: RunRecord, lines: readonly Line[], focu
   };
 }
 
-const SCALAR_METRICS_ORDER = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted', 'roc_auc', 'log_loss', 'rmse', 'mae', 'mse', 'r2', 'mape'];
+const SCALAR_METRICS_ORDER = [
+  'accuracy',
+  'balanced_accuracy',
+  'precision_macro',
+  'recall_macro',
+  'f1_macro',
+  'f1_weighted',
+  'roc_auc',
+  'log_loss',
+  'rmse',
+  'mae',
+  'mse',
+  'r2',
+  'mape',
+];
 
 /** Indexes of the best numbers in a row; empty when fewer than two runs have the metric. */
 function bestOf(values: readonly (number | undefined)[], higher: boolean): number[] {
@@ -224,14 +241,38 @@ export function compareState(records: readonly RunRecord[], linesOf: (id: string
     const present = values.map((value) => value ?? '');
     rows.push({ kind, name, values, best, differs: new Set(present).size > 1 });
   };
-  addRow('info', 'experiment', records.map((r) => r.experiment));
-  addRow('info', 'status', records.map((r) => r.status));
-  addRow('info', 'model', records.map((r) => r.modelType ?? null));
-  addRow('info', 'data', records.map((r) => (r.data ? `${r.data.path} (${r.data.sha256.slice(0, 12)})` : null)));
-  addRow('info', 'seed', records.map((r) => (r.seed === undefined ? null : String(r.seed))));
+  addRow(
+    'info',
+    'experiment',
+    records.map((r) => r.experiment),
+  );
+  addRow(
+    'info',
+    'status',
+    records.map((r) => r.status),
+  );
+  addRow(
+    'info',
+    'model',
+    records.map((r) => r.modelType ?? null),
+  );
+  addRow(
+    'info',
+    'data',
+    records.map((r) => (r.data ? `${r.data.path} (${r.data.sha256.slice(0, 12)})` : null)),
+  );
+  addRow(
+    'info',
+    'seed',
+    records.map((r) => (r.seed === undefined ? null : String(r.seed))),
+  );
   const paramNames = [...new Set(records.flatMap((r) => Object.keys(r.params ?? {})))].sort();
   for (const name of paramNames) {
-    addRow('param', name, records.map((r) => (r.params && name in r.params ? formatValue(r.params[name]) : null)));
+    addRow(
+      'param',
+      name,
+      records.map((r) => (r.params && name in r.params ? formatValue(r.params[name]) : null)),
+    );
   }
   const metricsOf = records.map((r) => (isRecord(r.metrics) ? r.metrics : {}));
   const metricNames = [...new Set(metricsOf.flatMap((m) => Object.keys(m).filter((name) => finite(m[name]))))].sort((a, b) => {

@@ -36,10 +36,12 @@ async function pickDataset(target: DatasetTarget, index: DatasetIndex): Promise<
 
 /** Registers preview, profile, reveal, copy path and new-experiment commands. */
 export function registerDatasetCommands(deps: PreviewDeps, index: DatasetIndex): vscode.Disposable[] {
-  const open = (tab: PreviewTab) => async (target: DatasetTarget): Promise<PreviewPanel | undefined> => {
-    const uri = await pickDataset(target, index);
-    return uri ? PreviewPanel.show(deps, uri.fsPath, tab) : undefined;
-  };
+  const open =
+    (tab: PreviewTab) =>
+    async (target: DatasetTarget): Promise<PreviewPanel | undefined> => {
+      const uri = await pickDataset(target, index);
+      return uri ? PreviewPanel.show(deps, uri.fsPath, tab) : undefined;
+    };
   return [
     registerCommand('mlWorkbench.previewDataset', open('data')),
     vscode.commands.registerCommand('mlWorkbench.profileDataset', open('profile')),

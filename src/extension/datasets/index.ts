@@ -65,10 +65,12 @@ export function registerDatasets(context: vscode.ExtensionContext, services: Ser
       scheduleRelist();
     }),
   );
-  disposer.track(watcher.onDidDelete((uri) => {
-    client.forget(uri.fsPath);
-    scheduleRelist();
-  }));
+  disposer.track(
+    watcher.onDidDelete((uri) => {
+      client.forget(uri.fsPath);
+      scheduleRelist();
+    }),
+  );
   disposer.track(watcher.onDidChange((uri) => index.fileChanged(uri)));
   disposer.track({ dispose: () => relist && clearTimeout(relist) });
   disposer.track(

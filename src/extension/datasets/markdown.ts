@@ -6,9 +6,7 @@ const MAX_COLUMNS = 12;
 
 /** Escapes text for Markdown: no formatting, no HTML, no links, and no table breaks. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-.!|<>~&"'=:]/g, (char) => `\\${char}`);
+  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&"'=:]/g, (char) => `\\${char}`);
 }
 
 /** Truncates to `max` characters with an ellipsis, then escapes. */

@@ -18,7 +18,6 @@ export interface DatasetEntry {
 const DEFAULT_INCLUDE = ['**/*.{csv,tsv,json,jsonl,ndjson,parquet}'];
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.mlwb/**', '**/.git/**'];
 
-
 /** Lists dataset files by the include/exclude settings and keeps their facts fresh; fires with the path that changed. */
 export class DatasetIndex implements vscode.Disposable {
   private readonly entries = new Map<string, DatasetEntry>();

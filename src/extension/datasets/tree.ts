@@ -69,7 +69,10 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode> {
       return item;
     }
     const entry = node.entry;
-    const item = new vscode.TreeItem(path.basename(entry.uri.fsPath), entry.error ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      path.basename(entry.uri.fsPath),
+      entry.error ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = entry.uri.toString();
     item.resourceUri = entry.uri;
     item.description = fileDescription(entry, undefined);

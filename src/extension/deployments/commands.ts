@@ -28,9 +28,8 @@ export async function deployRun(deps: DeploymentDeps, arg?: RunArgument, options
   const runId = await runIdOf(arg, deps.training, 'Select the completed run to deploy');
   if (!runId) return undefined;
   try {
-    const record = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Deploying run ${runId}` },
-      () => deps.manager.deploy(runId, options),
+    const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying run ${runId}` }, () =>
+      deps.manager.deploy(runId, options),
     );
     void warnIfNotOnline(deps, record);
     void vscode.window.showInformationMessage(`ML Workbench: run ${runId} is served at ${deploymentUrl(record)}`, 'Copy URL').then((choice) => {
@@ -97,7 +96,12 @@ export function registerDeploymentCommands(
 }
 
 /** Restarts a service with a progress notification; a failure is shown, not thrown. */
-async function restartShowing(deps: DeploymentDeps, record: DeploymentRecord, what: string, options: { online?: boolean } = {}): Promise<DeploymentRecord | undefined> {
+async function restartShowing(
+  deps: DeploymentDeps,
+  record: DeploymentRecord,
+  what: string,
+  options: { online?: boolean } = {},
+): Promise<DeploymentRecord | undefined> {
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Restarting the service of run ${record.runId} ${what}` },
@@ -175,7 +179,8 @@ function versionDescription(version: ModelVersion): string {
 
 function feedbackDetail(feedback: { count?: number; accuracy?: number; mae?: number } | undefined): string | undefined {
   if (!feedback?.count) return undefined;
-  const score = feedback.accuracy !== undefined ? `accuracy ${feedback.accuracy.toFixed(4)}` : feedback.mae !== undefined ? `MAE ${feedback.mae.toFixed(4)}` : '';
+  const score =
+    feedback.accuracy !== undefined ? `accuracy ${feedback.accuracy.toFixed(4)}` : feedback.mae !== undefined ? `MAE ${feedback.mae.toFixed(4)}` : '';
   return `${score} on ${feedback.count} labelled predictions it made`;
 }
 

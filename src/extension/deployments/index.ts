@@ -24,6 +24,13 @@ export function registerDeployments(services: Services): { manager: DeploymentMa
   const retrain: Commands['mlWorkbench.retrainWithFeedback'] = (arg, options) =>
     retrainWithFeedback({ training, manager, deploy: (runId) => deployRun(deps, runId) }, arg, options);
   for (const command of registerDeploymentCommands(deps, tree, retrain)) disposer.track(command);
-  disposer.track(new RetrainScheduler(manager, () => training.store(), (deployment) => retrain({ deploymentId: deployment.id }), log));
+  disposer.track(
+    new RetrainScheduler(
+      manager,
+      () => training.store(),
+      (deployment) => retrain({ deploymentId: deployment.id }),
+      log,
+    ),
+  );
   return { manager, tree };
 }

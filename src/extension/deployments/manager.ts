@@ -116,14 +116,20 @@ export class DeploymentManager implements vscode.Disposable {
     const file = this.file();
     if (!file) return;
     const records = this.list().filter((r) => r.id !== record.id);
-    writeJsonAtomic(file, [...records, record].sort((a, b) => a.startedAt.localeCompare(b.startedAt)));
+    writeJsonAtomic(
+      file,
+      [...records, record].sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+    );
     this.changed.fire({ id: record.id, snapshot: this.snapshots.get(record.id) });
   }
 
   remove(id: string): void {
     const file = this.file();
     if (!file) return;
-    writeJsonAtomic(file, this.list().filter((r) => r.id !== id));
+    writeJsonAtomic(
+      file,
+      this.list().filter((r) => r.id !== id),
+    );
     this.snapshots.delete(id);
     this.changed.fire({ id });
   }
@@ -170,10 +176,14 @@ export class DeploymentManager implements vscode.Disposable {
       process.execPath,
       [
         path.join(this.extensionPath, 'dist', 'serve', 'server.js'),
-        '--run', store.runDir(record.runId),
-        '--port', String(record.port),
-        '--host', record.host,
-        '--body-limit', String(config.get<number>('serve.bodyLimitBytes', 1_048_576)),
+        '--run',
+        store.runDir(record.runId),
+        '--port',
+        String(record.port),
+        '--host',
+        record.host,
+        '--body-limit',
+        String(config.get<number>('serve.bodyLimitBytes', 1_048_576)),
         ...(record.online ? onlineArguments(config) : []),
       ],
       // Detached so the service outlives a window reload; ELECTRON_RUN_AS_NODE makes desktop VS Code's binary a plain Node.
@@ -265,10 +275,12 @@ export class DeploymentManager implements vscode.Disposable {
             record.restarts += 1;
             void this.launch(record).catch((error: unknown) => this.log.error(`restart of ${record.id} failed`, error));
           } else {
-            void vscode.window.showWarningMessage(`ML Workbench: the prediction service of run ${record.runId} crashed.`, 'Restart', 'Show Log').then((choice) => {
-              if (choice === 'Restart') void this.restart(record.id);
-              if (choice === 'Show Log') void executeCommand('mlWorkbench.showDeploymentLog', record.id);
-            });
+            void vscode.window
+              .showWarningMessage(`ML Workbench: the prediction service of run ${record.runId} crashed.`, 'Restart', 'Show Log')
+              .then((choice) => {
+                if (choice === 'Restart') void this.restart(record.id);
+                if (choice === 'Show Log') void executeCommand('mlWorkbench.showDeploymentLog', record.id);
+              });
           }
         }
       }

@@ -31,13 +31,16 @@ export async function retrainWithFeedback(
   let deployment: DeploymentRecord | undefined;
   if (arg && typeof arg === 'object' && 'deploymentId' in arg) deployment = manager.get(arg.deploymentId);
   else if (typeof arg === 'string' && manager.get(arg)) deployment = manager.get(arg);
-  else if (arg === undefined && manager.list().length > 0) deployment = await pickDeployment(manager, undefined, 'Select the service whose feedback to retrain with');
+  else if (arg === undefined && manager.list().length > 0)
+    deployment = await pickDeployment(manager, undefined, 'Select the service whose feedback to retrain with');
   const runId = deployment?.runId ?? (deployment ? undefined : await runIdOf(arg as RunArgument, training, 'Select the run whose feedback to retrain with'));
   const previous = runId ? store.get(runId) : undefined;
   if (!previous) return undefined;
   const feedback = readFeedback(store.runDir(previous.id));
   if (feedback.lines.length === 0) {
-    void vscode.window.showInformationMessage(`ML Workbench: the service of run ${previous.id} has no labelled feedback yet. Send some to POST /feedback first.`);
+    void vscode.window.showInformationMessage(
+      `ML Workbench: the service of run ${previous.id} has no labelled feedback yet. Send some to POST /feedback first.`,
+    );
     return undefined;
   }
   const retrained = await executeCommand('mlWorkbench.train', vscode.Uri.file(path.join(store.workspaceRoot, previous.experimentFile)), {

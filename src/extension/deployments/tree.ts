@@ -12,7 +12,10 @@ const STATE_ICONS: Record<ServiceState, vscode.ThemeIcon> = {
 export class DeploymentItem extends vscode.TreeItem {
   readonly deploymentId: string;
 
-  constructor(readonly record: DeploymentRecord, readonly monitor: ServiceSnapshot | undefined) {
+  constructor(
+    readonly record: DeploymentRecord,
+    readonly monitor: ServiceSnapshot | undefined,
+  ) {
     super(`${record.experiment} · ${record.runId.slice(0, 15)}`, vscode.TreeItemCollapsibleState.Collapsed);
     this.deploymentId = record.id;
     this.id = `deployment:${record.id}`;
@@ -74,7 +77,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   getChildren(element?: Node): Node[] {
-    if (!element) return this.manager.list().reverse().map((record) => new DeploymentItem(record, this.manager.snapshot(record.id)));
+    if (!element)
+      return this.manager
+        .list()
+        .reverse()
+        .map((record) => new DeploymentItem(record, this.manager.snapshot(record.id)));
     if (element instanceof DeploymentItem) {
       const { record, monitor } = element;
       // Latency is measured over predictions: none yet, nothing to show.
@@ -84,7 +91,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         new DetailItem('Requests', String(monitor?.requests ?? 0), 'pulse'),
         new DetailItem('p95 latency', p95 === undefined ? '—' : `${p95.toFixed(2)} ms`, 'watch'),
         new DetailItem('Drift', driftText(monitor), 'graph-line'),
-        new DetailItem('Model version', `${monitor?.modelVersion ? `v${monitor.modelVersion}` : '—'} · online updates ${onlineText(record, monitor)}`, 'versions'),
+        new DetailItem(
+          'Model version',
+          `${monitor?.modelVersion ? `v${monitor.modelVersion}` : '—'} · online updates ${onlineText(record, monitor)}`,
+          'versions',
+        ),
       ];
     }
     return [];

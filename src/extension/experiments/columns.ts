@@ -99,7 +99,7 @@ function nodeAt(root: Node | null | undefined, keyPath: string): Node | undefine
       if (!pair) return node;
       const last = index === parts.length - 1;
       // A column named as a key (coerce, ordinal) is marked on its name, not its setting.
-      node = (last && isMap(node) && keyPath.match(/\.(columns|categories)\.[^.]+$/) ? pair.key : pair.value ?? pair.key) as Node | undefined;
+      node = (last && isMap(node) && keyPath.match(/\.(columns|categories)\.[^.]+$/) ? pair.key : (pair.value ?? pair.key)) as Node | undefined;
     } else if (isSeq(node) && /^\d+$/.test(part)) {
       const item = node.items[Number(part)];
       if (!item) return node;

@@ -9,7 +9,8 @@ export function registerExperiments(services: Services): void {
   const { disposer, log } = services;
   // Column names come from the file's head (schema inference), cached per file version by the worker.
   const client = services.datasets;
-  const columnsOf = async (dataPath: string, signal: AbortSignal): Promise<readonly string[]> => (await client.schema(dataPath, { signal })).columns.map((c) => c.name);
+  const columnsOf = async (dataPath: string, signal: AbortSignal): Promise<readonly string[]> =>
+    (await client.schema(dataPath, { signal })).columns.map((c) => c.name);
   disposer.track(new ExperimentDiagnostics(columnsOf, log));
   disposer.track(registerCommand('mlWorkbench.newExperiment', (arg) => newExperiment({ client, log }, arg)));
 }

@@ -41,7 +41,10 @@ function stepSchema(name: string): JsonSchema {
   if (name !== 'select') return schema;
   // select reads only its method's options, and pca needs exactly one of components or variance.
   const byMethod = Object.entries(SELECT_METHOD_OPTIONS).map(([method, allowed]) => ({
-    if: method === 'pca' ? { not: { required: ['method'], properties: { method: { not: { const: 'pca' } } } } } : { required: ['method'], properties: { method: { const: method } } },
+    if:
+      method === 'pca'
+        ? { not: { required: ['method'], properties: { method: { not: { const: 'pca' } } } } }
+        : { required: ['method'], properties: { method: { const: method } } },
     then: {
       propertyNames: { enum: allowed },
       ...(method === 'pca' ? { oneOf: [{ required: ['components'] }, { required: ['variance'] }] } : {}),
@@ -134,7 +137,11 @@ function searchSchema(): JsonSchema {
       method: {
         type: 'string',
         enum: ['grid', 'random', 'halving'],
-        enumDescriptions: ['Every combination of the listed values.', 'n_iter random draws from lists and ranges.', 'Successive halving: many candidates on few rows, the best on more.'],
+        enumDescriptions: [
+          'Every combination of the listed values.',
+          'n_iter random draws from lists and ranges.',
+          'Successive halving: many candidates on few rows, the best on more.',
+        ],
         description: 'How candidates are chosen.',
       },
       metric: {
@@ -240,7 +247,12 @@ export function buildExperimentSchema(): JsonSchema {
         required: ['path', 'target'],
         additionalProperties: false,
         properties: {
-          path: { type: 'string', minLength: 1, description: 'Data file (csv, tsv, json, jsonl, parquet), relative to this experiment file.', examples: ['data/iris.csv'] },
+          path: {
+            type: 'string',
+            minLength: 1,
+            description: 'Data file (csv, tsv, json, jsonl, parquet), relative to this experiment file.',
+            examples: ['data/iris.csv'],
+          },
           target: { type: 'string', minLength: 1, description: 'The column to predict.', examples: ['species'] },
         },
       },
@@ -254,7 +266,12 @@ export function buildExperimentSchema(): JsonSchema {
       model: modelSchema(types),
       validation: validationSchema(),
       search: searchSchema(),
-      seed: { type: 'integer', minimum: 0, default: DEFAULT_SEED, description: 'Seed of every random choice (splits, shuffles, initial weights), for reproducible runs.' },
+      seed: {
+        type: 'integer',
+        minimum: 0,
+        default: DEFAULT_SEED,
+        description: 'Seed of every random choice (splits, shuffles, initial weights), for reproducible runs.',
+      },
     },
     allOf: crossKeyRules(types),
     definitions: definitions(types),

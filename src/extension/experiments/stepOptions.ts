@@ -12,7 +12,9 @@ const columns = (kinds: string): JsonSchema => ({
 });
 
 /** Option schemas of each step; `required` lists options a step cannot do without. */
-export const STEP_OPTION_SCHEMAS: Readonly<Record<string, { description: string; options: Readonly<Record<string, JsonSchema>>; required?: readonly string[] }>> = {
+export const STEP_OPTION_SCHEMAS: Readonly<
+  Record<string, { description: string; options: Readonly<Record<string, JsonSchema>>; required?: readonly string[] }>
+> = {
   dropDuplicates: {
     description: 'Drop rows that repeat an earlier row (in the training data only).',
     options: { columns: { ...columns('column: rows count as duplicates when all'), description: 'Compare only these columns; without it, whole rows.' } },
@@ -58,7 +60,12 @@ export const STEP_OPTION_SCHEMAS: Readonly<Record<string, { description: string;
   clip: {
     description: 'Clip outliers of numeric columns to bounds learnt from the training rows.',
     options: {
-      method: { type: 'string', enum: ['quantile', 'zscore'], default: 'quantile', description: 'quantile bounds (lower, upper) or mean ± threshold standard deviations.' },
+      method: {
+        type: 'string',
+        enum: ['quantile', 'zscore'],
+        default: 'quantile',
+        description: 'quantile bounds (lower, upper) or mean ± threshold standard deviations.',
+      },
       lower: { type: 'number', minimum: 0, maximum: 1, default: 0.01, description: 'Lower quantile (method quantile).' },
       upper: { type: 'number', minimum: 0, maximum: 1, default: 0.99, description: 'Upper quantile (method quantile).' },
       threshold: { type: 'number', exclusiveMinimum: 0, default: 3, description: 'Standard deviations from the mean (method zscore).' },
@@ -81,7 +88,12 @@ export const STEP_OPTION_SCHEMAS: Readonly<Record<string, { description: string;
     description: 'One 0/1 column per category.',
     options: {
       columns: columns('categorical'),
-      handle_unknown: { type: 'string', enum: ['ignore', 'error'], default: 'ignore', description: 'A category unseen in training: all zeros (ignore) or an error.' },
+      handle_unknown: {
+        type: 'string',
+        enum: ['ignore', 'error'],
+        default: 'ignore',
+        description: 'A category unseen in training: all zeros (ignore) or an error.',
+      },
     },
   },
   ordinal: {
@@ -111,7 +123,13 @@ export const STEP_OPTION_SCHEMAS: Readonly<Record<string, { description: string;
         examples: [[1, 2]],
         description: '[min_n, max_n] word n-grams.',
       },
-      max_features: { type: ['integer', 'null'], minimum: 1, default: null, examples: [20000], description: 'Keep only the most frequent terms; null keeps all.' },
+      max_features: {
+        type: ['integer', 'null'],
+        minimum: 1,
+        default: null,
+        examples: [20000],
+        description: 'Keep only the most frequent terms; null keeps all.',
+      },
       min_df: { type: 'number', minimum: 0, default: 1, description: 'Ignore terms in fewer documents than this (a count, or a fraction below 1).' },
       max_df: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'Ignore terms in more documents than this (a fraction, or a count above 1).' },
       sublinear_tf: { type: 'boolean', default: false, description: 'Use 1 + log(tf).' },
@@ -126,9 +144,20 @@ export const STEP_OPTION_SCHEMAS: Readonly<Record<string, { description: string;
   select: {
     description: 'Reduce the features: PCA, a variance threshold, or lasso selection. Put it after the steps that make every feature numeric.',
     options: {
-      method: { type: 'string', enum: ['pca', 'variance', 'lasso'], default: 'pca', description: 'pca projects; variance and lasso keep a subset of features.' },
+      method: {
+        type: 'string',
+        enum: ['pca', 'variance', 'lasso'],
+        default: 'pca',
+        description: 'pca projects; variance and lasso keep a subset of features.',
+      },
       components: { type: 'integer', minimum: 1, examples: [20], description: 'Principal components to keep (method pca; or give variance).' },
-      variance: { type: 'number', exclusiveMinimum: 0, maximum: 1, examples: [0.95], description: 'Share of variance the kept components explain (method pca).' },
+      variance: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 1,
+        examples: [0.95],
+        description: 'Share of variance the kept components explain (method pca).',
+      },
       threshold: { type: 'number', minimum: 0, default: 0, description: 'Drop features whose variance is at most this (method variance).' },
       alpha: { type: 'number', exclusiveMinimum: 0, default: 0.01, description: 'Lasso penalty; features with non-zero weight are kept (method lasso).' },
     },

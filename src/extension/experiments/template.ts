@@ -40,10 +40,30 @@ export function validationChoices(task: Task): { id: string; label: string; deta
   const stratify = task === 'classification' ? { stratify: true } : {};
   const strat = task === 'classification' ? ' stratified' : '';
   return [
-    { id: 'kfold5', label: `5-fold${strat} cross-validation`, detail: 'Every row is tested once; metrics on out-of-fold predictions, with mean ± std over folds.', spec: { method: 'kfold', folds: 5, ...stratify } },
-    { id: 'holdout20', label: `Hold-out 20%${strat}`, detail: 'One train/test split; fastest, noisier on small data.', spec: { method: 'holdout', test_size: 0.2, ...stratify } },
-    { id: 'kfold10', label: `10-fold${strat} cross-validation`, detail: 'More training rows per fold; ten fits.', spec: { method: 'kfold', folds: 10, ...stratify } },
-    { id: 'holdout30', label: `Hold-out 30%${strat}`, detail: 'A larger test set for a steadier estimate.', spec: { method: 'holdout', test_size: 0.3, ...stratify } },
+    {
+      id: 'kfold5',
+      label: `5-fold${strat} cross-validation`,
+      detail: 'Every row is tested once; metrics on out-of-fold predictions, with mean ± std over folds.',
+      spec: { method: 'kfold', folds: 5, ...stratify },
+    },
+    {
+      id: 'holdout20',
+      label: `Hold-out 20%${strat}`,
+      detail: 'One train/test split; fastest, noisier on small data.',
+      spec: { method: 'holdout', test_size: 0.2, ...stratify },
+    },
+    {
+      id: 'kfold10',
+      label: `10-fold${strat} cross-validation`,
+      detail: 'More training rows per fold; ten fits.',
+      spec: { method: 'kfold', folds: 10, ...stratify },
+    },
+    {
+      id: 'holdout30',
+      label: `Hold-out 30%${strat}`,
+      detail: 'A larger test set for a steadier estimate.',
+      spec: { method: 'holdout', test_size: 0.3, ...stratify },
+    },
   ];
 }
 
@@ -90,9 +110,13 @@ export function prepareSteps(input: TemplateInput): [Record<string, unknown>, st
   if (numeric.some(unknownMissing)) steps.push([{ impute: { strategy: 'median' } }, 'fill missing numbers with the training median']);
   const missingCategories = categorical.filter((c) => c.missing !== undefined && c.missing > 0);
   if (missingCategories.length > 0) {
-    steps.push([{ impute: { strategy: 'most_frequent', columns: missingCategories.map((c) => c.name) } }, 'fill missing categories with the most frequent one']);
+    steps.push([
+      { impute: { strategy: 'most_frequent', columns: missingCategories.map((c) => c.name) } },
+      'fill missing categories with the most frequent one',
+    ]);
   }
-  if (categorical.length > 0) steps.push([{ onehot: { handle_unknown: 'ignore' } }, `one 0/1 column per category of ${categorical.map((c) => c.name).join(', ')}`]);
+  if (categorical.length > 0)
+    steps.push([{ onehot: { handle_unknown: 'ignore' } }, `one 0/1 column per category of ${categorical.map((c) => c.name).join(', ')}`]);
   const [firstText] = text;
   if (firstText) {
     const others = text.slice(1).map((c) => c.name);
@@ -105,7 +129,9 @@ export function prepareSteps(input: TemplateInput): [Record<string, unknown>, st
 
 /** `impute: { strategy: median }`: a step as one key with its options in flow style. */
 function stepLine(step: Record<string, unknown>): string {
-  return Object.entries(step).map(([name, options]) => `${name}: ${flow(options)}`).join(', ');
+  return Object.entries(step)
+    .map(([name, options]) => `${name}: ${flow(options)}`)
+    .join(', ');
 }
 
 function validationComment(spec: ValidationSpec): string {
@@ -139,7 +165,10 @@ export function experimentYaml(input: TemplateInput): string {
     ...(Object.keys(params).length > 0 ? [[`  params: ${flow(params)}`, "scikit-learn's names; hover a key for its meaning"] as const] : []),
     [`validation: ${flow(input.validation)}`, validationComment(input.validation)],
   ]);
-  const search = Object.keys(space).length > 0 ? [`# To tune, uncomment: each combination is a trial; the best by ${metric} is kept.`, `# search: ${flow({ method: 'grid', metric, params: space })}`] : [];
+  const search =
+    Object.keys(space).length > 0
+      ? [`# To tune, uncomment: each combination is a trial; the best by ${metric} is kept.`, `# search: ${flow({ method: 'grid', metric, params: space })}`]
+      : [];
   return [...header, ...body, ...search, `seed: ${input.seed ?? DEFAULT_SEED}`, ''].join('\n');
 }
 

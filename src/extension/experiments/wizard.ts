@@ -58,7 +58,9 @@ export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vsc
 
   let profile: DatasetProfile;
   try {
-    profile = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${name}…` }, () => deps.client.profile(dataset.fsPath));
+    profile = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${name}…` }, () =>
+      deps.client.profile(dataset.fsPath),
+    );
   } catch (error) {
     showFailure(`cannot read ${name}`, error);
     return undefined;
@@ -80,7 +82,8 @@ export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vsc
   const inferred = sample.inferred;
   const task = answers.task === 'inferred' ? inferred?.task : (answers.task ?? (await pickTask(inferred, target)));
   if (!task) {
-    if (answers.task === 'inferred') void vscode.window.showErrorMessage(`ML Workbench: cannot infer the task from "${target}" of ${name}; give classification or regression.`);
+    if (answers.task === 'inferred')
+      void vscode.window.showErrorMessage(`ML Workbench: cannot infer the task from "${target}" of ${name}; give classification or regression.`);
     return undefined;
   }
 
@@ -126,7 +129,11 @@ async function pickDataset(): Promise<vscode.Uri | undefined> {
     return undefined;
   }
   const items = files.map((uri) => ({ label: path.basename(uri.fsPath), description: path.dirname(vscode.workspace.asRelativePath(uri, true)), uri }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'New Experiment (1/6): dataset', placeHolder: 'The data file to learn from', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'New Experiment (1/6): dataset',
+    placeHolder: 'The data file to learn from',
+    matchOnDescription: true,
+  });
   return picked?.uri;
 }
 
@@ -201,7 +208,11 @@ async function pickModel(task: Task, hasText: boolean): Promise<string | undefin
   const items = modelTypes()
     .filter((info) => info.available && info.tasks.includes(task) && (info.input !== 'text' || hasText))
     .map((info) => ({ label: info.type, description: info.tasks.join(', '), detail: info.spec.doc }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'New Experiment (4/6): model family', placeHolder: `A model for ${task}; its parameters can be tuned later`, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'New Experiment (4/6): model family',
+    placeHolder: `A model for ${task}; its parameters can be tuned later`,
+    matchOnDetail: true,
+  });
   return picked?.label;
 }
 
@@ -282,7 +293,8 @@ function templateColumn(column: ColumnProfile): TemplateColumn {
 }
 
 function targetSummary(column: ColumnProfile, task: Task, sampled: readonly { value: string; count: number }[]): string | undefined {
-  if (task === 'regression') return column.numeric ? `numbers from ${round(column.numeric.min)} to ${round(column.numeric.max)}, mean ${round(column.numeric.mean)}` : undefined;
+  if (task === 'regression')
+    return column.numeric ? `numbers from ${round(column.numeric.min)} to ${round(column.numeric.max)}, mean ${round(column.numeric.mean)}` : undefined;
   if (column.topValues && column.topValues.length > 0) return `classes: ${classBalance(column.topValues, column.count, column.distinct)}`;
   const present = sampled.reduce((sum, c) => sum + c.count, 0);
   return sampled.length > 0 ? `classes: ${classBalance(sampled, present, sampled.length)}` : undefined;

@@ -2,7 +2,17 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildSpec, defaultFileName, listPostgresTables, readSidecar, redactUrl, sidecarPath, sourceKind, type ImportResult, type ImportSpec } from '../../core/sources';
+import {
+  buildSpec,
+  defaultFileName,
+  listPostgresTables,
+  readSidecar,
+  redactUrl,
+  sidecarPath,
+  sourceKind,
+  type ImportResult,
+  type ImportSpec,
+} from '../../core/sources';
 import { executeCommand } from '../commands';
 import { showFailure } from '../failure';
 import type { Services } from '../services';
@@ -51,13 +61,23 @@ function targetFile(target: unknown): string | undefined {
 async function askUrl(kind: Kind, saved: SavedConnection | undefined): Promise<string | undefined> {
   if (saved) return saved.url;
   if (kind === 'sqlite') {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Import from this SQLite file', filters: { SQLite: ['db', 'sqlite', 'sqlite3', 'db3'], 'All files': ['*'] } });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Import from this SQLite file',
+      filters: { SQLite: ['db', 'sqlite', 'sqlite3', 'db3'], 'All files': ['*'] },
+    });
     return picked?.[0] ? `sqlite:${picked[0].fsPath}` : undefined;
   }
-  const placeholder = { postgres: 'postgres://user@host:5432/database', mysql: 'mysql://user@host:3306/database', http: 'https://example.com/data.csv', api: 'https://api.example.com/v1/items?page=1', sqlite: '' }[kind];
+  const placeholder = {
+    postgres: 'postgres://user@host:5432/database',
+    mysql: 'mysql://user@host:3306/database',
+    http: 'https://example.com/data.csv',
+    api: 'https://api.example.com/v1/items?page=1',
+    sqlite: '',
+  }[kind];
   return vscode.window.showInputBox({
     title: 'Import Data: where from?',
-    prompt: kind === 'postgres' || kind === 'mysql' ? 'Connection URL (the password is asked next and kept in the editor\'s secret storage)' : 'URL',
+    prompt: kind === 'postgres' || kind === 'mysql' ? "Connection URL (the password is asked next and kept in the editor's secret storage)" : 'URL',
     placeHolder: placeholder,
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -96,14 +116,24 @@ async function askTableOrQuery(kind: Kind, url: string, env: Record<string, stri
 }
 
 /** Imports and reports; the connection is remembered (without its secret) when the import worked. */
-async function runAndReport(services: Services, connections: ImportConnections, spec: ImportSpec, out: string, secrets: Record<string, string>): Promise<ImportResult | undefined> {
+async function runAndReport(
+  services: Services,
+  connections: ImportConnections,
+  spec: ImportSpec,
+  out: string,
+  secrets: Record<string, string>,
+): Promise<ImportResult | undefined> {
   const result = await runImportJob(services.extensionPath, { type: 'import', spec, out, secrets }, `Importing into ${path.basename(out)}`);
   if (!result) return undefined;
   await connections.remember({ kind: spec.kind, url: redactUrl(spec.url) });
   services.log.info(`imported ${result.rows} rows from ${result.source.url} into ${result.path}`);
   void executeCommand('mlWorkbench.refreshDatasets');
   void vscode.window
-    .showInformationMessage(`ML Workbench: imported ${result.rows.toLocaleString()} rows × ${result.columns.length} columns into ${vscode.workspace.asRelativePath(result.path)}.`, 'Preview', 'Show Source')
+    .showInformationMessage(
+      `ML Workbench: imported ${result.rows.toLocaleString()} rows × ${result.columns.length} columns into ${vscode.workspace.asRelativePath(result.path)}.`,
+      'Preview',
+      'Show Source',
+    )
     .then((choice) => {
       if (choice === 'Preview') void executeCommand('mlWorkbench.previewDataset', vscode.Uri.file(result.path));
       else if (choice === 'Show Source') void vscode.window.showTextDocument(vscode.Uri.file(result.sidecar));
@@ -112,7 +142,13 @@ async function runAndReport(services: Services, connections: ImportConnections, 
 }
 
 /** The secret of a URL: given (args or typed), from SecretStorage, or asked for; stored for later refreshes. */
-async function secretFor(kind: Kind, url: string, connections: ImportConnections, given: string | undefined, interactive: boolean): Promise<Record<string, string> | undefined> {
+async function secretFor(
+  kind: Kind,
+  url: string,
+  connections: ImportConnections,
+  given: string | undefined,
+  interactive: boolean,
+): Promise<Record<string, string> | undefined> {
   if (kind === 'sqlite' || kind === 'http') return {};
   const key = redactUrl(url);
   const inUrl = kind !== 'api' ? decodeURIComponent(new URL(url).password) : '';
@@ -120,7 +156,10 @@ async function secretFor(kind: Kind, url: string, connections: ImportConnections
   if (secret === undefined && interactive) {
     secret = await vscode.window.showInputBox({
       title: kind === 'api' ? 'Import Data: API token' : 'Import Data: password',
-      prompt: kind === 'api' ? 'Bearer token sent as Authorization (empty: none). Kept in the editor\'s secret storage, never in files.' : `Password of ${new URL(url).username || 'the user'} (kept in the editor's secret storage, never in files)`,
+      prompt:
+        kind === 'api'
+          ? "Bearer token sent as Authorization (empty: none). Kept in the editor's secret storage, never in files."
+          : `Password of ${new URL(url).username || 'the user'} (kept in the editor's secret storage, never in files)`,
       password: true,
       ignoreFocusOut: true,
     });
@@ -164,9 +203,23 @@ async function importData(services: Services, connections: ImportConnections, ar
 
   let options: Parameters<typeof buildSpec>[1];
   if (kind === 'api') {
-    const records = args?.records ?? (await vscode.window.showInputBox({ title: 'Import Data: records', prompt: 'Dot path of the array of records in each page (empty: the page is the array)', placeHolder: 'data.items', ignoreFocusOut: true }));
+    const records =
+      args?.records ??
+      (await vscode.window.showInputBox({
+        title: 'Import Data: records',
+        prompt: 'Dot path of the array of records in each page (empty: the page is the array)',
+        placeHolder: 'data.items',
+        ignoreFocusOut: true,
+      }));
     if (records === undefined) return undefined;
-    const next = args ? args.next : await vscode.window.showInputBox({ title: 'Import Data: next page', prompt: 'Dot path of the next page\'s URL (empty: follow the Link rel="next" header)', placeHolder: 'paging.next', ignoreFocusOut: true });
+    const next = args
+      ? args.next
+      : await vscode.window.showInputBox({
+          title: 'Import Data: next page',
+          prompt: 'Dot path of the next page\'s URL (empty: follow the Link rel="next" header)',
+          placeHolder: 'paging.next',
+          ignoreFocusOut: true,
+        });
     if (next === undefined && interactive) return undefined;
     options = { records, next: next || undefined, headers: Object.keys(secrets).length > 0 ? [TOKEN_HEADER] : [] };
   } else if (kind === 'http') {
@@ -184,7 +237,14 @@ async function importData(services: Services, connections: ImportConnections, ar
     return undefined;
   }
   const suggested = path.join('data', defaultFileName(spec));
-  const name = args ? (args.out ?? suggested) : await vscode.window.showInputBox({ title: 'Import Data: save as', prompt: 'File in the workspace (.parquet, .csv, .tsv, .json, .jsonl)', value: suggested, ignoreFocusOut: true });
+  const name = args
+    ? (args.out ?? suggested)
+    : await vscode.window.showInputBox({
+        title: 'Import Data: save as',
+        prompt: 'File in the workspace (.parquet, .csv, .tsv, .json, .jsonl)',
+        value: suggested,
+        ignoreFocusOut: true,
+      });
   if (!name) return undefined;
   try {
     return await runAndReport(services, connections, spec, path.resolve(root, name), secrets);
@@ -199,17 +259,25 @@ async function refreshFromSource(services: Services, connections: ImportConnecti
   const file = targetFile(target);
   const sidecar = file && (file.endsWith('.source.yaml') ? file : sidecarPath(file));
   if (!sidecar || !existsSync(sidecar)) {
-    void vscode.window.showInformationMessage(`ML Workbench: ${file ? `${path.basename(file)} was not imported with a source (no ${path.basename(sidecarPath(file))} beside it)` : 'pick an imported dataset file'}.`);
+    void vscode.window.showInformationMessage(
+      `ML Workbench: ${file ? `${path.basename(file)} was not imported with a source (no ${path.basename(sidecarPath(file))} beside it)` : 'pick an imported dataset file'}.`,
+    );
     return undefined;
   }
   try {
     const { source } = readSidecar(sidecar);
     const secret = await connections.secret(source.url);
     const secrets = secret ? { [secretVariable(source.kind)]: secret } : {};
-    const result = await runImportJob(services.extensionPath, { type: 'refresh', sidecar, secrets }, `Refreshing ${path.basename(file ?? sidecar)} from ${source.url}`);
+    const result = await runImportJob(
+      services.extensionPath,
+      { type: 'refresh', sidecar, secrets },
+      `Refreshing ${path.basename(file ?? sidecar)} from ${source.url}`,
+    );
     if (result) {
       void executeCommand('mlWorkbench.refreshDatasets');
-      void vscode.window.showInformationMessage(`ML Workbench: refreshed ${vscode.workspace.asRelativePath(result.path)}: ${result.rows.toLocaleString()} rows.`);
+      void vscode.window.showInformationMessage(
+        `ML Workbench: refreshed ${vscode.workspace.asRelativePath(result.path)}: ${result.rows.toLocaleString()} rows.`,
+      );
     }
     return result;
   } catch (error) {
@@ -229,7 +297,10 @@ export function registerImport(context: vscode.ExtensionContext, services: Servi
       const file = targetFile(target);
       const sidecar = file && sidecarPath(file);
       if (sidecar && existsSync(sidecar)) await vscode.window.showTextDocument(vscode.Uri.file(sidecar));
-      else void vscode.window.showInformationMessage(`ML Workbench: ${file ? `${path.basename(file)} has no source file beside it` : 'pick an imported dataset file'}.`);
+      else
+        void vscode.window.showInformationMessage(
+          `ML Workbench: ${file ? `${path.basename(file)} has no source file beside it` : 'pick an imported dataset file'}.`,
+        );
     }),
   );
 }

@@ -82,7 +82,8 @@ export interface OnlineSummary {
 }
 
 /** The fields of the service's answer (src/serve/contract.ts) the panel takes as they are, once checked. */
-type ServiceScalars = 'time' | 'model' | 'task' | 'uptimeSeconds' | 'requests' | 'windowSeconds' | 'requestsPerSecond' | 'errorRate' | 'process' | 'modelVersion';
+type ServiceScalars =
+  'time' | 'model' | 'task' | 'uptimeSeconds' | 'requests' | 'windowSeconds' | 'requestsPerSecond' | 'errorRate' | 'process' | 'modelVersion';
 
 /** One poll of the service's GET /monitor, checked and reduced to what the panel shows. */
 export interface ServiceSnapshot extends Pick<MonitorSnapshot, ServiceScalars> {

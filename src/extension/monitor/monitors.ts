@@ -130,9 +130,15 @@ export class Monitors implements vscode.Disposable {
       return rendered;
     }
     const webviewPanel =
-      existing ?? vscode.window.createWebviewPanel(MONITOR_VIEW_TYPE, `Monitor: ${record.runId}`, vscode.ViewColumn.Active, monitorWebviewOptions(this.extensionUri));
+      existing ??
+      vscode.window.createWebviewPanel(MONITOR_VIEW_TYPE, `Monitor: ${record.runId}`, vscode.ViewColumn.Active, monitorWebviewOptions(this.extensionUri));
     const id = record.id;
-    panel = new MonitorPanel(webviewPanel, this.extensionUri, () => this.message(id), (command) => this.command(id, command));
+    panel = new MonitorPanel(
+      webviewPanel,
+      this.extensionUri,
+      () => this.message(id),
+      (command) => this.command(id, command),
+    );
     this.panels.set(id, panel);
     const opened = panel;
     panel.onDidClose(() => {

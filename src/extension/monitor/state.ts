@@ -3,7 +3,17 @@
  * The JSON comes from another process, so it is checked field by field here, where it arrives;
  * a field of the wrong type is dropped rather than shown. No `vscode` import: unit-tested in Node.
  */
-import type { DeploymentSummary, DriftRow, DriftSummary, FeedbackScores, MonitorState, OnlineSummary, ServiceSnapshot, ServiceState, VersionRow } from './contract';
+import type {
+  DeploymentSummary,
+  DriftRow,
+  DriftSummary,
+  FeedbackScores,
+  MonitorState,
+  OnlineSummary,
+  ServiceSnapshot,
+  ServiceState,
+  VersionRow,
+} from './contract';
 import { isRecord } from '../../core/json';
 import type { MonitorSnapshot } from '../../serve/contract';
 
@@ -62,10 +72,10 @@ function driftRow(value: unknown): DriftRow | undefined {
 function driftSummary(value: unknown): DriftSummary | undefined {
   if (!isRecord(value) || !Array.isArray(value.features)) return undefined;
   const features = value.features.map(driftRow).filter((row): row is DriftRow => row !== undefined);
-  const names = Array.isArray(value.driftedFeatureNames) ? value.driftedFeatureNames.filter((n): n is string => typeof n === 'string') : features.filter((f) => f.drifted).map((f) => f.name);
-  const skipped = Array.isArray(value.skipped)
-    ? value.skipped.filter(isRecord).map((s) => ({ name: str(s.name), reason: str(s.reason) }))
-    : [];
+  const names = Array.isArray(value.driftedFeatureNames)
+    ? value.driftedFeatureNames.filter((n): n is string => typeof n === 'string')
+    : features.filter((f) => f.drifted).map((f) => f.name);
+  const skipped = Array.isArray(value.skipped) ? value.skipped.filter(isRecord).map((s) => ({ name: str(s.name), reason: str(s.reason) })) : [];
   return {
     datasetDrift: value.datasetDrift === true,
     driftedFeatures: num(value.driftedFeatures, names.length),
@@ -167,11 +177,7 @@ export function deploymentSummary(record: DeploymentFields): DeploymentSummary {
 }
 
 /** The whole state one push gives the panel. */
-export function monitorState(
-  record: DeploymentFields,
-  snapshot: ServiceSnapshot | undefined,
-  alerts: MonitorState['alerts'],
-): MonitorState {
+export function monitorState(record: DeploymentFields, snapshot: ServiceSnapshot | undefined, alerts: MonitorState['alerts']): MonitorState {
   return {
     deployment: deploymentSummary(record),
     ...(snapshot ? { snapshot } : {}),

@@ -38,7 +38,12 @@ export class PreviewPanel {
       existing.setTab(tab);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PreviewPanel.viewType, PreviewPanel.title(filePath, tab), vscode.ViewColumn.Active, PreviewPanel.options(deps));
+    const panel = vscode.window.createWebviewPanel(
+      PreviewPanel.viewType,
+      PreviewPanel.title(filePath, tab),
+      vscode.ViewColumn.Active,
+      PreviewPanel.options(deps),
+    );
     return new PreviewPanel(deps, panel, filePath, tab, 0);
   }
 

@@ -45,9 +45,11 @@ export function registerRuns(services: Services): RunsTree {
 
   const train = async (arg?: unknown, options: TrainOptions = {}): Promise<RunRecord | undefined> => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showErrorMessage('ML Workbench: training runs code from the workspace and needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
-        if (choice) void executeCommand('workbench.trust.manage');
-      });
+      void vscode.window
+        .showErrorMessage('ML Workbench: training runs code from the workspace and needs a trusted workspace.', 'Manage Workspace Trust')
+        .then((choice) => {
+          if (choice) void executeCommand('workbench.trust.manage');
+        });
       return undefined;
     }
     const file = await experimentFileOf(arg);
@@ -146,7 +148,9 @@ export function registerRuns(services: Services): RunsTree {
 async function announce(record: RunRecord): Promise<void> {
   if (record.status === 'completed') {
     const metrics = record.metrics as Record<string, unknown> | undefined;
-    const shown = ['accuracy', 'f1_macro', 'r2', 'rmse'].filter((k) => typeof metrics?.[k] === 'number').map((k) => `${k} ${(metrics?.[k] as number).toFixed(4)}`);
+    const shown = ['accuracy', 'f1_macro', 'r2', 'rmse']
+      .filter((k) => typeof metrics?.[k] === 'number')
+      .map((k) => `${k} ${(metrics?.[k] as number).toFixed(4)}`);
     const choice = await vscode.window.showInformationMessage(`Run ${record.id} completed: ${shown.join(', ')}`, 'Open Dashboard');
     if (choice) await executeCommand('mlWorkbench.openDashboard', record.id);
   } else {

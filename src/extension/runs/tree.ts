@@ -29,7 +29,10 @@ export class ExperimentGroupItem extends vscode.TreeItem {
 export class RunItem extends vscode.TreeItem {
   readonly runId: string;
 
-  constructor(readonly record: RunRecord, progress: number | undefined) {
+  constructor(
+    readonly record: RunRecord,
+    progress: number | undefined,
+  ) {
     const hasTrials = Array.isArray(record.trials) && record.trials.length > 0;
     super(runLabel(record), hasTrials ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.runId = record.id;
@@ -52,9 +55,17 @@ export class TrialItem extends vscode.TreeItem {
     trial: { params: Record<string, unknown>; score: number; error?: string },
     best: boolean,
   ) {
-    super(Object.entries(trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') || `trial ${trialIndex + 1}`);
+    super(
+      Object.entries(trial.params)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ') || `trial ${trialIndex + 1}`,
+    );
     this.id = `trial:${runId}:${trialIndex}`;
-    this.iconPath = trial.error ? new vscode.ThemeIcon('error') : best ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow')) : new vscode.ThemeIcon('circle-outline');
+    this.iconPath = trial.error
+      ? new vscode.ThemeIcon('error')
+      : best
+        ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
+        : new vscode.ThemeIcon('circle-outline');
     this.description = trial.error ? 'failed' : `${trial.score.toFixed(4)}${best ? ' (best)' : ''}`;
     this.tooltip = trial.error ?? JSON.stringify(trial.params, null, 2);
     this.contextValue = 'trial';

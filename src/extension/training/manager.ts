@@ -60,7 +60,10 @@ export class TrainingManager implements vscode.Disposable {
   }
 
   /** Queues a training of the experiment file; resolves with the finished run record. */
-  train(experimentFile: string, options: { seed?: number; feedbackFrom?: string; onEvent?: (event: RunEvent) => void } = {}): { runId: string; finished: Promise<RunRecord> } {
+  train(
+    experimentFile: string,
+    options: { seed?: number; feedbackFrom?: string; onEvent?: (event: RunEvent) => void } = {},
+  ): { runId: string; finished: Promise<RunRecord> } {
     const store = this.store();
     if (!store) throw new Error('open a folder first: runs are kept under .mlwb/runs in the workspace');
     const relative = path.relative(store.workspaceRoot, experimentFile);
@@ -234,9 +237,10 @@ export class TrainingManager implements vscode.Disposable {
     });
     worker.on('error', (error) => {
       // An uncaught throw or ERR_WORKER_OUT_OF_MEMORY: the run is kept, marked failed with the reason.
-      const reason = error.message.includes('out of memory') || (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? `the training worker ran out of memory (limit ${config.get<number>('training.memoryLimitMb', 4096)} MB): ${error.message}`
-        : `the training worker crashed: ${error.message}`;
+      const reason =
+        error.message.includes('out of memory') || (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the training worker ran out of memory (limit ${config.get<number>('training.memoryLimitMb', 4096)} MB): ${error.message}`
+          : `the training worker crashed: ${error.message}`;
       this.settle(job, 'failed', reason);
     });
     worker.on('exit', (code) => {

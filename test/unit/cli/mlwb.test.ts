@@ -10,16 +10,25 @@ import { saveModelVersion, setCurrentModelVersion } from '../../../src/core/runs
 
 const root = path.join(__dirname, '..', '..', '..');
 const mlwb = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 /** Runs mlwb with stdout and stderr on real pipes, read as they come, as `mlwb … | jq` would. */
 function mlwbPiped(cwd: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() })));
+  return new Promise((resolve) =>
+    child.once('close', (status) => resolve({ status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() })),
+  );
 }
 
 function workspace(): string {
@@ -32,7 +41,12 @@ test('mlwb train FILE --json prints the run as DESIGN.md describes it, and runs/
   const dir = workspace();
   const trained = mlwb(dir, 'train', 'iris.experiment.yaml', '--json');
   assert.equal(trained.status, 0, trained.stderr);
-  const result = JSON.parse(trained.stdout) as { runId: string; status: string; metrics: Record<string, unknown>; cv?: { folds: unknown[]; mean: Record<string, number>; std: Record<string, number> } };
+  const result = JSON.parse(trained.stdout) as {
+    runId: string;
+    status: string;
+    metrics: Record<string, unknown>;
+    cv?: { folds: unknown[]; mean: Record<string, number>; std: Record<string, number> };
+  };
   assert.equal(result.status, 'completed');
   for (const key of ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'confusion_matrix', 'labels']) assert.ok(key in result.metrics, key);
   assert.equal(result.cv?.folds.length, 5);
@@ -41,12 +55,18 @@ test('mlwb train FILE --json prints the run as DESIGN.md describes it, and runs/
 
   const runs = mlwb(dir, 'runs', '--json');
   assert.equal(runs.status, 0, runs.stderr);
-  assert.deepEqual((JSON.parse(runs.stdout) as { runId: string }[]).map((r) => r.runId), [result.runId]);
+  assert.deepEqual(
+    (JSON.parse(runs.stdout) as { runId: string }[]).map((r) => r.runId),
+    [result.runId],
+  );
   const shown = mlwb(dir, 'show', result.runId, '--json');
   const record = JSON.parse(shown.stdout) as { id: string; servingModelVersion: number; modelVersions: { version: number }[] };
   assert.equal(record.id, result.runId);
   assert.equal(record.servingModelVersion, 1);
-  assert.deepEqual(record.modelVersions.map((v) => v.version), [1]);
+  assert.deepEqual(
+    record.modelVersions.map((v) => v.version),
+    [1],
+  );
 });
 
 test('mlwb show lists the model versions online updates made, and the one serving', async () => {
@@ -89,7 +109,10 @@ test('--json output larger than a pipe holds (64 KB) reaches the reader whole', 
   const curve = Array.from({ length: 25_000 }, (_, i) => i / 25_000 + 1e-7);
   record.metrics = { accuracy: 0.9, roc: { fpr: curve, tpr: curve } };
   store.finish(record, 'completed');
-  for (const args of [['runs', '--json'], ['show', record.id, '--json']]) {
+  for (const args of [
+    ['runs', '--json'],
+    ['show', record.id, '--json'],
+  ]) {
     const piped = await mlwbPiped(dir, ...args);
     assert.equal(piped.status, 0, piped.stderr);
     assert.ok(Buffer.byteLength(piped.stdout) > 500_000, `mlwb ${args.join(' ')} printed ${Buffer.byteLength(piped.stdout)} bytes`);
@@ -107,7 +130,11 @@ test('mlwb export --out where no folder can be made (under /proc) is refused at 
   // The export checks these files exist before it makes the folder; their content is not read then.
   for (const file of ['model.json', 'pipeline.json', 'schema.json', 'reference.json']) writeFileSync(path.join(store.runDir(record.id), file), '{}');
   const started = Date.now();
-  const exported = spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), 'export', record.id, '--out', '/proc/mlwb-export-test'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const exported = spawnSync(
+    process.execPath,
+    ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), 'export', record.id, '--out', '/proc/mlwb-export-test'],
+    { cwd: dir, encoding: 'utf8', timeout: 30_000 },
+  );
   assert.equal(exported.signal, null, `mlwb export was still running after ${Date.now() - started} ms`);
   assert.equal(exported.status, 1);
   assert.match(exported.stderr, /mlwb: cannot create the folder \/proc\/mlwb-export-test: the file system there does not take new folders \(ENOENT\)/);
@@ -140,8 +167,14 @@ test('mlwb train stopped by SIGTERM marks the run cancelled with the signal as i
   const header = Array.from({ length: 20 }, (_, j) => `x${j}`).join(',');
   const rows = Array.from({ length: 4000 }, (_, i) => `${Array.from({ length: 20 }, (_, j) => Math.sin(i * (j + 1))).join(',')},${i % 3 === 0 ? 'a' : 'b'}`);
   writeFileSync(path.join(dir, 'slow.csv'), `${header},y\n${rows.join('\n')}\n`);
-  writeFileSync(path.join(dir, 'slow.experiment.yaml'), 'data: { path: slow.csv, target: y }\nmodel: { type: logistic_regression, params: { max_iter: 2000, tol: 0.0000001 } }\nvalidation: { method: kfold, folds: 20 }\n');
-  const child = spawn(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), 'train', 'slow.experiment.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    path.join(dir, 'slow.experiment.yaml'),
+    'data: { path: slow.csv, target: y }\nmodel: { type: logistic_regression, params: { max_iter: 2000, tol: 0.0000001 } }\nvalidation: { method: kfold, folds: 20 }\n',
+  );
+  const child = spawn(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), 'train', 'slow.experiment.yaml'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   const training = new Promise<void>((resolve) =>
     child.stderr.on('data', (chunk: Buffer) => {

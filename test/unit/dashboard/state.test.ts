@@ -22,16 +22,25 @@ const cvLines = [
 
 test('curves: one loss series per fold plus the refit, validation metrics marked as such', () => {
   const curves = curvesFromLines(cvLines);
-  assert.deepEqual(curves.loss.map((s) => [s.label, s.fold, s.points.map((p) => p.y)]), [
-    ['loss · fold 1', 1, [1.0, 0.5]],
-    ['loss · fold 2', 2, [3.0, 1.5]],
-    ['train · refit on all rows', undefined, [0.9, 0.4]],
-  ]);
-  assert.deepEqual(curves.metrics.map((s) => [s.label, s.split]), [['accuracy · fold 1', 'train'], ['val_accuracy · fold 1', 'validation']]);
+  assert.deepEqual(
+    curves.loss.map((s) => [s.label, s.fold, s.points.map((p) => p.y)]),
+    [
+      ['loss · fold 1', 1, [1.0, 0.5]],
+      ['loss · fold 2', 2, [3.0, 1.5]],
+      ['train · refit on all rows', undefined, [0.9, 0.4]],
+    ],
+  );
+  assert.deepEqual(
+    curves.metrics.map((s) => [s.label, s.split]),
+    [
+      ['accuracy · fold 1', 'train'],
+      ['val_accuracy · fold 1', 'validation'],
+    ],
+  );
   assert.equal(curves.hidden, 0);
 });
 
-test('curves: a sweep gives one score-per-trial series, not each trial\'s curves', () => {
+test("curves: a sweep gives one score-per-trial series, not each trial's curves", () => {
   const lines = [
     { stage: 'train', step: 1, loss: 2, trial: 1, trials: 2, fold: 1, folds: 3 },
     { stage: 'trial', step: 1, of: 2, trial: 1, trials: 2, metrics: { f1_macro: 0.4 } },
@@ -40,7 +49,18 @@ test('curves: a sweep gives one score-per-trial series, not each trial\'s curves
   ];
   const curves = curvesFromLines(lines);
   assert.equal(curves.loss.length, 0);
-  assert.deepEqual(curves.metrics.map((s) => [s.label, s.points]), [['f1_macro per trial', [{ x: 1, y: 0.4 }, { x: 2, y: 0.9 }]]]);
+  assert.deepEqual(
+    curves.metrics.map((s) => [s.label, s.points]),
+    [
+      [
+        'f1_macro per trial',
+        [
+          { x: 1, y: 0.4 },
+          { x: 2, y: 0.9 },
+        ],
+      ],
+    ],
+  );
 });
 
 test('curves: at most MAX_SERIES series are drawn and the rest are counted', () => {
@@ -51,8 +71,14 @@ test('curves: at most MAX_SERIES series are drawn and the rest are counted', () 
 });
 
 test('meanLossCurve averages folds per step and ignores the refit when folds exist', () => {
-  assert.deepEqual(meanLossCurve(cvLines), [{ x: 1, y: 2 }, { x: 2, y: 1 }]);
-  assert.deepEqual(meanLossCurve(cvLines.filter((l) => l.stage.startsWith("refit"))), [{ x: 1, y: 0.9 }, { x: 2, y: 0.4 }]);
+  assert.deepEqual(meanLossCurve(cvLines), [
+    { x: 1, y: 2 },
+    { x: 2, y: 1 },
+  ]);
+  assert.deepEqual(meanLossCurve(cvLines.filter((l) => l.stage.startsWith('refit'))), [
+    { x: 1, y: 0.9 },
+    { x: 2, y: 0.4 },
+  ]);
 });
 
 test('dashboard state carries the confusion matrix, per-class rows, ROC and CV mean ± std', () => {
@@ -62,20 +88,38 @@ test('dashboard state carries the confusion matrix, per-class rows, ROC and CV m
     params: { C: 0.5, penalty: 'l2' },
     metrics: {
       accuracy: 0.9,
-      confusion_matrix: [[5, 1], [0, 4]],
+      confusion_matrix: [
+        [5, 1],
+        [0, 4],
+      ],
       labels: ['no', 'yes'],
-      per_class: [{ label: 'no', precision: 1, recall: 0.83, f1: 0.9, support: 6 }, { label: 'yes', precision: 0.8, recall: 1, f1: 0.89, support: 4 }],
+      per_class: [
+        { label: 'no', precision: 1, recall: 0.83, f1: 0.9, support: 6 },
+        { label: 'yes', precision: 0.8, recall: 1, f1: 0.89, support: 4 },
+      ],
       roc: { fpr: [0, 0.5, 1], tpr: [0, 1, 1], thresholds: [2, 0.5, 0] },
       roc_auc: 0.95,
     },
     cv: { folds: [{ accuracy: 0.8 }, { accuracy: 1 }], mean: { accuracy: 0.9 }, std: { accuracy: 0.1 } },
   });
   const state = dashboardState(run, cvLines);
-  assert.deepEqual(state.confusion, { labels: ['no', 'yes'], matrix: [[5, 1], [0, 4]] });
+  assert.deepEqual(state.confusion, {
+    labels: ['no', 'yes'],
+    matrix: [
+      [5, 1],
+      [0, 4],
+    ],
+  });
   assert.equal(state.perClass?.length, 2);
   assert.deepEqual(state.roc, { fpr: [0, 0.5, 1], tpr: [0, 1, 1], auc: 0.95, positive: 'yes' });
-  assert.deepEqual(state.metrics.find((m) => m.name === 'accuracy'), { name: 'accuracy', value: 0.9, mean: 0.9, std: 0.1 });
-  assert.deepEqual(state.params, [['C', '0.5'], ['penalty', 'l2']]);
+  assert.deepEqual(
+    state.metrics.find((m) => m.name === 'accuracy'),
+    { name: 'accuracy', value: 0.9, mean: 0.9, std: 0.1 },
+  );
+  assert.deepEqual(state.params, [
+    ['C', '0.5'],
+    ['penalty', 'l2'],
+  ]);
   assert.deepEqual(state.missing, []);
 });
 
@@ -107,11 +151,21 @@ test('leaderboard: live trials from metrics.jsonl, best by the metric direction,
   assert.equal(state.planned, 3);
   assert.equal(state.bestIndex, 1);
   assert.equal(state.focusIndex, 1);
-  assert.deepEqual(state.trials.map((t) => [t.index, t.score, t.error]), [[0, 3, undefined], [1, 2, undefined], [2, undefined, 'alpha must be >= 0']]);
+  assert.deepEqual(
+    state.trials.map((t) => [t.index, t.score, t.error]),
+    [
+      [0, 3, undefined],
+      [1, 2, undefined],
+      [2, undefined, 'alpha must be >= 0'],
+    ],
+  );
 });
 
 test('leaderboard: a finished sweep reads run.json trials and best metric', () => {
-  const trials = [{ params: { C: 1 }, score: 0.7, cv: { folds: [], mean: { f1_macro: 0.7 }, std: { f1_macro: 0.05 } } }, { params: { C: 10 }, score: 0.9 }];
+  const trials = [
+    { params: { C: 1 }, score: 0.7, cv: { folds: [], mean: { f1_macro: 0.7 }, std: { f1_macro: 0.05 } } },
+    { params: { C: 10 }, score: 0.9 },
+  ];
   const state = leaderboardState(record({ id: 's2', trials, best: { params: { C: 10 }, score: 0.9, metric: 'f1_macro' } }), []);
   assert.equal(state.metric, 'f1_macro');
   assert.equal(state.bestIndex, 1);
@@ -128,7 +182,10 @@ test('compare: best marked per metric in its direction, rows that differ flagged
   assert.deepEqual(row('r2')?.best, [1]);
   assert.equal(row('alpha')?.differs, true);
   assert.equal(row('model')?.differs, false);
-  assert.deepEqual(state.curves.map((c) => c.runIndex), [0]);
+  assert.deepEqual(
+    state.curves.map((c) => c.runIndex),
+    [0],
+  );
   assert.deepEqual(state.notFound, ['gone']);
 });
 

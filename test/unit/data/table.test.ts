@@ -10,9 +10,15 @@ test('kinds are inferred: numeric with missing markers, categorical, text', () =
     { age: null, city: 'Lyon', review: 'did not work at all for me', score: 'NA' },
     { age: '40', city: 'Paris', review: '', score: 'NaN' },
   ]);
-  assert.deepEqual(table.columns.map((c) => [c.name, c.kind]), [
-    ['age', 'numeric'], ['city', 'categorical'], ['review', 'text'], ['score', 'numeric'],
-  ]);
+  assert.deepEqual(
+    table.columns.map((c) => [c.name, c.kind]),
+    [
+      ['age', 'numeric'],
+      ['city', 'categorical'],
+      ['review', 'text'],
+      ['score', 'numeric'],
+    ],
+  );
   const age = getColumn(table, 'age');
   assert.equal(age.kind, 'numeric');
   if (age.kind === 'numeric') assert.deepEqual([...age.values], [31, NaN, 40]);
@@ -21,7 +27,15 @@ test('kinds are inferred: numeric with missing markers, categorical, text', () =
 });
 
 test('a column with one non-numeric value is categorical; kinds can be forced', () => {
-  const table = tableFromRows(['code', 'n'], [['1', '2'], ['2', 'x'], ['A7', '3']], { kinds: { n: 'numeric' } });
+  const table = tableFromRows(
+    ['code', 'n'],
+    [
+      ['1', '2'],
+      ['2', 'x'],
+      ['A7', '3'],
+    ],
+    { kinds: { n: 'numeric' } },
+  );
   assert.equal(getColumn(table, 'code').kind, 'categorical');
   const n = getColumn(table, 'n');
   assert.ok(n.kind === 'numeric' && Number.isNaN(n.values[1] as number));
@@ -37,13 +51,25 @@ test('mostly distinct short phrases are text, ids are categorical', () => {
 test('rows of the wrong length and duplicate headers are named', () => {
   assert.throws(() => tableFromRows(['a', 'b'], [['1', '2'], ['3']]), /row 2 has 1 cells/);
   assert.throws(() => tableFromRows(['a', 'a'], []), /"a" appears twice/);
-  assert.throws(() => getColumn(tableFromRows(['a'], [['1']]), 'b'), (e: unknown) => e instanceof MlError && /"b" not found; the table has: a/.test(e.message));
+  assert.throws(
+    () => getColumn(tableFromRows(['a'], [['1']]), 'b'),
+    (e: unknown) => e instanceof MlError && /"b" not found; the table has: a/.test(e.message),
+  );
 });
 
 test('splitTarget separates features and target, names a missing target', () => {
-  const table = tableFromRows(['x', 'y'], [['1', 'a'], ['2', 'b']]);
+  const table = tableFromRows(
+    ['x', 'y'],
+    [
+      ['1', 'a'],
+      ['2', 'b'],
+    ],
+  );
   const { features, target } = splitTarget(table, 'y');
-  assert.deepEqual(features.columns.map((c) => c.name), ['x']);
+  assert.deepEqual(
+    features.columns.map((c) => c.name),
+    ['x'],
+  );
   assert.equal(target.name, 'y');
   assert.throws(() => splitTarget(table, 'label'), /target column "label" not found; the table has: x, y/);
 });
@@ -52,12 +78,18 @@ test('inferTask says which rule fired', () => {
   const strings = tableFromRows(['y'], [['cat'], ['dog']]).columns[0]!;
   assert.deepEqual(inferTask(strings).task, 'classification');
   assert.match(inferTask(strings).reason, /strings/);
-  const many = tableFromRows(['y'], Array.from({ length: 200 }, (_, i) => [String(i % 4)])).columns[0]!;
+  const many = tableFromRows(
+    ['y'],
+    Array.from({ length: 200 }, (_, i) => [String(i % 4)]),
+  ).columns[0]!;
   assert.equal(inferTask(many).task, 'classification');
   assert.match(inferTask(many).reason, /4 distinct integer values/);
   const binary = tableFromRows(['y'], [['0'], ['1'], ['1']]).columns[0]!;
   assert.equal(inferTask(binary).task, 'classification');
-  const counts = tableFromRows(['y'], Array.from({ length: 100 }, (_, i) => [String(i % 30)])).columns[0]!;
+  const counts = tableFromRows(
+    ['y'],
+    Array.from({ length: 100 }, (_, i) => [String(i % 30)]),
+  ).columns[0]!;
   assert.equal(inferTask(counts).task, 'regression');
   assert.match(inferTask(counts).reason, /30 distinct/);
   const real = tableFromRows(['y'], [['0.5'], ['1']]).columns[0]!;
@@ -76,7 +108,14 @@ test('targetValues gives labels or numbers and names missing rows', () => {
 });
 
 test('takeRows keeps the chosen rows in order', () => {
-  const table = tableFromRows(['a', 'b'], [['1', 'x'], ['2', 'y'], ['3', 'z']]);
+  const table = tableFromRows(
+    ['a', 'b'],
+    [
+      ['1', 'x'],
+      ['2', 'y'],
+      ['3', 'z'],
+    ],
+  );
   const taken = takeRows(table, [2, 0]);
   assert.equal(taken.rowCount, 2);
   assert.deepEqual(taken.columns[1]!.values, ['z', 'x']);

@@ -34,14 +34,23 @@ test('unbalanced quotes: names the line where the quote opens', async () => {
 
 test('BOM: skipped, first column name is clean, with a warning', async () => {
   const head = await headWith(engine, file('bom.csv'), 5);
-  assert.deepEqual(head.schema.columns.map((c) => c.name), ['id', 'name']);
-  assert.deepEqual(head.rows, [['1', 'Ann'], ['2', 'Bob']]);
+  assert.deepEqual(
+    head.schema.columns.map((c) => c.name),
+    ['id', 'name'],
+  );
+  assert.deepEqual(head.rows, [
+    ['1', 'Ann'],
+    ['2', 'Bob'],
+  ]);
   assert.deepEqual(head.schema.warnings, ['bom.csv: starts with a UTF-8 byte order mark (BOM), which was skipped']);
 });
 
 test('Latin-1 bytes: read as Latin-1 with a warning', async () => {
   const head = await headWith(engine, file('latin1.csv'), 5);
-  assert.deepEqual(head.rows, [['1', 'café'], ['2', 'naïve']]);
+  assert.deepEqual(head.rows, [
+    ['1', 'café'],
+    ['2', 'naïve'],
+  ]);
   assert.deepEqual(head.schema.warnings, ['latin1.csv: is not valid UTF-8; read as Latin-1 (ISO-8859-1)']);
 });
 
@@ -64,13 +73,19 @@ test('empty file', async () => {
 test('header only: columns and zero rows', async () => {
   const profile = await profileWith(engine, file('header_only.csv'));
   assert.equal(profile.rowCount, 0);
-  assert.deepEqual(profile.schema.columns.map((c) => c.name), ['id', 'name', 'score']);
+  assert.deepEqual(
+    profile.schema.columns.map((c) => c.name),
+    ['id', 'name', 'score'],
+  );
   assert.deepEqual(profile.quality.findings, []);
 });
 
 test('duplicate column names: second one renamed, with a warning', async () => {
   const head = await headWith(engine, file('duplicate_columns.csv'), 5);
-  assert.deepEqual(head.schema.columns.map((c) => c.name), ['id', 'value', 'value_1']);
+  assert.deepEqual(
+    head.schema.columns.map((c) => c.name),
+    ['id', 'value', 'value_1'],
+  );
   assert.deepEqual(head.rows[0], ['1', '2', '3']);
   assert.deepEqual(head.schema.warnings, ['duplicate_columns.csv: duplicate column name "value" (columns 2 and 3); column 3 is read as "value_1"']);
 });
@@ -116,7 +131,10 @@ test('UTF-16 text (with or without a byte order mark, either byte order) is name
 });
 
 test('JSON that is not records', async () => {
-  await rejectsWith(schemaWith(engine, file('not_records.json')), 'not_records.json: the JSON is not a list of records; expected [{"column": value, …}, …] or one object per line');
+  await rejectsWith(
+    schemaWith(engine, file('not_records.json')),
+    'not_records.json: the JSON is not a list of records; expected [{"column": value, …}, …] or one object per line',
+  );
 });
 
 test('truncated parquet', async () => {

@@ -62,7 +62,10 @@ test('profile of people.csv matches hand counts', async () => {
   assert.equal(age.distinctEstimated, undefined);
   assert.equal(age.numeric?.quartilesEstimated, undefined);
   // One bin per integer 29..52 would be 24 > 20, so 20 equal bins; all 7 numbers land in them.
-  assert.equal(age.numeric?.histogram.reduce((sum, bin) => sum + bin.count, 0), 7);
+  assert.equal(
+    age.numeric?.histogram.reduce((sum, bin) => sum + bin.count, 0),
+    7,
+  );
   // score: 9 values summing to 65.25; 7.5 appears twice.
   const score = column(profile, 'score');
   assert.equal(score.missing, 1);
@@ -109,7 +112,10 @@ test('profile of orders.tsv finds the duplicate row and the constant column', as
 
 test('profile of json, jsonl and parquet uses their own types', async () => {
   const events = await profileWith(engine, file('events.jsonl'));
-  assert.deepEqual(events.schema.columns.map((c) => `${c.name}:${c.type}`), ['user:categorical', 'clicks:integer', 'premium:boolean']);
+  assert.deepEqual(
+    events.schema.columns.map((c) => `${c.name}:${c.type}`),
+    ['user:categorical', 'clicks:integer', 'premium:boolean'],
+  );
   assert.equal(column(events, 'clicks').missing, 1);
   assert.equal(column(events, 'premium').missing, 1);
   assert.equal(column(events, 'user').distinct, 3);
@@ -128,16 +134,31 @@ test('pageRows pages, sorts numerically and filters', async () => {
   const page = await pageWith(engine, file('people.csv'), { offset: 8, limit: 5 });
   assert.equal(page.total, 10);
   assert.deepEqual(page.rowNumbers, [9, 10]);
-  assert.deepEqual(page.rows.map((r) => r[1]), ['Ivy', 'Jon']);
+  assert.deepEqual(
+    page.rows.map((r) => r[1]),
+    ['Ivy', 'Jon'],
+  );
   // Numeric sort: 10 sorts after 9, missing and unparsable last.
   const byScore = await pageWith(engine, file('people.csv'), { offset: 0, limit: 3, sort: { column: 'score', direction: 'desc' } });
-  assert.deepEqual(byScore.rows.map((r) => r[4]), ['9.0', '8.25', '8.0']);
+  assert.deepEqual(
+    byScore.rows.map((r) => r[4]),
+    ['9.0', '8.25', '8.0'],
+  );
   const byId = await pageWith(engine, file('people.csv'), { offset: 0, limit: 2, sort: { column: 'id', direction: 'desc' } });
-  assert.deepEqual(byId.rows.map((r) => r[0]), ['10', '9']);
+  assert.deepEqual(
+    byId.rows.map((r) => r[0]),
+    ['10', '9'],
+  );
   const filtered = await pageWith(engine, file('people.csv'), { offset: 0, limit: 10, filter: { city: 'BER', age: '>30' } });
   assert.equal(filtered.total, 2);
-  assert.deepEqual(filtered.rows.map((r) => r[1]), ['Ann', 'Ivy']);
-  await assert.rejects(pageWith(engine, file('people.csv'), { offset: 0, limit: 1, sort: { column: 'nope', direction: 'asc' } }), /people\.csv: there is no column "nope"/);
+  assert.deepEqual(
+    filtered.rows.map((r) => r[1]),
+    ['Ann', 'Ivy'],
+  );
+  await assert.rejects(
+    pageWith(engine, file('people.csv'), { offset: 0, limit: 1, sort: { column: 'nope', direction: 'asc' } }),
+    /people\.csv: there is no column "nope"/,
+  );
 });
 
 test('quick page of an unloaded file answers from the head with an unknown total', async () => {
@@ -145,7 +166,10 @@ test('quick page of an unloaded file answers from the head with an unknown total
   try {
     const page = await pageWith(quick, file('people.csv'), { offset: 0, limit: 2, quick: true });
     assert.equal(page.total, -1);
-    assert.deepEqual(page.rows.map((r) => r[1]), ['Ann', 'Bob']);
+    assert.deepEqual(
+      page.rows.map((r) => r[1]),
+      ['Ann', 'Bob'],
+    );
   } finally {
     await quick.close();
   }
@@ -156,7 +180,10 @@ test('readTable gives numeric columns as Float64Array with NaN for missing and u
   assert.equal(table.rowCount, 10);
   const age = table.columns.find((c) => c.name === 'age');
   assert.ok(age && age.kind === 'numeric');
-  assert.deepEqual(Array.from(age.values).map((v) => (Number.isNaN(v) ? null : v)), [34, null, 29, null, 41, 29, null, 52, 38, 29]);
+  assert.deepEqual(
+    Array.from(age.values).map((v) => (Number.isNaN(v) ? null : v)),
+    [34, null, 29, null, 41, 29, null, 52, 38, 29],
+  );
   const city = table.columns.find((c) => c.name === 'city');
   assert.ok(city && city.kind === 'categorical');
   assert.deepEqual(city.values.slice(3, 5), ['Rome', null]);
@@ -179,9 +206,15 @@ test('tables in use are not evicted when more files are loaded than the engine k
   try {
     const names = ['people.csv', 'orders.tsv', 'events.jsonl', 'cities.json', 'measurements.parquet'];
     const profiles = await Promise.all(names.map((name) => profileWith(small, file(name))));
-    assert.deepEqual(profiles.map((p) => p.rowCount), [10, 5, 4, 3, 4]);
+    assert.deepEqual(
+      profiles.map((p) => p.rowCount),
+      [10, 5, 4, 3, 4],
+    );
     const pages = await Promise.all(names.map((name) => pageWith(small, file(name), { offset: 1, limit: 1 })));
-    assert.deepEqual(pages.map((page) => page.total), [10, 5, 4, 3, 4]);
+    assert.deepEqual(
+      pages.map((page) => page.total),
+      [10, 5, 4, 3, 4],
+    );
   } finally {
     await small.close();
   }

@@ -42,8 +42,24 @@ test('Markdown escaping leaves no HTML, link or table syntax', () => {
 
 test('hover Markdown: name, shape, columns, five rows, link', () => {
   const head: DatasetHead = {
-    schema: { path: '/w/x.csv', format: 'csv', size: 2048, warnings: [], columns: [{ name: 'id', type: 'integer' }, { name: 'payload', type: 'text' }] },
-    rows: [['1', '<script>alert(1)</script>'], ['2', 'javascript:alert(2)'], ['3', null], ['4', 'd'], ['5', 'e'], ['6', 'f']],
+    schema: {
+      path: '/w/x.csv',
+      format: 'csv',
+      size: 2048,
+      warnings: [],
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'payload', type: 'text' },
+      ],
+    },
+    rows: [
+      ['1', '<script>alert(1)</script>'],
+      ['2', 'javascript:alert(2)'],
+      ['3', null],
+      ['4', 'd'],
+      ['5', 'e'],
+      ['6', 'f'],
+    ],
   };
   const markdown = hoverMarkdown('x.csv', head, 6, 'command:mlWorkbench.previewDataset?%5B%5D');
   const lines = markdown.split('\n');

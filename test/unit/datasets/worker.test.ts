@@ -11,7 +11,10 @@ const data = path.join(root, 'test', 'fixtures', 'workspace', 'data');
 const temp = mkdtempSync(path.join(os.tmpdir(), 'mlwb-worker-'));
 // Worker threads do not take tsx's loader for a .ts entry point; a JS bootstrap registers it first.
 const bootstrap = path.join(temp, 'datasets-worker.cjs');
-writeFileSync(bootstrap, `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(path.join(root, 'src', 'worker', 'datasets.ts'))});\n`);
+writeFileSync(
+  bootstrap,
+  `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(path.join(root, 'src', 'worker', 'datasets.ts'))});\n`,
+);
 const client = new DatasetsClient(bootstrap);
 after(() => {
   client.dispose();
@@ -24,9 +27,15 @@ test('the worker answers head, count and page requests with ids matched', async 
     client.count(path.join(data, 'orders.tsv')),
     client.page(path.join(data, 'people.csv'), { offset: 9, limit: 5 }),
   ]);
-  assert.deepEqual(head.rows.map((r) => r[1]), ['Ann', 'Bob']);
+  assert.deepEqual(
+    head.rows.map((r) => r[1]),
+    ['Ann', 'Bob'],
+  );
   assert.equal(count, 5);
-  assert.deepEqual(page.rows.map((r) => r[1]), ['Jon']);
+  assert.deepEqual(
+    page.rows.map((r) => r[1]),
+    ['Jon'],
+  );
 });
 
 test('a bad file rejects with the engine message and line', async () => {

@@ -71,7 +71,14 @@ test('missing values are dropped, numeric strings accepted, absent and empty col
   const reference: ReferenceSample = { rows: 6, columns: { x: [1, 2, null, 4, 5, 6], city: ['a', 'b', 'c', null, 'a', 'b'] } };
   const report = driftReport(
     reference,
-    { ...schema, features: [{ name: 'x', kind: 'numeric' }, { name: 'city', kind: 'categorical' }, { name: 'gone', kind: 'numeric' }] },
+    {
+      ...schema,
+      features: [
+        { name: 'x', kind: 'numeric' },
+        { name: 'city', kind: 'categorical' },
+        { name: 'gone', kind: 'numeric' },
+      ],
+    },
     { columns: { x: ['1.5', 2, 'oops', null, 7, 8, 9], city: [null, null] } },
   );
   const x = report.features.find((f) => f.name === 'x');
@@ -89,7 +96,13 @@ test('missing values are dropped, numeric strings accepted, absent and empty col
 
 test('dataset drift when at least half the measured features drift', () => {
   const reference: ReferenceSample = { rows: 400, columns: { a: sample(400, 5, 0).x ?? [], b: sample(400, 6, 0).x ?? [] } };
-  const two: RunSchema = { ...schema, features: [{ name: 'a', kind: 'numeric' }, { name: 'b', kind: 'numeric' }] };
+  const two: RunSchema = {
+    ...schema,
+    features: [
+      { name: 'a', kind: 'numeric' },
+      { name: 'b', kind: 'numeric' },
+    ],
+  };
   const shifted = (seed: number, shift: number) => sample(300, seed, shift).x ?? [];
   const half = driftReport(reference, two, { columns: { a: shifted(7, 2), b: shifted(8, 0) } });
   assert.deepEqual(half.driftedFeatures, ['a']);
@@ -149,7 +162,13 @@ test('drift scenario: the later period flags exactly temperature and region; a t
 
   const regimes = [
     { name: 'KS / chi-squared', reference: days(rows, 0, 100), control: days(rows, 150, 250), later: days(rows, 300, 400), methods: ['ks', 'chisquare'] },
-    { name: 'Wasserstein / Jensen–Shannon', reference: days(rows, 0, 200), control: days(rows, 200, 250), later: days(rows, 250, 400), methods: ['wasserstein_normed', 'jensenshannon'] },
+    {
+      name: 'Wasserstein / Jensen–Shannon',
+      reference: days(rows, 0, 200),
+      control: days(rows, 200, 250),
+      later: days(rows, 250, 400),
+      methods: ['wasserstein_normed', 'jensenshannon'],
+    },
   ];
   for (const regime of regimes) {
     const reference: ReferenceSample = { rows: regime.reference.length, columns: columnsOf(regime.reference) };

@@ -18,7 +18,7 @@ const irisExperiment: Experiment = {
   seed: 7,
 };
 
-test('validateExperiment accepts DESIGN.md\'s example and names the key path of each problem', () => {
+test("validateExperiment accepts DESIGN.md's example and names the key path of each problem", () => {
   const example = {
     name: 'sentiment',
     data: { path: 'data/reviews.csv', target: 'label' },
@@ -51,15 +51,25 @@ test('validateExperiment accepts DESIGN.md\'s example and names the key path of 
     /^search.params.C: grid search needs a list/,
     /^seed: must be a whole number/,
   ];
-  for (const pattern of expected) assert.ok(problems.some((p) => pattern.test(p)), `missing ${pattern} in:\n${problems.join('\n')}`);
+  for (const pattern of expected)
+    assert.ok(
+      problems.some((p) => pattern.test(p)),
+      `missing ${pattern} in:\n${problems.join('\n')}`,
+    );
   const badValue = validateExperiment({ ...example, search: undefined, model: { type: 'logistic_regression', params: { C: -1 } } });
   assert.equal(badValue.length, 1);
   assert.match(badValue[0] as string, /^model.params.C: must be a finite number > 0, got -1/);
-  assert.match(validateExperiment({ ...example, task: 'classification', model: { type: 'ridge' }, search: undefined })[0] as string, /^model.type: ridge does regression, not classification/);
-  assert.match(validateExperiment({ ...example, model: { type: 'gbm' } })[0] as string, /^model.type: "gbm" is not a model type; known types: linear_regression/);
+  assert.match(
+    validateExperiment({ ...example, task: 'classification', model: { type: 'ridge' }, search: undefined })[0] as string,
+    /^model.type: ridge does regression, not classification/,
+  );
+  assert.match(
+    validateExperiment({ ...example, model: { type: 'gbm' } })[0] as string,
+    /^model.type: "gbm" is not a model type; known types: linear_regression/,
+  );
 });
 
-test('k-fold training reports DESIGN.md\'s metrics, cv folds/mean/std, and a model refitted on all rows', async () => {
+test("k-fold training reports DESIGN.md's metrics, cv folds/mean/std, and a model refitted on all rows", async () => {
   const stages = new Set<string>();
   const result = await trainExperiment(irisExperiment, iris, { onProgress: (e) => stages.add(e.stage) });
   assert.equal(result.status, 'completed');
@@ -68,7 +78,11 @@ test('k-fold training reports DESIGN.md\'s metrics, cv folds/mean/std, and a mod
   const m = result.metrics as ClassificationMetrics;
   for (const key of ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'confusion_matrix', 'labels']) assert.ok(key in m, key);
   assert.ok(m.accuracy > 0.9, `logistic regression on iris: ${m.accuracy}`);
-  assert.equal(m.confusion_matrix.flat().reduce((a, b) => a + b, 0), 150, 'out-of-fold predictions cover every row');
+  assert.equal(
+    m.confusion_matrix.flat().reduce((a, b) => a + b, 0),
+    150,
+    'out-of-fold predictions cover every row',
+  );
   assert.equal(result.cv?.folds.length, 5);
   assert.ok(Math.abs((result.cv?.mean.accuracy as number) - m.accuracy) < 0.02);
   assert.ok(stages.has('fold') && stages.has('refit'));
@@ -101,13 +115,11 @@ test('regression with the task inferred: rmse, mae, r2 on a stratification-free 
   assert.equal(result.cv, undefined);
 });
 
-test('search with k-fold: every trial, the best, and metrics of the best trial\'s out-of-fold predictions', async () => {
+test("search with k-fold: every trial, the best, and metrics of the best trial's out-of-fold predictions", async () => {
   const trials: unknown[] = [];
-  const result = await trainExperiment(
-    { ...irisExperiment, search: { method: 'grid', metric: 'log_loss', params: { C: [0.01, 1, 100] } } },
-    iris,
-    { onTrial: (t) => trials.push(t) },
-  );
+  const result = await trainExperiment({ ...irisExperiment, search: { method: 'grid', metric: 'log_loss', params: { C: [0.01, 1, 100] } } }, iris, {
+    onTrial: (t) => trials.push(t),
+  });
   assert.equal(result.trials?.length, 3);
   assert.equal(trials.length, 3);
   const best = result.trials!.reduce((a, t) => (t.score < a.score ? t : a));
@@ -133,7 +145,10 @@ test('search with a hold-out scores candidates on training rows only, then the w
   assert.equal(holdoutTest.size, 30);
   for (const rows of log.fitted.slice(0, 7)) assert.ok(!rows.some((r) => holdoutTest.has(r)), 'search and hold-out fits never see hold-out rows');
   assert.equal(log.fitted[7]?.length, 150, 'the deployed model is refitted on every row');
-  assert.equal((result.metrics as ClassificationMetrics).confusion_matrix.flat().reduce((a, b) => a + b, 0), 30);
+  assert.equal(
+    (result.metrics as ClassificationMetrics).confusion_matrix.flat().reduce((a, b) => a + b, 0),
+    30,
+  );
   assert.equal(result.cv, undefined);
   assert.equal(result.best?.params.max_depth, 3);
 });
@@ -141,7 +156,13 @@ test('search with a hold-out scores candidates on training rows only, then the w
 test('bad experiments and bad data are clear errors; an aborted signal cancels', async () => {
   await assert.rejects(trainExperiment({ ...irisExperiment, model: { type: 'ridge' }, task: 'classification' }, iris), /model.type: ridge does regression/);
   await assert.rejects(trainExperiment({ ...irisExperiment, data: { path: 'iris.csv', target: 'kind' } }, iris), /target column "kind" not found/);
-  const oneClass: Table = { rowCount: 3, columns: [{ name: 'x', kind: 'numeric', values: Float64Array.from([1, 2, 3]) }, { name: 'y', kind: 'categorical', values: ['a', 'a', 'a'] }] };
+  const oneClass: Table = {
+    rowCount: 3,
+    columns: [
+      { name: 'x', kind: 'numeric', values: Float64Array.from([1, 2, 3]) },
+      { name: 'y', kind: 'categorical', values: ['a', 'a', 'a'] },
+    ],
+  };
   await assert.rejects(trainExperiment({ ...irisExperiment, prepare: [], data: { path: 'one.csv', target: 'y' } }, oneClass), /single class/);
   const controller = new AbortController();
   controller.abort();
@@ -150,8 +171,12 @@ test('bad experiments and bad data are clear errors; an aborted signal cancels',
 
 test('an experiment with a name of megabytes or hundreds of thousands of steps is refused with the limit, at once', () => {
   const started = Date.now();
-  assert.deepEqual(validateExperiment({ ...irisExperiment, name: 'x'.repeat(10 * 1024 * 1024) }), ['name: 10,485,760 characters; a name is at most 200 (it is shown in every list of runs)']);
-  assert.deepEqual(validateExperiment({ ...irisExperiment, prepare: Array.from({ length: 260_000 }, () => ({ scale: {} })) }), ['prepare: 260,000 steps; an experiment takes at most 200']);
+  assert.deepEqual(validateExperiment({ ...irisExperiment, name: 'x'.repeat(10 * 1024 * 1024) }), [
+    'name: 10,485,760 characters; a name is at most 200 (it is shown in every list of runs)',
+  ]);
+  assert.deepEqual(validateExperiment({ ...irisExperiment, prepare: Array.from({ length: 260_000 }, () => ({ scale: {} })) }), [
+    'prepare: 260,000 steps; an experiment takes at most 200',
+  ]);
   assert.deepEqual(validateExperiment({ ...irisExperiment, name: 'n'.repeat(200), prepare: Array.from({ length: 200 }, () => ({ scale: {} })) }), []);
   assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
 });
@@ -168,7 +193,11 @@ function manyClasses(rows: number, classes: number): Table {
 }
 
 test('a target with a class for almost every row: refused up front above 1,000 classes, a warning below', async () => {
-  const experiment: Experiment = { data: { path: 'ids.csv', target: 'id' }, model: { type: 'decision_tree', params: { max_depth: 2 } }, validation: { method: 'holdout', stratify: false } };
+  const experiment: Experiment = {
+    data: { path: 'ids.csv', target: 'id' },
+    model: { type: 'decision_tree', params: { max_depth: 2 } },
+    validation: { method: 'holdout', stratify: false },
+  };
   const started = Date.now();
   // What the adversarial pass met: 10,000 classes ran for 41 s and 3.1 GB, then could not be saved.
   await assert.rejects(
@@ -179,7 +208,9 @@ test('a target with a class for almost every row: refused up front above 1,000 c
   const warnings: string[] = [];
   const result = await trainExperiment(experiment, manyClasses(240, 80), { onWarning: (message) => warnings.push(message) });
   assert.equal(result.status, 'completed');
-  assert.deepEqual(warnings, ['target "id" has 80 classes over 240 rows (3.0 rows a class): a model learns little from so few rows a class; is "id" an id or a measurement? For a numeric target set `task: regression`; otherwise group rare classes']);
+  assert.deepEqual(warnings, [
+    'target "id" has 80 classes over 240 rows (3.0 rows a class): a model learns little from so few rows a class; is "id" an id or a measurement? For a numeric target set `task: regression`; otherwise group rare classes',
+  ]);
   const quiet: string[] = [];
   await trainExperiment(irisExperiment, iris, { onWarning: (message) => quiet.push(message) });
   assert.deepEqual(quiet, []);

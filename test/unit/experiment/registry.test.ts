@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import { createModel, modelFromJSON, modelTypes, MODEL_TYPES } from '../../../src/core/models/registry';
 import type { DenseMatrix } from '../../../src/core/types';
 
-const contract = ['linear_regression', 'ridge', 'lasso', 'elastic_net', 'logistic_regression', 'linear_svm', 'svm', 'decision_tree', 'random_forest', 'naive_bayes', 'mlp', 'transformer'];
+const contract = [
+  'linear_regression',
+  'ridge',
+  'lasso',
+  'elastic_net',
+  'logistic_regression',
+  'linear_svm',
+  'svm',
+  'decision_tree',
+  'random_forest',
+  'naive_bayes',
+  'mlp',
+  'transformer',
+];
 
 test('the registry knows every contract model type with its tasks', () => {
   assert.deepEqual([...MODEL_TYPES].sort(), [...contract].sort());
@@ -12,17 +25,23 @@ test('the registry knows every contract model type with its tasks', () => {
   assert.deepEqual(info.logistic_regression?.tasks, ['classification']);
   assert.deepEqual(info.random_forest?.tasks, ['classification', 'regression']);
   assert.equal(info.transformer?.input, 'text');
-  assert.ok(modelTypes().every((m) => m.available), 'every contract model has landed');
+  assert.ok(
+    modelTypes().every((m) => m.available),
+    'every contract model has landed',
+  );
   assert.ok(info.logistic_regression?.params.includes('C'));
 });
 
 test('unknown type, wrong task and bad parameters are MlErrors that say what is allowed', () => {
   assert.throws(() => createModel('xgboost', {}, 'classification'), /unknown model type "xgboost"; known types: linear_regression, ridge/);
-  assert.throws(() => createModel('ridge', {}, 'classification'), /ridge does regression, not classification; for classification use one of: logistic_regression/);
+  assert.throws(
+    () => createModel('ridge', {}, 'classification'),
+    /ridge does regression, not classification; for classification use one of: logistic_regression/,
+  );
   assert.throws(() => createModel('logistic_regression', { C: -1 }, 'classification'), /C/);
 });
 
-test('createModel picks the task\'s class and modelFromJSON restores a fitted model', async () => {
+test("createModel picks the task's class and modelFromJSON restores a fitted model", async () => {
   const X: DenseMatrix = { kind: 'dense', rows: 6, cols: 1, data: Float64Array.from([0, 1, 2, 10, 11, 12]) };
   const y = ['a', 'a', 'a', 'b', 'b', 'b'];
   for (const type of ['logistic_regression', 'decision_tree', 'random_forest', 'linear_svm', 'svm', 'naive_bayes']) {

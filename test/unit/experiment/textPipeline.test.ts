@@ -13,7 +13,7 @@ const table: Table = {
   ],
 };
 
-test('the transformer is fed the text column a text step names, and the table\'s only text column otherwise', () => {
+test("the transformer is fed the text column a text step names, and the table's only text column otherwise", () => {
   const features: Table = { rowCount: 24, columns: table.columns.slice(0, 2) };
   const named = new TextColumnPipeline([{ text: { column: 'review' } }]).fitTransform(features, []);
   assert.equal(named.X[0], 'good great fine item 0');
@@ -34,5 +34,8 @@ test('trainExperiment routes a transformer through the raw texts', async () => {
   );
   assert.equal(result.model.type, 'transformer');
   assert.deepEqual(result.featureNames, ['review']);
-  assert.equal((result.metrics as { confusion_matrix: number[][] }).confusion_matrix.flat().reduce((a, b) => a + b, 0), 6);
+  assert.equal(
+    (result.metrics as { confusion_matrix: number[][] }).confusion_matrix.flat().reduce((a, b) => a + b, 0),
+    6,
+  );
 });

@@ -79,11 +79,29 @@ for (const c of reference.classification) {
     close(balancedAccuracy(c.y_true, c.y_pred), c.balanced_accuracy, 'balanced_accuracy');
     assert.deepEqual(confusionMatrix(c.y_true, c.y_pred, c.confusion_matrix_labels), c.confusion_matrix);
     const scores = precisionRecallF1(c.y_true, c.y_pred);
-    assert.deepEqual(scores.perClass.map((s) => s.label), c.labels);
-    closeAll(scores.perClass.map((s) => s.precision), c.per_class.precision, 'precision per class');
-    closeAll(scores.perClass.map((s) => s.recall), c.per_class.recall, 'recall per class');
-    closeAll(scores.perClass.map((s) => s.f1), c.per_class.f1, 'f1 per class');
-    assert.deepEqual(scores.perClass.map((s) => s.support), c.per_class.support);
+    assert.deepEqual(
+      scores.perClass.map((s) => s.label),
+      c.labels,
+    );
+    closeAll(
+      scores.perClass.map((s) => s.precision),
+      c.per_class.precision,
+      'precision per class',
+    );
+    closeAll(
+      scores.perClass.map((s) => s.recall),
+      c.per_class.recall,
+      'recall per class',
+    );
+    closeAll(
+      scores.perClass.map((s) => s.f1),
+      c.per_class.f1,
+      'f1 per class',
+    );
+    assert.deepEqual(
+      scores.perClass.map((s) => s.support),
+      c.per_class.support,
+    );
     for (const average of ['macro', 'micro', 'weighted'] as const) {
       close(scores[average].precision, c[`precision_${average}`] as number, `precision_${average}`);
       close(scores[average].recall, c[`recall_${average}`] as number, `recall_${average}`);
@@ -100,7 +118,10 @@ for (const c of reference.classification) {
       if (c.positive && c.roc_curve && c.roc_curve_all) {
         const column = labels.indexOf(c.positive);
         const scores = c.proba!.map((row) => row[column] as number);
-        for (const [drop, expected] of [[true, c.roc_curve], [false, c.roc_curve_all]] as const) {
+        for (const [drop, expected] of [
+          [true, c.roc_curve],
+          [false, c.roc_curve_all],
+        ] as const) {
           const curve = rocCurve(c.y_true, scores, c.positive, drop);
           closeAll(curve.fpr, expected.fpr, `fpr (drop_intermediate=${drop})`);
           closeAll(curve.tpr, expected.tpr, `tpr (drop_intermediate=${drop})`);
@@ -140,12 +161,20 @@ test('a never-predicted class scores zero precision without NaN (zero_division=0
 test('computeMetrics appends labels seen only in the data after the given ones', () => {
   const m = computeMetrics('classification', ['a', 'b', 'c'], ['a', 'b', 'b'], undefined, ['b', 'a']) as ClassificationMetrics;
   assert.deepEqual(m.labels, ['b', 'a', 'c']);
-  assert.deepEqual(m.confusion_matrix, [[1, 0, 0], [0, 1, 0], [1, 0, 0]]);
+  assert.deepEqual(m.confusion_matrix, [
+    [1, 0, 0],
+    [0, 1, 0],
+    [1, 0, 0],
+  ]);
   assert.equal(m.log_loss, undefined);
 });
 
 test('computeMetrics leaves log_loss and roc_auc out when the truth has a label the model has no column for', () => {
-  const proba = matrix([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]]);
+  const proba = matrix([
+    [0.9, 0.1],
+    [0.2, 0.8],
+    [0.5, 0.5],
+  ]);
   const m = computeMetrics('classification', ['a', 'b', 'z'], ['a', 'b', 'a'], proba, ['a', 'b']) as ClassificationMetrics;
   assert.equal(m.log_loss, undefined);
   assert.equal(m.roc_auc, undefined);
@@ -178,5 +207,16 @@ test('metric names: unknown or wrong-task names are errors that list the valid o
 test('mismatched lengths and wrong target kinds are clear errors', () => {
   assert.throws(() => accuracy(['a'], ['a', 'b']), /1 values but the predictions have 2/);
   assert.throws(() => computeMetrics('regression', ['a'], ['a']), /numeric/);
-  assert.throws(() => rocAuc(['a', 'a'], matrix([[0.5, 0.5], [0.4, 0.6]]), ['a', 'b']), /only one class/);
+  assert.throws(
+    () =>
+      rocAuc(
+        ['a', 'a'],
+        matrix([
+          [0.5, 0.5],
+          [0.4, 0.6],
+        ]),
+        ['a', 'b'],
+      ),
+    /only one class/,
+  );
 });

@@ -12,7 +12,11 @@ const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const reference = JSON.parse(readFileSync(join(FIXTURES, 'reference', 'trees.json'), 'utf8'));
 
 function loadCsv(name: string): { X: DenseMatrix; labels: string[]; values: Float64Array } {
-  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const cols = (rows[0]?.length ?? 1) - 1;
   const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
   const labels = rows.map((r) => r[cols] as string);
@@ -46,11 +50,22 @@ async function forestCv(name: string, seed: number): Promise<number> {
     const train = Array.from({ length: X.rows }, (_, i) => i).filter((i) => !held.has(i));
     if (name === 'diabetes.csv') {
       const model = new RandomForestRegressor({ n_estimators: 100 });
-      await model.fit(takeRows(X, train), Float64Array.from(train, (i) => values[i] as number), { seed });
-      total += r2(Float64Array.from(test, (i) => values[i] as number), model.predict(takeRows(X, test)));
+      await model.fit(
+        takeRows(X, train),
+        Float64Array.from(train, (i) => values[i] as number),
+        { seed },
+      );
+      total += r2(
+        Float64Array.from(test, (i) => values[i] as number),
+        model.predict(takeRows(X, test)),
+      );
     } else {
       const model = new RandomForestClassifier({ n_estimators: 100 });
-      await model.fit(takeRows(X, train), train.map((i) => labels[i] as string), { seed });
+      await model.fit(
+        takeRows(X, train),
+        train.map((i) => labels[i] as string),
+        { seed },
+      );
       const predicted = model.predict(takeRows(X, test));
       total += predicted.filter((p, k) => p === labels[test[k] as number]).length / test.length;
     }
@@ -118,7 +133,10 @@ test('progress is reported once per tree and cancellation stops the fit with Can
   const { X, labels } = loadCsv('iris.csv');
   const events: ProgressEvent[] = [];
   await new RandomForestClassifier({ n_estimators: 7 }).fit(X, labels, { onProgress: (e) => events.push(e) });
-  assert.deepEqual(events.map((e) => [e.stage, e.step, e.of]), [1, 2, 3, 4, 5, 6, 7].map((s) => ['forest', s, 7]));
+  assert.deepEqual(
+    events.map((e) => [e.stage, e.step, e.of]),
+    [1, 2, 3, 4, 5, 6, 7].map((s) => ['forest', s, 7]),
+  );
 
   const controller = new AbortController();
   let trees = 0;
@@ -136,7 +154,10 @@ test('progress is reported once per tree and cancellation stops the fit with Can
 
 test('bootstrap draws n rows with replacement as distinct rows plus counts', () => {
   const { samples, weights } = bootstrap(1000, new Random(3));
-  assert.equal(weights.reduce((a, b) => a + b, 0), 1000);
+  assert.equal(
+    weights.reduce((a, b) => a + b, 0),
+    1000,
+  );
   assert.equal(samples.length, weights.filter((w) => w > 0).length);
   // About 1 - 1/e of the rows appear in a bootstrap sample.
   assert.ok(samples.length > 600 && samples.length < 665, String(samples.length));

@@ -14,7 +14,10 @@ export interface Dataset {
 
 /** Reads a fixture CSV (header line, numeric features, target last). */
 export function readDataset(name: string): Dataset {
-  const lines = readFileSync(join(ROOT, 'datasets', name), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(join(ROOT, 'datasets', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const cols = (lines[0] ?? '').split(',').length - 1;
   const data = new Float64Array(lines.length * cols);
   const labels: string[] = [];

@@ -69,7 +69,10 @@ test('lasso zeroes coefficients and reports progress; cancellation throws Cancel
   const events: ProgressEvent[] = [];
   const model = new Lasso({ alpha: 1 });
   model.fit(diabetes.X, y, { onProgress: (e) => events.push(e) });
-  assert.ok((model.coef as Float64Array).some((c) => c === 0), 'strong L1 penalty leaves exact zeros');
+  assert.ok(
+    (model.coef as Float64Array).some((c) => c === 0),
+    'strong L1 penalty leaves exact zeros',
+  );
   assert.ok(events.length > 0 && events.every((e) => typeof e.loss === 'number'));
   assert.ok((events.at(-1)?.loss as number) <= (events[0]?.loss as number));
   const controller = new AbortController();

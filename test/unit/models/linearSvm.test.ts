@@ -16,7 +16,13 @@ for (const [name, data] of Object.entries(datasets)) {
     const model = new LinearSvm({ ...(expected.params as LinearSvmOptions), tol: 1e-10, max_iter: 100000 });
     model.fit(X, data.labels);
     assert.ok(model.converged);
-    assertClose((model.coef ?? []).flatMap((row) => [...row]), (expected.coef ?? []).flat(), 1e-4, 1, 'coef');
+    assertClose(
+      (model.coef ?? []).flatMap((row) => [...row]),
+      (expected.coef ?? []).flat(),
+      1e-4,
+      1,
+      'coef',
+    );
     assertClose(model.intercept as Float64Array, expected.intercept ?? [], 1e-4, 1, 'intercept');
   });
 
@@ -35,7 +41,13 @@ for (const [name, data] of Object.entries(datasets)) {
       dense.fit(X, data.labels, { seed: 3 });
       const sparse = new LinearSvm({ loss });
       sparse.fit(denseToCsr(X), data.labels, { seed: 3 });
-      assertClose((sparse.coef ?? []).flatMap((r) => [...r]), (dense.coef ?? []).flatMap((r) => [...r]), 1e-9, 1, `${loss} sparse coef`);
+      assertClose(
+        (sparse.coef ?? []).flatMap((r) => [...r]),
+        (dense.coef ?? []).flatMap((r) => [...r]),
+        1e-9,
+        1,
+        `${loss} sparse coef`,
+      );
     }
   });
 }
@@ -53,7 +65,8 @@ test('linear_svm: same seed identical, save/load identical, probabilities sum to
   assert.deepEqual(restored.predict(irisX), model.predict(irisX));
   assert.deepEqual(restored.predictProba(irisX), model.predictProba(irisX));
   const proba = model.predictProba(irisX);
-  for (let i = 0; i < proba.rows; i++) assert.ok(Math.abs((proba.data[i * 3] as number) + (proba.data[i * 3 + 1] as number) + (proba.data[i * 3 + 2] as number) - 1) < 1e-12);
+  for (let i = 0; i < proba.rows; i++)
+    assert.ok(Math.abs((proba.data[i * 3] as number) + (proba.data[i * 3 + 1] as number) + (proba.data[i * 3 + 2] as number) - 1) < 1e-12);
   assert.throws(() => LinearSvm.fromJSON({ ...model.toJSON(), type: 'svm' }), MlError);
 });
 
@@ -66,5 +79,12 @@ test('linear_svm: progress per epoch, cancellation, bad parameters, single class
   assert.throws(() => new LinearSvm().fit(irisX, iris.labels, { signal: controller.signal }), CancelledError);
   assert.throws(() => new LinearSvm({ loss: 'log' as 'hinge' }), /'loss' must be one of "hinge", "squared_hinge"/);
   assert.throws(() => new LinearSvm({ C: -1 }), /'C'/);
-  assert.throws(() => new LinearSvm().fit(irisX, iris.labels.map(() => 'a')), /single class/);
+  assert.throws(
+    () =>
+      new LinearSvm().fit(
+        irisX,
+        iris.labels.map(() => 'a'),
+      ),
+    /single class/,
+  );
 });

@@ -22,7 +22,13 @@ for (const [name, data] of Object.entries(datasets)) {
       const model = new LogisticRegression({ ...params, tol: 1e-10, max_iter: 10000 });
       model.fit(X, data.labels);
       assert.ok(model.converged);
-      assertClose(model.coef.flatMap((row) => [...row]), (expected.coef ?? []).flat(), 1e-5, 1, `${variant} coef`);
+      assertClose(
+        model.coef.flatMap((row) => [...row]),
+        (expected.coef ?? []).flat(),
+        1e-5,
+        1,
+        `${variant} coef`,
+      );
       assertClose(model.intercept, expected.intercept ?? [], 1e-5, 1, `${variant} intercept`);
     });
 
@@ -79,7 +85,11 @@ test('progress reports a falling loss per iteration; an aborted signal throws Ca
   const controller = new AbortController();
   let calls = 0;
   assert.throws(
-    () => new LogisticRegression({ max_iter: 1000, tol: 1e-12 }).fit(irisX, iris.labels, { signal: controller.signal, onProgress: () => ++calls === 2 && controller.abort() }),
+    () =>
+      new LogisticRegression({ max_iter: 1000, tol: 1e-12 }).fit(irisX, iris.labels, {
+        signal: controller.signal,
+        onProgress: () => ++calls === 2 && controller.abort(),
+      }),
     CancelledError,
   );
 });
@@ -88,6 +98,13 @@ test('bad parameters and single-class targets are named', () => {
   assert.throws(() => new LogisticRegression({ penalty: 'elasticnet' as 'l2' }), /'penalty' must be one of "l2", "l1", "none"/);
   assert.throws(() => new LogisticRegression({ C: 0 }), /'C'.*> 0/);
   assert.throws(() => new LogisticRegression({ c: 1 } as never), /unknown parameter 'c'/);
-  assert.throws(() => new LogisticRegression().fit(irisX, iris.labels.map(() => 'setosa')), /single class/);
+  assert.throws(
+    () =>
+      new LogisticRegression().fit(
+        irisX,
+        iris.labels.map(() => 'setosa'),
+      ),
+    /single class/,
+  );
   assert.throws(() => new LogisticRegression().fit(irisX, iris.values), /class labels/);
 });

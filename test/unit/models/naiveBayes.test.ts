@@ -16,7 +16,11 @@ function csr(rows: number[][]): CsrMatrix {
 }
 
 function loadCsv(name: string): { X: DenseMatrix; labels: string[] } {
-  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const cols = (rows[0]?.length ?? 1) - 1;
   return { X: dense(rows.map((r) => r.slice(0, cols).map(Number))), labels: rows.map((r) => r[cols] as string) };
 }
@@ -81,10 +85,12 @@ for (const name of ['iris.csv', 'breast_cancer.csv']) {
     for (const testRows of entry.folds as number[][]) {
       const held = new Set(testRows);
       const train = Array.from({ length: X.rows }, (_, i) => i).filter((i) => !held.has(i));
-      const take = (rows: number[]): DenseMatrix =>
-        dense(rows.map((r) => Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols))));
+      const take = (rows: number[]): DenseMatrix => dense(rows.map((r) => Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols))));
       const model = new NaiveBayes({ distribution: 'gaussian' });
-      model.fit(take(train), train.map((i) => labels[i] as string));
+      model.fit(
+        take(train),
+        train.map((i) => labels[i] as string),
+      );
       const predicted = model.predict(take(testRows));
       total += predicted.filter((p, k) => p === labels[testRows[k] as number]).length / testRows.length;
     }
@@ -128,8 +134,28 @@ test('bad parameters and bad input are errors naming the parameter or the cell',
   assert.throws(() => new NaiveBayes({ fit_prior: 1 as never }), /naive_bayes: fit_prior/);
   assert.throws(() => new NaiveBayes({ var_smoothing: NaN }), /naive_bayes: var_smoothing/);
   assert.throws(() => new NaiveBayes({ smoothing: 1 } as never), /unknown parameter 'smoothing'/);
-  assert.throws(() => new NaiveBayes().fit(csr([[1, -2], [0, 1]]), ['a', 'b']), /row 0, feature 1 is -2/);
-  assert.throws(() => new NaiveBayes().fit(dense([[1, NaN], [0, 1]]), ['a', 'b']), /row 0, feature 1 is NaN/);
+  assert.throws(
+    () =>
+      new NaiveBayes().fit(
+        csr([
+          [1, -2],
+          [0, 1],
+        ]),
+        ['a', 'b'],
+      ),
+    /row 0, feature 1 is -2/,
+  );
+  assert.throws(
+    () =>
+      new NaiveBayes().fit(
+        dense([
+          [1, NaN],
+          [0, 1],
+        ]),
+        ['a', 'b'],
+      ),
+    /row 0, feature 1 is NaN/,
+  );
   assert.throws(() => new NaiveBayes().fit(csr([[1], [2]]), ['a', 'a']), /single class/);
   const model = new NaiveBayes();
   assert.throws(() => model.predict(csr([[1]])), /before fit/);

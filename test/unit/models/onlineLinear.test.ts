@@ -18,22 +18,51 @@ type RegressorModel = Regressor & { partialFit: Ridge['partialFit']; coef: Float
 
 function loadRegressor(json: EstimatorJSON): RegressorModel {
   switch (json.type) {
-    case 'linear_regression': return LinearRegression.fromJSON(json);
-    case 'ridge': return Ridge.fromJSON(json);
-    case 'lasso': return Lasso.fromJSON(json);
-    case 'elastic_net': return ElasticNet.fromJSON(json);
-    default: throw new Error(`unexpected ${json.type}`);
+    case 'linear_regression':
+      return LinearRegression.fromJSON(json);
+    case 'ridge':
+      return Ridge.fromJSON(json);
+    case 'lasso':
+      return Lasso.fromJSON(json);
+    case 'elastic_net':
+      return ElasticNet.fromJSON(json);
+    default:
+      throw new Error(`unexpected ${json.type}`);
   }
 }
 
 function regressorJSON(c: (typeof reference.sgd_regressor.cases)[number], seen: number | undefined): EstimatorJSON {
-  return { type: c.model ?? '', fit_intercept: true, max_iter: 1000, tol: 1e-4, selection: 'cyclic', ...c.params, coef: c.coef_before, intercept: c.intercept_before, n_samples_seen: seen };
+  return {
+    type: c.model ?? '',
+    fit_intercept: true,
+    max_iter: 1000,
+    tol: 1e-4,
+    selection: 'cyclic',
+    ...c.params,
+    coef: c.coef_before,
+    intercept: c.intercept_before,
+    n_samples_seen: seen,
+  };
 }
 
-function logisticJSON(c: (typeof reference.sgd_classifier.cases)[number] | (typeof reference.softmax_sgd.cases)[number], seen: number | undefined, cols: number): EstimatorJSON {
+function logisticJSON(
+  c: (typeof reference.sgd_classifier.cases)[number] | (typeof reference.softmax_sgd.cases)[number],
+  seen: number | undefined,
+  cols: number,
+): EstimatorJSON {
   const intercepts = Array.isArray(c.intercept_before) ? c.intercept_before : [c.intercept_before];
   const weights = intercepts.flatMap((b, k) => [...c.coef_before.slice(k * cols, (k + 1) * cols), b]);
-  return { type: 'logistic_regression', max_iter: 100, tol: 1e-4, fit_intercept: true, ...c.params, classes: c.classes, n_features: cols, weights, n_samples_seen: seen };
+  return {
+    type: 'logistic_regression',
+    max_iter: 100,
+    tol: 1e-4,
+    fit_intercept: true,
+    ...c.params,
+    classes: c.classes,
+    n_features: cols,
+    weights,
+    n_samples_seen: seen,
+  };
 }
 
 test('linear regressors: one partialFit epoch matches SGDRegressor(learning_rate=constant, max_iter=1) from the batch solution', () => {
@@ -59,8 +88,16 @@ test('logistic regression (binary): one partialFit epoch matches SGDClassifier(l
     const what = `${String(c.params.penalty)} C=${String(c.params.C)}`;
     assertClose(model.coef[0] ?? [], c.coef, RTOL, `${what}: coef`, 1e-12);
     assertClose(model.intercept, [c.intercept], RTOL, `${what}: intercept`);
-    if (c.params.penalty === 'l1') assert.ok(c.coef.some((v) => v === 0), 'the l1 case keeps exact zeros');
-    if (c.params.penalty === 'l1') assert.deepEqual(Array.from(model.coef[0] ?? [], (v) => v === 0), c.coef.map((v) => v === 0));
+    if (c.params.penalty === 'l1')
+      assert.ok(
+        c.coef.some((v) => v === 0),
+        'the l1 case keeps exact zeros',
+      );
+    if (c.params.penalty === 'l1')
+      assert.deepEqual(
+        Array.from(model.coef[0] ?? [], (v) => v === 0),
+        c.coef.map((v) => v === 0),
+      );
   }
 });
 
@@ -72,17 +109,38 @@ test('logistic regression (multiclass): softmax SGD epoch matches the independen
     model.partialFit(X, data.y_B, { learningRate: c.eta0 });
     const what = `softmax ${String(c.params.penalty)}`;
     // numpy scales the weights eagerly where we (as sklearn) keep a lazy scale: a few ulps apart.
-    assertClose(model.coef.flatMap((row) => Array.from(row)), c.coef, RTOL, `${what}: coef`, 1e-12);
+    assertClose(
+      model.coef.flatMap((row) => Array.from(row)),
+      c.coef,
+      RTOL,
+      `${what}: coef`,
+      1e-12,
+    );
     assertClose(model.intercept, c.intercept, RTOL, `${what}: intercept`);
   }
 });
 
 test('softmax step by hand: one row, two features, three classes, L2', () => {
   // W = 0, b = 0 → p = 1/3 each; row x = (1, 2), label 'b' (k = 1); eta = 0.5, C = 1, n = 3 + 1 → alpha = 1/4.
-  const model = LogisticRegression.fromJSON({ type: 'logistic_regression', penalty: 'l2', C: 1, max_iter: 100, tol: 1e-4, fit_intercept: true, classes: ['a', 'b', 'c'], n_features: 2, weights: [0, 0, 0, 0, 0, 0, 0, 0, 0], n_samples_seen: 3 });
+  const model = LogisticRegression.fromJSON({
+    type: 'logistic_regression',
+    penalty: 'l2',
+    C: 1,
+    max_iter: 100,
+    tol: 1e-4,
+    fit_intercept: true,
+    classes: ['a', 'b', 'c'],
+    n_features: 2,
+    weights: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+    n_samples_seen: 3,
+  });
   model.partialFit(dense([[1, 2]]), ['b'], { learningRate: 0.5 });
   // update_k = −0.5·(1/3 − [k = 1]): −1/6 for a and c, +1/3 for b; W_k = update_k·x (shrink of 0 is 0).
-  const expected = [[-1 / 6, -2 / 6], [1 / 3, 2 / 3], [-1 / 6, -2 / 6]];
+  const expected = [
+    [-1 / 6, -2 / 6],
+    [1 / 3, 2 / 3],
+    [-1 / 6, -2 / 6],
+  ];
   model.coef.forEach((row, k) => assertClose(row, expected[k] ?? [], 1e-15, `class ${k}`));
   assertClose(model.intercept, [-1 / 6, 1 / 3, -1 / 6], 1e-15, 'intercepts');
   // A second identical row: p = softmax(W x + b) from the updated weights, then shrink by 1 − eta·alpha
@@ -117,7 +175,10 @@ test('a failed update leaves the linear models unchanged: unknown label, wrong w
   const model = LogisticRegression.fromJSON(logisticJSON(c, cls.n_samples_seen_before, X.cols));
   const saved = JSON.stringify(model.toJSON());
   const labels = cls.y_B.slice(0, 5);
-  assert.throws(() => model.partialFit(X, [...labels.slice(0, 4), 'cyst']), (e: unknown) => e instanceof MlError && /"cyst"/.test(e.message));
+  assert.throws(
+    () => model.partialFit(X, [...labels.slice(0, 4), 'cyst']),
+    (e: unknown) => e instanceof MlError && /"cyst"/.test(e.message),
+  );
   assert.throws(() => model.partialFit(dense(cls.X_B.slice(0, 5).map((r) => r.slice(1))), labels), MlError);
   assert.throws(() => model.partialFit(dense(cls.X_B.slice(0, 5).map((r, i) => (i === 4 ? [NaN, ...r.slice(1)] : r))), labels), MlError);
   assert.throws(() => model.partialFit(X, labels, { learningRate: -1 }), MlError);
@@ -133,7 +194,10 @@ test('a failed update leaves the linear models unchanged: unknown label, wrong w
     const rows = dense(reg.X_B.slice(0, 5));
     assert.throws(() => regressor.partialFit(rows, Float64Array.from([1, 2, 3, 4, NaN])), MlError);
     assert.throws(() => regressor.partialFit(rows, ['1', '2', '3', '4', '5']), MlError);
-    assert.throws(() => regressor.partialFit(rows, Float64Array.from([1, 2, 3, 4, 5]), { learningRate: 1e300 }), (e: unknown) => e instanceof MlError && /overflow/.test(e.message));
+    assert.throws(
+      () => regressor.partialFit(rows, Float64Array.from([1, 2, 3, 4, 5]), { learningRate: 1e300 }),
+      (e: unknown) => e instanceof MlError && /overflow/.test(e.message),
+    );
     assert.throws(() => regressor.partialFit(dense(reg.X_B.slice(0, 5).map((row) => [...row, 0])), Float64Array.from([1, 2, 3, 4, 5])), MlError);
     assert.equal(JSON.stringify(regressor.toJSON()), before);
   }
@@ -154,7 +218,10 @@ test('n_samples_seen: set by fit, kept in JSON; an updated model round-trips; ol
   const { n_samples_seen: _seen, ...old } = ridge.toJSON();
   const oldRidge = Ridge.fromJSON(old);
   assert.deepEqual(oldRidge.predict(X), ridge.predict(X));
-  assert.throws(() => oldRidge.partialFit(X, y), (e: unknown) => e instanceof MlError && /retrain/.test(e.message));
+  assert.throws(
+    () => oldRidge.partialFit(X, y),
+    (e: unknown) => e instanceof MlError && /retrain/.test(e.message),
+  );
   // Lasso's update does not depend on n, so an old lasso can still learn online.
   const lasso = new Lasso({ alpha: 1 });
   lasso.fit(X, y);
@@ -166,10 +233,13 @@ test('n_samples_seen: set by fit, kept in JSON; an updated model round-trips; ol
   const cls = reference.sgd_classifier;
   const c = cls.cases[0];
   assert.ok(c);
-  const logistic = LogisticRegression.fromJSON(logisticJSON(c, undefined, X.cols === 0 ? 0 : cls.X_B[0]?.length ?? 0));
+  const logistic = LogisticRegression.fromJSON(logisticJSON(c, undefined, X.cols === 0 ? 0 : (cls.X_B[0]?.length ?? 0)));
   const Xc = dense(cls.X_B);
   assert.ok(logistic.predict(Xc).length === Xc.rows);
-  assert.throws(() => logistic.partialFit(Xc, cls.y_B), (e: unknown) => e instanceof MlError && /saved before online updates existed/.test(e.message));
+  assert.throws(
+    () => logistic.partialFit(Xc, cls.y_B),
+    (e: unknown) => e instanceof MlError && /saved before online updates existed/.test(e.message),
+  );
   const fitted = new LogisticRegression();
   fitted.fit(Xc, cls.y_B);
   assert.equal(fitted.nSamplesSeen, Xc.rows);

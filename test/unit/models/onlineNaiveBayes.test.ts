@@ -58,7 +58,12 @@ test('gaussian partialFit matches sklearn GaussianNB.partial_fit, including a ba
     assertClose(after.var ?? [], c.var ?? [], RTOL, `${c.name}: var`);
     assertClose([after.epsilon ?? NaN], [c.epsilon ?? 0], RTOL, `${c.name}: epsilon`);
     const total = c.class_count.reduce((s, n) => s + n, 0);
-    assertClose(after.class_log_prior, c.class_count.map((n) => Math.log(n / total)), 1e-14, `${c.name}: prior`);
+    assertClose(
+      after.class_log_prior,
+      c.class_count.map((n) => Math.log(n / total)),
+      1e-14,
+      `${c.name}: prior`,
+    );
     assertClose(model.predictProba(dense(c.X_B)).data, c.proba_B, 1e-7, `${c.name}: predict_proba`, 1e-9);
   }
 });
@@ -72,7 +77,10 @@ test('a failed update leaves the model unchanged: unknown label, wrong width, Na
     const saved = JSON.stringify(model.toJSON());
     const rows = c.X_B.slice(0, 4);
     const labels = c.y_B.slice(0, 4);
-    assert.throws(() => model.partialFit(dense(rows), [...labels.slice(0, 3), 'unicorn']), (e: unknown) => e instanceof MlError && /"unicorn"/.test(e.message));
+    assert.throws(
+      () => model.partialFit(dense(rows), [...labels.slice(0, 3), 'unicorn']),
+      (e: unknown) => e instanceof MlError && /"unicorn"/.test(e.message),
+    );
     assert.throws(() => model.partialFit(dense(rows.map((r) => r.slice(1))), labels), MlError);
     const withNaN = rows.map((r, i) => (i === 3 ? [NaN, ...r.slice(1)] : r));
     assert.throws(() => model.partialFit(dense(withNaN), labels), MlError);
@@ -106,7 +114,10 @@ test('a model saved before online updates still predicts, but partialFit asks fo
     const { class_count: _c, feature_count: _f, epsilon: _e, ...old } = model.toJSON();
     const loaded = NaiveBayes.fromJSON(old);
     assert.deepEqual(loaded.predict(dense(c.X_B)), model.predict(dense(c.X_B)));
-    assert.throws(() => loaded.partialFit(dense(c.X_B), c.y_B), (e: unknown) => e instanceof MlError && /saved before online updates existed/.test(e.message) && /retrain/.test(e.message));
+    assert.throws(
+      () => loaded.partialFit(dense(c.X_B), c.y_B),
+      (e: unknown) => e instanceof MlError && /saved before online updates existed/.test(e.message) && /retrain/.test(e.message),
+    );
     assert.equal(loaded.toJSON().class_count, undefined);
   }
 });

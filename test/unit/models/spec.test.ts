@@ -23,7 +23,11 @@ function acceptedNames(create: () => unknown): string[] {
 test('every model accepts exactly the parameters of its spec', () => {
   for (const { type, tasks, spec } of modelTypes()) {
     for (const task of tasks) {
-      assert.deepEqual(acceptedNames(() => createModel(type, { not_a_parameter: 1 }, task)), Object.keys(spec.params), `${type} (${task})`);
+      assert.deepEqual(
+        acceptedNames(() => createModel(type, { not_a_parameter: 1 }, task)),
+        Object.keys(spec.params),
+        `${type} (${task})`,
+      );
     }
   }
 });
@@ -33,13 +37,17 @@ test('every parameter a spec lists is read and checked by the model', () => {
     for (const task of tasks) {
       for (const name of Object.keys(spec.params)) {
         // An object is a value no parameter takes: a model that ignored the parameter would accept it.
-        assert.throws(() => createModel(type, { [name]: { wrong: true } }, task), (error: unknown) => error instanceof MlError && error.message.includes(name), `${type}.${name} (${task})`);
+        assert.throws(
+          () => createModel(type, { [name]: { wrong: true } }, task),
+          (error: unknown) => error instanceof MlError && error.message.includes(name),
+          `${type}.${name} (${task})`,
+        );
       }
     }
   }
 });
 
-test("every default, example and search suggestion of a spec is a value the model accepts", () => {
+test('every default, example and search suggestion of a spec is a value the model accepts', () => {
   for (const { type, tasks, spec } of modelTypes()) {
     for (const task of tasks) {
       assert.doesNotThrow(() => createModel(type, paramDefaults(spec, task), task), `${type} defaults (${task})`);

@@ -22,7 +22,13 @@ for (const [name, data] of Object.entries(datasets)) {
       // sklearn flips the sign of binary decision values so that positive means classes[1].
       const reference = (expected.decision_head as number[][] | number[]).flat();
       const sign = model.classes.length === 2 ? -1 : 1;
-      assertClose(Array.from(decisions.data, (v) => sign * v), reference, 1e-4, 1, `${variant} decision`);
+      assertClose(
+        Array.from(decisions.data, (v) => sign * v),
+        reference,
+        1e-4,
+        1,
+        `${variant} decision`,
+      );
       const supportCount = (expected.n_support ?? []).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs((model.supportVectors?.rows ?? 0) - supportCount) <= 2, `support vectors ${model.supportVectors?.rows} vs ${supportCount}`);
       assert.equal(accuracy(data.labels, model.predict(X)), expected.train_accuracy);
@@ -89,7 +95,14 @@ test('svm: gamma scale/auto, progress per pair, cancellation, bad parameters, si
   assert.throws(() => new Svm({ kernel: 'sigmoid' as 'rbf' }), /'kernel' must be one of "rbf", "poly", "linear"/);
   assert.throws(() => new Svm({ gamma: 'big' as 'auto' }), /'gamma'/);
   assert.throws(() => new Svm({ kernal: 'rbf' } as never), /unknown parameter 'kernal'/);
-  assert.throws(() => new Svm().fit(irisX, iris.labels.map(() => 'x')), /single class/);
+  assert.throws(
+    () =>
+      new Svm().fit(
+        irisX,
+        iris.labels.map(() => 'x'),
+      ),
+    /single class/,
+  );
 });
 
 test('svm: shrinking (libsvm default) reaches the same optimum as the full solver', () => {

@@ -16,7 +16,10 @@ interface Dataset {
 }
 
 function loadCsv(name: string): Dataset {
-  const lines = readFileSync(join(FIXTURES, 'datasets', name), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const rows = lines.map((line) => line.split(','));
   const cols = (rows[0]?.length ?? 1) - 1;
   const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
@@ -60,7 +63,11 @@ for (const name of ['iris.csv', 'breast_cancer.csv']) {
     for (const entry of reference.datasets[name].decision_tree) {
       const mean = await crossValidate(name, async (train, test) => {
         const model = new DecisionTreeClassifier(entry.params);
-        await model.fit(takeRows(X, train), train.map((i) => labels[i] as string), { seed: 0 });
+        await model.fit(
+          takeRows(X, train),
+          train.map((i) => labels[i] as string),
+          { seed: 0 },
+        );
         const predicted = model.predict(takeRows(X, test));
         return predicted.filter((p, k) => p === labels[test[k] as number]).length / test.length;
       });
@@ -74,8 +81,15 @@ test('DecisionTreeRegressor 5-fold R² on diabetes is within 0.01 of scikit-lear
   for (const entry of reference.datasets['diabetes.csv'].decision_tree) {
     const mean = await crossValidate('diabetes.csv', async (train, test) => {
       const model = new DecisionTreeRegressor(entry.params);
-      await model.fit(takeRows(X, train), Float64Array.from(train, (i) => values[i] as number), { seed: 0 });
-      return r2(Float64Array.from(test, (i) => values[i] as number), model.predict(takeRows(X, test)));
+      await model.fit(
+        takeRows(X, train),
+        Float64Array.from(train, (i) => values[i] as number),
+        { seed: 0 },
+      );
+      return r2(
+        Float64Array.from(test, (i) => values[i] as number),
+        model.predict(takeRows(X, test)),
+      );
     });
     assert.ok(Math.abs(mean - entry.mean) <= 0.01, `${JSON.stringify(entry.params)}: ours ${mean}, scikit-learn ${entry.mean}`);
   }
@@ -95,9 +109,7 @@ test('feature importances on breast_cancer match scikit-learn (no tie at the top
 
 test('on iris the most important feature is one scikit-learn also ranks first (petal length and width tie at the root)', async () => {
   const { X, labels } = loadCsv('iris.csv');
-  const sklearnTops = new Set(
-    (reference.iris_importances.decision_tree as number[][]).map((v) => v.indexOf(Math.max(...v))),
-  );
+  const sklearnTops = new Set((reference.iris_importances.decision_tree as number[][]).map((v) => v.indexOf(Math.max(...v))));
   for (const seed of [0, 1, 2]) {
     const model = new DecisionTreeClassifier();
     await model.fit(X, labels, { seed });
@@ -146,7 +158,7 @@ test('cancellation before or during the fit throws CancelledError', async () => 
 
   // A larger set, so growth reports progress (every 1024 nodes) before it ends.
   const n = 6000;
-  const data = Float64Array.from({ length: n * 3 }, (_, k) => Math.sin(k * 12.9898) * 43758.5453 % 1);
+  const data = Float64Array.from({ length: n * 3 }, (_, k) => (Math.sin(k * 12.9898) * 43758.5453) % 1);
   const noisy = Array.from({ length: n }, (_, i) => (Math.sin(i * 78.233) > 0 ? 'a' : 'b'));
   const during = new AbortController();
   const steps: number[] = [];
@@ -181,8 +193,12 @@ test('bad parameters and bad input are errors that name the parameter or problem
 test('a CSR input is densified and gives the same tree as its dense form', async () => {
   const dense: DenseMatrix = { kind: 'dense', rows: 4, cols: 2, data: Float64Array.from([0, 1, 2, 0, 0, 3, 4, 0]) };
   const csr = {
-    kind: 'csr' as const, rows: 4, cols: 2,
-    indptr: Int32Array.from([0, 1, 2, 3, 4]), indices: Int32Array.from([1, 0, 1, 0]), values: Float64Array.from([1, 2, 3, 4]),
+    kind: 'csr' as const,
+    rows: 4,
+    cols: 2,
+    indptr: Int32Array.from([0, 1, 2, 3, 4]),
+    indices: Int32Array.from([1, 0, 1, 0]),
+    values: Float64Array.from([1, 2, 3, 4]),
   };
   const y = ['a', 'b', 'a', 'b'];
   const a = new DecisionTreeClassifier();

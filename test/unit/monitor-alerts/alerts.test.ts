@@ -54,7 +54,10 @@ test('a restarted service (no feedback yet) clears the accuracy memory', () => {
 
 test('drift and accuracy crossing in the same poll give both alerts', () => {
   const { alerts, memory } = checkAlerts({ drift: false, lowAccuracy: false }, { datasetDrift: true, driftedFeatureNames: ['x'], accuracy: 0.1 }, on);
-  assert.deepEqual(alerts.map((a) => a.kind), ['drift', 'accuracy']);
+  assert.deepEqual(
+    alerts.map((a) => a.kind),
+    ['drift', 'accuracy'],
+  );
   assert.deepEqual(memory, { drift: true, lowAccuracy: true });
 });
 

@@ -4,15 +4,28 @@ import { checkAlerts } from '../../../src/extension/monitor/alerts';
 import { monitorState, serviceSnapshot, type DeploymentFields } from '../../../src/extension/monitor/state';
 import { featureRecords, listen, post, trainedRun } from '../serve/fixture';
 
-const record: DeploymentFields = { id: 'd1', runId: 'r1', experiment: 'iris', host: '127.0.0.1', port: 8123, state: 'serving', startedAt: '2025-01-01T00:00:00.000Z', restarts: 0 };
+const record: DeploymentFields = {
+  id: 'd1',
+  runId: 'r1',
+  experiment: 'iris',
+  host: '127.0.0.1',
+  port: 8123,
+  state: 'serving',
+  startedAt: '2025-01-01T00:00:00.000Z',
+  restarts: 0,
+};
 const alerts = { alertOnDrift: true, accuracyThreshold: 0.9 };
 
-test('the real service\'s /monitor JSON becomes the panel state: requests, latency, classes, feedback, drift table', async () => {
+test("the real service's /monitor JSON becomes the panel state: requests, latency, classes, feedback, drift table", async () => {
   const runDir = await trainedRun('iris');
   const { app, url } = await listen({ runDir, writeFeedback: false, windowSize: 150 });
   try {
     // A later period in which both petal measurements moved: 2 of 4 features, so the dataset drifts.
-    const shifted = featureRecords('iris').map((r) => ({ ...r, petal_length_cm: (r.petal_length_cm as number) + 1.5, petal_width_cm: (r.petal_width_cm as number) + 1 }));
+    const shifted = featureRecords('iris').map((r) => ({
+      ...r,
+      petal_length_cm: (r.petal_length_cm as number) + 1.5,
+      petal_width_cm: (r.petal_width_cm as number) + 1,
+    }));
     const answers: string[][] = [];
     for (let i = 0; i < 150; i += 50) {
       const answer = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: shifted.slice(i, i + 50) }));
@@ -28,16 +41,29 @@ test('the real service\'s /monitor JSON becomes the panel state: requests, laten
     assert.equal(snapshot.requests, raw.requests);
     assert.ok(snapshot.requests >= 4, `requests ${snapshot.requests}`);
     assert.equal(snapshot.task, 'classification');
-    assert.deepEqual(snapshot.latency, { p50: (raw.latency as { p50: number }).p50, p95: (raw.latency as { p95: number }).p95, p99: (raw.latency as { p99: number }).p99 });
+    assert.deepEqual(snapshot.latency, {
+      p50: (raw.latency as { p50: number }).p50,
+      p95: (raw.latency as { p95: number }).p95,
+      p99: (raw.latency as { p99: number }).p99,
+    });
     assert.ok(snapshot.process.rssBytes > 0 && snapshot.process.pid === process.pid);
     assert.deepEqual(snapshot.predictions.byClass?.map(([label]) => label).sort(), ['setosa', 'versicolor', 'virginica']);
-    assert.equal(snapshot.predictions.byClass?.reduce((sum, [, n]) => sum + n, 0), 150);
+    assert.equal(
+      snapshot.predictions.byClass?.reduce((sum, [, n]) => sum + n, 0),
+      150,
+    );
     assert.equal(snapshot.feedback.count, 10);
     assert.equal(typeof snapshot.feedback.accuracy, 'number');
     const drift = snapshot.drift;
     assert.ok(drift);
-    assert.deepEqual(drift.features.map((f) => f.name), ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm']);
-    assert.deepEqual(drift.features.map((f) => f.method), ['ks', 'ks', 'ks', 'ks']);
+    assert.deepEqual(
+      drift.features.map((f) => f.name),
+      ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'],
+    );
+    assert.deepEqual(
+      drift.features.map((f) => f.method),
+      ['ks', 'ks', 'ks', 'ks'],
+    );
     assert.deepEqual(drift.driftedFeatureNames, ['petal_length_cm', 'petal_width_cm']);
     assert.equal(drift.datasetDrift, true);
     for (const row of drift.features) {
@@ -50,9 +76,16 @@ test('the real service\'s /monitor JSON becomes the panel state: requests, laten
     assert.equal(state.live, true);
     assert.equal(state.deployment.url, 'http://127.0.0.1:8123');
     // The same JSON raises the drift alert, and the accuracy alert when the feedback is poor.
-    const { alerts: raised } = checkAlerts(undefined, { datasetDrift: drift.datasetDrift, driftedFeatureNames: drift.driftedFeatureNames, accuracy: snapshot.feedback.accuracy }, alerts);
+    const { alerts: raised } = checkAlerts(
+      undefined,
+      { datasetDrift: drift.datasetDrift, driftedFeatureNames: drift.driftedFeatureNames, accuracy: snapshot.feedback.accuracy },
+      alerts,
+    );
     assert.equal(raised[0]?.kind, 'drift');
-    assert.equal(raised.some((a) => a.kind === 'accuracy'), (snapshot.feedback.accuracy as number) < 0.9);
+    assert.equal(
+      raised.some((a) => a.kind === 'accuracy'),
+      (snapshot.feedback.accuracy as number) < 0.9,
+    );
   } finally {
     await app.close();
   }
@@ -86,7 +119,10 @@ test('JSON that is not a monitor answer is refused; fields of the wrong type are
     latency: { p50: '1', p95: 2, p99: Number.NaN },
     predictions: { total: 3, byClass: { a: 2, b: 'x' } },
     feedback: { count: 2, accuracy: 'high', f1_macro: 0.5 },
-    drift: { features: [{ name: 'f', method: 'ks', statistic: 0.3, pValue: 0.01, threshold: 0.05, drifted: true, psi: null }, { method: 'ks' }], datasetDrift: true },
+    drift: {
+      features: [{ name: 'f', method: 'ks', statistic: 0.3, pValue: 0.01, threshold: 0.05, drifted: true, psi: null }, { method: 'ks' }],
+      datasetDrift: true,
+    },
   });
   assert.ok(snapshot);
   assert.deepEqual(snapshot.latency, { p50: 0, p95: 2, p99: 0 });
@@ -97,7 +133,7 @@ test('JSON that is not a monitor answer is refused; fields of the wrong type are
   assert.equal(snapshot.drift?.features[0]?.psi, null);
 });
 
-test('a stopped service\'s last snapshot is shown, but not as live', () => {
+test("a stopped service's last snapshot is shown, but not as live", () => {
   const snapshot = serviceSnapshot({ requests: 1 });
   const state = monitorState({ ...record, state: 'stopped', stoppedAt: '2025-01-01T01:00:00.000Z' }, snapshot, alerts);
   assert.equal(state.live, false);

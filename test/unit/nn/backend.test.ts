@@ -25,7 +25,10 @@ test('tensorflow without tfjs-node explains itself', { skip: tfjsNodeInstalled()
 });
 
 test('wasm with a folder lacking the wasm files explains itself', async () => {
-  await assert.rejects(initBackend('wasm', { wasmDir: '/nonexistent/wasm' }), /wasm files not found: \/nonexistent\/wasm\/tfjs-backend-wasm.wasm does not exist/);
+  await assert.rejects(
+    initBackend('wasm', { wasmDir: '/nonexistent/wasm' }),
+    /wasm files not found: \/nonexistent\/wasm\/tfjs-backend-wasm.wasm does not exist/,
+  );
 });
 
 test('auto picks wasm here and says why tfjs-node was passed over', { skip: tfjsNodeInstalled() && 'tfjs-node is installed here' }, async () => {

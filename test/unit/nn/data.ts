@@ -48,7 +48,32 @@ const TOPICS: Record<string, string[]> = {
   food: ['recipe', 'flavour', 'dinner', 'bakery', 'spicy', 'sauce', 'chef', 'dessert'],
   tech: ['software', 'laptop', 'server', 'battery', 'update', 'browser', 'chip', 'cloud'],
 };
-const FILLER = ['the', 'a', 'was', 'really', 'today', 'we', 'it', 'new', 'and', 'with', 'after', 'very', 'this', 'my', 'friends', 'about', 'good', 'bad', 'long', 'week', 'some', 'then', 'again', 'still'];
+const FILLER = [
+  'the',
+  'a',
+  'was',
+  'really',
+  'today',
+  'we',
+  'it',
+  'new',
+  'and',
+  'with',
+  'after',
+  'very',
+  'this',
+  'my',
+  'friends',
+  'about',
+  'good',
+  'bad',
+  'long',
+  'week',
+  'some',
+  'then',
+  'again',
+  'still',
+];
 
 /** A seeded three-topic text set: a few topic words hidden among filler words (chance = 1/3). */
 export function topicTexts(count: number, seed: number): { texts: string[]; labels: string[] } {

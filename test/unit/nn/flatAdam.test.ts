@@ -15,7 +15,12 @@ test('FlatAdam takes the same steps as tfjs AdamOptimizer on several variables',
   const flat = new FlatAdam(ours, 0.01, 0.9, 0.999, 1e-8);
   const adam = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
   for (let step = 0; step < 5; step++) {
-    const gradients = shapes.map((shape) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape));
+    const gradients = shapes.map((shape) =>
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+        shape,
+      ),
+    );
     flat.applyGradients(gradients.map((tensor, i) => ({ name: (ours[i] as tf.Variable).name, tensor })));
     adam.applyGradients(gradients.map((tensor, i) => ({ name: (theirs[i] as tf.Variable).name, tensor })));
     gradients.forEach((g) => g.dispose());

@@ -53,7 +53,11 @@ test('regresses diabetes: R² above 0.3 on a holdout', async () => {
   const testRows = all.filter((i) => i % 5 === 0);
   const trainRows = all.filter((i) => i % 5 !== 0);
   const model = new MlpRegressor({ hidden_layer_sizes: [32], learning_rate_init: 0.01, max_iter: 60 });
-  await model.fit(takeRows(X, trainRows), Float64Array.from(trainRows, (i) => y[i] as number), { seed: 3 });
+  await model.fit(
+    takeRows(X, trainRows),
+    Float64Array.from(trainRows, (i) => y[i] as number),
+    { seed: 3 },
+  );
   const predicted = model.predict(takeRows(X, testRows));
   const truth = testRows.map((i) => y[i] as number);
   const mean = truth.reduce((a, b) => a + b, 0) / truth.length;
@@ -110,7 +114,11 @@ test('toJSON/fromJSON and saveTo/loadFrom reproduce predictions exactly', async 
   }
 
   const regressor = new MlpRegressor({ hidden_layer_sizes: [4], max_iter: 3 });
-  await regressor.fit(irisTrain, Float64Array.from(training, (i) => i * 10), { seed: 2 });
+  await regressor.fit(
+    irisTrain,
+    Float64Array.from(training, (i) => i * 10),
+    { seed: 2 },
+  );
   const back = MlpRegressor.fromJSON(JSON.parse(JSON.stringify(regressor.toJSON())));
   assert.deepEqual(back.predict(irisTest), regressor.predict(irisTest));
   [classifier, restored, regressor, back].forEach((m) => m.dispose());
@@ -121,7 +129,10 @@ test('reports loss and val_loss each epoch and stops early on a validation plate
   const model = new MlpClassifier({ ...small, max_iter: 500, early_stopping: true, n_iter_no_change: 5, learning_rate_init: 0.05 });
   await model.fit(irisTrain, irisTrainY, { seed: 4, onProgress: (e) => events.push(e) });
   assert.ok(events.length > 5 && events.length < 500, `${events.length} epochs`);
-  assert.deepEqual(events.map((e) => e.step), events.map((_, i) => i + 1));
+  assert.deepEqual(
+    events.map((e) => e.step),
+    events.map((_, i) => i + 1),
+  );
   for (const e of events) {
     assert.equal(e.of, 500);
     assert.ok(Number.isFinite(e.loss) && Number.isFinite(e.metrics?.val_loss));
@@ -166,12 +177,21 @@ test('tensors do not grow across fits, and dispose returns to the baseline', asy
 });
 
 test('bad parameters and data are named', async () => {
-  assert.throws(() => new MlpClassifier({ hidden_layers: [10] }), (e: unknown) => e instanceof MlError && /unknown parameter 'hidden_layers'/.test(e.message));
+  assert.throws(
+    () => new MlpClassifier({ hidden_layers: [10] }),
+    (e: unknown) => e instanceof MlError && /unknown parameter 'hidden_layers'/.test(e.message),
+  );
   assert.throws(() => new MlpClassifier({ activation: 'relu6' }), /activation must be one of relu, tanh, logistic/);
   assert.throws(() => new MlpClassifier({ hidden_layer_sizes: [10, 0] }), /hidden_layer_sizes\[1\] must be an integer ≥ 1/);
   assert.throws(() => new MlpClassifier({ dropout: 1 }), /dropout must be a number ≥ 0 and < 1/);
   assert.throws(() => new MlpClassifier({ learning_rate_init: 0 }), /learning_rate_init must be a positive number/);
-  await assert.rejects(new MlpClassifier(small).fit(irisTrain, irisTrainY.map(() => 'setosa')), /single class/);
+  await assert.rejects(
+    new MlpClassifier(small).fit(
+      irisTrain,
+      irisTrainY.map(() => 'setosa'),
+    ),
+    /single class/,
+  );
   const withNaN: DenseMatrix = { ...irisTrain, data: Float64Array.from(irisTrain.data, (v, k) => (k === 9 ? NaN : v)) };
   await assert.rejects(new MlpClassifier(small).fit(withNaN, irisTrainY), /NaN at row 2, column 1/);
   await assert.rejects(new MlpRegressor(small).fit(irisTrain, irisTrainY), /needs numeric targets/);

@@ -16,7 +16,12 @@ function makeLayers(seed: number): DenseVariables[] {
     const fanIn = SIZES[i] as number;
     const fanOut = SIZES[i + 1] as number;
     layers.push({
-      kernel: tf.variable(tf.tensor2d(Float32Array.from({ length: fanIn * fanOut }, () => rng.normal() * 0.7), [fanIn, fanOut])),
+      kernel: tf.variable(
+        tf.tensor2d(
+          Float32Array.from({ length: fanIn * fanOut }, () => rng.normal() * 0.7),
+          [fanIn, fanOut],
+        ),
+      ),
       bias: tf.variable(tf.tensor1d(Float32Array.from({ length: fanOut }, () => rng.normal() * 0.3))),
     });
   }
@@ -34,7 +39,10 @@ for (const [activation, alpha, l1, task] of [
   test(`gradients equal tfjs autodiff: ${activation}, alpha ${alpha}, l1 ${l1}, ${task}`, async () => {
     await initBackend();
     const rng = new Random(3);
-    const x = tf.tensor2d(Float32Array.from({ length: ROWS * (SIZES[0] as number) }, () => rng.normal()), [ROWS, SIZES[0] as number]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: ROWS * (SIZES[0] as number) }, () => rng.normal()),
+      [ROWS, SIZES[0] as number],
+    );
     const rows = Array.from({ length: ROWS }, (_, i) => i);
     const classes = Int32Array.from(rows, (i) => i % 3);
     const targets = Float32Array.from(rows, () => rng.normal());
@@ -57,18 +65,21 @@ for (const [activation, alpha, l1, task] of [
       },
     };
     const ours = mlpGradients(x, rows, options);
-    const reference = tf.variableGrads(() => {
-      let h: tf.Tensor2D = x;
-      layers.forEach((layer, i) => {
-        h = tf.add(tf.matMul(h, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
-        if (i + 1 < layers.length) h = activations[activation](h) as tf.Tensor2D;
-      });
-      let loss = outputLoss(h);
-      const kernels = layers.map((l) => l.kernel);
-      if (alpha > 0) loss = tf.add(loss, tf.mul(alpha / (2 * ROWS), tf.addN(kernels.map((k) => tf.sum(tf.square(k))))));
-      if (l1 > 0) loss = tf.add(loss, tf.mul(l1, tf.addN(kernels.map((k) => tf.sum(tf.abs(k))))));
-      return loss;
-    }, layers.flatMap((l) => [l.kernel, l.bias]));
+    const reference = tf.variableGrads(
+      () => {
+        let h: tf.Tensor2D = x;
+        layers.forEach((layer, i) => {
+          h = tf.add(tf.matMul(h, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
+          if (i + 1 < layers.length) h = activations[activation](h) as tf.Tensor2D;
+        });
+        let loss = outputLoss(h);
+        const kernels = layers.map((l) => l.kernel);
+        if (alpha > 0) loss = tf.add(loss, tf.mul(alpha / (2 * ROWS), tf.addN(kernels.map((k) => tf.sum(tf.square(k))))));
+        if (l1 > 0) loss = tf.add(loss, tf.mul(l1, tf.addN(kernels.map((k) => tf.sum(tf.abs(k))))));
+        return loss;
+      },
+      layers.flatMap((l) => [l.kernel, l.bias]),
+    );
     assert.ok(Math.abs((ours.loss.dataSync()[0] as number) - (reference.value.dataSync()[0] as number)) < 1e-5);
     assert.equal(ours.gradients.length, 2 * layers.length);
     for (const { name, tensor } of ours.gradients) {

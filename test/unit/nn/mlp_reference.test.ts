@@ -43,7 +43,11 @@ test('5-fold CV accuracy on iris is within 3 points of scikit-learn MLPClassifie
     const trainRows = all.filter((i) => !held.has(i));
     const [train, test] = scaleByTrain(takeRows(iris.X, trainRows), takeRows(iris.X, testRows));
     const model = new MlpClassifier(reference.params);
-    await model.fit(train, trainRows.map((i) => iris.target[i] as string), { seed: f });
+    await model.fit(
+      train,
+      trainRows.map((i) => iris.target[i] as string),
+      { seed: f },
+    );
     const predicted = model.predict(test);
     accuracies.push(predicted.filter((label, i) => label === iris.target[testRows[i] as number]).length / testRows.length);
     model.dispose();
@@ -51,5 +55,8 @@ test('5-fold CV accuracy on iris is within 3 points of scikit-learn MLPClassifie
   const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
   t.diagnostic(`mlp ${mean.toFixed(4)} vs sklearn ${reference.mean_accuracy.toFixed(4)}`);
   const gap = Math.abs(mean - reference.mean_accuracy);
-  assert.ok(gap <= TOLERANCE, `ours ${mean.toFixed(4)} (folds ${accuracies.map((a) => a.toFixed(3)).join(', ')}) vs sklearn ${reference.mean_accuracy.toFixed(4)}`);
+  assert.ok(
+    gap <= TOLERANCE,
+    `ours ${mean.toFixed(4)} (folds ${accuracies.map((a) => a.toFixed(3)).join(', ')}) vs sklearn ${reference.mean_accuracy.toFixed(4)}`,
+  );
 });

@@ -61,7 +61,9 @@ function maxAbsDiff(a: readonly ArrayLike<number>[], b: readonly ArrayLike<numbe
 function modelFor(c: OnlineCase): MlpClassifier | MlpRegressor {
   const common = { type: 'mlp', params: c.params, nFeatures: c.X[0]?.length, weights: encode(c.before) };
   // yMean 0, yStd 1: our regressor's standardisation is the identity, as sklearn's MLPRegressor leaves y raw.
-  return c.classes ? MlpClassifier.fromJSON({ ...common, task: 'classification', classes: c.classes }) : MlpRegressor.fromJSON({ ...common, task: 'regression', yMean: 0, yStd: 1 });
+  return c.classes
+    ? MlpClassifier.fromJSON({ ...common, task: 'classification', classes: c.classes })
+    : MlpRegressor.fromJSON({ ...common, task: 'regression', yMean: 0, yStd: 1 });
 }
 
 for (const [name, c] of Object.entries(reference.cases)) {
@@ -75,7 +77,9 @@ for (const [name, c] of Object.entries(reference.cases)) {
     const moved = maxAbsDiff(flat(c.before), flat(c.after));
     const diff = maxAbsDiff(after, flat(c.after_tfjs_eps));
     const diffSklearn = maxAbsDiff(after, flat(c.after));
-    t.diagnostic(`${name}: max |ours − sklearn (tfjs eps)| ${diff.toExponential(2)}, max |ours − sklearn| ${diffSklearn.toExponential(2)}, weights moved up to ${moved.toFixed(4)}`);
+    t.diagnostic(
+      `${name}: max |ours − sklearn (tfjs eps)| ${diff.toExponential(2)}, max |ours − sklearn| ${diffSklearn.toExponential(2)}, weights moved up to ${moved.toFixed(4)}`,
+    );
     assert.ok(moved > 0.01, `the reference update is too small to test (${moved})`);
     // float32 against float64 over two or three Adam steps of ~0.01 each.
     assert.ok(diff <= 1e-6, `max abs diff to sklearn with tfjs's eps ${diff}`);
@@ -108,11 +112,23 @@ test('a failed partialFit throws and leaves every weight as it was', async () =>
   const withNaN = { ...trainX, data: Float64Array.from(trainX.data, (v, k) => (k === 7 ? NaN : v)) };
   const narrow = takeRows({ ...X, cols: 2, data: X.data.slice(0, X.rows * 2) }, [0, 1, 2]);
   const failures: [Promise<void>, RegExp][] = [
-    [model.partialFit(trainX, trainY.map((l, i) => (i === 5 ? 'tulip' : i === 9 ? 'rose' : l))), /"tulip", "rose".*classes: setosa, versicolor, virginica/],
+    [
+      model.partialFit(
+        trainX,
+        trainY.map((l, i) => (i === 5 ? 'tulip' : i === 9 ? 'rose' : l)),
+      ),
+      /"tulip", "rose".*classes: setosa, versicolor, virginica/,
+    ],
     [model.partialFit(narrow, ['setosa', 'setosa', 'setosa']), /expected 4 feature columns, got 2/],
     [model.partialFit(withNaN, trainY), /NaN at row 1, column 3/],
     [model.partialFit(trainX, trainY.slice(1)), /100 rows but 99 labels/],
-    [model.partialFit(trainX, Float64Array.from(trainY, () => 1)), /needs class labels/],
+    [
+      model.partialFit(
+        trainX,
+        Float64Array.from(trainY, () => 1),
+      ),
+      /needs class labels/,
+    ],
     [model.partialFit(trainX, trainY, { learningRate: -1 }), /learningRate must be a positive number/],
     // A step this large sends the next batch's loss to Infinity/NaN mid-epoch: the weights must come back.
     [model.partialFit(trainX, trainY, { learningRate: 1e30 }), /diverged/],
@@ -130,7 +146,13 @@ test('the regressor rejects non-finite targets and standardises y with the fit-t
   const model = new MlpRegressor({ ...small, max_iter: 5 });
   await model.fit(trainX, y, { seed: 1 });
   const json = model.toJSON();
-  await assert.rejects(model.partialFit(trainX, y.map((v, i) => (i === 3 ? Infinity : v))), /NaN or Infinity/);
+  await assert.rejects(
+    model.partialFit(
+      trainX,
+      y.map((v, i) => (i === 3 ? Infinity : v)),
+    ),
+    /NaN or Infinity/,
+  );
   assert.deepEqual(model.toJSON(), json);
 
   // The same network with yMean 0, yStd 1 updated on pre-standardised targets must end up identical.
@@ -138,7 +160,10 @@ test('the regressor rejects non-finite targets and standardises y with the fit-t
   const identity = MlpRegressor.fromJSON({ ...json, yMean: 0, yStd: 1 });
   const shifted = y.map((v) => v + 50);
   await model.partialFit(trainX, shifted);
-  await identity.partialFit(trainX, shifted.map((v) => (v - yMean) / yStd));
+  await identity.partialFit(
+    trainX,
+    shifted.map((v) => (v - yMean) / yStd),
+  );
   assert.deepEqual(model.toJSON().weights, identity.toJSON().weights);
   assert.notDeepEqual(model.toJSON().weights, json.weights);
   assert.equal(model.toJSON().yMean, yMean);
@@ -156,7 +181,11 @@ test('an abort between batches throws CancelledError and restores the weights', 
   await assert.rejects(model.partialFit(trainX, trainY, { signal: aborted.signal }), CancelledError);
   // A signal that turns aborted on its fourth look: some batches have stepped by then.
   let looks = 0;
-  const midway = { get aborted() { return ++looks > 3; } } as AbortSignal;
+  const midway = {
+    get aborted() {
+      return ++looks > 3;
+    },
+  } as AbortSignal;
   await assert.rejects(model.partialFit(trainX, trainY, { signal: midway }), CancelledError);
   assert.ok(looks > 3);
   assert.deepEqual(model.toJSON(), before);
@@ -215,7 +244,11 @@ test('feeding rows of a shifted concept in several partialFit calls lowers held-
   for (let pass = 0; pass < 3; pass++) {
     for (let chunk = 0; chunk < 4; chunk++) {
       const rows = Array.from({ length: 25 }, (_, i) => ((chunk * 25 + i) * 37) % 100);
-      await model.partialFit(takeRows(trainX, rows), rows.map((i) => shiftedTrain[i] as string), { learningRate: 0.05 });
+      await model.partialFit(
+        takeRows(trainX, rows),
+        rows.map((i) => shiftedTrain[i] as string),
+        { learningRate: 0.05 },
+      );
     }
     scores.push(score(model, heldX, shiftedHeld));
   }
@@ -223,7 +256,8 @@ test('feeding rows of a shifted concept in several partialFit calls lowers held-
   t.diagnostic(`held-out accuracy ${scores.map((s) => s.accuracy.toFixed(2)).join(' → ')}, log loss ${scores.map((s) => s.loss.toFixed(3)).join(' → ')}`);
   assert.ok(start.accuracy < 0.1, `the old model should fail the new concept (${start.accuracy})`);
   assert.ok(end.accuracy >= 0.9, `accuracy ${scores.map((s) => s.accuracy.toFixed(2)).join(' → ')}`);
-  for (let i = 1; i < scores.length; i++) assert.ok((scores[i] as { loss: number }).loss < (scores[i - 1] as { loss: number }).loss, `loss ${scores.map((s) => s.loss.toFixed(3)).join(' → ')}`);
+  for (let i = 1; i < scores.length; i++)
+    assert.ok((scores[i] as { loss: number }).loss < (scores[i - 1] as { loss: number }).loss, `loss ${scores.map((s) => s.loss.toFixed(3)).join(' → ')}`);
   model.dispose();
 });
 
@@ -236,8 +270,23 @@ test('partialFit, successful or failed, with dropout and penalties, leaves no te
   await model.partialFit(heldX, heldY, { signal: new AbortController().signal });
   await assert.rejects(model.partialFit(trainX, trainY, { learningRate: 1e30 }), MlError);
   let looks = 0;
-  await assert.rejects(model.partialFit(trainX, trainY, { signal: { get aborted() { return ++looks > 2; } } as AbortSignal }), CancelledError);
-  await assert.rejects(model.partialFit(heldX, heldY.map(() => 'tulip')), MlError);
+  await assert.rejects(
+    model.partialFit(trainX, trainY, {
+      signal: {
+        get aborted() {
+          return ++looks > 2;
+        },
+      } as AbortSignal,
+    }),
+    CancelledError,
+  );
+  await assert.rejects(
+    model.partialFit(
+      heldX,
+      heldY.map(() => 'tulip'),
+    ),
+    MlError,
+  );
   assert.equal(tf.memory().numTensors, baseline);
   model.dispose();
 });

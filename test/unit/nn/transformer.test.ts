@@ -98,6 +98,9 @@ test('bad parameters and inputs are named', async () => {
   assert.throws(() => new TransformerClassifier({ pooling: 'max' }), /pooling must be one of mean, cls/);
   await assert.rejects(new TransformerClassifier(small).fit(['a b', 'c d'], ['x', 'x']), /single class/);
   await assert.rejects(new TransformerClassifier(small).fit(['a b'], ['x', 'y']), /1 texts but 2 labels/);
-  await assert.rejects(new TransformerClassifier({ ...small, pretrained: '/nonexistent/encoder' }).fit(['a', 'b'], ['x', 'y']), /\/nonexistent\/encoder holds no model.json/);
+  await assert.rejects(
+    new TransformerClassifier({ ...small, pretrained: '/nonexistent/encoder' }).fit(['a', 'b'], ['x', 'y']),
+    /\/nonexistent\/encoder holds no model.json/,
+  );
   assert.throws(() => new TransformerClassifier(small).predict(['a']), /not fitted/);
 });

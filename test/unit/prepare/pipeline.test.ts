@@ -49,15 +49,24 @@ test('a full spec prepares mixed data into CSR with named features, dropping dup
   assert.equal(featureNames.length, X.cols);
   assert.deepEqual(featureNames.slice(0, 2), ['age', 'income']);
   assert.ok(featureNames.includes('review:great product'));
-  assert.deepEqual(featureNames.filter((n) => n.startsWith('city_')), ['city_Lyon', 'city_Nice', 'city_Paris']);
+  assert.deepEqual(
+    featureNames.filter((n) => n.startsWith('city_')),
+    ['city_Lyon', 'city_Nice', 'city_Paris'],
+  );
   assert.ok(pipeline.notes.some((n) => /dropped 1 duplicate/.test(n)));
-  assert.ok(pipeline.notes.some((n) => /1 value\(s\) of column "score".*"x" \(row 3\)/.test(n)), pipeline.notes.join('\n'));
+  assert.ok(
+    pipeline.notes.some((n) => /1 value\(s\) of column "score".*"x" \(row 3\)/.test(n)),
+    pipeline.notes.join('\n'),
+  );
   // Predict time: every row is kept, unknown city and unseen words do not crash.
   const fresh = tableFromRecords([{ age: 40, income: 60, city: 'Tokyo', review: 'zebra unseen words', score: '3' }]);
   const Xnew = pipeline.transform(fresh);
   assert.equal(Xnew.rows, 1);
   const cityColumns = featureNames.flatMap((n, j) => (n.startsWith('city_') ? [j] : []));
-  assert.deepEqual(cityColumns.map((j) => row(Xnew, 0)[j]), [0, 0, 0]);
+  assert.deepEqual(
+    cityColumns.map((j) => row(Xnew, 0)[j]),
+    [0, 0, 0],
+  );
 });
 
 test('toJSON / fromJSON round trip gives identical transforms', () => {
@@ -85,45 +94,93 @@ test('statistics are fitted on the training rows only', () => {
 });
 
 test('dropMissing drops training rows (and targets) at fit and no rows at predict time; columns by threshold', () => {
-  const t = tableFromRecords([{ a: 1, b: null }, { a: 2, b: 5 }, { a: null, b: 6 }, { a: 4, b: 7 }]);
+  const t = tableFromRecords([
+    { a: 1, b: null },
+    { a: 2, b: 5 },
+    { a: null, b: 6 },
+    { a: 4, b: 7 },
+  ]);
   const rows = Pipeline.fromSpec([{ dropMissing: {} }]);
   const { X, y } = rows.fitTransform(t, Float64Array.from([10, 20, 30, 40]));
   assert.equal(X.rows, 2);
   assert.deepEqual([...(y as Float64Array)], [20, 40]);
   assertMlError(() => rows.transform(t), /column "a" still has 1 missing value\(s\) \(first at row 3\); add `impute/);
-  const sparse = tableFromRecords([{ a: 1, b: null }, { a: 2, b: null }, { a: null, b: 6 }, { a: 4, b: 7 }]);
+  const sparse = tableFromRecords([
+    { a: 1, b: null },
+    { a: 2, b: null },
+    { a: null, b: 6 },
+    { a: 4, b: 7 },
+  ]);
   const cols = Pipeline.fromSpec([{ dropMissing: { axis: 'columns', threshold: 0.3 } }, { impute: {} }]);
   assert.deepEqual(cols.fitTransform(sparse, new Float64Array(4)).featureNames, ['a']);
   assert.equal(cols.transform(sparse).cols, 1);
 });
 
 test('NaN left after preparation is an error naming the column and the step to add', () => {
-  const t = tableFromRecords([{ a: 1, b: 2 }, { a: null, b: 3 }]);
-  assertMlError(() => Pipeline.fromSpec([{ scale: {} }]).fitTransform(t, new Float64Array(2)), /prepare: column "a" still has 1 missing value\(s\) \(first at row 2\); add `impute: \{ columns: \[a\] \}`/);
+  const t = tableFromRecords([
+    { a: 1, b: 2 },
+    { a: null, b: 3 },
+  ]);
+  assertMlError(
+    () => Pipeline.fromSpec([{ scale: {} }]).fitTransform(t, new Float64Array(2)),
+    /prepare: column "a" still has 1 missing value\(s\) \(first at row 2\); add `impute: \{ columns: \[a\] \}`/,
+  );
   const fitted = Pipeline.fromSpec([{ scale: {} }]);
-  fitted.fitTransform(tableFromRecords([{ a: 1, b: 2 }, { a: 3, b: 3 }]), new Float64Array(2));
+  fitted.fitTransform(
+    tableFromRecords([
+      { a: 1, b: 2 },
+      { a: 3, b: 3 },
+    ]),
+    new Float64Array(2),
+  );
   assertMlError(() => fitted.transform(t), /column "a" still has 1 missing/);
 });
 
 test('infinite values before scale are named as infinite, with clip as the step to add, also after impute', () => {
-  const t = tableFromRecords([{ a: 1, b: 2 }, { a: Infinity, b: 3 }, { a: null, b: 4 }, { a: -Infinity, b: 5 }]);
+  const t = tableFromRecords([
+    { a: 1, b: 2 },
+    { a: Infinity, b: 3 },
+    { a: null, b: 4 },
+    { a: -Infinity, b: 5 },
+  ]);
   // Before: "column "a" still has 2 missing value(s) … add impute", with impute already there.
   assertMlError(
     () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }, { scale: {} }]).fitTransform(t, new Float64Array(4)),
     /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its median NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute, or fix the data$/,
   );
-  const filled = tableFromRecords([{ a: 1, b: 2 }, { a: 2, b: 3 }, { a: null, b: 4 }, { a: 3, b: 5 }, { a: Infinity, b: 6 }]);
+  const filled = tableFromRecords([
+    { a: 1, b: 2 },
+    { a: 2, b: 3 },
+    { a: null, b: 4 },
+    { a: 3, b: 5 },
+    { a: Infinity, b: 6 },
+  ]);
   for (const steps of [[{ impute: { strategy: 'median' } }, { scale: {} }], [{ scale: { method: 'minmax' } }]]) {
-    assertMlError(() => Pipeline.fromSpec(steps).fitTransform(filled, new Float64Array(5)), /^prepare step \d \(scale\): column "a" holds 1 infinite value\(s\), which impute does not replace; add `clip: \{ columns: \[a\] \}` before scale, or fix the data$/);
+    assertMlError(
+      () => Pipeline.fromSpec(steps).fitTransform(filled, new Float64Array(5)),
+      /^prepare step \d \(scale\): column "a" holds 1 infinite value\(s\), which impute does not replace; add `clip: \{ columns: \[a\] \}` before scale, or fix the data$/,
+    );
   }
-  assertMlError(() => Pipeline.fromSpec([{ impute: { strategy: 'mean' } }]).fitTransform(t, new Float64Array(4)), /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its mean NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute/);
+  assertMlError(
+    () => Pipeline.fromSpec([{ impute: { strategy: 'mean' } }]).fitTransform(t, new Float64Array(4)),
+    /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its mean NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute/,
+  );
   // A median between finite values fills the gap; the infinity left is then named as such.
-  assertMlError(() => Pipeline.fromSpec([{ impute: { strategy: 'median' } }]).fitTransform(filled, new Float64Array(5)), /column "a" holds 1 infinite value\(s\) .*add `clip/);
+  assertMlError(
+    () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }]).fitTransform(filled, new Float64Array(5)),
+    /column "a" holds 1 infinite value\(s\) .*add `clip/,
+  );
 });
 
 test('categorical or text columns left unencoded are errors that name the step to add', () => {
-  assertMlError(() => Pipeline.fromSpec([]).fitTransform(table, labels), /column "city" is categorical and no step encodes it; add `onehot: \{ columns: \[city\] \}`/);
-  assertMlError(() => Pipeline.fromSpec([{ onehot: {} }, { impute: {} }]).fitTransform(table, labels), /column "review" is text .* add `text: \{ column: review \}`/);
+  assertMlError(
+    () => Pipeline.fromSpec([]).fitTransform(table, labels),
+    /column "city" is categorical and no step encodes it; add `onehot: \{ columns: \[city\] \}`/,
+  );
+  assertMlError(
+    () => Pipeline.fromSpec([{ onehot: {} }, { impute: {} }]).fitTransform(table, labels),
+    /column "review" is text .* add `text: \{ column: review \}`/,
+  );
 });
 
 test('a column missing at predict time is named', () => {
@@ -131,12 +188,18 @@ test('a column missing at predict time is named', () => {
   pipeline.fitTransform(tableFromRecords([{ a: 1, b: 2 }]), new Float64Array(1));
   assertMlError(() => pipeline.transform(tableFromRecords([{ a: 1 }])), /column "b" is missing from the input/);
   assertMlError(() => Pipeline.fromSpec([{ scale: { columns: ['zz'] } }]).fitTransform(table, labels), /prepare step 1 \(scale\): column "zz" not found/);
-  assertMlError(() => Pipeline.fromSpec([{ scale: { columns: ['city'] } }]).fitTransform(table, labels), /prepare step 1 \(scale\): column "city" is categorical/);
+  assertMlError(
+    () => Pipeline.fromSpec([{ scale: { columns: ['city'] } }]).fitTransform(table, labels),
+    /prepare step 1 \(scale\): column "city" is categorical/,
+  );
 });
 
 test('bad step names and options name the index, step and option', () => {
   assertMlError(() => Pipeline.fromSpec([{ scale: {} }, { normalise: {} }]), /prepare step 2 \(normalise\): unknown step "normalise"/);
-  assertMlError(() => Pipeline.fromSpec([{ scale: { method: 'zscore' } }]), /prepare step 1 \(scale\): option "method" must be one of "standard", "minmax", "robust", got "zscore"/);
+  assertMlError(
+    () => Pipeline.fromSpec([{ scale: { method: 'zscore' } }]),
+    /prepare step 1 \(scale\): option "method" must be one of "standard", "minmax", "robust", got "zscore"/,
+  );
   assertMlError(() => Pipeline.fromSpec([{ impute: { strategy: 'mean', colums: ['a'] } }]), /prepare step 1 \(impute\): unknown option "colums"/);
   assertMlError(() => Pipeline.fromSpec([{ clip: { lower: 2 } }]), /\(clip\): option "lower" must be a number >= 0 <= 1/);
   assertMlError(() => Pipeline.fromSpec([{ text: { method: 'tfidf' } }]), /\(text\): option "column" must be a column name/);
@@ -182,7 +245,10 @@ test('fitTransform reports progress per step and stops when cancelled', () => {
   assert.deepEqual(seen, [1, 2]);
   const controller = new AbortController();
   controller.abort();
-  assert.throws(() => Pipeline.fromSpec([{ scale: {} }]).fitTransform(tableFromRecords([{ a: 1 }]), new Float64Array(1), { signal: controller.signal }), CancelledError);
+  assert.throws(
+    () => Pipeline.fromSpec([{ scale: {} }]).fitTransform(tableFromRecords([{ a: 1 }]), new Float64Array(1), { signal: controller.signal }),
+    CancelledError,
+  );
 });
 
 test('an empty table and a target of the wrong length are named', () => {

@@ -26,13 +26,16 @@ export interface PrepareReference {
     test: CsrJSON;
   }>;
   argsort: Array<{ values: number[]; order: number[] }>;
-  pca: Record<string, {
-    n_components: number | null;
-    components: number[][];
-    explained_variance: number[];
-    explained_variance_ratio: number[];
-    transformed: number[][];
-  }>;
+  pca: Record<
+    string,
+    {
+      n_components: number | null;
+      components: number[][];
+      explained_variance: number[];
+      explained_variance_ratio: number[];
+      transformed: number[][];
+    }
+  >;
   scalers: { train: Grid; test: Grid } & Record<'standard' | 'minmax' | 'robust', { train: Grid; test: Grid }>;
   imputers: { train: Grid; test: Grid; strings: { values: Array<string | null>; most_frequent: string } } & Record<
     'mean' | 'median' | 'most_frequent' | 'constant',
@@ -54,13 +57,13 @@ export interface PrepareReference {
 
 const root = join(__dirname, '..', '..', '..');
 
-export const reference = JSON.parse(
-  readFileSync(join(root, 'test', 'fixtures', 'reference', 'prepare.json'), 'utf8'),
-) as PrepareReference;
+export const reference = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'reference', 'prepare.json'), 'utf8')) as PrepareReference;
 
 /** Reads a fixture CSV (no quotes): header, numeric feature rows, last column as strings. */
 export function readDataset(name: string): { header: string[]; rows: number[][]; target: string[] } {
-  const lines = readFileSync(join(root, 'test', 'fixtures', 'datasets', name), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(root, 'test', 'fixtures', 'datasets', name), 'utf8')
+    .trim()
+    .split('\n');
   const header = (lines[0] as string).split(',');
   const rows: number[][] = [];
   const target: string[] = [];

@@ -69,7 +69,7 @@ for (const strategy of ['mean', 'median', 'most_frequent', 'constant'] as const)
   });
 }
 
-test('impute most_frequent on strings picks sklearn\'s value (smallest among ties)', () => {
+test("impute most_frequent on strings picks sklearn's value (smallest among ties)", () => {
   const { values, most_frequent } = reference.imputers.strings;
   const table: Table = { rowCount: values.length, columns: [{ name: 'colour', kind: 'categorical', values }] };
   const pipeline = Pipeline.fromSpec([{ impute: { strategy: 'most_frequent' } }, { ordinal: {} }]);
@@ -102,7 +102,12 @@ const irisMatrix: DenseMatrix = { kind: 'dense', rows: iris.rows.length, cols: 4
 
 for (const [key, expected] of Object.entries(reference.pca)) {
   test(`PCA on iris agrees with sklearn to 1e-6 (up to sign): ${key}`, () => {
-    const target = expected.n_components === null ? { components: 4 } : expected.n_components < 1 ? { variance: expected.n_components } : { components: expected.n_components };
+    const target =
+      expected.n_components === null
+        ? { components: 4 }
+        : expected.n_components < 1
+          ? { variance: expected.n_components }
+          : { components: expected.n_components };
     const model = fitPca(irisMatrix, target);
     assert.equal(model.components.length, expected.components.length);
     expected.components.forEach((axis, k) => {
@@ -126,7 +131,10 @@ test('variance threshold keeps the same features as sklearn', () => {
   const X: DenseMatrix = { kind: 'dense', rows: cancer.rows.length, cols: 30, data: Float64Array.from(cancer.rows.flat()) };
   const { threshold, support, variances } = reference.selection.variance;
   columnVariances(X).forEach((v, j) => assert.ok(Math.abs(v - variances[j]!) <= 1e-9 * Math.max(1, variances[j]!)));
-  assert.deepEqual(varianceSupport(X, threshold), support.flatMap((kept, j) => (kept ? [j] : [])));
+  assert.deepEqual(
+    varianceSupport(X, threshold),
+    support.flatMap((kept, j) => (kept ? [j] : [])),
+  );
 });
 
 test('lasso selection coefficients agree with sklearn Lasso on standardised diabetes', () => {

@@ -18,7 +18,16 @@ function workspace(): string {
   cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
   writeFileSync(
     path.join(root, 'iris.experiment.yaml'),
-    ['name: iris', 'data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: decision_tree, params: { max_depth: 3 } }', 'validation: { method: kfold, folds: 5 }', 'seed: 3', ''].join('\n'),
+    [
+      'name: iris',
+      'data: { path: iris.csv, target: species }',
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: decision_tree, params: { max_depth: 3 } }',
+      'validation: { method: kfold, folds: 5 }',
+      'seed: 3',
+      '',
+    ].join('\n'),
   );
   return root;
 }
@@ -31,9 +40,13 @@ test('executeRun records a completed run whose saved model predicts like the cor
   assert.equal(events[0], 'started');
   assert.equal(events.at(-1), 'finished');
   const store = new RunStore(root);
-  assert.deepEqual(store.list().map((r) => r.id), [record.id]);
+  assert.deepEqual(
+    store.list().map((r) => r.id),
+    [record.id],
+  );
   const dir = store.runDir(record.id);
-  for (const file of ['run.json', 'metrics.jsonl', 'log.txt', 'model.json', 'pipeline.json', 'schema.json', 'reference.json']) assert.ok(existsSync(path.join(dir, file)), file);
+  for (const file of ['run.json', 'metrics.jsonl', 'log.txt', 'model.json', 'pipeline.json', 'schema.json', 'reference.json'])
+    assert.ok(existsSync(path.join(dir, file)), file);
   assert.equal(JSON.parse(readFileSync(path.join(dir, 'reference.json'), 'utf8')).rows, 150);
 
   const table = await readTable(path.join(root, 'iris.csv'));
@@ -70,7 +83,10 @@ test('a missing target column fails the run with a message naming the column', a
 test('a target with too many classes fails the run with its reason in run.json; a run whose results cannot be saved is still marked failed', async () => {
   const root = workspace();
   writeFileSync(path.join(root, 'ids.csv'), ['x,id', ...Array.from({ length: 3000 }, (_, i) => `${i % 7},c${i}`)].join('\n') + '\n');
-  writeFileSync(path.join(root, 'ids.experiment.yaml'), 'data: { path: ids.csv, target: id }\ntask: classification\nmodel: { type: logistic_regression }\nvalidation: { method: holdout, stratify: false }\n');
+  writeFileSync(
+    path.join(root, 'ids.experiment.yaml'),
+    'data: { path: ids.csv, target: id }\ntask: classification\nmodel: { type: logistic_regression }\nvalidation: { method: holdout, stratify: false }\n',
+  );
   const record = await executeRun({ workspaceRoot: root, experimentFile: path.join(root, 'ids.experiment.yaml') });
   assert.equal(record.status, 'failed');
   const saved = new RunStore(root).get(record.id);
@@ -86,7 +102,10 @@ test('a target with too many classes fails the run with its reason in run.json; 
   const kept = store.get(broken.id);
   assert.equal(kept?.status, 'failed');
   assert.equal(kept?.metrics, undefined);
-  assert.match(kept?.reason ?? '', /^the run finished but its results could not be saved to run\.json: Invalid string length \(its results were not kept: Do not know how to serialize a BigInt\)$/);
+  assert.match(
+    kept?.reason ?? '',
+    /^the run finished but its results could not be saved to run\.json: Invalid string length \(its results were not kept: Do not know how to serialize a BigInt\)$/,
+  );
 });
 
 test('an aborted signal leaves a cancelled run', async () => {
@@ -106,14 +125,24 @@ test('a run left running by a process that is gone reads as interrupted', () => 
   record.owner = { pid: 2 ** 22 + 12345, host: record.owner?.host ?? '' };
   store.save(record);
   assert.equal(store.get(record.id)?.status, 'interrupted');
-  assert.match(store.get(record.id)?.reason ?? '', /^the process that ran it \(pid 4206649 on .*\) ended before the run finished: it was killed \(kill -9, or the machine stopped\) or crashed/);
+  assert.match(
+    store.get(record.id)?.reason ?? '',
+    /^the process that ran it \(pid 4206649 on .*\) ended before the run finished: it was killed \(kill -9, or the machine stopped\) or crashed/,
+  );
 });
 
 test('the progress of a run only grows, from its first fold through the refit on all rows', async () => {
   const root = workspace();
   writeFileSync(
     path.join(root, 'holdout.experiment.yaml'),
-    ['data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: logistic_regression, params: { max_iter: 50 } }', 'validation: { method: holdout }', ''].join('\n'),
+    [
+      'data: { path: iris.csv, target: species }',
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: logistic_regression, params: { max_iter: 50 } }',
+      'validation: { method: holdout }',
+      '',
+    ].join('\n'),
   );
   const seen: { fraction: number; stage: string }[] = [];
   const record = await executeRun({
@@ -126,7 +155,8 @@ test('the progress of a run only grows, from its first fold through the refit on
   assert.equal(record.status, 'completed', record.reason);
   // The hold-out's one fold read 99% at its first event, then the refit started again from 0.
   assert.ok((seen[0]?.fraction ?? 1) < 0.1, `first ${JSON.stringify(seen[0])}`);
-  for (let i = 1; i < seen.length; i++) assert.ok((seen[i]?.fraction ?? 0) >= (seen[i - 1]?.fraction ?? 0), `event ${i} went back: ${JSON.stringify(seen.slice(i - 1, i + 1))}`);
+  for (let i = 1; i < seen.length; i++)
+    assert.ok((seen[i]?.fraction ?? 0) >= (seen[i - 1]?.fraction ?? 0), `event ${i} went back: ${JSON.stringify(seen.slice(i - 1, i + 1))}`);
   const refit = seen.findIndex((e) => e.stage === 'refit');
   assert.ok(refit > 0 && (seen[refit]?.fraction ?? 0) >= 0.5, 'the refit starts where evaluation ended, half way for one fold');
   assert.ok((seen.at(-1)?.fraction ?? 0) > 0.5 && (seen.at(-1)?.fraction ?? 1) <= 0.99);
@@ -144,7 +174,13 @@ test('a run.json cut short is listed as damaged, with where it broke, and its fi
   writeFileSync(file, text.slice(0, text.indexOf('"snapshot"') + 20));
 
   const listed = store.list();
-  assert.deepEqual(listed.map((r) => [r.id, r.status]).sort(), [[cut.id, 'damaged'], [good.id, 'completed']].sort());
+  assert.deepEqual(
+    listed.map((r) => [r.id, r.status]).sort(),
+    [
+      [cut.id, 'damaged'],
+      [good.id, 'completed'],
+    ].sort(),
+  );
   const damaged = store.get(cut.id);
   assert.equal(damaged?.status, 'damaged');
   assert.equal(damaged?.experiment, 'sentiment', 'the name is salvaged from the part that is left');
@@ -173,12 +209,15 @@ test('parseExperiment places problems on their lines and reports a missing data 
 test('a 10 MB experiment file is refused before it is parsed, naming its size and the limit', async () => {
   const root = workspace();
   const file = path.join(root, 'huge.experiment.yaml');
-  const steps = '  - scale: {}\n'.repeat(10 * 1024 * 1024 / 14);
+  const steps = '  - scale: {}\n'.repeat((10 * 1024 * 1024) / 14);
   writeFileSync(file, `name: huge\ndata: { path: iris.csv, target: species }\nmodel: { type: decision_tree }\nprepare:\n${steps}`);
   const started = Date.now();
   const loaded = loadExperimentFile(file);
   assert.equal(loaded.experiment, undefined);
-  assert.deepEqual(loaded.problems.map((p) => [p.line, p.column, p.message]), [[1, 1, 'the experiment file is 10.0 MB; an experiment file is at most 64 KB (the data belongs in the file data.path names)']]);
+  assert.deepEqual(
+    loaded.problems.map((p) => [p.line, p.column, p.message]),
+    [[1, 1, 'the experiment file is 10.0 MB; an experiment file is at most 64 KB (the data belongs in the file data.path names)']],
+  );
   // The editor hands parseExperiment the text: the same limit, before YAML sees it.
   assert.match(parseExperiment(file, readFileSync(file, 'utf8')).problems[0]?.message ?? '', /is 10\.0 MB; an experiment file is at most 64 KB/);
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
@@ -199,7 +238,10 @@ test('a regression run keeps its held-out predictions, whose RMSE is the reporte
   const root = mkdtempSync(path.join(tmpdir(), 'mlwb-runs-'));
   cpSync(path.join(fixtures, 'datasets', 'diabetes.csv'), path.join(root, 'diabetes.csv'));
   const file = path.join(root, 'd.experiment.yaml');
-  writeFileSync(file, 'data: { path: diabetes.csv, target: progression }\ntask: regression\nmodel: { type: ridge }\nvalidation: { method: holdout, test_size: 0.2 }\n');
+  writeFileSync(
+    file,
+    'data: { path: diabetes.csv, target: progression }\ntask: regression\nmodel: { type: ridge }\nvalidation: { method: holdout, test_size: 0.2 }\n',
+  );
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);
   const { actual, predicted } = record.predictions ?? { actual: [], predicted: [] };
@@ -223,13 +265,22 @@ test('retraining with feedback adds the labelled requests to the data and record
       label,
     });
   // p-2 is labelled twice: the later label counts once; a cut line is skipped.
-  writeFileSync(path.join(store.runDir(first.id), 'feedback.jsonl'), [line('p-1', 'setosa', 1.4), line('p-2', 'setosa', 1.5), line('p-2', 'versicolor', 4.5), '{"cut'].join('\n') + '\n');
+  writeFileSync(
+    path.join(store.runDir(first.id), 'feedback.jsonl'),
+    [line('p-1', 'setosa', 1.4), line('p-2', 'setosa', 1.5), line('p-2', 'versicolor', 4.5), '{"cut'].join('\n') + '\n',
+  );
   const second = await executeRun({ workspaceRoot: root, experimentFile, feedbackFrom: first.id });
   assert.equal(second.status, 'completed', second.reason);
   assert.equal(second.data?.rows, 152);
   assert.deepEqual(second.retrainedFrom, { runId: first.id, feedbackRows: 2, skippedLines: 1, file: 'feedback-rows.jsonl' });
-  const kept = readFileSync(path.join(store.runDir(second.id), 'feedback-rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { label: string });
-  assert.deepEqual(kept.map((l) => l.label), ['setosa', 'versicolor']);
+  const kept = readFileSync(path.join(store.runDir(second.id), 'feedback-rows.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { label: string });
+  assert.deepEqual(
+    kept.map((l) => l.label),
+    ['setosa', 'versicolor'],
+  );
 
   const none = await executeRun({ workspaceRoot: root, experimentFile, feedbackFrom: second.id });
   assert.equal(none.status, 'failed');

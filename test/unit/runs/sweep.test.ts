@@ -12,7 +12,10 @@ import { bestTrial, scoreShare, shareCandidates, sweepCandidates } from '../../.
 const fixtures = path.join(__dirname, '..', '..', 'fixtures');
 
 test('shareCandidates deals every index once, round-robin', () => {
-  assert.deepEqual(shareCandidates(5, 2), [[0, 2, 4], [1, 3]]);
+  assert.deepEqual(shareCandidates(5, 2), [
+    [0, 2, 4],
+    [1, 3],
+  ]);
   assert.deepEqual(shareCandidates(2, 4), [[0], [1]]);
   assert.deepEqual(shareCandidates(3, 0), [[0, 1, 2]]);
 });

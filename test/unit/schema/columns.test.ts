@@ -16,13 +16,19 @@ const text = [
 ].join('\n');
 
 test('column references: the target, listed columns, mapped columns and the text column', () => {
-  assert.deepEqual(columnReferences({ data: { target: 'y' }, prepare: [{ onehot: { columns: ['a', 'b'] } }, { ordinal: { categories: { c: ['x'] } } }, { text: { column: 'd' } }, { scale: {} }] }), [
-    { path: 'data.target', column: 'y' },
-    { path: 'prepare[0].onehot.columns[0]', column: 'a' },
-    { path: 'prepare[0].onehot.columns[1]', column: 'b' },
-    { path: 'prepare[1].ordinal.categories.c', column: 'c' },
-    { path: 'prepare[2].text.column', column: 'd' },
-  ]);
+  assert.deepEqual(
+    columnReferences({
+      data: { target: 'y' },
+      prepare: [{ onehot: { columns: ['a', 'b'] } }, { ordinal: { categories: { c: ['x'] } } }, { text: { column: 'd' } }, { scale: {} }],
+    }),
+    [
+      { path: 'data.target', column: 'y' },
+      { path: 'prepare[0].onehot.columns[0]', column: 'a' },
+      { path: 'prepare[0].onehot.columns[1]', column: 'b' },
+      { path: 'prepare[1].ordinal.categories.c', column: 'c' },
+      { path: 'prepare[2].text.column', column: 'd' },
+    ],
+  );
 });
 
 test('unknown columns are reported on their own line and column, with the columns the data has', () => {
@@ -37,7 +43,13 @@ test('unknown columns are reported on their own line and column, with the column
   assert.match(problems[0]?.message ?? '', /^data\.target: unknown column "kind"; the data has: sepal_length, Sepal, species, petal$/);
   assert.match(problems[1]?.message ?? '', /did you mean "Sepal"\?/);
   const coerce = unknownColumnProblems(text, ['sepal', 'species']);
-  assert.deepEqual(coerce.map((p) => [p.path, p.line, p.column]), [['data.target', 3, 11], ['prepare[1].coerce.columns.petal', 8, 9]]);
+  assert.deepEqual(
+    coerce.map((p) => [p.path, p.line, p.column]),
+    [
+      ['data.target', 3, 11],
+      ['prepare[1].coerce.columns.petal', 8, 9],
+    ],
+  );
 });
 
 test('text with syntax errors gives no column problems (parseExperiment reports the syntax)', () => {

@@ -93,7 +93,11 @@ const BAD_CASES: [string, Json, string][] = [
   ['search method', { ...base, search: { method: 'bayes', params: { C: [1] } } }, '/search/method'],
   ['search param of another model', { ...base, search: { method: 'grid', params: { alpha: [1, 2] } } }, '/search/params'],
   ['empty search list', { ...base, search: { method: 'grid', params: { C: [] } } }, '/search/params/C'],
-  ['regression metric for classification', { ...base, task: 'classification', search: { method: 'grid', metric: 'rmse', params: { C: [1] } } }, '/search/metric'],
+  [
+    'regression metric for classification',
+    { ...base, task: 'classification', search: { method: 'grid', metric: 'rmse', params: { C: [1] } } },
+    '/search/metric',
+  ],
   ['negative seed', { ...base, seed: -1 }, '/seed'],
 ];
 
@@ -110,7 +114,10 @@ test('bad experiments fail on the right path, and the core rejects them too', ()
 
 test('search candidates are checked against the parameter, before any trial builds the model', () => {
   const errors = errorsOf({ ...base, search: { method: 'grid', params: { C: [1, -2], max_iter: { randint: [10, 100] } } } });
-  assert.ok(errors.some((e) => e.instancePath === '/search/params/C/1'), JSON.stringify(errors.map((e) => e.instancePath)));
+  assert.ok(
+    errors.some((e) => e.instancePath === '/search/params/C/1'),
+    JSON.stringify(errors.map((e) => e.instancePath)),
+  );
   assert.ok(!errors.some((e) => e.instancePath.startsWith('/search/params/max_iter')), 'a range is a valid search entry');
   assert.throws(() => createModel('logistic_regression', { C: -2 }, 'classification'), MlError);
 });
@@ -129,7 +136,10 @@ const STEP_CASES: [string, Json, string][] = [
 test('bad step options fail on the step, and the step itself rejects them', () => {
   for (const [name, step, at] of STEP_CASES) {
     const errors = errorsOf({ ...base, prepare: [step] });
-    assert.ok(errors.some((e) => e.instancePath === at), `${name}: expected an error at "${at}", got ${JSON.stringify(errors.map((e) => e.instancePath))}`);
+    assert.ok(
+      errors.some((e) => e.instancePath === at),
+      `${name}: expected an error at "${at}", got ${JSON.stringify(errors.map((e) => e.instancePath))}`,
+    );
     const [stepName, options] = Object.entries(step)[0] as [string, unknown];
     assert.throws(() => createStep(stepName, options), MlError, `${name}: the step accepts what the schema rejects`);
   }

@@ -26,7 +26,16 @@ test('every model type and validation choice gives a file that the core and the 
     for (const task of info.tasks) {
       for (const choice of validationChoices(task)) {
         const target = task === 'classification' ? 'label' : 'price';
-        const text = experimentYaml({ name: 'shop', dataPath: 'data/shop.csv', target, task, model: info.type, validation: choice.spec, columns, taskReason: 'a reason: with a colon' });
+        const text = experimentYaml({
+          name: 'shop',
+          dataPath: 'data/shop.csv',
+          target,
+          task,
+          model: info.type,
+          validation: choice.spec,
+          columns,
+          taskReason: 'a reason: with a colon',
+        });
         const loaded = parseExperiment('/tmp/shop.experiment.yaml', text, false);
         assert.deepEqual(loaded.problems, [], `${info.type} ${task} ${choice.id}\n${text}`);
         assert.equal(validate(parse(text)), true, `${info.type} ${task} ${choice.id}: ${JSON.stringify(validate.errors)}`);
@@ -38,7 +47,8 @@ test('every model type and validation choice gives a file that the core and the 
 });
 
 test('the steps follow the columns: impute where values are missing, onehot, tf-idf, scaling for linear models', () => {
-  const steps = (model: string): unknown => parse(experimentYaml({ name: 'x', dataPath: 'x.csv', target: 'label', task: 'classification', model, validation: { method: 'kfold' }, columns })).prepare;
+  const steps = (model: string): unknown =>
+    parse(experimentYaml({ name: 'x', dataPath: 'x.csv', target: 'label', task: 'classification', model, validation: { method: 'kfold' }, columns })).prepare;
   assert.deepEqual(steps('logistic_regression'), [
     { impute: { strategy: 'median' } },
     { impute: { strategy: 'most_frequent', columns: ['city'] } },
@@ -51,7 +61,15 @@ test('the steps follow the columns: impute where values are missing, onehot, tf-
 });
 
 test('the search suggestion is a commented, valid search for the model', () => {
-  const text = experimentYaml({ name: 'x', dataPath: 'x.csv', target: 'label', task: 'classification', model: 'svm', validation: { method: 'kfold' }, columns });
+  const text = experimentYaml({
+    name: 'x',
+    dataPath: 'x.csv',
+    target: 'label',
+    task: 'classification',
+    model: 'svm',
+    validation: { method: 'kfold' },
+    columns,
+  });
   const line = text.split('\n').find((l) => l.startsWith('# search: '));
   assert.ok(line);
   const uncommented = text.replace('# search: ', 'search: ');
@@ -60,9 +78,23 @@ test('the search suggestion is a commented, valid search for the model', () => {
 });
 
 test('names that YAML would read as something else are quoted', () => {
-  assert.equal(flow({ a: 'yes', b: 'no: way', c: '12', d: 'plain name', e: '#tag', f: null, g: [1, 'x'] }), '{ a: "yes", b: "no: way", c: "12", d: plain name, e: "#tag", f: null, g: [1, x] }');
+  assert.equal(
+    flow({ a: 'yes', b: 'no: way', c: '12', d: 'plain name', e: '#tag', f: null, g: [1, 'x'] }),
+    '{ a: "yes", b: "no: way", c: "12", d: plain name, e: "#tag", f: null, g: [1, x] }',
+  );
   for (const name of ['on', 'True', 'a: b', 'x #y', '1e3', "it's", 'naïve', ' lead']) {
-    const text = experimentYaml({ name, dataPath: 'd.csv', target: name, task: 'regression', model: 'ridge', validation: { method: 'holdout' }, columns: [{ name, kind: 'numeric' }, { name: 'x', kind: 'numeric' }] });
+    const text = experimentYaml({
+      name,
+      dataPath: 'd.csv',
+      target: name,
+      task: 'regression',
+      model: 'ridge',
+      validation: { method: 'holdout' },
+      columns: [
+        { name, kind: 'numeric' },
+        { name: 'x', kind: 'numeric' },
+      ],
+    });
     const value = parse(text) as { name: unknown; data: { target: unknown } };
     assert.equal(value.name, name);
     assert.equal(value.data.target, name);
@@ -70,7 +102,11 @@ test('names that YAML would read as something else are quoted', () => {
 });
 
 test('class balance lists the most frequent classes with their share', () => {
-  const counts = [{ value: 'setosa', count: 50 }, { value: 'versicolor', count: 50 }, { value: 'virginica', count: 50 }];
+  const counts = [
+    { value: 'setosa', count: 50 },
+    { value: 'versicolor', count: 50 },
+    { value: 'virginica', count: 50 },
+  ];
   assert.equal(classBalance(counts, 150, 3), 'setosa 33% · versicolor 33% · virginica 33%');
   assert.equal(classBalance(counts, 150, 10, 2), 'setosa 33% · versicolor 33% · … 8 more');
 });

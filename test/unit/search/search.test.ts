@@ -41,7 +41,11 @@ test('random search over lists draws distinct grid points, seeded, at most the g
 });
 
 test('random search ranges: loguniform, uniform and randint stay in bounds with the right spread', () => {
-  const draws = randomCandidates({ C: { loguniform: [1e-3, 1e3] }, l1_ratio: { uniform: [0.2, 0.4] }, max_depth: { randint: [2, 5] }, kernel: ['rbf', 'poly'] }, 2000, 1);
+  const draws = randomCandidates(
+    { C: { loguniform: [1e-3, 1e3] }, l1_ratio: { uniform: [0.2, 0.4] }, max_depth: { randint: [2, 5] }, kernel: ['rbf', 'poly'] },
+    2000,
+    1,
+  );
   const C = draws.map((p) => p.C as number);
   assert.ok(C.every((c) => c >= 1e-3 && c <= 1e3));
   // Log-uniform: about half the draws fall below the geometric middle (1), a quarter below 1e-1.5.
@@ -63,8 +67,14 @@ test('bad spaces are errors with the key path', () => {
 for (const c of reference.halving) {
   test(`halving rounds equal scikit-learn's: ${c.candidates} candidates, ${c.rows} rows, factor ${c.factor}`, () => {
     const rounds = halvingSchedule({ candidates: c.candidates, rows: c.rows, factor: c.factor, folds: c.folds, classes: c.classes });
-    assert.deepEqual(rounds.map((r) => r.candidates), c.n_candidates);
-    assert.deepEqual(rounds.map((r) => r.rows), c.n_resources);
+    assert.deepEqual(
+      rounds.map((r) => r.candidates),
+      c.n_candidates,
+    );
+    assert.deepEqual(
+      rounds.map((r) => r.rows),
+      c.n_resources,
+    );
   });
 }
 
@@ -86,7 +96,10 @@ test('grid search scores every candidate by cross-validation and keeps the best'
   });
   assert.equal(result.trials.length, 3);
   assert.deepEqual(seen, result.trials);
-  assert.deepEqual(result.trials.map((t) => t.params.n_neighbors), [1, 10, 100]);
+  assert.deepEqual(
+    result.trials.map((t) => t.params.n_neighbors),
+    [1, 10, 100],
+  );
   for (const t of result.trials) assert.equal(t.score, t.cv?.mean.f1_macro);
   const top = Math.max(...result.trials.map((t) => t.score));
   assert.equal(result.best.score, top);
@@ -121,14 +134,20 @@ test('halving scores many candidates on few rows and the survivors on all rows',
     onTrial: (t) => rows.push(t.rows ?? 150),
   });
   const expected = halvingSchedule({ candidates: 9, rows: 150, factor: 3, folds: 2, classes: 3 });
-  assert.deepEqual(rows, expected.flatMap((r) => new Array<number>(r.candidates).fill(r.rows)));
+  assert.deepEqual(
+    rows,
+    expected.flatMap((r) => new Array<number>(r.candidates).fill(r.rows)),
+  );
   const lastRound = result.trials.filter((t) => t.iteration === expected.length - 1);
   assert.ok(lastRound.includes(result.best));
   assert.notEqual(result.best.params.n_neighbors, 60);
 });
 
 test('an unknown metric is an error; a failing candidate is recorded, not fatal; abort cancels', async () => {
-  await assert.rejects(runSearch(iris.features, iris.y, { ...knnSearch, method: 'grid', metric: 'precision', space: { n_neighbors: [1] } }), /unknown metric "precision"/);
+  await assert.rejects(
+    runSearch(iris.features, iris.y, { ...knnSearch, method: 'grid', metric: 'precision', space: { n_neighbors: [1] } }),
+    /unknown metric "precision"/,
+  );
   const result = await runSearch(iris.features, iris.y, {
     ...knnSearch,
     method: 'grid',

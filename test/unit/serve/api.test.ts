@@ -25,7 +25,11 @@ test('every input shape answers the predictions and probabilities loadRunModel g
       ['instances (arrays)', JSON.stringify({ instances: records.map((r) => columns.map((c) => r[c])) }), 'application/json'],
       ['csv', csv, 'text/csv'],
       // Columns in another order than training: matched by name.
-      ['dataframe_split reordered', JSON.stringify({ dataframe_split: { columns: [...columns].reverse(), data: records.map((r) => [...columns].reverse().map((c) => r[c])) } }), 'application/json'],
+      [
+        'dataframe_split reordered',
+        JSON.stringify({ dataframe_split: { columns: [...columns].reverse(), data: records.map((r) => [...columns].reverse().map((c) => r[c])) } }),
+        'application/json',
+      ],
     ];
     const seenIds = new Set<string>();
     for (const [shape, body, type] of bodies) {
@@ -81,7 +85,10 @@ test('feedback joins predictions by id, feeds live accuracy and is appended to f
     assert.equal(feedback.count, 5);
     assert.equal(feedback.accuracy, correct / 5);
 
-    const lines = readFileSync(path.join(runDir, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(path.join(runDir, 'feedback.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const mine = lines.filter((l) => ids.includes(l.prediction_id as string));
     assert.equal(mine.length, 5);
     assert.deepEqual(mine[1]?.features, records[60]);
@@ -117,14 +124,54 @@ test('bad feedback answers 400 naming the problem and stores nothing: wrong type
     const ids = json.prediction_ids as string[];
     const before = stored();
     const cases: { name: string; body: string; error: string; mention: RegExp }[] = [
-      { name: 'values on a classifier', body: JSON.stringify({ prediction_ids: ids, values: [1.5] }), error: 'wrong_type', mention: /this model is a classifier: send "labels" \(its classes: "setosa", "versicolor", "virginica"\), not "values"/ },
-      { name: 'a number that is no class', body: JSON.stringify({ prediction_ids: ids, labels: [1.5] }), error: 'unknown_label', mention: /label 1, "1\.5" \(a number\), is not a class of this model \(classes: "setosa", "versicolor", "virginica"\); nothing was stored/ },
-      { name: 'a boolean', body: JSON.stringify({ prediction_ids: ids, labels: [true] }), error: 'unknown_label', mention: /label 1, "true" \(a boolean\), is not a class/ },
-      { name: 'a numeric string', body: JSON.stringify({ prediction_ids: ids, labels: ['3'] }), error: 'unknown_label', mention: /label 1, "3", is not a class/ },
-      { name: 'an unknown class', body: JSON.stringify({ prediction_ids: ids, labels: ['Emperor'] }), error: 'unknown_label', mention: /"Emperor".*--accept-new-classes/ },
-      { name: 'a 1,000,000-character label', body: JSON.stringify({ prediction_ids: ids, labels: ['x'.repeat(1_000_000)] }), error: 'wrong_type', mention: /^labels\.0 is longer than 200 characters/ },
-      { name: 'an unknown key', body: JSON.stringify({ prediction_ids: ids, label: ['setosa'] }), error: 'invalid_shape', mention: /unexpected key "label"; \/feedback takes prediction_ids with "labels" \(classification\) or "values" \(regression\)$/ },
-      { name: 'neither labels nor values', body: JSON.stringify({ prediction_ids: ids }), error: 'invalid_shape', mention: /send prediction_ids with "labels" .* or "values" .*: exactly one of the two/ },
+      {
+        name: 'values on a classifier',
+        body: JSON.stringify({ prediction_ids: ids, values: [1.5] }),
+        error: 'wrong_type',
+        mention: /this model is a classifier: send "labels" \(its classes: "setosa", "versicolor", "virginica"\), not "values"/,
+      },
+      {
+        name: 'a number that is no class',
+        body: JSON.stringify({ prediction_ids: ids, labels: [1.5] }),
+        error: 'unknown_label',
+        mention: /label 1, "1\.5" \(a number\), is not a class of this model \(classes: "setosa", "versicolor", "virginica"\); nothing was stored/,
+      },
+      {
+        name: 'a boolean',
+        body: JSON.stringify({ prediction_ids: ids, labels: [true] }),
+        error: 'unknown_label',
+        mention: /label 1, "true" \(a boolean\), is not a class/,
+      },
+      {
+        name: 'a numeric string',
+        body: JSON.stringify({ prediction_ids: ids, labels: ['3'] }),
+        error: 'unknown_label',
+        mention: /label 1, "3", is not a class/,
+      },
+      {
+        name: 'an unknown class',
+        body: JSON.stringify({ prediction_ids: ids, labels: ['Emperor'] }),
+        error: 'unknown_label',
+        mention: /"Emperor".*--accept-new-classes/,
+      },
+      {
+        name: 'a 1,000,000-character label',
+        body: JSON.stringify({ prediction_ids: ids, labels: ['x'.repeat(1_000_000)] }),
+        error: 'wrong_type',
+        mention: /^labels\.0 is longer than 200 characters/,
+      },
+      {
+        name: 'an unknown key',
+        body: JSON.stringify({ prediction_ids: ids, label: ['setosa'] }),
+        error: 'invalid_shape',
+        mention: /unexpected key "label"; \/feedback takes prediction_ids with "labels" \(classification\) or "values" \(regression\)$/,
+      },
+      {
+        name: 'neither labels nor values',
+        body: JSON.stringify({ prediction_ids: ids }),
+        error: 'invalid_shape',
+        mention: /send prediction_ids with "labels" .* or "values" .*: exactly one of the two/,
+      },
     ];
     for (const c of cases) {
       const answer = await post(`${url}/feedback`, c.body);
@@ -158,7 +205,10 @@ test('bad feedback answers 400 naming the problem and stores nothing: wrong type
       const poisoned = await post(`${ridgeUrl}/feedback`, JSON.stringify({ prediction_ids: ids, values: [1e308, -1e308] }));
       assert.equal(poisoned.status, 400, JSON.stringify(poisoned.json));
       assert.equal(poisoned.json.error, 'out_of_range');
-      assert.match(String(poisoned.json.detail), /value 1, 1e\+308, is outside the range this service takes as feedback, -?\d+(\.\d+)? to \d+(\.\d+)?: the training target "progression" ran from/);
+      assert.match(
+        String(poisoned.json.detail),
+        /value 1, 1e\+308, is outside the range this service takes as feedback, -?\d+(\.\d+)? to \d+(\.\d+)?: the training target "progression" ran from/,
+      );
       assert.equal(poisoned.json.row, 1);
       const infinite = await post(`${ridgeUrl}/feedback`, `{"prediction_ids": ${JSON.stringify(ids)}, "values": [100, 1e999]}`);
       assert.equal(infinite.json.error, 'wrong_type');
@@ -184,14 +234,32 @@ test('bad input answers 4xx with a code and the column or problem named', async 
   const cases: { name: string; body: string; type?: string; status: number; error: string; mention?: string; column?: string }[] = [
     { name: 'missing column', body: records([missing]), status: 400, error: 'missing_column', column: 'petal_width_cm' },
     { name: 'extra column', body: records([{ ...good, colour: 'red' }]), status: 400, error: 'unknown_column', column: 'colour' },
-    { name: 'string in numeric column', body: records([good, { ...good, sepal_width_cm: 'wide' }]), status: 400, error: 'wrong_type', column: 'sepal_width_cm', mention: 'row 2' },
+    {
+      name: 'string in numeric column',
+      body: records([good, { ...good, sepal_width_cm: 'wide' }]),
+      status: 400,
+      error: 'wrong_type',
+      column: 'sepal_width_cm',
+      mention: 'row 2',
+    },
     { name: 'numeric string in JSON', body: records([{ ...good, sepal_width_cm: '3.5' }]), status: 400, error: 'wrong_type', column: 'sepal_width_cm' },
     { name: 'boolean in numeric column', body: records([{ ...good, sepal_width_cm: true }]), status: 400, error: 'wrong_type', column: 'sepal_width_cm' },
     { name: 'object in numeric column', body: records([{ ...good, sepal_width_cm: { v: 1 } }]), status: 400, error: 'wrong_type', column: 'sepal_width_cm' },
-    { name: 'missing value the pipeline cannot fill', body: records([{ ...good, petal_length_cm: null }]), status: 422, error: 'cannot_predict', mention: 'petal_length_cm' },
+    {
+      name: 'missing value the pipeline cannot fill',
+      body: records([{ ...good, petal_length_cm: null }]),
+      status: 422,
+      error: 'cannot_predict',
+      mention: 'petal_length_cm',
+    },
     { name: 'empty batch', body: records([]), status: 400, error: 'empty_batch' },
     { name: 'empty instances', body: JSON.stringify({ instances: [] }), status: 400, error: 'empty_batch' },
-    { name: 'too many rows', body: records(Array.from({ length: 51 }, () => [1, 2, 3, 4])).replace('dataframe_records', 'instances'), status: 413, error: 'batch_too_large' },
+    {
+      name: 'too many rows',
+      body: records(Array.from({ length: 51 }, () => [1, 2, 3, 4])).replace('dataframe_records', 'instances'),
+      status: 413,
+      error: 'batch_too_large',
+    },
     { name: 'oversized body', body: records(Array.from({ length: 100 }, () => good)), status: 413, error: 'body_too_large' },
     { name: 'malformed JSON', body: '{"dataframe_records": [{"sepal_length_cm": 5.1,}]}', status: 400, error: 'malformed_json' },
     { name: 'empty body', body: '', status: 400, error: 'empty_body' },
@@ -199,16 +267,50 @@ test('bad input answers 4xx with a code and the column or problem named', async 
     { name: 'two shapes', body: JSON.stringify({ dataframe_records: [good], instances: [good] }), status: 400, error: 'invalid_shape' },
     { name: 'records not objects', body: JSON.stringify({ dataframe_records: [1, 2] }), status: 400, error: 'invalid_shape', mention: 'dataframe_records.0' },
     { name: 'split without data', body: JSON.stringify({ dataframe_split: { columns: ['a'] } }), status: 400, error: 'invalid_shape', mention: 'data' },
-    { name: 'split unknown column', body: JSON.stringify({ dataframe_split: { columns: ['sepal_length_cm', 'x'], data: [[1, 2]] } }), status: 400, error: 'unknown_column', column: 'x' },
-    { name: 'split short row', body: JSON.stringify({ dataframe_split: { columns: Object.keys(good), data: [[1, 2, 3]] } }), status: 400, error: 'wrong_row_length', mention: 'row 1' },
+    {
+      name: 'split unknown column',
+      body: JSON.stringify({ dataframe_split: { columns: ['sepal_length_cm', 'x'], data: [[1, 2]] } }),
+      status: 400,
+      error: 'unknown_column',
+      column: 'x',
+    },
+    {
+      name: 'split short row',
+      body: JSON.stringify({ dataframe_split: { columns: Object.keys(good), data: [[1, 2, 3]] } }),
+      status: 400,
+      error: 'wrong_row_length',
+      mention: 'row 1',
+    },
     { name: 'instance arrays too short', body: JSON.stringify({ instances: [[1, 2, 3]] }), status: 400, error: 'wrong_row_length', mention: 'sepal_length_cm' },
     { name: 'mixed instances', body: JSON.stringify({ instances: [[1, 2, 3, 4], good] }), status: 400, error: 'mixed_instances' },
     { name: 'JSON array body', body: '[1,2,3]', status: 400, error: 'invalid_shape' },
     { name: 'wrong content type', body: 'a=1', type: 'application/x-www-form-urlencoded', status: 415, error: 'unsupported_media_type' },
     { name: 'text/plain', body: records([good]), type: 'text/plain', status: 415, error: 'unsupported_media_type' },
-    { name: 'csv unknown column', body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width,x\n1,2,3,4,5', type: 'text/csv', status: 400, error: 'unknown_column', column: 'petal_width' },
-    { name: 'csv text in numeric column', body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n1,2,3,4\n1,two,3,4', type: 'text/csv', status: 400, error: 'wrong_type', column: 'sepal_width_cm', mention: 'row 2' },
-    { name: 'csv unclosed quote', body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n"1,2,3,4', type: 'text/csv', status: 400, error: 'malformed_csv', mention: 'line 2' },
+    {
+      name: 'csv unknown column',
+      body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width,x\n1,2,3,4,5',
+      type: 'text/csv',
+      status: 400,
+      error: 'unknown_column',
+      column: 'petal_width',
+    },
+    {
+      name: 'csv text in numeric column',
+      body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n1,2,3,4\n1,two,3,4',
+      type: 'text/csv',
+      status: 400,
+      error: 'wrong_type',
+      column: 'sepal_width_cm',
+      mention: 'row 2',
+    },
+    {
+      name: 'csv unclosed quote',
+      body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n"1,2,3,4',
+      type: 'text/csv',
+      status: 400,
+      error: 'malformed_csv',
+      mention: 'line 2',
+    },
     { name: 'csv header only', body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n', type: 'text/csv', status: 400, error: 'empty_batch' },
   ];
   try {

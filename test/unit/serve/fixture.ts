@@ -10,8 +10,23 @@ import { buildApp, type AppOptions } from '../../../src/serve/app';
 export const fixtures = path.join(__dirname, '..', '..', 'fixtures');
 
 const EXPERIMENTS: Record<string, string[]> = {
-  iris: ['name: iris-serve', 'data: { path: iris.csv, target: species }', 'prepare:', '  - scale: { method: standard }', 'model: { type: logistic_regression, params: { C: 1.0 } }', 'validation: { method: holdout, test_size: 0.2 }', 'seed: 42'],
-  diabetes: ['name: diabetes-serve', 'data: { path: diabetes.csv, target: progression }', 'task: regression', 'model: { type: ridge, params: { alpha: 1.0 } }', 'validation: { method: holdout, test_size: 0.2 }', 'seed: 7'],
+  iris: [
+    'name: iris-serve',
+    'data: { path: iris.csv, target: species }',
+    'prepare:',
+    '  - scale: { method: standard }',
+    'model: { type: logistic_regression, params: { C: 1.0 } }',
+    'validation: { method: holdout, test_size: 0.2 }',
+    'seed: 42',
+  ],
+  diabetes: [
+    'name: diabetes-serve',
+    'data: { path: diabetes.csv, target: progression }',
+    'task: regression',
+    'model: { type: ridge, params: { alpha: 1.0 } }',
+    'validation: { method: holdout, test_size: 0.2 }',
+    'seed: 7',
+  ],
 };
 
 const trained = new Map<string, Promise<string>>();
@@ -36,7 +51,9 @@ export function trainedRun(name: 'iris' | 'diabetes'): Promise<string> {
 
 /** A fixture dataset as header and rows of strings (the files have no quotes). */
 export function readCsv(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path.join(fixtures, 'datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(path.join(fixtures, 'datasets', `${name}.csv`), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   return { header: (lines[0] as string).split(','), rows: lines.slice(1).map((line) => line.split(',')) };
 }
 
@@ -55,7 +72,12 @@ export async function listen(options: AppOptions): Promise<{ app: FastifyInstanc
 }
 
 /** POSTs a body and returns status and parsed JSON (or text when not JSON). */
-export async function post(url: string, body: string, contentType = 'application/json', headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function post(
+  url: string,
+  body: string,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
   const text = await response.text();
   let json: Record<string, unknown>;

@@ -56,7 +56,9 @@ const shapes = fc.oneof(
   rows.map((r) => ({ dataframe_records: r })),
   rows.map((r) => ({ instances: r })),
   fc.array(fc.array(cell, { maxLength: 6 }), { maxLength: 5 }).map((data) => ({ instances: data })),
-  fc.record({ columns: fc.array(columnName, { maxLength: 6 }), data: fc.array(fc.array(cell, { maxLength: 6 }), { maxLength: 4 }) }).map((split) => ({ dataframe_split: split })),
+  fc
+    .record({ columns: fc.array(columnName, { maxLength: 6 }), data: fc.array(fc.array(cell, { maxLength: 6 }), { maxLength: 4 }) })
+    .map((split) => ({ dataframe_split: split })),
   fc.record({ prediction_ids: fc.array(fc.string(), { maxLength: 3 }), labels: fc.array(cell, { maxLength: 3 }) }),
   fc.dictionary(fc.string({ maxLength: 12 }), cell, { maxKeys: 3 }),
 );
@@ -71,13 +73,42 @@ const jsonBody = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
 const csvBody = fc
-  .tuple(fc.array(columnName, { minLength: 0, maxLength: 6 }), fc.array(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.double().map(String), fc.constantFrom('"', '""', '"a,b"', '\r', '\n')), { maxLength: 6 }), { maxLength: 4 }))
-  .map(([header, data]) => [header.join(','), ...data.map((row) => row.join(','))].join(fc.sample(fc.constantFrom('\n', '\r\n'), { numRuns: 1, seed: header.length })[0] as string));
+  .tuple(
+    fc.array(columnName, { minLength: 0, maxLength: 6 }),
+    fc.array(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.double().map(String), fc.constantFrom('"', '""', '"a,b"', '\r', '\n')), { maxLength: 6 }), {
+      maxLength: 4,
+    }),
+  )
+  .map(([header, data]) =>
+    [header.join(','), ...data.map((row) => row.join(','))].join(fc.sample(fc.constantFrom('\n', '\r\n'), { numRuns: 1, seed: header.length })[0] as string),
+  );
 
 const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record({
   method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'),
-  path: fc.constantFrom('/invocations', '/invocations', '/invocations', '/feedback', '/ping', '/health', '/metrics', '/monitor', '/version', '/nope', '/invocations?x=1', '/%ff'),
-  contentType: fc.constantFrom('application/json', 'application/json', 'text/csv', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded', undefined),
+  path: fc.constantFrom(
+    '/invocations',
+    '/invocations',
+    '/invocations',
+    '/feedback',
+    '/ping',
+    '/health',
+    '/metrics',
+    '/monitor',
+    '/version',
+    '/nope',
+    '/invocations?x=1',
+    '/%ff',
+  ),
+  contentType: fc.constantFrom(
+    'application/json',
+    'application/json',
+    'text/csv',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'multipart/form-data',
+    'application/x-www-form-urlencoded',
+    undefined,
+  ),
   body: fc.oneof(jsonBody, csvBody),
 });
 
@@ -88,8 +119,11 @@ test(`fuzz: ${RUNS} malformed and random requests to a spawned service answer no
   try {
     // Warm up (JIT, pools) with valid requests before the first memory reading.
     const valid = JSON.stringify({ dataframe_records: featureRecords('iris').slice(0, 5) });
-    for (let i = 0; i < 300; i++) assert.equal((await send(base, { method: 'POST', path: '/invocations', contentType: 'application/json', body: valid })).status, 200);
-    const rss = async (): Promise<number> => ((JSON.parse((await send(base, { method: 'GET', path: '/monitor', contentType: undefined, body: '' })).body) as { process: { rssBytes: number } }).process.rssBytes);
+    for (let i = 0; i < 300; i++)
+      assert.equal((await send(base, { method: 'POST', path: '/invocations', contentType: 'application/json', body: valid })).status, 200);
+    const rss = async (): Promise<number> =>
+      (JSON.parse((await send(base, { method: 'GET', path: '/monitor', contentType: undefined, body: '' })).body) as { process: { rssBytes: number } }).process
+        .rssBytes;
     const before = await rss();
     const statuses = new Map<number, number>();
     await fc.assert(
@@ -111,10 +145,20 @@ test(`fuzz: ${RUNS} malformed and random requests to a spawned service answer no
     const growth = after - before;
     // Flat-ish: heap noise and the bounded prediction log, not a leak per request.
     assert.ok(growth < 64 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MB over ${RUNS} requests`);
-    assert.ok([...statuses.keys()].some((s) => s >= 400), 'the fuzzer reached error paths');
+    assert.ok(
+      [...statuses.keys()].some((s) => s >= 400),
+      'the fuzzer reached error paths',
+    );
     assert.ok((statuses.get(200) ?? 0) > 0, 'and some valid requests');
     if (process.env.MLWB_FUZZ_REPORT) {
-      console.log(JSON.stringify({ runs: RUNS, statuses: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])), rssBeforeMb: before / 1048576, rssAfterMb: after / 1048576 }));
+      console.log(
+        JSON.stringify({
+          runs: RUNS,
+          statuses: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])),
+          rssBeforeMb: before / 1048576,
+          rssAfterMb: after / 1048576,
+        }),
+      );
     }
   } finally {
     agent.destroy();

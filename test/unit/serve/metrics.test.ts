@@ -83,8 +83,14 @@ test('/metrics is Prometheus text with request counts, a cumulative latency hist
     assert.equal(find('mlwb_request_duration_seconds_count', { route: '/invocations' }), 3);
 
     const byClass = samples.filter((s) => s.name === 'mlwb_predictions_total');
-    assert.deepEqual(byClass.map((s) => s.labels.class), ['setosa', 'versicolor', 'virginica']);
-    assert.equal(byClass.reduce((sum, s) => sum + s.value, 0), 10);
+    assert.deepEqual(
+      byClass.map((s) => s.labels.class),
+      ['setosa', 'versicolor', 'virginica'],
+    );
+    assert.equal(
+      byClass.reduce((sum, s) => sum + s.value, 0),
+      10,
+    );
     // The first ten iris rows are all setosa and the model gets them right: 3 of 4 labels agree.
     assert.equal(find('mlwb_feedback_accuracy'), 0.75);
     assert.equal(find('mlwb_feedback_total'), 4);
@@ -127,10 +133,17 @@ test('drift over the window of recent requests: a shifted feature is flagged in 
     assert.equal((await monitor()).drift, undefined, 'no drift before any request');
     // Control: the training rows themselves, in batches.
     for (let i = 0; i < 150; i += 50) await post(`${url}/invocations`, JSON.stringify({ dataframe_records: records.slice(i, i + 50) }));
-    const control = (await monitor()).drift as { driftedFeatures: number; datasetDrift: boolean; features: { name: string; drifted: boolean; method: string }[] };
+    const control = (await monitor()).drift as {
+      driftedFeatures: number;
+      datasetDrift: boolean;
+      features: { name: string; drifted: boolean; method: string }[];
+    };
     assert.equal(control.driftedFeatures, 0);
     assert.equal(control.datasetDrift, false);
-    assert.deepEqual(control.features.map((f) => f.method), ['ks', 'ks', 'ks', 'ks']);
+    assert.deepEqual(
+      control.features.map((f) => f.method),
+      ['ks', 'ks', 'ks', 'ks'],
+    );
     // A later period where petal length moved by 1.5 cm: the whole window is replaced.
     const shifted = records.map((r) => ({ ...r, petal_length_cm: (r.petal_length_cm as number) + 1.5 }));
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the report is cached for a second

@@ -27,7 +27,17 @@ async function trainConcept(model: string, params = '{}'): Promise<string> {
   const { rows, labels } = concept(new Random(1), 400, 0);
   writeFileSync(path.join(root, 'concept.csv'), ['x1,x2,label', ...rows.map((r, i) => `${r.x1},${r.x2},${labels[i]}`)].join('\n') + '\n');
   const file = path.join(root, 'concept.experiment.yaml');
-  writeFileSync(file, ['name: concept', 'data: { path: concept.csv, target: label }', `model: { type: ${model}, params: ${params} }`, 'validation: { method: holdout, test_size: 0.2 }', 'seed: 3', ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'name: concept',
+      'data: { path: concept.csv, target: label }',
+      `model: { type: ${model}, params: ${params} }`,
+      'validation: { method: holdout, test_size: 0.2 }',
+      'seed: 3',
+      '',
+    ].join('\n'),
+  );
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);
   return new RunStore(root).runDir(record.id);
@@ -63,7 +73,10 @@ test('online updates: feedback from a shifted concept makes new model versions t
     assert.equal(health.online_updates, 'on');
 
     const versions = listModelVersions(runDir);
-    assert.deepEqual(versions.map((v) => v.version), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+    );
     const last = versions[12];
     assert.equal(last?.source, 'online');
     assert.equal(last?.parent, 12);
@@ -76,7 +89,10 @@ test('online updates: feedback from a shifted concept makes new model versions t
     const served = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }));
     const after = served.json.predictions as string[];
     const gain = accuracy(after, heldOut.labels) - accuracy(before, heldOut.labels);
-    assert.ok(gain > 0.1, `held-out accuracy on the new concept ${accuracy(before, heldOut.labels).toFixed(3)} → ${accuracy(after, heldOut.labels).toFixed(3)}`);
+    assert.ok(
+      gain > 0.1,
+      `held-out accuracy on the new concept ${accuracy(before, heldOut.labels).toFixed(3)} → ${accuracy(after, heldOut.labels).toFixed(3)}`,
+    );
 
     // The monitor reports each version with the feedback on the predictions it made.
     const monitor = (await (await fetch(`${url}/monitor`)).json()) as {
@@ -93,7 +109,10 @@ test('online updates: feedback from a shifted concept makes new model versions t
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(metrics, /^mlwb_model_version 13$/m);
     assert.match(metrics, /^mlwb_online_updates_total 12$/m);
-    const lines = readFileSync(path.join(runDir, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model_version: number });
+    const lines = readFileSync(path.join(runDir, 'feedback.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model_version: number });
     assert.equal(lines.length, 600);
     assert.deepEqual([lines[0]?.model_version, lines[50]?.model_version, lines[599]?.model_version], [1, 2, 12]);
   } finally {
@@ -127,9 +146,17 @@ test('online updates of naive Bayes and ridge; with --accept-new-classes, labels
   const { app, url } = await listen({ runDir, acceptNewClasses: true, online: { minRows: 10 } });
   try {
     const { rows, labels } = concept(new Random(4), 10, 1);
-    await predictAndLabel(url, rows, labels.map((l, i) => (i < 3 ? 'maybe' : l)));
+    await predictAndLabel(
+      url,
+      rows,
+      labels.map((l, i) => (i < 3 ? 'maybe' : l)),
+    );
     await app.service.online?.idle();
-    const monitor = (await (await fetch(`${url}/monitor`)).json()) as { modelVersion: number; online: { lastError?: string }; versions: { skippedRows?: number; rows?: number }[] };
+    const monitor = (await (await fetch(`${url}/monitor`)).json()) as {
+      modelVersion: number;
+      online: { lastError?: string };
+      versions: { skippedRows?: number; rows?: number }[];
+    };
     assert.equal(monitor.modelVersion, 2);
     assert.equal(monitor.versions[1]?.rows, 7);
     assert.equal(monitor.versions[1]?.skippedRows, 3);
@@ -147,7 +174,10 @@ test('online updates of naive Bayes and ridge; with --accept-new-classes, labels
     const values = rows.slice(0, 20).map((r) => Number(r[r.length - 1]));
     assert.equal((await post(`${ridgeUrl}/feedback`, JSON.stringify({ prediction_ids: answer.json.prediction_ids, values }))).status, 200);
     await ridge.service.online?.idle();
-    const monitor = (await (await fetch(`${ridgeUrl}/monitor`)).json()) as { modelVersion: number; versions: { version: number; feedback: { count: number; mae?: number } }[] };
+    const monitor = (await (await fetch(`${ridgeUrl}/monitor`)).json()) as {
+      modelVersion: number;
+      versions: { version: number; feedback: { count: number; mae?: number } }[];
+    };
     assert.equal(monitor.modelVersion, 2);
     const predicted = answer.json.predictions as number[];
     const mae = predicted.reduce((sum, p, i) => sum + Math.abs(p - (values[i] as number)), 0) / 20;
@@ -184,7 +214,16 @@ test('going back to an older model version: a restarted service serves it, and o
     await second.app.service.online?.idle();
     const monitor = (await (await fetch(`${second.url}/monitor`)).json()) as { modelVersion: number; versions: { version: number; parent?: number }[] };
     assert.equal(monitor.modelVersion, 4);
-    assert.deepEqual(monitor.versions.map((v) => [v.version, v.parent]), [[1, undefined], [2, 1], [3, 2], [4, 2]], 'version 3 is kept; 4 grows from 2');
+    assert.deepEqual(
+      monitor.versions.map((v) => [v.version, v.parent]),
+      [
+        [1, undefined],
+        [2, 1],
+        [3, 2],
+        [4, 2],
+      ],
+      'version 3 is kept; 4 grows from 2',
+    );
   } finally {
     await second.app.close();
   }
@@ -235,7 +274,18 @@ async function trainDiabetes(): Promise<string> {
   const root = mkdtempSync(path.join(tmpdir(), 'mlwb-online-ridge-'));
   cpSync(path.join(fixtures, 'datasets', 'diabetes.csv'), path.join(root, 'diabetes.csv'));
   const file = path.join(root, 'diabetes.experiment.yaml');
-  writeFileSync(file, ['name: diabetes', 'data: { path: diabetes.csv, target: progression }', 'task: regression', 'model: { type: ridge, params: { alpha: 1.0 } }', 'validation: { method: holdout, test_size: 0.2 }', 'seed: 7', ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'name: diabetes',
+      'data: { path: diabetes.csv, target: progression }',
+      'task: regression',
+      'model: { type: ridge, params: { alpha: 1.0 } }',
+      'validation: { method: holdout, test_size: 0.2 }',
+      'seed: 7',
+      '',
+    ].join('\n'),
+  );
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);
   return new RunStore(root).runDir(record.id);
@@ -273,7 +323,10 @@ test('online updates are checked on rows they did not learn from: a poisoned upd
     assert.deepEqual([held?.check?.source, held?.check?.metric], ['training', 'rmse']);
     assert.ok((held?.check?.rows ?? 0) >= 300, JSON.stringify(held?.check));
     assert.ok((held?.check?.candidate ?? 0) > 1.05 * (held?.check?.serving ?? 0), JSON.stringify(held?.check));
-    assert.match(held?.heldBack ?? '', /^not served: on \d+ rows of the training data its RMSE is [\d.]+ against [\d.]+ for version 1 \(higher by more than the margin of 5%\); version 1 goes on serving$/);
+    assert.match(
+      held?.heldBack ?? '',
+      /^not served: on \d+ rows of the training data its RMSE is [\d.]+ against [\d.]+ for version 1 \(higher by more than the margin of 5%\); version 1 goes on serving$/,
+    );
     assert.deepEqual([monitor.online.updates, monitor.online.heldBack], [1, 1]);
     assert.match(monitor.online.lastError ?? '', /^version 2 is kept but not served/);
     assert.equal(monitor.online.checkOn, 'feedback', 'from now on the earlier feedback checks updates');
@@ -300,7 +353,10 @@ test('the check lets updates that learn a shifted concept serve, and holds back 
   const heldOut = concept(rng, 400, 1);
   const { app, url } = await listen({ runDir, online: { minRows: 40, learningRate: 0.1 } });
   try {
-    const before = accuracy((await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }))).json.predictions as string[], heldOut.labels);
+    const before = accuracy(
+      (await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }))).json.predictions as string[],
+      heldOut.labels,
+    );
     for (let batch = 0; batch < 8; batch++) {
       const { rows, labels } = concept(rng, 40, 1);
       await predictAndLabel(url, rows, labels);
@@ -309,17 +365,27 @@ test('the check lets updates that learn a shifted concept serve, and holds back 
     const served = app.service.modelVersion;
     const learning = app.service.online?.status();
     assert.ok(served >= 7, `updates served: ${JSON.stringify(learning)}`);
-    const learnt = accuracy((await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }))).json.predictions as string[], heldOut.labels);
+    const learnt = accuracy(
+      (await post(`${url}/invocations`, JSON.stringify({ dataframe_records: heldOut.rows }))).json.predictions as string[],
+      heldOut.labels,
+    );
     assert.ok(learnt > before + 0.1, `held-out accuracy ${before.toFixed(3)} → ${learnt.toFixed(3)}`);
 
     // Labels flipped: checked on the earlier (true) feedback, the update is held back.
     const { rows, labels } = concept(rng, 40, 1);
-    await predictAndLabel(url, rows, labels.map((label) => (label === 'yes' ? 'no' : 'yes')));
+    await predictAndLabel(
+      url,
+      rows,
+      labels.map((label) => (label === 'yes' ? 'no' : 'yes')),
+    );
     await app.service.online?.idle();
     const status = app.service.online?.status();
     assert.equal(status?.heldBack, (learning?.heldBack ?? 0) + 1, JSON.stringify(status));
     assert.equal(app.service.modelVersion, served, 'the flipped update did not serve');
-    assert.match(status?.lastError ?? '', /is kept but not served: on \d+ rows of earlier feedback its accuracy is [\d.]+ against [\d.]+ for version \d+ \(lower by more than the margin of 0\.05\)/);
+    assert.match(
+      status?.lastError ?? '',
+      /is kept but not served: on \d+ rows of earlier feedback its accuracy is [\d.]+ against [\d.]+ for version \d+ \(lower by more than the margin of 0\.05\)/,
+    );
   } finally {
     await app.close();
   }
@@ -328,7 +394,10 @@ test('the check lets updates that learn a shifted concept serve, and holds back 
 test('server arguments: --online with its row count and learning rate', () => {
   assert.equal(parseServerArgs(['--run', 'r']).online, undefined);
   assert.deepEqual(parseServerArgs(['--run', 'r', '--online']).online, { minRows: 20 });
-  assert.deepEqual(parseServerArgs(['--run', 'r', '--online', '--online-rows', '5', '--online-learning-rate', '0.05']).online, { minRows: 5, learningRate: 0.05 });
+  assert.deepEqual(parseServerArgs(['--run', 'r', '--online', '--online-rows', '5', '--online-learning-rate', '0.05']).online, {
+    minRows: 5,
+    learningRate: 0.05,
+  });
   assert.throws(() => parseServerArgs(['--run', 'r', '--online-rows', '0']), /--online-rows needs an integer from 1/);
   assert.throws(() => parseServerArgs(['--run', 'r', '--online-learning-rate', 'fast']), /--online-learning-rate needs a number above 0/);
   assert.deepEqual(parseServerArgs(['--run', 'r', '--online', '--online-margin', '0.1']).online, { minRows: 20, margin: 0.1 });

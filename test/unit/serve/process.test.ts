@@ -62,7 +62,10 @@ test('server arguments: defaults, limits and the loopback rule', () => {
   const timeouts = parseServerArgs(['--run', 'r', '--headers-timeout', '0.5', '--request-timeout', '2'], {});
   assert.deepEqual([timeouts.headersTimeoutMs, timeouts.requestTimeoutMs], [500, 2000]);
   assert.throws(() => parseServerArgs(['--run', 'r', '--headers-timeout', '0'], {}), /--headers-timeout needs a number of seconds from 0\.1/);
-  assert.throws(() => parseServerArgs(['--run', 'r', '--headers-timeout', '40'], {}), /--headers-timeout \(40 s\) cannot be longer than --request-timeout \(30 s\)/);
+  assert.throws(
+    () => parseServerArgs(['--run', 'r', '--headers-timeout', '40'], {}),
+    /--headers-timeout \(40 s\) cannot be longer than --request-timeout \(30 s\)/,
+  );
   assert.throws(() => parseServerArgs(['--run', 'r', '--port', '70000'], {}), /--port needs an integer/);
   assert.throws(() => parseServerArgs(['--run', 'r', '--host', '192.168.1.5'], {}), /without a token/);
   assert.throws(() => parseServerArgs(['--port', '1'], {}), /--run DIR is required/);
@@ -72,7 +75,13 @@ test('server arguments: defaults, limits and the loopback rule', () => {
 });
 
 /** A raw connection that writes `first`, then `drip` every `everyMs` until the server closes it or `stopAfterMs` passes. */
-function slowClient(url: URL, first: string, drip: string, everyMs: number, stopAfterMs: number): Promise<{ closedAfterMs: number; answer: string; byServer: boolean }> {
+function slowClient(
+  url: URL,
+  first: string,
+  drip: string,
+  everyMs: number,
+  stopAfterMs: number,
+): Promise<{ closedAfterMs: number; answer: string; byServer: boolean }> {
   return new Promise((resolve) => {
     const started = Date.now();
     let answer = '';

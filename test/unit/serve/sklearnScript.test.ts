@@ -143,7 +143,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'clip (quantile) and minmax scaling before a polynomial-kernel SVM',
     data: 'iris',
-    experiment: ['prepare:', '  - clip: { lower: 0.05, upper: 0.95 }', '  - scale: { method: minmax }', 'model: { type: svm, params: { C: 10, kernel: poly, degree: 2 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - clip: { lower: 0.05, upper: 0.95 }',
+      '  - scale: { method: minmax }',
+      'model: { type: svm, params: { C: 10, kernel: poly, degree: 2 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.04,
     because: 'shuffled 5-fold over 150 rows: six rows (0.04) may land on the other side',
@@ -151,7 +157,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'clip (zscore) and robust scaling before a linear SVM (hold-out)',
     data: 'breast_cancer',
-    experiment: ['prepare:', '  - clip: { method: zscore, threshold: 3 }', '  - scale: { method: robust }', 'model: { type: linear_svm, params: { C: 0.5 } }', 'validation: { method: holdout, test_size: 0.25 }'],
+    experiment: [
+      'prepare:',
+      '  - clip: { method: zscore, threshold: 3 }',
+      '  - scale: { method: robust }',
+      'model: { type: linear_svm, params: { C: 0.5 } }',
+      'validation: { method: holdout, test_size: 0.25 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.05,
     because: 'two different random hold-outs of 143 rows: accuracy near 0.97 varies by about 0.014 per split, 0.05 is seven rows',
@@ -159,15 +171,27 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'PCA before an L1 logistic regression, folds not shuffled',
     data: 'breast_cancer',
-    experiment: ['prepare:', '  - scale: { method: standard }', '  - select: { method: pca, components: 5 }', 'model: { type: logistic_regression, params: { penalty: l1, C: 0.5 } }', 'validation: { method: kfold, folds: 5, shuffle: false }'],
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      '  - select: { method: pca, components: 5 }',
+      'model: { type: logistic_regression, params: { penalty: l1, C: 0.5 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
     metric: 'accuracy',
     tolerance: 0.01,
-    because: 'the same folds; only the L1 solvers differ (saga against mlwb\'s), a row or two of 569',
+    because: "the same folds; only the L1 solvers differ (saga against mlwb's), a row or two of 569",
   },
   {
     name: 'lasso selection before gaussian naive Bayes',
     data: 'breast_cancer',
-    experiment: ['prepare:', '  - scale: { method: standard }', '  - select: { method: lasso, alpha: 0.05 }', 'model: { type: naive_bayes }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      '  - select: { method: lasso, alpha: 0.05 }',
+      'model: { type: naive_bayes }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.02,
     because: 'shuffled 5-fold over 569 rows, each fold selecting its own features: eleven rows (0.02)',
@@ -175,7 +199,12 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'variance selection before a random forest classifier',
     data: 'breast_cancer',
-    experiment: ['prepare:', '  - select: { method: variance, threshold: 0.01 }', 'model: { type: random_forest, params: { n_estimators: 30, max_depth: 6 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - select: { method: variance, threshold: 0.01 }',
+      'model: { type: random_forest, params: { n_estimators: 30, max_depth: 6 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.025,
     because: 'shuffled folds and forests of 30 trees grown from different random streams: fourteen of 569 rows',
@@ -183,7 +212,12 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'an MLP classifier',
     data: 'iris',
-    experiment: ['prepare:', '  - scale: { method: standard }', 'model: { type: mlp, params: { hidden_layer_sizes: [16], learning_rate_init: 0.01, max_iter: 200 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: mlp, params: { hidden_layer_sizes: [16], learning_rate_init: 0.01, max_iter: 200 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.04,
     because: 'shuffled folds and networks from different random weights (TensorFlow.js against scikit-learn): six of 150 rows',
@@ -191,7 +225,12 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'TF-IDF of words and word pairs (sublinear, max_df 1) before a logistic regression',
     data: 'reviews',
-    experiment: ['prepare:', '  - text: { column: review, ngram_range: [1, 2], sublinear_tf: true, max_df: 1 }', 'model: { type: logistic_regression, params: { C: 10 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - text: { column: review, ngram_range: [1, 2], sublinear_tf: true, max_df: 1 }',
+      'model: { type: logistic_regression, params: { C: 10 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.025,
     because: 'shuffled 5-fold over 240 reviews: six rows (0.025)',
@@ -199,7 +238,12 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'word counts (min_df 2) before multinomial naive Bayes (hold-out)',
     data: 'reviews',
-    experiment: ['prepare:', '  - text: { column: review, method: count, min_df: 2 }', 'model: { type: naive_bayes }', 'validation: { method: holdout, test_size: 0.25 }'],
+    experiment: [
+      'prepare:',
+      '  - text: { column: review, method: count, min_df: 2 }',
+      'model: { type: naive_bayes }',
+      'validation: { method: holdout, test_size: 0.25 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.05,
     because: 'two different random hold-outs of 60 reviews: three rows (0.05)',
@@ -207,7 +251,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'unnormalised TF-IDF and variance selection (sparse) before a linear SVM',
     data: 'reviews',
-    experiment: ['prepare:', '  - text: { column: review, norm: none }', '  - select: { method: variance, threshold: 0.001 }', 'model: { type: linear_svm }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - text: { column: review, norm: none }',
+      '  - select: { method: variance, threshold: 0.001 }',
+      'model: { type: linear_svm }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.025,
     because: 'shuffled 5-fold over 240 reviews: six rows (0.025)',
@@ -215,7 +265,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'TF-IDF (max_features) and PCA of the sparse matrix before a kernel SVM',
     data: 'reviews',
-    experiment: ['prepare:', '  - text: { column: review, max_features: 50 }', '  - select: { method: pca, components: 10 }', 'model: { type: svm }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - text: { column: review, max_features: 50 }',
+      '  - select: { method: pca, components: 10 }',
+      'model: { type: svm }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.025,
     because: 'shuffled 5-fold over 240 reviews: six rows (0.025)',
@@ -223,7 +279,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'TF-IDF without English stop words and lasso selection (sparse) before a decision tree',
     data: 'reviews',
-    experiment: ['prepare:', '  - text: { column: review, stop_words: english }', '  - select: { method: lasso, alpha: 0.02 }', 'model: { type: decision_tree, params: { max_depth: 5 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - text: { column: review, stop_words: english }',
+      '  - select: { method: lasso, alpha: 0.02 }',
+      'model: { type: decision_tree, params: { max_depth: 5 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'accuracy',
     tolerance: 0.05,
     because: 'shuffled folds, and depth-5 trees over a few hundred words change with the rows they see: twelve of 240 rows',
@@ -234,12 +296,18 @@ const CASES: readonly ScriptCase[] = [
     experiment: ['model: { type: linear_regression }', 'validation: { method: holdout, test_size: 0.5 }'],
     metric: 'r2',
     tolerance: 0.12,
-    because: 'two different random halves of 442 rows: r2 of one half varies with sd 0.033 over splits (measured on 20), so two differ by up to 2.5 sd of their difference',
+    because:
+      'two different random halves of 442 rows: r2 of one half varies with sd 0.033 over splits (measured on 20), so two differ by up to 2.5 sd of their difference',
   },
   {
     name: 'standard scaling before a ridge regression, folds not shuffled',
     data: 'diabetes',
-    experiment: ['prepare:', '  - scale: { method: standard }', 'model: { type: ridge, params: { alpha: 1.0 } }', 'validation: { method: kfold, folds: 5, shuffle: false }'],
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: ridge, params: { alpha: 1.0 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
     metric: 'r2',
     tolerance: 1e-9,
     because: 'the same folds (consecutive rows) and a closed-form solution: equal up to rounding',
@@ -247,7 +315,12 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'a lasso regression, folds not shuffled',
     data: 'diabetes',
-    experiment: ['prepare:', '  - scale: { method: standard }', 'model: { type: lasso, params: { alpha: 0.5 } }', 'validation: { method: kfold, folds: 5, shuffle: false }'],
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: lasso, params: { alpha: 0.5 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
     metric: 'r2',
     tolerance: 1e-6,
     because: 'the same folds and the same cyclic coordinate descent stopping at tol 1e-4',
@@ -270,7 +343,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'impute (constant) and onehot of every category before a regression tree (max_features 1), folds not shuffled',
     data: 'diabetes_categories',
-    experiment: ['prepare:', '  - impute: { strategy: constant }', '  - onehot: {}', 'model: { type: decision_tree, params: { max_depth: 4, max_features: 1 } }', 'validation: { method: kfold, folds: 5, shuffle: false }'],
+    experiment: [
+      'prepare:',
+      '  - impute: { strategy: constant }',
+      '  - onehot: {}',
+      'model: { type: decision_tree, params: { max_depth: 4, max_features: 1 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
     metric: 'r2',
     tolerance: 0.01,
     because: 'the same folds; the trees break ties between equally good splits differently',
@@ -278,7 +357,14 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'impute (most frequent), ordinal of every category and scaling before a random forest regressor',
     data: 'diabetes_categories',
-    experiment: ['prepare:', '  - impute: { strategy: most_frequent }', '  - ordinal: {}', '  - scale: { method: standard }', 'model: { type: random_forest, params: { n_estimators: 30, min_samples_leaf: 5 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - impute: { strategy: most_frequent }',
+      '  - ordinal: {}',
+      '  - scale: { method: standard }',
+      'model: { type: random_forest, params: { n_estimators: 30, min_samples_leaf: 5 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'r2',
     tolerance: 0.03,
     because: 'shuffled folds and forests of 30 trees grown from different random streams',
@@ -294,7 +380,13 @@ const CASES: readonly ScriptCase[] = [
   {
     name: 'PCA (share of variance) before an MLP regressor',
     data: 'diabetes',
-    experiment: ['prepare:', '  - scale: { method: standard }', '  - select: { method: pca, variance: 0.9 }', 'model: { type: mlp, params: { hidden_layer_sizes: [8], learning_rate_init: 0.01, max_iter: 100 } }', 'validation: { method: kfold, folds: 5 }'],
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      '  - select: { method: pca, variance: 0.9 }',
+      'model: { type: mlp, params: { hidden_layer_sizes: [8], learning_rate_init: 0.01, max_iter: 100 } }',
+      'validation: { method: kfold, folds: 5 }',
+    ],
     metric: 'r2',
     tolerance: 0.04,
     because: 'shuffled folds and networks from different random weights (TensorFlow.js against scikit-learn)',
@@ -310,7 +402,9 @@ function requireSklearn(): Promise<void> {
   sklearnChecked ??= run(PYTHON, ['-c', 'import sklearn, pandas; print(sklearn.__version__)'], { timeout: 60_000 }).then(
     () => undefined,
     (error: Error) => {
-      throw new Error(`${PYTHON} with scikit-learn and pandas is needed to run the exported train_sklearn.py; install them with \`apt-get install -y python3-sklearn python3-pandas\` (${error.message.trim()})`);
+      throw new Error(
+        `${PYTHON} with scikit-learn and pandas is needed to run the exported train_sklearn.py; install them with \`apt-get install -y python3-sklearn python3-pandas\` (${error.message.trim()})`,
+      );
     },
   );
   return sklearnChecked;
@@ -336,9 +430,11 @@ async function trainExportAndRun(c: ScriptCase): Promise<Outcome> {
   const outDir = path.join(root, 'export');
   exportRun(runDir, outDir);
   const script = path.join(outDir, 'train_sklearn.py');
-  const { stdout, stderr } = await run(PYTHON, [script, '--data', path.join(root, dataFile), '--json'], { timeout: 120_000 }).catch((error: Error & { stderr?: string }) => {
-    throw new Error(`train_sklearn.py failed: ${error.stderr ?? error.message}\n--- script ---\n${readFileSync(script, 'utf8')}`);
-  });
+  const { stdout, stderr } = await run(PYTHON, [script, '--data', path.join(root, dataFile), '--json'], { timeout: 120_000 }).catch(
+    (error: Error & { stderr?: string }) => {
+      throw new Error(`train_sklearn.py failed: ${error.stderr ?? error.message}\n--- script ---\n${readFileSync(script, 'utf8')}`);
+    },
+  );
   const runJson = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { metrics: Record<string, number> };
   const { sklearn } = JSON.parse(stdout) as { sklearn: Record<string, number> };
   // make_model's notes name run parameters that scikit-learn's class lacks; warnings (convergence) are not counted.
@@ -370,10 +466,16 @@ test('every model type and task mlwb trains on a feature matrix has a scikit-lea
 });
 
 test('the cases cover every prepare step, both validation methods and every model type and task', () => {
-  const covered = (pattern: RegExp): Set<string> => new Set(CASES.flatMap((c) => c.experiment.flatMap((line) => [...line.matchAll(pattern)].map((m) => m[1] as string))));
+  const covered = (pattern: RegExp): Set<string> =>
+    new Set(CASES.flatMap((c) => c.experiment.flatMap((line) => [...line.matchAll(pattern)].map((m) => m[1] as string))));
   assert.deepEqual([...covered(/^\s+- (\w+):/g)].sort(), [...PREPARE_STEPS].sort());
   assert.deepEqual([...covered(/method: (holdout|kfold)/g)].sort(), ['holdout', 'kfold']);
-  const trained = new Set(CASES.map((c) => `${/type: (\w+)/.exec(c.experiment.join('\n'))?.[1] ?? ''} ${REGRESSION.has(c.data) ? 'regression' : 'classification'}`));
+  const trained = new Set(
+    CASES.map((c) => `${/type: (\w+)/.exec(c.experiment.join('\n'))?.[1] ?? ''} ${REGRESSION.has(c.data) ? 'regression' : 'classification'}`),
+  );
   const expected = modelTypes().flatMap((info) => (info.input === 'matrix' ? info.tasks.map((task: Task) => `${info.type} ${task}`) : []));
-  assert.deepEqual(expected.filter((pair) => !trained.has(pair)), []);
+  assert.deepEqual(
+    expected.filter((pair) => !trained.has(pair)),
+    [],
+  );
 });

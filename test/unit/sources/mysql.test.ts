@@ -7,121 +7,170 @@ import { importData, readSidecar, refreshImport } from '../../../src/core/source
 import { assertNothingWritten, readBack, seed, tempFolder } from './helpers';
 import { freePort, mariadbBin, startMariadb, type RunningServer } from './servers';
 
-describe('MySQL/MariaDB import against a real MariaDB server', { skip: mariadbBin() ? false : 'MariaDB is not installed (apt-get install mariadb-server)' }, () => {
-  let server: RunningServer;
-  const sql = async (...statements: string[]): Promise<void> => {
-    const connection = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: server.user, password: server.password, database: server.database });
-    try {
-      for (const statement of statements) await connection.query(statement);
-    } finally {
-      await connection.end();
-    }
-  };
+describe(
+  'MySQL/MariaDB import against a real MariaDB server',
+  { skip: mariadbBin() ? false : 'MariaDB is not installed (apt-get install mariadb-server)' },
+  () => {
+    let server: RunningServer;
+    const sql = async (...statements: string[]): Promise<void> => {
+      const connection = await mysql.createConnection({
+        host: '127.0.0.1',
+        port: server.port,
+        user: server.user,
+        password: server.password,
+        database: server.database,
+      });
+      try {
+        for (const statement of statements) await connection.query(statement);
+      } finally {
+        await connection.end();
+      }
+    };
 
-  before(async () => {
-    server = await startMariadb();
-    await sql(
-      `CREATE TABLE everything (
+    before(async () => {
+      server = await startMariadb();
+      await sql(
+        `CREATE TABLE everything (
         id INT PRIMARY KEY, tiny TINYINT, utiny TINYINT UNSIGNED, flag BOOLEAN, small SMALLINT, medium MEDIUMINT,
         big BIGINT, ubig BIGINT UNSIGNED, price DECIMAL(12,3), ratio FLOAT, score DOUBLE, name VARCHAR(50), body TEXT,
         born DATE, at_time TIME, created DATETIME(6), seen TIMESTAMP NULL, yr YEAR, raw VARBINARY(10), color ENUM('red', 'green'),
         doc JSON, bits BIT(8), uid UUID
       )`,
-      "SET time_zone = '+02:00'",
-      `INSERT INTO everything VALUES
+        "SET time_zone = '+02:00'",
+        `INSERT INTO everything VALUES
         (1, -128, 255, TRUE, -32768, 8388607, -9007199254740993, 18446744073709551615, 123456789.125, 1.5, 2.25, 'héllo "world"', 'long text',
          '2024-02-29', '13:14:15', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05', 2024, X'00FF10', 'green', '{"a": [1, 2]}', b'10000001',
          'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),
         (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
-    );
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
-  test('a table comes back with every column type, value and NULL, and a sidecar without the password', async () => {
-    const dir = tempFolder();
-    const out = path.join(dir, 'everything.parquet');
-    const result = await importData({ kind: 'mysql', url: server.url, table: 'everything' }, out);
-    assert.equal(result.rows, 2);
-    const { types, rows } = await readBack(out);
-    assert.deepEqual(types, {
-      id: 'INTEGER', tiny: 'TINYINT', utiny: 'UTINYINT', flag: 'BOOLEAN', small: 'SMALLINT', medium: 'INTEGER', big: 'BIGINT',
-      ubig: 'UBIGINT', price: 'DECIMAL(12,3)', ratio: 'FLOAT', score: 'DOUBLE', name: 'VARCHAR', body: 'VARCHAR', born: 'DATE',
-      at_time: 'TIME', created: 'TIMESTAMP', seen: 'TIMESTAMP WITH TIME ZONE', yr: 'SMALLINT', raw: 'BLOB', color: 'VARCHAR',
-      doc: 'VARCHAR', bits: 'UBIGINT', uid: 'UUID',
+      );
     });
-    const [first, second] = rows;
-    assert.equal(first?.tiny, -128);
-    assert.equal(first?.utiny, 255);
-    assert.equal(first?.flag, true);
-    assert.equal(first?.medium, 8388607);
-    assert.equal(String(first?.big), '-9007199254740993');
-    assert.equal(String(first?.ubig), '18446744073709551615');
-    assert.equal(first?.price, '123456789.125');
-    assert.equal(first?.ratio, 1.5);
-    assert.equal(first?.score, 2.25);
-    assert.equal(first?.name, 'héllo "world"');
-    assert.equal(first?.body, 'long text');
-    assert.equal(first?.born, '2024-02-29');
-    assert.equal(first?.at_time, '13:14:15');
-    assert.equal(first?.created, '2024-01-02 03:04:05.123456');
-    assert.equal(first?.seen, '2024-01-02 01:04:05+00');
-    assert.equal(first?.yr, 2024);
-    assert.equal(first?.raw, '\\x00\\xFF\\x10');
-    assert.equal(first?.color, 'green');
-    assert.deepEqual(JSON.parse(String(first?.doc)), { a: [1, 2] });
-    assert.equal(String(first?.bits), '129');
-    assert.equal(first?.uid, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
-    for (const [name, value] of Object.entries(second ?? {})) if (name !== 'id') assert.equal(value, null, `${name} should be missing`);
+    after(async () => {
+      await server?.stop();
+    });
 
-    const sidecar = readFileSync(path.join(dir, 'everything.source.yaml'), 'utf8');
-    assert.ok(!sidecar.includes(server.password) && !sidecar.includes(encodeURIComponent(server.password)), 'the password is never written');
-    assert.equal(readSidecar(path.join(dir, 'everything.source.yaml')).source.url, server.urlWithoutPassword);
-  });
-
-  test('a query with the password from MYSQL_PWD, and refresh picks up new rows', async () => {
-    const dir = tempFolder();
-    const env = { MYSQL_PWD: server.password };
-    await sql('CREATE TABLE growing (n INT)', 'INSERT INTO growing VALUES (1), (2)');
-    const first = await importData({ kind: 'mysql', url: server.urlWithoutPassword, query: 'SELECT n, n * 1.5 AS more FROM growing ORDER BY n' }, path.join(dir, 'g.parquet'), { env });
-    assert.deepEqual((await readBack(path.join(dir, 'g.parquet'))).rows, [{ n: 1, more: '1.5' }, { n: 2, more: '3.0' }]);
-    await sql('INSERT INTO growing VALUES (3)');
-    const again = await refreshImport(path.join(dir, 'g.source.yaml'), { env });
-    assert.equal(first.rows, 2);
-    assert.equal(again.rows, 3);
-  });
-
-  test('many rows stream in batches with flat memory', async () => {
-    const dir = tempFolder();
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const result = await importData(
-      { kind: 'mysql', url: server.url, query: "SELECT seq AS id, seq * 0.5 AS half, CONCAT('row ', seq) AS label FROM seq_1_to_200000" },
-      path.join(dir, 'big.parquet'),
-      { batchSize: 10_000 },
-    );
-    clearInterval(timer);
-    assert.equal(result.rows, 200_000);
-    const grewMb = (peak - baseline) / 2 ** 20;
-    assert.ok(grewMb < 300, `memory grew by ${grewMb.toFixed(0)} MB`);
-  });
-
-  describe('errors: one clear message, nothing written, the previous file kept', () => {
-    const attempt = async (url: string, options: { table?: string; query?: string; timeoutMs?: number }, message: RegExp): Promise<void> => {
+    test('a table comes back with every column type, value and NULL, and a sidecar without the password', async () => {
       const dir = tempFolder();
-      const before = seed(dir, { 'out.parquet': 'previous import' });
-      await assert.rejects(importData({ kind: 'mysql', url, table: options.table, query: options.query }, path.join(dir, 'out.parquet'), { timeoutMs: options.timeoutMs ?? 5000, env: {} }), message);
-      assertNothingWritten(dir, before);
-    };
+      const out = path.join(dir, 'everything.parquet');
+      const result = await importData({ kind: 'mysql', url: server.url, table: 'everything' }, out);
+      assert.equal(result.rows, 2);
+      const { types, rows } = await readBack(out);
+      assert.deepEqual(types, {
+        id: 'INTEGER',
+        tiny: 'TINYINT',
+        utiny: 'UTINYINT',
+        flag: 'BOOLEAN',
+        small: 'SMALLINT',
+        medium: 'INTEGER',
+        big: 'BIGINT',
+        ubig: 'UBIGINT',
+        price: 'DECIMAL(12,3)',
+        ratio: 'FLOAT',
+        score: 'DOUBLE',
+        name: 'VARCHAR',
+        body: 'VARCHAR',
+        born: 'DATE',
+        at_time: 'TIME',
+        created: 'TIMESTAMP',
+        seen: 'TIMESTAMP WITH TIME ZONE',
+        yr: 'SMALLINT',
+        raw: 'BLOB',
+        color: 'VARCHAR',
+        doc: 'VARCHAR',
+        bits: 'UBIGINT',
+        uid: 'UUID',
+      });
+      const [first, second] = rows;
+      assert.equal(first?.tiny, -128);
+      assert.equal(first?.utiny, 255);
+      assert.equal(first?.flag, true);
+      assert.equal(first?.medium, 8388607);
+      assert.equal(String(first?.big), '-9007199254740993');
+      assert.equal(String(first?.ubig), '18446744073709551615');
+      assert.equal(first?.price, '123456789.125');
+      assert.equal(first?.ratio, 1.5);
+      assert.equal(first?.score, 2.25);
+      assert.equal(first?.name, 'héllo "world"');
+      assert.equal(first?.body, 'long text');
+      assert.equal(first?.born, '2024-02-29');
+      assert.equal(first?.at_time, '13:14:15');
+      assert.equal(first?.created, '2024-01-02 03:04:05.123456');
+      assert.equal(first?.seen, '2024-01-02 01:04:05+00');
+      assert.equal(first?.yr, 2024);
+      assert.equal(first?.raw, '\\x00\\xFF\\x10');
+      assert.equal(first?.color, 'green');
+      assert.deepEqual(JSON.parse(String(first?.doc)), { a: [1, 2] });
+      assert.equal(String(first?.bits), '129');
+      assert.equal(first?.uid, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+      for (const [name, value] of Object.entries(second ?? {})) if (name !== 'id') assert.equal(value, null, `${name} should be missing`);
 
-    test('wrong password', () => attempt(server.url.replace(encodeURIComponent(server.password), 'wrong'), { table: 'everything' }, /MySQL\/MariaDB at 127\.0\.0\.1:\d+ refused the login: Access denied for user 'mlwb'/));
-    test('refused port', async () => attempt(`mysql://mlwb:x@127.0.0.1:${await freePort()}/shop`, { table: 'everything' }, /cannot connect to 127\.0\.0\.1:\d+: connection refused/));
-    test('unknown host', () => attempt('mysql://mlwb:x@no-such-host.invalid/shop', { table: 'everything' }, /unknown host no-such-host\.invalid/));
-    test('TLS failure', () => attempt(`${server.url}?ssl=required`, { table: 'everything' }, /TLS failure connecting to MySQL\/MariaDB at 127\.0\.0\.1:\d+/));
-    test('SQL error with the server message and position', () => attempt(server.url, { query: 'SELECT id FROM everything WHERE' }, /MySQL\/MariaDB error: You have an error in your SQL syntax.*near '' at line 1/));
-    test('missing table', () => attempt(server.url, { table: 'nope' }, /table nope does not exist at 127\.0\.0\.1:\d+: Table 'shop\.nope' doesn't exist/));
-    test('timeout', () => attempt(server.url, { query: 'SELECT SLEEP(5)', timeoutMs: 300 }, /timed out after 0\.3 s on MySQL\/MariaDB at 127\.0\.0\.1:\d+/));
-  });
-});
+      const sidecar = readFileSync(path.join(dir, 'everything.source.yaml'), 'utf8');
+      assert.ok(!sidecar.includes(server.password) && !sidecar.includes(encodeURIComponent(server.password)), 'the password is never written');
+      assert.equal(readSidecar(path.join(dir, 'everything.source.yaml')).source.url, server.urlWithoutPassword);
+    });
+
+    test('a query with the password from MYSQL_PWD, and refresh picks up new rows', async () => {
+      const dir = tempFolder();
+      const env = { MYSQL_PWD: server.password };
+      await sql('CREATE TABLE growing (n INT)', 'INSERT INTO growing VALUES (1), (2)');
+      const first = await importData(
+        { kind: 'mysql', url: server.urlWithoutPassword, query: 'SELECT n, n * 1.5 AS more FROM growing ORDER BY n' },
+        path.join(dir, 'g.parquet'),
+        { env },
+      );
+      assert.deepEqual((await readBack(path.join(dir, 'g.parquet'))).rows, [
+        { n: 1, more: '1.5' },
+        { n: 2, more: '3.0' },
+      ]);
+      await sql('INSERT INTO growing VALUES (3)');
+      const again = await refreshImport(path.join(dir, 'g.source.yaml'), { env });
+      assert.equal(first.rows, 2);
+      assert.equal(again.rows, 3);
+    });
+
+    test('many rows stream in batches with flat memory', async () => {
+      const dir = tempFolder();
+      const baseline = process.memoryUsage().rss;
+      let peak = baseline;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      const result = await importData(
+        { kind: 'mysql', url: server.url, query: "SELECT seq AS id, seq * 0.5 AS half, CONCAT('row ', seq) AS label FROM seq_1_to_200000" },
+        path.join(dir, 'big.parquet'),
+        { batchSize: 10_000 },
+      );
+      clearInterval(timer);
+      assert.equal(result.rows, 200_000);
+      const grewMb = (peak - baseline) / 2 ** 20;
+      assert.ok(grewMb < 300, `memory grew by ${grewMb.toFixed(0)} MB`);
+    });
+
+    describe('errors: one clear message, nothing written, the previous file kept', () => {
+      const attempt = async (url: string, options: { table?: string; query?: string; timeoutMs?: number }, message: RegExp): Promise<void> => {
+        const dir = tempFolder();
+        const before = seed(dir, { 'out.parquet': 'previous import' });
+        await assert.rejects(
+          importData({ kind: 'mysql', url, table: options.table, query: options.query }, path.join(dir, 'out.parquet'), {
+            timeoutMs: options.timeoutMs ?? 5000,
+            env: {},
+          }),
+          message,
+        );
+        assertNothingWritten(dir, before);
+      };
+
+      test('wrong password', () =>
+        attempt(
+          server.url.replace(encodeURIComponent(server.password), 'wrong'),
+          { table: 'everything' },
+          /MySQL\/MariaDB at 127\.0\.0\.1:\d+ refused the login: Access denied for user 'mlwb'/,
+        ));
+      test('refused port', async () =>
+        attempt(`mysql://mlwb:x@127.0.0.1:${await freePort()}/shop`, { table: 'everything' }, /cannot connect to 127\.0\.0\.1:\d+: connection refused/));
+      test('unknown host', () => attempt('mysql://mlwb:x@no-such-host.invalid/shop', { table: 'everything' }, /unknown host no-such-host\.invalid/));
+      test('TLS failure', () => attempt(`${server.url}?ssl=required`, { table: 'everything' }, /TLS failure connecting to MySQL\/MariaDB at 127\.0\.0\.1:\d+/));
+      test('SQL error with the server message and position', () =>
+        attempt(server.url, { query: 'SELECT id FROM everything WHERE' }, /MySQL\/MariaDB error: You have an error in your SQL syntax.*near '' at line 1/));
+      test('missing table', () => attempt(server.url, { table: 'nope' }, /table nope does not exist at 127\.0\.0\.1:\d+: Table 'shop\.nope' doesn't exist/));
+      test('timeout', () => attempt(server.url, { query: 'SELECT SLEEP(5)', timeoutMs: 300 }, /timed out after 0\.3 s on MySQL\/MariaDB at 127\.0\.0\.1:\d+/));
+    });
+  },
+);

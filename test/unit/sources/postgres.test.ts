@@ -51,11 +51,30 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
     assert.equal(result.rows, 2);
     const { types, rows } = await readBack(out);
     assert.deepEqual(types, {
-      id: 'INTEGER', small: 'SMALLINT', big: 'BIGINT', flag: 'BOOLEAN', price: 'DECIMAL(12,3)', ratio: 'FLOAT',
-      score: 'DOUBLE', loose: 'DOUBLE', name: 'VARCHAR', code: 'VARCHAR', fixed: 'VARCHAR', born: 'DATE',
-      at_time: 'TIME', created: 'TIMESTAMP', seen: 'TIMESTAMP WITH TIME ZONE', wait: 'INTERVAL', uid: 'UUID', raw: 'BLOB', doc: 'VARCHAR',
+      id: 'INTEGER',
+      small: 'SMALLINT',
+      big: 'BIGINT',
+      flag: 'BOOLEAN',
+      price: 'DECIMAL(12,3)',
+      ratio: 'FLOAT',
+      score: 'DOUBLE',
+      loose: 'DOUBLE',
+      name: 'VARCHAR',
+      code: 'VARCHAR',
+      fixed: 'VARCHAR',
+      born: 'DATE',
+      at_time: 'TIME',
+      created: 'TIMESTAMP',
+      seen: 'TIMESTAMP WITH TIME ZONE',
+      wait: 'INTERVAL',
+      uid: 'UUID',
+      raw: 'BLOB',
+      doc: 'VARCHAR',
     });
-    assert.deepEqual(result.columns.map((c) => c.type), Object.values(types));
+    assert.deepEqual(
+      result.columns.map((c) => c.type),
+      Object.values(types),
+    );
     const [first, second] = rows;
     assert.equal(first?.small, -32768);
     assert.equal(String(first?.big), '9007199254740993');
@@ -89,11 +108,18 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
   test('a query with the password from PGPASSWORD, and a schema-qualified table', async () => {
     const dir = tempFolder();
     const env = { PGPASSWORD: server.password };
-    const queried = await importData({ kind: 'postgres', url: server.urlWithoutPassword, query: 'SELECT id, total * 2 AS doubled FROM sales.orders ORDER BY id;' }, path.join(dir, 'q.parquet'), { env });
+    const queried = await importData(
+      { kind: 'postgres', url: server.urlWithoutPassword, query: 'SELECT id, total * 2 AS doubled FROM sales.orders ORDER BY id;' },
+      path.join(dir, 'q.parquet'),
+      { env },
+    );
     const back = await readBack(path.join(dir, 'q.parquet'));
     // numeric arithmetic has no declared precision: it comes back as DOUBLE, as DuckDB's own scanner does.
     assert.deepEqual(back.types, { id: 'INTEGER', doubled: 'DOUBLE' });
-    assert.deepEqual(back.rows, [{ id: 1, doubled: 19.98 }, { id: 2, doubled: 40 }]);
+    assert.deepEqual(back.rows, [
+      { id: 1, doubled: 19.98 },
+      { id: 2, doubled: 40 },
+    ]);
     assert.equal(queried.source.query, 'SELECT id, total * 2 AS doubled FROM sales.orders ORDER BY id;');
     const table = await importData({ kind: 'postgres', url: server.urlWithoutPassword, table: 'sales.orders' }, path.join(dir, 'orders.csv'), { env });
     assert.equal(table.rows, 2);
@@ -106,7 +132,11 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
     let peak = baseline;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const result = await importData(
-      { kind: 'postgres', url: server.url, query: "SELECT i AS id, i * 0.5 AS half, 'row ' || i AS label, i % 7 = 0 AS sevens FROM generate_series(1, 1000000) AS i" },
+      {
+        kind: 'postgres',
+        url: server.url,
+        query: "SELECT i AS id, i * 0.5 AS half, 'row ' || i AS label, i % 7 = 0 AS sevens FROM generate_series(1, 1000000) AS i",
+      },
       path.join(dir, 'big.parquet'),
       { batchSize: 20_000 },
     );
@@ -119,7 +149,9 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
   test('refresh imports again from the sidecar and picks up new rows', async () => {
     const dir = tempFolder();
     await sql('CREATE TABLE growing (n int); INSERT INTO growing VALUES (1), (2)');
-    const first = await importData({ kind: 'postgres', url: server.urlWithoutPassword, table: 'growing' }, path.join(dir, 'growing.parquet'), { env: { PGPASSWORD: server.password } });
+    const first = await importData({ kind: 'postgres', url: server.urlWithoutPassword, table: 'growing' }, path.join(dir, 'growing.parquet'), {
+      env: { PGPASSWORD: server.password },
+    });
     assert.equal(first.rows, 2);
     await sql('INSERT INTO growing VALUES (3)');
     const again = await refreshImport(path.join(dir, 'growing.source.yaml'), { env: { PGPASSWORD: server.password } });
@@ -142,9 +174,15 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
     assert.deepEqual(Object.keys(json), ['path', 'rows', 'columns', 'sha256', 'source']);
     assert.equal(json.path, path.join(dir, 'data', 'orders.parquet'));
     assert.equal(json.rows, 2);
-    assert.deepEqual(json.columns, [{ name: 'id', type: 'INTEGER' }, { name: 'total', type: 'DECIMAL(8,2)' }]);
+    assert.deepEqual(json.columns, [
+      { name: 'id', type: 'INTEGER' },
+      { name: 'total', type: 'DECIMAL(8,2)' },
+    ]);
     assert.match(String(json.sha256), /^[0-9a-f]{64}$/);
-    assert.deepEqual({ ...(json.source as object), fetchedAt: undefined }, { kind: 'postgres', url: server.urlWithoutPassword, table: 'sales.orders', fetchedAt: undefined });
+    assert.deepEqual(
+      { ...(json.source as object), fetchedAt: undefined },
+      { kind: 'postgres', url: server.urlWithoutPassword, table: 'sales.orders', fetchedAt: undefined },
+    );
     const refreshed = mlwb('--refresh', 'data/orders.source.yaml', '--json');
     assert.equal(refreshed.status, 0, refreshed.stderr);
     assert.equal((JSON.parse(refreshed.stdout) as { rows: number }).rows, 2);
@@ -160,18 +198,42 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
     const attempt = async (url: string, options: { table?: string; query?: string; timeoutMs?: number }, message: RegExp): Promise<void> => {
       const dir = tempFolder();
       const before = seed(dir, { 'out.parquet': 'previous import', 'out.source.yaml': 'previous sidecar' });
-      await assert.rejects(importData({ kind: 'postgres', url, table: options.table, query: options.query }, path.join(dir, 'out.parquet'), { timeoutMs: options.timeoutMs ?? 5000, env: {} }), message);
+      await assert.rejects(
+        importData({ kind: 'postgres', url, table: options.table, query: options.query }, path.join(dir, 'out.parquet'), {
+          timeoutMs: options.timeoutMs ?? 5000,
+          env: {},
+        }),
+        message,
+      );
       assertNothingWritten(dir, before);
     };
 
-    test('wrong password', () => attempt(server.url.replace(encodeURIComponent(server.password), 'wrong'), { table: 'everything' }, /PostgreSQL at 127\.0\.0\.1:\d+ refused the login of user "mlwb": password authentication failed/));
-    test('refused port', async () => attempt(`postgres://mlwb:x@127.0.0.1:${await freePort()}/shop`, { table: 'everything' }, /cannot connect to 127\.0\.0\.1:\d+: connection refused/));
+    test('wrong password', () =>
+      attempt(
+        server.url.replace(encodeURIComponent(server.password), 'wrong'),
+        { table: 'everything' },
+        /PostgreSQL at 127\.0\.0\.1:\d+ refused the login of user "mlwb": password authentication failed/,
+      ));
+    test('refused port', async () =>
+      attempt(`postgres://mlwb:x@127.0.0.1:${await freePort()}/shop`, { table: 'everything' }, /cannot connect to 127\.0\.0\.1:\d+: connection refused/));
     test('unknown host', () => attempt('postgres://mlwb:x@no-such-host.invalid:5432/shop', { table: 'everything' }, /unknown host no-such-host\.invalid/));
-    test('TLS failure', () => attempt(`${server.url}?sslmode=require`, { table: 'everything' }, /TLS failure connecting to PostgreSQL at 127\.0\.0\.1:\d+: The server does not support SSL connections/));
+    test('TLS failure', () =>
+      attempt(
+        `${server.url}?sslmode=require`,
+        { table: 'everything' },
+        /TLS failure connecting to PostgreSQL at 127\.0\.0\.1:\d+: The server does not support SSL connections/,
+      ));
     test('SQL error with the server message and position', () =>
-      attempt(server.url, { query: 'SELECT id, nme FROM everything' }, /PostgreSQL error: column "nme" does not exist at position 12 of the query \(near "nme FROM everything"\)/));
-    test('missing table', () => attempt(server.url, { table: 'nope' }, /table nope does not exist in shop at 127\.0\.0\.1:\d+ \(relation "nope" does not exist\)/));
-    test('timeout', () => attempt(server.url, { query: 'SELECT pg_sleep(5)', timeoutMs: 300 }, /the query timed out after 0\.3 s on PostgreSQL at 127\.0\.0\.1:\d+/));
-    test('a value that does not fit its type fails the whole import', () => attempt(server.url, { query: "SELECT 'NaN'::numeric(5,2) AS x" }, /a value does not fit its column type: .*NaN/));
+      attempt(
+        server.url,
+        { query: 'SELECT id, nme FROM everything' },
+        /PostgreSQL error: column "nme" does not exist at position 12 of the query \(near "nme FROM everything"\)/,
+      ));
+    test('missing table', () =>
+      attempt(server.url, { table: 'nope' }, /table nope does not exist in shop at 127\.0\.0\.1:\d+ \(relation "nope" does not exist\)/));
+    test('timeout', () =>
+      attempt(server.url, { query: 'SELECT pg_sleep(5)', timeoutMs: 300 }, /the query timed out after 0\.3 s on PostgreSQL at 127\.0\.0\.1:\d+/));
+    test('a value that does not fit its type fails the whole import', () =>
+      attempt(server.url, { query: "SELECT 'NaN'::numeric(5,2) AS x" }, /a value does not fit its column type: .*NaN/));
   });
 });

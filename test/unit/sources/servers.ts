@@ -116,7 +116,11 @@ export async function startPostgres(): Promise<RunningServer> {
   const database = 'shop';
   writeFileSync(path.join(dir, 'pw'), password);
   chownTree(dir, account);
-  run(path.join(bin, 'initdb'), ['-D', data, '-U', user, '--pwfile', path.join(dir, 'pw'), '--auth', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C'], account ?? {});
+  run(
+    path.join(bin, 'initdb'),
+    ['-D', data, '-U', user, '--pwfile', path.join(dir, 'pw'), '--auth', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C'],
+    account ?? {},
+  );
   const port = await freePort();
   let log = '';
   const child = spawn(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'ssl=off'], {
@@ -127,7 +131,12 @@ export async function startPostgres(): Promise<RunningServer> {
   child.stdout?.on('data', (chunk) => (log += chunk));
   child.stderr?.on('data', (chunk) => (log += chunk));
   const isReady = path.join(bin, 'pg_isready');
-  await waitFor(async () => spawnSync(isReady, ['-h', '127.0.0.1', '-p', String(port)]).status === 0, child, () => log, 'postgres');
+  await waitFor(
+    async () => spawnSync(isReady, ['-h', '127.0.0.1', '-p', String(port)]).status === 0,
+    child,
+    () => log,
+    'postgres',
+  );
   const admin = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: admin });
@@ -162,7 +171,18 @@ export async function startMariadb(): Promise<RunningServer> {
   let log = '';
   const child = spawn(
     bin.server,
-    ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${socket}`, `--pid-file=${path.join(dir, 'mysqld.pid')}`, '--skip-log-bin', '--innodb-buffer-pool-size=32M', '--skip-name-resolve', ...userFlag],
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${socket}`,
+      `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+      '--skip-log-bin',
+      '--innodb-buffer-pool-size=32M',
+      '--skip-name-resolve',
+      ...userFlag,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   started.add(child);

@@ -26,8 +26,28 @@ describe('SQLite import', () => {
     const result = await importData({ kind: 'sqlite', url: `sqlite:${path.join(dir, 'shop.db')}`, table: 'items' }, out);
     assert.equal(result.rows, 2);
     const { types, rows } = await readBack(out);
-    assert.deepEqual(types, { id: 'BIGINT', name: 'VARCHAR', price: 'DECIMAL(10,2)', active: 'BOOLEAN', born: 'DATE', seen: 'TIMESTAMP', photo: 'BLOB', score: 'DOUBLE', big: 'BIGINT' });
-    assert.deepEqual(rows[0], { id: '1', name: 'héllo', price: '12.50', active: true, born: '2024-02-29', seen: '2024-01-02 03:04:05', photo: '\\x00\\xFF\\x10', score: 0.25, big: '9007199254740993' });
+    assert.deepEqual(types, {
+      id: 'BIGINT',
+      name: 'VARCHAR',
+      price: 'DECIMAL(10,2)',
+      active: 'BOOLEAN',
+      born: 'DATE',
+      seen: 'TIMESTAMP',
+      photo: 'BLOB',
+      score: 'DOUBLE',
+      big: 'BIGINT',
+    });
+    assert.deepEqual(rows[0], {
+      id: '1',
+      name: 'héllo',
+      price: '12.50',
+      active: true,
+      born: '2024-02-29',
+      seen: '2024-01-02 03:04:05',
+      photo: '\\x00\\xFF\\x10',
+      score: 0.25,
+      big: '9007199254740993',
+    });
     assert.deepEqual(rows[1], { id: '2', name: null, price: null, active: null, born: null, seen: null, photo: null, score: null, big: null });
     // The database path is saved relative to the sidecar, so the two can move together.
     assert.equal(readSidecar(path.join(dir, 'data', 'items.source.yaml')).source.url, 'sqlite:../shop.db');
@@ -52,13 +72,19 @@ describe('SQLite import', () => {
     mkdirSync(outDir);
     const before = seed(outDir, { 'x.parquet': 'previous' });
     const out = path.join(outDir, 'x.parquet');
-    await assert.rejects(importData({ kind: 'sqlite', url: `sqlite:${path.join(dir, 'nope.db')}`, table: 'items' }, out), /SQLite database not found: .*nope\.db/);
+    await assert.rejects(
+      importData({ kind: 'sqlite', url: `sqlite:${path.join(dir, 'nope.db')}`, table: 'items' }, out),
+      /SQLite database not found: .*nope\.db/,
+    );
     await assert.rejects(importData({ kind: 'sqlite', url: `sqlite:${file}`, table: 'missing' }, out), /table missing does not exist in .*shop\.db/);
     await assert.rejects(importData({ kind: 'sqlite', url: `sqlite:${file}`, query: 'SELECT nme FROM items' }, out), /SQLite error: no such column: nme/);
     const db = new Database(file);
     db.exec("CREATE TABLE loose (n INTEGER); INSERT INTO loose VALUES (1), ('abc')");
     db.close();
-    await assert.rejects(importData({ kind: 'sqlite', url: `sqlite:${file}`, table: 'loose' }, out), /a value does not fit its column type: Could not convert string 'abc' to INT64/);
+    await assert.rejects(
+      importData({ kind: 'sqlite', url: `sqlite:${file}`, table: 'loose' }, out),
+      /a value does not fit its column type: Could not convert string 'abc' to INT64/,
+    );
     assertNothingWritten(outDir, before);
   });
 });

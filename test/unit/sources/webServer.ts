@@ -47,7 +47,10 @@ export function startWebServer(parquet: Buffer): Promise<WebServer> {
       case '/files/data.tsv':
         return response.end('id\tname\tprice\twhen\n1\tapple\t1.5\t2024-01-02\n2\tpear\t\t2024-01-03\n3\tfig, dried\t3.25\t\n');
       case '/files/data.json':
-        return json(response, 200, [{ id: 1, name: 'apple', nested: { a: 1 } }, { id: 2, name: null, nested: { a: 2 } }]);
+        return json(response, 200, [
+          { id: 1, name: 'apple', nested: { a: 1 } },
+          { id: 2, name: null, nested: { a: 2 } },
+        ]);
       case '/files/data.jsonl':
         return response.end('{"id":1,"ok":true}\n{"id":2,"ok":false}\n');
       case '/files/data.parquet':
@@ -88,7 +91,12 @@ export function startWebServer(parquet: Buffer): Promise<WebServer> {
         return json(response, 200, { data: { items: items(page) }, paging: { next: page < 3 ? `items?page=${page + 1}` : null } });
       }
       case '/api/linked': {
-        const headers: http.OutgoingHttpHeaders = page < 3 ? { link: `<http://${request.headers.host}/api/linked?page=${page + 1}>; rel="next", <http://${request.headers.host}/api/linked?page=1>; rel="first"` } : {};
+        const headers: http.OutgoingHttpHeaders =
+          page < 3
+            ? {
+                link: `<http://${request.headers.host}/api/linked?page=${page + 1}>; rel="next", <http://${request.headers.host}/api/linked?page=1>; rel="first"`,
+              }
+            : {};
         return json(response, 200, items(page), headers);
       }
       case '/api/loop':
@@ -127,7 +135,10 @@ export function startSelfSignedServer(): Promise<{ url: string; close: () => Pro
   const dir = tempFolder('mlwb-tls-');
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { encoding: 'utf8', timeout: 30_000 });
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (made.status !== 0) return Promise.resolve(undefined);
   const server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_request, response) => response.end('id\n1\n'));
   return new Promise((resolve) => {

@@ -30,11 +30,17 @@ test('preprocessing is fitted on training rows only and each held-out row is pre
     assert.ok(!(log.fitted[i] as number[]).some((r) => held.has(r)), `fold ${i + 1} pipeline saw a validation row`);
     assert.deepEqual(log.transformed[i], split.test);
   });
-  assert.deepEqual(result.rows, Array.from({ length: 150 }, (_, i) => i));
+  assert.deepEqual(
+    result.rows,
+    Array.from({ length: 150 }, (_, i) => i),
+  );
   assert.equal(result.folds.length, 5);
   const m = result.metrics as ClassificationMetrics;
   assert.ok(m.accuracy > 0.9, `kNN on iris should be accurate, got ${m.accuracy}`);
-  assert.equal(m.confusion_matrix.flat().reduce((a, b) => a + b, 0), 150);
+  assert.equal(
+    m.confusion_matrix.flat().reduce((a, b) => a + b, 0),
+    150,
+  );
   assert.deepEqual(m.labels, ['setosa', 'versicolor', 'virginica']);
   assert.ok(m.log_loss !== undefined && m.roc_auc !== undefined);
 });
@@ -66,7 +72,10 @@ test('a single hold-out split scores only its test rows', async () => {
     splits: [split],
   });
   assert.deepEqual(result.rows, split.test);
-  assert.equal((result.metrics as ClassificationMetrics).confusion_matrix.flat().reduce((a, b) => a + b, 0), 30);
+  assert.equal(
+    (result.metrics as ClassificationMetrics).confusion_matrix.flat().reduce((a, b) => a + b, 0),
+    30,
+  );
 });
 
 test('regression cross-validation reports rmse, mae and r2', async () => {
@@ -99,7 +108,12 @@ test('rows dropped by the pipeline while fitting are dropped from the target the
     assert.equal(X.rows, y.length);
     fit(X, y, o);
   };
-  await crossValidate(iris.features, iris.y, { task: 'classification', makePipeline: () => dropFirst, makeModel: () => model, splits: [holdoutSplit(150, { seed: 1 })] });
+  await crossValidate(iris.features, iris.y, {
+    task: 'classification',
+    makePipeline: () => dropFirst,
+    makeModel: () => model,
+    splits: [holdoutSplit(150, { seed: 1 })],
+  });
   assert.equal(seen, 119);
 });
 
@@ -118,5 +132,8 @@ test('progress names the fold; an aborted signal cancels', async () => {
     },
   });
   await assert.rejects(run, CancelledError);
-  assert.deepEqual(events.map((e) => `${e.stage}:${e.fold}`), ['fold:1', 'fit:1', 'fold:2', 'fit:2']);
+  assert.deepEqual(
+    events.map((e) => `${e.stage}:${e.fold}`),
+    ['fold:1', 'fit:1', 'fold:2', 'fit:2'],
+  );
 });

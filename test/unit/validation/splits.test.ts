@@ -18,9 +18,16 @@ function assertPartition(splits: Split[], n: number, coverAll = true): void {
     for (const i of s.test) seen[i] = (seen[i] as number) + 1;
     assert.equal(s.train.length + s.test.length, n);
     const test = new Set(s.test);
-    assert.ok(s.train.every((i) => !test.has(i)), 'train and test overlap');
+    assert.ok(
+      s.train.every((i) => !test.has(i)),
+      'train and test overlap',
+    );
   }
-  if (coverAll) assert.ok(seen.every((c) => c === 1), 'every row is in exactly one test fold');
+  if (coverAll)
+    assert.ok(
+      seen.every((c) => c === 1),
+      'every row is in exactly one test fold',
+    );
 }
 
 function classCounts(y: readonly string[], rows: readonly number[]): number[] {
@@ -31,9 +38,15 @@ function classCounts(y: readonly string[], rows: readonly number[]): number[] {
 for (const c of reference.kfold) {
   test(`KFold n=${c.n} k=${c.k}: unshuffled folds equal scikit-learn's, shuffled ones have its sizes`, () => {
     const plain = kFold(c.n, c.k);
-    assert.deepEqual(plain.map((s) => s.test), c.test_indices);
+    assert.deepEqual(
+      plain.map((s) => s.test),
+      c.test_indices,
+    );
     const shuffled = kFold(c.n, c.k, { shuffle: true, seed: 7 });
-    assert.deepEqual(shuffled.map((s) => s.test.length), c.test_sizes);
+    assert.deepEqual(
+      shuffled.map((s) => s.test.length),
+      c.test_sizes,
+    );
     assertPartition(shuffled, c.n);
     assert.deepEqual(kFold(c.n, c.k, { shuffle: true, seed: 7 }), shuffled, 'same seed, same folds');
   });
@@ -41,18 +54,27 @@ for (const c of reference.kfold) {
 
 for (const c of reference.stratified_kfold) {
   test(`StratifiedKFold n=${c.y.length} k=${c.k}: unshuffled folds equal scikit-learn's, shuffled keep its class counts`, () => {
-    assert.deepEqual(stratifiedKFold(c.y, c.k).map((s) => s.test), c.test_indices);
+    assert.deepEqual(
+      stratifiedKFold(c.y, c.k).map((s) => s.test),
+      c.test_indices,
+    );
     for (const seed of [1, 2]) {
       const shuffled = stratifiedKFold(c.y, c.k, { shuffle: true, seed });
       assertPartition(shuffled, c.y.length);
-      assert.deepEqual(shuffled.map((s) => s.test.length), c.test_sizes);
-      assert.deepEqual(shuffled.map((s) => classCounts(c.y, s.test)), c.test_class_counts);
+      assert.deepEqual(
+        shuffled.map((s) => s.test.length),
+        c.test_sizes,
+      );
+      assert.deepEqual(
+        shuffled.map((s) => classCounts(c.y, s.test)),
+        c.test_class_counts,
+      );
     }
     assert.notDeepEqual(stratifiedKFold(c.y, c.k, { shuffle: true, seed: 1 }), stratifiedKFold(c.y, c.k, { shuffle: true, seed: 2 }));
   });
 }
 
-test('hold-out sizes equal train_test_split\'s', () => {
+test("hold-out sizes equal train_test_split's", () => {
   for (const c of reference.holdout) {
     assert.equal(testRowCount(c.n, c.test_size), c.test_size_rows);
     const split = holdoutSplit(c.n, { testSize: c.test_size, seed: 3 });
@@ -64,7 +86,7 @@ test('hold-out sizes equal train_test_split\'s', () => {
   assert.notDeepEqual(holdoutSplit(100, { seed: 5 }).test, holdoutSplit(100, { seed: 6 }).test);
 });
 
-test('stratified hold-out takes each class\'s share as train_test_split(stratify=y) does', () => {
+test("stratified hold-out takes each class's share as train_test_split(stratify=y) does", () => {
   const ref = reference.stratified_holdout;
   const y = Object.entries(ref.y_counts).flatMap(([label, count]) => new Array<string>(count).fill(label));
   new Random0().shuffle(y);

@@ -83,7 +83,11 @@ export const SVM_TRAITS = { tasks: ['classification'], input: 'matrix', online: 
 >;
 
 /** Parameter specs the linear and kernel models share (scikit-learn's names and defaults). */
-export const fitInterceptParam: ParamSpec = { schema: { type: 'boolean' }, default: true, doc: 'Fit an intercept (bias) term; false when the data is already centred.' };
+export const fitInterceptParam: ParamSpec = {
+  schema: { type: 'boolean' },
+  default: true,
+  doc: 'Fit an intercept (bias) term; false when the data is already centred.',
+};
 
 export const cParam: ParamSpec = {
   schema: { type: 'number', exclusiveMinimum: 0 },
@@ -94,10 +98,18 @@ export const cParam: ParamSpec = {
 };
 
 /** `tol` with the model's default. */
-export const tolParam = (fallback: number): ParamSpec => ({ schema: { type: 'number', exclusiveMinimum: 0 }, default: fallback, doc: 'Tolerance of the stopping criterion (> 0).' });
+export const tolParam = (fallback: number): ParamSpec => ({
+  schema: { type: 'number', exclusiveMinimum: 0 },
+  default: fallback,
+  doc: 'Tolerance of the stopping criterion (> 0).',
+});
 
 /** `max_iter` with the model's default. */
-export const maxIterParam = (fallback: number): ParamSpec => ({ schema: { type: 'integer', minimum: 1 }, default: fallback, doc: 'Most iterations of the solver.' });
+export const maxIterParam = (fallback: number): ParamSpec => ({
+  schema: { type: 'integer', minimum: 1 },
+  default: fallback,
+  doc: 'Most iterations of the solver.',
+});
 
 /** `alpha` of the penalised least squares, with the wizard's search grid. */
 export const penaltyAlphaParam = (grid: readonly number[]): ParamSpec => ({

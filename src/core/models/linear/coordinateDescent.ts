@@ -38,7 +38,10 @@ class CenteredColumns {
   shift = 0;
   storedSum = 0;
 
-  constructor(private readonly X: Matrix, private readonly mean: Float64Array) {
+  constructor(
+    private readonly X: Matrix,
+    private readonly mean: Float64Array,
+  ) {
     const n = X.rows;
     const p = X.cols;
     this.normSq = new Float64Array(p);
@@ -151,7 +154,7 @@ export function fitElasticNet(X: Matrix, y: Float64Array, settings: ElasticNetSe
       const old = w[j] as number;
       // Gradient with feature j's own contribution added back: Xcⱼ·(R + wⱼ·Xcⱼ) = Xcⱼ·R + wⱼ·||Xcⱼ||².
       const rho = columns.dot(j, stored) + old * norm;
-      const next = Math.sign(rho) * Math.max(Math.abs(rho) - l1, 0) / (norm + l2);
+      const next = (Math.sign(rho) * Math.max(Math.abs(rho) - l1, 0)) / (norm + l2);
       if (next !== old) {
         columns.subtract(j, next - old, stored);
         w[j] = next;
@@ -178,7 +181,12 @@ export function fitElasticNet(X: Matrix, y: Float64Array, settings: ElasticNetSe
         l1Norm += Math.abs(v);
         l2Norm += v * v;
       }
-      options.onProgress({ stage: 'coordinate descent', step: iteration + 1, of: maxIter, loss: loss / (2 * n) + alpha * l1Ratio * l1Norm + 0.5 * alpha * (1 - l1Ratio) * l2Norm });
+      options.onProgress({
+        stage: 'coordinate descent',
+        step: iteration + 1,
+        of: maxIter,
+        loss: loss / (2 * n) + alpha * l1Ratio * l1Norm + 0.5 * alpha * (1 - l1Ratio) * l2Norm,
+      });
     }
   }
   let intercept = 0;

@@ -21,7 +21,12 @@ export interface DualSettings {
 }
 
 /** Returns weights of length cols + 1 (bias weight last, to be multiplied by biasScale) and the iterations run. */
-export function solveDualSvm(X: Matrix, signs: Int8Array, squaredNorms: Float64Array, settings: DualSettings): { w: Float64Array; nIter: number; converged: boolean } {
+export function solveDualSvm(
+  X: Matrix,
+  signs: Int8Array,
+  squaredNorms: Float64Array,
+  settings: DualSettings,
+): { w: Float64Array; nIter: number; converged: boolean } {
   const { C, loss, maxIter, tol, biasScale, random, signal, onIteration } = settings;
   const n = X.rows;
   const p = X.cols;

@@ -21,7 +21,13 @@ function sigmoid(z: number): number {
  * Builds f(w) = mean log-loss + l2/2·||coef||² (intercepts unpenalised) and its gradient.
  * `blocks` is 1 for a binary problem (codes 0/1) and the class count for softmax.
  */
-export function logisticObjective(X: Matrix, codes: Int32Array, blocks: number, l2: number, fitIntercept: boolean): (w: Float64Array, grad: Float64Array) => number {
+export function logisticObjective(
+  X: Matrix,
+  codes: Int32Array,
+  blocks: number,
+  l2: number,
+  fitIntercept: boolean,
+): (w: Float64Array, grad: Float64Array) => number {
   const n = X.rows;
   const p = X.cols;
   const stride = p + 1;

@@ -169,7 +169,15 @@ export interface LinearRegressorState {
  * One squared-loss SGD epoch for a linear regressor; checks X (width, finite values) and y first.
  * Returns the new state; the caller assigns it, so a failed update changes nothing.
  */
-export function partialFitRegressor(model: string, state: LinearRegressorState, X: Matrix, y: Target, penalty: { alpha: number; l1Ratio: number }, fitIntercept: boolean, options: PartialFitOptions): LinearRegressorState {
+export function partialFitRegressor(
+  model: string,
+  state: LinearRegressorState,
+  X: Matrix,
+  y: Target,
+  penalty: { alpha: number; l1Ratio: number },
+  fitIntercept: boolean,
+  options: PartialFitOptions,
+): LinearRegressorState {
   throwIfAborted(options.signal);
   checkMatrix(model, X, state.coef.length);
   const target = checkRegressionTarget(model, y, X.rows);
@@ -201,5 +209,7 @@ export function readSamplesSeen(model: string, json: { readonly [key: string]: u
 
 /** The MlError of an update that needs n_samples_seen on a model saved without it. */
 export function needsRetraining(model: string): MlError {
-  return new MlError(`${model}: this model was saved before online updates existed (it lacks n_samples_seen, which scales the penalty of an update); retrain it, then partialFit`);
+  return new MlError(
+    `${model}: this model was saved before online updates existed (it lacks n_samples_seen, which scales the penalty of an update); retrain it, then partialFit`,
+  );
 }

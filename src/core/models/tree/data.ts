@@ -36,7 +36,9 @@ export function checkFeatures(owner: string, X: DenseMatrix): void {
   const { data, cols } = X;
   for (let k = 0; k < data.length; k++) {
     if (!Number.isFinite(Math.fround(data[k] as number))) {
-      throw new MlError(`${owner}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first (trees need values within float32 range)`);
+      throw new MlError(
+        `${owner}: row ${Math.floor(k / cols)}, feature ${k % cols} is ${String(data[k])}; impute or drop missing values first (trees need values within float32 range)`,
+      );
     }
   }
 }

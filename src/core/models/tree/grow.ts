@@ -11,8 +11,7 @@ import { TreeBuffer, TreeStructure } from './structure';
 
 /** What the tree predicts: class codes (with the number of classes) or numeric values. */
 export type GrowTarget =
-  | { readonly kind: 'classes'; readonly codes: Int32Array; readonly nClasses: number }
-  | { readonly kind: 'values'; readonly values: Float64Array };
+  { readonly kind: 'classes'; readonly codes: Int32Array; readonly nClasses: number } | { readonly kind: 'values'; readonly values: Float64Array };
 
 // scikit-learn treats a node whose impurity is within machine epsilon of zero as pure.
 const EPSILON = 2.220446049250313e-16;

@@ -30,11 +30,7 @@ export interface GrowParams {
 const CRITERIA: Readonly<Record<Task, readonly Criterion[]>> = { classification: ['gini', 'entropy'], regression: ['squared_error'] };
 
 const maxFeaturesSchema = {
-  anyOf: [
-    { enum: ['sqrt', 'log2', null] },
-    { type: 'integer', minimum: 1 },
-    { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-  ],
+  anyOf: [{ enum: ['sqrt', 'log2', null] }, { type: 'integer', minimum: 1 }, { type: 'number', exclusiveMinimum: 0, maximum: 1 }],
 } as const;
 
 /** The CART parameters shared by decision trees and random forests, as their specs list them. */
@@ -111,12 +107,8 @@ function isCountOrFraction(value: unknown, minCount: number, leaf: boolean): boo
 
 /** Resolves fractions and names to counts for `rows` training rows of `cols` features. */
 export function resolveGrowParams(owner: string, params: TreeParams, rows: number, cols: number): GrowParams {
-  const minSamplesLeaf = Number.isInteger(params.min_samples_leaf)
-    ? params.min_samples_leaf
-    : Math.ceil(params.min_samples_leaf * rows);
-  const minSamplesSplitRaw = Number.isInteger(params.min_samples_split)
-    ? params.min_samples_split
-    : Math.max(2, Math.ceil(params.min_samples_split * rows));
+  const minSamplesLeaf = Number.isInteger(params.min_samples_leaf) ? params.min_samples_leaf : Math.ceil(params.min_samples_leaf * rows);
+  const minSamplesSplitRaw = Number.isInteger(params.min_samples_split) ? params.min_samples_split : Math.max(2, Math.ceil(params.min_samples_split * rows));
   const mf = params.max_features;
   let maxFeatures: number;
   if (mf === null) maxFeatures = cols;

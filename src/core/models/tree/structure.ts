@@ -28,7 +28,10 @@ export class TreeBuffer {
   impurity: Float64Array;
   weight: Float64Array;
 
-  constructor(readonly outputs: number, capacity = 64) {
+  constructor(
+    readonly outputs: number,
+    capacity = 64,
+  ) {
     this.feature = new Int32Array(capacity);
     this.threshold = new Float64Array(capacity);
     this.left = new Int32Array(capacity);

@@ -58,7 +58,11 @@ export class ClipStep implements PrepareStep {
   }
 
   toJSON(): StepJSON {
-    return { step: 'clip', options: this.options, state: requireFitted(this.fitted, 'clip').map((b) => ({ ...b, low: finiteOrNull(b.low), high: finiteOrNull(b.high) })) };
+    return {
+      step: 'clip',
+      options: this.options,
+      state: requireFitted(this.fitted, 'clip').map((b) => ({ ...b, low: finiteOrNull(b.low), high: finiteOrNull(b.high) })),
+    };
   }
 
   static fromJSON(json: StepJSON): ClipStep {

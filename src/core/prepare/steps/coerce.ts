@@ -59,8 +59,13 @@ export class CoerceStep implements PrepareStep {
         return NaN;
       });
       if (failures.length > 0) {
-        const examples = failures.slice(0, EXAMPLES).map((f) => `"${f.value}" (row ${f.row})`).join(', ');
-        this.notes.push(`coerce: ${failures.length} value(s) of column "${column.name}" are not numbers and became missing: ${examples}${failures.length > EXAMPLES ? ', ...' : ''}`);
+        const examples = failures
+          .slice(0, EXAMPLES)
+          .map((f) => `"${f.value}" (row ${f.row})`)
+          .join(', ');
+        this.notes.push(
+          `coerce: ${failures.length} value(s) of column "${column.name}" are not numbers and became missing: ${examples}${failures.length > EXAMPLES ? ', ...' : ''}`,
+        );
       }
       return { name: column.name, kind: 'numeric', values };
     }

@@ -56,12 +56,19 @@ export class ImputeStep implements PrepareStep {
       }
       const sorted = sortedPresent(column.values);
       if (sorted.length === 0) throw new MlError(`${where} has no values in the training rows to compute a ${this.strategy} from`);
-      const value = this.strategy === 'mean' ? nanMeanVariance(sorted).mean : this.strategy === 'median' ? quantileSorted(sorted, 0.5) : (mostFrequent(sorted, (a, b) => a - b) as number);
+      const value =
+        this.strategy === 'mean'
+          ? nanMeanVariance(sorted).mean
+          : this.strategy === 'median'
+            ? quantileSorted(sorted, 0.5)
+            : (mostFrequent(sorted, (a, b) => a - b) as number);
       // Infinities make a mean (or a median between them) infinite or NaN: filling with it would leave the
       // column "missing" in the checks after preparation, which would send the user back to impute.
       if (!Number.isFinite(value)) {
         const infinite = sorted.filter((v) => !Number.isFinite(v)).length;
-        throw new MlError(`${where} holds ${infinite} infinite value(s), which make its ${this.strategy} ${value} and which impute does not replace; add \`clip: { columns: [${column.name}] }\` before impute, or fix the data`);
+        throw new MlError(
+          `${where} holds ${infinite} infinite value(s), which make its ${this.strategy} ${value} and which impute does not replace; add \`clip: { columns: [${column.name}] }\` before impute, or fix the data`,
+        );
       }
       return value;
     }

@@ -38,7 +38,9 @@ export class ScaleStep implements PrepareStep {
         // checks after preparation then call "missing" and send the user to impute, which keeps infinities.
         const infinite = values.reduce((count, v) => count + (v === Infinity || v === -Infinity ? 1 : 0), 0);
         if (infinite > 0) {
-          throw new MlError(`scale: column "${c.name}" holds ${infinite} infinite value(s), which impute does not replace; add \`clip: { columns: [${c.name}] }\` before scale, or fix the data`);
+          throw new MlError(
+            `scale: column "${c.name}" holds ${infinite} infinite value(s), which impute does not replace; add \`clip: { columns: [${c.name}] }\` before scale, or fix the data`,
+          );
         }
         if (this.method === 'standard') {
           const { mean, variance, count } = nanMeanVariance(values);

@@ -60,9 +60,7 @@ export class TextStep implements PrepareStep {
     const sameRows = cached !== undefined && cached.values === findColumn(frame, this.column, 'text').values;
     const matrix = sameRows ? cached.matrix : vectorizer.transform(this.documents(frame));
     const names = vectorizer.vocabulary.map((term) => `${this.column}:${term}`);
-    return mapColumns(frame, (column) =>
-      column.name === this.column ? { type: 'block', source: this.column, names, matrix } : undefined,
-    );
+    return mapColumns(frame, (column) => (column.name === this.column ? { type: 'block', source: this.column, names, matrix } : undefined));
   }
 
   private documents(frame: Frame): Array<string | null> {
