@@ -52,12 +52,13 @@ async function nodeTestLayer(dir, extraArgs = []) {
   return { ...counts, code };
 }
 
-/** Type check and lint, each counted as one test. */
+/** Type check, lint and formatting, each counted as one test. */
 async function staticLayer() {
   const counts = { passed: 0, failed: 0, skipped: 0, code: 0 };
   for (const [name, args] of [
     ['typecheck', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']],
     ['lint', ['node_modules/eslint/bin/eslint.js', '--no-error-on-unmatched-pattern', 'src', 'test', 'webview', 'scripts', 'bench']],
+    ['format', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '{src,test,webview,bench}/**/*.ts', 'scripts/**/*.{ts,mjs}']],
   ]) {
     const { code } = await run(process.execPath, args);
     console.log(`${code === 0 ? '✔' : '✖'} ${name}`);
