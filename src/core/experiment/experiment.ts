@@ -1,7 +1,9 @@
 /** The experiment file's shape (DESIGN.md) and its validation into problems with key paths. */
 import { METRIC_NAMES, metricInfo } from '../metrics';
-import { createModel, MODEL_TYPES, modelTypes } from '../models/registry';
+import { checkModelParams } from '../models/check';
+import { MODEL_TYPES, modelTypes } from '../models/specs';
 import { rangeOf, spaceProblems, type ParamSpace } from '../search';
+import { DEFAULT_SEED } from '../random';
 import { errorMessage, MlError, type Task } from '../types';
 import { isRecord } from '../json';
 
@@ -137,7 +139,7 @@ function modelProblems(model: unknown, task: Task | undefined, problems: string[
   if (unknown.length === 0 && info.available) {
     // The model's own constructor is the authority on values; its message is moved under the parameter's path.
     try {
-      createModel(info.type, model.params, task ?? (info.tasks[0] as Task));
+      checkModelParams(info.type, model.params, task ?? (info.tasks[0] as Task));
     } catch (error) {
       if (!(error instanceof MlError)) throw error;
       problems.push(paramProblem(error.message, info.type, info.params));
@@ -206,4 +208,9 @@ function searchProblems(search: unknown, task: Task | undefined, modelParams: re
     problems.push(`search.factor: must be a number > 1, got ${JSON.stringify(search.factor)}`);
   if (search.folds !== undefined && !integerAtLeast(search.folds, 2))
     problems.push(`search.folds: must be a whole number >= 2, got ${JSON.stringify(search.folds)}`);
+}
+
+/** The seed of a run: the override, else the experiment's, else DEFAULT_SEED. Everything below trainExperiment is handed it. */
+export function runSeed(experiment: Experiment, override?: number): number {
+  return override ?? experiment.seed ?? DEFAULT_SEED;
 }

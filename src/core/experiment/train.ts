@@ -4,7 +4,6 @@ import { inferTask, splitTarget, targetValues } from '../data/target';
 import { defaultMetric, sortLabels, type Metrics } from '../metrics';
 import { createModel, modelInputKind, type Model } from '../models/registry';
 import { Pipeline } from '../prepare/pipeline';
-import { DEFAULT_SEED } from '../random';
 import { runSearch, type Params, type Trial } from '../search';
 import type { Target, Task } from '../types';
 import { MlError, throwIfAborted } from '../types';
@@ -22,8 +21,10 @@ import {
   type Split,
   type TrainProgress,
 } from '../validation';
-import { validateExperiment, type Experiment } from './experiment';
+import { runSeed, validateExperiment, type Experiment } from './experiment';
 import { TextColumnPipeline } from './textPipeline';
+
+export { runSeed } from './experiment';
 
 /** A preparation pipeline the trainer can fit and later save. */
 export interface ExperimentPipeline extends PipelineLike<ModelInput> {
@@ -91,11 +92,6 @@ function splitsFor(validation: ResolvedValidation, y: Target, seed: number): Spl
   }
   const options = validation.shuffle ? { shuffle: true as const, seed } : {};
   return validation.stratify ? stratifiedKFold(y as readonly string[], validation.folds, options) : kFold(y.length, validation.folds, options);
-}
-
-/** The seed of a run: the override, else the experiment's, else DEFAULT_SEED. Everything below trainExperiment is handed it. */
-export function runSeed(experiment: Experiment, override?: number): number {
-  return override ?? experiment.seed ?? DEFAULT_SEED;
 }
 
 /** Trains and evaluates an experiment on a loaded table; the same table, experiment and seed give identical metrics. */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import { validateExperiment, type Experiment } from '../experiment';
+import { validateExperiment, type Experiment } from '../experiment/experiment';
 
 export interface ExperimentProblem {
   readonly message: string;

@@ -3,9 +3,7 @@
  * its share by cross-validation (scoreShare); the best is then refitted and evaluated once
  * (executeRun with fixedParams). The split reproduces the single-worker search's trials and best.
  */
-import { readTable } from '../datasets';
-import { runSeed, trainExperiment } from '../experiment/train';
-import type { Experiment } from '../experiment';
+import { runSeed, type Experiment } from '../experiment/experiment';
 import { metricInfo } from '../metrics';
 import { gridCandidates, randomCandidates, type Params, type Trial } from '../search';
 import { formatProblems, loadExperimentFile } from './experimentFile';
@@ -41,6 +39,8 @@ export async function scoreShare(
   const loaded = loadExperimentFile(experimentFile);
   if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
   const trials: Trial[] = [];
+  // DuckDB and TensorFlow.js load here, not when the extension imports sweepCandidates at activation.
+  const [{ readTable }, { trainExperiment }] = await Promise.all([import('../datasets'), import('../experiment/train')]);
   const result = await trainExperiment(loaded.experiment, await readTable(loaded.dataPath), {
     seed: options.seed,
     signal: options.signal,

@@ -127,7 +127,7 @@ async function warnIfNotOnline(deps: DeploymentDeps, record: DeploymentRecord): 
   const run = record.online ? deps.training.store()?.get(record.runId) : undefined;
   if (!run?.modelType) return;
   // The model registry loads TensorFlow.js: only when it is needed, not at activation.
-  const { onlineModelTypes, supportsOnlineUpdates } = await import('../../core/models/registry');
+  const { onlineModelTypes, supportsOnlineUpdates } = await import('../../core/models/specs');
   if (!supportsOnlineUpdates(run.modelType)) {
     void vscode.window.showWarningMessage(
       `ML Workbench: ${run.modelType} models cannot learn online, so run ${record.runId} is served as trained. Online updates work for ${onlineModelTypes().join(', ')}; use Retrain with Feedback for the others.`,

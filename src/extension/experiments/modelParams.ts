@@ -2,7 +2,7 @@
  * Each model type's parameters as JSON Schemas, derived from the specs the core's model files export
  * (models/spec.ts): nothing about a parameter is written here.
  */
-import { modelTypes } from '../../core/models/registry';
+import { modelTypes } from '../../core/models/specs';
 import type { ParamSpec } from '../../core/models/spec';
 
 export type JsonSchema = Record<string, unknown>;

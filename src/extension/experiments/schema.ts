@@ -6,7 +6,7 @@
  */
 import { PREPARE_STEPS } from '../../core/experiment/experiment';
 import { metricInfo, METRIC_NAMES } from '../../core/metrics';
-import { modelTypes, type ModelTypeInfo } from '../../core/models/registry';
+import { modelTypes, type ModelTypeInfo } from '../../core/models/specs';
 import { DEFAULT_SEED } from '../../core/random';
 import type { Task } from '../../core/types';
 import { MODEL_PARAM_SCHEMAS, type JsonSchema } from './modelParams';

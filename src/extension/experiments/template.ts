@@ -3,7 +3,7 @@
  * data's profile says about each column. No vscode import, so unit tests check every combination.
  */
 import type { HoldoutValidation, KFoldValidation } from '../../core/experiment/experiment';
-import { modelSpec } from '../../core/models/registry';
+import { modelSpec } from '../../core/models/specs';
 import { suggestedSearch } from '../../core/models/spec';
 import { DEFAULT_SEED } from '../../core/random';
 import type { Task } from '../../core/types';

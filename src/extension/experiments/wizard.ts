@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { buildColumn } from '../../core/data/infer';
 import { inferTask } from '../../core/data/target';
 import type { ColumnProfile, DatasetProfile } from '../../core/datasets/types';
-import { modelTypes } from '../../core/models/registry';
+import { modelTypes } from '../../core/models/specs';
 import type { Task } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { Log } from '../log';

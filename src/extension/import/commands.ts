@@ -2,17 +2,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  buildSpec,
-  defaultFileName,
-  listPostgresTables,
-  readSidecar,
-  redactUrl,
-  sidecarPath,
-  sourceKind,
-  type ImportResult,
-  type ImportSpec,
-} from '../../core/sources';
+import { buildSpec, defaultFileName, redactUrl, sourceKind } from '../../core/sources/spec';
+import type { ImportResult, ImportSpec } from '../../core/sources/types';
 import { executeCommand } from '../commands';
 import { showFailure } from '../failure';
 import type { Services } from '../services';
@@ -97,6 +88,7 @@ async function askTableOrQuery(kind: Kind, url: string, env: Record<string, stri
   const items: (vscode.QuickPickItem & { table?: string; query?: boolean })[] = [{ label: '$(edit) Write a query…', query: true }];
   if (kind === 'postgres') {
     try {
+      const { listPostgresTables } = await import('../../core/sources');
       const tables = await listPostgresTables(url, { env: { ...process.env, ...env }, timeoutMs: 15_000 });
       items.push(...tables.map((table) => ({ label: table, table })));
     } catch (error) {
@@ -256,6 +248,8 @@ async function importData(services: Services, connections: ImportConnections, ar
 }
 
 async function refreshFromSource(services: Services, connections: ImportConnections, target: unknown): Promise<ImportResult | undefined> {
+  // core/sources loads the database drivers and DuckDB: only when a command needs it, not at activation.
+  const { readSidecar, sidecarPath } = await import('../../core/sources');
   const file = targetFile(target);
   const sidecar = file && (file.endsWith('.source.yaml') ? file : sidecarPath(file));
   if (!sidecar || !existsSync(sidecar)) {
@@ -294,6 +288,7 @@ export function registerImport(context: vscode.ExtensionContext, services: Servi
   disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshFromSource', (target: unknown) => refreshFromSource(services, connections, target)));
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.showSource', async (target: unknown) => {
+      const { sidecarPath } = await import('../../core/sources');
       const file = targetFile(target);
       const sidecar = file && sidecarPath(file);
       if (sidecar && existsSync(sidecar)) await vscode.window.showTextDocument(vscode.Uri.file(sidecar));
