@@ -10,6 +10,7 @@ import { exportRun } from '../core/export';
 import { IMPORT_USAGE, ImportUsageError, importCommand } from './import';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
+import type { DataSource } from '../core/sources/sidecar';
 import { CancelledError } from '../core/types';
 import { runServerProcess } from '../serve/process';
 import { readModelVersions } from '../core/runs/versions';
@@ -247,7 +248,8 @@ async function main(argv: string[]): Promise<number> {
           : '';
       const reasonLine = record.reason && record.status !== 'damaged' ? `\n${record.reason}` : '';
       const warningLines = (record.warnings ?? []).map((warning) => `\nwarning: ${warning}`).join('');
-      console.log(`${describe(record)}${reasonLine}${warningLines}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
+      const sourceLine = record.source ? `\n${describeSource(record.source)}` : '';
+      console.log(`${describe(record)}${reasonLine}${warningLines}${sourceLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;
     }
     case 'serve':
@@ -261,6 +263,19 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
+}
+
+/** `source: postgres postgres://me@db:5432/shop, table reviews, fetched 2026-…, sha256 ab12…` */
+function describeSource(source: DataSource): string {
+  const what =
+    source.table !== undefined
+      ? `, table ${source.table}`
+      : source.query !== undefined
+        ? `, query ${source.query}`
+        : source.records !== undefined
+          ? `, records ${source.records || '.'}`
+          : '';
+  return `source: ${source.kind} ${source.url}${what}, fetched ${source.fetchedAt}, sha256 ${source.sha256}`;
 }
 
 /**

@@ -170,4 +170,44 @@ suite('Datasets', () => {
     await vscode.commands.executeCommand('mlWorkbench.copyDatasetPath', uri);
     assert.equal(await vscode.env.clipboard.readText(), uri.fsPath);
   });
+
+  test('an imported file shows its source: kind and host in the description; kind, host and age in the tooltip; never the password', async () => {
+    const data = workspaceFile('data/imported-orders.csv');
+    const sidecar = workspaceFile('data/imported-orders.source.yaml');
+    const fetchedAt = new Date(Date.now() - 5 * 60_000 - 10_000).toISOString();
+    try {
+      await vscode.workspace.fs.writeFile(
+        sidecar,
+        Buffer.from(
+          [
+            'file: imported-orders.csv',
+            'source:',
+            '  kind: postgres',
+            '  url: postgres://alice:s3cret@db.example.com:5432/shop',
+            '  table: orders',
+            `  fetchedAt: ${fetchedAt}`,
+            'rows: 2',
+            'columns: [{ name: id, type: INTEGER }, { name: total, type: DOUBLE }]',
+            'sha256: 0000',
+            '',
+          ].join('\n'),
+        ),
+      );
+      await vscode.workspace.fs.writeFile(data, Buffer.from('id,total\n1,9.5\n2,3.25\n'));
+      const datasets = await api();
+      const entry = await eventually(async () => {
+        await vscode.commands.executeCommand('mlWorkbench.refreshDatasets');
+        const found = (await datasets.treeSnapshot(false)).find((e) => e.path === 'data/imported-orders.csv');
+        return found && found.description.startsWith('2 × 2') ? found : undefined;
+      }, 'data/imported-orders.csv listed with its row count');
+      assert.match(entry.description, /^2 × 2 · \d+ B · postgres db\.example\.com:5432$/);
+      assert.equal(entry.tooltip?.split('\n')[2], 'Source: postgres db.example.com:5432, table orders, fetched 5 min ago');
+      assert.ok(!`${entry.description}${entry.tooltip ?? ''}`.includes('s3cret'));
+      const plain = (await datasets.treeSnapshot(false)).find((e) => e.path === 'data/people.csv');
+      assert.ok(plain && !plain.description.includes('postgres') && !(plain.tooltip ?? '').includes('Source:'), JSON.stringify(plain));
+    } finally {
+      await vscode.workspace.fs.delete(data).then(undefined, () => undefined);
+      await vscode.workspace.fs.delete(sidecar).then(undefined, () => undefined);
+    }
+  });
 });

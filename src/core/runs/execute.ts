@@ -8,6 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitTarget } from '../data/target';
 import { readTable } from '../datasets';
+import { dataSourceOf } from '../sources/sidecar';
 import type { Experiment } from '../experiment/experiment';
 import { trainExperiment, type TrainResult } from '../experiment/train';
 import type { Params, Trial } from '../search';
@@ -145,6 +146,8 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       columns: table.columns.length,
       bytes,
     };
+    const source = dataSourceOf(loaded.dataPath, options.workspaceRoot, (problem) => log(`warning: the data file's source is not recorded: ${problem}`));
+    if (source) record.source = source;
     store.save(record);
     log(`${table.rowCount} rows × ${table.columns.length} columns; training ${experiment.model.type}`);
     let lastSaved = 0;

@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
+import type { DataSource } from '../sources/sidecar';
 import { makeDirectory, writeJsonAtomic } from './atomic';
 
 /** `damaged`: run.json exists but cannot be read (cut short, not JSON); `reason` says where it broke. */
@@ -38,6 +39,8 @@ export interface RunRecord {
   params?: Record<string, unknown>;
   seed?: number;
   data?: DataFingerprint;
+  /** Where the data file was imported from (its `.source.yaml` sidecar), when it was imported. */
+  source?: DataSource;
   environment?: Record<string, string>;
   metrics?: Record<string, unknown>;
   cv?: unknown;

@@ -1,5 +1,5 @@
 /** Runs one import: source → staged data file → atomic rename, with its `<name>.source.yaml` provenance beside it. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import YAML from 'yaml';
@@ -10,24 +10,12 @@ import { importHttpFile } from './httpFile';
 import { readMysql } from './mysql';
 import { readPostgres } from './postgres';
 import { sourceRecord, sqliteRelative } from './spec';
+import { readSidecar, sidecarPath, type Sidecar } from './sidecar';
 import { readSqlite } from './sqlite';
-import { ImportError, type ImportResult, type ImportSpec, type RowBatch, type SourceColumn, type SourceOptions, type SourceRecord } from './types';
+import { ImportError, type ImportResult, type ImportSpec, type RowBatch, type SourceOptions } from './types';
 import { StagedFile, describeWriteError, type WrittenFile } from './writer';
 
-/** `data/reviews.parquet` → `data/reviews.source.yaml`. */
-export function sidecarPath(dataFile: string): string {
-  const ext = path.extname(dataFile);
-  return `${ext ? dataFile.slice(0, -ext.length) : dataFile}.source.yaml`;
-}
-
-/** What a `.source.yaml` holds. */
-export interface Sidecar {
-  readonly file: string;
-  readonly source: SourceRecord;
-  readonly rows: number;
-  readonly columns: readonly SourceColumn[];
-  readonly sha256: string;
-}
+export { readSidecar, sidecarPath, type Sidecar } from './sidecar';
 
 function rowsOf(spec: ImportSpec, options: SourceOptions): AsyncGenerator<RowBatch> {
   switch (spec.kind) {
@@ -84,30 +72,6 @@ export async function importData(spec: ImportSpec, out: string, options: SourceO
   const record: Sidecar = { file: path.basename(target), source, rows: written.rows, columns: written.columns, sha256: written.sha256 };
   await writeAtomically(sidecar, `# Written by mlwb import; refresh with: mlwb import --refresh ${path.basename(sidecar)}\n${YAML.stringify(record)}`);
   return { path: target, sidecar, rows: written.rows, columns: written.columns, sha256: written.sha256, source };
-}
-
-/** Reads and checks a `.source.yaml`. */
-export function readSidecar(file: string): Sidecar {
-  let parsed: unknown;
-  try {
-    parsed = YAML.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ImportError(code === 'ENOENT' ? `source file not found: ${file}` : `cannot read ${file}: ${(error as Error).message}`);
-  }
-  const sidecar = parsed as Partial<Sidecar> | null;
-  const source = sidecar?.source;
-  if (
-    !sidecar ||
-    typeof sidecar.file !== 'string' ||
-    !source ||
-    typeof source.url !== 'string' ||
-    !['postgres', 'mysql', 'sqlite', 'http', 'api'].includes(String(source.kind))
-  ) {
-    throw new ImportError(`${file} is not an mlwb import source file (it needs file, source.kind and source.url)`);
-  }
-  if (source.kind === 'api' && typeof source.records !== 'string') throw new ImportError(`${file}: an api source needs source.records`);
-  return sidecar as Sidecar;
 }
 
 /** The spec a sidecar describes; a sqlite path is taken relative to the sidecar's folder. */

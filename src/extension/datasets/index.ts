@@ -12,6 +12,8 @@ import { columnDescription, DatasetsTree, fileDescription } from './tree';
 export interface DatasetsTreeSnapshot {
   readonly path: string;
   readonly description: string;
+  /** The tree item's tooltip, as the view shows it. */
+  readonly tooltip?: string;
   readonly error?: string;
   readonly columns?: readonly { readonly name: string; readonly description: string }[];
 }
@@ -93,9 +95,11 @@ export function registerDatasets(context: vscode.ExtensionContext, services: Ser
       );
       return Promise.all(
         entries.map(async (entry) => {
+          const item = tree.getTreeItem({ kind: 'file', entry });
           const snapshot: DatasetsTreeSnapshot = {
             path: vscode.workspace.asRelativePath(entry.uri, false),
-            description: fileDescription(entry, undefined),
+            description: typeof item.description === 'string' ? item.description : fileDescription(entry, undefined),
+            ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}),
             ...(entry.error ? { error: entry.error } : {}),
           };
           if (!columns || entry.error) return snapshot;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ColumnProfile, ColumnType } from '../../core/datasets/types';
 import { formatBytes } from './markdown';
 import type { DatasetEntry, DatasetIndex } from './model';
+import { sourceSummary } from './source';
 import { errorMessage } from '../../core/types';
 
 export type DatasetNode =
@@ -83,7 +84,10 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode> {
     } else {
       item.iconPath = new vscode.ThemeIcon('table');
       const warnings = entry.schema?.warnings ?? [];
-      item.tooltip = [vscode.workspace.asRelativePath(entry.uri, false), item.description, ...warnings].join('\n');
+      const source = sourceSummary(entry.uri.fsPath);
+      const description = item.description;
+      if (source) item.description = `${description} · ${source.short}`;
+      item.tooltip = [vscode.workspace.asRelativePath(entry.uri, false), description, ...(source ? [source.long] : []), ...warnings].join('\n');
       item.contextValue = 'mlWorkbench.dataset';
       item.command = { command: 'mlWorkbench.previewDataset', title: 'Preview Dataset', arguments: [entry.uri] };
     }
