@@ -35,6 +35,8 @@ export class DatasetEngine {
   private readonly orphans = new Set<Materialized>();
   private readonly results = new Map<string, { key: FileKey; value: unknown }>();
   private tableCounter = 0;
+  /** Tables being dropped in the background; close() waits for them, as closing DuckDB under a running query crashes the process. */
+  private readonly drops = new Set<Promise<void>>();
 
   /** How many files stay loaded in memory for paging and profiling. */
   constructor(private readonly maxTables = 4) {}
@@ -135,7 +137,7 @@ export class DatasetEngine {
         return await use(table);
       } finally {
         entry.users--;
-        if (entry.users === 0 && this.orphans.delete(entry)) void this.dropTable(entry);
+        if (entry.users === 0 && this.orphans.delete(entry)) this.dropInBackground(entry);
         this.evictTables();
       }
     }
@@ -162,9 +164,14 @@ export class DatasetEngine {
       if (excess <= 0) return;
       if (entry.users > 0) continue;
       this.tables.delete(filePath);
-      void this.dropTable(entry);
+      this.dropInBackground(entry);
       excess--;
     }
+  }
+
+  private dropInBackground(entry: Materialized): void {
+    const drop = this.dropTable(entry).finally(() => this.drops.delete(drop));
+    this.drops.add(drop);
   }
 
   private async dropTable(entry: Materialized): Promise<void> {
@@ -203,13 +210,14 @@ export class DatasetEngine {
     if (entry) {
       this.tables.delete(filePath);
       // A query still reading the old version finishes first; the table is dropped when no one uses it.
-      if (entry.users === 0) void this.dropTable(entry);
+      if (entry.users === 0) this.dropInBackground(entry);
       else this.orphans.add(entry);
     }
   }
 
   /** Releases DuckDB. */
   async close(): Promise<void> {
+    while (this.drops.size > 0) await Promise.all([...this.drops]);
     const instance = this.instance;
     this.instance = undefined;
     this.sources.clear();
