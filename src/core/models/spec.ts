@@ -8,7 +8,7 @@
 import { MlError, type EstimatorJSON, type Matrix, type Task } from '../types';
 import type { Learner } from '../validation';
 
-type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'null';
+type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
 type JsonValue = string | number | boolean | null | readonly JsonValue[];
 
 /** The JSON Schema keywords a parameter's type and range are written with (draft-07). */
@@ -22,6 +22,10 @@ export interface ParamSchema {
   readonly exclusiveMaximum?: number;
   readonly items?: ParamSchema;
   readonly anyOf?: readonly ParamSchema[];
+  /** The schema of an object's values under any key (class_weight's map of label → weight). */
+  readonly additionalProperties?: ParamSchema | boolean;
+  /** What one alternative of an anyOf means (shown in hovers). */
+  readonly description?: string;
 }
 
 export interface ParamSpec {
