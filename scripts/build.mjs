@@ -59,6 +59,8 @@ if (Object.keys(webviewEntries).length > 0) {
 }
 if (existsSync(join(root, 'src/cli/mlwb.ts'))) {
   builds.push({ ...nodeCommon, entryPoints: { mlwb: 'src/cli/mlwb.ts' }, outdir: 'dist/cli', banner: { js: '#!/usr/bin/env node' } });
+  // The core's worker pool (n_jobs) starts pool.js beside the bundle that runs it.
+  builds.push({ ...nodeCommon, entryPoints: { pool: 'src/worker/pool.ts' }, outdir: 'dist/cli' });
 }
 if (existsSync(join(root, 'src/serve/server.ts'))) {
   builds.push({ ...nodeCommon, entryPoints: { server: 'src/serve/server.ts' }, outdir: 'dist/serve' });

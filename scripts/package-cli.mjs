@@ -22,6 +22,8 @@ const stage = mkdtempSync(join(tmpdir(), 'mlwb-cli-package-'));
 try {
   mkdirSync(join(stage, 'dist/cli/wasm'), { recursive: true });
   cpSync(join(root, 'dist/cli/mlwb.js'), join(stage, 'dist/cli/mlwb.js'));
+  // The worker pool's entry point (n_jobs), started beside the bundle.
+  cpSync(join(root, 'dist/cli/pool.js'), join(stage, 'dist/cli/pool.js'));
   // The wasm backend looks for its binaries in wasm/ beside the bundle.
   for (const file of readdirSync(join(root, 'dist/wasm')).filter((name) => name.endsWith('.wasm'))) {
     cpSync(join(root, 'dist/wasm', file), join(stage, 'dist/cli/wasm', file));

@@ -5,6 +5,8 @@
  * a Random forked from FitOptions.seed, so the same seed grows the same forest.
  */
 import { EstimatorJSON, MlError, Task } from '../types';
+import { N_JOBS_PARAM, nJobsProblem, resolveJobs } from '../parallel/jobs';
+import { checkForestClassWeight, FOREST_CLASS_WEIGHT_PARAM, type ForestClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { forestImportances, growForest } from './tree/forest';
 import { TreeModelClassifier, TreeModelRegressor, type TreeModelKind } from './tree/model';
@@ -18,11 +20,15 @@ export interface RandomForestOptions {
   readonly min_samples_leaf?: number;
   readonly max_features?: MaxFeatures;
   readonly bootstrap?: boolean;
+  readonly n_jobs?: number | null;
+  /** sklearn's class_weight, or 'balanced_subsample'; multiplies the bootstrap counts; classification only. */
+  readonly class_weight?: ForestClassWeight;
 }
 
 interface ForestParams extends TreeParams {
   readonly n_estimators: number;
   readonly bootstrap: boolean;
+  readonly n_jobs: number | null;
 }
 
 const TYPE = 'random_forest';
@@ -44,7 +50,9 @@ export const RANDOM_FOREST_SPEC: ModelSpec = {
       taskDefaults: { classification: 'sqrt', regression: null },
       doc: 'Features considered at each split: sqrt (classification default), log2, a count, a fraction in (0, 1], or null for all (regression default).',
     },
+    class_weight: FOREST_CLASS_WEIGHT_PARAM,
     bootstrap: { schema: { type: 'boolean' }, default: true, doc: 'Grow each tree on a bootstrap sample of the rows.' },
+    n_jobs: { ...N_JOBS_PARAM, doc: `Trees grown at the same time. ${N_JOBS_PARAM.doc}` },
   },
   starter: { n_estimators: 100, max_depth: null },
 };
@@ -53,7 +61,8 @@ export const RANDOM_FOREST_SPEC: ModelSpec = {
 const RANDOM_FOREST: TreeModelKind<ForestParams> = {
   type: TYPE,
   saved: 'trees',
-  grow: (data, target, grow, params, options) => growForest(data, target, grow, params.n_estimators, params.bootstrap, options),
+  grow: (data, target, grow, params, options) =>
+    growForest(data, target, grow, params.n_estimators, params.bootstrap, options, resolveJobs(params.n_jobs, `${TYPE}: n_jobs`)),
   importances: forestImportances,
 };
 
@@ -64,8 +73,10 @@ function forestParams(options: RandomForestOptions, task: Task): ForestParams {
     throw new MlError(`${TYPE}: n_estimators must be an integer >= 1, got ${String(n_estimators)}`);
   }
   if (typeof bootstrap !== 'boolean') throw new MlError(`${TYPE}: bootstrap must be true or false, got ${String(bootstrap)}`);
+  const jobsProblem = nJobsProblem(params.n_jobs);
+  if (jobsProblem) throw new MlError(`${TYPE}: n_jobs ${jobsProblem}`);
   validateTreeParams(TYPE, params as unknown as TreeParams, task === 'classification');
-  return params as unknown as ForestParams;
+  return { ...(params as unknown as ForestParams), class_weight: checkForestClassWeight(TYPE, params.class_weight, task) };
 }
 
 /** Forest of CART classifiers; probabilities are the mean of the trees' leaf fractions. */

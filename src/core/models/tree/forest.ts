@@ -2,9 +2,10 @@
 import { DEFAULT_SEED, Random } from '../../random';
 import { FitOptions, throwIfAborted } from '../../types';
 import { RankedColumns } from './data';
-import { allRows, runGrowth, yieldToEventLoop } from './drive';
+import { allRows, runGrowth, weighByClass, yieldToEventLoop } from './drive';
 import { GrowTarget, growTree } from './grow';
 import { GrowParams } from './params';
+import { runTasks, shared } from '../../parallel/pool';
 import { TreeStructure, normalise, treeImportances } from './structure';
 
 /**
@@ -25,7 +26,11 @@ export function bootstrap(n: number, random: Random): { samples: Int32Array; wei
   return { samples, weights };
 }
 
-/** Grows `count` trees, reporting progress after each and yielding so a cancellation can land. */
+/**
+ * Grows `count` trees, reporting progress after each and yielding so a cancellation can land. With
+ * `jobs` > 1 the trees grow on worker threads over the same data in shared memory; tree t always
+ * gets the t-th seed drawn from the parent seed, so the forest is the same for every `jobs`.
+ */
 export async function growForest(
   data: RankedColumns,
   target: GrowTarget,
@@ -33,19 +38,57 @@ export async function growForest(
   count: number,
   useBootstrap: boolean,
   options: FitOptions,
+  jobs = 1,
 ): Promise<TreeStructure[]> {
   const random = new Random(options.seed ?? DEFAULT_SEED);
+  // Random.fork() draws one number of the parent per child: the same seeds, fixed by tree index.
+  const seeds = Array.from({ length: count }, () => Math.floor(random.next() * 4294967296));
+  if (jobs > 1 && count > 1) return growForestInWorkers(data, target, params, seeds, useBootstrap, options, jobs);
   const trees: TreeStructure[] = [];
   for (let t = 0; t < count; t++) {
     throwIfAborted(options.signal);
-    const treeRandom = random.fork();
-    const rows = useBootstrap ? bootstrap(data.rows, treeRandom) : allRows(data.rows);
-    trees.push(runGrowth(growTree(data, target, rows.samples, rows.weights, params, treeRandom)));
+    trees.push(growForestTree({ data, target, params, seed: seeds[t] as number, bootstrap: useBootstrap }));
     options.onProgress?.({ stage: 'forest', step: t + 1, of: count });
     await yieldToEventLoop();
   }
   throwIfAborted(options.signal);
   return trees;
+}
+
+/** One tree of a forest: what a worker is sent (the data in shared memory) and grows. */
+export interface ForestTreeTask {
+  readonly data: RankedColumns;
+  readonly target: GrowTarget;
+  readonly params: GrowParams;
+  readonly seed: number;
+  readonly bootstrap: boolean;
+}
+
+/** Grows one tree of a forest from its own seed: its bootstrap sample first, then its splits. */
+export function growForestTree(task: ForestTreeTask): TreeStructure {
+  const treeRandom = new Random(task.seed);
+  const rows = task.bootstrap ? bootstrap(task.data.rows, treeRandom) : allRows(task.data.rows);
+  const weights = weighByClass(task.target, rows.weights);
+  return runGrowth(growTree(task.data, task.target, rows.samples, weights, task.params, treeRandom));
+}
+
+async function growForestInWorkers(
+  data: RankedColumns,
+  target: GrowTarget,
+  params: GrowParams,
+  seeds: readonly number[],
+  useBootstrap: boolean,
+  options: FitOptions,
+  jobs: number,
+): Promise<TreeStructure[]> {
+  const sharedData: RankedColumns = { ...data, ranks: shared(data.ranks), order: shared(data.order), distinct: data.distinct.map((d) => shared(d)) };
+  const sharedTarget: GrowTarget = target.kind === 'classes' ? { ...target, codes: shared(target.codes) } : { ...target, values: shared(target.values) };
+  let grown = 0;
+  return runTasks<ForestTreeTask, TreeStructure>(
+    'forest.tree',
+    seeds.map((seed) => ({ data: sharedData, target: sharedTarget, params, seed, bootstrap: useBootstrap })),
+    { jobs, signal: options.signal, onResult: () => options.onProgress?.({ stage: 'forest', step: ++grown, of: seeds.length }) },
+  );
 }
 
 /** Mean of the trees' normalised importances, renormalised; single-leaf trees are left out, as in scikit-learn. */
