@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { validateExperiment, type Experiment } from '../experiment/experiment';
+import { syntaxErrorMessage } from '../experiment/yamlErrors';
 
 export interface ExperimentProblem {
   readonly message: string;
@@ -49,7 +50,10 @@ export function parseExperiment(file: string, text: string, checkData = true): L
   if (document.errors.length > 0) {
     return {
       file,
-      problems: document.errors.map((error) => ({ message: `syntax error: ${error.message.split('\n')[0]}`, path: '', ...at(error.pos[0], error.pos[1]) })),
+      problems: document.errors.map((error) => {
+        const where = at(error.pos[0], error.pos[1]);
+        return { message: syntaxErrorMessage(error.code, error.message, where.line), path: '', ...where };
+      }),
     };
   }
   const value: unknown = document.toJS();

@@ -1,7 +1,11 @@
-/** Experiment files: diagnostics on their lines while they are edited, and the New Experiment wizard. */
+/** Experiment files: diagnostics on their lines while they are edited, completion, hovers, quick fixes, and the New Experiment wizard. */
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { registerCommand } from '../commands';
+import { EXPERIMENT_SELECTOR, ExperimentCompletionProvider } from './completion';
 import { ExperimentDiagnostics } from './diagnostics';
+import { ExperimentHoverProvider } from './hover';
+import { ExperimentQuickFixProvider } from './quickFix';
 import { newExperiment } from './wizard';
 
 /** Registers the experiment diagnostics and `mlWorkbench.newExperiment` (which takes optional preset answers or a dataset URI). */
@@ -12,5 +16,10 @@ export function registerExperiments(services: Services): void {
   const columnsOf = async (dataPath: string, signal: AbortSignal): Promise<readonly string[]> =>
     (await client.schema(dataPath, { signal })).columns.map((c) => c.name);
   disposer.track(new ExperimentDiagnostics(columnsOf, log));
+  // Completion, hovers and quick fixes come from the model and step specs, without any YAML extension.
+  const { languages } = vscode;
+  disposer.track(languages.registerCompletionItemProvider(EXPERIMENT_SELECTOR, new ExperimentCompletionProvider(columnsOf), ' '));
+  disposer.track(languages.registerHoverProvider(EXPERIMENT_SELECTOR, new ExperimentHoverProvider()));
+  disposer.track(languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new ExperimentQuickFixProvider(columnsOf), ExperimentQuickFixProvider.metadata));
   disposer.track(registerCommand('mlWorkbench.newExperiment', (arg) => newExperiment({ client, log }, arg)));
 }

@@ -235,7 +235,7 @@ export function buildExperimentSchema(): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'ML Workbench experiment',
-    description: 'One experiment: the data, its preparation, the model, how it is validated and searched. Train it with "ML Workbench: Train".',
+    description: 'One experiment: the data, its preparation, the model, how it is validated and searched. Train it with "ML Workbench: Train Experiment".',
     type: 'object',
     required: ['data', 'model'],
     additionalProperties: false,
