@@ -106,6 +106,7 @@ export function runJson(record: RunRecord): Record<string, unknown> {
     ...(record.warnings ? { warnings: record.warnings } : {}),
     experiment: record.experiment,
     ...(record.task ? { task: record.task } : {}),
+    ...(record.missingTargetRows !== undefined ? { missingTargetRows: record.missingTargetRows } : {}),
     metrics: record.metrics ?? {},
     ...(record.cv ? { cv: record.cv } : {}),
     ...(record.trials ? { trials: record.trials, best: record.best } : {}),
@@ -249,7 +250,8 @@ async function main(argv: string[]): Promise<number> {
       const reasonLine = record.reason && record.status !== 'damaged' ? `\n${record.reason}` : '';
       const warningLines = (record.warnings ?? []).map((warning) => `\nwarning: ${warning}`).join('');
       const sourceLine = record.source ? `\n${describeSource(record.source)}` : '';
-      console.log(`${describe(record)}${reasonLine}${warningLines}${sourceLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
+      const leftOutLine = record.missingTargetRows ? `\n${record.missingTargetRows} row(s) without a target left out before the split` : '';
+      console.log(`${describe(record)}${reasonLine}${warningLines}${sourceLine}${leftOutLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
       return 0;
     }
     case 'serve':

@@ -14,6 +14,28 @@ export function splitTarget(table: Table, targetName: string): { features: Table
   return { features, target };
 }
 
+/** Whether the target cell of row `i` is missing (NaN or null). */
+function targetMissingAt(target: Column, i: number): boolean {
+  const value = target.values[i];
+  return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
+}
+
+/** The table without the rows whose target is missing, and how many those were. */
+export function withoutMissingTarget(table: Table, targetName: string): { table: Table; left: number } {
+  const target = table.columns.find((c) => c.name === targetName);
+  if (!target) return { table, left: 0 };
+  const kept: number[] = [];
+  for (let i = 0; i < table.rowCount; i++) if (!targetMissingAt(target, i)) kept.push(i);
+  if (kept.length === table.rowCount) return { table, left: 0 };
+  if (kept.length === 0) throw new MlError(`target "${targetName}" is missing in every row`);
+  const columns = table.columns.map((c): Column =>
+    c.kind === 'numeric'
+      ? { name: c.name, kind: 'numeric', values: Float64Array.from(kept, (i) => c.values[i] as number) }
+      : { name: c.name, kind: c.kind, values: kept.map((i) => c.values[i] ?? null) },
+  );
+  return { table: { rowCount: kept.length, columns }, left: table.rowCount - kept.length };
+}
+
 /** Most distinct integer values a numeric target may have and still be read as class labels. */
 const MAX_CLASSES = 20;
 /** ...and at most this share of the rows, so a count-like regression target is not mistaken for classes. */
@@ -51,7 +73,10 @@ export function inferTask(target: Column): { task: Task; reason: string } {
 /** Labels (classification) or numbers (regression) of the target; missing values are an error naming the row. */
 export function targetValues(target: Column, task: Task): Target {
   const where = `target "${target.name}"`;
-  const missing = (i: number): MlError => new MlError(`${where} is missing at row ${i + 1}; drop or fill those rows`);
+  const missing = (i: number): MlError =>
+    new MlError(
+      `${where} is missing at row ${i + 1}; add \`dropMissing: { columns: [${target.name}] }\` to prepare to leave out the rows without a target (or fill them in the data)`,
+    );
   if (target.kind === 'numeric') {
     const values = target.values;
     if (task === 'classification') {

@@ -12,7 +12,20 @@ export const MAX_PREPARE_STEPS = 200;
 /** Longest experiment name: it is shown in every list of runs. */
 export const MAX_NAME_LENGTH = 200;
 
-export const PREPARE_STEPS = ['dropDuplicates', 'dropMissing', 'impute', 'coerce', 'clip', 'scale', 'onehot', 'ordinal', 'text', 'select'] as const;
+export const PREPARE_STEPS = [
+  'dropDuplicates',
+  'dropMissing',
+  'drop',
+  'datetime',
+  'impute',
+  'coerce',
+  'clip',
+  'scale',
+  'onehot',
+  'ordinal',
+  'text',
+  'select',
+] as const;
 
 export interface HoldoutValidation {
   readonly method: 'holdout';

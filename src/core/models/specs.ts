@@ -9,6 +9,7 @@ import type { Task } from '../types';
 import { MlError } from '../types';
 import { DECISION_TREE_SPEC } from './decisionTree';
 import { ELASTIC_NET_SPEC } from './elasticNet';
+import { KNN_SPEC } from './knn';
 import { LASSO_SPEC } from './lasso';
 import { LINEAR_REGRESSION_SPEC } from './linearRegression';
 import { LINEAR_SVM_SPEC } from './linearSvm';
@@ -30,6 +31,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   SVM_SPEC,
   DECISION_TREE_SPEC,
   RANDOM_FOREST_SPEC,
+  KNN_SPEC,
   NAIVE_BAYES_SPEC,
   MLP_SPEC,
   TRANSFORMER_SPEC,

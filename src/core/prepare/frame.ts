@@ -4,6 +4,7 @@
  * text so TF-IDF stays sparse). The pipeline's output is these parts laid side by side.
  */
 import { Column, ColumnKind, Table } from '../data/table';
+import { looksLikeDates } from '../data/dates';
 import { CsrMatrix, DenseMatrix, Matrix, MlError } from '../types';
 
 export interface ColumnPart {
@@ -40,11 +41,10 @@ export function frameColumns(frame: Frame): Column[] {
 export function findColumn(frame: Frame, name: string, step: string): Column {
   const column = frameColumns(frame).find((c) => c.name === name);
   if (!column) {
-    const known =
-      frameColumns(frame)
-        .map((c) => c.name)
-        .join(', ') || '(none left)';
-    throw new MlError(`${step}: column "${name}" not found; columns at this step: ${known}`);
+    const names = frameColumns(frame).map((c) => c.name);
+    const near = names.find((c) => c.toLowerCase() === name.toLowerCase());
+    const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
+    throw new MlError(`${step}: column "${name}" not found${hint}; columns at this step: ${names.join(', ') || '(none left)'}`);
   }
   return column;
 }
@@ -143,16 +143,22 @@ export function assembleFrame(frame: Frame, where: string): { X: Matrix; feature
 }
 
 function checkKind(column: Column, where: string): void {
+  if (column.kind === 'numeric') return;
+  const name = column.name;
+  const drop = `\`drop: { columns: [${name}] }\``;
+  if (looksLikeDates(column.values)) {
+    throw new MlError(
+      `${where}: column "${name}" holds dates and no step encodes it; add \`datetime: { columns: [${name}] }\` to prepare (year, month, day, day of week as numbers), or ${drop} to leave it out`,
+    );
+  }
   if (column.kind === 'categorical') {
     throw new MlError(
-      `${where}: column "${column.name}" is categorical and no step encodes it; add \`onehot: { columns: [${column.name}] }\` or \`ordinal: { columns: [${column.name}] }\` to prepare`,
+      `${where}: column "${name}" is categorical and no step encodes it; add \`onehot: { columns: [${name}] }\` or \`ordinal: { columns: [${name}] }\` to prepare, or ${drop} to leave it out`,
     );
   }
-  if (column.kind === 'text') {
-    throw new MlError(
-      `${where}: column "${column.name}" is text and no step encodes it; add \`text: { column: ${column.name} }\` to prepare (or onehot/ordinal if it is a category)`,
-    );
-  }
+  throw new MlError(
+    `${where}: column "${name}" is text and no step encodes it; add \`text: { column: ${name} }\` to prepare (or onehot/ordinal if it is a category), or ${drop} to leave it out (an id, a name)`,
+  );
 }
 
 function checkBlock(block: BlockPart, where: string): void {

@@ -3,6 +3,8 @@ import { MlError } from '../types';
 import { PrepareStep, StepJSON, StepName } from './step';
 import { ClipStep } from './steps/clip';
 import { CoerceStep } from './steps/coerce';
+import { DatetimeStep } from './steps/datetime';
+import { DropStep } from './steps/drop';
 import { DropDuplicatesStep } from './steps/dropDuplicates';
 import { DropMissingStep } from './steps/dropMissing';
 import { ImputeStep } from './steps/impute';
@@ -20,6 +22,8 @@ interface StepClass {
 const STEPS: Record<StepName, StepClass> = {
   dropDuplicates: DropDuplicatesStep,
   dropMissing: DropMissingStep,
+  drop: DropStep,
+  datetime: DatetimeStep,
   impute: ImputeStep,
   coerce: CoerceStep,
   clip: ClipStep,

@@ -2,7 +2,8 @@
 import { Target } from '../types';
 import { Frame } from './frame';
 
-export type StepName = 'dropDuplicates' | 'dropMissing' | 'impute' | 'coerce' | 'clip' | 'scale' | 'onehot' | 'ordinal' | 'text' | 'select';
+export type StepName =
+  'dropDuplicates' | 'dropMissing' | 'drop' | 'datetime' | 'impute' | 'coerce' | 'clip' | 'scale' | 'onehot' | 'ordinal' | 'text' | 'select';
 
 /** A fitted step saved as JSON: its name, its options as written, and what it learned. */
 export interface StepJSON {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { splitTarget } from '../data/target';
+import { splitTarget, withoutMissingTarget } from '../data/target';
 import { readTable } from '../datasets';
 import { dataSourceOf } from '../sources/sidecar';
 import type { Experiment } from '../experiment/experiment';
@@ -177,13 +177,17 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       },
     });
     await saveArtifacts(store.runDir(record.id), result);
-    const { features, target } = splitTarget(table, experiment.data.target);
+    if (result.missingTargetRows !== undefined)
+      log(`left out ${result.missingTargetRows} row(s) whose target "${experiment.data.target}" is missing (dropMissing)`);
+    const trained = result.missingTargetRows ? withoutMissingTarget(table, experiment.data.target).table : table;
+    const { features, target } = splitTarget(trained, experiment.data.target);
     const labels = (result.model as { classes?: readonly string[] }).classes ?? (result.metrics as { labels?: string[] }).labels;
     saveReference(store.runDir(record.id), features, target, result.task, labels, result.seed);
     Object.assign(record, {
       task: result.task,
       taskReason: result.task_reason,
       seed: result.seed,
+      ...(result.missingTargetRows !== undefined ? { missingTargetRows: result.missingTargetRows } : {}),
       params: result.params,
       metrics: result.metrics,
       ...(result.cv ? { cv: result.cv } : {}),

@@ -39,6 +39,8 @@ export interface RunRecord {
   params?: Record<string, unknown>;
   seed?: number;
   data?: DataFingerprint;
+  /** Rows of the data left out before the split because their target is missing (dropMissing naming the target). */
+  missingTargetRows?: number;
   /** Where the data file was imported from (its `.source.yaml` sidecar), when it was imported. */
   source?: DataSource;
   environment?: Record<string, string>;

@@ -25,7 +25,7 @@ export interface LocatedProblem extends TextRange {
 }
 
 // Steps whose `columns` is a list of names, and those whose option maps column names to settings.
-const LIST_STEPS = ['dropDuplicates', 'impute', 'clip', 'scale', 'onehot', 'ordinal'];
+const LIST_STEPS = ['dropDuplicates', 'dropMissing', 'drop', 'datetime', 'impute', 'clip', 'scale', 'onehot', 'ordinal'];
 const MAP_OPTIONS: Readonly<Record<string, string>> = { coerce: 'columns', ordinal: 'categories' };
 
 /** Every column name the experiment mentions, with its key path. */

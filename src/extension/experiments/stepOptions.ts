@@ -29,7 +29,37 @@ export const STEP_OPTION_SCHEMAS: Readonly<
         maximum: 1,
         description: 'Largest share of missing cells that is kept, in [0, 1]; default 0 for rows (any missing drops the row), 0.5 for columns.',
       },
+      columns: {
+        ...columns('column'),
+        examples: [['price']],
+        description:
+          'Look only at these columns (rows), or drop only among them (columns). Naming the target, or leaving columns out, leaves out the rows whose target is missing before the split.',
+      },
     },
+  },
+  drop: {
+    description: 'Remove columns the model must not see: ids, names, leakage. Served rows still carry them.',
+    options: {
+      columns: { type: 'array', items: { type: 'string' }, minItems: 1, examples: [['id', 'name']], description: 'The columns to remove.' },
+    },
+    required: ['columns'],
+  },
+  datetime: {
+    description:
+      'Turn date/time columns (YYYY-MM-DD with an optional time, or epoch numbers with unit) into numeric columns <column>_<feature>; values that are not dates become missing.',
+    options: {
+      columns: { type: 'array', items: { type: 'string' }, minItems: 1, examples: [['date']], description: 'The date or date-time columns.' },
+      features: {
+        type: 'array',
+        items: { type: 'string', enum: ['year', 'month', 'day', 'dayofweek', 'dayofyear', 'hour', 'minute'] },
+        minItems: 1,
+        uniqueItems: true,
+        default: ['year', 'month', 'day', 'dayofweek'],
+        description: 'What to extract, as pandas names them: dayofweek counts Monday as 0, dayofyear from 1. Default year, month, day, dayofweek.',
+      },
+      unit: { type: 'string', enum: ['s', 'ms'], description: 'The columns hold epoch times in seconds (s) or milliseconds (ms) since 1970-01-01 UTC.' },
+    },
+    required: ['columns'],
   },
   impute: {
     description: 'Fill missing values with a statistic of the training rows.',

@@ -2,6 +2,8 @@
  * The commented YAML experiment file the New Experiment wizard writes, from its answers and what the
  * data's profile says about each column. No vscode import, so unit tests check every combination.
  */
+import { looksLikeDates } from '../../core/data/dates';
+import type { ColumnProfile } from '../../core/datasets/types';
 import type { HoldoutValidation, KFoldValidation } from '../../core/experiment/experiment';
 import { modelSpec } from '../../core/models/specs';
 import { suggestedSearch } from '../../core/models/spec';
@@ -16,6 +18,47 @@ export interface TemplateColumn {
   readonly kind: 'numeric' | 'categorical' | 'text';
   /** Missing cells, when the profile knows them. */
   readonly missing?: number;
+  /** Every present value differs (short text, or integers counting rows, over enough rows): an id or a name, proposed for `drop`. */
+  readonly idLike?: boolean;
+  /** Dates or date-times (a DATE/TIMESTAMP column, or text that reads as dates), proposed for `datetime`. */
+  readonly date?: boolean;
+}
+
+/** Fewest present values for "every value differs" to mark a column as an id; a short table repeats nothing by chance. */
+const ID_MIN_ROWS = 20;
+
+/** Whether a string column's sampled values are a few words at most (a code or a name, not free text such as reviews). */
+function shortValues(column: ColumnProfile): boolean {
+  const sample = column.topValues ?? [];
+  if (sample.length === 0) return false;
+  const words = sample.reduce((sum, v) => sum + v.value.split(/\s+/u).filter((w) => w !== '').length, 0);
+  return words / sample.length <= ID_MAX_WORDS;
+}
+
+/** Whether integers span at most twice as many values as there are rows: a row number, not a measurement whose values all differ. */
+function countsUp(column: ColumnProfile): boolean {
+  return column.numeric !== undefined && column.numeric.max - column.numeric.min + 1 <= 2 * column.count;
+}
+
+/** Most words on average of a string id or name; longer values are free text. */
+const ID_MAX_WORDS = 3;
+
+/** A column as the template sees it, from the data's profile (the wizard's, or a test's). */
+export function templateColumn(column: ColumnProfile): TemplateColumn {
+  const kind = column.type === 'integer' || column.type === 'float' ? 'numeric' : column.type === 'text' ? 'text' : 'categorical';
+  const date =
+    column.type === 'date' ||
+    column.type === 'datetime' ||
+    ((column.type === 'categorical' || column.type === 'text') && looksLikeDates((column.topValues ?? []).map((v) => v.value)));
+  const idLike =
+    !date &&
+    ((column.type === 'integer' && countsUp(column)) || ((column.type === 'categorical' || column.type === 'text') && shortValues(column))) &&
+    column.count >= ID_MIN_ROWS &&
+    column.distinctEstimated !== true &&
+    column.distinct === column.count;
+  // Date cells that do not parse become missing numbers, which the impute step fills.
+  const missing = date ? column.missing + column.invalidCount : column.missing;
+  return { name: column.name, kind, missing, ...(idLike ? { idLike } : {}), ...(date ? { date } : {}) };
 }
 
 export interface TemplateInput {
@@ -98,16 +141,30 @@ function withComments(rows: readonly (readonly [string, string?])[]): string[] {
 /** The preparation steps for the data's columns and the model, each with a comment saying why. */
 export function prepareSteps(input: TemplateInput): [Record<string, unknown>, string][] {
   const features = input.columns.filter((c) => c.name !== input.target);
-  const text = features.filter((c) => c.kind === 'text');
-  if (input.model === 'transformer') {
-    const column = text[0]?.name ?? features[0]?.name ?? 'text';
-    return [[{ text: { column } }, 'the transformer reads this raw text column; other columns are not used']];
-  }
   const steps: [Record<string, unknown>, string][] = [];
-  const numeric = features.filter((c) => c.kind === 'numeric');
-  const categorical = features.filter((c) => c.kind === 'categorical');
+  const target = input.columns.find((c) => c.name === input.target);
+  if (target?.missing !== undefined && target.missing > 0) {
+    steps.push([{ dropMissing: { columns: [input.target] } }, `leave out the ${target.missing} row(s) whose target is missing`]);
+  }
+  const ids = features.filter((c) => c.idLike && !c.date);
+  const dates = features.filter((c) => c.date);
+  const encoded = features.filter((c) => !c.idLike && !c.date);
+  const text = encoded.filter((c) => c.kind === 'text');
+  if (input.model === 'transformer') {
+    const column = text[0]?.name ?? features.find((c) => c.kind === 'text')?.name ?? features[0]?.name ?? 'text';
+    return [...steps, [{ text: { column } }, 'the transformer reads this raw text column; other columns are not used']];
+  }
+  const numeric = encoded.filter((c) => c.kind === 'numeric');
+  const categorical = encoded.filter((c) => c.kind === 'categorical');
   const unknownMissing = (c: TemplateColumn): boolean => c.missing === undefined || c.missing > 0;
-  if (numeric.some(unknownMissing)) steps.push([{ impute: { strategy: 'median' } }, 'fill missing numbers with the training median']);
+  if (ids.length > 0) {
+    steps.push([{ drop: { columns: ids.map((c) => c.name) } }, 'every value differs: an id or a name says nothing about new rows']);
+  }
+  if (dates.length > 0) {
+    steps.push([{ datetime: { columns: dates.map((c) => c.name) } }, 'year, month, day, dayofweek as numbers (features: also dayofyear, hour, minute)']);
+  }
+  if (numeric.some(unknownMissing) || dates.some(unknownMissing))
+    steps.push([{ impute: { strategy: 'median' } }, 'fill missing numbers with the training median']);
   const missingCategories = categorical.filter((c) => c.missing !== undefined && c.missing > 0);
   if (missingCategories.length > 0) {
     steps.push([
@@ -123,7 +180,8 @@ export function prepareSteps(input: TemplateInput): [Record<string, unknown>, st
     const note = others.length > 0 ? `; ${others.join(', ')} also hold text: add a step for each if they matter` : '';
     steps.push([{ text: { column: firstText.name, method: 'tfidf', ngram_range: [1, 2], max_features: 20000 } }, `TF-IDF of words and word pairs${note}`]);
   }
-  if (modelSpec(input.model).needsScaling && numeric.length > 0) steps.push([{ scale: { method: 'standard' } }, `${input.model} needs features on one scale`]);
+  if (modelSpec(input.model).needsScaling && numeric.length + dates.length > 0)
+    steps.push([{ scale: { method: 'standard' } }, `${input.model} needs features on one scale`]);
   return steps;
 }
 

@@ -12,7 +12,7 @@ import { modelTypes } from '../../core/models/specs';
 import type { Task } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { Log } from '../log';
-import { classBalance, experimentYaml, validationChoices, type TemplateColumn, type ValidationSpec } from './template';
+import { classBalance, experimentYaml, templateColumn, validationChoices, type ValidationSpec } from './template';
 import { showFailure } from '../failure';
 
 /** Answers given up front; each one skips its question. */
@@ -285,11 +285,6 @@ async function chooseFile(folder: vscode.Uri, wanted: string, preset: boolean): 
   const file = vscode.Uri.joinPath(folder, withExtension(answer.trim()));
   // The name may have been taken between the check and now; still never overwrite.
   return (await exists(file)) ? vscode.Uri.joinPath(folder, await freshName(folder, withExtension(answer.trim()))) : file;
-}
-
-function templateColumn(column: ColumnProfile): TemplateColumn {
-  const kind = column.type === 'integer' || column.type === 'float' ? 'numeric' : column.type === 'text' ? 'text' : 'categorical';
-  return { name: column.name, kind, missing: column.missing };
 }
 
 function targetSummary(column: ColumnProfile, task: Task, sampled: readonly { value: string; count: number }[]): string | undefined {

@@ -155,7 +155,12 @@ function sample(schema: Json): unknown {
 }
 
 test('every step option the schema names is one the step reads, with a value it accepts', () => {
-  const required: Record<string, Json> = { coerce: { columns: { age: 'number' } }, text: { column: 'review' } };
+  const required: Record<string, Json> = {
+    coerce: { columns: { age: 'number' } },
+    text: { column: 'review' },
+    drop: { columns: ['id'] },
+    datetime: { columns: ['date'] },
+  };
   for (const [name, step] of Object.entries(STEP_OPTION_SCHEMAS)) {
     for (const [option, schema] of Object.entries(step.options)) {
       const method = name === 'select' ? Object.entries(SELECT_METHOD_OPTIONS).find(([, allowed]) => allowed.includes(option))?.[0] : undefined;

@@ -1,7 +1,7 @@
 /** dropMissing: drops training rows, or columns, whose share of missing values exceeds a threshold. */
 import { Column } from '../../data/table';
 import { MlError } from '../../types';
-import { Frame, frameColumns, mapColumns } from '../frame';
+import { findColumn, Frame, frameColumns, mapColumns } from '../frame';
 import { OptionReader } from '../options';
 import { PrepareStep, requireFitted, StepJSON } from '../step';
 
@@ -13,12 +13,15 @@ function isMissingAt(column: Column, i: number): boolean {
 /**
  * axis "rows" (default threshold 0: any missing cell drops the row) acts while fitting only;
  * axis "columns" (default threshold 0.5) drops the same columns at fit and predict time.
- * A row or column is dropped when its missing share is greater than `threshold`.
+ * A row or column is dropped when its missing share is greater than `threshold`; `columns`
+ * limits the cells looked at (rows) or the columns that may go (columns). Rows whose target is
+ * missing are left out by the trainer before the split (see experiment/train.ts), not here.
  */
 export class DropMissingStep implements PrepareStep {
   readonly step = 'dropMissing';
   readonly axis: 'rows' | 'columns';
   readonly threshold: number;
+  readonly columns: string[] | undefined;
   notes: string[] = [];
   private dropped: string[] | undefined;
 
@@ -26,17 +29,18 @@ export class DropMissingStep implements PrepareStep {
     const reader = new OptionReader('dropMissing', options);
     this.axis = reader.oneOf('axis', ['rows', 'columns'], 'rows');
     this.threshold = reader.number('threshold', this.axis === 'rows' ? 0 : 0.5, { min: 0, max: 1 });
+    this.columns = reader.columns();
     reader.done();
   }
 
   fitRows(frame: Frame): Int32Array {
-    if (this.axis === 'columns') return Int32Array.from({ length: frame.rowCount }, (_, i) => i);
-    const columns = frameColumns(frame);
+    const columns = this.lookedAt(frame);
+    if (this.axis === 'columns' || columns.length === 0) return Int32Array.from({ length: frame.rowCount }, (_, i) => i);
     const kept: number[] = [];
     for (let i = 0; i < frame.rowCount; i++) {
       let missing = 0;
       for (const c of columns) if (isMissingAt(c, i)) missing++;
-      if (columns.length === 0 || missing / columns.length <= this.threshold) kept.push(i);
+      if (missing / columns.length <= this.threshold) kept.push(i);
     }
     if (kept.length === 0) throw new MlError(`dropMissing: every row has more than ${this.threshold * 100}% missing values; impute instead or raise threshold`);
     const dropped = frame.rowCount - kept.length;
@@ -50,7 +54,7 @@ export class DropMissingStep implements PrepareStep {
       return;
     }
     const n = Math.max(frame.rowCount, 1);
-    this.dropped = frameColumns(frame)
+    this.dropped = this.lookedAt(frame)
       .filter((c) => {
         let missing = 0;
         for (let i = 0; i < frame.rowCount; i++) if (isMissingAt(c, i)) missing++;
@@ -58,6 +62,11 @@ export class DropMissingStep implements PrepareStep {
       })
       .map((c) => c.name);
     this.notes = this.dropped.length > 0 ? [`dropMissing: dropped column(s) ${this.dropped.join(', ')}`] : [];
+  }
+
+  /** The listed columns (each checked to exist), else every raw column. */
+  private lookedAt(frame: Frame): Column[] {
+    return this.columns ? this.columns.map((name) => findColumn(frame, name, 'dropMissing')) : frameColumns(frame);
   }
 
   transform(frame: Frame): Frame {
