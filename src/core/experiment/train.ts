@@ -1,6 +1,6 @@
 /** Trains an experiment: target and task, validation or search, then a refit on all rows for deployment. */
 import type { Table } from '../data/table';
-import { inferTask, splitTarget, targetValues } from '../data/target';
+import { inferTask, splitTarget, targetValues, withoutMissingTarget } from '../data/target';
 import { defaultMetric, sortLabels, type Metrics } from '../metrics';
 import { createModel, modelInputKind, type Model } from '../models/registry';
 import { Pipeline } from '../prepare/pipeline';
@@ -60,6 +60,8 @@ export interface TrainResult {
   readonly task_reason: string;
   readonly seed: number;
   readonly rows: number;
+  /** Rows left out before the split because their target is missing (a dropMissing step asked for it); absent otherwise. */
+  readonly missingTargetRows?: number;
   /** Measured on held-out rows: the hold-out set, or the out-of-fold predictions. */
   readonly metrics: Metrics;
   readonly cv?: CvSummary;
@@ -101,7 +103,10 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   if (table.rowCount === 0) throw new MlError(`the data file ${experiment.data.path} has no rows`);
   const seed = runSeed(experiment, options.seed);
   const { signal, onProgress } = options;
-  const { features, target } = splitTarget(table, experiment.data.target);
+  const steps = featureSteps(experiment.prepare ?? [], experiment.data.target);
+  const leaveOut = leavesOutMissingTarget(experiment.prepare ?? [], experiment.data.target);
+  const kept = leaveOut ? withoutMissingTarget(table, experiment.data.target) : { table, left: 0 };
+  const { features, target } = splitTarget(kept.table, experiment.data.target);
   const inferred = experiment.task === undefined ? inferTask(target) : undefined;
   const task: Task = experiment.task ?? (inferred as { task: Task }).task;
   const taskReason = inferred?.reason ?? `task: ${task} is set in the experiment`;
@@ -110,7 +115,6 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   if (labels && labels.length < 2) throw new MlError(`target "${target.name}" has a single class ("${labels[0] ?? ''}"); classification needs at least two`);
   if (labels) checkClassCount(target.name, labels.length, y.length, options.onWarning);
 
-  const steps = experiment.prepare ?? [];
   const type = experiment.model.type;
   const baseParams = { ...(experiment.model.params ?? {}) } as Params;
   const makePipeline = (): ExperimentPipeline =>
@@ -180,6 +184,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     task_reason: taskReason,
     seed,
     rows: y.length,
+    ...(leaveOut ? { missingTargetRows: kept.left } : {}),
     metrics: evaluation.metrics,
     ...(cv ? { cv } : {}),
     ...searchPart,
@@ -190,6 +195,38 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     pipeline,
     model: model as Model,
   };
+}
+
+type StepSpec = Readonly<Record<string, unknown>>;
+
+/** The options of a `dropMissing` step, or undefined for other steps (and options that are not an object). */
+function dropMissingOptions(step: StepSpec): Readonly<Record<string, unknown>> | undefined {
+  if (!('dropMissing' in step)) return undefined;
+  const options = step.dropMissing ?? {};
+  return typeof options === 'object' && !Array.isArray(options) ? (options as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Whether rows whose target is missing are left out before the split: a dropMissing step over rows
+ * that names the target in `columns`, or has no `columns` (every cell of a row counts).
+ */
+export function leavesOutMissingTarget(steps: readonly StepSpec[], target: string): boolean {
+  return steps.some((step) => {
+    const options = dropMissingOptions(step);
+    if (!options || (options.axis !== undefined && options.axis !== 'rows')) return false;
+    return options.columns === undefined || options.columns === null || (Array.isArray(options.columns) && options.columns.includes(target));
+  });
+}
+
+/** The steps as the pipeline sees them: the target is not a feature, so dropMissing's `columns` lose it (the rows went before the split). */
+export function featureSteps(steps: readonly StepSpec[], target: string): StepSpec[] {
+  return steps.map((step) => {
+    const options = dropMissingOptions(step);
+    if (!options || !Array.isArray(options.columns) || !options.columns.includes(target)) return step;
+    if (options.axis === 'columns')
+      throw new MlError(`dropMissing: the target "${target}" cannot be dropped as a column; use axis: rows to leave out its missing rows`);
+    return { dropMissing: { ...options, columns: options.columns.filter((c: unknown) => c !== target) } };
+  });
 }
 
 /**
