@@ -19,11 +19,10 @@ export const CLASS_WEIGHT_PARAM: ParamSpec = {
     anyOf: [
       { type: 'null', description: 'Every row counts once.' },
       { type: 'string', enum: ['balanced'], description: 'Weights inversely proportional to class frequencies: n_samples / (n_classes × count).' },
-      { type: 'object', additionalProperties: { type: 'number', minimum: 0 }, description: 'A weight per class label; labels left out weigh 1.' },
+      { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'A weight per class label; labels left out weigh 1.' },
     ],
   },
   default: null,
-  examples: [null, 'balanced'],
   doc: "Class weights (classification): null, 'balanced' (inverse class frequency) or a map label → weight; as scikit-learn's class_weight.",
 };
 
@@ -36,11 +35,10 @@ export const FOREST_CLASS_WEIGHT_PARAM: ParamSpec = {
       { type: 'string', enum: ['balanced_subsample'], description: "'balanced' computed on each tree's bootstrap sample." },
     ],
   },
-  examples: [null, 'balanced', 'balanced_subsample'],
   doc: "Class weights (classification): null, 'balanced', 'balanced_subsample' (balanced per bootstrap sample) or a map label → weight; as scikit-learn's class_weight.",
 };
 
-/** Checks a class_weight parameter value: null, 'balanced' or a map of finite weights >= 0; on a regression task only null. */
+/** Checks a class_weight parameter value: null, 'balanced' or a map of finite weights > 0; on a regression task only null. */
 export function checkClassWeight(model: string, value: unknown, task: Task = 'classification'): ClassWeight {
   return checkAnyClassWeight(model, value, task, false) as ClassWeight;
 }
@@ -66,9 +64,9 @@ function checkAnyClassWeight(model: string, value: unknown, task: Task, subsampl
   }
   const weights: Record<string, number> = {};
   for (const [label, weight] of Object.entries(value)) {
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
       throw new MlError(
-        `${model}: parameter 'class_weight' gives class ${JSON.stringify(label)} the weight ${JSON.stringify(weight)}; weights must be finite numbers >= 0`,
+        `${model}: parameter 'class_weight' gives class ${JSON.stringify(label)} the weight ${JSON.stringify(weight)}; weights must be finite numbers > 0`,
       );
     }
     weights[label] = weight;

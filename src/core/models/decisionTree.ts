@@ -6,8 +6,9 @@
  */
 import { DEFAULT_SEED, Random } from '../random';
 import { EstimatorJSON, Task } from '../types';
+import { checkClassWeight, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
-import { allRows, driveGrowth } from './tree/drive';
+import { allRows, driveGrowth, weighByClass } from './tree/drive';
 import { growTree } from './tree/grow';
 import { TreeModelClassifier, TreeModelRegressor, type TreeModelKind } from './tree/model';
 import { Criterion, MaxFeatures, TREE_PARAM_SPECS, TreeParams, validateTreeParams } from './tree/params';
@@ -19,6 +20,8 @@ export interface DecisionTreeOptions {
   readonly min_samples_split?: number;
   readonly min_samples_leaf?: number;
   readonly max_features?: MaxFeatures;
+  /** Weights each row by its class in impurities and leaf values (sklearn's class_weight); classification only. */
+  readonly class_weight?: ClassWeight;
 }
 
 const TYPE = 'decision_tree';
@@ -41,7 +44,7 @@ const DECISION_TREE: TreeModelKind<TreeParams> = {
   async grow(data, target, grow, _params, options) {
     const { samples, weights } = allRows(data.rows);
     const random = new Random(options.seed ?? DEFAULT_SEED);
-    const tree = await driveGrowth(growTree(data, target, samples, weights, grow, random), options, 'tree');
+    const tree = await driveGrowth(growTree(data, target, samples, weighByClass(target, weights), grow, random), options, 'tree');
     options.onProgress?.({ stage: 'tree', step: tree.nodeCount, of: tree.nodeCount });
     return [tree];
   },
@@ -51,7 +54,7 @@ const DECISION_TREE: TreeModelKind<TreeParams> = {
 function treeParams(options: DecisionTreeOptions, task: Task): TreeParams {
   const params = resolveParams(DECISION_TREE_SPEC, options, task) as unknown as TreeParams;
   validateTreeParams(TYPE, params, task === 'classification');
-  return params;
+  return { ...params, class_weight: checkClassWeight(TYPE, params.class_weight, task) };
 }
 
 /** CART classifier; predictProba gives the class fractions of the leaf a row lands in. */
@@ -62,7 +65,7 @@ export class DecisionTreeClassifier extends TreeModelClassifier<TreeParams> {
 
   /** Restores a classifier saved by toJSON. */
   static fromJSON(json: EstimatorJSON): DecisionTreeClassifier {
-    return super.load(DECISION_TREE, 'classification', 'DecisionTreeClassifier', json, (params) => new DecisionTreeClassifier(params));
+    return super.load(DECISION_TREE, 'classification', 'DecisionTreeClassifier', json, (params) => new DecisionTreeClassifier(params as DecisionTreeOptions));
   }
 }
 
@@ -74,7 +77,7 @@ export class DecisionTreeRegressor extends TreeModelRegressor<TreeParams> {
 
   /** Restores a regressor saved by toJSON. */
   static fromJSON(json: EstimatorJSON): DecisionTreeRegressor {
-    return super.load(DECISION_TREE, 'regression', 'DecisionTreeRegressor', json, (params) => new DecisionTreeRegressor(params));
+    return super.load(DECISION_TREE, 'regression', 'DecisionTreeRegressor', json, (params) => new DecisionTreeRegressor(params as DecisionTreeOptions));
   }
 }
 

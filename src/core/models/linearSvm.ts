@@ -22,6 +22,7 @@ import {
   tolParam,
 } from './linear/common';
 import { solveDualSvm } from './linear/dualCoordinateDescent';
+import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, encodeLabels } from './targets';
 import { MlError } from '../types';
@@ -35,6 +36,8 @@ export interface LinearSvmOptions {
   readonly tol?: number;
   readonly fit_intercept?: boolean;
   readonly intercept_scaling?: number;
+  /** Per-class C = C × weight, as liblinear's class weights (sklearn's class_weight). */
+  readonly class_weight?: ClassWeight;
 }
 
 const MODEL = 'linear_svm';
@@ -50,6 +53,7 @@ export const LINEAR_SVM_SPEC: ModelSpec = {
     tol: tolParam(1e-4),
     fit_intercept: fitInterceptParam,
     intercept_scaling: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 1, doc: 'Value of the synthetic feature that carries the intercept (> 0).' },
+    class_weight: CLASS_WEIGHT_PARAM,
   },
   starter: { C: 1.0 },
 };
@@ -63,6 +67,7 @@ export class LinearSvm implements Classifier {
   readonly tol: number;
   readonly fitIntercept: boolean;
   readonly interceptScaling: number;
+  readonly classWeight: ClassWeight;
   classes: string[] = [];
   /** One row of coefficients per one-vs-rest problem (a single row when binary, for classes[1]). */
   coef: Float64Array[] | undefined;
@@ -78,6 +83,7 @@ export class LinearSvm implements Classifier {
     this.tol = checkPositive(MODEL, 'tol', p.tol);
     this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
     this.interceptScaling = checkPositive(MODEL, 'intercept_scaling', p.intercept_scaling);
+    this.classWeight = checkClassWeight(MODEL, p.class_weight);
   }
 
   /** Fits one binary dual problem per class (one in total when binary), seeded by options.seed. */
@@ -88,6 +94,7 @@ export class LinearSvm implements Classifier {
     const norms = rowSquaredNorms(X);
     const random = new Random(options.seed ?? DEFAULT_SEED);
     const biasScale = this.fitIntercept ? this.interceptScaling : 0;
+    const weights = classWeightsOf(this.classWeight, classes, codes);
     const coef: Float64Array[] = [];
     const intercept = new Float64Array(problems);
     this.nIter = 0;
@@ -95,8 +102,11 @@ export class LinearSvm implements Classifier {
     for (let k = 0; k < problems; k++) {
       const positive = problems === 1 ? 1 : k;
       const signs = Int8Array.from(codes, (c) => (c === positive ? 1 : -1));
+      // liblinear: the positive class's C is C × its weight; the rest keep C in one-vs-rest, and
+      // take the negative class's weight when binary.
       const result = solveDualSvm(X, signs, norms, {
-        C: this.C,
+        C: this.C * (weights?.[positive] ?? 1),
+        negativeC: this.C * (problems === 1 ? (weights?.[0] ?? 1) : 1),
         loss: this.loss,
         maxIter: this.maxIter,
         tol: this.tol,
@@ -166,6 +176,7 @@ export class LinearSvm implements Classifier {
       tol: this.tol,
       fit_intercept: this.fitIntercept,
       intercept_scaling: this.interceptScaling,
+      class_weight: this.classWeight,
       classes: this.classes,
       coef: checkFitted(MODEL, this.coef).map(toNumbers),
       intercept: toNumbers(this.intercept as Float64Array),
@@ -175,8 +186,8 @@ export class LinearSvm implements Classifier {
   /** Restores a model saved by toJSON. */
   static fromJSON(json: EstimatorJSON): LinearSvm {
     checkTag(json, MODEL);
-    const { C, loss, max_iter, tol, fit_intercept, intercept_scaling } = json as unknown as Required<LinearSvmOptions>;
-    const model = new LinearSvm({ C, loss, max_iter, tol, fit_intercept, intercept_scaling });
+    const { C, loss, max_iter, tol, fit_intercept, intercept_scaling, class_weight } = json as unknown as LinearSvmOptions;
+    const model = new LinearSvm({ C, loss, max_iter, tol, fit_intercept, intercept_scaling, class_weight });
     if (!Array.isArray(json.classes) || !Array.isArray(json.coef)) throw new MlError(`${MODEL}: saved model lacks classes or coef`);
     model.classes = (json.classes as unknown[]).map(String);
     model.coef = (json.coef as unknown[]).map((row) => fromNumbers(MODEL, 'coef', row));

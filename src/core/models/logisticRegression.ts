@@ -20,6 +20,7 @@ import {
 import { minimizeLbfgs } from './linear/lbfgs';
 import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
+import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, encodeLabels } from './targets';
 import { knownClassCodes } from '../data/target';
@@ -34,6 +35,8 @@ export interface LogisticRegressionOptions {
   /** Stop when the largest gradient entry of the mean loss falls below tol. */
   readonly tol?: number;
   readonly fit_intercept?: boolean;
+  /** Weights each row's loss by its class's weight (sklearn's class_weight); fit only, not partialFit. */
+  readonly class_weight?: ClassWeight;
 }
 
 const MODEL = 'logistic_regression';
@@ -51,6 +54,7 @@ export const LOGISTIC_REGRESSION_SPEC: ModelSpec = {
     max_iter: maxIterParam(100),
     tol: tolParam(1e-4),
     fit_intercept: fitInterceptParam,
+    class_weight: CLASS_WEIGHT_PARAM,
   },
   starter: { C: 1.0, penalty: 'l2', max_iter: 200 },
 };
@@ -63,6 +67,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   readonly maxIter: number;
   readonly tol: number;
   readonly fitIntercept: boolean;
+  readonly classWeight: ClassWeight;
   classes: string[] = [];
   /** Blocks of cols + 1 weights (coefficients, then intercept): one block when binary, one per class otherwise. */
   weights: Float64Array | undefined;
@@ -79,6 +84,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     this.maxIter = checkInteger(MODEL, 'max_iter', p.max_iter, 1);
     this.tol = checkPositive(MODEL, 'tol', p.tol);
     this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
+    this.classWeight = checkClassWeight(MODEL, p.class_weight);
   }
 
   /** Fits by minimising the mean log-loss plus penalty/(C·n), the same optimum as sklearn's objective. */
@@ -89,7 +95,8 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     const n = X.rows;
     const stride = X.cols + 1;
     const strength = 1 / (this.C * n);
-    const objective = logisticObjective(X, codes, blocks, this.penalty === 'l2' ? strength : 0, this.fitIntercept);
+    const sampleWeight = sampleWeightsOf(classWeightsOf(this.classWeight, classes, codes), codes);
+    const objective = logisticObjective(X, codes, blocks, this.penalty === 'l2' ? strength : 0, this.fitIntercept, sampleWeight);
     let l1: Float64Array | undefined;
     if (this.penalty === 'l1') {
       l1 = new Float64Array(blocks * stride);
@@ -185,6 +192,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
       max_iter: this.maxIter,
       tol: this.tol,
       fit_intercept: this.fitIntercept,
+      class_weight: this.classWeight,
       classes: this.classes,
       n_features: this.nFeatures,
       weights: toNumbers(checkFitted(MODEL, this.weights)),
@@ -195,8 +203,8 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   /** Restores a model saved by toJSON. */
   static fromJSON(json: EstimatorJSON): LogisticRegression {
     checkTag(json, MODEL);
-    const { penalty, C, max_iter, tol, fit_intercept } = json as unknown as Required<LogisticRegressionOptions>;
-    const model = new LogisticRegression({ penalty, C, max_iter, tol, fit_intercept });
+    const { penalty, C, max_iter, tol, fit_intercept, class_weight } = json as unknown as LogisticRegressionOptions;
+    const model = new LogisticRegression({ penalty, C, max_iter, tol, fit_intercept, class_weight });
     if (!Array.isArray(json.classes) || typeof json.n_features !== 'number') throw new MlError(`${MODEL}: saved model lacks classes or n_features`);
     model.classes = (json.classes as unknown[]).map(String);
     model.nFeatures = json.n_features;

@@ -10,6 +10,7 @@ import { KernelColumns, kernelValue } from './kernel/kernel';
 import type { KernelName, KernelSpec } from './kernel/kernel';
 import { couplePairwise, fitSigmoid, sigmoidProbability } from './kernel/probability';
 import { solveSmo } from './kernel/smo';
+import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { encodeLabels } from './targets';
 import { MlError } from '../types';
@@ -30,6 +31,8 @@ export interface SvmOptions {
   readonly cache_size?: number;
   /** libsvm's shrinking heuristic (same optimum, usually faster). */
   readonly shrinking?: boolean;
+  /** Per-class C = C × weight in each pair, as libsvm's class weights (sklearn's class_weight). */
+  readonly class_weight?: ClassWeight;
 }
 
 /** One binary machine of the one-vs-one scheme: classes[first] (+1) against classes[second]. */
@@ -66,6 +69,7 @@ export const SVM_SPEC: ModelSpec = {
     max_iter: { schema: { type: 'integer', minimum: -1 }, default: -1, doc: 'Most solver iterations; -1 for no limit.' },
     cache_size: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 200, doc: 'Kernel cache size in MB.' },
     shrinking: { schema: { type: 'boolean' }, default: true, doc: "libsvm's shrinking heuristic: the same optimum, usually reached faster." },
+    class_weight: CLASS_WEIGHT_PARAM,
   },
   starter: { C: 1.0, kernel: 'rbf', gamma: 'scale' },
 };
@@ -82,6 +86,7 @@ export class Svm implements Classifier {
   readonly maxIter: number;
   readonly cacheSize: number;
   readonly shrinking: boolean;
+  readonly classWeight: ClassWeight;
   classes: string[] = [];
   supportVectors: Matrix | undefined;
   pairs: SvmPair[] = [];
@@ -106,6 +111,7 @@ export class Svm implements Classifier {
     this.cacheSize = checkPositive(MODEL, 'cache_size', p.cache_size);
     if (typeof shrinking !== 'boolean') throw new MlError(`${MODEL}: parameter 'shrinking' must be true or false, got ${String(shrinking)}`);
     this.shrinking = shrinking;
+    this.classWeight = checkClassWeight(MODEL, p.class_weight);
   }
 
   private get spec(): KernelSpec {
@@ -120,6 +126,7 @@ export class Svm implements Classifier {
     this.gammaValue = typeof this.gamma === 'number' ? this.gamma : this.gamma === 'auto' || variance === 0 ? 1 / X.cols : 1 / (X.cols * variance);
     const norms = rowSquaredNorms(X);
     const k = classes.length;
+    const weights = classWeightsOf(this.classWeight, classes, codes);
     const raw: { first: number; second: number; rows: number[]; coef: number[]; rho: number; probA: number; probB: number }[] = [];
     const total = (k * (k - 1)) / 2;
     this.nIter = 0;
@@ -138,7 +145,9 @@ export class Svm implements Classifier {
         const signs = Int8Array.from(members, (i) => (codes[i] === a ? 1 : -1));
         const Q = new KernelColumns(this.spec, X, rows, signs, norms, cacheBytes, store);
         const maxIter = this.maxIter === -1 ? Math.max(10_000_000, 100 * rows.length) : this.maxIter;
-        const result = solveSmo(Q, signs, this.C, this.tol, maxIter, options.signal, this.shrinking);
+        // libsvm: the pair's first class (+1) is bounded by C × its weight, the second (−1) by C × its own.
+        const bounds = { Cp: this.C * (weights?.[a] ?? 1), Cn: this.C * (weights?.[b] ?? 1) };
+        const result = solveSmo(Q, signs, bounds, this.tol, maxIter, options.signal, this.shrinking);
         this.nIter = Math.max(this.nIter, result.nIter);
         const svRows: number[] = [];
         const coef: number[] = [];
@@ -250,6 +259,7 @@ export class Svm implements Classifier {
       max_iter: this.maxIter,
       cache_size: this.cacheSize,
       shrinking: this.shrinking,
+      class_weight: this.classWeight,
       classes: this.classes,
       gamma_value: this.gammaValue,
       support_vectors: matrixToJSON(sv),
@@ -260,8 +270,8 @@ export class Svm implements Classifier {
   /** Restores a model saved by toJSON. */
   static fromJSON(json: EstimatorJSON): Svm {
     checkTag(json, MODEL);
-    const { C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking } = json as unknown as SvmOptions;
-    const model = new Svm({ C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking });
+    const { C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking, class_weight } = json as unknown as SvmOptions;
+    const model = new Svm({ C, kernel, gamma, degree, coef0, tol, max_iter, cache_size, shrinking, class_weight });
     if (!Array.isArray(json.classes) || !Array.isArray(json.pairs) || typeof json.gamma_value !== 'number')
       throw new MlError(`${MODEL}: saved model is incomplete`);
     model.classes = (json.classes as unknown[]).map(String);

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from '../../../src/core/models/classWeight';
-import { MlError } from '../../../src/core/types';
+import type { LinearSvm } from '../../../src/core/models/linearSvm';
+import type { LogisticRegression } from '../../../src/core/models/logisticRegression';
+import { createModel, modelFromJSON } from '../../../src/core/models/registry';
+import type { Svm } from '../../../src/core/models/svm';
+import { MlError, type Classifier, type DenseMatrix } from '../../../src/core/types';
 
 // Figures from bench/reference/class_weight.py (scikit-learn 1.2.1).
 const reference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'class_weight.json'), 'utf8'));
@@ -60,4 +64,192 @@ test('checkClassWeight accepts null, balanced and maps, and rejects the rest nam
     (error: unknown) => error instanceof MlError && /class_weight.*classification only/.test(error.message),
   );
   assert.equal(checkClassWeight('m', null, 'regression'), null);
+});
+
+// Held-out figures of every model with class_weight null, 'balanced' and a map, on two generated
+// imbalanced sets (binary about 9:1, three classes about 18:5:1), from the same script.
+interface ReferenceFit {
+  class_weight: ClassWeight | 'balanced_subsample';
+  predictions: string[];
+  rare_recall: number;
+  coef?: number[][];
+  intercept?: number[];
+  decision?: number[] | number[][];
+  proba?: number[][];
+  node_count?: number;
+}
+
+interface ReferenceSet {
+  X: number[][];
+  y: string[];
+  train: number;
+  rare: string;
+  models: Record<string, { params: Record<string, unknown>; fits: ReferenceFit[] }>;
+}
+
+const datasets = reference.datasets as Record<string, ReferenceSet>;
+
+function matrix(rows: number[][]): DenseMatrix {
+  return { kind: 'dense', rows: rows.length, cols: rows[0]?.length ?? 0, data: Float64Array.from(rows.flat()) };
+}
+
+interface Fitted {
+  model: Classifier;
+  predictions: string[];
+  recall: number;
+  agreement: number;
+}
+
+/** Fits our model with the fixture's parameters and class_weight on the training rows and scores the held-out ones. */
+async function fitLikeReference(set: ReferenceSet, type: string, params: Record<string, unknown>, fit: ReferenceFit): Promise<Fitted> {
+  const model = createModel(type, { ...params, class_weight: fit.class_weight }, 'classification') as Classifier;
+  await model.fit(matrix(set.X.slice(0, set.train)), set.y.slice(0, set.train), { seed: 0 });
+  const predictions = model.predict(matrix(set.X.slice(set.train)));
+  const truth = set.y.slice(set.train);
+  const rare = truth.filter((label) => label === set.rare).length;
+  const found = predictions.filter((label, i) => label === set.rare && truth[i] === set.rare).length;
+  const agreement = predictions.filter((label, i) => label === fit.predictions[i]).length / predictions.length;
+  return { model, predictions, recall: found / rare, agreement };
+}
+
+function maxDifference(ours: ArrayLike<number>, theirs: readonly number[]): number {
+  assert.equal(ours.length, theirs.length);
+  return theirs.reduce((worst, value, i) => Math.max(worst, Math.abs((ours[i] as number) - value)), 0);
+}
+
+/** Our recall of the rare class rises with a weighting wherever scikit-learn's clearly does (by 0.05 or more). */
+function checkRecallRises(label: string, fits: readonly ReferenceFit[], recalls: readonly number[]): void {
+  const [unweighted, ...weighted] = fits;
+  weighted.forEach((fit, k) => {
+    if (fit.rare_recall - (unweighted as ReferenceFit).rare_recall < 0.05) return;
+    assert.ok(
+      (recalls[k + 1] as number) > (recalls[0] as number),
+      `${label} ${JSON.stringify(fit.class_weight)}: rare recall ${recalls[k + 1]} vs ${recalls[0]} unweighted`,
+    );
+  });
+}
+
+for (const [name, set] of Object.entries(datasets)) {
+  test(`logistic_regression with class_weight has scikit-learn's coefficients and predictions (${name})`, async () => {
+    const { params, fits } = set.models.logistic_regression as ReferenceSet['models'][string];
+    const recalls: number[] = [];
+    for (const fit of fits) {
+      const { model, agreement, recall } = await fitLikeReference(set, 'logistic_regression', params, fit);
+      const lr = model as LogisticRegression;
+      const label = `${name} ${JSON.stringify(fit.class_weight)}`;
+      assert.ok(
+        maxDifference(
+          lr.coef.flatMap((row) => Array.from(row)),
+          (fit.coef ?? []).flat(),
+        ) < 2e-4,
+        `${label} coef`,
+      );
+      assert.ok(maxDifference(lr.intercept, fit.intercept ?? []) < 2e-4, `${label} intercept`);
+      assert.ok(agreement >= 0.98, `${label}: ${agreement} of predictions agree`);
+      recalls.push(recall);
+    }
+    checkRecallRises(`logistic_regression ${name}`, fits, recalls);
+  });
+
+  test(`linear_svm with class_weight has liblinear's coefficients and predictions (${name})`, async () => {
+    const { params, fits } = set.models.linear_svm as ReferenceSet['models'][string];
+    const recalls: number[] = [];
+    for (const fit of fits) {
+      const { model, agreement, recall } = await fitLikeReference(set, 'linear_svm', params, fit);
+      const svm = model as LinearSvm;
+      const label = `${name} ${JSON.stringify(fit.class_weight)}`;
+      assert.ok(
+        maxDifference(
+          (svm.coef ?? []).flatMap((row) => Array.from(row)),
+          (fit.coef ?? []).flat(),
+        ) < 1e-6,
+        `${label} coef`,
+      );
+      assert.ok(maxDifference(svm.intercept ?? [], fit.intercept ?? []) < 1e-6, `${label} intercept`);
+      assert.ok(agreement >= 0.98, `${label}: ${agreement} of predictions agree`);
+      recalls.push(recall);
+    }
+    checkRecallRises(`linear_svm ${name}`, fits, recalls);
+  });
+
+  test(`svm with class_weight has libsvm's decision values and predictions (${name})`, async () => {
+    const { params, fits } = set.models.svm as ReferenceSet['models'][string];
+    const recalls: number[] = [];
+    for (const fit of fits) {
+      const { model, agreement, recall } = await fitLikeReference(set, 'svm', params, fit);
+      const decisions = (model as Svm).decisionFunction(matrix(set.X.slice(set.train))).data;
+      // For two classes scikit-learn's sign favours the second class, ours (libsvm's pair order) the first.
+      const theirs = (fit.decision ?? []).flat().map((value) => (decisions.length === fit.predictions.length ? -value : value));
+      const label = `${name} ${JSON.stringify(fit.class_weight)}`;
+      assert.ok(maxDifference(decisions, theirs) < 1e-5, `${label} decision values`);
+      assert.ok(agreement >= 0.98, `${label}: ${agreement} of predictions agree`);
+      recalls.push(recall);
+    }
+    checkRecallRises(`svm ${name}`, fits, recalls);
+  });
+
+  test(`decision_tree with class_weight grows scikit-learn's tree (${name})`, async () => {
+    const { params, fits } = set.models.decision_tree as ReferenceSet['models'][string];
+    const recalls: number[] = [];
+    for (const fit of fits) {
+      const { model, agreement, recall, predictions } = await fitLikeReference(set, 'decision_tree', params, fit);
+      const label = `${name} ${JSON.stringify(fit.class_weight)}`;
+      if (fit.class_weight === null) {
+        // Unweighted, a tie between two features may be broken the other way (sklearn's random feature order).
+        assert.ok(agreement >= 0.98, `${label}: ${agreement} of predictions agree`);
+      } else {
+        assert.deepEqual(predictions, fit.predictions, label);
+        const proba = model.predictProba(matrix(set.X.slice(set.train))).data;
+        assert.ok(maxDifference(proba, (fit.proba ?? []).flat()) < 1e-12, `${label} probabilities`);
+      }
+      recalls.push(recall);
+    }
+    checkRecallRises(`decision_tree ${name}`, fits, recalls);
+  });
+
+  test(`random_forest with class_weight predicts as scikit-learn's (${name})`, async () => {
+    const { params, fits } = set.models.random_forest as ReferenceSet['models'][string];
+    assert.ok(fits.some((fit) => fit.class_weight === 'balanced_subsample'));
+    const recalls: number[] = [];
+    for (const fit of fits) {
+      const { agreement, recall } = await fitLikeReference(set, 'random_forest', params, fit);
+      assert.ok(agreement >= 0.98, `${name} ${JSON.stringify(fit.class_weight)}: ${agreement} of predictions agree`);
+      recalls.push(recall);
+    }
+    checkRecallRises(`random_forest ${name}`, fits, recalls);
+  });
+}
+
+test('class_weight on a regression task is an MlError naming it; null is accepted', () => {
+  for (const type of ['decision_tree', 'random_forest']) {
+    assert.throws(
+      () => createModel(type, { class_weight: 'balanced' }, 'regression'),
+      (error: unknown) => error instanceof MlError && error.message.includes("'class_weight'") && error.message.includes('classification only'),
+    );
+    assert.doesNotThrow(() => createModel(type, { class_weight: null }, 'regression'));
+  }
+  assert.throws(() => createModel('decision_tree', { class_weight: 'balanced_subsample' }, 'classification'), MlError);
+});
+
+test('a map naming a label the target lacks fails the fit, naming the label and the classes', async () => {
+  const set = datasets.binary as ReferenceSet;
+  for (const type of ['logistic_regression', 'linear_svm', 'svm', 'decision_tree', 'random_forest']) {
+    const model = createModel(type, { class_weight: { Pos: 5 }, ...(type === 'random_forest' ? { n_estimators: 2 } : {}) }, 'classification') as Classifier;
+    await assert.rejects(
+      async () => model.fit(matrix(set.X.slice(0, 100)), set.y.slice(0, 100)),
+      (error: unknown) => error instanceof MlError && error.message.includes('"Pos"') && error.message.includes('"neg", "pos"'),
+      type,
+    );
+  }
+});
+
+test('a saved model keeps its class_weight', async () => {
+  const set = datasets.multiclass as ReferenceSet;
+  for (const type of ['logistic_regression', 'linear_svm', 'svm', 'decision_tree', 'random_forest']) {
+    const model = createModel(type, { class_weight: { c: 8 }, ...(type === 'random_forest' ? { n_estimators: 3 } : {}) }, 'classification') as Classifier;
+    await model.fit(matrix(set.X.slice(0, 200)), set.y.slice(0, 200), { seed: 1 });
+    const restored = modelFromJSON(JSON.parse(JSON.stringify(model.toJSON()))) as Classifier;
+    assert.deepEqual(JSON.parse(JSON.stringify(restored.toJSON())), JSON.parse(JSON.stringify(model.toJSON())), type);
+    assert.match(JSON.stringify(restored.toJSON()), /"class_weight":\{"c":8\}/, type);
+  }
 });

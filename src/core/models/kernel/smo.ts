@@ -10,8 +10,16 @@ import type { KernelColumns } from './kernel';
 
 const TAU = 1e-12;
 
+/** Upper bounds of the dual variables per sign, as libsvm's Cp and Cn (C × the class's weight). */
+export interface SmoBounds {
+  /** C of the variables with sign +1. */
+  readonly Cp: number;
+  /** C of the variables with sign −1. */
+  readonly Cn: number;
+}
+
 export interface SmoResult {
-  /** Dual variables αᵢ in [0, C]. */
+  /** Dual variables αᵢ in [0, Cᵢ]. */
   readonly alpha: Float64Array;
   readonly rho: number;
   /** Final gradient Qα - e, from which in-sample decision values follow without kernel work. */
@@ -20,9 +28,17 @@ export interface SmoResult {
   readonly converged: boolean;
 }
 
-/** Solves min ½αᵀQα - eᵀα, 0 ≤ α ≤ C, yᵀα = 0; `shrinking` as libsvm's -h (sklearn's shrinking). */
-export function solveSmo(Q: KernelColumns, signs: Int8Array, C: number, tol: number, maxIter: number, signal?: AbortSignal, shrinking = true): SmoResult {
-  const solver = new Solver(Q, signs, C, tol);
+/** Solves min ½αᵀQα - eᵀα, 0 ≤ αᵢ ≤ Cᵢ (Cp or Cn by sign), yᵀα = 0; `shrinking` as libsvm's -h (sklearn's shrinking). */
+export function solveSmo(
+  Q: KernelColumns,
+  signs: Int8Array,
+  bounds: SmoBounds,
+  tol: number,
+  maxIter: number,
+  signal?: AbortSignal,
+  shrinking = true,
+): SmoResult {
+  const solver = new Solver(Q, signs, bounds.Cp, bounds.Cn, tol);
   const { nIter, converged } = solver.solve(maxIter, shrinking, signal);
   // Undo the shrinking permutation so results line up with the caller's rows.
   const l = signs.length;
@@ -33,7 +49,7 @@ export function solveSmo(Q: KernelColumns, signs: Int8Array, C: number, tol: num
     alpha[original] = solver.alpha[t] as number;
     gradient[original] = solver.G[t] as number;
   }
-  return { alpha, rho: computeRho(alpha, gradient, signs, C), gradient, nIter, converged };
+  return { alpha, rho: computeRho(alpha, gradient, signs, bounds), gradient, nIter, converged };
 }
 
 /** libsvm's Solver state; every per-variable array is permuted together by swapIndex. */
@@ -43,7 +59,7 @@ class Solver {
   readonly alpha: Float64Array;
   /** Gradient of the dual; exact on the active set, rebuilt for the rest by reconstructGradient. */
   readonly G: Float64Array;
-  /** Ḡᵢ = C·Σ_{j at upper bound} Qᵢⱼ, kept over all variables so the gradient can be rebuilt cheaply. */
+  /** Ḡᵢ = Σ_{j at upper bound} Cⱼ·Qᵢⱼ, kept over all variables so the gradient can be rebuilt cheaply. */
   readonly Gbar: Float64Array;
   readonly activeSet: Int32Array;
   activeSize: number;
@@ -54,7 +70,8 @@ class Solver {
   constructor(
     private readonly Q: KernelColumns,
     signs: Int8Array,
-    private readonly C: number,
+    private readonly Cp: number,
+    private readonly Cn: number,
     private readonly tol: number,
   ) {
     this.l = signs.length;
@@ -67,7 +84,7 @@ class Solver {
   }
 
   solve(maxIter: number, shrinking: boolean, signal?: AbortSignal): { nIter: number; converged: boolean } {
-    const { l, alpha, G, C, Q } = this;
+    const { l, alpha, G, Cp, Cn, Q } = this;
     let iteration = 0;
     let converged = false;
     let counter = Math.min(l, 1000) + 1;
@@ -97,6 +114,8 @@ class Solver {
       const Qj = Q.column(j, activeSize);
       const oldI = alpha[i] as number;
       const oldJ = alpha[j] as number;
+      const Ci = y[i] === 1 ? Cp : Cn;
+      const Cj = y[j] === 1 ? Cp : Cn;
       let ai = oldI;
       let aj = oldJ;
       if (y[i] !== y[j]) {
@@ -115,14 +134,14 @@ class Solver {
           ai = 0;
           aj = -diff;
         }
-        if (diff > 0) {
-          if (ai > C) {
-            ai = C;
-            aj = C - diff;
+        if (diff > Ci - Cj) {
+          if (ai > Ci) {
+            ai = Ci;
+            aj = Ci - diff;
           }
-        } else if (aj > C) {
-          aj = C;
-          ai = C + diff;
+        } else if (aj > Cj) {
+          aj = Cj;
+          ai = Cj + diff;
         }
       } else {
         const quad = Math.max((QD[i] as number) + (QD[j] as number) - 2 * (Qi[j] as number), TAU);
@@ -130,19 +149,19 @@ class Solver {
         const sum = ai + aj;
         ai -= delta;
         aj += delta;
-        if (sum > C) {
-          if (ai > C) {
-            ai = C;
-            aj = sum - C;
+        if (sum > Ci) {
+          if (ai > Ci) {
+            ai = Ci;
+            aj = sum - Ci;
           }
         } else if (aj < 0) {
           aj = 0;
           ai = sum;
         }
-        if (sum > C) {
-          if (aj > C) {
-            aj = C;
-            ai = sum - C;
+        if (sum > Cj) {
+          if (aj > Cj) {
+            aj = Cj;
+            ai = sum - Cj;
           }
         } else if (ai < 0) {
           ai = 0;
@@ -155,8 +174,8 @@ class Solver {
       const dJ = aj - oldJ;
       for (let t = 0; t < activeSize; t++) G[t] = (G[t] as number) + (Qi[t] as number) * dI + (Qj[t] as number) * dJ;
       // Ḡ changes only when a variable enters or leaves the upper bound.
-      this.updateGbar(i, oldI >= C, ai >= C);
-      this.updateGbar(j, oldJ >= C, aj >= C);
+      this.updateGbar(i, Ci, oldI >= Ci, ai >= Ci);
+      this.updateGbar(j, Cj, oldJ >= Cj, aj >= Cj);
     }
     if (!converged && this.activeSize < l) {
       this.reconstructGradient();
@@ -165,23 +184,23 @@ class Solver {
     return { nIter: iteration, converged };
   }
 
-  private updateGbar(i: number, wasUpper: boolean, isUpper: boolean): void {
+  private updateGbar(i: number, Ci: number, wasUpper: boolean, isUpper: boolean): void {
     if (wasUpper === isUpper) return;
     const column = this.Q.column(i, this.l);
-    const step = isUpper ? this.C : -this.C;
+    const step = isUpper ? Ci : -Ci;
     const Gbar = this.Gbar;
     for (let t = 0; t < this.l; t++) Gbar[t] = (Gbar[t] as number) + step * (column[t] as number);
   }
 
   /** WSS2 over the active set; false when the maximal violation is below tol (optimal there). */
   private selectWorkingSet(): boolean {
-    const { alpha, G, y, C, activeSize } = this;
+    const { alpha, G, y, Cp, Cn, activeSize } = this;
     // i: the most violating variable by first-order information.
     let gMax = Number.NEGATIVE_INFINITY;
     let i = -1;
     for (let t = 0; t < activeSize; t++) {
       if (y[t] === 1) {
-        if ((alpha[t] as number) < C && -(G[t] as number) >= gMax) {
+        if ((alpha[t] as number) < Cp && -(G[t] as number) >= gMax) {
           gMax = -(G[t] as number);
           i = t;
         }
@@ -207,7 +226,7 @@ class Solver {
         gMax2 = Math.max(gMax2, G[t] as number);
         quad = (QD[i] as number) + (QD[t] as number) - 2 * yi * (Qi[t] as number);
       } else {
-        if (!((alpha[t] as number) < C)) continue;
+        if (!((alpha[t] as number) < Cn)) continue;
         gradDiff = gMax - (G[t] as number);
         gMax2 = Math.max(gMax2, -(G[t] as number));
         quad = (QD[i] as number) + (QD[t] as number) + 2 * yi * (Qi[t] as number);
@@ -230,24 +249,24 @@ class Solver {
   private beShrunk(t: number, gMax1: number, gMax2: number): boolean {
     const a = this.alpha[t] as number;
     const g = this.G[t] as number;
-    if (a >= this.C) return this.y[t] === 1 ? -g > gMax1 : -g > gMax2;
+    if (a >= (this.y[t] === 1 ? this.Cp : this.Cn)) return this.y[t] === 1 ? -g > gMax1 : -g > gMax2;
     if (a <= 0) return this.y[t] === 1 ? g > gMax2 : g > gMax1;
     return false;
   }
 
   /** libsvm's do_shrinking, including the one-time unshrink once the violation is within 10·tol. */
   private doShrinking(): void {
-    const { alpha, G, y, C } = this;
+    const { alpha, G, y, Cp, Cn } = this;
     let gMax1 = Number.NEGATIVE_INFINITY; // max { -yᵢ∇ᵢ | i ∈ I_up }
     let gMax2 = Number.NEGATIVE_INFINITY; // max { yᵢ∇ᵢ | i ∈ I_low }
     for (let t = 0; t < this.activeSize; t++) {
       const a = alpha[t] as number;
       const g = G[t] as number;
       if (y[t] === 1) {
-        if (a < C && -g >= gMax1) gMax1 = -g;
+        if (a < Cp && -g >= gMax1) gMax1 = -g;
         if (a > 0 && g >= gMax2) gMax2 = g;
       } else {
-        if (a < C && -g >= gMax2) gMax2 = -g;
+        if (a < Cn && -g >= gMax2) gMax2 = -g;
         if (a > 0 && g >= gMax1) gMax1 = g;
       }
     }
@@ -271,25 +290,23 @@ class Solver {
 
   /** libsvm's reconstruct_gradient: Gₜ = Ḡₜ - 1 + Σ_{free s} αₛQₜₛ for the inactive t, by the cheaper loop order. */
   private reconstructGradient(): void {
-    const { l, activeSize, alpha, G, Gbar, C } = this;
+    const { l, activeSize, alpha, G, Gbar, y, Cp, Cn } = this;
     if (activeSize === l) return;
     for (let t = activeSize; t < l; t++) G[t] = (Gbar[t] as number) - 1;
+    const isFree = (s: number): boolean => (alpha[s] as number) > 0 && (alpha[s] as number) < (y[s] === 1 ? Cp : Cn);
     let free = 0;
-    for (let s = 0; s < activeSize; s++) if ((alpha[s] as number) > 0 && (alpha[s] as number) < C) free++;
+    for (let s = 0; s < activeSize; s++) if (isFree(s)) free++;
     if (free * l > 2 * activeSize * (l - activeSize)) {
       for (let t = activeSize; t < l; t++) {
         const column = this.Q.column(t, activeSize);
         let sum = 0;
-        for (let s = 0; s < activeSize; s++) {
-          const a = alpha[s] as number;
-          if (a > 0 && a < C) sum += a * (column[s] as number);
-        }
+        for (let s = 0; s < activeSize; s++) if (isFree(s)) sum += (alpha[s] as number) * (column[s] as number);
         G[t] = (G[t] as number) + sum;
       }
     } else {
       for (let s = 0; s < activeSize; s++) {
+        if (!isFree(s)) continue;
         const a = alpha[s] as number;
-        if (!(a > 0 && a < C)) continue;
         const column = this.Q.column(s, l);
         for (let t = activeSize; t < l; t++) G[t] = (G[t] as number) + a * (column[t] as number);
       }
@@ -313,7 +330,7 @@ function swap(array: Int8Array | Int32Array | Float64Array, i: number, j: number
 }
 
 /** libsvm's rho: the mean of yG over free variables, else the middle of the feasible interval. */
-function computeRho(alpha: Float64Array, G: Float64Array, signs: Int8Array, C: number): number {
+function computeRho(alpha: Float64Array, G: Float64Array, signs: Int8Array, { Cp, Cn }: SmoBounds): number {
   let upper = Number.POSITIVE_INFINITY;
   let lower = Number.NEGATIVE_INFINITY;
   let free = 0;
@@ -321,7 +338,7 @@ function computeRho(alpha: Float64Array, G: Float64Array, signs: Int8Array, C: n
   for (let t = 0; t < alpha.length; t++) {
     const yG = (signs[t] as number) * (G[t] as number);
     const a = alpha[t] as number;
-    if (a >= C) {
+    if (a >= (signs[t] === 1 ? Cp : Cn)) {
       if (signs[t] === -1) upper = Math.min(upper, yG);
       else lower = Math.max(lower, yG);
     } else if (a <= 0) {

@@ -9,7 +9,10 @@ import type { Matrix } from '../../types';
 import type { Random } from '../../random';
 
 export interface DualSettings {
+  /** C of the rows with sign +1 (liblinear's Cp), and of every row unless negativeC is given. */
   readonly C: number;
+  /** C of the rows with sign −1 (liblinear's Cn) when it differs (class weights); defaults to C. */
+  readonly negativeC?: number;
   readonly loss: 'hinge' | 'squared_hinge';
   readonly maxIter: number;
   readonly tol: number;
@@ -27,15 +30,18 @@ export function solveDualSvm(
   squaredNorms: Float64Array,
   settings: DualSettings,
 ): { w: Float64Array; nIter: number; converged: boolean } {
-  const { C, loss, maxIter, tol, biasScale, random, signal, onIteration } = settings;
+  const { C, negativeC = C, loss, maxIter, tol, biasScale, random, signal, onIteration } = settings;
   const n = X.rows;
   const p = X.cols;
-  const diag = loss === 'squared_hinge' ? 0.5 / C : 0;
-  const upper = loss === 'squared_hinge' ? Number.POSITIVE_INFINITY : C;
+  // Per sign, as liblinear's diag[] and upper_bound[] indexed by yᵢ: squared hinge adds 0.5/Cᵢ to
+  // the diagonal and leaves alpha unbounded, hinge bounds alpha by Cᵢ.
+  const cOf = (sign: number): number => (sign > 0 ? C : negativeC);
+  const diagOf = (sign: number): number => (loss === 'squared_hinge' ? 0.5 / cOf(sign) : 0);
+  const upperOf = (sign: number): number => (loss === 'squared_hinge' ? Number.POSITIVE_INFINITY : cOf(sign));
   const w = new Float64Array(p + 1);
   const alpha = new Float64Array(n);
   const QD = new Float64Array(n);
-  for (let i = 0; i < n; i++) QD[i] = (squaredNorms[i] as number) + biasScale * biasScale + diag;
+  for (let i = 0; i < n; i++) QD[i] = (squaredNorms[i] as number) + biasScale * biasScale + diagOf(signs[i] as number);
   const index = Array.from({ length: n }, (_, i) => i);
   let activeSize = n;
   let pgMaxOld = Number.POSITIVE_INFINITY;
@@ -47,7 +53,7 @@ export function solveDualSvm(
     for (const v of w) value += 0.5 * v * v;
     for (let i = 0; i < n; i++) {
       const margin = Math.max(0, 1 - (signs[i] as number) * (rowDot(X, i, w) + (w[p] as number) * biasScale));
-      value += C * (loss === 'squared_hinge' ? margin * margin : margin);
+      value += cOf(signs[i] as number) * (loss === 'squared_hinge' ? margin * margin : margin);
     }
     return value;
   };
@@ -63,6 +69,8 @@ export function solveDualSvm(
       const i = index[s] as number;
       const yi = signs[i] as number;
       const a = alpha[i] as number;
+      const diag = diagOf(yi);
+      const upper = upperOf(yi);
       const G = yi * (rowDot(X, i, w) + (w[p] as number) * biasScale) - 1 + a * diag;
       let PG = 0;
       // Shrinking as liblinear: variables stuck at a bound leave the active set until the final check.

@@ -19,7 +19,9 @@ function sigmoid(z: number): number {
 
 /**
  * Builds f(w) = mean log-loss + l2/2·||coef||² (intercepts unpenalised) and its gradient.
- * `blocks` is 1 for a binary problem (codes 0/1) and the class count for softmax.
+ * `blocks` is 1 for a binary problem (codes 0/1) and the class count for softmax. With
+ * `sampleWeight`, row i's loss counts sampleWeight[i] times (still divided by the row count, so
+ * the optimum is sklearn's C·Σ sᵢ·lossᵢ + ½||w||²).
  */
 export function logisticObjective(
   X: Matrix,
@@ -27,6 +29,7 @@ export function logisticObjective(
   blocks: number,
   l2: number,
   fitIntercept: boolean,
+  sampleWeight?: Float64Array,
 ): (w: Float64Array, grad: Float64Array) => number {
   const n = X.rows;
   const p = X.cols;
@@ -38,6 +41,7 @@ export function logisticObjective(
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const label = codes[i] as number;
+      const weight = sampleWeight ? (sampleWeight[i] as number) : 1;
       if (dense) {
         // Dense rows: all block scores in one pass over the row.
         const base = i * p;
@@ -52,8 +56,8 @@ export function logisticObjective(
       }
       if (blocks === 1) {
         const z = scores[0] as number;
-        loss += label === 1 ? softplus(-z) : softplus(z);
-        scores[0] = sigmoid(z) - label;
+        loss += weight * (label === 1 ? softplus(-z) : softplus(z));
+        scores[0] = weight * (sigmoid(z) - label);
       } else {
         let max = Number.NEGATIVE_INFINITY;
         for (let k = 0; k < blocks; k++) max = Math.max(max, scores[k] as number);
@@ -64,8 +68,8 @@ export function logisticObjective(
           scores[k] = e;
           sum += e;
         }
-        loss += Math.log(sum) + max - labelScore;
-        for (let k = 0; k < blocks; k++) scores[k] = (scores[k] as number) / sum - (k === label ? 1 : 0);
+        loss += weight * (Math.log(sum) + max - labelScore);
+        for (let k = 0; k < blocks; k++) scores[k] = weight * ((scores[k] as number) / sum - (k === label ? 1 : 0));
       }
       for (let k = 0; k < blocks; k++) {
         const r = scores[k] as number;

@@ -9,9 +9,20 @@ import { RankedColumns } from './data';
 import { GrowParams } from './params';
 import { TreeBuffer, TreeStructure } from './structure';
 
-/** What the tree predicts: class codes (with the number of classes) or numeric values. */
-export type GrowTarget =
-  { readonly kind: 'classes'; readonly codes: Int32Array; readonly nClasses: number } | { readonly kind: 'values'; readonly values: Float64Array };
+/**
+ * What the tree predicts: class codes (with the number of classes) or numeric values. Classes may
+ * carry sklearn's class_weight: per-class weights that multiply each row's count, or
+ * `balancedSubsample` ('balanced' computed on each tree's bootstrap sample).
+ */
+export type GrowTarget = ClassTarget | { readonly kind: 'values'; readonly values: Float64Array };
+
+export interface ClassTarget {
+  readonly kind: 'classes';
+  readonly codes: Int32Array;
+  readonly nClasses: number;
+  readonly classWeights?: Float64Array;
+  readonly balancedSubsample?: boolean;
+}
 
 // scikit-learn treats a node whose impurity is within machine epsilon of zero as pure.
 const EPSILON = 2.220446049250313e-16;

@@ -6,6 +6,7 @@
  * combine and under which key they are saved.
  */
 import { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, MlError, Regressor, Target, Task } from '../../types';
+import { classWeightsOf } from '../classWeight';
 import { argmaxLabels, checkRegressionTarget, encodeLabels } from '../targets';
 import { RankedColumns, checkFeatures, checkWidth, rankColumns, toDense } from './data';
 import { GrowTarget } from './grow';
@@ -120,13 +121,18 @@ abstract class TreeModel<P extends TreeParams> {
 export abstract class TreeModelClassifier<P extends TreeParams> extends TreeModel<P> implements Classifier {
   classes: string[] = [];
 
-  /** Grows the trees on X and string labels y. */
+  /** Grows the trees on X and string labels y, rows weighted by the class_weight parameter. */
   async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
     let classes: string[] = [];
     await this.grow(X, options, (rows) => {
-      const encoded = encodeLabels(this.type, y, rows);
-      classes = encoded.classes;
-      return { kind: 'classes', codes: encoded.codes, nClasses: classes.length };
+      const { codes, classes: labels } = encodeLabels(this.type, y, rows);
+      classes = labels;
+      const target = { kind: 'classes', codes, nClasses: classes.length } as const;
+      const classWeight = this.params.class_weight ?? null;
+      // 'balanced_subsample' is weighed per bootstrap sample (weighByClass); every other choice once, on the whole y.
+      if (classWeight === 'balanced_subsample') return { ...target, balancedSubsample: true };
+      const classWeights = classWeightsOf(classWeight, classes, codes);
+      return classWeights ? { ...target, classWeights } : target;
     });
     this.classes = classes;
   }

@@ -1,5 +1,6 @@
 /** Validation of the CART parameters shared by decision trees and random forests (scikit-learn names). */
 import { MlError, type Task } from '../../types';
+import { CLASS_WEIGHT_PARAM, type ForestClassWeight } from '../classWeight';
 import type { ParamSpec } from '../spec';
 
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
@@ -15,6 +16,8 @@ export interface TreeParams {
   readonly min_samples_split: number;
   readonly min_samples_leaf: number;
   readonly max_features: MaxFeatures;
+  /** Checked by each model (a forest also takes 'balanced_subsample'); null for regression. */
+  readonly class_weight: ForestClassWeight;
 }
 
 /** The parameters resolved to absolute counts for one training set. */
@@ -73,6 +76,7 @@ export const TREE_PARAM_SPECS: Readonly<Record<keyof TreeParams, ParamSpec>> = {
     default: null,
     doc: 'Features considered at each split: sqrt, log2, a count >= 1, a fraction in (0, 1], or null for all.',
   },
+  class_weight: CLASS_WEIGHT_PARAM,
 };
 
 /** Throws MlError naming `owner.name` unless the tree parameters are valid for the task. */
