@@ -16,9 +16,9 @@ ajv.addVocabulary(['defaultSnippets', 'enumDescriptions']);
 const validate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schemas', 'experiment.schema.json'), 'utf8')) as object);
 
 /** A column profile with `count` present values, `distinct` of them different, sample values and a numeric range. */
-function profile(name: string, type: ColumnType, options: Partial<ColumnProfile> & { sample?: string[]; range?: [number, number] } = {}): ColumnProfile {
+function profile(name: string, type: ColumnType, options: Partial<ColumnProfile> & { sample?: string[]; span?: [number, number] } = {}): ColumnProfile {
   const count = options.count ?? 100;
-  const [min, max] = options.range ?? [0, 1];
+  const [min, max] = options.span ?? [0, 1];
   return {
     name,
     type,
@@ -48,12 +48,12 @@ const label = profile('label', 'categorical', { distinct: 2, sample: ['yes', 'no
 
 test('ids are integers counting rows or short strings, all distinct over at least 20 rows', () => {
   const cols = columns([
-    profile('id', 'integer', { range: [1001, 1100] }),
-    profile('weight', 'integer', { range: [1500, 4800] }),
+    profile('id', 'integer', { span: [1001, 1100] }),
+    profile('weight', 'integer', { span: [1500, 4800] }),
     profile('code', 'categorical', { count: 30, sample: ['AB-1', 'AB-2'] }),
     profile('title', 'text', { sample: ['the matrix', 'alien', 'blade runner'] }),
     profile('review', 'text', { sample: ['a film i would watch again any day', 'slow and long but the end is worth it'] }),
-    profile('few', 'integer', { count: 12, range: [1, 12] }),
+    profile('few', 'integer', { count: 12, span: [1, 12] }),
     profile('city', 'categorical', { distinct: 5, sample: ['Paris', 'Lyon'] }),
     label,
   ]);
