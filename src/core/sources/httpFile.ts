@@ -3,24 +3,15 @@ import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { datasetFormat } from '../datasets/sniff';
+import type { DatasetFormat } from '../datasets/types';
 import { CancelledError } from '../types';
 import { checkComplete, httpGet, truncated, type HttpResponse } from './http';
 import { expandHeader } from './spec';
 import { ImportError, type SourceOptions } from './types';
 import { quoteLiteral, type StagedFile, type WrittenFile } from './writer';
 
-export type FileFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet';
-
-const BY_EXTENSION: Record<string, FileFormat> = {
-  '.csv': 'csv',
-  '.tsv': 'tsv',
-  '.tab': 'tsv',
-  '.json': 'json',
-  '.jsonl': 'jsonl',
-  '.ndjson': 'jsonl',
-  '.parquet': 'parquet',
-  '.pq': 'parquet',
-};
+export type FileFormat = DatasetFormat;
 
 const BY_CONTENT_TYPE: [RegExp, FileFormat][] = [
   [/text\/csv|application\/csv/, 'csv'],
@@ -33,8 +24,7 @@ const BY_CONTENT_TYPE: [RegExp, FileFormat][] = [
 /** The file's format from the URL's extension, else from Content-Type; HTML is an error. */
 export function fileFormat(url: string, contentType: string | undefined): FileFormat {
   const type = (contentType ?? '').toLowerCase();
-  const ext = path.extname(new URL(url).pathname).toLowerCase();
-  const byExtension = BY_EXTENSION[ext];
+  const byExtension = datasetFormat(new URL(url).pathname);
   if (/text\/html/.test(type)) throw new ImportError(`expected a data file from ${url} but the server sent an HTML page (Content-Type: ${contentType})`);
   if (byExtension) return byExtension;
   for (const [pattern, format] of BY_CONTENT_TYPE) if (pattern.test(type)) return format;
