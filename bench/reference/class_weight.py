@@ -10,7 +10,8 @@ Writes test/fixtures/reference/class_weight.json:
   for the forest): held-out predictions, recall of the rarest class, and coefficients (linear),
   decision values (SVC) or probabilities (tree).
 
-Run: /usr/bin/python3 bench/reference/class_weight.py
+Run: /usr/bin/python3 -P bench/reference/class_weight.py
+(-P keeps this folder off sys.path: bench/reference/datetime.py would shadow the standard library's datetime.)
 """
 import json
 import os

@@ -253,3 +253,17 @@ test('a saved model keeps its class_weight', async () => {
     assert.match(JSON.stringify(restored.toJSON()), /"class_weight":\{"c":8\}/, type);
   }
 });
+
+test('a class-weighted forest grown on worker threads (n_jobs 2) equals the one grown with n_jobs 1', async () => {
+  const set = datasets.multiclass as ReferenceSet;
+  for (const class_weight of ['balanced', 'balanced_subsample', { c: 8 }]) {
+    const [one, two] = await Promise.all(
+      [1, 2].map(async (n_jobs) => {
+        const model = createModel('random_forest', { n_estimators: 8, class_weight, n_jobs }, 'classification') as Classifier;
+        await model.fit(matrix(set.X.slice(0, 300)), set.y.slice(0, 300), { seed: 3 });
+        return JSON.stringify(model.toJSON().trees);
+      }),
+    );
+    assert.ok(one === two, `${JSON.stringify(class_weight)}: the trees differ`);
+  }
+});
