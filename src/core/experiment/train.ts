@@ -21,6 +21,7 @@ import {
   type Split,
   type TrainProgress,
 } from '../validation';
+import { permutationImportance, type PermutationImportanceResult } from '../inspection/permutationImportance';
 import { runSeed, validateExperiment, type Experiment } from './experiment';
 import { TextColumnPipeline } from './textPipeline';
 
@@ -164,6 +165,16 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     }
   }
 
+      task,
+      metric: experiment.search?.metric ?? defaultMetric(task),
+      labels,
+      nRepeats: importance.n_repeats,
+      seed,
+      signal,
+      onProgress,
+    });
+  }
+
   await new Promise<void>((resolve) => setImmediate(resolve)); // as between folds: a cancel is heard before the refit
   throwIfAborted(signal);
   onProgress?.({ stage: 'refit', step: 1, of: 1 });
@@ -188,6 +199,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     metrics: evaluation.metrics,
     ...(cv ? { cv } : {}),
     ...searchPart,
+    ...(permutation ? { permutation_importance: permutation } : {}),
     ...(task === 'regression' ? { predictions: heldOutPredictions(y as Float64Array, evaluation) } : {}),
     params: { ...baseParams, ...bestParams },
     validation: { method, ...validationSettings },
@@ -195,27 +207,6 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     pipeline,
     model: model as Model,
   };
-}
-
-type StepSpec = Readonly<Record<string, unknown>>;
-
-/** The options of a `dropMissing` step, or undefined for other steps (and options that are not an object). */
-function dropMissingOptions(step: StepSpec): Readonly<Record<string, unknown>> | undefined {
-  if (!('dropMissing' in step)) return undefined;
-  const options = step.dropMissing ?? {};
-  return typeof options === 'object' && !Array.isArray(options) ? (options as Record<string, unknown>) : undefined;
-}
-
-/**
- * Whether rows whose target is missing are left out before the split: a dropMissing step over rows
- * that names the target in `columns`, or has no `columns` (every cell of a row counts).
- */
-export function leavesOutMissingTarget(steps: readonly StepSpec[], target: string): boolean {
-  return steps.some((step) => {
-    const options = dropMissingOptions(step);
-    if (!options || (options.axis !== undefined && options.axis !== 'rows')) return false;
-    return options.columns === undefined || options.columns === null || (Array.isArray(options.columns) && options.columns.includes(target));
-  });
 }
 
 /** The steps as the pipeline sees them: the target is not a feature, so dropMissing's `columns` lose it (the rows went before the split). */

@@ -77,7 +77,7 @@ export function sklearnScript(record: RunRecord, pipeline?: PipelineJSON): strin
   const modelType = record.modelType ?? snapshot.model?.type ?? 'unknown';
   const params = { ...(snapshot.model?.params ?? {}), ...(record.params ?? {}) };
   const validation = snapshot.validation ?? {};
-  const steps = pythonSteps(snapshot.prepare ?? [], pipeline);
+  const steps = pythonSteps(snapshot.prepare ?? [], pipeline, snapshot.data?.target);
   const model = modelExpression(modelType, task, params, steps.sparse);
   const note = modelType === 'mlp' ? '  # networks start from different random weights than TensorFlow.js, so scores differ a little' : '';
   const modelLines = model
@@ -176,7 +176,7 @@ ${definitions.map((definition) => `${definition}\n\n\n`).join('')}def make_model
 def load_data(path):
     data = pd.read_csv(path)
     X, y = data.drop(columns=[TARGET]), data[TARGET]
-    if TASK == "classification":
+${steps.dropsMissingTarget ? '    X, y = X[y.notna()], y[y.notna()]  # dropMissing: rows without a target are left out before the split\n' : ''}    if TASK == "classification":
         y = y.astype(str)
 ${steps.load.map((line) => `    ${line}`).join('\n') || '    # no conversions'}
     return X, y

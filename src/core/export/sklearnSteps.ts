@@ -6,6 +6,7 @@
  */
 import type { PipelineJSON } from '../prepare/pipeline';
 import type { StepJSON } from '../prepare/step';
+import { leavesOutMissingTarget } from '../experiment/missingTarget';
 import { pyLiteral } from './python';
 
 /** Python definitions a translated step may use, emitted into the script when used. */
@@ -55,6 +56,19 @@ export const PYTHON_HELPERS = {
 
     def _get_support_mask(self):
         return np.any(np.abs(self.coef_) > 1e-5, axis=0)`,
+  datetime_features: `def datetime_features(X, columns, features, unit=None):
+    """mlwb's datetime step: numbers <column>_<feature> in place of each date column (pandas' Series.dt
+    names; dayofweek counts Monday as 0); values that are not dates become NaN."""
+    for column in columns:
+        if unit:
+            when = pd.to_datetime(pd.to_numeric(X[column], errors="coerce"), unit=unit, errors="coerce")
+        else:
+            when = pd.to_datetime(X[column], errors="coerce")
+        at = X.columns.get_loc(column)
+        X = X.drop(columns=[column])
+        for k, feature in enumerate(features):
+            X.insert(at + k, f"{column}_{feature}", getattr(when.dt, feature).astype(float))
+    return X`,
   dense_matrix: `def dense_matrix(X):
     """mlwb's PCA reads sparse rows densely; scikit-learn's PCA refuses a sparse matrix."""
     return X.toarray() if sp.issparse(X) else X`,
@@ -72,6 +86,8 @@ export interface PythonSteps {
   readonly rows: string[];
   /** The features reaching the model are a sparse matrix (a text step, not densified by PCA). */
   readonly sparse: boolean;
+  /** Rows whose target is missing are left out while loading (a dropMissing step naming the target, or without columns). */
+  readonly dropsMissingTarget: boolean;
   readonly helpers: ReadonlySet<PythonHelper>;
 }
 
@@ -102,7 +118,7 @@ function columnsOf(options: Options, fitted: StepJSON | undefined, fallback: str
 }
 
 /** Translates the experiment's prepare list; `pipeline` is the run's fitted pipeline.json, for column names. */
-export function pythonSteps(prepare: readonly Record<string, Options | null>[], pipeline: PipelineJSON | undefined): PythonSteps {
+export function pythonSteps(prepare: readonly Record<string, Options | null>[], pipeline: PipelineJSON | undefined, target = ''): PythonSteps {
   const fittedSteps = pipeline?.steps.length === prepare.length ? pipeline.steps : [];
   const build: string[] = [];
   const load: string[] = [];
@@ -128,13 +144,34 @@ export function pythonSteps(prepare: readonly Record<string, Options | null>[], 
       }
       case 'dropMissing': {
         const threshold = typeof options.threshold === 'number' ? options.threshold : options.axis === 'columns' ? 0.5 : 0;
-        if (options.axis === 'columns') {
-          load.push(`X = X.loc[:, X.isna().mean() <= ${pyLiteral(threshold)}]  # step ${i + 1}: dropMissing (columns)`);
+        // The target is not a feature: its missing rows are left out while loading (see load_data()).
+        const listed = Array.isArray(options.columns) ? options.columns.filter((c) => c !== target) : undefined;
+        const cells = listed ? `X[${pyLiteral(listed)}]` : 'X';
+        if (listed?.length === 0) {
+          build.push('# (leaves out rows without a target, see load_data())');
+        } else if (options.axis === 'columns') {
+          load.push(
+            listed
+              ? `X = X.drop(columns=[c for c in ${pyLiteral(listed)} if X[c].isna().mean() > ${pyLiteral(threshold)}])  # step ${i + 1}: dropMissing (columns)`
+              : `X = X.loc[:, X.isna().mean() <= ${pyLiteral(threshold)}]  # step ${i + 1}: dropMissing (columns)`,
+          );
           build.push('# (drops columns while loading, see load_data())');
         } else {
-          rows.push(`keep = X.isna().mean(axis=1) <= ${pyLiteral(threshold)}  # step ${i + 1}: dropMissing (rows)`, 'X, y = X[keep], y[keep]');
+          rows.push(`keep = ${cells}.isna().mean(axis=1) <= ${pyLiteral(threshold)}  # step ${i + 1}: dropMissing (rows)`, 'X, y = X[keep], y[keep]');
           build.push('# (drops training rows only, see training_rows())');
         }
+        break;
+      }
+      case 'drop':
+        load.push(`X = X.drop(columns=${pyLiteral(options.columns ?? [])})  # step ${i + 1}: drop`);
+        build.push('# (removes columns while loading, see load_data())');
+        break;
+      case 'datetime': {
+        const features = options.features ?? ['year', 'month', 'day', 'dayofweek'];
+        const unit = typeof options.unit === 'string' ? `, unit=${JSON.stringify(options.unit)}` : '';
+        helpers.add('datetime_features');
+        load.push(`X = datetime_features(X, ${pyLiteral(options.columns ?? [])}, ${pyLiteral(features)}${unit})  # step ${i + 1}: datetime`);
+        build.push('# (turns dates into numbers while loading, see load_data())');
         break;
       }
       case 'coerce': {
@@ -202,7 +239,7 @@ export function pythonSteps(prepare: readonly Record<string, Options | null>[], 
         build.push(`# "${name}" has no scikit-learn equivalent in this script; skipped`);
     }
   });
-  return { build, load, rows, sparse, helpers };
+  return { build, load, rows, sparse, helpers, dropsMissingTarget: leavesOutMissingTarget(prepare, target) };
 }
 
 /**

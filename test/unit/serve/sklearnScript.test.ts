@@ -38,9 +38,9 @@ interface ScriptCase {
 
 // ---- data sets: the fixtures, and two derived from them with categories, gaps and duplicates ----
 
-type DatasetName = 'iris' | 'breast_cancer' | 'diabetes' | 'reviews' | 'iris_messy' | 'diabetes_categories';
+type DatasetName = 'iris' | 'breast_cancer' | 'diabetes' | 'reviews' | 'iris_messy' | 'diabetes_categories' | 'cars';
 
-const REGRESSION: ReadonlySet<DatasetName> = new Set(['diabetes', 'diabetes_categories']);
+const REGRESSION: ReadonlySet<DatasetName> = new Set(['diabetes', 'diabetes_categories', 'cars']);
 
 const TARGETS: Record<DatasetName, string> = {
   iris: 'species',
@@ -49,6 +49,7 @@ const TARGETS: Record<DatasetName, string> = {
   reviews: 'label',
   iris_messy: 'species',
   diabetes_categories: 'progression',
+  cars: 'mpg',
 };
 
 function fixtureLines(file: string): string[] {
@@ -95,7 +96,8 @@ function datasetText(name: DatasetName): string {
     case 'diabetes_categories':
       return diabetesCategories();
     case 'reviews':
-      return readFileSync(path.join(fixtures, 'workspace', 'data', 'reviews.csv'), 'utf8');
+    case 'cars':
+      return readFileSync(path.join(fixtures, 'workspace', 'data', `${name}.csv`), 'utf8');
     default:
       return readFileSync(path.join(fixtures, 'datasets', `${name}.csv`), 'utf8');
   }
@@ -376,6 +378,24 @@ const CASES: readonly ScriptCase[] = [
     metric: 'r2',
     tolerance: 0.02,
     because: 'shuffled 5-fold over 442 rows: other folds move r2 of a linear model by about 0.01',
+  },
+  {
+    name: 'dropMissing on the target, drop of the id and name, and datetime features of the release date before a ridge regression, folds not shuffled',
+    data: 'cars',
+    experiment: [
+      'prepare:',
+      '  - dropMissing: { columns: [mpg] }',
+      '  - drop: { columns: [id, name] }',
+      '  - datetime: { columns: [released], features: [year, month, dayofyear, dayofweek] }',
+      '  - impute: { strategy: median }',
+      '  - onehot: {}',
+      '  - scale: { method: standard }',
+      'model: { type: ridge, params: { alpha: 1 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
+    metric: 'r2',
+    tolerance: 1e-6,
+    because: 'the same 75 rows in the same folds, the same date features (pandas) and a closed-form ridge: equal up to rounding',
   },
   {
     name: 'PCA (share of variance) before an MLP regressor',
