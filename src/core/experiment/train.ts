@@ -21,8 +21,8 @@ import {
   type Split,
   type TrainProgress,
 } from '../validation';
-import { permutationImportance, type PermutationImportanceResult } from '../inspection/permutationImportance';
 import { runSeed, validateExperiment, type Experiment } from './experiment';
+import { featureSteps, leavesOutMissingTarget } from './missingTarget';
 import { TextColumnPipeline } from './textPipeline';
 
 export { runSeed } from './experiment';
@@ -165,16 +165,6 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     }
   }
 
-      task,
-      metric: experiment.search?.metric ?? defaultMetric(task),
-      labels,
-      nRepeats: importance.n_repeats,
-      seed,
-      signal,
-      onProgress,
-    });
-  }
-
   await new Promise<void>((resolve) => setImmediate(resolve)); // as between folds: a cancel is heard before the refit
   throwIfAborted(signal);
   onProgress?.({ stage: 'refit', step: 1, of: 1 });
@@ -199,7 +189,6 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     metrics: evaluation.metrics,
     ...(cv ? { cv } : {}),
     ...searchPart,
-    ...(permutation ? { permutation_importance: permutation } : {}),
     ...(task === 'regression' ? { predictions: heldOutPredictions(y as Float64Array, evaluation) } : {}),
     params: { ...baseParams, ...bestParams },
     validation: { method, ...validationSettings },
@@ -207,17 +196,6 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     pipeline,
     model: model as Model,
   };
-}
-
-/** The steps as the pipeline sees them: the target is not a feature, so dropMissing's `columns` lose it (the rows went before the split). */
-export function featureSteps(steps: readonly StepSpec[], target: string): StepSpec[] {
-  return steps.map((step) => {
-    const options = dropMissingOptions(step);
-    if (!options || !Array.isArray(options.columns) || !options.columns.includes(target)) return step;
-    if (options.axis === 'columns')
-      throw new MlError(`dropMissing: the target "${target}" cannot be dropped as a column; use axis: rows to leave out its missing rows`);
-    return { dropMissing: { ...options, columns: options.columns.filter((c: unknown) => c !== target) } };
-  });
 }
 
 /**
