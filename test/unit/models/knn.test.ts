@@ -6,6 +6,8 @@ import type { Table } from '../../../src/core/data/table';
 import { trainExperiment } from '../../../src/core/experiment';
 import type { ClassificationMetrics, RegressionMetrics } from '../../../src/core/metrics';
 import { KnnClassifier, KnnRegressor, knnFromJSON, type KnnOptions } from '../../../src/core/models/knn';
+import { useSimdKernels } from '../../../src/core/models/knn/search';
+import { simdKernels } from '../../../src/core/models/knn/simd';
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Random } from '../../../src/core/random';
 import { MlError, type CsrMatrix, type DenseMatrix } from '../../../src/core/types';
@@ -195,6 +197,36 @@ test('sparse input gives what dense input gives, for cosine and euclidean, witho
   const reference = new KnnClassifier({ metric: 'manhattan' });
   reference.fit(train, labels);
   assert.deepEqual(manhattan.predictProba(toCsr(queries)), reference.predictProba(queries));
+});
+
+test('the WebAssembly SIMD search finds what the JavaScript loop finds, to the last bit', () => {
+  assert.ok(simdKernels(), 'WebAssembly SIMD is available on Node 20');
+  const random = new Random(5);
+  // 203 rows: the last group of 8 is partial; 7 columns: not a multiple of anything; rounded values make ties.
+  const rows = (count: number): DenseMatrix => ({
+    kind: 'dense',
+    rows: count,
+    cols: 7,
+    data: Float64Array.from({ length: count * 7 }, () => Math.round(random.normal() * 4) / 4),
+  });
+  const train = rows(203);
+  const queries = rows(50);
+  const labels = Array.from({ length: 203 }, (_, i) => `c${i % 4}`);
+  try {
+    for (const metric of ['euclidean', 'manhattan', 'cosine', 'minkowski'] as const) {
+      for (const weights of ['uniform', 'distance'] as const) {
+        const results = [true, false].map((simd) => {
+          useSimdKernels(simd);
+          const model = new KnnClassifier({ n_neighbors: 9, metric, weights });
+          model.fit(train, labels);
+          return model.predictProba(queries);
+        });
+        assert.deepEqual(results[0], results[1], `${metric} ${weights}`);
+      }
+    }
+  } finally {
+    useSimdKernels(true);
+  }
 });
 
 test('a saved model predicts as the fitted one, through the registry too', () => {

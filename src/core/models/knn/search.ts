@@ -10,6 +10,7 @@
  * at distance 1 from everything).
  */
 import { MlError, type CsrMatrix, type DenseMatrix } from '../../types';
+import { simdKernels, type KernelName, type SimdKernels } from './simd';
 
 /** The distance actually computed: minkowski with p 1 or 2 is manhattan or euclidean, as scikit-learn's effective_metric_. */
 export type EffectiveMetric =
@@ -24,6 +25,27 @@ export interface SearchIndex {
   readonly dense?: Float64Array;
   /** Sparse rows by column (an inverted index; for cosine normalised): column j's entries are at colptr[j] .. colptr[j+1]-1. */
   readonly sparse?: SparseIndex;
+  /** The dense rows copied into WebAssembly memory for the SIMD kernels, made on the first search. */
+  simd?: SimdRows | null;
+}
+
+/** Dense rows in the SIMD kernels' memory: groups of 8 rows from byte 0, then one query, a block's kept sums and their group numbers. */
+interface SimdRows {
+  readonly kernels: SimdKernels;
+  readonly groups: number;
+  readonly query: number;
+  readonly out: number;
+  readonly list: number;
+  readonly blockGroups: number;
+  readonly view: Float64Array;
+  readonly listView: Int32Array;
+}
+
+let simdEnabled = true;
+
+/** Turns the WebAssembly SIMD kernels on or off (tests compare both; results are the same). */
+export function useSimdKernels(enabled: boolean): void {
+  simdEnabled = enabled;
 }
 
 interface SparseIndex {
@@ -61,8 +83,13 @@ export function kneighbors(index: SearchIndex, Q: DenseMatrix | CsrMatrix, k: nu
   const out: Neighbours = { k, indices: new Int32Array(Q.rows * k), distances: new Float64Array(Q.rows * k) };
   const { metric } = index;
   if (index.dense) {
-    const queries = Q.kind === 'dense' ? Q.data : densify(Q);
-    denseSearch(index.dense, index.rows, index.cols, metric.name === 'cosine' ? normaliseDense(queries, Q.rows, Q.cols) : queries, Q.rows, metric, out);
+    const raw = Q.kind === 'dense' ? Q.data : densify(Q);
+    const queries = metric.name === 'cosine' ? normaliseDense(raw, Q.rows, Q.cols) : raw;
+    const kernel: KernelName | undefined =
+      metric.name === 'euclidean' ? 'squared' : metric.name === 'manhattan' ? 'absolute' : metric.name === 'cosine' ? 'dot' : undefined;
+    const simd = kernel && simdEnabled ? simdRows(index) : undefined;
+    if (simd && kernel) simdSearch(simd, index.rows, index.cols, queries, Q.rows, kernel, metric, out);
+    else denseSearch(index.dense, index.rows, index.cols, queries, Q.rows, metric, out);
   } else {
     const sparse = index.sparse as SparseIndex;
     const csr = sortedCsr(Q.kind === 'csr' ? Q : toCsr(Q));
@@ -70,6 +97,75 @@ export function kneighbors(index: SearchIndex, Q: DenseMatrix | CsrMatrix, k: nu
     else sparseEuclidean(sparse, csr, out);
   }
   return out;
+}
+
+/** The index's rows in the SIMD kernels' memory (copied once), or undefined where WebAssembly SIMD is missing. */
+function simdRows(index: SearchIndex): SimdRows | undefined {
+  if (index.simd !== undefined) return index.simd ?? undefined;
+  const kernels = simdKernels();
+  if (!kernels || !index.dense) {
+    index.simd = null;
+    return undefined;
+  }
+  const { rows, cols, dense } = index;
+  const groups = Math.ceil(rows / 8);
+  const blockGroups = Math.max(1, Math.floor(BLOCK_BYTES / (64 * cols)));
+  const query = groups * cols * 64;
+  const out = query + cols * 16;
+  const list = out + blockGroups * 64;
+  const bytes = list + blockGroups * 4;
+  kernels.memory.grow(Math.ceil(bytes / 65536));
+  const view = new Float64Array(kernels.memory.buffer);
+  for (let i = 0; i < rows; i++) {
+    const base = (i >> 3) * cols * 8 + (i & 7);
+    for (let j = 0; j < cols; j++) view[base + j * 8] = dense[i * cols + j] as number;
+  }
+  index.simd = { kernels, groups, query, out, list, blockGroups, view, listView: new Int32Array(kernels.memory.buffer) };
+  return index.simd;
+}
+
+/**
+ * The dense search with the SIMD kernel summing a block's rows for one query at a time and passing
+ * on only the groups of 8 that hold a row within the query's current k-th distance; the same
+ * neighbours as denseSearch.
+ */
+function simdSearch(simd: SimdRows, n: number, d: number, Q: Float64Array, nq: number, kernel: KernelName, metric: EffectiveMetric, out: Neighbours): void {
+  const { view, listView, groups, blockGroups } = simd;
+  const run = simd.kernels.run[kernel];
+  const heaps = Array.from({ length: nq }, () => new Best(out.k));
+  const queryAt = simd.query / 8;
+  const outAt = simd.out / 8;
+  const listAt = simd.list / 4;
+  const cosine = kernel === 'dot';
+  for (let g0 = 0; g0 < groups; g0 += blockGroups) {
+    const g = Math.min(blockGroups, groups - g0);
+    for (let q = 0; q < nq; q++) {
+      for (let j = 0; j < d; j++) {
+        const v = Q[q * d + j] as number;
+        view[queryAt + 2 * j] = v;
+        view[queryAt + 2 * j + 1] = v;
+      }
+      const heap = heaps[q] as Best;
+      let bound = heap.bound();
+      // For cosine the kernel keeps dot products ≥ 1 − bound, less a margin far above rounding; the exact test is below.
+      const threshold = cosine ? 1 - bound - 1e-9 : bound;
+      const kept = run(g0 * d * 64, simd.query, simd.out, g, d, simd.list, threshold);
+      for (let c = 0; c < kept; c++) {
+        const start = (g0 + (listView[listAt + c] as number)) * 8;
+        const end = Math.min(n, start + 8);
+        for (let i = start; i < end; i++) {
+          const sum = view[outAt + c * 8 + i - start] as number;
+          const distance = cosine ? cosineDistance(sum) : sum;
+          if (distance <= bound) {
+            heap.offer(distance, i);
+            bound = heap.bound();
+          }
+        }
+      }
+    }
+  }
+  const finish = finisher(metric);
+  heaps.forEach((heap, q) => heap.write(out, q, finish));
 }
 
 /** A bounded max-heap of (distance, row) per query: the root is the worst kept neighbour. */
