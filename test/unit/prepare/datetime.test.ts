@@ -1,4 +1,4 @@
-// The datetime step against pandas' to_datetime(errors="coerce") and Series.dt, recorded by bench/reference/datetime.py.
+// The datetime step against pandas' to_datetime(errors="coerce") and Series.dt, recorded by bench/reference/datetime_features.py.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

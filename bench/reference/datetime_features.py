@@ -5,20 +5,16 @@ prints DATE/TIMESTAMP/TIMESTAMPTZ values, or epoch numbers), parsed by pandas' t
 errors="coerce", and the Series.dt features year, month, day, dayofweek, dayofyear, hour, minute
 (null where pandas gives NaT).
 
-Run:  /usr/bin/python3 bench/reference/datetime.py
+Run:  /usr/bin/python3 bench/reference/datetime_features.py
+      (not datetime.py: that name would shadow the standard library's datetime for every script here)
       writes test/fixtures/reference/datetime.json
 """
+import datetime as dt
+import json
 import os
-import sys
 
-# This file's name shadows the standard library's datetime module (which numpy imports): drop its folder from the path.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-
-import datetime as dt  # noqa: E402
-import json  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 FEATURES = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "minute"]
