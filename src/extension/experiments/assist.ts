@@ -9,6 +9,7 @@ import { isRecord } from '../../core/json';
 import { closestNames } from '../../core/experiment/closest';
 import { formatPath, locateAt, locateForCompletion, scalarsOf, type YamlLocation, type YamlPath } from '../../core/experiment/yamlPath';
 import { modelTypes } from '../../core/models/specs';
+import { LIST_STEPS, MAP_OPTIONS } from './columns';
 import type { JsonSchema } from './modelParams';
 import { buildExperimentSchema } from './schema';
 
@@ -164,18 +165,14 @@ function modelTypeDoc(type: string): string | undefined {
   return [`**${type}** (${info.tasks.join(', ')})`, '', info.spec.doc, ...(params.length > 0 ? ['', 'Parameters:', ...params] : [])].join('\n');
 }
 
-// Where a column name is expected: the target, a text step's column, a list of columns, or the keys of a column map.
-const LIST_STEPS = new Set(['dropDuplicates', 'impute', 'clip', 'scale', 'onehot', 'ordinal']);
-const MAP_OPTIONS: Readonly<Record<string, string>> = { coerce: 'columns', ordinal: 'categories' };
-
-/** True where the text at `location` names a column of the data. */
+/** True where the text at `location` names a column of the data (the places columns.ts checks). */
 export function expectsColumn(location: Pick<YamlLocation, 'role' | 'path'>): boolean {
   const { role, path } = location;
   const key = formatPath(path);
   if (role === 'value' && (key === 'data.target' || /^prepare\[\d+\]\.text\.column$/.test(key))) return true;
   if (path[0] !== 'prepare' || typeof path[1] !== 'number' || typeof path[2] !== 'string') return false;
   const step = path[2];
-  if (role === 'item' && path.length === 4 && path[3] === 'columns' && LIST_STEPS.has(step)) return true;
+  if (role === 'item' && path.length === 4 && path[3] === 'columns' && LIST_STEPS.includes(step)) return true;
   return role === 'key' && path.length === 4 && MAP_OPTIONS[step] === path[3];
 }
 

@@ -7,6 +7,7 @@ import { completionsAt, hoverAt, quickFixes } from '../../../src/extension/exper
 import { STEP_OPTION_SCHEMAS } from '../../../src/extension/experiments/stepOptions';
 import { experimentYaml } from '../../../src/extension/experiments/template';
 import { buildExperimentSchema } from '../../../src/extension/experiments/schema';
+import { LIST_STEPS } from '../../../src/extension/experiments/columns';
 
 /** The completions at the `|` of `marked`. */
 function complete(marked: string, columns: readonly string[] = []) {
@@ -79,6 +80,7 @@ test('column names are offered where a column is expected, and only there', () =
   assert.deepEqual(labels(complete('prepare:\n  - text: { column: | }\n', columns)), columns);
   assert.deepEqual(labels(complete('prepare:\n  - coerce:\n      columns:\n        |\n', columns)), columns);
   assert.ok(!labels(complete('model:\n  type: |\n', columns)).includes('species'));
+  for (const step of LIST_STEPS) assert.deepEqual(labels(complete(`prepare:\n  - ${step}: { columns: [|] }\n`, columns)), columns, step);
 });
 
 test('top-level, validation and search keys and values come from the schema', () => {

@@ -1,0 +1,100 @@
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { MODEL_SPECS } from '../../src/core/models/specs';
+import { dismissOverlays, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+
+// Completion in an experiment file as a person gets it: keys only, no pointer. The fixture is
+// test/fixtures/workspace/assist-iris.experiment.yaml (line 10: "  type: logistic_regression", line 12: "    C: 1.0").
+const FILE = 'assist-iris.experiment.yaml';
+const TYPE_LINE = 10;
+const PARAM_LINE = 12;
+
+let workbench: Workbench;
+
+before(async () => {
+  workbench = await openWorkbench();
+});
+
+afterEach(async () => {
+  if (workbench) await dismissOverlays(workbench.page);
+});
+
+after(async () => {
+  await workbench?.close();
+});
+
+/** Opens a workspace file with Go to File, and waits for its editor. */
+async function openFile(page: Page, name: string): Promise<void> {
+  await runFromPalette(page, 'Go to File...');
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+}
+
+/** Puts the cursor at the end of a line with Go to Line. */
+async function endOfLine(page: Page, line: number): Promise<void> {
+  await runFromPalette(page, 'Go to Line/Column...');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+}
+
+/** The labels the suggest widget shows now. */
+async function suggestions(page: Page): Promise<string[]> {
+  const widget = page.locator('.editor-widget.suggest-widget.visible');
+  await widget.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
+  return widget.locator('.monaco-list-row .label-name').allInnerTexts();
+}
+
+test('Ctrl+Space after "type: " lists the model types with their docs', async () => {
+  const { page } = workbench;
+  await openFile(page, FILE);
+  await endOfLine(page, TYPE_LINE);
+  // Delete the value, as a person about to choose another model would.
+  await page.keyboard.press('Control+Shift+ArrowLeft');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+Space');
+  const shown = await suggestions(page);
+  const types = MODEL_SPECS.map((spec) => spec.type);
+  assert.ok(shown.length >= Math.min(8, types.length), `the list shows the model types: ${shown.join(', ')}`);
+  for (const label of shown) assert.ok(types.includes(label), `${label} is a model type`);
+  assert.equal(shown[0], types[0]);
+  // The details pane of the focused entry: its doc and parameters.
+  const details = page.locator('.suggest-details').filter({ visible: true });
+  if ((await details.count()) === 0) await page.keyboard.press('Control+Space');
+  await details
+    .first()
+    .getByText(MODEL_SPECS[0]?.doc ?? '', { exact: false })
+    .waitFor({ timeout: 10_000 });
+  assert.ok(existsSync(await screenshot(page, 'completion-model-types')));
+  // Typing narrows the list; Enter accepts the focused type into the line.
+  await page.keyboard.type('logistic_r');
+  await page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused', { hasText: 'logistic_regression' }).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-instance .view-line', { hasText: /type:\s+logistic_regression\s*$/ }).waitFor({ timeout: 10_000 });
+  await runFromPalette(page, 'File: Save');
+});
+
+test('Ctrl+Space on a new line under params lists the parameters with default and range', async () => {
+  const { page } = workbench;
+  await openFile(page, FILE);
+  await endOfLine(page, PARAM_LINE);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Space');
+  const shown = await suggestions(page);
+  await screenshot(page, 'completion-params');
+  const spec = MODEL_SPECS.find((s) => s.type === 'logistic_regression');
+  assert.ok(spec);
+  for (const label of shown) assert.ok(label in spec.params, `${label} is a parameter of ${spec.type}`);
+  assert.ok(shown.includes('penalty'), shown.join(', '));
+  const details = page.locator('.suggest-details').filter({ visible: true });
+  if ((await details.count()) === 0) await page.keyboard.press('Control+Space');
+  await details.first().getByText('default', { exact: false }).first().waitFor({ timeout: 10_000 });
+  assert.ok(existsSync(await screenshot(page, 'completion-params')));
+  await page.keyboard.press('Escape');
+  await runFromPalette(page, 'File: Revert File');
+});
