@@ -13,6 +13,7 @@ import { checkFeedbackKeys, FEEDBACK_SHAPE, feedbackBodySchema, type FeedbackBod
 import { invocationBodySchema, type InvocationBody } from './input';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './prometheus';
 import { PredictionService, type ServiceOptions } from './service';
+import { registerV2Routes, v2ModelName } from './v2';
 
 export interface AppOptions extends ServiceOptions {
   /** When set, every request needs `Authorization: Bearer <token>`. */
@@ -102,12 +103,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { status, body } = errorResponse(error, service.maxBatchRows, request.routeOptions.url);
     if (status >= 500)
       process.stderr.write(`mlwb serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    void reply.code(status).send(body);
+    // The Open Inference Protocol's errors are one sentence: `{ "error": … }`.
+    void reply.code(status).send(isV2(request.url) ? { error: body.detail } : body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send({ error: 'not_found', detail: `no route ${request.method} ${request.url.split('?')[0]}; see GET /health, POST /invocations, POST /feedback` });
+    const detail = `no route ${request.method} ${request.url.split('?')[0]}; see GET /health, POST /invocations, POST /feedback, GET /v2/models/${v2ModelName(service)}`;
+    void reply.code(404).send(isV2(request.url) ? { error: detail } : { error: 'not_found', detail });
   });
 
   app.post('/invocations', { schema: { body: invocationBodySchema(service.maxBatchRows) } }, (request: FastifyRequest<{ Body: InvocationBody }>) => {
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/version', async () => service.version());
   app.get('/monitor', async () => service.monitor());
   app.get('/metrics', async (_request, reply: FastifyReply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(renderMetrics(service)));
+  registerV2Routes(app, service);
   return app;
 }
 
@@ -160,6 +162,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, headers
     );
   }
   socket.destroy();
+}
+
+function isV2(url: string): boolean {
+  return url === '/v2' || url.startsWith('/v2/');
 }
 
 /** JSON.parse whose error says where the JSON broke. */
