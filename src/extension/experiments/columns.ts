@@ -75,6 +75,47 @@ export function unknownColumnProblems(text: string, columns: readonly string[]):
   });
 }
 
+/** A data column's name and the type the datasets engine reads it as (see core/datasets/types.ts). */
+export interface TypedColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+// Steps that encode or remove the columns they name; dropMissing only looks at its columns.
+const HANDLING_STEPS = new Set(['drop', 'datetime', 'onehot', 'ordinal', 'coerce', 'text']);
+
+/**
+ * Warnings for string columns that no step encodes or drops, which stop training at the end of the
+ * preparation: free text and dates, each with both ways out (encode it, or drop it). Columns of few
+ * categories are left alone, since `onehot: {}` takes every one of them.
+ */
+export function unencodedColumnProblems(text: string, columns: readonly TypedColumn[]): LocatedProblem[] {
+  const parsed = parseText(text);
+  if (!parsed) return [];
+  const experiment: unknown = parsed.document.toJS();
+  if (!isRecord(experiment) || (isRecord(experiment.model) && experiment.model.type === 'transformer')) return [];
+  const handled = new Set(
+    columnReferences(experiment)
+      .filter((ref) => HANDLING_STEPS.has(ref.path.split('.')[1] ?? ''))
+      .map((ref) => ref.column),
+  );
+  const target = isRecord(experiment.data) ? experiment.data.target : undefined;
+  const at = parsed.locate('data.path');
+  return columns.flatMap((column): LocatedProblem[] => {
+    if (column.name === target || handled.has(column.name)) return [];
+    const drop = `\`drop: { columns: [${column.name}] }\``;
+    if (column.type === 'date' || column.type === 'datetime') {
+      const message = `column "${column.name}" holds dates and no step turns them into numbers; add \`datetime: { columns: [${column.name}] }\` to prepare (year, month, day, dayofweek), or ${drop} to leave it out`;
+      return [{ path: 'data.path', message, ...at }];
+    }
+    if (column.type === 'text') {
+      const message = `column "${column.name}" is free text and no step encodes it, so training would stop at it; encode it with \`text: { column: ${column.name} }\` (or onehot/ordinal if it is a category), or leave it out with ${drop} (an id, a name)`;
+      return [{ path: 'data.path', message, ...at }];
+    }
+    return [];
+  });
+}
+
 /** Parses experiment text once and locates key paths in it; undefined when the text has syntax errors. */
 export function parseText(text: string): { document: Document; locate(keyPath: string): TextRange } | undefined {
   const lineCounter = new LineCounter();

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { parseExperiment } from '../../core/runs/experimentFile';
 import { CancelledError, errorMessage } from '../../core/types';
 import type { Log } from '../log';
-import { parseText, unknownColumnProblems, type TextRange } from './columns';
+import { parseText, unencodedColumnProblems, unknownColumnProblems, type TextRange, type TypedColumn } from './columns';
 
 export const EXPERIMENT_FILE = /\.experiment\.(ya?ml|json)$/i;
 /** Quiet time after the last keystroke before a document is checked again. */
@@ -15,6 +15,8 @@ const DEBOUNCE_MS = 300;
 
 /** Column names of a data file; rejects with CancelledError when `signal` aborts. */
 export type ColumnsOf = (dataPath: string, signal: AbortSignal) => Promise<readonly string[]>;
+/** Column names and the types the datasets engine reads them as; rejects with CancelledError when `signal` aborts. */
+export type ColumnTypesOf = (dataPath: string, signal: AbortSignal) => Promise<readonly TypedColumn[]>;
 
 export function isExperimentDocument(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' && EXPERIMENT_FILE.test(document.fileName);
@@ -32,6 +34,8 @@ export class ExperimentDiagnostics implements vscode.Disposable {
   constructor(
     private readonly columnsOf: ColumnsOf,
     private readonly log: Log,
+    /** When given, string columns no step encodes or drops (text, dates) are warned about. */
+    private readonly columnTypesOf?: ColumnTypesOf,
   ) {
     const { workspace } = vscode;
     this.subscriptions.push(
@@ -83,7 +87,10 @@ export class ExperimentDiagnostics implements vscode.Disposable {
       const columns = await this.columnsOf(loaded.dataPath, controller.signal);
       if (controller.signal.aborted) return diagnostics;
       const columnProblems = unknownColumnProblems(text, columns).map((p) => diagnostic(document, p, p.message));
-      const all = [...diagnostics, ...columnProblems];
+      const typed = this.columnTypesOf ? await this.columnTypesOf(loaded.dataPath, controller.signal) : [];
+      if (controller.signal.aborted) return diagnostics;
+      const unencoded = unencodedColumnProblems(text, typed).map((p) => diagnostic(document, p, p.message, vscode.DiagnosticSeverity.Warning));
+      const all = [...diagnostics, ...columnProblems, ...unencoded];
       this.collection.set(document.uri, all);
       return this.finish(key, controller, all);
     } catch (error) {
@@ -128,11 +135,11 @@ export class ExperimentDiagnostics implements vscode.Disposable {
 }
 
 /** A diagnostic on the problem's range (1-based from the yaml library), widened to its line when empty. */
-function diagnostic(document: vscode.TextDocument, at: TextRange | undefined, message: string): vscode.Diagnostic {
+function diagnostic(document: vscode.TextDocument, at: TextRange | undefined, message: string, severity = vscode.DiagnosticSeverity.Error): vscode.Diagnostic {
   const line = Math.min(Math.max((at?.line ?? 1) - 1, 0), document.lineCount - 1);
   let range = new vscode.Range(line, Math.max((at?.column ?? 1) - 1, 0), Math.max((at?.endLine ?? 1) - 1, line), Math.max((at?.endColumn ?? 1) - 1, 0));
   if (range.isEmpty) range = document.lineAt(line).range;
-  const result = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Error);
+  const result = new vscode.Diagnostic(range, message, severity);
   result.source = 'ML Workbench';
   return result;
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { registerCommand } from '../commands';
 import { EXPERIMENT_SELECTOR, ExperimentCompletionProvider } from './completion';
+import type { TypedColumn } from './columns';
 import { ExperimentDiagnostics } from './diagnostics';
 import { ExperimentHoverProvider } from './hover';
 import { ExperimentQuickFixProvider } from './quickFix';
@@ -15,7 +16,8 @@ export function registerExperiments(services: Services): void {
   const client = services.datasets;
   const columnsOf = async (dataPath: string, signal: AbortSignal): Promise<readonly string[]> =>
     (await client.schema(dataPath, { signal })).columns.map((c) => c.name);
-  disposer.track(new ExperimentDiagnostics(columnsOf, log));
+  const columnTypesOf = async (dataPath: string, signal: AbortSignal): Promise<readonly TypedColumn[]> => (await client.schema(dataPath, { signal })).columns;
+  disposer.track(new ExperimentDiagnostics(columnsOf, log, columnTypesOf));
   // Completion, hovers and quick fixes come from the model and step specs, without any YAML extension.
   const { languages } = vscode;
   disposer.track(languages.registerCompletionItemProvider(EXPERIMENT_SELECTOR, new ExperimentCompletionProvider(columnsOf), ' '));
