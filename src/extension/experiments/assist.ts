@@ -148,9 +148,9 @@ export function detailOf(schema: JsonSchema): string {
 }
 
 /** Markdown of a key: its description, default, range, allowed values and examples. */
-function keyDoc(name: string, schema: JsonSchema): string {
+function keyDoc(name: string, schema: JsonSchema, withDetail = true): string {
   const lines = [`**${name}**`, '', typeof schema.description === 'string' ? schema.description : ''];
-  const detail = detailOf(schema);
+  const detail = withDetail ? detailOf(schema) : '';
   if (detail) lines.push('', detail);
   if (Array.isArray(schema.examples) && schema.examples.length > 0) lines.push('', `e.g. \`${schema.examples.map(show).join('`, `')}\``);
   return lines.join('\n').trim();
@@ -212,7 +212,9 @@ function keySuggestions(location: YamlLocation, document: unknown): Suggestion[]
       const object = schema.type === 'object' || (Array.isArray(schema.type) && schema.type[0] === 'object' && !isStepList);
       const snippet = isStepList ? `${name}: { $0 }` : object ? `${name}:\n\t$0` : schema.type === 'array' && !isParams ? `${name}: [$0]` : `${name}: $0`;
       const description = typeof schema.description === 'string' ? schema.description : undefined;
-      return { label: name, kind, detail: isStepList ? description : detailOf(schema) || description, documentation: keyDoc(name, schema), snippet };
+      // Completion shows the detail above the documentation: the documentation does not repeat it.
+      const detail = isStepList ? description : detailOf(schema) || description;
+      return { label: name, kind, detail, documentation: keyDoc(name, schema, false), snippet };
     });
 }
 
