@@ -6,7 +6,7 @@ import type { Table } from '../../../src/core/data/table';
 import { trainExperiment } from '../../../src/core/experiment';
 import type { ClassificationMetrics, RegressionMetrics } from '../../../src/core/metrics';
 import { KnnClassifier, KnnRegressor, knnFromJSON, type KnnOptions } from '../../../src/core/models/knn';
-import { useSimdKernels } from '../../../src/core/models/knn/search';
+import { useKdTree, useSimdKernels } from '../../../src/core/models/knn/search';
 import { simdKernels } from '../../../src/core/models/knn/simd';
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Random } from '../../../src/core/random';
@@ -226,6 +226,38 @@ test('the WebAssembly SIMD search finds what the JavaScript loop finds, to the l
     }
   } finally {
     useSimdKernels(true);
+  }
+});
+
+test('the k-d tree of few columns finds what brute force finds, ties included', () => {
+  const random = new Random(9);
+  // 3 columns on a coarse grid: many rows at equal distances, so ties decide neighbours.
+  const grid = (count: number): DenseMatrix => ({
+    kind: 'dense',
+    rows: count,
+    cols: 3,
+    data: Float64Array.from({ length: count * 3 }, () => Math.round(random.normal() * 3) / 3),
+  });
+  const train = grid(3000);
+  const queries = grid(300);
+  const values = Float64Array.from({ length: 3000 }, (_, i) => (i * 37) % 101);
+  try {
+    for (const params of [
+      { n_neighbors: 1 },
+      { n_neighbors: 7, weights: 'distance' },
+      { metric: 'manhattan' },
+      { metric: 'minkowski', p: 3, n_neighbors: 4 },
+    ] as KnnOptions[]) {
+      const results = [true, false].map((tree) => {
+        useKdTree(tree);
+        const model = new KnnRegressor(params);
+        model.fit(train, values);
+        return model.predict(queries);
+      });
+      assert.deepEqual(results[0], results[1], JSON.stringify(params));
+    }
+  } finally {
+    useKdTree(true);
   }
 });
 

@@ -10,6 +10,7 @@
  * at distance 1 from everything).
  */
 import { MlError, type CsrMatrix, type DenseMatrix } from '../../types';
+import { buildKdTree, searchKdTree, type KdQuery, type KdTree } from './kdTree';
 import { simdKernels, type KernelName, type SimdKernels } from './simd';
 
 /** The distance actually computed: minkowski with p 1 or 2 is manhattan or euclidean, as scikit-learn's effective_metric_. */
@@ -27,6 +28,8 @@ export interface SearchIndex {
   readonly sparse?: SparseIndex;
   /** The dense rows copied into WebAssembly memory for the SIMD kernels, made on the first search. */
   simd?: SimdRows | null;
+  /** The k-d tree over the dense rows, made on the first search that uses one. */
+  tree?: KdTree;
 }
 
 /** Dense rows in the SIMD kernels' memory: groups of 8 rows from byte 0, then one query, a block's kept sums and their group numbers. */
@@ -42,6 +45,20 @@ interface SimdRows {
 }
 
 let simdEnabled = true;
+let kdTreeEnabled = true;
+
+/**
+ * Columns up to which a k-d tree is used. scikit-learn's `auto` goes to 15, but against the SIMD
+ * brute force (100,000 normal rows, 2,000 queries) the tree wins at 3, ties at 5 and loses 4× at 8.
+ */
+const KD_TREE_MAX_COLS = 5;
+/** Training rows from which a k-d tree is used; below, brute force is as fast. */
+const KD_TREE_MIN_ROWS = 1000;
+
+/** Turns the k-d tree on or off (tests compare it with brute force; results are the same). */
+export function useKdTree(enabled: boolean): void {
+  kdTreeEnabled = enabled;
+}
 
 /** Turns the WebAssembly SIMD kernels on or off (tests compare both; results are the same). */
 export function useSimdKernels(enabled: boolean): void {
@@ -88,7 +105,9 @@ export function kneighbors(index: SearchIndex, Q: DenseMatrix | CsrMatrix, k: nu
     const kernel: KernelName | undefined =
       metric.name === 'euclidean' ? 'squared' : metric.name === 'manhattan' ? 'absolute' : metric.name === 'cosine' ? 'dot' : undefined;
     const simd = kernel && simdEnabled ? simdRows(index) : undefined;
-    if (simd && kernel) simdSearch(simd, index.rows, index.cols, queries, Q.rows, kernel, metric, out);
+    const tree = kdTreeEnabled && metric.name !== 'cosine' && index.cols <= KD_TREE_MAX_COLS && index.rows >= KD_TREE_MIN_ROWS && 2 * k < index.rows;
+    if (tree) treeSearch(index, queries, Q.rows, out);
+    else if (simd && kernel) simdSearch(simd, index.rows, index.cols, queries, Q.rows, kernel, metric, out);
     else denseSearch(index.dense, index.rows, index.cols, queries, Q.rows, metric, out);
   } else {
     const sparse = index.sparse as SparseIndex;
@@ -97,6 +116,29 @@ export function kneighbors(index: SearchIndex, Q: DenseMatrix | CsrMatrix, k: nu
     else sparseEuclidean(sparse, csr, out);
   }
   return out;
+}
+
+/** The k nearest through the index's k-d tree (built on first use), one query at a time. */
+function treeSearch(index: SearchIndex, Q: Float64Array, nq: number, out: Neighbours): void {
+  const data = index.dense as Float64Array;
+  index.tree ??= buildKdTree(data, index.rows, index.cols);
+  const heap = new Best(out.k);
+  const search: KdQuery = {
+    data,
+    cols: index.cols,
+    query: Q,
+    offset: 0,
+    metric: index.metric,
+    bound: () => heap.bound(),
+    offer: (distance, row) => heap.offer(distance, row),
+  };
+  const finish = finisher(index.metric);
+  for (let q = 0; q < nq; q++) {
+    heap.reset();
+    search.offset = q * index.cols;
+    searchKdTree(index.tree, search);
+    heap.write(out, q, finish);
+  }
 }
 
 /** The index's rows in the SIMD kernels' memory (copied once), or undefined where WebAssembly SIMD is missing. */
