@@ -33,3 +33,18 @@ test('docs/ stands alone: every link to another file points into the repository,
     }
   }
 });
+
+test('docs/cli.md names every command and flag of mlwb (add a new one there)', () => {
+  const doc = readFileSync(join(DOCS, 'cli.md'), 'utf8');
+  const cli = join(import.meta.dirname, '..', '..', '..', 'src', 'cli');
+  const sources = readdirSync(cli)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join(cli, f), 'utf8'))
+    .join('\n');
+  // --run is how mlwb serve hands the run folder to the service, not a flag of mlwb.
+  const flags = new Set([...sources.matchAll(/'(--[a-z][a-z-]*)'/g)].map((m) => m[1] ?? '').filter((flag) => flag !== '--run'));
+  for (const flag of flags) assert.ok(doc.includes(`\`${flag}`) || doc.includes(` ${flag} `), `docs/cli.md documents ${flag}`);
+  const commands = new Set([...sources.matchAll(/case '([a-z]+)':/g)].map((m) => m[1] ?? '').filter((command) => command !== 'help'));
+  commands.add('import');
+  for (const command of commands) assert.ok(doc.includes(`## \`mlwb ${command}`), `docs/cli.md has a section on mlwb ${command}`);
+});
