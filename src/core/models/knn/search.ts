@@ -156,7 +156,13 @@ function simdRows(index: SearchIndex): SimdRows | undefined {
   const out = query + cols * 16;
   const list = out + blockGroups * 64;
   const bytes = list + blockGroups * 4;
-  kernels.memory.grow(Math.ceil(bytes / 65536));
+  try {
+    kernels.memory.grow(Math.ceil(bytes / 65536));
+  } catch {
+    // Past WebAssembly's 4 GiB (or the memory the host allows): the JavaScript loop needs no copy.
+    index.simd = null;
+    return undefined;
+  }
   const view = new Float64Array(kernels.memory.buffer);
   for (let i = 0; i < rows; i++) {
     const base = (i >> 3) * cols * 8 + (i & 7);
