@@ -1,8 +1,11 @@
 // The datetime step against pandas' to_datetime(errors="coerce") and Series.dt, recorded by bench/reference/datetime_features.py.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readTable } from '../../../src/core/datasets';
 import { buildColumn, isMissing } from '../../../src/core/data/infer';
 import { Column, Table, tableFromRecords } from '../../../src/core/data/table';
 import { frameFromTable, frameColumns } from '../../../src/core/prepare/frame';
@@ -128,4 +131,32 @@ test('bad datetime options and columns are errors that name them', () => {
   ]);
   const { X } = pipeline.fitTransform(table, new Float64Array(2));
   assert.deepEqual([...(X.kind === 'dense' ? X.data : [])], [2023, 11, 14, 22, 2023, 11, 15, 22]);
+});
+
+test('DuckDB DATE and TIMESTAMP columns of a parquet file reach the step as DuckDB prints them, and parse', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'mlwb-dates-'));
+  const file = join(folder, 'dates.parquet');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run(
+    `COPY (SELECT * FROM (VALUES (DATE '2020-01-15', TIMESTAMP '2021-03-04 05:06:07.5', TIMESTAMPTZ '2022-06-30 12:00:00+00', 1.0),
+       (DATE '2024-02-29', TIMESTAMP '1999-12-31 23:59:00', NULL, 2.0)) v(d, t, tz, y)) TO '${file}' (FORMAT parquet)`,
+  );
+  connection.closeSync();
+  const table = await readTable(file);
+  assert.deepEqual(
+    table.columns.map((c) => c.kind),
+    ['categorical', 'categorical', 'categorical', 'numeric'],
+  );
+  const features = ['year', 'month', 'day', 'dayofweek', 'dayofyear', 'hour', 'minute'];
+  const pipeline = Pipeline.fromSpec([{ datetime: { columns: ['d', 't', 'tz'], features } }, { impute: { strategy: 'median' } }]);
+  const { X } = pipeline.fitTransform({ rowCount: 2, columns: table.columns.slice(0, 3) }, new Float64Array(2));
+  assert.deepEqual(pipeline.notes, []);
+  const rows = X.kind === 'dense' ? [[...X.data.subarray(0, 21)], [...X.data.subarray(21, 42)]] : [];
+  // 2020-01-15 was a Wednesday (2), 2021-03-04 a Thursday (3), 2024-02-29 a Thursday (3), 1999-12-31 a Friday (4).
+  assert.deepEqual(rows[0]?.slice(0, 14), [2020, 1, 15, 2, 15, 0, 0, 2021, 3, 4, 3, 63, 5, 6]);
+  assert.deepEqual(rows[1]?.slice(0, 14), [2024, 2, 29, 3, 60, 0, 0, 1999, 12, 31, 4, 365, 23, 59]);
+  // TIMESTAMPTZ prints in the session's time zone with its offset; the row without one takes the median.
+  assert.equal(rows[0]?.[14], 2022);
+  assert.deepEqual(rows[1]?.slice(14), rows[0]?.slice(14));
 });
