@@ -63,7 +63,7 @@ suite('Experiments', () => {
     const [problem] = found as [vscode.Diagnostic];
     assert.equal(problem.range.start.line, 7);
     assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(problem.message, /^model\.type: "gradient_boosting" is not a model type; known types: .*logistic_regression/);
+    assert.match(problem.message, /^model\.type: "xgboost" is not a model type; known types: .*logistic_regression/);
   });
 
   test('a bad parameter value shows an error on the parameter', async () => {

@@ -2,7 +2,7 @@
 import type { Table } from '../data/table';
 import { inferTask, splitTarget, targetValues, withoutMissingTarget } from '../data/target';
 import { defaultMetric, sortLabels, type Metrics } from '../metrics';
-import { createModel, modelInputKind, type Model } from '../models/registry';
+import { createModel, modelInputKind, modelSpec, type Model } from '../models/registry';
 import { Pipeline } from '../prepare/pipeline';
 import { runSearch, type Params, type Trial } from '../search';
 import type { Target, Task } from '../types';
@@ -119,7 +119,9 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   const type = experiment.model.type;
   const baseParams = { ...(experiment.model.params ?? {}) } as Params;
   const makePipeline = (): ExperimentPipeline =>
-    modelInputKind(type) === 'text' ? new TextColumnPipeline(steps) : (options.createPipeline ?? Pipeline.fromSpec)(steps);
+    modelInputKind(type) === 'text'
+      ? new TextColumnPipeline(steps)
+      : (options.createPipeline ?? ((spec) => Pipeline.fromSpec(spec, { allowMissing: modelSpec(type).acceptsMissing === true })))(steps);
   // The registry's models are learners of their own input kind; the pipeline chosen above matches it.
   const makeModel = (params: Params): Learner<ModelInput> => createModel(type, { ...baseParams, ...params }, task) as Learner<ModelInput>;
   const validation = resolveValidation(experiment, task);

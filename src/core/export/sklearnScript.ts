@@ -38,6 +38,7 @@ const MODELS: Record<string, Partial<Record<Task, string>>> = {
   svm: { classification: 'SVC' },
   decision_tree: { classification: 'DecisionTreeClassifier', regression: 'DecisionTreeRegressor' },
   random_forest: { classification: 'RandomForestClassifier', regression: 'RandomForestRegressor' },
+  gradient_boosting: { classification: 'HistGradientBoostingClassifier', regression: 'HistGradientBoostingRegressor' },
   naive_bayes: { classification: 'GaussianNB' },
   mlp: { classification: 'MLPClassifier', regression: 'MLPRegressor' },
 };
@@ -46,6 +47,8 @@ const MODELS: Record<string, Partial<Record<Task, string>>> = {
 function sklearnParams(modelType: string, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out = { ...params };
   if (modelType === 'naive_bayes') delete out.distribution;
+  // HistGradientBoosting takes no n_jobs (OpenMP uses every core); mlwb's n_jobs changes nothing in the model either.
+  if (modelType === 'gradient_boosting') delete out.n_jobs;
   if (modelType === 'logistic_regression') {
     if (out.penalty === 'none') out.penalty = null;
     // lbfgs, scikit-learn's default solver, refuses an L1 penalty; saga minimises the same objective.
@@ -139,7 +142,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
 from sklearn.decomposition import PCA
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.feature_selection import SelectorMixin, VarianceThreshold
 from sklearn.impute import SimpleImputer

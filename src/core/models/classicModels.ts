@@ -1,6 +1,7 @@
 /** The models that need no TensorFlow.js, in the order of DESIGN.md; the registry appends the neural ones. */
 import { decisionTreeModel } from './decisionTree';
 import { elasticNetModel } from './elasticNet';
+import { gradientBoostingModel } from './gradientBoosting';
 import { knnModel } from './knn';
 import { lassoModel } from './lasso';
 import { linearRegressionModel } from './linearRegression';
@@ -22,6 +23,7 @@ export const CLASSIC_MODELS: readonly ModelDefinition[] = [
   svmModel,
   decisionTreeModel,
   randomForestModel,
+  gradientBoostingModel,
   knnModel,
   naiveBayesModel,
 ];

@@ -58,6 +58,8 @@ export interface ModelSpec {
   readonly online: boolean;
   /** Needs features on one scale (distances, gradients, penalties): the wizard adds a scale step. */
   readonly needsScaling: boolean;
+  /** Takes NaN features itself (missing values are learnt by its splits): its pipeline lets them through. */
+  readonly acceptsMissing?: boolean;
   /** Parameters with scikit-learn's names, in the order they are documented. */
   readonly params: Readonly<Record<string, ParamSpec>>;
   /** Values the type sets itself and a user cannot (the lasso's l1_ratio of 1). */

@@ -9,6 +9,7 @@ import type { Task } from '../types';
 import { MlError } from '../types';
 import { DECISION_TREE_SPEC } from './decisionTree';
 import { ELASTIC_NET_SPEC } from './elasticNet';
+import { GRADIENT_BOOSTING_SPEC } from './gradientBoosting';
 import { KNN_SPEC } from './knn';
 import { LASSO_SPEC } from './lasso';
 import { LINEAR_REGRESSION_SPEC } from './linearRegression';
@@ -31,6 +32,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   SVM_SPEC,
   DECISION_TREE_SPEC,
   RANDOM_FOREST_SPEC,
+  GRADIENT_BOOSTING_SPEC,
   KNN_SPEC,
   NAIVE_BAYES_SPEC,
   MLP_SPEC,

@@ -121,19 +121,20 @@ function takeMatrixRows(matrix: Matrix, indices: Int32Array): Matrix {
 
 /**
  * Lays the frame's parts side by side as one matrix (CSR when any block is sparse). Fails, naming
- * the column and the step to add, on string columns nobody encoded and on NaN/Infinity left over.
+ * the column and the step to add, on string columns nobody encoded and on NaN/Infinity left over;
+ * `allowMissing` lets NaN through, for a model that handles missing values itself.
  */
-export function assembleFrame(frame: Frame, where: string): { X: Matrix; featureNames: string[] } {
+export function assembleFrame(frame: Frame, where: string, allowMissing = false): { X: Matrix; featureNames: string[] } {
   const featureNames: string[] = [];
   let sparse = false;
   // Unencoded string columns are reported before missing numbers: encoding them is the first fix.
   for (const part of frame.parts) if (part.type === 'column') checkKind(part.column, where);
   for (const part of frame.parts) {
     if (part.type === 'column') {
-      reportBadNumbers(part.column.values as Float64Array, part.column.name, where);
+      reportBadNumbers(part.column.values as Float64Array, part.column.name, where, allowMissing);
       featureNames.push(part.column.name);
     } else {
-      checkBlock(part, where);
+      checkBlock(part, where, allowMissing);
       featureNames.push(...part.names);
       if (part.matrix.kind === 'csr') sparse = true;
     }
@@ -161,10 +162,10 @@ function checkKind(column: Column, where: string): void {
   );
 }
 
-function checkBlock(block: BlockPart, where: string): void {
+function checkBlock(block: BlockPart, where: string, allowMissing: boolean): void {
   const values = block.matrix.kind === 'dense' ? block.matrix.data : block.matrix.values;
   for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k] as number)) {
+    if (!Number.isFinite(values[k] as number) && !(allowMissing && Number.isNaN(values[k] as number))) {
       const col = block.matrix.kind === 'dense' ? k % block.matrix.cols : (block.matrix.indices[k] as number);
       throw new MlError(
         `${where}: feature "${block.names[col]}" (from "${block.source}") holds ${values[k]}; add an \`impute\` step before the step that made it`,
@@ -173,26 +174,31 @@ function checkBlock(block: BlockPart, where: string): void {
   }
 }
 
-/** Throws an MlError naming the column, the count and first row of NaN/Infinity values. */
-export function reportBadNumbers(values: Float64Array, name: string, where: string): void {
+/** Throws an MlError naming the column, the count and first row of NaN (unless `allowMissing`) or Infinity values. */
+export function reportBadNumbers(values: Float64Array, name: string, where: string, allowMissing = false): void {
   let missing = 0;
   let infinite = 0;
-  let first = -1;
+  let firstMissing = -1;
+  let firstInfinite = -1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (Number.isFinite(v)) continue;
-    if (Number.isNaN(v)) missing++;
-    else infinite++;
-    if (first < 0) first = i;
+    if (Number.isNaN(v)) {
+      missing++;
+      if (firstMissing < 0) firstMissing = i;
+    } else {
+      infinite++;
+      if (firstInfinite < 0) firstInfinite = i;
+    }
   }
-  if (missing > 0) {
+  if (missing > 0 && !allowMissing) {
     throw new MlError(
-      `${where}: column "${name}" still has ${missing} missing value(s) (first at row ${first + 1}); add \`impute: { columns: [${name}] }\` (or \`dropMissing\`) to prepare`,
+      `${where}: column "${name}" still has ${missing} missing value(s) (first at row ${firstMissing + 1}); add \`impute: { columns: [${name}] }\` (or \`dropMissing\`) to prepare`,
     );
   }
   if (infinite > 0) {
     throw new MlError(
-      `${where}: column "${name}" holds ${infinite} infinite value(s) (first at row ${first + 1}); add \`clip: { columns: [${name}] }\` or fix the data`,
+      `${where}: column "${name}" holds ${infinite} infinite value(s) (first at row ${firstInfinite + 1}); add \`clip: { columns: [${name}] }\` or fix the data`,
     );
   }
 }

@@ -16,6 +16,13 @@ export interface PipelineJSON {
   readonly inputs: InputColumn[];
   readonly featureNames: string[];
   readonly steps: StepJSON[];
+  /** Set when NaN features are passed to the model (one that handles missing values itself). */
+  readonly allowMissing?: true;
+}
+
+export interface PipelineOptions {
+  /** Let NaN features through to the model instead of asking for an impute step (models whose spec acceptsMissing). */
+  readonly allowMissing?: boolean;
 }
 
 /** Where end-of-pipeline checks report from. */
@@ -30,10 +37,18 @@ export class Pipeline {
   /** Notes from the last fit for the user: coerce failures, dropped rows or columns. */
   notes: string[] = [];
 
-  constructor(readonly steps: readonly PrepareStep[] = []) {}
+  /** NaN features reach the model (which handles missing values itself) instead of failing. */
+  readonly allowMissing: boolean;
+
+  constructor(
+    readonly steps: readonly PrepareStep[] = [],
+    options: PipelineOptions = {},
+  ) {
+    this.allowMissing = options.allowMissing === true;
+  }
 
   /** Builds the steps from the experiment file's `prepare` list: each element `{ <stepName>: options }`. */
-  static fromSpec(spec: ReadonlyArray<Readonly<Record<string, unknown>>>): Pipeline {
+  static fromSpec(spec: ReadonlyArray<Readonly<Record<string, unknown>>>, options: PipelineOptions = {}): Pipeline {
     if (!Array.isArray(spec)) throw new MlError(`prepare must be a list of steps, got ${JSON.stringify(spec)}`);
     const steps = spec.map((element, i) => {
       const keys = element && typeof element === 'object' && !Array.isArray(element) ? Object.keys(element) : [];
@@ -49,7 +64,7 @@ export class Pipeline {
         throw withStepIndex(error, i, name);
       }
     });
-    return new Pipeline(steps);
+    return new Pipeline(steps, options);
   }
 
   /** Fits every step on these rows and returns the prepared matrix; row-dropping steps drop target rows too. */
@@ -78,7 +93,7 @@ export class Pipeline {
       this.notes.push(...(step.notes ?? []));
       options.onProgress?.({ stage: 'prepare', step: i + 1, of: this.steps.length });
     });
-    const { X, featureNames } = assembleFrame(frame, END);
+    const { X, featureNames } = assembleFrame(frame, END, this.allowMissing);
     this.featureNames = featureNames;
     return { X, y: target, featureNames };
   }
@@ -95,18 +110,24 @@ export class Pipeline {
         throw withStepIndex(error, i, step.step);
       }
     });
-    return assembleFrame(frame, END).X;
+    return assembleFrame(frame, END, this.allowMissing).X;
   }
 
   toJSON(): PipelineJSON {
     if (!this.inputs) throw new MlError(`${END}: only a fitted pipeline can be saved`);
-    return { type: 'pipeline', inputs: this.inputs, featureNames: this.featureNames, steps: this.steps.map((s) => s.toJSON()) };
+    return {
+      type: 'pipeline',
+      inputs: this.inputs,
+      featureNames: this.featureNames,
+      steps: this.steps.map((s) => s.toJSON()),
+      ...(this.allowMissing ? { allowMissing: true as const } : {}),
+    };
   }
 
   /** Restores a fitted pipeline saved by toJSON. */
   static fromJSON(json: PipelineJSON): Pipeline {
     if (json?.type !== 'pipeline') throw new MlError(`not a saved pipeline (type ${JSON.stringify(json?.type)})`);
-    const pipeline = new Pipeline(json.steps.map(stepFromJSON));
+    const pipeline = new Pipeline(json.steps.map(stepFromJSON), { allowMissing: json.allowMissing === true });
     pipeline.inputs = json.inputs.map((c) => ({ ...c }));
     pipeline.featureNames = [...json.featureNames];
     return pipeline;

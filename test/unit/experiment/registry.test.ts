@@ -13,6 +13,8 @@ const contract = [
   'svm',
   'decision_tree',
   'random_forest',
+  'gradient_boosting',
+  'knn',
   'naive_bayes',
   'mlp',
   'transformer',

@@ -212,6 +212,29 @@ const CASES: readonly ScriptCase[] = [
     because: 'shuffled folds and forests of 30 trees grown from different random streams: fourteen of 569 rows',
   },
   {
+    name: 'gradient boosting classifier and its n_jobs',
+    data: 'breast_cancer',
+    experiment: [
+      'model: { type: gradient_boosting, params: { max_iter: 50, max_leaf_nodes: 15, n_jobs: 1 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
+    metric: 'accuracy',
+    tolerance: 1e-9,
+    because: 'the same folds and the same trees as HistGradientBoostingClassifier (early stopping is off below 10,000 rows)',
+  },
+  {
+    name: 'gradient boosting regressor',
+    data: 'diabetes',
+    experiment: [
+      'model: { type: gradient_boosting, params: { learning_rate: 0.05, max_depth: 3 } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
+    metric: 'r2',
+    tolerance: 0.002,
+    because:
+      'the same folds and nearly the same trees as HistGradientBoostingRegressor: on a target in the hundreds a near-tie split (float32 gradients) can go the other way in a fold; 2e-4 measured',
+  },
+  {
     name: 'an MLP classifier',
     data: 'iris',
     experiment: [

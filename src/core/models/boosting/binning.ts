@@ -1,0 +1,115 @@
+/**
+ * Feature binning of histogram gradient boosting, as scikit-learn's _BinMapper: each feature's
+ * non-missing training values are cut at midpoints between distinct values (few distinct values)
+ * or at `max_bins` quantiles (numpy's percentile with method 'midpoint'), and each value becomes
+ * the number of thresholds below it. Missing values (NaN) get their own last bin, `max_bins`.
+ */
+import type { DenseMatrix } from '../../types';
+import type { Random } from '../../random';
+
+/** Rows whose values set the thresholds: above this, a random subsample of this many (sklearn's subsample=2e5). */
+export const BINNING_SUBSAMPLE = 200_000;
+
+/** Largest finite threshold: sklearn clips midpoints to ALMOST_INF so only a split on NaN has +inf. */
+const ALMOST_INF = 1e300;
+
+/** The fitted bins of every feature. */
+export interface Bins {
+  /** thresholds[f]: sorted cut points of feature f; a value v falls in the count of thresholds < v. */
+  readonly thresholds: readonly Float64Array[];
+  /** Bins that hold values per feature (thresholds + 1). */
+  readonly nBinsNonMissing: Int32Array;
+  /** The bin of missing values, the same for every feature: max_bins. */
+  readonly missingBin: number;
+}
+
+/**
+ * numpy's percentile(values, p, method='midpoint') of sorted values: the value at virtual index
+ * (n − 1)·p/100 when it is whole, else the midpoint of its two neighbours (numpy's lerp at 0.5).
+ */
+function midpointPercentile(sorted: Float64Array, percent: number): number {
+  const index = (sorted.length - 1) * (percent / 100);
+  const below = Math.floor(index);
+  const a = sorted[below] as number;
+  if (index === below) return a;
+  const b = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return b - (b - a) * 0.5;
+}
+
+/** The thresholds of one feature from its non-missing values (sorted in place). */
+export function featureThresholds(values: Float64Array, maxBins: number): Float64Array {
+  values.sort();
+  let distinct = 0;
+  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+  let midpoints: Float64Array;
+  if (distinct <= maxBins) {
+    midpoints = new Float64Array(Math.max(0, distinct - 1));
+    let previous = NaN;
+    let k = -1;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (i > 0 && v === previous) continue;
+      if (k >= 0) midpoints[k] = (previous + v) * 0.5;
+      k++;
+      previous = v;
+    }
+  } else {
+    // np.linspace(0, 100, max_bins + 1)[1:-1]: step 100 / max_bins, i-th value i · step.
+    const step = 100 / maxBins;
+    midpoints = new Float64Array(maxBins - 1);
+    for (let i = 1; i < maxBins; i++) midpoints[i - 1] = midpointPercentile(values, i * step);
+  }
+  for (let i = 0; i < midpoints.length; i++) if ((midpoints[i] as number) > ALMOST_INF) midpoints[i] = ALMOST_INF;
+  return midpoints;
+}
+
+/** Fits the bins of every feature on the rows of X (a subsample above BINNING_SUBSAMPLE rows). */
+export function fitBins(X: DenseMatrix, maxBins: number, rng: Random): Bins {
+  const { rows, cols, data } = X;
+  let sample: Int32Array | undefined;
+  if (rows > BINNING_SUBSAMPLE) {
+    const all = Array.from({ length: rows }, (_, i) => i);
+    sample = Int32Array.from(rng.shuffle(all).slice(0, BINNING_SUBSAMPLE)).sort();
+  }
+  const n = sample ? sample.length : rows;
+  const column = new Float64Array(n);
+  const thresholds: Float64Array[] = [];
+  const nBinsNonMissing = new Int32Array(cols);
+  for (let f = 0; f < cols; f++) {
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const v = data[(sample ? (sample[k] as number) : k) * cols + f] as number;
+      if (!Number.isNaN(v)) column[m++] = v;
+    }
+    const cuts = featureThresholds(column.slice(0, m), maxBins);
+    thresholds.push(cuts);
+    nBinsNonMissing[f] = cuts.length + 1;
+  }
+  return { thresholds, nBinsNonMissing, missingBin: maxBins };
+}
+
+/** The bin of value v among sorted thresholds: the count of thresholds < v (v <= threshold goes left). */
+export function binOf(thresholds: Float64Array, v: number): number {
+  let left = 0;
+  let right = thresholds.length;
+  while (left < right) {
+    const middle = (left + right) >>> 1;
+    if (v <= (thresholds[middle] as number)) right = middle;
+    else left = middle + 1;
+  }
+  return left;
+}
+
+/** X's values as bins, row-major: binned[i * cols + f] is row i's bin of feature f. */
+export function binRows(X: DenseMatrix, bins: Bins): Uint8Array {
+  const { rows, cols, data } = X;
+  const binned = new Uint8Array(rows * cols);
+  for (let f = 0; f < cols; f++) {
+    const cuts = bins.thresholds[f] as Float64Array;
+    for (let i = 0; i < rows; i++) {
+      const v = data[i * cols + f] as number;
+      binned[i * cols + f] = Number.isNaN(v) ? bins.missingBin : binOf(cuts, v);
+    }
+  }
+  return binned;
+}

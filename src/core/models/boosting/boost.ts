@@ -1,0 +1,211 @@
+/**
+ * The boosting loop of histogram gradient boosting, as scikit-learn's BaseHistGradientBoosting.fit:
+ * optional early-stopping split, binning of the training rows, a baseline raw prediction, then per
+ * iteration the gradients of the loss and one tree per output (one per class for multiclass log
+ * loss) fitted to them. Each iteration reports its training loss (and validation loss when early
+ * stopping holds rows out) as a `train` progress event: the dashboard's loss curve.
+ */
+import { Random } from '../../random';
+import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../../types';
+import { binRows, fitBins } from './binning';
+import { TreeGrower } from './grower';
+import { lossFor } from './losses';
+import { addTreeOutputBinned, type BoostedTree } from './tree';
+
+/** What the loop reads of the model's parameters (already checked). */
+export interface BoostingSettings {
+  readonly learning_rate: number;
+  readonly max_iter: number;
+  readonly max_leaf_nodes: number | null;
+  readonly max_depth: number | null;
+  readonly min_samples_leaf: number;
+  readonly l2_regularization: number;
+  readonly max_bins: number;
+  readonly early_stopping: 'auto' | boolean;
+  readonly validation_fraction: number | null;
+  readonly n_iter_no_change: number;
+  readonly tol: number;
+  readonly scoring: 'loss' | 'accuracy' | 'r2';
+}
+
+/** A fitted ensemble: raw(x) = baseline + Σ trees; trees[it * outputs + k] is iteration it's tree of output k. */
+export interface BoostingFit {
+  readonly outputs: number;
+  readonly baseline: Float64Array;
+  readonly trees: BoostedTree[];
+  readonly iterations: number;
+  /** Gain of each feature's splits over all trees, normalised to sum 1 (zeros when no tree split). */
+  readonly importances: Float64Array;
+  readonly trainLoss: number[];
+  readonly validationLoss: number[];
+}
+
+/** Above this many rows, early_stopping 'auto' turns early stopping on (sklearn's rule). */
+export const AUTO_EARLY_STOPPING_ROWS = 10_000;
+
+function takeRows(X: DenseMatrix, rows: Int32Array): DenseMatrix {
+  const data = new Float64Array(rows.length * X.cols);
+  rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
+  return { kind: 'dense', rows: rows.length, cols: X.cols, data };
+}
+
+/** Rows held out for early stopping: `fraction` of each class (classification) or of all rows, drawn with rng. */
+function validationSplit(y: Float64Array, classes: number | undefined, fraction: number, rng: Random): { train: Int32Array; validation: Int32Array } {
+  const n = y.length;
+  const groups: number[][] = classes === undefined ? [Array.from({ length: n }, (_, i) => i)] : Array.from({ length: classes }, () => []);
+  if (classes !== undefined) for (let i = 0; i < n; i++) (groups[y[i] as number] as number[]).push(i);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const group of groups) {
+    rng.shuffle(group);
+    const held = Math.round(group.length * fraction);
+    validation.push(...group.slice(0, held));
+    train.push(...group.slice(held));
+  }
+  if (validation.length === 0 || train.length === 0) {
+    throw new MlError(`gradient_boosting: early stopping with validation_fraction ${fraction} of ${n} rows leaves no validation or no training rows`);
+  }
+  return { train: Int32Array.from(train).sort(), validation: Int32Array.from(validation).sort() };
+}
+
+function pick(values: Float64Array | undefined, rows: Int32Array): Float64Array | undefined {
+  return values ? Float64Array.from(rows, (r) => values[r] as number) : undefined;
+}
+
+/** sklearn's score for early stopping (higher is better): −loss, accuracy or R² of the raw predictions. */
+function scoreOf(scoring: BoostingSettings['scoring'], loss: number, y: Float64Array, raw: Float64Array, outputs: number): number {
+  if (scoring === 'loss') return -loss;
+  const n = y.length;
+  if (scoring === 'accuracy') {
+    let right = 0;
+    for (let i = 0; i < n; i++) {
+      let label = 0;
+      if (outputs === 1) label = (raw[i] as number) > 0 ? 1 : 0;
+      else for (let k = 1; k < outputs; k++) if ((raw[i * outputs + k] as number) > (raw[i * outputs + label] as number)) label = k;
+      if (label === y[i]) right++;
+    }
+    return right / n;
+  }
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i] as number;
+  mean /= n;
+  let residual = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    residual += ((y[i] as number) - (raw[i] as number)) ** 2;
+    total += ((y[i] as number) - mean) ** 2;
+  }
+  return total === 0 ? (residual === 0 ? 1 : 0) : 1 - residual / total;
+}
+
+/** sklearn's _should_stop: no score of the last n_iter_no_change beats the one before them by more than tol. */
+function shouldStop(scores: readonly number[], patience: number, tol: number): boolean {
+  if (scores.length < patience + 1) return false;
+  const reference = (scores[scores.length - patience - 1] as number) + tol;
+  return !scores.slice(scores.length - patience).some((score) => score > reference);
+}
+
+/**
+ * Fits the ensemble on X (NaN is a missing value) and y: class codes 0 … classes−1 for
+ * classification, values for regression (classes undefined); `weights` are per-row sample weights.
+ */
+export async function fitBoosting(
+  X: DenseMatrix,
+  y: Float64Array,
+  classes: number | undefined,
+  weights: Float64Array | undefined,
+  settings: BoostingSettings,
+  options: FitOptions,
+): Promise<BoostingFit> {
+  const rng = new Random(options.seed);
+  const earlyStopping = settings.early_stopping === 'auto' ? X.rows > AUTO_EARLY_STOPPING_ROWS : settings.early_stopping;
+  let trainRows: Int32Array | undefined;
+  let validationRows: Int32Array | undefined;
+  if (earlyStopping && settings.validation_fraction !== null) {
+    ({ train: trainRows, validation: validationRows } = validationSplit(y, classes, settings.validation_fraction, rng.fork()));
+  }
+  const Xtrain = trainRows ? takeRows(X, trainRows) : X;
+  const yTrain = trainRows ? (pick(y, trainRows) as Float64Array) : y;
+  const wTrain = trainRows ? pick(weights, trainRows) : weights;
+  const Xval = validationRows ? takeRows(X, validationRows) : undefined;
+  const yVal = validationRows ? (pick(y, validationRows) as Float64Array) : undefined;
+  const wVal = validationRows ? pick(weights, validationRows) : undefined;
+
+  const bins = fitBins(Xtrain, settings.max_bins, rng.fork());
+  const binned = binRows(Xtrain, bins);
+  const binnedVal = Xval ? binRows(Xval, bins) : undefined;
+  const n = Xtrain.rows;
+  const cols = X.cols;
+  const hasMissing = new Uint8Array(cols);
+  for (let k = 0; k < binned.length; k++) if (binned[k] === bins.missingBin) hasMissing[k % cols] = 1;
+
+  const loss = lossFor(classes, weights !== undefined);
+  const K = loss.trees;
+  const baseline = loss.baseline(yTrain, wTrain);
+  const raw = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) raw.set(baseline, i * K);
+  const rawVal = yVal ? new Float64Array(yVal.length * K) : undefined;
+  if (rawVal && yVal) for (let i = 0; i < yVal.length; i++) rawVal.set(baseline, i * K);
+  const g = new Float32Array(n * K);
+  const h = new Float32Array(n * K);
+  const grower = new TreeGrower({
+    rows: n,
+    features: cols,
+    binned,
+    nBins: settings.max_bins + 1,
+    missingBin: bins.missingBin,
+    nBinsNonMissing: bins.nBinsNonMissing,
+    hasMissing,
+    maxLeafNodes: settings.max_leaf_nodes,
+    maxDepth: settings.max_depth,
+    minSamplesLeaf: settings.min_samples_leaf,
+    l2: settings.l2_regularization,
+    shrinkage: settings.learning_rate,
+    thresholds: bins.thresholds,
+  });
+
+  const trees: BoostedTree[] = [];
+  const trainLoss: number[] = [];
+  const validationLoss: number[] = [];
+  const scores: number[] = [];
+  const monitored = (): number => {
+    if (yVal && rawVal) return scoreOf(settings.scoring, validationLoss[validationLoss.length - 1] as number, yVal, rawVal, K);
+    return scoreOf(settings.scoring, trainLoss[trainLoss.length - 1] as number, yTrain, raw, K);
+  };
+  // sklearn scores the baseline too (iteration 0), so early stopping can stop after n_iter_no_change trees.
+  const record = (): void => {
+    trainLoss.push(loss.loss(yTrain, raw, wTrain));
+    if (yVal && rawVal) validationLoss.push(loss.loss(yVal, rawVal, wVal));
+  };
+  record();
+  if (earlyStopping) scores.push(monitored());
+  let iterations = 0;
+  for (let it = 0; it < settings.max_iter; it++) {
+    throwIfAborted(options.signal);
+    loss.gradients(yTrain, raw, wTrain, g, h);
+    for (let k = 0; k < K; k++) {
+      const tree = grower.grow(g, h, k * n, loss.constantHessian, raw, K, k);
+      trees.push(tree);
+      if (binnedVal && rawVal) addTreeOutputBinned(tree, binnedVal, cols, bins.missingBin, rawVal, K, k);
+    }
+    iterations++;
+    record();
+    const val = validationLoss[validationLoss.length - 1];
+    options.onProgress?.({
+      stage: 'train',
+      step: it + 1,
+      of: settings.max_iter,
+      loss: trainLoss[trainLoss.length - 1] as number,
+      ...(rawVal ? { metrics: { val_loss: val as number } } : {}),
+    });
+    if (earlyStopping) {
+      scores.push(monitored());
+      if (shouldStop(scores, settings.n_iter_no_change, settings.tol)) break;
+    }
+    // Let an abort from a timer or a message land between iterations.
+    if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const total = grower.importances.reduce((a, b) => a + b, 0);
+  const importances = total > 0 ? grower.importances.map((v) => v / total) : new Float64Array(cols);
+  return { outputs: K, baseline, trees, iterations, importances, trainLoss: trainLoss.slice(1), validationLoss: validationLoss.slice(1) };
+}

@@ -1,0 +1,378 @@
+/**
+ * Grows one boosting tree on binned rows from the rows' gradients and hessians, as scikit-learn's
+ * TreeGrower: best-first (leaf-wise) growth that always splits the leaf of highest gain, up to
+ * `maxLeafNodes` leaves; split search over per-feature histograms of summed gradients, hessians
+ * and counts; the smaller child's histogram is built from its rows and the larger one's is the
+ * parent's minus it (histogram subtraction). Missing values have their own bin, and each split
+ * tries them on both sides (XGBoost's sparsity-aware split, as sklearn does).
+ */
+import type { BoostedTree } from './tree';
+
+/** What every tree of a fit shares: the binned training rows and the growth parameters. */
+export interface GrowContext {
+  readonly rows: number;
+  readonly features: number;
+  /** Row-major bins: binned[i * features + f]. */
+  readonly binned: Uint8Array;
+  /** Histogram slots per feature (max_bins + 1, the last for missing values). */
+  readonly nBins: number;
+  readonly missingBin: number;
+  readonly nBinsNonMissing: Int32Array;
+  /** 1 where the feature had missing values in the training rows. */
+  readonly hasMissing: Uint8Array;
+  readonly maxLeafNodes: number | null;
+  readonly maxDepth: number | null;
+  readonly minSamplesLeaf: number;
+  readonly l2: number;
+  readonly shrinkage: number;
+  /** Thresholds per feature, to turn a bin split into a value split. */
+  readonly thresholds: readonly Float64Array[];
+}
+
+/** sklearn's min_hessian_to_split default. */
+const MIN_HESSIAN_TO_SPLIT = 1e-3;
+
+interface SplitInfo {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  sumGradientLeft: number;
+  sumHessianLeft: number;
+  countLeft: number;
+  valueLeft: number;
+  valueRight: number;
+}
+
+interface GrowNode {
+  readonly id: number;
+  readonly start: number;
+  readonly stop: number;
+  readonly depth: number;
+  readonly sumGradients: number;
+  readonly sumHessians: number;
+  /** The node's own (unshrunk) value; sklearn's root has 0. */
+  value: number;
+  histogram: Float64Array | null;
+  split: SplitInfo | null;
+  leaf: boolean;
+}
+
+function nodeValue(sumGradient: number, sumHessian: number, l2: number): number {
+  return -sumGradient / (sumHessian + l2 + 1e-15);
+}
+
+/** Reusable buffers of a fit: the row partition and a pool of histograms. */
+export class TreeGrower {
+  private readonly partition: Int32Array;
+  private readonly leftBuffer: Int32Array;
+  private readonly rightBuffer: Int32Array;
+  private readonly pool: Float64Array[] = [];
+  private readonly histogramSize: number;
+  /** Gain-based importance summed over every split of every tree grown. */
+  readonly importances: Float64Array;
+
+  constructor(private readonly ctx: GrowContext) {
+    this.partition = new Int32Array(ctx.rows);
+    this.leftBuffer = new Int32Array(ctx.rows);
+    this.rightBuffer = new Int32Array(ctx.rows);
+    this.histogramSize = ctx.features * ctx.nBins * 3;
+    this.importances = new Float64Array(ctx.features);
+  }
+
+  /**
+   * Grows a tree on gradients g and hessians h (row i at g[offset + i]; hessians ignored and
+   * counted as 1 when constant) and adds its shrunk leaf values to raw[i * stride + k].
+   */
+  grow(g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, raw: Float64Array, stride: number, k: number): BoostedTree {
+    const { ctx } = this;
+    const n = ctx.rows;
+    for (let i = 0; i < n; i++) this.partition[i] = i;
+    let sumGradients = 0;
+    let sumHessians = 0;
+    for (let i = 0; i < n; i++) sumGradients += g[offset + i] as number;
+    if (constantHessian) sumHessians = n;
+    else for (let i = 0; i < n; i++) sumHessians += h[offset + i] as number;
+
+    const feature: number[] = [-1];
+    const binThreshold: number[] = [0];
+    const missingLeft: number[] = [0];
+    const left: number[] = [-1];
+    const right: number[] = [-1];
+    const value: number[] = [0];
+    const leaves: GrowNode[] = [];
+    const splittable: GrowNode[] = [];
+    const finalize = (node: GrowNode): void => {
+      node.leaf = true;
+      leaves.push(node);
+      if (node.histogram) this.release(node.histogram);
+      node.histogram = null;
+    };
+    const search = (node: GrowNode): void => {
+      node.split = this.findSplit(node, constantHessian);
+      if (node.split.gain <= 0) finalize(node);
+      else splittable.push(node);
+    };
+
+    const root: GrowNode = { id: 0, start: 0, stop: n, depth: 0, sumGradients, sumHessians, value: 0, histogram: null, split: null, leaf: false };
+    if (n < 2 * ctx.minSamplesLeaf || sumHessians < MIN_HESSIAN_TO_SPLIT) finalize(root);
+    else {
+      root.histogram = this.build(0, n, g, h, offset, constantHessian, true);
+      search(root);
+    }
+
+    while (splittable.length > 0) {
+      let best = 0;
+      for (let s = 1; s < splittable.length; s++) if ((splittable[s] as GrowNode).split!.gain > (splittable[best] as GrowNode).split!.gain) best = s;
+      const node = splittable[best] as GrowNode;
+      splittable.splice(best, 1);
+      const split = node.split as SplitInfo;
+      const cut = this.splitRows(node, split);
+      const depth = node.depth + 1;
+      const leafCount = leaves.length + splittable.length + 2;
+      const make = (start: number, stop: number, sumG: number, sumH: number, v: number): GrowNode => {
+        const id = feature.length;
+        feature.push(-1);
+        binThreshold.push(0);
+        missingLeft.push(0);
+        left.push(-1);
+        right.push(-1);
+        value.push(v);
+        return { id, start, stop, depth, sumGradients: sumG, sumHessians: sumH, value: v, histogram: null, split: null, leaf: false };
+      };
+      const leftChild = make(node.start, cut, split.sumGradientLeft, split.sumHessianLeft, split.valueLeft);
+      const rightChild = make(cut, node.stop, node.sumGradients - split.sumGradientLeft, node.sumHessians - split.sumHessianLeft, split.valueRight);
+      // A feature without missing values in training sends a missing value at predict time to the child with more rows.
+      const missingGoLeft = ctx.hasMissing[split.feature] ? split.missingLeft : cut - node.start > node.stop - cut;
+      feature[node.id] = split.feature;
+      binThreshold[node.id] = split.bin;
+      missingLeft[node.id] = missingGoLeft ? 1 : 0;
+      left[node.id] = leftChild.id;
+      right[node.id] = rightChild.id;
+      this.importances[split.feature] =
+        (this.importances[split.feature] as number) +
+        gainOf(split.sumGradientLeft, split.sumHessianLeft, ctx.l2) +
+        gainOf(node.sumGradients - split.sumGradientLeft, node.sumHessians - split.sumHessianLeft, ctx.l2) -
+        gainOf(node.sumGradients, node.sumHessians, ctx.l2);
+
+      if (ctx.maxLeafNodes !== null && leafCount === ctx.maxLeafNodes) {
+        finalize(leftChild);
+        finalize(rightChild);
+        for (const other of splittable) finalize(other);
+        splittable.length = 0;
+        if (node.histogram) this.release(node.histogram);
+        break;
+      }
+      if (ctx.maxDepth !== null && depth === ctx.maxDepth) {
+        finalize(leftChild);
+        finalize(rightChild);
+        if (node.histogram) this.release(node.histogram);
+        continue;
+      }
+      const nLeft = cut - node.start;
+      const nRight = node.stop - cut;
+      if (nLeft < 2 * ctx.minSamplesLeaf) finalize(leftChild);
+      if (nRight < 2 * ctx.minSamplesLeaf) finalize(rightChild);
+      const splitLeft = !leftChild.leaf;
+      const splitRight = !rightChild.leaf;
+      if (splitLeft || splitRight) {
+        const [small, large] = nLeft < nRight ? [leftChild, rightChild] : [rightChild, leftChild];
+        const parent = node.histogram as Float64Array;
+        const own = this.build(small.start, small.stop, g, h, offset, constantHessian, false);
+        for (let b = 0; b < parent.length; b++) parent[b] = (parent[b] as number) - (own[b] as number);
+        small.histogram = own;
+        large.histogram = parent;
+        node.histogram = null;
+        for (const child of [leftChild, rightChild]) {
+          if (!child.leaf) search(child);
+          else if (child.histogram) {
+            this.release(child.histogram);
+            child.histogram = null;
+          }
+        }
+      } else if (node.histogram) {
+        this.release(node.histogram);
+        node.histogram = null;
+      }
+    }
+
+    for (const leaf of leaves) {
+      const v = leaf.value * ctx.shrinkage;
+      value[leaf.id] = v;
+      for (let p = leaf.start; p < leaf.stop; p++) {
+        const at = (this.partition[p] as number) * stride + k;
+        raw[at] = (raw[at] as number) + v;
+      }
+    }
+    return {
+      feature: Int32Array.from(feature),
+      threshold: Float64Array.from(feature, (f, id) => {
+        if (f < 0) return 0;
+        const bin = binThreshold[id] as number;
+        // A split at the last bin of values sends every value left and missing values right.
+        return bin === (ctx.nBinsNonMissing[f] as number) - 1 ? Infinity : ((ctx.thresholds[f] as Float64Array)[bin] as number);
+      }),
+      binThreshold: Uint8Array.from(binThreshold),
+      missingLeft: Uint8Array.from(missingLeft),
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      value: Float64Array.from(value),
+    };
+  }
+
+  private take(): Float64Array {
+    const histogram = this.pool.pop();
+    if (histogram) {
+      histogram.fill(0);
+      return histogram;
+    }
+    return new Float64Array(this.histogramSize);
+  }
+
+  private release(histogram: Float64Array): void {
+    this.pool.push(histogram);
+  }
+
+  /** Sums gradients, hessians (unless constant) and counts of the rows at partition[start..stop) into each feature's bins. */
+  private build(start: number, stop: number, g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, all: boolean): Float64Array {
+    const { features, nBins, binned } = this.ctx;
+    const histogram = this.take();
+    const partition = this.partition;
+    const stride = nBins * 3;
+    for (let p = start; p < stop; p++) {
+      const i = all ? p : (partition[p] as number);
+      const gi = g[offset + i] as number;
+      const hi = constantHessian ? 0 : (h[offset + i] as number);
+      let row = i * features;
+      let at = 0;
+      for (let f = 0; f < features; f++, row++, at += stride) {
+        const slot = at + (binned[row] as number) * 3;
+        histogram[slot] = (histogram[slot] as number) + gi;
+        histogram[slot + 1] = (histogram[slot + 1] as number) + hi;
+        histogram[slot + 2] = (histogram[slot + 2] as number) + 1;
+      }
+    }
+    return histogram;
+  }
+
+  /** sklearn's find_node_split: the best split over every feature, scanning bins left to right and, with missing values, right to left. */
+  private findSplit(node: GrowNode, constantHessian: boolean): SplitInfo {
+    const { features, nBins, nBinsNonMissing, hasMissing, minSamplesLeaf, l2 } = this.ctx;
+    const histogram = node.histogram as Float64Array;
+    const n = node.stop - node.start;
+    const sumG = node.sumGradients;
+    const sumH = node.sumHessians;
+    const lossNode = sumG * node.value;
+    const best: SplitInfo = {
+      gain: -1,
+      feature: 0,
+      bin: 0,
+      missingLeft: false,
+      sumGradientLeft: 0,
+      sumHessianLeft: 0,
+      countLeft: 0,
+      valueLeft: 0,
+      valueRight: 0,
+    };
+    const hessianAt = constantHessian ? 2 : 1;
+    for (let f = 0; f < features; f++) {
+      const base = f * nBins * 3;
+      const missing = hasMissing[f] as number;
+      let featureGain = -1;
+      let featureBin = 0;
+      let featureMissingLeft = false;
+      let featureGL = 0;
+      let featureHL = 0;
+      let featureNL = 0;
+      // Left to right: missing values go right; the last value bin is a candidate only with missing values (a split on NaN).
+      const end = (nBinsNonMissing[f] as number) - 1 + missing;
+      let gl = 0;
+      let hl = 0;
+      let nl = 0;
+      for (let b = 0; b < end; b++) {
+        const slot = base + b * 3;
+        nl += histogram[slot + 2] as number;
+        hl += histogram[slot + hessianAt] as number;
+        gl += histogram[slot] as number;
+        const nr = n - nl;
+        const hr = sumH - hl;
+        if (nl < minSamplesLeaf) continue;
+        if (nr < minSamplesLeaf) break;
+        if (hl < MIN_HESSIAN_TO_SPLIT) continue;
+        if (hr < MIN_HESSIAN_TO_SPLIT) break;
+        const gr = sumG - gl;
+        const gain = lossNode - gl * nodeValue(gl, hl, l2) - gr * nodeValue(gr, hr, l2);
+        if (gain > featureGain && gain > 0) {
+          featureGain = gain;
+          featureBin = b;
+          featureGL = gl;
+          featureHL = hl;
+          featureNL = nl;
+          featureMissingLeft = false;
+        }
+      }
+      if (missing) {
+        // Right to left: missing values go left.
+        let gr = 0;
+        let hr = 0;
+        let nr = 0;
+        for (let b = (nBinsNonMissing[f] as number) - 2; b >= 0; b--) {
+          const slot = base + (b + 1) * 3;
+          nr += histogram[slot + 2] as number;
+          hr += histogram[slot + hessianAt] as number;
+          gr += histogram[slot] as number;
+          const nl2 = n - nr;
+          const hl2 = sumH - hr;
+          if (nr < minSamplesLeaf) continue;
+          if (nl2 < minSamplesLeaf) break;
+          if (hr < MIN_HESSIAN_TO_SPLIT) continue;
+          if (hl2 < MIN_HESSIAN_TO_SPLIT) break;
+          const gl2 = sumG - gr;
+          const gain = lossNode - gl2 * nodeValue(gl2, hl2, l2) - gr * nodeValue(gr, hr, l2);
+          if (gain > featureGain && gain > 0) {
+            featureGain = gain;
+            featureBin = b;
+            featureGL = gl2;
+            featureHL = hl2;
+            featureNL = nl2;
+            featureMissingLeft = true;
+          }
+        }
+      }
+      if (featureGain > best.gain) {
+        best.gain = featureGain;
+        best.feature = f;
+        best.bin = featureBin;
+        best.missingLeft = featureMissingLeft;
+        best.sumGradientLeft = featureGL;
+        best.sumHessianLeft = featureHL;
+        best.countLeft = featureNL;
+      }
+    }
+    best.valueLeft = nodeValue(best.sumGradientLeft, best.sumHessianLeft, l2);
+    best.valueRight = nodeValue(sumG - best.sumGradientLeft, sumH - best.sumHessianLeft, l2);
+    return best;
+  }
+
+  /** Splits partition[start..stop) stably into the rows going left, then right; returns where the right ones start. */
+  private splitRows(node: GrowNode, split: SplitInfo): number {
+    const { features, binned, missingBin } = this.ctx;
+    const { partition, leftBuffer, rightBuffer } = this;
+    let nl = 0;
+    let nr = 0;
+    for (let p = node.start; p < node.stop; p++) {
+      const i = partition[p] as number;
+      const b = binned[i * features + split.feature] as number;
+      if ((split.missingLeft && b === missingBin) || b <= split.bin) leftBuffer[nl++] = i;
+      else rightBuffer[nr++] = i;
+    }
+    partition.set(leftBuffer.subarray(0, nl), node.start);
+    partition.set(rightBuffer.subarray(0, nr), node.start + nl);
+    return node.start + nl;
+  }
+}
+
+/** G² / (H + λ): twice the loss reduction of a node's Newton step; splits are credited with its change. */
+function gainOf(sumGradient: number, sumHessian: number, l2: number): number {
+  return (sumGradient * sumGradient) / (sumHessian + l2);
+}

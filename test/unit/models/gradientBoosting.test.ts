@@ -1,0 +1,369 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Column, Table } from '../../../src/core/data/table';
+import { trainExperiment } from '../../../src/core/experiment/train';
+import type { ClassificationMetrics } from '../../../src/core/metrics';
+import { binRows, featureThresholds, fitBins } from '../../../src/core/models/boosting/binning';
+import {
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
+  gradientBoostingFromJSON,
+  type GradientBoostingOptions,
+} from '../../../src/core/models/gradientBoosting';
+import { createModel, modelFromJSON } from '../../../src/core/models/registry';
+import { Pipeline } from '../../../src/core/prepare/pipeline';
+import { Random } from '../../../src/core/random';
+import { CancelledError, MlError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
+import { readCsvTable } from '../validation/doubles';
+
+// Figures from bench/reference/boosting.py (scikit-learn 1.2.1's HistGradientBoosting on the same folds).
+const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+const reference = JSON.parse(readFileSync(join(FIXTURES, 'reference', 'boosting.json'), 'utf8'));
+
+interface Case {
+  params: Record<string, number>;
+  scores: number[];
+  mean: number;
+}
+
+function loadCsv(name: string): { X: DenseMatrix; labels: string[]; values: Float64Array } {
+  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  const cols = (rows[0]?.length ?? 1) - 1;
+  const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
+  const labels = rows.map((r) => r[cols] as string);
+  return { X: { kind: 'dense', rows: rows.length, cols, data }, labels, values: Float64Array.from(labels, Number) };
+}
+
+function withMissing(X: DenseMatrix, cells: readonly number[]): DenseMatrix {
+  const data = X.data.slice();
+  for (const cell of cells) data[cell] = NaN;
+  return { ...X, data };
+}
+
+function takeRows(X: DenseMatrix, rows: readonly number[]): DenseMatrix {
+  const data = new Float64Array(rows.length * X.cols);
+  rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
+  return { kind: 'dense', rows: rows.length, cols: X.cols, data };
+}
+
+function r2(truth: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < truth.length; i++) mean += truth[i] as number;
+  mean /= truth.length;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let i = 0; i < truth.length; i++) {
+    ssRes += ((truth[i] as number) - (predicted[i] as number)) ** 2;
+    ssTot += ((truth[i] as number) - mean) ** 2;
+  }
+  return 1 - ssRes / ssTot;
+}
+
+/** Per-fold accuracy (classification) or R² (regression) on the fixture's folds, early stopping off as the fixture. */
+async function crossValidate(
+  X: DenseMatrix,
+  labels: string[],
+  values: Float64Array,
+  folds: number[][],
+  classification: boolean,
+  params: object,
+): Promise<number[]> {
+  const scores: number[] = [];
+  for (const testRows of folds) {
+    const held = new Set(testRows);
+    const trainRows = Array.from({ length: X.rows }, (_, i) => i).filter((i) => !held.has(i));
+    const options: GradientBoostingOptions = { ...params, early_stopping: false };
+    if (classification) {
+      const model = new GradientBoostingClassifier(options);
+      await model.fit(
+        takeRows(X, trainRows),
+        trainRows.map((i) => labels[i] as string),
+      );
+      const predicted = model.predict(takeRows(X, testRows));
+      scores.push(predicted.filter((p, k) => p === labels[testRows[k] as number]).length / testRows.length);
+    } else {
+      const model = new GradientBoostingRegressor(options);
+      await model.fit(
+        takeRows(X, trainRows),
+        Float64Array.from(trainRows, (i) => values[i] as number),
+      );
+      const predicted = model.predict(takeRows(X, testRows));
+      scores.push(
+        r2(
+          Float64Array.from(testRows, (i) => values[i] as number),
+          predicted,
+        ),
+      );
+    }
+  }
+  return scores;
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+for (const name of ['iris.csv', 'breast_cancer.csv', 'diabetes.csv']) {
+  test(`5-fold ${name} within 0.01 of HistGradientBoosting for each parameter set`, async () => {
+    const entry = reference.datasets[name];
+    const { X, labels, values } = loadCsv(name);
+    for (const c of entry.cases as Case[]) {
+      const scores = await crossValidate(X, labels, values, entry.folds, entry.metric === 'accuracy', c.params);
+      assert.ok(Math.abs(mean(scores) - c.mean) <= 0.01, `${name} ${JSON.stringify(c.params)}: ours ${mean(scores)} vs sklearn ${c.mean}`);
+    }
+  });
+}
+
+for (const name of ['breast_cancer.csv', 'diabetes.csv']) {
+  test(`missing values of ${name} are learnt without imputation, within 0.01 of HistGradientBoosting`, async () => {
+    const entry = reference.missing[name];
+    const { X, labels, values } = loadCsv(name);
+    const Xm = withMissing(X, entry.nan_cells);
+    for (const c of entry.cases as Case[]) {
+      const scores = await crossValidate(Xm, labels, values, entry.folds, entry.metric === 'accuracy', c.params);
+      assert.ok(Math.abs(mean(scores) - c.mean) <= 0.01, `${name} with NaN ${JSON.stringify(c.params)}: ours ${mean(scores)} vs sklearn ${c.mean}`);
+    }
+  });
+}
+
+test('a full fit predicts as HistGradientBoosting does, with and without missing values (same trees: equal to rounding)', async () => {
+  const fits: [string, DenseMatrix, string[] | Float64Array, number[] | number[][]][] = [];
+  for (const name of ['iris.csv', 'breast_cancer.csv', 'diabetes.csv']) {
+    const { X, labels, values } = loadCsv(name);
+    const y = name === 'diabetes.csv' ? values : labels;
+    fits.push([name, X, y, reference.datasets[name].full_fit.prediction]);
+    const missing = reference.missing[name];
+    if (missing) fits.push([`${name} with NaN`, withMissing(X, missing.nan_cells), y, missing.full_fit.prediction]);
+  }
+  for (const [name, X, y, expected] of fits) {
+    let worst = 0;
+    if (y instanceof Float64Array) {
+      const model = new GradientBoostingRegressor({ early_stopping: false });
+      await model.fit(X, y);
+      const ours = model.predict(X);
+      (expected as number[]).forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (ours[i] as number)))));
+    } else {
+      const model = new GradientBoostingClassifier({ early_stopping: false });
+      await model.fit(X, y);
+      const ours = model.predictProba(X);
+      (expected as number[][]).forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - (ours.data[i * row.length + k] as number))))));
+    }
+    assert.ok(worst < 1e-9, `${name}: largest difference from scikit-learn's prediction ${worst}`);
+  }
+});
+
+test('bin thresholds equal scikit-learn’s _BinMapper (midpoints, midpoint percentiles, NaN left out)', () => {
+  for (const c of reference.binning as { name: string; max_bins: number; values: (number | null)[]; thresholds: number[]; bins: number[] }[]) {
+    const column = Float64Array.from(c.values, (v) => (v === null ? NaN : v));
+    const X: DenseMatrix = { kind: 'dense', rows: column.length, cols: 1, data: column };
+    const bins = fitBins(X, c.max_bins, new Random(0));
+    assert.deepEqual(Array.from(bins.thresholds[0] as Float64Array), c.thresholds, `${c.name} max_bins ${c.max_bins}`);
+    assert.deepEqual(Array.from(binRows(X, bins)), c.bins, `${c.name} max_bins ${c.max_bins}: bins`);
+  }
+  assert.deepEqual(Array.from(featureThresholds(Float64Array.of(3, 1, 2, 2), 255)), [1.5, 2.5]);
+});
+
+test('one tree on tiny 1-D data: one split, leaf values −G / (H + λ) × learning_rate, as scikit-learn', async () => {
+  const { X, y, params, prediction } = reference.tiny as { X: number[]; y: number[]; params: GradientBoostingOptions; prediction: number[] };
+  const model = new GradientBoostingRegressor({ ...params, early_stopping: false });
+  const matrix: DenseMatrix = { kind: 'dense', rows: X.length, cols: 1, data: Float64Array.from(X) };
+  const target = Float64Array.from(y);
+  await model.fit(matrix, target);
+  // By hand: baseline = mean(y); gradients g = baseline − y; the split x <= 4.5 parts the rows 5 / 5;
+  // each leaf adds −Σg / (n + λ) × learning_rate (squared error: every hessian is 1).
+  const base = y.reduce((a, b) => a + b, 0) / y.length;
+  const leaf = (rows: number[]): number => (-rows.reduce((s, i) => s + (base - (y[i] as number)), 0) / (rows.length + 2)) * 0.5;
+  const left = leaf([0, 1, 2, 3, 4]);
+  const right = leaf([5, 6, 7, 8, 9]);
+  const ours = model.predict(matrix);
+  X.forEach((x, i) => {
+    const byHand = base + (x <= 4.5 ? left : right);
+    assert.ok(Math.abs((ours[i] as number) - byHand) < 1e-6, `row ${i}: ${ours[i]} vs by hand ${byHand}`);
+    assert.ok(Math.abs((ours[i] as number) - (prediction[i] as number)) < 1e-6, `row ${i}: ${ours[i]} vs sklearn ${prediction[i]}`);
+  });
+  assert.equal(model.nIter, 1);
+});
+
+test("class_weight 'balanced' and a map move predictions toward the rare class as scikit-learn's do", async () => {
+  const {
+    X,
+    y,
+    train_rows: cut,
+    cases,
+  } = reference.class_weight as {
+    X: number[][];
+    y: string[];
+    train_rows: number;
+    cases: { class_weight: null | string | Record<string, number>; prediction: string[]; rare_predicted: number; accuracy: number }[];
+  };
+  const matrix = (rows: number[][]): DenseMatrix => ({ kind: 'dense', rows: rows.length, cols: 4, data: Float64Array.from(rows.flat()) });
+  const rare: number[] = [];
+  for (const c of cases) {
+    const model = new GradientBoostingClassifier({ class_weight: c.class_weight, early_stopping: false });
+    await model.fit(matrix(X.slice(0, cut)), y.slice(0, cut));
+    const predicted = model.predict(matrix(X.slice(cut)));
+    const agree = predicted.filter((p, i) => p === c.prediction[i]).length / predicted.length;
+    assert.ok(agree >= 0.97, `class_weight ${JSON.stringify(c.class_weight)}: ${agree} of predictions agree with sklearn's`);
+    const count = predicted.filter((p) => p === 'rare').length;
+    assert.ok(
+      Math.abs(count - c.rare_predicted) <= 4,
+      `class_weight ${JSON.stringify(c.class_weight)}: ${count} rare predictions vs sklearn's ${c.rare_predicted}`,
+    );
+    rare.push(count);
+  }
+  assert.ok((rare[1] as number) > (rare[0] as number), `balanced predicts the rare class more often (${rare.join(' vs ')})`);
+});
+
+test('save and restore through the registry give identical predictions (classifier, multiclass, regressor, with NaN)', async () => {
+  const iris = loadCsv('iris.csv');
+  const cancer = loadCsv('breast_cancer.csv');
+  const diabetes = loadCsv('diabetes.csv');
+  const nanCancer = withMissing(cancer.X, reference.missing['breast_cancer.csv'].nan_cells);
+  const cases: [GradientBoostingClassifier | GradientBoostingRegressor, DenseMatrix, string[] | Float64Array][] = [
+    [new GradientBoostingClassifier({ max_iter: 20 }), iris.X, iris.labels],
+    [new GradientBoostingClassifier({ max_iter: 20 }), nanCancer, cancer.labels],
+    [new GradientBoostingRegressor({ max_iter: 20, max_depth: 3 }), diabetes.X, diabetes.values],
+  ];
+  for (const [model, X, y] of cases) {
+    await model.fit(X, y, { seed: 1 });
+    const restored = modelFromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    assert.equal(restored.type, 'gradient_boosting');
+    if (model instanceof GradientBoostingClassifier) {
+      const again = restored as GradientBoostingClassifier;
+      assert.deepEqual(Array.from(again.predictProba(X).data), Array.from(model.predictProba(X).data));
+      assert.deepEqual(again.predict(X), model.predict(X));
+      assert.deepEqual(again.classes, model.classes);
+    } else {
+      assert.deepEqual(Array.from((restored as GradientBoostingRegressor).predict(X)), Array.from(model.predict(X)));
+    }
+    assert.deepEqual(Array.from((restored as GradientBoostingRegressor).featureImportances), Array.from(model.featureImportances));
+  }
+  assert.throws(() => gradientBoostingFromJSON({ type: 'random_forest', task: 'regression' }), /expected type 'gradient_boosting'/);
+});
+
+test('bad parameters and bad input are MlErrors naming what is wrong', async () => {
+  const bad: [GradientBoostingOptions | Record<string, unknown>, RegExp][] = [
+    [{ learning_rate: 0 }, /learning_rate must be a number > 0/],
+    [{ max_iter: 0 }, /max_iter must be an integer >= 1/],
+    [{ max_leaf_nodes: 1 }, /max_leaf_nodes must be an integer >= 2 or null/],
+    [{ max_depth: 0 }, /max_depth must be an integer >= 1 or null/],
+    [{ min_samples_leaf: 0.5 }, /min_samples_leaf must be an integer >= 1/],
+    [{ l2_regularization: -1 }, /l2_regularization must be a number >= 0/],
+    [{ max_bins: 256 }, /max_bins must be an integer from 2 to 255/],
+    [{ early_stopping: 'yes' }, /early_stopping must be 'auto', true or false/],
+    [{ validation_fraction: 1 }, /validation_fraction must be a number in \(0, 1\) or null/],
+    [{ n_iter_no_change: 0 }, /n_iter_no_change must be an integer >= 1/],
+    [{ tol: -1 }, /tol must be a number >= 0/],
+    [{ scoring: 'r2' }, /scoring must be 'loss' or 'accuracy' for classification/],
+    [{ class_weight: 'even' }, /class_weight/],
+    [{ n_jobs: 0 }, /n_jobs/],
+    [{ learning_rat: 0.1 }, /unknown parameter 'learning_rat'/],
+  ];
+  for (const [params, message] of bad) {
+    assert.throws(
+      () => createModel('gradient_boosting', params as Record<string, unknown>, 'classification'),
+      (error: unknown) => error instanceof MlError && message.test(error.message),
+      JSON.stringify(params),
+    );
+  }
+  assert.throws(() => new GradientBoostingRegressor({ class_weight: 'balanced' }), /class_weight' applies to classification only/);
+  const model = new GradientBoostingClassifier();
+  assert.throws(() => model.predict({ kind: 'dense', rows: 1, cols: 2, data: new Float64Array(2) }), /predict called before fit/);
+  await assert.rejects(model.fit({ kind: 'dense', rows: 2, cols: 1, data: Float64Array.of(1, 2) }, ['a', 'a']), MlError);
+  const iris = loadCsv('iris.csv');
+  await model.fit(iris.X, iris.labels, { seed: 0 });
+  assert.throws(() => model.predict({ kind: 'dense', rows: 1, cols: 3, data: new Float64Array(3) }), /3 feature columns but the model was fitted on 4/);
+});
+
+test('each iteration reports its training loss, and validation loss when early stopping holds rows out; early stopping stops', async () => {
+  const { X, labels } = loadCsv('breast_cancer.csv');
+  const events: ProgressEvent[] = [];
+  const model = new GradientBoostingClassifier({ early_stopping: true, max_iter: 300, n_iter_no_change: 5 });
+  await model.fit(X, labels, { seed: 3, onProgress: (event) => events.push(event) });
+  assert.ok(model.nIter < 300, `stopped after ${model.nIter} iterations`);
+  assert.equal(events.length, model.nIter);
+  assert.ok(events.every((e, i) => e.stage === 'train' && e.step === i + 1 && typeof e.loss === 'number' && typeof e.metrics?.val_loss === 'number'));
+  assert.ok((events.at(-1)?.loss as number) < (events[0]?.loss as number), 'the training loss falls');
+  assert.deepEqual(
+    model.trainLoss,
+    events.map((e) => e.loss),
+  );
+  // Same seed, same model.
+  const again = new GradientBoostingClassifier({ early_stopping: true, max_iter: 300, n_iter_no_change: 5 });
+  await again.fit(X, labels, { seed: 3 });
+  assert.deepEqual(Array.from(again.predictProba(X).data), Array.from(model.predictProba(X).data));
+  // Without early stopping: one event per iteration, no validation loss.
+  const plain: ProgressEvent[] = [];
+  await new GradientBoostingClassifier({ max_iter: 7 }).fit(X, labels, { onProgress: (e) => plain.push(e) });
+  assert.equal(plain.length, 7);
+  assert.ok(plain.every((e) => e.metrics === undefined));
+});
+
+test('feature importances: normalised split gain, highest on the features the target depends on', async () => {
+  const rng = new Random(4);
+  const rows = 2000;
+  const data = new Float64Array(rows * 5);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    for (let f = 0; f < 5; f++) data[i * 5 + f] = rng.normal();
+    y[i] = 3 * (data[i * 5 + 2] as number) + (data[i * 5 + 4] as number) + 0.1 * rng.normal();
+  }
+  const model = new GradientBoostingRegressor({ max_iter: 30 });
+  await model.fit({ kind: 'dense', rows, cols: 5, data }, y);
+  const importances = Array.from(model.featureImportances);
+  assert.ok(Math.abs(importances.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  const order = importances.map((v, f) => [v, f] as const).sort((a, b) => b[0] - a[0]);
+  assert.deepEqual(
+    order.slice(0, 2).map(([, f]) => f),
+    [2, 4],
+  );
+});
+
+test('a fit can be cancelled between iterations', async () => {
+  const { X, labels } = loadCsv('iris.csv');
+  const controller = new AbortController();
+  const model = new GradientBoostingClassifier({ max_iter: 1000 });
+  const fit = model.fit(X, labels, {
+    signal: controller.signal,
+    onProgress: (event) => {
+      if (event.step === 3) controller.abort();
+    },
+  });
+  await assert.rejects(fit, CancelledError);
+});
+
+test('trainExperiment runs gradient_boosting on a table with missing feature values and no impute step; other models still ask for one', async () => {
+  const clean = readCsvTable('breast_cancer.csv');
+  const nanCells: number[] = reference.missing['breast_cancer.csv'].nan_cells;
+  const features = clean.columns.length - 1;
+  const columns = clean.columns.map((column, j): Column => {
+    if (column.kind !== 'numeric' || j >= features) return column;
+    const values = column.values.slice();
+    for (const cell of nanCells) if (cell % features === j) values[Math.floor(cell / features)] = NaN;
+    return { ...column, values };
+  });
+  const table: Table = { rowCount: clean.rowCount, columns };
+  const target = (clean.columns[features] as Column).name;
+  const experiment = {
+    data: { path: 'breast_cancer.csv', target },
+    model: { type: 'gradient_boosting', params: { max_iter: 30 } },
+    validation: { method: 'kfold' as const, folds: 3 },
+    seed: 2,
+  };
+  const events: ProgressEvent[] = [];
+  const result = await trainExperiment(experiment, table, { onProgress: (event) => events.push(event) });
+  assert.equal(result.status, 'completed');
+  assert.equal(result.model.type, 'gradient_boosting');
+  assert.ok((result.metrics as ClassificationMetrics).accuracy > 0.9, `accuracy ${(result.metrics as ClassificationMetrics).accuracy}`);
+  assert.ok(events.filter((e) => e.stage === 'train' && typeof e.loss === 'number').length >= 30, 'per-iteration losses reach the run');
+  // The saved pipeline lets NaN through at predict time too (mlwb serve).
+  const pipeline = Pipeline.fromJSON(JSON.parse(JSON.stringify((result.pipeline as Pipeline).toJSON())));
+  const model = modelFromJSON(JSON.parse(JSON.stringify(result.model.toJSON()))) as GradientBoostingClassifier;
+  const rows = { rowCount: table.rowCount, columns: columns.slice(0, features) };
+  assert.equal(model.predict(pipeline.transform(rows)).length, table.rowCount);
+  await assert.rejects(trainExperiment({ ...experiment, model: { type: 'random_forest', params: { n_estimators: 5 } } }, table), /missing value\(s\).*impute/);
+});
