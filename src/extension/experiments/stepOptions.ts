@@ -46,7 +46,7 @@ export const STEP_OPTION_SCHEMAS: Readonly<
   },
   datetime: {
     description:
-      'Turn date/time columns (YYYY-MM-DD with an optional time, or epoch numbers with unit) into numeric columns <column>_<feature>; values that are not dates become missing.',
+      'Turn date/time columns (YYYY-MM-DD with an optional time, or epoch numbers with unit) into numeric columns named `<column>_<feature>` (`date_year`, …) in its place; values that are not dates become missing.',
     options: {
       columns: { type: 'array', items: { type: 'string' }, minItems: 1, examples: [['date']], description: 'The date or date-time columns.' },
       features: {
