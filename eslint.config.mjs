@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     // The service's contract is read by the extension too, which must not load the HTTP server.
-    files: ['src/serve/contract.ts'],
+    files: ['src/serve/contract.ts', 'src/serve/examples.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE, { name: 'fastify', message: 'the service contract is shared with the extension: no fastify' }] }] },
   },
 );

@@ -1,7 +1,6 @@
 /** Palette and context-menu commands of the Deployed Models feature: deploy, stop, restart, versions, URLs, logs. */
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { readModelVersions, setCurrentModelVersion, type ModelVersion } from '../../core/runs/versions';
 import { registerCommand, type Commands } from '../commands';
 import { showFailure } from '../failure';
@@ -9,6 +8,7 @@ import type { Log } from '../log';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
 import type { TrainingManager } from '../training/manager';
 import { deploymentUrl, type DeploymentManager, type DeploymentRecord } from './manager';
+import { curlCommand, exampleRequest } from '../../serve/examples';
 import { pickDeployment, type DeploymentArgument } from './pick';
 import type { DeploymentsTree } from './tree';
 
@@ -83,8 +83,16 @@ export function registerDeploymentCommands(
       const record = await pickDeployment(manager, arg, 'Select a service');
       const store = training.store();
       if (!record || !store) return;
-      await vscode.env.clipboard.writeText(curlExample(record, store.runDir(record.runId)));
-      void vscode.window.showInformationMessage('ML Workbench: curl example copied.');
+      const runDir = store.runDir(record.runId);
+      const choices = (['mlflow', 'v2'] as const).map((protocol) => ({
+        label: protocol === 'mlflow' ? 'POST /invocations' : 'Open Inference Protocol (KServe v2) infer',
+        description: protocol === 'mlflow' ? 'MLflow-style: dataframe_records, dataframe_split, instances or CSV' : 'one tensor per feature column',
+        command: curlCommand(deploymentUrl(record), exampleRequest(runDir, protocol, record.experiment)),
+      }));
+      const picked = await vscode.window.showQuickPick(choices, { placeHolder: 'Which request should the curl example send?' });
+      if (!picked) return;
+      await vscode.env.clipboard.writeText(picked.command);
+      void vscode.window.showInformationMessage(`ML Workbench: curl example (${picked.label}) copied.`);
     }),
     registerCommand('mlWorkbench.showDeploymentLog', async (arg) => {
       const record = await pickDeployment(manager, arg, 'Select a service');
@@ -182,16 +190,4 @@ function feedbackDetail(feedback: { count?: number; accuracy?: number; mae?: num
   const score =
     feedback.accuracy !== undefined ? `accuracy ${feedback.accuracy.toFixed(4)}` : feedback.mae !== undefined ? `MAE ${feedback.mae.toFixed(4)}` : '';
   return `${score} on ${feedback.count} labelled predictions it made`;
-}
-
-/** A curl command that sends the first reference row of the run to the service. */
-export function curlExample(record: DeploymentRecord, runDir: string): string {
-  let row: Record<string, unknown> = {};
-  const reference = path.join(runDir, 'reference.json');
-  if (existsSync(reference)) {
-    const sample = JSON.parse(readFileSync(reference, 'utf8')) as { columns: Record<string, unknown[]> };
-    row = Object.fromEntries(Object.entries(sample.columns).map(([name, values]) => [name, values[0] ?? null]));
-  }
-  const body = JSON.stringify({ dataframe_records: [row] });
-  return `curl -s -X POST ${deploymentUrl(record)}/invocations -H 'Content-Type: application/json' -d '${body.replace(/'/g, "'\\''")}'`;
 }

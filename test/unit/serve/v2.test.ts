@@ -7,6 +7,7 @@ import { tableFromRecords } from '../../../src/core/data/table';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
+import { curlCommand, exampleRequest } from '../../../src/serve/examples';
 import { featureRecords, listen, post, trainedRun } from './fixture';
 
 async function get(url: string): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -229,6 +230,30 @@ test('text columns travel as BYTES tensors', async () => {
       400,
       /input "city" is a categorical column: send BYTES, not FP32/,
     );
+  } finally {
+    await app.close();
+  }
+});
+
+test('the example requests the Deployed Models view copies are answered by the service, as curl sends them', async () => {
+  const runDir = await trainedRun('iris');
+  const { app, url } = await listen({ runDir, writeFeedback: false, token: 's3cret' });
+  try {
+    for (const protocol of ['mlflow', 'v2'] as const) {
+      const request = exampleRequest(runDir, protocol, 'iris-serve');
+      const command = curlCommand(url, request, 's3cret');
+      // What a shell gives curl: the arguments between single quotes.
+      const [header, auth, body] = [...command.matchAll(/'((?:[^']|'\\'')*)'/g)].map((m) => (m[1] as string).replace(/'\\''/g, "'"));
+      assert.equal(header, 'Content-Type: application/json');
+      assert.equal(auth, 'Authorization: Bearer s3cret');
+      assert.ok(command.startsWith(`curl -s -X POST ${url}${request.path} `), command);
+      const answer = await post(`${url}${request.path}`, body as string, 'application/json', { authorization: 'Bearer s3cret' });
+      assert.equal(answer.status, 200, `${protocol}: ${JSON.stringify(answer.json)}`);
+      const first = featureRecords('iris')[0] as Record<string, number>;
+      const expected = (await loadRunModel(runDir)).predict(tableFromRecords([first])).predictions[0];
+      const predicted = protocol === 'mlflow' ? (answer.json.predictions as string[])[0] : (answer.json.outputs as { data: string[] }[])[0]?.data[0];
+      assert.equal(predicted, expected, protocol);
+    }
   } finally {
     await app.close();
   }
