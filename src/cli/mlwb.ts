@@ -3,6 +3,7 @@
  * extension shows. Commands: train FILE [--json] [--seed N], runs [--json], show RUN [--json],
  * serve RUN [--port N] [--host H] [--token T], export RUN --out DIR, import SOURCE (see ./import.ts).
  */
+import type { PermutationImportanceResult } from '../core/inspection/permutationImportance';
 import { existsSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
@@ -251,7 +252,10 @@ async function main(argv: string[]): Promise<number> {
       const warningLines = (record.warnings ?? []).map((warning) => `\nwarning: ${warning}`).join('');
       const sourceLine = record.source ? `\n${describeSource(record.source)}` : '';
       const leftOutLine = record.missingTargetRows ? `\n${record.missingTargetRows} row(s) without a target left out before the split` : '';
-      console.log(`${describe(record)}${reasonLine}${warningLines}${sourceLine}${leftOutLine}${versionLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`);
+      const importanceLine = record.permutationImportance ? `\n${describeImportance(record.permutationImportance)}` : '';
+      console.log(
+        `${describe(record)}${reasonLine}${warningLines}${sourceLine}${leftOutLine}${versionLine}${importanceLine}\n${JSON.stringify(record.metrics ?? {}, null, 2)}`,
+      );
       return 0;
     }
     case 'serve':
@@ -265,6 +269,14 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
+}
+
+/** `permutation importance (drop of accuracy, 5 repeats, held-out rows): petal_length_cm 0.5422 ± 0.0648, …`, the five largest. */
+function describeImportance(importance: PermutationImportanceResult): string {
+  const top = [...importance.features].sort((a, b) => b.mean - a.mean).slice(0, 5);
+  const where = importance.scope === 'out-of-fold' ? 'out-of-fold rows' : 'held-out rows';
+  const more = importance.features.length > top.length ? `, … (${importance.features.length} columns)` : '';
+  return `permutation importance (drop of ${importance.metric}, ${importance.n_repeats} repeats, ${where}): ${top.map((f) => `${clipped(f.name, 40)} ${f.mean.toFixed(4)} ± ${f.std.toFixed(4)}`).join(', ')}${more}`;
 }
 
 /** `source: postgres postgres://me@db:5432/shop, table reviews, fetched 2026-…, sha256 ab12…` */

@@ -253,6 +253,29 @@ export function barConfig(labels: readonly string[], values: readonly number[], 
   };
 }
 
+/** Horizontal bars of means with a thin floating bar from mean − std to mean + std over each (permutation importance). */
+export function errorBarConfig(labels: readonly string[], means: readonly number[], stds: readonly number[], title: string): ChartConfiguration<'bar'> {
+  const color = seriesColor(0);
+  const spread = means.map((m, i): [number, number] => [m - (stds[i] ?? 0), m + (stds[i] ?? 0)]);
+  return {
+    type: 'bar',
+    data: {
+      labels: [...labels],
+      datasets: [
+        { label: title, data: [...means], backgroundColor: withAlpha(color, 0.6), borderColor: color, borderWidth: 1, grouped: false },
+        {
+          label: '± std over repeats',
+          data: spread as unknown as number[],
+          backgroundColor: cssVar('--vscode-foreground', '#ccc'),
+          barPercentage: 0.15,
+          grouped: false,
+        },
+      ],
+    },
+    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: title } } } },
+  };
+}
+
 /** Points of x against y, with an optional reference line (e.g. y = x, y = 0). */
 export function scatterConfig(
   points: readonly { x: number; y: number }[],

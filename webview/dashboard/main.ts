@@ -1,6 +1,6 @@
 /** The run dashboard in the browser: draws the whole state the host pushes, live while training. */
 import type { DashboardState } from '../../src/extension/dashboard/contract';
-import { barConfig, beginRender, chart, confusionConfig, destroyCharts, endRender, lineConfig, lineDatasets, scatterConfig } from './charts';
+import { barConfig, beginRender, chart, confusionConfig, destroyCharts, endRender, errorBarConfig, lineConfig, lineDatasets, scatterConfig } from './charts';
 import { button, checkbox, connect, el, formatBytes, formatNumber, persist, post, root, runHeader, section, showError, table } from './common';
 
 let state: DashboardState | undefined;
@@ -162,6 +162,35 @@ function importancesSection(s: DashboardState): HTMLElement | null {
   );
 }
 
+function permutationSection(s: DashboardState): HTMLElement | null {
+  const p = s.permutation;
+  if (!p || p.features.length === 0) return null;
+  const top = p.features.slice(0, 20);
+  const where = p.scope === 'out-of-fold' ? `out-of-fold rows (${p.rows})` : `held-out rows (${p.rows})`;
+  const title = `Permutation importance: drop of ${p.metric} when a column is shuffled, mean ± std over ${p.repeats} repeats on ${where}`;
+  return section(
+    'permutation',
+    p.features.length > top.length ? `Permutation importance (top ${top.length} of ${p.features.length})` : 'Permutation importance',
+    el('p', { class: 'mlwb-muted' }, title),
+    chart(
+      'permutation',
+      'Permutation importance',
+      errorBarConfig(
+        top.map((f) => f.name),
+        top.map((f) => f.mean),
+        top.map((f) => f.std),
+        `drop of ${p.metric}`,
+      ),
+      top.length > 10 ? 'tall' : 'normal',
+    ),
+    table(
+      ['column', `mean drop of ${p.metric}`, 'std'],
+      p.features.map((f) => [f.name, formatNumber(f.mean), formatNumber(f.std)]),
+      { testId: 'permutation-table' },
+    ),
+  );
+}
+
 function detailsSection(s: DashboardState): HTMLElement {
   const parts: HTMLElement[] = [];
   if (s.params.length > 0)
@@ -219,6 +248,7 @@ function render(): void {
     regressionSection(s),
     s.missing.length > 0 ? section('missing', 'Not shown', el('ul', {}, ...s.missing.map((m) => el('li', { class: 'mlwb-muted' }, m)))) : null,
     importancesSection(s),
+    permutationSection(s),
     detailsSection(s),
   ].filter((part): part is HTMLElement => part !== null);
   const main = root();

@@ -3,6 +3,7 @@ import { METRIC_NAMES, metricInfo } from '../metrics';
 import { checkModelParams } from '../models/check';
 import { MODEL_TYPES, modelTypes } from '../models/specs';
 import { rangeOf, spaceProblems, type ParamSpace } from '../search';
+import { nJobsProblem } from '../parallel/jobs';
 import { DEFAULT_SEED } from '../random';
 import { errorMessage, MlError, type Task } from '../types';
 import { isRecord } from '../json';
@@ -33,6 +34,8 @@ export interface HoldoutValidation {
   readonly test_size?: number;
   /** Default true for classification. */
   readonly stratify?: boolean;
+  /** Worker threads, as scikit-learn's n_jobs (a hold-out's one split always runs inline). */
+  readonly n_jobs?: number | null;
 }
 
 export interface KFoldValidation {
@@ -42,6 +45,8 @@ export interface KFoldValidation {
   readonly stratify?: boolean;
   /** Shuffle (seeded) before cutting folds; default true. */
   readonly shuffle?: boolean;
+  /** Folds fitted at the same time on worker threads, as scikit-learn's n_jobs; default: the cores less one. */
+  readonly n_jobs?: number | null;
 }
 
 export interface SearchSpec {
@@ -55,6 +60,14 @@ export interface SearchSpec {
   readonly folds?: number;
 }
 
+/** Permutation importance of the run (`importance:`); `false` turns it off. */
+export interface ImportanceSpec {
+  /** Shuffles per column; default 5 (scikit-learn's). */
+  readonly n_repeats?: number;
+  /** Worker threads, as scikit-learn's n_jobs; default: the cores less one. */
+  readonly n_jobs?: number | null;
+}
+
 export interface Experiment {
   readonly name?: string;
   readonly data: { readonly path: string; readonly target: string };
@@ -64,6 +77,8 @@ export interface Experiment {
   readonly validation?: HoldoutValidation | KFoldValidation;
   readonly search?: SearchSpec;
   readonly seed?: number;
+  /** Permutation importance on held-out rows; on (5 repeats) unless `false`. */
+  readonly importance?: false | ImportanceSpec;
 }
 
 type Json = Record<string, unknown>;
@@ -82,7 +97,7 @@ function integerAtLeast(value: unknown, min: number): boolean {
 export function validateExperiment(obj: unknown): string[] {
   const problems: string[] = [];
   if (!isRecord(obj)) return ['(root): an experiment must be an object with data, model and the other keys of DESIGN.md'];
-  unknownKeys(obj, ['name', 'data', 'task', 'prepare', 'model', 'validation', 'search', 'seed'], '', problems);
+  unknownKeys(obj, ['name', 'data', 'task', 'prepare', 'model', 'validation', 'search', 'seed', 'importance'], '', problems);
   if (obj.name !== undefined && typeof obj.name !== 'string') problems.push('name: must be a string');
   else if (typeof obj.name === 'string' && obj.name.length > MAX_NAME_LENGTH) {
     problems.push(`name: ${obj.name.length.toLocaleString('en')} characters; a name is at most ${MAX_NAME_LENGTH} (it is shown in every list of runs)`);
@@ -112,7 +127,21 @@ export function validateExperiment(obj: unknown): string[] {
   if (obj.validation !== undefined) validationProblems(obj.validation, problems);
   if (obj.search !== undefined) searchProblems(obj.search, task, modelParams, problems);
   if (obj.seed !== undefined && !integerAtLeast(obj.seed, 0)) problems.push(`seed: must be a whole number >= 0, got ${JSON.stringify(obj.seed)}`);
+  if (obj.importance !== undefined) importanceProblems(obj.importance, problems);
   return problems;
+}
+
+function importanceProblems(importance: unknown, problems: string[]): void {
+  if (importance === false) return;
+  if (!isRecord(importance)) {
+    problems.push('importance: must be false (off) or { n_repeats: 5, n_jobs: null }');
+    return;
+  }
+  unknownKeys(importance, ['n_repeats', 'n_jobs'], 'importance', problems);
+  if (importance.n_repeats !== undefined && !integerAtLeast(importance.n_repeats, 1))
+    problems.push(`importance.n_repeats: must be a whole number >= 1, got ${JSON.stringify(importance.n_repeats)}`);
+  const jobs = nJobsProblem(importance.n_jobs);
+  if (jobs) problems.push(`importance.n_jobs: ${jobs}`);
 }
 
 function prepareStepProblems(step: unknown, path: string, problems: string[]): void {
@@ -174,13 +203,13 @@ function validationProblems(validation: unknown, problems: string[]): void {
     return;
   }
   if (validation.method === 'holdout') {
-    unknownKeys(validation, ['method', 'test_size', 'stratify'], 'validation', problems);
+    unknownKeys(validation, ['method', 'test_size', 'stratify', 'n_jobs'], 'validation', problems);
     const size = validation.test_size;
     if (size !== undefined && !(typeof size === 'number' && size > 0 && (size < 1 || Number.isInteger(size)))) {
       problems.push(`validation.test_size: must be a fraction between 0 and 1 or a whole number of rows, got ${JSON.stringify(size)}`);
     }
   } else if (validation.method === 'kfold') {
-    unknownKeys(validation, ['method', 'folds', 'stratify', 'shuffle'], 'validation', problems);
+    unknownKeys(validation, ['method', 'folds', 'stratify', 'shuffle', 'n_jobs'], 'validation', problems);
     if (validation.folds !== undefined && !integerAtLeast(validation.folds, 2))
       problems.push(`validation.folds: must be a whole number >= 2, got ${JSON.stringify(validation.folds)}`);
     if (validation.shuffle !== undefined && typeof validation.shuffle !== 'boolean') problems.push('validation.shuffle: must be true or false');
@@ -188,6 +217,8 @@ function validationProblems(validation: unknown, problems: string[]): void {
     problems.push(`validation.method: must be holdout or kfold, got ${JSON.stringify(validation.method)}`);
   }
   if (validation.stratify !== undefined && typeof validation.stratify !== 'boolean') problems.push('validation.stratify: must be true or false');
+  const jobs = nJobsProblem(validation.n_jobs);
+  if (jobs) problems.push(`validation.n_jobs: ${jobs}`);
 }
 
 function searchProblems(search: unknown, task: Task | undefined, modelParams: readonly string[] | undefined, problems: string[]): void {

@@ -14,6 +14,7 @@ import {
   selectRows,
   selectTarget,
   stratifiedKFold,
+  type CrossValidateOptions,
   type CrossValidationResult,
   type Learner,
   type ModelInput,
@@ -21,6 +22,9 @@ import {
   type Split,
   type TrainProgress,
 } from '../validation';
+import { permutationImportance, type PermutationImportanceResult } from '../inspection/permutationImportance';
+import { fittedCanRunInWorkers, foldsCanRunInWorkers, foldsInWorkers, importanceInWorkers } from '../parallel/folds';
+import { jobsFor } from '../parallel/jobs';
 import { runSeed, validateExperiment, type Experiment } from './experiment';
 import { featureSteps, leavesOutMissingTarget } from './missingTarget';
 import { TextColumnPipeline } from './textPipeline';
@@ -72,6 +76,8 @@ export interface TrainResult {
   readonly params: Params;
   readonly validation: { readonly method: 'holdout' | 'kfold'; readonly [key: string]: unknown };
   readonly featureNames: readonly string[];
+  /** Permutation importance of the original columns on held-out rows (absent with `importance: false`). */
+  readonly permutation_importance?: PermutationImportanceResult;
   /** Regression: held-out (or out-of-fold) actual and predicted values, at most MAX_KEPT_PREDICTIONS, for residual plots. */
   readonly predictions?: { readonly actual: number[]; readonly predicted: number[] };
   /** Refitted on all rows, for deployment. */
@@ -131,8 +137,27 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   let bestParams: Params = {};
   let searchPart: Pick<TrainResult, 'trials' | 'best'> = {};
   let cv: CvSummary | undefined;
+  const importance = experiment.importance === false ? undefined : (experiment.importance ?? {});
+  const keepFitted = importance !== undefined;
+  // validation.n_jobs: folds on worker threads, for models and steps a worker can rebuild; a hold-out's one split stays here.
+  const foldJobs = jobsFor(experiment.validation?.n_jobs, features.rowCount * features.columns.length, 'validation.n_jobs');
+  const foldsOnWorkers = foldJobs > 1 && !options.createPipeline && foldsCanRunInWorkers(type, steps);
+  const foldRunner = (params: Params, splits: readonly Split[]): Pick<CrossValidateOptions<ModelInput>, 'foldRunner'> =>
+    foldsOnWorkers && splits.length > 1
+      ? {
+          foldRunner: foldsInWorkers(
+            features,
+            y,
+            { steps, modelType: type, params: { ...baseParams, ...params }, task, seed, labels, keepFitted },
+            foldJobs,
+            signal,
+            onProgress,
+          ),
+        }
+      : {};
   if (!experiment.search) {
-    evaluation = await crossValidate<ModelInput>(features, y, { ...common, makeModel: () => makeModel({}), splits: splitsFor(validation, y, seed) });
+    const splits = splitsFor(validation, y, seed);
+    evaluation = await crossValidate<ModelInput>(features, y, { ...common, keepFitted, makeModel: () => makeModel({}), splits, ...foldRunner({}, splits) });
     if (validation.method === 'kfold') cv = { folds: evaluation.folds, mean: evaluation.mean, std: evaluation.std };
   } else {
     const search = experiment.search;
@@ -160,11 +185,42 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
       best: { params: result.best.params, score: result.best.score, metric },
     };
     if (holdout) {
-      evaluation = await crossValidate<ModelInput>(features, y, { ...common, makeModel: () => makeModel(bestParams), splits: [holdout] });
+      evaluation = await crossValidate<ModelInput>(features, y, { ...common, keepFitted, makeModel: () => makeModel(bestParams), splits: [holdout] });
     } else {
       evaluation = result.bestResult;
       cv = { folds: evaluation.folds, mean: evaluation.mean, std: evaluation.std };
     }
+  }
+
+  let permutation: PermutationImportanceResult | undefined;
+  if (importance) {
+    // A k-fold search keeps no fitted folds: the winner's folds are fitted once more (same seed, same models).
+    const splits = splitsFor(validation, y, seed);
+    const fitted =
+      evaluation.fitted ??
+      (
+        await crossValidate<ModelInput>(features, y, {
+          ...common,
+          onProgress: undefined,
+          keepFitted,
+          makeModel: () => makeModel(bestParams),
+          splits,
+          ...foldRunner(bestParams, splits),
+        })
+      ).fitted ??
+      [];
+    const importanceJobs = jobsFor(importance.n_jobs, features.columns.length * (importance.n_repeats ?? 5) * y.length, 'importance.n_jobs');
+    const columnsOnWorkers = importanceJobs > 1 && features.columns.length > 1 && fittedCanRunInWorkers(fitted);
+    permutation = await permutationImportance(features, y, fitted, {
+      ...(columnsOnWorkers ? { scoreColumns: (context, columns, onColumns) => importanceInWorkers(context, columns, importanceJobs, signal, onColumns) } : {}),
+      task,
+      metric: experiment.search?.metric ?? defaultMetric(task),
+      labels,
+      nRepeats: importance.n_repeats,
+      seed,
+      signal,
+      onProgress,
+    });
   }
 
   await new Promise<void>((resolve) => setImmediate(resolve)); // as between folds: a cancel is heard before the refit
@@ -191,6 +247,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     metrics: evaluation.metrics,
     ...(cv ? { cv } : {}),
     ...searchPart,
+    ...(permutation ? { permutation_importance: permutation } : {}),
     ...(task === 'regression' ? { predictions: heldOutPredictions(y as Float64Array, evaluation) } : {}),
     params: { ...baseParams, ...bestParams },
     validation: { method, ...validationSettings },

@@ -5,7 +5,7 @@
  * a Random forked from FitOptions.seed, so the same seed grows the same forest.
  */
 import { EstimatorJSON, MlError, Task } from '../types';
-import { N_JOBS_PARAM, nJobsProblem, resolveJobs } from '../parallel/jobs';
+import { N_JOBS_PARAM, jobsFor, nJobsProblem } from '../parallel/jobs';
 import { checkForestClassWeight, FOREST_CLASS_WEIGHT_PARAM, type ForestClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { forestImportances, growForest } from './tree/forest';
@@ -62,7 +62,7 @@ const RANDOM_FOREST: TreeModelKind<ForestParams> = {
   type: TYPE,
   saved: 'trees',
   grow: (data, target, grow, params, options) =>
-    growForest(data, target, grow, params.n_estimators, params.bootstrap, options, resolveJobs(params.n_jobs, `${TYPE}: n_jobs`)),
+    growForest(data, target, grow, params.n_estimators, params.bootstrap, options, jobsFor(params.n_jobs, data.rows * params.n_estimators, `${TYPE}: n_jobs`)),
   importances: forestImportances,
 };
 

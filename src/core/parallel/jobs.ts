@@ -24,6 +24,18 @@ export function resolveJobs(nJobs: number | null | undefined, owner = 'n_jobs'):
   return nJobs > 0 ? nJobs : Math.max(1, cores + 1 + nJobs);
 }
 
+/**
+ * Work below which the default n_jobs (null) runs inline: starting a worker costs tens of milliseconds
+ * (seconds when running from source under tsx), more than small data gains. An explicit n_jobs is obeyed.
+ */
+export const MIN_PARALLEL_WORK = 200_000;
+
+/** resolveJobs for work of `size` units (rows × trees, rows × columns…): the default stays inline below MIN_PARALLEL_WORK. */
+export function jobsFor(nJobs: number | null | undefined, size: number, owner = 'n_jobs'): number {
+  const jobs = resolveJobs(nJobs, owner);
+  return (nJobs === undefined || nJobs === null) && size < MIN_PARALLEL_WORK ? 1 : jobs;
+}
+
 /** What is wrong with an `n_jobs` value, or undefined when it is valid (null: the default). */
 export function nJobsProblem(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -85,7 +85,7 @@ export function runTasks<I, O>(kind: string, inputs: readonly I[], options: RunT
     };
     for (let w = 0; w < size; w++) {
       const worker = script.tsx
-        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`, { eval: true })
+        ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(script.file)});`, { eval: true })
         : new Worker(script.file);
       workers.push(worker);
       worker.on('message', (message: unknown) => {

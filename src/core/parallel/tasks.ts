@@ -3,6 +3,7 @@
  * sent it (structured clone; typed arrays in shared memory stay shared) and returns its output.
  */
 import { growForestTree, type ForestTreeTask } from '../models/tree/forest';
+import { foldTask, importanceTask } from './folds';
 
 /** What a handler may tell the pool while it runs. */
 export interface TaskContext {
@@ -14,4 +15,6 @@ export type TaskHandler = (input: never, context: TaskContext) => unknown;
 /** Handlers by task kind. */
 export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   'forest.tree': (input: ForestTreeTask) => growForestTree(input),
+  'cv.fold': (input: Parameters<typeof foldTask>[0], context) => foldTask(input, (event) => context.progress(event)),
+  'importance.columns': (input: Parameters<typeof importanceTask>[0]) => importanceTask(input),
 };

@@ -72,16 +72,25 @@ export class RunProgress {
   private reached = 0;
   private readonly evaluationShare: number;
 
-  constructor(experiment: Pick<Experiment, 'validation' | 'search'>) {
+  /** Of the evaluation's share, what permutation importance (after the folds) takes. */
+  private readonly importanceShare: number;
+
+  constructor(experiment: Pick<Experiment, 'validation' | 'search' | 'importance'>) {
     const folds = experiment.validation?.method === 'kfold' ? (experiment.validation.folds ?? 5) : 1;
     this.evaluationShare = experiment.search ? 0.9 : folds / (folds + 1);
+    this.importanceShare = experiment.importance === false ? 0 : 0.2;
   }
 
   /** The fraction (0 to 0.99) after this event. */
   fraction(event: TrainProgressEvent): number {
     const refit = event.stage === 'refit' || event.stage.startsWith('refit ');
     const inner = event.stage === 'refit' ? 0 : progressFraction(event);
-    const value = refit ? this.evaluationShare + (0.99 - this.evaluationShare) * inner : this.evaluationShare * inner;
+    const evaluated = 1 - this.importanceShare;
+    const value = refit
+      ? this.evaluationShare + (0.99 - this.evaluationShare) * inner
+      : event.stage === 'importance'
+        ? this.evaluationShare * (evaluated + this.importanceShare * inner)
+        : this.evaluationShare * evaluated * inner;
     this.reached = Math.min(0.99, Math.max(this.reached, value));
     return this.reached;
   }
@@ -196,6 +205,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       featureNames: result.featureNames,
       ...(result.predictions ? { predictions: result.predictions } : {}),
       ...featureImportances(result),
+      ...(result.permutation_importance ? { permutationImportance: result.permutation_importance } : {}),
     });
     try {
       store.finish(record, 'completed');
@@ -223,7 +233,7 @@ function cancelReason(signal: AbortSignal | undefined): string {
 }
 
 /** What a run found, dropped when run.json cannot hold it, so that at least the status and reason are saved. */
-const RESULT_KEYS = ['metrics', 'cv', 'trials', 'best', 'predictions', 'featureNames', 'featureImportances'] as const;
+const RESULT_KEYS = ['metrics', 'cv', 'trials', 'best', 'predictions', 'featureNames', 'featureImportances', 'permutationImportance'] as const;
 
 /**
  * Marks a run failed or cancelled with its reason. When even that cannot be written (results too

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { DataSource } from '../sources/sidecar';
+import type { PermutationImportanceResult } from '../inspection/permutationImportance';
 import { makeDirectory, writeJsonAtomic } from './atomic';
 
 /** `damaged`: run.json exists but cannot be read (cut short, not JSON); `reason` says where it broke. */
@@ -50,6 +51,8 @@ export interface RunRecord {
   best?: unknown;
   featureNames?: readonly string[];
   featureImportances?: readonly number[];
+  /** Permutation importance of the original columns on held-out rows (core/inspection/permutationImportance.ts). */
+  permutationImportance?: PermutationImportanceResult;
   /** Regression: held-out actual and predicted values for residual charts. */
   predictions?: { readonly actual: number[]; readonly predicted: number[] };
   /** A retraining: the run whose service's labelled requests were added, and how many. */

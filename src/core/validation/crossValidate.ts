@@ -49,6 +49,17 @@ export interface CrossValidateOptions<I extends ModelInput = Matrix> {
   readonly seed?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: TrainProgress;
+  /** Keep each split's fitted pipeline and model in the result (for permutation importance on its held-out rows). */
+  readonly keepFitted?: boolean;
+  /** Fits and scores the splits elsewhere (worker threads); the outcomes must be what runFold gives, in split order. */
+  readonly foldRunner?: (splits: readonly Split[]) => Promise<FoldOutcome[]>;
+}
+
+/** One split's pipeline and model, fitted on its training rows only. */
+export interface FittedSplit<I extends ModelInput = Matrix> {
+  readonly split: Split;
+  readonly pipeline: PipelineLike<I>;
+  readonly model: Learner<I>;
 }
 
 export interface CrossValidationResult {
@@ -64,6 +75,8 @@ export interface CrossValidationResult {
   readonly predictions: Target;
   readonly proba?: DenseMatrix;
   readonly labels?: readonly string[];
+  /** With keepFitted: each split's fitted pipeline and model, in split order. */
+  readonly fitted?: readonly FittedSplit<ModelInput>[];
 }
 
 /** Number of rows of a model input. */
@@ -101,7 +114,7 @@ export async function crossValidate<I extends ModelInput = Matrix>(
   y: Target,
   options: CrossValidateOptions<I>,
 ): Promise<CrossValidationResult> {
-  const { task, splits, signal, onProgress } = options;
+  const { task, splits } = options;
   if (features.rowCount !== y.length) throw new MlError(`the features have ${features.rowCount} rows but the target ${y.length}`);
   if (splits.length === 0) throw new MlError('validation: no splits to evaluate');
   const labels = task === 'classification' ? (options.labels ?? sortLabels(y as readonly string[])) : undefined;
@@ -111,34 +124,16 @@ export async function crossValidate<I extends ModelInput = Matrix>(
   const probaRows: (Float64Array | undefined)[] = new Array(n);
   let everyFoldHasProba = task === 'classification';
   const folds: Record<string, number>[] = [];
+  const fitted: FittedSplit<I>[] = [];
 
+  const outcomes = options.foldRunner ? await options.foldRunner(splits) : await sequentialFolds(features, y, options, labels);
   for (const [index, split] of splits.entries()) {
-    // Most models fit without awaiting anything real: a turn of the event loop between folds lets a
-    // cancel (a signal handler, a worker message) be heard before the next fold starts.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    throwIfAborted(signal);
-    const fold = index + 1;
-    onProgress?.({ stage: 'fold', step: fold, of: splits.length, fold, folds: splits.length });
-    const pipeline = options.makePipeline();
-    const prepared = await pipeline.fitTransform(selectRows(features, split.train), selectTarget(y, split.train), { signal, seed: options.seed });
-    const model = options.makeModel();
-    await model.fit(prepared.X, prepared.y, {
-      seed: options.seed,
-      signal,
-      onProgress: onProgress ? (event) => onProgress({ ...event, fold, folds: splits.length }) : undefined,
-    });
-    throwIfAborted(signal);
-    const testX = await pipeline.transform(selectRows(features, split.test));
-    if (inputRows(testX) !== split.test.length) {
-      throw new MlError(
-        `the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(testX)}; steps that drop rows must only do so while fitting`,
-      );
-    }
+    const outcome = outcomes[index] as FoldOutcome;
     const yTest = selectTarget(y, split.test);
-    const yPred = model.predict(testX);
-    let proba: DenseMatrix | undefined;
-    if (labels && isProbabilistic(model)) proba = alignProba(model.predictProba(testX), model.classes, labels);
-    else everyFoldHasProba = false;
+    const yPred = outcome.predictions;
+    if (options.keepFitted && outcome.fitted) fitted.push(outcome.fitted as unknown as FittedSplit<I>);
+    const proba = outcome.proba;
+    if (!proba) everyFoldHasProba = false;
     folds.push(scalarMetrics(computeMetrics(task, yTest, yPred, proba, labels)));
     split.test.forEach((row, i) => {
       scored[row] = 1;
@@ -157,7 +152,79 @@ export async function crossValidate<I extends ModelInput = Matrix>(
     proba = { kind: 'dense', rows: rows.length, cols: labels.length, data };
   }
   const metrics = computeMetrics(task, selectTarget(y, rows), predictions, proba, labels);
-  return { folds, ...summariseFolds(folds), metrics, rows, predictions, proba, labels };
+  return {
+    folds,
+    ...summariseFolds(folds),
+    metrics,
+    rows,
+    predictions,
+    proba,
+    labels,
+    ...(options.keepFitted ? { fitted: fitted as unknown as FittedSplit<ModelInput>[] } : {}),
+  };
+}
+
+/** What one split gives: its held-out predictions (in split.test order), probabilities in `labels` order, and optionally its fitted pair. */
+export interface FoldOutcome {
+  readonly predictions: Target;
+  readonly proba?: DenseMatrix;
+  readonly fitted?: FittedSplit<ModelInput>;
+}
+
+/**
+ * Fits and scores one split: a fresh pipeline fitted on the training rows only, then a fresh model;
+ * the held-out rows are transformed by that fitted pipeline and predicted.
+ */
+export async function runFold<I extends ModelInput>(
+  features: Table,
+  y: Target,
+  split: Split,
+  index: number,
+  options: CrossValidateOptions<I>,
+  labels: readonly string[] | undefined,
+): Promise<FoldOutcome> {
+  const { signal, onProgress, splits } = options;
+  const fold = index + 1;
+  onProgress?.({ stage: 'fold', step: fold, of: splits.length, fold, folds: splits.length });
+  const pipeline = options.makePipeline();
+  const prepared = await pipeline.fitTransform(selectRows(features, split.train), selectTarget(y, split.train), { signal, seed: options.seed });
+  const model = options.makeModel();
+  await model.fit(prepared.X, prepared.y, {
+    seed: options.seed,
+    signal,
+    onProgress: onProgress ? (event) => onProgress({ ...event, fold, folds: splits.length }) : undefined,
+  });
+  throwIfAborted(signal);
+  const testX = await pipeline.transform(selectRows(features, split.test));
+  if (inputRows(testX) !== split.test.length) {
+    throw new MlError(
+      `the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(testX)}; steps that drop rows must only do so while fitting`,
+    );
+  }
+  const predictions = model.predict(testX);
+  const proba = labels && isProbabilistic(model) ? alignProba(model.predictProba(testX), model.classes, labels) : undefined;
+  return {
+    predictions,
+    ...(proba ? { proba } : {}),
+    ...(options.keepFitted ? { fitted: { split, pipeline, model } as unknown as FittedSplit<ModelInput> } : {}),
+  };
+}
+
+async function sequentialFolds<I extends ModelInput>(
+  features: Table,
+  y: Target,
+  options: CrossValidateOptions<I>,
+  labels: readonly string[] | undefined,
+): Promise<FoldOutcome[]> {
+  const outcomes: FoldOutcome[] = [];
+  for (const [index, split] of options.splits.entries()) {
+    // Most models fit without awaiting anything real: a turn of the event loop between folds lets a
+    // cancel (a signal handler, a worker message) be heard before the next fold starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    throwIfAborted(options.signal);
+    outcomes.push(await runFold(features, y, split, index, options, labels));
+  }
+  return outcomes;
 }
 
 /** Reorders a model's probability columns into `labels` order; a class the fold's model never saw gets 0. */

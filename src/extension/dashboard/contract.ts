@@ -70,6 +70,14 @@ export interface DashboardState {
   readonly roc?: { readonly fpr: readonly number[]; readonly tpr: readonly number[]; readonly auc?: number; readonly positive?: string };
   readonly predictions?: { readonly actual: readonly number[]; readonly predicted: readonly number[] };
   readonly importances?: readonly { readonly name: string; readonly value: number }[];
+  /** Permutation importance of the original columns on held-out rows, sorted by mean, largest first. */
+  readonly permutation?: {
+    readonly metric: string;
+    readonly repeats: number;
+    readonly scope: string;
+    readonly rows: number;
+    readonly features: readonly { readonly name: string; readonly mean: number; readonly std: number }[];
+  };
   readonly params: readonly (readonly [string, string])[];
   readonly data?: { readonly path: string; readonly sha256: string; readonly rows: number; readonly columns: number; readonly bytes: number };
   readonly environment: readonly (readonly [string, string])[];

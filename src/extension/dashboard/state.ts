@@ -129,11 +129,32 @@ export function dashboardState(record: RunRecord, lines: readonly Line[]): Dashb
       : {}),
     ...(predictions ? { predictions } : {}),
     ...(importances ? { importances } : {}),
+    ...(permutationOf(record.permutationImportance) ?? {}),
     params: Object.entries(record.params ?? {}).map(([name, value]) => [name, formatValue(value)] as const),
     ...(record.data ? { data: record.data } : {}),
     environment: Object.entries(record.environment ?? {}).map(([name, value]) => [name, String(value)] as const),
     missing,
     ...(Array.isArray(record.trials) ? { trialCount: record.trials.length } : {}),
+  };
+}
+
+/** The run's permutation importance, checked (run.json is a file anyone may edit) and sorted by mean. */
+function permutationOf(value: unknown): Pick<DashboardState, 'permutation'> | undefined {
+  if (!isRecord(value) || !Array.isArray(value.features) || typeof value.metric !== 'string') return undefined;
+  const features = value.features
+    .filter(isRecord)
+    .filter((f) => typeof f.name === 'string' && finite(f.mean) && finite(f.std))
+    .map((f) => ({ name: f.name as string, mean: f.mean as number, std: f.std as number }))
+    .sort((a, b) => b.mean - a.mean);
+  if (features.length === 0) return undefined;
+  return {
+    permutation: {
+      metric: value.metric,
+      repeats: finite(value.n_repeats) ? value.n_repeats : 0,
+      scope: typeof value.scope === 'string' ? value.scope : 'holdout',
+      rows: finite(value.rows) ? value.rows : 0,
+      features,
+    },
   };
 }
 

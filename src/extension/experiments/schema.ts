@@ -4,6 +4,7 @@
  * metric names. No vscode
  * import: scripts/gen-schema.ts writes it to schemas/experiment.schema.json and unit tests compare.
  */
+import { N_JOBS_PARAM } from '../../core/parallel/jobs';
 import { PREPARE_STEPS } from '../../core/experiment/experiment';
 import { metricInfo, METRIC_NAMES } from '../../core/metrics';
 import { modelTypes, type ModelTypeInfo } from '../../core/models/specs';
@@ -182,15 +183,35 @@ function validationSchema(): JsonSchema {
       folds: { type: 'integer', minimum: 2, default: 5, description: 'kfold: number of folds (>= 2).' },
       stratify: { type: 'boolean', default: true, description: 'Keep class proportions in every split (classification).' },
       shuffle: { type: 'boolean', default: true, description: 'kfold: shuffle rows (seeded) before cutting folds.' },
+      n_jobs: { ...N_JOBS_PARAM.schema, default: null, description: `kfold: folds fitted at the same time. ${N_JOBS_PARAM.doc}` },
     },
     allOf: [
-      { if: { properties: { method: { const: 'holdout' } }, required: ['method'] }, then: allowed(['method', 'test_size', 'stratify']) },
-      { if: { properties: { method: { const: 'kfold' } }, required: ['method'] }, then: allowed(['method', 'folds', 'stratify', 'shuffle']) },
+      { if: { properties: { method: { const: 'holdout' } }, required: ['method'] }, then: allowed(['method', 'test_size', 'stratify', 'n_jobs']) },
+      { if: { properties: { method: { const: 'kfold' } }, required: ['method'] }, then: allowed(['method', 'folds', 'stratify', 'shuffle', 'n_jobs']) },
     ],
     defaultSnippets: [
       { label: '5-fold stratified cross-validation', body: { method: 'kfold', folds: 5, stratify: true } },
       { label: 'hold-out 20%', body: { method: 'holdout', test_size: 0.2 } },
     ],
+  };
+}
+
+function importanceSchema(): JsonSchema {
+  return {
+    description:
+      "Permutation importance (scikit-learn's permutation_importance) of each original column on the held-out rows: the drop of the run's metric when the column is shuffled. On with 5 repeats unless false.",
+    anyOf: [
+      { const: false, description: 'No permutation importance.' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          n_repeats: { type: 'integer', minimum: 1, default: 5, description: 'Shuffles of each column; the importance is their mean ± std.' },
+          n_jobs: { ...N_JOBS_PARAM.schema, default: null, description: `Columns scored at the same time. ${N_JOBS_PARAM.doc}` },
+        },
+      },
+    ],
+    defaultSnippets: [{ label: '5 repeats', body: { n_repeats: 5 } }],
   };
 }
 
@@ -272,6 +293,7 @@ export function buildExperimentSchema(): JsonSchema {
         default: DEFAULT_SEED,
         description: 'Seed of every random choice (splits, shuffles, initial weights), for reproducible runs.',
       },
+      importance: importanceSchema(),
     },
     allOf: crossKeyRules(types),
     definitions: definitions(types),
