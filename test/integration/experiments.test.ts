@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { parseExperiment } from '../../src/core/runs/experimentFile';
+import type { RunRecord } from '../../src/core/runs/store';
 
 // Line numbers below are those of the fixtures test/fixtures/workspace/schema-*.experiment.* (0-based here).
 const EXTENSION_ID = 'mlwb.ml-workbench';
@@ -202,6 +203,64 @@ suite('Experiments', () => {
     assert.equal(path.basename(again.fsPath), 'wizard-iris-2.experiment.yaml');
     assert.equal(readFileSync(uri.fsPath, 'utf8'), text);
     assert.equal((parse(readFileSync(again.fsPath, 'utf8')) as { model: { type: string } }).model.type, 'random_forest');
+  });
+
+  test('on a table with an id, a name, a date and gaps in the target, the wizard writes a file that trains as written', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mlWorkbench.newExperiment', {
+      dataset: workspaceFile('data/cars.csv'),
+      target: 'mpg',
+      task: 'inferred',
+      model: 'ridge',
+      validation: 'kfold5',
+      fileName: 'wizard-cars.experiment.yaml',
+    });
+    assert.ok(uri);
+    written.push(uri);
+    const text = readFileSync(uri.fsPath, 'utf8');
+    const loaded = parseExperiment(uri.fsPath, text, true);
+    assert.deepEqual(loaded.problems, [], text);
+    assert.deepEqual(loaded.experiment?.prepare?.slice(0, 3), [
+      { dropMissing: { columns: ['mpg'] } },
+      { drop: { columns: ['id', 'name'] } },
+      { datetime: { columns: ['released'] } },
+    ]);
+    // Every string column is encoded or dropped: no warning once the data's columns are read.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(ours(uri), []);
+    const record = await vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train', uri, { silent: true });
+    assert.equal(record?.status, 'completed', record?.reason);
+    assert.equal(record?.missingTargetRows, 5);
+    assert.ok(record?.featureNames?.includes('released_year'), record?.featureNames?.join(', '));
+  });
+
+  test('a string column no step encodes or drops is warned about, with both choices', async () => {
+    const uri = workspaceFile('wizard-cars-bare.experiment.yaml');
+    written.push(uri);
+    const bare = [
+      'name: cars-bare',
+      'data:',
+      '  path: data/cars.csv',
+      '  target: mpg',
+      'prepare:',
+      '  - dropMissing: { columns: [mpg] }',
+      'model: { type: ridge }',
+      '',
+    ];
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(bare.join('\n'), 'utf8'));
+    const found = await diagnosticsOf('wizard-cars-bare.experiment.yaml', (d) => d.length >= 2);
+    assert.ok(
+      found.some(
+        (d) =>
+          d.severity === vscode.DiagnosticSeverity.Warning &&
+          d.range.start.line === 2 &&
+          /column "name" is free text .*drop: \{ columns: \[name\] \}/.test(d.message),
+      ),
+      describe(found),
+    );
+    assert.ok(
+      found.some((d) => /column "released" holds dates .*datetime: \{ columns: \[released\] \}/.test(d.message)),
+      describe(found),
+    );
   });
 
   test('the wizard infers regression for a continuous target', async () => {
