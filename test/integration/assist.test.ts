@@ -79,7 +79,7 @@ suite('Experiment completion, hover and quick fixes', () => {
     }
   });
 
-  test("the target completes the data file's column names", async () => {
+  test("the target completes the data file's column names, data.path the workspace's data files", async () => {
     const header = new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceFile('data/iris.csv'))).split('\n')[0] ?? '';
     const columns = header.trim().split(',');
     const items = await completionsAt(uri, after(editor.document, 'target: '));
@@ -88,6 +88,11 @@ suite('Experiment completion, hover and quick fixes', () => {
         items.some((i) => labelOf(i) === column),
         `${column} among ${items.map(labelOf).join(', ')}`,
       );
+    const files = await completionsAt(uri, after(editor.document, 'path: '));
+    assert.ok(
+      files.some((i) => labelOf(i) === 'data/iris.csv'),
+      `data files: ${files.map(labelOf).join(', ')}`,
+    );
     const listed = await completionsAt(uri, after(editor.document, 'columns: ['));
     assert.ok(listed.some((i) => labelOf(i) === columns[0]));
   });

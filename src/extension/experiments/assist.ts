@@ -13,7 +13,7 @@ import { LIST_STEPS, MAP_OPTIONS } from './columns';
 import type { JsonSchema } from './modelParams';
 import { buildExperimentSchema } from './schema';
 
-export type SuggestionKind = 'key' | 'modelType' | 'param' | 'step' | 'option' | 'value' | 'column';
+export type SuggestionKind = 'key' | 'modelType' | 'param' | 'step' | 'option' | 'value' | 'column' | 'file';
 
 export interface Suggestion {
   readonly label: string;
@@ -243,20 +243,36 @@ function valueSuggestions(location: YamlLocation, document: unknown): Suggestion
   if (schema.default !== undefined && !candidates.has(show(schema.default)) && typeof schema.default !== 'object') {
     candidates.set(show(schema.default), { label: show(schema.default), kind: 'value', detail: 'default', preselect: true });
   }
+  // Examples of free text (a name, a path) are no choices; numbers are (max_features: 20000).
   for (const example of Array.isArray(schema.examples) ? schema.examples : []) {
-    if (typeof example !== 'object' && !candidates.has(show(example)))
+    if (typeof example === 'number' && !candidates.has(show(example)))
       candidates.set(show(example), { label: show(example), kind: 'value', detail: 'example' });
   }
   return [...candidates.values()];
 }
 
-/** What to offer at `offset`: keys, model types, parameters, step names, options, values, or the data's `columns`. */
-export function completionsAt(text: string, offset: number, columns: readonly string[] = []): Completions | undefined {
+/** True where the text at `location` is the data file's path. */
+export function expectsDataFile(location: Pick<YamlLocation, 'role' | 'path'>): boolean {
+  return location.role === 'value' && formatPath(location.path) === 'data.path';
+}
+
+/** What completion needs beyond the text: the data's columns, and the workspace's data files relative to the experiment. */
+export interface CompletionContext {
+  readonly columns?: readonly string[];
+  readonly dataFiles?: readonly string[];
+}
+
+/** What to offer at `offset`: keys, model types, parameters, step names, options, values, the data's columns or the data files. */
+export function completionsAt(text: string, offset: number, context: CompletionContext = {}): Completions | undefined {
   const location = locateForCompletion(text, offset);
   if (!location) return undefined;
   const document = parse(text);
   if (expectsColumn(location)) {
-    const items: Suggestion[] = columns.map((column) => ({ label: column, kind: 'column', detail: 'column of the data file' }));
+    const items: Suggestion[] = (context.columns ?? []).map((column) => ({ label: column, kind: 'column', detail: 'column of the data file' }));
+    return { location, items };
+  }
+  if (expectsDataFile(location)) {
+    const items: Suggestion[] = (context.dataFiles ?? []).map((file) => ({ label: file, kind: 'file', detail: 'data file, relative to this experiment' }));
     return { location, items };
   }
   const items = location.role === 'key' ? keySuggestions(location, document) : valueSuggestions(location, document);

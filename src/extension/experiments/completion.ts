@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { locateForCompletion } from '../../core/experiment/yamlPath';
-import { completionsAt, dataPathOf, expectsColumn, type Suggestion, type SuggestionKind } from './assist';
+import { completionsAt, dataPathOf, expectsColumn, expectsDataFile, type Suggestion, type SuggestionKind } from './assist';
 import type { ColumnsOf } from './diagnostics';
 
 export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = { scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' };
@@ -19,7 +19,24 @@ const KINDS: Readonly<Record<SuggestionKind, vscode.CompletionItemKind>> = {
   option: vscode.CompletionItemKind.Field,
   value: vscode.CompletionItemKind.EnumMember,
   column: vscode.CompletionItemKind.Variable,
+  file: vscode.CompletionItemKind.File,
 };
+
+/** JSON files that are experiment files or tool settings, not data. */
+const NOT_DATA = /(\.experiment\.json|package(-lock)?\.json|tsconfig[^/\\]*\.json)$/i;
+
+/** The workspace's data files (as the Datasets view finds them), relative to `folder` with forward slashes, nearest first. */
+async function dataFilesFrom(folder: string): Promise<string[]> {
+  const settings = vscode.workspace.getConfiguration('mlWorkbench.datasets');
+  const include = settings.get<string[]>('include', ['**/*.{csv,tsv,json,jsonl,ndjson,parquet}']);
+  const exclude = settings.get<string[]>('exclude', ['**/node_modules/**', '**/.mlwb/**']);
+  const glob = (patterns: readonly string[]): string => (patterns.length === 1 ? (patterns[0] as string) : `{${patterns.join(',')}}`);
+  const found = await vscode.workspace.findFiles(glob(include), exclude.length > 0 ? glob(exclude) : undefined, 500);
+  return found
+    .filter((uri) => !NOT_DATA.test(uri.fsPath))
+    .map((uri) => path.relative(folder, uri.fsPath).split(path.sep).join('/'))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+}
 
 /** The columns of the data file an experiment names, or none when it names none or it cannot be read. */
 export async function columnsOfDocument(
@@ -59,7 +76,8 @@ export class ExperimentCompletionProvider implements vscode.CompletionItemProvid
     const location = locateForCompletion(text, offset);
     if (!location) return undefined;
     const columns = expectsColumn(location) ? await columnsOfDocument(document, text, this.columnsOf, token) : [];
-    const found = completionsAt(text, offset, columns);
+    const dataFiles = expectsDataFile(location) ? await dataFilesFrom(path.dirname(document.uri.fsPath)) : [];
+    const found = completionsAt(text, offset, { columns, dataFiles });
     if (!found) return undefined;
     const range = new vscode.Range(document.positionAt(found.location.start), document.positionAt(found.location.end));
     const json = document.fileName.toLowerCase().endsWith('.json');

@@ -12,7 +12,7 @@ import { LIST_STEPS } from '../../../src/extension/experiments/columns';
 /** The completions at the `|` of `marked`. */
 function complete(marked: string, columns: readonly string[] = []) {
   const offset = marked.indexOf('|');
-  return completionsAt(marked.replace('|', ''), offset, columns)?.items ?? [];
+  return completionsAt(marked.replace('|', ''), offset, { columns })?.items ?? [];
 }
 const labels = (items: readonly { label: string }[]): string[] => items.map((i) => i.label);
 
@@ -80,6 +80,9 @@ test('column names are offered where a column is expected, and only there', () =
   assert.deepEqual(labels(complete('prepare:\n  - text: { column: | }\n', columns)), columns);
   assert.deepEqual(labels(complete('prepare:\n  - coerce:\n      columns:\n        |\n', columns)), columns);
   assert.ok(!labels(complete('model:\n  type: |\n', columns)).includes('species'));
+  const files = ['data/iris.csv', '../other/people.parquet'];
+  assert.deepEqual(labels(completionsAt('data:\n  path: \n', 14, { columns, dataFiles: files })?.items ?? []), files);
+  assert.deepEqual(labels(complete('name: |\n', columns)), [], 'a name is free text: nothing to offer');
   for (const step of LIST_STEPS) assert.deepEqual(labels(complete(`prepare:\n  - ${step}: { columns: [|] }\n`, columns)), columns, step);
 });
 
