@@ -7,7 +7,9 @@
  *     gunicorn (Debian package; one gthread worker) or werkzeug when gunicorn is missing.
  * Two phases per service: as fast as possible for --duration seconds (throughput, p50/p99), then a
  * fixed 1,000 requests/s (autocannon overallRate) for --rate-duration seconds (p99 target < 5 ms,
- * zero errors, memory flat). RSS of each service's process tree is sampled every second.
+ * zero errors, memory flat), and for mlwb a third: the Open Inference Protocol's infer route
+ * (the same row as four [1, 1] tensors), as fast as possible. RSS of each service's process tree is
+ * sampled every second.
  *
  *   node --import tsx bench/serve.ts [--duration 60] [--rate-duration 30] [--connections 10] [--rate 1000]
  */
@@ -118,14 +120,14 @@ interface Phase {
   readonly rssMaxMb: number;
 }
 
-async function load(service: Service, phase: string, seconds: number, body: string, rate?: number): Promise<Phase> {
+async function load(service: Service, phase: string, seconds: number, body: string, rate?: number, route = '/invocations'): Promise<Phase> {
   const latencies: number[] = [];
   const rss: number[] = [treeRss(service.pid)];
   const sampler = setInterval(() => rss.push(treeRss(service.pid)), 1000);
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${service.url}/invocations`,
+        url: `${service.url}${route}`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
@@ -238,6 +240,14 @@ async function main(): Promise<void> {
       phases.push(await load(service, 'max', DURATION, body));
       phases.push(await load(service, `${RATE}/s`, RATE_DURATION, body, RATE));
     }
+    // The Open Inference Protocol's infer on the same row: one FP64 tensor [1, 1] per column.
+    const v2 = JSON.stringify({
+      inputs: header.map((name) => ({ name, shape: [1, 1], datatype: 'FP64', data: [(records[100] as Record<string, number>)[name]] })),
+    });
+    const v2Route = '/v2/models/iris-bench/infer';
+    const check = await fetch(`${mlwb.url}${v2Route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: v2 });
+    if (!check.ok) throw new Error(`${v2Route}: ${check.status} ${await check.text()}`);
+    phases.push(await load(mlwb, 'v2 max', DURATION, v2, undefined, v2Route));
     console.log('\nservice  phase     req/s    p50 ms  p99 ms  ac-p99  errors  RSS start→end (max) MB');
     for (const p of phases) {
       console.log(
@@ -248,6 +258,10 @@ async function main(): Promise<void> {
     const [mMax, fMax, mRate, fRate] = [get('mlwb', 'max'), get('flask', 'max'), get('mlwb', `${RATE}/s`), get('flask', `${RATE}/s`)];
     console.log(
       `\nratios mlwb/flask: throughput ×${(mMax.requestsPerSecond / fMax.requestsPerSecond).toFixed(2)}, p50 ×${(mMax.p50 / fMax.p50).toFixed(2)}, p99 ×${(mMax.p99 / fMax.p99).toFixed(2)} (max phase); p99 at ${RATE}/s ×${(mRate.p99 / fRate.p99).toFixed(2)}`,
+    );
+    const v2Max = get('mlwb', 'v2 max');
+    console.log(
+      `v2 infer beside /invocations (mlwb, max phase): throughput ×${(v2Max.requestsPerSecond / mMax.requestsPerSecond).toFixed(2)}, p99 ${v2Max.p99.toFixed(2)} vs ${mMax.p99.toFixed(2)} ms`,
     );
     console.log(
       `target at ${RATE}/s (mlwb): p99 ${mRate.p99.toFixed(2)} ms ${mRate.p99 < 5 ? '<' : '>='} 5 ms, ${mRate.errors} errors, RSS ${mRate.rssStartMb.toFixed(1)}→${mRate.rssEndMb.toFixed(1)} MB`,
