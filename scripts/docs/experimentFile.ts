@@ -26,6 +26,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** `number`, `integer or null`, `l2, l1, none`: what a value may be. */
 function allowed(schema: JsonSchema): string {
+  if (schema.const !== undefined) return code(schema.const);
   if (Array.isArray(schema.enum)) return schema.enum.map(code).join(', ');
   if (Array.isArray(schema.anyOf)) return [...new Set(schema.anyOf.filter(isRecord).map(allowed))].join(' or ');
   const type = Array.isArray(schema.type) ? schema.type.join(' or ') : typeof schema.type === 'string' ? schema.type : 'any';
@@ -57,6 +58,36 @@ function meaningOf(schema: JsonSchema): string {
   const values = Array.isArray(schema.enum) ? schema.enum : [];
   const descriptions = Array.isArray(schema.enumDescriptions) ? schema.enumDescriptions : [];
   return values.map((value, i) => `${code(value)}: ${show(descriptions[i] ?? '')}`).join(' ');
+}
+
+/** "holdout takes test_size, stratify; kfold takes …": the keys each validation method allows, from the schema's if/then rules. */
+function methodKeys(schema: JsonSchema | undefined): string {
+  const rules = Array.isArray(schema?.allOf) ? schema.allOf.filter(isRecord) : [];
+  const parts = rules.flatMap((rule) => {
+    const method = isRecord(rule.if) && isRecord(rule.if.properties) && isRecord(rule.if.properties.method) ? rule.if.properties.method.const : undefined;
+    const keys = isRecord(rule.then) && isRecord(rule.then.properties) ? Object.keys(rule.then.properties).filter((key) => key !== 'method') : [];
+    return typeof method === 'string' ? [`${code(method)} takes ${keys.map(code).join(', ')}`] : [];
+  });
+  return parts.length > 0 ? `${parts.join('; ')}.` : '';
+}
+
+/** The properties of an object schema, or of the object among its anyOf choices (\`importance: false | { … }\`). */
+function objectProperties(schema: JsonSchema): Record<string, unknown> | undefined {
+  if (isRecord(schema.properties)) return schema.properties;
+  const choice = Array.isArray(schema.anyOf) ? schema.anyOf.filter(isRecord).find((s) => isRecord(s.properties)) : undefined;
+  return choice && isRecord(choice.properties) ? choice.properties : undefined;
+}
+
+/** A section for each top-level key with options of its own that has no hand-written section (so a new key is documented too). */
+function otherKeySections(properties: Record<string, JsonSchema>): string {
+  const written = new Set(['data', 'model', 'validation', 'search', 'prepare']);
+  return Object.entries(properties)
+    .filter(([name]) => !written.has(name))
+    .flatMap(([name, schema]) => {
+      const inner = objectProperties(schema);
+      return inner ? [`### ${name}\n\n${meaningOf(schema)}\n\n${keyTable(inner)}`] : [];
+    })
+    .join('\n\n');
 }
 
 function keyTable(properties: Record<string, unknown>): string {
@@ -190,7 +221,7 @@ The data file may be csv, tsv, json, jsonl/ndjson or parquet.
 
 ${keyTable(isRecord(validation?.properties) ? validation.properties : {})}
 
-\`holdout\` takes \`test_size\` and \`stratify\`; \`kfold\` takes \`folds\`, \`stratify\` and \`shuffle\`. With
+${methodKeys(validation)} With
 \`kfold\`, the metrics of a run are computed on the out-of-fold predictions of every row, and the run
 also records each fold's metrics with their mean and standard deviation. Either way, the model that
 is saved (and deployed) is then trained again on all rows.
@@ -204,6 +235,8 @@ Each entry of \`search.params\` is a list of candidate values, or (random and ha
 \`{ randint: [1, 20] }\` (integers, upper bound excluded). Each candidate is scored by cross-validation
 (the folds of \`validation\`, or \`search.folds\` inner folds when validation is a hold-out); the best is
 the candidate with the best mean of \`metric\` over the folds, and it is trained again on all rows. The runs view lists every trial under its sweep.
+
+${otherKeySections(schema.properties)}
 
 ## Model types
 

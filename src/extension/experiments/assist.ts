@@ -105,7 +105,9 @@ function keysAt(path: YamlPath, document: unknown): Record<string, JsonSchema> {
 }
 
 function propertiesOf(schema: JsonSchema | undefined): Record<string, JsonSchema> {
-  const properties = asSchema(schema?.properties) ?? {};
+  // An object among anyOf choices (`importance: false | { n_repeats }`) lends its keys.
+  const choice = Array.isArray(schema?.anyOf) ? schema.anyOf.map(asSchema).find((s) => asSchema(s?.properties)) : undefined;
+  const properties = asSchema(schema?.properties) ?? asSchema(choice?.properties) ?? {};
   return Object.fromEntries(Object.entries(properties).flatMap(([name, value]) => (isRecord(value) ? [[name, value]] : [])));
 }
 

@@ -98,6 +98,12 @@ test('top-level, validation and search keys and values come from the schema', ()
   assert.deepEqual(labels(complete('search: { method: | }\n')), ['grid', 'random', 'halving']);
   assert.ok(labels(complete('search: { metric: | }\n')).includes('f1_macro'));
   assert.deepEqual(labels(complete('task: |')), ['classification', 'regression']);
+  // A key whose value is false or an object of options (importance) completes the object's options.
+  for (const [key, value] of Object.entries(schema.properties)) {
+    const choices = (value as { anyOf?: { properties?: Record<string, unknown> }[] }).anyOf ?? [];
+    const options = choices.find((choice) => choice.properties)?.properties;
+    if (options) assert.deepEqual(labels(complete(`${key}:\n  |\n`)), Object.keys(options), key);
+  }
   const spec = MODEL_SPECS[0];
   assert.ok(spec);
   assert.deepEqual(labels(complete(`model:\n  type: ${spec.type}\nsearch:\n  params:\n    |\n`)), Object.keys(spec.params));
