@@ -186,6 +186,8 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       },
     });
     await saveArtifacts(store.runDir(record.id), result);
+    // What the preparation steps report of the final fit: rows dropped, dates that did not parse.
+    for (const note of (result.pipeline as { notes?: readonly string[] }).notes ?? []) log(note);
     if (result.missingTargetRows !== undefined)
       log(`left out ${result.missingTargetRows} row(s) whose target "${experiment.data.target}" is missing (dropMissing)`);
     const trained = result.missingTargetRows ? withoutMissingTarget(table, experiment.data.target).table : table;

@@ -102,7 +102,9 @@ test('a run reports the rows left out in its log, run.json and mlwb --json, and 
   const saved = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { missingTargetRows?: number; data?: { rows: number } };
   assert.equal(saved.missingTargetRows, 5);
   assert.equal(saved.data?.rows, 80);
-  assert.match(readFileSync(path.join(runDir, 'log.txt'), 'utf8'), /left out 5 row\(s\) whose target "mpg" is missing/);
+  const log = readFileSync(path.join(runDir, 'log.txt'), 'utf8');
+  assert.match(log, /left out 5 row\(s\) whose target "mpg" is missing/);
+  assert.match(log, /datetime: column "released": 1 value\(s\) are not dates and became missing \(first at row \d+: "unknown"\)/);
 
   const served = await loadRunModel(runDir);
   const rows = carRecords().map(({ mpg: _mpg, ...features }) => features);

@@ -113,6 +113,7 @@ test('bad datetime options and columns are errors that name them', () => {
     [{ columns: ['stamp'], features: ['year', 'year'] }, /names a feature twice/],
     [{ columns: ['stamp'], unit: 'us' }, /option "unit" must be one of "s", "ms", got "us"/],
     [{ columns: ['stamp'], format: '%Y' }, /unknown option "format"/],
+    [{ columns: ['stamp', 'stamp'], unit: 's' }, /column "stamp" is listed twice/],
   ];
   for (const [options, message] of cases)
     assert.throws(

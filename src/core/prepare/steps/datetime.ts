@@ -37,6 +37,8 @@ export class DatetimeStep implements PrepareStep {
     this.unit = unit === undefined || unit === null ? undefined : reader.oneOf('unit', ['s', 'ms'] as const, 's');
     reader.done();
     if (!columns || columns.length === 0) throw new MlError('datetime: option "columns" must list the date columns, like { columns: [date] }');
+    const twice = columns.find((name, i) => columns.indexOf(name) !== i);
+    if (twice !== undefined) throw new MlError(`datetime: column "${twice}" is listed twice in "columns"`);
     this.columns = columns;
     this.features = readFeatures(features);
   }
