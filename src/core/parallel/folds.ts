@@ -65,7 +65,8 @@ export async function foldTask(task: FoldTask, progress: (event: unknown) => voi
       splits: task.splits,
       seed: recipe.seed,
       keepFitted: recipe.keepFitted,
-      makePipeline: () => Pipeline.fromSpec(recipe.steps),
+      // As trainExperiment: models that take missing values natively get a pipeline that lets NaN through.
+      makePipeline: () => Pipeline.fromSpec(recipe.steps, { allowMissing: definition(recipe.modelType).spec.acceptsMissing === true }),
       makeModel: () => definition(recipe.modelType).create({ ...recipe.params }, recipe.task) as unknown as Learner,
       onProgress: progress,
     },

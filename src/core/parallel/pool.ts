@@ -21,6 +21,9 @@ export interface PoolScript {
 
 let scriptOverride: PoolScript | undefined;
 
+/** tsx's CommonJS hook, resolved only when running from source (a variable, so bundlers leave it alone). */
+const TSX_REGISTER = ['tsx', 'cjs', 'api'].join('/');
+
 /** Sets the worker script (tests use this for doubles); undefined restores the default. */
 export function setPoolScript(script: PoolScript | undefined): void {
   scriptOverride = script;
@@ -85,7 +88,7 @@ export function runTasks<I, O>(kind: string, inputs: readonly I[], options: RunT
     };
     for (let w = 0; w < size; w++) {
       const worker = script.tsx
-        ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(script.file)});`, { eval: true })
+        ? new Worker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, { eval: true })
         : new Worker(script.file);
       workers.push(worker);
       worker.on('message', (message: unknown) => {
