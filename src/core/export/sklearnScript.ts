@@ -39,6 +39,7 @@ const MODELS: Record<string, Partial<Record<Task, string>>> = {
   decision_tree: { classification: 'DecisionTreeClassifier', regression: 'DecisionTreeRegressor' },
   random_forest: { classification: 'RandomForestClassifier', regression: 'RandomForestRegressor' },
   gradient_boosting: { classification: 'HistGradientBoostingClassifier', regression: 'HistGradientBoostingRegressor' },
+  knn: { classification: 'KNeighborsClassifier', regression: 'KNeighborsRegressor' },
   naive_bayes: { classification: 'GaussianNB' },
   mlp: { classification: 'MLPClassifier', regression: 'MLPRegressor' },
 };
@@ -150,6 +151,7 @@ from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRe
 from sklearn.metrics import accuracy_score, mean_absolute_error, mean_squared_error, precision_recall_fscore_support, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.naive_bayes import GaussianNB, MultinomialNB
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, OrdinalEncoder, RobustScaler, StandardScaler

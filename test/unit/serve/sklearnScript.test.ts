@@ -236,6 +236,27 @@ const CASES: readonly ScriptCase[] = [
     because: 'the same folds and the same trees as HistGradientBoostingClassifier (early stopping is off below 10,000 rows)',
   },
   {
+    name: 'k-nearest neighbours classifier on scaled features, weighted by distance',
+    data: 'iris',
+    experiment: [
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: knn, params: { n_neighbors: 7, weights: distance } }',
+      'validation: { method: kfold, folds: 5, shuffle: false }',
+    ],
+    metric: 'accuracy',
+    tolerance: 1e-9,
+    because: 'the same folds and the same neighbours as KNeighborsClassifier',
+  },
+  {
+    name: 'k-nearest neighbours regressor with the manhattan metric',
+    data: 'diabetes',
+    experiment: ['model: { type: knn, params: { n_neighbors: 10, metric: manhattan } }', 'validation: { method: kfold, folds: 5, shuffle: false }'],
+    metric: 'r2',
+    tolerance: 1e-9,
+    because: 'the same folds and the same neighbours as KNeighborsRegressor',
+  },
+  {
     name: 'gradient boosting regressor',
     data: 'diabetes',
     experiment: [
