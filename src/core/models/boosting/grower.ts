@@ -242,9 +242,18 @@ export class TreeGrower {
     for (let p = start; p < stop; p++) {
       const i = all ? p : (partition[p] as number);
       const gi = g[offset + i] as number;
-      const hi = constantHessian ? 0 : (h[offset + i] as number);
       let row = i * features;
       let at = 0;
+      if (constantHessian) {
+        // Hessians are all 1: the count stands for their sum.
+        for (let f = 0; f < features; f++, row++, at += stride) {
+          const slot = at + (binned[row] as number) * 3;
+          histogram[slot] = (histogram[slot] as number) + gi;
+          histogram[slot + 2] = (histogram[slot + 2] as number) + 1;
+        }
+        continue;
+      }
+      const hi = h[offset + i] as number;
       for (let f = 0; f < features; f++, row++, at += stride) {
         const slot = at + (binned[row] as number) * 3;
         histogram[slot] = (histogram[slot] as number) + gi;
@@ -301,7 +310,7 @@ export class TreeGrower {
         if (hl < MIN_HESSIAN_TO_SPLIT) continue;
         if (hr < MIN_HESSIAN_TO_SPLIT) break;
         const gr = sumG - gl;
-        const gain = lossNode - gl * nodeValue(gl, hl, l2) - gr * nodeValue(gr, hr, l2);
+        const gain = lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
         if (gain > featureGain && gain > 0) {
           featureGain = gain;
           featureBin = b;
@@ -328,7 +337,7 @@ export class TreeGrower {
           if (hr < MIN_HESSIAN_TO_SPLIT) continue;
           if (hl2 < MIN_HESSIAN_TO_SPLIT) break;
           const gl2 = sumG - gr;
-          const gain = lossNode - gl2 * nodeValue(gl2, hl2, l2) - gr * nodeValue(gr, hr, l2);
+          const gain = lossNode - gl2 * (-gl2 / (hl2 + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
           if (gain > featureGain && gain > 0) {
             featureGain = gain;
             featureBin = b;
