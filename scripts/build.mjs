@@ -63,7 +63,8 @@ if (existsSync(join(root, 'src/cli/mlwb.ts'))) {
   builds.push({ ...nodeCommon, entryPoints: { pool: 'src/worker/pool.ts' }, outdir: 'dist/cli' });
 }
 if (existsSync(join(root, 'src/serve/server.ts'))) {
-  builds.push({ ...nodeCommon, entryPoints: { server: 'src/serve/server.ts' }, outdir: 'dist/serve' });
+  // container: the service of `mlwb export --format container` (settings from PORT, HOST, MLWB_TOKEN).
+  builds.push({ ...nodeCommon, entryPoints: { server: 'src/serve/server.ts', container: 'src/serve/container.ts' }, outdir: 'dist/serve' });
 }
 if (!production) {
   const tests = Object.fromEntries(list('test/integration', (f) => f.endsWith('.ts')).map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`]));

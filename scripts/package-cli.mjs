@@ -24,6 +24,8 @@ try {
   cpSync(join(root, 'dist/cli/mlwb.js'), join(stage, 'dist/cli/mlwb.js'));
   // The worker pool's entry point (n_jobs), started beside the bundle.
   cpSync(join(root, 'dist/cli/pool.js'), join(stage, 'dist/cli/pool.js'));
+  // The service that `mlwb export --format container` copies into the build context.
+  cpSync(join(root, 'dist/serve/container.js'), join(stage, 'dist/cli/container.js'));
   // The wasm backend looks for its binaries in wasm/ beside the bundle.
   for (const file of readdirSync(join(root, 'dist/wasm')).filter((name) => name.endsWith('.wasm'))) {
     cpSync(join(root, 'dist/wasm', file), join(stage, 'dist/cli/wasm', file));

@@ -1,13 +1,13 @@
 /**
  * mlwb: runs experiment files headless (CI, SSH, a bigger machine) into the same run store the
  * extension shows. Commands: train FILE [--json] [--seed N], runs [--json], show RUN [--json],
- * serve RUN [--port N] [--host H] [--token T], export RUN --out DIR, import SOURCE (see ./import.ts).
+ * serve RUN [--port N] [--host H] [--token T], export RUN [--format F] --out DIR, import SOURCE (see ./import.ts).
  */
 import type { PermutationImportanceResult } from '../core/inspection/permutationImportance';
 import { existsSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
-import { exportRun } from '../core/export';
+import { EXPORT_FORMATS, exportModel, isExportFormat } from '../core/export/formats';
 import { IMPORT_USAGE, ImportUsageError, importCommand } from './import';
 import { executeRun, keyMetric } from '../core/runs/execute';
 import { RunStore, type RunRecord } from '../core/runs/store';
@@ -37,8 +37,12 @@ const USAGE = `usage: mlwb <command> [options]
                                         did not learn from (earlier feedback, or the training
                                         sample) by more than M (default 0.05: accuracy points,
                                         or 5% RMSE) is kept as a version but not served
-  mlwb export RUN --out DIR [--json]    copy a run into a folder that \`mlwb serve DIR\` serves
-                                        anywhere, with a README and train_sklearn.py
+  mlwb export RUN [--format F] --out DIR [--json]
+                                        copy a run into a folder that \`mlwb serve DIR\` serves
+                                        anywhere, with a README and train_sklearn.py (F folder,
+                                        the default); F container: a Dockerfile, the service in
+                                        one file, the model and k8s.yaml; F sklearn: only
+                                        train_sklearn.py
 ${IMPORT_USAGE}
 
 options:
@@ -64,6 +68,7 @@ const VALUE_OPTIONS = new Set([
   '--headers-timeout',
   '--request-timeout',
   '--out',
+  '--format',
   '--online-rows',
   '--online-learning-rate',
   '--online-margin',
@@ -196,19 +201,28 @@ async function serve(args: Parsed, store: RunStore): Promise<number> {
   const ref = args.positional[0];
   if (!ref) throw new UsageError('serve needs a run id or a run/export folder');
   const forwarded = Object.entries(args.options)
-    .filter(([name]) => name !== '--out')
+    .filter(([name]) => name !== '--out' && name !== '--format')
     .flatMap(([name, value]) => (FLAG_OPTIONS.has(name) ? [name] : [name, value]));
   await runServerProcess(['--run', resolveRunDir(store, ref), ...forwarded]);
   return new Promise<number>(() => undefined); // the service's signal handlers end the process
 }
 
+/** What to do with an export, by format. */
+const EXPORT_NEXT_STEP: Record<(typeof EXPORT_FORMATS)[number], (dir: string) => string> = {
+  folder: (dir) => `serve it with: mlwb serve ${dir}`,
+  container: (dir) => `build it with: docker build -t IMAGE ${dir} (see ${path.join(dir, 'README.md')})`,
+  sklearn: (dir) => `run it with: python3 ${path.join(dir, 'train_sklearn.py')} --data DATA.csv`,
+};
+
 function exportCommand(args: Parsed, store: RunStore): number {
   const ref = args.positional[0];
   const out = args.options['--out'];
   if (!ref || !out) throw new UsageError('export needs a run and --out DIR');
-  const result = exportRun(resolveRunDir(store, ref), out);
+  const format = args.options['--format'] ?? 'folder';
+  if (!isExportFormat(format)) throw new UsageError(`--format needs one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  const result = exportModel(resolveRunDir(store, ref), out, { format });
   if (args.json) console.log(JSON.stringify(result, null, 2));
-  else console.log(`exported to ${result.outDir}: ${result.files.join(', ')}\nserve it with: mlwb serve ${result.outDir}`);
+  else console.log(`exported to ${result.outDir}: ${result.files.join(', ')}\n${EXPORT_NEXT_STEP[format](result.outDir)}`);
   return 0;
 }
 

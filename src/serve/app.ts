@@ -34,6 +34,8 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/** The Open Inference Protocol's health routes, open without the token (probes cannot hold a secret). */
+const OPEN_PROBES = new Set(['/v2/health/live', '/v2/health/ready']);
 const SHAPES = 'dataframe_records, dataframe_split or instances';
 
 declare module 'fastify' {
@@ -86,6 +88,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.token) {
     const expected = Buffer.from(`Bearer ${options.token}`);
     app.addHook('onRequest', async (request, reply) => {
+      // Liveness and readiness answer without it: orchestrators' HTTP probes (Kubernetes, Docker) send no token.
+      if (request.method === 'GET' && OPEN_PROBES.has(request.url)) return;
       const given = Buffer.from(request.headers.authorization ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         await reply

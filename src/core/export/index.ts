@@ -21,8 +21,8 @@ export interface ExportResult {
   readonly files: string[];
 }
 
-/** Copies a completed run into `outDir` (new or empty) with a README.md and train_sklearn.py. */
-export function exportRun(runDir: string, outDir: string): ExportResult {
+/** Checks that `runDir` holds a completed run and `outDir` is new or empty; returns both resolved and the run's record. */
+export function checkExportable(runDir: string, outDir: string): { from: string; to: string; record: RunRecord } {
   const from = path.resolve(runDir);
   const to = path.resolve(outDir);
   for (const file of EXPORT_FILES) {
@@ -32,6 +32,12 @@ export function exportRun(runDir: string, outDir: string): ExportResult {
   if (record.status !== 'completed') throw new MlError(`run ${record.id} is ${record.status}; only a completed run can be exported`);
   if (from === to) throw new MlError('the export folder must differ from the run folder');
   if (existsSync(to) && readdirSync(to).length > 0) throw new MlError(`${to} exists and is not empty; choose a new folder`);
+  return { from, to, record };
+}
+
+/** Copies a completed run into `outDir` (new or empty) with a README.md and train_sklearn.py. */
+export function exportRun(runDir: string, outDir: string): ExportResult {
+  const { from, to, record } = checkExportable(runDir, outDir);
   makeDirectory(to);
   const files: string[] = [];
   for (const file of EXPORT_FILES) {
