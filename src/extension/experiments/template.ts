@@ -163,7 +163,8 @@ export function prepareSteps(input: TemplateInput): [Record<string, unknown>, st
   if (dates.length > 0) {
     steps.push([{ datetime: { columns: dates.map((c) => c.name) } }, 'year, month, day, dayofweek as numbers (features: also dayofyear, hour, minute)']);
   }
-  if (numeric.some(unknownMissing) || dates.some(unknownMissing))
+  // A model that learns where missing values go (gradient_boosting) is better off without them filled.
+  if ((numeric.some(unknownMissing) || dates.some(unknownMissing)) && modelSpec(input.model).acceptsMissing !== true)
     steps.push([{ impute: { strategy: 'median' } }, 'fill missing numbers with the training median']);
   const missingCategories = categorical.filter((c) => c.missing !== undefined && c.missing > 0);
   if (missingCategories.length > 0) {

@@ -301,6 +301,18 @@ test('each iteration reports its training loss, and validation loss when early s
   const again = new GradientBoostingClassifier({ early_stopping: true, max_iter: 300, n_iter_no_change: 5 });
   await again.fit(X, labels, { seed: 3 });
   assert.deepEqual(Array.from(again.predictProba(X).data), Array.from(model.predictProba(X).data));
+  // Accuracy as the early-stopping score, and the training rows scored when validation_fraction is null.
+  for (const options of [{ scoring: 'accuracy' as const }, { validation_fraction: null }]) {
+    const other = new GradientBoostingClassifier({ early_stopping: true, max_iter: 300, n_iter_no_change: 5, ...options });
+    await other.fit(X, labels, { seed: 3 });
+    assert.ok(other.nIter < 300, `${JSON.stringify(options)}: stopped after ${other.nIter} iterations`);
+  }
+  // n_jobs does not change the model.
+  const one = new GradientBoostingClassifier({ max_iter: 10, n_jobs: 1 });
+  const all = new GradientBoostingClassifier({ max_iter: 10, n_jobs: -1 });
+  await one.fit(X, labels, { seed: 5 });
+  await all.fit(X, labels, { seed: 5 });
+  assert.deepEqual(all.toJSON().trees, one.toJSON().trees);
   // Without early stopping: one event per iteration, no validation loss.
   const plain: ProgressEvent[] = [];
   await new GradientBoostingClassifier({ max_iter: 7 }).fit(X, labels, { onProgress: (e) => plain.push(e) });

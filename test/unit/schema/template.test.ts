@@ -57,6 +57,12 @@ test('the steps follow the columns: impute where values are missing, onehot, tf-
     { scale: { method: 'standard' } },
   ]);
   assert.ok(!(steps('random_forest') as object[]).some((s) => 'scale' in s), 'trees need no scaling');
+  // gradient_boosting handles missing numbers itself: only the categories are filled (onehot needs them).
+  assert.deepEqual(steps('gradient_boosting'), [
+    { impute: { strategy: 'most_frequent', columns: ['city'] } },
+    { onehot: { handle_unknown: 'ignore' } },
+    { text: { column: 'review', method: 'tfidf', ngram_range: [1, 2], max_features: 20000 } },
+  ]);
   assert.deepEqual(steps('transformer'), [{ text: { column: 'review' } }]);
 });
 
