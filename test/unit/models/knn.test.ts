@@ -158,6 +158,11 @@ test('a hand-computed case: votes, distance weights, ties of distance and of vot
   cosine.fit(points, Float64Array.from([1, 2, 3, 4]));
   // (3, 4) and (6, 8) are both at cosine distance 0 from (0.3, 0.4); the zero row is at distance 1.
   assert.deepEqual(Array.from(cosine.predict(dense([[0.3, 0.4]]))), [2.5]);
+
+  // Values whose squares overflow: the neighbours are still found (the distances are Infinity, so the first rows win).
+  const huge = new KnnRegressor({ n_neighbors: 2 });
+  huge.fit(dense([[1e200], [3e200], [-2e200]]), Float64Array.from([1, 2, 3]));
+  assert.deepEqual(Array.from(huge.predict(dense([[2e200], [0]]))), [1.5, 1.5]);
 });
 
 /** A random sparse matrix with about `density` of its cells set, and a few all-zero rows. */
