@@ -14,6 +14,9 @@ import type { DeploymentArgument } from './deployments/pick';
 import type { Delivered as MonitorDelivered } from './monitor/panel';
 import type { PreviewPanel } from './preview/panel';
 import type { RunArgument } from './runs/pickRun';
+import type { ExportModelOptions } from './runs/export';
+import type { ExportFormat } from '../core/export/formats';
+import type { ExportResult } from '../core/export';
 
 /** How `mlWorkbench.train` runs: a fixed seed, no completion notification, retraining with a deployment's feedback. */
 export interface TrainOptions {
@@ -36,6 +39,8 @@ export interface Commands {
   /** `selection` is the Runs view's selection; the runs compared are it and `arg`. */
   'mlWorkbench.compareRuns': (arg: DashboardRunArgument, selection?: readonly unknown[]) => Promise<DashboardDelivered | undefined>;
   'mlWorkbench.deploy': (arg?: RunArgument, options?: { online?: boolean }) => Promise<DeploymentRecord | undefined>;
+  /** `options` answers the questions (format, folder) so nothing is asked. */
+  'mlWorkbench.exportModel': (arg?: RunArgument, options?: ExportModelOptions) => Promise<(ExportResult & { format: ExportFormat }) | undefined>;
   'mlWorkbench.stopDeployment': (arg?: DeploymentArgument) => Promise<void>;
   'mlWorkbench.restartDeployment': (arg?: DeploymentArgument) => Promise<DeploymentRecord | undefined>;
   'mlWorkbench.showDeploymentLog': (arg?: DeploymentArgument) => Promise<void>;
@@ -51,6 +56,7 @@ export interface Commands {
 /** VS Code's own commands that the extension runs, with their arguments. */
 export interface BuiltInCommands {
   revealInExplorer: (uri: vscode.Uri) => void;
+  revealFileInOS: (uri: vscode.Uri) => void;
   'workbench.trust.manage': () => void;
   /** `query` filters the Settings editor, as `@ext:publisher.name`. */
   'workbench.action.openSettings': (query: string) => void;

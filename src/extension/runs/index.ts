@@ -7,6 +7,7 @@ import { RunsTree, type RunItem } from './tree';
 import { TrainCodeLensProvider } from './codeLens';
 import { showFailure } from '../failure';
 import { executeCommand, registerCommand, type TrainOptions } from '../commands';
+import { exportModelCommand } from './export';
 
 const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
@@ -136,6 +137,7 @@ export function registerRuns(services: Services): RunsTree {
       if (store && runId) await executeCommand('revealInExplorer', vscode.Uri.file(path.join(store.runDir(runId), 'run.json')));
     }),
   );
+  disposer.track(registerCommand('mlWorkbench.exportModel', (arg, options) => exportModelCommand(training, arg, options)));
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.copyRunId', async (arg?: RunArgument) => {
       const runId = await runIdOf(arg, training);

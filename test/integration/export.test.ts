@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { RunRecord } from '../../src/core/runs/store';
+
+const workspaceRoot = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+
+interface Exported {
+  readonly outDir: string;
+  readonly files: string[];
+  readonly format: string;
+}
+
+suite('Export Model…', () => {
+  let run: RunRecord;
+
+  suiteSetup(async () => {
+    const record = await vscode.commands.executeCommand<RunRecord>(
+      'mlWorkbench.train',
+      vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')),
+      { silent: true },
+    );
+    assert.equal(record?.status, 'completed', record?.reason);
+    run = record;
+  });
+
+  test('the command is contributed to the palette and to the context menu of completed runs', () => {
+    const manifest = vscode.extensions.getExtension('mlwb.ml-workbench')?.packageJSON as {
+      contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> };
+    };
+    assert.equal(manifest.contributes.commands.find((c) => c.command === 'mlWorkbench.exportModel')?.title, 'Export Model…');
+    const menu = manifest.contributes.menus['view/item/context']?.find((m) => m.command === 'mlWorkbench.exportModel');
+    assert.match(menu?.when ?? '', /view == mlWorkbench\.runs && viewItem =~ \/\^run\\\.completed\//);
+  });
+
+  test('a container export writes the build context and opens its README', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-export-it-')), 'image');
+    const result = await vscode.commands.executeCommand<Exported>('mlWorkbench.exportModel', run.id, { format: 'container', outDir });
+    assert.ok(result, 'the command returned what it wrote');
+    assert.equal(result.outDir, outDir);
+    assert.equal(result.format, 'container');
+    for (const file of [
+      'Dockerfile',
+      '.dockerignore',
+      'server.js',
+      'healthcheck.js',
+      'package.json',
+      'k8s.yaml',
+      'README.md',
+      'model/run.json',
+      'model/model.json',
+    ]) {
+      assert.ok(existsSync(path.join(outDir, file)), file);
+    }
+    assert.equal((JSON.parse(readFileSync(path.join(outDir, 'model', 'run.json'), 'utf8')) as RunRecord).id, run.id);
+    assert.match(readFileSync(path.join(outDir, 'Dockerfile'), 'utf8'), /^CMD \["node", "server\.js"\]$/m);
+    const readme = path.join(outDir, 'README.md');
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === readme, 10_000, 'the README in the editor');
+  });
+
+  test('folder and scikit-learn exports by argument; a non-empty folder is refused and left as it was', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'mlwb-export-it-'));
+    const folder = await vscode.commands.executeCommand<Exported>(
+      'mlWorkbench.exportModel',
+      { runId: run.id },
+      { format: 'folder', outDir: path.join(parent, 'folder') },
+    );
+    assert.deepEqual(folder?.files, ['run.json', 'model.json', 'pipeline.json', 'schema.json', 'reference.json', 'train_sklearn.py', 'README.md']);
+    const sklearn = await vscode.commands.executeCommand<Exported>('mlWorkbench.exportModel', run.id, {
+      format: 'sklearn',
+      outDir: path.join(parent, 'script'),
+    });
+    assert.deepEqual(readdirSync(sklearn?.outDir ?? ''), ['train_sklearn.py']);
+    const script = path.join(parent, 'script', 'train_sklearn.py');
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === script, 10_000, 'the script in the editor');
+
+    writeFileSync(path.join(parent, 'busy.txt'), 'mine');
+    const refused = await vscode.commands.executeCommand<Exported | undefined>('mlWorkbench.exportModel', run.id, { format: 'folder', outDir: parent });
+    assert.equal(refused, undefined);
+    assert.deepEqual(readdirSync(parent).sort(), ['busy.txt', 'folder', 'script']);
+  });
+});
+
+async function waitFor(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; the active editor shows ${vscode.window.activeTextEditor?.document.uri.fsPath ?? 'nothing'}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
