@@ -18,7 +18,9 @@ import { parseAllDocuments } from 'yaml';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { exportModel } from '../../../src/core/export/formats';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
-import { featureRecords, post, trainedRun } from './fixture';
+import { executeRun } from '../../../src/core/runs/execute';
+import { RunStore } from '../../../src/core/runs/store';
+import { featureRecords, fixtures, post, trainedRun } from './fixture';
 
 const root = path.join(__dirname, '..', '..', '..');
 let bundled: Promise<string> | undefined;
@@ -289,6 +291,51 @@ test('k8s.yaml holds a valid Deployment and Service that match the Dockerfile: p
   assert.ok(env.MLWB_TOKEN?.valueFrom?.secretKeyRef?.name, 'the token comes from a Secret');
   assert.deepEqual(template.metadata.annotations, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(exposed), 'prometheus.io/path': '/metrics' });
   assert.equal(template.spec.securityContext.runAsNonRoot, true);
+});
+
+test('a network model serves from the container folder on the bundled TensorFlow.js with its wasm binaries, as the run predicts', async () => {
+  const workspace = mkdtempSync(path.join(tmpdir(), 'mlwb-container-mlp-'));
+  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(workspace, 'iris.csv'));
+  const file = path.join(workspace, 'mlp.experiment.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: iris-mlp',
+      'data: { path: iris.csv, target: species }',
+      'prepare:',
+      '  - scale: { method: standard }',
+      'model: { type: mlp, params: { hidden_layer_sizes: [8], learning_rate_init: 0.01, max_iter: 30 } }',
+      'validation: { method: holdout, test_size: 0.2 }',
+      'seed: 3',
+      '',
+    ].join('\n'),
+  );
+  const record = await executeRun({ workspaceRoot: workspace, experimentFile: file });
+  assert.equal(record.status, 'completed', record.reason);
+  const runDir = new RunStore(workspace).runDir(record.id);
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-container-mlp-out-')), 'image');
+  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const result = exportModel(runDir, dir, { format: 'container', serviceBundle: await containerBundle(), wasmDir });
+  assert.ok(result.files.includes('wasm/') && result.files.includes('model/model/'), result.files.join(', '));
+  assert.ok(existsSync(path.join(dir, 'wasm', 'tfjs-backend-wasm.wasm')));
+  const docker = readDockerfile(dir);
+  const service = runCmd(dir, docker, { PORT: String(await freePort()), MLWB_TOKEN: 't' });
+  try {
+    const { url } = await service.listening;
+    const records = featureRecords('iris');
+    const expected = (await loadRunModel(runDir)).predict(tableFromRecords(records));
+    const answer = await post(`${url.replace('0.0.0.0', '127.0.0.1')}/invocations`, JSON.stringify({ dataframe_records: records }), 'application/json', {
+      authorization: 'Bearer t',
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.deepEqual(answer.json.predictions, expected.predictions);
+    const probabilities = answer.json.probabilities as number[][];
+    expected.probabilities?.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs((probabilities[i]?.[j] ?? NaN) - p) < 1e-5, `row ${i} class ${j}`)));
+    service.child.kill('SIGTERM');
+    assert.equal((await service.exited).code, 0);
+  } finally {
+    service.child.kill('SIGKILL');
+  }
 });
 
 test('export --format sklearn writes only train_sklearn.py; an unknown format is refused naming the formats', async () => {
