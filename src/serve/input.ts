@@ -74,8 +74,8 @@ function describe(value: unknown): string {
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
-/** Checks that `present` are exactly the schema's features; names the first missing or unknown one. */
-function checkColumns(present: readonly string[], schema: RunSchema, where: string): void {
+/** Checks that `present` are exactly the schema's features (`optional` ones may be absent); names the first missing or unknown one. */
+function checkColumns(present: readonly string[], schema: RunSchema, where: string, optional: ReadonlySet<string>): void {
   const expected = schema.features.map((f) => f.name);
   const known = new Set(expected);
   const seen = new Set<string>();
@@ -86,7 +86,7 @@ function checkColumns(present: readonly string[], schema: RunSchema, where: stri
     if (seen.has(name)) throw new RequestError(400, 'duplicate_column', `column "${name}" appears twice${where}`, { column: name });
     seen.add(name);
   }
-  const missing = expected.find((name) => !seen.has(name));
+  const missing = expected.find((name) => !seen.has(name) && !optional.has(name));
   if (missing !== undefined) {
     throw new RequestError(400, 'missing_column', `column "${missing}" is missing${where}; the model expects: ${expected.join(', ')}`, { column: missing });
   }
@@ -124,12 +124,16 @@ function buildTable(
   return { table: { rowCount, columns: tableColumns }, rows };
 }
 
-/** Checks a body (already of a valid shape) against the training schema and builds its feature table. */
-export function tableFromBody(body: InvocationBody, schema: RunSchema, fromText = false): ParsedInput {
+/**
+ * Checks a body (already of a valid shape) against the training schema and builds its feature table.
+ * `optional` columns (those the pipeline drops unread) may be left out: they become missing values.
+ */
+export function tableFromBody(body: InvocationBody, schema: RunSchema, fromText = false, optional: ReadonlySet<string> = new Set()): ParsedInput {
   const names = schema.features.map((f) => f.name);
+  const required = names.filter((name) => !optional.has(name));
   if ('dataframe_split' in body) {
     const { columns, data } = body.dataframe_split;
-    checkColumns(columns, schema, ' in dataframe_split.columns');
+    checkColumns(columns, schema, ' in dataframe_split.columns', optional);
     data.forEach((row, i) => {
       if (row.length !== columns.length) {
         throw new RequestError(400, 'wrong_row_length', `row ${i + 1} has ${row.length} values but there are ${columns.length} columns`, { row: i + 1 });
@@ -141,20 +145,21 @@ export function tableFromBody(body: InvocationBody, schema: RunSchema, fromText 
   if (records.length === 0) throw new RequestError(400, 'empty_batch', 'the request holds no rows');
   const first = records[0];
   if (Array.isArray(first)) {
-    // Instances as arrays are in the schema's column order.
+    // Instances as arrays are in the schema's column order: all of them, or only those the model reads.
+    const order = (first as readonly unknown[]).length === required.length && required.length < names.length ? required : names;
     records.forEach((row, i) => {
       if (!Array.isArray(row)) throw new RequestError(400, 'mixed_instances', `instance ${i + 1} is an object but the first is an array`, { row: i + 1 });
-      if (row.length !== names.length) {
-        throw new RequestError(400, 'wrong_row_length', `instance ${i + 1} has ${row.length} values; the model expects ${names.length}: ${names.join(', ')}`, {
+      if (row.length !== order.length) {
+        throw new RequestError(400, 'wrong_row_length', `instance ${i + 1} has ${row.length} values; the model expects ${order.length}: ${order.join(', ')}`, {
           row: i + 1,
         });
       }
     });
-    return buildTable(schema, names, (i, j) => (records[i] as readonly unknown[])[j], records.length, fromText);
+    return buildTable(schema, order, (i, j) => (records[i] as readonly unknown[])[j], records.length, fromText);
   }
   records.forEach((record, i) => {
     if (Array.isArray(record)) throw new RequestError(400, 'mixed_instances', `instance ${i + 1} is an array but the first is an object`, { row: i + 1 });
-    checkColumns(Object.keys(record), schema, ` in row ${i + 1}`);
+    checkColumns(Object.keys(record), schema, ` in row ${i + 1}`, optional);
   });
   const objects = records as readonly Record<string, unknown>[];
   return buildTable(schema, names, (i, j) => (objects[i] as Record<string, unknown>)[names[j] as string], records.length, fromText);

@@ -169,7 +169,7 @@ export class PredictionService {
 
   /** Predicts for a body of one of the accepted shapes; `fromText` when it came as CSV. */
   invoke(body: InvocationBody, fromText = false): InvocationResult {
-    const { table, rows } = tableFromBody(body, this.schema, fromText);
+    const { table, rows } = tableFromBody(body, this.schema, fromText, new Set(this.loaded.optionalInputs));
     if (table.rowCount === 0) throw new RequestError(400, 'empty_batch', 'the request holds no rows');
     if (table.rowCount > this.maxBatchRows) {
       throw new RequestError(413, 'batch_too_large', `the request holds ${table.rowCount} rows; at most ${this.maxBatchRows} are accepted per request`);

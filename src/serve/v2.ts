@@ -39,10 +39,16 @@ export function v2ModelName(service: PredictionService): string {
   return service.run.experiment ?? service.run.id;
 }
 
-/** What metadata announces: one input per feature column, `[-1, 1]`, BYTES for text; outputs by task. */
+/**
+ * What metadata announces: one input per feature column the model reads (not those its pipeline drops
+ * unread), `[-1, 1]`, BYTES for text; outputs by task.
+ */
 export function v2Metadata(service: PredictionService): { inputs: TensorMetadata[]; outputs: TensorMetadata[] } {
   const { schema } = service;
-  const inputs = schema.features.map((feature) => ({ name: feature.name, datatype: feature.kind === 'numeric' ? 'FP64' : 'BYTES', shape: [-1, 1] }));
+  const optional = new Set(service.loaded.optionalInputs);
+  const inputs = schema.features
+    .filter((feature) => !optional.has(feature.name))
+    .map((feature) => ({ name: feature.name, datatype: feature.kind === 'numeric' ? 'FP64' : 'BYTES', shape: [-1, 1] }));
   const outputs: TensorMetadata[] =
     schema.task === 'classification'
       ? [
@@ -93,8 +99,10 @@ function requestColumns(body: unknown, service: PredictionService): { columns: s
     columns.push(name);
     values.push(data);
   }
-  const missing = [...kinds.keys()].find((name) => !columns.includes(name));
-  if (missing !== undefined) throw new V2Error(400, `input "${missing}" is missing; the model's inputs are: ${[...kinds.keys()].join(', ')}`);
+  const optional = new Set(service.loaded.optionalInputs);
+  const needed = [...kinds.keys()].filter((name) => !optional.has(name));
+  const missing = needed.find((name) => !columns.includes(name));
+  if (missing !== undefined) throw new V2Error(400, `input "${missing}" is missing; the model's inputs are: ${needed.join(', ')}`);
   const count = rows ?? 0;
   const data = Array.from({ length: count }, (_, r) => values.map((column) => column[r]));
   return { columns, data };

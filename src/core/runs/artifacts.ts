@@ -9,7 +9,8 @@ import type { Column, Table } from '../data/table';
 import { TextColumnPipeline } from '../experiment/textPipeline';
 import { modelFromJSON, type Model } from '../models/registry';
 import { MlpClassifier, MlpRegressor, TransformerClassifier } from '../nn';
-import { Pipeline } from '../prepare/pipeline';
+import { Pipeline, type PipelineJSON } from '../prepare/pipeline';
+import { unreadInputs } from '../prepare/steps/drop';
 import { Random } from '../random';
 import type { DenseMatrix, EstimatorJSON, Matrix, Task } from '../types';
 import { MlError } from '../types';
@@ -95,6 +96,8 @@ export interface LoadedRunModel {
   readonly model: Model;
   /** The model version loaded (1: the trained model; higher: online updates). */
   readonly version: ModelVersion;
+  /** Feature columns the pipeline drops before reading them: requests may leave them out. */
+  readonly optionalInputs: readonly string[];
   /** Prepares raw feature rows exactly as in training (the model's input). */
   prepare(features: Table): Matrix | readonly string[];
   /** Prepares raw feature rows exactly as in training and predicts. */
@@ -134,10 +137,11 @@ export async function loadRunModel(runDir: string, version?: number): Promise<Lo
       : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
   const chosen = findModelVersion(runDir, version);
   const model = await loadModelFiles(path.join(runDir, chosen.dir), schema.task);
-  return loaded(schema, pipeline, model, chosen);
+  const optional = pipelineJson.type === 'pipeline' ? unreadInputs((pipelineJson as PipelineJSON).steps) : [];
+  return loaded(schema, pipeline, model, chosen, optional);
 }
 
-function loaded(schema: RunSchema, pipeline: PreparingPipeline, model: Model, version: ModelVersion): LoadedRunModel {
+function loaded(schema: RunSchema, pipeline: PreparingPipeline, model: Model, version: ModelVersion, optionalInputs: readonly string[]): LoadedRunModel {
   const learner = model as unknown as {
     predict(X: Matrix | readonly string[]): ArrayLike<string | number>;
     predictProba?: (X: Matrix | readonly string[]) => DenseMatrix;
@@ -146,6 +150,7 @@ function loaded(schema: RunSchema, pipeline: PreparingPipeline, model: Model, ve
     schema,
     model,
     version,
+    optionalInputs,
     prepare: (features) => pipeline.transform(features),
     predict(features) {
       const X = pipeline.transform(features);
@@ -155,6 +160,6 @@ function loaded(schema: RunSchema, pipeline: PreparingPipeline, model: Model, ve
       const probabilities = Array.from({ length: proba.rows }, (_, i) => Array.from(proba.data.subarray(i * proba.cols, (i + 1) * proba.cols)));
       return { predictions, probabilities };
     },
-    withModel: (next, nextVersion) => loaded(schema, pipeline, next, nextVersion),
+    withModel: (next, nextVersion) => loaded(schema, pipeline, next, nextVersion, optionalInputs),
   };
 }

@@ -258,3 +258,58 @@ test('the example requests the Deployed Models view copies are answered by the s
     await app.close();
   }
 });
+
+test('a served model whose experiment drops a column takes requests without it, on every route; a column an earlier step reads stays required', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-drop-serve-'));
+  const lines = ['id,code,city,size,label'];
+  for (let i = 0; i < 90; i++) lines.push(`${1000 + i},${i % 7},${['paris', 'lyon', 'nice'][i % 3]},${(i * 7) % 11},${i % 3 === 0 ? 'yes' : 'no'}`);
+  writeFileSync(path.join(root, 'shop.csv'), `${lines.join('\n')}\n`);
+  const file = path.join(root, 'shop.experiment.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: shop',
+      'data: { path: shop.csv, target: label }',
+      'prepare:',
+      '  - impute: { columns: [code] }',
+      '  - drop: { columns: [id, code] }',
+      '  - onehot: { columns: [city] }',
+      'model: { type: logistic_regression }',
+      'validation: { method: holdout, test_size: 0.2 }',
+      'seed: 1',
+    ].join('\n'),
+  );
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'completed', record.reason);
+  const runDir = new RunStore(root).runDir(record.id);
+  const loaded = await loadRunModel(runDir);
+  // id is dropped unread; code is read by impute before it is dropped, so a request must carry it.
+  assert.deepEqual(loaded.optionalInputs, ['id']);
+  const { app, url } = await listen({ runDir, writeFeedback: false });
+  try {
+    const full = [
+      { id: 1, code: 3, city: 'paris', size: 3 },
+      { id: 2, code: 9, city: 'nice', size: 8 },
+    ];
+    const expected = loaded.predict(tableFromRecords(full)).predictions;
+    const withoutId = full.map(({ id: _id, ...rest }) => rest);
+    for (const body of [{ dataframe_records: full }, { dataframe_records: withoutId }, { instances: withoutId.map((r) => [r.code, r.city, r.size]) }]) {
+      const answer = await post(`${url}/invocations`, JSON.stringify(body));
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      assert.deepEqual(answer.json.predictions, expected);
+    }
+    const missingCode = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: [{ city: 'paris', size: 3 }] }));
+    assert.equal(missingCode.status, 400);
+    assert.match(missingCode.json.detail as string, /column "code" is missing/);
+    const metadata = await get(`${url}/v2/models/shop`);
+    assert.deepEqual(
+      (metadata.json.inputs as { name: string }[]).map((input) => input.name),
+      ['code', 'city', 'size'],
+    );
+    const { status, json } = await post(`${url}/v2/models/shop/infer`, JSON.stringify({ inputs: tensors(withoutId) }));
+    assert.equal(status, 200, JSON.stringify(json));
+    assert.deepEqual((json.outputs as { data: unknown[] }[])[0]?.data, expected);
+  } finally {
+    await app.close();
+  }
+});

@@ -38,3 +38,26 @@ export class DropStep implements PrepareStep {
     return step;
   }
 }
+
+/** True when `name` appears in the options as a value or a key (a step that names the column reads it). */
+function names(value: unknown, name: string): boolean {
+  if (value === name) return true;
+  if (Array.isArray(value)) return value.some((item) => names(item, name));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, item]) => key === name || names(item, name));
+  return false;
+}
+
+/**
+ * The input columns a fitted pipeline never reads: those a `drop` step removes that no earlier step
+ * names. A request to the served model may leave them out (they become missing values).
+ */
+export function unreadInputs(steps: readonly StepJSON[]): string[] {
+  const unread: string[] = [];
+  steps.forEach((step, i) => {
+    if (step.step !== 'drop') return;
+    for (const name of (step.state as string[] | undefined) ?? []) {
+      if (!steps.slice(0, i).some((earlier) => names(earlier.options, name))) unread.push(name);
+    }
+  });
+  return unread;
+}
