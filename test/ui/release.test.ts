@@ -23,6 +23,7 @@ const SHIPPED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
   /^extension\/media\/[^/]+\.(svg|png|css)$/,
+  /^extension\/media\/walkthrough\/[^/]+\.md$/,
   /^extension\/schemas\/[^/]+\.json$/,
   /^extension\/dist\/(extension|worker\/[^/]+|serve\/[^/]+|webview\/[^/]+)\.js$/,
   /^extension\/dist\/webview\/[^/]+\.css$/,
