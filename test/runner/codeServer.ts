@@ -119,11 +119,17 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(scratch, { recursive: true, force: true });
+      // Its extension host may still be writing workspace storage for a moment after code-server exits.
+      try {
+        rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (error) {
+        process.stderr.write(`could not remove ${scratch}: ${String(error)}\n`);
+      }
     },
   };
 }
