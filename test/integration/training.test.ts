@@ -76,8 +76,10 @@ suite('Training in a worker', () => {
     assert.equal(run.contextValue, 'run.completed');
     assert.equal(run.icon, 'pass');
     const latest = latestRun('train-iris');
-    assert.equal(run.description, `f1_macro ${(latest?.metrics as { f1_macro: number }).f1_macro.toFixed(4)}`);
-    assert.ok(view.some((group) => group.label === 'train-diabetes' && /^r2 -?\d/.test(group.children[0]?.description ?? '')));
+    // Key metric first (rounded), then the experiment; the short run id leads the description.
+    assert.equal(run.label, `f1_macro ${(latest?.metrics as { f1_macro: number }).f1_macro.toFixed(4)} · train-iris`);
+    assert.match(run.description ?? '', new RegExp(`^${latest?.id.slice(-4)} · `));
+    assert.ok(view.some((group) => group.label === 'train-diabetes' && /^r2 -?\d/.test(group.children[0]?.label ?? '')));
   });
 
   test('cancelling a long training leaves a cancelled run, and the host answers commands meanwhile', async () => {

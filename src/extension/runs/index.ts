@@ -8,6 +8,7 @@ import { TrainCodeLensProvider } from './codeLens';
 import { showFailure } from '../failure';
 import { executeCommand, registerCommand, type TrainOptions } from '../commands';
 import { exportModelCommand } from './export';
+import { completionMessage } from '../../core/runs/display';
 
 const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
@@ -149,11 +150,7 @@ export function registerRuns(services: Services): RunsTree {
 
 async function announce(record: RunRecord): Promise<void> {
   if (record.status === 'completed') {
-    const metrics = record.metrics as Record<string, unknown> | undefined;
-    const shown = ['accuracy', 'f1_macro', 'r2', 'rmse']
-      .filter((k) => typeof metrics?.[k] === 'number')
-      .map((k) => `${k} ${(metrics?.[k] as number).toFixed(4)}`);
-    const choice = await vscode.window.showInformationMessage(`Run ${record.id} completed: ${shown.join(', ')}`, 'Open Dashboard');
+    const choice = await vscode.window.showInformationMessage(completionMessage(record), 'Open Dashboard');
     if (choice) await executeCommand('mlWorkbench.openDashboard', record.id);
   } else {
     void vscode.window.showErrorMessage(`Run ${record.id} ${record.status}: ${record.reason ?? ''}`);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { keyMetric } from '../../core/runs/keyMetric';
+import { formatMetric, headlineMetric, runLabel } from '../../core/runs/display';
 import type { TrainingManager } from '../training/manager';
 
 /** A command's run argument: a run id, a tree item with a runId, or nothing (then the user picks). */
@@ -16,8 +16,12 @@ export async function runIdOf(arg: RunArgument, training: TrainingManager, place
   }
   const picked = await vscode.window.showQuickPick(
     runs.map((run) => {
-      const metric = keyMetric(run);
-      return { label: run.id, description: `${run.experiment} · ${run.status}`, detail: metric ? `${metric.name} ${metric.value.toFixed(4)}` : undefined };
+      const metric = headlineMetric(run);
+      return {
+        label: run.id,
+        description: runLabel(run, []),
+        detail: metric ? `${metric.name} ${formatMetric(metric.value)}: ${metric.definition}` : undefined,
+      };
     }),
     { placeHolder, matchOnDescription: true },
   );

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { keyMetric } from '../../core/runs/keyMetric';
+import { headlineMetric, runDescription, runLabel, shortRunId, trialLabel, varyingParamNames } from '../../core/runs/display';
 import type { RunRecord, RunStatus } from '../../core/runs/store';
 import type { TrainingManager } from '../training/manager';
 
@@ -32,16 +32,14 @@ export class RunItem extends vscode.TreeItem {
   constructor(
     readonly record: RunRecord,
     progress: number | undefined,
+    varying: readonly string[] = [],
   ) {
     const hasTrials = Array.isArray(record.trials) && record.trials.length > 0;
-    super(runLabel(record), hasTrials ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    super(runLabel(record, varying, progress), hasTrials ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.runId = record.id;
     this.id = `run:${record.id}`;
     this.iconPath = STATUS_ICONS[record.status];
-    const metric = keyMetric(record);
-    const fraction = progress ?? record.progress;
-    this.description =
-      record.status === 'running' ? `running ${Math.round((fraction ?? 0) * 100)}%` : metric ? `${metric.name} ${metric.value.toFixed(4)}` : record.status;
+    this.description = runDescription(record);
     this.tooltip = runTooltip(record);
     this.contextValue = `run.${record.status}${hasTrials ? '.sweep' : ''}`;
     this.command = { command: 'mlWorkbench.openDashboard', title: 'Open Dashboard', arguments: [record.id] };
@@ -55,36 +53,38 @@ export class TrialItem extends vscode.TreeItem {
     trial: { params: Record<string, unknown>; score: number; error?: string },
     best: boolean,
   ) {
-    super(
-      Object.entries(trial.params)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', ') || `trial ${trialIndex + 1}`,
-    );
+    super(trialLabel(trial, trialIndex));
     this.id = `trial:${runId}:${trialIndex}`;
     this.iconPath = trial.error
       ? new vscode.ThemeIcon('error')
       : best
         ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
         : new vscode.ThemeIcon('circle-outline');
-    this.description = trial.error ? 'failed' : `${trial.score.toFixed(4)}${best ? ' (best)' : ''}`;
-    this.tooltip = trial.error ?? JSON.stringify(trial.params, null, 2);
+    this.description = `trial ${trialIndex + 1}${best ? ' (best)' : ''}`;
+    const tooltip = new vscode.MarkdownString();
+    if (trial.error) tooltip.appendText(`${trial.error}\n`);
+    else tooltip.appendText(`score ${trial.score} (CV mean)\n`);
+    tooltip.appendCodeblock(JSON.stringify(trial.params, null, 2), 'json');
+    this.tooltip = tooltip;
     this.contextValue = 'trial';
   }
 }
 
 type Node = ExperimentGroupItem | RunItem | TrialItem;
 
-function runLabel(record: RunRecord): string {
-  const started = new Date(record.startedAt ?? record.createdAt);
-  return `${record.modelType ?? 'run'} · ${started.toLocaleString()}`;
-}
-
 function runTooltip(record: RunRecord): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString();
   tooltip.appendMarkdown(`**${record.experiment}** — ${record.status}\n\n`);
-  tooltip.appendText(`run ${record.id}\n`);
+  tooltip.appendText(`run ${record.id} (${shortRunId(record.id)}) · ${new Date(record.startedAt ?? record.createdAt).toLocaleString()}\n`);
+  const headline = headlineMetric(record);
+  if (headline) tooltip.appendText(`\n${headline.name} ${headline.value}: ${headline.definition}\n`);
   if (record.reason) tooltip.appendText(`\n${record.reason}\n`);
-  if (record.params && Object.keys(record.params).length > 0) tooltip.appendCodeblock(JSON.stringify(record.params, null, 2), 'json');
+  const metrics = Object.entries(record.metrics ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  if (metrics.length > 0) tooltip.appendText(`\n${metrics.map(([name, value]) => `${name} ${value}`).join('\n')}\n`);
+  if (record.params && Object.keys(record.params).length > 0) {
+    tooltip.appendText(`\n${record.modelType ?? 'model'} parameters:`);
+    tooltip.appendCodeblock(JSON.stringify(record.params, null, 2), 'json');
+  }
   if (record.data) tooltip.appendText(`data ${record.data.path}: ${record.data.rows} rows × ${record.data.columns} columns`);
   return tooltip;
 }
@@ -137,7 +137,10 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       }
       return [...groups.entries()].map(([experiment, runs]) => new ExperimentGroupItem(experiment, runs));
     }
-    if (element instanceof ExperimentGroupItem) return element.runs.map((record) => new RunItem(record, this.progress.get(record.id)));
+    if (element instanceof ExperimentGroupItem) {
+      const varying = varyingParamNames(element.runs);
+      return element.runs.map((record) => new RunItem(record, this.progress.get(record.id), varying));
+    }
     if (element instanceof RunItem) {
       const trials = (element.record.trials ?? []) as { params: Record<string, unknown>; score: number; error?: string }[];
       const best = element.record.best as { params?: Record<string, unknown> } | undefined;
