@@ -50,7 +50,8 @@ export interface Commands {
   /** `arg`: preset answers or a dataset URI. */
   'mlWorkbench.newExperiment': (arg?: unknown) => Promise<vscode.Uri | undefined>;
   'mlWorkbench.refreshDatasets': () => void;
-  'mlWorkbench.previewDataset': (target?: DatasetTarget) => Promise<PreviewPanel | undefined>;
+  /** `options.row`: open at this 1-based data row of the file (filter and sort cleared). */
+  'mlWorkbench.previewDataset': (target?: DatasetTarget, options?: { row?: number }) => Promise<PreviewPanel | undefined>;
 }
 
 /** VS Code's own commands that the extension runs, with their arguments. */

@@ -1,6 +1,7 @@
 /** The run dashboard in the browser: draws the whole state the host pushes, live while training. */
 import type { DashboardState } from '../../src/extension/dashboard/contract';
 import { barConfig, beginRender, chart, confusionConfig, destroyCharts, endRender, errorBarConfig, lineConfig, lineDatasets, scatterConfig } from './charts';
+import { errorsSection } from './errors';
 import { button, checkbox, connect, el, formatBytes, formatNumber, persist, post, root, runHeader, section, showError, table } from './common';
 
 let state: DashboardState | undefined;
@@ -246,6 +247,7 @@ function render(): void {
     perClassSection(s),
     rocSection(s),
     regressionSection(s),
+    errorsSection(s),
     s.missing.length > 0 ? section('missing', 'Not shown', el('ul', {}, ...s.missing.map((m) => el('li', { class: 'mlwb-muted' }, m)))) : null,
     importancesSection(s),
     permutationSection(s),

@@ -6,6 +6,8 @@ const ROW_HEIGHT = 24;
 /** Browsers cap element heights; past this the scrollbar maps proportionally onto the rows. */
 const MAX_SCROLL_HEIGHT = 3_000_000;
 const PAGE_ROWS = 100;
+/** Rows shown above a revealed row (as the host loads them), so it does not sit at the very top. */
+const FOCUS_ROWS_ABOVE = 3;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -30,6 +32,8 @@ export class DataTable {
   private requested = -1;
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
   private filters: Record<string, string> = {};
+  /** The last focus request scrolled to (its `seq`). */
+  private focusSeq = 0;
 
   constructor(
     private readonly post: (message: WebviewMessage) => void,
@@ -113,6 +117,24 @@ export class DataTable {
     this.status.textContent = `${total}${state.loadingPage ? ' · loading…' : ''}`;
     this.requested = state.loadingPage ? this.requested : -1;
     this.layout();
+    this.applyFocus(state);
+  }
+
+  /** Scrolls to a row the host asked to reveal, once its page and the file's row count are there. */
+  private applyFocus(state: PreviewState): void {
+    const focus = state.focus;
+    if (!focus || focus.seq === this.focusSeq || state.loadingPage || state.total < 0 || !state.page) return;
+    const at = state.page.rowNumbers.indexOf(focus.row);
+    if (at < 0) return;
+    this.focusSeq = focus.seq;
+    if (Object.keys(this.filters).length > 0) {
+      // The host cleared the filter to show the row: so do the inputs.
+      this.filters = {};
+      this.columnsKey = '';
+      this.update(state);
+    }
+    this.jumpTo(state.page.offset + at - FOCUS_ROWS_ABOVE);
+    document.body.dataset.focusRow = String(focus.row);
   }
 
   /** Sets the starting row before the first page arrives (restored panels). */
@@ -170,6 +192,10 @@ export class DataTable {
       const from = covered ? start : 0;
       for (let i = from; i < Math.min(page.rows.length, from + visible); i++) {
         const tr = element('tr');
+        if (this.state?.focus && page.rowNumbers[i] === this.state.focus.row) {
+          tr.className = 'focused';
+          tr.setAttribute('aria-current', 'true');
+        }
         tr.append(element('td', 'row-number', String(page.rowNumbers[i] ?? '')));
         for (const value of page.rows[i] ?? []) {
           const td = element('td', value === null ? 'missing' : undefined, value ?? '∅');

@@ -20,8 +20,8 @@ function targetMissingAt(target: Column, i: number): boolean {
   return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
 }
 
-/** The table without the rows whose target is missing, and how many those were. */
-export function withoutMissingTarget(table: Table, targetName: string): { table: Table; left: number } {
+/** The table without the rows whose target is missing, how many those were, and (when any) the indexes of the rows kept. */
+export function withoutMissingTarget(table: Table, targetName: string): { table: Table; left: number; kept?: readonly number[] } {
   const target = table.columns.find((c) => c.name === targetName);
   if (!target) return { table, left: 0 };
   const kept: number[] = [];
@@ -33,7 +33,7 @@ export function withoutMissingTarget(table: Table, targetName: string): { table:
       ? { name: c.name, kind: 'numeric', values: Float64Array.from(kept, (i) => c.values[i] as number) }
       : { name: c.name, kind: c.kind, values: kept.map((i) => c.values[i] ?? null) },
   );
-  return { table: { rowCount: kept.length, columns }, left: table.rowCount - kept.length };
+  return { table: { rowCount: kept.length, columns }, left: table.rowCount - kept.length, kept };
 }
 
 /** Most distinct integer values a numeric target may have and still be read as class labels. */

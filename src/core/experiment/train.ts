@@ -23,6 +23,7 @@ import {
   type TrainProgress,
 } from '../validation';
 import { permutationImportance, type PermutationImportanceResult } from '../inspection/permutationImportance';
+import { errorTable, type ErrorTable } from '../inspection/errorRows';
 import { fittedCanRunInWorkers, foldsCanRunInWorkers, foldsInWorkers, importanceInWorkers } from '../parallel/folds';
 import { jobsFor } from '../parallel/jobs';
 import { runSeed, validateExperiment, type Experiment } from './experiment';
@@ -80,6 +81,8 @@ export interface TrainResult {
   readonly permutation_importance?: PermutationImportanceResult;
   /** Regression: held-out (or out-of-fold) actual and predicted values, at most MAX_KEPT_PREDICTIONS, for residual plots. */
   readonly predictions?: { readonly actual: number[]; readonly predicted: number[] };
+  /** The held-out rows the model got wrong (or missed by most), at most MAX_ERROR_ROWS; `row` counts rows of the table trained on, from 1. */
+  readonly errors: ErrorTable;
   /** Refitted on all rows, for deployment. */
   readonly pipeline: ExperimentPipeline;
   readonly model: Model;
@@ -112,7 +115,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   const { signal, onProgress } = options;
   const steps = featureSteps(experiment.prepare ?? [], experiment.data.target);
   const leaveOut = leavesOutMissingTarget(experiment.prepare ?? [], experiment.data.target);
-  const kept = leaveOut ? withoutMissingTarget(table, experiment.data.target) : { table, left: 0 };
+  const kept: { table: Table; left: number; kept?: readonly number[] } = leaveOut ? withoutMissingTarget(table, experiment.data.target) : { table, left: 0 };
   const { features, target } = splitTarget(kept.table, experiment.data.target);
   const inferred = experiment.task === undefined ? inferTask(target) : undefined;
   const task: Task = experiment.task ?? (inferred as { task: Task }).task;
@@ -249,6 +252,11 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     ...searchPart,
     ...(permutation ? { permutation_importance: permutation } : {}),
     ...(task === 'regression' ? { predictions: heldOutPredictions(y as Float64Array, evaluation) } : {}),
+    errors: errorTable(
+      features,
+      { task, y, rows: evaluation.rows, predictions: evaluation.predictions, proba: evaluation.proba, labels },
+      (i) => (kept.kept?.[i] ?? i) + 1,
+    ),
     params: { ...baseParams, ...bestParams },
     validation: { method, ...validationSettings },
     featureNames: prepared.featureNames,

@@ -15,6 +15,7 @@ import type { Params, Trial } from '../search';
 import { CancelledError } from '../types';
 import type { TrainProgressEvent } from '../validation';
 import { saveReference } from './artifacts';
+import { ERRORS_FILE } from '../inspection/errorRows';
 import { appendFeedback, readFeedback } from './feedback';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { formatProblems, loadExperimentFile } from './experimentFile';
@@ -137,6 +138,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     record.environment = { node: process.version, platform: `${process.platform}-${process.arch}`, ...options.environment };
     log(`reading ${loaded.dataPath}`);
     let table = await readTable(loaded.dataPath);
+    const fileRows = table.rowCount;
     if (options.feedbackFrom) {
       const source = store.runDir(options.feedbackFrom);
       const feedback = readFeedback(source);
@@ -186,6 +188,9 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       },
     });
     await saveArtifacts(store.runDir(record.id), result);
+    // Rows past the file's own come from feedback: they have no row in the data file to open.
+    const errors = { ...result.errors, rows: result.errors.rows.map((row) => ({ ...row, row: row.row !== null && row.row <= fileRows ? row.row : null })) };
+    writeJsonAtomic(path.join(store.runDir(record.id), ERRORS_FILE), errors);
     // What the preparation steps report of the final fit: rows dropped, dates that did not parse.
     for (const note of (result.pipeline as { notes?: readonly string[] }).notes ?? []) log(note);
     if (result.missingTargetRows !== undefined)

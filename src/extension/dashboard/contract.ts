@@ -4,6 +4,7 @@
  * pushes the whole view state whenever it changes, never piecemeal updates.
  */
 import { isRecord } from '../../core/json';
+import type { ErrorTable } from '../../core/inspection/errorRows';
 
 export type RunStatusName = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'damaged';
 
@@ -85,6 +86,8 @@ export interface DashboardState {
   readonly missing: readonly string[];
   /** Trials of a sweep (the leaderboard shows them). */
   readonly trialCount?: number;
+  /** Error analysis: misclassified (or worst-residual) held-out rows, from the run's errors.json. */
+  readonly errors?: ErrorTable;
 }
 
 export interface CompareRow {
@@ -146,7 +149,9 @@ export type WebviewMessage =
   | { readonly type: 'rendered'; readonly view: ViewName; readonly charts: readonly string[]; readonly confusion?: readonly (readonly number[])[] }
   | { readonly type: 'cancelRun'; readonly runId: string }
   | { readonly type: 'openDashboard'; readonly runId: string }
-  | { readonly type: 'openLeaderboard'; readonly runId: string };
+  | { readonly type: 'openLeaderboard'; readonly runId: string }
+  /** Opens the run's data file in the preview at a 1-based data row (an error table row). */
+  | { readonly type: 'openDataRow'; readonly runId: string; readonly row: number };
 
 /** What each webview keeps with `setState` so its panel can be restored after a reload. */
 export interface PersistedState {
@@ -163,6 +168,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   if (!isRecord(value) || typeof value.type !== 'string') return false;
   if (value.type === 'ready') return true;
   if (value.type === 'rendered') return typeof value.view === 'string' && VIEWS.has(value.view) && Array.isArray(value.charts);
+  if (value.type === 'openDataRow')
+    return typeof value.runId === 'string' && /^[\w.-]+$/.test(value.runId) && typeof value.row === 'number' && Number.isInteger(value.row) && value.row >= 1;
   return RUN_MESSAGES.has(value.type) && typeof value.runId === 'string' && /^[\w.-]+$/.test(value.runId);
 }
 

@@ -11,6 +11,7 @@ import { ViewPanel, type Delivered } from './panel';
 import { compareState, dashboardState, leaderboardState } from './state';
 import { showFailure } from '../failure';
 import { executeCommand } from '../commands';
+import { readErrorTable } from '../../core/inspection/errorRows';
 
 export const VIEW_TYPES: Record<ViewName, string> = {
   dashboard: 'mlWorkbench.dashboard',
@@ -54,7 +55,7 @@ export class Dashboards implements vscode.Disposable {
     if (!store) return NO_FOLDER;
     const record = store.get(runId);
     if (!record) return { type: 'error', message: `Run ${runId} is not in ${path.join('.mlwb', 'runs')} any more.` };
-    return { type: 'dashboard', state: dashboardState(record, store.metrics(runId)) };
+    return { type: 'dashboard', state: dashboardState(record, store.metrics(runId), readErrorTable(store.runDir(runId))) };
   }
 
   private leaderboardMessage(runId: string, focusIndex?: number): HostMessage {
@@ -83,6 +84,24 @@ export class Dashboards implements vscode.Disposable {
       void this.openDashboard(message.runId);
     } else if (message.type === 'openLeaderboard') {
       void this.openLeaderboard(message.runId);
+    } else if (message.type === 'openDataRow') {
+      void this.openDataRow(message.runId, message.row);
+    }
+  }
+
+  /** Opens the data file a run trained on in the preview, at a 1-based data row. */
+  private async openDataRow(runId: string, row: number): Promise<void> {
+    const store = this.source.store();
+    const data = store?.get(runId)?.data;
+    if (!store || !data) {
+      void vscode.window.showWarningMessage(`ML Workbench: run ${runId} does not record its data file.`);
+      return;
+    }
+    const file = path.resolve(store.workspaceRoot, data.path);
+    try {
+      await executeCommand('mlWorkbench.previewDataset', vscode.Uri.file(file), { row });
+    } catch (error) {
+      showFailure(`could not open ${data.path} at row ${row}`, error);
     }
   }
 

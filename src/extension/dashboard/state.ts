@@ -18,6 +18,7 @@ import {
 } from './contract';
 import { curvesFromLines, meanLossCurve } from './curves';
 import { isRecord } from '../../core/json';
+import type { ErrorTable } from '../../core/inspection/errorRows';
 
 type Line = Readonly<Record<string, unknown>>;
 
@@ -97,8 +98,8 @@ function predictionsOf(record: RunRecord): DashboardState['predictions'] {
   return actual && predicted && actual.length === predicted.length ? { actual, predicted } : undefined;
 }
 
-/** The whole state of a run's dashboard. */
-export function dashboardState(record: RunRecord, lines: readonly Line[]): DashboardState {
+/** The whole state of a run's dashboard; `errors` is the run's errors.json, already checked. */
+export function dashboardState(record: RunRecord, lines: readonly Line[], errors?: ErrorTable): DashboardState {
   const metrics = isRecord(record.metrics) ? record.metrics : {};
   const cv = cvOf(record.cv);
   const labels = Array.isArray(metrics.labels) && metrics.labels.every((label) => typeof label === 'string') ? (metrics.labels as string[]) : undefined;
@@ -135,6 +136,7 @@ export function dashboardState(record: RunRecord, lines: readonly Line[]): Dashb
     environment: Object.entries(record.environment ?? {}).map(([name, value]) => [name, String(value)] as const),
     missing,
     ...(Array.isArray(record.trials) ? { trialCount: record.trials.length } : {}),
+    ...(done && errors ? { errors } : {}),
   };
 }
 

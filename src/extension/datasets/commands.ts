@@ -38,9 +38,13 @@ async function pickDataset(target: DatasetTarget, index: DatasetIndex): Promise<
 export function registerDatasetCommands(deps: PreviewDeps, index: DatasetIndex): vscode.Disposable[] {
   const open =
     (tab: PreviewTab) =>
-    async (target: DatasetTarget): Promise<PreviewPanel | undefined> => {
+    async (target: DatasetTarget, options?: { row?: number }): Promise<PreviewPanel | undefined> => {
       const uri = await pickDataset(target, index);
-      return uri ? PreviewPanel.show(deps, uri.fsPath, tab) : undefined;
+      if (!uri) return undefined;
+      const panel = PreviewPanel.show(deps, uri.fsPath, tab);
+      const row = options?.row;
+      if (tab === 'data' && typeof row === 'number' && Number.isInteger(row) && row >= 1) await panel.revealRow(row);
+      return panel;
     };
   return [
     registerCommand('mlWorkbench.previewDataset', open('data')),

@@ -19,6 +19,8 @@ export interface PreviewState {
   readonly profile?: DatasetProfile;
   readonly profileProgress?: { readonly stage: string; readonly step: number; readonly of?: number };
   readonly error?: string;
+  /** A row to scroll to and mark (1-based data row); `seq` grows with each request, so asking for the same row again scrolls again. */
+  readonly focus?: { readonly row: number; readonly seq: number };
 }
 
 /** What the webview persists with `setState` so the serializer can restore the panel after a reload. */

@@ -19,6 +19,8 @@ export interface PreviewDeps {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const PAGE_ROWS = 100;
+/** Rows shown above a revealed row, so it does not sit at the very top. */
+const FOCUS_ROWS_ABOVE = 3;
 
 /** One panel per file; showing a file again reveals its panel. */
 export class PreviewPanel {
@@ -146,6 +148,17 @@ export class PreviewPanel {
     this.panel.title = PreviewPanel.title(this.filePath, tab);
     this.push();
     if (tab === 'profile') void this.loadProfile();
+  }
+
+  /** Shows the data tab at a 1-based data row of the file, with filter and sort cleared so that the row is there. */
+  async revealRow(row: number): Promise<void> {
+    // The total counted under a filter is not the file's.
+    if (this.state.sort || Object.values(this.state.filter).some((text) => text.trim() !== '')) this.state.total = -1;
+    this.state.filter = {};
+    this.state.sort = undefined;
+    this.state.focus = { row, seq: (this.state.focus?.seq ?? 0) + 1 };
+    if (this.state.tab !== 'data') this.setTab('data');
+    await this.loadPage(Math.max(0, row - 1 - FOCUS_ROWS_ABOVE), PAGE_ROWS);
   }
 
   private reload(): void {
