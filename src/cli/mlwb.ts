@@ -40,7 +40,8 @@ const USAGE = `usage: mlwb <command> [options]
   mlwb export RUN [--format F] --out DIR [--json]
                                         copy a run into a folder that \`mlwb serve DIR\` serves
                                         anywhere, with a README and train_sklearn.py (F folder,
-                                        the default); F container: a Dockerfile, the service in
+                                        the default); F onnx: model.onnx, the preparation and
+                                        model as one ONNX graph; F container: a Dockerfile, the service in
                                         one file, the model and k8s.yaml; F sklearn: only
                                         train_sklearn.py
 ${IMPORT_USAGE}
@@ -210,6 +211,7 @@ async function serve(args: Parsed, store: RunStore): Promise<number> {
 /** What to do with an export, by format. */
 const EXPORT_NEXT_STEP: Record<(typeof EXPORT_FORMATS)[number], (dir: string) => string> = {
   folder: (dir) => `serve it with: mlwb serve ${dir}`,
+  onnx: (dir) => `run it with any ONNX runtime: one input per feature column, outputs label/probabilities or variable (${path.join(dir, 'model.onnx')})`,
   container: (dir) => `build it with: docker build -t IMAGE ${dir} (see ${path.join(dir, 'README.md')})`,
   sklearn: (dir) => `run it with: python3 ${path.join(dir, 'train_sklearn.py')} --data DATA.csv`,
 };

@@ -9,14 +9,16 @@ import { makeDirectory } from '../runs/atomic';
 import { MlError } from '../types';
 import { exportContainer, type ContainerOptions } from './container';
 import { checkExportable, exportRun, type ExportResult } from './index';
+import { exportOnnx } from './onnx';
 import { sklearnScript } from './sklearnScript';
 
-export const EXPORT_FORMATS = ['folder', 'container', 'sklearn'] as const;
+export const EXPORT_FORMATS = ['folder', 'onnx', 'container', 'sklearn'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** What each format writes, in a few words (the CLI's help and the extension's picker). */
 export const EXPORT_FORMAT_DESCRIPTIONS: Readonly<Record<ExportFormat, string>> = {
   folder: 'a folder that `mlwb serve DIR` serves anywhere, with a README and train_sklearn.py',
+  onnx: 'model.onnx: the preparation steps and the model as one ONNX graph, for any ONNX runtime',
   container: 'a container build context: Dockerfile, the service in one file, the model, k8s.yaml',
   sklearn: 'train_sklearn.py only: the same preparation and model in scikit-learn',
 };
@@ -37,6 +39,8 @@ export function exportModel(runDir: string, outDir: string, options: ExportOptio
   switch (format) {
     case 'folder':
       return { ...exportRun(runDir, outDir), format };
+    case 'onnx':
+      return { ...exportOnnx(runDir, outDir), format };
     case 'container':
       return { ...exportContainer(runDir, outDir, options), format };
     case 'sklearn':

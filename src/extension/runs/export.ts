@@ -22,6 +22,10 @@ export interface ExportModelOptions {
 /** How the format picker shows each format. */
 const FORMAT_ITEMS: Readonly<Record<ExportFormat, { label: string; detail: string }>> = {
   folder: { label: 'Folder for mlwb serve', detail: 'The model with its pipeline, schema and README; `mlwb serve DIR` serves it on any machine with Node.js.' },
+  onnx: {
+    label: 'ONNX model',
+    detail: 'model.onnx: the preparation steps and the model as one graph, for onnxruntime, Triton, KServe or any ONNX runtime.',
+  },
   container: {
     label: 'Container build context',
     detail: 'A Dockerfile (node:20-slim, non-root, health check), the service in one file, the model and a Kubernetes manifest.',
@@ -87,9 +91,16 @@ async function pickFolder(workspaceRoot: string, subfolder: string): Promise<str
   return inside;
 }
 
+/** The file an export is shown by: the README, the script, or the (binary) ONNX model, which is revealed but not opened. */
+const MAIN_FILE: Readonly<Record<ExportFormat, string>> = { folder: 'README.md', onnx: 'model.onnx', container: 'README.md', sklearn: 'train_sklearn.py' };
+
 /** Opens the export's README (or the script), then offers to reveal the folder where the editor can (not awaited). */
 async function reveal(result: ExportResult & { format: ExportFormat }): Promise<void> {
-  const main = vscode.Uri.file(path.join(result.outDir, result.format === 'sklearn' ? 'train_sklearn.py' : 'README.md'));
+  const main = vscode.Uri.file(path.join(result.outDir, MAIN_FILE[result.format]));
+  if (result.format === 'onnx') {
+    void offerReveal(result, main);
+    return;
+  }
   try {
     await vscode.window.showTextDocument(main, { preview: false });
   } catch (error) {
