@@ -37,8 +37,39 @@ const nodeCommon = {
   absWorkingDir: root,
 };
 
+// Packages the extension host uses only after a command or view needs them (database clients, DuckDB, the YAML parser)
+// are bundled on their own into dist/lazy/<name>.js. dist/extension.js holds a small stand-in for each: its exports
+// are getters that require the real bundle at first use, so loading the extension parses only what activation runs.
+// (CommonJS output cannot use esbuild's code splitting.) The workers and the CLI bundle them as usual.
+const LAZY_PACKAGES = { yaml: 'yaml', mysql2: 'mysql2', pg: 'pg', duckdb: '@duckdb/node-api' };
+
+/** The stand-in for a lazily loaded package: its export names, each a getter that loads ./lazy/<file>.js. */
+function lazyStandIn(file, specifier) {
+  const real = require(specifier);
+  if (typeof real !== 'object' || real === null) throw new Error(`${specifier} exports a ${typeof real}; a lazy stand-in needs an object`);
+  const names = Object.getOwnPropertyNames(real).filter((name) => name !== '__esModule');
+  return [
+    'let loaded;',
+    `const load = () => (loaded ??= require(${JSON.stringify(`./lazy/${file}.js`)}));`,
+    real.__esModule === true ? "Object.defineProperty(exports, '__esModule', { value: true });" : '',
+    `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+  ].join('\n');
+}
+
+const lazyPackagesPlugin = {
+  name: 'lazy-packages',
+  setup(build) {
+    const files = new Map(Object.entries(LAZY_PACKAGES).map(([file, specifier]) => [specifier, file]));
+    const filter = new RegExp(`^(${[...files.keys()].map((specifier) => specifier.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-package' }));
+    build.onResolve({ filter: /^\.\/lazy\//, namespace: 'lazy-package' }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({ contents: lazyStandIn(files.get(args.path), args.path), loader: 'js' }));
+  },
+};
+
 const builds = [
-  { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', plugins: [lazyPackagesPlugin] },
+  { ...nodeCommon, entryPoints: LAZY_PACKAGES, outdir: 'dist/lazy' },
   {
     ...nodeCommon,
     entryPoints: Object.fromEntries(

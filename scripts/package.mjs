@@ -36,7 +36,7 @@ try {
   for (const name of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media', 'schemas']) {
     if (existsSync(join(root, name))) cpSync(join(root, name), join(stage, name), { recursive: true });
   }
-  for (const name of ['extension.js', 'worker', 'serve', 'webview', 'wasm']) {
+  for (const name of ['extension.js', 'lazy', 'worker', 'serve', 'webview', 'wasm']) {
     cpSync(join(root, 'dist', name), join(stage, 'dist', name), { recursive: true });
   }
   mkdirSync(outDir, { recursive: true });

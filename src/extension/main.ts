@@ -85,7 +85,9 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
       }
     }),
   );
-  log.info('activated');
+  // The extension's own files loaded by now: dist/lazy/* (database clients, DuckDB, YAML) only once something uses them.
+  const loaded = Object.keys(require.cache).filter((file) => file.startsWith(context.extensionPath + path.sep));
+  log.info(`activated; loaded ${loaded.map((file) => path.relative(context.extensionPath, file)).join(', ')}`);
   return { runtimeInfo: () => runtime, runsView: () => snapshot(runsTree), deploymentsView: () => snapshot(deployments.tree) };
 }
 

@@ -25,7 +25,7 @@ const SHIPPED = [
   /^extension\/media\/[^/]+\.(svg|png|css)$/,
   /^extension\/media\/walkthrough\/[^/]+\.md$/,
   /^extension\/schemas\/[^/]+\.json$/,
-  /^extension\/dist\/(extension|worker\/[^/]+|serve\/[^/]+|webview\/[^/]+)\.js$/,
+  /^extension\/dist\/(extension|lazy\/[^/]+|worker\/[^/]+|serve\/[^/]+|webview\/[^/]+)\.js$/,
   /^extension\/dist\/webview\/[^/]+\.css$/,
   /^extension\/dist\/wasm\/[^/]+\.wasm$/,
   /^extension\/dist\/node_modules\/(@duckdb\/node-bindings|detect-libc)\/.+\.(js|json)$|LICENSE$/,
