@@ -151,7 +151,7 @@ export async function fitBoosting(
   const grower = new TreeGrower({
     rows: n,
     features: cols,
-    binned,
+    data: { rows: n, features: cols, nBins: settings.max_bins + 1, bins: binned },
     nBins: settings.max_bins + 1,
     missingBin: bins.missingBin,
     nBinsNonMissing: bins.nBinsNonMissing,

@@ -6,14 +6,15 @@
  * parent's minus it (histogram subtraction). Missing values have their own bin, and each split
  * tries them on both sides (XGBoost's sparsity-aware split, as sklearn does).
  */
+import { buildHistogram, rootCounts, type BinnedRows } from './histogram';
 import type { BoostedTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
 export interface GrowContext {
   readonly rows: number;
   readonly features: number;
-  /** Row-major bins: binned[i * features + f]. */
-  readonly binned: Uint8Array;
+  /** The bins of the training rows. */
+  readonly data: BinnedRows;
   /** Histogram slots per feature (max_bins + 1, the last for missing values). */
   readonly nBins: number;
   readonly missingBin: number;
@@ -67,6 +68,7 @@ export class TreeGrower {
   private readonly partition: Int32Array;
   private readonly leftBuffer: Int32Array;
   private readonly rightBuffer: Int32Array;
+  private readonly rootCounts: Float64Array;
   private readonly pool: Float64Array[] = [];
   private readonly histogramSize: number;
   /** Gain-based importance summed over every split of every tree grown. */
@@ -76,6 +78,7 @@ export class TreeGrower {
     this.partition = new Int32Array(ctx.rows);
     this.leftBuffer = new Int32Array(ctx.rows);
     this.rightBuffer = new Int32Array(ctx.rows);
+    this.rootCounts = rootCounts(ctx.data);
     this.histogramSize = ctx.features * ctx.nBins * 3;
     this.importances = new Float64Array(ctx.features);
   }
@@ -233,34 +236,12 @@ export class TreeGrower {
     this.pool.push(histogram);
   }
 
-  /** Sums gradients, hessians (unless constant) and counts of the rows at partition[start..stop) into each feature's bins. */
+  /** The histogram of the rows at partition[start..stop) (all rows, in order, when `all`); hessians counted as 1 when constant. */
   private build(start: number, stop: number, g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, all: boolean): Float64Array {
-    const { features, nBins, binned } = this.ctx;
+    const { ctx } = this;
     const histogram = this.take();
-    const partition = this.partition;
-    const stride = nBins * 3;
-    for (let p = start; p < stop; p++) {
-      const i = all ? p : (partition[p] as number);
-      const gi = g[offset + i] as number;
-      let row = i * features;
-      let at = 0;
-      if (constantHessian) {
-        // Hessians are all 1: the count stands for their sum.
-        for (let f = 0; f < features; f++, row++, at += stride) {
-          const slot = at + (binned[row] as number) * 3;
-          histogram[slot] = (histogram[slot] as number) + gi;
-          histogram[slot + 2] = (histogram[slot + 2] as number) + 1;
-        }
-        continue;
-      }
-      const hi = h[offset + i] as number;
-      for (let f = 0; f < features; f++, row++, at += stride) {
-        const slot = at + (binned[row] as number) * 3;
-        histogram[slot] = (histogram[slot] as number) + gi;
-        histogram[slot + 1] = (histogram[slot + 1] as number) + hi;
-        histogram[slot + 2] = (histogram[slot + 2] as number) + 1;
-      }
-    }
+    const hessians = constantHessian ? null : h;
+    buildHistogram(histogram, ctx.data, 0, ctx.features, all ? null : this.partition, start, stop, g, hessians, offset, all ? this.rootCounts : null);
     return histogram;
   }
 
@@ -365,13 +346,14 @@ export class TreeGrower {
 
   /** Splits partition[start..stop) stably into the rows going left, then right; returns where the right ones start. */
   private splitRows(node: GrowNode, split: SplitInfo): number {
-    const { features, binned, missingBin } = this.ctx;
+    const { features, missingBin } = this.ctx;
+    const { bins } = this.ctx.data;
     const { partition, leftBuffer, rightBuffer } = this;
     let nl = 0;
     let nr = 0;
     for (let p = node.start; p < node.stop; p++) {
       const i = partition[p] as number;
-      const b = binned[i * features + split.feature] as number;
+      const b = bins[i * features + split.feature] as number;
       if ((split.missingLeft && b === missingBin) || b <= split.bin) leftBuffer[nl++] = i;
       else rightBuffer[nr++] = i;
     }
