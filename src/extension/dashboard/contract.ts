@@ -131,6 +131,10 @@ export interface LeaderboardState {
   readonly bestIndex?: number;
   /** A trial the user opened from the Runs view. */
   readonly focusIndex?: number;
+  /** Each parameter's entry in the search space (a list of values or a range such as `{ loguniform: [a, b] }`), for the charts' axes. */
+  readonly space?: Readonly<Record<string, unknown>>;
+  /** What a trial's score is, e.g. "CV mean of f1_macro over 5 folds". */
+  readonly scoreDefinition: string;
 }
 
 export type ViewName = 'dashboard' | 'compare' | 'leaderboard';

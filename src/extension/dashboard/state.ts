@@ -221,12 +221,18 @@ export function leaderboardState(record: RunRecord, lines: readonly Line[], focu
     if (best === undefined || (higher ? trial.score > best : trial.score < best)) bestIndex = trial.index;
   }
   const paramNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];
+  const search = isRecord(record.snapshot) && isRecord(record.snapshot.search) ? record.snapshot.search : undefined;
+  const validation = isRecord(record.snapshot) && isRecord(record.snapshot.validation) ? record.snapshot.validation : undefined;
+  const firstCv = Array.isArray(record.trials) && isRecord(record.trials[0]) ? cvOf(record.trials[0].cv) : undefined;
+  const folds = firstCv?.folds.length ?? (validation?.method !== 'holdout' && finite(validation?.folds) ? validation.folds : undefined);
   return {
     run: runSummary(record),
     metric,
     greaterIsBetter: higher,
     paramNames,
     trials,
+    ...(search && isRecord(search.params) ? { space: search.params } : {}),
+    scoreDefinition: `CV mean of ${metric}${folds ? ` over ${folds} folds` : ''}`,
     ...(planned !== undefined ? { planned } : {}),
     ...(bestIndex !== undefined ? { bestIndex } : {}),
     ...(focusIndex !== undefined ? { focusIndex } : {}),
