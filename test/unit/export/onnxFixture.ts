@@ -35,7 +35,7 @@ export function mixedRows(name: 'iris' | 'diabetes' | 'breast_cancer', withMissi
   const header = (lines[0] as string).split(',');
   const colours = ['red', 'green', 'blue', 'black'];
   const rows = lines.slice(1).map((line, i) => {
-    const cells: Cell[] = line.split(',').map((v, j) => (j === header.length - 1 && name === 'iris' ? v : Number(v)));
+    const cells: Cell[] = line.split(',').map((v) => (v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
     if (withMissing && i % 7 === 3) cells[0] = null;
     const colour = withMissing && i % 11 === 5 ? null : (colours[(i * 7) % 4] as string);
     return [colour, ...cells];

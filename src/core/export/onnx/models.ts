@@ -23,6 +23,7 @@ const CONVERTERS: Readonly<Record<string, ModelConverter>> = {
 /** Model types ONNX export refuses, with the reason. */
 const REFUSED: Readonly<Record<string, string>> = {
   transformer: 'its tokenizer and network are not expressible in this graph',
+  knn: 'it keeps the training rows and breaks distance ties by row order, which TopK in ONNX runtimes does not promise',
 };
 
 /** The model's part of the graph, reading X [N, features]. */
@@ -31,7 +32,7 @@ export function convertModel(graph: GraphBuilder, json: EstimatorJSON, X: string
   const refused = REFUSED[type];
   if (refused) throw new MlError(`ONNX export: model type "${type}" cannot be exported to ONNX: ${refused}`);
   const converter = CONVERTERS[type];
-  if (!converter) throw new MlError(`ONNX export: model type "${type}" cannot be exported to ONNX yet`);
+  if (!converter) throw new MlError(`ONNX export: model type "${type}" cannot be exported to ONNX: no converter for it`);
   if (typeof json.n_features === 'number' && json.n_features !== features) {
     throw new MlError(`ONNX export: the model reads ${json.n_features} features but the preparation graph gives ${features}`);
   }

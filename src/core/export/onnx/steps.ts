@@ -123,7 +123,8 @@ function convertImpute(graph: GraphBuilder, step: StepJSON, parts: OnnxPart[]): 
   const fills = new Map((step.state as { name: string; value: number | string }[]).map((f) => [f.name, f.value]));
   return mapNamed(parts, fills.keys(), (column) => {
     const fill = fills.get(column.name) as number | string;
-    if (column.kind !== 'numeric') return { ...column, missingAs: String(fill) };
+    // A string column imputed before has no missing value left: the first fill stands.
+    if (column.kind !== 'numeric') return column.missingAs === undefined ? { ...column, missingAs: String(fill) } : column;
     const value = typeof fill === 'number' ? fill : Number(fill);
     const tensor = graph.ml('Imputer', [column.tensor], { imputed_value_floats: floats([value]), replaced_value_float: float(NaN) }, 'float', ['N', 1]);
     return numericColumn(column, tensor);

@@ -42,6 +42,7 @@ export function float32AtMost(t: number): number {
 function ensembleAttributes(
   trees: readonly FlatTree[],
   prefix: 'class' | 'target',
+  threshold: (t: number) => number = float32AtMost,
 ): Record<string, ReturnType<typeof floats> | ReturnType<typeof ints> | string[]> {
   const treeIds: number[] = [];
   const nodeIds: number[] = [];
@@ -77,7 +78,7 @@ function ensembleAttributes(
       }
       featureIds.push(f);
       modes.push('BRANCH_LEQ');
-      values.push(float32AtMost(tree.threshold[n] as number));
+      values.push(threshold(tree.threshold[n] as number));
       trueIds.push(tree.left[n] as number);
       falseIds.push(tree.right[n] as number);
       missingTrue.push(tree.missingLeft ? (tree.missingLeft[n] as number) : 0);
@@ -125,6 +126,15 @@ export function cartEnsemble(graph: GraphBuilder, json: EstimatorJSON, X: string
     return { task: 'regression', variable };
   }
   const classes = (json.classes as unknown[]).map(String);
+  if (classes.length === 2) {
+    // onnxruntime's TreeEnsembleClassifier reads two classes as one score column; summing the two
+    // shares per leaf as regression targets gives the probabilities exactly.
+    const probabilities = graph.ml('TreeEnsembleRegressor', [X], { ...ensembleAttributes(flat, 'target'), n_targets: 2, aggregate_function: 'SUM' }, 'float', [
+      'N',
+      2,
+    ]);
+    return { task: 'classification', classes, probabilities };
+  }
   const [label, probabilities] = graph.node(
     'TreeEnsembleClassifier',
     [X],
@@ -147,11 +157,13 @@ export function boostedEnsemble(graph: GraphBuilder, json: EstimatorJSON, X: str
     const tree = boostedTreeFromJSON('gradient_boosting', t, json.n_features as number);
     return { ...tree, leaf: (node) => [[i % outputs, tree.value[node] as number]] };
   });
+  // Boosting compares the float64 value with thresholds that are often training values themselves
+  // (quantile cuts): the nearest float32 keeps a row equal to its threshold on the left.
   const raw = graph.ml(
     'TreeEnsembleRegressor',
     [X],
     {
-      ...ensembleAttributes(flat, 'target'),
+      ...ensembleAttributes(flat, 'target', Math.fround),
       n_targets: outputs,
       aggregate_function: 'SUM',
       base_values: floats(baseline),
