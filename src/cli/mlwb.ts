@@ -9,7 +9,9 @@ import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { EXPORT_FORMATS, exportModel, isExportFormat } from '../core/export/formats';
 import { IMPORT_USAGE, ImportUsageError, importCommand } from './import';
-import { executeRun, keyMetric } from '../core/runs/execute';
+import { keyMetric } from '../core/runs/execute';
+import { runSweep } from '../core/runs/sweepRun';
+import { SweepOptionError, sweepExecutor } from './sweepOptions';
 import { RunStore, type RunRecord } from '../core/runs/store';
 import type { DataSource } from '../core/sources/sidecar';
 import { CancelledError } from '../core/types';
@@ -18,7 +20,10 @@ import { readModelVersions } from '../core/runs/versions';
 
 const USAGE = `usage: mlwb <command> [options]
 
-  mlwb train FILE [--json] [--seed N]   train an experiment file (*.experiment.yaml|json)
+  mlwb train FILE [--json] [--seed N] [--jobs N]
+                                        train an experiment file (*.experiment.yaml|json); a grid
+                                        or random sweep scores its candidates on N worker threads
+                                        (default 1; -1 every core)
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
@@ -73,11 +78,21 @@ const VALUE_OPTIONS = new Set([
   '--online-rows',
   '--online-learning-rate',
   '--online-margin',
+  '--jobs',
 ]);
 /** Options without a value, kept in `options` with ''. */
 const FLAG_OPTIONS = new Set(['--online', '--accept-new-classes']);
 
 class UsageError extends Error {}
+
+/** Runs a parser of options from another file, its SweepOptionError turned into a UsageError. */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof SweepOptionError ? new UsageError(error.message) : error;
+  }
+}
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -141,6 +156,7 @@ async function train(args: Parsed): Promise<number> {
     console.error(`mlwb: experiment file not found: ${file}`);
     return 2;
   }
+  const executor = usage(() => sweepExecutor(args.options));
   const controller = new AbortController();
   let runId: string | undefined;
   let stoppedBy: NodeJS.Signals | undefined;
@@ -161,12 +177,13 @@ async function train(args: Parsed): Promise<number> {
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => stop(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   let lastPercent = -1;
-  const record = await executeRun({
+  const record = await runSweep({
     workspaceRoot: args.workspace,
     experimentFile,
     seed: args.seed,
     signal: controller.signal,
     environment: { client: 'mlwb' },
+    executor,
     onEvent: (event) => {
       if (event.type === 'started') runId = event.runId;
       // A warning goes to stderr with --json too: it is about the data, and stdout stays one JSON object.

@@ -1,10 +1,8 @@
 /** Worker entry point: trains one experiment into the run store, streaming its events to the host. */
 import { parentPort } from 'node:worker_threads';
 import { initBackend, type BackendPreference } from '../core/nn/backend';
-import { executeRun } from '../core/runs/execute';
-import { scoreShare } from '../core/runs/sweep';
+import { runSweep, threadExecutor } from '../core/runs/sweepRun';
 import type { TrainingRequest, TrainingResponse } from './trainingProtocol';
-import { errorMessage } from '../core/types';
 
 const controller = new AbortController();
 const post = (message: TrainingResponse): void => parentPort?.postMessage(message);
@@ -13,13 +11,13 @@ async function train(request: Extract<TrainingRequest, { type: 'train' }>): Prom
   const backend = await initBackend(request.tfjsBackend as BackendPreference, { wasmDir: request.wasmDir }).catch(() =>
     initBackend('auto', { wasmDir: request.wasmDir }),
   );
-  await executeRun({
+  await runSweep({
     workspaceRoot: request.workspaceRoot,
     experimentFile: request.experimentFile,
     runId: request.runId,
     seed: request.seed,
     feedbackFrom: request.feedbackFrom,
-    sweep: request.sweep,
+    executor: request.sweepJobs && request.sweepJobs > 1 ? threadExecutor(request.sweepJobs) : undefined,
     signal: controller.signal,
     environment: { client: 'vscode', tfjsBackend: backend.name, tfjsVersion: backend.tfjsVersion },
     onEvent: (event) => post({ type: 'event', event }),
@@ -27,22 +25,7 @@ async function train(request: Extract<TrainingRequest, { type: 'train' }>): Prom
   post({ type: 'done' });
 }
 
-async function share(request: Extract<TrainingRequest, { type: 'share' }>): Promise<void> {
-  await initBackend(request.tfjsBackend as BackendPreference, { wasmDir: request.wasmDir }).catch(() => initBackend('auto', { wasmDir: request.wasmDir }));
-  try {
-    const result = await scoreShare(request.experimentFile, request.indices, {
-      seed: request.seed,
-      signal: controller.signal,
-      onTrial: (trial) => post({ type: 'trial', trial }),
-    });
-    post({ type: 'share-done', result });
-  } catch (error) {
-    post({ type: 'share-failed', message: errorMessage(error) });
-  }
-}
-
 parentPort?.on('message', (message: TrainingRequest) => {
   if (message.type === 'cancel') controller.abort();
   else if (message.type === 'train') void train(message);
-  else if (message.type === 'share') void share(message);
 });

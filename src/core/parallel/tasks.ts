@@ -2,8 +2,11 @@
  * The kinds of task a pool worker runs, by name. Each handler takes its task's input as the pool
  * sent it (structured clone; typed arrays in shared memory stay shared) and returns its output.
  */
+import { histogramWorker, type HistogramWorkerInput } from '../models/boosting/team';
 import { growForestTree, type ForestTreeTask } from '../models/tree/forest';
 import { foldTask, importanceTask } from './folds';
+import type { ShareTaskInput } from '../runs/sweepRun';
+import { scoreShareNow } from '../runs/shareTask';
 
 /** What a handler may tell the pool while it runs. */
 export interface TaskContext {
@@ -17,4 +20,8 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   'forest.tree': (input: ForestTreeTask) => growForestTree(input),
   'cv.fold': (input: Parameters<typeof foldTask>[0], context) => foldTask(input, (event) => context.progress(event)),
   'importance.columns': (input: Parameters<typeof importanceTask>[0]) => importanceTask(input),
+  // A gradient_boosting fit's histogram worker: its features of every large node until the fit ends.
+  'boosting.histograms': (input: HistogramWorkerInput) => histogramWorker(input),
+  // One share of a sweep's candidates (sweepRun's thread executor and queue workers).
+  'sweep.share': (input: ShareTaskInput) => scoreShareNow(input.experimentFile, input.indices, { seed: input.seed }),
 };

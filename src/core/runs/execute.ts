@@ -28,7 +28,7 @@ export { keyMetric } from './keyMetric';
 export type RunEvent =
   | { readonly type: 'started'; readonly runId: string }
   | { readonly type: 'progress'; readonly runId: string; readonly fraction: number; readonly event: TrainProgressEvent }
-  | { readonly type: 'trial'; readonly runId: string; readonly trial: Trial }
+  | { readonly type: 'trial'; readonly runId: string; readonly trial: Trial; readonly worker?: string }
   | { readonly type: 'log'; readonly runId: string; readonly line: string }
   | { readonly type: 'finished'; readonly runId: string; readonly record: RunRecord };
 
@@ -231,7 +231,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
 }
 
 /** Why a run was cancelled: the reason its signal was aborted with (e.g. "stopped by SIGTERM"), else the user. */
-function cancelReason(signal: AbortSignal | undefined): string {
+export function cancelReason(signal: AbortSignal | undefined): string {
   const given: unknown = signal?.reason;
   // abort() without a reason gives a DOMException named AbortError, whose message says nothing.
   if (given instanceof Error && given.name !== 'AbortError' && given.message) return given.message;

@@ -57,6 +57,8 @@ export interface RunRecord {
   predictions?: { readonly actual: number[]; readonly predicted: number[] };
   /** A retraining: the run whose service's labelled requests were added, and how many. */
   retrainedFrom?: { readonly runId: string; readonly feedbackRows: number; readonly skippedLines: number; readonly file: string };
+  /** A sweep scored by queue workers: which worker ran each trial, by trial index. */
+  trialWorkers?: Record<string, string>;
   /** The sweep this run is a trial of. */
   parent?: string;
   /** Who holds the run while it runs: a run whose owner is gone was interrupted. */

@@ -4,9 +4,7 @@
  * (executeRun with fixedParams). The split reproduces the single-worker search's trials and best.
  */
 import { runSeed, type Experiment } from '../experiment/experiment';
-import { metricInfo } from '../metrics';
 import { gridCandidates, randomCandidates, type Params, type Trial } from '../search';
-import { formatProblems, loadExperimentFile } from './experimentFile';
 
 /** The candidates a grid or random search will score, in order; undefined for halving or no search. */
 export function sweepCandidates(experiment: Experiment): Params[] | undefined {
@@ -36,22 +34,8 @@ export async function scoreShare(
   indices: readonly number[],
   options: { seed?: number; signal?: AbortSignal; onTrial?: (trial: Trial) => void },
 ): Promise<ShareResult> {
-  const loaded = loadExperimentFile(experimentFile);
-  if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
-  const trials: Trial[] = [];
   // DuckDB and TensorFlow.js load here, not when the extension imports sweepCandidates at activation.
-  const [{ readTable }, { trainExperiment }] = await Promise.all([import('../datasets'), import('../experiment/train')]);
-  const result = await trainExperiment(loaded.experiment, await readTable(loaded.dataPath), {
-    seed: options.seed,
-    signal: options.signal,
-    candidateIndices: indices,
-    onTrial: (trial) => {
-      trials.push(trial);
-      options.onTrial?.(trial);
-    },
-  });
-  const metric = result.best?.metric ?? '';
-  return { trials, metric, greaterIsBetter: metricInfo(metric, result.task).greaterIsBetter };
+  return (await import('./shareTask')).scoreShareNow(experimentFile, indices, options);
 }
 
 /** The best trial as the single-worker search picks it: best score, the lowest index among equals. */

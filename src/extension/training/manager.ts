@@ -4,10 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { RunEvent } from '../../core/runs/execute';
 import { RunStore, type RunRecord } from '../../core/runs/store';
-import { loadExperimentFile } from '../../core/runs/experimentFile';
-import { bestTrial, shareCandidates, sweepCandidates, type ShareResult } from '../../core/runs/sweep';
-import type { Trial } from '../../core/search';
-import { isTrainingResponse, type ShareRequest, type TrainRequest, type TrainingRequest } from '../../worker/trainingProtocol';
+import { isTrainingResponse, type TrainRequest, type TrainingRequest } from '../../worker/trainingProtocol';
 import type { Log } from '../log';
 
 export interface RunChange {
@@ -23,9 +20,6 @@ interface Job {
   readonly done: (record: RunRecord) => void;
   readonly progress: (event: RunEvent) => void;
   worker?: Worker;
-  /** A parallel sweep's workers, each scoring a share of the candidates. */
-  shareWorkers?: Worker[];
-  sweep?: TrainRequest['sweep'];
   cancelled?: boolean;
 }
 
@@ -87,12 +81,6 @@ export class TrainingManager implements vscode.Disposable {
       return true;
     }
     const job = this.active.get(runId);
-    if (job?.shareWorkers) {
-      job.cancelled = true;
-      for (const worker of job.shareWorkers) void worker.terminate();
-      this.settle(job, 'cancelled', 'cancelled by the user');
-      return true;
-    }
     if (!job?.worker) return false;
     job.cancelled = true;
     const message: TrainingRequest = { type: 'cancel' };
@@ -113,103 +101,12 @@ export class TrainingManager implements vscode.Disposable {
   }
 
   private pump(): void {
-    while (this.active.size < this.capacity() && this.queue.length > 0) {
-      const job = this.queue.shift() as Job;
-      const candidates = job.sweep ? undefined : this.sweepSize(job);
-      if (candidates !== undefined && candidates > 1) this.startSweep(job, candidates);
-      else this.start(job);
-    }
-  }
-
-  /** How many candidates a grid or random search of the job's experiment has; undefined otherwise. */
-  private sweepSize(job: Job): number | undefined {
-    const experiment = loadExperimentFile(job.experimentFile).experiment;
-    return experiment ? sweepCandidates(experiment)?.length : undefined;
+    while (this.active.size < this.capacity() && this.queue.length > 0) this.start(this.queue.shift() as Job);
   }
 
   private newWorker(): Worker {
     const limit = vscode.workspace.getConfiguration('mlWorkbench').get<number>('training.memoryLimitMb', 4096);
     return new Worker(path.join(this.extensionPath, 'dist', 'worker', 'training.js'), { resourceLimits: { maxOldGenerationSizeMb: limit } });
-  }
-
-  /**
-   * A grid or random sweep: its candidates are dealt to a pool of workers (the concurrency setting),
-   * each scoring its share; the trials stream into the run as they finish; then one more worker
-   * refits the best candidate and evaluates it, and the run records every trial with the best marked.
-   */
-  private startSweep(job: Job, candidates: number): void {
-    const store = this.store() as RunStore;
-    const record = store.get(job.record.id) ?? job.record;
-    store.start(record);
-    record.trials = [];
-    this.active.set(job.record.id, job);
-    const shares = shareCandidates(candidates, this.capacity());
-    const trials: Trial[] = [];
-    const results: ShareResult[] = [];
-    const config = vscode.workspace.getConfiguration('mlWorkbench');
-    job.shareWorkers = [];
-    store.appendLog(record.id, `sweep of ${candidates} candidates on ${shares.length} worker(s)`);
-    const fail = (reason: string): void => {
-      if (this.active.get(job.record.id) !== job) return;
-      for (const worker of job.shareWorkers ?? []) void worker.terminate();
-      this.settle(job, 'failed', reason);
-    };
-    for (const indices of shares) {
-      const worker = this.newWorker();
-      let shareDone = false;
-      job.shareWorkers.push(worker);
-      worker.on('message', (message: unknown) => {
-        if (!isTrainingResponse(message) || this.active.get(job.record.id) !== job) return;
-        if (message.type === 'trial') {
-          trials.push(message.trial);
-          const fraction = (trials.length / candidates) * 0.9;
-          record.trials = [...trials].sort((a, b) => a.index - b.index);
-          record.progress = fraction;
-          store.save(record);
-          store.appendMetric(record.id, { stage: 'trial', ...message.trial });
-          const event: RunEvent = { type: 'trial', runId: record.id, trial: message.trial };
-          job.progress(event);
-          this.changed.fire({ runId: record.id, event });
-          const progress: RunEvent = { type: 'progress', runId: record.id, fraction, event: { stage: 'trial', step: trials.length, of: candidates } };
-          job.progress(progress);
-          this.changed.fire({ runId: record.id, event: progress });
-        } else if (message.type === 'share-failed') {
-          fail(`a sweep worker failed: ${message.message}`);
-        } else if (message.type === 'share-done') {
-          shareDone = true;
-          results.push(message.result);
-          void worker.terminate();
-          if (results.length === shares.length) this.finishSweep(job, trials, results);
-        }
-      });
-      worker.on('error', (error) => fail(`a sweep worker crashed: ${error.message}`));
-      worker.on('exit', (code) => {
-        if (!shareDone && !job.cancelled) fail(`a sweep worker exited with code ${code} before finishing its share`);
-      });
-      const request: ShareRequest = {
-        type: 'share',
-        experimentFile: job.experimentFile,
-        indices,
-        seed: job.seed,
-        tfjsBackend: config.get<string>('tfjsBackend', 'auto'),
-        wasmDir: path.join(this.extensionPath, 'dist', 'wasm'),
-      };
-      worker.postMessage(request);
-    }
-  }
-
-  /** Picks the best trial as the single-worker search would, and refits it in the sweep's run. */
-  private finishSweep(job: Job, trials: Trial[], results: ShareResult[]): void {
-    const { metric, greaterIsBetter } = results[0] as ShareResult;
-    const best = bestTrial(trials, greaterIsBetter);
-    if (!best) {
-      const reason = trials.find((t) => t.error)?.error ?? 'no trial produced a score';
-      this.settle(job, 'failed', `every trial failed; the first said: ${reason}`);
-      return;
-    }
-    job.shareWorkers = undefined;
-    job.sweep = { params: best.params, trials: [...trials].sort((a, b) => a.index - b.index), best: { params: best.params, score: best.score, metric } };
-    this.start(job);
   }
 
   private start(job: Job): void {
@@ -255,7 +152,9 @@ export class TrainingManager implements vscode.Disposable {
       runId: job.record.id,
       seed: job.seed,
       feedbackFrom: job.feedbackFrom,
-      sweep: job.sweep,
+      // A grid or random sweep runs in this one worker, which scores its candidates on its own threads
+      // and is the run's only writer (core/runs/sweepRun.ts).
+      sweepJobs: this.capacity(),
       tfjsBackend: config.get<string>('tfjsBackend', 'auto'),
       wasmDir: path.join(this.extensionPath, 'dist', 'wasm'),
     };
@@ -281,7 +180,6 @@ export class TrainingManager implements vscode.Disposable {
     for (const job of this.queue.splice(0)) this.settle(job, 'cancelled', 'the window closed');
     for (const job of this.active.values()) {
       void job.worker?.terminate();
-      for (const worker of job.shareWorkers ?? []) void worker.terminate();
     }
     this.changed.dispose();
   }

@@ -1,0 +1,202 @@
+/**
+ * One path for every sweep: `runSweep` records a grid or random search in the run store while an
+ * executor scores its candidates (in this thread, on the worker-thread pool, or on remote workers
+ * through the queue). The coordinator that calls runSweep is the run's only writer: executors only
+ * return trials. The best candidate is then refitted and evaluated here (executeRun with `sweep`).
+ */
+import { runSeed } from '../experiment/experiment';
+import { runTasks } from '../parallel/pool';
+import type { Trial } from '../search';
+import { CancelledError, errorMessage } from '../types';
+import { cancelReason, executeRun, finishUnsuccessful, type ExecuteOptions, type RunEvent } from './execute';
+import { formatProblems, loadExperimentFile } from './experimentFile';
+import { RunStore, type RunRecord } from './store';
+import { bestTrial, shareCandidates, sweepCandidates, type ShareResult } from './sweep';
+import * as path from 'node:path';
+
+/** A finished trial and, for remote executors, the worker that ran it. */
+export interface TrialReport {
+  readonly trial: Trial;
+  /** The search metric and its direction; '' when the trial failed before any score. */
+  readonly metric: string;
+  readonly greaterIsBetter: boolean;
+  readonly worker?: string;
+}
+
+/** What an executor needs to score a sweep's candidates. */
+export interface SweepTask {
+  readonly experimentFile: string;
+  readonly dataPath: string;
+  /** The seed the run uses (the --seed override or the experiment's). */
+  readonly seed: number;
+  readonly candidates: number;
+  /** The run this sweep belongs to (for names of remote jobs). */
+  readonly runId: string;
+}
+
+export interface SweepHooks {
+  readonly signal?: AbortSignal;
+  readonly onTrial: (report: TrialReport) => void;
+  readonly log: (line: string) => void;
+}
+
+/** Scores a sweep's candidates somewhere and reports each trial once; resolves when all are reported. */
+export interface TrialExecutor {
+  /** `in-process`, `threads` or `queue`: recorded in the run's environment. */
+  readonly kind: string;
+  /** One line for the run's log (never with a password). */
+  describe(candidates: number): string;
+  scoreCandidates(task: SweepTask, indices: readonly number[], hooks: SweepHooks): Promise<void>;
+  /** Lets go of connections or threads; called once the run is finished. */
+  close?(): Promise<void>;
+}
+
+/** Scores every share in this thread, one after the other. */
+export const inProcessExecutor: TrialExecutor = {
+  kind: 'in-process',
+  describe: (candidates) => `sweep of ${candidates} candidates in this process`,
+  async scoreCandidates(task, indices, hooks) {
+    const { scoreShare } = await import('./sweep');
+    const result = await scoreShare(task.experimentFile, indices, { seed: task.seed, signal: hooks.signal });
+    for (const trial of result.trials) hooks.onTrial({ trial, metric: result.metric, greaterIsBetter: result.greaterIsBetter });
+  },
+};
+
+/** Input of the pool task `sweep.share` (src/core/parallel/tasks.ts). */
+export interface ShareTaskInput {
+  readonly experimentFile: string;
+  readonly indices: readonly number[];
+  readonly seed?: number;
+}
+
+/** Deals the candidates to `jobs` worker threads of the core's pool (round-robin shares). */
+export function threadExecutor(jobs: number): TrialExecutor {
+  return {
+    kind: 'threads',
+    describe: (candidates) => `sweep of ${candidates} candidates on ${Math.min(jobs, candidates)} worker thread(s)`,
+    async scoreCandidates(task, indices, hooks) {
+      const shares = shareCandidates(indices.length, jobs).map((share) => share.map((i) => indices[i] as number));
+      const inputs: ShareTaskInput[] = shares.map((share) => ({ experimentFile: task.experimentFile, indices: share, seed: task.seed }));
+      await runTasks<ShareTaskInput, ShareResult>('sweep.share', inputs, {
+        jobs,
+        signal: hooks.signal,
+        onResult: (result) => {
+          for (const trial of result.trials) hooks.onTrial({ trial, metric: result.metric, greaterIsBetter: result.greaterIsBetter });
+        },
+      });
+    },
+  };
+}
+
+export interface SweepOptions extends Omit<ExecuteOptions, 'sweep'> {
+  /** Where the candidates are scored; without one (or for halving, or a run without a search) the search runs inside the training. */
+  readonly executor?: TrialExecutor;
+}
+
+/**
+ * Trains an experiment file into a run. A grid or random search of more than one candidate is
+ * scored by the executor, its trials written into the run as they arrive (each index once, however
+ * often an executor reports it), then the best is refitted here. Anything else is executeRun.
+ */
+export async function runSweep(options: SweepOptions): Promise<RunRecord> {
+  const { executor, ...execute } = options;
+  const loaded = loadExperimentFile(options.experimentFile);
+  const candidates = loaded.experiment ? sweepCandidates(loaded.experiment) : undefined;
+  if (!executor || executor.kind === 'in-process' || !loaded.experiment || !loaded.dataPath || !candidates || candidates.length < 2) {
+    try {
+      return await executeRun(execute);
+    } finally {
+      await executor?.close?.();
+    }
+  }
+  const store = new RunStore(options.workspaceRoot);
+  const relativeFile = path.relative(options.workspaceRoot, options.experimentFile);
+  const experiment = loaded.experiment;
+  const name = experiment.name ?? path.basename(options.experimentFile).replace(/\.experiment\.(ya?ml|json)$/, '');
+  const record = (options.runId ? store.get(options.runId) : undefined) ?? store.create(name, relativeFile, experiment);
+  record.experiment = name;
+  record.snapshot = experiment;
+  record.trials = [];
+  const emit = options.onEvent ?? (() => undefined);
+  const log = (line: string): void => {
+    store.appendLog(record.id, line);
+    emit({ type: 'log', runId: record.id, line });
+  };
+  store.start(record);
+  emit({ type: 'started', runId: record.id });
+  const trials = new Map<number, Trial>();
+  const workers: Record<string, string> = {};
+  let metric = '';
+  let greaterIsBetter = true;
+  let lastSaved = 0;
+  const seed = options.seed ?? runSeed(experiment);
+  try {
+    log(executor.describe(candidates.length));
+    await executor.scoreCandidates(
+      { experimentFile: options.experimentFile, dataPath: loaded.dataPath, seed, candidates: candidates.length, runId: record.id },
+      candidates.map((_, i) => i),
+      {
+        signal: options.signal,
+        log,
+        onTrial: (report) => {
+          const trial = report.trial;
+          if (trials.has(trial.index) || trial.index < 0 || trial.index >= candidates.length) return;
+          trials.set(trial.index, trial);
+          if (report.metric) ({ metric, greaterIsBetter } = report);
+          if (report.worker) workers[String(trial.index)] = report.worker;
+          record.trials = [...trials.values()].sort((a, b) => a.index - b.index);
+          if (report.worker) record.trialWorkers = { ...workers };
+          const fraction = (trials.size / candidates.length) * 0.9;
+          record.progress = fraction;
+          // run.json at most every 250 ms on big sweeps; metrics.jsonl gets every trial.
+          if (Date.now() - lastSaved > 250 || trials.size === candidates.length) {
+            lastSaved = Date.now();
+            store.save(record);
+          }
+          store.appendMetric(record.id, { stage: 'trial', ...trial, ...(report.worker ? { worker: report.worker } : {}) });
+          emit({ type: 'trial', runId: record.id, trial, ...(report.worker ? { worker: report.worker } : {}) });
+          emit({ type: 'progress', runId: record.id, fraction, event: { stage: 'trial', step: trials.size, of: candidates.length } });
+          const where = report.worker ? ` on ${report.worker}` : '';
+          log(`trial ${trial.index + 1}${where}: ${JSON.stringify(trial.params)} → ${trial.error ?? trial.score}`);
+        },
+      },
+    );
+    if (options.signal?.aborted) throw new CancelledError();
+    const missing = candidates.map((_, i) => i).filter((i) => !trials.has(i));
+    if (missing.length > 0) throw new Error(`the ${executor.kind} executor finished without trial(s) ${missing.map((i) => i + 1).join(', ')}`);
+    const sorted = [...trials.values()].sort((a, b) => a.index - b.index);
+    const best = bestTrial(sorted, greaterIsBetter);
+    if (!best) {
+      const reason = sorted.find((t) => t.error)?.error ?? 'no trial produced a score';
+      throw new Error(`search: every trial failed; the first said: ${reason}`);
+    }
+    store.save(record);
+    await executor.close?.();
+    return await executeRun({
+      ...execute,
+      runId: record.id,
+      environment: { ...options.environment, sweepExecutor: executor.kind },
+      // As the search inside one training records them: in candidate order, without the index.
+      sweep: {
+        params: best.params,
+        trials: sorted.map(({ index: _index, ...trial }) => trial as Trial),
+        best: { params: best.params, score: best.score, metric },
+      },
+    });
+  } catch (error) {
+    await executor.close?.().catch(() => undefined);
+    const cancelled = error instanceof CancelledError || options.signal?.aborted === true;
+    const reason = cancelled ? cancelReason(options.signal) : errorMessage(error);
+    finishUnsuccessful(store, record, cancelled ? 'cancelled' : 'failed', reason);
+    log(`${cancelled ? 'cancelled' : 'failed'}: ${record.reason ?? reason}`);
+    const finished: RunEvent = { type: 'finished', runId: record.id, record };
+    emit(finished);
+    return record;
+  }
+}
+
+/** The problems of an experiment file as one message (for executors that check it before sending it anywhere). */
+export function experimentProblems(experimentFile: string): string | undefined {
+  const loaded = loadExperimentFile(experimentFile);
+  return loaded.experiment && loaded.dataPath ? undefined : `invalid experiment file:\n${formatProblems(loaded)}`;
+}

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { executeRun } from '../../../src/core/runs/execute';
+import { RunStore } from '../../../src/core/runs/store';
+import { inProcessExecutor, runSweep, threadExecutor, type TrialExecutor } from '../../../src/core/runs/sweepRun';
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+
+function sweepWorkspace(extra: string[] = []): { root: string; file: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-sweeprun-'));
+  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
+  const file = path.join(root, 's.experiment.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: sweep',
+      'data: { path: iris.csv, target: species }',
+      'model: { type: decision_tree }',
+      'validation: { method: kfold, folds: 3 }',
+      'search: { method: grid, metric: f1_macro, params: { max_depth: [1, 2, 3], min_samples_leaf: [1, 5] } }',
+      'seed: 5',
+      ...extra,
+      '',
+    ].join('\n'),
+  );
+  return { root, file };
+}
+
+test('runSweep on worker threads records the same trials, best and metrics as the search inside one training', async () => {
+  const { root, file } = sweepWorkspace();
+  const local = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(local.status, 'completed', local.reason);
+  const events: string[] = [];
+  const swept = await runSweep({ workspaceRoot: root, experimentFile: file, executor: threadExecutor(2), onEvent: (event) => events.push(event.type) });
+  assert.equal(swept.status, 'completed', swept.reason);
+  assert.deepEqual(JSON.parse(JSON.stringify(swept.trials)), JSON.parse(JSON.stringify(local.trials)));
+  assert.deepEqual(swept.best, local.best);
+  assert.deepEqual(swept.metrics, local.metrics);
+  assert.equal(events.filter((type) => type === 'trial').length, 6);
+  assert.equal(swept.environment?.sweepExecutor, 'threads');
+  // The coordinator is the only writer: run.json on disk is the record returned.
+  assert.deepEqual(new RunStore(root).get(swept.id)?.trials, JSON.parse(JSON.stringify(swept.trials)));
+});
+
+test('runSweep counts a trial reported twice once, and fails a sweep whose executor leaves one out', async () => {
+  const { root, file } = sweepWorkspace();
+  const twice: TrialExecutor = {
+    kind: 'test-twice',
+    describe: () => 'reports each trial twice',
+    async scoreCandidates(task, indices, hooks) {
+      for (let round = 0; round < 2; round++) await inProcessExecutor.scoreCandidates(task, indices, hooks);
+    },
+  };
+  const record = await runSweep({ workspaceRoot: root, experimentFile: file, executor: twice });
+  assert.equal(record.status, 'completed', record.reason);
+  const local = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.deepEqual(JSON.parse(JSON.stringify(record.trials)), JSON.parse(JSON.stringify(local.trials)));
+  const short: TrialExecutor = {
+    kind: 'test-short',
+    describe: () => 'leaves out the last trial',
+    scoreCandidates: (task, indices, hooks) => inProcessExecutor.scoreCandidates(task, indices.slice(0, -1), hooks),
+  };
+  const failed = await runSweep({ workspaceRoot: root, experimentFile: file, executor: short });
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.reason ?? '', /without trial\(s\) 6/);
+});
+
+test('runSweep: a trial that fails is recorded failed and the sweep goes on', async () => {
+  // min_samples_leaf 0 is invalid: that candidate fails with its reason; the others score.
+  const { root, file } = sweepWorkspace();
+  writeFileSync(
+    file,
+    [
+      'name: sweep',
+      'data: { path: iris.csv, target: species }',
+      'model: { type: decision_tree }',
+      'validation: { method: kfold, folds: 3 }',
+      'search: { method: grid, metric: f1_macro, params: { max_depth: [2], min_samples_leaf: [0, 1] } }',
+      '',
+    ].join('\n'),
+  );
+  const record = await runSweep({ workspaceRoot: root, experimentFile: file, executor: threadExecutor(2) });
+  assert.equal(record.status, 'completed', record.reason);
+  const trials = record.trials as { index: number; error?: string; score: number | null }[];
+  assert.ok(trials[0]?.error, JSON.stringify(trials));
+  assert.equal(typeof trials[1]?.score, 'number');
+});
