@@ -49,6 +49,8 @@ export interface Commands {
   'mlWorkbench.openMonitor': (arg?: DeploymentArgument) => Promise<MonitorDelivered | undefined>;
   /** `arg`: preset answers or a dataset URI. */
   'mlWorkbench.newExperiment': (arg?: unknown) => Promise<vscode.Uri | undefined>;
+  /** Shows the ML Workbench output channel. */
+  'mlWorkbench.showLog': () => void;
   'mlWorkbench.refreshDatasets': () => void;
   /** `options.row`: open at this 1-based data row of the file (filter and sort cleared). */
   'mlWorkbench.previewDataset': (target?: DatasetTarget, options?: { row?: number }) => Promise<PreviewPanel | undefined>;
@@ -59,6 +61,8 @@ export interface BuiltInCommands {
   revealInExplorer: (uri: vscode.Uri) => void;
   revealFileInOS: (uri: vscode.Uri) => void;
   'workbench.trust.manage': () => void;
+  /** Opens the Problems view. */
+  'workbench.actions.view.problems': () => void;
   /** `query` filters the Settings editor, as `@ext:publisher.name`. */
   'workbench.action.openSettings': (query: string) => void;
 }

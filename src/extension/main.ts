@@ -14,7 +14,7 @@ import { registerMonitor } from './monitor';
 import { registerImport } from './import/commands';
 import { TrainingManager } from './training/manager';
 import { DatasetsClient } from './datasets/client';
-import { showFailure } from './failure';
+import { logFailuresTo, showFailure } from './failure';
 import { executeCommand } from './commands';
 
 /** What `vscode.extensions.getExtension(...).exports` gives other extensions and the integration tests. */
@@ -49,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   const disposer = new Disposer();
   context.subscriptions.push(disposer);
   const log = disposer.track(new Log());
+  disposer.track(logFailuresTo(log));
   log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activating in VS Code ${vscode.version}`);
 
   const preference = vscode.workspace.getConfiguration('mlWorkbench').get<string>('tfjsBackend', 'auto');
@@ -63,8 +64,8 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   disposer.track({ dispose: () => datasets.dispose() });
   const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training, datasets };
   registerDatasets(context, services);
-  registerExperiments(services);
-  const runsTree = registerRuns(services);
+  const experiments = registerExperiments(services);
+  const runsTree = registerRuns(services, (document, text) => experiments.validateForTraining(document, text));
   const deployments = registerDeployments(services);
   registerMonitor(services, deployments.manager, context.workspaceState);
   registerDashboards(services);

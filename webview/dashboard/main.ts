@@ -9,17 +9,13 @@ let normalised = false;
 
 function curvesSection(s: DashboardState): HTMLElement {
   const { loss, metrics, hidden } = s.curves;
-  const active = s.run.status === 'running' || s.run.status === 'queued';
   const charts: HTMLElement[] = [];
   if (loss.length > 0) charts.push(chart('loss', 'Loss per step', lineConfig(lineDatasets(loss), 'epoch / iteration', 'loss')));
   if (metrics.length > 0) charts.push(chart('progress-metrics', 'Metrics per step', lineConfig(lineDatasets(metrics), 'epoch / iteration / trial', 'value')));
-  const empty = active
-    ? 'Waiting for the first loss or metric of this run…'
-    : 'This model reports no loss or metric per step (it is fitted in one pass); its scores are below.';
   return section(
     'curves',
     'Training curves',
-    charts.length > 0 ? el('div', { class: 'mlwb-grid' }, ...charts) : el('p', { class: 'mlwb-muted' }, empty),
+    charts.length > 0 ? el('div', { class: 'mlwb-grid' }, ...charts) : el('p', { class: 'mlwb-muted', 'data-testid': 'curves-note' }, s.curvesNote),
     hidden > 0 ? el('p', { class: 'mlwb-muted' }, `${hidden} more series are not drawn, to keep the charts readable.`) : null,
   );
 }
@@ -237,6 +233,8 @@ function render(): void {
   const actions: HTMLElement[] = [];
   if (s.run.status === 'running' || s.run.status === 'queued')
     actions.push(button('Cancel', () => post({ type: 'cancelRun', runId: s.run.id }), { secondary: true, testId: 'cancel' }));
+  if (s.run.status !== 'running' && s.run.status !== 'queued' && s.run.status !== 'completed')
+    actions.push(button('Show Log', () => post({ type: 'showRunLog', runId: s.run.id }), { secondary: true, testId: 'show-log' }));
   if (s.trialCount !== undefined)
     actions.push(button(`Open Sweep Leaderboard (${s.trialCount} trials)`, () => post({ type: 'openLeaderboard', runId: s.run.id }), { secondary: true }));
   const sections = [

@@ -7,6 +7,7 @@ import { nJobsProblem } from '../parallel/jobs';
 import { DEFAULT_SEED } from '../random';
 import { errorMessage, MlError, type Task } from '../types';
 import { isRecord } from '../json';
+import { closestNames } from './closest';
 
 /** Most preparation steps an experiment takes; real pipelines have a handful. */
 export const MAX_PREPARE_STEPS = 200;
@@ -152,10 +153,16 @@ function prepareStepProblems(step: unknown, path: string, problems: string[]): v
   }
   const name = keys[0] as string;
   if (!(PREPARE_STEPS as readonly string[]).includes(name)) {
-    problems.push(`${path}.${name}: unknown step; known steps: ${PREPARE_STEPS.join(', ')}`);
+    problems.push(`${path}.${name}: unknown step${didYouMean(name, PREPARE_STEPS)}; known steps: ${PREPARE_STEPS.join(', ')}`);
   } else if (step[name] !== null && step[name] !== undefined && !isRecord(step[name])) {
     problems.push(`${path}.${name}: the step's settings must be an object, e.g. ${name}: {}`);
   }
+}
+
+/** ` (did you mean "x"?)` when a known name is close to a misspelt one, else nothing. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const [closest] = closestNames(name, known, 1);
+  return closest === undefined ? '' : ` (did you mean "${closest}"?)`;
 }
 
 /** Checks model; returns the parameter names its type accepts (for search), or undefined. */
@@ -167,7 +174,8 @@ function modelProblems(model: unknown, task: Task | undefined, problems: string[
   unknownKeys(model, ['type', 'params'], 'model', problems);
   const info = modelTypes().find((m) => m.type === model.type);
   if (!info) {
-    problems.push(`model.type: ${JSON.stringify(model.type)} is not a model type; known types: ${MODEL_TYPES.join(', ')}`);
+    const hint = typeof model.type === 'string' ? didYouMean(model.type, MODEL_TYPES) : '';
+    problems.push(`model.type: ${JSON.stringify(model.type)} is not a model type${hint}; known types: ${MODEL_TYPES.join(', ')}`);
     return undefined;
   }
   if (task && !info.tasks.includes(task)) problems.push(`model.type: ${info.type} does ${info.tasks.join(' and ')}, not ${task}`);

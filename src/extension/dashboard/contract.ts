@@ -84,6 +84,8 @@ export interface DashboardState {
   readonly environment: readonly (readonly [string, string])[];
   /** What the run's files lack for a chart a user would expect, said plainly. */
   readonly missing: readonly string[];
+  /** Said in place of the training curves when there are none: why (waiting, one-pass model, or the run's failure). */
+  readonly curvesNote: string;
   /** Trials of a sweep (the leaderboard shows them). */
   readonly trialCount?: number;
   /** Error analysis: misclassified (or worst-residual) held-out rows, from the run's errors.json. */
@@ -154,6 +156,8 @@ export type WebviewMessage =
   | { readonly type: 'cancelRun'; readonly runId: string }
   | { readonly type: 'openDashboard'; readonly runId: string }
   | { readonly type: 'openLeaderboard'; readonly runId: string }
+  /** Opens the run's log.txt in an editor. */
+  | { readonly type: 'showRunLog'; readonly runId: string }
   /** Opens the run's data file in the preview at a 1-based data row (an error table row). */
   | { readonly type: 'openDataRow'; readonly runId: string; readonly row: number };
 
@@ -164,7 +168,7 @@ export interface PersistedState {
 }
 
 const HOST_TYPES = new Set(['dashboard', 'compare', 'leaderboard', 'error']);
-const RUN_MESSAGES = new Set(['cancelRun', 'openDashboard', 'openLeaderboard']);
+const RUN_MESSAGES = new Set(['cancelRun', 'openDashboard', 'openLeaderboard', 'showRunLog']);
 const VIEWS = new Set(['dashboard', 'compare', 'leaderboard']);
 
 /** Checks a message from the webview where it arrives: anything else is ignored. */

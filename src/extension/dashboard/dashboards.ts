@@ -84,6 +84,9 @@ export class Dashboards implements vscode.Disposable {
       void this.openDashboard(message.runId);
     } else if (message.type === 'openLeaderboard') {
       void this.openLeaderboard(message.runId);
+    } else if (message.type === 'showRunLog') {
+      const store = this.source.store();
+      if (store) void vscode.window.showTextDocument(vscode.Uri.file(path.join(store.runDir(message.runId), 'log.txt')), { preview: true });
     } else if (message.type === 'openDataRow') {
       void this.openDataRow(message.runId, message.row);
     }

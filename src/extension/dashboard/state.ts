@@ -98,6 +98,19 @@ function predictionsOf(record: RunRecord): DashboardState['predictions'] {
   return actual && predicted && actual.length === predicted.length ? { actual, predicted } : undefined;
 }
 
+/** What the dashboard says where a run has no training curve: a failed run has no scores, and says why. */
+export function curvesNote(record: Pick<RunRecord, 'status' | 'reason'>): string {
+  switch (record.status) {
+    case 'queued':
+    case 'running':
+      return 'Waiting for the first loss or metric of this run…';
+    case 'completed':
+      return 'This model reports no loss or metric per step (it is fitted in one pass); its scores are below.';
+    default:
+      return `This run ${record.status} before it had scores: ${record.reason ?? 'no reason was recorded'}. Its log (Show Log) has every step it took.`;
+  }
+}
+
 /** The whole state of a run's dashboard; `errors` is the run's errors.json, already checked. */
 export function dashboardState(record: RunRecord, lines: readonly Line[], errors?: ErrorTable): DashboardState {
   const metrics = isRecord(record.metrics) ? record.metrics : {};
@@ -135,6 +148,7 @@ export function dashboardState(record: RunRecord, lines: readonly Line[], errors
     ...(record.data ? { data: record.data } : {}),
     environment: Object.entries(record.environment ?? {}).map(([name, value]) => [name, String(value)] as const),
     missing,
+    curvesNote: curvesNote(record),
     ...(Array.isArray(record.trials) ? { trialCount: record.trials.length } : {}),
     ...(done && errors ? { errors } : {}),
   };

@@ -36,6 +36,8 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     private readonly log: Log,
     /** When given, string columns no step encodes or drops (text, dates) are warned about. */
     private readonly columnTypesOf?: ColumnTypesOf,
+    /** Reads the whole data file once (a row count), which finds a broken row past the head; Train asks it. */
+    private readonly scanData?: (dataPath: string, signal: AbortSignal) => Promise<unknown>,
   ) {
     const { workspace } = vscode;
     this.subscriptions.push(
@@ -67,13 +69,32 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     );
   }
 
-  /** Validates one document now and publishes its diagnostics; resolves when the column check is done too. */
-  async validate(document: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
+  /**
+   * What Train checks first: the file as it is on disk (`text`, what the run would read) validated
+   * as while typing, then, with no error so far, the whole data file read once, which finds a broken
+   * row that the head read while typing does not. Publishes and returns the diagnostics.
+   */
+  async validateForTraining(document: vscode.TextDocument, text: string): Promise<readonly vscode.Diagnostic[]> {
+    const found = await this.validate(document, text);
+    const dataPath = this.dataPaths.get(document.uri.toString());
+    if (!this.scanData || !dataPath || found.some((d) => d.severity === vscode.DiagnosticSeverity.Error)) return found;
+    try {
+      await this.scanData(dataPath, new AbortController().signal);
+      return found;
+    } catch (error) {
+      const message = `data.path: cannot read the data file ${dataPath}: ${errorMessage(error)}`;
+      const all = [...found, diagnostic(document, parseText(text)?.locate('data.path'), message)];
+      this.collection.set(document.uri, all);
+      return all;
+    }
+  }
+
+  /** Validates one document (or `text` for it) now and publishes its diagnostics; resolves when the column check is done too. */
+  async validate(document: vscode.TextDocument, text = document.getText()): Promise<readonly vscode.Diagnostic[]> {
     const key = document.uri.toString();
     this.running.get(key)?.abort();
     const controller = new AbortController();
     this.running.set(key, controller);
-    const text = document.getText();
     const loaded = parseExperiment(document.uri.fsPath, text, true);
     const diagnostics = loaded.problems.map((p) => diagnostic(document, p, p.message));
     this.collection.set(document.uri, diagnostics);

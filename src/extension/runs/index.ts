@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { RunRecord } from '../../core/runs/store';
+import { readFileSync } from 'node:fs';
+import type { RunRecord, RunStore } from '../../core/runs/store';
 import type { Services } from '../services';
 import { runIdOf, type RunArgument } from './pickRun';
 import { RunsTree, type RunItem } from './tree';
@@ -9,6 +10,7 @@ import { showFailure } from '../failure';
 import { executeCommand, registerCommand, type TrainOptions } from '../commands';
 import { exportModelCommand } from './export';
 import { completionMessage } from '../../core/runs/display';
+import { trainVerdict, type FileProblem } from './trainCheck';
 
 const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
@@ -33,8 +35,53 @@ async function experimentFileOf(arg: unknown): Promise<string | undefined> {
   return picked?.uri.fsPath;
 }
 
+/** Checks an experiment document's text now and gives its diagnostics (ours: syntax, keys, values, data file, columns). */
+export type CheckExperiment = (document: vscode.TextDocument, text: string) => Promise<readonly vscode.Diagnostic[]>;
+
+const SEVERITIES: Record<vscode.DiagnosticSeverity, FileProblem['severity']> = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'information',
+  [vscode.DiagnosticSeverity.Hint]: 'hint',
+};
+
+/**
+ * Whether Train goes ahead with the file: not when it has errors (the Problems view opens and the
+ * notification says why, with "Go to Problem"); with warnings only, when the user picks "Train
+ * Anyway" (a `silent` caller, which asks nothing, trains).
+ */
+async function mayTrain(file: string, check: CheckExperiment, silent: boolean): Promise<boolean> {
+  let document: vscode.TextDocument;
+  let text: string;
+  try {
+    document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    if (document.isDirty) await document.save();
+    // The file on disk is what the run reads (an open editor may not have caught up with it yet).
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    showFailure(`cannot read ${file}`, error);
+    return false;
+  }
+  const problems = (await check(document, text)).map((d) => ({ severity: SEVERITIES[d.severity], line: d.range.start.line + 1, message: d.message }));
+  const verdict = trainVerdict(path.basename(file), problems);
+  if (verdict.kind === 'train') return true;
+  if (verdict.kind === 'ask' && silent) return true;
+  void executeCommand('workbench.actions.view.problems');
+  const goTo = (): Thenable<unknown> => {
+    const line = new vscode.Range(verdict.first.line - 1, 0, verdict.first.line - 1, 0);
+    return vscode.window.showTextDocument(document, { selection: line });
+  };
+  if (verdict.kind === 'refuse') {
+    void vscode.window.showErrorMessage(verdict.message, 'Go to Problem').then((choice) => (choice ? goTo() : undefined));
+    return false;
+  }
+  const choice = await vscode.window.showWarningMessage(verdict.message, 'Train Anyway', 'Go to Problem');
+  if (choice === 'Go to Problem') void goTo();
+  return choice === 'Train Anyway';
+}
+
 /** Registers the Runs view, training commands and the Train CodeLens of experiment files. */
-export function registerRuns(services: Services): RunsTree {
+export function registerRuns(services: Services, check: CheckExperiment): RunsTree {
   const { disposer, training } = services;
   const tree = disposer.track(new RunsTree(training));
   const view = disposer.track(vscode.window.createTreeView('mlWorkbench.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
@@ -55,7 +102,7 @@ export function registerRuns(services: Services): RunsTree {
       return undefined;
     }
     const file = await experimentFileOf(arg);
-    if (!file) return undefined;
+    if (!file || !(await mayTrain(file, check, options.silent === true))) return undefined;
     const name = path.basename(file).replace(/\.experiment\.(ya?ml|json)$/, '');
     let started: { runId: string; finished: Promise<RunRecord> };
     try {
@@ -89,7 +136,7 @@ export function registerRuns(services: Services): RunsTree {
       },
     );
     tree.refresh();
-    if (!options.silent) void announce(record);
+    if (!options.silent) void announce(record, training.store());
     return record;
   };
 
@@ -148,11 +195,16 @@ export function registerRuns(services: Services): RunsTree {
   return tree;
 }
 
-async function announce(record: RunRecord): Promise<void> {
+async function announce(record: RunRecord, store: RunStore | undefined): Promise<void> {
   if (record.status === 'completed') {
     const choice = await vscode.window.showInformationMessage(completionMessage(record), 'Open Dashboard');
     if (choice) await executeCommand('mlWorkbench.openDashboard', record.id);
   } else {
-    void vscode.window.showErrorMessage(`Run ${record.id} ${record.status}: ${record.reason ?? ''}`);
+    // The whole reason (every line), with the run's log and its dashboard a click away.
+    const log = store ? vscode.Uri.file(path.join(store.runDir(record.id), 'log.txt')) : undefined;
+    showFailure(`run ${record.id} ${record.status}`, record.reason ?? 'no reason was recorded', {
+      actions: { 'Open Dashboard': () => executeCommand('mlWorkbench.openDashboard', record.id) },
+      ...(log ? { showLog: () => vscode.window.showTextDocument(log, { preview: true }) } : {}),
+    });
   }
 }

@@ -1,0 +1,109 @@
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { fixtureWorkspace } from '../runner/codeServer';
+import { dismissOverlays, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+
+// Train on an experiment file whose model type is misspelt, as a person would: keys and the
+// notification's own button. Train is refused (no run), Problems opens, the quick fix repairs the
+// type, and then the same command trains.
+const FILE = 'ui-typo.experiment.yaml';
+const TYPE_LINE = 8;
+const TEXT = [
+  '# A misspelt model type (line 8): Train must refuse it.',
+  'name: ui-typo',
+  'data:',
+  '  path: data/iris.csv',
+  '  target: species',
+  'task: classification',
+  'model:',
+  '  type: random_forrest',
+  '  params: { n_estimators: 10 }',
+  'validation: { method: holdout, test_size: 0.3 }',
+  '',
+].join('\n');
+
+let workbench: Workbench;
+let template: string;
+
+before(async () => {
+  template = mkdtempSync(path.join(tmpdir(), 'mlwb-refuse-ui-'));
+  cpSync(fixtureWorkspace, template, { recursive: true });
+  writeFileSync(path.join(template, FILE), TEXT);
+  workbench = await openWorkbench({ workspaceTemplate: template });
+});
+
+afterEach(async () => {
+  if (workbench) await dismissOverlays(workbench.page);
+});
+
+after(async () => {
+  if (workbench) {
+    await runFromPalette(workbench.page, 'Notifications: Clear All Notifications').catch(() => undefined);
+    await workbench.close();
+  }
+  rmSync(template, { recursive: true, force: true });
+});
+
+function runsOf(name: string): string[] {
+  const runs = path.join(workbench.server.workspace, '.mlwb', 'runs');
+  return existsSync(runs) ? readdirSync(runs).filter((id) => id.includes(`-${name}-`)) : [];
+}
+
+/** Opens a workspace file with Go to File, and waits for its editor. */
+async function openFile(page: Page, name: string): Promise<void> {
+  await runFromPalette(page, 'Go to File...');
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+}
+
+test('Train on a misspelt model type is refused: no run, Problems open, the reason in full with "did you mean"', async () => {
+  const { page } = workbench;
+  await openFile(page, FILE);
+  await runFromPalette(page, 'ML Workbench: Train Experiment');
+  const toast = page.locator('.notification-toast', { hasText: 'is not trained' });
+  await toast.first().waitFor({ timeout: 60_000 });
+  const text = (await toast.first().textContent()) ?? '';
+  assert.match(text, new RegExp(`${FILE.replace('.', '\\.')} is not trained: it has 1 error to fix first`));
+  assert.match(text, new RegExp(`line ${TYPE_LINE}: model\\.type: "random_forrest" is not a model type \\(did you mean "random_forest"\\?\\)`));
+  // Errors: only the way to the problem is offered, never "Train Anyway".
+  const buttons = await toast.first().locator('.monaco-button').allInnerTexts();
+  assert.deepEqual(
+    buttons.map((b) => b.trim()),
+    ['Go to Problem'],
+  );
+  // The Problems view is open on the same error.
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'random_forrest' }).first().waitFor({ timeout: 30_000 });
+  // No progress notification and no run: nothing was started.
+  assert.equal(await page.locator('.notification-toast', { hasText: 'Training ui-typo' }).count(), 0);
+  assert.deepEqual(runsOf('ui-typo'), []);
+  assert.ok(existsSync(await screenshot(page, 'train-refused')));
+});
+
+test('"Go to Problem" and the quick fix repair the type; the same command then trains', async () => {
+  const { page } = workbench;
+  const toast = page.locator('.notification-toast', { hasText: 'is not trained' });
+  await toast.first().locator('.monaco-button', { hasText: 'Go to Problem' }).click();
+  await page.locator('.editor-instance .view-line', { hasText: /type:\s+random_forrest/ }).waitFor({ timeout: 10_000 });
+  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+.');
+  const fix = page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Change to "random_forest"' });
+  await fix.waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-instance .view-line', { hasText: /type:\s+random_forest\s*$/ }).waitFor({ timeout: 10_000 });
+  await runFromPalette(page, 'File: Save');
+  await runFromPalette(page, 'ML Workbench: Train Experiment');
+  await page
+    .locator('.notification-toast', { hasText: /Run .*ui-typo.* completed/ })
+    .first()
+    .waitFor({ timeout: 120_000 });
+  assert.equal(runsOf('ui-typo').length, 1);
+  assert.ok(existsSync(await screenshot(page, 'train-after-fix')));
+});
