@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
@@ -58,6 +59,37 @@ suite('Export Model…', () => {
     assert.match(readFileSync(path.join(outDir, 'Dockerfile'), 'utf8'), /^CMD \["node", "server\.js"\]$/m);
     const readme = path.join(outDir, 'README.md');
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === readme, 10_000, 'the README in the editor');
+  });
+
+  test('an ONNX export writes model.onnx, which onnxruntime runs in this process with the run’s inputs and outputs', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-export-it-')), 'onnx');
+    const result = await vscode.commands.executeCommand<Exported>('mlWorkbench.exportModel', run.id, { format: 'onnx', outDir });
+    assert.equal(result?.format, 'onnx');
+    assert.deepEqual(readdirSync(outDir), ['model.onnx']);
+    // onnxruntime-node is a dev dependency with a native binding: loaded from the extension's node_modules, not bundled.
+    const extensionPath = vscode.extensions.getExtension('mlwb.ml-workbench')?.extensionPath ?? '';
+    const ort = createRequire(path.join(extensionPath, 'package.json'))('onnxruntime-node') as typeof import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(path.join(outDir, 'model.onnx'));
+    const columns = ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'];
+    assert.deepEqual([...session.inputNames].sort(), [...columns].sort());
+    assert.deepEqual([...session.outputNames], ['label', 'probabilities']);
+    const rows = [
+      [5.1, 3.5, 1.4, 0.2],
+      [6.7, 3.1, 5.6, 2.4],
+    ];
+    const feeds = Object.fromEntries(
+      columns.map((c, j) => [
+        c,
+        new ort.Tensor(
+          'float32',
+          Float32Array.from(rows, (r) => r[j] as number),
+          [2, 1],
+        ),
+      ]),
+    );
+    const output = await session.run(feeds);
+    assert.deepEqual(Array.from(output.label?.data as ArrayLike<string>), ['setosa', 'virginica']);
+    assert.deepEqual(output.probabilities?.dims, [2, 3]);
   });
 
   test('folder and scikit-learn exports by argument; a non-empty folder is refused and left as it was', async () => {
