@@ -1,6 +1,6 @@
 /** Import worker: runs one import or refresh (network, DuckDB) off the extension host thread and reports rows as they arrive. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { importData, refreshImport } from '../core/sources';
+import { importData, listTables, previewImport, refreshImport } from '../core/sources';
 import { CancelledError, errorMessage } from '../core/types';
 import { isImportRequest, type ImportJob, type ImportReply } from './importProtocol';
 
@@ -25,9 +25,22 @@ const options = {
   },
 };
 
-(job.type === 'refresh' ? refreshImport(job.sidecar, options) : importData(job.spec, job.out, options)).then(
-  (result) => {
-    post({ type: 'done', result });
+function work(): Promise<ImportReply> {
+  switch (job.type) {
+    case 'refresh':
+      return refreshImport(job.sidecar, options).then((result) => ({ type: 'done', result }));
+    case 'import':
+      return importData(job.spec, job.out, options).then((result) => ({ type: 'done', result }));
+    case 'preview':
+      return previewImport(job.spec, { ...options, rows: job.rows, timeoutMs: 30_000 }).then((preview) => ({ type: 'preview', preview }));
+    case 'tables':
+      return listTables(job.url, { ...options, timeoutMs: 15_000 }).then((tables) => ({ type: 'tables', tables }));
+  }
+}
+
+work().then(
+  (reply) => {
+    post(reply);
     port.close();
   },
   (error: unknown) => {

@@ -2,5 +2,5 @@
 export { importData, refreshImport, specFromSidecar } from './import';
 export { dataSourceOf, readSidecar, sidecarPath, type DataSource, type Sidecar } from './sidecar';
 export { buildSpec, defaultFileName, redactUrl, redactedHeaders, sourceKind, urlHasSecret } from './spec';
-export { listPostgresTables } from './postgres';
+export { listTables, previewImport, type ImportPreview } from './preview';
 export { ImportError, type ImportResult, type ImportSpec, type SourceColumn, type SourceOptions, type SourceRecord } from './types';

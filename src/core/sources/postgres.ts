@@ -142,20 +142,3 @@ export async function* readPostgres(spec: DatabaseSpec, options: SourceOptions =
     await client.end().catch(() => undefined);
   }
 }
-
-/** Lists the tables and views a user can read (for pickers). */
-export async function listPostgresTables(connection: string, options: SourceOptions = {}): Promise<string[]> {
-  const tables: string[] = [];
-  for await (const batch of readPostgres(
-    {
-      kind: 'postgres',
-      url: connection,
-      query:
-        "SELECT CASE WHEN table_schema = 'public' THEN table_name ELSE table_schema || '.' || table_name END FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
-    },
-    options,
-  )) {
-    for (const row of batch.rows) tables.push(String(row[0]));
-  }
-  return tables;
-}

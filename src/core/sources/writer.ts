@@ -165,6 +165,16 @@ export class StagedFile {
     }
   }
 
+  /** The first `limit` rows of the written (uncommitted) file, each value as DuckDB's text for it. */
+  async head(limit: number, columns: readonly SourceColumn[]): Promise<(string | null)[][]> {
+    const connection = await this.connect();
+    const parquet = /^\.(parquet|pq)$/i.test(path.extname(this.target));
+    if (!parquet) throw new Error('head() reads a Parquet output');
+    const select = columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR)`).join(', ') || '*';
+    const read = await connection.runAndReadAll(`SELECT ${select} FROM read_parquet(${quoteLiteral(this.tempOut)}) LIMIT ${Math.max(0, Math.floor(limit))}`);
+    return read.getRows().map((row) => row.map((value) => (value === null ? null : String(value))));
+  }
+
   /** Moves the finished file over the target (atomic on one file system). */
   async commit(): Promise<void> {
     try {

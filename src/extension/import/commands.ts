@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildSpec, defaultFileName, redactUrl, sourceKind } from '../../core/sources/spec';
+import type { ImportPreview } from '../../core/sources/previewTable';
 import type { ImportResult, ImportSpec } from '../../core/sources/types';
 import { executeCommand } from '../commands';
 import { showFailure } from '../failure';
 import type { Services } from '../services';
 import { ImportConnections, secretVariable, type SavedConnection } from './connections';
-import { runImportJob } from './runner';
+import { confirmImport, ImportPreviewDocuments } from './preview';
+import { previewInWorker, runImportJob, tablesInWorker } from './runner';
 
 /** Arguments that skip the prompts (scripts, keybindings, tests); the secret goes to SecretStorage like a typed one. */
 export interface ImportDataArgs {
@@ -20,6 +22,15 @@ export interface ImportDataArgs {
   /** Relative to the first workspace folder. */
   readonly out?: string;
   readonly password?: string;
+  /** Show the first rows and ask before importing, as the prompts do (default: import at once). */
+  readonly preview?: boolean;
+}
+
+/** What the import commands share: saved connections and the preview documents. */
+interface ImportContext {
+  readonly services: Services;
+  readonly connections: ImportConnections;
+  readonly previews: ImportPreviewDocuments;
 }
 
 type Kind = ImportSpec['kind'];
@@ -83,19 +94,18 @@ async function askUrl(kind: Kind, saved: SavedConnection | undefined): Promise<s
   });
 }
 
-/** Table or query for a database: a pick from the server's tables (PostgreSQL) or a typed name, or a query. */
-async function askTableOrQuery(kind: Kind, url: string, env: Record<string, string>): Promise<{ table?: string; query?: string } | undefined> {
+/** Table or query for a database: a pick from the server's (or file's) tables, or a query; a typed name when listing fails. */
+async function askTableOrQuery(services: Services, url: string, secrets: Record<string, string>): Promise<{ table?: string; query?: string } | undefined> {
   const items: (vscode.QuickPickItem & { table?: string; query?: boolean })[] = [{ label: '$(edit) Write a query…', query: true }];
-  if (kind === 'postgres') {
-    try {
-      const { listPostgresTables } = await import('../../core/sources');
-      const tables = await listPostgresTables(url, { env: { ...process.env, ...env }, timeoutMs: 15_000 });
-      items.push(...tables.map((table) => ({ label: table, table })));
-    } catch (error) {
-      showFailure('could not list the tables', error);
-      return undefined;
-    }
-  } else items.push({ label: '$(table) Type a table name…' });
+  try {
+    const tables = await tablesInWorker(services.extensionPath, { type: 'tables', url, secrets }, `Listing the tables of ${url}`);
+    if (!tables) return undefined;
+    items.push(...tables.map((table) => ({ label: `$(table) ${table}`, table })));
+  } catch (error) {
+    showFailure('could not list the tables', error);
+    return undefined;
+  }
+  items.push({ label: '$(pencil) Type a table name…' });
   const picked = await vscode.window.showQuickPick(items, { title: 'Import Data: which table?', placeHolder: 'A table, or a query', ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.table) return { table: picked.table };
@@ -105,6 +115,26 @@ async function askTableOrQuery(kind: Kind, url: string, env: Record<string, stri
   }
   const table = await vscode.window.showInputBox({ title: 'Import Data: table', prompt: 'Table name (schema.table allowed)', ignoreFocusOut: true });
   return table ? { table } : undefined;
+}
+
+/** Shows the first rows of `spec` and asks whether to import it all; false when the user stopped or the preview failed. */
+async function previewAndConfirm(context: ImportContext, spec: ImportSpec, secrets: Record<string, string>): Promise<boolean> {
+  let preview: ImportPreview | undefined;
+  try {
+    preview = await previewInWorker(context.services.extensionPath, { type: 'preview', spec, rows: 20, secrets }, `Reading the first rows of ${spec.url}`);
+  } catch (error) {
+    showFailure('preview failed', error);
+    return false;
+  }
+  if (!preview) return false;
+  const what =
+    spec.kind === 'postgres' || spec.kind === 'mysql' || spec.kind === 'sqlite' ? (spec.table !== undefined ? `, table ${spec.table}` : ', query') : '';
+  const document = await context.previews.show(`${spec.url}${what}`, preview);
+  try {
+    return await confirmImport(preview);
+  } finally {
+    await context.previews.close(document);
+  }
 }
 
 /** Imports and reports; the connection is remembered (without its secret) when the import worked. */
@@ -162,7 +192,8 @@ async function secretFor(
   return { [secretVariable(kind)]: secret };
 }
 
-async function importData(services: Services, connections: ImportConnections, args?: ImportDataArgs): Promise<ImportResult | undefined> {
+async function importData(context: ImportContext, args?: ImportDataArgs): Promise<ImportResult | undefined> {
+  const { services, connections } = context;
   const root = workspaceRoot();
   if (!root) {
     void vscode.window.showInformationMessage('ML Workbench: open a folder to import data into.');
@@ -217,7 +248,7 @@ async function importData(services: Services, connections: ImportConnections, ar
   } else if (kind === 'http') {
     options = {};
   } else {
-    const chosen = args ? { table: args.table, query: args.query } : await askTableOrQuery(kind, plainUrl, secrets);
+    const chosen = args ? { table: args.table, query: args.query } : await askTableOrQuery(services, plainUrl, secrets);
     if (!chosen) return undefined;
     options = chosen;
   }
@@ -228,6 +259,7 @@ async function importData(services: Services, connections: ImportConnections, ar
     showFailure('cannot import', error);
     return undefined;
   }
+  if ((interactive || args?.preview === true) && !(await previewAndConfirm(context, spec, secrets))) return undefined;
   const suggested = path.join('data', defaultFileName(spec));
   const name = args
     ? (args.out ?? suggested)
@@ -284,7 +316,8 @@ async function refreshFromSource(services: Services, connections: ImportConnecti
 export function registerImport(context: vscode.ExtensionContext, services: Services): void {
   const connections = new ImportConnections(context.globalState, context.secrets);
   const { disposer } = services;
-  disposer.track(vscode.commands.registerCommand('mlWorkbench.importData', (args?: ImportDataArgs) => importData(services, connections, args)));
+  const previews = disposer.track(new ImportPreviewDocuments());
+  disposer.track(vscode.commands.registerCommand('mlWorkbench.importData', (args?: ImportDataArgs) => importData({ services, connections, previews }, args)));
   disposer.track(vscode.commands.registerCommand('mlWorkbench.refreshFromSource', (target: unknown) => refreshFromSource(services, connections, target)));
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.showSource', async (target: unknown) => {

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import mysql from 'mysql2/promise';
-import { importData, readSidecar, refreshImport } from '../../../src/core/sources';
-import { assertNothingWritten, readBack, seed, tempFolder } from './helpers';
+import { importData, listTables, previewImport, refreshImport } from '../../../src/core/sources';
+import { assertAllMissing, assertFlatMemory, assertPreviewAndTables, failingImport, roundTrip } from './databaseCases';
+import { readBack, tempFolder } from './helpers';
 import { freePort, mariadbBin, startMariadb, type RunningServer } from './servers';
 
 describe(
@@ -49,11 +49,8 @@ describe(
     });
 
     test('a table comes back with every column type, value and NULL, and a sidecar without the password', async () => {
-      const dir = tempFolder();
-      const out = path.join(dir, 'everything.parquet');
-      const result = await importData({ kind: 'mysql', url: server.url, table: 'everything' }, out);
+      const { result, types, rows } = await roundTrip('mysql', server, 'everything');
       assert.equal(result.rows, 2);
-      const { types, rows } = await readBack(out);
       assert.deepEqual(types, {
         id: 'INTEGER',
         tiny: 'TINYINT',
@@ -101,11 +98,7 @@ describe(
       assert.deepEqual(JSON.parse(String(first?.doc)), { a: [1, 2] });
       assert.equal(String(first?.bits), '129');
       assert.equal(first?.uid, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
-      for (const [name, value] of Object.entries(second ?? {})) if (name !== 'id') assert.equal(value, null, `${name} should be missing`);
-
-      const sidecar = readFileSync(path.join(dir, 'everything.source.yaml'), 'utf8');
-      assert.ok(!sidecar.includes(server.password) && !sidecar.includes(encodeURIComponent(server.password)), 'the password is never written');
-      assert.equal(readSidecar(path.join(dir, 'everything.source.yaml')).source.url, server.urlWithoutPassword);
+      assertAllMissing(second);
     });
 
     test('a query with the password from MYSQL_PWD, and refresh picks up new rows', async () => {
@@ -127,35 +120,31 @@ describe(
       assert.equal(again.rows, 3);
     });
 
-    test('many rows stream in batches with flat memory', async () => {
-      const dir = tempFolder();
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      const result = await importData(
-        { kind: 'mysql', url: server.url, query: "SELECT seq AS id, seq * 0.5 AS half, CONCAT('row ', seq) AS label FROM seq_1_to_200000" },
-        path.join(dir, 'big.parquet'),
-        { batchSize: 10_000 },
+    test('many rows stream in batches with flat memory', () =>
+      assertFlatMemory('mysql', server, "SELECT seq AS id, seq * 0.5 AS half, CONCAT('row ', seq) AS label FROM seq_1_to_200000", 200_000, 10_000));
+
+    test("Import Data…: the tables of the URL's database and a preview of the first rows, typed as the import", async () => {
+      await assertPreviewAndTables('mysql', server, 'everything');
+      const preview = await previewImport({ kind: 'mysql', url: server.url, query: 'SELECT seq AS n, seq * 0.5 AS half FROM seq_1_to_200000' }, { rows: 5 });
+      assert.deepEqual(
+        preview.columns.map((c) => c.name),
+        ['n', 'half'],
       );
-      clearInterval(timer);
-      assert.equal(result.rows, 200_000);
-      const grewMb = (peak - baseline) / 2 ** 20;
-      assert.ok(grewMb < 300, `memory grew by ${grewMb.toFixed(0)} MB`);
+      assert.deepEqual(preview.rows, [
+        ['1', '0.5'],
+        ['2', '1.0'],
+        ['3', '1.5'],
+        ['4', '2.0'],
+        ['5', '2.5'],
+      ]);
+      // Without a database in the URL: every readable database's tables, qualified.
+      const everywhere = await listTables(server.url.replace(/\/[^/]*$/, '/'));
+      assert.ok(everywhere.includes(`${server.database}.everything`), everywhere.join(', '));
+      assert.ok(!everywhere.some((t) => t.startsWith('mysql.')), 'system schemas are left out');
     });
 
     describe('errors: one clear message, nothing written, the previous file kept', () => {
-      const attempt = async (url: string, options: { table?: string; query?: string; timeoutMs?: number }, message: RegExp): Promise<void> => {
-        const dir = tempFolder();
-        const before = seed(dir, { 'out.parquet': 'previous import' });
-        await assert.rejects(
-          importData({ kind: 'mysql', url, table: options.table, query: options.query }, path.join(dir, 'out.parquet'), {
-            timeoutMs: options.timeoutMs ?? 5000,
-            env: {},
-          }),
-          message,
-        );
-        assertNothingWritten(dir, before);
-      };
+      const attempt = failingImport('mysql');
 
       test('wrong password', () =>
         attempt(

@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
-import { importData, readSidecar, refreshImport } from '../../../src/core/sources';
-import { assertNothingWritten, readBack, seed, tempFolder } from './helpers';
+import { importData, listTables, previewImport, readSidecar, refreshImport } from '../../../src/core/sources';
+import { assertAllMissing, assertFlatMemory, assertPreviewAndTables, failingImport, roundTrip } from './databaseCases';
+import { readBack, tempFolder } from './helpers';
 import { freePort, postgresBin, startPostgres, type RunningServer } from './servers';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -45,11 +46,8 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
   });
 
   test('a table comes back with every column type, value and NULL, and a sidecar without the password', async () => {
-    const dir = tempFolder();
-    const out = path.join(dir, 'everything.parquet');
-    const result = await importData({ kind: 'postgres', url: server.url, table: 'everything' }, out);
+    const { result, types, rows, dir } = await roundTrip('postgres', server, 'everything');
     assert.equal(result.rows, 2);
-    const { types, rows } = await readBack(out);
     assert.deepEqual(types, {
       id: 'INTEGER',
       small: 'SMALLINT',
@@ -71,10 +69,6 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
       raw: 'BLOB',
       doc: 'VARCHAR',
     });
-    assert.deepEqual(
-      result.columns.map((c) => c.type),
-      Object.values(types),
-    );
     const [first, second] = rows;
     assert.equal(first?.small, -32768);
     assert.equal(String(first?.big), '9007199254740993');
@@ -93,12 +87,9 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
     assert.equal(first?.uid, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
     assert.equal(first?.raw, '\\x00\\xFF\\x10');
     assert.deepEqual(JSON.parse(String(first?.doc)), { a: [1, 2] });
-    for (const [name, value] of Object.entries(second ?? {})) if (name !== 'id') assert.equal(value, null, `${name} should be missing`);
+    assertAllMissing(second);
 
-    const sidecar = readFileSync(path.join(dir, 'everything.source.yaml'), 'utf8');
-    assert.ok(!sidecar.includes(server.password) && !sidecar.includes(encodeURIComponent(server.password)), 'the password is never written');
     const parsed = readSidecar(path.join(dir, 'everything.source.yaml'));
-    assert.equal(parsed.source.url, server.urlWithoutPassword);
     assert.equal(parsed.source.table, 'everything');
     assert.equal(parsed.rows, 2);
     assert.equal(parsed.sha256, result.sha256);
@@ -126,24 +117,35 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
     assert.equal(readFileSync(path.join(dir, 'orders.csv'), 'utf8'), 'id,total\n1,9.99\n2,20.00\n');
   });
 
-  test('1,000,000 rows stream in batches with flat memory', async () => {
-    const dir = tempFolder();
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const result = await importData(
-      {
-        kind: 'postgres',
-        url: server.url,
-        query: "SELECT i AS id, i * 0.5 AS half, 'row ' || i AS label, i % 7 = 0 AS sevens FROM generate_series(1, 1000000) AS i",
-      },
-      path.join(dir, 'big.parquet'),
-      { batchSize: 20_000 },
-    );
-    clearInterval(timer);
-    assert.equal(result.rows, 1_000_000);
-    const grewMb = (peak - baseline) / 2 ** 20;
-    assert.ok(grewMb < 300, `memory grew by ${grewMb.toFixed(0)} MB`);
+  test('1,000,000 rows stream in batches with flat memory', () =>
+    assertFlatMemory(
+      'postgres',
+      server,
+      "SELECT i AS id, i * 0.5 AS half, 'row ' || i AS label, i % 7 = 0 AS sevens FROM generate_series(1, 1000000) AS i",
+      1_000_000,
+      20_000,
+    ));
+
+  test('Import Data…: the tables (schema-qualified outside public) and a preview of the first rows, typed as the import', async () => {
+    await assertPreviewAndTables('postgres', server, 'everything');
+    const tables = await listTables(server.url);
+    assert.ok(tables.includes('sales.orders'), tables.join(', '));
+    const preview = await previewImport({ kind: 'postgres', url: server.url, query: 'SELECT i, i * 0.5 AS half FROM generate_series(1, 1000000) AS i' });
+    assert.deepEqual(preview.columns, [
+      { name: 'i', type: 'INTEGER' },
+      { name: 'half', type: 'DOUBLE' },
+    ]);
+    assert.deepEqual(preview.rows.slice(0, 2), [
+      ['1', '0.5'],
+      ['2', '1.0'],
+    ]);
+    assert.equal(preview.rows.length, 20);
+    const everything = await previewImport({ kind: 'postgres', url: server.url, table: 'everything' });
+    const cell = (name: string) => everything.rows[0]?.[everything.columns.findIndex((c) => c.name === name)];
+    assert.equal(cell('name'), 'héllo "world"');
+    assert.equal(cell('price'), '123456789.125');
+    assert.equal(cell('seen'), '2024-01-02 01:04:05+00');
+    await assert.rejects(previewImport({ kind: 'postgres', url: server.url, table: 'nope' }, { timeoutMs: 5000 }), /table nope does not exist/);
   });
 
   test('refresh imports again from the sidecar and picks up new rows', async () => {
@@ -195,18 +197,7 @@ describe('PostgreSQL import against a real server', { skip: postgresBin() ? fals
   });
 
   describe('errors: one clear message, nothing written, the previous file kept', () => {
-    const attempt = async (url: string, options: { table?: string; query?: string; timeoutMs?: number }, message: RegExp): Promise<void> => {
-      const dir = tempFolder();
-      const before = seed(dir, { 'out.parquet': 'previous import', 'out.source.yaml': 'previous sidecar' });
-      await assert.rejects(
-        importData({ kind: 'postgres', url, table: options.table, query: options.query }, path.join(dir, 'out.parquet'), {
-          timeoutMs: options.timeoutMs ?? 5000,
-          env: {},
-        }),
-        message,
-      );
-      assertNothingWritten(dir, before);
-    };
+    const attempt = failingImport('postgres');
 
     test('wrong password', () =>
       attempt(

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { importData, readSidecar, refreshImport } from '../../../src/core/sources';
+import { importData, listTables, previewImport, readSidecar, refreshImport } from '../../../src/core/sources';
 import { assertNothingWritten, readBack, seed, tempFolder } from './helpers';
 
 function database(dir: string): string {
@@ -63,6 +63,31 @@ describe('SQLite import', () => {
     db.exec("INSERT INTO items (id, name) VALUES (3, 'new')");
     db.close();
     assert.equal((await refreshImport(path.join(dir, 'q.source.yaml'))).rows, 3);
+  });
+
+  test('Import Data…: the tables and views of the file (not its internal tables) and a preview of the first rows', async () => {
+    const dir = tempFolder();
+    const file = database(dir);
+    const db = new Database(file);
+    db.exec('CREATE VIEW cheap AS SELECT * FROM items WHERE price < 20; CREATE TABLE seq (n INTEGER); CREATE INDEX by_n ON seq (n)');
+    db.exec(`WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100) INSERT INTO seq SELECT n FROM c`);
+    db.close();
+    // AUTOINCREMENT would add sqlite_sequence: internal tables are not offered.
+    assert.deepEqual(await listTables(`sqlite:${file}`), ['cheap', 'items', 'seq']);
+    const preview = await previewImport({ kind: 'sqlite', url: `sqlite:${file}`, table: 'items' });
+    assert.deepEqual(
+      preview.columns.map((c) => `${c.name} ${c.type}`),
+      ['id BIGINT', 'name VARCHAR', 'price DECIMAL(10,2)', 'active BOOLEAN', 'born DATE', 'seen TIMESTAMP', 'photo BLOB', 'score DOUBLE', 'big BIGINT'],
+    );
+    assert.deepEqual(preview.rows[0], ['1', 'héllo', '12.50', 'true', '2024-02-29', '2024-01-02 03:04:05', '\\x00\\xFF\\x10', '0.25', '9007199254740993']);
+    assert.deepEqual(preview.rows[1], ['2', null, null, null, null, null, null, null, null]);
+    const first = await previewImport({ kind: 'sqlite', url: `sqlite:${file}`, table: 'seq' });
+    assert.deepEqual(
+      first.rows.map((row) => row[0]),
+      Array.from({ length: 20 }, (_, i) => String(i + 1)),
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['shop.db'], 'a preview writes nothing beside the database');
+    await assert.rejects(listTables('https://example.com/x.csv'), /tables are listed for postgres:\/\/, mysql:\/\/ and sqlite: sources/);
   });
 
   test('errors: missing file, missing table, SQL error, a value that breaks its declared type; nothing written and the previous file kept', async () => {
