@@ -4,6 +4,7 @@ import { MlError } from '../../types';
 import type { GraphBuilder } from './graph';
 import { linearClassifier, linearRegressor } from './linear';
 import type { ModelOutputs } from './outputs';
+import { svmClassifier } from './svm';
 import { boostedEnsemble, cartEnsemble } from './trees';
 
 type ModelConverter = (graph: GraphBuilder, json: EstimatorJSON, X: string, modelDir: string | undefined) => ModelOutputs;
@@ -18,6 +19,7 @@ const CONVERTERS: Readonly<Record<string, ModelConverter>> = {
   decision_tree: cartEnsemble,
   random_forest: cartEnsemble,
   gradient_boosting: boostedEnsemble,
+  svm: svmClassifier,
 };
 
 /** Model types ONNX export refuses, with the reason. */
