@@ -19,7 +19,6 @@ const TYPE = 'gradient_boosting';
 
 export interface GradientBoostingParams extends BoostingSettings {
   readonly class_weight: ClassWeight;
-  readonly n_jobs: number | null;
 }
 
 export type GradientBoostingOptions = Partial<Omit<GradientBoostingParams, 'class_weight'> & { class_weight: unknown }>;
@@ -94,7 +93,7 @@ export const GRADIENT_BOOSTING_SPEC: ModelSpec = {
       doc: "Early-stopping score: 'loss' (default), 'accuracy' (classification) or 'r2' (regression).",
     },
     class_weight: CLASS_WEIGHT_PARAM,
-    n_jobs: { ...N_JOBS_PARAM, doc: `Accepted as scikit-learn's; gradient_boosting fits on one thread, so every value gives the same model.` },
+    n_jobs: { ...N_JOBS_PARAM, doc: `Threads building the histograms of large nodes. ${N_JOBS_PARAM.doc}` },
   },
   starter: { learning_rate: 0.1, max_iter: 100, max_leaf_nodes: 31 },
 };

@@ -9,6 +9,8 @@ import { Random } from '../../random';
 import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../../types';
 import { binRows, fitBins } from './binning';
 import { TreeGrower } from './grower';
+import { sharedFloat32 } from './team';
+import { jobsFor } from '../../parallel/jobs';
 import { lossFor } from './losses';
 import { addTreeOutputBinned, type BoostedTree } from './tree';
 
@@ -26,6 +28,8 @@ export interface BoostingSettings {
   readonly n_iter_no_change: number;
   readonly tol: number;
   readonly scoring: 'loss' | 'accuracy' | 'r2';
+  /** Threads for histogram building (scikit-learn's n_jobs; null: the cores less one). */
+  readonly n_jobs: number | null;
 }
 
 /** A fitted ensemble: raw(x) = baseline + Σ trees; trees[it * outputs + k] is iteration it's tree of output k. */
@@ -146,8 +150,10 @@ export async function fitBoosting(
   for (let i = 0; i < n; i++) raw.set(baseline, i * K);
   const rawVal = yVal ? new Float64Array(yVal.length * K) : undefined;
   if (rawVal && yVal) for (let i = 0; i < yVal.length; i++) rawVal.set(baseline, i * K);
-  const g = new Float32Array(n * K);
-  const h = new Float32Array(n * K);
+  const jobs = jobsFor(settings.n_jobs, n * cols, 'gradient_boosting: n_jobs');
+  // The histogram workers read the gradients from shared memory.
+  const g = jobs > 1 ? sharedFloat32(n * K) : new Float32Array(n * K);
+  const h = jobs > 1 ? sharedFloat32(n * K) : new Float32Array(n * K);
   const grower = new TreeGrower({
     rows: n,
     features: cols,
@@ -162,50 +168,58 @@ export async function fitBoosting(
     l2: settings.l2_regularization,
     shrinkage: settings.learning_rate,
     thresholds: bins.thresholds,
+    jobs,
   });
-
-  const trees: BoostedTree[] = [];
-  const trainLoss: number[] = [];
-  const validationLoss: number[] = [];
-  const scores: number[] = [];
-  const monitored = (): number => {
-    if (yVal && rawVal) return scoreOf(settings.scoring, validationLoss[validationLoss.length - 1] as number, yVal, rawVal, K);
-    return scoreOf(settings.scoring, trainLoss[trainLoss.length - 1] as number, yTrain, raw, K);
-  };
-  // sklearn scores the baseline too (iteration 0), so early stopping can stop after n_iter_no_change trees.
-  const record = (): void => {
-    trainLoss.push(loss.loss(yTrain, raw, wTrain));
-    if (yVal && rawVal) validationLoss.push(loss.loss(yVal, rawVal, wVal));
-  };
-  record();
-  if (earlyStopping) scores.push(monitored());
-  let iterations = 0;
-  for (let it = 0; it < settings.max_iter; it++) {
-    throwIfAborted(options.signal);
-    loss.gradients(yTrain, raw, wTrain, g, h);
-    for (let k = 0; k < K; k++) {
-      const tree = grower.grow(g, h, k * n, loss.constantHessian, raw, K, k);
-      trees.push(tree);
-      if (binnedVal && rawVal) addTreeOutputBinned(tree, binnedVal, cols, bins.missingBin, rawVal, K, k);
-    }
-    iterations++;
-    record();
-    const val = validationLoss[validationLoss.length - 1];
-    options.onProgress?.({
-      stage: 'train',
-      step: it + 1,
-      of: settings.max_iter,
-      loss: trainLoss[trainLoss.length - 1] as number,
-      ...(rawVal ? { metrics: { val_loss: val as number } } : {}),
-    });
-    if (earlyStopping) {
-      scores.push(monitored());
-      if (shouldStop(scores, settings.n_iter_no_change, settings.tol)) break;
-    }
-    // Let an abort from a timer or a message land between iterations.
-    if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+  try {
+    return await iterate();
+  } finally {
+    await grower.close();
   }
-  const total = grower.importances.reduce((a, b) => a + b, 0);
-  const importances = total > 0 ? grower.importances.map((v) => v / total) : new Float64Array(cols);
-  return { outputs: K, baseline, trees, iterations, importances, trainLoss: trainLoss.slice(1), validationLoss: validationLoss.slice(1) };
+
+  async function iterate(): Promise<BoostingFit> {
+    const trees: BoostedTree[] = [];
+    const trainLoss: number[] = [];
+    const validationLoss: number[] = [];
+    const scores: number[] = [];
+    const monitored = (): number => {
+      if (yVal && rawVal) return scoreOf(settings.scoring, validationLoss[validationLoss.length - 1] as number, yVal, rawVal, K);
+      return scoreOf(settings.scoring, trainLoss[trainLoss.length - 1] as number, yTrain, raw, K);
+    };
+    // sklearn scores the baseline too (iteration 0), so early stopping can stop after n_iter_no_change trees.
+    const record = (): void => {
+      trainLoss.push(loss.loss(yTrain, raw, wTrain));
+      if (yVal && rawVal) validationLoss.push(loss.loss(yVal, rawVal, wVal));
+    };
+    record();
+    if (earlyStopping) scores.push(monitored());
+    let iterations = 0;
+    for (let it = 0; it < settings.max_iter; it++) {
+      throwIfAborted(options.signal);
+      loss.gradients(yTrain, raw, wTrain, g, h);
+      for (let k = 0; k < K; k++) {
+        const tree = grower.grow(g, h, k * n, loss.constantHessian, raw, K, k);
+        trees.push(tree);
+        if (binnedVal && rawVal) addTreeOutputBinned(tree, binnedVal, cols, bins.missingBin, rawVal, K, k);
+      }
+      iterations++;
+      record();
+      const val = validationLoss[validationLoss.length - 1];
+      options.onProgress?.({
+        stage: 'train',
+        step: it + 1,
+        of: settings.max_iter,
+        loss: trainLoss[trainLoss.length - 1] as number,
+        ...(rawVal ? { metrics: { val_loss: val as number } } : {}),
+      });
+      if (earlyStopping) {
+        scores.push(monitored());
+        if (shouldStop(scores, settings.n_iter_no_change, settings.tol)) break;
+      }
+      // Let an abort from a timer or a message land between iterations.
+      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const total = grower.importances.reduce((a, b) => a + b, 0);
+    const importances = total > 0 ? grower.importances.map((v) => v / total) : new Float64Array(cols);
+    return { outputs: K, baseline, trees, iterations, importances, trainLoss: trainLoss.slice(1), validationLoss: validationLoss.slice(1) };
+  }
 }

@@ -7,6 +7,7 @@
  * tries them on both sides (XGBoost's sparsity-aware split, as sklearn does).
  */
 import { buildHistogram, rootCounts, type BinnedRows } from './histogram';
+import { HistogramTeam, sharedBins, sharedInt32 } from './team';
 import type { BoostedTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
@@ -28,6 +29,8 @@ export interface GrowContext {
   readonly shrinkage: number;
   /** Thresholds per feature, to turn a bin split into a value split. */
   readonly thresholds: readonly Float64Array[];
+  /** Threads building histograms (the caller and jobs − 1 pool workers); gradients must then be in shared memory. */
+  readonly jobs: number;
 }
 
 /** sklearn's min_hessian_to_split default. */
@@ -69,16 +72,22 @@ export class TreeGrower {
   private readonly leftBuffer: Int32Array;
   private readonly rightBuffer: Int32Array;
   private readonly rootCounts: Float64Array;
+  private readonly data: BinnedRows;
+  private team: HistogramTeam | null = null;
   private readonly pool: Float64Array[] = [];
   private readonly histogramSize: number;
   /** Gain-based importance summed over every split of every tree grown. */
   readonly importances: Float64Array;
 
   constructor(private readonly ctx: GrowContext) {
-    this.partition = new Int32Array(ctx.rows);
+    const parallel = ctx.jobs > 1;
+    this.partition = parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
+    this.data = parallel ? sharedBins(ctx.data) : ctx.data;
     this.leftBuffer = new Int32Array(ctx.rows);
     this.rightBuffer = new Int32Array(ctx.rows);
-    this.rootCounts = rootCounts(ctx.data);
+    const counts = rootCounts(ctx.data);
+    this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
+    if (parallel) this.rootCounts.set(counts);
     this.histogramSize = ctx.features * ctx.nBins * 3;
     this.importances = new Float64Array(ctx.features);
   }
@@ -90,6 +99,7 @@ export class TreeGrower {
   grow(g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, raw: Float64Array, stride: number, k: number): BoostedTree {
     const { ctx } = this;
     const n = ctx.rows;
+    if (ctx.jobs > 1 && this.team === null) this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts);
     for (let i = 0; i < n; i++) this.partition[i] = i;
     let sumGradients = 0;
     let sumHessians = 0;
@@ -223,6 +233,13 @@ export class TreeGrower {
     };
   }
 
+  /** Stops the histogram workers, if any (call once the fit is over, also when it failed). */
+  async close(): Promise<void> {
+    const team = this.team;
+    this.team = null;
+    await team?.close();
+  }
+
   private take(): Float64Array {
     const histogram = this.pool.pop();
     if (histogram) {
@@ -238,10 +255,10 @@ export class TreeGrower {
 
   /** The histogram of the rows at partition[start..stop) (all rows, in order, when `all`); hessians counted as 1 when constant. */
   private build(start: number, stop: number, g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, all: boolean): Float64Array {
-    const { ctx } = this;
     const histogram = this.take();
+    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return histogram;
     const hessians = constantHessian ? null : h;
-    buildHistogram(histogram, ctx.data, 0, ctx.features, all ? null : this.partition, start, stop, g, hessians, offset, all ? this.rootCounts : null);
+    buildHistogram(histogram, this.data, 0, this.ctx.features, all ? null : this.partition, start, stop, g, hessians, offset, all ? this.rootCounts : null);
     return histogram;
   }
 
@@ -347,7 +364,7 @@ export class TreeGrower {
   /** Splits partition[start..stop) stably into the rows going left, then right; returns where the right ones start. */
   private splitRows(node: GrowNode, split: SplitInfo): number {
     const { features, missingBin } = this.ctx;
-    const { bins } = this.ctx.data;
+    const { bins } = this.data;
     const { partition, leftBuffer, rightBuffer } = this;
     let nl = 0;
     let nr = 0;

@@ -1,0 +1,194 @@
+/**
+ * Histogram building on worker threads (`n_jobs` of gradient_boosting): the features are split in
+ * contiguous ranges, the calling thread takes the first and each pool worker one more. The workers
+ * stay for the whole fit and read everything from shared memory (bins, gradients, the row
+ * partition); a node's build is one command written to a shared control block and woken with
+ * Atomics, so it costs microseconds rather than a message round trip. Each bin's sum is made by one
+ * thread in partition order, so the histograms, and the trees, are those of one thread.
+ */
+import { runTasks } from '../../parallel/pool';
+import { CancelledError, MlError } from '../../types';
+import { buildHistogram, type BinnedRows } from './histogram';
+
+/** Control block slots (Int32). */
+const GENERATION = 0;
+/** The next chunk to claim, tagged with its command's generation: (generation << 16) | chunk. */
+const CLAIM = 1;
+const COMPLETED = 2;
+const START = 3;
+const STOP = 4;
+const OFFSET = 5;
+const FLAGS = 6;
+const READY = 7;
+const CONTROL_SLOTS = 8;
+
+const FLAG_ROOT = 1;
+const FLAG_CONSTANT_HESSIAN = 2;
+const FLAG_QUIT = 4;
+
+/** A build waits this long for the workers before it gives up (a worker that died cannot say so while we wait). */
+const WAIT_LIMIT_MS = 120_000;
+
+/** A node smaller than this many row × feature cells is built by the calling thread alone (waking the workers costs more). */
+export const PARALLEL_MIN_CELLS = 100_000;
+
+/** Checks of the completed count before the caller sleeps (about a millisecond). */
+const SPIN_LIMIT = 200_000;
+
+/** Chunks of features per thread: small enough that a thread the OS preempts holds up little, large enough to read each row seldom. */
+const CHUNKS_PER_THREAD = 4;
+
+/** What a worker of the team is given once: shared views of the fit's arrays. */
+export interface HistogramWorkerInput {
+  readonly control: Int32Array;
+  readonly data: BinnedRows;
+  readonly g: Float32Array;
+  readonly h: Float32Array;
+  readonly partition: Int32Array;
+  readonly counts: Float64Array;
+  readonly scratch: Float64Array;
+  /** Features per chunk. */
+  readonly chunk: number;
+}
+
+/**
+ * Claims chunks of features for the command of `generation` until none is left (or a newer command
+ * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
+ * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
+ */
+function buildChunks(input: HistogramWorkerInput, generation: number): void {
+  const { control, data, scratch, chunk } = input;
+  const flags = Atomics.load(control, FLAGS);
+  const root = (flags & FLAG_ROOT) !== 0;
+  const start = Atomics.load(control, START);
+  const stop = Atomics.load(control, STOP);
+  const offset = Atomics.load(control, OFFSET);
+  const chunks = Math.ceil(data.features / chunk);
+  const tag = (generation & 0x7fff) << 16;
+  for (;;) {
+    const claim = Atomics.load(control, CLAIM);
+    if ((claim & ~0xffff) !== tag) return;
+    const k = claim & 0xffff;
+    if (k >= chunks) return;
+    if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
+    const from = k * chunk;
+    const to = Math.min(from + chunk, data.features);
+    scratch.fill(0, from * data.nBins * 3, to * data.nBins * 3);
+    const hessians = (flags & FLAG_CONSTANT_HESSIAN) !== 0 ? null : input.h;
+    buildHistogram(scratch, data, from, to, root ? null : input.partition, start, stop, input.g, hessians, offset, root ? input.counts : null);
+    if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
+  }
+}
+
+/** The pool task of one team worker: helps with each command until told to quit; returns the commands it woke for. */
+export function histogramWorker(input: HistogramWorkerInput): number {
+  const { control } = input;
+  let generation = Atomics.load(control, GENERATION);
+  Atomics.add(control, READY, 1);
+  let wakes = 0;
+  for (;;) {
+    Atomics.wait(control, GENERATION, generation);
+    generation = Atomics.load(control, GENERATION);
+    if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
+    buildChunks(input, generation);
+    wakes++;
+  }
+}
+
+function sharedArray<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
+  Type: new (buffer: SharedArrayBuffer) => T,
+  length: number,
+  bytes: number,
+): T {
+  return new Type(new SharedArrayBuffer(length * bytes));
+}
+
+/** Shared-memory copies of what the team reads; the grower writes the partition and gradients into them. */
+export function sharedBins(data: BinnedRows): BinnedRows {
+  if (data.bins.buffer instanceof SharedArrayBuffer) return data;
+  const bins = sharedArray(Uint8Array, data.bins.length, 1);
+  bins.set(data.bins);
+  return { ...data, bins };
+}
+
+export function sharedInt32(length: number): Int32Array {
+  return sharedArray(Int32Array, length, 4);
+}
+
+export function sharedFloat32(length: number): Float32Array {
+  return sharedArray(Float32Array, length, 4);
+}
+
+/** The calling thread and `jobs − 1` pool workers building histograms together. */
+export class HistogramTeam {
+  private readonly control = sharedInt32(CONTROL_SLOTS);
+  private readonly input: HistogramWorkerInput;
+  private readonly workers: number;
+  private readonly chunks: number;
+  private generation = 0;
+  private readonly abort = new AbortController();
+  private readonly finished: Promise<unknown>;
+
+  /** Starts the workers; g, h, partition, counts and data.bins must be in shared memory. */
+  constructor(jobs: number, data: BinnedRows, g: Float32Array, h: Float32Array, partition: Int32Array, counts: Float64Array) {
+    const chunk = Math.max(1, Math.ceil(data.features / (jobs * CHUNKS_PER_THREAD)));
+    const scratch = new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
+    this.input = { control: this.control, data, g, h, partition, counts, scratch, chunk };
+    this.chunks = Math.ceil(data.features / chunk);
+    this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
+    const inputs = Array.from({ length: this.workers }, () => this.input);
+    this.finished = runTasks<HistogramWorkerInput, number>('boosting.histograms', inputs, { jobs: inputs.length, signal: this.abort.signal }).catch(
+      (error: unknown) => error,
+    );
+  }
+
+  /** True once every worker waits for commands (until then the caller builds alone). */
+  get started(): boolean {
+    return Atomics.load(this.control, READY) >= this.workers;
+  }
+
+  /**
+   * The histogram of the rows partition[start..stop) (all rows when `root`) into `histogram`, built by
+   * every thread when the workers are up and the node is large; false when the caller should build it alone.
+   */
+  build(histogram: Float64Array, start: number, stop: number, offset: number, root: boolean, constantHessian: boolean): boolean {
+    const { control } = this;
+    if (this.workers === 0 || (stop - start) * this.input.data.features < PARALLEL_MIN_CELLS) return false;
+    if (!this.started) return false;
+    // Tags are 15 bits: wrap the generation (a worker still on a command 32,768 builds ago cannot be).
+    this.generation = (this.generation + 1) & 0x7fff;
+    Atomics.store(control, START, start);
+    Atomics.store(control, STOP, stop);
+    Atomics.store(control, OFFSET, offset);
+    Atomics.store(control, FLAGS, (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0));
+    Atomics.store(control, COMPLETED, 0);
+    Atomics.store(control, CLAIM, this.generation << 16);
+    Atomics.store(control, GENERATION, this.generation);
+    Atomics.notify(control, GENERATION);
+    buildChunks(this.input, this.generation);
+    const began = Date.now();
+    // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
+    // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
+    for (let spin = 0; spin < SPIN_LIMIT && Atomics.load(control, COMPLETED) < this.chunks; spin++);
+    for (let done = Atomics.load(control, COMPLETED); done < this.chunks; done = Atomics.load(control, COMPLETED)) {
+      if (Atomics.wait(control, COMPLETED, done, 1000) === 'timed-out' && Date.now() - began > WAIT_LIMIT_MS) {
+        throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
+      }
+    }
+    histogram.set(this.input.scratch);
+    return true;
+  }
+
+  /** Tells the workers to quit (stops them outright if they never started) and waits for them. */
+  async close(): Promise<void> {
+    const { control } = this;
+    const started = this.started;
+    Atomics.store(control, FLAGS, FLAG_QUIT);
+    this.generation = (this.generation + 1) & 0x7fff;
+    Atomics.store(control, GENERATION, this.generation);
+    Atomics.notify(control, GENERATION);
+    if (!started) this.abort.abort();
+    const outcome = await this.finished;
+    if (outcome instanceof Error && !(outcome instanceof CancelledError)) throw outcome;
+  }
+}

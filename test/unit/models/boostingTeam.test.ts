@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
+import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32 } from '../../../src/core/models/boosting/team';
+import { Random } from '../../../src/core/random';
+
+test('gradient_boosting n_jobs: histograms built by the caller and pool workers equal one thread’s, root and node, with and without hessians', async () => {
+  const rng = new Random(11);
+  const rows = 10_000;
+  const features = 23;
+  const nBins = 256;
+  const bins = Uint8Array.from({ length: rows * features }, () => Math.floor(rng.next() * nBins));
+  const data: BinnedRows = sharedBins({ rows, features, nBins, bins });
+  const outputs = 2;
+  const g = sharedFloat32(rows * outputs);
+  const h = sharedFloat32(rows * outputs);
+  for (let i = 0; i < g.length; i++) {
+    g[i] = rng.normal();
+    h[i] = rng.next();
+  }
+  const partition = sharedInt32(rows);
+  // A node's rows: a sorted random half, as a stable partition leaves them.
+  let nodeRows = 0;
+  for (let i = 0; i < rows; i++) if (rng.next() < 0.5) partition[nodeRows++] = i;
+  const counts = rootCounts(data);
+  const sharedCounts = new Float64Array(new SharedArrayBuffer(counts.byteLength));
+  sharedCounts.set(counts);
+  const team = new HistogramTeam(3, data, g, h, partition, sharedCounts);
+  try {
+    const began = Date.now();
+    while (!team.started) {
+      assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const root of [true, false]) {
+      for (const constantHessian of [true, false]) {
+        for (const offset of [0, rows]) {
+          const stop = root ? rows : nodeRows;
+          const expected = new Float64Array(features * nBins * 3);
+          buildHistogram(expected, data, 0, features, root ? null : partition, 0, stop, g, constantHessian ? null : h, offset, root ? counts : null);
+          const got = new Float64Array(features * nBins * 3);
+          assert.equal(team.build(got, 0, stop, offset, root, constantHessian), true, 'a large node is built by the team');
+          assert.deepEqual(got, expected, `root ${root}, constant hessian ${constantHessian}, offset ${offset}`);
+        }
+      }
+    }
+    // A small node stays on the calling thread.
+    assert.equal(team.build(new Float64Array(features * nBins * 3), 0, 100, 0, false, true), false);
+  } finally {
+    await team.close();
+  }
+  // Counting the root's rows one by one gives the copied counts.
+  const counted = new Float64Array(features * nBins * 3);
+  buildHistogram(counted, data, 0, features, null, 0, rows, g, h, 0, null);
+  const copied = new Float64Array(features * nBins * 3);
+  buildHistogram(copied, data, 0, features, null, 0, rows, g, h, 0, counts);
+  assert.deepEqual(copied, counted);
+});
