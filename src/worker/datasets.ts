@@ -1,6 +1,7 @@
 /** Worker entry point that runs the dataset engine (DuckDB) off the extension host thread. */
 import { parentPort } from 'node:worker_threads';
 import { DatasetEngine, DatasetError, countRowsWith, headWith, pageWith, profileWith, schemaWith } from '../core/datasets/index';
+import { exploreDataset } from '../core/datasets/explore';
 import type { QueryOptions } from '../core/datasets/index';
 import { isDatasetsRequest, type DatasetsQuery, type DatasetsResponse, type DatasetsResults, type DatasetsKind } from './datasetsProtocol';
 import { errorMessage } from '../core/types';
@@ -24,6 +25,8 @@ function execute(query: DatasetsQuery, options: QueryOptions): Promise<DatasetsR
       return profileWith(engine, query.path, options);
     case 'page':
       return pageWith(engine, query.path, query.page, options);
+    case 'explore':
+      return exploreDataset(engine, query.path, query.target, options);
   }
 }
 

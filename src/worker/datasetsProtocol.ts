@@ -1,5 +1,5 @@
 /** Message contract between the extension host and the datasets worker: requests carry an id, answers and progress echo it. */
-import type { DatasetHead, DatasetProfile, DatasetSchema, PageRequest, RowPage } from '../core/datasets/index';
+import type { DatasetExploration, DatasetHead, DatasetProfile, DatasetSchema, PageRequest, RowPage } from '../core/datasets/index';
 import { isRecord } from '../core/json';
 
 /** What each kind of request answers with. */
@@ -9,6 +9,7 @@ export interface DatasetsResults {
   readonly count: number;
   readonly profile: DatasetProfile;
   readonly page: RowPage;
+  readonly explore: DatasetExploration;
 }
 
 export type DatasetsKind = keyof DatasetsResults;
@@ -20,6 +21,8 @@ export interface DatasetsParams {
   readonly count: Record<string, never>;
   readonly profile: Record<string, never>;
   readonly page: { readonly page: PageRequest };
+  /** `target`: the column to compare every feature with (none: correlations and missingness only). */
+  readonly explore: { readonly target?: string };
 }
 
 export type DatasetsQuery = {
@@ -40,7 +43,7 @@ export type DatasetsResponse =
   | { readonly type: 'error'; readonly id: number; readonly name: DatasetsErrorName; readonly message: string; readonly line?: number }
   | { readonly type: 'progress'; readonly id: number; readonly stage: string; readonly step: number; readonly of?: number };
 
-const KINDS: readonly string[] = ['head', 'schema', 'count', 'profile', 'page'];
+const KINDS: readonly string[] = ['head', 'schema', 'count', 'profile', 'page', 'explore'];
 
 /** Checks a message from the host before the worker acts on it. */
 export function isDatasetsRequest(value: unknown): value is DatasetsRequest {
@@ -50,6 +53,7 @@ export function isDatasetsRequest(value: unknown): value is DatasetsRequest {
   if (typeof value.type !== 'string' || !KINDS.includes(value.type)) return false;
   if (typeof value.id !== 'number' || typeof value.path !== 'string') return false;
   if (value.type === 'head') return typeof value.n === 'number';
+  if (value.type === 'explore') return value.target === undefined || typeof value.target === 'string';
   if (value.type === 'page') return isRecord(value.page) && typeof value.page.offset === 'number' && typeof value.page.limit === 'number';
   return true;
 }

@@ -2,9 +2,10 @@
 import type { DashboardState } from '../../src/extension/dashboard/contract';
 import { el, formatNumber, post, section } from './common';
 
+/** A value as the data file has it (numbers unrounded), so it reads as in the preview. */
 function cellText(value: string | number | null): string {
   if (value === null) return '∅';
-  return typeof value === 'number' ? formatNumber(value) : value;
+  return String(value);
 }
 
 /** Misclassified rows (classification) or the largest residuals (regression) as a table; Enter or a click opens the row. */

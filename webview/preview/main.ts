@@ -10,6 +10,7 @@ import {
   type WebviewMessage,
 } from '../../src/extension/preview/contract';
 import { hostChannel } from '../shared/channel';
+import { ExploreView } from './explore';
 import { ProfileView } from './profile';
 import { DataTable } from './table';
 
@@ -53,7 +54,8 @@ const table = new DataTable(post, (value) => {
   persist();
 });
 const profile = new ProfileView(post);
-app.append(header, errorBox, warnings, table.root, profile.root);
+const explore = new ExploreView(post);
+app.append(header, errorBox, warnings, table.root, explore.root, profile.root);
 
 const restored = channel.restored();
 if (isPersistedPreview(restored)) {
@@ -81,10 +83,14 @@ function render(state: PreviewState): void {
   );
   table.root.hidden = state.tab !== 'data';
   profile.root.hidden = state.tab !== 'profile';
+  explore.root.hidden = state.tab !== 'profile';
   document.body.dataset.tab = state.tab;
   document.body.dataset.total = String(state.total);
   if (state.tab === 'data') table.update(state);
-  else profile.update(state);
+  else {
+    profile.update(state);
+    explore.update(state);
+  }
   persist();
 }
 

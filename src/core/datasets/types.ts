@@ -129,3 +129,63 @@ export interface RowPage {
   readonly rowNumbers: readonly number[];
   readonly rows: readonly (readonly (string | null)[])[];
 }
+
+/** Tukey's box of a numeric feature within one class: quartiles by linear interpolation, whiskers at the furthest values within 1.5 IQR. */
+export interface BoxSummary {
+  readonly n: number;
+  readonly min: number;
+  readonly max: number;
+  readonly q1: number;
+  readonly median: number;
+  readonly q3: number;
+  readonly lowerWhisker: number;
+  readonly upperWhisker: number;
+}
+
+/** Rows whose missing columns are exactly `missing` (an empty list: complete rows). */
+export interface MissingPattern {
+  readonly missing: readonly string[];
+  readonly count: number;
+}
+
+/** A numeric feature against the target: a box per class (classification; null for a class without values) or the target's mean per bin (regression). */
+export interface NumericVsTarget {
+  readonly column: string;
+  readonly boxes?: readonly (BoxSummary | null)[];
+  readonly bins?: readonly { readonly from: number; readonly to: number; readonly count: number; readonly mean: number | null }[];
+}
+
+/** A categorical feature against the target: per category (most frequent first) the share of each class, or the target's mean. */
+export interface CategoricalVsTarget {
+  readonly column: string;
+  readonly categories: readonly { readonly value: string; readonly count: number; readonly shares?: readonly number[]; readonly mean?: number | null }[];
+  readonly categoriesLeftOut: number;
+}
+
+export interface TargetExploration {
+  readonly kind: 'classification' | 'regression';
+  readonly column: string;
+  /** Classification: the classes broken down by (most frequent first), in the order of `boxes` and `shares`. */
+  readonly classes?: readonly ValueCount[];
+  readonly classesLeftOut?: number;
+  readonly numeric: readonly NumericVsTarget[];
+  readonly categorical: readonly CategoricalVsTarget[];
+  /** Feature columns not compared (text, dates, or past the limit). */
+  readonly skipped: number;
+}
+
+/** The profile's exploration: correlations, missingness patterns and features against a target. */
+export interface DatasetExploration {
+  readonly rowCount: number;
+  /** Pearson's r over pairwise complete rows (pandas' DataFrame.corr()); null where undefined (a constant column). */
+  readonly correlations: { readonly columns: readonly string[]; readonly matrix: readonly (readonly (number | null)[])[]; readonly leftOut: number };
+  readonly missing: {
+    /** Columns with at least one missing value, with their count. */
+    readonly columns: readonly { readonly name: string; readonly missing: number }[];
+    readonly patterns: readonly MissingPattern[];
+    /** Distinct patterns in all (the list keeps the most frequent). */
+    readonly patternCount: number;
+  };
+  readonly target?: TargetExploration;
+  readonly elapsedMs: number;
+}

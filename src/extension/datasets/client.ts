@@ -130,6 +130,11 @@ export class DatasetsClient {
     return this.request('profile', path, {}, options);
   }
 
+  /** Correlations, missingness patterns and, with `target`, each feature against it. */
+  explore(path: string, target: string | undefined, options?: RequestOptions): Promise<DatasetsResults['explore']> {
+    return this.request('explore', path, target === undefined ? {} : { target }, options);
+  }
+
   page(path: string, page: PageRequest, options?: RequestOptions): Promise<DatasetsResults['page']> {
     return this.request('page', path, { page }, options);
   }

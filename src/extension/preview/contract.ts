@@ -1,5 +1,5 @@
 /** Message contract between the preview panel's host and its webview, a union keyed on `type`, shared by both sides. */
-import type { DatasetProfile, DatasetSchema, FilterSpec, RowPage, SortSpec } from '../../core/datasets/types';
+import type { DatasetExploration, DatasetProfile, DatasetSchema, FilterSpec, RowPage, SortSpec } from '../../core/datasets/types';
 import { isRecord } from '../../core/json';
 
 export type PreviewTab = 'data' | 'profile';
@@ -19,6 +19,11 @@ export interface PreviewState {
   readonly profile?: DatasetProfile;
   readonly profileProgress?: { readonly stage: string; readonly step: number; readonly of?: number };
   readonly error?: string;
+  /** The profile's exploration (correlations, missingness, features against `explorationTarget`), once computed. */
+  readonly exploration?: DatasetExploration;
+  /** The target the exploration compares features with; undefined: none chosen. */
+  readonly explorationTarget?: string;
+  readonly exploring?: boolean;
   /** A row to scroll to and mark (1-based data row); `seq` grows with each request, so asking for the same row again scrolls again. */
   readonly focus?: { readonly row: number; readonly seq: number };
 }
@@ -38,7 +43,9 @@ export type WebviewMessage =
   | { readonly type: 'sort'; readonly sort?: SortSpec }
   | { readonly type: 'filter'; readonly filter: FilterSpec }
   | { readonly type: 'tab'; readonly tab: PreviewTab }
-  | { readonly type: 'cancelProfile' };
+  | { readonly type: 'cancelProfile' }
+  /** Chooses the exploration's target column (absent: none). */
+  | { readonly type: 'exploreTarget'; readonly target?: string };
 
 const isSort = (value: unknown): value is SortSpec =>
   isRecord(value) && typeof value.column === 'string' && (value.direction === 'asc' || value.direction === 'desc');
@@ -58,6 +65,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isRecord(value.filter) && Object.values(value.filter).every((text) => typeof text === 'string');
     case 'tab':
       return value.tab === 'data' || value.tab === 'profile';
+    case 'exploreTarget':
+      return value.target === undefined || typeof value.target === 'string';
     default:
       return false;
   }

@@ -7,6 +7,7 @@ import { CancelledError, errorMessage } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { DatasetIndex } from '../datasets/model';
 import type { Log } from '../log';
+import { experimentTargetFor } from './experimentTarget';
 import { isWebviewMessage, type HostMessage, type PreviewState, type PreviewTab, type WebviewMessage } from './contract';
 
 export interface PreviewDeps {
@@ -30,6 +31,9 @@ export class PreviewPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private pageRequest: AbortController | undefined;
   private profileRequest: AbortController | undefined;
+  private exploreRequest: AbortController | undefined;
+  /** Whether the exploration's target was chosen yet (by the user, or from an experiment of the workspace). */
+  private targetChosen = false;
   private lastPage = { offset: 0, limit: PAGE_ROWS };
 
   /** Opens (or reveals) the panel of a file on a tab. */
@@ -120,7 +124,10 @@ export class PreviewPanel {
         this.push();
         void this.loadSchema();
         void this.loadPage(this.lastPage.offset, this.lastPage.limit);
-        if (this.state.tab === 'profile') void this.loadProfile();
+        if (this.state.tab === 'profile') {
+          void this.loadProfile();
+          void this.loadExploration();
+        }
         return;
       case 'page':
         void this.loadPage(message.offset, message.limit);
@@ -138,6 +145,13 @@ export class PreviewPanel {
         return;
       case 'cancelProfile':
         this.profileRequest?.abort();
+        this.exploreRequest?.abort();
+        return;
+      case 'exploreTarget':
+        this.targetChosen = true;
+        this.state.explorationTarget = message.target;
+        this.state.exploration = undefined;
+        void this.loadExploration();
         return;
     }
   }
@@ -147,7 +161,10 @@ export class PreviewPanel {
     this.state.tab = tab;
     this.panel.title = PreviewPanel.title(this.filePath, tab);
     this.push();
-    if (tab === 'profile') void this.loadProfile();
+    if (tab === 'profile') {
+      void this.loadProfile();
+      void this.loadExploration();
+    }
   }
 
   /** Shows the data tab at a 1-based data row of the file, with filter and sort cleared so that the row is there. */
@@ -163,11 +180,15 @@ export class PreviewPanel {
 
   private reload(): void {
     this.state.profile = undefined;
+    this.state.exploration = undefined;
     this.state.schema = undefined;
     this.state.total = -1;
     void this.loadSchema();
     void this.loadPage(this.lastPage.offset, this.lastPage.limit);
-    if (this.state.tab === 'profile') void this.loadProfile();
+    if (this.state.tab === 'profile') {
+      void this.loadProfile();
+      void this.loadExploration();
+    }
   }
 
   private async loadSchema(): Promise<void> {
@@ -238,6 +259,33 @@ export class PreviewPanel {
     }
   }
 
+  /** Explores the file in the worker against the chosen target (at first: an experiment's target for this file, if any). */
+  async loadExploration(): Promise<void> {
+    if (!this.targetChosen) {
+      this.targetChosen = true;
+      this.state.explorationTarget = await experimentTargetFor(this.filePath).catch(() => undefined);
+    }
+    const target = this.state.explorationTarget;
+    if (this.state.exploration && this.state.exploration.target?.column === target) return;
+    this.exploreRequest?.abort();
+    const controller = new AbortController();
+    this.exploreRequest = controller;
+    this.state.exploring = true;
+    this.push();
+    try {
+      const exploration = await this.deps.client.explore(this.filePath, target, { signal: controller.signal });
+      if (this.state.explorationTarget === target) this.state.exploration = exploration;
+    } catch (error) {
+      if (!(error instanceof CancelledError)) this.fail(error);
+    } finally {
+      if (this.exploreRequest === controller) {
+        this.exploreRequest = undefined;
+        this.state.exploring = false;
+        this.push();
+      }
+    }
+  }
+
   private fail(error: unknown): void {
     this.state.error = errorMessage(error);
     this.deps.log.error(`preview of ${this.filePath}`, error);
@@ -247,6 +295,7 @@ export class PreviewPanel {
   dispose(): void {
     this.pageRequest?.abort();
     this.profileRequest?.abort();
+    this.exploreRequest?.abort();
     if (PreviewPanel.panels.get(this.filePath) === this) PreviewPanel.panels.delete(this.filePath);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
