@@ -4,6 +4,7 @@ import { MlError } from '../../types';
 import type { GraphBuilder } from './graph';
 import { linearClassifier, linearRegressor } from './linear';
 import type { ModelOutputs } from './outputs';
+import { naiveBayesClassifier } from './naiveBayes';
 import { svmClassifier } from './svm';
 import { boostedEnsemble, cartEnsemble } from './trees';
 
@@ -20,6 +21,7 @@ const CONVERTERS: Readonly<Record<string, ModelConverter>> = {
   random_forest: cartEnsemble,
   gradient_boosting: boostedEnsemble,
   svm: svmClassifier,
+  naive_bayes: naiveBayesClassifier,
 };
 
 /** Model types ONNX export refuses, with the reason. */
