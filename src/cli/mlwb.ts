@@ -12,6 +12,7 @@ import { IMPORT_USAGE, ImportUsageError, importCommand } from './import';
 import { keyMetric } from '../core/runs/execute';
 import { runSweep } from '../core/runs/sweepRun';
 import { SweepOptionError, sweepExecutor } from './sweepOptions';
+import { WORKER_USAGE, WorkerUsageError, workerCommand } from './worker';
 import { RunStore, type RunRecord } from '../core/runs/store';
 import type { DataSource } from '../core/sources/sidecar';
 import { CancelledError } from '../core/types';
@@ -20,10 +21,12 @@ import { readModelVersions } from '../core/runs/versions';
 
 const USAGE = `usage: mlwb <command> [options]
 
-  mlwb train FILE [--json] [--seed N] [--jobs N]
+  mlwb train FILE [--json] [--seed N] [--jobs N | --queue URL]
                                         train an experiment file (*.experiment.yaml|json); a grid
                                         or random sweep scores its candidates on N worker threads
-                                        (default 1; -1 every core)
+                                        (default 1; -1 every core) or on mlwb worker processes
+                                        that take them from the queue on Redis at URL
+${WORKER_USAGE}
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
   mlwb serve RUN [--port N] [--host H] [--token T] [--body-limit BYTES]
@@ -79,6 +82,9 @@ const VALUE_OPTIONS = new Set([
   '--online-learning-rate',
   '--online-margin',
   '--jobs',
+  '--queue',
+  '--concurrency',
+  '--name',
 ]);
 /** Options without a value, kept in `options` with ''. */
 const FLAG_OPTIONS = new Set(['--online', '--accept-new-classes']);
@@ -90,7 +96,7 @@ function usage<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    throw error instanceof SweepOptionError ? new UsageError(error.message) : error;
+    throw error instanceof SweepOptionError || error instanceof WorkerUsageError ? new UsageError(error.message) : error;
   }
 }
 
@@ -295,6 +301,12 @@ async function main(argv: string[]): Promise<number> {
       return serve(args, store);
     case 'export':
       return exportCommand(args, store);
+    case 'worker':
+      return workerCommand(args.options).catch((error: unknown) =>
+        usage(() => {
+          throw error;
+        }),
+      );
     case undefined:
     case 'help':
       console.log(USAGE);

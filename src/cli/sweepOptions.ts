@@ -1,9 +1,21 @@
-/** Where `mlwb train` scores a sweep's candidates: --jobs N worker threads here (the queue comes with --queue). */
+/** Where `mlwb train` scores a sweep's candidates: --jobs N worker threads here, or --queue URL on `mlwb worker` processes. */
+import { checkQueueUrl } from '../core/queue/connection';
+import { queueExecutor } from '../core/queue/coordinator';
 import { resolveJobs } from '../core/parallel/jobs';
 import { threadExecutor, type TrialExecutor } from '../core/runs/sweepRun';
 
 /** The executor the train options ask for; undefined runs the search inside the training (one thread). */
 export function sweepExecutor(options: Record<string, string>): TrialExecutor | undefined {
+  const queue = options['--queue'];
+  if (queue !== undefined) {
+    if (options['--jobs'] !== undefined) throw new SweepOptionError('--jobs and --queue do not go together: queue workers choose their own --concurrency');
+    try {
+      checkQueueUrl(queue);
+    } catch (error) {
+      throw new SweepOptionError(`--queue: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return queueExecutor(queue);
+  }
   const jobsText = options['--jobs'];
   if (jobsText === undefined) return undefined;
   const jobs = Number(jobsText);

@@ -1,0 +1,72 @@
+/**
+ * A worker thread kept alive between trials (the core pool's entry point, src/worker/pool.ts), so a
+ * queue worker's event loop stays free to renew its job locks and heartbeat while a trial computes.
+ * Stopping a trial terminates the thread; the next trial starts a fresh one.
+ */
+import { Worker } from 'node:worker_threads';
+import { poolScript } from '../parallel/pool';
+import { isPoolResponse, type PoolRequest } from '../parallel/protocol';
+import type { ShareTaskInput } from '../runs/sweepRun';
+import type { ShareResult } from '../runs/sweep';
+import { CancelledError, MlError } from '../types';
+
+const TSX_REGISTER = ['tsx', 'cjs', 'api'].join('/');
+
+export class TrialThread {
+  private worker: Worker | undefined;
+  private next = 0;
+
+  private start(): Worker {
+    const script = poolScript();
+    const worker = script.tsx
+      ? new Worker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, { eval: true })
+      : new Worker(script.file);
+    worker.unref();
+    return worker;
+  }
+
+  /** Scores candidates of a sweep in the thread; a signal aborts by terminating the thread. */
+  score(input: ShareTaskInput, signal?: AbortSignal): Promise<ShareResult> {
+    const worker = (this.worker ??= this.start());
+    const index = this.next++;
+    return new Promise<ShareResult>((resolve, reject) => {
+      const done = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onMessage = (message: unknown): void => {
+        if (!isPoolResponse(message) || message.index !== index || message.type === 'progress') return;
+        done();
+        if (message.type === 'result') resolve(message.output as ShareResult);
+        else reject(message.name === 'CancelledError' ? new CancelledError() : new MlError(message.message));
+      };
+      const onError = (error: Error): void => {
+        done();
+        this.worker = undefined;
+        reject(new MlError(`the trial's thread failed: ${error.message}`));
+      };
+      const onExit = (code: number): void => {
+        done();
+        this.worker = undefined;
+        reject(signal?.aborted ? new CancelledError() : new MlError(`the trial's thread stopped with exit code ${code}`));
+      };
+      const onAbort = (): void => {
+        void worker.terminate();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const request: PoolRequest = { type: 'task', index, kind: 'sweep.share', input };
+      worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}

@@ -1,0 +1,208 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Redis } from 'ioredis';
+import { listWorkers } from '../../../src/core/queue/worker';
+import { RunStore } from '../../../src/core/runs/store';
+import { queueName } from '../../../src/core/queue/protocol';
+import { redisServerBin, runMlwb, startRedis, startWorker, waitUntil, type RunningRedis, type WorkerProcess } from './harness';
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+const skip = redisServerBin() ? false : 'redis-server is not installed (apt-get install redis-server)';
+
+let redis: RunningRedis;
+let client: Redis;
+const workers: WorkerProcess[] = [];
+
+before(async () => {
+  if (skip) return;
+  redis = await startRedis();
+  client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  client.on('error', () => undefined);
+});
+
+after(async () => {
+  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+  client?.disconnect();
+  await redis?.stop(true);
+});
+
+/** A workspace with a sweep of `grid` candidates; the data sits in a sibling folder (../data/) as users often keep it. */
+function workspace(grid: string, extra: string[] = []): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-queue-ws-'));
+  mkdirSync(path.join(dir, 'data'));
+  mkdirSync(path.join(dir, 'experiments'));
+  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(dir, 'data', 'iris.csv'));
+  const file = path.join(dir, 'experiments', 'sweep.experiment.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: queued-sweep',
+      'data: { path: ../data/iris.csv, target: species }',
+      'model: { type: decision_tree }',
+      'validation: { method: kfold, folds: 3 }',
+      `search: { method: grid, metric: f1_macro, params: ${grid} }`,
+      'seed: 11',
+      ...extra,
+      '',
+    ].join('\n'),
+  );
+  return { dir, file };
+}
+
+interface RunJson {
+  runId: string;
+  status: string;
+  reason?: string;
+  metrics: Record<string, unknown>;
+  trials?: { params: Record<string, unknown>; score: number | null; error?: string }[];
+  best?: unknown;
+}
+
+function withoutId(run: RunJson): Omit<RunJson, 'runId'> {
+  const { runId: _runId, ...rest } = run;
+  return rest;
+}
+
+async function localRun(dir: string, file: string): Promise<RunJson> {
+  const local = await runMlwb(dir, ['train', file, '--json']).done;
+  assert.equal(local.status, 0, local.stderr);
+  return JSON.parse(local.stdout) as RunJson;
+}
+
+async function waitForWorkers(count: number): Promise<void> {
+  await waitUntil(async () => (await listWorkers(client)).length >= count, `${count} worker(s) to send a heartbeat`, 90_000);
+}
+
+test(
+  'a sweep queued on two worker processes (outside the workspace) equals the local sweep trial by trial; a worker of another version is refused',
+  { skip, timeout: 600_000 },
+  async () => {
+    const { dir, file } = workspace('{ max_depth: [1, 2, 3], min_samples_leaf: [0, 1, 5] }');
+    workers.push(startWorker(redis.url, 'alpha'), startWorker(redis.url, 'beta'), startWorker(redis.url, 'old', { env: { MLWB_QUEUE_VERSION: '0.0.1+q1' } }));
+    const local = await localRun(dir, file);
+    await waitForWorkers(3);
+    const queued = await runMlwb(dir, ['train', file, '--queue', redis.url, '--json']).done;
+    assert.equal(queued.status, 0, queued.stderr);
+    const remote = JSON.parse(queued.stdout) as RunJson;
+    // min_samples_leaf 0 throws in its trials: recorded failed, the sweep goes on.
+    assert.ok(remote.trials?.filter((t) => t.error).length === 3, JSON.stringify(remote.trials));
+    assert.deepEqual(withoutId(remote), withoutId(local));
+
+    const store = new RunStore(dir);
+    const record = store.get(remote.runId);
+    assert.equal(record?.environment?.sweepExecutor, 'queue');
+    const ran = new Set(Object.values(record?.trialWorkers ?? {}));
+    assert.equal(Object.keys(record?.trialWorkers ?? {}).length, 9);
+    for (const name of ran) assert.ok(['alpha', 'beta'].includes(name), name);
+    // The password is nowhere the user looks: run.json, the log, the terminal.
+    const runDir = store.runDir(remote.runId);
+    for (const text of [
+      readFileSync(path.join(runDir, 'run.json'), 'utf8'),
+      readFileSync(path.join(runDir, 'log.txt'), 'utf8'),
+      queued.stdout,
+      queued.stderr,
+    ]) {
+      assert.ok(!text.includes(redis.password), 'no password');
+    }
+    assert.match(readFileSync(path.join(runDir, 'log.txt'), 'utf8'), /worker old on .* runs mlwb 0\.0\.1\+q1, not .*: it takes no trial/);
+    await waitUntil(
+      () => /refused the trials of run .* it was sent by mlwb 0\.1\.0\+q1, this worker is mlwb 0\.0\.1\+q1/.test(workers[2]?.output() ?? ''),
+      'the old worker to refuse',
+      30_000,
+    );
+    assert.equal(workers[2]?.output().includes('trial 1 of run'), false);
+    workers[2]?.child.kill('SIGTERM');
+  },
+);
+
+test('kill -9 of a worker mid-trial: its trial runs again on another worker, and no trial is counted twice', { skip, timeout: 600_000 }, async () => {
+  const { dir, file } = workspace(
+    '{ max_depth: [2, 3, 4, 5], min_samples_leaf: [1, 2] }',
+    ['model: { type: random_forest, params: { n_estimators: 60, n_jobs: 1 } }'].slice(0, 0),
+  );
+  const local = await localRun(dir, file);
+  const victim = startWorker(redis.url, 'victim');
+  workers.push(victim);
+  await waitForWorkers(3);
+  const coordinator = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
+  await waitUntil(async () => (await listWorkers(client)).some((w) => w.name === 'victim' && w.current.length > 0), 'the victim to take a trial', 120_000);
+  victim.child.kill('SIGKILL');
+  const queued = await coordinator.done;
+  assert.equal(queued.status, 0, queued.stderr);
+  const remote = JSON.parse(queued.stdout) as RunJson;
+  assert.deepEqual(withoutId(remote), withoutId(local));
+  const record = new RunStore(dir).get(remote.runId);
+  const trialLines = new RunStore(dir).metrics(remote.runId).filter((line) => line.stage === 'trial' && 'worker' in line);
+  assert.equal(trialLines.length, 8, 'each trial recorded once');
+  assert.ok(!Object.values(record?.trialWorkers ?? {}).includes('victim') || true);
+});
+
+test(
+  'Redis restarted mid-sweep (forgetting everything): the coordinator sends the unfinished trials again and the sweep completes',
+  { skip, timeout: 600_000 },
+  async () => {
+    const { dir, file } = workspace('{ max_depth: [1, 2, 3, 4], min_samples_leaf: [1, 2, 3] }');
+    const local = await localRun(dir, file);
+    const coordinator = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
+    const store = new RunStore(dir);
+    await waitUntil(() => store.list().some((run) => run.status === 'running' && (run.trials?.length ?? 0) >= 1), 'a first trial', 120_000);
+    await redis.stop(true);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await redis.restart();
+    const queued = await coordinator.done;
+    assert.equal(queued.status, 0, queued.stderr);
+    const remote = JSON.parse(queued.stdout) as RunJson;
+    assert.deepEqual(withoutId(remote), withoutId(local));
+    assert.match(readFileSync(path.join(store.runDir(remote.runId), 'log.txt'), 'utf8'), /had lost this sweep \(restarted\?\)/);
+  },
+);
+
+test(
+  'Redis gone for good: the sweep fails with the reason after MLWB_QUEUE_TIMEOUT, it does not hang; cancel and a killed coordinator leave no jobs',
+  { skip, timeout: 600_000 },
+  async () => {
+    // Cancel: SIGTERM to the coordinator with no worker taking trials; its waiting jobs are removed.
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+    await Promise.all(workers.map((worker) => worker.exited));
+    const { dir, file } = workspace('{ max_depth: [1, 2, 3], min_samples_leaf: [1, 2] }');
+    const cancelled = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
+    const queue = `bull:${queueName()}:wait`;
+    await waitUntil(async () => (await client.llen(queue)) === 6, 'six waiting jobs', 60_000);
+    cancelled.child.kill('SIGTERM');
+    const result = await cancelled.done;
+    assert.equal(JSON.parse(result.stdout).status, 'cancelled');
+    assert.equal(await client.llen(queue), 0);
+
+    // A coordinator killed outright: the run reads interrupted, and its sweep lapses so no worker runs its jobs.
+    const killed = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
+    await waitUntil(async () => (await client.llen(queue)) === 6, 'six waiting jobs', 60_000);
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    const store = new RunStore(dir);
+    assert.ok(store.list().some((run) => run.status === 'interrupted'));
+    await waitUntil(async () => (await client.keys('mlwb:sweep:*')).length === 0, 'the dead sweep to lapse', 30_000);
+    const late = startWorker(redis.url, 'late');
+    workers.push(late);
+    await waitUntil(async () => (await client.llen(queue)) === 0, 'the late worker to drop the dead sweep’s jobs', 120_000);
+    assert.equal(late.output().includes('trial 1 of run'), false);
+
+    // Redis stopped for good: a clear failure within the timeout.
+    const lost = runMlwb(dir, ['train', file, '--queue', redis.url, '--json'], { MLWB_QUEUE_TIMEOUT: '5' });
+    await waitUntil(
+      async () => (await client.llen(queue).catch(() => 0)) > 0 || store.list().filter((r) => r.status === 'running').length > 0,
+      'the sweep to start',
+      60_000,
+    );
+    late.child.kill('SIGKILL');
+    await redis.stop(true);
+    const failed = await lost.done;
+    const run = JSON.parse(failed.stdout) as RunJson;
+    assert.equal(run.status, 'failed');
+    assert.match(run.reason ?? '', /lost the queue's Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0 for over 5 s/);
+    assert.ok(!failed.stdout.includes(redis.password) && !failed.stderr.includes(redis.password));
+    await redis.restart();
+  },
+);
