@@ -6,6 +6,8 @@
  * cosine and euclidean metrics.
  */
 import { Classifier, CsrMatrix, DenseMatrix, EstimatorJSON, Matrix, MlError, Regressor, Target, Task } from '../types';
+import { N_JOBS_PARAM, jobsFor, nJobsProblem } from '../parallel/jobs';
+import { kneighborsParallel } from './knn/parallel';
 import { buildIndex, densify, kneighbors, sortedCsr, type EffectiveMetric, type Neighbours, type SearchIndex } from './knn/search';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
@@ -61,12 +63,7 @@ export const KNN_SPEC: ModelSpec = {
       doc: 'Distance: minkowski (with p; p 2 is euclidean), euclidean, manhattan or cosine (the one for TF-IDF text).',
     },
     p: { schema: { type: 'number', minimum: 1 }, default: 2, examples: [1, 2], doc: 'Power of the minkowski metric: 1 manhattan, 2 euclidean.' },
-    n_jobs: {
-      schema: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'integer', maximum: -1 }, { type: 'null' }] },
-      default: null,
-      examples: [1, -1],
-      doc: 'Worker threads, as scikit-learn: a count, -1 for every core, or null. Accepted; queries run on one thread for now. Results do not depend on it.',
-    },
+    n_jobs: { ...N_JOBS_PARAM, doc: `Threads searching blocks of the query rows. ${N_JOBS_PARAM.doc}` },
   },
   starter: { n_neighbors: 5, weights: 'uniform' },
 };
@@ -80,9 +77,8 @@ function knnParams(options: KnnOptions, task: Task): KnnParams {
   if (weights !== 'uniform' && weights !== 'distance') throw new MlError(`${TYPE}: weights must be 'uniform' or 'distance', got ${JSON.stringify(weights)}`);
   if (!METRICS.includes(metric as KnnMetric)) throw new MlError(`${TYPE}: metric must be one of ${METRICS.join(', ')}, got ${JSON.stringify(metric)}`);
   if (typeof p !== 'number' || !Number.isFinite(p) || p < 1) throw new MlError(`${TYPE}: p must be a finite number >= 1, got ${JSON.stringify(p)}`);
-  if (n_jobs !== null && (typeof n_jobs !== 'number' || !Number.isInteger(n_jobs) || n_jobs === 0)) {
-    throw new MlError(`${TYPE}: n_jobs must be a whole number other than 0 (-1: every core) or null, got ${JSON.stringify(n_jobs)}`);
-  }
+  const jobsProblem = nJobsProblem(n_jobs);
+  if (jobsProblem) throw new MlError(`${TYPE}: n_jobs ${jobsProblem}`);
   return params as unknown as KnnParams;
 }
 
@@ -145,7 +141,10 @@ abstract class KnnModel {
     if (X.cols !== this.X.cols) throw new MlError(`${TYPE}: X has ${X.cols} features but the model was fitted on ${this.X.cols}`);
     const queries = searchable(X, effectiveMetric(this.params));
     checkFinite(queries);
-    const found = kneighbors(index, queries, this.params.n_neighbors);
+    const k = this.params.n_neighbors;
+    // Work in thousands of distance terms, so the default n_jobs stays on this thread below ~2·10⁸ of them.
+    const jobs = index.dense && queries.kind === 'dense' ? jobsFor(this.params.n_jobs, (queries.rows * index.rows * index.cols) / 1000, `${TYPE}: n_jobs`) : 1;
+    const found = jobs > 1 && queries.kind === 'dense' ? kneighborsParallel(index, queries, k, jobs) : kneighbors(index, queries, k);
     return { found, weights: neighbourWeights(found, this.params.weights) };
   }
 

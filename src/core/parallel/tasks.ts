@@ -3,6 +3,7 @@
  * sent it (structured clone; typed arrays in shared memory stay shared) and returns its output.
  */
 import { histogramWorker, type HistogramWorkerInput } from '../models/boosting/team';
+import { searchBlocks, type KnnQueryTask } from '../models/knn/parallel';
 import { growForestTree, type ForestTreeTask } from '../models/tree/forest';
 import { foldTask, importanceTask } from './folds';
 import type { ShareTaskInput } from '../runs/sweepRun';
@@ -22,6 +23,8 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   'importance.columns': (input: Parameters<typeof importanceTask>[0]) => importanceTask(input),
   // A gradient_boosting fit's histogram worker: its features of every large node until the fit ends.
   'boosting.histograms': (input: HistogramWorkerInput) => histogramWorker(input),
+  // Blocks of a knn predict's queries, claimed alongside the calling thread.
+  'knn.queries': (input: KnnQueryTask) => searchBlocks(input),
   // One share of a sweep's candidates (sweepRun's thread executor and queue workers).
   'sweep.share': (input: ShareTaskInput) => scoreShareNow(input.experimentFile, input.indices, { seed: input.seed }),
 };
