@@ -1,6 +1,6 @@
 /** The DuckDB engine: one in-memory instance, a connection per query (so a query can be interrupted), caches keyed by file identity. */
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResultReader } from '@duckdb/node-api';
 import { CancelledError, throwIfAborted, type ProgressEvent } from '../types';
 import { isEncodingError, toDatasetError } from './errors';
 import { fileKey } from './sniff';
@@ -68,6 +68,66 @@ export class DatasetEngine {
       if (timer) clearInterval(timer);
       signal?.removeEventListener('abort', interrupt);
       connection.closeSync();
+    }
+  }
+
+  /**
+   * Runs one statement and hands its result chunks to `onChunk` one at a time as DuckDB produces them, so the
+   * whole result is never held at once; interrupted and polled for progress as `query` is.
+   */
+  async stream(sql: string, onChunk: (chunk: DuckDBDataChunk) => void, options: QueryOptions = {}, stage = 'query'): Promise<void> {
+    const { signal, onProgress } = options;
+    throwIfAborted(signal);
+    const connection = await this.connect();
+    const interrupt = (): void => connection.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
+    const timer = onProgress
+      ? setInterval(() => {
+          const percentage = connection.progress.percentage;
+          if (percentage >= 0) onProgress({ stage, step: Math.round(percentage), of: 100 });
+        }, 250)
+      : undefined;
+    try {
+      const result = await connection.stream(sql);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        onChunk(chunk);
+        throwIfAborted(signal);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw error;
+    } finally {
+      if (timer) clearInterval(timer);
+      signal?.removeEventListener('abort', interrupt);
+      connection.closeSync();
+    }
+  }
+
+  /**
+   * Streams a query built from the file's table expression (see `stream`); when DuckDB finds non-UTF-8 bytes, `restart`
+   * is called and the file is read again as Latin-1.
+   */
+  async streamSource(
+    filePath: string,
+    build: (from: string) => string,
+    onChunk: (chunk: DuckDBDataChunk) => void,
+    restart: () => void,
+    options: QueryOptions = {},
+  ): Promise<void> {
+    const opened = await this.open(filePath);
+    try {
+      try {
+        await this.stream(build(sourceSql(opened.source)), onChunk, options);
+      } catch (error) {
+        if (!isEncodingError(error) || opened.source.layout?.encoding !== 'utf-8') throw error;
+        opened.source = asLatin1(opened.source, path.basename(filePath));
+        restart();
+        await this.stream(build(sourceSql(opened.source)), onChunk, options);
+      }
+    } catch (error) {
+      throw toDatasetError(filePath, error);
     }
   }
 

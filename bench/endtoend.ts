@@ -1,0 +1,167 @@
+/**
+ * End-to-end benchmark: a generated CSV file → `mlwb train` (the built CLI, logistic regression, 20 % hold-out)
+ * beside pandas `read_csv` + scikit-learn `LogisticRegression` on the same file, in the same run. Each side runs in
+ * its own process under one wrapper that reports wall time and the child's peak RSS (getrusage); the bench prints
+ * both, the held-out accuracy of each, the ratios, and the stages of our run from its log.
+ *
+ *   node scripts/build.mjs && node --import tsx bench/endtoend.ts [--rows 1000000] [--features 20] [--repeat 1] [--cli dist/cli/mlwb.js] [--keep DIR]
+ *
+ * Both sides do the same work: read the file, split 80/20 (stratified), fit on the 80 %, score the 20 %, then refit
+ * on every row (what `mlwb train` does for the deployable model). Permutation importance is off (`importance: false`).
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Random } from '../src/core/random';
+import { option } from './common';
+
+/** Runs argv, then prints {"wall": s, "rssMb": peak RSS of the child, "stdout": its output}. */
+const MEASURE = `
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+if done.returncode != 0:
+    sys.stderr.write(done.stderr.decode()[-4000:])
+    sys.exit(done.returncode)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rssMb": usage.ru_maxrss / 1024, "stdout": done.stdout.decode()}))
+`;
+
+/** pandas + scikit-learn doing what `mlwb train` does: read, stratified 80/20 split, fit, score, refit on all rows. */
+const SKLEARN = `
+import json, sys, time
+import pandas
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+t0 = time.perf_counter()
+frame = pandas.read_csv(sys.argv[1])
+t1 = time.perf_counter()
+y = frame.pop("y").to_numpy()
+X = frame.to_numpy()
+del frame
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+model = LogisticRegression().fit(X_train, y_train)
+accuracy = float((model.predict(X_test) == y_test).mean())
+t2 = time.perf_counter()
+LogisticRegression().fit(X, y)
+t3 = time.perf_counter()
+print(json.dumps({"accuracy": accuracy, "read": t1 - t0, "holdout": t2 - t1, "refit": t3 - t2}))
+`;
+
+interface Measured {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly rssMb: number;
+  readonly stdout: string;
+}
+
+function measure(argv: string[], cwd: string): Measured {
+  const run = spawnSync('/usr/bin/python3', ['-c', MEASURE, ...argv], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`${argv.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Measured;
+}
+
+/** Writes `rows` × `features` standard normals and a binary target `y` drawn from a logistic model (seed 7). */
+function writeCsv(file: string, rows: number, features: number): void {
+  const random = new Random(7);
+  const weights = Array.from({ length: features }, (_, j) => (j < 10 ? random.normal() : 0.1 * random.normal()));
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, `${Array.from({ length: features }, (_, j) => `f${j}`).join(',')},y\n`);
+    const x = new Float64Array(features);
+    let lines: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      let score = 0;
+      for (let j = 0; j < features; j++) {
+        x[j] = Math.round(random.normal() * 1e6) / 1e6;
+        score += (weights[j] as number) * (x[j] as number);
+      }
+      const label = random.next() < 1 / (1 + Math.exp(-2 * score)) ? 1 : 0;
+      lines.push(`${Array.from(x, (v) => v.toFixed(6)).join(',')},${label}`);
+      if (lines.length === 10_000) {
+        writeSync(fd, lines.join('\n') + '\n');
+        lines = [];
+      }
+    }
+    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Seconds between the run log's "reading", "rows × columns" and "completed" lines. */
+function logStages(workspace: string, runId: string): string {
+  const dir = path.join(workspace, '.mlwb', 'runs', runId);
+  const log = existsSync(path.join(dir, 'log.txt')) ? readFileSync(path.join(dir, 'log.txt'), 'utf8') : '';
+  const at = (pattern: RegExp): number | undefined => {
+    const line = log.split('\n').find((l) => pattern.test(l));
+    const stamp = line?.match(/^\[([^\]]+)\]/)?.[1];
+    return stamp ? Date.parse(stamp) : undefined;
+  };
+  const reading = at(/\] reading /);
+  const read = at(/ rows × \d+ columns; training /);
+  const done = at(/\] completed: /);
+  if (reading === undefined || read === undefined || done === undefined) return '(stages not in the log)';
+  return `read ${((read - reading) / 1000).toFixed(1)} s, train + save ${((done - read) / 1000).toFixed(1)} s`;
+}
+
+function main(): void {
+  const rows = option('rows', 1_000_000);
+  const features = option('features', 20);
+  const repeat = option('repeat', 1);
+  const cliAt = process.argv.indexOf('--cli');
+  const cli = path.resolve(cliAt >= 0 ? (process.argv[cliAt + 1] as string) : 'dist/cli/mlwb.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run node scripts/build.mjs first`);
+  const keepAt = process.argv.indexOf('--keep');
+  const workspace = keepAt >= 0 ? path.resolve(process.argv[keepAt + 1] as string) : mkdtempSync(path.join(tmpdir(), 'mlwb-bench-e2e-'));
+  mkdirSync(workspace, { recursive: true });
+  const csv = path.join(workspace, `data-${rows}x${features}.csv`);
+  try {
+    if (!existsSync(csv)) {
+      const started = performance.now();
+      writeCsv(csv, rows, features);
+      console.log(`generated ${csv}: ${(statSync(csv).size / 2 ** 20).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    const experiment = path.join(workspace, 'bench.experiment.yaml');
+    writeFileSync(
+      experiment,
+      [
+        'name: endtoend',
+        `data: { path: ${path.basename(csv)}, target: y }`,
+        'task: classification',
+        'model: { type: logistic_regression }',
+        'validation: { method: holdout, test_size: 0.2 }',
+        'importance: false',
+        'seed: 42',
+        '',
+      ].join('\n'),
+    );
+    console.log(`${rows.toLocaleString('en')} rows × ${features} features + binary target; logistic regression, 20 % hold-out, refit on all rows`);
+    for (let r = 0; r < repeat; r++) {
+      const loadBefore = loadavg()[0] as number;
+      const ours = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace], workspace);
+      const result = JSON.parse(ours.stdout) as { runId: string; status: string; metrics?: { accuracy?: number }; reason?: string };
+      if (result.status !== 'completed') throw new Error(`mlwb train ${result.status}: ${result.reason ?? ''}`);
+      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], workspace);
+      const sk = JSON.parse(theirs.stdout) as { accuracy: number; read: number; holdout: number; refit: number };
+      const loadAfter = loadavg()[0] as number;
+      const accuracy = result.metrics?.accuracy ?? NaN;
+      console.log(`run ${r + 1} (load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)})`);
+      console.log(
+        `  mlwb train:        ${ours.wall.toFixed(2)} s wall, ${ours.cpu.toFixed(2)} s CPU, peak RSS ${ours.rssMb.toFixed(0)} MB, held-out accuracy ${accuracy.toFixed(4)}  (${logStages(workspace, result.runId)})`,
+      );
+      console.log(
+        `  pandas + sklearn:  ${theirs.wall.toFixed(2)} s wall, ${theirs.cpu.toFixed(2)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}  (read_csv ${sk.read.toFixed(1)} s, split + fit + score ${sk.holdout.toFixed(1)} s, refit ${sk.refit.toFixed(1)} s)`,
+      );
+      console.log(
+        `  ratio ours / theirs: time ${(ours.wall / theirs.wall).toFixed(2)}× (CPU ${(ours.cpu / theirs.cpu).toFixed(2)}×), peak RSS ${(ours.rssMb / theirs.rssMb).toFixed(2)}×, accuracy ${((accuracy - sk.accuracy) * 100).toFixed(2)} points`,
+      );
+    }
+  } finally {
+    if (keepAt < 0) rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,126 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatasetEngine, readTableWith } from '../../../src/core/datasets';
+import { stringKind, textExpression, typedExpression } from '../../../src/core/datasets/columns';
+import type { QueryOptions } from '../../../src/core/datasets/engine';
+import { columnPlans, numberRow } from '../../../src/core/datasets/head';
+import { sqlIdentifier } from '../../../src/core/datasets/source';
+import type { Column, Table } from '../../../src/core/data/table';
+
+// The columnar reader must give what the row reader it replaced gave: that reader (a materialized DuckDB table,
+// every row read as JavaScript values, ORDER BY rowid) is kept here as the reference.
+async function readTableByRows(engine: DatasetEngine, filePath: string, options: QueryOptions = {}): Promise<Table> {
+  return engine.withTable(filePath, options, async (table) => {
+    const plans = await columnPlans(engine, filePath, options);
+    const numeric = plans.map((plan) => plan.type === 'integer' || plan.type === 'float');
+    const stringPlans = plans.filter((_, i) => !numeric[i]);
+    const shape =
+      stringPlans.length === 0
+        ? [0]
+        : numberRow(
+            await engine.query(
+              `SELECT count(*), ${stringPlans.map((p) => `count(${textExpression(p)}), count(DISTINCT ${textExpression(p)}), coalesce(avg(length(${textExpression(p)})), 0)`).join(', ')} FROM ${table}`,
+              options,
+            ),
+          );
+    const select = plans.map((plan, i) => `${numeric[i] ? typedExpression(plan) : textExpression(plan)} AS ${sqlIdentifier(plan.name)}`).join(', ');
+    const reader = await engine.query(`SELECT ${select} FROM ${table} ORDER BY rowid`, options);
+    const data = reader.getColumns();
+    const rowCount = reader.currentRowCount;
+    const columns: Column[] = plans.map((plan, i) => {
+      const values = data[i] ?? [];
+      if (numeric[i]) {
+        const out = new Float64Array(rowCount);
+        for (let r = 0; r < rowCount; r++) out[r] = values[r] === null || values[r] === undefined ? Number.NaN : Number(values[r]);
+        return { name: plan.name, kind: 'numeric', values: out };
+      }
+      const s = stringPlans.indexOf(plan);
+      const [present = 0, distinct = 0, averageLength = 0] = shape.slice(1 + 3 * s, 4 + 3 * s);
+      return {
+        name: plan.name,
+        kind: stringKind(distinct, present, averageLength),
+        values: values.map((value) => (value === null || value === undefined ? null : String(value))),
+      };
+    });
+    return { rowCount, columns };
+  });
+}
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+const engine = new DatasetEngine();
+const reference = new DatasetEngine();
+after(async () => {
+  await engine.close();
+  await reference.close();
+});
+
+/** Compares two tables value by value (NaN equals NaN; -0 and 0 apart, as Object.is does). */
+function assertSameTable(actual: Table, expected: Table, label: string): void {
+  assert.equal(actual.rowCount, expected.rowCount, `${label}: rows`);
+  assert.deepEqual(
+    actual.columns.map((c) => [c.name, c.kind]),
+    expected.columns.map((c) => [c.name, c.kind]),
+    `${label}: column names and kinds`,
+  );
+  actual.columns.forEach((column, j) => {
+    const other = expected.columns[j] as Column;
+    assert.equal(column.values.length, actual.rowCount, `${label}: ${column.name} length`);
+    if (column.kind === 'numeric') assert.ok(column.values instanceof Float64Array, `${label}: ${column.name} is a Float64Array`);
+    for (let r = 0; r < actual.rowCount; r++) {
+      const a = column.values[r];
+      const b = other.values[r];
+      if (!Object.is(a, b)) assert.fail(`${label}: ${column.name} row ${r + 1}: ${String(a)} (columnar) vs ${String(b)} (rows)`);
+    }
+  });
+}
+
+const files = [
+  'workspace/data/people.csv', // missing ages and scores, dates
+  'workspace/data/cars.csv',
+  'workspace/data/orders.tsv',
+  'workspace/data/cities.json',
+  'workspace/data/events.jsonl',
+  'workspace/data/measurements.parquet',
+  'workspace/data/reviews.csv', // free text
+  'workspace/data/iris.csv',
+  'workspace/data/diabetes.csv',
+  'workspace/data/breast_cancer.csv',
+  'datasets/explore.csv', // an empty categorical cell
+  'bad/bom.csv',
+  'bad/latin1.csv', // read again as Latin-1
+];
+
+for (const name of files) {
+  test(`columnar readTable equals the row reader on ${name}`, async () => {
+    const file = path.join(fixtures, name);
+    assertSameTable(await readTableWith(engine, file), await readTableByRows(reference, file), name);
+  });
+}
+
+test('columnar readTable: NULLs, missing strings, text in a numeric column, dates and booleans, past one chunk', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-columnar-'));
+  const file = path.join(dir, 'mixed.csv');
+  // 5,000 rows (three DuckDB chunks); the head (1,000 rows) makes x numeric, later rows hold text in it.
+  const lines = ['x,city,when,flag,n'];
+  for (let i = 0; i < 5000; i++) {
+    const x = i % 97 === 0 ? '' : i > 1500 && i % 501 === 0 ? 'oops' : i % 89 === 0 ? 'NA' : String((i * 0.37).toFixed(3));
+    const city = i % 13 === 0 ? 'NULL' : ['Rome', 'Paris', 'Oslo', ''][i % 4];
+    const when = i % 11 === 0 ? 'not a date' : `2024-0${1 + (i % 9)}-1${i % 10}`;
+    const flag = i % 7 === 0 ? '' : i % 2 === 0 ? 'true' : 'false';
+    lines.push(`${x},${city},${when},${flag},${i % 5 === 0 ? '-0' : i}`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  const table = await readTableWith(engine, file);
+  assertSameTable(table, await readTableByRows(reference, file), 'mixed.csv');
+  const x = table.columns[0] as Column;
+  assert.equal(x.kind, 'numeric');
+  assert.ok(Number.isNaN(x.values[0]) && Number.isNaN(x.values[1503]), 'missing and unparsable cells are NaN');
+  assert.equal(x.values[1], 0.37);
+  const city = table.columns[1] as Column;
+  assert.equal(city.kind, 'categorical');
+  assert.deepEqual(city.values.slice(0, 5), [null, 'Paris', 'Oslo', null, 'Rome']);
+  assert.equal(table.columns[2]?.values[1], '2024-02-11', 'dates keep their text');
+});
