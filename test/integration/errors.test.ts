@@ -94,3 +94,35 @@ suite('Error analysis', () => {
     assert.ok((again.focus?.seq ?? 0) > seq);
   });
 });
+
+suite('Profile exploration', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the profile explores the file against the target of an experiment that trains on it', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const api = (await vscode.commands.executeCommand('mlWorkbench._datasetsTestApi')) as DatasetsApi;
+    const data = fileOf('data/iris.csv');
+    await vscode.commands.executeCommand('mlWorkbench.profileDataset', data);
+    const state = await eventually(
+      () => {
+        const current = api.previewState(data.fsPath);
+        return current?.exploration && !current.exploring ? current : undefined;
+      },
+      'the exploration of iris.csv',
+      60_000,
+    );
+    // Every experiment of the fixture workspace that trains on iris.csv has the target species.
+    assert.equal(state.explorationTarget, 'species');
+    const exploration = state.exploration;
+    assert.ok(exploration);
+    assert.deepEqual(exploration.correlations.columns, ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm']);
+    assert.equal(exploration.target?.kind, 'classification');
+    assert.deepEqual(
+      exploration.target?.classes?.map((c) => c.count),
+      [50, 50, 50],
+    );
+    assert.deepEqual(exploration.missing.patterns, [{ missing: [], count: 150 }]);
+  });
+});
