@@ -4,6 +4,7 @@ import { MlError } from '../../types';
 import type { GraphBuilder } from './graph';
 import { linearClassifier, linearRegressor } from './linear';
 import type { ModelOutputs } from './outputs';
+import { mlpNetwork } from './mlp';
 import { naiveBayesClassifier } from './naiveBayes';
 import { svmClassifier } from './svm';
 import { boostedEnsemble, cartEnsemble } from './trees';
@@ -22,6 +23,7 @@ const CONVERTERS: Readonly<Record<string, ModelConverter>> = {
   gradient_boosting: boostedEnsemble,
   svm: svmClassifier,
   naive_bayes: naiveBayesClassifier,
+  mlp: mlpNetwork,
 };
 
 /** Model types ONNX export refuses, with the reason. */
