@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -69,4 +70,26 @@ test('exportModel --format onnx writes only model.onnx, which the onnx checker a
   const refusedDir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-onnx-refused-')), 'out');
   assert.throws(() => exportModel(run.runDir, refusedDir, { format: 'onnx' }), /model type "knn"/);
   assert.equal(existsSync(refusedDir), false);
+});
+
+test('mlwb export RUN --format onnx --out DIR prints { outDir, files, format } with --json; a refusal exits non-zero with the reason', async () => {
+  const run = await trainRun('cli', mixedRows('iris', false), 'species', [
+    'prepare:',
+    '  - onehot: { columns: [colour] }',
+    'model: { type: logistic_regression }',
+  ]);
+  const cli = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'mlwb.ts');
+  const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-onnx-cli-')), 'out');
+  const ok = spawnSync(process.execPath, ['--import', require.resolve('tsx'), cli, 'export', run.runDir, '--format', 'onnx', '--out', outDir, '--json'], {
+    encoding: 'utf8',
+  });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(ok.stdout), { outDir, files: ['model.onnx'], format: 'onnx' });
+  checkWithOnnx(path.join(outDir, 'model.onnx'));
+  const knn = await trainRun('cliknn', mixedRows('iris', false), 'species', ['prepare:', '  - drop: { columns: [colour] }', 'model: { type: knn }']);
+  const refused = spawnSync(process.execPath, ['--import', require.resolve('tsx'), cli, 'export', knn.runDir, '--format', 'onnx', '--out', `${outDir}-knn`], {
+    encoding: 'utf8',
+  });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /model type "knn" cannot be exported to ONNX/);
 });
