@@ -24,8 +24,18 @@ export interface StatePanelOptions<H, W extends { type: string }, D> {
   readonly onMessage: (message: Exclude<W, { type: 'ready' | 'rendered' }>) => void;
 }
 
+/** How long a state sent may go unacknowledged before the next is sent anyway (a webview that stopped reporting). */
+const IN_FLIGHT_MS = 3000;
+
 export class StatePanel<H, W extends { type: string }, D> implements vscode.Disposable {
   private ready = false;
+  /**
+   * A state was sent and the webview has not said it drew it: later pushes wait and the newest is
+   * sent then. Without it, states sent faster than the webview draws them queued up in it, and a
+   * finished run's dashboard showed "running 88 %" with Cancel 10-17 s after the run completed.
+   */
+  private inFlight: NodeJS.Timeout | undefined;
+  private pending = false;
   private last: H | undefined;
   private rendered: Rendered<W> | undefined;
   private waiters: ((delivered: D | undefined) => void)[] = [];
@@ -75,9 +85,14 @@ export class StatePanel<H, W extends { type: string }, D> implements vscode.Disp
     });
   }
 
-  /** Sends the whole current state, if the webview is listening. */
+  /** Sends the whole current state, if the webview is listening; while it draws the last one, once it has. */
   push(): void {
     if (!this.ready || this.disposed) return;
+    if (this.inFlight) {
+      this.pending = true;
+      return;
+    }
+    this.inFlight = setTimeout(() => this.drawn(), IN_FLIGHT_MS);
     let message: H;
     try {
       message = this.options.build();
@@ -88,10 +103,23 @@ export class StatePanel<H, W extends { type: string }, D> implements vscode.Disp
     void this.panel.webview.postMessage(message);
   }
 
+  /** The webview drew the state in flight (or stopped answering): send the newest one waiting. */
+  private drawn(): void {
+    clearTimeout(this.inFlight);
+    this.inFlight = undefined;
+    if (this.pending) {
+      this.pending = false;
+      this.push();
+    }
+  }
+
   private receive(message: unknown): void {
     if (!this.options.isMessage(message)) return;
     if (message.type === 'ready') {
       this.ready = true;
+      clearTimeout(this.inFlight);
+      this.inFlight = undefined;
+      this.pending = false;
       this.push();
     } else if (message.type === 'rendered') {
       const rendered = message as Rendered<W>;
@@ -99,6 +127,7 @@ export class StatePanel<H, W extends { type: string }, D> implements vscode.Disp
       const last = this.last;
       const delivered = last === undefined ? undefined : this.options.deliver(last, rendered);
       for (const waiter of this.waiters.splice(0)) waiter(delivered);
+      this.drawn();
     } else {
       this.options.onMessage(message as Exclude<W, { type: 'ready' | 'rendered' }>);
     }
@@ -107,6 +136,7 @@ export class StatePanel<H, W extends { type: string }, D> implements vscode.Disp
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.inFlight);
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.closed.fire();

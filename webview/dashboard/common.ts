@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { hostChannel } from '../shared/channel';
+import { progressText } from '../../src/core/runs/progress';
 import { el, type Child } from '../shared/dom';
 export { el, formatBytes, formatNumber, type Child } from '../shared/dom';
 import {
@@ -26,7 +27,7 @@ export function root(): HTMLElement {
 
 /** The panel's header: experiment, run id, status badge, progress and the reason of a failure. */
 export function runHeader(run: RunSummary, actions: Node[] = []): HTMLElement {
-  const progress = run.status === 'running' && run.progress !== undefined ? ` ${Math.round(run.progress * 100)}%` : '';
+  const progress = run.status === 'running' && run.progress !== undefined ? ` ${progressText({ fraction: run.progress, phase: run.phase ?? '' })}` : '';
   const when = run.endedAt ?? run.startedAt ?? run.createdAt;
   return el(
     'header',

@@ -3,6 +3,7 @@
  * leaderboard): rounded values with full precision left to tooltips, the parameters that tell a run
  * from its siblings, a short run id, and the one "best" figure of a sweep with what it means.
  */
+import { progressPercent } from './progress';
 import { isRecord } from '../json';
 import { keyMetric } from './keyMetric';
 import type { RunRecord } from './store';
@@ -119,7 +120,7 @@ export function headlineMetric(record: RunRecord): Headline | undefined {
 export function runLabel(record: RunRecord, varying: readonly string[], progress?: number): string {
   const head =
     record.status === 'running'
-      ? `running ${Math.round((progress ?? record.progress ?? 0) * 100)}%`
+      ? `running ${progressPercent(progress ?? record.progress ?? 0)}%`
       : record.status === 'completed'
         ? (() => {
             const headline = headlineMetric(record);

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { splitTarget, withoutMissingTarget } from '../data/target';
 import { readTable } from '../datasets';
 import { dataSourceOf } from '../sources/sidecar';
-import type { Experiment } from '../experiment/experiment';
 import { trainExperiment, type TrainResult } from '../experiment/train';
 import type { Params, Trial } from '../search';
 import { CancelledError } from '../types';
@@ -22,12 +21,15 @@ import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
 import { keyMetric } from './keyMetric';
 import { saveModelFiles, type SavableModel } from './versions';
+import { RunProgress, SWEEP_TRIALS_SHARE } from './progress';
 
 export { keyMetric } from './keyMetric';
+export { progressFraction, RunProgress } from './progress';
 
 export type RunEvent =
   | { readonly type: 'started'; readonly runId: string }
-  | { readonly type: 'progress'; readonly runId: string; readonly fraction: number; readonly event: TrainProgressEvent }
+  /** `fraction` only grows and `phase` says where the run is in words (core/runs/progress.ts): every view shows these. */
+  | { readonly type: 'progress'; readonly runId: string; readonly fraction: number; readonly phase: string; readonly event: TrainProgressEvent }
   | { readonly type: 'trial'; readonly runId: string; readonly trial: Trial; readonly worker?: string }
   | { readonly type: 'log'; readonly runId: string; readonly line: string }
   | { readonly type: 'finished'; readonly runId: string; readonly record: RunRecord };
@@ -50,51 +52,6 @@ export interface ExecuteOptions {
     readonly trials: readonly Trial[];
     readonly best: { readonly params: Params; readonly score: number; readonly metric: string };
   };
-}
-
-/**
- * Fraction done from a progress event: folds, trials and the model's own steps nest in that order.
- * A `fold` event opens its fold and a `trial` event closes its trial: their steps count folds and
- * trials, not work inside them.
- */
-export function progressFraction(event: TrainProgressEvent): number {
-  const inner = event.stage === 'fold' ? 0 : event.stage === 'trial' ? 1 : event.of ? Math.min(1, event.step / event.of) : 0;
-  const inFold = event.fold && event.folds ? (event.fold - 1 + inner) / event.folds : inner;
-  const inTrial = event.trial && event.trials ? (event.trial - 1 + inFold) / event.trials : inFold;
-  return Math.max(0, Math.min(0.99, inTrial));
-}
-
-/**
- * The progress of a whole run, which only grows: evaluation (folds, or a search's trials) first,
- * then the refit on all rows, which gets the share of one more fold. Without it the refit's own
- * events (no fold) started again from 0, and a hold-out's one fold read as 99% at its first event.
- */
-export class RunProgress {
-  private reached = 0;
-  private readonly evaluationShare: number;
-
-  /** Of the evaluation's share, what permutation importance (after the folds) takes. */
-  private readonly importanceShare: number;
-
-  constructor(experiment: Pick<Experiment, 'validation' | 'search' | 'importance'>) {
-    const folds = experiment.validation?.method === 'kfold' ? (experiment.validation.folds ?? 5) : 1;
-    this.evaluationShare = experiment.search ? 0.9 : folds / (folds + 1);
-    this.importanceShare = experiment.importance === false ? 0 : 0.2;
-  }
-
-  /** The fraction (0 to 0.99) after this event. */
-  fraction(event: TrainProgressEvent): number {
-    const refit = event.stage === 'refit' || event.stage.startsWith('refit ');
-    const inner = event.stage === 'refit' ? 0 : progressFraction(event);
-    const evaluated = 1 - this.importanceShare;
-    const value = refit
-      ? this.evaluationShare + (0.99 - this.evaluationShare) * inner
-      : event.stage === 'importance'
-        ? this.evaluationShare * (evaluated + this.importanceShare * inner)
-        : this.evaluationShare * evaluated * inner;
-    this.reached = Math.min(0.99, Math.max(this.reached, value));
-    return this.reached;
-  }
 }
 
 /** SHA-256 of a file, streamed so a big dataset is not read into memory at once. */
@@ -162,17 +119,22 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     store.save(record);
     log(`${table.rowCount} rows × ${table.columns.length} columns; training ${experiment.model.type}`);
     let lastSaved = 0;
-    const progress = new RunProgress(experiment);
+    // A sweep's best candidate continues its progress after the trials; it does not start again at 0.
+    const progress = new RunProgress(
+      experiment,
+      options.sweep ? { from: SWEEP_TRIALS_SHARE, phasePrefix: `best of ${options.sweep.trials.length} trials` } : {},
+    );
     const result = await trainExperiment(experiment, table, {
       seed: options.seed,
       signal: options.signal,
       onProgress: (event) => {
-        const fraction = progress.fraction(event);
+        const { fraction, phase } = progress.report(event);
         store.appendMetric(record.id, { ...event });
-        emit({ type: 'progress', runId: record.id, fraction, event });
+        emit({ type: 'progress', runId: record.id, fraction, phase, event });
         if (Date.now() - lastSaved > 1000) {
           lastSaved = Date.now();
           record.progress = fraction;
+          record.phase = phase;
           store.save(record);
         }
       },

@@ -30,6 +30,8 @@ export interface RunRecord {
   endedAt?: string;
   /** 0..1 while running. */
   progress?: number;
+  /** The phase the run is in while running, in words ("trial 3/12 · fold 2/5"); see core/runs/progress.ts. */
+  phase?: string;
   /** Why a run failed or was cancelled. */
   reason?: string;
   /** Things about the data that trained but are unlikely to be meant (e.g. a class for almost every row). */
@@ -124,6 +126,7 @@ export class RunStore {
     record.endedAt = new Date().toISOString();
     if (reason !== undefined) record.reason = reason;
     if (status === 'completed') record.progress = 1;
+    delete record.phase;
     this.save(record);
   }
 

@@ -12,6 +12,7 @@ import { cancelReason, executeRun, finishUnsuccessful, type ExecuteOptions, type
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
 import { bestTrial, shareCandidates, sweepCandidates, type ShareResult } from './sweep';
+import { sweepTrialsProgress } from './progress';
 import * as path from 'node:path';
 
 /** A finished trial and, for remote executors, the worker that ran it. */
@@ -146,8 +147,9 @@ export async function runSweep(options: SweepOptions): Promise<RunRecord> {
           if (report.worker) workers[String(trial.index)] = report.worker;
           record.trials = [...trials.values()].sort((a, b) => a.index - b.index);
           if (report.worker) record.trialWorkers = { ...workers };
-          const fraction = (trials.size / candidates.length) * 0.9;
+          const { fraction, phase } = sweepTrialsProgress(trials.size, candidates.length);
           record.progress = fraction;
+          record.phase = phase;
           // run.json at most every 250 ms on big sweeps; metrics.jsonl gets every trial.
           if (Date.now() - lastSaved > 250 || trials.size === candidates.length) {
             lastSaved = Date.now();
@@ -155,7 +157,7 @@ export async function runSweep(options: SweepOptions): Promise<RunRecord> {
           }
           store.appendMetric(record.id, { stage: 'trial', ...trial, ...(report.worker ? { worker: report.worker } : {}) });
           emit({ type: 'trial', runId: record.id, trial, ...(report.worker ? { worker: report.worker } : {}) });
-          emit({ type: 'progress', runId: record.id, fraction, event: { stage: 'trial', step: trials.size, of: candidates.length } });
+          emit({ type: 'progress', runId: record.id, fraction, phase, event: { stage: 'trial', step: trials.size, of: candidates.length } });
           const where = report.worker ? ` on ${report.worker}` : '';
           log(`trial ${trial.index + 1}${where}: ${JSON.stringify(trial.params)} → ${trial.error ?? trial.score}`);
         },

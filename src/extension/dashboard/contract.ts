@@ -21,6 +21,8 @@ export interface RunSummary {
   readonly endedAt?: string;
   /** 0..1 while running. */
   readonly progress?: number;
+  /** While running: the phase in words ("trial 3/12 · fold 2/5"), as the notification and the Runs view say it. */
+  readonly phase?: string;
 }
 
 export interface CurvePoint {

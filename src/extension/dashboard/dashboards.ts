@@ -12,6 +12,7 @@ import { compareState, dashboardState, leaderboardState } from './state';
 import { showFailure } from '../failure';
 import { executeCommand } from '../commands';
 import { readErrorTable } from '../../core/inspection/errorRows';
+import type { ProgressReport } from '../../core/runs/progress';
 
 export const VIEW_TYPES: Record<ViewName, string> = {
   dashboard: 'mlWorkbench.dashboard',
@@ -21,8 +22,10 @@ export const VIEW_TYPES: Record<ViewName, string> = {
 
 /** What the panels need from training: the store and a signal when a run changes. */
 export interface RunSource {
-  readonly onDidChangeRun: vscode.Event<{ readonly runId: string }>;
+  readonly onDidChangeRun: vscode.Event<{ readonly runId: string; readonly event?: { readonly type: string } }>;
   store(): RunStore | undefined;
+  /** A run training in this window: its progress as its worker last said (fresher than run.json). */
+  progressOf?(runId: string): ProgressReport | undefined;
 }
 
 const NO_FOLDER: HostMessage = { type: 'error', message: 'Open a folder: runs are kept under .mlwb/runs in the workspace.' };
@@ -39,9 +42,9 @@ export class Dashboards implements vscode.Disposable {
     private readonly source: RunSource,
   ) {}
 
-  /** Refreshes every panel showing this run. */
-  runChanged(runId: string): void {
-    this.dashboards.get(runId)?.refresh();
+  /** Refreshes every panel showing this run; `now` (a run finished) at once, as its notification appears. */
+  runChanged(runId: string, now = false): void {
+    this.dashboards.get(runId)?.refresh(now);
     this.leaderboards.get(runId)?.refresh();
     if (this.compareIds.includes(runId)) this.comparePanel?.refresh();
   }
@@ -55,7 +58,10 @@ export class Dashboards implements vscode.Disposable {
     if (!store) return NO_FOLDER;
     const record = store.get(runId);
     if (!record) return { type: 'error', message: `Run ${runId} is not in ${path.join('.mlwb', 'runs')} any more.` };
-    return { type: 'dashboard', state: dashboardState(record, store.metrics(runId), readErrorTable(store.runDir(runId))) };
+    const state = dashboardState(record, store.metrics(runId), readErrorTable(store.runDir(runId)));
+    // The same progress as the notification and the Runs view: the worker's last report, not run.json's (saved each second).
+    const live = record.status === 'running' ? this.source.progressOf?.(runId) : undefined;
+    return { type: 'dashboard', state: live ? { ...state, run: { ...state.run, progress: live.fraction, phase: live.phase } } : state };
   }
 
   private leaderboardMessage(runId: string, focusIndex?: number): HostMessage {

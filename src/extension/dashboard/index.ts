@@ -21,7 +21,7 @@ export function registerDashboards(services: Services): Dashboards {
   const dashboards = services.disposer.track(new Dashboards(extensionUri, source));
   const { disposer } = services;
 
-  disposer.track(source.onDidChangeRun((change) => dashboards.runChanged(change.runId)));
+  disposer.track(source.onDidChangeRun((change) => dashboards.runChanged(change.runId, change.event?.type === 'finished')));
   watchRunFiles(services, dashboards);
 
   const noFolder = (): undefined => {

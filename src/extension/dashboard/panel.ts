@@ -40,8 +40,14 @@ export class ViewPanel extends StatePanel<HostMessage, WebviewMessage, Delivered
     });
   }
 
-  /** Pushes fresh state soon; many changes in a burst give one push. */
-  refresh(): void {
+  /** Pushes fresh state soon (`now`: at once); many changes in a burst give one push. */
+  refresh(now = false): void {
+    if (now && !this.disposed) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.push();
+      return;
+    }
     if (this.timer || this.disposed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -55,6 +55,7 @@ export function runSummary(record: RunRecord): RunSummary {
     ...(record.startedAt ? { startedAt: record.startedAt } : {}),
     ...(record.endedAt ? { endedAt: record.endedAt } : {}),
     ...(finite(record.progress) ? { progress: record.progress } : {}),
+    ...(record.status === 'running' && typeof record.phase === 'string' && record.phase !== '' ? { phase: record.phase } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { executeCommand, registerCommand, type TrainOptions } from '../commands'
 import { exportModelCommand } from './export';
 import { completionMessage } from '../../core/runs/display';
 import { trainVerdict, type FileProblem } from './trainCheck';
+import { progressPercent, progressText } from '../../core/runs/progress';
 
 const EXPERIMENT_GLOB = '**/*.experiment.{yaml,yml,json}';
 
@@ -115,17 +116,16 @@ export function registerRuns(services: Services, check: CheckExperiment): RunsTr
       { location: vscode.ProgressLocation.Notification, title: `${options.feedbackFrom ? 'Retraining' : 'Training'} ${name}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => training.cancel(started.runId));
+        // The worker's one progress model (core/runs/progress.ts), as the Runs view and the dashboard show it.
         let reported = 0;
+        let phase = '';
         const subscription = training.onDidChangeRun((change) => {
           if (change.runId !== started.runId || change.event?.type !== 'progress') return;
-          const percent = Math.round(change.event.fraction * 100);
-          if (percent > reported) {
-            const { event } = change.event;
-            const where = [event.trial ? `trial ${event.trial}/${event.trials}` : '', event.fold ? `fold ${event.fold}/${event.folds}` : '', event.stage]
-              .filter(Boolean)
-              .join(' · ');
-            progress.report({ increment: percent - reported, message: where });
-            reported = percent;
+          const percent = progressPercent(change.event.fraction);
+          if (percent > reported || change.event.phase !== phase) {
+            phase = change.event.phase;
+            progress.report({ increment: Math.max(0, percent - reported), message: progressText({ fraction: change.event.fraction, phase }) });
+            reported = Math.max(reported, percent);
           }
         });
         try {

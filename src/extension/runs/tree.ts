@@ -139,7 +139,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
     if (element instanceof ExperimentGroupItem) {
       const varying = varyingParamNames(element.runs);
-      return element.runs.map((record) => new RunItem(record, this.progress.get(record.id), varying));
+      return element.runs.map((record) => withPhase(new RunItem(record, this.progress.get(record.id), varying), this.training));
     }
     if (element instanceof RunItem) {
       const trials = (element.record.trials ?? []) as { params: Record<string, unknown>; score: number; error?: string }[];
@@ -155,4 +155,11 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** A running run's item says its phase first, as the notification and the dashboard do ("fold 2/5"). */
+function withPhase(item: RunItem, training: TrainingManager): RunItem {
+  const phase = item.record.status === 'running' ? training.progressOf(item.runId)?.phase : undefined;
+  if (phase) item.description = [phase, item.description].filter(Boolean).join(' · ');
+  return item;
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { RunEvent } from '../../core/runs/execute';
+import type { ProgressReport } from '../../core/runs/progress';
 import { RunStore, type RunRecord } from '../../core/runs/store';
 import { isTrainingResponse, type TrainRequest, type TrainingRequest } from '../../worker/trainingProtocol';
 import type { Log } from '../log';
@@ -37,6 +38,8 @@ export class TrainingManager implements vscode.Disposable {
   readonly onDidChangeRun = this.changed.event;
   private readonly queue: Job[] = [];
   private readonly active = new Map<string, Job>();
+  /** Where each running run is, as its worker last said: the one progress every view shows. */
+  private readonly live = new Map<string, ProgressReport>();
 
   constructor(
     private readonly extensionPath: string,
@@ -47,6 +50,11 @@ export class TrainingManager implements vscode.Disposable {
   store(): RunStore | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
     return folder ? new RunStore(folder.uri.fsPath) : undefined;
+  }
+
+  /** The fraction and phase of a run training here, as its worker last reported them; undefined otherwise. */
+  progressOf(runId: string): ProgressReport | undefined {
+    return this.live.get(runId);
   }
 
   isActive(runId: string): boolean {
@@ -123,6 +131,8 @@ export class TrainingManager implements vscode.Disposable {
       if (message.type !== 'event') return;
       const event = message.event;
       if (event.type === 'log') this.log.info(`run ${event.runId}: ${event.line}`);
+      if (event.type === 'progress') this.live.set(job.record.id, { fraction: event.fraction, phase: event.phase });
+      if (event.type === 'finished') this.live.delete(job.record.id);
       job.progress(event);
       this.changed.fire({ runId: job.record.id, event });
       if (event.type === 'finished') {
@@ -164,6 +174,7 @@ export class TrainingManager implements vscode.Disposable {
   /** Ends a job the worker could not finish itself, keeping its run with the reason. */
   private settle(job: Job, status: 'failed' | 'cancelled', reason: string): void {
     this.active.delete(job.record.id);
+    this.live.delete(job.record.id);
     const store = this.store();
     const record = store?.get(job.record.id) ?? job.record;
     if (record.status !== 'completed' && record.status !== 'failed' && record.status !== 'cancelled') {
