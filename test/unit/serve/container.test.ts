@@ -350,7 +350,7 @@ test('export --format sklearn writes only train_sklearn.py; an unknown format is
     spawnSync(process.execPath, ['--import', require.resolve('tsx'), path.join(root, 'src', 'cli', 'mlwb.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
   const bad = mlwb('export', runDir, '--format', 'zip', '--out', path.join(outDir, '..', 'zip'));
   assert.equal(bad.status, 2, bad.stderr);
-  assert.match(bad.stderr, /--format needs one of folder, container, sklearn, got "zip"/);
+  assert.match(bad.stderr, /--format needs one of folder, onnx, container, sklearn, got "zip"/);
   const folder = mlwb('export', runDir, '--format', 'sklearn', '--out', path.join(outDir, '..', 'cli'), '--json');
   assert.equal(folder.status, 0, folder.stderr);
   assert.deepEqual((JSON.parse(folder.stdout) as { files: string[] }).files, ['train_sklearn.py']);

@@ -29,7 +29,7 @@ const CONVERTERS: Readonly<Record<string, ModelConverter>> = {
 /** Model types ONNX export refuses, with the reason. */
 const REFUSED: Readonly<Record<string, string>> = {
   transformer: 'its tokenizer and network are not expressible in this graph',
-  knn: 'it keeps the training rows and breaks distance ties by row order, which TopK in ONNX runtimes does not promise',
+  knn: 'its neighbours are decided by float64 distances, where near-ties between training rows are common; a float32 graph could pick other neighbours and so other votes',
 };
 
 /** The model's part of the graph, reading X [N, features]. */
