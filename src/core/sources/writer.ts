@@ -1,17 +1,18 @@
 /**
- * Writes imported rows to a data file through DuckDB with flat memory: rows are appended to a
- * staging table in DuckDB, which spills to disk past 128 MB (text cells, cast to their types once at the end),
- * then copied to the output format in a temporary file beside the target, which replaces the
+ * Writes imported rows to a data file through DuckDB with flat memory: each batch of rows goes as CSV text to a
+ * staging file (one write per batch, not one call per cell), which DuckDB then reads in parallel, casting each
+ * column to its type once, into the output format in a temporary file beside the target, which replaces the
  * target only when everything succeeded.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CancelledError } from '../types';
-import { ImportError, type RowBatch, type SourceColumn } from './types';
+import { ImportError, type Cell, type RowBatch, type SourceColumn } from './types';
 
 /** SQL identifier quoting for DuckDB. */
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -64,6 +65,24 @@ export function castText(column: string, type: string): string {
   return `CAST(${column} AS ${type})`;
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One cell as a CSV field DuckDB reads back exactly: missing is an empty unquoted field, text is quoted when it must
+ * be (always when empty, so that it stays an empty string), bytes are hex (from_hex turns them back).
+ */
+export function csvField(cell: Cell): string {
+  if (cell === null) return '';
+  if (typeof cell !== 'string') return cell.byteLength === 0 ? '""' : Buffer.from(cell.buffer, cell.byteOffset, cell.byteLength).toString('hex');
+  if (cell === '' || NEEDS_QUOTES.test(cell)) return `"${cell.replace(/"/g, '""')}"`;
+  return cell;
+}
+
+/** Writes text to a stream, waiting while its buffer is full (so memory stays flat however fast rows arrive). */
+async function writeText(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
 export interface WrittenFile {
   readonly rows: number;
   readonly columns: SourceColumn[];
@@ -103,41 +122,50 @@ export class StagedFile {
     return this.connection;
   }
 
-  /** Appends every batch to a staging table, then writes the file with each column cast to its type. */
+  /** Stages every batch as CSV text, then writes the file with each column cast to its type. */
   async writeRows(batches: AsyncIterable<RowBatch>, signal?: AbortSignal, onProgress?: (rows: number) => void): Promise<WrittenFile> {
-    const connection = await this.connect();
-    let appender: DuckDBAppender | undefined;
+    const staged = path.join(this.dir, 'rows.csv');
+    const stream = createWriteStream(staged);
+    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+    failed.catch(() => undefined);
     let columns: SourceColumn[] | undefined;
-    let binary: boolean[] = [];
     let rows = 0;
-    for await (const batch of batches) {
-      if (signal?.aborted) throw new CancelledError();
-      if (!columns) {
-        const names = uniqueNames(batch.columns.map((c) => c.name));
-        columns = batch.columns.map((c, i) => ({ name: names[i] as string, type: c.type }));
-        binary = columns.map((c) => c.type === 'BLOB');
-        const staged = columns.map((c, i) => `${quoteIdent(c.name)} ${binary[i] ? 'BLOB' : 'VARCHAR'}`).join(', ');
-        await connection.run(`CREATE TABLE staged (${staged})`);
-        appender = await connection.createAppender('staged');
-      }
-      const sink = appender as DuckDBAppender;
-      for (const row of batch.rows) {
-        for (let i = 0; i < binary.length; i++) {
-          const cell = row[i] ?? null;
-          if (cell === null) sink.appendNull();
-          else if (typeof cell === 'string') sink.appendVarchar(cell);
-          else sink.appendBlob(cell);
+    let longest = 0;
+    try {
+      for await (const batch of batches) {
+        if (signal?.aborted) throw new CancelledError();
+        if (!columns) {
+          const names = uniqueNames(batch.columns.map((c) => c.name));
+          columns = batch.columns.map((c, i) => ({ name: names[i] as string, type: c.type }));
         }
-        sink.endRow();
+        const width = columns.length;
+        let text = '';
+        for (const row of batch.rows) {
+          let line = '';
+          for (let i = 0; i < width; i++) line += (i === 0 ? '' : ',') + csvField(row[i] ?? null);
+          text += `${line}\n`;
+          if (line.length > longest) longest = line.length;
+        }
+        await Promise.race([writeText(stream, text), failed]);
+        rows += batch.rows.length;
+        onProgress?.(rows);
       }
-      sink.flushSync();
-      rows += batch.rows.length;
-      onProgress?.(rows);
+    } finally {
+      stream.end();
+      await Promise.race([once(stream, 'close'), failed]).catch((error: unknown) => {
+        throw describeWriteError(error, this.target);
+      });
     }
-    appender?.closeSync();
     if (!columns) throw new ImportError('the source returned no result set');
-    const select = columns.map((c) => `${castText(quoteIdent(c.name), c.type)} AS ${quoteIdent(c.name)}`).join(', ');
-    return this.copy(`SELECT ${select} FROM staged`, signal);
+    // Positional names (c0, c1, …) in the CSV; the real names only in the SELECT, so no name needs escaping twice.
+    const csvColumns = columns.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    // A small read buffer keeps DuckDB's memory down (4 MiB per thread, not 16); it must hold the longest line (UTF-8:
+    // at most 3 bytes per UTF-16 unit), which is also the line limit, so a row of any size still reads.
+    const maxLine = Math.max(2 * 2 ** 20, 3 * longest + 2);
+    const buffer = Math.max(4 * 2 ** 20, 2 * maxLine);
+    const read = `read_csv(${quoteLiteral(staged)}, header = false, auto_detect = false, columns = {${csvColumns}}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n', max_line_size = ${maxLine}, buffer_size = ${buffer})`;
+    const select = columns.map((c, i) => `${c.type === 'BLOB' ? `from_hex(c${i})` : castText(`c${i}`, c.type)} AS ${quoteIdent(c.name)}`).join(', ');
+    return this.copy(`SELECT ${select} FROM ${read}`, signal);
   }
 
   /** Writes the file from a DuckDB query over staged files (downloads, API pages). */
