@@ -6,6 +6,7 @@ import { Chart, registerables, type ChartConfiguration, type ChartDataset, type 
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { CurveSeries } from '../../src/extension/dashboard/contract';
 import { el, formatNumber } from './common';
+import { stepAxis } from './axes';
 
 Chart.register(...registerables, MatrixController, MatrixElement);
 
@@ -147,7 +148,7 @@ export function lineConfig(datasets: ChartDataset<'line'>[], xTitle: string, yTi
       parsing: false,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: xTitle } },
+        x: stepAxis(xTitle),
         y: { type: 'linear', title: { display: true, text: yTitle } },
       },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
