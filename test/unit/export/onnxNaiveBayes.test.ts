@@ -3,9 +3,10 @@ import { exportAndCompare, mixedRows, trainRun } from './onnxFixture';
 
 const HOLDOUT = 'validation: { method: holdout, test_size: 0.2 }';
 
-test('ONNX: gaussian naive Bayes (3 and 2 classes) with impute and onehot', async () => {
+test('ONNX: gaussian naive Bayes (3 and 2 classes) with dropDuplicates, impute and onehot', async () => {
   const prepare = [
     'prepare:',
+    '  - dropDuplicates: {}',
     '  - impute: { strategy: mean }',
     '  - impute: { columns: [colour], strategy: constant, fill_value: none }',
     '  - onehot: { columns: [colour] }',
