@@ -61,6 +61,8 @@ export interface BuiltInCommands {
   revealInExplorer: (uri: vscode.Uri) => void;
   revealFileInOS: (uri: vscode.Uri) => void;
   'workbench.trust.manage': () => void;
+  /** Sets a context key that `when` clauses of menus read. */
+  setContext: (key: string, value: unknown) => void;
   /** Opens the Problems view. */
   'workbench.actions.view.problems': () => void;
   /** `query` filters the Settings editor, as `@ext:publisher.name`. */

@@ -6,6 +6,7 @@ import { registerCommand, type Commands } from '../commands';
 import { showFailure } from '../failure';
 import type { Log } from '../log';
 import { runIdOf, type RunArgument } from '../runs/pickRun';
+import { deployTargetOf } from '../runs/registry';
 import type { TrainingManager } from '../training/manager';
 import { deploymentUrl, type DeploymentManager, type DeploymentRecord } from './manager';
 import { curlCommand, exampleRequest } from '../../serve/examples';
@@ -25,7 +26,7 @@ export async function deployRun(deps: DeploymentDeps, arg?: RunArgument, options
     void vscode.window.showErrorMessage('ML Workbench: serving a model needs a trusted workspace.');
     return undefined;
   }
-  const runId = await runIdOf(arg, deps.training, 'Select the completed run to deploy');
+  const runId = await deployTargetOf(arg, deps.training);
   if (!runId) return undefined;
   try {
     const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying run ${runId}` }, () =>

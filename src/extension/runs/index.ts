@@ -10,6 +10,8 @@ import { showFailure } from '../failure';
 import { executeCommand, registerCommand, type TrainOptions } from '../commands';
 import { exportModelCommand } from './export';
 import { completionMessage } from '../../core/runs/display';
+import { registerRunAnnotations } from './annotate';
+import { registerModelCommand } from './registry';
 import { trainVerdict, type FileProblem } from './trainCheck';
 import { progressPercent, progressText } from '../../core/runs/progress';
 
@@ -86,7 +88,7 @@ export function registerRuns(services: Services, check: CheckExperiment): RunsTr
   const { disposer, training } = services;
   const tree = disposer.track(new RunsTree(training));
   const view = disposer.track(vscode.window.createTreeView('mlWorkbench.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
-  void view;
+  for (const disposable of registerRunAnnotations(training, tree, view)) disposer.track(disposable);
   const watcher = disposer.track(vscode.workspace.createFileSystemWatcher('**/.mlwb/runs/*/run.json'));
   disposer.track(watcher.onDidCreate(() => tree.scheduleRefresh()));
   disposer.track(watcher.onDidChange(() => tree.scheduleRefresh()));
@@ -186,6 +188,13 @@ export function registerRuns(services: Services, check: CheckExperiment): RunsTr
     }),
   );
   disposer.track(registerCommand('mlWorkbench.exportModel', (arg, options) => exportModelCommand(training, arg, options)));
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.registerModelVersion', async (arg?: RunArgument, options?: { alias?: string | null; model?: string }) => {
+      const registered = await registerModelCommand(training, arg, options);
+      tree.refresh();
+      return registered;
+    }),
+  );
   disposer.track(
     vscode.commands.registerCommand('mlWorkbench.copyRunId', async (arg?: RunArgument) => {
       const runId = await runIdOf(arg, training);

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { headlineMetric, runDescription, runLabel, shortRunId, trialLabel, varyingParamNames } from '../../core/runs/display';
 import type { RunRecord, RunStatus } from '../../core/runs/store';
+import { readAnnotations, type RunAnnotations } from '../../core/runs/annotations';
+import { matchesRunFilter, type FilterClause } from '../../core/runs/runFilter';
+import { readModelRegistry, registrationsOf, type ModelRegistry } from '../../core/runs/modelRegistry';
 import type { TrainingManager } from '../training/manager';
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
@@ -33,14 +36,17 @@ export class RunItem extends vscode.TreeItem {
     readonly record: RunRecord,
     progress: number | undefined,
     varying: readonly string[] = [],
+    readonly annotations: RunAnnotations = { tags: {} },
+    registrations: readonly string[] = [],
   ) {
     const hasTrials = Array.isArray(record.trials) && record.trials.length > 0;
     super(runLabel(record, varying, progress), hasTrials ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.runId = record.id;
     this.id = `run:${record.id}`;
     this.iconPath = STATUS_ICONS[record.status];
-    this.description = runDescription(record);
-    this.tooltip = runTooltip(record);
+    const tags = Object.entries(annotations.tags).map(([key, value]) => (value ? `${key}=${value}` : key));
+    this.description = [runDescription(record), ...registrations, ...tags, annotations.note ? '✎' : ''].filter(Boolean).join(' · ');
+    this.tooltip = runTooltip(record, annotations);
     this.contextValue = `run.${record.status}${hasTrials ? '.sweep' : ''}`;
     this.command = { command: 'mlWorkbench.openDashboard', title: 'Open Dashboard', arguments: [record.id] };
   }
@@ -72,9 +78,12 @@ export class TrialItem extends vscode.TreeItem {
 
 type Node = ExperimentGroupItem | RunItem | TrialItem;
 
-function runTooltip(record: RunRecord): vscode.MarkdownString {
+function runTooltip(record: RunRecord, annotations: RunAnnotations): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString();
   tooltip.appendMarkdown(`**${record.experiment}** — ${record.status}\n\n`);
+  if (annotations.note) tooltip.appendText(`${annotations.note}\n\n`);
+  const tags = Object.entries(annotations.tags);
+  if (tags.length > 0) tooltip.appendText(`tags: ${tags.map(([key, value]) => `${key}=${value}`).join(', ')}\n`);
   tooltip.appendText(`run ${record.id} (${shortRunId(record.id)}) · ${new Date(record.startedAt ?? record.createdAt).toLocaleString()}\n`);
   const headline = headlineMetric(record);
   if (headline) tooltip.appendText(`\n${headline.name} ${headline.value}: ${headline.definition}\n`);
@@ -94,7 +103,15 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly progress = new Map<string, number>();
+  /** The Runs view's search, as typed, and parsed; runs that do not match are hidden. */
+  private filter: { readonly expression: string; readonly clauses: readonly FilterClause[] } | undefined;
+  /** Top-level runs shown and in all, at the last listing. */
+  counts = { shown: 0, total: 0 };
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The workspace's registered models, read with the listing. */
+  private registry: ModelRegistry = { models: {} };
+  /** Note and tags of the runs listed, read with the listing. */
+  private readonly annotations = new Map<string, RunAnnotations>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly training: TrainingManager) {
@@ -120,6 +137,16 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     this.changed.fire();
   }
 
+  /** Shows only the runs matching `clauses` (undefined: every run). */
+  setFilter(filter: { readonly expression: string; readonly clauses: readonly FilterClause[] } | undefined): void {
+    this.filter = filter;
+    this.changed.fire();
+  }
+
+  get filterExpression(): string | undefined {
+    return this.filter?.expression;
+  }
+
   getTreeItem(element: Node): vscode.TreeItem {
     return element;
   }
@@ -129,17 +156,34 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!store) return [];
     if (!element) {
       const groups = new Map<string, RunRecord[]>();
+      this.annotations.clear();
+      let total = 0;
       for (const record of store.list()) {
         if (record.parent) continue;
+        total++;
+        const annotations = readAnnotations(store.runDir(record.id));
+        if (this.filter && !matchesRunFilter(this.filter.clauses, { record, annotations })) continue;
+        this.annotations.set(record.id, annotations);
         const runs = groups.get(record.experiment) ?? [];
         runs.push(record);
         groups.set(record.experiment, runs);
+      }
+      this.counts = { shown: this.annotations.size, total };
+      try {
+        this.registry = readModelRegistry(store.workspaceRoot);
+      } catch {
+        this.registry = { models: {} }; // Deploy and Register Model Version… say what is wrong with the file
       }
       return [...groups.entries()].map(([experiment, runs]) => new ExperimentGroupItem(experiment, runs));
     }
     if (element instanceof ExperimentGroupItem) {
       const varying = varyingParamNames(element.runs);
-      return element.runs.map((record) => withPhase(new RunItem(record, this.progress.get(record.id), varying), this.training));
+      return element.runs.map((record) =>
+        withPhase(
+          new RunItem(record, this.progress.get(record.id), varying, this.annotations.get(record.id), registrationsOf(this.registry, record.id)),
+          this.training,
+        ),
+      );
     }
     if (element instanceof RunItem) {
       const trials = (element.record.trials ?? []) as { params: Record<string, unknown>; score: number; error?: string }[];
