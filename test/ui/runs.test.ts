@@ -137,3 +137,25 @@ test('the Runs view: key metric first and whole at the default width, short run 
   assert.match((await best.locator('.label-name').textContent()) ?? '', new RegExp(`^${formatMetric(sweep.best.score).replace('.', '\\.')} · `));
   assert.ok(existsSync(await screenshot(page, 'runs-tree')));
 });
+
+test('Filter Runs… from the palette narrows the Runs view and says so in its header; Clear Runs Filter shows every run again', async () => {
+  const { page } = workbench;
+  const pane = runsPane(page);
+  await runFromPalette(page, 'ML Workbench: Filter Runs…');
+  const input = page.locator('.quick-input-widget input').filter({ visible: true }).first();
+  await input.waitFor();
+  // A bad expression is explained under the input before anything is applied.
+  await page.keyboard.type('metrics.f1_macro >');
+  await page.locator('.quick-input-message', { hasText: 'expected a value' }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.type(" 0.99 or status = 'completed'");
+  await page.locator('.quick-input-message', { hasText: '"or" is not supported' }).first().waitFor({ timeout: 10_000 });
+  await input.fill('');
+  await page.keyboard.type("metrics.f1_macro > 0.9 and params.kernel = 'linear'");
+  await page.keyboard.press('Enter');
+  const header = pane.locator('.pane-header').first();
+  await header.filter({ hasText: "filter: metrics.f1_macro > 0.9 and params.kernel = 'linear'" }).waitFor({ timeout: 10_000 });
+  await pane.locator('.monaco-list-row', { hasText: 'ui-sweep' }).first().waitFor();
+  assert.ok(existsSync(await screenshot(page, 'runs-filter')));
+  await runFromPalette(page, 'ML Workbench: Clear Runs Filter');
+  await page.waitForFunction(() => !document.body.innerText.includes('filter: metrics.f1_macro'), undefined, { timeout: 10_000 });
+});
