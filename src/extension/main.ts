@@ -12,6 +12,7 @@ import { registerExperiments } from './experiments';
 import { registerDashboards } from './dashboard';
 import { registerMonitor } from './monitor';
 import { registerImport } from './import/commands';
+import { WorkersStatus } from './training/workersStatus';
 import { TrainingManager } from './training/manager';
 import { DatasetsClient } from './datasets/client';
 import { logFailuresTo, showFailure } from './failure';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   );
 
   const training = disposer.track(new TrainingManager(context.extensionPath, log));
+  disposer.track(new WorkersStatus());
   const datasets = new DatasetsClient(path.join(context.extensionPath, 'dist', 'worker', 'datasets.js'));
   disposer.track({ dispose: () => datasets.dispose() });
   const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training, datasets };

@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend, type BackendPreference } from '../core/nn/backend';
 import { runSweep, threadExecutor } from '../core/runs/sweepRun';
+import { queueExecutor } from '../core/queue/coordinator';
 import type { TrainingRequest, TrainingResponse } from './trainingProtocol';
 
 const controller = new AbortController();
@@ -17,7 +18,7 @@ async function train(request: Extract<TrainingRequest, { type: 'train' }>): Prom
     runId: request.runId,
     seed: request.seed,
     feedbackFrom: request.feedbackFrom,
-    executor: request.sweepJobs && request.sweepJobs > 1 ? threadExecutor(request.sweepJobs) : undefined,
+    executor: request.queueUrl ? queueExecutor(request.queueUrl) : request.sweepJobs && request.sweepJobs > 1 ? threadExecutor(request.sweepJobs) : undefined,
     signal: controller.signal,
     environment: { client: 'vscode', tfjsBackend: backend.name, tfjsVersion: backend.tfjsVersion },
     onEvent: (event) => post({ type: 'event', event }),

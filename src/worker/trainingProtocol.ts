@@ -13,6 +13,8 @@ export interface TrainRequest {
   readonly wasmDir: string;
   /** Worker threads that score a grid or random sweep's candidates (1: inside the training). */
   readonly sweepJobs?: number;
+  /** mlWorkbench.queue.url: the sweep's candidates go to queue workers instead. */
+  readonly queueUrl?: string;
 }
 
 export type TrainingRequest = TrainRequest | { readonly type: 'cancel' };

@@ -58,6 +58,8 @@ export class TrialItem extends vscode.TreeItem {
     readonly trialIndex: number,
     trial: { params: Record<string, unknown>; score: number; error?: string },
     best: boolean,
+    /** The queue worker that ran it (mlWorkbench.queue.url). */
+    worker?: string,
   ) {
     super(trialLabel(trial, trialIndex));
     this.id = `trial:${runId}:${trialIndex}`;
@@ -66,7 +68,7 @@ export class TrialItem extends vscode.TreeItem {
       : best
         ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
         : new vscode.ThemeIcon('circle-outline');
-    this.description = `trial ${trialIndex + 1}${best ? ' (best)' : ''}`;
+    this.description = `trial ${trialIndex + 1}${best ? ' (best)' : ''}${worker ? ` · ${worker}` : ''}`;
     const tooltip = new vscode.MarkdownString();
     if (trial.error) tooltip.appendText(`${trial.error}\n`);
     else tooltip.appendText(`score ${trial.score} (CV mean)\n`);
@@ -186,10 +188,14 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       );
     }
     if (element instanceof RunItem) {
-      const trials = (element.record.trials ?? []) as { params: Record<string, unknown>; score: number; error?: string }[];
+      const trials = (element.record.trials ?? []) as { index?: number; params: Record<string, unknown>; score: number; error?: string }[];
       const best = element.record.best as { params?: Record<string, unknown> } | undefined;
       const bestKey = JSON.stringify(best?.params ?? null);
-      return trials.map((trial, index) => new TrialItem(element.runId, index, trial, JSON.stringify(trial.params) === bestKey));
+      // A sweep still running lists the trials done so far, each with its candidate index.
+      return trials.map((trial, position) => {
+        const index = trial.index ?? position;
+        return new TrialItem(element.runId, index, trial, JSON.stringify(trial.params) === bestKey, element.record.trialWorkers?.[String(index)]);
+      });
     }
     return [];
   }

@@ -165,6 +165,7 @@ export class TrainingManager implements vscode.Disposable {
       // A grid or random sweep runs in this one worker, which scores its candidates on its own threads
       // and is the run's only writer (core/runs/sweepRun.ts).
       sweepJobs: this.capacity(),
+      queueUrl: config.get<string>('queue.url', '').trim() || undefined,
       tfjsBackend: config.get<string>('tfjsBackend', 'auto'),
       wasmDir: path.join(this.extensionPath, 'dist', 'wasm'),
     };
