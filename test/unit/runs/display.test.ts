@@ -97,7 +97,7 @@ test('a cross-validated run without a search is judged by its out-of-fold key me
 
 test('a run reads key metric first, then the experiment and its varying parameters; the description has the short id', () => {
   assert.equal(runLabel(sweep, ['C', 'gamma']), 'f1_macro 0.9665 · iris-svm C=7.16 gamma=0.0242');
-  assert.equal(runLabel(run({ status: 'running', progress: 0.456 }), []), 'running 46% · iris');
+  assert.equal(runLabel(run({ status: 'running', progress: 0.456 }), []), 'running 45% · iris', 'rounded down, as the progress model shows it');
   assert.equal(runLabel(run({ status: 'failed' }), ['C']), 'failed · iris');
   const now = new Date(sweep.startedAt as string);
   assert.equal(
