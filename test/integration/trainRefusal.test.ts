@@ -60,6 +60,32 @@ suite('Train refuses a file with errors', () => {
     });
   }
 
+  test('a transformer after a TF-IDF step gets a warning on that step (only a warning: Train may still go ahead)', async () => {
+    const uri = workspaceFile('warn-transformer.experiment.yaml');
+    written.push(uri);
+    const text = [
+      'name: warn-transformer',
+      'data: { path: data/reviews.csv, target: label }',
+      'prepare:',
+      '  - text: { column: review, method: tfidf, ngram_range: [1, 2] }',
+      'model: { type: transformer }',
+      '',
+    ].join('\n');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    await vscode.window.showTextDocument(uri, { preview: false });
+    const deadline = Date.now() + 30_000;
+    let found: vscode.Diagnostic[] = [];
+    while (Date.now() < deadline) {
+      found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ML Workbench');
+      if (found.some((d) => d.severity === vscode.DiagnosticSeverity.Warning)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const warning = found.find((d) => d.severity === vscode.DiagnosticSeverity.Warning && /transformer reads the raw text/.test(d.message));
+    assert.ok(warning, found.map((d) => `${d.severity} ${d.message}`).join('\n'));
+    assert.equal(warning.range.start.line, 3);
+    assert.equal(errorsOf(uri).length, 0, 'a warning, not an error');
+  });
+
   test('fixing the error lets the same file train', async () => {
     const uri = workspaceFile('refuse-typo.experiment.yaml');
     await vscode.workspace.fs.writeFile(uri, Buffer.from(experiment('refuse-typo', 'data/iris.csv', 'species', 'random_forest'), 'utf8'));

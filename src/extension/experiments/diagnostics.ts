@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { parseExperiment } from '../../core/runs/experimentFile';
 import { CancelledError, errorMessage } from '../../core/types';
 import type { Log } from '../log';
+import { textModelWarnings } from './textModelWarnings';
 import { parseText, unencodedColumnProblems, unknownColumnProblems, type TextRange, type TypedColumn } from './columns';
 
 export const EXPERIMENT_FILE = /\.experiment\.(ya?ml|json)$/i;
@@ -96,7 +97,10 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     const controller = new AbortController();
     this.running.set(key, controller);
     const loaded = parseExperiment(document.uri.fsPath, text, true);
-    const diagnostics = loaded.problems.map((p) => diagnostic(document, p, p.message));
+    const diagnostics = [
+      ...loaded.problems.map((p) => diagnostic(document, p, p.message)),
+      ...textModelWarnings(text).map((w) => diagnostic(document, w, w.message, vscode.DiagnosticSeverity.Warning)),
+    ];
     this.collection.set(document.uri, diagnostics);
     if (loaded.dataPath) this.dataPaths.set(key, loaded.dataPath);
     else this.dataPaths.delete(key);
