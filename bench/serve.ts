@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import * as esbuild from 'esbuild';
 import { executeRun } from '../src/core/runs/execute';
 import { RunStore } from '../src/core/runs/store';
+import { experimentYaml } from '../test/unit/serve/fixture';
 
 const root = path.join(__dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -170,19 +171,7 @@ async function main(): Promise<void> {
   const workspace = mkdtempSync(path.join(tmpdir(), 'mlwb-bench-serve-'));
   cpSync(IRIS, path.join(workspace, 'iris.csv'));
   const experiment = path.join(workspace, 'iris.experiment.yaml');
-  writeFileSync(
-    experiment,
-    [
-      'name: iris-bench',
-      'data: { path: iris.csv, target: species }',
-      'prepare:',
-      '  - scale: { method: standard }',
-      'model: { type: logistic_regression, params: { C: 1.0 } }',
-      'validation: { method: holdout, test_size: 0.2 }',
-      'seed: 42',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(experiment, experimentYaml('iris', 'iris-bench'));
   const record = await executeRun({ workspaceRoot: workspace, experimentFile: experiment });
   if (record.status !== 'completed') throw new Error(`training failed: ${record.reason ?? ''}`);
   const runDir = new RunStore(workspace).runDir(record.id);

@@ -29,6 +29,12 @@ const EXPERIMENTS: Record<string, string[]> = {
   ],
 };
 
+/** The experiment file of a fixture experiment (also trained by bench/serve.ts), optionally under another name. */
+export function experimentYaml(name: 'iris' | 'diabetes', experimentName?: string): string {
+  const lines = EXPERIMENTS[name] as string[];
+  return `${(experimentName === undefined ? lines : [`name: ${experimentName}`, ...lines.slice(1)]).join('\n')}\n`;
+}
+
 const trained = new Map<string, Promise<string>>();
 
 /** The folder of a completed run of a small experiment on a fixture dataset (trained once per process). */
@@ -39,7 +45,7 @@ export function trainedRun(name: 'iris' | 'diabetes'): Promise<string> {
       const root = mkdtempSync(path.join(tmpdir(), `mlwb-serve-${name}-`));
       cpSync(path.join(fixtures, 'datasets', `${name}.csv`), path.join(root, `${name}.csv`));
       const file = path.join(root, `${name}.experiment.yaml`);
-      writeFileSync(file, `${(EXPERIMENTS[name] as string[]).join('\n')}\n`);
+      writeFileSync(file, experimentYaml(name));
       const record = await executeRun({ workspaceRoot: root, experimentFile: file });
       if (record.status !== 'completed') throw new Error(`training ${name} failed: ${record.reason ?? ''}`);
       return new RunStore(root).runDir(record.id);
