@@ -8,7 +8,8 @@
 import { Classifier, CsrMatrix, DenseMatrix, EstimatorJSON, Matrix, MlError, Regressor, Target, Task } from '../types';
 import { N_JOBS_PARAM, jobsFor, nJobsProblem } from '../parallel/jobs';
 import { kneighborsParallel } from './knn/parallel';
-import { buildIndex, densify, kneighbors, sortedCsr, type EffectiveMetric, type Neighbours, type SearchIndex } from './knn/search';
+import { buildIndex, kneighbors, sortedCsr, type EffectiveMetric, type Neighbours, type SearchIndex } from './knn/search';
+import { toDense } from './tree/data';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
 
@@ -298,7 +299,7 @@ function searchable(X: Matrix, metric: EffectiveMetric): DenseMatrix | CsrMatrix
       `${TYPE}: metric ${metric.name} needs dense features and this sparse matrix (${X.rows} × ${X.cols}) is too large to densify; use metric 'cosine' or 'euclidean'`,
     );
   }
-  return { kind: 'dense', rows: X.rows, cols: X.cols, data: densify(X) };
+  return toDense(X);
 }
 
 function checkFinite(X: DenseMatrix | CsrMatrix): void {

@@ -4,6 +4,7 @@
  * (multiclass log loss, one tree per class per iteration). Raw predictions are row-major
  * (raw[i * K + k]); gradients and hessians are class-major float32 (g[k * n + i]), as sklearn's.
  */
+import { softmaxInPlace } from '../softmax';
 
 export type LossName = 'squared_error' | 'log_loss';
 
@@ -114,17 +115,6 @@ export const BINARY_LOG_LOSS: BoostingLoss = {
 /** Multiclass log loss on y ∈ {0 … K−1}; raw holds K scores per row, turned into probabilities by softmax. */
 export function multinomialLogLoss(K: number): BoostingLoss {
   const p = new Float64Array(K);
-  const softmax = (raw: Float64Array, i: number): void => {
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, raw[i * K + k] as number);
-    let sum = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp((raw[i * K + k] as number) - max);
-      p[k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < K; k++) p[k] = (p[k] as number) / sum;
-  };
   return {
     trees: K,
     constantHessian: false,
@@ -142,7 +132,8 @@ export function multinomialLogLoss(K: number): BoostingLoss {
       const n = y.length;
       for (let i = 0; i < n; i++) {
         const w = weights ? (weights[i] as number) : 1;
-        softmax(raw, i);
+        p.set(raw.subarray(i * K, i * K + K));
+        softmaxInPlace(p, 0, K);
         const label = y[i] as number;
         for (let k = 0; k < K; k++) {
           const pk = p[k] as number;
@@ -184,17 +175,7 @@ export function probabilities(raw: Float64Array, rows: number, trees: number): F
     }
     return out;
   }
-  const out = new Float64Array(rows * trees);
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let k = 0; k < trees; k++) max = Math.max(max, raw[i * trees + k] as number);
-    let sum = 0;
-    for (let k = 0; k < trees; k++) {
-      const e = Math.exp((raw[i * trees + k] as number) - max);
-      out[i * trees + k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < trees; k++) out[i * trees + k] = (out[i * trees + k] as number) / sum;
-  }
+  const out = raw.slice(0, rows * trees);
+  for (let i = 0; i < rows; i++) softmaxInPlace(out, i * trees, trees);
   return out;
 }

@@ -9,7 +9,9 @@
  * cosine as 1 − (x/‖x‖)·(q/‖q‖) clipped to [0, 2] (scikit-learn's cosine_distances; a zero row is
  * at distance 1 from everything).
  */
+import { denseToCsr, transposeCsr } from '../../linalg/matrix';
 import { MlError, type CsrMatrix, type DenseMatrix } from '../../types';
+import { toDense } from '../tree/data';
 import { buildKdTree, searchKdTree, type KdQuery, type KdTree } from './kdTree';
 import { simdKernels, type KernelName, type SimdKernels } from './simd';
 
@@ -100,7 +102,7 @@ export function kneighbors(index: SearchIndex, Q: DenseMatrix | CsrMatrix, k: nu
   const out: Neighbours = { k, indices: new Int32Array(Q.rows * k), distances: new Float64Array(Q.rows * k) };
   const { metric } = index;
   if (index.dense) {
-    const raw = Q.kind === 'dense' ? Q.data : densify(Q);
+    const raw = toDense(Q).data;
     const queries = metric.name === 'cosine' ? normaliseDense(raw, Q.rows, Q.cols) : raw;
     const kernel: KernelName | undefined =
       metric.name === 'euclidean' ? 'squared' : metric.name === 'manhattan' ? 'absolute' : metric.name === 'cosine' ? 'dot' : undefined;
@@ -111,7 +113,7 @@ export function kneighbors(index: SearchIndex, Q: DenseMatrix | CsrMatrix, k: nu
     else denseSearch(index.dense, index.rows, index.cols, queries, Q.rows, metric, out);
   } else {
     const sparse = index.sparse as SparseIndex;
-    const csr = sortedCsr(Q.kind === 'csr' ? Q : toCsr(Q));
+    const csr = sortedCsr(Q.kind === 'csr' ? Q : denseToCsr(Q));
     if (metric.name === 'cosine') sparseCosine(sparse, normaliseCsr(csr), out);
     else sparseEuclidean(sparse, csr, out);
   }
@@ -523,56 +525,12 @@ export function sortedCsr(X: CsrMatrix): CsrMatrix {
   return { kind: 'csr', rows: X.rows, cols: X.cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
 }
 
+/** The inverted index of the rows: their transpose (each column's entries by ascending row) and squared norms. */
 function invert(X: CsrMatrix): SparseIndex {
-  const colptr = new Int32Array(X.cols + 1);
-  const nnz = X.indptr[X.rows] as number;
-  for (let p = 0; p < nnz; p++) {
-    const at = (X.indices[p] as number) + 1;
-    colptr[at] = (colptr[at] as number) + 1;
-  }
-  for (let j = 0; j < X.cols; j++) colptr[j + 1] = (colptr[j + 1] as number) + (colptr[j] as number);
-  const fill = colptr.slice(0, X.cols);
-  const rowOf = new Int32Array(nnz);
-  const valueOf = new Float64Array(nnz);
+  const columns = transposeCsr(X);
   const squaredNorms = new Float64Array(X.rows);
   for (let i = 0; i < X.rows; i++) {
-    for (let p = X.indptr[i] as number; p < (X.indptr[i + 1] as number); p++) {
-      const j = X.indices[p] as number;
-      const at = fill[j] as number;
-      fill[j] = at + 1;
-      rowOf[at] = i;
-      valueOf[at] = X.values[p] as number;
-      squaredNorms[i] = (squaredNorms[i] as number) + (X.values[p] as number) ** 2;
-    }
+    for (let p = X.indptr[i] as number; p < (X.indptr[i + 1] as number); p++) squaredNorms[i] = (squaredNorms[i] as number) + (X.values[p] as number) ** 2;
   }
-  return { rows: X, colptr, rowOf, valueOf, squaredNorms };
-}
-
-/** A CSR matrix as dense row-major values. */
-export function densify(X: CsrMatrix): Float64Array {
-  const data = new Float64Array(X.rows * X.cols);
-  for (let i = 0; i < X.rows; i++) {
-    for (let p = X.indptr[i] as number; p < (X.indptr[i + 1] as number); p++) {
-      const at = i * X.cols + (X.indices[p] as number);
-      data[at] = (data[at] as number) + (X.values[p] as number);
-    }
-  }
-  return data;
-}
-
-function toCsr(X: DenseMatrix): CsrMatrix {
-  const indptr = new Int32Array(X.rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) {
-      const v = X.data[i * X.cols + j] as number;
-      if (v !== 0) {
-        indices.push(j);
-        values.push(v);
-      }
-    }
-    indptr[i + 1] = indices.length;
-  }
-  return { kind: 'csr', rows: X.rows, cols: X.cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
+  return { rows: X, colptr: columns.indptr, rowOf: columns.indices, valueOf: columns.values, squaredNorms };
 }

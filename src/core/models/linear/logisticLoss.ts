@@ -5,6 +5,7 @@
  */
 import { addScaledRow, rowDot } from '../../linalg/matrix';
 import type { Matrix } from '../../types';
+import { softmaxInPlace } from '../softmax';
 
 /** Softplus log(1 + e^z) without overflow. */
 function softplus(z: number): number {
@@ -110,19 +111,8 @@ export function logisticProbabilities(X: Matrix, w: Float64Array, blocks: number
       out[i * 2 + 1] = q;
       continue;
     }
-    let max = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < blocks; k++) {
-      const z = rowDot(X, i, w, k * stride) + (w[k * stride + p] as number);
-      out[i * classes + k] = z;
-      max = Math.max(max, z);
-    }
-    let sum = 0;
-    for (let k = 0; k < blocks; k++) {
-      const e = Math.exp((out[i * classes + k] as number) - max);
-      out[i * classes + k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < blocks; k++) out[i * classes + k] = (out[i * classes + k] as number) / sum;
+    for (let k = 0; k < blocks; k++) out[i * classes + k] = rowDot(X, i, w, k * stride) + (w[k * stride + p] as number);
+    softmaxInPlace(out, i * classes, blocks);
   }
   return out;
 }

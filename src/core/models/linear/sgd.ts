@@ -8,6 +8,7 @@ import { MlError, throwIfAborted } from '../../types';
 import type { Matrix, PartialFitOptions, Target } from '../../types';
 import { checkRegressionTarget } from '../targets';
 import { checkMatrix } from './common';
+import { softmaxInPlace } from '../softmax';
 
 /** 'squared': ½(p − y)²; 'log': sklearn's log loss with y ∈ {−1, +1}; 'softmax': multinomial log loss, y a class index. */
 export type SgdLoss = 'squared' | 'log' | 'softmax';
@@ -139,14 +140,9 @@ function lossDerivative(loss: SgdLoss, scores: Float64Array, y: number, out: Flo
     const z = p * y;
     out[0] = z > 18 ? Math.exp(-z) * -y : z < -18 ? -y : -y / (Math.exp(z) + 1);
   } else {
-    let max = Number.NEGATIVE_INFINITY;
-    for (const s of scores) max = Math.max(max, s);
-    let sum = 0;
-    for (let k = 0; k < scores.length; k++) {
-      out[k] = Math.exp((scores[k] as number) - max);
-      sum += out[k] as number;
-    }
-    for (let k = 0; k < scores.length; k++) out[k] = (out[k] as number) / sum - (k === y ? 1 : 0);
+    out.set(scores);
+    softmaxInPlace(out, 0, scores.length);
+    for (let k = 0; k < scores.length; k++) out[k] = (out[k] as number) - (k === y ? 1 : 0);
   }
 }
 
