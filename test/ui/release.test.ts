@@ -3,12 +3,15 @@
 // repository and trains, serves, exports and imports from there. (package.test.ts installs this machine's .vsix.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { SIZE_BUDGET_MB, TARGETS, hostTarget, nativeFormat, type Target } from '../../scripts/platforms.mjs';
 import { projectRoot } from '../runner/codeServer';
 import { readZip } from './zip';
@@ -175,4 +178,21 @@ test('the CLI tarball installs with npm outside the repository and trains, serve
   const result = JSON.parse(run(mlwb, ['import', 'sqlite:shop.db', '--table', 'orders', '--json'], { cwd: workspace, env })) as { rows: number; path: string };
   assert.equal(result.rows, 2);
   assert.ok(existsSync(result.path));
+
+  // A CSV over HTTP from a local server (asynchronously: a blocking spawn would stall the server in this process).
+  const web = createServer((request, response) => {
+    if (request.url !== '/iris.csv') return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'text/csv' }).end(readFileSync(path.join(projectRoot, 'examples', 'data', 'iris.csv')));
+  });
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  t.after(() => web.close());
+  const port = (web.address() as AddressInfo).port;
+  const fetched = await promisify(execFile)(mlwb, ['import', `http://127.0.0.1:${port}/iris.csv`, '--out', 'data/iris-web.parquet', '--json'], {
+    cwd: workspace,
+    env,
+  });
+  const overHttp = JSON.parse(fetched.stdout) as { rows: number; path: string; source: { kind: string } };
+  assert.equal(overHttp.rows, 150);
+  assert.equal(overHttp.source.kind, 'http');
+  assert.ok(existsSync(path.join(workspace, 'data', 'iris-web.source.yaml')));
 });
