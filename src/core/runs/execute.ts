@@ -22,6 +22,7 @@ import { RunStore, type RunRecord } from './store';
 import { keyMetric } from './keyMetric';
 import { saveModelFiles, type SavableModel } from './versions';
 import { RunProgress, SWEEP_TRIALS_SHARE } from './progress';
+import { dataQualityWarnings } from '../data/quality';
 
 export { keyMetric } from './keyMetric';
 export { progressFraction, RunProgress } from './progress';
@@ -117,6 +118,11 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     const source = dataSourceOf(loaded.dataPath, options.workspaceRoot, (problem) => log(`warning: the data file's source is not recorded: ${problem}`));
     if (source) record.source = source;
     store.save(record);
+    // Values that will not train as they look are said in the run's log and warnings, not passed over.
+    for (const warning of dataQualityWarnings(table, experiment.data.target)) {
+      (record.warnings ??= []).push(warning);
+      log(`warning: ${warning}`);
+    }
     log(`${table.rowCount} rows × ${table.columns.length} columns; training ${experiment.model.type}`);
     let lastSaved = 0;
     // A sweep's best candidate continues its progress after the trials; it does not start again at 0.

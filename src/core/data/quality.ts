@@ -1,0 +1,41 @@
+/**
+ * What a training run says about its data before it trains, so that values the reader could not
+ * take as numbers do not train silently: missing values in numeric columns (blank, or a marker such
+ * as n/a, NA, NaN, which the reader reads as missing), and a column of numbers read as text because
+ * a few cells are not numbers (such as "?").
+ */
+import type { Table } from './table';
+
+/** A column read as text is called numeric-looking when at least this share of its values are numbers. */
+const NUMERIC_SHARE = 0.9;
+/** Most example values named in a warning. */
+const EXAMPLES = 3;
+
+const isNumber = (value: string): boolean => value.trim() !== '' && Number.isFinite(Number(value));
+
+/** One warning per column whose values will not train as they look; the target is left to its own checks. */
+export function dataQualityWarnings(table: Table, target: string): string[] {
+  const warnings: string[] = [];
+  for (const column of table.columns) {
+    if (column.name === target) continue;
+    if (column.kind === 'numeric') {
+      let missing = 0;
+      for (const value of column.values) if (Number.isNaN(value)) missing++;
+      if (missing > 0) {
+        warnings.push(
+          `column "${column.name}": ${missing} of ${column.values.length} values are missing (blank, or not a number, such as n/a, NA or ?); they train as missing values, which an impute step fills and most models refuse without one`,
+        );
+      }
+      continue;
+    }
+    const present = column.values.filter((value): value is string => value !== null);
+    if (present.length === 0) continue;
+    const notNumbers = present.filter((value) => !isNumber(value));
+    if (notNumbers.length === 0 || notNumbers.length > present.length * (1 - NUMERIC_SHARE)) continue;
+    const examples = [...new Set(notNumbers)].slice(0, EXAMPLES).map((value) => JSON.stringify(value));
+    warnings.push(
+      `column "${column.name}" is read as text, not numbers, because ${notNumbers.length} of ${present.length} values are not numbers (${examples.join(', ')}); it trains as a category. Fix those cells, or leave them empty to make them missing values`,
+    );
+  }
+  return warnings;
+}
