@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const projectRoot = path.resolve(__dirname, '..', '..');
 export const fixtureWorkspace = path.join(projectRoot, 'test', 'fixtures', 'workspace');
 const cacheDir = process.env.MLWB_CODE_SERVER_CACHE ?? path.join(projectRoot, '.vscode-test');
-const codeServerBin = path.join(cacheDir, 'code-server-4.100.3', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const codeServerBin = path.join(cacheDir, 'code-server-4.100.3', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
 export interface CodeServer {
   readonly port: number;
@@ -61,6 +61,25 @@ export function runCodeServerCli(args: string[]): { status: number; output: stri
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
+/** code-server's command line (after node): no auth, loopback, no telemetry or update checks, these folders. */
+export function codeServerArgs(options: { port: number; userDataDir: string; extensionsDir: string; workspace: string }): string[] {
+  return [
+    codeServerBin,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${options.port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    options.userDataDir,
+    '--extensions-dir',
+    options.extensionsDir,
+    options.workspace,
+  ];
+}
+
 /** Starts code-server on a free loopback port with a fresh user-data folder and a copy of the workspace. */
 export async function startCodeServer(options: StartOptions = {}): Promise<CodeServer> {
   ensureCodeServer();
@@ -87,25 +106,10 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
   );
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      codeServerBin,
-      '--auth',
-      'none',
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--user-data-dir',
-      userDataDir,
-      '--extensions-dir',
-      extensionsDir,
-      workspace,
-    ],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(process.execPath, codeServerArgs({ port, userDataDir, extensionsDir, workspace }), {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -150,7 +154,10 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
 }
 
 /** The workbench URL that loads the extension under development, and optionally a tests module. */
-export function workbenchUrl(server: CodeServer, options: { extensionTestsPath?: string; developExtension?: boolean } = {}): string {
+export function workbenchUrl(
+  server: Pick<CodeServer, 'port' | 'baseUrl' | 'workspace'>,
+  options: { extensionTestsPath?: string; developExtension?: boolean } = {},
+): string {
   const payload: string[][] = [['skipWelcome', 'true']];
   if (options.developExtension !== false) {
     payload.push(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${projectRoot}`]);
