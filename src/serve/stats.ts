@@ -17,8 +17,12 @@ export interface WindowSummary {
   readonly latencyMs: LatencySummary;
 }
 
-/** Scrapes by monitoring tools (the extension polls /monitor every 2 s): counted by route, not as traffic. */
-export const MONITORING_ROUTES: ReadonlySet<string> = new Set(['/monitor', '/metrics']);
+/**
+ * Scrapes by monitoring tools (the extension polls /monitor every 2 s) and health probes (the
+ * extension asks /health until a new service answers; orchestrators probe the v2 routes): counted by
+ * route, not as traffic, so "Requests" stays 0 until the first real request.
+ */
+export const MONITORING_ROUTES: ReadonlySet<string> = new Set(['/monitor', '/metrics', '/health', '/ping', '/v2/health/live', '/v2/health/ready']);
 
 /** Counts every answered request; the total, rate and error share leave monitoring scrapes out. */
 export class RequestStats {

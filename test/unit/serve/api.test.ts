@@ -379,7 +379,7 @@ test('/ping, /health and /version describe the service', async () => {
     assert.equal(health.model, 'logistic_regression');
     assert.equal(health.run_id, run.id);
     assert.equal(health.experiment, 'iris-serve');
-    assert.equal(health.requests, 1);
+    assert.equal(health.requests, 0, 'probes (/ping, /health) are not requests: the view said "Requests 1" before any prediction');
     assert.ok((health.uptime_seconds as number) >= 0);
     const version = (await (await fetch(`${url}/version`)).json()) as Record<string, unknown>;
     const packageVersion = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
