@@ -74,7 +74,7 @@ export interface ShareTaskInput {
 export function threadExecutor(jobs: number): TrialExecutor {
   return {
     kind: 'threads',
-    describe: (candidates) => `sweep of ${candidates} candidates on ${Math.min(jobs, candidates)} worker thread(s)`,
+    describe: (candidates) => `sweep of ${candidates} candidates on ${Math.min(jobs, candidates)} worker(s), threads of this process`,
     async scoreCandidates(task, indices, hooks) {
       const shares = shareCandidates(indices.length, jobs).map((share) => share.map((i) => indices[i] as number));
       const inputs: ShareTaskInput[] = shares.map((share) => ({ experimentFile: task.experimentFile, indices: share, seed: task.seed }));
