@@ -3,6 +3,7 @@
  * of the host updates texts, tables and charts in place; the time series come from a rolling
  * history of the pushes, kept with setState so a hidden or restored panel keeps its last minutes.
  */
+import { requestsNote } from './requestsNote';
 import type { DriftRow, HistoryPoint, MonitorState, ServiceSnapshot } from '../../src/extension/monitor/contract';
 import { persistedState } from '../../src/extension/monitor/contract';
 import { applyTheme, barChart, chartHost, destroyCharts, drawnCharts, timeChart, type Series } from './charts';
@@ -62,7 +63,13 @@ function skeleton(classification: boolean): HTMLElement[] {
     el(
       'section',
       { class: 'mon-section mon-tiles', 'aria-label': 'Current figures' },
-      tile('tile-requests', 'Requests'),
+      el(
+        'div',
+        { class: 'mon-tile' },
+        el('div', { class: 'mon-tile-label' }, 'Requests'),
+        el('div', { class: 'mon-tile-value', id: 'tile-requests', 'data-testid': 'tile-requests' }, '—'),
+        el('div', { class: 'mon-muted', id: 'tile-requests-note', 'data-testid': 'tile-requests-note' }),
+      ),
       tile('tile-rps', 'Requests/s'),
       tile('tile-p95', 'Latency p95'),
       tile('tile-errors', 'Error rate'),
@@ -158,6 +165,7 @@ function renderHeader(s: MonitorState): void {
 
 function renderTiles(snapshot: ServiceSnapshot | undefined): void {
   setText('tile-requests', snapshot ? String(snapshot.requests) : '—');
+  setText('tile-requests-note', snapshot ? requestsNote(snapshot.requests, snapshot.predictions.total) : '');
   setText('tile-rps', snapshot ? formatNumber(snapshot.requestsPerSecond, 2) : '—');
   setText('tile-p95', snapshot ? formatMs(snapshot.latency.p95) : '—');
   setText('tile-errors', snapshot ? formatPercent(snapshot.errorRate) : '—');
