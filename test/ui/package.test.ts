@@ -47,7 +47,7 @@ test('npm run package makes a .vsix that code-server installs, and the installed
   const stamp = (word: string) => Date.parse(new RegExp(`\\[([^\\]]+)\\][^\\[]*?${word}\\b`).exec(log)?.[1] ?? '');
   const activateCall = stamp('activated') - stamp('activating');
   // The extension's own files loaded by the end of activate (the log names them): dist/lazy/* only once used.
-  const loadedFiles = /activated; loaded ([^[]*)/.exec(log)?.[1]?.trim() ?? '(not in the log)';
+  const loadedFiles = /activated;\sloaded\s([^[]*)/.exec(log)?.[1]?.trim() ?? '(not in the log)';
   await runFromPalette(page, 'Developer: Show Running Extensions');
   const activation = page.locator('.runtime-extensions-editor .monaco-list-row[aria-label="ml-workbench"] .activation-time');
   await activation.waitFor({ timeout: 30_000 });
