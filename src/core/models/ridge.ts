@@ -1,11 +1,9 @@
 /** L2-penalised least squares (`ridge`), as scikit-learn's Ridge: ||y - Xw||² + alpha·||w||². */
-import { checkFitted, checkMatrix, checkOneOf, checkPositive, checkTag, fitInterceptParam, penaltyAlphaParam, toNumbers } from './linear/common';
-import { fitLeastSquares } from './linear/leastSquares';
-import { predictLinear, readLinearState } from './linear/linearPredict';
-import { needsRetraining, partialFitRegressor, readSamplesSeen } from './linear/sgd';
+import { checkFitted, checkOneOf, checkPositive, checkTag, fitInterceptParam, penaltyAlphaParam } from './linear/common';
+import { LeastSquaresRegressor } from './linear/leastSquaresRegressor';
+import { needsRetraining, partialFitRegressor } from './linear/sgd';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
-import { checkRegressionTarget } from './targets';
-import type { EstimatorJSON, FitOptions, Matrix, OnlineLearner, PartialFitOptions, Regressor, Target } from '../types';
+import type { EstimatorJSON, Matrix, PartialFitOptions, Target } from '../types';
 
 export interface RidgeOptions {
   /** Strength of the L2 penalty (sklearn default 1.0). */
@@ -27,29 +25,15 @@ export const RIDGE_SPEC: ModelSpec = {
 };
 
 /** Ridge regression solved exactly (Cholesky on the centred Gram matrix; CG for very wide sparse X). */
-export class Ridge implements Regressor, OnlineLearner {
+export class Ridge extends LeastSquaresRegressor {
   readonly type = MODEL;
   readonly alpha: number;
-  readonly fitIntercept: boolean;
-  coef: Float64Array | undefined;
-  intercept = 0;
-  /** Rows learnt from: training rows plus those of later partialFit calls (undefined for models saved before it was kept). */
-  nSamplesSeen: number | undefined;
 
   constructor(options: RidgeOptions = {}) {
     const p = resolveParams(RIDGE_SPEC, options);
-    this.alpha = checkPositive(MODEL, 'alpha', p.alpha, true);
-    this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
-  }
-
-  /** Fits the coefficients on (X, y). */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
-    checkMatrix(MODEL, X);
-    const target = checkRegressionTarget(MODEL, y, X.rows);
-    const { coef, intercept } = fitLeastSquares(X, target, this.alpha, this.fitIntercept, options);
-    this.coef = coef;
-    this.intercept = intercept;
-    this.nSamplesSeen = X.rows;
+    const alpha = checkPositive(MODEL, 'alpha', p.alpha, true);
+    super(checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]), alpha);
+    this.alpha = alpha;
   }
 
   /** One SGD epoch over the rows (sklearn's SGDRegressor, squared loss): ridge's objective over all rows seen is SGD's L2 penalty with alpha / n. */
@@ -63,31 +47,14 @@ export class Ridge implements Regressor, OnlineLearner {
     this.nSamplesSeen = seen;
   }
 
-  /** Predicted values X·coef + intercept. */
-  predict(X: Matrix): Float64Array {
-    const coef = checkFitted(MODEL, this.coef);
-    checkMatrix(MODEL, X, coef.length);
-    return predictLinear(X, coef, this.intercept);
-  }
-
   toJSON(): EstimatorJSON {
-    return {
-      type: MODEL,
-      alpha: this.alpha,
-      fit_intercept: this.fitIntercept,
-      coef: toNumbers(checkFitted(MODEL, this.coef)),
-      intercept: this.intercept,
-      n_samples_seen: this.nSamplesSeen,
-    };
+    return { type: MODEL, alpha: this.alpha, ...this.savedState() };
   }
 
   /** Restores a model saved by toJSON. */
   static fromJSON(json: EstimatorJSON): Ridge {
     checkTag(json, MODEL);
-    const model = new Ridge({ alpha: json.alpha as number, fit_intercept: json.fit_intercept !== false });
-    Object.assign(model, readLinearState(MODEL, json));
-    model.nSamplesSeen = readSamplesSeen(MODEL, json);
-    return model;
+    return new Ridge({ alpha: json.alpha as number, fit_intercept: json.fit_intercept !== false }).restoreState(json);
   }
 }
 
