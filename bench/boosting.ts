@@ -2,12 +2,14 @@
  * Gradient boosting fit time and held-out accuracy / R² beside scikit-learn's
  * HistGradientBoostingClassifier / HistGradientBoostingRegressor, same data, same run.
  *
- * Run: node --import tsx bench/boosting.ts [--rows 100000] [--features 50] [--sklearn-threads N]
+ * Run: node --import tsx bench/boosting.ts [--rows 100000] [--features 50] [--sklearn-threads N] [--jobs N]
  * The data: `rows` × `features` standard normals (bench/common.ts threeClassData): 3 classes from the
  * argmax of three noisy linear scores of the first 10 features, and the first score as a regression
  * target; 80% train, 20% held out, written to a file scikit-learn reads. Both use their defaults
  * (max_iter 100, max_leaf_nodes 31, learning_rate 0.1, early_stopping 'auto': on above 10,000 rows);
- * scikit-learn with its default OpenMP threads unless --sklearn-threads sets OMP_NUM_THREADS.
+ * scikit-learn with its default OpenMP threads unless --sklearn-threads sets OMP_NUM_THREADS; ours with
+ * n_jobs `--jobs` (left out: the model's default, the cores less one). Our CPU time counts the
+ * histogram workers' threads too (process.cpuUsage is the whole process).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
   const rows = option('rows', 100_000);
   const cols = option('features', 50);
   const threads = option('sklearn-threads', 0);
+  const jobs = option('jobs', 0);
+  const params = jobs === 0 ? {} : { n_jobs: jobs };
   const cut = Math.floor(rows * 0.8);
   const dir = mkdtempSync(join(tmpdir(), 'mlwb-boosting-'));
   try {
@@ -109,13 +113,13 @@ async function main(): Promise<void> {
     const train = part(X, 0, cut);
     const test = part(X, cut, rows);
 
-    const classifier = new GradientBoostingClassifier();
+    const classifier = new GradientBoostingClassifier(params);
     const classTime = await timed(() => classifier.fit(train, labels.slice(0, cut), { seed: 0 }));
     const predicted = classifier.predict(test);
     const accuracy = predicted.filter((p, i) => p === labels[cut + i]).length / predicted.length;
     row(`classification 3 classes ${rows}×${cols}`, 'acc', { ...classTime, score: accuracy, iterations: classifier.nIter }, sklearn('classification'));
 
-    const regressor = new GradientBoostingRegressor();
+    const regressor = new GradientBoostingRegressor(params);
     const regTime = await timed(() => regressor.fit(train, values.slice(0, cut), { seed: 0 }));
     const score = r2(values.slice(cut), regressor.predict(test));
     row(`regression ${rows}×${cols}`, 'r2', { ...regTime, score, iterations: regressor.nIter }, sklearn('regression'));
