@@ -12,6 +12,7 @@ import {
 import { hostChannel } from '../shared/channel';
 import { ExploreView } from './explore';
 import { ProfileView } from './profile';
+import { shapeText } from './format';
 import { DataTable } from './table';
 
 const channel = hostChannel<HostMessage, WebviewMessage, PersistedPreview>(isHostMessage, { type: 'ready' });
@@ -66,8 +67,7 @@ if (isPersistedPreview(restored)) {
 function render(state: PreviewState): void {
   current = state;
   title.textContent = state.fileName;
-  const columns = state.schema?.columns.length;
-  shape.textContent = columns === undefined ? '' : `${state.total >= 0 ? state.total.toLocaleString('en-US') : '…'} rows × ${columns} columns`;
+  shape.textContent = shapeText(state);
   for (const [tab, button] of tabButtons) {
     button.classList.toggle('active', tab === state.tab);
     button.setAttribute('aria-pressed', String(tab === state.tab));

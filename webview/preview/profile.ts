@@ -2,6 +2,7 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import type { ColumnProfile, DatasetProfile } from '../../src/core/datasets/types';
 import type { PreviewState, WebviewMessage } from '../../src/extension/preview/contract';
+import { binLabel, binRange } from './format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -169,7 +170,7 @@ export class ProfileView {
         new Chart(canvas, {
           type: 'bar',
           data: {
-            labels: numeric.histogram.map((bin) => formatNumber((bin.from + bin.to) / 2)),
+            labels: numeric.histogram.map(binLabel),
             datasets: [
               { label: column.name, data: numeric.histogram.map((bin) => bin.count), backgroundColor: color, barPercentage: 1, categoryPercentage: 1 },
             ],
@@ -182,7 +183,7 @@ export class ProfileView {
                 callbacks: {
                   title: (items) => {
                     const bin = numeric.histogram[items[0]?.dataIndex ?? 0];
-                    return bin ? `${formatNumber(bin.from)} – ${formatNumber(bin.to)}` : '';
+                    return bin ? binRange(bin) : '';
                   },
                 },
               },
