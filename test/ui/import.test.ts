@@ -3,11 +3,10 @@
 // the import confirmed and named; the file then appears in the Datasets view with its source.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { projectRoot } from '../runner/codeServer';
 import { postgresBin, startPostgres, type RunningServer } from '../unit/sources/servers';
 import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, type Workbench } from './workbench';
 
@@ -88,8 +87,7 @@ test('Import Data… from PostgreSQL: table from the list, preview of the first 
   assert.match(text, /1\s*│\s*2\s*│\s*review number 1\s*│\s*2026-01-01 01:00:00\+00/);
   const tab = page.locator('.tabs-container .tab', { hasText: 'first rows' });
   assert.equal(await tab.count(), 1, 'the preview opens in one tab');
-  const shot = await screenshot(page, 'import-preview');
-  copyFileSync(shot, path.join(projectRoot, 'media', 'import-preview.png'));
+  await screenshot(page, 'import-preview');
   await pick(page, 'Import all rows');
 
   // Named as suggested: data/reviews.parquet.
