@@ -25,6 +25,8 @@ export interface MlWorkbenchApi {
   runsView(): TreeSnapshot[];
   /** The Deployed Models view as the user sees it. */
   deploymentsView(): TreeSnapshot[];
+  /** The Workers status bar item: its text and tooltip as shown, after one fresh read of the queue. */
+  workersStatus(): Promise<{ text: string; tooltip: string }>;
 }
 
 export interface TreeSnapshot {
@@ -61,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   );
 
   const training = disposer.track(new TrainingManager(context.extensionPath, log));
-  disposer.track(new WorkersStatus());
+  const workersStatus = disposer.track(new WorkersStatus());
   const datasets = new DatasetsClient(path.join(context.extensionPath, 'dist', 'worker', 'datasets.js'));
   disposer.track({ dispose: () => datasets.dispose() });
   const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training, datasets };
@@ -91,7 +93,15 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   // The extension's own files loaded by now: dist/lazy/* (database clients, DuckDB, YAML) only once something uses them.
   const loaded = Object.keys(require.cache).filter((file) => file.startsWith(context.extensionPath + path.sep));
   log.info(`activated; loaded ${loaded.map((file) => path.relative(context.extensionPath, file)).join(', ')}`);
-  return { runtimeInfo: () => runtime, runsView: () => snapshot(runsTree), deploymentsView: () => snapshot(deployments.tree) };
+  return {
+    runtimeInfo: () => runtime,
+    runsView: () => snapshot(runsTree),
+    deploymentsView: () => snapshot(deployments.tree),
+    workersStatus: async () => {
+      await workersStatus.refresh();
+      return { text: workersStatus.text, tooltip: workersStatus.tooltip };
+    },
+  };
 }
 
 export function deactivate(): void {

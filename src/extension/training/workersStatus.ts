@@ -86,6 +86,12 @@ export class WorkersStatus implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** Its tooltip as text (for tests). */
+  get tooltip(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
+  }
+
   private show(text: string, tooltip: string | vscode.MarkdownString): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
