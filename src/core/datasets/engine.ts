@@ -48,27 +48,7 @@ export class DatasetEngine {
 
   /** Runs one statement on its own connection; aborting the signal interrupts it, progress is polled while it runs. */
   async query(sql: string, options: QueryOptions = {}, stage = 'query'): Promise<DuckDBResultReader> {
-    const { signal, onProgress } = options;
-    throwIfAborted(signal);
-    const connection = await this.connect();
-    const interrupt = (): void => connection.interrupt();
-    signal?.addEventListener('abort', interrupt, { once: true });
-    const timer = onProgress
-      ? setInterval(() => {
-          const percentage = connection.progress.percentage;
-          if (percentage >= 0) onProgress({ stage, step: Math.round(percentage), of: 100 });
-        }, 250)
-      : undefined;
-    try {
-      return await connection.runAndReadAll(sql);
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      throw error;
-    } finally {
-      if (timer) clearInterval(timer);
-      signal?.removeEventListener('abort', interrupt);
-      connection.closeSync();
-    }
+    return this.onConnection(options, stage, (connection) => connection.runAndReadAll(sql));
   }
 
   /**
@@ -76,6 +56,19 @@ export class DatasetEngine {
    * whole result is never held at once; interrupted and polled for progress as `query` is.
    */
   async stream(sql: string, onChunk: (chunk: DuckDBDataChunk) => void, options: QueryOptions = {}, stage = 'query'): Promise<void> {
+    await this.onConnection(options, stage, async (connection) => {
+      const result = await connection.stream(sql);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        onChunk(chunk);
+        throwIfAborted(options.signal);
+      }
+    });
+  }
+
+  /** Runs `use` on a fresh connection that the signal interrupts and whose progress is polled; closes it afterwards. */
+  private async onConnection<T>(options: QueryOptions, stage: string, use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const { signal, onProgress } = options;
     throwIfAborted(signal);
     const connection = await this.connect();
@@ -88,13 +81,7 @@ export class DatasetEngine {
         }, 250)
       : undefined;
     try {
-      const result = await connection.stream(sql);
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        onChunk(chunk);
-        throwIfAborted(signal);
-      }
+      return await use(connection);
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
       throw error;
@@ -117,14 +104,19 @@ export class DatasetEngine {
     options: QueryOptions = {},
   ): Promise<void> {
     const opened = await this.open(filePath);
+    await this.withLatin1Retry(filePath, opened, (source) => this.stream(build(sourceSql(source)), onChunk, options), restart);
+  }
+
+  /** Runs `use` on the file's source; when DuckDB finds non-UTF-8 bytes, switches the source to Latin-1, calls `restart` and runs it again. */
+  private async withLatin1Retry<T>(filePath: string, opened: Opened, use: (source: DatasetSource) => Promise<T>, restart?: () => void): Promise<T> {
     try {
       try {
-        await this.stream(build(sourceSql(opened.source)), onChunk, options);
+        return await use(opened.source);
       } catch (error) {
         if (!isEncodingError(error) || opened.source.layout?.encoding !== 'utf-8') throw error;
         opened.source = asLatin1(opened.source, path.basename(filePath));
-        restart();
-        await this.stream(build(sourceSql(opened.source)), onChunk, options);
+        restart?.();
+        return await use(opened.source);
       }
     } catch (error) {
       throw toDatasetError(filePath, error);
@@ -150,17 +142,8 @@ export class DatasetEngine {
     head = false,
   ): Promise<{ reader: DuckDBResultReader; opened: Opened }> {
     const opened = await this.open(filePath);
-    try {
-      try {
-        return { reader: await this.query(build(sourceSql(opened.source, head)), options), opened };
-      } catch (error) {
-        if (!isEncodingError(error) || opened.source.layout?.encoding !== 'utf-8') throw error;
-        opened.source = asLatin1(opened.source, path.basename(filePath));
-        return { reader: await this.query(build(sourceSql(opened.source, head)), options), opened };
-      }
-    } catch (error) {
-      throw toDatasetError(filePath, error);
-    }
+    const reader = await this.withLatin1Retry(filePath, opened, (source) => this.query(build(sourceSql(source, head)), options));
+    return { reader, opened };
   }
 
   /** Loads the whole file into an in-memory table (once per file version) and runs `use` on it; the table stays loaded while in use. */
