@@ -167,8 +167,16 @@ export function completionMessage(record: RunRecord): string {
     .map((name) => `${name} ${formatMetric(metrics[name] as number)}`)
     .join(', ');
   const headline = headlineMetric(record);
-  if (headline?.trial !== undefined) {
-    return `Run ${shortRunId(record.id)} (${record.experiment}) completed: best ${headline.name} ${formatMetric(headline.value)}, the ${headline.definition.replace(/^best /, '')}.`;
-  }
-  return `Run ${shortRunId(record.id)} (${record.experiment}) completed: ${held || 'no metrics'}${held && headline ? ` on the ${headline.scope}` : ''}.`;
+  const scores =
+    headline?.trial !== undefined
+      ? `best ${headline.name} ${formatMetric(headline.value)}, the ${headline.definition.replace(/^best /, '')}.`
+      : `${held || 'no metrics'}${held && headline ? ` on the ${headline.scope}` : ''}.`;
+  return `Run ${shortRunId(record.id)} (${record.experiment}) completed: ${scores}${warningsNote(record.warnings)}`;
+}
+
+/** What the completion notification says about a run's warnings (values that did not train as they look): the first, and how many more. */
+function warningsNote(warnings: readonly string[] | undefined): string {
+  if (!warnings || warnings.length === 0) return '';
+  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more warning${warnings.length > 2 ? 's' : ''} in its log)` : '';
+  return ` Warning: ${warnings[0]}${more}`;
 }

@@ -206,8 +206,15 @@ export function registerRuns(services: Services, check: CheckExperiment): RunsTr
 
 async function announce(record: RunRecord, store: RunStore | undefined): Promise<void> {
   if (record.status === 'completed') {
-    const choice = await vscode.window.showInformationMessage(completionMessage(record), 'Open Dashboard');
-    if (choice) await executeCommand('mlWorkbench.openDashboard', record.id);
+    // A run that trained with warnings (values that did not train as they look) says so, with its log a click away.
+    const warned = (record.warnings?.length ?? 0) > 0;
+    const actions = ['Open Dashboard', ...(warned && store ? ['Show Log'] : [])];
+    const choice = warned
+      ? await vscode.window.showWarningMessage(completionMessage(record), ...actions)
+      : await vscode.window.showInformationMessage(completionMessage(record), ...actions);
+    if (choice === 'Open Dashboard') await executeCommand('mlWorkbench.openDashboard', record.id);
+    else if (choice === 'Show Log' && store)
+      await vscode.window.showTextDocument(vscode.Uri.file(path.join(store.runDir(record.id), 'log.txt')), { preview: true });
   } else {
     // The whole reason (every line), with the run's log and its dashboard a click away.
     const log = store ? vscode.Uri.file(path.join(store.runDir(record.id), 'log.txt')) : undefined;

@@ -112,3 +112,12 @@ test('a trial reads its score first, then its rounded parameters', () => {
   assert.equal(trialLabel(trials[0] as { params: Record<string, unknown>; score: number }, 0), '0.8584 · C=7.6 gamma=0.000156 kernel=rbf');
   assert.equal(trialLabel({ params: { C: 1 }, score: Number.NaN, error: 'bad' }, 1), 'failed · C=1');
 });
+
+test('the completion notification says when a run trained with warnings about its data: the first, and how many more', () => {
+  const first = 'column "petal_width": 3 of 150 values are missing (blank, or not a number, such as n/a, NA or ?)';
+  const one = completionMessage(run({ metrics: { accuracy: 0.96 }, warnings: [first] }));
+  assert.ok(one.endsWith(` Warning: ${first}`), one);
+  const three = completionMessage(run({ metrics: { accuracy: 0.96 }, warnings: [first, 'b', 'c'] }));
+  assert.ok(three.endsWith(` Warning: ${first} (and 2 more warnings in its log)`), three);
+  assert.ok(!completionMessage(run({ metrics: { accuracy: 0.96 } })).includes('Warning'), 'no warnings, no note');
+});
