@@ -1,6 +1,7 @@
 /** The compare panel in the browser: overlaid loss curves and a table of parameters and metrics, best marked. */
 import type { CompareState } from '../../src/extension/dashboard/contract';
-import { beginRender, chart, destroyCharts, endRender, lineConfig, lineDatasets, seriesColor } from '../dashboard/charts';
+import { beginRender, chart, destroyCharts, endRender, lineConfig, lineDatasets } from '../dashboard/charts';
+import { seriesColor } from '../shared/charts';
 import { checkbox, connect, el, persist, post, root, section, showError } from '../dashboard/common';
 
 let state: CompareState | undefined;

@@ -6,39 +6,10 @@ import { Chart, registerables, type ChartConfiguration, type ChartDataset, type 
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { CurveSeries } from '../../src/extension/dashboard/contract';
 import { el, formatNumber } from './common';
+import { applyTheme, cssVar, registerCharts, seriesColor } from '../shared/charts';
 import { stepAxis } from './axes';
 
-Chart.register(...registerables, MatrixController, MatrixElement);
-
-/** A CSS custom property of the theme, e.g. `--vscode-foreground`. */
-export function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
-  return value || fallback;
-}
-
-const PALETTE: readonly [string, string][] = [
-  ['--vscode-charts-blue', '#3794ff'],
-  ['--vscode-charts-orange', '#d18616'],
-  ['--vscode-charts-green', '#89d185'],
-  ['--vscode-charts-purple', '#b180d7'],
-  ['--vscode-charts-red', '#f14c4c'],
-  ['--vscode-charts-yellow', '#cca700'],
-];
-
-export function seriesColor(i: number): string {
-  const [name, fallback] = PALETTE[i % PALETTE.length] as [string, string];
-  return cssVar(name, fallback);
-}
-
-/** Chart.js defaults from the theme; called before each render so a theme change shows at once. */
-export function applyTheme(): void {
-  Chart.defaults.color = cssVar('--vscode-foreground', '#cccccc');
-  Chart.defaults.borderColor = cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)'));
-  Chart.defaults.font.family = cssVar('--vscode-font-family', 'sans-serif');
-  Chart.defaults.font.size = Number.parseInt(cssVar('--vscode-font-size', '13'), 10) || 13;
-  Chart.defaults.animation = false;
-  Chart.defaults.maintainAspectRatio = false;
-}
+registerCharts(...registerables, MatrixController, MatrixElement);
 
 /** Red, green and blue of a #rgb/#rrggbb(aa) or rgb()/rgba() color; undefined for other forms. */
 function channels(color: string): [number, number, number] | undefined {

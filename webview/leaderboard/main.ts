@@ -1,7 +1,8 @@
 /** The sweep leaderboard in the browser: every trial, sortable, best highlighted, parameters against the score. */
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { LeaderboardState, ParamValue, TrialRow } from '../../src/extension/dashboard/contract';
-import { beginRender, chart, cssVar, destroyCharts, endRender, scatterConfig, withAlpha } from '../dashboard/charts';
+import { beginRender, chart, destroyCharts, endRender, scatterConfig, withAlpha } from '../dashboard/charts';
+import { cssVar } from '../shared/charts';
 import { button, connect, el, persist, post, root, runHeader, section, showError } from '../dashboard/common';
 import { formatMetric, formatParamValue } from '../../src/core/runs/display';
 import { axisPosition, paramAxis, spreadPoints } from '../../src/core/search/paramAxis';

@@ -3,28 +3,11 @@
  * replaced in place, so a live update every two seconds does not rebuild anything; colors come
  * from the current VS Code theme.
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-} from 'chart.js';
+import { Chart, type ChartDataset } from 'chart.js';
+import { cssVar, registerCharts } from '../shared/charts';
 import { el } from './dom';
 
-Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip);
-
-/** A CSS custom property of the theme, e.g. `--vscode-foreground`. */
-export function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
-  return value || fallback;
-}
+registerCharts();
 
 export type SeriesColor = 'blue' | 'orange' | 'green' | 'purple' | 'red' | 'yellow' | 'foreground';
 
@@ -40,16 +23,6 @@ const FALLBACK: Record<SeriesColor, string> = {
 
 export function color(name: SeriesColor): string {
   return name === 'foreground' ? cssVar('--vscode-descriptionForeground', FALLBACK.foreground) : cssVar(`--vscode-charts-${name}`, FALLBACK[name]);
-}
-
-/** Chart.js defaults from the theme; called before charts are made, so a theme change shows at once. */
-export function applyTheme(): void {
-  Chart.defaults.color = cssVar('--vscode-foreground', '#cccccc');
-  Chart.defaults.borderColor = cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)'));
-  Chart.defaults.font.family = cssVar('--vscode-font-family', 'sans-serif');
-  Chart.defaults.font.size = Number.parseInt(cssVar('--vscode-font-size', '13'), 10) || 13;
-  Chart.defaults.animation = false;
-  Chart.defaults.maintainAspectRatio = false;
 }
 
 export interface Series {

@@ -6,7 +6,8 @@
 import { requestsNote } from './requestsNote';
 import type { DriftRow, HistoryPoint, MonitorState, ServiceSnapshot } from '../../src/extension/monitor/contract';
 import { persistedState } from '../../src/extension/monitor/contract';
-import { applyTheme, barChart, chartHost, destroyCharts, drawnCharts, timeChart, type Series } from './charts';
+import { applyTheme } from '../shared/charts';
+import { barChart, chartHost, destroyCharts, drawnCharts, timeChart, type Series } from './charts';
 import { byId, connect, el, formatBytes, formatDuration, formatMs, formatNumber, formatPercent, persist, post, restored, setText } from './dom';
 import { appendHistory, historyPoint, HISTORY_MS } from './history';
 import { feedbackRows, methodName, onlineNote, thresholdText, versionCells, versionHeaders } from './tables';

@@ -3,57 +3,14 @@
  * patterns of missing values, and each feature against a chosen target (box per class, class
  * shares per category, or the target's mean per bin). Every value from the file goes in as text.
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartConfiguration,
-} from 'chart.js';
+import { Chart, type ChartConfiguration } from 'chart.js';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { CategoricalVsTarget, DatasetExploration, NumericVsTarget, TargetExploration } from '../../src/core/datasets/types';
 import type { PreviewState, WebviewMessage } from '../../src/extension/preview/contract';
+import { cssVar, registerCharts, seriesColor } from '../shared/charts';
+import { element } from '../shared/dom';
 
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  Legend,
-  MatrixController,
-  MatrixElement,
-);
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const cssVar = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-const PALETTE: readonly [string, string][] = [
-  ['--vscode-charts-blue', '#3794ff'],
-  ['--vscode-charts-orange', '#d18616'],
-  ['--vscode-charts-green', '#89d185'],
-  ['--vscode-charts-purple', '#b180d7'],
-  ['--vscode-charts-red', '#f14c4c'],
-  ['--vscode-charts-yellow', '#cca700'],
-];
-const seriesColor = (i: number): string => {
-  const [name, fallback] = PALETTE[i % PALETTE.length] as [string, string];
-  return cssVar(name, fallback);
-};
+registerCharts(MatrixController, MatrixElement);
 
 function format(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';

@@ -1,19 +1,12 @@
 /** The profile tab: data-quality summary and one card per column with statistics, top values and a chart.js histogram. */
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import { Chart } from 'chart.js';
 import type { ColumnProfile, DatasetProfile } from '../../src/core/datasets/types';
 import type { PreviewState, WebviewMessage } from '../../src/extension/preview/contract';
+import { cssVar, registerCharts } from '../shared/charts';
+import { element } from '../shared/dom';
 import { binLabel, binRange } from './format';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const cssVar = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+registerCharts();
 
 function chartColors(): { bar: string; text: string; grid: string } {
   return {

@@ -1,6 +1,7 @@
 /** The virtual data table: a fixed window of rows over any number of rows, sortable and filterable by column. Text only, never HTML. */
 import type { PreviewState, WebviewMessage } from '../../src/extension/preview/contract';
 import type { SortSpec } from '../../src/core/datasets/types';
+import { element } from '../shared/dom';
 
 const ROW_HEIGHT = 24;
 /** Browsers cap element heights; past this the scrollbar maps proportionally onto the rows. */
@@ -8,13 +9,6 @@ const MAX_SCROLL_HEIGHT = 3_000_000;
 const PAGE_ROWS = 100;
 /** Rows shown above a revealed row (as the host loads them), so it does not sit at the very top. */
 const FOCUS_ROWS_ABOVE = 3;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export class DataTable {
   readonly root = element('div', 'data-view');
