@@ -5,7 +5,7 @@ import { readModelVersions, setCurrentModelVersion, type ModelVersion } from '..
 import { registerCommand, type Commands } from '../commands';
 import { showFailure } from '../failure';
 import type { Log } from '../log';
-import { runIdOf, type RunArgument } from '../runs/pickRun';
+import type { RunArgument } from '../runs/pickRun';
 import { deployTargetOf } from '../runs/registry';
 import type { TrainingManager } from '../training/manager';
 import { deploymentUrl, type DeploymentManager, type DeploymentRecord } from './manager';
