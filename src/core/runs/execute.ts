@@ -67,15 +67,23 @@ export function hashFile(file: string): Promise<string> {
 }
 
 /** Trains the experiment file into a run of the store and returns the finished record. */
-export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
-  const store = new RunStore(options.workspaceRoot);
-  const loaded = loadExperimentFile(options.experimentFile);
+/**
+ * Opens the run's record (the one queued as `options.runId`, else a new one) with the experiment as it is now, lets
+ * `prepare` adjust it, marks it running and says so; returns the record with its event and log sinks.
+ */
+export function beginRun(
+  store: RunStore,
+  options: Pick<ExecuteOptions, 'workspaceRoot' | 'experimentFile' | 'runId' | 'onEvent'>,
+  experiment: { readonly name?: string } | null,
+  prepare?: (record: RunRecord) => void,
+): { record: RunRecord; emit: (event: RunEvent) => void; log: (line: string) => void } {
   const relativeFile = path.relative(options.workspaceRoot, options.experimentFile);
-  const name = loaded.experiment?.name ?? path.basename(options.experimentFile).replace(/\.experiment\.(ya?ml|json)$/, '');
-  const record = (options.runId ? store.get(options.runId) : undefined) ?? store.create(name, relativeFile, loaded.experiment ?? null);
+  const name = experiment?.name ?? path.basename(options.experimentFile).replace(/\.experiment\.(ya?ml|json)$/, '');
+  const record = (options.runId ? store.get(options.runId) : undefined) ?? store.create(name, relativeFile, experiment);
   // A run queued by the extension before its worker started gets the experiment as it is now.
   record.experiment = name;
-  record.snapshot = loaded.experiment ?? null;
+  record.snapshot = experiment;
+  prepare?.(record);
   const emit = options.onEvent ?? (() => undefined);
   const log = (line: string): void => {
     store.appendLog(record.id, line);
@@ -83,6 +91,13 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
   };
   store.start(record);
   emit({ type: 'started', runId: record.id });
+  return { record, emit, log };
+}
+
+export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
+  const store = new RunStore(options.workspaceRoot);
+  const loaded = loadExperimentFile(options.experimentFile);
+  const { record, emit, log } = beginRun(store, options, loaded.experiment ?? null);
   try {
     if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
     const experiment = options.sweep

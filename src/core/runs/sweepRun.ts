@@ -8,12 +8,11 @@ import { runSeed } from '../experiment/experiment';
 import { runTasks } from '../parallel/pool';
 import type { Trial } from '../search';
 import { CancelledError, errorMessage } from '../types';
-import { cancelReason, executeRun, finishUnsuccessful, type ExecuteOptions, type RunEvent } from './execute';
+import { beginRun, cancelReason, executeRun, finishUnsuccessful, type ExecuteOptions, type RunEvent } from './execute';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
 import { bestTrial, shareCandidates, sweepCandidates, type ShareResult } from './sweep';
 import { sweepTrialsProgress } from './progress';
-import * as path from 'node:path';
 
 /** A finished trial and, for remote executors, the worker that ran it. */
 export interface TrialReport {
@@ -111,20 +110,10 @@ export async function runSweep(options: SweepOptions): Promise<RunRecord> {
     }
   }
   const store = new RunStore(options.workspaceRoot);
-  const relativeFile = path.relative(options.workspaceRoot, options.experimentFile);
   const experiment = loaded.experiment;
-  const name = experiment.name ?? path.basename(options.experimentFile).replace(/\.experiment\.(ya?ml|json)$/, '');
-  const record = (options.runId ? store.get(options.runId) : undefined) ?? store.create(name, relativeFile, experiment);
-  record.experiment = name;
-  record.snapshot = experiment;
-  record.trials = [];
-  const emit = options.onEvent ?? (() => undefined);
-  const log = (line: string): void => {
-    store.appendLog(record.id, line);
-    emit({ type: 'log', runId: record.id, line });
-  };
-  store.start(record);
-  emit({ type: 'started', runId: record.id });
+  const { record, emit, log } = beginRun(store, options, experiment, (opened) => {
+    opened.trials = [];
+  });
   const trials = new Map<number, Trial>();
   const workers: Record<string, string> = {};
   let metric = '';
