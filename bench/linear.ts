@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Random } from '../src/core/random';
+import { Random, DEFAULT_SEED } from '../src/core/random';
 import { LogisticRegression } from '../src/core/models/logisticRegression';
 import { Svm } from '../src/core/models/svm';
 import type { DenseMatrix } from '../src/core/types';
@@ -54,7 +54,7 @@ const onlySvm = process.argv.includes('--only') && process.argv[process.argv.ind
 
 const model = new LogisticRegression();
 const start = process.hrtime.bigint();
-if (!onlySvm) model.fit(train, names.slice(0, TRAIN));
+if (!onlySvm) model.fit(train, names.slice(0, TRAIN), { seed: DEFAULT_SEED });
 const oursSeconds = Number(process.hrtime.bigint() - start) / 1e9;
 
 const dir = mkdtempSync(join(tmpdir(), 'mlwb-linear-'));
@@ -105,7 +105,7 @@ function benchSvm(dir: string): void {
   const svm = new Svm();
   const begin = process.hrtime.bigint();
   const cpuBegin = process.cpuUsage();
-  svm.fit(svmTrain, names.slice(0, fitRows));
+  svm.fit(svmTrain, names.slice(0, fitRows), { seed: DEFAULT_SEED });
   const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
   const cpu = process.cpuUsage(cpuBegin);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -22,6 +22,7 @@ import { MlpClassifier } from '../src/core/nn/mlp';
 import { initBackend } from '../src/core/nn/backend';
 import { isOnlineLearner, type DenseMatrix, type Estimator, type Target } from '../src/core/types';
 import { option, threeClassData } from './common';
+import { DEFAULT_SEED } from '../src/core/random';
 
 function part(X: DenseMatrix, from: number, to: number): DenseMatrix {
   return { kind: 'dense', rows: to - from, cols: X.cols, data: X.data.slice(from * X.cols, to * X.cols) };
@@ -98,15 +99,15 @@ async function main(): Promise<void> {
 
   await initBackend();
   const logistic = new LogisticRegression();
-  logistic.fit(train, trainLabels);
+  logistic.fit(train, trainLabels, { seed: DEFAULT_SEED });
   const ridge = new Ridge();
-  ridge.fit(train, values.slice(0, rows));
+  ridge.fit(train, values.slice(0, rows), { seed: DEFAULT_SEED });
   const gaussian = new NaiveBayes({ distribution: 'gaussian' });
-  gaussian.fit(train, trainLabels);
+  gaussian.fit(train, trainLabels, { seed: DEFAULT_SEED });
   const multinomial = new NaiveBayes({ distribution: 'multinomial' });
-  multinomial.fit(counts(train), trainLabels);
+  multinomial.fit(counts(train), trainLabels, { seed: DEFAULT_SEED });
   const mlp = new MlpClassifier({ hidden_layer_sizes: [32], max_iter: 1, batch_size: 200 });
-  await mlp.fit(train, trainLabels);
+  await mlp.fit(train, trainLabels, { seed: DEFAULT_SEED });
 
   const ours: Record<string, number> = {
     logistic_regression: await timeUpdate(logistic, update, updateLabels),

@@ -39,8 +39,8 @@ export interface FitOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Checked between iterations; a fit that sees it aborted throws `CancelledError`. */
   readonly signal?: AbortSignal;
-  /** Seed of the run's RNG (see core/random.ts). */
-  readonly seed?: number;
+  /** Seed of the run's RNG (see core/random.ts); trainExperiment settles it (runSeed), everything below is handed it. */
+  readonly seed: number;
 }
 
 /** Thrown by any fit or pipeline step that notices its signal was aborted. */
@@ -78,7 +78,7 @@ export interface EstimatorJSON {
 /** One shape for every model: classifiers take string labels, regressors numbers. */
 export interface Estimator {
   readonly type: string;
-  fit(X: Matrix, y: Target, options?: FitOptions): Promise<void> | void;
+  fit(X: Matrix, y: Target, options: FitOptions): Promise<void> | void;
   /** Classifiers return labels, regressors numbers. */
   predict(X: Matrix): Target;
   toJSON(): EstimatorJSON;

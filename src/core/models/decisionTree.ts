@@ -4,7 +4,7 @@
  * `task` field. Parameters and defaults follow scikit-learn. Ties between features are broken by a
  * seeded random feature order, as scikit-learn's `random_state` does; the seed is FitOptions.seed.
  */
-import { DEFAULT_SEED, Random } from '../random';
+import { Random } from '../random';
 import { EstimatorJSON, Task } from '../types';
 import { checkClassWeight, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
@@ -43,7 +43,7 @@ const DECISION_TREE: TreeModelKind<TreeParams> = {
   saved: 'tree',
   async grow(data, target, grow, _params, options) {
     const { samples, weights } = allRows(data.rows);
-    const random = new Random(options.seed ?? DEFAULT_SEED);
+    const random = new Random(options.seed);
     const tree = await driveGrowth(growTree(data, target, samples, weighByClass(target, weights), grow, random), options, 'tree');
     options.onProgress?.({ stage: 'tree', step: tree.nodeCount, of: tree.nodeCount });
     return [tree];

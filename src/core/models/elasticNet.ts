@@ -2,7 +2,7 @@
  * Elastic net (`elastic_net`), as scikit-learn's ElasticNet, by coordinate descent. The lasso
  * (lasso.ts) is this model with l1_ratio fixed at 1, as scikit-learn's Lasso is.
  */
-import { DEFAULT_SEED, Random } from '../random';
+import { Random } from '../random';
 import {
   checkFitted,
   checkFraction,
@@ -96,10 +96,10 @@ export class ElasticNet implements Regressor, OnlineLearner {
   }
 
   /** Fits the coefficients on (X, y). */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+  fit(X: Matrix, y: Target, options: FitOptions): void {
     checkMatrix(this.type, X);
     const target = checkRegressionTarget(this.type, y, X.rows);
-    const random = this.selection === 'random' ? new Random(options.seed ?? DEFAULT_SEED) : undefined;
+    const random = this.selection === 'random' ? new Random(options.seed) : undefined;
     const result = fitElasticNet(
       X,
       target,

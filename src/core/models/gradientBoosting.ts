@@ -257,7 +257,7 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
   }
 
   /** Fits on X (NaN = missing) and string labels y; class_weight becomes per-row sample weights. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+  async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     const dense = features(X);
     const { classes, codes } = encodeLabels(TYPE, y, dense.rows);
     const weights = sampleWeightsOf(classWeightsOf(this.params.class_weight, classes, codes), codes);
@@ -300,7 +300,7 @@ export class GradientBoostingRegressor extends GradientBoosting implements Regre
   }
 
   /** Fits on X (NaN = missing) and numeric y. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+  async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     const dense = features(X);
     const values = checkRegressionTarget(TYPE, y, dense.rows);
     const fit = await fitBoosting(dense, values, undefined, undefined, this.params, options);

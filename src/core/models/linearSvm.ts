@@ -4,7 +4,7 @@
  * constant feature (intercept_scaling). predictProba is not calibrated: it is the logistic sigmoid of the
  * decision value for two classes and the softmax of the one-vs-rest decision values otherwise.
  */
-import { DEFAULT_SEED, Random } from '../random';
+import { Random } from '../random';
 import { rowDot, rowSquaredNorms } from '../linalg/matrix';
 import {
   cParam,
@@ -87,12 +87,12 @@ export class LinearSvm implements Classifier {
   }
 
   /** Fits one binary dual problem per class (one in total when binary), seeded by options.seed. */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+  fit(X: Matrix, y: Target, options: FitOptions): void {
     checkMatrix(MODEL, X);
     const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const problems = classes.length === 2 ? 1 : classes.length;
     const norms = rowSquaredNorms(X);
-    const random = new Random(options.seed ?? DEFAULT_SEED);
+    const random = new Random(options.seed);
     const biasScale = this.fitIntercept ? this.interceptScaling : 0;
     const weights = classWeightsOf(this.classWeight, classes, codes);
     const coef: Float64Array[] = [];

@@ -88,7 +88,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   }
 
   /** Fits by minimising the mean log-loss plus penalty/(C·n), the same optimum as sklearn's objective. */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+  fit(X: Matrix, y: Target, options: FitOptions): void {
     checkMatrix(MODEL, X);
     const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const blocks = classes.length === 2 ? 1 : classes.length;

@@ -111,7 +111,7 @@ export class NaiveBayes implements Classifier, OnlineLearner {
   }
 
   /** Counts (multinomial) or moments (gaussian) per class in one pass over X. */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+  fit(X: Matrix, y: Target, options: FitOptions): void {
     throwIfAborted(options.signal);
     if (X.rows === 0) throw new MlError(`${TYPE}: the training data has no rows`);
     const { classes, codes } = encodeLabels(TYPE, y, X.rows);
@@ -344,7 +344,7 @@ export class NaiveBayes implements Classifier, OnlineLearner {
 }
 
 /** Calls `visit` for every stored entry (CSR) or every cell (dense), checking cancellation every 4096 rows. */
-function forEachEntry(X: Matrix, visit: (row: number, col: number, value: number) => void, options: FitOptions): void {
+function forEachEntry(X: Matrix, visit: (row: number, col: number, value: number) => void, options: { readonly signal?: AbortSignal }): void {
   for (let i = 0; i < X.rows; i++) {
     if ((i & 4095) === 0) throwIfAborted(options.signal);
     if (X.kind === 'csr') {

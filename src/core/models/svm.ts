@@ -119,7 +119,7 @@ export class Svm implements Classifier {
   }
 
   /** Trains one SMO machine per pair of classes; reports progress per pair with its dual objective. */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+  fit(X: Matrix, y: Target, options: FitOptions): void {
     checkMatrix(MODEL, X);
     const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const variance = overallVariance(X);

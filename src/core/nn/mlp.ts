@@ -249,7 +249,7 @@ export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearn
   }
 
   /** Fits on rows of X and their string labels. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+  async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     if (y instanceof Float64Array) throw new MlError('mlp: a classifier needs class labels; use MlpRegressor for numeric targets');
     if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} labels`);
     this.classes = [...new Set(y)].sort();
@@ -336,7 +336,7 @@ export class MlpRegressor extends MlpNetwork implements Regressor, OnlineLearner
   }
 
   /** Fits on rows of X and their numeric targets. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+  async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     if (!(y instanceof Float64Array)) throw new MlError('mlp: a regressor needs numeric targets; use MlpClassifier for labels');
     if (y.length !== X.rows) throw new MlError(`mlp: ${X.rows} rows but ${y.length} targets`);
     if (y.some((v) => !Number.isFinite(v))) throw new MlError('mlp: the target holds NaN or Infinity');

@@ -85,7 +85,7 @@ export class TransformerClassifier {
   }
 
   /** Fits on raw texts and their string labels. */
-  async fit(texts: readonly string[], y: readonly string[], options: FitOptions = {}): Promise<void> {
+  async fit(texts: readonly string[], y: readonly string[], options: FitOptions): Promise<void> {
     if (texts.length === 0) throw new MlError('transformer: no training texts');
     if (texts.length !== y.length) throw new MlError(`transformer: ${texts.length} texts but ${y.length} labels`);
     await initBackend();

@@ -1,5 +1,6 @@
 /** Variance-threshold and LASSO feature selection on an assembled matrix (dense or CSR). */
 import { Lasso } from '../models/lasso';
+import { DEFAULT_SEED } from '../random';
 import { Matrix, MlError, Target } from '../types';
 
 /** Population variance of each column (sklearn's VarianceThreshold.variances_). */
@@ -62,9 +63,11 @@ export function lassoCoefficients(X: Matrix, y: Target, alpha: number, tol = 1e-
     for (const v of target) variance += (v - mean) ** 2;
     const sd = Math.sqrt(variance / target.length) || 1;
     const lasso = new Lasso({ alpha, tol, max_iter });
+    // Cyclic coordinate descent draws nothing: the seed is never read (a prepare step is not handed the run's).
     lasso.fit(
       scaled,
       target.map((v) => (v - mean) / sd),
+      { seed: DEFAULT_SEED },
     );
     return lasso.coef as Float64Array;
   });

@@ -68,7 +68,7 @@ export class Pipeline {
   }
 
   /** Fits every step on these rows and returns the prepared matrix; row-dropping steps drop target rows too. */
-  fitTransform(features: Table, y: Target, options: FitOptions = {}): { X: Matrix; y: Target; featureNames: string[] } {
+  fitTransform(features: Table, y: Target, options: FitOptions): { X: Matrix; y: Target; featureNames: string[] } {
     if (features.rowCount === 0) throw new MlError(`${END}: the table has no rows`);
     if (y.length !== features.rowCount) throw new MlError(`${END}: the target has ${y.length} values but the table has ${features.rowCount} rows`);
     this.inputs = features.columns.map((c) => ({ name: c.name, kind: c.kind }));

@@ -1,7 +1,6 @@
 /** Hyper-parameter search: every candidate scored by cross-validation on a named metric; grid, random or successive halving. */
 import type { Table } from '../data/table';
 import { metricInfo } from '../metrics';
-import { DEFAULT_SEED } from '../random';
 import type { Matrix, Target, Task } from '../types';
 import { CancelledError, MlError, throwIfAborted } from '../types';
 import {
@@ -36,7 +35,8 @@ export interface SearchOptions<I extends ModelInput = Matrix> {
   /** The cross-validation splits of a target (halving calls it again for each subsample). */
   readonly makeSplits: (y: Target) => Split[];
   readonly labels?: readonly string[];
-  readonly seed?: number;
+  /** The run's seed (trainExperiment settles it). */
+  readonly seed: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: TrainProgress;
   /** Grid and random search: score only these candidate indices (a worker's share of a parallel sweep). */
@@ -74,7 +74,7 @@ export async function runSearch<I extends ModelInput = Matrix>(features: Table, 
   const better = (a: number, b: number): boolean => !Number.isNaN(a) && (Number.isNaN(b) || (info.greaterIsBetter ? a > b : a < b));
   const trials: Trial[] = [];
   const results = new Map<number, CrossValidationResult>();
-  const seed = options.seed ?? DEFAULT_SEED;
+  const { seed } = options;
   let candidates = initialCandidates(options, seed);
 
   const evaluate = async (params: Params, rows: number[] | undefined, planned: number, iteration?: number, candidateIndex?: number): Promise<Trial> => {

@@ -13,7 +13,7 @@ export type ModelInput = Matrix | readonly string[];
 /** The estimator shape validation needs; every Estimator is a Learner of matrices. */
 export interface Learner<I extends ModelInput = Matrix> {
   readonly type: string;
-  fit(X: I, y: Target, options?: FitOptions): Promise<void> | void;
+  fit(X: I, y: Target, options: FitOptions): Promise<void> | void;
   predict(X: I): Target;
   toJSON(): EstimatorJSON;
 }
@@ -33,7 +33,7 @@ export interface PreparedData<I extends ModelInput = Matrix> {
 
 /** The part of `Pipeline` that validation uses; fitted on training rows, then applied to held-out rows. */
 export interface PipelineLike<I extends ModelInput = Matrix> {
-  fitTransform(features: Table, y: Target, options?: FitOptions): PreparedData<I> | Promise<PreparedData<I>>;
+  fitTransform(features: Table, y: Target, options: FitOptions): PreparedData<I> | Promise<PreparedData<I>>;
   transform(features: Table): I | Promise<I>;
 }
 
@@ -46,7 +46,8 @@ export interface CrossValidateOptions<I extends ModelInput = Matrix> {
   readonly splits: readonly Split[];
   /** Label order of confusion matrices and probability columns; default: the sorted labels of y. */
   readonly labels?: readonly string[];
-  readonly seed?: number;
+  /** The run's seed (trainExperiment settles it). */
+  readonly seed: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: TrainProgress;
   /** Keep each split's fitted pipeline and model in the result (for permutation importance on its held-out rows). */

@@ -1,5 +1,5 @@
 /** Row splits for validation: hold-out, k-fold and stratified k-fold, seeded, as index arrays. */
-import { DEFAULT_SEED, Random } from '../random';
+import { Random } from '../random';
 import { MlError } from '../types';
 
 /** Row indices (ascending) used to fit and to score. */
@@ -94,8 +94,8 @@ export interface HoldoutOptions {
   readonly testSize?: number;
   /** Class labels to keep the shares of (stratified hold-out). */
   readonly stratify?: readonly string[];
-  /** DEFAULT_SEED when left out (experiments always pass theirs). */
-  readonly seed?: number;
+  /** The run's seed (trainExperiment settles it). */
+  readonly seed: number;
 }
 
 /** Number of test rows for test_size: ceil(fraction × n), or the count itself. */
@@ -108,9 +108,9 @@ export function testRowCount(n: number, testSize: number): number {
 }
 
 /** A seeded random hold-out split; stratified, each class gives its share of test rows (largest remainders first). */
-export function holdoutSplit(n: number, options: HoldoutOptions = {}): Split {
+export function holdoutSplit(n: number, options: HoldoutOptions): Split {
   const testCount = testRowCount(n, options.testSize ?? 0.2);
-  const random = new Random(options.seed ?? DEFAULT_SEED);
+  const random = new Random(options.seed);
   const y = options.stratify;
   if (!y) {
     const test = random

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createModel, modelFromJSON, modelTypes, MODEL_TYPES } from '../../../src/core/models/registry';
 import type { DenseMatrix } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const contract = [
   'linear_regression',
@@ -48,12 +49,12 @@ test("createModel picks the task's class and modelFromJSON restores a fitted mod
   const y = ['a', 'a', 'a', 'b', 'b', 'b'];
   for (const type of ['logistic_regression', 'decision_tree', 'random_forest', 'linear_svm', 'svm', 'naive_bayes']) {
     const model = createModel(type, {}, 'classification');
-    await model.fit(X as never, y);
+    await model.fit(X as never, y, { seed: DEFAULT_SEED });
     const restored = modelFromJSON(model.toJSON());
     assert.equal(restored.type, type);
     assert.deepEqual(restored.predict(X as never), model.predict(X as never));
   }
   const tree = createModel('decision_tree', {}, 'regression');
-  await tree.fit(X as never, Float64Array.from([1, 1, 1, 5, 5, 5]));
+  await tree.fit(X as never, Float64Array.from([1, 1, 1, 5, 5, 5]), { seed: DEFAULT_SEED });
   assert.deepEqual(Array.from(tree.predict(X as never) as Float64Array), [1, 1, 1, 5, 5, 5]);
 });

@@ -16,6 +16,7 @@ import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { CancelledError, type DenseMatrix, type Matrix, type Target } from '../../../src/core/types';
 import { selectRows, selectTarget, type FittedSplit, type Learner, type ModelInput, type Split } from '../../../src/core/validation';
 import { readCsvTable } from '../validation/doubles';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // scikit-learn 1.2.1's permutation_importance on the same rows: bench/reference/permutation.py.
 const reference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'permutation.json'), 'utf8'));
@@ -72,8 +73,8 @@ class FixedLinearClassifier implements Learner<Matrix> {
 
 async function fittedHoldout(table: Table, y: Target, split: Split, model: Learner<Matrix>): Promise<FittedSplit<ModelInput>> {
   const pipeline = Pipeline.fromSpec([]);
-  const prepared = await pipeline.fitTransform(selectRows(table, split.train), selectTarget(y, split.train));
-  await model.fit(prepared.X, prepared.y);
+  const prepared = await pipeline.fitTransform(selectRows(table, split.train), selectTarget(y, split.train), { seed: DEFAULT_SEED });
+  await model.fit(prepared.X, prepared.y, { seed: DEFAULT_SEED });
   return { split, pipeline, model } as unknown as FittedSplit<ModelInput>;
 }
 

@@ -8,6 +8,7 @@ import type { LogisticRegression } from '../../../src/core/models/logisticRegres
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import type { Svm } from '../../../src/core/models/svm';
 import { MlError, type Classifier, type DenseMatrix } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // Figures from bench/reference/class_weight.py (scikit-learn 1.2.1).
 const reference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'class_weight.json'), 'utf8'));
@@ -236,7 +237,7 @@ test('a map naming a label the target lacks fails the fit, naming the label and 
   for (const type of ['logistic_regression', 'linear_svm', 'svm', 'decision_tree', 'random_forest']) {
     const model = createModel(type, { class_weight: { Pos: 5 }, ...(type === 'random_forest' ? { n_estimators: 2 } : {}) }, 'classification') as Classifier;
     await assert.rejects(
-      async () => model.fit(matrix(set.X.slice(0, 100)), set.y.slice(0, 100)),
+      async () => model.fit(matrix(set.X.slice(0, 100)), set.y.slice(0, 100), { seed: DEFAULT_SEED }),
       (error: unknown) => error instanceof MlError && error.message.includes('"Pos"') && error.message.includes('"neg", "pos"'),
       type,
     );

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RandomForestClassifier, RandomForestRegressor, randomForestFromJSON } from '../../../src/core/models/randomForest';
 import { bootstrap } from '../../../src/core/models/tree/forest';
-import { Random } from '../../../src/core/random';
+import { Random, DEFAULT_SEED } from '../../../src/core/random';
 import { CancelledError, DenseMatrix, ProgressEvent } from '../../../src/core/types';
 
 // Figures from bench/reference/trees.py (scikit-learn 1.2 on the same folds).
@@ -132,7 +132,7 @@ test('same seed gives identical predictions, another seed another forest; JSON r
 test('progress is reported once per tree and cancellation stops the fit with CancelledError', async () => {
   const { X, labels } = loadCsv('iris.csv');
   const events: ProgressEvent[] = [];
-  await new RandomForestClassifier({ n_estimators: 7 }).fit(X, labels, { onProgress: (e) => events.push(e) });
+  await new RandomForestClassifier({ n_estimators: 7 }).fit(X, labels, { seed: DEFAULT_SEED, onProgress: (e) => events.push(e) });
   assert.deepEqual(
     events.map((e) => [e.stage, e.step, e.of]),
     [1, 2, 3, 4, 5, 6, 7].map((s) => ['forest', s, 7]),
@@ -141,6 +141,7 @@ test('progress is reported once per tree and cancellation stops the fit with Can
   const controller = new AbortController();
   let trees = 0;
   const fit = new RandomForestClassifier({ n_estimators: 50 }).fit(X, labels, {
+    seed: DEFAULT_SEED,
     signal: controller.signal,
     onProgress: () => {
       trees++;

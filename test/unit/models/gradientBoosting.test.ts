@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/models/gradientBoosting';
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
-import { Random } from '../../../src/core/random';
+import { Random, DEFAULT_SEED } from '../../../src/core/random';
 import { CancelledError, MlError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
 import { readCsvTable } from '../validation/doubles';
 
@@ -84,6 +84,7 @@ async function crossValidate(
       await model.fit(
         takeRows(X, trainRows),
         trainRows.map((i) => labels[i] as string),
+        { seed: DEFAULT_SEED },
       );
       const predicted = model.predict(takeRows(X, testRows));
       scores.push(predicted.filter((p, k) => p === labels[testRows[k] as number]).length / testRows.length);
@@ -92,6 +93,7 @@ async function crossValidate(
       await model.fit(
         takeRows(X, trainRows),
         Float64Array.from(trainRows, (i) => values[i] as number),
+        { seed: DEFAULT_SEED },
       );
       const predicted = model.predict(takeRows(X, testRows));
       scores.push(
@@ -148,12 +150,12 @@ test('a full fit predicts as HistGradientBoosting does, with and without missing
     let worst = 0;
     if (y instanceof Float64Array) {
       const model = new GradientBoostingRegressor({ early_stopping: false });
-      await model.fit(X, y);
+      await model.fit(X, y, { seed: DEFAULT_SEED });
       const ours = model.predict(X);
       (expected as number[]).forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (ours[i] as number)))));
     } else {
       const model = new GradientBoostingClassifier({ early_stopping: false });
-      await model.fit(X, y);
+      await model.fit(X, y, { seed: DEFAULT_SEED });
       const ours = model.predictProba(X);
       (expected as number[][]).forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - (ours.data[i * row.length + k] as number))))));
     }
@@ -177,7 +179,7 @@ test('one tree on tiny 1-D data: one split, leaf values −G / (H + λ) × learn
   const model = new GradientBoostingRegressor({ ...params, early_stopping: false });
   const matrix: DenseMatrix = { kind: 'dense', rows: X.length, cols: 1, data: Float64Array.from(X) };
   const target = Float64Array.from(y);
-  await model.fit(matrix, target);
+  await model.fit(matrix, target, { seed: DEFAULT_SEED });
   // By hand: baseline = mean(y); gradients g = baseline − y; the split x <= 4.5 parts the rows 5 / 5;
   // each leaf adds −Σg / (n + λ) × learning_rate (squared error: every hessian is 1).
   const base = y.reduce((a, b) => a + b, 0) / y.length;
@@ -209,7 +211,7 @@ test("class_weight 'balanced' and a map move predictions toward the rare class a
   const rare: number[] = [];
   for (const c of cases) {
     const model = new GradientBoostingClassifier({ class_weight: c.class_weight, early_stopping: false });
-    await model.fit(matrix(X.slice(0, cut)), y.slice(0, cut));
+    await model.fit(matrix(X.slice(0, cut)), y.slice(0, cut), { seed: DEFAULT_SEED });
     const predicted = model.predict(matrix(X.slice(cut)));
     // The same weighted trees as scikit-learn's: every prediction agrees.
     assert.deepEqual(predicted, c.prediction, `class_weight ${JSON.stringify(c.class_weight)}`);
@@ -275,7 +277,7 @@ test('bad parameters and bad input are MlErrors naming what is wrong', async () 
   assert.throws(() => new GradientBoostingRegressor({ class_weight: 'balanced' }), /class_weight' applies to classification only/);
   const model = new GradientBoostingClassifier();
   assert.throws(() => model.predict({ kind: 'dense', rows: 1, cols: 2, data: new Float64Array(2) }), /predict called before fit/);
-  await assert.rejects(model.fit({ kind: 'dense', rows: 2, cols: 1, data: Float64Array.of(1, 2) }, ['a', 'a']), MlError);
+  await assert.rejects(model.fit({ kind: 'dense', rows: 2, cols: 1, data: Float64Array.of(1, 2) }, ['a', 'a'], { seed: DEFAULT_SEED }), MlError);
   const iris = loadCsv('iris.csv');
   await model.fit(iris.X, iris.labels, { seed: 0 });
   assert.throws(() => model.predict({ kind: 'dense', rows: 1, cols: 3, data: new Float64Array(3) }), /3 feature columns but the model was fitted on 4/);
@@ -312,7 +314,7 @@ test('each iteration reports its training loss, and validation loss when early s
   assert.deepEqual(all.toJSON().trees, one.toJSON().trees);
   // Without early stopping: one event per iteration, no validation loss.
   const plain: ProgressEvent[] = [];
-  await new GradientBoostingClassifier({ max_iter: 7 }).fit(X, labels, { onProgress: (e) => plain.push(e) });
+  await new GradientBoostingClassifier({ max_iter: 7 }).fit(X, labels, { seed: DEFAULT_SEED, onProgress: (e) => plain.push(e) });
   assert.equal(plain.length, 7);
   assert.ok(plain.every((e) => e.metrics === undefined));
 });
@@ -327,7 +329,7 @@ test('feature importances: normalised split gain, highest on the features the ta
     y[i] = 3 * (data[i * 5 + 2] as number) + (data[i * 5 + 4] as number) + 0.1 * rng.normal();
   }
   const model = new GradientBoostingRegressor({ max_iter: 30 });
-  await model.fit({ kind: 'dense', rows, cols: 5, data }, y);
+  await model.fit({ kind: 'dense', rows, cols: 5, data }, y, { seed: DEFAULT_SEED });
   const importances = Array.from(model.featureImportances);
   assert.ok(Math.abs(importances.reduce((a, b) => a + b, 0) - 1) < 1e-9);
   const order = importances.map((v, f) => [v, f] as const).sort((a, b) => b[0] - a[0]);
@@ -342,6 +344,7 @@ test('a fit can be cancelled between iterations', async () => {
   const controller = new AbortController();
   const model = new GradientBoostingClassifier({ max_iter: 1000 });
   const fit = model.fit(X, labels, {
+    seed: DEFAULT_SEED,
     signal: controller.signal,
     onProgress: (event) => {
       if (event.step === 3) controller.abort();

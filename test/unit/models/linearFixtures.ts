@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { columnMeanVariance, takeRows } from '../../../src/core/linalg/matrix';
 import type { DenseMatrix, Estimator, Matrix } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures');
 
@@ -79,7 +80,7 @@ export async function crossValidate<T extends Estimator>(
     const pick = (rows: number[]): readonly string[] | Float64Array =>
       target instanceof Float64Array ? Float64Array.from(rows, (i) => target[i] as number) : rows.map((i) => target[i] as string);
     const model = make();
-    await model.fit(takeRows(X, train), pick(train));
+    await model.fit(takeRows(X, train), pick(train), { seed: DEFAULT_SEED });
     total += score(pick(test), model.predict(takeRows(X, test)));
   }
   return total / folds.length;

@@ -8,6 +8,7 @@ import { Ridge } from '../../../src/core/models/ridge';
 import { CancelledError, MlError } from '../../../src/core/types';
 import type { ProgressEvent, Regressor } from '../../../src/core/types';
 import { assertClose, crossValidate, r2, readDataset, referenceFor } from './linearFixtures';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const diabetes = readDataset('diabetes.csv');
 const y = diabetes.values;
@@ -31,7 +32,7 @@ for (const { name, make, rtol } of cases) {
 
   test(`${name}: coefficients match scikit-learn on diabetes (rtol ${rtol})`, () => {
     const model = make(expected.params, true);
-    model.fit(diabetes.X, y);
+    model.fit(diabetes.X, y, { seed: DEFAULT_SEED });
     // Coefficients are in the hundreds; a scale of 1e-3 keeps exact zeros of the lasso comparable.
     assertClose(model.coef as Float64Array, expected.coef?.[0] ?? [], rtol, 1e-3, `${name} coef`);
     assertClose([model.intercept], expected.intercept ?? [], rtol, 1, `${name} intercept`);
@@ -44,22 +45,22 @@ for (const { name, make, rtol } of cases) {
 
   test(`${name}: sparse and dense inputs give the same coefficients`, () => {
     const dense = make(expected.params, true);
-    dense.fit(diabetes.X, y);
+    dense.fit(diabetes.X, y, { seed: DEFAULT_SEED });
     const sparse = make(expected.params, true);
-    sparse.fit(denseToCsr(diabetes.X), y);
+    sparse.fit(denseToCsr(diabetes.X), y, { seed: DEFAULT_SEED });
     assertClose(sparse.coef as Float64Array, dense.coef as Float64Array, 1e-6, 1e-3, `${name} sparse coef`);
     assertClose(sparse.predict(denseToCsr(diabetes.X)), dense.predict(diabetes.X), 1e-8, 1, `${name} sparse predictions`);
   });
 
   test(`${name}: save/load round trip predicts identically and repeated fits are identical`, () => {
     const model = make(expected.params, false);
-    model.fit(diabetes.X, y);
+    model.fit(diabetes.X, y, { seed: DEFAULT_SEED });
     const json = JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<typeof model.toJSON>;
     assert.equal(json.type, name);
     const constructor = model.constructor as unknown as { fromJSON(json: unknown): Regressor };
     assert.deepEqual(constructor.fromJSON(json).predict(diabetes.X), model.predict(diabetes.X));
     const again = make(expected.params, false);
-    again.fit(diabetes.X, y);
+    again.fit(diabetes.X, y, { seed: DEFAULT_SEED });
     assert.deepEqual(again.coef, model.coef);
     assert.throws(() => constructor.fromJSON({ ...json, type: 'svm' }), MlError);
   });
@@ -68,7 +69,7 @@ for (const { name, make, rtol } of cases) {
 test('lasso zeroes coefficients and reports progress; cancellation throws CancelledError', () => {
   const events: ProgressEvent[] = [];
   const model = new Lasso({ alpha: 1 });
-  model.fit(diabetes.X, y, { onProgress: (e) => events.push(e) });
+  model.fit(diabetes.X, y, { seed: DEFAULT_SEED, onProgress: (e) => events.push(e) });
   assert.ok(
     (model.coef as Float64Array).some((c) => c === 0),
     'strong L1 penalty leaves exact zeros',
@@ -77,7 +78,7 @@ test('lasso zeroes coefficients and reports progress; cancellation throws Cancel
   assert.ok((events.at(-1)?.loss as number) <= (events[0]?.loss as number));
   const controller = new AbortController();
   controller.abort();
-  assert.throws(() => new ElasticNet().fit(diabetes.X, y, { signal: controller.signal }), CancelledError);
+  assert.throws(() => new ElasticNet().fit(diabetes.X, y, { seed: DEFAULT_SEED, signal: controller.signal }), CancelledError);
 });
 
 test('bad parameters name the parameter and the allowed values', () => {
@@ -89,12 +90,12 @@ test('bad parameters name the parameter and the allowed values', () => {
 });
 
 test('bad input: string target, NaN features, wrong column count', () => {
-  assert.throws(() => new LinearRegression().fit(diabetes.X, diabetes.labels), /numeric/);
+  assert.throws(() => new LinearRegression().fit(diabetes.X, diabetes.labels, { seed: DEFAULT_SEED }), /numeric/);
   const broken = { ...diabetes.X, data: Float64Array.from(diabetes.X.data) };
   broken.data[3] = Number.NaN;
-  assert.throws(() => new Ridge().fit(broken, y), /column 3/);
+  assert.throws(() => new Ridge().fit(broken, y, { seed: DEFAULT_SEED }), /column 3/);
   const model = new LinearRegression();
-  model.fit(diabetes.X, y);
+  model.fit(diabetes.X, y, { seed: DEFAULT_SEED });
   assert.throws(() => model.predict({ kind: 'dense', rows: 1, cols: 2, data: new Float64Array(2) }), /2 columns.*10/);
 });
 
@@ -107,7 +108,7 @@ test('linear_regression stays finite on duplicated (singular) columns', () => {
     data[i * 3 + 2] = diabetes.X.data[i * 10 + 2] as number;
   }
   const model = new LinearRegression();
-  model.fit({ kind: 'dense', rows: n, cols: 3, data }, y);
+  model.fit({ kind: 'dense', rows: n, cols: 3, data }, y, { seed: DEFAULT_SEED });
   const coef = model.coef as Float64Array;
   assert.ok(coef.every(Number.isFinite));
   // The two copies share the weight of the one column.

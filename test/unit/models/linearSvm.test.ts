@@ -5,6 +5,7 @@ import { LinearSvm } from '../../../src/core/models/linearSvm';
 import type { LinearSvmOptions } from '../../../src/core/models/linearSvm';
 import { CancelledError, MlError } from '../../../src/core/types';
 import { accuracy, assertClose, crossValidate, readDataset, referenceFor, standardise } from './linearFixtures';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const datasets = { iris: readDataset('iris.csv'), breast_cancer: readDataset('breast_cancer.csv') };
 
@@ -14,7 +15,7 @@ for (const [name, data] of Object.entries(datasets)) {
   test(`linear_svm squared_hinge on ${name}: coefficients match LinearSVC run to tol 1e-10 (abs/rel 1e-4)`, () => {
     const { model: expected } = referenceFor(name, 'linear_svm_squared_hinge');
     const model = new LinearSvm({ ...(expected.params as LinearSvmOptions), tol: 1e-10, max_iter: 100000 });
-    model.fit(X, data.labels);
+    model.fit(X, data.labels, { seed: DEFAULT_SEED });
     assert.ok(model.converged);
     assertClose(
       (model.coef ?? []).flatMap((row) => [...row]),
@@ -72,11 +73,11 @@ test('linear_svm: same seed identical, save/load identical, probabilities sum to
 
 test('linear_svm: progress per epoch, cancellation, bad parameters, single class', () => {
   let events = 0;
-  new LinearSvm().fit(irisX, iris.labels, { onProgress: (e) => (events++, assert.ok(Number.isFinite(e.loss))) });
+  new LinearSvm().fit(irisX, iris.labels, { seed: DEFAULT_SEED, onProgress: (e) => (events++, assert.ok(Number.isFinite(e.loss))) });
   assert.ok(events > 0);
   const controller = new AbortController();
   controller.abort();
-  assert.throws(() => new LinearSvm().fit(irisX, iris.labels, { signal: controller.signal }), CancelledError);
+  assert.throws(() => new LinearSvm().fit(irisX, iris.labels, { seed: DEFAULT_SEED, signal: controller.signal }), CancelledError);
   assert.throws(() => new LinearSvm({ loss: 'log' as 'hinge' }), /'loss' must be one of "hinge", "squared_hinge"/);
   assert.throws(() => new LinearSvm({ C: -1 }), /'C'/);
   assert.throws(
@@ -84,6 +85,7 @@ test('linear_svm: progress per epoch, cancellation, bad parameters, single class
       new LinearSvm().fit(
         irisX,
         iris.labels.map(() => 'a'),
+        { seed: DEFAULT_SEED },
       ),
     /single class/,
   );

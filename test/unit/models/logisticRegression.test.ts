@@ -6,6 +6,7 @@ import type { LogisticRegressionOptions } from '../../../src/core/models/logisti
 import { CancelledError, MlError } from '../../../src/core/types';
 import type { ProgressEvent } from '../../../src/core/types';
 import { accuracy, assertClose, crossValidate, readDataset, referenceFor, standardise } from './linearFixtures';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const datasets = {
   iris: readDataset('iris.csv'),
@@ -20,7 +21,7 @@ for (const [name, data] of Object.entries(datasets)) {
 
     test(`${variant} on ${name}: coefficients match scikit-learn's optimum (abs/rel 1e-5)`, () => {
       const model = new LogisticRegression({ ...params, tol: 1e-10, max_iter: 10000 });
-      model.fit(X, data.labels);
+      model.fit(X, data.labels, { seed: DEFAULT_SEED });
       assert.ok(model.converged);
       assertClose(
         model.coef.flatMap((row) => [...row]),
@@ -41,9 +42,9 @@ for (const [name, data] of Object.entries(datasets)) {
   test(`logistic_regression on ${name}: CSR input gives the same model as dense`, () => {
     for (const penalty of ['l2', 'l1'] as const) {
       const dense = new LogisticRegression({ penalty, tol: 1e-8, max_iter: 1000 });
-      dense.fit(X, data.labels);
+      dense.fit(X, data.labels, { seed: DEFAULT_SEED });
       const sparse = new LogisticRegression({ penalty, tol: 1e-8, max_iter: 1000 });
-      sparse.fit(denseToCsr(X), data.labels);
+      sparse.fit(denseToCsr(X), data.labels, { seed: DEFAULT_SEED });
       assertClose(sparse.weights as Float64Array, dense.weights as Float64Array, 1e-6, 1, `${penalty} sparse weights`);
       assert.deepEqual(sparse.predict(denseToCsr(X)), dense.predict(X));
     }
@@ -55,7 +56,7 @@ const irisX = standardise(iris.X);
 
 test('predictProba rows sum to one, columns follow classes, predict is their argmax', () => {
   const model = new LogisticRegression();
-  model.fit(irisX, iris.labels);
+  model.fit(irisX, iris.labels, { seed: DEFAULT_SEED });
   assert.deepEqual(model.classes, ['setosa', 'versicolor', 'virginica']);
   const proba = model.predictProba(irisX);
   assert.equal(proba.cols, 3);
@@ -68,18 +69,18 @@ test('predictProba rows sum to one, columns follow classes, predict is their arg
 
 test('save/load round trip predicts identically; same data gives identical results', () => {
   const model = new LogisticRegression({ penalty: 'l1', C: 0.5 });
-  model.fit(irisX, iris.labels);
+  model.fit(irisX, iris.labels, { seed: DEFAULT_SEED });
   const restored = LogisticRegression.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
   assert.deepEqual(restored.predictProba(irisX), model.predictProba(irisX));
   const again = new LogisticRegression({ penalty: 'l1', C: 0.5 });
-  again.fit(irisX, iris.labels);
+  again.fit(irisX, iris.labels, { seed: DEFAULT_SEED });
   assert.deepEqual(again.weights, model.weights);
   assert.throws(() => LogisticRegression.fromJSON({ ...model.toJSON(), type: 'ridge' }), MlError);
 });
 
 test('progress reports a falling loss per iteration; an aborted signal throws CancelledError', () => {
   const events: ProgressEvent[] = [];
-  new LogisticRegression().fit(irisX, iris.labels, { onProgress: (e) => events.push(e) });
+  new LogisticRegression().fit(irisX, iris.labels, { seed: DEFAULT_SEED, onProgress: (e) => events.push(e) });
   assert.ok(events.length > 3);
   assert.ok((events.at(-1)?.loss as number) < (events[0]?.loss as number));
   const controller = new AbortController();
@@ -87,6 +88,7 @@ test('progress reports a falling loss per iteration; an aborted signal throws Ca
   assert.throws(
     () =>
       new LogisticRegression({ max_iter: 1000, tol: 1e-12 }).fit(irisX, iris.labels, {
+        seed: DEFAULT_SEED,
         signal: controller.signal,
         onProgress: () => ++calls === 2 && controller.abort(),
       }),
@@ -103,8 +105,9 @@ test('bad parameters and single-class targets are named', () => {
       new LogisticRegression().fit(
         irisX,
         iris.labels.map(() => 'setosa'),
+        { seed: DEFAULT_SEED },
       ),
     /single class/,
   );
-  assert.throws(() => new LogisticRegression().fit(irisX, iris.values), /class labels/);
+  assert.throws(() => new LogisticRegression().fit(irisX, iris.values, { seed: DEFAULT_SEED }), /class labels/);
 });

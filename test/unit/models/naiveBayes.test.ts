@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { NaiveBayes } from '../../../src/core/models/naiveBayes';
 import { dense, toCsr } from '../matrices';
 import { CancelledError, CsrMatrix, DenseMatrix, ProgressEvent } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // Figures from bench/reference/trees.py (scikit-learn 1.2's MultinomialNB and GaussianNB).
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
@@ -38,7 +39,7 @@ const mnb = reference.multinomial_nb;
 for (const c of mnb.cases) {
   test(`multinomial NB ${JSON.stringify(c.params)} on CSR counts gives scikit-learn's probabilities to 1e-9`, () => {
     const model = new NaiveBayes(c.params);
-    model.fit(csr(mnb.X), mnb.y);
+    model.fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED });
     assert.equal(model.distribution, 'multinomial');
     assert.deepEqual(model.classes, c.classes);
     const json = model.toJSON();
@@ -49,14 +50,14 @@ for (const c of mnb.cases) {
     assert.deepEqual(model.predict(csr(mnb.queries)), c.predict_queries);
     // Dense counts with an explicit distribution give the same model.
     const fromDense = new NaiveBayes({ ...c.params, distribution: 'multinomial' });
-    fromDense.fit(dense(mnb.X), mnb.y);
+    fromDense.fit(dense(mnb.X), mnb.y, { seed: DEFAULT_SEED });
     assertClose(fromDense.predictProba(dense(mnb.queries)).data, c.proba_queries.flat(), 1e-9, 'dense query proba');
   });
 }
 
 test('multinomial NB stays finite on very long documents (log-space normalisation)', () => {
   const model = new NaiveBayes();
-  model.fit(csr(mnb.X), mnb.y);
+  model.fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED });
   const long = csr([[4000, 0, 0, 0, 6000, 0]]);
   const proba = model.predictProba(long).data;
   assert.ok(Array.from(proba).every(Number.isFinite));
@@ -67,7 +68,7 @@ test('multinomial NB stays finite on very long documents (log-space normalisatio
 test('gaussian NB on iris matches scikit-learn: means, variances and probabilities to 1e-9', () => {
   const { X, labels } = loadCsv('iris.csv');
   const model = new NaiveBayes();
-  model.fit(X, labels);
+  model.fit(X, labels, { seed: DEFAULT_SEED });
   assert.equal(model.distribution, 'gaussian');
   const expected = reference.gaussian_nb_iris;
   assert.deepEqual(model.classes, expected.classes);
@@ -90,6 +91,7 @@ for (const name of ['iris.csv', 'breast_cancer.csv']) {
       model.fit(
         take(train),
         train.map((i) => labels[i] as string),
+        { seed: DEFAULT_SEED },
       );
       const predicted = model.predict(take(testRows));
       total += predicted.filter((p, k) => p === labels[testRows[k] as number]).length / testRows.length;
@@ -101,13 +103,13 @@ for (const name of ['iris.csv', 'breast_cancer.csv']) {
 
 test('JSON round trip gives identical probabilities for both distributions; fromJSON checks the tag', () => {
   const multinomial = new NaiveBayes({ alpha: 0.3 });
-  multinomial.fit(csr(mnb.X), mnb.y);
+  multinomial.fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED });
   const back = NaiveBayes.fromJSON(JSON.parse(JSON.stringify(multinomial.toJSON())));
   assert.deepEqual(back.predictProba(csr(mnb.queries)).data, multinomial.predictProba(csr(mnb.queries)).data);
 
   const { X, labels } = loadCsv('iris.csv');
   const gaussian = new NaiveBayes();
-  gaussian.fit(X, labels);
+  gaussian.fit(X, labels, { seed: DEFAULT_SEED });
   const restored = NaiveBayes.fromJSON(JSON.parse(JSON.stringify(gaussian.toJSON())));
   assert.deepEqual(restored.predictProba(X).data, gaussian.predictProba(X).data);
   assert.deepEqual(restored.predict(X), gaussian.predict(X));
@@ -118,14 +120,14 @@ test('JSON round trip gives identical probabilities for both distributions; from
 test('fit reports progress, is reproducible, and an aborted signal throws CancelledError', () => {
   const events: ProgressEvent[] = [];
   const a = new NaiveBayes();
-  a.fit(csr(mnb.X), mnb.y, { onProgress: (e) => events.push(e) });
+  a.fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED, onProgress: (e) => events.push(e) });
   assert.deepEqual(events, [{ stage: 'naive_bayes', step: 1, of: 1 }]);
   const b = new NaiveBayes();
-  b.fit(csr(mnb.X), mnb.y);
+  b.fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED });
   assert.deepEqual(b.toJSON(), a.toJSON());
   const controller = new AbortController();
   controller.abort();
-  assert.throws(() => new NaiveBayes().fit(csr(mnb.X), mnb.y, { signal: controller.signal }), CancelledError);
+  assert.throws(() => new NaiveBayes().fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED, signal: controller.signal }), CancelledError);
 });
 
 test('bad parameters and bad input are errors naming the parameter or the cell', () => {
@@ -142,6 +144,7 @@ test('bad parameters and bad input are errors naming the parameter or the cell',
           [0, 1],
         ]),
         ['a', 'b'],
+        { seed: DEFAULT_SEED },
       ),
     /row 0, feature 1 is -2/,
   );
@@ -153,12 +156,13 @@ test('bad parameters and bad input are errors naming the parameter or the cell',
           [0, 1],
         ]),
         ['a', 'b'],
+        { seed: DEFAULT_SEED },
       ),
     /row 0, feature 1 is NaN/,
   );
-  assert.throws(() => new NaiveBayes().fit(csr([[1], [2]]), ['a', 'a']), /single class/);
+  assert.throws(() => new NaiveBayes().fit(csr([[1], [2]]), ['a', 'a'], { seed: DEFAULT_SEED }), /single class/);
   const model = new NaiveBayes();
   assert.throws(() => model.predict(csr([[1]])), /before fit/);
-  model.fit(csr(mnb.X), mnb.y);
+  model.fit(csr(mnb.X), mnb.y, { seed: DEFAULT_SEED });
   assert.throws(() => model.predict(csr([[1, 2]])), /fitted on 6 features, X has 2/);
 });

@@ -8,6 +8,7 @@ import { Ridge } from '../../../src/core/models/ridge';
 import { CancelledError, isOnlineLearner, MlError } from '../../../src/core/types';
 import type { EstimatorJSON, Regressor } from '../../../src/core/types';
 import { assertClose, dense, reference, relativeError, toCsr } from './onlineFixtures';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // Both sides do the same operations in the same order (sklearn's lazy weight scale included), so
 // they agree to ~1e-15 (the regressors bit for bit); numpy's eager scaling in the softmax
@@ -208,7 +209,7 @@ test('n_samples_seen: set by fit, kept in JSON; an updated model round-trips; ol
   const X = dense(reg.X_B);
   const y = Float64Array.from(reg.y_B);
   const ridge = new Ridge({ alpha: 1 });
-  ridge.fit(X, y);
+  ridge.fit(X, y, { seed: DEFAULT_SEED });
   assert.equal(ridge.toJSON().n_samples_seen, X.rows);
   ridge.partialFit(X, y);
   const restored = Ridge.fromJSON(JSON.parse(JSON.stringify(ridge.toJSON())) as EstimatorJSON);
@@ -224,7 +225,7 @@ test('n_samples_seen: set by fit, kept in JSON; an updated model round-trips; ol
   );
   // Lasso's update does not depend on n, so an old lasso can still learn online.
   const lasso = new Lasso({ alpha: 1 });
-  lasso.fit(X, y);
+  lasso.fit(X, y, { seed: DEFAULT_SEED });
   const { n_samples_seen: _n, ...oldLasso } = lasso.toJSON();
   const loaded = Lasso.fromJSON(oldLasso);
   loaded.partialFit(X, y);
@@ -241,7 +242,7 @@ test('n_samples_seen: set by fit, kept in JSON; an updated model round-trips; ol
     (e: unknown) => e instanceof MlError && /saved before online updates existed/.test(e.message),
   );
   const fitted = new LogisticRegression();
-  fitted.fit(Xc, cls.y_B);
+  fitted.fit(Xc, cls.y_B, { seed: DEFAULT_SEED });
   assert.equal(fitted.nSamplesSeen, Xc.rows);
   fitted.partialFit(Xc, cls.y_B);
   const again = LogisticRegression.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())) as EstimatorJSON);
@@ -270,7 +271,7 @@ test('a logistic regression fed a shifted concept in several updates gets more a
   const shifted = (a: number, b: number): boolean => a - b > 0.5;
   const heldOut = sample(400, shifted);
   const model = new LogisticRegression({ C: 10 });
-  model.fit(dense(old.X), old.y);
+  model.fit(dense(old.X), old.y, { seed: DEFAULT_SEED });
   const accuracy = (): number => model.predict(dense(heldOut.X)).filter((label, i) => label === heldOut.y[i]).length / heldOut.X.length;
   const start = accuracy();
   const history = [start];

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecisionTreeClassifier, DecisionTreeRegressor, decisionTreeFromJSON } from '../../../src/core/models/decisionTree';
 import { CancelledError, DenseMatrix, MlError } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // Figures from bench/reference/trees.py (scikit-learn 1.2 on the same folds).
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
@@ -98,7 +99,7 @@ test('DecisionTreeRegressor 5-fold R² on diabetes is within 0.01 of scikit-lear
 test('feature importances on breast_cancer match scikit-learn (no tie at the top of the tree)', async () => {
   const { X, labels } = loadCsv('breast_cancer.csv');
   const model = new DecisionTreeClassifier();
-  await model.fit(X, labels);
+  await model.fit(X, labels, { seed: DEFAULT_SEED });
   const expected: number[] = reference.breast_cancer_importances.decision_tree;
   const argmax = (v: ArrayLike<number>): number => Array.from(v).indexOf(Math.max(...Array.from(v)));
   assert.equal(argmax(model.featureImportances), argmax(expected));
@@ -121,7 +122,7 @@ test('on iris the most important feature is one scikit-learn also ranks first (p
 test('JSON round trip gives identical predictions and probabilities', async () => {
   const { X, labels, values } = loadCsv('breast_cancer.csv');
   const classifier = new DecisionTreeClassifier({ max_depth: 6, criterion: 'entropy' });
-  await classifier.fit(X, labels);
+  await classifier.fit(X, labels, { seed: DEFAULT_SEED });
   const restored = decisionTreeFromJSON(JSON.parse(JSON.stringify(classifier.toJSON())));
   assert.ok(restored instanceof DecisionTreeClassifier);
   assert.deepEqual(restored.predict(X), classifier.predict(X));
@@ -129,7 +130,7 @@ test('JSON round trip gives identical predictions and probabilities', async () =
 
   const diabetes = loadCsv('diabetes.csv');
   const regressor = new DecisionTreeRegressor({ min_samples_leaf: 5 });
-  await regressor.fit(diabetes.X, diabetes.values);
+  await regressor.fit(diabetes.X, diabetes.values, { seed: DEFAULT_SEED });
   const back = DecisionTreeRegressor.fromJSON(JSON.parse(JSON.stringify(regressor.toJSON())));
   assert.deepEqual(back.predict(diabetes.X), regressor.predict(diabetes.X));
   assert.deepEqual(back.featureImportances, regressor.featureImportances);
@@ -154,7 +155,7 @@ test('cancellation before or during the fit throws CancelledError', async () => 
   const { X, labels } = loadCsv('breast_cancer.csv');
   const before = new AbortController();
   before.abort();
-  await assert.rejects(new DecisionTreeClassifier().fit(X, labels, { signal: before.signal }), CancelledError);
+  await assert.rejects(new DecisionTreeClassifier().fit(X, labels, { seed: DEFAULT_SEED, signal: before.signal }), CancelledError);
 
   // A larger set, so growth reports progress (every 1024 nodes) before it ends.
   const n = 6000;
@@ -163,6 +164,7 @@ test('cancellation before or during the fit throws CancelledError', async () => 
   const during = new AbortController();
   const steps: number[] = [];
   const fit = new DecisionTreeClassifier().fit({ kind: 'dense', rows: n, cols: 3, data }, noisy, {
+    seed: DEFAULT_SEED,
     signal: during.signal,
     onProgress: (event) => {
       steps.push(event.step);
@@ -182,11 +184,11 @@ test('bad parameters and bad input are errors that name the parameter or problem
   assert.throws(() => new DecisionTreeClassifier({ max_features: 'half' as never }), /max_features/);
   assert.throws(() => new DecisionTreeClassifier({ maxDepth: 3 } as never), /unknown parameter 'maxDepth'/);
   const X: DenseMatrix = { kind: 'dense', rows: 3, cols: 1, data: Float64Array.from([1, NaN, 3]) };
-  await assert.rejects(new DecisionTreeClassifier().fit(X, ['a', 'b', 'a']), /row 1, feature 0 is NaN/);
+  await assert.rejects(new DecisionTreeClassifier().fit(X, ['a', 'b', 'a'], { seed: DEFAULT_SEED }), /row 1, feature 0 is NaN/);
   const ok: DenseMatrix = { kind: 'dense', rows: 3, cols: 1, data: Float64Array.from([1, 2, 3]) };
-  await assert.rejects(new DecisionTreeClassifier().fit(ok, ['a', 'a', 'a']), /single class/);
-  await assert.rejects(new DecisionTreeClassifier({ max_features: 4 }).fit(ok, ['a', 'b', 'a']), /max_features/);
-  await assert.rejects(new DecisionTreeRegressor().fit(ok, ['a', 'b', 'a']), MlError);
+  await assert.rejects(new DecisionTreeClassifier().fit(ok, ['a', 'a', 'a'], { seed: DEFAULT_SEED }), /single class/);
+  await assert.rejects(new DecisionTreeClassifier({ max_features: 4 }).fit(ok, ['a', 'b', 'a'], { seed: DEFAULT_SEED }), /max_features/);
+  await assert.rejects(new DecisionTreeRegressor().fit(ok, ['a', 'b', 'a'], { seed: DEFAULT_SEED }), MlError);
   assert.throws(() => new DecisionTreeClassifier().predict(ok), /before fit/);
 });
 
@@ -202,9 +204,9 @@ test('a CSR input is densified and gives the same tree as its dense form', async
   };
   const y = ['a', 'b', 'a', 'b'];
   const a = new DecisionTreeClassifier();
-  await a.fit(dense, y);
+  await a.fit(dense, y, { seed: DEFAULT_SEED });
   const b = new DecisionTreeClassifier();
-  await b.fit(csr, y);
+  await b.fit(csr, y, { seed: DEFAULT_SEED });
   assert.deepEqual(b.toJSON(), a.toJSON());
   assert.deepEqual(b.predict(csr), y);
 });

@@ -9,6 +9,7 @@ import { MlpClassifier, MlpRegressor } from '../../../src/core/nn/mlp';
 import { CancelledError, MlError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
 import { readDataset, standardise, takeRows } from './data';
 import { toCsr } from '../matrices';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const iris = readDataset('iris');
 const irisX = standardise(iris.X);
@@ -149,6 +150,7 @@ test('an abort between epochs stops training with CancelledError and frees every
   const model = new MlpClassifier(small);
   await assert.rejects(
     model.fit(irisTrain, irisTrainY, {
+      seed: DEFAULT_SEED,
       signal: controller.signal,
       onProgress: (e) => {
         epochs.push(e.step);
@@ -166,10 +168,10 @@ test('tensors do not grow across fits, and dispose returns to the baseline', asy
   await initBackend();
   const baseline = tf.memory().numTensors;
   const model = new MlpClassifier({ ...small, max_iter: 3, dropout: 0.1, alpha: 0.01, l1: 0.001 });
-  await model.fit(irisTrain, irisTrainY);
+  await model.fit(irisTrain, irisTrainY, { seed: DEFAULT_SEED });
   const afterFirst = tf.memory().numTensors;
   model.predictProba(irisTest);
-  await model.fit(irisTrain, irisTrainY);
+  await model.fit(irisTrain, irisTrainY, { seed: DEFAULT_SEED });
   model.toJSON();
   assert.equal(tf.memory().numTensors, afterFirst);
   model.dispose();
@@ -189,14 +191,15 @@ test('bad parameters and data are named', async () => {
     new MlpClassifier(small).fit(
       irisTrain,
       irisTrainY.map(() => 'setosa'),
+      { seed: DEFAULT_SEED },
     ),
     /single class/,
   );
   const withNaN: DenseMatrix = { ...irisTrain, data: Float64Array.from(irisTrain.data, (v, k) => (k === 9 ? NaN : v)) };
-  await assert.rejects(new MlpClassifier(small).fit(withNaN, irisTrainY), /NaN at row 2, column 1/);
-  await assert.rejects(new MlpRegressor(small).fit(irisTrain, irisTrainY), /needs numeric targets/);
+  await assert.rejects(new MlpClassifier(small).fit(withNaN, irisTrainY, { seed: DEFAULT_SEED }), /NaN at row 2, column 1/);
+  await assert.rejects(new MlpRegressor(small).fit(irisTrain, irisTrainY, { seed: DEFAULT_SEED }), /needs numeric targets/);
   const model = new MlpClassifier({ ...small, max_iter: 1 });
-  await model.fit(irisTrain, irisTrainY);
+  await model.fit(irisTrain, irisTrainY, { seed: DEFAULT_SEED });
   assert.throws(() => model.predict({ kind: 'dense', rows: 1, cols: 3, data: new Float64Array(3) }), /expected 4 feature columns, got 3/);
   model.dispose();
 });

@@ -13,6 +13,7 @@ import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { createStep } from '../../../src/core/prepare/registry';
 import { DatetimeStep } from '../../../src/core/prepare/steps/datetime';
 import { MlError } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 interface DatetimeCase {
   name: string;
@@ -82,7 +83,7 @@ test('default features are year, month, day, dayofweek, named <column>_<feature>
     { a: 2, when: '2023-12-31 08:15', b: 3 },
   ]);
   const pipeline = Pipeline.fromSpec([{ datetime: { columns: ['when'] } }]);
-  const { X, featureNames } = pipeline.fitTransform(table, new Float64Array(2));
+  const { X, featureNames } = pipeline.fitTransform(table, new Float64Array(2), { seed: DEFAULT_SEED });
   assert.deepEqual(featureNames, ['a', 'when_year', 'when_month', 'when_day', 'when_dayofweek', 'b']);
   assert.equal(X.kind, 'dense');
   // 2024-02-29 was a Thursday (3), 2023-12-31 a Sunday (6).
@@ -92,12 +93,12 @@ test('default features are year, month, day, dayofweek, named <column>_<feature>
 test('unparsable dates become missing, which an impute step after datetime fills', () => {
   const table = tableFromRecords([{ when: '2020-01-01' }, { when: 'soon' }, { when: '2020-01-03' }, { when: null }], { kinds: { when: 'categorical' } });
   const pipeline = Pipeline.fromSpec([{ datetime: { columns: ['when'], features: ['day'] } }, { impute: { strategy: 'mean' } }]);
-  const { X } = pipeline.fitTransform(table, new Float64Array(4));
+  const { X } = pipeline.fitTransform(table, new Float64Array(4), { seed: DEFAULT_SEED });
   assert.deepEqual([...(X.kind === 'dense' ? X.data : [])], [1, 2, 3, 2]);
   assert.deepEqual(pipeline.notes, ['datetime: column "when": 1 value(s) are not dates and became missing (first at row 2: "soon")']);
   // Without impute, the missing values are named with the fix.
   assert.throws(
-    () => Pipeline.fromSpec([{ datetime: { columns: ['when'], features: ['day'] } }]).fitTransform(table, new Float64Array(4)),
+    () => Pipeline.fromSpec([{ datetime: { columns: ['when'], features: ['day'] } }]).fitTransform(table, new Float64Array(4), { seed: DEFAULT_SEED }),
     (e: unknown) => e instanceof MlError && /column "when_day" still has 2 missing value\(s\).*impute/.test(e.message),
   );
 });
@@ -121,7 +122,7 @@ test('bad datetime options and columns are errors that name them', () => {
       (e: unknown) => e instanceof MlError && message.test(e.message),
     );
   const fit = (options: Record<string, unknown>): void =>
-    void Pipeline.fromSpec([{ datetime: options }, { drop: { columns: ['city'] } }]).fitTransform(table, new Float64Array(2));
+    void Pipeline.fromSpec([{ datetime: options }, { drop: { columns: ['city'] } }]).fitTransform(table, new Float64Array(2), { seed: DEFAULT_SEED });
   assert.throws(() => fit({ columns: ['Stamp'], unit: 's' }), /prepare step 1 \(datetime\): column "Stamp" not found \(did you mean "stamp"\?\)/);
   assert.throws(() => fit({ columns: ['stamp'] }), /column "stamp" is numeric; if it holds epoch times add unit: s/);
   assert.throws(() => fit({ columns: ['when'] }), /column "when" holds no date the step can read \(row 1: "tomorrow"\)/);
@@ -130,7 +131,7 @@ test('bad datetime options and columns are errors that name them', () => {
     { datetime: { columns: ['stamp'], unit: 's', features: ['year', 'month', 'day', 'hour'] } },
     { drop: { columns: ['when', 'city'] } },
   ]);
-  const { X } = pipeline.fitTransform(table, new Float64Array(2));
+  const { X } = pipeline.fitTransform(table, new Float64Array(2), { seed: DEFAULT_SEED });
   assert.deepEqual([...(X.kind === 'dense' ? X.data : [])], [2023, 11, 14, 22, 2023, 11, 15, 22]);
 });
 
@@ -151,7 +152,7 @@ test('DuckDB DATE and TIMESTAMP columns of a parquet file reach the step as Duck
   );
   const features = ['year', 'month', 'day', 'dayofweek', 'dayofyear', 'hour', 'minute'];
   const pipeline = Pipeline.fromSpec([{ datetime: { columns: ['d', 't', 'tz'], features } }, { impute: { strategy: 'median' } }]);
-  const { X } = pipeline.fitTransform({ rowCount: 2, columns: table.columns.slice(0, 3) }, new Float64Array(2));
+  const { X } = pipeline.fitTransform({ rowCount: 2, columns: table.columns.slice(0, 3) }, new Float64Array(2), { seed: DEFAULT_SEED });
   assert.deepEqual(pipeline.notes, []);
   const rows = X.kind === 'dense' ? [[...X.data.subarray(0, 21)], [...X.data.subarray(21, 42)]] : [];
   // 2020-01-15 was a Wednesday (2), 2021-03-04 a Thursday (3), 2024-02-29 a Thursday (3), 1999-12-31 a Friday (4).

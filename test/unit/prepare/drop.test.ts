@@ -8,6 +8,7 @@ import { trainExperiment } from '../../../src/core/experiment/train';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { createStep } from '../../../src/core/prepare/registry';
 import { DenseMatrix, Matrix, MlError } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const records = [
   { id: 1, name: 'ford pinto', released: '1971-02-03', weight: 2046, origin: 'USA', mpg: 25 },
@@ -27,15 +28,15 @@ const isMlError = (pattern: RegExp) => (e: unknown) => e instanceof MlError && p
 
 test('drop removes the listed columns at fit and predict time; an unknown column is named, with a near name', () => {
   const pipeline = Pipeline.fromSpec([{ drop: { columns: ['id', 'name', 'released', 'origin'] } }, { impute: { strategy: 'median' } }]);
-  const { X, featureNames } = pipeline.fitTransform(features, new Float64Array(5));
+  const { X, featureNames } = pipeline.fitTransform(features, new Float64Array(5), { seed: DEFAULT_SEED });
   assert.deepEqual(featureNames, ['weight']);
   assert.deepEqual(dense(X), [2046, 2102, 2130, 3102, 2074]);
   assert.throws(
-    () => Pipeline.fromSpec([{ drop: { columns: ['Name'] } }]).fitTransform(features, new Float64Array(5)),
+    () => Pipeline.fromSpec([{ drop: { columns: ['Name'] } }]).fitTransform(features, new Float64Array(5), { seed: DEFAULT_SEED }),
     isMlError(/^prepare step 1 \(drop\): column "Name" not found \(did you mean "name"\?\); columns at this step: id, name, released, weight, origin$/),
   );
   assert.throws(
-    () => Pipeline.fromSpec([{ drop: { columns: ['colour'] } }]).fitTransform(features, new Float64Array(5)),
+    () => Pipeline.fromSpec([{ drop: { columns: ['colour'] } }]).fitTransform(features, new Float64Array(5), { seed: DEFAULT_SEED }),
     isMlError(/column "colour" not found; columns at this step/),
   );
   assert.throws(() => createStep('drop', {}), isMlError(/drop: option "columns" must list the columns to remove/));
@@ -44,7 +45,7 @@ test('drop removes the listed columns at fit and predict time; an unknown column
 
 test('dropMissing with columns looks only at those columns for rows, and drops only among them for columns', () => {
   const rows = Pipeline.fromSpec([{ dropMissing: { columns: ['weight'] } }, { drop: { columns: ['id', 'name', 'released', 'origin'] } }]);
-  const fitted = rows.fitTransform(features, Float64Array.from([1, 2, 3, 4, 5]));
+  const fitted = rows.fitTransform(features, Float64Array.from([1, 2, 3, 4, 5]), { seed: DEFAULT_SEED });
   assert.deepEqual(dense(fitted.X), [2046, 2130, 3102, 2074]);
   assert.deepEqual([...(fitted.y as Float64Array)], [1, 3, 4, 5]);
   assert.deepEqual(rows.notes, ['dropMissing: dropped 1 row(s) with missing values']);
@@ -53,6 +54,7 @@ test('dropMissing with columns looks only at those columns for rows, and drops o
     Pipeline.fromSpec([{ dropMissing: { columns: [] } }, { drop: { columns: ['name', 'released', 'origin', 'weight'] } }]).fitTransform(
       features,
       new Float64Array(5),
+      { seed: DEFAULT_SEED },
     ).X.rows,
     5,
   );
@@ -60,9 +62,9 @@ test('dropMissing with columns looks only at those columns for rows, and drops o
     { dropMissing: { axis: 'columns', threshold: 0.1, columns: ['id', 'weight'] } },
     { drop: { columns: ['name', 'released', 'origin'] } },
   ]);
-  assert.deepEqual(columns.fitTransform(features, new Float64Array(5)).featureNames, ['id']);
+  assert.deepEqual(columns.fitTransform(features, new Float64Array(5), { seed: DEFAULT_SEED }).featureNames, ['id']);
   assert.throws(
-    () => Pipeline.fromSpec([{ dropMissing: { columns: ['wieght'] } }]).fitTransform(features, new Float64Array(5)),
+    () => Pipeline.fromSpec([{ dropMissing: { columns: ['wieght'] } }]).fitTransform(features, new Float64Array(5), { seed: DEFAULT_SEED }),
     isMlError(/prepare step 1 \(dropMissing\): column "wieght" not found/),
   );
 });
@@ -128,7 +130,7 @@ test('a saved pipeline replays drop, datetime and dropMissing on raw rows that h
     { onehot: {} },
   ];
   const pipeline = Pipeline.fromSpec(spec);
-  const fitted = pipeline.fitTransform(features, new Float64Array(5));
+  const fitted = pipeline.fitTransform(features, new Float64Array(5), { seed: DEFAULT_SEED });
   const restored = Pipeline.fromJSON(JSON.parse(JSON.stringify(pipeline.toJSON())));
   assert.deepEqual(restored.featureNames, fitted.featureNames);
   assert.deepEqual(dense(restored.transform(features)), dense(pipeline.transform(features)));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { tableFromRecords, Table } from '../../../src/core/data/table';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { CancelledError, CsrMatrix, DenseMatrix, Matrix, MlError } from '../../../src/core/types';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 const records = [
   { age: 31, income: 50, city: 'Paris', review: 'great product would buy again', score: '1' },
@@ -42,7 +43,7 @@ function assertMlError(fn: () => unknown, pattern: RegExp): void {
 
 test('a full spec prepares mixed data into CSR with named features, dropping duplicate rows and their targets', () => {
   const pipeline = Pipeline.fromSpec(spec);
-  const { X, y, featureNames } = pipeline.fitTransform(table, labels);
+  const { X, y, featureNames } = pipeline.fitTransform(table, labels, { seed: DEFAULT_SEED });
   assert.equal(X.kind, 'csr');
   assert.equal(X.rows, 5);
   assert.deepEqual(y, labels.slice(0, 5));
@@ -71,7 +72,7 @@ test('a full spec prepares mixed data into CSR with named features, dropping dup
 
 test('toJSON / fromJSON round trip gives identical transforms', () => {
   const pipeline = Pipeline.fromSpec([...spec, { select: { method: 'pca', components: 3 } }]);
-  pipeline.fitTransform(table, labels);
+  pipeline.fitTransform(table, labels, { seed: DEFAULT_SEED });
   const restored = Pipeline.fromJSON(JSON.parse(JSON.stringify(pipeline.toJSON())));
   const a = pipeline.transform(table) as DenseMatrix;
   const b = restored.transform(table) as DenseMatrix;
@@ -85,7 +86,7 @@ test('statistics are fitted on the training rows only', () => {
   const train: Table = { rowCount: 4, columns: [{ name: 'v', kind: 'numeric', values: Float64Array.from([1, 2, 3, NaN]) }] };
   const holdout: Table = { rowCount: 2, columns: [{ name: 'v', kind: 'numeric', values: Float64Array.from([1000, NaN]) }] };
   const pipeline = Pipeline.fromSpec([{ impute: { strategy: 'mean' } }, { scale: { method: 'minmax' } }]);
-  const { X } = pipeline.fitTransform(train, new Float64Array(4));
+  const { X } = pipeline.fitTransform(train, new Float64Array(4), { seed: DEFAULT_SEED });
   assert.deepEqual([...(X as DenseMatrix).data], [0, 0.5, 1, 0.5]);
   // 1000 is scaled with the training min/max (1..3) and the NaN filled with the training mean (2).
   assert.deepEqual([...(pipeline.transform(holdout) as DenseMatrix).data], [(1000 - 1) / 2, 0.5]);
@@ -101,7 +102,7 @@ test('dropMissing drops training rows (and targets) at fit and no rows at predic
     { a: 4, b: 7 },
   ]);
   const rows = Pipeline.fromSpec([{ dropMissing: {} }]);
-  const { X, y } = rows.fitTransform(t, Float64Array.from([10, 20, 30, 40]));
+  const { X, y } = rows.fitTransform(t, Float64Array.from([10, 20, 30, 40]), { seed: DEFAULT_SEED });
   assert.equal(X.rows, 2);
   assert.deepEqual([...(y as Float64Array)], [20, 40]);
   assertMlError(() => rows.transform(t), /column "a" still has 1 missing value\(s\) \(first at row 3\); add `impute/);
@@ -112,7 +113,7 @@ test('dropMissing drops training rows (and targets) at fit and no rows at predic
     { a: 4, b: 7 },
   ]);
   const cols = Pipeline.fromSpec([{ dropMissing: { axis: 'columns', threshold: 0.3 } }, { impute: {} }]);
-  assert.deepEqual(cols.fitTransform(sparse, new Float64Array(4)).featureNames, ['a']);
+  assert.deepEqual(cols.fitTransform(sparse, new Float64Array(4), { seed: DEFAULT_SEED }).featureNames, ['a']);
   assert.equal(cols.transform(sparse).cols, 1);
 });
 
@@ -122,7 +123,7 @@ test('NaN left after preparation is an error naming the column and the step to a
     { a: null, b: 3 },
   ]);
   assertMlError(
-    () => Pipeline.fromSpec([{ scale: {} }]).fitTransform(t, new Float64Array(2)),
+    () => Pipeline.fromSpec([{ scale: {} }]).fitTransform(t, new Float64Array(2), { seed: DEFAULT_SEED }),
     /prepare: column "a" still has 1 missing value\(s\) \(first at row 2\); add `impute: \{ columns: \[a\] \}`/,
   );
   const fitted = Pipeline.fromSpec([{ scale: {} }]);
@@ -132,6 +133,7 @@ test('NaN left after preparation is an error naming the column and the step to a
       { a: 3, b: 3 },
     ]),
     new Float64Array(2),
+    { seed: DEFAULT_SEED },
   );
   assertMlError(() => fitted.transform(t), /column "a" still has 1 missing/);
 });
@@ -145,7 +147,7 @@ test('infinite values before scale are named as infinite, with clip as the step 
   ]);
   // Before: "column "a" still has 2 missing value(s) … add impute", with impute already there.
   assertMlError(
-    () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }, { scale: {} }]).fitTransform(t, new Float64Array(4)),
+    () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }, { scale: {} }]).fitTransform(t, new Float64Array(4), { seed: DEFAULT_SEED }),
     /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its median NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute, or fix the data$/,
   );
   const filled = tableFromRecords([
@@ -157,39 +159,42 @@ test('infinite values before scale are named as infinite, with clip as the step 
   ]);
   for (const steps of [[{ impute: { strategy: 'median' } }, { scale: {} }], [{ scale: { method: 'minmax' } }]]) {
     assertMlError(
-      () => Pipeline.fromSpec(steps).fitTransform(filled, new Float64Array(5)),
+      () => Pipeline.fromSpec(steps).fitTransform(filled, new Float64Array(5), { seed: DEFAULT_SEED }),
       /^prepare step \d \(scale\): column "a" holds 1 infinite value\(s\), which impute does not replace; add `clip: \{ columns: \[a\] \}` before scale, or fix the data$/,
     );
   }
   assertMlError(
-    () => Pipeline.fromSpec([{ impute: { strategy: 'mean' } }]).fitTransform(t, new Float64Array(4)),
+    () => Pipeline.fromSpec([{ impute: { strategy: 'mean' } }]).fitTransform(t, new Float64Array(4), { seed: DEFAULT_SEED }),
     /^prepare step 1 \(impute\): column "a" holds 2 infinite value\(s\), which make its mean NaN and which impute does not replace; add `clip: \{ columns: \[a\] \}` before impute/,
   );
   // A median between finite values fills the gap; the infinity left is then named as such.
   assertMlError(
-    () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }]).fitTransform(filled, new Float64Array(5)),
+    () => Pipeline.fromSpec([{ impute: { strategy: 'median' } }]).fitTransform(filled, new Float64Array(5), { seed: DEFAULT_SEED }),
     /column "a" holds 1 infinite value\(s\) .*add `clip/,
   );
 });
 
 test('categorical or text columns left unencoded are errors that name the step to add', () => {
   assertMlError(
-    () => Pipeline.fromSpec([]).fitTransform(table, labels),
+    () => Pipeline.fromSpec([]).fitTransform(table, labels, { seed: DEFAULT_SEED }),
     /column "city" is categorical and no step encodes it; add `onehot: \{ columns: \[city\] \}`/,
   );
   assertMlError(
-    () => Pipeline.fromSpec([{ onehot: {} }, { impute: {} }]).fitTransform(table, labels),
+    () => Pipeline.fromSpec([{ onehot: {} }, { impute: {} }]).fitTransform(table, labels, { seed: DEFAULT_SEED }),
     /column "review" is text .* add `text: \{ column: review \}`/,
   );
 });
 
 test('a column missing at predict time is named', () => {
   const pipeline = Pipeline.fromSpec([{ impute: {} }]);
-  pipeline.fitTransform(tableFromRecords([{ a: 1, b: 2 }]), new Float64Array(1));
+  pipeline.fitTransform(tableFromRecords([{ a: 1, b: 2 }]), new Float64Array(1), { seed: DEFAULT_SEED });
   assertMlError(() => pipeline.transform(tableFromRecords([{ a: 1 }])), /column "b" is missing from the input/);
-  assertMlError(() => Pipeline.fromSpec([{ scale: { columns: ['zz'] } }]).fitTransform(table, labels), /prepare step 1 \(scale\): column "zz" not found/);
   assertMlError(
-    () => Pipeline.fromSpec([{ scale: { columns: ['city'] } }]).fitTransform(table, labels),
+    () => Pipeline.fromSpec([{ scale: { columns: ['zz'] } }]).fitTransform(table, labels, { seed: DEFAULT_SEED }),
+    /prepare step 1 \(scale\): column "zz" not found/,
+  );
+  assertMlError(
+    () => Pipeline.fromSpec([{ scale: { columns: ['city'] } }]).fitTransform(table, labels, { seed: DEFAULT_SEED }),
     /prepare step 1 \(scale\): column "city" is categorical/,
   );
 });
@@ -212,14 +217,14 @@ test('bad step names and options name the index, step and option', () => {
 
 test('onehot with handle_unknown error names the unseen category and row', () => {
   const pipeline = Pipeline.fromSpec([{ onehot: { handle_unknown: 'error' } }]);
-  pipeline.fitTransform(tableFromRecords([{ c: 'a' }, { c: 'b' }]), new Float64Array(2));
+  pipeline.fitTransform(tableFromRecords([{ c: 'a' }, { c: 'b' }]), new Float64Array(2), { seed: DEFAULT_SEED });
   assertMlError(() => pipeline.transform(tableFromRecords([{ c: 'a' }, { c: 'z' }])), /column "c" has category "z" at row 2/);
 });
 
 test('ordinal with an explicit order, then scale, stays numeric', () => {
   const t = tableFromRecords([{ size: 'S' }, { size: 'L' }, { size: 'M' }]);
   const pipeline = Pipeline.fromSpec([{ ordinal: { categories: { size: ['S', 'M', 'L'] } } }]);
-  assert.deepEqual([...(pipeline.fitTransform(t, new Float64Array(3)).X as DenseMatrix).data], [0, 2, 1]);
+  assert.deepEqual([...(pipeline.fitTransform(t, new Float64Array(3), { seed: DEFAULT_SEED }).X as DenseMatrix).data], [0, 2, 1]);
   assert.deepEqual([...(pipeline.transform(tableFromRecords([{ size: 'XL' }])) as DenseMatrix).data], [-1]);
 });
 
@@ -228,11 +233,11 @@ test('variance selection over TF-IDF keeps CSR; lasso selection works on class l
   const y = docs.map((_, i) => (i % 2 ? 'pos' : 'neg'));
   const t = tableFromRecords(docs, { kinds: { text: 'text' } });
   const variance = Pipeline.fromSpec([{ text: { column: 'text', min_df: 2 } }, { select: { method: 'variance', threshold: 0.001 } }]);
-  const out = variance.fitTransform(t, y);
+  const out = variance.fitTransform(t, y, { seed: DEFAULT_SEED });
   assert.equal(out.X.kind, 'csr');
   assert.ok(!out.featureNames.includes('text:item'), 'a term in every document has zero variance');
   const lasso = Pipeline.fromSpec([{ text: { column: 'text', min_df: 2 } }, { select: { method: 'lasso', alpha: 0.05 } }]);
-  const selected = lasso.fitTransform(t, y).featureNames;
+  const selected = lasso.fitTransform(t, y, { seed: DEFAULT_SEED }).featureNames;
   assert.ok(selected.length > 0 && selected.every((n) => /text:(good|great|fine|bad|awful|poor)/.test(n)), selected.join(','));
   assert.equal((lasso.transform(t) as CsrMatrix).cols, selected.length);
 });
@@ -240,18 +245,22 @@ test('variance selection over TF-IDF keeps CSR; lasso selection works on class l
 test('fitTransform reports progress per step and stops when cancelled', () => {
   const seen: number[] = [];
   Pipeline.fromSpec([{ impute: {} }, { scale: {} }]).fitTransform(tableFromRecords([{ a: 1 }, { a: 2 }]), new Float64Array(2), {
+    seed: DEFAULT_SEED,
     onProgress: (e) => seen.push(e.step),
   });
   assert.deepEqual(seen, [1, 2]);
   const controller = new AbortController();
   controller.abort();
   assert.throws(
-    () => Pipeline.fromSpec([{ scale: {} }]).fitTransform(tableFromRecords([{ a: 1 }]), new Float64Array(1), { signal: controller.signal }),
+    () => Pipeline.fromSpec([{ scale: {} }]).fitTransform(tableFromRecords([{ a: 1 }]), new Float64Array(1), { seed: DEFAULT_SEED, signal: controller.signal }),
     CancelledError,
   );
 });
 
 test('an empty table and a target of the wrong length are named', () => {
-  assertMlError(() => Pipeline.fromSpec([]).fitTransform({ rowCount: 0, columns: [] }, []), /no rows/);
-  assertMlError(() => Pipeline.fromSpec([]).fitTransform(tableFromRecords([{ a: 1 }]), [] as string[]), /target has 0 values but the table has 1 rows/);
+  assertMlError(() => Pipeline.fromSpec([]).fitTransform({ rowCount: 0, columns: [] }, [], { seed: DEFAULT_SEED }), /no rows/);
+  assertMlError(
+    () => Pipeline.fromSpec([]).fitTransform(tableFromRecords([{ a: 1 }]), [] as string[], { seed: DEFAULT_SEED }),
+    /target has 0 values but the table has 1 rows/,
+  );
 });

@@ -8,6 +8,7 @@ import { columnVariances, lassoCoefficients, varianceSupport } from '../../../sr
 import { quantileSorted, sortedPresent } from '../../../src/core/prepare/stats';
 import { DenseMatrix, Matrix } from '../../../src/core/types';
 import { Grid, readDataset, reference } from './reference';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 function numericTable(grid: Grid, prefix = 'x'): Table {
   const cols = (grid[0] as Array<number | null>).length;
@@ -64,7 +65,7 @@ for (const strategy of ['mean', 'median', 'most_frequent', 'constant'] as const)
     const { train, test: testRows } = reference.imputers;
     const options = strategy === 'constant' ? { strategy, fill_value: -7 } : { strategy };
     const pipeline = Pipeline.fromSpec([{ impute: options }]);
-    pipeline.fitTransform(numericTable(train), dummyTarget(train.length));
+    pipeline.fitTransform(numericTable(train), dummyTarget(train.length), { seed: DEFAULT_SEED });
     assertGridClose(dense(pipeline.transform(numericTable(testRows))), reference.imputers[strategy].test, 1e-12, strategy);
   });
 }
@@ -73,7 +74,7 @@ test("impute most_frequent on strings picks sklearn's value (smallest among ties
   const { values, most_frequent } = reference.imputers.strings;
   const table: Table = { rowCount: values.length, columns: [{ name: 'colour', kind: 'categorical', values }] };
   const pipeline = Pipeline.fromSpec([{ impute: { strategy: 'most_frequent' } }, { ordinal: {} }]);
-  const { X } = pipeline.fitTransform(table, dummyTarget(values.length));
+  const { X } = pipeline.fitTransform(table, dummyTarget(values.length), { seed: DEFAULT_SEED });
   const categories = [...new Set(values.filter((v) => v !== null))].sort();
   assert.equal(dense(X).data[2], categories.indexOf(most_frequent));
 });
@@ -81,12 +82,12 @@ test("impute most_frequent on strings picks sklearn's value (smallest among ties
 test('onehot agrees with sklearn and unknown categories become all zeros', () => {
   const { columns, train, test: testRows, onehot, ordinal } = reference.encoders;
   const pipeline = Pipeline.fromSpec([{ onehot: {} }]);
-  const { X, featureNames } = pipeline.fitTransform(tableFromRows(columns, train), ['a', 'b', 'a', 'b', 'a']);
+  const { X, featureNames } = pipeline.fitTransform(tableFromRows(columns, train), ['a', 'b', 'a', 'b', 'a'], { seed: DEFAULT_SEED });
   assert.deepEqual(featureNames, onehot.feature_names);
   assertGridClose(dense(X), onehot.train, 0, 'onehot train');
   assertGridClose(dense(pipeline.transform(tableFromRows(columns, testRows))), onehot.test, 0, 'onehot test');
   const ord = Pipeline.fromSpec([{ ordinal: {} }]);
-  assertGridClose(dense(ord.fitTransform(tableFromRows(columns, train), dummyTarget(5)).X), ordinal.train, 0, 'ordinal train');
+  assertGridClose(dense(ord.fitTransform(tableFromRows(columns, train), dummyTarget(5), { seed: DEFAULT_SEED }).X), ordinal.train, 0, 'ordinal train');
   assertGridClose(dense(ord.transform(tableFromRows(columns, testRows))), ordinal.test, 0, 'ordinal test');
 });
 
@@ -146,7 +147,7 @@ test('lasso selection coefficients agree with sklearn Lasso on standardised diab
   coef.forEach((c, j) => assert.ok(Math.abs(fitted![j]! - c) < 1e-6, `coef ${j}: ${fitted![j]} vs ${c}`));
   const pipeline = Pipeline.fromSpec([{ select: { method: 'lasso', alpha } }]);
   const table = numericTable(diabetes.rows);
-  const { featureNames } = pipeline.fitTransform(table, y);
+  const { featureNames } = pipeline.fitTransform(table, y, { seed: DEFAULT_SEED });
   const expected = reference.selection.lasso.support.flatMap((kept, j) => (kept ? [`x${j}`] : []));
   assert.deepEqual(featureNames, expected);
 });

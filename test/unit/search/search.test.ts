@@ -8,6 +8,7 @@ import { gridCandidates, halvingSchedule, randomCandidates, runSearch, spaceProb
 import { CancelledError, MlError, type Target } from '../../../src/core/types';
 import { kFold, stratifiedKFold } from '../../../src/core/validation';
 import { Knn, KnnRegressor, readCsvTable, SpyPipeline } from '../validation/doubles';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // Recorded with scikit-learn by bench/reference/metrics.py.
 const reference = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/metrics.json'), 'utf8')) as {
@@ -88,6 +89,7 @@ const knnSearch = {
 test('grid search scores every candidate by cross-validation and keeps the best', async () => {
   const seen: Trial[] = [];
   const result = await runSearch(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     ...knnSearch,
     method: 'grid',
     metric: 'f1_macro',
@@ -110,6 +112,7 @@ test('grid search scores every candidate by cross-validation and keeps the best'
 test('errors are minimised: the best rmse is the lowest', async () => {
   const diabetes = load('diabetes.csv', 'progression', 'regression');
   const result = await runSearch(diabetes.features, diabetes.y, {
+    seed: DEFAULT_SEED,
     task: 'regression',
     method: 'grid',
     metric: 'rmse',
@@ -126,6 +129,7 @@ test('errors are minimised: the best rmse is the lowest', async () => {
 test('halving scores many candidates on few rows and the survivors on all rows', async () => {
   const rows: number[] = [];
   const result = await runSearch(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     ...knnSearch,
     makeSplits: (y: Target) => stratifiedKFold(y as string[], 2, { shuffle: true, seed: 0 }),
     method: 'halving',
@@ -145,10 +149,11 @@ test('halving scores many candidates on few rows and the survivors on all rows',
 
 test('an unknown metric is an error; a failing candidate is recorded, not fatal; abort cancels', async () => {
   await assert.rejects(
-    runSearch(iris.features, iris.y, { ...knnSearch, method: 'grid', metric: 'precision', space: { n_neighbors: [1] } }),
+    runSearch(iris.features, iris.y, { seed: DEFAULT_SEED, ...knnSearch, method: 'grid', metric: 'precision', space: { n_neighbors: [1] } }),
     /unknown metric "precision"/,
   );
   const result = await runSearch(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     ...knnSearch,
     method: 'grid',
     metric: 'accuracy',
@@ -164,6 +169,7 @@ test('an unknown metric is an error; a failing candidate is recorded, not fatal;
 
   const controller = new AbortController();
   const run = runSearch(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     ...knnSearch,
     method: 'random',
     nIter: 5,

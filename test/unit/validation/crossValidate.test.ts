@@ -6,6 +6,7 @@ import { CancelledError, type Target } from '../../../src/core/types';
 import { crossValidate, holdoutSplit, kFold, stratifiedKFold, type PreparedData } from '../../../src/core/validation';
 import type { Table } from '../../../src/core/data/table';
 import { Knn, KnnRegressor, readCsvTable, SpyPipeline, withIds, type SpyLog } from './doubles';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 function load(name: string, target: string, task: 'classification' | 'regression'): { features: Table; y: Target } {
   const { features, target: column } = splitTarget(withIds(readCsvTable(name)), target);
@@ -18,6 +19,7 @@ test('preprocessing is fitted on training rows only and each held-out row is pre
   const log: SpyLog = { fitted: [], transformed: [] };
   const splits = stratifiedKFold(iris.y as string[], 5, { shuffle: true, seed: 3 });
   const result = await crossValidate(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     task: 'classification',
     makePipeline: () => new SpyPipeline(log),
     makeModel: () => new Knn({ n_neighbors: 5 }),
@@ -47,6 +49,7 @@ test('preprocessing is fitted on training rows only and each held-out row is pre
 
 test('out-of-fold metrics are the metrics of the pooled predictions, and mean/std are over folds with ddof=0', async () => {
   const result = await crossValidate(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     task: 'classification',
     makePipeline: () => new SpyPipeline(),
     makeModel: () => new Knn({ n_neighbors: 15 }),
@@ -66,6 +69,7 @@ test('out-of-fold metrics are the metrics of the pooled predictions, and mean/st
 test('a single hold-out split scores only its test rows', async () => {
   const split = holdoutSplit(150, { testSize: 0.2, stratify: iris.y as string[], seed: 9 });
   const result = await crossValidate(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     task: 'classification',
     makePipeline: () => new SpyPipeline(),
     makeModel: () => new Knn(),
@@ -81,6 +85,7 @@ test('a single hold-out split scores only its test rows', async () => {
 test('regression cross-validation reports rmse, mae and r2', async () => {
   const diabetes = load('diabetes.csv', 'progression', 'regression');
   const result = await crossValidate(diabetes.features, diabetes.y, {
+    seed: DEFAULT_SEED,
     task: 'regression',
     makePipeline: () => new SpyPipeline(),
     makeModel: () => new KnnRegressor({ n_neighbors: 20 }),
@@ -109,6 +114,7 @@ test('rows dropped by the pipeline while fitting are dropped from the target the
     fit(X, y, o);
   };
   await crossValidate(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     task: 'classification',
     makePipeline: () => dropFirst,
     makeModel: () => model,
@@ -121,6 +127,7 @@ test('progress names the fold; an aborted signal cancels', async () => {
   const events: { fold?: number; stage: string }[] = [];
   const controller = new AbortController();
   const run = crossValidate(iris.features, iris.y, {
+    seed: DEFAULT_SEED,
     task: 'classification',
     makePipeline: () => new SpyPipeline(),
     makeModel: () => new Knn(),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { holdoutSplit, kFold, stratifiedKFold, testRowCount, type Split } from '../../../src/core/validation';
+import { DEFAULT_SEED } from '../../../src/core/random';
 
 // Recorded with scikit-learn by bench/reference/metrics.py.
 const reference = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/metrics.json'), 'utf8')) as {
@@ -99,9 +100,9 @@ test('bad fold and hold-out settings are errors naming the setting', () => {
   assert.throws(() => kFold(5, 1), /validation.folds: must be an integer >= 2/);
   assert.throws(() => kFold(3, 5), /5 folds need at least 5 rows/);
   assert.throws(() => stratifiedKFold(['a', 'b', 'a'], 3), /a class with at least 3 rows/);
-  assert.throws(() => holdoutSplit(10, { testSize: 1.5 }), /validation.test_size: a row count must be a whole number/);
-  assert.throws(() => holdoutSplit(10, { testSize: 10 }), /leaves no training rows/);
-  assert.throws(() => holdoutSplit(4, { stratify: ['a', 'a', 'a', 'b'] }), /class "b" has a single row/);
+  assert.throws(() => holdoutSplit(10, { seed: DEFAULT_SEED, testSize: 1.5 }), /validation.test_size: a row count must be a whole number/);
+  assert.throws(() => holdoutSplit(10, { seed: DEFAULT_SEED, testSize: 10 }), /leaves no training rows/);
+  assert.throws(() => holdoutSplit(4, { seed: DEFAULT_SEED, stratify: ['a', 'a', 'a', 'b'] }), /class "b" has a single row/);
 });
 
 /** A fixed permutation so the stratified hold-out test does not depend on label order. */

@@ -121,7 +121,7 @@ class CenteredColumns {
 }
 
 /** Runs coordinate descent and returns coefficients, intercept and convergence facts. */
-export function fitElasticNet(X: Matrix, y: Float64Array, settings: ElasticNetSettings, options: FitOptions = {}): ElasticNetFit {
+export function fitElasticNet(X: Matrix, y: Float64Array, settings: ElasticNetSettings, options: FitOptions): ElasticNetFit {
   const n = X.rows;
   const p = X.cols;
   const { alpha, l1Ratio, fitIntercept, maxIter, random } = settings;

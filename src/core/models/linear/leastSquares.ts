@@ -16,7 +16,7 @@ export interface LinearFit {
  * Minimises ||y - Xw - b||² + alpha·||w||² (b unpenalised when fitIntercept). Centring is implicit,
  * so sparse X stays sparse: the Gram matrix is built from non-zeros and corrected by n·mean·meanᵀ.
  */
-export function fitLeastSquares(X: Matrix, y: Float64Array, alpha: number, fitIntercept: boolean, options: FitOptions = {}): LinearFit {
+export function fitLeastSquares(X: Matrix, y: Float64Array, alpha: number, fitIntercept: boolean, options: FitOptions): LinearFit {
   const n = X.rows;
   const p = X.cols;
   const mean = fitIntercept ? columnMeanVariance(X).mean : new Float64Array(p);

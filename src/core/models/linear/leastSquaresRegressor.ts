@@ -24,7 +24,7 @@ export abstract class LeastSquaresRegressor implements Regressor, OnlineLearner 
   ) {}
 
   /** Fits the coefficients on (X, y). */
-  fit(X: Matrix, y: Target, options: FitOptions = {}): void {
+  fit(X: Matrix, y: Target, options: FitOptions): void {
     checkMatrix(this.type, X);
     const target = checkRegressionTarget(this.type, y, X.rows);
     const { coef, intercept } = fitLeastSquares(X, target, this.penalty, this.fitIntercept, options);

@@ -1,5 +1,5 @@
 /** Grows the trees of a random forest: one bootstrap sample and one forked RNG per tree. */
-import { DEFAULT_SEED, Random } from '../../random';
+import { Random } from '../../random';
 import { FitOptions, throwIfAborted } from '../../types';
 import { RankedColumns } from './data';
 import { allRows, runGrowth, weighByClass, yieldToEventLoop } from './drive';
@@ -40,7 +40,7 @@ export async function growForest(
   options: FitOptions,
   jobs = 1,
 ): Promise<TreeStructure[]> {
-  const random = new Random(options.seed ?? DEFAULT_SEED);
+  const random = new Random(options.seed);
   // Random.fork() draws one number of the parent per child: the same seeds, fixed by tree index.
   const seeds = Array.from({ length: count }, () => Math.floor(random.next() * 4294967296));
   if (jobs > 1 && count > 1) return growForestInWorkers(data, target, params, seeds, useBootstrap, options, jobs);

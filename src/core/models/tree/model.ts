@@ -122,7 +122,7 @@ export abstract class TreeModelClassifier<P extends TreeParams> extends TreeMode
   classes: string[] = [];
 
   /** Grows the trees on X and string labels y, rows weighted by the class_weight parameter. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+  async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     let classes: string[] = [];
     await this.grow(X, options, (rows) => {
       const { codes, classes: labels } = encodeLabels(this.type, y, rows);
@@ -175,7 +175,7 @@ export abstract class TreeModelClassifier<P extends TreeParams> extends TreeMode
 /** A tree model of numbers; predicts the mean of the trees' leaf means. */
 export abstract class TreeModelRegressor<P extends TreeParams> extends TreeModel<P> implements Regressor {
   /** Grows the trees on X and numeric y. */
-  async fit(X: Matrix, y: Target, options: FitOptions = {}): Promise<void> {
+  async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     await this.grow(X, options, (rows) => ({ kind: 'values', values: checkRegressionTarget(this.type, y, rows) }));
   }
 
