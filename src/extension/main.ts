@@ -90,8 +90,10 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
       }
     }),
   );
-  // The extension's own files loaded by now: dist/lazy/* (database clients, DuckDB, YAML) only once something uses them.
-  const loaded = Object.keys(require.cache).filter((file) => file.startsWith(context.extensionPath + path.sep));
+  // The extension's own bundles loaded by now: dist/lazy/* (database clients, DuckDB, YAML) only once something uses them.
+  // Only dist/: in a development checkout the extension's folder also holds node_modules and the test editor.
+  const bundles = path.join(context.extensionPath, 'dist') + path.sep;
+  const loaded = Object.keys(require.cache).filter((file) => file.startsWith(bundles));
   log.info(`activated; loaded ${loaded.map((file) => path.relative(context.extensionPath, file)).join(', ')}`);
   return {
     runtimeInfo: () => runtime,

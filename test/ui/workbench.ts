@@ -102,14 +102,22 @@ async function openPalette(page: Page): Promise<Locator> {
 
 /** Runs a command from the command palette by its title, as typed by a person, and waits until the palette closes. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
-  const input = await openPalette(page);
-  await input.focus();
-  await page.keyboard.type(title);
   // The first row may be a longer command containing the title: go down to the one whose label is exactly it.
-  await page
-    .locator('.quick-input-list .monaco-list-row .label-name', { hasText: exactly(title) })
-    .first()
-    .waitFor({ timeout: 30_000 });
+  const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exactly(title) }).first();
+  // Just after the window opens, a loaded machine may list the extension's commands late (or the palette may take
+  // the first keys before its input is ready): close it and ask again, three times at most.
+  for (let attempt = 1; ; attempt++) {
+    const input = await openPalette(page);
+    await input.focus();
+    await page.keyboard.type(title);
+    try {
+      await row.waitFor({ timeout: 30_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await enterWhenFocused(page, page.locator('.quick-input-list .monaco-list-row.focused .label-name'), (text) => text === title, `the command "${title}"`);
 }
 
