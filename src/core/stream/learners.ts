@@ -1,0 +1,13 @@
+/** The model types that learn from streamed batches, each with its StreamLearner. */
+import type { StreamLearnerFactory } from './source';
+
+/**
+ * Streamed learners by model type. A type not listed here needs all rows at once: a streamed run refuses it and
+ * offers `data.sample`.
+ */
+export const STREAM_LEARNERS: Readonly<Record<string, StreamLearnerFactory>> = {};
+
+/** The streamed learner of a model type, or undefined when it needs all rows in memory. */
+export function streamLearner(type: string): StreamLearnerFactory | undefined {
+  return Object.prototype.hasOwnProperty.call(STREAM_LEARNERS, type) ? STREAM_LEARNERS[type] : undefined;
+}
