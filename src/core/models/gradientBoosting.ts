@@ -256,6 +256,14 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
     super(options, 'classification');
   }
 
+  /** A classifier holding an ensemble fitted elsewhere (the streamed fit, boosting/streamed.ts) on `cols` features. */
+  static fitted(options: GradientBoostingOptions, fit: BoostingFit, cols: number, classes: readonly string[]): GradientBoostingClassifier {
+    const model = new GradientBoostingClassifier(options);
+    model.classes = [...classes];
+    model.take(fit, cols);
+    return model;
+  }
+
   /** Fits on X (NaN = missing) and string labels y; class_weight becomes per-row sample weights. */
   async fit(X: Matrix, y: Target, options: FitOptions): Promise<void> {
     const dense = features(X);
@@ -297,6 +305,13 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
 export class GradientBoostingRegressor extends GradientBoosting implements Regressor {
   constructor(options: GradientBoostingOptions = {}) {
     super(options, 'regression');
+  }
+
+  /** A regressor holding an ensemble fitted elsewhere (the streamed fit, boosting/streamed.ts) on `cols` features. */
+  static fitted(options: GradientBoostingOptions, fit: BoostingFit, cols: number): GradientBoostingRegressor {
+    const model = new GradientBoostingRegressor(options);
+    model.take(fit, cols);
+    return model;
   }
 
   /** Fits on X (NaN = missing) and numeric y. */

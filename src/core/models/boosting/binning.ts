@@ -24,16 +24,51 @@ export interface Bins {
 }
 
 /**
- * numpy's percentile(values, p, method='midpoint') of sorted values: the value at virtual index
- * (n − 1)·p/100 when it is whole, else the midpoint of its two neighbours (numpy's lerp at 0.5).
+ * numpy's percentile(values, p, method='midpoint') of `length` sorted values read through `at`: the value at
+ * virtual index (n − 1)·p/100 when it is whole, else the midpoint of its two neighbours (numpy's lerp at 0.5).
  */
-function midpointPercentile(sorted: Float64Array, percent: number): number {
-  const index = (sorted.length - 1) * (percent / 100);
+function midpointPercentile(at: (rank: number) => number, length: number, percent: number): number {
+  const index = (length - 1) * (percent / 100);
   const below = Math.floor(index);
-  const a = sorted[below] as number;
+  const a = at(below);
   if (index === below) return a;
-  const b = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  const b = at(Math.min(below + 1, length - 1));
   return b - (b - a) * 0.5;
+}
+
+/** Midpoints between consecutive sorted distinct values (the thresholds of a feature with at most max_bins of them). */
+export function distinctThresholds(distinct: ArrayLike<number>): Float64Array {
+  const midpoints = new Float64Array(Math.max(0, distinct.length - 1));
+  for (let k = 0; k < midpoints.length; k++) midpoints[k] = ((distinct[k] as number) + (distinct[k + 1] as number)) * 0.5;
+  return clipThresholds(midpoints);
+}
+
+/** The max_bins − 1 midpoint percentiles (np.linspace(0, 100, max_bins + 1)[1:-1]) of `length` sorted values read through `at`. */
+export function percentileThresholds(at: (rank: number) => number, length: number, maxBins: number): Float64Array {
+  // Step 100 / max_bins, i-th value i · step.
+  const step = 100 / maxBins;
+  const midpoints = new Float64Array(maxBins - 1);
+  for (let i = 1; i < maxBins; i++) midpoints[i - 1] = midpointPercentile(at, length, i * step);
+  return clipThresholds(midpoints);
+}
+
+/** The 0-based ranks among `length` sorted values that percentileThresholds reads. */
+export function percentileRanks(length: number, maxBins: number): number[] {
+  const ranks = new Set<number>();
+  percentileThresholds(
+    (rank) => {
+      ranks.add(rank);
+      return 0;
+    },
+    length,
+    maxBins,
+  );
+  return [...ranks].sort((a, b) => a - b);
+}
+
+function clipThresholds(midpoints: Float64Array): Float64Array {
+  for (let i = 0; i < midpoints.length; i++) if ((midpoints[i] as number) > ALMOST_INF) midpoints[i] = ALMOST_INF;
+  return midpoints;
 }
 
 /** The thresholds of one feature from its non-missing values (sorted in place). */
@@ -41,26 +76,10 @@ export function featureThresholds(values: Float64Array, maxBins: number): Float6
   values.sort();
   let distinct = 0;
   for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
-  let midpoints: Float64Array;
-  if (distinct <= maxBins) {
-    midpoints = new Float64Array(Math.max(0, distinct - 1));
-    let previous = NaN;
-    let k = -1;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i] as number;
-      if (i > 0 && v === previous) continue;
-      if (k >= 0) midpoints[k] = (previous + v) * 0.5;
-      k++;
-      previous = v;
-    }
-  } else {
-    // np.linspace(0, 100, max_bins + 1)[1:-1]: step 100 / max_bins, i-th value i · step.
-    const step = 100 / maxBins;
-    midpoints = new Float64Array(maxBins - 1);
-    for (let i = 1; i < maxBins; i++) midpoints[i - 1] = midpointPercentile(values, i * step);
-  }
-  for (let i = 0; i < midpoints.length; i++) if ((midpoints[i] as number) > ALMOST_INF) midpoints[i] = ALMOST_INF;
-  return midpoints;
+  if (distinct > maxBins) return percentileThresholds((rank) => values[rank] as number, values.length, maxBins);
+  const unique = new Float64Array(distinct);
+  for (let i = 0, k = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) unique[k++] = values[i] as number;
+  return distinctThresholds(unique);
 }
 
 /** Fits the bins of every feature on the rows of X (a subsample above BINNING_SUBSAMPLE rows). */

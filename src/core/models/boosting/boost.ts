@@ -7,7 +7,7 @@
  */
 import { Random } from '../../random';
 import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../../types';
-import { binRows, fitBins } from './binning';
+import { binRows, fitBins, type Bins } from './binning';
 import { TreeGrower } from './grower';
 import { sharedFloat32 } from './team';
 import { jobsFor } from '../../parallel/jobs';
@@ -136,14 +136,43 @@ export async function fitBoosting(
   const wVal = validationRows ? pick(weights, validationRows) : undefined;
 
   const bins = fitBins(Xtrain, settings.max_bins, rng.fork());
-  const binned = binRows(Xtrain, bins);
-  const binnedVal = Xval ? binRows(Xval, bins) : undefined;
-  const n = Xtrain.rows;
-  const cols = X.cols;
+  const validation = Xval && yVal ? { binned: binRows(Xval, bins), y: yVal, weights: wVal } : undefined;
+  return boostBinned({ bins, cols: X.cols, binned: binRows(Xtrain, bins), y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options);
+}
+
+/** Binned rows ready for boosting: the training rows and, for early stopping, the held-out ones. */
+export interface BinnedTraining {
+  readonly bins: Bins;
+  readonly cols: number;
+  /** The training rows' bins, row-major (binned[i * cols + f]); a SharedArrayBuffer saves a copy when n_jobs > 1. */
+  readonly binned: Uint8Array;
+  readonly y: Float64Array;
+  readonly weights: Float64Array | undefined;
+  /** Held-out rows scored after each iteration (early stopping on them when `earlyStopping`). */
+  readonly validation: { readonly binned: Uint8Array; readonly y: Float64Array; readonly weights: Float64Array | undefined } | undefined;
+}
+
+/**
+ * The boosting iterations on rows already binned: baseline, then per iteration gradients and one tree
+ * per output, stopping early when `earlyStopping` and the monitored score stops improving. What
+ * fitBoosting runs after binning, and what the streamed fit runs on rows binned while streaming.
+ */
+export async function boostBinned(
+  data: BinnedTraining,
+  classes: number | undefined,
+  settings: BoostingSettings,
+  earlyStopping: boolean,
+  options: FitOptions,
+): Promise<BoostingFit> {
+  const { bins, binned, cols, y: yTrain, weights: wTrain } = data;
+  const yVal = data.validation?.y;
+  const wVal = data.validation?.weights;
+  const binnedVal = data.validation?.binned;
+  const n = yTrain.length;
   const hasMissing = new Uint8Array(cols);
   for (let k = 0; k < binned.length; k++) if (binned[k] === bins.missingBin) hasMissing[k % cols] = 1;
 
-  const loss = lossFor(classes, weights !== undefined);
+  const loss = lossFor(classes, wTrain !== undefined);
   const K = loss.trees;
   const baseline = loss.baseline(yTrain, wTrain);
   const raw = new Float64Array(n * K);
