@@ -1,11 +1,14 @@
 /** The model types that learn from streamed batches, each with its StreamLearner. */
+import { gradientBoostingStreamLearner } from '../models/boosting/streamed';
 import type { StreamLearnerFactory } from './source';
 
 /**
  * Streamed learners by model type. A type not listed here needs all rows at once: a streamed run refuses it and
  * offers `data.sample`.
  */
-export const STREAM_LEARNERS: Readonly<Record<string, StreamLearnerFactory>> = {};
+export const STREAM_LEARNERS: Readonly<Record<string, StreamLearnerFactory>> = {
+  gradient_boosting: gradientBoostingStreamLearner,
+};
 
 /** The streamed learner of a model type, or undefined when it needs all rows in memory. */
 export function streamLearner(type: string): StreamLearnerFactory | undefined {
