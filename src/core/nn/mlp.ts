@@ -14,9 +14,10 @@ import { initBackend } from './backend';
 import { fileHandler } from './fsIo';
 import { MLP_SPEC, resolveMlpParams, type MlpParams } from './mlpParams';
 import { positiveParam } from './params';
-import { denseLayers, mlpStepper, type MlpStepper, type OutputGradient } from './mlpStep';
-import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, rowsToTensor, type EncodedWeight } from './tensors';
-import { nextSeed, orderedEpoch, restoreOnFailure, trainWithAdam, validationSplit, type TrainLoopResult } from './training';
+import { denseLayers, mlpStepper, mlpTrainStep, type MlpStepper, type OutputGradient } from './mlpStep';
+import { checkFinite, decodeWeights, denseMatrix, encodeWeights, predictInBatches, range, rowsToTensor, type EncodedWeight } from './tensors';
+import { FlatAdam } from './flatAdam';
+import { epochLoop, nextSeed, orderedEpoch, restoreOnFailure, sumAndDispose, trainWithAdam, validationSplit, type TrainLoopResult } from './training';
 
 export { MLP_SPEC, resolveMlpParams, type MlpParams } from './mlpParams';
 
@@ -40,6 +41,8 @@ abstract class MlpNetwork {
   protected abstract dataLoss(outputs: tf.Tensor2D, rows: readonly number[]): tf.Scalar;
   /** The same loss and its gradient with respect to the outputs, for the hand-written training step. */
   protected abstract outputGradient(outputs: tf.Tensor2D, rows: readonly number[]): OutputGradient;
+  /** Makes `y` (class indices, or raw target values) the targets of rows 0 … y.length − 1, for a fed batch. */
+  protected abstract setTargets(y: Float64Array): void;
 
   /** Frees the network's tensors; the model cannot predict afterwards. */
   dispose(): void {
@@ -105,6 +108,95 @@ abstract class MlpNetwork {
       );
     } finally {
       stepper.dispose();
+    }
+  }
+
+  /**
+   * Trains a fresh network on `nFeatures` inputs from batches fed from outside (the streamed fit, mlpStream.ts):
+   * each epoch `feed.epoch` hands every mini-batch to `step` (features and targets as `setTargets` takes them), in
+   * the order it chose with the fit's generator; `feed.heldOut` (early stopping) is scored after each epoch. Adam,
+   * penalties, dropout, progress and stopping rules are the in-memory fit's.
+   */
+  protected async trainFed(nFeatures: number, feed: BatchFeed, options: FitOptions): Promise<void> {
+    const p = this.params;
+    await initBackend();
+    const rng = new Random(options.seed);
+    this.dispose();
+    this.nFeatures = nFeatures;
+    this.model = buildNetwork(nFeatures, p, this.outputUnits, rng);
+    const model = this.model;
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const layers = denseLayers(model);
+    const optimizer = new FlatAdam(
+      layers.flatMap((l) => [l.kernel, l.bias]),
+      p.learning_rate_init,
+      0.9,
+      0.999,
+      1e-8,
+    );
+    const stepOptions = {
+      layers,
+      activation: p.activation,
+      dropout: p.dropout,
+      alpha: p.alpha,
+      l1: p.l1,
+      rng,
+      optimizer,
+      outputGradient: (outputs: tf.Tensor2D, rows: readonly number[]) => this.outputGradient(outputs, rows),
+    };
+    const heldOutLoss = (): number | undefined => {
+      // Read after each epoch: a feed may gather its held-out rows during the first.
+      const heldOut = feed.heldOut;
+      if (!heldOut || heldOut.y.length === 0) return undefined;
+      let total = 0;
+      for (let start = 0; start < heldOut.y.length; start += 1024) {
+        const rows = range(Math.min(1024, heldOut.y.length - start)).map((i) => i + start);
+        this.setTargets(heldOut.y.subarray(start, start + rows.length));
+        const local = range(rows.length);
+        total += tf.tidy(() => this.dataLoss(model.predict(rowsToTensor(heldOut.x, rows)) as tf.Tensor2D, local).dataSync()[0] as number) * rows.length;
+      }
+      return total / heldOut.y.length;
+    };
+    try {
+      this.history = await epochLoop({
+        epochs: p.max_iter,
+        variables,
+        nIterNoChange: p.n_iter_no_change,
+        tol: p.tol,
+        earlyStopping: p.early_stopping,
+        fit: options,
+        validationLoss: heldOutLoss,
+        runEpoch: async (epoch) => {
+          const losses: tf.Scalar[] = [];
+          let rows = 0;
+          try {
+            await feed.epoch(
+              (x, y) => {
+                this.setTargets(y);
+                const tensor = tf.tensor2d(Float32Array.from(x.data.subarray(0, x.rows * x.cols)), [x.rows, x.cols]);
+                try {
+                  const cost = mlpTrainStep(tensor, range(x.rows), stepOptions);
+                  losses.push(tf.mul(cost, x.rows));
+                  cost.dispose();
+                } finally {
+                  tensor.dispose();
+                }
+                rows += x.rows;
+              },
+              rng,
+              epoch,
+            );
+            return sumAndDispose(losses.splice(0)) / rows;
+          } finally {
+            losses.forEach((t) => t.dispose());
+          }
+        },
+      });
+    } catch (error) {
+      this.dispose();
+      throw error;
+    } finally {
+      optimizer.dispose();
     }
   }
 
@@ -181,6 +273,14 @@ abstract class MlpNetwork {
   abstract toJSON(): EstimatorJSON;
 }
 
+/** Mini-batches fed to an MLP from outside memory's reach (see trainFed). */
+export interface BatchFeed {
+  /** Runs one epoch: calls `step` on each mini-batch (valid only during the call), shuffling with `rng`. */
+  epoch(step: (x: DenseMatrix, y: Float64Array) => void, rng: Random, epoch: number): Promise<void>;
+  /** Rows scored after each epoch (early stopping), when some are held out. */
+  readonly heldOut?: { readonly x: DenseMatrix; readonly y: Float64Array };
+}
+
 function buildNetwork(nFeatures: number, p: MlpParams, outputs: number, rng: Random): tf.Sequential {
   const model = tf.sequential();
   p.hidden_layer_sizes.forEach((units, i) => {
@@ -246,6 +346,21 @@ export class MlpClassifier extends MlpNetwork implements Classifier, OnlineLearn
       loss: tf.div(tf.neg(tf.sum(tf.mul(y, logProba))), rows.length),
       gradient: tf.div(tf.sub(tf.exp(logProba), y), rows.length),
     };
+  }
+
+  protected setTargets(y: Float64Array): void {
+    this.targets = Int32Array.from(y);
+  }
+
+  /** Fits on batches fed from outside (the streamed fit); their targets are indices into `classes` (sorted labels). */
+  async fitFed(classes: readonly string[], nFeatures: number, feed: BatchFeed, options: FitOptions): Promise<void> {
+    if (classes.length < 2) throw new MlError(`mlp: the target has a single class ('${classes[0] ?? ''}'); a classifier needs at least two`);
+    this.classes = [...classes];
+    try {
+      await this.trainFed(nFeatures, feed, options);
+    } finally {
+      this.targets = new Int32Array(0);
+    }
   }
 
   /** Fits on rows of X and their string labels. */
@@ -333,6 +448,24 @@ export class MlpRegressor extends MlpNetwork implements Regressor, OnlineLearner
     const diff = tf.sub(outputs, y);
     // Half the mean squared error, as dataLoss; its gradient is the residual / rows.
     return { loss: tf.mul(0.5 / rows.length, tf.sum(tf.square(diff))), gradient: tf.div(diff, rows.length) };
+  }
+
+  protected setTargets(y: Float64Array): void {
+    this.targets = Float32Array.from(y, (v) => (v - this.yMean) / this.yStd);
+  }
+
+  /**
+   * Fits on batches fed from outside (the streamed fit), whose raw targets are standardised with `yMean` and
+   * `yStd` (the training rows' mean and population standard deviation, from a first pass).
+   */
+  async fitFed(yMean: number, yStd: number, nFeatures: number, feed: BatchFeed, options: FitOptions): Promise<void> {
+    this.yMean = yMean;
+    this.yStd = yStd > 0 ? yStd : 1;
+    try {
+      await this.trainFed(nFeatures, feed, options);
+    } finally {
+      this.targets = new Float32Array(0);
+    }
   }
 
   /** Fits on rows of X and their numeric targets. */

@@ -39,14 +39,9 @@ export interface TrainLoopResult {
 export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
   const { optimizer, variables, rng, fit } = options;
   const rows = [...options.trainRows];
-  const loss: number[] = [];
-  const valLoss: number[] = [];
-  let best = Infinity;
-  let sinceBest = 0;
-  let bestWeights: tf.Tensor[] | undefined;
-  try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
-      throwIfAborted(fit.signal);
+  return epochLoop({
+    ...options,
+    runEpoch: async () => {
       rng.shuffle(rows);
       const batchLosses: tf.Scalar[] = [];
       for (let start = 0; start < rows.length; start += options.batchSize) {
@@ -61,9 +56,45 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
         if (fit.signal && start % (options.batchSize * 20) === 0) await new Promise((resolve) => setImmediate(resolve));
         throwIfAborted(fit.signal);
       }
-      const epochLoss = sumAndDispose(batchLosses) / rows.length;
+      return sumAndDispose(batchLosses) / rows.length;
+    },
+    validationLoss: () => (options.validationRows.length > 0 ? meanLoss(options) : undefined),
+  });
+}
+
+/** What the epoch loop needs: how to run an epoch and score the held-out rows, and when to stop. */
+export interface EpochLoopOptions {
+  readonly epochs: number;
+  readonly variables: tf.Variable[];
+  readonly nIterNoChange: number;
+  readonly tol: number;
+  /** Monitor the validation loss and restore the best epoch's weights (needs held-out rows). */
+  readonly earlyStopping: boolean;
+  readonly fit: FitOptions;
+  /** One epoch of training steps; resolves to the mean training loss over its rows. */
+  readonly runEpoch: (epoch: number) => Promise<number>;
+  /** Mean loss of the held-out rows with the current weights; undefined when none are held out. */
+  readonly validationLoss: () => number | undefined;
+}
+
+/**
+ * Runs epochs with per-epoch progress and sklearn-style stopping on a plateau (of the validation loss with early
+ * stopping, restoring the best epoch's weights; else of the training loss). Shared by the in-memory loop and the
+ * streamed MLP, whose epochs read the file.
+ */
+export async function epochLoop(options: EpochLoopOptions): Promise<TrainLoopResult> {
+  const { variables, fit } = options;
+  const loss: number[] = [];
+  const valLoss: number[] = [];
+  let best = Infinity;
+  let sinceBest = 0;
+  let bestWeights: tf.Tensor[] | undefined;
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      throwIfAborted(fit.signal);
+      const epochLoss = await options.runEpoch(epoch);
       loss.push(epochLoss);
-      const val = options.validationRows.length > 0 ? meanLoss(options) : undefined;
+      const val = options.validationLoss();
       if (val !== undefined) valLoss.push(val);
       fit.onProgress?.({
         stage: 'train',
@@ -103,7 +134,8 @@ function meanLoss(options: TrainLoopOptions): number {
   return total / rows.length;
 }
 
-function sumAndDispose(scalars: tf.Scalar[]): number {
+/** The sum of scalars (NaN for none), which are disposed. */
+export function sumAndDispose(scalars: tf.Scalar[]): number {
   if (scalars.length === 0) return NaN;
   const total = tf.tidy(() => tf.addN(scalars).dataSync()[0] as number);
   scalars.forEach((s) => s.dispose());

@@ -1,5 +1,6 @@
 /** The model types that learn from streamed batches, each with its StreamLearner. */
 import { gradientBoostingStreamLearner } from '../models/boosting/streamed';
+import { mlpStreamLearner } from '../nn/mlpStream';
 import type { StreamLearnerFactory } from './source';
 
 /**
@@ -8,6 +9,7 @@ import type { StreamLearnerFactory } from './source';
  */
 export const STREAM_LEARNERS: Readonly<Record<string, StreamLearnerFactory>> = {
   gradient_boosting: gradientBoostingStreamLearner,
+  mlp: mlpStreamLearner,
 };
 
 /** The streamed learner of a model type, or undefined when it needs all rows in memory. */

@@ -86,7 +86,7 @@ test('streamed gradient boosting equals the in-memory fit on the same training r
   }
 });
 
-test('streamed early stopping holds out the hash-chosen rows; early stopping on the training loss equals the in-memory fit’s', async () => {
+test('streamed early stopping holds out the hash-chosen rows; early stopping on the training loss equals the in-memory fit’s', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mlwb-gb-stream-'));
   try {
     const source = await open(writeData(dir, 15_000, 'classification'), 'classification', 2000);
@@ -120,6 +120,9 @@ test('streamed early stopping holds out the hash-chosen rows; early stopping on 
         model.predict(heldOut.X).filter((label, i) => label === source.classes[heldOut.y[i] as number]).length / heldOut.X.rows;
       // Different (equally sized) early-stopping rows: the two stop at different iterations, so the accuracies
       // agree within the noise of a 3,000-row hold-out (one point), not exactly.
+      t.diagnostic(
+        `early stopping 'auto': streamed ${auto.nIter} trees, accuracy ${accuracy(auto).toFixed(4)}; in memory ${autoInMemory.nIter} trees, ${accuracy(autoInMemory).toFixed(4)}`,
+      );
       assert.ok(Math.abs(accuracy(auto) - accuracy(autoInMemory)) < 0.01, `streamed ${accuracy(auto)} vs in-memory ${accuracy(autoInMemory)}`);
     } finally {
       source.close();
