@@ -7,6 +7,7 @@
  * tries them on both sides (XGBoost's sparsity-aware split, as sklearn does).
  */
 import { buildHistogram, rootCounts, type BinnedRows } from './histogram';
+import { HistogramMemory } from './histogramSimd';
 import { HistogramTeam, sharedBins, sharedInt32 } from './team';
 import type { BoostedTree } from './tree';
 
@@ -72,8 +73,12 @@ export class TreeGrower {
   private readonly leftBuffer: Int32Array;
   private readonly rightBuffer: Int32Array;
   private readonly rootCounts: Float64Array;
+  /** The bins column by column (columns[f · rows + i]): a split reads one feature of its node's rows, within one column. */
+  private readonly columns: Uint8Array;
   private readonly data: BinnedRows;
   private team: HistogramTeam | null = null;
+  /** The WebAssembly kernel's memory (one thread only); it holds the partition, the bins and most histograms. */
+  private readonly simd: HistogramMemory | undefined;
   private readonly pool: Float64Array[] = [];
   private readonly histogramSize: number;
   /** Gain-based importance summed over every split of every tree grown. */
@@ -81,14 +86,20 @@ export class TreeGrower {
 
   constructor(private readonly ctx: GrowContext) {
     const parallel = ctx.jobs > 1;
-    this.partition = parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
-    this.data = parallel ? sharedBins(ctx.data) : ctx.data;
+    // Live histograms: one per splittable leaf, and the one being built.
+    this.simd = parallel ? undefined : HistogramMemory.create(ctx.data, (ctx.maxLeafNodes ?? 64) + 1);
+    this.pool.push(...(this.simd?.resident ?? []));
+    this.partition = parallel ? sharedInt32(ctx.rows) : (this.simd?.partition ?? new Int32Array(ctx.rows));
+    this.data = parallel ? sharedBins(ctx.data) : this.simd ? { ...ctx.data, bins: this.simd.bins } : ctx.data;
     this.leftBuffer = new Int32Array(ctx.rows);
     this.rightBuffer = new Int32Array(ctx.rows);
     const counts = rootCounts(ctx.data);
     this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
     if (parallel) this.rootCounts.set(counts);
     this.histogramSize = ctx.features * ctx.nBins * 3;
+    this.columns = new Uint8Array(ctx.rows * ctx.features);
+    const { bins } = ctx.data;
+    for (let i = 0, at = 0; i < ctx.rows; i++) for (let f = 0; f < ctx.features; f++, at++) this.columns[f * ctx.rows + i] = bins[at] as number;
     this.importances = new Float64Array(ctx.features);
   }
 
@@ -101,6 +112,7 @@ export class TreeGrower {
     const n = ctx.rows;
     if (ctx.jobs > 1 && this.team === null) this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts);
     for (let i = 0; i < n; i++) this.partition[i] = i;
+    this.simd?.load(g, constantHessian ? null : h, offset);
     let sumGradients = 0;
     let sumHessians = 0;
     for (let i = 0; i < n; i++) sumGradients += g[offset + i] as number;
@@ -192,7 +204,8 @@ export class TreeGrower {
         const [small, large] = nLeft < nRight ? [leftChild, rightChild] : [rightChild, leftChild];
         const parent = node.histogram as Float64Array;
         const own = this.build(small.start, small.stop, g, h, offset, constantHessian, false);
-        for (let b = 0; b < parent.length; b++) parent[b] = (parent[b] as number) - (own[b] as number);
+        if (this.simd) this.simd.subtract(parent, own);
+        else for (let b = 0; b < parent.length; b++) parent[b] = (parent[b] as number) - (own[b] as number);
         small.histogram = own;
         large.histogram = parent;
         node.histogram = null;
@@ -256,6 +269,10 @@ export class TreeGrower {
   /** The histogram of the rows at partition[start..stop) (all rows, in order, when `all`); hessians counted as 1 when constant. */
   private build(start: number, stop: number, g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, all: boolean): Float64Array {
     const histogram = this.take();
+    if (this.simd) {
+      this.simd.build(histogram, !all, start, stop, !constantHessian, all ? this.rootCounts : null);
+      return histogram;
+    }
     if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return histogram;
     const hessians = constantHessian ? null : h;
     buildHistogram(histogram, this.data, 0, this.ctx.features, all ? null : this.partition, start, stop, g, hessians, offset, all ? this.rootCounts : null);
@@ -281,7 +298,8 @@ export class TreeGrower {
       valueLeft: 0,
       valueRight: 0,
     };
-    const hessianAt = constantHessian ? 2 : 1;
+    // Constant hessians: the count is the hessian sum, kept in the hessian slot.
+    const countAt = constantHessian ? 1 : 2;
     for (let f = 0; f < features; f++) {
       const base = f * nBins * 3;
       const missing = hasMissing[f] as number;
@@ -298,8 +316,8 @@ export class TreeGrower {
       let nl = 0;
       for (let b = 0; b < end; b++) {
         const slot = base + b * 3;
-        nl += histogram[slot + 2] as number;
-        hl += histogram[slot + hessianAt] as number;
+        nl += histogram[slot + countAt] as number;
+        hl += histogram[slot + 1] as number;
         gl += histogram[slot] as number;
         const nr = n - nl;
         const hr = sumH - hl;
@@ -325,8 +343,8 @@ export class TreeGrower {
         let nr = 0;
         for (let b = (nBinsNonMissing[f] as number) - 2; b >= 0; b--) {
           const slot = base + (b + 1) * 3;
-          nr += histogram[slot + 2] as number;
-          hr += histogram[slot + hessianAt] as number;
+          nr += histogram[slot + countAt] as number;
+          hr += histogram[slot + 1] as number;
           gr += histogram[slot] as number;
           const nl2 = n - nr;
           const hl2 = sumH - hr;
@@ -363,14 +381,14 @@ export class TreeGrower {
 
   /** Splits partition[start..stop) stably into the rows going left, then right; returns where the right ones start. */
   private splitRows(node: GrowNode, split: SplitInfo): number {
-    const { features, missingBin } = this.ctx;
-    const { bins } = this.data;
-    const { partition, leftBuffer, rightBuffer } = this;
+    const { missingBin, rows } = this.ctx;
+    const { partition, leftBuffer, rightBuffer, columns } = this;
+    const column = split.feature * rows;
     let nl = 0;
     let nr = 0;
     for (let p = node.start; p < node.stop; p++) {
       const i = partition[p] as number;
-      const b = bins[i * features + split.feature] as number;
+      const b = columns[column + i] as number;
       if ((split.missingLeft && b === missingBin) || b <= split.bin) leftBuffer[nl++] = i;
       else rightBuffer[nr++] = i;
     }

@@ -1,6 +1,8 @@
 /**
  * The histogram kernel of the boosting grower: per feature and bin, the sums of the gradients,
- * hessians and row counts of a node's rows, in slots [g, h, count] at ((f · nBins) + bin) · 3.
+ * hessians and row counts of a node's rows, in slots [g, h, count] at ((f · nBins) + bin) · 3. With
+ * constant hessians (all 1) the count stands for the hessian sum and is kept in the hessian slot
+ * [g, count, unused], so the WebAssembly kernel (histogramSimd.ts) adds (g, 1) as one pair.
  * The kernel fills a range of features, so the features can be split between threads writing
  * one shared histogram; every bin adds its rows in partition order whatever the split, so the
  * sums (and the trees) are the same for any number of threads.
@@ -34,9 +36,9 @@ export function rootCounts(data: BinnedRows): Float64Array {
 
 /**
  * Adds the rows partition[start..stop) (rows start..stop in order when partition is null) into
- * the histogram's features [from, to): gradient g[offset + i], hessian h[offset + i] (not summed
- * when h is null: constant hessians, where the count stands for their sum) and a count of 1 per
- * row, unless `counts` gives the counts of exactly these rows (the root), copied in instead.
+ * the histogram's features [from, to): gradient g[offset + i], hessian h[offset + i] and a count
+ * of 1 per row (when h is null, constant hessians: only the count, in the hessian slot), unless
+ * `counts` gives the counts of exactly these rows (the root), copied in instead.
  */
 export function buildHistogram(
   histogram: Float64Array,
@@ -55,7 +57,9 @@ export function buildHistogram(
   const stride = nBins * 3;
   const first = from * stride;
   if (counts !== null) {
-    for (let f = from; f < to; f++) for (let b = 0, c = f * nBins, slot = f * stride + 2; b < nBins; b++, c++, slot += 3) histogram[slot] = counts[c] as number;
+    const countAt = h === null ? 1 : 2;
+    for (let f = from; f < to; f++)
+      for (let b = 0, c = f * nBins, slot = f * stride + countAt; b < nBins; b++, c++, slot += 3) histogram[slot] = counts[c] as number;
   }
   for (let p = start; p < stop; p++) {
     const i = partition === null ? p : (partition[p] as number);
@@ -80,7 +84,7 @@ export function buildHistogram(
       for (let f = from; f < to; f++, bin++, at += stride) {
         const slot = at + (bins[bin] as number) * 3;
         histogram[slot] = (histogram[slot] as number) + gi;
-        histogram[slot + 2] = (histogram[slot + 2] as number) + 1;
+        histogram[slot + 1] = (histogram[slot + 1] as number) + 1;
       }
     } else {
       const hi = h[offset + i] as number;

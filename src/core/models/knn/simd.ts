@@ -13,6 +13,7 @@
  * vectors (64 bytes), so a step loads them at fixed offsets. The query is stored with each value
  * twice (one f64x2 per column).
  */
+import { compileOnce, functionBody, functionType, memarg, moduleBytes, op, signed, simd as simdOp } from '../wasm';
 
 /** The kernels by name: euclidean's squared sum, manhattan's absolute sum and cosine's dot product. */
 export type KernelName = 'squared' | 'absolute' | 'dot';
@@ -30,81 +31,21 @@ export interface SimdKernels {
   >;
 }
 
-const SIMD = 0xfd;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  end: 0x0b,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Const: 0x41,
-  i32Eqz: 0x45,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Store: 0x36,
-  if: 0x04,
-  void: 0x40,
-  i32: 0x7f,
-  f64: 0x7c,
-  v128: 0x7b,
-};
+// The knn kernels' names for the assembler's SIMD opcodes.
 const simd = {
-  load: [SIMD, 0x00],
-  store: [SIMD, 0x0b],
-  const: [SIMD, 0x0c],
-  splat: [SIMD, 0x14],
-  le: [SIMD, 0x4b],
-  ge: [SIMD, 0x4c],
-  or: [SIMD, 0x50],
-  anyTrue: [SIMD, 0x53],
-  abs: [SIMD, 0xec, 0x01],
-  add: [SIMD, 0xf0, 0x01],
-  sub: [SIMD, 0xf1, 0x01],
-  mul: [SIMD, 0xf2, 0x01],
+  load: simdOp.load,
+  store: simdOp.store,
+  const: simdOp.const,
+  splat: simdOp.f64x2Splat,
+  le: simdOp.f64x2Le,
+  ge: simdOp.f64x2Ge,
+  or: simdOp.or,
+  anyTrue: simdOp.anyTrue,
+  abs: simdOp.f64x2Abs,
+  add: simdOp.f64x2Add,
+  sub: simdOp.f64x2Sub,
+  mul: simdOp.f64x2Mul,
 };
-
-function unsigned(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function signed(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      bytes.push(byte);
-      return bytes;
-    }
-    bytes.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...unsigned(body.length), ...body];
-}
-
-function vector(items: number[][]): number[] {
-  return [...unsigned(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  return vector([...text].map((c) => [c.charCodeAt(0)]));
-}
-
-/** memarg: 16-byte alignment, `offset`. */
-function memarg(offset: number): number[] {
-  return [4, ...unsigned(offset)];
-}
 
 // Parameters: 0 rows pointer, 1 query pointer, 2 out pointer, 3 groups, 4 cols, 5 list pointer, 6 threshold.
 // Locals: 7 columns left, 8 query pointer, 9 groups kept, 10 group number, 11–14 the four sums,
@@ -165,43 +106,33 @@ function body(kernel: KernelName): number[] {
   code.push(op.end);
   code.push(op.localGet, GROUP, op.i32Const, ...signed(1), op.i32Add, op.localSet, GROUP);
   code.push(op.localGet, GROUPS, op.i32Const, ...signed(1), op.i32Sub, op.localTee, GROUPS, op.brIf, 0, op.end);
-  code.push(op.end, op.localGet, KEPT, op.end);
-  const locals = vector([
-    [4, op.i32],
-    [7, op.v128],
-  ]);
-  const fn = [...locals, ...code];
-  return [...unsigned(fn.length), ...fn];
+  code.push(op.end, op.localGet, KEPT);
+  return functionBody(
+    [
+      [4, op.i32],
+      [7, op.v128],
+    ],
+    code,
+  );
 }
 
 const KERNELS: readonly KernelName[] = ['squared', 'absolute', 'dot'];
 
 /** The module's bytes. */
 export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
-  const type = [0x60, ...vector([[op.i32], [op.i32], [op.i32], [op.i32], [op.i32], [op.i32], [op.f64]]), ...vector([[op.i32]])];
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([type])),
-    ...section(3, vector(KERNELS.map(() => [0]))),
-    ...section(5, vector([[0x00, 1]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], ...KERNELS.map((kernel, i) => [...name(kernel), 0x00, i])])),
-    ...section(10, vector(KERNELS.map(body))),
-  ];
-  return new Uint8Array(bytes);
+  const i32 = op.i32;
+  return moduleBytes({
+    types: [functionType([i32, i32, i32, i32, i32, i32, op.f64], [i32])],
+    functions: KERNELS.map((kernel) => ({ type: 0, name: kernel, body: body(kernel) })),
+    memory: { own: true, pages: 1 },
+  });
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const cache: { module?: WebAssembly.Module | null } = {};
 
 /** A fresh instance of the kernels (its own memory), or undefined where WebAssembly SIMD is not available. */
 export function simdKernels(): SimdKernels | undefined {
-  if (compiled === undefined) {
-    try {
-      const bytes = simdModuleBytes();
-      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  const compiled = compileOnce(simdModuleBytes, cache);
   if (compiled === null) return undefined;
   const exports = new WebAssembly.Instance(compiled).exports as unknown as Record<KernelName, SimdKernels['run']['squared']> & { memory: WebAssembly.Memory };
   return { memory: exports.memory, run: { squared: exports.squared, absolute: exports.absolute, dot: exports.dot } };

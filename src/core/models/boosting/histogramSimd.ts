@@ -1,0 +1,295 @@
+/**
+ * The histogram kernel (histogram.ts's buildHistogram) in WebAssembly SIMD: a row's gradient and
+ * hessian are one f64x2 added to its bin's two adjacent slots with one load, add and store, and no
+ * bounds checks. Each slot still adds the node's rows one by one in partition order with IEEE
+ * double additions, so the histograms equal the JavaScript kernel's bit for bit.
+ *
+ * The kernel reads everything from its own memory: the bins (row-major), the row partition, the
+ * current tree's gradients and hessians and one histogram, laid out once per fit (HistogramMemory).
+ * Where WebAssembly SIMD is missing, or the rows do not fit in its 4 GiB, the grower keeps to JavaScript.
+ */
+import { compileOnce, float64, functionBody, functionType, memarg, moduleBytes, op, simd, type ModuleParts } from '../wasm';
+import type { BinnedRows } from './histogram';
+
+// Parameters: 0 bins, 1 features, 2 from, 3 to, 4 partition (0: rows start..stop in order), 5 start, 6 stop,
+// 7 gradients, 8 hessians (0: the constant below), 9 constant (f64), 10 histogram, 11 stride (bytes per feature).
+const BINS = 0;
+const FEATURES = 1;
+const FROM = 2;
+const TO = 3;
+const PARTITION = 4;
+const START = 5;
+const STOP = 6;
+const GRADIENTS = 7;
+const HESSIANS = 8;
+const CONSTANT = 9;
+const HISTOGRAM = 10;
+const STRIDE = 11;
+// Locals: 12 position, 13 row, 14 bin pointer, 15 its end, 16 slot pointer of the feature, 17 slot, 18 first feature's slots, 19 (g, h).
+const POSITION = 12;
+const ROW = 13;
+const BIN = 14;
+const BIN_END = 15;
+const AT = 16;
+const SLOT = 17;
+const BASE = 18;
+const PAIR = 19;
+
+/** Features a step of the inner loop. */
+const UNROLL = 4;
+
+/** Bytes per bin: gradient, hessian, count (float64 each). */
+const BIN_BYTES = 24;
+
+function get(local: number): number[] {
+  return [op.localGet, local];
+}
+
+function set(local: number): number[] {
+  return [op.localSet, local];
+}
+
+function addTo(local: number, value: number[]): number[] {
+  return [...get(local), ...value, op.i32Add, ...set(local)];
+}
+
+/** One kernel: per row of the range, its (g, h) pair added into each feature's bin, and 1 into the bin's count when `counted`. */
+function kernel(counted: boolean): number[] {
+  const code: number[] = [];
+  code.push(op.block, op.void);
+  code.push(...get(START), ...get(STOP), op.i32LtU, op.i32Eqz, op.brIf, 0);
+  code.push(...get(FROM), ...get(TO), op.i32LtU, op.i32Eqz, op.brIf, 0);
+  code.push(...get(HISTOGRAM), ...get(FROM), ...get(STRIDE), op.i32Mul, op.i32Add, ...set(BASE));
+  code.push(...get(START), ...set(POSITION));
+  code.push(op.loop, op.void);
+  // row = partition ? partition[position] : position
+  code.push(...get(PARTITION), op.if, op.i32);
+  code.push(...get(PARTITION), ...get(POSITION), op.i32Const, 2, 0x74 /* i32.shl */, op.i32Add, op.i32Load, ...memarg(0, 2));
+  code.push(op.else, ...get(POSITION), op.end, ...set(ROW));
+  // pair = (g[row], hessians ? h[row] : constant)
+  code.push(...get(GRADIENTS), ...get(ROW), op.i32Const, 2, 0x74, op.i32Add, op.f32Load, ...memarg(0, 2), op.f64PromoteF32, ...simd.f64x2Splat);
+  code.push(...get(HESSIANS), op.if, op.f64);
+  code.push(...get(HESSIANS), ...get(ROW), op.i32Const, 2, 0x74, op.i32Add, op.f32Load, ...memarg(0, 2), op.f64PromoteF32);
+  code.push(op.else, ...get(CONSTANT), op.end);
+  code.push(...simd.f64x2ReplaceLane, 1, ...set(PAIR));
+  // bin pointer = bins + row · features + from, end = its + (to − from)
+  code.push(...get(BINS), ...get(ROW), ...get(FEATURES), op.i32Mul, op.i32Add, ...get(FROM), op.i32Add, op.localTee, BIN);
+  code.push(...get(TO), ...get(FROM), op.i32Sub, op.i32Add, ...set(BIN_END));
+  code.push(...get(BASE), ...set(AT));
+  // UNROLL features a step while that many are left, then one a step.
+  const cell = (k: number): number[] => [
+    ...get(AT),
+    ...get(BIN),
+    op.i32Load8U,
+    ...memarg(k, 0),
+    op.i32Const,
+    BIN_BYTES,
+    op.i32Mul,
+    op.i32Add,
+    op.localTee,
+    SLOT,
+    ...get(SLOT),
+    ...simd.load,
+    ...memarg(0, 3),
+    ...get(PAIR),
+    ...simd.f64x2Add,
+    ...simd.store,
+    ...memarg(0, 3),
+    ...(counted ? [...get(SLOT), ...get(SLOT), op.f64Load, ...memarg(16, 3), op.f64Const, ...float64(1), op.f64Add, op.f64Store, ...memarg(16, 3)] : []),
+    ...addTo(AT, get(STRIDE)),
+  ];
+  code.push(op.block, op.void, op.loop, op.void);
+  code.push(...get(BIN_END), ...get(BIN), op.i32Sub, op.i32Const, UNROLL, op.i32LtU, op.brIf, 1);
+  for (let k = 0; k < UNROLL; k++) code.push(...cell(k));
+  code.push(...addTo(BIN, [op.i32Const, UNROLL]), op.br, 0, op.end, op.end);
+  code.push(op.block, op.void, op.loop, op.void);
+  code.push(...get(BIN), ...get(BIN_END), op.i32Eq, op.brIf, 1);
+  code.push(...cell(0));
+  code.push(...addTo(BIN, [op.i32Const, 1]), op.br, 0, op.end, op.end);
+  code.push(...addTo(POSITION, [op.i32Const, 1]));
+  code.push(...get(POSITION), ...get(STOP), op.i32Ne, op.brIf, 0, op.end);
+  code.push(op.end);
+  return functionBody(
+    [
+      [7, op.i32],
+      [1, op.v128],
+    ],
+    code,
+  );
+}
+
+/** subtract(into, from, pairs): into[k] −= from[k] for the first 2 · pairs float64 slots, two at a time. */
+function subtraction(): number[] {
+  const [INTO, FROM, PAIRS] = [0, 1, 2];
+  const code: number[] = [];
+  code.push(op.block, op.void, ...get(PAIRS), op.i32Eqz, op.brIf, 0);
+  code.push(op.loop, op.void);
+  code.push(
+    ...get(INTO),
+    ...get(INTO),
+    ...simd.load,
+    ...memarg(0, 3),
+    ...get(FROM),
+    ...simd.load,
+    ...memarg(0, 3),
+    ...simd.f64x2Sub,
+    ...simd.store,
+    ...memarg(0, 3),
+  );
+  code.push(...addTo(INTO, [op.i32Const, 16]), ...addTo(FROM, [op.i32Const, 16]));
+  code.push(...get(PAIRS), op.i32Const, 1, op.i32Sub, op.localTee, PAIRS, op.brIf, 0, op.end);
+  code.push(op.end);
+  return functionBody([], code);
+}
+
+function histogramModule(): ModuleParts {
+  const i32 = op.i32;
+  return {
+    types: [functionType([i32, i32, i32, i32, i32, i32, i32, i32, i32, op.f64, i32, i32], []), functionType([i32, i32, i32], [])],
+    functions: [
+      { type: 0, name: 'pairs', body: kernel(false) },
+      { type: 0, name: 'counted', body: kernel(true) },
+      { type: 1, name: 'subtract', body: subtraction() },
+    ],
+    memory: { own: false, pages: 1 },
+  };
+}
+
+const cache: { module?: WebAssembly.Module | null } = {};
+
+type Kernel = (
+  bins: number,
+  features: number,
+  from: number,
+  to: number,
+  partition: number,
+  start: number,
+  stop: number,
+  g: number,
+  h: number,
+  constant: number,
+  histogram: number,
+  stride: number,
+) => void;
+
+/** Most bytes of kernel memory given to resident histograms; past it, histograms are built in a scratch one and copied out. */
+const RESIDENT_BYTES = 64 * 2 ** 20;
+
+/**
+ * One fit's kernel memory: [scratch histogram | resident histograms | bins | partition | gradients |
+ * hessians], each 16-byte aligned, with typed views the grower reads and writes between builds.
+ */
+export class HistogramMemory {
+  readonly bins: Uint8Array;
+  readonly partition: Int32Array;
+  /** Histograms in kernel memory, for the grower's pool: built in place. */
+  readonly resident: Float64Array[] = [];
+  private readonly scratch: Float64Array;
+  private readonly g: Float32Array;
+  private readonly h: Float32Array;
+  private readonly buffer: ArrayBuffer;
+  private readonly pairs: Kernel;
+  private readonly counted: Kernel;
+  private readonly subtractPairs: (into: number, from: number, pairs: number) => void;
+
+  private constructor(
+    memory: WebAssembly.Memory,
+    instance: WebAssembly.Instance,
+    private readonly data: BinnedRows,
+    private readonly at: {
+      readonly histograms: number;
+      readonly resident: number;
+      readonly bins: number;
+      readonly partition: number;
+      readonly g: number;
+      readonly h: number;
+    },
+  ) {
+    const { buffer } = memory;
+    this.buffer = buffer;
+    const { rows, features, nBins } = data;
+    const slots = features * nBins * 3;
+    this.scratch = new Float64Array(buffer, at.histograms, slots);
+    for (let k = 1; k <= at.resident; k++) this.resident.push(new Float64Array(buffer, at.histograms + k * slots * 8, slots));
+    this.bins = new Uint8Array(buffer, at.bins, rows * features);
+    this.bins.set(data.bins);
+    this.partition = new Int32Array(buffer, at.partition, rows);
+    this.g = new Float32Array(buffer, at.g, rows);
+    this.h = new Float32Array(buffer, at.h, rows);
+    const exports = instance.exports as { pairs: Kernel; counted: Kernel; subtract: HistogramMemory['subtractPairs'] };
+    this.pairs = exports.pairs;
+    this.counted = exports.counted;
+    this.subtractPairs = exports.subtract;
+  }
+
+  /**
+   * The kernel memory of these rows with up to `histograms` resident histograms, or undefined where
+   * WebAssembly SIMD is missing or the rows do not fit.
+   */
+  static create(data: BinnedRows, histograms: number): HistogramMemory | undefined {
+    const compiled = compileOnce(() => moduleBytes(histogramModule()), cache);
+    if (compiled === null) return undefined;
+    const { rows, features, nBins } = data;
+    const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+    const histogramBytes = features * nBins * 3 * 8;
+    const resident = Math.max(0, Math.min(histograms, Math.floor(RESIDENT_BYTES / histogramBytes)));
+    const start = 16;
+    const bins = start + (resident + 1) * histogramBytes;
+    const partition = bins + align(rows * features);
+    const g = partition + align(rows * 4);
+    const h = g + align(rows * 4);
+    const end = h + align(rows * 4);
+    if (end > 2 ** 32 - 65536) return undefined;
+    try {
+      const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+      const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+      return new HistogramMemory(memory, instance, data, { histograms: start, resident, bins, partition, g, h });
+    } catch {
+      // The host would not give the memory: the JavaScript kernel needs none.
+      return undefined;
+    }
+  }
+
+  /** Copies the tree's gradients (and hessians unless constant) of rows offset … offset + rows in. */
+  load(g: Float32Array, h: Float32Array | null, offset: number): void {
+    const { rows } = this.data;
+    this.g.set(g.subarray(offset, offset + rows));
+    if (h !== null) this.h.set(h.subarray(offset, offset + rows));
+  }
+
+  /**
+   * Fills the zeroed `histogram` as buildHistogram does over every feature, from the gradients last
+   * loaded: the rows partition[start..stop) (rows start..stop in order when not `partitioned`),
+   * hessians when `hessians`, else the counts in the hessian slots; `counts` (the root's) copied in
+   * rather than counted. A histogram outside kernel memory is built in the scratch one and copied.
+   */
+  build(histogram: Float64Array, partitioned: boolean, start: number, stop: number, hessians: boolean, counts: Float64Array | null): void {
+    const { features, nBins } = this.data;
+    const resident = histogram.buffer === this.buffer;
+    const target = resident ? histogram : this.scratch;
+    if (!resident) target.fill(0);
+    const pointer = target.byteOffset;
+    const stride = nBins * 3 * 8;
+    const { at } = this;
+    const partition = partitioned ? at.partition : 0;
+    if (counts !== null) {
+      // The counts go to the count slot, or to the hessian slot when hessians are constant (then (g, 0) is added).
+      const countAt = hessians ? 2 : 1;
+      for (let slot = countAt, c = 0; c < counts.length; c++, slot += 3) target[slot] = counts[c] as number;
+      this.pairs(at.bins, features, 0, features, partition, start, stop, at.g, hessians ? at.h : 0, 0, pointer, stride);
+    } else if (hessians) this.counted(at.bins, features, 0, features, partition, start, stop, at.g, at.h, 0, pointer, stride);
+    else this.pairs(at.bins, features, 0, features, partition, start, stop, at.g, 0, 1, pointer, stride);
+    if (!resident) histogram.set(target);
+  }
+
+  /** parent −= own, slot by slot (the larger child's histogram from its parent's and its sibling's). */
+  subtract(parent: Float64Array, own: Float64Array): void {
+    const n = parent.length;
+    let k = 0;
+    if (parent.buffer === this.buffer && own.buffer === this.buffer) {
+      this.subtractPairs(parent.byteOffset, own.byteOffset, n >>> 1);
+      k = n - (n & 1);
+    }
+    for (; k < n; k++) parent[k] = (parent[k] as number) - (own[k] as number);
+  }
+}
