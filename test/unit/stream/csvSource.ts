@@ -22,6 +22,8 @@ export interface CsvSourceOptions {
   readonly split: StreamSplit;
   readonly heldOut: number;
   readonly batchSize: number;
+  /** DuckDB's memory_limit in MB (default: DuckDB's own, 80 % of RAM). */
+  readonly memoryLimitMb?: number;
 }
 
 function plain(value: unknown): unknown {
@@ -39,6 +41,7 @@ const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export async function csvStreamSource(options: CsvSourceOptions): Promise<StreamSource & { close(): void }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection: DuckDBConnection = await instance.connect();
+  if (options.memoryLimitMb !== undefined) await connection.run(`SET memory_limit = '${Math.round(options.memoryLimitMb)}MB'`);
   const file = `read_csv(${`'${options.file.replace(/'/g, "''")}'`}, header = true)`;
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${file}`);
   const names = described.getRows().map((r) => String(r[0]));
@@ -58,7 +61,7 @@ export async function csvStreamSource(options: CsvSourceOptions): Promise<Stream
       ? `(list_position([${classes.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ')}], CAST(${target} AS VARCHAR)) - 1)::DOUBLE`
       : `(${target})::DOUBLE`;
   const columns = features.map((f, j) => `coalesce((${quote(f)})::DOUBLE, 'NaN'::DOUBLE) AS ${featureColumn(j)}`);
-  const relation = `(SELECT row_number, ${rowFoldSql('row_number', options.seed, options.split)} AS ${STREAM_COLUMNS.fold}, ${y} AS ${STREAM_COLUMNS.y}, ${columns.join(', ')} FROM ${numbered} WHERE ${target} IS NOT NULL)`;
+  const relation = `(SELECT row_number, ${rowFoldSql('row_number', options.seed, options.split)} AS ${STREAM_COLUMNS.fold}, ${y} AS ${STREAM_COLUMNS.y}, true AS keep, ${columns.join(', ')} FROM ${numbered} WHERE ${target} IS NOT NULL)`;
   const counted = await connection.runAndReadAll(
     `SELECT count(*) FILTER (WHERE ${rowsCondition('train', options.heldOut)}), count(*) FILTER (WHERE ${rowsCondition('heldOut', options.heldOut)}), count(*) FROM ${relation}`,
   );
@@ -104,7 +107,7 @@ export async function csvStreamSource(options: CsvSourceOptions): Promise<Stream
       };
       throwIfAborted(passOptions.signal);
       const result = await connection.stream(
-        `SELECT row_number, fold, y, ${features.map((_, j) => featureColumn(j)).join(', ')} FROM ${relation} WHERE ${where} ORDER BY row_number`,
+        `SELECT row_number, fold, y, ${features.map((_, j) => featureColumn(j)).join(', ')} FROM ${relation} WHERE ${where}`,
       );
       for (;;) {
         if (passOptions.signal?.aborted) throw new CancelledError();

@@ -5,7 +5,7 @@
  * 1. and 2. the bin thresholds, computed by DuckDB on the rows scikit-learn's _BinMapper would read (the training
  *    rows less the early-stopping rows, a 200,000-row subsample above that): per feature the count of values and
  *    of distinct values, then either the sorted distinct values (at most max_bins) or the exact order statistics
- *    that numpy's midpoint percentiles read (`quantile_disc` at ranks). The thresholds are then those of the
+ *    that numpy's midpoint percentiles read (the sorted sample at those ranks). The thresholds are then those of the
  *    in-memory fit on the same rows, by the same code (binning.ts).
  * 3. one pass that bins every training row into a Uint8Array (1 byte a cell: 6,000,000 × 20 is 120 MB) and keeps its
  *    target. The boosting iterations then run on those bins exactly as the in-memory fit does (boost.ts's
@@ -81,7 +81,7 @@ export async function streamBins(source: StreamSource, maxBins: number, plan: Ro
   if (binRowsEstimate > BINNING_SUBSAMPLE) conditions.push(`${rowUnitSql(row, subsampleSeed(seed))} < ${BINNING_SUBSAMPLE / binRowsEstimate}`);
   const keep = (where: string): string => [where, ...conditions].map((c) => `(${c})`).join(' AND ');
   const value = (j: number): string => `(${featureColumn(j)})::DOUBLE`;
-  const present = (j: number): string => `FILTER (WHERE NOT isnan(${value(j)}))`;
+  const present = (j: number): string => `FILTER (WHERE ${value(j)} IS NOT NULL AND NOT isnan(${value(j)}))`;
   const features = Array.from({ length: cols }, (_, j) => j);
 
   const counted = await source.query(
@@ -100,9 +100,9 @@ export async function streamBins(source: StreamSource, maxBins: number, plan: Ro
     const m = sizes[j] as number;
     if (m === 0) return 'NULL';
     if ((distinct[j] as number) <= maxBins) return `list(DISTINCT ${value(j)} ORDER BY ${value(j)}) ${present(j)}`;
-    // quantile_disc(q) is the value of 0-based rank ceil(m·q) − 1: q = (rank + ½) / m names the rank whatever the rounding.
-    const qs = (ranks[j] as number[]).map((r) => `${(r + 0.5) / m}::DOUBLE`).join(', ');
-    return `quantile_disc(${value(j)}, [${qs}]) ${present(j)}`;
+    // The sorted values at the ranks (1-based in SQL): exact order statistics. quantile_disc at (rank + ½) / m gives
+    // the same values but costs a selection per quantile (~7× slower for 508 ranks).
+    return `list_select(list_sort(list(${value(j)}) ${present(j)}), [${(ranks[j] as number[]).map((r) => r + 1).join(', ')}])`;
   });
   const selected = await source.query((relation, where) => `SELECT ${selects.join(', ')} FROM ${relation} WHERE ${keep(where)}`, {
     rows: 'train',
