@@ -153,6 +153,37 @@ export async function exportAndCompare(run: TrainedRun, tolerance = 1e-5): Promi
   return { maxDifference, rows: n, file };
 }
 
+const TARGETS = { iris: 'species', diabetes: 'progression', breast_cancer: 'diagnosis' } as const;
+
+/** A fixture dataset of mixedRows; diabetes is the regression one. */
+export type FixtureName = keyof typeof TARGETS;
+
+/** The validation of every round trip. */
+export const HOLDOUT = 'validation: { method: holdout, test_size: 0.2 }';
+
+/** Numbers imputed by their median, `colour` by its most frequent value, then one-hot encoded. */
+export const IMPUTE_ONEHOT = [
+  'prepare:',
+  '  - impute: { strategy: median }',
+  '  - impute: { columns: [colour], strategy: most_frequent }',
+  '  - onehot: { columns: [colour] }',
+];
+
+/** IMPUTE_ONEHOT, then standard scaling. */
+export const IMPUTE_ONEHOT_SCALE = [...IMPUTE_ONEHOT, '  - scale: { method: standard }'];
+
+/**
+ * Trains `model` (a `model:` line) after the `prepare` lines on a mixedRows fixture (diabetes as a regression)
+ * with HOLDOUT, exports the run to ONNX, compares it with the run and logs the largest difference.
+ */
+export async function roundTrip(label: string, dataset: FixtureName, prepare: readonly string[], model: string, description = label): Promise<Agreement> {
+  const task = dataset === 'diabetes' ? ['task: regression'] : [];
+  const run = await trainRun(label, mixedRows(dataset), TARGETS[dataset], [...prepare, ...task, model, HOLDOUT]);
+  const agreement = await exportAndCompare(run);
+  console.log(description, agreement.maxDifference);
+  return agreement;
+}
+
 /** onnx.checker.check_model(full_check=True) under Debian's python3-onnx. */
 export function checkWithOnnx(file: string): void {
   const script = 'import onnx, sys\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nprint("ok", m.ir_version)';

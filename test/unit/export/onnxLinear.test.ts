@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportAndCompare, mixedRows, trainRun } from './onnxFixture';
-
-const HOLDOUT = 'validation: { method: holdout, test_size: 0.2 }';
-const PREPARE = [
-  'prepare:',
-  '  - impute: { strategy: median }',
-  '  - impute: { columns: [colour], strategy: most_frequent }',
-  '  - onehot: { columns: [colour] }',
-  '  - scale: { method: standard }',
-];
+import { IMPUTE_ONEHOT_SCALE, roundTrip } from './onnxFixture';
 
 test('ONNX: logistic regression (3 classes) with impute, onehot and scale gives the run’s labels and probabilities', async () => {
-  const run = await trainRun('logistic', mixedRows('iris'), 'species', [...PREPARE, 'model: { type: logistic_regression }', HOLDOUT]);
-  console.log('logistic_regression (3 classes)', (await exportAndCompare(run)).maxDifference);
+  await roundTrip('logistic', 'iris', IMPUTE_ONEHOT_SCALE, 'model: { type: logistic_regression }', 'logistic_regression (3 classes)');
 });
 
 test('ONNX: logistic regression (2 classes) with ordinal (missing kept NaN then imputed), clip and robust scale', async () => {
@@ -24,12 +14,7 @@ test('ONNX: logistic regression (2 classes) with ordinal (missing kept NaN then 
     '  - impute: { strategy: mean }',
     '  - scale: { method: robust }',
   ];
-  const run = await trainRun('binary', mixedRows('breast_cancer'), 'diagnosis', [
-    ...prepare,
-    'model: { type: logistic_regression, params: { C: 0.5 } }',
-    HOLDOUT,
-  ]);
-  console.log('logistic_regression (2 classes)', (await exportAndCompare(run)).maxDifference);
+  await roundTrip('binary', 'breast_cancer', prepare, 'model: { type: logistic_regression, params: { C: 0.5 } }', 'logistic_regression (2 classes)');
 });
 
 test('ONNX: linear SVM (3 and 2 classes) with minmax scale and PCA', async () => {
@@ -41,16 +26,12 @@ test('ONNX: linear SVM (3 and 2 classes) with minmax scale and PCA', async () =>
     '  - scale: { method: minmax }',
     '  - select: { method: pca, components: 3 }',
   ];
-  const three = await trainRun('linsvm3', mixedRows('iris'), 'species', [...prepare, 'model: { type: linear_svm }', HOLDOUT]);
-  console.log('linear_svm (3 classes)', (await exportAndCompare(three)).maxDifference);
-  const two = await trainRun('linsvm2', mixedRows('breast_cancer'), 'diagnosis', [...prepare, 'model: { type: linear_svm, params: { C: 0.1 } }', HOLDOUT]);
-  console.log('linear_svm (2 classes)', (await exportAndCompare(two)).maxDifference);
+  await roundTrip('linsvm3', 'iris', prepare, 'model: { type: linear_svm }', 'linear_svm (3 classes)');
+  await roundTrip('linsvm2', 'breast_cancer', prepare, 'model: { type: linear_svm, params: { C: 0.1 } }', 'linear_svm (2 classes)');
 });
 
 test('ONNX: ridge regression with impute, onehot and scale gives the run’s values', async () => {
-  const run = await trainRun('ridge', mixedRows('diabetes'), 'progression', [...PREPARE, 'task: regression', 'model: { type: ridge }', HOLDOUT]);
-  const agreement = await exportAndCompare(run);
-  console.log('ridge', agreement.maxDifference);
+  const agreement = await roundTrip('ridge', 'diabetes', IMPUTE_ONEHOT_SCALE, 'model: { type: ridge }');
   assert.ok(agreement.rows > 50);
 });
 
@@ -62,8 +43,5 @@ test('ONNX: linear regression, lasso and elastic net with a numeric column one-h
     ['lasso', ['  - onehot: { columns: [colour, sex] }', '  - scale: { method: standard }', '  - select: { method: lasso, alpha: 0.5 }']],
     ['elastic_net', ['  - onehot: { columns: [colour, sex] }', '  - scale: { method: standard }']],
   ];
-  for (const [type, extra] of cases) {
-    const run = await trainRun(type, mixedRows('diabetes'), 'progression', [...base, ...extra, 'task: regression', `model: { type: ${type} }`, HOLDOUT]);
-    console.log(type, (await exportAndCompare(run)).maxDifference);
-  }
+  for (const [type, extra] of cases) await roundTrip(type, 'diabetes', [...base, ...extra], `model: { type: ${type} }`);
 });

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
-import { exportAndCompare, mixedRows, trainRun } from './onnxFixture';
-
-const HOLDOUT = 'validation: { method: holdout, test_size: 0.2 }';
+import { roundTrip } from './onnxFixture';
 
 test('ONNX: gaussian naive Bayes (3 and 2 classes) with dropDuplicates, impute and onehot', async () => {
   const prepare = [
@@ -11,10 +9,8 @@ test('ONNX: gaussian naive Bayes (3 and 2 classes) with dropDuplicates, impute a
     '  - impute: { columns: [colour], strategy: constant, fill_value: none }',
     '  - onehot: { columns: [colour] }',
   ];
-  const three = await trainRun('nb3', mixedRows('iris'), 'species', [...prepare, 'model: { type: naive_bayes }', HOLDOUT]);
-  console.log('naive_bayes gaussian 3 classes', (await exportAndCompare(three)).maxDifference);
-  const two = await trainRun('nb2', mixedRows('breast_cancer'), 'diagnosis', [...prepare, 'model: { type: naive_bayes }', HOLDOUT]);
-  console.log('naive_bayes gaussian 2 classes', (await exportAndCompare(two)).maxDifference);
+  await roundTrip('nb3', 'iris', prepare, 'model: { type: naive_bayes }', 'naive_bayes gaussian 3 classes');
+  await roundTrip('nb2', 'breast_cancer', prepare, 'model: { type: naive_bayes }', 'naive_bayes gaussian 2 classes');
 });
 
 test('ONNX: multinomial naive Bayes on one-hot codes and z-score-clipped measurements', async () => {
@@ -25,6 +21,5 @@ test('ONNX: multinomial naive Bayes on one-hot codes and z-score-clipped measure
     '  - onehot: { columns: [colour] }',
     '  - clip: { method: zscore, threshold: 2 }',
   ];
-  const run = await trainRun('nbm', mixedRows('iris'), 'species', [...prepare, 'model: { type: naive_bayes, params: { distribution: multinomial } }', HOLDOUT]);
-  console.log('naive_bayes multinomial', (await exportAndCompare(run)).maxDifference);
+  await roundTrip('nbm', 'iris', prepare, 'model: { type: naive_bayes, params: { distribution: multinomial } }', 'naive_bayes multinomial');
 });
