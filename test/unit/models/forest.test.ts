@@ -5,40 +5,12 @@ import { join } from 'node:path';
 import { RandomForestClassifier, RandomForestRegressor, randomForestFromJSON } from '../../../src/core/models/randomForest';
 import { bootstrap } from '../../../src/core/models/tree/forest';
 import { Random, DEFAULT_SEED } from '../../../src/core/random';
-import { CancelledError, DenseMatrix, ProgressEvent } from '../../../src/core/types';
+import { CancelledError, ProgressEvent } from '../../../src/core/types';
+import { loadCsv, r2, takeRows } from '../matrices';
 
 // Figures from bench/reference/trees.py (scikit-learn 1.2 on the same folds).
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const reference = JSON.parse(readFileSync(join(FIXTURES, 'reference', 'trees.json'), 'utf8'));
-
-function loadCsv(name: string): { X: DenseMatrix; labels: string[]; values: Float64Array } {
-  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
-  const cols = (rows[0]?.length ?? 1) - 1;
-  const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
-  const labels = rows.map((r) => r[cols] as string);
-  return { X: { kind: 'dense', rows: rows.length, cols, data }, labels, values: Float64Array.from(labels, Number) };
-}
-
-function takeRows(X: DenseMatrix, rows: readonly number[]): DenseMatrix {
-  const data = new Float64Array(rows.length * X.cols);
-  rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { kind: 'dense', rows: rows.length, cols: X.cols, data };
-}
-
-function r2(truth: Float64Array, predicted: Float64Array): number {
-  const mean = truth.reduce((a, b) => a + b, 0) / truth.length;
-  let ssRes = 0;
-  let ssTot = 0;
-  truth.forEach((t, i) => {
-    ssRes += (t - (predicted[i] as number)) ** 2;
-    ssTot += (t - mean) ** 2;
-  });
-  return 1 - ssRes / ssTot;
-}
 
 /** Mean 5-fold score on the fixture's folds for one seed. */
 async function forestCv(name: string, seed: number): Promise<number> {

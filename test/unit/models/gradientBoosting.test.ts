@@ -16,6 +16,7 @@ import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { Random, DEFAULT_SEED } from '../../../src/core/random';
 import { CancelledError, MlError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
+import { loadCsv, r2, takeRows } from '../matrices';
 import { readCsvTable } from '../validation/doubles';
 
 // Figures from bench/reference/boosting.py (scikit-learn 1.2.1's HistGradientBoosting on the same folds).
@@ -28,41 +29,10 @@ interface Case {
   mean: number;
 }
 
-function loadCsv(name: string): { X: DenseMatrix; labels: string[]; values: Float64Array } {
-  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
-  const cols = (rows[0]?.length ?? 1) - 1;
-  const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
-  const labels = rows.map((r) => r[cols] as string);
-  return { X: { kind: 'dense', rows: rows.length, cols, data }, labels, values: Float64Array.from(labels, Number) };
-}
-
 function withMissing(X: DenseMatrix, cells: readonly number[]): DenseMatrix {
   const data = X.data.slice();
   for (const cell of cells) data[cell] = NaN;
   return { ...X, data };
-}
-
-function takeRows(X: DenseMatrix, rows: readonly number[]): DenseMatrix {
-  const data = new Float64Array(rows.length * X.cols);
-  rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { kind: 'dense', rows: rows.length, cols: X.cols, data };
-}
-
-function r2(truth: ArrayLike<number>, predicted: ArrayLike<number>): number {
-  let mean = 0;
-  for (let i = 0; i < truth.length; i++) mean += truth[i] as number;
-  mean /= truth.length;
-  let ssRes = 0;
-  let ssTot = 0;
-  for (let i = 0; i < truth.length; i++) {
-    ssRes += ((truth[i] as number) - (predicted[i] as number)) ** 2;
-    ssTot += ((truth[i] as number) - mean) ** 2;
-  }
-  return 1 - ssRes / ssTot;
 }
 
 /** Per-fold accuracy (classification) or R² (regression) on the fixture's folds, early stopping off as the fixture. */

@@ -10,7 +10,8 @@ import { useKdTree, useSimdKernels } from '../../../src/core/models/knn/search';
 import { simdKernels } from '../../../src/core/models/knn/simd';
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Random } from '../../../src/core/random';
-import { MlError, type CsrMatrix, type DenseMatrix } from '../../../src/core/types';
+import { MlError, type DenseMatrix } from '../../../src/core/types';
+import { dense, loadCsv, takeRows, toCsr } from '../matrices';
 import { readCsvTable } from '../validation/doubles';
 
 // Figures from bench/reference/knn.py: scikit-learn 1.2.1 (algorithm='brute') and the NumPy rule it spells out.
@@ -24,45 +25,6 @@ interface Case {
 const reference: { datasets: Record<string, { train: number[]; test: number[]; cases: Case[] }> } = JSON.parse(
   readFileSync(join(FIXTURES, 'reference', 'knn.json'), 'utf8'),
 );
-
-function loadCsv(name: string): { X: DenseMatrix; labels: string[]; values: Float64Array } {
-  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
-  const cols = (rows[0]?.length ?? 1) - 1;
-  const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
-  const labels = rows.map((r) => r[cols] as string);
-  return { X: { kind: 'dense', rows: rows.length, cols, data }, labels, values: Float64Array.from(labels, Number) };
-}
-
-function takeRows(X: DenseMatrix, rows: readonly number[]): DenseMatrix {
-  const data = new Float64Array(rows.length * X.cols);
-  rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { kind: 'dense', rows: rows.length, cols: X.cols, data };
-}
-
-function dense(rows: number[][]): DenseMatrix {
-  return { kind: 'dense', rows: rows.length, cols: rows[0]?.length ?? 0, data: Float64Array.from(rows.flat()) };
-}
-
-function toCsr(X: DenseMatrix): CsrMatrix {
-  const indptr = new Int32Array(X.rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) {
-      const v = X.data[i * X.cols + j] as number;
-      if (v !== 0) {
-        indices.push(j);
-        values.push(v);
-      }
-    }
-    indptr[i + 1] = indices.length;
-  }
-  return { kind: 'csr', rows: X.rows, cols: X.cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
-}
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${what}: ${actual} vs ${expected}`);

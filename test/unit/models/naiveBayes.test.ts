@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NaiveBayes } from '../../../src/core/models/naiveBayes';
-import { dense, toCsr } from '../matrices';
+import { dense, loadCsv, toCsr } from '../matrices';
 import { CancelledError, CsrMatrix, DenseMatrix, ProgressEvent } from '../../../src/core/types';
 import { DEFAULT_SEED } from '../../../src/core/random';
 
@@ -14,16 +14,6 @@ const reference = JSON.parse(readFileSync(join(FIXTURES, 'reference', 'trees.jso
 /** The same rows as CSR, storing only the non-zero entries. */
 function csr(rows: number[][]): CsrMatrix {
   return toCsr(dense(rows));
-}
-
-function loadCsv(name: string): { X: DenseMatrix; labels: string[] } {
-  const rows = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
-  const cols = (rows[0]?.length ?? 1) - 1;
-  return { X: dense(rows.map((r) => r.slice(0, cols).map(Number))), labels: rows.map((r) => r[cols] as string) };
 }
 
 function assertClose(actual: ArrayLike<number>, expected: readonly number[], tolerance: number, what: string): void {

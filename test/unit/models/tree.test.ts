@@ -5,45 +5,11 @@ import { join } from 'node:path';
 import { DecisionTreeClassifier, DecisionTreeRegressor, decisionTreeFromJSON } from '../../../src/core/models/decisionTree';
 import { CancelledError, DenseMatrix, MlError } from '../../../src/core/types';
 import { DEFAULT_SEED } from '../../../src/core/random';
+import { loadCsv, r2, takeRows } from '../matrices';
 
 // Figures from bench/reference/trees.py (scikit-learn 1.2 on the same folds).
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const reference = JSON.parse(readFileSync(join(FIXTURES, 'reference', 'trees.json'), 'utf8'));
-
-interface Dataset {
-  X: DenseMatrix;
-  labels: string[];
-  values: Float64Array;
-}
-
-function loadCsv(name: string): Dataset {
-  const lines = readFileSync(join(FIXTURES, 'datasets', name), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  const rows = lines.map((line) => line.split(','));
-  const cols = (rows[0]?.length ?? 1) - 1;
-  const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols).map(Number)));
-  const labels = rows.map((r) => r[cols] as string);
-  return { X: { kind: 'dense', rows: rows.length, cols, data }, labels, values: Float64Array.from(labels, Number) };
-}
-
-function takeRows(X: DenseMatrix, rows: readonly number[]): DenseMatrix {
-  const data = new Float64Array(rows.length * X.cols);
-  rows.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { kind: 'dense', rows: rows.length, cols: X.cols, data };
-}
-
-function r2(truth: Float64Array, predicted: Float64Array): number {
-  const mean = truth.reduce((a, b) => a + b, 0) / truth.length;
-  let ssRes = 0;
-  let ssTot = 0;
-  truth.forEach((t, i) => {
-    ssRes += (t - (predicted[i] as number)) ** 2;
-    ssTot += (t - mean) ** 2;
-  });
-  return 1 - ssRes / ssTot;
-}
 
 /** Mean score over the fixture's folds; `fitScore` trains on the other rows and scores the fold. */
 async function crossValidate(name: string, fitScore: (train: number[], test: number[]) => Promise<number>): Promise<number> {

@@ -7,7 +7,7 @@ import { RandomForestClassifier, RandomForestRegressor } from '../../../src/core
 import { childSeed, nJobsProblem, resolveJobs } from '../../../src/core/parallel/jobs';
 import { runTasks, setPoolScript } from '../../../src/core/parallel/pool';
 import { CancelledError, MlError, type ProgressEvent } from '../../../src/core/types';
-import { loadCsv } from './fixtures';
+import { loadCsv } from '../matrices';
 
 test('n_jobs resolves as scikit-learn: null is the cores less one, -1 every core, 0 and fractions are refused', () => {
   assert.ok(resolveJobs(null) >= 1);

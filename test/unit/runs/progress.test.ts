@@ -1,13 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { executeRun, type RunEvent } from '../../../src/core/runs/execute';
 import { phaseText, progressPercent, progressText, RunProgress, sweepTrialsProgress, SWEEP_TRIALS_SHARE } from '../../../src/core/runs/progress';
 import { inProcessExecutor, runSweep, type TrialExecutor } from '../../../src/core/runs/sweepRun';
-
-const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+import { experimentWorkspace, treeSweep } from './workspace';
 
 test('phase text names each phase once: fold i/k, trial i/n, the model step, refit, never "fold 1/5 · fold"', () => {
   assert.equal(phaseText({ stage: 'fold', step: 1, of: 5, fold: 1, folds: 5 }), 'fold 1/5');
@@ -58,19 +54,10 @@ test("a sweep's best candidate continues after the trials' 90 %: no 98 % → 13 
 });
 
 test('runSweep end to end: every progress event of a sweep and its refit grows, and says its phase', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-progress-'));
-  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
-  const file = path.join(root, 's.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: sweep',
-      'data: { path: iris.csv, target: species }',
-      'model: { type: decision_tree }',
-      'validation: { method: kfold, folds: 3 }',
-      'search: { method: grid, metric: accuracy, params: { max_depth: [1, 2, 3, 4] } }',
-      '',
-    ].join('\n'),
+  const { root, file } = experimentWorkspace(
+    'mlwb-progress-',
+    's.experiment.yaml',
+    treeSweep({ search: '{ method: grid, metric: accuracy, params: { max_depth: [1, 2, 3, 4] } }' }),
   );
   // Scored in this thread, but through the sweep path the extension's workers take (not the search inside one training).
   const executor: TrialExecutor = { ...inProcessExecutor, kind: 'test-in-thread' };

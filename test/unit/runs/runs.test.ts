@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTable } from '../../../src/core/datasets';
 import { splitTarget } from '../../../src/core/data/target';
@@ -10,26 +9,18 @@ import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun, finishUnsuccessful, progressFraction } from '../../../src/core/runs/execute';
 import { loadExperimentFile, parseExperiment } from '../../../src/core/runs/experimentFile';
 import { RunStore } from '../../../src/core/runs/store';
-
-const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+import { experimentWorkspace } from './workspace';
 
 function workspace(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-runs-'));
-  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
-  writeFileSync(
-    path.join(root, 'iris.experiment.yaml'),
-    [
-      'name: iris',
-      'data: { path: iris.csv, target: species }',
-      'prepare:',
-      '  - scale: { method: standard }',
-      'model: { type: decision_tree, params: { max_depth: 3 } }',
-      'validation: { method: kfold, folds: 5 }',
-      'seed: 3',
-      '',
-    ].join('\n'),
-  );
-  return root;
+  return experimentWorkspace('mlwb-runs-', 'iris.experiment.yaml', [
+    'name: iris',
+    'data: { path: iris.csv, target: species }',
+    'prepare:',
+    '  - scale: { method: standard }',
+    'model: { type: decision_tree, params: { max_depth: 3 } }',
+    'validation: { method: kfold, folds: 5 }',
+    'seed: 3',
+  ]).root;
 }
 
 test('executeRun records a completed run whose saved model predicts like the core model of the same seed', async () => {
@@ -235,12 +226,11 @@ test('progressFraction nests steps inside folds inside trials', () => {
 });
 
 test('a regression run keeps its held-out predictions, whose RMSE is the reported one', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-runs-'));
-  cpSync(path.join(fixtures, 'datasets', 'diabetes.csv'), path.join(root, 'diabetes.csv'));
-  const file = path.join(root, 'd.experiment.yaml');
-  writeFileSync(
-    file,
-    'data: { path: diabetes.csv, target: progression }\ntask: regression\nmodel: { type: ridge }\nvalidation: { method: holdout, test_size: 0.2 }\n',
+  const { root, file } = experimentWorkspace(
+    'mlwb-runs-',
+    'd.experiment.yaml',
+    ['data: { path: diabetes.csv, target: progression }', 'task: regression', 'model: { type: ridge }', 'validation: { method: holdout, test_size: 0.2 }'],
+    'diabetes.csv',
   );
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);

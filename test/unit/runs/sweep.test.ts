@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { readTable } from '../../../src/core/datasets';
 import { trainExperiment } from '../../../src/core/experiment/train';
 import { executeRun } from '../../../src/core/runs/execute';
 import { loadExperimentFile } from '../../../src/core/runs/experimentFile';
 import { bestTrial, scoreShare, shareCandidates, sweepCandidates } from '../../../src/core/runs/sweep';
-
-const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+import { experimentWorkspace, treeSweep } from './workspace';
 
 test('shareCandidates deals every index once, round-robin', () => {
   assert.deepEqual(shareCandidates(5, 2), [
@@ -22,21 +18,7 @@ test('shareCandidates deals every index once, round-robin', () => {
 
 for (const validation of ['{ method: kfold, folds: 3 }', '{ method: holdout, test_size: 0.3 }']) {
   test(`a sweep split across shares gives the single-worker search's trials, best and metrics (${validation})`, async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'mlwb-sweep-'));
-    cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
-    const file = path.join(root, 's.experiment.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: sweep',
-        'data: { path: iris.csv, target: species }',
-        'model: { type: decision_tree }',
-        `validation: ${validation}`,
-        'search: { method: grid, metric: f1_macro, params: { max_depth: [1, 2, 3], min_samples_leaf: [1, 5] } }',
-        'seed: 5',
-        '',
-      ].join('\n'),
-    );
+    const { root, file } = experimentWorkspace('mlwb-sweep-', 's.experiment.yaml', treeSweep({ validation, seed: 5 }));
     const loaded = loadExperimentFile(file);
     assert.ok(loaded.experiment && loaded.dataPath);
     const sequential = await trainExperiment(loaded.experiment, await readTable(loaded.dataPath));

@@ -1,32 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
 import { inProcessExecutor, runSweep, threadExecutor, type TrialExecutor } from '../../../src/core/runs/sweepRun';
+import { experimentWorkspace, treeSweep, type TreeSweep } from './workspace';
 
-const fixtures = path.join(__dirname, '..', '..', 'fixtures');
-
-function sweepWorkspace(extra: string[] = []): { root: string; file: string } {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-sweeprun-'));
-  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(root, 'iris.csv'));
-  const file = path.join(root, 's.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: sweep',
-      'data: { path: iris.csv, target: species }',
-      'model: { type: decision_tree }',
-      'validation: { method: kfold, folds: 3 }',
-      'search: { method: grid, metric: f1_macro, params: { max_depth: [1, 2, 3], min_samples_leaf: [1, 5] } }',
-      'seed: 5',
-      ...extra,
-      '',
-    ].join('\n'),
-  );
-  return { root, file };
+function sweepWorkspace(options: TreeSweep = { seed: 5 }): { root: string; file: string } {
+  return experimentWorkspace('mlwb-sweeprun-', 's.experiment.yaml', treeSweep(options));
 }
 
 test('runSweep on worker threads records the same trials, best and metrics as the search inside one training', async () => {
@@ -70,18 +50,7 @@ test('runSweep counts a trial reported twice once, and fails a sweep whose execu
 
 test('runSweep: a trial that fails is recorded failed and the sweep goes on', async () => {
   // min_samples_leaf 0 is invalid: that candidate fails with its reason; the others score.
-  const { root, file } = sweepWorkspace();
-  writeFileSync(
-    file,
-    [
-      'name: sweep',
-      'data: { path: iris.csv, target: species }',
-      'model: { type: decision_tree }',
-      'validation: { method: kfold, folds: 3 }',
-      'search: { method: grid, metric: f1_macro, params: { max_depth: [2], min_samples_leaf: [0, 1] } }',
-      '',
-    ].join('\n'),
-  );
+  const { root, file } = sweepWorkspace({ search: '{ method: grid, metric: f1_macro, params: { max_depth: [2], min_samples_leaf: [0, 1] } }' });
   const record = await runSweep({ workspaceRoot: root, experimentFile: file, executor: threadExecutor(2) });
   assert.equal(record.status, 'completed', record.reason);
   const trials = record.trials as { index: number; error?: string; score: number | null }[];

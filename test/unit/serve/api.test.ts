@@ -7,12 +7,11 @@ import { tableFromRecords } from '../../../src/core/data/table';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { RunStore } from '../../../src/core/runs/store';
 import { buildApp } from '../../../src/serve/app';
-import { featureRecords, listen, post, readCsv, trainedRun } from './fixture';
+import { featureRecords, post, readCsv, trainedRun, withService } from './fixture';
 
 test('every input shape answers the predictions and probabilities loadRunModel gives, over real HTTP', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const records = featureRecords('iris');
     const expected = (await loadRunModel(runDir)).predict(tableFromRecords(records));
     const columns = Object.keys(records[0] as object);
@@ -43,30 +42,24 @@ test('every input shape answers the predictions and probabilities loadRunModel g
       for (const id of ids) seenIds.add(id);
     }
     assert.equal(seenIds.size, 150 * bodies.length, 'prediction ids are unique');
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('a regression run answers numbers without probabilities', async () => {
   const runDir = await trainedRun('diabetes');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const records = featureRecords('diabetes').slice(0, 20);
     const expected = (await loadRunModel(runDir)).predict(tableFromRecords(records));
     const { status, json } = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: records }));
     assert.equal(status, 200);
     assert.deepEqual(json.predictions, expected.predictions);
     assert.equal(json.probabilities, undefined);
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('feedback joins predictions by id, feeds live accuracy and is appended to feedback.jsonl with its row', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir });
-  try {
+  await withService({ runDir }, async (url) => {
     const { header, rows } = readCsv('iris');
     const records = featureRecords('iris');
     const picked = [0, 60, 120, 70, 140];
@@ -108,18 +101,15 @@ test('feedback joins predictions by id, feeds live accuracy and is appended to f
     const monitor = (await (await fetch(`${url}/monitor`)).json()) as Record<string, unknown>;
     assert.equal((monitor.feedback as Record<string, number>).accuracy, correct / 5);
     assert.equal((monitor.predictions as Record<string, number>).total, 5);
-  } finally {
-    await app.close();
-  }
+  });
   assert.ok(existsSync(path.join(runDir, 'feedback.jsonl')));
 });
 
 test('bad feedback answers 400 naming the problem and stores nothing: wrong types, unknown labels, values that are not finite or far outside the training range', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir });
   const file = path.join(runDir, 'feedback.jsonl');
   const stored = (): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
-  try {
+  await withService({ runDir }, async (url, app) => {
     const { json } = await post(`${url}/invocations`, JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }));
     const ids = json.prediction_ids as string[];
     const before = stored();
@@ -183,9 +173,7 @@ test('bad feedback answers 400 naming the problem and stores nothing: wrong type
     assert.equal(stored(), before, 'nothing was written to feedback.jsonl');
     assert.equal(app.service.feedbackLog.total, 0);
     assert.equal((await post(`${url}/feedback`, JSON.stringify({ prediction_ids: ids, labels: ['setosa'] }))).status, 200);
-  } finally {
-    await app.close();
-  }
+  });
 
   // A regression run: its schema keeps the training target's range, which bounds the values.
   const diabetes = await trainedRun('diabetes');
@@ -198,8 +186,7 @@ test('bad feedback answers 400 naming the problem and stores nothing: wrong type
   cpSync(diabetes, older, { recursive: true });
   writeFileSync(path.join(older, 'schema.json'), JSON.stringify({ ...schema, target: { name: 'progression', kind: 'numeric' } }));
   for (const runDir of [diabetes, older]) {
-    const { app: ridge, url: ridgeUrl } = await listen({ runDir, writeFeedback: false });
-    try {
+    await withService(runDir, async (ridgeUrl, ridge) => {
       const answer = await post(`${ridgeUrl}/invocations`, JSON.stringify({ dataframe_records: featureRecords('diabetes').slice(0, 2) }));
       const ids = answer.json.prediction_ids as string[];
       const poisoned = await post(`${ridgeUrl}/feedback`, JSON.stringify({ prediction_ids: ids, values: [1e308, -1e308] }));
@@ -219,15 +206,12 @@ test('bad feedback answers 400 naming the problem and stores nothing: wrong type
       assert.equal(valid.status, 200);
       const feedback = valid.json.feedback as { mae: number; rmse: number };
       assert.ok(Number.isFinite(feedback.mae) && Number.isFinite(feedback.rmse), JSON.stringify(feedback));
-    } finally {
-      await ridge.close();
-    }
+    });
   }
 });
 
 test('bad input answers 4xx with a code and the column or problem named', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false, bodyLimit: 4096, maxBatchRows: 50 });
   const good = { sepal_length_cm: 5.1, sepal_width_cm: 3.5, petal_length_cm: 1.4, petal_width_cm: 0.2 };
   const { petal_width_cm: _dropped, ...missing } = good;
   const records = (rows: unknown[]): string => JSON.stringify({ dataframe_records: rows });
@@ -313,7 +297,7 @@ test('bad input answers 4xx with a code and the column or problem named', async 
     },
     { name: 'csv header only', body: 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n', type: 'text/csv', status: 400, error: 'empty_batch' },
   ];
-  try {
+  await withService({ runDir, writeFeedback: false, bodyLimit: 4096, maxBatchRows: 50 }, async (url) => {
     for (const c of cases) {
       const { status, json } = await post(`${url}/invocations`, c.body, c.type ?? 'application/json');
       assert.equal(status, c.status, `${c.name}: ${JSON.stringify(json)}`);
@@ -332,9 +316,7 @@ test('bad input answers 4xx with a code and the column or problem named', async 
     const after = await post(`${url}/invocations`, records([good]));
     assert.equal(after.status, 200);
     assert.deepEqual(after.json.predictions, ['setosa']);
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('a run that is not completed is refused in the words of its status: interrupted (killed), running, damaged', async () => {
@@ -354,23 +336,19 @@ test('a run that is not completed is refused in the words of its status: interru
 
 test('with a token every route needs the bearer header', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false, token: 's3cret' });
-  try {
+  await withService({ runDir, writeFeedback: false, token: 's3cret' }, async (url) => {
     assert.equal((await fetch(`${url}/ping`)).status, 401);
     assert.equal((await fetch(`${url}/health`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
     const body = JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] });
     assert.equal((await post(`${url}/invocations`, body)).status, 401);
     const ok = await post(`${url}/invocations`, body, 'application/json', { authorization: 'Bearer s3cret' });
     assert.equal(ok.status, 200);
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('/ping, /health and /version describe the service', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const ping = await fetch(`${url}/ping`);
     assert.equal(ping.status, 200);
     const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { id: string };
@@ -386,7 +364,5 @@ test('/ping, /health and /version describe the service', async () => {
     assert.equal(version.mlwb, packageVersion);
     assert.equal(version.node, process.version);
     assert.equal(version.model, 'logistic_regression');
-  } finally {
-    await app.close();
-  }
+  });
 });

@@ -77,6 +77,19 @@ export async function listen(options: AppOptions): Promise<{ app: FastifyInstanc
   return { app, url };
 }
 
+/**
+ * Runs `use` against the app listening on a free port, and closes the app however `use` ends. A run folder
+ * alone is served with feedback kept in memory (writeFeedback false).
+ */
+export async function withService<T>(service: string | AppOptions, use: (url: string, app: FastifyInstance) => Promise<T>): Promise<T> {
+  const { app, url } = await listen(typeof service === 'string' ? { runDir: service, writeFeedback: false } : service);
+  try {
+    return await use(url, app);
+  } finally {
+    await app.close();
+  }
+}
+
 /** POSTs a body and returns status and parsed JSON (or text when not JSON). */
 export async function post(
   url: string,

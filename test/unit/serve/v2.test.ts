@@ -8,7 +8,7 @@ import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
 import { curlCommand, exampleRequest } from '../../../src/serve/examples';
-import { featureRecords, listen, post, trainedRun } from './fixture';
+import { featureRecords, post, trainedRun, withService } from './fixture';
 
 async function get(url: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url);
@@ -35,8 +35,7 @@ function assertError(answer: { status: number; json: Record<string, unknown> }, 
 
 test('server and model metadata, liveness and readiness follow the Open Inference Protocol', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const server = await get(`${url}/v2`);
     assert.equal(server.status, 200);
     assert.equal(server.json.name, 'mlwb');
@@ -68,15 +67,12 @@ test('server and model metadata, liveness and readiness follow the Open Inferenc
     assertError(await get(`${url}/v2/models/other`), 404, /no model "other"; this service serves "iris-serve"/);
     assertError(await get(`${url}/v2/models/iris-serve/versions/99/ready`), 404, /version 99 is not served; the served version is/);
     assertError(await get(`${url}/v2/repository/index`), 404, /no route GET \/v2\/repository\/index/);
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('infer answers the labels and probabilities /invocations gives, in the run label order, and counts the predictions', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const records = featureRecords('iris');
     const expected = (await loadRunModel(runDir)).predict(tableFromRecords(records));
     const before = (await get(`${url}/monitor`)).json.predictions as { total: number };
@@ -100,15 +96,12 @@ test('infer answers the labels and probabilities /invocations gives, in the run 
       assert.equal(answer.status, 200, JSON.stringify(answer.json));
       assert.deepEqual((answer.json.outputs as { data: unknown[] }[])[0]?.data, expected.predictions.slice(0, 5));
     }
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('infer returns only the outputs asked for, and prediction ids that /feedback takes', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const records = featureRecords('iris').slice(0, 3);
     const { status, json } = await post(
       `${url}/v2/models/iris-serve/infer`,
@@ -129,15 +122,12 @@ test('infer returns only the outputs asked for, and prediction ids that /feedbac
       400,
       /unknown output "variable"; the model's outputs are: label, probabilities, prediction_id/,
     );
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('infer refuses bad requests with the protocol error naming the input at fault', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const records = featureRecords('iris').slice(0, 4);
     const good = tensors(records);
     const infer = (body: unknown, model = 'iris-serve'): ReturnType<typeof post> =>
@@ -166,23 +156,18 @@ test('infer refuses bad requests with the protocol error naming the input at fau
     assertError(await infer({ inputs: [...good, good[0]] }), 400, /input "sepal_length_cm" appears twice/);
     assertError(await infer({ inputs: [] }), 400, /"inputs" must be a non-empty array/);
     assertError(await infer('{"inputs": ['), 400, /not valid JSON/);
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('a regression model answers `variable` as [N, 1]', async () => {
   const runDir = await trainedRun('diabetes');
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const records = featureRecords('diabetes').slice(0, 10);
     const expected = (await loadRunModel(runDir)).predict(tableFromRecords(records));
     const { status, json } = await post(`${url}/v2/models/diabetes-serve/infer`, JSON.stringify({ inputs: tensors(records, 'FP64') }));
     assert.equal(status, 200, JSON.stringify(json));
     assert.deepEqual(json.outputs, [{ name: 'variable', datatype: 'FP64', shape: [10, 1], data: expected.predictions }]);
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('text columns travel as BYTES tensors', async () => {
@@ -207,8 +192,7 @@ test('text columns travel as BYTES tensors', async () => {
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);
   const runDir = new RunStore(root).runDir(record.id);
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const metadata = await get(`${url}/v2/models/cities`);
     assert.deepEqual(metadata.json.inputs, [
       { name: 'city', datatype: 'BYTES', shape: [-1, 1] },
@@ -230,15 +214,12 @@ test('text columns travel as BYTES tensors', async () => {
       400,
       /input "city" is a categorical column: send BYTES, not FP32/,
     );
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('the example requests the Deployed Models view copies are answered by the service, as curl sends them', async () => {
   const runDir = await trainedRun('iris');
-  const { app, url } = await listen({ runDir, writeFeedback: false, token: 's3cret' });
-  try {
+  await withService({ runDir, writeFeedback: false, token: 's3cret' }, async (url) => {
     for (const protocol of ['mlflow', 'v2'] as const) {
       const request = exampleRequest(runDir, protocol, 'iris-serve');
       const command = curlCommand(url, request, 's3cret');
@@ -254,9 +235,7 @@ test('the example requests the Deployed Models view copies are answered by the s
       const predicted = protocol === 'mlflow' ? (answer.json.predictions as string[])[0] : (answer.json.outputs as { data: string[] }[])[0]?.data[0];
       assert.equal(predicted, expected, protocol);
     }
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('a served model whose experiment drops a column takes requests without it, on every route; a column an earlier step reads stays required', async () => {
@@ -285,8 +264,7 @@ test('a served model whose experiment drops a column takes requests without it, 
   const loaded = await loadRunModel(runDir);
   // id is dropped unread; code is read by impute before it is dropped, so a request must carry it.
   assert.deepEqual(loaded.optionalInputs, ['id']);
-  const { app, url } = await listen({ runDir, writeFeedback: false });
-  try {
+  await withService(runDir, async (url) => {
     const full = [
       { id: 1, code: 3, city: 'paris', size: 3 },
       { id: 2, code: 9, city: 'nice', size: 8 },
@@ -309,7 +287,5 @@ test('a served model whose experiment drops a column takes requests without it, 
     const { status, json } = await post(`${url}/v2/models/shop/infer`, JSON.stringify({ inputs: tensors(withoutId) }));
     assert.equal(status, 200, JSON.stringify(json));
     assert.deepEqual((json.outputs as { data: unknown[] }[])[0]?.data, expected);
-  } finally {
-    await app.close();
-  }
+  });
 });
