@@ -1,6 +1,7 @@
 /** The model types that learn from streamed batches, each with its StreamLearner. */
 import { gradientBoostingStreamLearner } from '../models/boosting/streamed';
 import { mlpStreamLearner } from '../nn/mlpStream';
+import { linearStreamLearner } from './linear';
 import type { StreamLearnerFactory } from './source';
 
 /**
@@ -10,6 +11,9 @@ import type { StreamLearnerFactory } from './source';
 export const STREAM_LEARNERS: Readonly<Record<string, StreamLearnerFactory>> = {
   gradient_boosting: gradientBoostingStreamLearner,
   mlp: mlpStreamLearner,
+  logistic_regression: (params, task) => linearStreamLearner('logistic_regression', params, task),
+  linear_regression: (params, task) => linearStreamLearner('linear_regression', params, task),
+  ridge: (params, task) => linearStreamLearner('ridge', params, task),
 };
 
 /** The streamed learner of a model type, or undefined when it needs all rows in memory. */

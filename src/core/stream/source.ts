@@ -89,7 +89,7 @@ export interface StreamSource {
 
   /**
    * Runs one DuckDB query over the prepared rows: `build` gets the relation (a parenthesised subquery with the
-   * columns of STREAM_COLUMNS and x0…x{n-1}) and the SQL condition that keeps the rows of `rows` (default 'train'),
+   * columns of STREAM_COLUMNS, x0…x{n-1} and `keep`) and the SQL condition that keeps the rows of `rows` (default 'train'),
    * and returns the whole statement, for example
    * `(relation, where) => \`SELECT quantile_cont(x0, [0.25, 0.5, 0.75]) FROM ${relation} WHERE ${where}\``.
    * Returns the result rows as plain values: numbers (BIGINT, DECIMAL and HUGEINT as number), strings, booleans,
@@ -157,9 +157,13 @@ export function rowFoldSql(row: string, seed: number, split: StreamSplit): strin
     : `least(${split.folds - 1}, floor(${unit} * ${split.folds})::INTEGER)`;
 }
 
-/** The SQL condition that keeps `rows` of a source holding out `heldOut`, over a relation with STREAM_COLUMNS. */
+/**
+ * The SQL condition that keeps `rows` of a source holding out `heldOut`, over its relation (STREAM_COLUMNS and the
+ * BOOLEAN column `keep`: false for a training row that a dropMissing step leaves out).
+ */
 export function rowsCondition(rows: StreamRows, heldOut: number): string {
-  if (rows === 'all' || (rows === 'train' && heldOut === NO_FOLD)) return 'true';
-  if (rows === 'heldOut') return heldOut === NO_FOLD ? 'false' : `${STREAM_COLUMNS.fold} = ${heldOut}`;
-  return `${STREAM_COLUMNS.fold} <> ${heldOut}`;
+  const fold = STREAM_COLUMNS.fold;
+  if (heldOut === NO_FOLD) return rows === 'heldOut' ? 'false' : 'keep';
+  if (rows === 'heldOut') return `${fold} = ${heldOut}`;
+  return rows === 'train' ? `(${fold} <> ${heldOut} AND keep)` : `(${fold} = ${heldOut} OR keep)`;
 }

@@ -28,11 +28,34 @@ export interface LbfgsResult {
 
 /** Minimises a smooth convex objective (plus an optional weighted L1 norm) from x0. */
 export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, settings: LbfgsSettings): LbfgsResult {
+  const steps = lbfgsSteps(x0, settings);
+  let next = steps.next();
+  while (!next.done) next = steps.next(fg(next.value.x, next.value.grad));
+  return next.value;
+}
+
+/**
+ * minimizeLbfgs for an objective that takes time to evaluate, such as a loss summed over batches streamed from a
+ * file: the same iterations, so the same answer as the in-memory objective to its rounding.
+ */
+export async function minimizeLbfgsAsync(
+  fg: (x: Float64Array, grad: Float64Array) => Promise<number>,
+  x0: Float64Array,
+  settings: LbfgsSettings,
+): Promise<LbfgsResult> {
+  const steps = lbfgsSteps(x0, settings);
+  let next = steps.next();
+  while (!next.done) next = steps.next(await fg(next.value.x, next.value.grad));
+  return next.value;
+}
+
+/** The optimiser as a generator: it yields each point to evaluate (writing ∇f into `grad`) and is sent back f there. */
+function* lbfgsSteps(x0: Float64Array, settings: LbfgsSettings): Generator<{ x: Float64Array; grad: Float64Array }, LbfgsResult, number> {
   const { maxIter, gtol, ftol = 64 * Number.EPSILON, memory = 10, l1, signal, onIteration } = settings;
   const n = x0.length;
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
-  let f = fg(x, g) + l1Norm(x, l1);
+  let f = (yield { x, grad: g }) + l1Norm(x, l1);
   const pg = new Float64Array(n);
   const d = new Float64Array(n);
   const s: Float64Array[] = [];
@@ -88,7 +111,7 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, setti
         }
         xNext[i] = value;
       }
-      fNext = fg(xNext, gNext) + l1Norm(xNext, l1);
+      fNext = (yield { x: xNext, grad: gNext }) + l1Norm(xNext, l1);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += (pg[i] as number) * ((xNext[i] as number) - (x[i] as number));
       if (fNext <= f + 1e-4 * decrease) {
