@@ -15,10 +15,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fitGradientBoostingStreamed } from '../src/core/models/boosting/streamed';
+import { fitBins, type Bins } from '../src/core/models/boosting/binning';
+import { fitGradientBoostingStreamed, streamBins } from '../src/core/models/boosting/streamed';
 import { GradientBoostingClassifier } from '../src/core/models/gradientBoosting';
 import type { Model } from '../src/core/models/spec';
-import { DEFAULT_SEED } from '../src/core/random';
+import { DEFAULT_SEED, Random } from '../src/core/random';
 import { HOLDOUT_FOLD, type StreamSource } from '../src/core/stream/source';
 import type { Classifier, DenseMatrix } from '../src/core/types';
 import { csvStreamSource } from '../test/unit/stream/csvSource';
@@ -102,6 +103,44 @@ async function heldOutAccuracy(source: StreamSource, model: Model): Promise<numb
   return right / total;
 }
 
+/** How many of the sorted values are <= t (the rows a split at t sends left). */
+function atMost(sorted: Float64Array, t: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) <= t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * How far the streamed fit's thresholds (DuckDB, a hash subsample) sit from the in-memory fit's (_BinMapper's rule on a
+ * random subsample of the same size), in share of the training rows they send to different sides: max and mean over every threshold.
+ */
+function binsAgreement(X: DenseMatrix, streamed: Bins): string {
+  const inMemory = fitBins(X, 255, new Random(DEFAULT_SEED));
+  let max = 0;
+  let sum = 0;
+  let count = 0;
+  const column = new Float64Array(X.rows);
+  for (let f = 0; f < X.cols; f++) {
+    for (let i = 0; i < X.rows; i++) column[i] = X.data[i * X.cols + f] as number;
+    column.sort();
+    const a = streamed.thresholds[f] as Float64Array;
+    const b = inMemory.thresholds[f] as Float64Array;
+    if (a.length !== b.length) return `feature ${f}: ${a.length} thresholds streamed, ${b.length} in memory`;
+    for (let k = 0; k < a.length; k++) {
+      const share = Math.abs(atMost(column, a[k] as number) - atMost(column, b[k] as number)) / X.rows;
+      max = Math.max(max, share);
+      sum += share;
+      count++;
+    }
+  }
+  return `bin thresholds vs _BinMapper's rule: at most ${(100 * max).toFixed(3)} % of the rows apart (mean ${((100 * sum) / count).toFixed(4)} %)`;
+}
+
 /** One side of the comparison, in this (child) process: prints a ChildResult. */
 async function child(mode: string, csv: string, maxMemoryMb: number): Promise<void> {
   const source = await csvStreamSource({
@@ -119,6 +158,7 @@ async function child(mode: string, csv: string, maxMemoryMb: number): Promise<vo
     const at = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
     const stages: string[] = [];
     let model: Model;
+    let matrix: DenseMatrix | undefined;
     if (mode === 'streamed') {
       model = await fitGradientBoostingStreamed(source, {}, { seed: DEFAULT_SEED, onProgress: (e) => e.step === 1 && stages.push(`first tree at ${at()}`) });
     } else {
@@ -132,6 +172,7 @@ async function child(mode: string, csv: string, maxMemoryMb: number): Promise<vo
       });
       stages.push(`read at ${at()}`);
       const X: DenseMatrix = { kind: 'dense', rows: labels.length, cols, data };
+      matrix = X;
       const classifier = new GradientBoostingClassifier({});
       await classifier.fit(X, labels, { seed: DEFAULT_SEED });
       model = classifier;
@@ -139,7 +180,9 @@ async function child(mode: string, csv: string, maxMemoryMb: number): Promise<vo
     stages.push(`fitted at ${at()}`);
     const accuracy = await heldOutAccuracy(source, model);
     stages.push(`scored at ${at()}`);
-    const result: ChildResult = { accuracy, trees: (model as GradientBoostingClassifier).nIter, passes: source.passes(), stages: stages.join(', ') };
+    const passes = source.passes();
+    if (matrix) stages.push(binsAgreement(matrix, await streamBins(source, 255, { earlyStopping: true, validationFraction: 0.1 }, DEFAULT_SEED)));
+    const result: ChildResult = { accuracy, trees: (model as GradientBoostingClassifier).nIter, passes, stages: stages.join(', ') };
     console.log(JSON.stringify(result));
   } finally {
     source.close();

@@ -3,10 +3,10 @@
  * raw rows never sit in memory, their bins do. Three reads of the file in all:
  *
  * 1. and 2. the bin thresholds, computed by DuckDB on the rows scikit-learn's _BinMapper would read (the training
- *    rows less the early-stopping rows, a 200,000-row subsample above that): per feature the count of values and
- *    of distinct values, then either the sorted distinct values (at most max_bins) or the exact order statistics
- *    that numpy's midpoint percentiles read (the sorted sample at those ranks). The thresholds are then those of the
- *    in-memory fit on the same rows, by the same code (binning.ts).
+ *    rows less the early-stopping rows): per feature the count of values and of distinct values, then either the
+ *    sorted distinct values (at most max_bins) or the percentiles. On small tables these are the exact order
+ *    statistics numpy's midpoint percentiles read, so the thresholds are the in-memory fit's on the same rows, by
+ *    the same code (binning.ts); on large ones DuckDB's approx_quantile sketch (t-digest) over every binning row.
  * 3. one pass that bins every training row into a Uint8Array (1 byte a cell: 6,000,000 × 20 is 120 MB) and keeps its
  *    target. The boosting iterations then run on those bins exactly as the in-memory fit does (boost.ts's
  *    boostBinned): histograms from the binned rows, gradients and hessians as float32 per row.
@@ -45,7 +45,7 @@ export function isValidationRow(row: number, seed: number, fraction: number): bo
 }
 
 /** What a streamed fit decided about its rows. */
-interface RowPlan {
+export interface RowPlan {
   readonly earlyStopping: boolean;
   /** Share of the training rows held out for early stopping (0: none). */
   readonly validationFraction: number;
@@ -69,55 +69,91 @@ function listCell(value: unknown, what: string): number[] {
 }
 
 /**
- * The bins of every feature, computed by DuckDB on the rows _BinMapper reads: the training rows that are not
- * early-stopping rows, and of those a hash subsample of about BINNING_SUBSAMPLE when there are more.
+ * Above this many values (binning rows × features) the thresholds come from DuckDB's streaming sketches
+ * (approx_quantile, approx_count_distinct: a few KB a feature) instead of exact order statistics, whose sorted lists
+ * cannot spill to disk: 200,000 rows × 20 features needed over 128 MB of DuckDB memory, 1,000,000 values about 25 MB.
  */
-export async function streamBins(source: StreamSource, maxBins: number, plan: RowPlan, seed: number, signal?: AbortSignal): Promise<Bins> {
-  const cols = source.featureNames.length;
+export const EXACT_BINNING_VALUES = 1_000_000;
+
+/** The rows _BinMapper reads, as SQL conditions: the training rows less the early-stopping rows (and, when `subsample`, a hash subsample of about BINNING_SUBSAMPLE). */
+function binningConditions(source: StreamSource, plan: RowPlan, seed: number, subsample: boolean): string[] {
   const row = STREAM_COLUMNS.row;
   const conditions: string[] = [];
   if (plan.validationFraction > 0) conditions.push(`${rowUnitSql(row, validationSeed(seed))} >= ${plan.validationFraction}`);
   const binRowsEstimate = source.rowCounts.train * (1 - plan.validationFraction);
-  if (binRowsEstimate > BINNING_SUBSAMPLE) conditions.push(`${rowUnitSql(row, subsampleSeed(seed))} < ${BINNING_SUBSAMPLE / binRowsEstimate}`);
+  if (subsample && binRowsEstimate > BINNING_SUBSAMPLE) conditions.push(`${rowUnitSql(row, subsampleSeed(seed))} < ${BINNING_SUBSAMPLE / binRowsEstimate}`);
+  return conditions;
+}
+
+/**
+ * The bins of every feature, computed by DuckDB in two queries over the rows _BinMapper reads (the training rows
+ * less the early-stopping rows). Few rows (up to EXACT_BINNING_VALUES values; a hash subsample of BINNING_SUBSAMPLE
+ * rows as sklearn's): exactly _BinMapper's thresholds, from the count and distinct count of each feature, then its
+ * sorted distinct values or the sorted values at the ranks numpy's midpoint percentiles read. More rows: every
+ * binning row through sketches, the sorted distinct values of features with few, else approx_quantile (t-digest)
+ * at the same percentiles.
+ */
+export async function streamBins(
+  source: StreamSource,
+  maxBins: number,
+  plan: RowPlan,
+  seed: number,
+  signal?: AbortSignal,
+  exactValues = EXACT_BINNING_VALUES,
+): Promise<Bins> {
+  const cols = source.featureNames.length;
+  const exact = Math.min(source.rowCounts.train, BINNING_SUBSAMPLE) * cols <= exactValues;
+  const conditions = binningConditions(source, plan, seed, exact);
   const keep = (where: string): string => [where, ...conditions].map((c) => `(${c})`).join(' AND ');
   const value = (j: number): string => `(${featureColumn(j)})::DOUBLE`;
   const present = (j: number): string => `FILTER (WHERE ${value(j)} IS NOT NULL AND NOT isnan(${value(j)}))`;
   const features = Array.from({ length: cols }, (_, j) => j);
+  const query = (select: readonly string[]): Promise<unknown[][]> =>
+    source.query((relation, where) => `SELECT ${select.join(', ')} FROM ${relation} WHERE ${keep(where)}`, { rows: 'train', ...(signal ? { signal } : {}) });
 
-  const counted = await source.query(
-    (relation, where) =>
-      `SELECT ${features.map((j) => `count(${value(j)}) ${present(j)}, count(DISTINCT ${value(j)}) ${present(j)}`).join(', ')} FROM ${relation} WHERE ${keep(where)}`,
-    { rows: 'train', ...(signal ? { signal } : {}) },
-  );
-  const counts = counted[0] ?? [];
+  const distinctCount = exact ? 'count(DISTINCT' : 'approx_count_distinct(';
+  const counts = (await query(features.map((j) => `count(${value(j)}) ${present(j)}, ${distinctCount} ${value(j)}) ${present(j)}`)))[0] ?? [];
   const sizes = features.map((j) => numberCell(counts[2 * j], `the count of ${source.featureNames[j]}`));
   const distinct = features.map((j) => numberCell(counts[2 * j + 1], `the distinct count of ${source.featureNames[j]}`));
   throwIfAborted(signal);
 
-  // Per feature: its sorted distinct values (few), or its order statistics at the ranks the percentiles read.
-  const ranks = features.map((j) => ((distinct[j] as number) > maxBins ? percentileRanks(sizes[j] as number, maxBins) : []));
-  const selects = features.map((j) => {
-    const m = sizes[j] as number;
-    if (m === 0) return 'NULL';
-    if ((distinct[j] as number) <= maxBins) return `list(DISTINCT ${value(j)} ORDER BY ${value(j)}) ${present(j)}`;
-    // The sorted values at the ranks (1-based in SQL): exact order statistics. quantile_disc at (rank + ½) / m gives
-    // the same values but costs a selection per quantile (~7× slower for 508 ranks).
-    return `list_select(list_sort(list(${value(j)}) ${present(j)}), [${(ranks[j] as number[]).map((r) => r + 1).join(', ')}])`;
+  // An approximate distinct count is within a few per cent: below twice max_bins the exact distinct values are few enough to list.
+  const listDistinct = features.map((j) => (distinct[j] as number) <= (exact ? maxBins : 2 * maxBins));
+  const ranks = features.map((j) => (exact && !listDistinct[j] ? percentileRanks(sizes[j] as number, maxBins) : []));
+  // approx_quantile takes its fractions as FLOAT (a DOUBLE[] literal does not bind).
+  const percentiles = Array.from({ length: maxBins - 1 }, (_, i) => `${(i + 1) / maxBins}::FLOAT`).join(', ');
+  const selects = features.flatMap((j) => {
+    if (sizes[j] === 0) return ['NULL', 'NULL'];
+    const sorted = listDistinct[j] ? `list(DISTINCT ${value(j)} ORDER BY ${value(j)}) ${present(j)}` : 'NULL';
+    // Exact: the sorted values at the ranks (1-based in SQL). quantile_disc at (rank + ½) / m gives the same values
+    // but costs a selection per quantile (~7× slower for 508 ranks).
+    if (exact)
+      return [
+        sorted,
+        listDistinct[j] ? 'NULL' : `list_select(list_sort(list(${value(j)}) ${present(j)}), [${(ranks[j] as number[]).map((r) => r + 1).join(', ')}])`,
+      ];
+    return [sorted, `approx_quantile(${value(j)}, [${percentiles}]) ${present(j)}`];
   });
-  const selected = await source.query((relation, where) => `SELECT ${selects.join(', ')} FROM ${relation} WHERE ${keep(where)}`, {
-    rows: 'train',
-    ...(signal ? { signal } : {}),
-  });
-  const cells = selected[0] ?? [];
+  const cells = (await query(selects))[0] ?? [];
   const thresholds = features.map((j) => {
     const m = sizes[j] as number;
     if (m === 0) return new Float64Array(0);
-    const values = listCell(cells[j], `the bins of ${source.featureNames[j]}`);
-    if ((distinct[j] as number) <= maxBins) return distinctThresholds(values);
-    const at = new Map((ranks[j] as number[]).map((r, k) => [r, values[k] as number]));
+    const what = `the bins of ${source.featureNames[j]}`;
+    const values = listDistinct[j] ? listCell(cells[2 * j], what) : undefined;
+    if (values && values.length <= maxBins) return distinctThresholds(values);
+    const picked = listCell(cells[2 * j + 1], what);
+    if (!exact) return sketchThresholds(picked);
+    const at = new Map((ranks[j] as number[]).map((r, k) => [r, picked[k] as number]));
     return percentileThresholds((rank) => at.get(rank) as number, m, maxBins);
   });
   return { thresholds, nBinsNonMissing: Int32Array.from(thresholds, (t) => t.length + 1), missingBin: maxBins };
+}
+
+/** Thresholds from approx_quantile's estimates at the max_bins − 1 percentiles (non-decreasing; clipped as _BinMapper's). */
+function sketchThresholds(estimates: readonly number[]): Float64Array {
+  const thresholds = Float64Array.from(estimates, (v) => Math.min(v, 1e300));
+  for (let k = 1; k < thresholds.length; k++) if ((thresholds[k] as number) < (thresholds[k - 1] as number)) thresholds[k] = thresholds[k - 1] as number;
+  return thresholds;
 }
 
 /** The training rows binned in one pass: training rows first, early-stopping rows after them, each in file order. */
