@@ -157,19 +157,30 @@ async function targetExploration(scan: Scan, plans: readonly ColumnPlan[], targe
   const features = plans.filter((plan) => plan !== targetPlan);
   const numeric = features.filter(isNumeric).slice(0, MAX_TARGET_FEATURES);
   const categorical = features.filter(isCategory).slice(0, MAX_TARGET_FEATURES);
-  const skipped = features.length - numeric.length - categorical.length;
-  return kind === 'classification'
-    ? classificationExploration(scan, targetPlan, numeric, categorical, skipped)
-    : regressionExploration(scan, targetPlan, numeric, categorical, skipped);
+  const compared: TargetFeatures = { numeric, categorical, skipped: features.length - numeric.length - categorical.length };
+  return kind === 'classification' ? classificationExploration(scan, targetPlan, compared) : regressionExploration(scan, targetPlan, compared);
 }
 
-async function classificationExploration(
-  scan: Scan,
-  targetPlan: ColumnPlan,
-  numeric: readonly ColumnPlan[],
-  categorical: readonly ColumnPlan[],
-  skipped: number,
-): Promise<TargetExploration> {
+/** The features compared with a target: the first MAX_TARGET_FEATURES of each kind, and how many others there are. */
+interface TargetFeatures {
+  readonly numeric: readonly ColumnPlan[];
+  readonly categorical: readonly ColumnPlan[];
+  readonly skipped: number;
+}
+
+/** Runs one SELECT per feature (each reading `${from}`) as a single UNION ALL scan. */
+async function unionRows(scan: Scan, parts: readonly string[]): Promise<JsRow[]> {
+  return (await scan.run((from) => parts.map((part) => part.replace('${from}', () => from)).join(' UNION ALL '))).getRowsJS();
+}
+
+/** A categorical feature against the target: its categories most frequent first (ties by value), the first MAX_FEATURE_CATEGORIES kept. */
+function categoricalVsTarget(column: string, categories: CategoricalVsTarget['categories'][number][]): CategoricalVsTarget {
+  categories.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  return { column, categories: categories.slice(0, MAX_FEATURE_CATEGORIES), categoriesLeftOut: Math.max(0, categories.length - MAX_FEATURE_CATEGORIES) };
+}
+
+async function classificationExploration(scan: Scan, targetPlan: ColumnPlan, features: TargetFeatures): Promise<TargetExploration> {
+  const { numeric, categorical, skipped } = features;
   const t = textExpression(targetPlan);
   const classRows = (
     await scan.run(
@@ -223,7 +234,7 @@ async function classificationExploration(
       (plan, f) =>
         `SELECT ${f} AS __f, ${textExpression(plan)} AS __v, ${t} AS __c, count(*) AS __n FROM \${from} WHERE ${inClasses} AND ${sqlIdentifier(plan.name)} IS NOT NULL GROUP BY __v, __c`,
     );
-    const rows = (await scan.run((from) => parts.map((part) => part.replace('${from}', () => from)).join(' UNION ALL '))).getRowsJS();
+    const rows = await unionRows(scan, parts);
     categorical.forEach((plan, f) => {
       const counts = new Map<string, Map<string, number>>();
       for (const row of rows) {
@@ -233,17 +244,11 @@ async function classificationExploration(
         perClass.set(String(row[2]), num(row[3]));
         counts.set(value, perClass);
       }
-      const categories = [...counts.entries()]
-        .map(([value, perClass]) => {
-          const count = [...perClass.values()].reduce((a, b) => a + b, 0);
-          return { value, count, shares: classes.map((c) => (perClass.get(c.value) ?? 0) / count) };
-        })
-        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
-      categoricalResults.push({
-        column: plan.name,
-        categories: categories.slice(0, MAX_FEATURE_CATEGORIES),
-        categoriesLeftOut: Math.max(0, categories.length - MAX_FEATURE_CATEGORIES),
+      const categories = [...counts.entries()].map(([value, perClass]) => {
+        const count = [...perClass.values()].reduce((a, b) => a + b, 0);
+        return { value, count, shares: classes.map((c) => (perClass.get(c.value) ?? 0) / count) };
       });
+      categoricalResults.push(categoricalVsTarget(plan.name, categories));
     });
   }
   return {
@@ -257,13 +262,8 @@ async function classificationExploration(
   };
 }
 
-async function regressionExploration(
-  scan: Scan,
-  targetPlan: ColumnPlan,
-  numeric: readonly ColumnPlan[],
-  categorical: readonly ColumnPlan[],
-  skipped: number,
-): Promise<TargetExploration> {
+async function regressionExploration(scan: Scan, targetPlan: ColumnPlan, features: TargetFeatures): Promise<TargetExploration> {
+  const { numeric, categorical, skipped } = features;
   const y = typedExpression(targetPlan);
   const numericResults: NumericVsTarget[] = [];
   if (numeric.length > 0) {
@@ -280,7 +280,7 @@ async function regressionExploration(
       const bin = `CAST(least(floor((${x} - ${min}) / ${width}), ${REGRESSION_BINS - 1}) AS INTEGER)`;
       return [`SELECT ${f} AS __f, ${bin} AS __b, count(*) AS __n, avg(${y}) AS __m FROM \${from} WHERE ${x} IS NOT NULL AND ${y} IS NOT NULL GROUP BY __b`];
     });
-    const rows = parts.length > 0 ? (await scan.run((from) => parts.map((part) => part.replace('${from}', () => from)).join(' UNION ALL '))).getRowsJS() : [];
+    const rows = parts.length > 0 ? await unionRows(scan, parts) : [];
     numeric.forEach((plan, f) => {
       const { min, max, width } = layouts[f] as { min: number; max: number; width: number };
       const bins = Number.isFinite(min)
@@ -305,17 +305,10 @@ async function regressionExploration(
       (plan, f) =>
         `SELECT ${f} AS __f, ${textExpression(plan)} AS __v, count(*) AS __n, avg(${y}) AS __m FROM \${from} WHERE ${y} IS NOT NULL AND ${sqlIdentifier(plan.name)} IS NOT NULL GROUP BY __v`,
     );
-    const rows = (await scan.run((from) => parts.map((part) => part.replace('${from}', () => from)).join(' UNION ALL '))).getRowsJS();
+    const rows = await unionRows(scan, parts);
     categorical.forEach((plan, f) => {
-      const categories = rows
-        .filter((row) => num(row[0]) === f)
-        .map((row) => ({ value: String(row[1]), count: num(row[2]), mean: finiteOrNull(row[3]) }))
-        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
-      categoricalResults.push({
-        column: plan.name,
-        categories: categories.slice(0, MAX_FEATURE_CATEGORIES),
-        categoriesLeftOut: Math.max(0, categories.length - MAX_FEATURE_CATEGORIES),
-      });
+      const categories = rows.filter((row) => num(row[0]) === f).map((row) => ({ value: String(row[1]), count: num(row[2]), mean: finiteOrNull(row[3]) }));
+      categoricalResults.push(categoricalVsTarget(plan.name, categories));
     });
   }
   return { kind: 'regression', column: targetPlan.name, numeric: numericResults, categorical: categoricalResults, skipped };

@@ -173,7 +173,7 @@ ${definitions.map((definition) => `${definition}\n\n\n`).join('')}def make_model
     dropped = sorted(set(params) - set(kept))
     if dropped:
         print(f"note: {cls.__name__} has no parameter(s) {', '.join(dropped)}; left at scikit-learn's defaults", file=sys.stderr)
-    if "random_state" in accepted and "random_state" not in kept:
+    if "random_state" in accepted:  # the run's seed, as the run took it (a random_state parameter is not read for training)
         kept["random_state"] = SEED
     return cls(**kept)
 

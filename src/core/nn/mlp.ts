@@ -55,7 +55,7 @@ abstract class MlpNetwork {
     if (X.rows === 0) throw new MlError('mlp: no training rows');
     checkFinite(X, 'mlp');
     await initBackend();
-    const rng = new Random(options.seed ?? p.random_state);
+    const rng = new Random(options.seed);
     this.dispose();
     this.nFeatures = X.cols;
     this.model = buildNetwork(X.cols, p, this.outputUnits, rng);

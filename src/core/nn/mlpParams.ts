@@ -21,7 +21,7 @@ export interface MlpParams {
   readonly validation_fraction: number;
   readonly n_iter_no_change: number;
   readonly tol: number;
-  /** Seed used when fit() gets no `seed` option. */
+  /** Seed of the dropout masks of partialFit; fit takes the run's seed. */
   readonly random_state: number;
 }
 
@@ -63,7 +63,7 @@ export const MLP_SPEC: ModelSpec = {
     },
     n_iter_no_change: { schema: { type: 'integer', minimum: 1 }, default: 10, doc: 'Epochs without improvement by tol before stopping.' },
     tol: { schema: { type: 'number', minimum: 0 }, default: 1e-4, doc: 'Smallest loss improvement that counts (>= 0).' },
-    random_state: randomStateParam,
+    random_state: randomStateParam("Seeds the dropout masks of online updates (partialFit). Training takes the experiment's seed, as every model does."),
   },
   starter: { hidden_layer_sizes: [64], max_iter: 200 },
 };

@@ -53,8 +53,7 @@ export const learningRateParam: ParamSpec = {
   doc: 'Initial learning rate of the Adam optimiser (> 0).',
 };
 
-export const randomStateParam: ParamSpec = {
-  schema: { type: 'integer', minimum: 0 },
-  default: 42,
-  doc: 'Seed of the weights when the experiment has no seed.',
-};
+/** `random_state`, for scikit-learn's users: fitting always takes the run's seed (the experiment's `seed`), as every model does; `doc` says what is left to it. */
+export function randomStateParam(doc: string): ParamSpec {
+  return { schema: { type: 'integer', minimum: 0 }, default: 42, doc };
+}

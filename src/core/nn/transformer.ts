@@ -89,7 +89,7 @@ export class TransformerClassifier {
     if (texts.length === 0) throw new MlError('transformer: no training texts');
     if (texts.length !== y.length) throw new MlError(`transformer: ${texts.length} texts but ${y.length} labels`);
     await initBackend();
-    const rng = new Random(options.seed ?? this.params.random_state);
+    const rng = new Random(options.seed);
     this.dispose();
     this.classes = [...new Set(y)].sort();
     if (this.classes.length < 2) throw new MlError(`transformer: the target has a single class ('${this.classes[0] ?? ''}'); a classifier needs at least two`);

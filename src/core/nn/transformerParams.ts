@@ -58,7 +58,7 @@ export const TRANSFORMER_SPEC: ModelSpec = {
       default: true,
       doc: 'With pretrained: train only the classification head (true) or fine-tune everything (false).',
     },
-    random_state: randomStateParam,
+    random_state: randomStateParam("Not read: training takes the experiment's seed, as every model does. Accepted so a file that sets it still validates."),
   },
   starter: { epochs: 10, max_length: 64 },
 };
