@@ -121,15 +121,21 @@ export interface ModuleParts {
   readonly types: number[][];
   /** Each function's type index, name (exported) and body (functionBody). */
   readonly functions: { readonly type: number; readonly name: string; readonly body: number[] }[];
-  /** The memory: its own, exported as "memory" with `pages` initial pages; or imported as env.memory. */
-  readonly memory: { readonly own: true; readonly pages: number } | { readonly own: false; readonly pages: number };
+  /**
+   * The memory: its own, exported as "memory" with `pages` initial pages; or imported as env.memory of
+   * at least `pages` pages, shared between threads when `shared` (then up to 4 GiB).
+   */
+  readonly memory: { readonly own: true; readonly pages: number } | { readonly own: false; readonly pages: number; readonly shared?: boolean };
 }
 
 /** The bytes of a module of exported functions over one memory. */
 export function moduleBytes(parts: ModuleParts): Uint8Array<ArrayBuffer> {
   const { types, functions, memory } = parts;
   const sections: number[][] = [section(1, vector(types))];
-  if (!memory.own) sections.push(section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsigned(memory.pages)]])));
+  if (!memory.own) {
+    const limits = memory.shared ? [0x03, ...unsigned(memory.pages), ...unsigned(65536)] : [0x00, ...unsigned(memory.pages)];
+    sections.push(section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]])));
+  }
   sections.push(section(3, vector(functions.map((f) => unsigned(f.type)))));
   if (memory.own) sections.push(section(5, vector([[0x00, ...unsigned(memory.pages)]])));
   const exports = functions.map((f, i) => [...name(f.name), 0x00, ...unsigned(i)]);

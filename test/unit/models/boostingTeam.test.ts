@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
+import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
 import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32 } from '../../../src/core/models/boosting/team';
 import { Random } from '../../../src/core/random';
 
@@ -55,4 +56,53 @@ test('gradient_boosting n_jobs: histograms built by the caller and pool workers 
   const copied = new Float64Array(features * nBins * 3);
   buildHistogram(copied, data, 0, features, null, 0, rows, g, h, 0, counts);
   assert.deepEqual(copied, counted);
+});
+
+test('gradient_boosting n_jobs with the WebAssembly kernel: every thread builds in the shared kernel memory, equal to one JavaScript thread', async (t) => {
+  const rng = new Random(12);
+  const rows = 10_000;
+  const features = 23;
+  const nBins = 256;
+  const bins = Uint8Array.from({ length: rows * features }, () => Math.floor(rng.next() * nBins));
+  const data: BinnedRows = { rows, features, nBins, bins };
+  const kernels = HistogramMemory.create(data, 1, true);
+  if (!kernels) {
+    t.skip('WebAssembly SIMD is not available here');
+    return;
+  }
+  const g = sharedFloat32(rows);
+  const h = sharedFloat32(rows);
+  for (let i = 0; i < rows; i++) {
+    g[i] = rng.normal();
+    h[i] = rng.next();
+  }
+  let nodeRows = 0;
+  for (let i = 0; i < rows; i++) if (rng.next() < 0.5) kernels.partition[nodeRows++] = i;
+  const counts = rootCounts(data);
+  const sharedCounts = new Float64Array(new SharedArrayBuffer(counts.byteLength));
+  sharedCounts.set(counts);
+  const team = new HistogramTeam(3, { ...data, bins: kernels.bins }, g, h, kernels.partition, sharedCounts, kernels);
+  try {
+    const began = Date.now();
+    while (!team.started) {
+      assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const root of [true, false]) {
+      for (const constantHessian of [true, false]) {
+        const stop = root ? rows : nodeRows;
+        const expected = new Float64Array(features * nBins * 3);
+        buildHistogram(expected, data, 0, features, root ? null : kernels.partition, 0, stop, g, constantHessian ? null : h, 0, root ? counts : null);
+        kernels.load(g, constantHessian ? null : h, 0);
+        // In kernel memory (built in place) and outside it (built in the scratch histogram and copied).
+        for (const got of [kernels.resident[0] as Float64Array, new Float64Array(features * nBins * 3)]) {
+          got.fill(1);
+          assert.equal(team.build(got, 0, stop, 0, root, constantHessian), true, 'a large node is built by the team');
+          assert.deepEqual(got, expected, `root ${root}, constant hessian ${constantHessian}, in kernel memory ${kernels.holds(got)}`);
+        }
+      }
+    }
+  } finally {
+    await team.close();
+  }
 });

@@ -70,14 +70,15 @@ function nodeValue(sumGradient: number, sumHessian: number, l2: number): number 
 /** Reusable buffers of a fit: the row partition and a pool of histograms. */
 export class TreeGrower {
   private readonly partition: Int32Array;
-  private readonly leftBuffer: Int32Array;
+  /** Per bin, 1 when the split being applied sends it left. */
+  private readonly goesLeft: Uint8Array;
   private readonly rightBuffer: Int32Array;
   private readonly rootCounts: Float64Array;
   /** The bins column by column (columns[f · rows + i]): a split reads one feature of its node's rows, within one column. */
   private readonly columns: Uint8Array;
   private readonly data: BinnedRows;
   private team: HistogramTeam | null = null;
-  /** The WebAssembly kernel's memory (one thread only); it holds the partition, the bins and most histograms. */
+  /** The WebAssembly kernel's memory (shared with the histogram workers when jobs > 1): the partition, the bins and most histograms. */
   private readonly simd: HistogramMemory | undefined;
   private readonly pool: Float64Array[] = [];
   private readonly histogramSize: number;
@@ -87,11 +88,16 @@ export class TreeGrower {
   constructor(private readonly ctx: GrowContext) {
     const parallel = ctx.jobs > 1;
     // Live histograms: one per splittable leaf, and the one being built.
-    this.simd = parallel ? undefined : HistogramMemory.create(ctx.data, (ctx.maxLeafNodes ?? 64) + 1);
+    this.simd = HistogramMemory.create(ctx.data, (ctx.maxLeafNodes ?? 64) + 1, parallel);
     this.pool.push(...(this.simd?.resident ?? []));
-    this.partition = parallel ? sharedInt32(ctx.rows) : (this.simd?.partition ?? new Int32Array(ctx.rows));
-    this.data = parallel ? sharedBins(ctx.data) : this.simd ? { ...ctx.data, bins: this.simd.bins } : ctx.data;
-    this.leftBuffer = new Int32Array(ctx.rows);
+    if (this.simd) {
+      this.partition = this.simd.partition;
+      this.data = { ...ctx.data, bins: this.simd.bins };
+    } else {
+      this.partition = parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
+      this.data = parallel ? sharedBins(ctx.data) : ctx.data;
+    }
+    this.goesLeft = new Uint8Array(ctx.nBins);
     this.rightBuffer = new Int32Array(ctx.rows);
     const counts = rootCounts(ctx.data);
     this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
@@ -110,7 +116,7 @@ export class TreeGrower {
   grow(g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, raw: Float64Array, stride: number, k: number): BoostedTree {
     const { ctx } = this;
     const n = ctx.rows;
-    if (ctx.jobs > 1 && this.team === null) this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts);
+    if (ctx.jobs > 1 && this.team === null) this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd);
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.simd?.load(g, constantHessian ? null : h, offset);
     let sumGradients = 0;
@@ -269,11 +275,11 @@ export class TreeGrower {
   /** The histogram of the rows at partition[start..stop) (all rows, in order, when `all`); hessians counted as 1 when constant. */
   private build(start: number, stop: number, g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, all: boolean): Float64Array {
     const histogram = this.take();
+    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return histogram;
     if (this.simd) {
       this.simd.build(histogram, !all, start, stop, !constantHessian, all ? this.rootCounts : null);
       return histogram;
     }
-    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return histogram;
     const hessians = constantHessian ? null : h;
     buildHistogram(histogram, this.data, 0, this.ctx.features, all ? null : this.partition, start, stop, g, hessians, offset, all ? this.rootCounts : null);
     return histogram;
@@ -381,20 +387,24 @@ export class TreeGrower {
 
   /** Splits partition[start..stop) stably into the rows going left, then right; returns where the right ones start. */
   private splitRows(node: GrowNode, split: SplitInfo): number {
-    const { missingBin, rows } = this.ctx;
-    const { partition, leftBuffer, rightBuffer, columns } = this;
+    const { missingBin, rows, nBins } = this.ctx;
+    const { partition, rightBuffer, columns, goesLeft } = this;
+    for (let b = 0; b < nBins; b++) goesLeft[b] = (split.missingLeft && b === missingBin) || b <= split.bin ? 1 : 0;
     const column = split.feature * rows;
-    let nl = 0;
+    // Without branches (a row goes either way at random): each row is written to both sides and
+    // counts on one. The rows going left stay in place, packed from the start.
+    let left = node.start;
     let nr = 0;
     for (let p = node.start; p < node.stop; p++) {
       const i = partition[p] as number;
-      const b = columns[column + i] as number;
-      if ((split.missingLeft && b === missingBin) || b <= split.bin) leftBuffer[nl++] = i;
-      else rightBuffer[nr++] = i;
+      const l = goesLeft[columns[column + i] as number] as number;
+      partition[left] = i;
+      rightBuffer[nr] = i;
+      left += l;
+      nr += 1 - l;
     }
-    partition.set(leftBuffer.subarray(0, nl), node.start);
-    partition.set(rightBuffer.subarray(0, nr), node.start + nl);
-    return node.start + nl;
+    partition.set(rightBuffer.subarray(0, nr), left);
+    return left;
   }
 }
 

@@ -142,7 +142,7 @@ function subtraction(): number[] {
   return functionBody([], code);
 }
 
-function histogramModule(): ModuleParts {
+function histogramModule(shared: boolean): ModuleParts {
   const i32 = op.i32;
   return {
     types: [functionType([i32, i32, i32, i32, i32, i32, i32, i32, i32, op.f64, i32, i32], []), functionType([i32, i32, i32], [])],
@@ -151,11 +151,11 @@ function histogramModule(): ModuleParts {
       { type: 0, name: 'counted', body: kernel(true) },
       { type: 1, name: 'subtract', body: subtraction() },
     ],
-    memory: { own: false, pages: 1 },
+    memory: { own: false, pages: 1, shared },
   };
 }
 
-const cache: { module?: WebAssembly.Module | null } = {};
+const caches = { private: {}, shared: {} } as Record<'private' | 'shared', { module?: WebAssembly.Module | null }>;
 
 type Kernel = (
   bins: number,
@@ -175,47 +175,54 @@ type Kernel = (
 /** Most bytes of kernel memory given to resident histograms; past it, histograms are built in a scratch one and copied out. */
 const RESIDENT_BYTES = 64 * 2 ** 20;
 
+/** Where each part of the kernel memory starts (bytes), and how many resident histograms follow the scratch one. */
+export interface KernelLayout {
+  readonly histograms: number;
+  readonly resident: number;
+  readonly bins: number;
+  readonly partition: number;
+  readonly g: number;
+  readonly h: number;
+}
+
+/** The shape of the binned rows, all a worker attached to shared kernel memory needs. */
+export type RowsShape = Pick<BinnedRows, 'rows' | 'features' | 'nBins'>;
+
 /**
  * One fit's kernel memory: [scratch histogram | resident histograms | bins | partition | gradients |
- * hessians], each 16-byte aligned, with typed views the grower reads and writes between builds.
+ * hessians], each 16-byte aligned, with typed views the grower reads and writes between builds. With
+ * n_jobs > 1 the memory is shared and the histogram workers attach to it (HistogramMemory.attach).
  */
 export class HistogramMemory {
   readonly bins: Uint8Array;
   readonly partition: Int32Array;
   /** Histograms in kernel memory, for the grower's pool: built in place. */
   readonly resident: Float64Array[] = [];
-  private readonly scratch: Float64Array;
+  /** The histogram built in when the target is outside kernel memory. */
+  readonly scratch: Float64Array;
   private readonly g: Float32Array;
   private readonly h: Float32Array;
-  private readonly buffer: ArrayBuffer;
+  private readonly buffer: ArrayBuffer | SharedArrayBuffer;
   private readonly pairs: Kernel;
   private readonly counted: Kernel;
   private readonly subtractPairs: (into: number, from: number, pairs: number) => void;
 
   private constructor(
-    memory: WebAssembly.Memory,
+    readonly memory: WebAssembly.Memory,
     instance: WebAssembly.Instance,
-    private readonly data: BinnedRows,
-    private readonly at: {
-      readonly histograms: number;
-      readonly resident: number;
-      readonly bins: number;
-      readonly partition: number;
-      readonly g: number;
-      readonly h: number;
-    },
+    private readonly shape: RowsShape,
+    readonly layout: KernelLayout,
   ) {
     const { buffer } = memory;
     this.buffer = buffer;
-    const { rows, features, nBins } = data;
+    const { rows, features, nBins } = shape;
     const slots = features * nBins * 3;
-    this.scratch = new Float64Array(buffer, at.histograms, slots);
-    for (let k = 1; k <= at.resident; k++) this.resident.push(new Float64Array(buffer, at.histograms + k * slots * 8, slots));
-    this.bins = new Uint8Array(buffer, at.bins, rows * features);
-    this.bins.set(data.bins);
-    this.partition = new Int32Array(buffer, at.partition, rows);
-    this.g = new Float32Array(buffer, at.g, rows);
-    this.h = new Float32Array(buffer, at.h, rows);
+    this.scratch = new Float64Array(buffer, layout.histograms, slots);
+    for (let k = 1; k <= layout.resident; k++) this.resident.push(new Float64Array(buffer, layout.histograms + k * slots * 8, slots));
+    this.bins = new Uint8Array(buffer, layout.bins, rows * features);
+    this.partition = new Int32Array(buffer, layout.partition, rows);
+    this.g = new Float32Array(buffer, layout.g, rows);
+    this.h = new Float32Array(buffer, layout.h, rows);
     const exports = instance.exports as { pairs: Kernel; counted: Kernel; subtract: HistogramMemory['subtractPairs'] };
     this.pairs = exports.pairs;
     this.counted = exports.counted;
@@ -223,11 +230,11 @@ export class HistogramMemory {
   }
 
   /**
-   * The kernel memory of these rows with up to `histograms` resident histograms, or undefined where
-   * WebAssembly SIMD is missing or the rows do not fit.
+   * The kernel memory of these rows (their bins copied in) with up to `histograms` resident histograms,
+   * shared between threads when `shared`; undefined where WebAssembly SIMD is missing or the rows do not fit.
    */
-  static create(data: BinnedRows, histograms: number): HistogramMemory | undefined {
-    const compiled = compileOnce(() => moduleBytes(histogramModule()), cache);
+  static create(data: BinnedRows, histograms: number, shared = false): HistogramMemory | undefined {
+    const compiled = compileOnce(() => moduleBytes(histogramModule(shared)), caches[shared ? 'shared' : 'private']);
     if (compiled === null) return undefined;
     const { rows, features, nBins } = data;
     const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
@@ -241,18 +248,33 @@ export class HistogramMemory {
     const end = h + align(rows * 4);
     if (end > 2 ** 32 - 65536) return undefined;
     try {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+      const pages = Math.ceil(end / 65536);
+      const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
       const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-      return new HistogramMemory(memory, instance, data, { histograms: start, resident, bins, partition, g, h });
+      const kernels = new HistogramMemory(memory, instance, data, { histograms: start, resident, bins, partition, g, h });
+      kernels.bins.set(data.bins);
+      return kernels;
     } catch {
       // The host would not give the memory: the JavaScript kernel needs none.
       return undefined;
     }
   }
 
+  /** The kernels over shared kernel memory made by create(…, true) on another thread. */
+  static attach(memory: WebAssembly.Memory, shape: RowsShape, layout: KernelLayout): HistogramMemory {
+    const compiled = compileOnce(() => moduleBytes(histogramModule(true)), caches.shared);
+    if (compiled === null) throw new Error('WebAssembly SIMD is missing in a histogram worker');
+    return new HistogramMemory(memory, new WebAssembly.Instance(compiled, { env: { memory } }), shape, layout);
+  }
+
+  /** True when `histogram` lies in kernel memory (the kernel can build it in place). */
+  holds(histogram: Float64Array): boolean {
+    return histogram.buffer === this.buffer;
+  }
+
   /** Copies the tree's gradients (and hessians unless constant) of rows offset … offset + rows in. */
   load(g: Float32Array, h: Float32Array | null, offset: number): void {
-    const { rows } = this.data;
+    const { rows } = this.shape;
     this.g.set(g.subarray(offset, offset + rows));
     if (h !== null) this.h.set(h.subarray(offset, offset + rows));
   }
@@ -264,29 +286,43 @@ export class HistogramMemory {
    * rather than counted. A histogram outside kernel memory is built in the scratch one and copied.
    */
   build(histogram: Float64Array, partitioned: boolean, start: number, stop: number, hessians: boolean, counts: Float64Array | null): void {
-    const { features, nBins } = this.data;
-    const resident = histogram.buffer === this.buffer;
+    const resident = this.holds(histogram);
     const target = resident ? histogram : this.scratch;
     if (!resident) target.fill(0);
+    this.buildFeatures(target, 0, this.shape.features, partitioned, start, stop, hessians, counts);
+    if (!resident) histogram.set(target);
+  }
+
+  /** build's work on features [from, to) of `target`, a zeroed histogram in kernel memory. */
+  buildFeatures(
+    target: Float64Array,
+    from: number,
+    to: number,
+    partitioned: boolean,
+    start: number,
+    stop: number,
+    hessians: boolean,
+    counts: Float64Array | null,
+  ): void {
+    const { features, nBins } = this.shape;
     const pointer = target.byteOffset;
     const stride = nBins * 3 * 8;
-    const { at } = this;
-    const partition = partitioned ? at.partition : 0;
+    const { layout } = this;
+    const partition = partitioned ? layout.partition : 0;
     if (counts !== null) {
       // The counts go to the count slot, or to the hessian slot when hessians are constant (then (g, 0) is added).
       const countAt = hessians ? 2 : 1;
-      for (let slot = countAt, c = 0; c < counts.length; c++, slot += 3) target[slot] = counts[c] as number;
-      this.pairs(at.bins, features, 0, features, partition, start, stop, at.g, hessians ? at.h : 0, 0, pointer, stride);
-    } else if (hessians) this.counted(at.bins, features, 0, features, partition, start, stop, at.g, at.h, 0, pointer, stride);
-    else this.pairs(at.bins, features, 0, features, partition, start, stop, at.g, 0, 1, pointer, stride);
-    if (!resident) histogram.set(target);
+      for (let c = from * nBins, slot = c * 3 + countAt; c < to * nBins; c++, slot += 3) target[slot] = counts[c] as number;
+      this.pairs(layout.bins, features, from, to, partition, start, stop, layout.g, hessians ? layout.h : 0, 0, pointer, stride);
+    } else if (hessians) this.counted(layout.bins, features, from, to, partition, start, stop, layout.g, layout.h, 0, pointer, stride);
+    else this.pairs(layout.bins, features, from, to, partition, start, stop, layout.g, 0, 1, pointer, stride);
   }
 
   /** parent −= own, slot by slot (the larger child's histogram from its parent's and its sibling's). */
   subtract(parent: Float64Array, own: Float64Array): void {
     const n = parent.length;
     let k = 0;
-    if (parent.buffer === this.buffer && own.buffer === this.buffer) {
+    if (this.holds(parent) && this.holds(own)) {
       this.subtractPairs(parent.byteOffset, own.byteOffset, n >>> 1);
       k = n - (n & 1);
     }

@@ -132,7 +132,7 @@ export function multinomialLogLoss(K: number): BoostingLoss {
       const n = y.length;
       for (let i = 0; i < n; i++) {
         const w = weights ? (weights[i] as number) : 1;
-        p.set(raw.subarray(i * K, i * K + K));
+        for (let k = 0; k < K; k++) p[k] = raw[i * K + k] as number;
         softmaxInPlace(p, 0, K);
         const label = y[i] as number;
         for (let k = 0; k < K; k++) {

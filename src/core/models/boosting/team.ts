@@ -4,11 +4,14 @@
  * stay for the whole fit and read everything from shared memory (bins, gradients, the row
  * partition); a node's build is one command written to a shared control block and woken with
  * Atomics, so it costs microseconds rather than a message round trip. Each bin's sum is made by one
- * thread in partition order, so the histograms, and the trees, are those of one thread.
+ * thread in partition order, so the histograms, and the trees, are those of one thread. Where
+ * WebAssembly SIMD is there, every thread runs its kernel on one shared kernel memory
+ * (histogramSimd.ts), building straight into the grower's histogram.
  */
 import { runTasks } from '../../parallel/pool';
 import { CancelledError, MlError } from '../../types';
 import { buildHistogram, type BinnedRows } from './histogram';
+import { HistogramMemory, type KernelLayout } from './histogramSimd';
 
 /** Control block slots (Int32). */
 const GENERATION = 0;
@@ -20,7 +23,9 @@ const STOP = 4;
 const OFFSET = 5;
 const FLAGS = 6;
 const READY = 7;
-const CONTROL_SLOTS = 8;
+/** The byte offset of the histogram to build in kernel memory (WebAssembly only). */
+const TARGET = 8;
+const CONTROL_SLOTS = 9;
 
 const FLAG_ROOT = 1;
 const FLAG_CONSTANT_HESSIAN = 2;
@@ -49,6 +54,8 @@ export interface HistogramWorkerInput {
   readonly scratch: Float64Array;
   /** Features per chunk. */
   readonly chunk: number;
+  /** The shared kernel memory, when the threads run the WebAssembly kernel (bins, partition and gradients are read there). */
+  readonly kernels?: { readonly memory: WebAssembly.Memory; readonly layout: KernelLayout };
 }
 
 /**
@@ -56,8 +63,9 @@ export interface HistogramWorkerInput {
  * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
  * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
  */
-function buildChunks(input: HistogramWorkerInput, generation: number): void {
-  const { control, data, scratch, chunk } = input;
+function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined): void {
+  const { control, data, chunk } = input;
+  const scratch = kernels ? new Float64Array(kernels.memory.buffer, Atomics.load(control, TARGET) >>> 0, input.scratch.length) : input.scratch;
   const flags = Atomics.load(control, FLAGS);
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
@@ -74,8 +82,22 @@ function buildChunks(input: HistogramWorkerInput, generation: number): void {
     const from = k * chunk;
     const to = Math.min(from + chunk, data.features);
     scratch.fill(0, from * data.nBins * 3, to * data.nBins * 3);
-    const hessians = (flags & FLAG_CONSTANT_HESSIAN) !== 0 ? null : input.h;
-    buildHistogram(scratch, data, from, to, root ? null : input.partition, start, stop, input.g, hessians, offset, root ? input.counts : null);
+    const constant = (flags & FLAG_CONSTANT_HESSIAN) !== 0;
+    if (kernels) kernels.buildFeatures(scratch, from, to, !root, start, stop, !constant, root ? input.counts : null);
+    else
+      buildHistogram(
+        scratch,
+        data,
+        from,
+        to,
+        root ? null : input.partition,
+        start,
+        stop,
+        input.g,
+        constant ? null : input.h,
+        offset,
+        root ? input.counts : null,
+      );
     if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
   }
 }
@@ -83,6 +105,7 @@ function buildChunks(input: HistogramWorkerInput, generation: number): void {
 /** The pool task of one team worker: helps with each command until told to quit; returns the commands it woke for. */
 export function histogramWorker(input: HistogramWorkerInput): number {
   const { control } = input;
+  const kernels = input.kernels ? HistogramMemory.attach(input.kernels.memory, input.data, input.kernels.layout) : undefined;
   let generation = Atomics.load(control, GENERATION);
   Atomics.add(control, READY, 1);
   let wakes = 0;
@@ -90,7 +113,7 @@ export function histogramWorker(input: HistogramWorkerInput): number {
     Atomics.wait(control, GENERATION, generation);
     generation = Atomics.load(control, GENERATION);
     if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
-    buildChunks(input, generation);
+    buildChunks(input, generation, kernels);
     wakes++;
   }
 }
@@ -129,11 +152,33 @@ export class HistogramTeam {
   private readonly abort = new AbortController();
   private readonly finished: Promise<unknown>;
 
-  /** Starts the workers; g, h, partition, counts and data.bins must be in shared memory. */
-  constructor(jobs: number, data: BinnedRows, g: Float32Array, h: Float32Array, partition: Int32Array, counts: Float64Array) {
+  /**
+   * Starts the workers; g, h, partition, counts and data.bins must be in shared memory. With `kernels`
+   * (shared kernel memory holding the bins, the partition and the gradients loaded for each tree) the
+   * threads run the WebAssembly kernel.
+   */
+  constructor(
+    jobs: number,
+    data: BinnedRows,
+    g: Float32Array,
+    h: Float32Array,
+    partition: Int32Array,
+    counts: Float64Array,
+    private readonly kernels?: HistogramMemory,
+  ) {
     const chunk = Math.max(1, Math.ceil(data.features / (jobs * CHUNKS_PER_THREAD)));
-    const scratch = new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
-    this.input = { control: this.control, data, g, h, partition, counts, scratch, chunk };
+    const scratch = kernels ? kernels.scratch : new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
+    this.input = {
+      control: this.control,
+      data,
+      g,
+      h,
+      partition,
+      counts,
+      scratch,
+      chunk,
+      ...(kernels ? { kernels: { memory: kernels.memory, layout: kernels.layout } } : {}),
+    };
     this.chunks = Math.ceil(data.features / chunk);
     this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
     const inputs = Array.from({ length: this.workers }, () => this.input);
@@ -161,11 +206,14 @@ export class HistogramTeam {
     Atomics.store(control, STOP, stop);
     Atomics.store(control, OFFSET, offset);
     Atomics.store(control, FLAGS, (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0));
+    // With the kernels, built in place when the histogram is in kernel memory, else in the scratch one.
+    const inPlace = this.kernels?.holds(histogram) === true;
+    Atomics.store(control, TARGET, inPlace ? histogram.byteOffset : this.input.scratch.byteOffset);
     Atomics.store(control, COMPLETED, 0);
     Atomics.store(control, CLAIM, this.generation << 16);
     Atomics.store(control, GENERATION, this.generation);
     Atomics.notify(control, GENERATION);
-    buildChunks(this.input, this.generation);
+    buildChunks(this.input, this.generation, this.kernels);
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
     // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
@@ -175,7 +223,7 @@ export class HistogramTeam {
         throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
       }
     }
-    histogram.set(this.input.scratch);
+    if (!inPlace) histogram.set(this.input.scratch);
     return true;
   }
 
