@@ -1,27 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { MODEL_SPECS } from '../../src/core/models/specs';
+import { EXTENSION_ID, eventually, workspaceFile } from './workspace';
 
 // Completion, hover and quick fixes of experiment files come from the extension itself: no YAML extension is installed here.
-const EXTENSION_ID = 'mlwb.ml-workbench';
 const FIXTURE = 'assist-iris.experiment.yaml';
 const MODEL = 'logistic_regression';
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, relative);
-}
-
-async function eventually<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const labelOf = (item: vscode.CompletionItem): string => (typeof item.label === 'string' ? item.label : item.label.label);
 

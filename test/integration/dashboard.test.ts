@@ -3,21 +3,7 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/runs/store';
 import type { CompareState, DashboardState, LeaderboardState } from '../../src/extension/dashboard/contract';
 import type { Delivered } from '../../src/extension/dashboard/panel';
-
-const EXTENSION_ID = 'mlwb.ml-workbench';
-
-function fileOf(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-async function train(name: string): Promise<RunRecord> {
-  const record = await vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train', fileOf(name), { silent: true });
-  assert.ok(record, `training ${name} gave no run`);
-  assert.equal(record.status, 'completed', record.reason);
-  return record;
-}
+import { EXTENSION_ID, trainCompleted } from './workspace';
 
 function webviewTabs(viewType: string): vscode.Tab[] {
   // The workbench prefixes extension webview types with a generated id, so match the end.
@@ -39,8 +25,8 @@ suite('Dashboards', () => {
   suiteSetup(async function () {
     this.timeout(240_000);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
-    iris = await train('dashboard-iris.experiment.yaml');
-    sweep = await train('dashboard-sweep.experiment.yaml');
+    iris = await trainCompleted('dashboard-iris.experiment.yaml');
+    sweep = await trainCompleted('dashboard-sweep.experiment.yaml');
   });
 
   teardown(async () => {

@@ -2,29 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetsApi, DatasetsTreeSnapshot } from '../../src/extension/datasets/index';
+import { EXTENSION_ID, eventually, workspaceFile } from './workspace';
 
 // Expected values are counted by hand from test/fixtures/workspace/data (see test/unit/datasets/engine.test.ts).
-const EXTENSION_ID = 'mlwb.ml-workbench';
-
 async function api(): Promise<DatasetsApi> {
   await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   return (await vscode.commands.executeCommand('mlWorkbench._datasetsTestApi')) as DatasetsApi;
-}
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, relative);
-}
-
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 function byPath(snapshot: readonly DatasetsTreeSnapshot[], relative: string): DatasetsTreeSnapshot {

@@ -5,27 +5,10 @@ import type { RunRecord } from '../../src/core/runs/store';
 import type { DashboardState } from '../../src/extension/dashboard/contract';
 import type { Delivered } from '../../src/extension/dashboard/panel';
 import type { PreviewState } from '../../src/extension/preview/contract';
-
-const EXTENSION_ID = 'mlwb.ml-workbench';
+import { EXTENSION_ID, eventually, trainCompleted, workspaceFile } from './workspace';
 
 interface DatasetsApi {
   previewState(filePath: string): PreviewState | undefined;
-}
-
-function fileOf(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-async function eventually<T>(read: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 suite('Error analysis', () => {
@@ -34,10 +17,7 @@ suite('Error analysis', () => {
   suiteSetup(async function () {
     this.timeout(240_000);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
-    const record = await vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train', fileOf('errors-iris.experiment.yaml'), { silent: true });
-    assert.ok(record, 'training gave no run');
-    assert.equal(record.status, 'completed', record.reason);
-    run = record;
+    run = await trainCompleted('errors-iris.experiment.yaml');
   });
 
   teardown(async () => {
@@ -57,7 +37,7 @@ suite('Error analysis', () => {
     assert.equal(errors.kind, 'misclassified');
     assert.equal(errors.total, wrong);
     assert.equal(errors.rows.length, wrong);
-    const lines = readFileSync(fileOf('data/iris.csv').fsPath, 'utf8').trim().split('\n').slice(1);
+    const lines = readFileSync(workspaceFile('data/iris.csv').fsPath, 'utf8').trim().split('\n').slice(1);
     for (const row of errors.rows) {
       assert.notEqual(row.predicted, row.actual);
       const cells = (lines[(row.row ?? 0) - 1] ?? '').split(',');
@@ -71,7 +51,7 @@ suite('Error analysis', () => {
     const target = errors?.state.errors?.rows.at(-1)?.row;
     assert.ok(typeof target === 'number');
     const api = (await vscode.commands.executeCommand('mlWorkbench._datasetsTestApi')) as DatasetsApi;
-    const data = fileOf('data/iris.csv');
+    const data = workspaceFile('data/iris.csv');
     await vscode.commands.executeCommand('mlWorkbench.previewDataset', data, { row: target });
     const state = await eventually(() => {
       const current = api.previewState(data.fsPath);
@@ -103,7 +83,7 @@ suite('Profile exploration', () => {
   test('the profile explores the file against the target of an experiment that trains on it', async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     const api = (await vscode.commands.executeCommand('mlWorkbench._datasetsTestApi')) as DatasetsApi;
-    const data = fileOf('data/iris.csv');
+    const data = workspaceFile('data/iris.csv');
     await vscode.commands.executeCommand('mlWorkbench.profileDataset', data);
     const state = await eventually(
       () => {

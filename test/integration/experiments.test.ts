@@ -5,26 +5,10 @@ import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { parseExperiment } from '../../src/core/runs/experimentFile';
 import type { RunRecord } from '../../src/core/runs/store';
+import { EXTENSION_ID, eventually, workspaceFile } from './workspace';
 
 // Line numbers below are those of the fixtures test/fixtures/workspace/schema-*.experiment.* (0-based here).
-const EXTENSION_ID = 'mlwb.ml-workbench';
 const SOURCE = 'ML Workbench';
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, relative);
-}
-
-async function eventually<T>(read: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 

@@ -2,17 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/runs/store';
 import type { MlWorkbenchApi, TreeSnapshot } from '../../src/extension/main';
+import { EXTENSION_ID, workspaceFile } from './workspace';
 
 // One progress model: what the Runs view shows of a training sweep, read as a person would see it
 // while it runs, only grows and names its phase (trial, fold, refit) without repeating a word.
-const EXTENSION_ID = 'mlwb.ml-workbench';
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, relative);
-}
-
 suite('Progress of a training run', () => {
   const uri = workspaceFile('progress-sweep.experiment.yaml');
 

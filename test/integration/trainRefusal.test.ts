@@ -2,17 +2,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/runs/store';
+import { EXTENSION_ID, workspaceFile } from './workspace';
 
 // Train on a file the editor already marks with errors: no run is started (so no failed run is
 // added), and the problems stay where the user reads them. Each file is written by the test, not opened.
-const EXTENSION_ID = 'mlwb.ml-workbench';
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration workspace is open');
-  return vscode.Uri.joinPath(folder.uri, relative);
-}
-
 /** Run folders of an experiment name in .mlwb/runs. */
 function runsOf(name: string): string[] {
   const runs = workspaceFile('.mlwb/runs').fsPath;

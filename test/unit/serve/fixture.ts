@@ -1,4 +1,5 @@
 /** Shared by the serve tests: trained runs in a temporary workspace, CSV rows, and a listening app. */
+import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -53,6 +54,17 @@ export function trainedRun(name: 'iris' | 'diabetes'): Promise<string> {
     trained.set(name, run);
   }
   return run;
+}
+
+/** Trains an experiment (its YAML lines, reading `<name>.csv`) on the CSV lines given, in a new workspace; returns the run folder. */
+export async function trainOnCsv(name: string, csv: readonly string[], experiment: readonly string[]): Promise<string> {
+  const root = mkdtempSync(path.join(tmpdir(), `mlwb-serve-${name}-`));
+  writeFileSync(path.join(root, `${name}.csv`), `${csv.join('\n')}\n`);
+  const file = path.join(root, `${name}.experiment.yaml`);
+  writeFileSync(file, `${experiment.join('\n')}\n`);
+  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(record.status, 'completed', record.reason);
+  return new RunStore(root).runDir(record.id);
 }
 
 /** A fixture dataset as header and rows of strings (the files have no quotes). */

@@ -1,14 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
-import { executeRun } from '../../../src/core/runs/execute';
-import { RunStore } from '../../../src/core/runs/store';
 import { curlCommand, exampleRequest } from '../../../src/serve/examples';
-import { featureRecords, post, trainedRun, withService } from './fixture';
+import { featureRecords, post, trainedRun, trainOnCsv, withService } from './fixture';
 
 async function get(url: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url);
@@ -171,27 +166,18 @@ test('a regression model answers `variable` as [N, 1]', async () => {
 });
 
 test('text columns travel as BYTES tensors', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-v2-'));
   const cities = ['paris', 'lyon', 'nice'];
   const lines = ['city,size,label'];
   for (let i = 0; i < 90; i++) lines.push(`${cities[i % 3]},${(i * 7) % 11},${i % 3 === 0 ? 'yes' : 'no'}`);
-  writeFileSync(path.join(root, 'cities.csv'), `${lines.join('\n')}\n`);
-  const file = path.join(root, 'cities.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: cities',
-      'data: { path: cities.csv, target: label }',
-      'prepare:',
-      '  - onehot: { columns: [city] }',
-      'model: { type: logistic_regression }',
-      'validation: { method: holdout, test_size: 0.2 }',
-      'seed: 1',
-    ].join('\n'),
-  );
-  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
-  assert.equal(record.status, 'completed', record.reason);
-  const runDir = new RunStore(root).runDir(record.id);
+  const runDir = await trainOnCsv('cities', lines, [
+    'name: cities',
+    'data: { path: cities.csv, target: label }',
+    'prepare:',
+    '  - onehot: { columns: [city] }',
+    'model: { type: logistic_regression }',
+    'validation: { method: holdout, test_size: 0.2 }',
+    'seed: 1',
+  ]);
   await withService(runDir, async (url) => {
     const metadata = await get(`${url}/v2/models/cities`);
     assert.deepEqual(metadata.json.inputs, [
@@ -239,28 +225,19 @@ test('the example requests the Deployed Models view copies are answered by the s
 });
 
 test('a served model whose experiment drops a column takes requests without it, on every route; a column an earlier step reads stays required', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-drop-serve-'));
   const lines = ['id,code,city,size,label'];
   for (let i = 0; i < 90; i++) lines.push(`${1000 + i},${i % 7},${['paris', 'lyon', 'nice'][i % 3]},${(i * 7) % 11},${i % 3 === 0 ? 'yes' : 'no'}`);
-  writeFileSync(path.join(root, 'shop.csv'), `${lines.join('\n')}\n`);
-  const file = path.join(root, 'shop.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: shop',
-      'data: { path: shop.csv, target: label }',
-      'prepare:',
-      '  - impute: { columns: [code] }',
-      '  - drop: { columns: [id, code] }',
-      '  - onehot: { columns: [city] }',
-      'model: { type: logistic_regression }',
-      'validation: { method: holdout, test_size: 0.2 }',
-      'seed: 1',
-    ].join('\n'),
-  );
-  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
-  assert.equal(record.status, 'completed', record.reason);
-  const runDir = new RunStore(root).runDir(record.id);
+  const runDir = await trainOnCsv('shop', lines, [
+    'name: shop',
+    'data: { path: shop.csv, target: label }',
+    'prepare:',
+    '  - impute: { columns: [code] }',
+    '  - drop: { columns: [id, code] }',
+    '  - onehot: { columns: [city] }',
+    'model: { type: logistic_regression }',
+    'validation: { method: holdout, test_size: 0.2 }',
+    'seed: 1',
+  ]);
   const loaded = await loadRunModel(runDir);
   // id is dropped unread; code is read by impute before it is dropped, so a request must carry it.
   assert.deepEqual(loaded.optionalInputs, ['id']);
