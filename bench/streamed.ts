@@ -1,14 +1,15 @@
 /**
  * Training beyond memory (issue 19): gradient boosting on a generated 6,000,000 × 20 CSV, streamed under a memory
  * budget, beside our in-memory fit and pandas + scikit-learn's HistGradientBoostingClassifier on the same file, same
- * hold-out rows, in the same run. Each side runs in its own process under a wrapper that reports wall time, CPU and
+ * hold-out rows, in the same run. Our sides read the file through the run's streamed source (stream/open.ts: DuckDB,
+ * then a pass cache). Each side runs in its own process under a wrapper that reports wall time, CPU and
  * the child's peak RSS (getrusage).
  *
- *   node --import tsx bench/streamed.ts [--rows 6000000] [--features 20] [--max-memory-mb 512] [--skip-memory] [--keep DIR]
+ *   node --import tsx bench/streamed.ts [--rows 6000000] [--features 20] [--max-memory-mb 512] [--skip-memory] [--skip-sklearn] [--keep DIR]
  *
  * The hold-out is the streamed split: rows whose seeded row hash (stream/source.ts rowUnit, seed 42) falls below 0.2;
  * scikit-learn's side computes the same hash with numpy. The streamed fit reads the file through DuckDB (memory_limit a
- * quarter of the budget), keeps only the bins (1 byte a cell), the targets and the boosting state; the in-memory fit
+ * quarter of the budget, as stream/run.ts sets it), keeps only the bins (1 byte a cell), the targets and the boosting state; the in-memory fit
  * holds the whole matrix (8 bytes a cell) as `mlwb train` without a budget does.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,8 @@ import type { Model } from '../src/core/models/spec';
 import { DEFAULT_SEED, Random } from '../src/core/random';
 import { HOLDOUT_FOLD, type StreamSource } from '../src/core/stream/source';
 import type { Classifier, DenseMatrix } from '../src/core/types';
-import { csvStreamSource } from '../test/unit/stream/csvSource';
+import { DatasetEngine } from '../src/core/datasets/engine';
+import { StreamTable } from '../src/core/stream/open';
 import { writeLogisticCsv } from './csvData';
 import { option } from './common';
 
@@ -73,8 +75,8 @@ interface Measured {
   readonly stdout: string;
 }
 
-function measure(argv: string[]): Measured {
-  const run = spawnSync('/usr/bin/python3', ['-c', MEASURE, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function measure(argv: string[], env: NodeJS.ProcessEnv = process.env): Measured {
+  const run = spawnSync('/usr/bin/python3', ['-c', MEASURE, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, env });
   if (run.status !== 0) throw new Error(`${argv.join(' ')} failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as Measured;
 }
@@ -143,16 +145,22 @@ function binsAgreement(X: DenseMatrix, streamed: Bins): string {
 
 /** One side of the comparison, in this (child) process: prints a ChildResult. */
 async function child(mode: string, csv: string, maxMemoryMb: number): Promise<void> {
-  const source = await csvStreamSource({
-    file: csv,
+  const engine = new DatasetEngine(1);
+  // As stream/run.ts does under --max-memory-mb: DuckDB gets a quarter of the budget.
+  if (mode === 'streamed') await engine.query(`SET memory_limit = '${Math.max(64, Math.floor(maxMemoryMb / 4))}MB'`);
+  const cacheDir = mkdtempSync(path.join(path.dirname(csv), 'cache-'));
+  const table = await StreamTable.open(engine, csv, {
     target: 'y',
     task: 'classification',
+    leaveOutMissingTarget: false,
     seed: DEFAULT_SEED,
-    split: { method: 'holdout', testSize: TEST_SIZE },
-    heldOut: HOLDOUT_FOLD,
+    validation: { method: 'holdout', test_size: TEST_SIZE },
     batchSize: 65_536,
-    ...(mode === 'streamed' ? { memoryLimitMb: maxMemoryMb / 4 } : {}),
+    quantileBytes: 1 << 24,
+    cacheDir,
+    budget: `${maxMemoryMb} MB`,
   });
+  const source = await table.source(HOLDOUT_FOLD, [], false);
   try {
     const started = performance.now();
     const at = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -185,7 +193,9 @@ async function child(mode: string, csv: string, maxMemoryMb: number): Promise<vo
     const result: ChildResult = { accuracy, trees: (model as GradientBoostingClassifier).nIter, passes, stages: stages.join(', ') };
     console.log(JSON.stringify(result));
   } finally {
-    source.close();
+    table.close();
+    await engine.close();
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 
@@ -219,11 +229,14 @@ function main(): void {
         `  ours ${name}: ${run.wall.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU, peak RSS ${run.rssMb.toFixed(0)} MB, held-out accuracy ${result.accuracy.toFixed(4)}, ${result.trees} trees, ${result.passes} reads of the file (${result.stages})`,
       );
     }
-    const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv, String(DEFAULT_SEED), String(TEST_SIZE)]);
-    const sk = JSON.parse(theirs.stdout) as { accuracy: number; trees: number; read: number; fit: number };
-    console.log(
-      `  pandas + sklearn HistGradientBoosting: ${theirs.wall.toFixed(1)} s wall, ${theirs.cpu.toFixed(1)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}, ${sk.trees} trees (read_csv ${sk.read.toFixed(1)} s, fit + score ${sk.fit.toFixed(1)} s)`,
-    );
+    if (!process.argv.includes('--skip-sklearn')) {
+      // One OpenMP thread: on this oversubscribed 2-core machine two spinning threads run ~3× slower (bench/README.md, boosting).
+      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv, String(DEFAULT_SEED), String(TEST_SIZE)], { ...process.env, OMP_NUM_THREADS: '1' });
+      const sk = JSON.parse(theirs.stdout) as { accuracy: number; trees: number; read: number; fit: number };
+      console.log(
+        `  pandas + sklearn HistGradientBoosting (1 thread): ${theirs.wall.toFixed(1)} s wall, ${theirs.cpu.toFixed(1)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}, ${sk.trees} trees (read_csv ${sk.read.toFixed(1)} s, fit + score ${sk.fit.toFixed(1)} s)`,
+      );
+    }
     console.log(`  load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}`);
   } finally {
     if (keepAt < 0) rmSync(workspace, { recursive: true, force: true });
