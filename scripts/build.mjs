@@ -21,7 +21,8 @@ if (target !== undefined && !(target in TARGETS)) {
 
 // Native or optional modules stay outside the bundles. better-sqlite3 (SQLite import, CLI only) is loaded lazily from
 // node_modules: the extension's packages do not ship it, the CLI package declares it as an optional dependency.
-const nodeExternals = ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha'];
+// onnxruntime-node (the embed step's encoders) is loaded from node_modules on first use, like better-sqlite3.
+const nodeExternals = ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha', 'onnxruntime-node'];
 
 const list = (dir, test) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter(test) : []);
 

@@ -27,6 +27,7 @@ export const PREPARE_STEPS = [
   'ordinal',
   'text',
   'select',
+  'embed',
 ] as const;
 
 export interface HoldoutValidation {
@@ -71,7 +72,8 @@ export interface ImportanceSpec {
 
 export interface Experiment {
   readonly name?: string;
-  readonly data: { readonly path: string; readonly target: string };
+  /** `sample`: train on a seeded sample of this many rows, drawn by DuckDB while reading (for tables too big to train whole). */
+  readonly data: { readonly path: string; readonly target: string; readonly sample?: number };
   readonly task?: Task;
   readonly prepare?: readonly Readonly<Record<string, unknown>>[];
   readonly model: { readonly type: string; readonly params?: Readonly<Record<string, unknown>> };
@@ -106,7 +108,9 @@ export function validateExperiment(obj: unknown): string[] {
 
   if (!isRecord(obj.data)) problems.push('data: required, an object with path and target');
   else {
-    unknownKeys(obj.data, ['path', 'target'], 'data', problems);
+    unknownKeys(obj.data, ['path', 'target', 'sample'], 'data', problems);
+    if (obj.data.sample !== undefined && !integerAtLeast(obj.data.sample, 1))
+      problems.push(`data.sample: must be a whole number of rows >= 1, got ${JSON.stringify(obj.data.sample)}`);
     if (typeof obj.data.path !== 'string' || obj.data.path === '') problems.push('data.path: required, the data file relative to the experiment file');
     if (typeof obj.data.target !== 'string' || obj.data.target === '') problems.push('data.target: required, the name of the column to predict');
   }

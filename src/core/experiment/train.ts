@@ -3,8 +3,11 @@ import type { Table } from '../data/table';
 import { inferTask, splitTarget, targetValues, withoutMissingTarget } from '../data/target';
 import { defaultMetric, sortLabels, type Metrics } from '../metrics';
 import { createModel, modelInputKind, modelSpec, type Model } from '../models/registry';
-import { Pipeline } from '../prepare/pipeline';
+import { awaitedPipeline, Pipeline } from '../prepare/pipeline';
+import { EmbeddingCache } from '../embed/cache';
 import { runSearch, type Params, type Trial } from '../search';
+import { planHalvingRounds, scoreCandidate, searchCandidates, type CandidateJob, type HalvingRoundJob, type HalvingRoundSplits } from '../search/search';
+import { metricInfo } from '../metrics';
 import type { Target, Task } from '../types';
 import { MlError, throwIfAborted } from '../types';
 import {
@@ -49,6 +52,27 @@ export interface TrainOptions {
   readonly onWarning?: (message: string) => void;
   /** Builds the preparation pipeline from the `prepare` steps; default Pipeline.fromSpec (tests pass doubles). */
   readonly createPipeline?: (steps: readonly Readonly<Record<string, unknown>>[]) => ExperimentPipeline;
+  /** Where embed steps find a relative model folder (the experiment file's folder; default the current one) and their disk cache (none: memory only). */
+  readonly embed?: { readonly baseDir: string; readonly cacheDir?: string };
+  /** The rows' splits as planned by a queue's coordinator (planSplits); planned here from the seed otherwise. */
+  readonly splits?: TrainSplits;
+  /** Halving: scores each round's candidates elsewhere (queue workers); the rest of the training runs here. */
+  readonly scoreRound?: (round: HalvingRoundJob, splits: TrainSplits) => Promise<Trial[]>;
+}
+
+/**
+ * Which rows each fit and score uses, by row index of the table trained on (after rows without a
+ * target are left out). Planned once from the seed; a queue's coordinator sends them to its workers.
+ */
+export interface TrainSplits {
+  /** Rows the indices count. */
+  readonly rows: number;
+  /** The validation's splits over all rows: the hold-out's one, or the k folds. */
+  readonly validation: readonly Split[];
+  /** Grid and random search: the cross-validation splits over the search's rows (the hold-out's training rows, or all rows). */
+  readonly search?: readonly Split[];
+  /** Halving: each round's candidate count, sample of the search's rows and that sample's splits. */
+  readonly rounds?: readonly HalvingRoundSplits[];
 }
 
 export interface CvSummary {
@@ -106,8 +130,8 @@ function splitsFor(validation: ResolvedValidation, y: Target, seed: number): Spl
   return validation.stratify ? stratifiedKFold(y as readonly string[], validation.folds, options) : kFold(y.length, validation.folds, options);
 }
 
-/** Trains and evaluates an experiment on a loaded table; the same table, experiment and seed give identical metrics. */
-export async function trainExperiment(experiment: Experiment, table: Table, options: TrainOptions = {}): Promise<TrainResult> {
+/** What every part of a training shares: the target, the task, the model and pipeline factories, the validation and the splits. */
+function trainingContext(experiment: Experiment, table: Table, options: TrainOptions) {
   const problems = validateExperiment(experiment);
   if (problems.length > 0) throw new MlError(`the experiment has ${problems.length} problem(s):\n${problems.join('\n')}`);
   if (table.rowCount === 0) throw new MlError(`the data file ${experiment.data.path} has no rows`);
@@ -127,14 +151,135 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
 
   const type = experiment.model.type;
   const baseParams = { ...(experiment.model.params ?? {}) } as Params;
+  // One embedding cache for the run: every fold, trial and the refit embed each text once.
+  const embed = { baseDir: options.embed?.baseDir ?? process.cwd(), cache: new EmbeddingCache(options.embed?.cacheDir), signal, onProgress };
   const makePipeline = (): ExperimentPipeline =>
     modelInputKind(type) === 'text'
       ? new TextColumnPipeline(steps)
-      : (options.createPipeline ?? ((spec) => Pipeline.fromSpec(spec, { allowMissing: modelSpec(type).acceptsMissing === true })))(steps);
+      : (options.createPipeline ?? ((spec) => awaitedPipeline(Pipeline.fromSpec(spec, { allowMissing: modelSpec(type).acceptsMissing === true, embed }))))(
+          steps,
+        );
   // The registry's models are learners of their own input kind; the pipeline chosen above matches it.
   const makeModel = (params: Params): Learner<ModelInput> => createModel(type, { ...baseParams, ...params }, task) as Learner<ModelInput>;
   const validation = resolveValidation(experiment, task);
   const common = { task, labels, seed, signal, onProgress, makePipeline };
+  const splits = options.splits ?? planTrainSplits(experiment, validation, task, y, seed);
+  if (splits.rows !== y.length) throw new MlError(`the sweep's splits count ${splits.rows} rows, the data has ${y.length} to train on`);
+  // With a hold-out, the search cross-validates on the training rows only and the hold-out scores the winner.
+  const holdout = validation.method === 'holdout' ? (splits.validation[0] as Split) : undefined;
+  const searchRows = holdout?.train;
+  const searchFeatures = experiment.search && searchRows ? selectRows(features, searchRows) : features;
+  const searchY = experiment.search && searchRows ? selectTarget(y, searchRows) : y;
+  return {
+    seed,
+    signal,
+    onProgress,
+    steps,
+    leaveOut,
+    kept,
+    features,
+    task,
+    taskReason,
+    y,
+    labels,
+    type,
+    baseParams,
+    makePipeline,
+    makeModel,
+    validation,
+    common,
+    splits,
+    holdout,
+    searchFeatures,
+    searchY,
+  };
+}
+
+/** The search options of an experiment's search, over the search's rows. */
+function searchOptionsOf(experiment: Experiment, context: ReturnType<typeof trainingContext>, options: TrainOptions) {
+  const search = experiment.search as NonNullable<Experiment['search']>;
+  const { common, makeModel, splits, task } = context;
+  return {
+    ...common,
+    method: search.method,
+    space: search.params,
+    metric: search.metric ?? defaultMetric(task),
+    nIter: search.n_iter,
+    factor: search.factor,
+    makeModel,
+    makeSplits: () => [...(splits.search ?? [])],
+    rounds: splits.rounds,
+    onTrial: options.onTrial,
+    only: options.candidateIndices,
+  };
+}
+
+/** The splits of a training, from the seed: what trainExperiment uses, and what a queue's coordinator sends its workers. */
+function planTrainSplits(experiment: Experiment, validation: ResolvedValidation, task: Task, y: Target, seed: number): TrainSplits {
+  const outer = splitsFor(validation, y, seed);
+  const search = experiment.search;
+  if (!search) return { rows: y.length, validation: outer };
+  const inner: ResolvedValidation =
+    validation.method === 'kfold' ? validation : { method: 'kfold', folds: search.folds ?? 3, stratify: validation.stratify, shuffle: true };
+  const searchY = validation.method === 'holdout' ? selectTarget(y, (outer[0] as Split).train) : y;
+  if (search.method !== 'halving') return { rows: y.length, validation: outer, search: splitsFor(inner, searchY, seed) };
+  const candidates = searchCandidates({ method: search.method, space: search.params, nIter: search.n_iter, seed }).length;
+  return {
+    rows: y.length,
+    validation: outer,
+    rounds: planHalvingRounds(searchY, task, candidates, search.factor ?? 3, (subset) => splitsFor(inner, subset, seed), seed),
+  };
+}
+
+/** The splits an experiment trains and searches on with this seed (for a queue's coordinator to send its workers). */
+export function planSplits(experiment: Experiment, table: Table, seed?: number): TrainSplits {
+  return trainingContext(experiment, table, { seed }).splits;
+}
+
+/** What scoring some of a search's candidates gives: their trials and the search metric. */
+export interface ScoredTrials {
+  readonly trials: Trial[];
+  readonly metric: string;
+  readonly greaterIsBetter: boolean;
+}
+
+/**
+ * Scores some candidates of an experiment's search and nothing more (no refit): a share of a grid
+ * or random search by candidate index, or halving trials by parameters and round. Queue workers and
+ * the thread pool run this; the coordinator records the trials and refits the best.
+ */
+export async function scoreTrials(
+  experiment: Experiment,
+  table: Table,
+  options: Pick<TrainOptions, 'seed' | 'signal' | 'splits' | 'onTrial'> & {
+    readonly candidateIndices?: readonly number[];
+    readonly halving?: readonly CandidateJob[];
+  },
+): Promise<ScoredTrials> {
+  const context = trainingContext(experiment, table, options);
+  if (!experiment.search) throw new MlError('the experiment has no search: its candidates cannot be scored');
+  const search = searchOptionsOf(experiment, context, options);
+  const info = metricInfo(search.metric, context.task);
+  if (!options.halving) {
+    const result = await runSearch<ModelInput>(context.searchFeatures, context.searchY, search);
+    return { trials: result.trials, metric: search.metric, greaterIsBetter: result.greaterIsBetter };
+  }
+  const trials: Trial[] = [];
+  for (const job of options.halving) {
+    const round = context.splits.rounds?.[job.iteration ?? -1];
+    if (!round) throw new MlError(`halving trial ${job.index + 1}: the search has no round ${(job.iteration ?? -1) + 1}`);
+    const { trial } = await scoreCandidate<ModelInput>(context.searchFeatures, context.searchY, search, job, round);
+    trials.push(trial);
+    options.onTrial?.(trial);
+  }
+  return { trials, metric: search.metric, greaterIsBetter: info.greaterIsBetter };
+}
+
+/** Trains and evaluates an experiment on a loaded table; the same table, experiment and seed give identical metrics. */
+export async function trainExperiment(experiment: Experiment, table: Table, options: TrainOptions = {}): Promise<TrainResult> {
+  const context = trainingContext(experiment, table, options);
+  const { seed, signal, onProgress, steps, leaveOut, kept, features, task, taskReason, y, labels, type, baseParams } = context;
+  const { makePipeline, makeModel, validation, common, splits, holdout } = context;
 
   let evaluation: CrossValidationResult;
   let bestParams: Params = {};
@@ -159,28 +304,22 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
         }
       : {};
   if (!experiment.search) {
-    const splits = splitsFor(validation, y, seed);
-    evaluation = await crossValidate<ModelInput>(features, y, { ...common, keepFitted, makeModel: () => makeModel({}), splits, ...foldRunner({}, splits) });
+    const outer = [...splits.validation];
+    evaluation = await crossValidate<ModelInput>(features, y, {
+      ...common,
+      keepFitted,
+      makeModel: () => makeModel({}),
+      splits: outer,
+      ...foldRunner({}, outer),
+    });
     if (validation.method === 'kfold') cv = { folds: evaluation.folds, mean: evaluation.mean, std: evaluation.std };
   } else {
-    const search = experiment.search;
-    const metric = search.metric ?? defaultMetric(task);
-    // With a hold-out, the search cross-validates on the training rows only and the hold-out scores the winner.
-    const holdout = validation.method === 'holdout' ? (splitsFor(validation, y, seed)[0] as Split) : undefined;
-    const inner: ResolvedValidation =
-      validation.method === 'kfold' ? validation : { method: 'kfold', folds: search.folds ?? 3, stratify: validation.stratify, shuffle: true };
-    const searchRows = holdout?.train;
-    const result = await runSearch<ModelInput>(searchRows ? selectRows(features, searchRows) : features, searchRows ? selectTarget(y, searchRows) : y, {
-      ...common,
-      method: search.method,
-      space: search.params,
-      metric,
-      nIter: search.n_iter,
-      factor: search.factor,
-      makeModel,
-      makeSplits: (subset) => splitsFor(inner, subset, seed),
-      onTrial: options.onTrial,
-      only: options.candidateIndices,
+    const search = searchOptionsOf(experiment, context, options);
+    const metric = search.metric;
+    const scoreRound = options.scoreRound;
+    const result = await runSearch<ModelInput>(context.searchFeatures, context.searchY, {
+      ...search,
+      ...(scoreRound ? { scoreRound: (round: HalvingRoundJob) => scoreRound(round, splits), withoutBestResult: holdout !== undefined } : {}),
     });
     bestParams = result.best.params;
     searchPart = {
@@ -190,7 +329,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
     if (holdout) {
       evaluation = await crossValidate<ModelInput>(features, y, { ...common, keepFitted, makeModel: () => makeModel(bestParams), splits: [holdout] });
     } else {
-      evaluation = result.bestResult;
+      evaluation = result.bestResult as CrossValidationResult;
       cv = { folds: evaluation.folds, mean: evaluation.mean, std: evaluation.std };
     }
   }
@@ -198,7 +337,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   let permutation: PermutationImportanceResult | undefined;
   if (importance) {
     // A k-fold search keeps no fitted folds: the winner's folds are fitted once more (same seed, same models).
-    const splits = splitsFor(validation, y, seed);
+    const outer = [...splits.validation];
     const fitted =
       evaluation.fitted ??
       (
@@ -207,8 +346,8 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
           onProgress: undefined,
           keepFitted,
           makeModel: () => makeModel(bestParams),
-          splits,
-          ...foldRunner(bestParams, splits),
+          splits: outer,
+          ...foldRunner(bestParams, outer),
         })
       ).fitted ??
       [];

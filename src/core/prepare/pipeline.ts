@@ -5,6 +5,7 @@ import { FitOptions, Matrix, MlError, Target, throwIfAborted } from '../types';
 import { assembleFrame, Frame, frameFromTable, takeFrameRows } from './frame';
 import { createStep, stepFromJSON } from './registry';
 import { PrepareStep, StepJSON } from './step';
+import type { EmbedContext } from './steps/embed';
 
 export interface InputColumn {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface PipelineJSON {
 export interface PipelineOptions {
   /** Let NaN features through to the model instead of asking for an impute step (models whose spec acceptsMissing). */
   readonly allowMissing?: boolean;
+  /** Where embed steps find their model folder and the run's embedding cache. */
+  readonly embed?: EmbedContext;
 }
 
 /** Where end-of-pipeline checks report from. */
@@ -59,7 +62,7 @@ export class Pipeline {
       }
       const name = keys[0] as string;
       try {
-        return createStep(name, element[name]);
+        return createStep(name, element[name], options.embed);
       } catch (error) {
         throw withStepIndex(error, i, name);
       }
@@ -69,40 +72,99 @@ export class Pipeline {
 
   /** Fits every step on these rows and returns the prepared matrix; row-dropping steps drop target rows too. */
   fitTransform(features: Table, y: Target, options: FitOptions): { X: Matrix; y: Target; featureNames: string[] } {
+    let state = this.startFit(features, y);
+    this.steps.forEach((step, i) => {
+      throwIfAborted(options.signal);
+      state = this.fitStep(step, i, state);
+      options.onProgress?.({ stage: 'prepare', step: i + 1, of: this.steps.length });
+    });
+    return this.endFit(state);
+  }
+
+  /** Whether a step does asynchronous work (embed): then only fitTransformAsync and transformAsync prepare rows. */
+  get isAsync(): boolean {
+    return this.steps.some((step) => step.ready !== undefined);
+  }
+
+  /** fitTransform that first lets each step do its asynchronous work on the rows it gets (embed runs its encoder). */
+  async fitTransformAsync(features: Table, y: Target, options: FitOptions): Promise<{ X: Matrix; y: Target; featureNames: string[] }> {
+    let state = this.startFit(features, y);
+    for (const [i, step] of this.steps.entries()) {
+      throwIfAborted(options.signal);
+      if (step.ready) {
+        state = this.dropRows(step, i, state);
+        const ready = step.ready.bind(step);
+        await ready(state.frame).catch((error: unknown) => {
+          throw withStepIndex(error, i, step.step);
+        });
+      }
+      state = this.fitStep(step, i, state, step.ready !== undefined);
+      options.onProgress?.({ stage: 'prepare', step: i + 1, of: this.steps.length });
+    }
+    return this.endFit(state);
+  }
+
+  private startFit(features: Table, y: Target): { frame: Frame; target: Target } {
     if (features.rowCount === 0) throw new MlError(`${END}: the table has no rows`);
     if (y.length !== features.rowCount) throw new MlError(`${END}: the target has ${y.length} values but the table has ${features.rowCount} rows`);
     this.inputs = features.columns.map((c) => ({ name: c.name, kind: c.kind }));
-    let frame: Frame = frameFromTable(features);
-    let target = y;
     this.notes = [];
-    this.steps.forEach((step, i) => {
-      throwIfAborted(options.signal);
+    return { frame: frameFromTable(features), target: y };
+  }
+
+  /** One step's fit: the rows it drops (unless `rowsDropped`), then its fit and transform. */
+  private fitStep(step: PrepareStep, i: number, state: { frame: Frame; target: Target }, rowsDropped = false): { frame: Frame; target: Target } {
+    const { target, frame: rows } = rowsDropped ? state : this.dropRows(step, i, state);
+    let frame = rows;
+    try {
+      step.fit(frame, target);
+      frame = step.transform(frame);
+    } catch (error) {
+      throw withStepIndex(error, i, step.step);
+    }
+    this.notes.push(...(step.notes ?? []));
+    return { frame, target };
+  }
+
+  private dropRows(step: PrepareStep, i: number, state: { frame: Frame; target: Target }): { frame: Frame; target: Target } {
+    if (!step.fitRows) return state;
+    try {
+      const kept = step.fitRows(state.frame, state.target);
+      return kept.length === state.frame.rowCount ? state : { frame: takeFrameRows(state.frame, kept), target: takeTarget(state.target, kept) };
+    } catch (error) {
+      throw withStepIndex(error, i, step.step);
+    }
+  }
+
+  private endFit(state: { frame: Frame; target: Target }): { X: Matrix; y: Target; featureNames: string[] } {
+    const { X, featureNames } = assembleFrame(state.frame, END, this.allowMissing);
+    this.featureNames = featureNames;
+    return { X, y: state.target, featureNames };
+  }
+
+  /** transform that first lets each step do its asynchronous work on the rows it gets (embed runs its encoder). */
+  async transformAsync(features: Table): Promise<Matrix> {
+    let frame = this.startTransform(features);
+    for (const [i, step] of this.steps.entries()) {
       try {
-        if (step.fitRows) {
-          const kept = step.fitRows(frame, target);
-          if (kept.length !== frame.rowCount) {
-            frame = takeFrameRows(frame, kept);
-            target = takeTarget(target, kept);
-          }
-        }
-        step.fit(frame, target);
+        if (step.ready) await step.ready(frame);
         frame = step.transform(frame);
       } catch (error) {
         throw withStepIndex(error, i, step.step);
       }
-      this.notes.push(...(step.notes ?? []));
-      options.onProgress?.({ stage: 'prepare', step: i + 1, of: this.steps.length });
-    });
-    const { X, featureNames } = assembleFrame(frame, END, this.allowMissing);
-    this.featureNames = featureNames;
-    return { X, y: target, featureNames };
+    }
+    return assembleFrame(frame, END, this.allowMissing).X;
+  }
+
+  private startTransform(features: Table): Frame {
+    const inputs = this.inputs;
+    if (!inputs) throw new MlError(`${END}: the pipeline must be fitted before transform`);
+    return frameFromTable(alignInputs(features, inputs));
   }
 
   /** Applies the fitted steps to new rows (no row is dropped); fails naming the column on missing values left. */
   transform(features: Table): Matrix {
-    const inputs = this.inputs;
-    if (!inputs) throw new MlError(`${END}: the pipeline must be fitted before transform`);
-    let frame = frameFromTable(alignInputs(features, inputs));
+    let frame = this.startTransform(features);
     this.steps.forEach((step, i) => {
       try {
         frame = step.transform(frame);
@@ -125,9 +187,12 @@ export class Pipeline {
   }
 
   /** Restores a fitted pipeline saved by toJSON. */
-  static fromJSON(json: PipelineJSON): Pipeline {
+  static fromJSON(json: PipelineJSON, options: Pick<PipelineOptions, 'embed'> = {}): Pipeline {
     if (json?.type !== 'pipeline') throw new MlError(`not a saved pipeline (type ${JSON.stringify(json?.type)})`);
-    const pipeline = new Pipeline(json.steps.map(stepFromJSON), { allowMissing: json.allowMissing === true });
+    const pipeline = new Pipeline(
+      json.steps.map((step) => stepFromJSON(step, options.embed)),
+      { allowMissing: json.allowMissing === true },
+    );
     pipeline.inputs = json.inputs.map((c) => ({ ...c }));
     pipeline.featureNames = [...json.featureNames];
     return pipeline;
@@ -163,4 +228,36 @@ function alignInputs(table: Table, inputs: readonly InputColumn[]): Table {
     return { name: input.name, kind: input.kind, values: Array.from(column.values as ArrayLike<string | number | null>, (v) => cellToString(v)) };
   });
   return { rowCount: table.rowCount, columns };
+}
+
+/**
+ * A pipeline whose steps do asynchronous work (embed), as validation and the trainer take it: its
+ * fitTransform and transform are the pipeline's async forms. Other pipelines are returned as they are.
+ */
+export function awaitedPipeline(pipeline: Pipeline): Pipeline | AwaitedPipeline {
+  return pipeline.isAsync ? new AwaitedPipeline(pipeline) : pipeline;
+}
+
+export class AwaitedPipeline {
+  constructor(readonly pipeline: Pipeline) {}
+
+  fitTransform(features: Table, y: Target, options: FitOptions): Promise<{ X: Matrix; y: Target; featureNames: string[] }> {
+    return this.pipeline.fitTransformAsync(features, y, options);
+  }
+
+  transform(features: Table): Promise<Matrix> {
+    return this.pipeline.transformAsync(features);
+  }
+
+  get notes(): string[] {
+    return this.pipeline.notes;
+  }
+
+  get featureNames(): string[] {
+    return this.pipeline.featureNames;
+  }
+
+  toJSON(): PipelineJSON {
+    return this.pipeline.toJSON();
+  }
 }

@@ -7,6 +7,7 @@ import { DatetimeStep } from './steps/datetime';
 import { DropStep } from './steps/drop';
 import { DropDuplicatesStep } from './steps/dropDuplicates';
 import { DropMissingStep } from './steps/dropMissing';
+import { EmbedStep, type EmbedContext } from './steps/embed';
 import { ImputeStep } from './steps/impute';
 import { OneHotStep } from './steps/onehot';
 import { OrdinalStep } from './steps/ordinal';
@@ -15,8 +16,8 @@ import { SelectStep } from './steps/select';
 import { TextStep } from './steps/text';
 
 interface StepClass {
-  new (options: Record<string, unknown>): PrepareStep;
-  fromJSON(json: StepJSON): PrepareStep;
+  new (options: Record<string, unknown>, context?: EmbedContext): PrepareStep;
+  fromJSON(json: StepJSON, context?: EmbedContext): PrepareStep;
 }
 
 const STEPS: Record<StepName, StepClass> = {
@@ -32,6 +33,7 @@ const STEPS: Record<StepName, StepClass> = {
   ordinal: OrdinalStep,
   text: TextStep,
   select: SelectStep,
+  embed: EmbedStep,
 };
 
 export const STEP_NAMES = Object.keys(STEPS) as StepName[];
@@ -42,15 +44,15 @@ function stepClass(name: string): StepClass {
   return found;
 }
 
-/** A new, unfitted step from its name and options as written in the experiment file. */
-export function createStep(name: string, options: unknown): PrepareStep {
+/** A new, unfitted step from its name and options as written in the experiment file; `context` serves the embed step. */
+export function createStep(name: string, options: unknown, context?: EmbedContext): PrepareStep {
   const opts = options === null || options === undefined ? {} : options;
   if (typeof opts !== 'object' || Array.isArray(opts))
     throw new MlError(`${name}: options must be an object like { key: value }, got ${JSON.stringify(options)}`);
-  return new (stepClass(name))(opts as Record<string, unknown>);
+  return new (stepClass(name))(opts as Record<string, unknown>, context);
 }
 
 /** A fitted step restored from its JSON. */
-export function stepFromJSON(json: StepJSON): PrepareStep {
-  return stepClass(json.step).fromJSON(json);
+export function stepFromJSON(json: StepJSON, context?: EmbedContext): PrepareStep {
+  return stepClass(json.step).fromJSON(json, context);
 }

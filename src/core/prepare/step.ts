@@ -3,7 +3,7 @@ import { Target } from '../types';
 import { Frame } from './frame';
 
 export type StepName =
-  'dropDuplicates' | 'dropMissing' | 'drop' | 'datetime' | 'impute' | 'coerce' | 'clip' | 'scale' | 'onehot' | 'ordinal' | 'text' | 'select';
+  'dropDuplicates' | 'dropMissing' | 'drop' | 'datetime' | 'impute' | 'coerce' | 'clip' | 'scale' | 'onehot' | 'ordinal' | 'text' | 'select' | 'embed';
 
 /** A fitted step saved as JSON: its name, its options as written, and what it learned. */
 export interface StepJSON {
@@ -20,6 +20,11 @@ export interface PrepareStep {
   transform(frame: Frame): Frame;
   /** Row-dropping steps: the training rows kept before fitting (predict-time transform keeps all rows). */
   fitRows?(frame: Frame, y: Target): Int32Array;
+  /**
+   * Asynchronous work on these rows before `fit` or `transform` of the same rows (embed runs its
+   * encoder); only the pipeline's async forms call it, and steps that have it need them.
+   */
+  ready?(frame: Frame): Promise<void>;
   /** Notes for the user from the last fit (coerce failures, dropped rows...). */
   readonly notes?: readonly string[];
   toJSON(): StepJSON;

@@ -15,6 +15,7 @@ import { Random } from '../random';
 import type { DenseMatrix, EstimatorJSON, Matrix, Task } from '../types';
 import { MlError } from '../types';
 import { writeJsonAtomic } from './atomic';
+import { withEncoderFolders } from './encoders';
 import { findModelVersion, type ModelVersion } from './versions';
 
 export interface RunSchema {
@@ -102,12 +103,21 @@ export interface LoadedRunModel {
   prepare(features: Table): Matrix | readonly string[];
   /** Prepares raw feature rows exactly as in training and predicts. */
   predict(features: Table): { predictions: (string | number)[]; probabilities?: number[][] };
+  /** Whether preparing rows needs the async forms (an embed step runs its encoder): prepareAsync and predictAsync. */
+  readonly isAsync: boolean;
+  /** prepare, for pipelines with asynchronous steps too (embed: the rows' texts are embedded first). */
+  prepareAsync(features: Table): Promise<Matrix | readonly string[]>;
+  /** predict, for pipelines with asynchronous steps too (embed: the rows' texts are embedded first). */
+  predictAsync(features: Table): Promise<{ predictions: (string | number)[]; probabilities?: number[][] }>;
   /** The same pipeline and schema with another model (an online update's result). */
   withModel(model: Model, version: ModelVersion): LoadedRunModel;
 }
 
 interface PreparingPipeline {
   transform(features: Table): Matrix | readonly string[];
+  /** Pipelines with asynchronous steps (embed). */
+  readonly isAsync?: boolean;
+  transformAsync?(features: Table): Promise<Matrix | readonly string[]>;
 }
 
 function readJson<T>(file: string): T {
@@ -134,7 +144,7 @@ export async function loadRunModel(runDir: string, version?: number): Promise<Lo
   const pipeline: PreparingPipeline =
     pipelineJson.type === 'text_column'
       ? TextColumnPipeline.fromJSON(pipelineJson)
-      : Pipeline.fromJSON(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0]);
+      : Pipeline.fromJSON(withEncoderFolders(pipelineJson as Parameters<typeof Pipeline.fromJSON>[0], runDir));
   const chosen = findModelVersion(runDir, version);
   const model = await loadModelFiles(path.join(runDir, chosen.dir), schema.task);
   const optional = pipelineJson.type === 'pipeline' ? unreadInputs((pipelineJson as PipelineJSON).steps) : [];
@@ -146,20 +156,25 @@ function loaded(schema: RunSchema, pipeline: PreparingPipeline, model: Model, ve
     predict(X: Matrix | readonly string[]): ArrayLike<string | number>;
     predictProba?: (X: Matrix | readonly string[]) => DenseMatrix;
   };
+  const predictFrom = (X: Matrix | readonly string[]): { predictions: (string | number)[]; probabilities?: number[][] } => {
+    const predictions = Array.from(learner.predict(X));
+    if (schema.task !== 'classification' || typeof learner.predictProba !== 'function') return { predictions };
+    const proba = learner.predictProba(X);
+    const probabilities = Array.from({ length: proba.rows }, (_, i) => Array.from(proba.data.subarray(i * proba.cols, (i + 1) * proba.cols)));
+    return { predictions, probabilities };
+  };
+  const prepareAsync = async (features: Table): Promise<Matrix | readonly string[]> =>
+    pipeline.transformAsync ? pipeline.transformAsync(features) : pipeline.transform(features);
   return {
     schema,
     model,
     version,
     optionalInputs,
+    isAsync: pipeline.isAsync === true,
     prepare: (features) => pipeline.transform(features),
-    predict(features) {
-      const X = pipeline.transform(features);
-      const predictions = Array.from(learner.predict(X));
-      if (schema.task !== 'classification' || typeof learner.predictProba !== 'function') return { predictions };
-      const proba = learner.predictProba(X);
-      const probabilities = Array.from({ length: proba.rows }, (_, i) => Array.from(proba.data.subarray(i * proba.cols, (i + 1) * proba.cols)));
-      return { predictions, probabilities };
-    },
+    predict: (features) => predictFrom(pipeline.transform(features)),
+    prepareAsync,
+    predictAsync: async (features) => predictFrom(await prepareAsync(features)),
     withModel: (next, nextVersion) => loaded(schema, pipeline, next, nextVersion, optionalInputs),
   };
 }

@@ -9,7 +9,11 @@ import * as path from 'node:path';
 import { splitTarget, withoutMissingTarget } from '../data/target';
 import { readTable } from '../datasets';
 import { dataSourceOf } from '../sources/sidecar';
-import { trainExperiment, type TrainResult } from '../experiment/train';
+import { embedLocations } from '../embed/context';
+import { embedRecord } from '../embed/record';
+import { trainExperiment, type TrainOptions, type TrainResult } from '../experiment/train';
+import type { Experiment } from '../experiment/experiment';
+import type { Table } from '../data/table';
 import type { Params, Trial } from '../search';
 import { CancelledError } from '../types';
 import type { TrainProgressEvent } from '../validation';
@@ -23,6 +27,8 @@ import { keyMetric } from './keyMetric';
 import { saveModelFiles, type SavableModel } from './versions';
 import { RunProgress, SWEEP_TRIALS_SHARE } from './progress';
 import { dataQualityWarnings } from '../data/quality';
+import { runSeed } from '../experiment/experiment';
+import { trainStreamedIfOverBudget, type StreamedRunContext } from '../stream/run';
 
 export { keyMetric } from './keyMetric';
 export { progressFraction, RunProgress } from './progress';
@@ -53,6 +59,14 @@ export interface ExecuteOptions {
     readonly trials: readonly Trial[];
     readonly best: { readonly params: Params; readonly score: number; readonly metric: string };
   };
+  /** Trains elsewhere (runSweep's executor: a queue worker) instead of trainExperiment here; the run is still written here only. */
+  readonly train?: (experiment: Experiment, table: Table, options: TrainOptions) => Promise<TrainResult>;
+  /** Halving: each round's candidates scored elsewhere (runSweep's executor); see TrainOptions.scoreRound. */
+  readonly scoreRound?: TrainOptions['scoreRound'];
+  /** The worker that ran a trial scored elsewhere, for the log and run.json. */
+  readonly trialWorker?: (index: number) => string | undefined;
+  /** Memory budget in MB (`--max-memory-mb`, mlWorkbench.training.memoryLimitMb): a table that does not fit is streamed (stream/run.ts). */
+  readonly maxMemoryMb?: number;
 }
 
 /** SHA-256 of a file, streamed so a big dataset is not read into memory at once. */
@@ -109,8 +123,15 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       : loaded.experiment;
     record.modelType = experiment.model.type;
     record.environment = { node: process.version, platform: `${process.platform}-${process.arch}`, ...options.environment };
-    log(`reading ${loaded.dataPath}`);
-    let table = await readTable(loaded.dataPath);
+    if (options.maxMemoryMb !== undefined && (await trainStreamed(store, record, experiment, loaded.dataPath, options, { emit, log }))) {
+      store.finish(record, 'completed');
+      log(`completed: ${summarize(record)}`);
+      emit({ type: 'finished', runId: record.id, record });
+      return record;
+    }
+    const sample = experiment.data.sample;
+    log(`reading ${loaded.dataPath}${sample ? ` (a seeded sample of ${sample.toLocaleString('en')} rows: data.sample)` : ''}`);
+    let table = await readTable(loaded.dataPath, sample ? { sample: { rows: sample, seed: options.seed ?? runSeed(experiment) } } : {});
     const fileRows = table.rowCount;
     if (options.feedbackFrom) {
       const source = store.runDir(options.feedbackFrom);
@@ -145,9 +166,11 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       experiment,
       options.sweep ? { from: SWEEP_TRIALS_SHARE, phasePrefix: `best of ${options.sweep.trials.length} trials` } : {},
     );
-    const result = await trainExperiment(experiment, table, {
+    const result = await (options.train ?? trainExperiment)(experiment, table, {
+      ...(options.scoreRound ? { scoreRound: options.scoreRound } : {}),
       seed: options.seed,
       signal: options.signal,
+      embed: embedLocations(options.experimentFile, options.workspaceRoot),
       onProgress: (event) => {
         const { fraction, phase } = progress.report(event);
         store.appendMetric(record.id, { ...event });
@@ -160,9 +183,11 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
         }
       },
       onTrial: (trial) => {
-        store.appendMetric(record.id, { stage: 'trial', ...trial });
-        emit({ type: 'trial', runId: record.id, trial });
-        log(`trial ${trial.index + 1}: ${JSON.stringify(trial.params)} → ${trial.error ?? trial.score}`);
+        const worker = options.trialWorker?.(trial.index);
+        if (worker) record.trialWorkers = { ...record.trialWorkers, [String(trial.index)]: worker };
+        store.appendMetric(record.id, { stage: 'trial', ...trial, ...(worker ? { worker } : {}) });
+        emit({ type: 'trial', runId: record.id, trial, ...(worker ? { worker } : {}) });
+        log(`trial ${trial.index + 1}${worker ? ` on ${worker}` : ''}: ${JSON.stringify(trial.params)} → ${trial.error ?? trial.score}`);
       },
       onWarning: (message) => {
         (record.warnings ??= []).push(message);
@@ -182,6 +207,13 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     const { features, target } = splitTarget(trained, experiment.data.target);
     const labels = (result.model as { classes?: readonly string[] }).classes ?? (result.metrics as { labels?: string[] }).labels;
     saveReference(store.runDir(record.id), features, target, result.task, labels, result.seed);
+    const embeddings = embedRecord(result.pipeline);
+    for (const step of embeddings?.steps ?? []) {
+      log(
+        `embed: column "${step.column}" → ${step.width} features from ${step.model} (sha256 ${step.sha256.slice(0, 12)}…), ${step.truncated} text(s) cut to ${step.max_length} tokens`,
+      );
+    }
+    if (embeddings) log(`embed cache: ${embeddings.cache.hits} hit(s), ${embeddings.cache.misses} text(s) embedded`);
     Object.assign(record, {
       task: result.task,
       taskReason: result.task_reason,
@@ -196,6 +228,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
       ...(result.predictions ? { predictions: result.predictions } : {}),
       ...featureImportances(result),
       ...(result.permutation_importance ? { permutationImportance: result.permutation_importance } : {}),
+      ...(embeddings ? { embeddings } : {}),
     });
     try {
       store.finish(record, 'completed');
@@ -211,6 +244,44 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
   }
   emit({ type: 'finished', runId: record.id, record });
   return record;
+}
+
+/** Trains the run streamed when its table does not fit in options.maxMemoryMb (true), reporting as the in-memory run does. */
+async function trainStreamed(
+  store: RunStore,
+  record: RunRecord,
+  experiment: StreamedRunContext['experiment'],
+  dataPath: string,
+  options: ExecuteOptions,
+  sinks: { emit: (event: RunEvent) => void; log: (line: string) => void },
+): Promise<boolean> {
+  let lastSaved = 0;
+  return trainStreamedIfOverBudget({
+    store,
+    record,
+    experiment,
+    dataPath,
+    maxMemoryMb: options.maxMemoryMb as number,
+    seed: options.seed,
+    signal: options.signal,
+    feedbackFrom: options.feedbackFrom,
+    log: sinks.log,
+    fingerprint: async (rows, columns) => {
+      const bytes = statSync(dataPath).size;
+      record.data = { path: path.relative(options.workspaceRoot, dataPath), sha256: await hashFile(dataPath), rows, columns, bytes };
+      store.save(record);
+    },
+    onProgress: (fraction, phase, event) => {
+      store.appendMetric(record.id, { ...event });
+      sinks.emit({ type: 'progress', runId: record.id, fraction, phase, event });
+      if (Date.now() - lastSaved > 1000) {
+        lastSaved = Date.now();
+        record.progress = fraction;
+        record.phase = phase;
+        store.save(record);
+      }
+    },
+  });
 }
 
 /** Why a run was cancelled: the reason its signal was aborted with (e.g. "stopped by SIGTERM"), else the user. */

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { DataSource } from '../sources/sidecar';
 import type { PermutationImportanceResult } from '../inspection/permutationImportance';
+import type { EmbedRecord } from '../embed/record';
 import { makeDirectory, writeJsonAtomic } from './atomic';
 
 /** `damaged`: run.json exists but cannot be read (cut short, not JSON); `reason` says where it broke. */
@@ -55,10 +56,14 @@ export interface RunRecord {
   featureImportances?: readonly number[];
   /** Permutation importance of the original columns on held-out rows (core/inspection/permutationImportance.ts). */
   permutationImportance?: PermutationImportanceResult;
+  /** embed steps: each one's encoder folder, its sha256, the width and texts cut; the run's embedding cache hits and misses. */
+  embeddings?: EmbedRecord;
   /** Regression: held-out actual and predicted values for residual charts. */
   predictions?: { readonly actual: number[]; readonly predicted: number[] };
   /** A retraining: the run whose service's labelled requests were added, and how many. */
   retrainedFrom?: { readonly runId: string; readonly feedbackRows: number; readonly skippedLines: number; readonly file: string };
+  /** Trained beyond memory: streamed from the file in batches of `batchSize` rows, `passes` reads, `rows` rows trained on (stream/run.ts). */
+  streamed?: { readonly batchSize: number; readonly passes: number; readonly rows: number };
   /** A sweep scored by queue workers: which worker ran each trial, by trial index. */
   trialWorkers?: Record<string, string>;
   /** The sweep this run is a trial of. */

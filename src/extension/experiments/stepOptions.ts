@@ -171,6 +171,36 @@ export const STEP_OPTION_SCHEMAS: Readonly<
     },
     required: ['column'],
   },
+  embed: {
+    description:
+      'Turn a text column into dense features with a pretrained encoder (BERT, MiniLM…) from a local folder: config.json, tokenizer.json, onnx/model.onnx. See docs/embeddings.md.',
+    options: {
+      column: { type: 'string', minLength: 1, description: 'The text column.' },
+      model: {
+        type: 'string',
+        minLength: 1,
+        examples: ['models/all-MiniLM-L6-v2'],
+        description: 'The encoder folder in the Hugging Face layout, relative to the experiment file or absolute; read from disk only, never downloaded.',
+      },
+      pooling: {
+        type: 'string',
+        enum: ['mean', 'cls'],
+        default: 'mean',
+        description: 'Average the token vectors (sentence-transformers) or take the [CLS] token (BERT classification-style).',
+      },
+      normalize: { type: 'boolean', default: true, description: 'Scale each embedding to unit length (sentence-transformers models expect it).' },
+      max_length: {
+        type: ['integer', 'null'],
+        minimum: 2,
+        default: null,
+        examples: [128],
+        description:
+          "Most tokens a text keeps, [CLS] and [SEP] included; longer texts are cut and counted in the run. Default: 256, or the model's max_position_embeddings if fewer.",
+      },
+      batch_size: { type: 'integer', minimum: 1, default: 32, description: 'Texts the encoder runs at once; lower it if the encoder runs out of memory.' },
+    },
+    required: ['column', 'model'],
+  },
   select: {
     description: 'Reduce the features: PCA, a variance threshold, or lasso selection. Put it after the steps that make every feature numeric.',
     options: {

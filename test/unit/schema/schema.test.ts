@@ -160,6 +160,7 @@ test('every step option the schema names is one the step reads, with a value it 
     text: { column: 'review' },
     drop: { columns: ['id'] },
     datetime: { columns: ['date'] },
+    embed: { column: 'review', model: 'models/encoder' },
   };
   for (const [name, step] of Object.entries(STEP_OPTION_SCHEMAS)) {
     for (const [option, schema] of Object.entries(step.options)) {
