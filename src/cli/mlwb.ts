@@ -21,11 +21,12 @@ import { readModelVersions } from '../core/runs/versions';
 
 const USAGE = `usage: mlwb <command> [options]
 
-  mlwb train FILE [--json] [--seed N] [--jobs N | --queue URL]
+  mlwb train FILE [--json] [--seed N] [--jobs N | --queue URL] [--max-memory-mb M]
                                         train an experiment file (*.experiment.yaml|json); a grid
                                         or random sweep scores its candidates on N worker threads
                                         (default 1; -1 every core) or on mlwb worker processes
-                                        that take them from the queue on Redis at URL
+                                        that take them from the queue on Redis at URL; a table
+                                        that would not fit in M MB is streamed from the file
 ${WORKER_USAGE}
   mlwb runs [--json]                    list the runs of this workspace, newest first
   mlwb show RUN [--json]                show one run
@@ -83,6 +84,7 @@ const VALUE_OPTIONS = new Set([
   '--online-margin',
   '--jobs',
   '--queue',
+  '--max-memory-mb',
   '--concurrency',
   '--name',
 ]);
@@ -163,6 +165,7 @@ async function train(args: Parsed): Promise<number> {
     return 2;
   }
   const executor = usage(() => sweepExecutor(args.options));
+  const maxMemoryMb = memoryLimit(args.options['--max-memory-mb']);
   const controller = new AbortController();
   let runId: string | undefined;
   let stoppedBy: NodeJS.Signals | undefined;
@@ -183,10 +186,12 @@ async function train(args: Parsed): Promise<number> {
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => stop(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   let lastPercent = -1;
+  let lastPrinted = 0;
   const record = await runSweep({
     workspaceRoot: args.workspace,
     experimentFile,
     seed: args.seed,
+    ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
     signal: controller.signal,
     environment: { client: 'mlwb' },
     executor,
@@ -197,9 +202,11 @@ async function train(args: Parsed): Promise<number> {
       if (event.type === 'log') console.error(event.line);
       else if (event.type === 'progress') {
         const percent = Math.floor(event.fraction * 100);
-        if (percent >= lastPercent + 10) {
-          lastPercent = percent;
-          console.error(`${percent}%`);
+        // Every 10 %, and every 5 s with the phase (a streamed run's pass and batch) while a step is long.
+        if (percent >= lastPercent + 10 || Date.now() - lastPrinted >= 5000) {
+          lastPercent = Math.max(lastPercent, percent - (percent % 10));
+          lastPrinted = Date.now();
+          console.error(event.phase ? `${percent}% · ${event.phase}` : `${percent}%`);
         }
       }
     },
@@ -211,6 +218,14 @@ async function train(args: Parsed): Promise<number> {
   // Stopped by a signal: the shell's convention, 128 + its number (130 for SIGINT, 143 for SIGTERM).
   if (stoppedBy && record.status === 'cancelled') return 128 + (osConstants.signals[stoppedBy] ?? 15);
   return record.status === 'completed' ? 0 : 1;
+}
+
+/** `--max-memory-mb M`: a positive number of MB, or undefined when not given. */
+function memoryLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--max-memory-mb needs a positive number of MB, got ${JSON.stringify(text)}`);
+  return value;
 }
 
 /** A run id of the workspace store, or the path of a run or exported folder. */

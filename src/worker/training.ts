@@ -18,6 +18,7 @@ async function train(request: Extract<TrainingRequest, { type: 'train' }>): Prom
     runId: request.runId,
     seed: request.seed,
     feedbackFrom: request.feedbackFrom,
+    ...(request.maxMemoryMb !== undefined ? { maxMemoryMb: request.maxMemoryMb } : {}),
     executor: request.queueUrl ? queueExecutor(request.queueUrl) : request.sweepJobs && request.sweepJobs > 1 ? threadExecutor(request.sweepJobs) : undefined,
     signal: controller.signal,
     environment: { client: 'vscode', tfjsBackend: backend.name, tfjsVersion: backend.tfjsVersion },

@@ -15,6 +15,8 @@ export interface TrainRequest {
   readonly sweepJobs?: number;
   /** mlWorkbench.queue.url: the sweep's candidates go to queue workers instead. */
   readonly queueUrl?: string;
+  /** mlWorkbench.training.memoryLimitMb: a table that does not fit is streamed from its file (core/stream/run.ts). */
+  readonly maxMemoryMb?: number;
 }
 
 export type TrainingRequest = TrainRequest | { readonly type: 'cancel' };

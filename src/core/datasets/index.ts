@@ -3,12 +3,13 @@ import { DatasetEngine, type QueryOptions } from './engine';
 import { countRows as countRowsWith, datasetHead as headWith, datasetSchema as schemaWith } from './head';
 import { pageRows as pageWith, type PageRequest } from './page';
 import { profileDataset as profileWith } from './profile';
-import { readTable as readTableWith } from './readTable';
+import { readTable as readTableWith, type ReadTableOptions } from './readTable';
 import type { Table } from '../data/table';
 import type { DatasetHead, DatasetProfile, DatasetSchema, FilterSpec, RowPage, SortSpec } from './types';
 
 export * from './types';
 export { DatasetEngine, type QueryOptions } from './engine';
+export type { ReadTableOptions } from './readTable';
 export { DatasetError } from './errors';
 export { datasetFormat } from './sniff';
 export type { PageRequest } from './page';
@@ -52,7 +53,7 @@ export function pageRows(path: string, offset: number, limit: number, sort?: Sor
  * closed once the columns are in JavaScript: DuckDB keeps its buffers (~200 MB after a 1,000,000-row CSV) until it
  * is closed, and training needs that memory more than a warm cache.
  */
-export async function readTable(path: string, options?: QueryOptions): Promise<Table> {
+export async function readTable(path: string, options?: ReadTableOptions): Promise<Table> {
   const engine = new DatasetEngine(1);
   try {
     return await readTableWith(engine, path, options);

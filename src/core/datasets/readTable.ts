@@ -6,14 +6,22 @@ import { stringKind, textExpression, typedExpression } from './columns';
 import type { DatasetEngine, QueryOptions } from './engine';
 import { columnPlans, numberRow } from './head';
 import { sqlIdentifier } from './source';
+import { rowUnitSql } from '../stream/source';
+
+/** Reading a seeded sample instead of every row (`data.sample` of an experiment). */
+export interface ReadTableOptions extends QueryOptions {
+  /** The `rows` rows whose seeded row hash is smallest, in file order: the same rows for the same seed. */
+  readonly sample?: { readonly rows: number; readonly seed: number };
+}
 
 /**
  * Reads every row: integer and float columns become numeric (NaN where missing or unparsable), the rest strings.
  * Columnar: DuckDB's result chunks are streamed from the file straight into one typed array per numeric column and
  * an interned string array per string column, without materializing the table in DuckDB or a JavaScript value per
- * cell first, so the read holds little more than the finished columns.
+ * cell first, so the read holds little more than the finished columns. With `sample`, DuckDB keeps only the sampled
+ * rows (the smallest seeded row hashes, as the streamed split draws them).
  */
-export async function readTable(engine: DatasetEngine, filePath: string, options: QueryOptions = {}): Promise<Table> {
+export async function readTable(engine: DatasetEngine, filePath: string, options: ReadTableOptions = {}): Promise<Table> {
   const plans = await columnPlans(engine, filePath, options);
   const numeric = plans.map((plan) => plan.type === 'integer' || plan.type === 'float');
   const stringPlans = plans.filter((_, i) => !numeric[i]);
@@ -35,9 +43,13 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
   let rowCount = 0;
   const select = plans.map((plan, i) => `${numeric[i] ? typedExpression(plan) : textExpression(plan)} AS ${sqlIdentifier(plan.name)}`).join(', ');
   // Without ORDER BY: DuckDB keeps the file's row order (preserve_insertion_order is on) and streams instead of sorting.
+  const sample = options.sample;
   await engine.streamSource(
     filePath,
-    (from) => `SELECT ${select || '*'} FROM ${from}`,
+    (from) =>
+      sample
+        ? `SELECT * EXCLUDE (mlwb_row) FROM (SELECT ${select || '*'}, mlwb_row FROM (SELECT *, row_number() OVER () - 1 AS mlwb_row FROM ${from}) ORDER BY ${rowUnitSql('mlwb_row', sample.seed)}, mlwb_row LIMIT ${Math.floor(sample.rows)}) ORDER BY mlwb_row`
+        : `SELECT ${select || '*'} FROM ${from}`,
     (chunk) => {
       rowCount += appendChunk(chunk, builders);
     },

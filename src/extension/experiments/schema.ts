@@ -275,6 +275,13 @@ export function buildExperimentSchema(): JsonSchema {
             examples: ['data/iris.csv'],
           },
           target: { type: 'string', minLength: 1, description: 'The column to predict.', examples: ['species'] },
+          sample: {
+            type: 'integer',
+            minimum: 1,
+            description:
+              "Train on a seeded sample of this many rows, drawn by DuckDB while it reads the file (the seed is the run's): for a table too big to train whole with a model that needs all rows in memory.",
+            examples: [100000],
+          },
         },
       },
       task: {

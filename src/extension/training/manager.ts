@@ -166,6 +166,7 @@ export class TrainingManager implements vscode.Disposable {
       // and is the run's only writer (core/runs/sweepRun.ts).
       sweepJobs: this.capacity(),
       queueUrl: config.get<string>('queue.url', '').trim() || undefined,
+      maxMemoryMb: config.get<number>('training.memoryLimitMb', 4096),
       tfjsBackend: config.get<string>('tfjsBackend', 'auto'),
       wasmDir: path.join(this.extensionPath, 'dist', 'wasm'),
     };
