@@ -8,6 +8,8 @@ import { growForestTree, type ForestTreeTask } from '../models/tree/forest';
 import { foldTask, importanceTask } from './folds';
 import type { ShareTaskInput } from '../runs/sweepRun';
 import { scoreShareNow } from '../runs/shareTask';
+import { trainForQueue } from '../runs/trainTask';
+import type { TrainTaskInput } from '../runs/remoteTraining';
 
 /** What a handler may tell the pool while it runs. */
 export interface TaskContext {
@@ -25,6 +27,9 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   'boosting.histograms': (input: HistogramWorkerInput) => histogramWorker(input),
   // Blocks of a knn predict's queries, claimed alongside the calling thread.
   'knn.queries': (input: KnnQueryTask) => searchBlocks(input),
+  // A single training sent to a queue worker: trained here, its fitted objects packed as files.
+  'queue.train': (input: TrainTaskInput) => trainForQueue(input),
   // One share of a sweep's candidates (sweepRun's thread executor and queue workers).
-  'sweep.share': (input: ShareTaskInput) => scoreShareNow(input.experimentFile, input.indices, { seed: input.seed }),
+  'sweep.share': (input: ShareTaskInput) =>
+    scoreShareNow(input.experimentFile, input.indices, { seed: input.seed, splits: input.splits, ...(input.halving ? { halving: input.halving } : {}) }),
 };

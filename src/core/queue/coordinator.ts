@@ -1,6 +1,7 @@
 /**
- * The queue executor of runSweep: puts a sweep's inputs into Redis once (the data by sha256), adds
- * one BullMQ job per candidate, and reads the workers' results as they arrive. It never hangs on a
+ * The queue executor of runSweep: puts a sweep's inputs into Redis once (the data and the
+ * coordinator's splits, each by sha256), adds one BullMQ job per candidate (a sweep's, a halving
+ * round's) or one for a single training, and reads the workers' results as they arrive. It never hangs on a
  * lost Redis: it reconnects and sends again what Redis forgot, or fails with the reason after
  * `timeoutMs` without Redis. Cancel removes the waiting jobs and tells workers to stop active ones.
  */
@@ -9,14 +10,29 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { SweepHooks, SweepTask, TrialExecutor } from '../runs/sweepRun';
+import { deserialize } from 'node:v8';
+import type { SweepHooks, SweepTask, TrialExecutor, TrialReport } from '../runs/sweepRun';
+import type { TrainSplits } from '../experiment/train';
+import type { TrainingOutcome } from '../runs/remoteTraining';
+import { encodeSplits } from './folds';
 import { loadExperimentFile } from '../runs/experimentFile';
 import { sweepCandidates } from '../runs/sweep';
-import type { Params } from '../search';
+import type { Params, Trial } from '../search';
 import { CancelledError, errorMessage } from '../types';
 import { hashOf } from './inputs';
 import { connectQueue, redactMessage, redactQueueUrl } from './connection';
-import { BLOB_TTL_S, KEYS, SWEEP_TTL_S, isTrialResult, queueName, queueVersion, trialJobId, type SweepSpec, type TrialJobData } from './protocol';
+import {
+  BLOB_TTL_S,
+  KEYS,
+  SWEEP_TTL_S,
+  isTrainingNote,
+  isTrialResult,
+  queueName,
+  queueVersion,
+  trialJobId,
+  type SweepSpec,
+  type TrialJobData,
+} from './protocol';
 import { listWorkers } from './worker';
 
 export interface QueueExecutorOptions {
@@ -24,7 +40,7 @@ export interface QueueExecutorOptions {
   readonly timeoutMs?: number;
 }
 
-/** runSweep's executor that sends the candidates to `mlwb worker` processes through Redis. */
+/** runSweep's executor that sends the candidates (a sweep's, halving rounds', or one training) to `mlwb worker` processes through Redis. */
 export function queueExecutor(url: string, options: QueueExecutorOptions = {}): TrialExecutor {
   const where = redactQueueUrl(url);
   const envTimeout = Number(process.env.MLWB_QUEUE_TIMEOUT);
@@ -32,13 +48,76 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
   return {
     kind: 'queue',
     describe: (candidates) => `sweep of ${candidates} candidates on the queue ${where} (${queueName()})`,
-    scoreCandidates: (task, indices, hooks) => scoreOnQueue(url, task, indices, hooks, timeoutMs),
+    async scoreCandidates(task, indices, hooks) {
+      const splits = task.splits ?? (await splitsOf(task));
+      const jobs = indices.map((index) => ({ index, name: 'trial' as const, data: { sweepId: task.runId, index } }));
+      await runOnQueue(url, { ...task, splits }, 'candidates', jobs, hooks, timeoutMs, {
+        onTrial: (report) => hooks.onTrial(report),
+        failedTrial: (index, reason) => ({ index, params: sweepCandidate(task, index), score: Number.NaN, error: reason }),
+      });
+    },
+    async scoreRound(task, round, splits, hooks) {
+      const jobs = round.candidates.map((job) => ({
+        index: job.index,
+        name: 'trial' as const,
+        data: { sweepId: task.runId, index: job.index, params: job.params, iteration: round.iteration },
+      }));
+      const params = new Map(round.candidates.map((job) => [job.index, job.params]));
+      await runOnQueue(url, { ...task, splits }, 'halving', jobs, hooks, timeoutMs, {
+        onTrial: (report) => hooks.onTrial(report),
+        failedTrial: (index, reason) => ({ index, params: params.get(index) ?? {}, score: Number.NaN, error: reason, iteration: round.iteration }),
+      });
+    },
+    async train(task, hooks) {
+      const splits = task.splits ?? (await splitsOf(task));
+      let trained: { outcome: TrainingOutcome; worker: string } | undefined;
+      let failure: string | undefined;
+      await runOnQueue(url, { ...task, splits }, 'train', [{ index: 0, name: 'train', data: { sweepId: task.runId, index: 0 } }], hooks, timeoutMs, {
+        onTraining: (outcome, worker) => (trained = { outcome, worker }),
+        onTrainingFailed: (reason) => (failure = reason),
+      });
+      if (!trained) throw new Error(failure ?? 'the training on the queue finished without a result');
+      return trained;
+    },
   };
 }
 
-async function scoreOnQueue(url: string, task: SweepTask, indices: readonly number[], hooks: SweepHooks, timeoutMs: number): Promise<void> {
+/** The coordinator's splits of a task: the data read and the seed's folds planned once, here. */
+async function splitsOf(task: SweepTask): Promise<TrainSplits> {
+  const loaded = loadExperimentFile(task.experimentFile);
+  if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file: ${task.experimentFile}`);
+  const { readTable } = await import('../datasets/index');
+  const { planSplits } = await import('../experiment/train');
+  return planSplits(loaded.experiment, await readTable(loaded.dataPath), task.seed);
+}
+
+interface QueueJob {
+  readonly index: number;
+  readonly name: 'trial' | 'train';
+  readonly data: TrialJobData;
+}
+
+/** What becomes of each result: a trial, a failed job's trial, or a training's outcome. */
+interface ResultHandlers {
+  readonly onTrial?: (report: TrialReport) => void;
+  readonly failedTrial?: (index: number, reason: string) => Trial;
+  readonly onTraining?: (outcome: TrainingOutcome, worker: string) => void;
+  readonly onTrainingFailed?: (reason: string) => void;
+}
+
+/** Puts the task's inputs into Redis, adds the jobs, and hands each result over as it arrives; resolves when every job reported. */
+async function runOnQueue(
+  url: string,
+  task: SweepTask & { readonly splits: TrainSplits },
+  kind: SweepSpec['kind'],
+  jobs: readonly QueueJob[],
+  hooks: SweepHooks,
+  timeoutMs: number,
+  handlers: ResultHandlers,
+): Promise<void> {
   const where = redactQueueUrl(url);
   const sweepId = task.runId;
+  const indices = jobs.map((job) => job.index);
   const redis = connectQueue(url, { commandTimeout: 5000, maxRetriesPerRequest: 1 });
   const reader = connectQueue(url, { maxRetriesPerRequest: 1 });
   let lastError = '';
@@ -47,7 +126,8 @@ async function scoreOnQueue(url: string, task: SweepTask, indices: readonly numb
   queue.on('error', (error: Error) => (lastError = redactMessage(error.message, url)));
   const done = new Set<number>();
   const dataBytes = readFileSync(task.dataPath);
-  const spec = sweepSpec(task, dataBytes);
+  const foldBytes = encodeSplits(task.splits);
+  const spec = sweepSpec(task, kind, dataBytes, foldBytes);
   let lastOk = Date.now();
   let finished = false;
   const bounded = <T>(promise: Promise<T>, what: string): Promise<T> =>
@@ -63,48 +143,64 @@ async function scoreOnQueue(url: string, task: SweepTask, indices: readonly numb
       `lost the queue's Redis at ${where} for over ${Math.round(timeoutMs / 1000)} s: ${redactMessage(errorMessage(error), url)}${lastError ? ` (${lastError})` : ''}`,
     );
 
-  /** Puts the inputs and the unfinished candidates' jobs into Redis (again, after Redis lost them). */
+  /** A blob by content: sent when Redis does not hold it yet (a halving's later rounds find it there), its TTL renewed. */
+  const putBlob = async (sha256: string, bytes: Buffer): Promise<void> => {
+    if ((await redis.expire(KEYS.blob(sha256), BLOB_TTL_S)) === 0) await redis.set(KEYS.blob(sha256), bytes, 'EX', BLOB_TTL_S);
+  };
+
+  /** Puts the inputs and the unfinished jobs into Redis (again, after Redis lost them). */
   const publish = async (): Promise<number> => {
-    await redis.set(KEYS.blob(spec.data.sha256), dataBytes, 'EX', BLOB_TTL_S);
+    await putBlob(spec.data.sha256, dataBytes);
+    await putBlob(spec.folds.sha256, foldBytes);
     await redis.set(KEYS.sweep(sweepId), JSON.stringify(spec), 'EX', SWEEP_TTL_S);
-    const pending = indices.filter((index) => !done.has(index));
+    const pending = jobs.filter((job) => !done.has(job.index));
     await queue.addBulk(
-      pending.map((index) => ({
-        name: 'trial',
-        data: { sweepId, index },
-        opts: { jobId: trialJobId(sweepId, index), removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 },
+      pending.map((job) => ({
+        name: job.name,
+        data: job.data,
+        opts: { jobId: trialJobId(sweepId, job.index), removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 },
       })),
     );
     return pending.length;
   };
 
-  const report = (text: string): void => {
+  const report = async (text: string): Promise<void> => {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
       return;
     }
+    if (isTrainingNote(value)) {
+      if (value.sweepId !== sweepId || done.has(0) || kind !== 'train') return;
+      done.add(0);
+      if (value.error !== undefined) return handlers.onTrainingFailed?.(`${value.error} (on ${value.worker})`);
+      const bytes = await redis.getBuffer(KEYS.training(sweepId));
+      if (!bytes) return handlers.onTrainingFailed?.(`the training's result on ${value.worker} was not found in Redis`);
+      handlers.onTraining?.(deserialize(bytes) as TrainingOutcome, value.worker);
+      return;
+    }
     if (!isTrialResult(value) || value.sweepId !== sweepId || done.has(value.trial.index) || !indices.includes(value.trial.index)) return;
     done.add(value.trial.index);
     const trial = { ...value.trial, score: value.trial.score ?? Number.NaN };
-    hooks.onTrial({ trial, metric: value.metric, greaterIsBetter: value.greaterIsBetter, worker: value.worker });
+    handlers.onTrial?.({ trial, metric: value.metric, greaterIsBetter: value.greaterIsBetter, worker: value.worker });
   };
 
-  /** Jobs BullMQ gave up on (their worker died again and again): failed trials, so the sweep goes on. */
+  /** Jobs BullMQ gave up on (their worker died again and again): failed trials (the sweep goes on), or a failed training. */
   const checkFailedJobs = async (): Promise<void> => {
     for (const index of indices) {
       if (done.has(index)) continue;
       const job = await queue.getJob(trialJobId(sweepId, index));
       if (!job || !(await job.isFailed())) continue;
       done.add(index);
+      const reason = `its worker stopped before finishing it: ${job.failedReason}`;
+      if (kind === 'train') {
+        handlers.onTrainingFailed?.(`the training's ${reason}`);
+        continue;
+      }
       hooks.log(`trial ${index + 1}: its job failed: ${job.failedReason}`);
-      const candidate = sweepCandidate(task, index);
-      hooks.onTrial({
-        trial: { index, params: candidate, score: Number.NaN, error: `its worker stopped before finishing it: ${job.failedReason}` },
-        metric: '',
-        greaterIsBetter: true,
-      });
+      const trial = handlers.failedTrial?.(index, reason);
+      if (trial) handlers.onTrial?.({ trial, metric: '', greaterIsBetter: true });
     }
   };
 
@@ -118,7 +214,7 @@ async function scoreOnQueue(url: string, task: SweepTask, indices: readonly numb
     hooks.log(
       ours.length > 0
         ? `${ours.length} worker(s) of mlwb ${version} connected: ${ours.map((w) => w.name).join(', ')}`
-        : `no worker of mlwb ${version} is connected yet; the trials wait for one (mlwb worker --queue ${where})`,
+        : `no worker of mlwb ${version} is connected yet; the ${kind === 'train' ? 'training waits' : 'trials wait'} for one (mlwb worker --queue ${where})`,
     );
   };
 
@@ -138,15 +234,15 @@ async function scoreOnQueue(url: string, task: SweepTask, indices: readonly numb
       if (hooks.signal?.aborted) throw new CancelledError();
       try {
         const popped = await reader.blpop(KEYS.results(sweepId), 0.5);
-        if (popped) report(popped[1]);
+        if (popped) await report(popped[1]);
         const more = await redis.lpop(KEYS.results(sweepId), 1000);
-        for (const text of more ?? []) report(text);
+        for (const text of more ?? []) await report(text);
         if (Date.now() - lastRefresh > 1000) {
           lastRefresh = Date.now();
           // EXPIRE answers 0 when the key is gone: Redis restarted (or evicted it) and forgot the sweep.
           if ((await redis.expire(KEYS.sweep(sweepId), SWEEP_TTL_S)) === 0) {
             const resent = await publish();
-            hooks.log(`Redis at ${where} had lost this sweep (restarted?): sent its ${resent} unfinished trial(s) again`);
+            hooks.log(`Redis at ${where} had lost this sweep (restarted?): sent its ${resent} unfinished ${kind === 'train' ? 'training' : 'trial(s)'} again`);
           }
         }
         if (Date.now() - lastFailedCheck > 3000) {
@@ -178,7 +274,7 @@ async function cleanUp(
   finished: boolean,
 ): Promise<void> {
   if (!finished) await redis.set(KEYS.cancel(sweepId), '1', 'EX', 3600);
-  await redis.del(KEYS.sweep(sweepId), KEYS.results(sweepId));
+  await redis.del(KEYS.sweep(sweepId), KEYS.results(sweepId), KEYS.training(sweepId));
   for (const index of indices) {
     if (done.has(index) && finished) continue;
     // An active job is locked by its worker and stays; the worker sees the cancel and stops it.
@@ -186,7 +282,7 @@ async function cleanUp(
   }
 }
 
-function sweepSpec(task: SweepTask, bytes: Buffer): SweepSpec {
+function sweepSpec(task: SweepTask, kind: SweepSpec['kind'], bytes: Buffer, folds: Buffer): SweepSpec {
   return {
     version: queueVersion(),
     runId: task.runId,
@@ -194,6 +290,8 @@ function sweepSpec(task: SweepTask, bytes: Buffer): SweepSpec {
     experimentText: readFileSync(task.experimentFile, 'utf8'),
     data: { relativePath: path.relative(path.dirname(task.experimentFile), task.dataPath), sha256: hashOf(bytes), bytes: bytes.length },
     seed: task.seed,
+    folds: { sha256: hashOf(folds), bytes: folds.length },
+    kind,
     candidates: task.candidates,
     coordinator: { host: hostname(), pid: process.pid },
   };

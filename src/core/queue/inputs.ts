@@ -1,6 +1,6 @@
 /**
- * A sweep's inputs on a queue worker: the experiment text and the data file fetched from Redis once
- * (the data by sha256, checked, cached on disk) and laid out in a folder of their own, the data at
+ * A sweep's inputs on a queue worker: the experiment text, the data file and the coordinator's
+ * splits fetched from Redis once (blobs by sha256, checked, cached on disk) and laid out in a folder of their own, the data at
  * the experiment's relative path, so the worker never needs the coordinator's workspace.
  */
 import { createHash } from 'node:crypto';
@@ -9,11 +9,15 @@ import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import { MlError } from '../types';
 import { KEYS, type SweepSpec } from './protocol';
+import { decodeSplits } from './folds';
+import type { TrainSplits } from '../experiment/train';
 
 export interface PreparedSweep {
   readonly spec: SweepSpec;
   /** Absolute path of the experiment file in the worker's cache. */
   readonly experimentFile: string;
+  /** The coordinator's splits: every trial and training scores on these rows, not on splits rebuilt here. */
+  readonly splits: TrainSplits;
 }
 
 export class SweepInputs {
@@ -35,7 +39,7 @@ export class SweepInputs {
   async prepare(spec: SweepSpec): Promise<PreparedSweep> {
     const known = this.prepared.get(spec.runId);
     if (known) return known;
-    const blob = await this.blob(spec.data.sha256);
+    const blob = await this.blob(spec.data.sha256, "the sweep's data file");
     // The experiment sits deep enough that its data path's leading ../ stay inside the sweep's folder.
     const relative = path.normalize(spec.data.relativePath);
     if (path.isAbsolute(relative)) throw new MlError(`sweep ${spec.runId}: its data path must be relative to the experiment file`);
@@ -49,19 +53,20 @@ export class SweepInputs {
     if (!existsSync(dataFile)) copyFileSync(blob, dataFile);
     const experimentFile = path.join(experimentDir, path.basename(spec.experimentName));
     writeFileSync(experimentFile, spec.experimentText);
-    const prepared = { spec, experimentFile };
+    const splits = decodeSplits(readFileSync(await this.blob(spec.folds.sha256, "the sweep's splits")));
+    const prepared = { spec, experimentFile, splits };
     this.prepared.set(spec.runId, prepared);
     return prepared;
   }
 
   /** The data file of a sha256 in the cache, fetched from Redis when missing and checked against its hash. */
-  private async blob(sha256: string): Promise<string> {
+  private async blob(sha256: string, what: string): Promise<string> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new MlError(`not a sha256: ${sha256}`);
     const file = path.join(this.cacheDir, 'blobs', sha256);
     if (existsSync(file) && hashOf(readFileSync(file)) === sha256) return file;
     const bytes = await this.redis.getBuffer(KEYS.blob(sha256));
-    if (!bytes) throw new MlError(`the sweep's data file (sha256 ${sha256.slice(0, 12)}…) is no longer in Redis`);
-    if (hashOf(bytes) !== sha256) throw new MlError(`the data file fetched from Redis does not match its sha256 ${sha256.slice(0, 12)}…`);
+    if (!bytes) throw new MlError(`${what} (sha256 ${sha256.slice(0, 12)}…) is no longer in Redis`);
+    if (hashOf(bytes) !== sha256) throw new MlError(`${what} fetched from Redis does not match its sha256 ${sha256.slice(0, 12)}…`);
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, bytes);

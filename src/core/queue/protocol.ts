@@ -4,10 +4,10 @@
  * inputs, the results list the coordinator reads, and the workers' heartbeats.
  */
 import packageJson from '../../../package.json';
-import type { Trial } from '../search';
+import type { Params, Trial } from '../search';
 
 /** Bumped when the jobs, keys or results below change shape. */
-const PROTOCOL = 1;
+const PROTOCOL = 2;
 
 /** The code version both sides must run: mlwb's version and the protocol (MLWB_QUEUE_VERSION overrides it, for tests). */
 export function queueVersion(): string {
@@ -24,7 +24,9 @@ export const KEYS = {
   sweep: (sweepId: string) => `mlwb:sweep:${sweepId}`,
   /** A data file by content. */
   blob: (sha256: string) => `mlwb:blob:${sha256}`,
-  /** JSON TrialResult lines, pushed by workers, popped by the coordinator. */
+  /** A single training's outcome (v8-serialised TrainingOutcome), set by the worker that trained it. */
+  training: (sweepId: string) => `mlwb:training:${sweepId}`,
+  /** JSON TrialResult (or TrainingNote) lines, pushed by workers, popped by the coordinator. */
   results: (sweepId: string) => `mlwb:results:${sweepId}`,
   /** Set when the coordinator cancels: workers stop the sweep's active trials. */
   cancel: (sweepId: string) => `mlwb:cancel:${sweepId}`,
@@ -51,16 +53,39 @@ export interface SweepSpec {
   readonly experimentText: string;
   /** The data file: its path relative to the experiment file's folder, its sha256 (the blob's key) and size. */
   readonly data: { readonly relativePath: string; readonly sha256: string; readonly bytes: number };
-  /** The run's seed: with the experiment and the data it fixes the folds, so every worker scores the same splits. */
+  /** The run's seed (models' own randomness). */
   readonly seed: number;
+  /** The coordinator's splits (queue/folds.ts encoding) as a blob by sha256: every worker scores on exactly these rows. */
+  readonly folds: { readonly sha256: string; readonly bytes: number };
+  /** What the jobs are: a sweep's candidates by index, halving trials by parameters and round, or one training. */
+  readonly kind: 'candidates' | 'halving' | 'train';
   readonly candidates: number;
   readonly coordinator: { readonly host: string; readonly pid: number };
 }
 
-/** Data of a BullMQ job: one candidate of a sweep ('trial'), or nothing ('noop', the benchmark's empty trial). */
+/** Data of a BullMQ job: one candidate of a sweep ('trial'), one training ('train'), or nothing ('noop', the benchmark's empty trial). */
 export interface TrialJobData {
   readonly sweepId: string;
+  /** The trial's index (0 for a training). */
   readonly index: number;
+  /** Halving: the candidate's parameters and round. */
+  readonly params?: Params;
+  readonly iteration?: number;
+}
+
+/** What a worker pushes when it finished a training ('train' job): the outcome itself is under KEYS.training. */
+export interface TrainingNote {
+  readonly sweepId: string;
+  readonly training: true;
+  readonly worker: string;
+  /** Why the training failed; absent when it completed. */
+  readonly error?: string;
+}
+
+export function isTrainingNote(value: unknown): value is TrainingNote {
+  if (typeof value !== 'object' || value === null) return false;
+  const note = value as { sweepId?: unknown; training?: unknown; worker?: unknown };
+  return typeof note.sweepId === 'string' && note.training === true && typeof note.worker === 'string';
 }
 
 /** What a worker pushes for each trial it ran. `score` is null when the trial failed (JSON has no NaN). */

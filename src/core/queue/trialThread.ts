@@ -8,6 +8,7 @@ import { poolScript } from '../parallel/pool';
 import { isPoolResponse, type PoolRequest } from '../parallel/protocol';
 import type { ShareTaskInput } from '../runs/sweepRun';
 import type { ShareResult } from '../runs/sweep';
+import type { TrainingOutcome, TrainTaskInput } from '../runs/remoteTraining';
 import { CancelledError, MlError } from '../types';
 
 const TSX_REGISTER = ['tsx', 'cjs', 'api'].join('/');
@@ -27,9 +28,18 @@ export class TrialThread {
 
   /** Scores candidates of a sweep in the thread; a signal aborts by terminating the thread. */
   score(input: ShareTaskInput, signal?: AbortSignal): Promise<ShareResult> {
+    return this.run<ShareResult>('sweep.share', input, signal);
+  }
+
+  /** Trains a whole experiment in the thread (a single training sent to the queue). */
+  train(input: TrainTaskInput, signal?: AbortSignal): Promise<TrainingOutcome> {
+    return this.run<TrainingOutcome>('queue.train', input, signal);
+  }
+
+  private run<T>(kind: string, input: unknown, signal?: AbortSignal): Promise<T> {
     const worker = (this.worker ??= this.start());
     const index = this.next++;
-    return new Promise<ShareResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const done = (): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -39,7 +49,7 @@ export class TrialThread {
       const onMessage = (message: unknown): void => {
         if (!isPoolResponse(message) || message.index !== index || message.type === 'progress') return;
         done();
-        if (message.type === 'result') resolve(message.output as ShareResult);
+        if (message.type === 'result') resolve(message.output as T);
         else reject(message.name === 'CancelledError' ? new CancelledError() : new MlError(message.message));
       };
       const onError = (error: Error): void => {
@@ -59,7 +69,7 @@ export class TrialThread {
       worker.once('error', onError);
       worker.once('exit', onExit);
       signal?.addEventListener('abort', onAbort, { once: true });
-      const request: PoolRequest = { type: 'task', index, kind: 'sweep.share', input };
+      const request: PoolRequest = { type: 'task', index, kind, input };
       worker.postMessage(request);
     });
   }

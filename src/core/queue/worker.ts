@@ -13,7 +13,8 @@ import { sweepCandidates } from '../runs/sweep';
 import type { Params } from '../search';
 import { errorMessage } from '../types';
 import { connectQueue, redactMessage, redactQueueUrl } from './connection';
-import { SweepInputs } from './inputs';
+import { SweepInputs, type PreparedSweep } from './inputs';
+import { serialize } from 'node:v8';
 import {
   HEARTBEAT_MS,
   HEARTBEAT_TTL_S,
@@ -21,6 +22,7 @@ import {
   queueName,
   queueVersion,
   type SweepSpec,
+  type TrainingNote,
   type TrialJobData,
   type TrialResult,
   type WorkerHeartbeat,
@@ -82,9 +84,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     void heartbeat();
     try {
       const prepared = await inputs.prepare(spec);
+      if (job.name === 'train') return await runTraining(job.data, prepared, thread, trial);
       let result: TrialResult;
+      const halving = job.data.params && job.data.iteration !== undefined ? [{ index, params: job.data.params, iteration: job.data.iteration }] : undefined;
       try {
-        const share = await thread.score({ experimentFile: prepared.experimentFile, indices: [index], seed: spec.seed }, trial.controller.signal);
+        const share = await thread.score(
+          { experimentFile: prepared.experimentFile, indices: [index], seed: spec.seed, splits: prepared.splits, ...(halving ? { halving } : {}) },
+          trial.controller.signal,
+        );
         const scored = share.trials[0];
         if (!scored) throw new Error(`candidate ${index} gave no trial`);
         result = {
@@ -99,7 +106,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         // A trial that throws is a failed trial of the sweep, not a failed job: the sweep goes on.
         result = {
           sweepId,
-          trial: { index, params: candidateParams(prepared.experimentFile, index), score: null, error: errorMessage(error) },
+          trial: {
+            index,
+            params: job.data.params ?? candidateParams(prepared.experimentFile, index),
+            score: null,
+            error: errorMessage(error),
+            ...(job.data.iteration !== undefined ? { iteration: job.data.iteration } : {}),
+          },
           metric: '',
           greaterIsBetter: true,
           worker: name,
@@ -114,6 +127,27 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       freeThreads.push(thread);
       void heartbeat();
     }
+  };
+
+  /** A single training: its outcome goes under KEYS.training, a note to the results list. */
+  const runTraining = async (data: TrialJobData, prepared: PreparedSweep, thread: TrialThread, trial: ActiveTrial): Promise<unknown> => {
+    const { sweepId } = data;
+    let note: TrainingNote;
+    try {
+      const outcome = await thread.train(
+        { experimentFile: prepared.experimentFile, seed: prepared.spec.seed, splits: prepared.splits },
+        trial.controller.signal,
+      );
+      await redis.set(KEYS.training(sweepId), serialize({ ...outcome, environment: { ...outcome.environment, host: hostname() } }), 'EX', 3600);
+      note = { sweepId, training: true, worker: name };
+    } catch (error) {
+      if (trial.controller.signal.aborted) return { skipped: 'stopped: the run was cancelled or its coordinator is gone' };
+      note = { sweepId, training: true, worker: name, error: errorMessage(error) };
+    }
+    await redis.rpush(KEYS.results(sweepId), JSON.stringify(note));
+    trialsDone++;
+    say(`training of run ${sweepId}: ${note.error ? `failed: ${note.error}` : 'done'}`);
+    return { trained: true };
   };
 
   const heartbeat = async (): Promise<void> => {

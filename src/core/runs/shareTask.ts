@@ -1,26 +1,30 @@
 /** The body of scoreShare (./sweep.ts), kept apart so that importing sweep.ts does not load DuckDB or TensorFlow.js. */
 import { readTable } from '../datasets';
-import { trainExperiment } from '../experiment/train';
-import { metricInfo } from '../metrics';
+import { scoreTrials, type TrainSplits } from '../experiment/train';
+import type { CandidateJob } from '../search/search';
 import type { Trial } from '../search';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import type { ShareResult } from './sweep';
 
-/** scoreShare with its modules loaded: pool workers import this file directly. Scores one share of a sweep's candidates, reporting each trial as it finishes. */
+/**
+ * scoreShare with its modules loaded: pool workers import this file directly. Scores one share of a
+ * sweep's candidates (by index, or halving trials by parameters and round) on the given splits (a
+ * queue coordinator's) or the seed's, reporting each trial as it finishes. Nothing is refitted.
+ */
 export async function scoreShareNow(
   experimentFile: string,
   indices: readonly number[],
-  options: { seed?: number; signal?: AbortSignal; onTrial?: (trial: Trial) => void },
+  options: { seed?: number; signal?: AbortSignal; onTrial?: (trial: Trial) => void; splits?: TrainSplits; halving?: readonly CandidateJob[] },
 ): Promise<ShareResult> {
   const loaded = loadExperimentFile(experimentFile);
   if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
   const trials: Trial[] = [];
-  let result: Awaited<ReturnType<typeof trainExperiment>>;
   try {
-    result = await trainExperiment(loaded.experiment, await readTable(loaded.dataPath), {
+    return await scoreTrials(loaded.experiment, await readTable(loaded.dataPath), {
       seed: options.seed,
       signal: options.signal,
-      candidateIndices: indices,
+      splits: options.splits,
+      ...(options.halving ? { halving: options.halving } : { candidateIndices: indices }),
       onTrial: (trial) => {
         trials.push(trial);
         options.onTrial?.(trial);
@@ -32,6 +36,4 @@ export async function scoreShareNow(
     if (trials.length === indices.length && trials.every((trial) => trial.error)) return { trials, metric: '', greaterIsBetter: true };
     throw error;
   }
-  const metric = result.best?.metric ?? '';
-  return { trials, metric, greaterIsBetter: metricInfo(metric, result.task).greaterIsBetter };
 }

@@ -4,9 +4,12 @@
  * through the queue). The coordinator that calls runSweep is the run's only writer: executors only
  * return trials. The best candidate is then refitted and evaluated here (executeRun with `sweep`).
  */
-import { runSeed } from '../experiment/experiment';
+import { runSeed, type Experiment } from '../experiment/experiment';
 import { runTasks } from '../parallel/pool';
 import type { Trial } from '../search';
+import type { CandidateJob, HalvingRoundJob } from '../search/search';
+import { trainResultOf, type TrainingOutcome } from './remoteTraining';
+import type { TrainSplits } from '../experiment/train';
 import { CancelledError, errorMessage } from '../types';
 import { beginRun, cancelReason, executeRun, finishUnsuccessful, type ExecuteOptions, type RunEvent } from './execute';
 import { formatProblems, loadExperimentFile } from './experimentFile';
@@ -32,6 +35,8 @@ export interface SweepTask {
   readonly candidates: number;
   /** The run this sweep belongs to (for names of remote jobs). */
   readonly runId: string;
+  /** The rows' splits, when the caller planned them already (a halving search inside the training). */
+  readonly splits?: TrainSplits;
 }
 
 export interface SweepHooks {
@@ -47,6 +52,10 @@ export interface TrialExecutor {
   /** One line for the run's log (never with a password). */
   describe(candidates: number): string;
   scoreCandidates(task: SweepTask, indices: readonly number[], hooks: SweepHooks): Promise<void>;
+  /** Halving: scores one round's candidates (on the round's rows of `splits`), reporting each trial once with the index it was given. */
+  scoreRound?(task: SweepTask, round: HalvingRoundJob, splits: TrainSplits, hooks: SweepHooks): Promise<void>;
+  /** A single training run elsewhere: what it gave and where it ran. */
+  train?(task: SweepTask, hooks: SweepHooks): Promise<{ readonly outcome: TrainingOutcome; readonly worker: string }>;
   /** Lets go of connections or threads; called once the run is finished. */
   close?(): Promise<void>;
 }
@@ -67,6 +76,10 @@ export interface ShareTaskInput {
   readonly experimentFile: string;
   readonly indices: readonly number[];
   readonly seed?: number;
+  /** The coordinator's splits (queue workers); planned from the seed when absent. */
+  readonly splits?: TrainSplits;
+  /** Halving: the trials to score, by parameters and round (their indices are `indices`). */
+  readonly halving?: readonly CandidateJob[];
 }
 
 /** Deals the candidates to `jobs` worker threads of the core's pool (round-robin shares). */
@@ -99,16 +112,22 @@ export interface SweepOptions extends Omit<ExecuteOptions, 'sweep'> {
  * often an executor reports it), then the best is refitted here. Anything else is executeRun.
  */
 export async function runSweep(options: SweepOptions): Promise<RunRecord> {
-  const { executor, ...execute } = options;
+  const { executor: chosen, ...execute } = options;
   const loaded = loadExperimentFile(options.experimentFile);
   const candidates = loaded.experiment ? sweepCandidates(loaded.experiment) : undefined;
-  if (!executor || executor.kind === 'in-process' || !loaded.experiment || !loaded.dataPath || !candidates || candidates.length < 2) {
+  const remote = chosen && chosen.kind !== 'in-process' && loaded.experiment && loaded.dataPath ? chosen : undefined;
+  if (remote && loaded.experiment && loaded.dataPath && !options.feedbackFrom) {
+    if (loaded.experiment.search?.method === 'halving' && remote.scoreRound) return halvingElsewhere(remote, execute, loaded.dataPath, loaded.experiment);
+    if (!loaded.experiment.search && remote.train) return trainElsewhere(remote, execute, loaded.dataPath, loaded.experiment);
+  }
+  if (!remote || !loaded.experiment || !loaded.dataPath || !candidates || candidates.length < 2) {
     try {
       return await executeRun(execute);
     } finally {
-      await executor?.close?.();
+      await chosen?.close?.();
     }
   }
+  const executor = remote;
   const store = new RunStore(options.workspaceRoot);
   const experiment = loaded.experiment;
   const { record, emit, log } = beginRun(store, options, experiment, (opened) => {
@@ -183,6 +202,82 @@ export async function runSweep(options: SweepOptions): Promise<RunRecord> {
     const finished: RunEvent = { type: 'finished', runId: record.id, record };
     emit(finished);
     return record;
+  }
+}
+
+/** A halving search whose rounds' candidates the executor scores (the rest of the training runs here, the run written here only). */
+async function halvingElsewhere(executor: TrialExecutor, execute: ExecuteOptions, dataPath: string, experiment: Experiment): Promise<RunRecord> {
+  const workers = new Map<number, string>();
+  const seed = execute.seed ?? runSeed(experiment);
+  let runId = execute.runId ?? '';
+  let log: (line: string) => void = () => undefined;
+  try {
+    return await executeRun({
+      ...execute,
+      environment: { ...execute.environment, sweepExecutor: executor.kind },
+      onEvent: (event) => {
+        if (event.type === 'started') runId = event.runId;
+        if (event.type === 'started' && execute.onEvent) log = (line) => execute.onEvent?.({ type: 'log', runId, line });
+        execute.onEvent?.(event);
+      },
+      trialWorker: (index) => workers.get(index),
+      scoreRound: async (round, splits) => {
+        const trials = new Map<number, Trial>();
+        await executor.scoreRound?.(
+          { experimentFile: execute.experimentFile, dataPath, seed, candidates: round.candidates.length, runId, splits },
+          round,
+          splits,
+          {
+            signal: execute.signal,
+            log: (line) => log(line),
+            onTrial: (report) => {
+              if (trials.has(report.trial.index)) return;
+              trials.set(report.trial.index, report.trial);
+              if (report.worker) workers.set(report.trial.index, report.worker);
+            },
+          },
+        );
+        if (execute.signal?.aborted) throw new CancelledError();
+        return [...trials.values()];
+      },
+    });
+  } finally {
+    await executor.close?.();
+  }
+}
+
+/** A training without a search run by the executor (a queue worker); the run is written here only, from what it sends back. */
+async function trainElsewhere(executor: TrialExecutor, execute: ExecuteOptions, dataPath: string, experiment: Experiment): Promise<RunRecord> {
+  const seed = execute.seed ?? runSeed(experiment);
+  let runId = execute.runId ?? '';
+  let worker = '';
+  const environment: Record<string, string> = { ...execute.environment, sweepExecutor: executor.kind };
+  try {
+    return await executeRun({
+      ...execute,
+      environment,
+      onEvent: (event) => {
+        if (event.type === 'started') runId = event.runId;
+        execute.onEvent?.(event);
+      },
+      train: async (_experiment, _table, options) => {
+        const log = (line: string): void => execute.onEvent?.({ type: 'log', runId, line });
+        const trained = await executor.train?.(
+          { experimentFile: execute.experimentFile, dataPath, seed, candidates: 1, runId },
+          { signal: options.signal, log, onTrial: () => undefined },
+        );
+        if (!trained) throw new Error(`the ${executor.kind} executor cannot train`);
+        worker = trained.worker;
+        log(`trained on ${worker} (${executor.kind})`);
+        for (const warning of trained.outcome.warnings) options.onWarning?.(warning);
+        return trainResultOf(trained.outcome);
+      },
+    }).then((record) => {
+      if (worker) new RunStore(execute.workspaceRoot).save(Object.assign(record, { environment: { ...record.environment, trainedOn: worker } }));
+      return record;
+    });
+  } finally {
+    await executor.close?.();
   }
 }
 

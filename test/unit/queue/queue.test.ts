@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { listWorkers } from '../../../src/core/queue/worker';
 import { RunStore } from '../../../src/core/runs/store';
-import { queueName } from '../../../src/core/queue/protocol';
+import { queueName, queueVersion } from '../../../src/core/queue/protocol';
 import { redisServerBin, runMlwb, startRedis, startWorker, waitUntil, type RunningRedis, type WorkerProcess } from './harness';
 
 const fixtures = path.join(__dirname, '..', '..', 'fixtures');
@@ -118,7 +118,10 @@ test(
     }
     assert.match(readFileSync(path.join(runDir, 'log.txt'), 'utf8'), /worker old on .* runs mlwb 0\.0\.1\+q1, not .*: it takes no trial/);
     await waitUntil(
-      () => /refused the trials of run .* it was sent by mlwb 0\.1\.0\+q1, this worker is mlwb 0\.0\.1\+q1/.test(workers[2]?.output() ?? ''),
+      () =>
+        new RegExp(`refused the trials of run .* it was sent by mlwb ${queueVersion().replace(/[.+]/g, '\\$&')}, this worker is mlwb 0\\.0\\.1\\+q1`).test(
+          workers[2]?.output() ?? '',
+        ),
       'the old worker to refuse',
       30_000,
     );

@@ -106,7 +106,7 @@ test('grid search scores every candidate by cross-validation and keeps the best'
   const top = Math.max(...result.trials.map((t) => t.score));
   assert.equal(result.best.score, top);
   assert.ok(result.trials[2]!.score < top, '100 neighbours of 100 training rows is a poor model');
-  assert.equal(result.bestResult.mean.f1_macro, result.best.score);
+  assert.equal(result.bestResult?.mean.f1_macro, result.best.score);
 });
 
 test('errors are minimised: the best rmse is the lowest', async () => {

@@ -1,0 +1,54 @@
+/** The pool task `queue.train`: a single training on a queue worker's thread, kept apart so that remoteTraining.ts loads no DuckDB. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { readTable } from '../datasets';
+import { trainExperiment } from '../experiment/train';
+import { formatProblems, loadExperimentFile } from './experimentFile';
+import type { TrainingOutcome, TrainTaskInput } from './remoteTraining';
+import { saveModelFiles, type SavableModel } from './versions';
+
+/** Trains an experiment file here and packs what the coordinator needs to record the run. */
+export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal): Promise<TrainingOutcome> {
+  const loaded = loadExperimentFile(input.experimentFile);
+  if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
+  const warnings: string[] = [];
+  const trained = await trainExperiment(loaded.experiment, await readTable(loaded.dataPath), {
+    seed: input.seed,
+    signal,
+    splits: input.splits,
+    onWarning: (message) => warnings.push(message),
+  });
+  const { pipeline, model, ...result } = trained;
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-train-'));
+  try {
+    await saveModelFiles(dir, model as SavableModel);
+    const files: Record<string, Uint8Array> = {};
+    const walk = (relative: string): void => {
+      for (const name of readdirSync(path.join(dir, relative))) {
+        const entry = path.join(relative, name);
+        if (statSync(path.join(dir, entry)).isDirectory()) walk(entry);
+        else files[entry.split(path.sep).join('/')] = readFileSync(path.join(dir, entry));
+      }
+    };
+    walk('');
+    const fitted = model as { classes?: readonly string[]; featureImportances?: Float64Array };
+    return {
+      result,
+      pipeline: {
+        json: pipeline.toJSON(),
+        ...((pipeline as { notes?: readonly string[] }).notes ? { notes: (pipeline as { notes?: readonly string[] }).notes } : {}),
+      },
+      model: {
+        type: model.type,
+        ...(fitted.classes ? { classes: [...fitted.classes] } : {}),
+        ...(fitted.featureImportances ? { featureImportances: Float64Array.from(fitted.featureImportances) } : {}),
+        files,
+      },
+      warnings,
+      environment: { node: process.version, platform: `${process.platform}-${process.arch}` },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
