@@ -41,6 +41,19 @@ async function targetScale(source: StreamSource, signal?: AbortSignal): Promise<
   return { mean, std: variance > 0 ? Math.sqrt(variance) : 1 };
 }
 
+/** Throws when a batch holds NaN or Infinity, naming the file row and the feature (the in-memory fit's checkFinite). */
+function checkBatch(x: DenseMatrix, rowNumbers: Float64Array, names: readonly string[]): void {
+  const { data, rows, cols } = x;
+  for (let k = 0; k < rows * cols; k++) {
+    if (!Number.isFinite(data[k] as number)) {
+      const row = rowNumbers[Math.floor(k / cols)] as number;
+      throw new MlError(
+        `mlp: input holds ${String(data[k])} in row ${row + 1} of the file, feature ${names[k % cols] ?? k % cols}; impute or drop missing values first`,
+      );
+    }
+  }
+}
+
 /** Copies row `i` of a batch into row `at` of a row-major buffer. */
 function copyRow(from: DenseMatrix, i: number, to: Float64Array, at: number): void {
   const cols = from.cols;
@@ -59,8 +72,10 @@ function streamFeed(source: StreamSource, batchSize: number, bufferRows: number,
   const batchY = new Float64Array(batchSize);
   // One order per buffer length, shuffled again each time (the in-memory loop reshuffles its row order each epoch).
   const orders = new Map<number, number[]>();
-  const heldOutX: number[] = [];
-  const heldOutY: number[] = [];
+  // The early-stopping rows, gathered on the first epoch into arrays sized for the expected share (grown if it runs over).
+  let heldOutX = new Float64Array(Math.ceil(source.rowCounts.train * validationFraction * 1.05 + 16) * cols);
+  let heldOutY = new Float64Array(heldOutX.length / Math.max(1, cols));
+  let heldOutRows = 0;
   const heldOut = { x: { kind: 'dense', rows: 0, cols, data: new Float64Array(0) } as DenseMatrix, y: new Float64Array(0) };
   let heldOutReady = false;
 
@@ -101,11 +116,20 @@ function streamFeed(source: StreamSource, batchSize: number, bufferRows: number,
       const collect = !heldOutReady && validationFraction > 0;
       await source.pass(
         async (batch) => {
+          if (epoch === 0) checkBatch(batch.x, batch.rowNumbers, source.featureNames);
           for (let i = 0; i < batch.rows; i++) {
             if (validationFraction > 0 && isValidationRow(batch.rowNumbers[i] as number, seed, validationFraction)) {
               if (collect) {
-                for (let j = 0; j < cols; j++) heldOutX.push(batch.x.data[i * cols + j] as number);
-                heldOutY.push(batch.y[i] as number);
+                if (heldOutRows === heldOutY.length) {
+                  const x = new Float64Array(Math.ceil(heldOutRows * 1.5 + 16) * cols);
+                  x.set(heldOutX);
+                  heldOutX = x;
+                  const y = new Float64Array(x.length / Math.max(1, cols));
+                  y.set(heldOutY);
+                  heldOutY = y;
+                }
+                copyRow(batch.x, i, heldOutX, heldOutRows);
+                heldOutY[heldOutRows++] = batch.y[i] as number;
               }
               continue;
             }
@@ -122,10 +146,10 @@ function streamFeed(source: StreamSource, batchSize: number, bufferRows: number,
       );
       if (filled > 0) drain(filled, true, step, rng);
       if (!heldOutReady) {
-        heldOut.x = { kind: 'dense', rows: heldOutY.length, cols, data: Float64Array.from(heldOutX) };
-        heldOut.y = Float64Array.from(heldOutY);
-        heldOutX.length = 0;
-        heldOutY.length = 0;
+        heldOut.x = { kind: 'dense', rows: heldOutRows, cols, data: heldOutX.slice(0, heldOutRows * cols) };
+        heldOut.y = heldOutY.slice(0, heldOutRows);
+        heldOutX = new Float64Array(0);
+        heldOutY = new Float64Array(0);
         heldOutReady = true;
         if (validationFraction > 0 && heldOut.y.length === 0) {
           throw new MlError(

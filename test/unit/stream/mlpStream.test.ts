@@ -131,6 +131,26 @@ test('streamed mlp: bad parameters fail before reading; cancel mid-epoch', async
     } finally {
       source.close();
     }
+    // A missing cell reaches the network as NaN: refused, naming the file row and the feature.
+    const gappy = join(dir, 'gappy.csv');
+    writeFileSync(gappy, 'a,b,target\n1,2,up\n3,,down\n5,6,up\n7,8,down\n');
+    const withGap = await csvStreamSource({
+      file: gappy,
+      target: 'target',
+      task: 'classification',
+      seed: DEFAULT_SEED,
+      split: { method: 'holdout', testSize: 0.01 },
+      heldOut: HOLDOUT_FOLD,
+      batchSize: 10,
+    });
+    try {
+      await assert.rejects(
+        fitMlpStreamed(withGap, PARAMS, { seed: DEFAULT_SEED }),
+        (error: unknown) => error instanceof MlError && /row 2 of the file, feature b/.test(error.message),
+      );
+    } finally {
+      withGap.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
