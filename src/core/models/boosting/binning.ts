@@ -125,9 +125,17 @@ export function binRows(X: DenseMatrix, bins: Bins): Uint8Array {
   const binned = new Uint8Array(rows * cols);
   for (let f = 0; f < cols; f++) {
     const cuts = bins.thresholds[f] as Float64Array;
-    for (let i = 0; i < rows; i++) {
-      const v = data[i * cols + f] as number;
-      binned[i * cols + f] = Number.isNaN(v) ? bins.missingBin : binOf(cuts, v);
+    // binOf without branches (a value's side at each step is random): a search of fixed steps over the
+    // thresholds padded with +Infinity to a power of two, which no value exceeds.
+    let size = 1;
+    while (size < cuts.length + 1) size *= 2;
+    const table = new Float64Array(size).fill(Infinity);
+    table.set(cuts);
+    for (let i = 0, at = f; i < rows; i++, at += cols) {
+      const v = data[at] as number;
+      let bin = 0;
+      for (let half = size >> 1; half > 0; half >>= 1) bin += v > (table[bin + half - 1] as number) ? half : 0;
+      binned[at] = v !== v ? bins.missingBin : bin;
     }
   }
   return binned;
