@@ -1,11 +1,22 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fixtureWorkspace, projectRoot } from '../runner/codeServer';
-import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
+import { projectRoot } from '../runner/codeServer';
+import {
+  closeWorkbench,
+  dismissOverlays,
+  openMlWorkbench,
+  openWorkbench,
+  pick,
+  queueBehindLongRun,
+  runFromPalette,
+  screenshot,
+  webviewFrame,
+  workspaceTemplate,
+  type Workbench,
+} from './workbench';
 
 interface RunJson {
   runId: string;
@@ -31,11 +42,8 @@ function trainWithCli(workspace: string, file: string): RunJson {
 }
 
 before(async () => {
-  template = mkdtempSync(path.join(tmpdir(), 'mlwb-dashboard-ui-'));
-  cpSync(fixtureWorkspace, template, { recursive: true });
   // One training at a time, whatever the machine's cores: the live test queues a run behind another.
-  mkdirSync(path.join(template, '.vscode'), { recursive: true });
-  writeFileSync(path.join(template, '.vscode', 'settings.json'), JSON.stringify({ 'mlWorkbench.maxConcurrentWorkers': 1 }, null, 2));
+  template = workspaceTemplate('mlwb-dashboard-ui-', { settings: { 'mlWorkbench.maxConcurrentWorkers': 1 } });
   iris = trainWithCli(template, 'dashboard-iris.experiment.yaml');
   sweep = trainWithCli(template, 'dashboard-sweep.experiment.yaml');
   workbench = await openWorkbench({ workspaceTemplate: template });
@@ -47,8 +55,7 @@ afterEach(async () => {
 });
 
 after(async () => {
-  await workbench?.close();
-  if (template) rmSync(template, { recursive: true, force: true });
+  await closeWorkbench(workbench, template, false);
 });
 
 test("a finished run's dashboard shows its curves and a confusion matrix equal to run.json's", async () => {
@@ -108,34 +115,11 @@ test('comparing two runs shows both with the best metric marked', async () => {
   assert.ok(existsSync(await screenshot(page, 'compare')));
 });
 
-/** The id of the newest run of an experiment in the workbench's store, once one exists. */
-async function newestRun(page: Workbench['page'], experiment: string, since: ReadonlySet<string>): Promise<string> {
-  const runsDir = path.join(workbench.server.workspace, '.mlwb', 'runs');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const fresh = existsSync(runsDir) ? readdirSync(runsDir).filter((id) => id.includes(experiment) && !since.has(id)) : [];
-    if (fresh.length > 0) return fresh.sort().at(-1) as string;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no run of ${experiment} appeared in ${runsDir} within 30 s`);
-}
-
-function runIds(): Set<string> {
-  const runsDir = path.join(workbench.server.workspace, '.mlwb', 'runs');
-  return new Set(existsSync(runsDir) ? readdirSync(runsDir) : []);
-}
-
 test('a dashboard opened while its run waits in the queue follows it live to the end', async () => {
   const { page } = workbench;
   // The workspace trains one run at a time (its settings.json): a long run holds the queue, so the run whose
   // dashboard opens is still waiting however fast this machine trains.
-  const before = runIds();
-  await runFromPalette(page, 'ML Workbench: Train Experiment');
-  await pick(page, 'train-long.experiment.yaml');
-  const blocker = await newestRun(page, 'train-long', before);
-  await runFromPalette(page, 'ML Workbench: Train Experiment');
-  await pick(page, 'dashboard-live.experiment.yaml');
-  const live = await newestRun(page, 'dashboard-live', before);
+  const { blocker, queued: live } = await queueBehindLongRun(workbench, 'dashboard-live.experiment.yaml');
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, live);
   const frame = await webviewFrame(page, 'dashboard');

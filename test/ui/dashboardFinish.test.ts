@@ -1,11 +1,20 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
-import { fixtureWorkspace } from '../runner/codeServer';
-import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
+import { existsSync } from 'node:fs';
+import type { Frame } from 'playwright-core';
+import {
+  closeWorkbench,
+  dismissOverlays,
+  openMlWorkbench,
+  openWorkbench,
+  pick,
+  queueBehindLongRun,
+  runFromPalette,
+  screenshot,
+  webviewFrame,
+  workspaceTemplate,
+  type Workbench,
+} from './workbench';
 
 // One progress model: a dashboard open on a training run says "completed" (no Cancel, no "running N%")
 // by the time the "completed" notification shows, not seconds later. The run is queued behind a long
@@ -14,10 +23,7 @@ let workbench: Workbench;
 let template: string;
 
 before(async () => {
-  template = mkdtempSync(path.join(tmpdir(), 'mlwb-dashboard-finish-ui-'));
-  cpSync(fixtureWorkspace, template, { recursive: true });
-  mkdirSync(path.join(template, '.vscode'), { recursive: true });
-  writeFileSync(path.join(template, '.vscode', 'settings.json'), JSON.stringify({ 'mlWorkbench.maxConcurrentWorkers': 1 }, null, 2));
+  template = workspaceTemplate('mlwb-dashboard-finish-ui-', { settings: { 'mlWorkbench.maxConcurrentWorkers': 1 } });
   workbench = await openWorkbench({ workspaceTemplate: template });
   await openMlWorkbench(workbench.page);
 });
@@ -27,28 +33,8 @@ afterEach(async () => {
 });
 
 after(async () => {
-  if (workbench) {
-    await runFromPalette(workbench.page, 'Notifications: Clear All Notifications').catch(() => undefined);
-    await workbench.close();
-  }
-  if (template) rmSync(template, { recursive: true, force: true });
+  await closeWorkbench(workbench, template);
 });
-
-function runIds(): Set<string> {
-  const runsDir = path.join(workbench.server.workspace, '.mlwb', 'runs');
-  return new Set(existsSync(runsDir) ? readdirSync(runsDir) : []);
-}
-
-/** The id of the newest run of an experiment in the workbench's store, once one exists. */
-async function newestRun(page: Page, experiment: string, since: ReadonlySet<string>): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const fresh = [...runIds()].filter((id) => id.includes(experiment) && !since.has(id));
-    if (fresh.length > 0) return fresh.sort().at(-1) as string;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no run of ${experiment} appeared within 30 s`);
-}
 
 interface Shown {
   status: string;
@@ -64,13 +50,7 @@ async function shown(frame: Frame): Promise<Shown> {
 
 test('the dashboard of a training run says "completed" (no Cancel, no "running N%") when the completion notification shows', async () => {
   const { page } = workbench;
-  const before = runIds();
-  await runFromPalette(page, 'ML Workbench: Train Experiment');
-  await pick(page, 'train-long.experiment.yaml');
-  const blocker = await newestRun(page, 'train-long', before);
-  await runFromPalette(page, 'ML Workbench: Train Experiment');
-  await pick(page, 'dashboard-live.experiment.yaml');
-  const live = await newestRun(page, 'dashboard-live', before);
+  const { blocker, queued: live } = await queueBehindLongRun(workbench, 'dashboard-live.experiment.yaml');
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, live);
   const frame = await webviewFrame(page, 'dashboard');

@@ -1,11 +1,20 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { fixtureWorkspace } from '../runner/codeServer';
-import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, type Workbench } from './workbench';
+import {
+  closeWorkbench,
+  dismissOverlays,
+  openMlWorkbench,
+  openWorkbench,
+  pick,
+  runFromPalette,
+  runsOf,
+  screenshot,
+  workspaceTemplate,
+  type Workbench,
+} from './workbench';
 
 // Train on an experiment file with a warning and no error, as a person would, with the keyboard: a
 // transformer after a TF-IDF text step (the transformer tokenizes the raw text itself, so the step's
@@ -29,9 +38,7 @@ let workbench: Workbench;
 let template: string;
 
 before(async () => {
-  template = mkdtempSync(path.join(tmpdir(), 'mlwb-anyway-ui-'));
-  cpSync(fixtureWorkspace, template, { recursive: true });
-  writeFileSync(path.join(template, FILE), TEXT);
+  template = workspaceTemplate('mlwb-anyway-ui-', { files: { [FILE]: TEXT } });
   workbench = await openWorkbench({ workspaceTemplate: template });
   // The extension's views are up, so its commands are in the palette.
   await openMlWorkbench(workbench.page);
@@ -42,17 +49,8 @@ afterEach(async () => {
 });
 
 after(async () => {
-  if (workbench) {
-    await runFromPalette(workbench.page, 'Notifications: Clear All Notifications').catch(() => undefined);
-    await workbench.close();
-  }
-  rmSync(template, { recursive: true, force: true });
+  await closeWorkbench(workbench, template);
 });
-
-function runsOf(name: string): string[] {
-  const runs = path.join(workbench.server.workspace, '.mlwb', 'runs');
-  return existsSync(runs) ? readdirSync(runs).filter((id) => id.includes(`-${name}-`)) : [];
-}
 
 /** Train Experiment from the palette on FILE; returns the question's toast once it shows. */
 async function trainAndWaitForQuestion(page: Page): Promise<Locator> {
@@ -102,19 +100,19 @@ test('a file with warnings only: Train asks and offers "Train Anyway"; dismissin
   // Nothing starts: no progress notification and no run, a few seconds on.
   await page.waitForTimeout(3000);
   assert.equal(await page.locator('.notification-toast', { hasText: `Training ${NAME}` }).count(), 0);
-  assert.deepEqual(runsOf(NAME), []);
+  assert.deepEqual(runsOf(workbench, NAME), []);
 });
 
 test('"Train Anyway" trains the same file and adds one completed run', async () => {
   const { page } = workbench;
   await trainAndWaitForQuestion(page);
-  assert.deepEqual(runsOf(NAME), [], 'nothing starts while the question is open');
+  assert.deepEqual(runsOf(workbench, NAME), [], 'nothing starts while the question is open');
   await pressToastButton(page, 'Train Anyway');
   await page
     .locator('.notification-toast', { hasText: new RegExp(`Run .*\\(${NAME}\\) completed`) })
     .first()
     .waitFor({ timeout: 180_000 });
-  const runs = runsOf(NAME);
+  const runs = runsOf(workbench, NAME);
   assert.equal(runs.length, 1, `runs: ${runs.join(', ')}`);
   const saved = JSON.parse(readFileSync(path.join(workbench.server.workspace, '.mlwb', 'runs', runs[0] as string, 'run.json'), 'utf8')) as {
     status: string;

@@ -1,11 +1,8 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { fixtureWorkspace } from '../runner/codeServer';
-import { dismissOverlays, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+import { closeWorkbench, dismissOverlays, openWorkbench, runFromPalette, runsOf, screenshot, workspaceTemplate, type Workbench } from './workbench';
 
 // Train on an experiment file whose model type is misspelt, as a person would: keys and the
 // notification's own button. Train is refused (no run), Problems opens, the quick fix repairs the
@@ -30,9 +27,7 @@ let workbench: Workbench;
 let template: string;
 
 before(async () => {
-  template = mkdtempSync(path.join(tmpdir(), 'mlwb-refuse-ui-'));
-  cpSync(fixtureWorkspace, template, { recursive: true });
-  writeFileSync(path.join(template, FILE), TEXT);
+  template = workspaceTemplate('mlwb-refuse-ui-', { files: { [FILE]: TEXT } });
   workbench = await openWorkbench({ workspaceTemplate: template });
 });
 
@@ -41,17 +36,8 @@ afterEach(async () => {
 });
 
 after(async () => {
-  if (workbench) {
-    await runFromPalette(workbench.page, 'Notifications: Clear All Notifications').catch(() => undefined);
-    await workbench.close();
-  }
-  rmSync(template, { recursive: true, force: true });
+  await closeWorkbench(workbench, template);
 });
-
-function runsOf(name: string): string[] {
-  const runs = path.join(workbench.server.workspace, '.mlwb', 'runs');
-  return existsSync(runs) ? readdirSync(runs).filter((id) => id.includes(`-${name}-`)) : [];
-}
 
 /** Opens a workspace file with Go to File, and waits for its editor. */
 async function openFile(page: Page, name: string): Promise<void> {
@@ -82,7 +68,7 @@ test('Train on a misspelt model type is refused: no run, Problems open, the reas
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'random_forrest' }).first().waitFor({ timeout: 30_000 });
   // No progress notification and no run: nothing was started.
   assert.equal(await page.locator('.notification-toast', { hasText: 'Training ui-typo' }).count(), 0);
-  assert.deepEqual(runsOf('ui-typo'), []);
+  assert.deepEqual(runsOf(workbench, 'ui-typo'), []);
   assert.ok(existsSync(await screenshot(page, 'train-refused')));
 });
 
@@ -104,6 +90,6 @@ test('"Go to Problem" and the quick fix repair the type; the same command then t
     .locator('.notification-toast', { hasText: /Run .*ui-typo.* completed/ })
     .first()
     .waitFor({ timeout: 120_000 });
-  assert.equal(runsOf('ui-typo').length, 1);
+  assert.equal(runsOf(workbench, 'ui-typo').length, 1);
   assert.ok(existsSync(await screenshot(page, 'train-after-fix')));
 });

@@ -1,8 +1,18 @@
 /** Helpers that drive the code-server workbench the way a person would: activity bar, palette, views. */
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { launchBrowser, newWorkbenchPage, projectRoot, startCodeServer, workbenchUrl, type CodeServer, type StartOptions } from '../runner/codeServer';
+import {
+  fixtureWorkspace,
+  launchBrowser,
+  newWorkbenchPage,
+  projectRoot,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+  type StartOptions,
+} from '../runner/codeServer';
 
 export const screenshotDir = path.join(projectRoot, 'test-results');
 
@@ -29,6 +39,73 @@ export async function openWorkbench(options: StartOptions & { developExtension?:
       await server.stop();
     },
   };
+}
+
+export interface TemplateOptions {
+  /** Files written into the copy, by path relative to it. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The workspace's .vscode/settings.json. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** A copy of the fixture workspace in a new temporary folder (for openWorkbench's workspaceTemplate), with `files` and `settings` written into it. */
+export function workspaceTemplate(prefix: string, options: TemplateOptions = {}): string {
+  const template = mkdtempSync(path.join(tmpdir(), prefix));
+  cpSync(fixtureWorkspace, template, { recursive: true });
+  for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(template, file), text);
+  if (options.settings) {
+    mkdirSync(path.join(template, '.vscode'), { recursive: true });
+    writeFileSync(path.join(template, '.vscode', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  }
+  return template;
+}
+
+/** Closes the workbench (first clearing its notifications, with `clearNotifications`) and removes the workspace template. */
+export async function closeWorkbench(workbench: Workbench | undefined, template: string | undefined, clearNotifications = true): Promise<void> {
+  if (workbench) {
+    if (clearNotifications) await runFromPalette(workbench.page, 'Notifications: Clear All Notifications').catch(() => undefined);
+    await workbench.close();
+  }
+  if (template) rmSync(template, { recursive: true, force: true });
+}
+
+/** The ids of the runs in the workbench's store (.mlwb/runs of its workspace). */
+export function runIds(workbench: Workbench): string[] {
+  const runs = path.join(workbench.server.workspace, '.mlwb', 'runs');
+  return existsSync(runs) ? readdirSync(runs) : [];
+}
+
+/** The ids of the runs of the experiment named `name`. */
+export function runsOf(workbench: Workbench, name: string): string[] {
+  return runIds(workbench).filter((id) => id.includes(`-${name}-`));
+}
+
+/** The id of the newest run of an experiment in the workbench's store not in `since`, once one exists. */
+export async function newestRun(workbench: Workbench, experiment: string, since: readonly string[]): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const fresh = runIds(workbench).filter((id) => id.includes(experiment) && !since.includes(id));
+    if (fresh.length > 0) return fresh.sort().at(-1) as string;
+    await workbench.page.waitForTimeout(200);
+  }
+  throw new Error(`no run of ${experiment} appeared within 30 s`);
+}
+
+/**
+ * Trains train-long.experiment.yaml and then `experiment` (a file of the fixture workspace) from the palette. In a
+ * workspace that trains one run at a time (mlWorkbench.maxConcurrentWorkers 1) the long run holds the queue, so the
+ * second run waits however fast the machine trains, until the blocker is cancelled. Returns both run ids.
+ */
+export async function queueBehindLongRun(workbench: Workbench, experiment: string): Promise<{ blocker: string; queued: string }> {
+  const { page } = workbench;
+  const before = runIds(workbench);
+  await runFromPalette(page, 'ML Workbench: Train Experiment');
+  await pick(page, 'train-long.experiment.yaml');
+  const blocker = await newestRun(workbench, 'train-long', before);
+  await runFromPalette(page, 'ML Workbench: Train Experiment');
+  await pick(page, experiment);
+  const queued = await newestRun(workbench, experiment.replace(/\.experiment\.yaml$/, ''), before);
+  return { blocker, queued };
 }
 
 /** Clicks the ML Workbench icon in the activity bar and waits for its views. */
