@@ -359,6 +359,8 @@ def bench(folder, texts_file):
     with open(texts_file, encoding="utf8") as f:
         settings = json.load(f)
     texts, batch, max_length = settings["texts"], settings["batch_size"], settings["max_length"]
+    # Every core, as onnxruntime's default intra-op pool (Debian's torch starts with one thread here).
+    torch.set_num_threads(os.cpu_count() or 1)
     started = time.perf_counter()
     rows = []
     with torch.no_grad():
