@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
+import { allocateBins, TreeGrower } from '../../../src/core/models/boosting/grower';
 import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
 import { Random } from '../../../src/core/random';
 
@@ -47,5 +48,48 @@ test('gradient_boosting histograms: the WebAssembly kernel equals the JavaScript
     const expected = parent.map((v, k) => v - (own[k] as number));
     memory.subtract(parent, own);
     assert.deepEqual(parent, expected);
+  }
+});
+
+test('gradient_boosting grower: bins filled in kernel memory (allocateBins) are used without a copy, and trees are the same without the column copy', () => {
+  const rng = new Random(8);
+  const rows = 2_000;
+  const features = 7;
+  const nBins = 256;
+  const maxLeafNodes = 15;
+  const bins = allocateBins(rows, features, nBins, maxLeafNodes, 1);
+  for (let k = 0; k < bins.length; k++) bins[k] = rng.next() < 0.05 ? nBins - 1 : Math.floor(rng.next() * 50);
+  const g = Float32Array.from({ length: rows }, () => rng.normal());
+  const h = Float32Array.from({ length: rows }, () => 0.1 + rng.next());
+  const trees = [true, false].map((columnCopy) => {
+    const grower = new TreeGrower({
+      rows,
+      features,
+      data: { rows, features, nBins, bins },
+      nBins,
+      missingBin: nBins - 1,
+      nBinsNonMissing: new Int32Array(features).fill(50),
+      hasMissing: new Uint8Array(features).fill(1),
+      maxLeafNodes,
+      maxDepth: null,
+      minSamplesLeaf: 20,
+      l2: 0,
+      shrinkage: 0.1,
+      thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 49 }, (_, k) => k)),
+      jobs: 1,
+      columnCopy,
+    });
+    const raw = new Float64Array(rows);
+    return { tree: grower.grow(g, h, 0, false, raw, 1, 0), raw };
+  });
+  const [withColumns, withoutColumns] = trees as [(typeof trees)[0], (typeof trees)[0]];
+  assert.ok(withColumns.tree.feature.length > 20, 'the tree split');
+  assert.deepEqual(withoutColumns, withColumns);
+  // Kernel memory made by allocateBins is taken as it is once, then copied.
+  const filled = allocateBins(rows, features, nBins, maxLeafNodes, 1);
+  const taken = HistogramMemory.create({ rows, features, nBins, bins: filled }, maxLeafNodes + 1);
+  if (taken) {
+    assert.equal(taken.bins, filled);
+    assert.notEqual(HistogramMemory.create({ rows, features, nBins, bins: filled }, maxLeafNodes + 1)?.bins, filled);
   }
 });

@@ -188,6 +188,9 @@ export interface KernelLayout {
 /** The shape of the binned rows, all a worker attached to shared kernel memory needs. */
 export type RowsShape = Pick<BinnedRows, 'rows' | 'features' | 'nBins'>;
 
+/** Kernel memories made by allocate, by their bins, until a grower takes them (create). */
+const allocated = new WeakMap<Uint8Array, HistogramMemory>();
+
 /**
  * One fit's kernel memory: [scratch histogram | resident histograms | bins | partition | gradients |
  * hessians], each 16-byte aligned, with typed views the grower reads and writes between builds. With
@@ -234,9 +237,26 @@ export class HistogramMemory {
    * shared between threads when `shared`; undefined where WebAssembly SIMD is missing or the rows do not fit.
    */
   static create(data: BinnedRows, histograms: number, shared = false): HistogramMemory | undefined {
+    const made = allocated.get(data.bins);
+    if (made && made.shared === shared && made.layout.resident <= histograms && made.bins.length === data.rows * data.features) {
+      // The caller binned the rows straight into kernel memory (allocate): no copy.
+      allocated.delete(data.bins);
+      return made;
+    }
+    const kernels = HistogramMemory.allocate(data, histograms, shared);
+    kernels?.bins.set(data.bins);
+    if (kernels) allocated.delete(kernels.bins);
+    return kernels;
+  }
+
+  /**
+   * Kernel memory for rows of this shape whose bins the caller fills (the `bins` view) before handing
+   * them to create, which then takes this memory rather than copying them; undefined as for create.
+   */
+  static allocate(shape: RowsShape, histograms: number, shared: boolean): HistogramMemory | undefined {
     const compiled = compileOnce(() => moduleBytes(histogramModule(shared)), caches[shared ? 'shared' : 'private']);
     if (compiled === null) return undefined;
-    const { rows, features, nBins } = data;
+    const { rows, features, nBins } = shape;
     const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
     const histogramBytes = features * nBins * 3 * 8;
     const resident = Math.max(0, Math.min(histograms, Math.floor(RESIDENT_BYTES / histogramBytes)));
@@ -251,8 +271,8 @@ export class HistogramMemory {
       const pages = Math.ceil(end / 65536);
       const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
       const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-      const kernels = new HistogramMemory(memory, instance, data, { histograms: start, resident, bins, partition, g, h });
-      kernels.bins.set(data.bins);
+      const kernels = new HistogramMemory(memory, instance, shape, { histograms: start, resident, bins, partition, g, h });
+      allocated.set(kernels.bins, kernels);
       return kernels;
     } catch {
       // The host would not give the memory: the JavaScript kernel needs none.
@@ -265,6 +285,11 @@ export class HistogramMemory {
     const compiled = compileOnce(() => moduleBytes(histogramModule(true)), caches.shared);
     if (compiled === null) throw new Error('WebAssembly SIMD is missing in a histogram worker');
     return new HistogramMemory(memory, new WebAssembly.Instance(compiled, { env: { memory } }), shape, layout);
+  }
+
+  /** True when the memory is shared between threads. */
+  get shared(): boolean {
+    return typeof SharedArrayBuffer !== 'undefined' && this.buffer instanceof SharedArrayBuffer;
   }
 
   /** True when `histogram` lies in kernel memory (the kernel can build it in place). */
