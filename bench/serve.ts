@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['@tensorflow/tfjs-node', '@duckdb/node-bindings'],
+    external: ['@tensorflow/tfjs-node', '@duckdb/node-bindings', 'onnxruntime-node'],
     logLevel: 'warning',
   });
   const mlwb = await startService('mlwb', process.execPath, [path.join(outdir, 'server.js'), '--run', runDir, '--port', '0']);

@@ -2,8 +2,10 @@
  * The prediction service without HTTP: a run's model with its schema, the prediction log and
  * feedback, request statistics and the drift window. app.ts routes requests to it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { loadEncoder } from '../core/embed/encoder';
+import { checkEncoderFolders, type EncoderUse } from '../core/runs/encoders';
 import { loadRunModel, type LoadedRunModel, type ReferenceSample, type RunSchema, type TargetRange } from '../core/runs/artifacts';
 import { listModelVersions, type ModelVersion } from '../core/runs/versions';
 import { readRunRecord, type RunRecord } from '../core/runs/store';
@@ -90,6 +92,25 @@ function notServable(run: RunRecord): string {
   }
 }
 
+/**
+ * The encoder folders of a run with embed steps, checked (present, same SHA-256 as in training) and
+ * loaded before the service listens, so a missing or changed folder stops the start with a message
+ * naming it rather than failing the first request.
+ */
+async function checkEncoders(runDir: string, options: ServiceOptions): Promise<EncoderUse[]> {
+  const pipelineFile = path.join(runDir, 'pipeline.json');
+  if (!existsSync(pipelineFile)) return [];
+  const uses = checkEncoderFolders(JSON.parse(readFileSync(pipelineFile, 'utf8')) as unknown, runDir);
+  if (uses.length === 0) return uses;
+  if (options.online) {
+    throw new MlError(
+      'online updates (--online) are not available for a run with an embed step: its texts are embedded asynchronously; serve it without --online',
+    );
+  }
+  for (const use of uses) await loadEncoder(use.folder);
+  return uses;
+}
+
 /** A loaded run ready to answer requests. */
 export class PredictionService {
   readonly stats = new RequestStats();
@@ -105,6 +126,8 @@ export class PredictionService {
   /** Every version of the run's model, oldest first (the serving one may be an older one). */
   private readonly versions: ModelVersion[];
   readonly online: OnlineUpdater | undefined;
+  /** The pretrained encoders the run's embed steps read (loaded at start), by column. */
+  encoders: readonly EncoderUse[] = [];
   /** The run's labelled training sample, read once when an online update first needs it. */
   private sample: LabelledRow[] | undefined;
 
@@ -147,7 +170,10 @@ export class PredictionService {
     // An exported folder may lack run.json; a run folder's is read as the store reads it.
     const run = readRunRecord(runDir) ?? { id: path.basename(runDir) };
     if ('status' in run && run.status !== 'completed') throw new MlError(notServable(run));
-    return new PredictionService(runDir, run, await loadRunModel(runDir), options);
+    const encoders = await checkEncoders(runDir, options);
+    const service = new PredictionService(runDir, run, await loadRunModel(runDir), options);
+    service.encoders = encoders;
+    return service;
   }
 
   /** The pipeline and the model version serving now. */
@@ -167,16 +193,18 @@ export class PredictionService {
     return this.loaded.model.type;
   }
 
-  /** Predicts for a body of one of the accepted shapes; `fromText` when it came as CSV. */
-  invoke(body: InvocationBody, fromText = false): InvocationResult {
+  /** Predicts for a body of one of the accepted shapes; `fromText` when it came as CSV. Runs with an embed step embed the rows' texts first. */
+  async invoke(body: InvocationBody, fromText = false): Promise<InvocationResult> {
     const { table, rows } = tableFromBody(body, this.schema, fromText, new Set(this.loaded.optionalInputs));
     if (table.rowCount === 0) throw new RequestError(400, 'empty_batch', 'the request holds no rows');
     if (table.rowCount > this.maxBatchRows) {
       throw new RequestError(413, 'batch_too_large', `the request holds ${table.rowCount} rows; at most ${this.maxBatchRows} are accepted per request`);
     }
     let output: ReturnType<LoadedRunModel['predict']>;
+    // The model serving now: an online update may replace it while the texts are embedded.
+    const serving = this.loaded;
     try {
-      output = this.loaded.predict(table);
+      output = serving.isAsync ? await serving.predictAsync(table) : serving.predict(table);
     } catch (error) {
       // The core names the column (e.g. a missing value the pipeline cannot fill): the client can fix it.
       if (error instanceof MlError) throw new RequestError(422, 'cannot_predict', error.message);
@@ -185,7 +213,7 @@ export class PredictionService {
     const predictions = output.predictions.map((p) => (typeof p === 'number' && !Number.isFinite(p) ? Number.NaN : p));
     this.countPredictions(predictions);
     this.window.add(rows);
-    const ids = this.feedbackLog.recordPredictions(rows, predictions, this.modelVersion);
+    const ids = this.feedbackLog.recordPredictions(rows, predictions, serving.version.version);
     return {
       predictions,
       ...(output.probabilities ? { probabilities: output.probabilities, labels: this.schema.labels ?? [] } : {}),
@@ -228,6 +256,7 @@ export class PredictionService {
       features: this.schema.features.map((f) => f.name),
       model_version: this.modelVersion,
       online_updates: this.online?.state ?? 'off',
+      ...(this.encoders.length > 0 ? { encoders: this.encoders.map((e) => ({ column: e.column, sha256: e.sha256 })) } : {}),
       uptime_seconds: (Date.now() - this.started) / 1000,
       requests: this.stats.total,
     };

@@ -122,13 +122,13 @@ function requestedOutputs(body: Record<string, unknown>, known: readonly string[
 }
 
 /** Answers an infer request: predicts through the service and shapes the result as output tensors. */
-export function v2Infer(service: PredictionService, body: unknown): Record<string, unknown> {
+export async function v2Infer(service: PredictionService, body: unknown): Promise<Record<string, unknown>> {
   const { columns, data } = requestColumns(body, service);
   const wanted = requestedOutputs(
     body as Record<string, unknown>,
     v2Metadata(service).outputs.map((output) => output.name),
   );
-  const result = service.invoke({ dataframe_split: { columns, data } });
+  const result = await service.invoke({ dataframe_split: { columns, data } });
   const n = result.predictions.length;
   const outputs: OutputTensor[] = [];
   if (service.schema.task === 'classification') {
@@ -162,7 +162,8 @@ function checkModel(service: PredictionService, name: string, version: string | 
 
 async function answer(reply: FastifyReply, work: () => unknown): Promise<unknown> {
   try {
-    return work();
+    // Awaited here, so an asynchronous prediction's errors (embed runs) are answered the same way.
+    return await work();
   } catch (error) {
     if (error instanceof V2Error) return reply.code(error.status).send({ error: error.message });
     if (error instanceof RequestError) return reply.code(error.status).send({ error: error.message });

@@ -5,12 +5,14 @@
  * `npm install`; the model is the folder export under model/.
  */
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { RunSchema } from '../runs/artifacts';
 import { makeDirectory } from '../runs/atomic';
 import type { RunRecord } from '../runs/store';
 import { MlError } from '../types';
+import { ENCODERS_DIR } from '../runs/encoders';
 import { checkExportable, exportRun, type ExportResult } from './index';
 
 /** The port the image exposes and the service listens on unless PORT says otherwise. */
@@ -24,6 +26,48 @@ export interface ContainerOptions {
   readonly serviceBundle?: string;
   /** The folder of tfjs's wasm binaries, copied for network models (default: found like the bundle). */
   readonly wasmDir?: string;
+  /** The installed onnxruntime-node package, copied for runs with an embed step (default: resolved from this code). */
+  readonly onnxRuntimeDir?: string;
+}
+
+/** The platforms whose onnxruntime binaries an embed run's container carries: the image's (node:20-slim on amd64 or arm64) and this machine's. */
+const RUNTIME_PLATFORMS = ['linux/x64', 'linux/arm64', `${process.platform}/${process.arch}`];
+
+/** The folder of the package `name` that holds `file` (its exports map may not expose package.json). */
+function packageFolder(file: string, name: string): string {
+  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
+  }
+  throw new Error(`no package.json of ${name} above ${file}`);
+}
+
+/**
+ * An embed run's encoders run in onnxruntime-node, a native module the bundle cannot hold: its
+ * JavaScript, its binaries for the image's platforms and onnxruntime-common are copied into
+ * node_modules/, where server.js finds them; still no `npm install` in the image.
+ */
+function copyOnnxRuntime(to: string, given: string | undefined): string[] {
+  let dir = given;
+  let common: string | undefined;
+  try {
+    const resolver = createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'));
+    dir ??= path.dirname(resolver.resolve('onnxruntime-node/package.json'));
+    common = packageFolder(createRequire(path.join(dir, 'package.json')).resolve('onnxruntime-common'), 'onnxruntime-common');
+  } catch (error) {
+    throw new MlError(
+      `the container export of a run with an embed step needs onnxruntime-node (the encoder's runtime) installed beside ML Workbench, and it was not found: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const target = path.join(to, 'node_modules', 'onnxruntime-node');
+  for (const entry of ['package.json', 'LICENSE', 'README.md', 'dist']) {
+    if (existsSync(path.join(dir, entry))) cpSync(path.join(dir, entry), path.join(target, entry), { recursive: true });
+  }
+  const platforms = [...new Set(RUNTIME_PLATFORMS)].filter((platform) => existsSync(path.join(dir as string, 'bin', 'napi-v6', platform)));
+  if (platforms.length === 0) throw new MlError(`onnxruntime-node in ${dir} has no binaries for ${RUNTIME_PLATFORMS.join(', ')}`);
+  for (const platform of platforms) cpSync(path.join(dir, 'bin', 'napi-v6', platform), path.join(target, 'bin', 'napi-v6', platform), { recursive: true });
+  cpSync(common, path.join(to, 'node_modules', 'onnxruntime-common'), { recursive: true });
+  return ['node_modules/'];
 }
 
 /** Writes the container build context for a completed run into `outDir` (new or empty). */
@@ -37,6 +81,8 @@ export function exportContainer(runDir: string, outDir: string, options: Contain
   cpSync(bundle, path.join(to, 'server.js'));
   writeFileSync(path.join(to, 'healthcheck.js'), HEALTHCHECK_SCRIPT);
   files.push('server.js', 'healthcheck.js');
+  const embeds = model.files.includes(`${ENCODERS_DIR}/`);
+  if (embeds) files.push(...copyOnnxRuntime(to, options.onnxRuntimeDir));
   const network = isNetwork(from);
   const wasmDir = network ? (options.wasmDir ?? findWasmDir(bundle)) : undefined;
   if (wasmDir !== undefined) {
@@ -48,10 +94,11 @@ export function exportContainer(runDir: string, outDir: string, options: Contain
   const name = containerName(record);
   const image = `${name}:${imageTag(record.id)}`;
   writeFileSync(path.join(to, 'Dockerfile'), dockerfile(record, image));
-  writeFileSync(path.join(to, '.dockerignore'), DOCKERIGNORE);
+  // An embed run's image carries node_modules/onnxruntime-node (the encoder's runtime).
+  writeFileSync(path.join(to, '.dockerignore'), embeds ? DOCKERIGNORE.replace('\nnode_modules\n', '\n') : DOCKERIGNORE);
   writeFileSync(path.join(to, 'package.json'), `${JSON.stringify(containerPackage(record, name), null, 2)}\n`);
-  writeFileSync(path.join(to, 'k8s.yaml'), kubernetesManifest(record, name, image, network));
-  writeFileSync(path.join(to, 'README.md'), containerReadme(record, schema, reference.columns, name, image, network));
+  writeFileSync(path.join(to, 'k8s.yaml'), kubernetesManifest(record, name, image, network || embeds));
+  writeFileSync(path.join(to, 'README.md'), containerReadme(record, schema, reference.columns, name, image, network, embeds));
   files.push('Dockerfile', '.dockerignore', 'package.json', 'k8s.yaml', 'README.md');
   return { outDir: to, files };
 }
@@ -215,6 +262,7 @@ function containerReadme(
   name: string,
   image: string,
   network: boolean,
+  embeds = false,
 ): string {
   const example = Object.fromEntries(schema.features.map((f) => [f.name, referenceColumns[f.name]?.[0] ?? null]));
   const body = JSON.stringify({ dataframe_records: [example] }).replace(/'/g, "'\\''");
@@ -225,6 +273,10 @@ A build context for the ML Workbench prediction service with this ${schema.task}
 (see \`model/README.md\` for its columns, metrics and the MLflow-style API).${
     network
       ? '\nThe network runs on TensorFlow.js bundled in `server.js`, with its WebAssembly backend from `wasm/` (without it, the slower plain JavaScript one).'
+      : ''
+  }${
+    embeds
+      ? '\nThe run embeds text with a pretrained encoder: `model/encoders/` holds its folder and `node_modules/` the ONNX runtime it runs in (onnxruntime-node, the one native module, for linux x64 and arm64). Requests send the raw text column; the service embeds it.'
       : ''
   }
 
@@ -276,7 +328,7 @@ needs it too (\`authorization: { credentials_file: … }\` in Prometheus's scrap
 - \`Dockerfile\` — \`node:20-slim\`, user \`node\`, port ${CONTAINER_PORT}, a health check, \`CMD ["node", "server.js"]\`
 - \`server.js\` — the prediction service; \`healthcheck.js\` — the image's health check${network ? '; `wasm/` — TensorFlow.js WebAssembly binaries' : ''}
 - \`model/\` — the model as \`mlwb export\` writes it (with \`train_sklearn.py\`, the same pipeline in scikit-learn)
-- \`package.json\` — no dependencies: everything is in \`server.js\`
+- \`package.json\` — no dependencies: everything is in \`server.js\`${embeds ? ' and `node_modules/` (onnxruntime-node)' : ''}
 - \`k8s.yaml\`, \`.dockerignore\`, this README
 `;
 }

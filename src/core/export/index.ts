@@ -9,6 +9,7 @@ import type { PipelineJSON } from '../prepare/pipeline';
 import type { RunSchema } from '../runs/artifacts';
 import { makeDirectory } from '../runs/atomic';
 import type { RunRecord } from '../runs/store';
+import { checkEncoderFolders, ENCODERS_DIR, type EncoderUse } from '../runs/encoders';
 import { VERSIONS_DIR } from '../runs/versions';
 import { MlError } from '../types';
 import { sklearnScript } from './sklearnScript';
@@ -44,6 +45,8 @@ export function exportRun(runDir: string, outDir: string): ExportResult {
     cpSync(path.join(from, file), path.join(to, file));
     files.push(file);
   }
+  const encoders = copyEncoders(from, to);
+  files.push(...encoders);
   const model = JSON.parse(readFileSync(path.join(from, 'model.json'), 'utf8')) as { format?: string; dir?: string };
   if (model.format === 'tfjs-layers') {
     const dir = model.dir ?? 'model';
@@ -59,13 +62,45 @@ export function exportRun(runDir: string, outDir: string): ExportResult {
   const reference = JSON.parse(readFileSync(path.join(from, 'reference.json'), 'utf8')) as { columns: Record<string, unknown[]> };
   const pipeline = JSON.parse(readFileSync(path.join(from, 'pipeline.json'), 'utf8')) as PipelineJSON | { type: 'text_column' };
   writeFileSync(path.join(to, 'train_sklearn.py'), sklearnScript(record, pipeline.type === 'pipeline' ? pipeline : undefined), { mode: 0o755 });
-  writeFileSync(path.join(to, 'README.md'), exportReadme(record, schema, reference.columns));
+  writeFileSync(path.join(to, 'README.md'), exportReadme(record, schema, reference.columns, encoders.length > 0));
   files.push('train_sklearn.py', 'README.md');
   return { outDir: to, files };
 }
 
+/**
+ * Embed steps: copies each encoder folder the run reads (checked first: present, same SHA-256 as in
+ * training) into `encoders/<folder name>/` of the export, and records it there in the export's
+ * pipeline.json, relative to the export, so the export serves wherever it is copied.
+ */
+function copyEncoders(from: string, to: string): string[] {
+  const pipeline = JSON.parse(readFileSync(path.join(from, 'pipeline.json'), 'utf8')) as PipelineJSON;
+  let uses: EncoderUse[];
+  try {
+    uses = checkEncoderFolders(pipeline, from);
+  } catch (error) {
+    throw error instanceof MlError ? new MlError(`cannot export: ${error.message}`) : error;
+  }
+  if (uses.length === 0) return [];
+  const copied = new Map<string, string>();
+  const steps = pipeline.steps.map((step, index) => {
+    const use = uses.find((u) => u.step === index);
+    if (!use) return step;
+    let relative = copied.get(use.folder);
+    if (relative === undefined) {
+      const base = path.basename(use.folder).replace(/[^\w.-]+/g, '-') || 'encoder';
+      const taken = new Set(copied.values());
+      for (let i = 1; relative === undefined || taken.has(relative); i++) relative = `${ENCODERS_DIR}/${i === 1 ? base : `${base}-${i}`}`;
+      cpSync(use.folder, path.join(to, relative), { recursive: true });
+      copied.set(use.folder, relative);
+    }
+    return { ...step, state: { ...(step.state as Record<string, unknown>), model: relative } };
+  });
+  writeFileSync(path.join(to, 'pipeline.json'), `${JSON.stringify({ ...pipeline, steps }, null, 2)}\n`);
+  return [`${ENCODERS_DIR}/`];
+}
+
 /** The README of an export: what the model is, how to serve and call it, and the files. */
-export function exportReadme(record: RunRecord, schema: RunSchema, referenceColumns: Record<string, unknown[]>): string {
+export function exportReadme(record: RunRecord, schema: RunSchema, referenceColumns: Record<string, unknown[]>, withEncoders = false): string {
   const example = Object.fromEntries(schema.features.map((f) => [f.name, referenceColumns[f.name]?.[0] ?? null]));
   const metrics = Object.entries(record.metrics ?? {}).filter(([, v]) => typeof v === 'number');
   return `# ${record.experiment} — run ${record.id}
@@ -110,7 +145,9 @@ ${metrics.length ? metrics.map(([k, v]) => `- ${k}: ${(v as number).toFixed(4)}`
 - \`model.json\`${record.modelType === 'mlp' || record.modelType === 'transformer' ? ' and `model/` (TensorFlow.js layers format)' : ''} — the fitted model
 - \`pipeline.json\` — the fitted preparation steps, applied to every request
 - \`schema.json\` — input columns and kinds that requests are validated against
-- \`reference.json\` — a sample of the training features that drift is measured against
+- \`reference.json\` — a sample of the training features that drift is measured against${
+    withEncoders ? '\n- `encoders/` — the pretrained text encoders of the `embed` steps (requests send raw text; the service embeds it)' : ''
+  }
 - \`train_sklearn.py\` — the same preparation and model in scikit-learn: \`python3 train_sklearn.py --data ${record.data?.path ?? 'DATA.csv'}\`
 `;
 }

@@ -36,7 +36,7 @@ function containerBundle(): Promise<string> {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha'],
+      external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha', 'onnxruntime-node'],
       logLevel: 'warning',
       absWorkingDir: root,
     });

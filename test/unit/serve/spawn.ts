@@ -24,7 +24,7 @@ export function serverBundle(): Promise<string> {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha'],
+      external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha', 'onnxruntime-node'],
       logLevel: 'warning',
       absWorkingDir: root,
     });

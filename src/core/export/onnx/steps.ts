@@ -78,7 +78,8 @@ const REFUSED: Readonly<Record<string, string>> = {
   text: 'text tokenisation and TF-IDF/count vectors have no ONNX operator that reproduces them',
   datetime: 'parsing dates from strings has no ONNX operator',
   coerce: 'converting values between text and numbers with mlwb’s parsing rules has no ONNX equivalent',
-  embed: 'a pretrained text encoder with its tokenizer cannot be expressed in the exported graph',
+  embed:
+    "its pretrained text encoder starts from the model's tokenizer (tokenizer.json: WordPiece, BPE or Unigram), which no ONNX operator reproduces, so encoder and model cannot be one graph that takes the raw text column; export with --format container or --format folder instead: both carry the encoder folder and embed the raw text at request time",
 };
 
 const CONVERTERS: Readonly<Record<string, StepConverter>> = {
