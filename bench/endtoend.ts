@@ -6,6 +6,13 @@
  *
  *   node scripts/build.mjs && node --import tsx bench/endtoend.ts [--rows 1000000] [--features 20] [--repeat 1] [--cli dist/cli/mlwb.js] [--keep DIR]
  *
+ * Streamed mode (training beyond memory): `--max-memory-mb 512` trains the same file with `mlwb train --max-memory-mb
+ * 512` (streamed when the table does not fit) beside the in-memory `mlwb train`, and prints each one's wall time, peak
+ * RSS (target: the budget plus a fixed ~300 MB), held-out accuracy (target: within 0.2 point) and the passes read;
+ * `--no-sklearn` leaves out the pandas + scikit-learn anchor:
+ *
+ *   node --import tsx bench/endtoend.ts --rows 6000000 --max-memory-mb 512 --keep /tmp/e2e
+ *
  * Both sides do the same work: read the file, split 80/20 (stratified), fit on the 80 %, score the 20 %, then refit
  * on every row (what `mlwb train` does for the deployable model). Permutation importance is off (`importance: false`).
  */
@@ -107,6 +114,40 @@ function logStages(workspace: string, runId: string): string {
   return `read ${((read - reading) / 1000).toFixed(1)} s, train + save ${((done - read) / 1000).toFixed(1)} s`;
 }
 
+/** The streamed run under `budget` MB beside the in-memory run (and, unless --no-sklearn, pandas + scikit-learn). */
+function streamedBeside(cli: string, experiment: string, csv: string, workspace: string, budget: number): void {
+  const loadBefore = loadavg()[0] as number;
+  const train = (extra: string[]): { measured: Measured; accuracy: number; streamed?: { batchSize: number; passes: number; rows: number }; stages: string } => {
+    const measured = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace, ...extra], workspace);
+    const result = JSON.parse(measured.stdout) as { runId: string; status: string; metrics?: { accuracy?: number }; reason?: string };
+    if (result.status !== 'completed') throw new Error(`mlwb train ${result.status}: ${result.reason ?? ''}`);
+    const record = JSON.parse(readFileSync(path.join(workspace, '.mlwb', 'runs', result.runId, 'run.json'), 'utf8')) as {
+      streamed?: { batchSize: number; passes: number; rows: number };
+    };
+    return { measured, accuracy: result.metrics?.accuracy ?? NaN, streamed: record.streamed, stages: logStages(workspace, result.runId) };
+  };
+  const streamed = train(['--max-memory-mb', String(budget)]);
+  const memory = train([]);
+  const line = (name: string, run: ReturnType<typeof train>): string =>
+    `  ${name.padEnd(26)} ${run.measured.wall.toFixed(1)} s wall, ${run.measured.cpu.toFixed(1)} s CPU, peak RSS ${run.measured.rssMb.toFixed(0)} MB, held-out accuracy ${run.accuracy.toFixed(4)}`;
+  console.log(
+    `${line(`mlwb train --max-memory-mb ${budget}:`, streamed)}  (${streamed.streamed ? `streamed: ${streamed.streamed.passes} passes, batches of ${streamed.streamed.batchSize} rows` : 'not streamed'})`,
+  );
+  console.log(`${line('mlwb train (in memory):', memory)}  (${memory.stages})`);
+  if (!process.argv.includes('--no-sklearn')) {
+    const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], workspace);
+    const sk = JSON.parse(theirs.stdout) as { accuracy: number };
+    console.log(
+      `  ${'pandas + sklearn:'.padEnd(26)} ${theirs.wall.toFixed(1)} s wall, ${theirs.cpu.toFixed(1)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}`,
+    );
+  }
+  const limit = budget + 300;
+  console.log(
+    `  streamed / in memory: time ${(streamed.measured.wall / memory.measured.wall).toFixed(2)}×, peak RSS ${(streamed.measured.rssMb / memory.measured.rssMb).toFixed(2)}×; peak RSS ${streamed.measured.rssMb.toFixed(0)} MB ${streamed.measured.rssMb <= limit ? '≤' : '>'} ${limit} MB (target); accuracy ${((streamed.accuracy - memory.accuracy) * 100).toFixed(3)} points (target within 0.2)`,
+  );
+  console.log(`  load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}`);
+}
+
 function main(): void {
   const rows = option('rows', 1_000_000);
   const features = option('features', 20);
@@ -139,6 +180,11 @@ function main(): void {
       ].join('\n'),
     );
     console.log(`${rows.toLocaleString('en')} rows × ${features} features + binary target; logistic regression, 20 % hold-out, refit on all rows`);
+    const budget = option('max-memory-mb', 0);
+    if (budget > 0) {
+      streamedBeside(cli, experiment, csv, workspace, budget);
+      return;
+    }
     for (let r = 0; r < repeat; r++) {
       const loadBefore = loadavg()[0] as number;
       const ours = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace], workspace);

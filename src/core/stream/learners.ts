@@ -2,6 +2,7 @@
 import { gradientBoostingStreamLearner } from '../models/boosting/streamed';
 import { mlpStreamLearner } from '../nn/mlpStream';
 import { linearStreamLearner } from './linear';
+import { streamedNaiveBayes } from './naiveBayes';
 import type { StreamLearnerFactory } from './source';
 
 /**
@@ -14,6 +15,7 @@ export const STREAM_LEARNERS: Readonly<Record<string, StreamLearnerFactory>> = {
   logistic_regression: (params, task) => linearStreamLearner('logistic_regression', params, task),
   linear_regression: (params, task) => linearStreamLearner('linear_regression', params, task),
   ridge: (params, task) => linearStreamLearner('ridge', params, task),
+  naive_bayes: (params) => streamedNaiveBayes(params),
 };
 
 /** The streamed learner of a model type, or undefined when it needs all rows in memory. */

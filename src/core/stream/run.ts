@@ -55,6 +55,11 @@ export function batchRows(budgetMb: number, features: number): number {
   return Math.max(1024, Math.min(65536, Math.floor((budgetMb * 2 ** 20) / 16 / perRow)));
 }
 
+/** DuckDB's memory limit in a streamed run: a quarter of the budget, at least the 192 MB its CSV reader needs on two threads. */
+export function duckDbMemoryMb(budgetMb: number): number {
+  return Math.max(192, Math.floor(budgetMb / 4));
+}
+
 export interface StreamedRunContext {
   readonly store: RunStore;
   readonly record: RunRecord;
@@ -95,7 +100,7 @@ export async function trainStreamedIfOverBudget(context: StreamedRunContext): Pr
     const type = experiment.model.type;
     const factory = streamLearner(type);
     if (!factory) throw needsAllRows(`model.type ${type}`, budget);
-    await engine.query(`SET memory_limit = '${Math.max(64, Math.floor(maxMemoryMb / 4))}MB'`);
+    await engine.query(`SET memory_limit = '${duckDbMemoryMb(maxMemoryMb)}MB'`);
     await runStreamed(context, engine, factory, budget);
     return true;
   } finally {
@@ -156,7 +161,7 @@ async function runStreamed(
     seed,
     validation,
     batchSize,
-    quantileBytes: Math.floor((maxMemoryMb / 4) * 2 ** 20),
+    quantileBytes: Math.floor((duckDbMemoryMb(maxMemoryMb) / 2) * 2 ** 20),
     cacheDir,
     budget,
     signal,

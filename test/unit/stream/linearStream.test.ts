@@ -17,6 +17,8 @@ import { Ridge } from '../../../src/core/models/ridge';
 import { selectRows, selectTarget } from '../../../src/core/validation';
 import { StreamTable, type StreamTableOptions } from '../../../src/core/stream/open';
 import { linearStreamLearner } from '../../../src/core/stream/linear';
+import { streamedNaiveBayes } from '../../../src/core/stream/naiveBayes';
+import { NaiveBayes } from '../../../src/core/models/naiveBayes';
 import { HOLDOUT_FOLD, rowFold, type StreamSplit } from '../../../src/core/stream/source';
 import { Random } from '../../../src/core/random';
 import type { DenseMatrix, Task } from '../../../src/core/types';
@@ -144,6 +146,31 @@ describe('streamed linear models (stream/open.ts, real DuckDB)', () => {
         for (let i = 0; i < ours.length; i++) assert.ok(Math.abs((ours[i] as number) - (theirs[i] as number)) < 1e-8, `${type} prediction ${i}`);
       }
       table.close();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('naive Bayes (gaussian and multinomial): the in-memory model from sums over batches', async () => {
+    const split: StreamSplit = { method: 'holdout', testSize: 0.25 };
+    const engine = new DatasetEngine(1);
+    try {
+      for (const [distribution, steps] of [
+        ['gaussian', PREPARE],
+        ['multinomial', [{ drop: { columns: ['value', 'b'] } }, { impute: { strategy: 'median' } }, { onehot: {} }, { scale: { method: 'minmax' } }]],
+      ] as const) {
+        const table = await streamTable(engine, 'label', 'classification', { method: 'holdout', test_size: 0.25 });
+        const source = await table.source(HOLDOUT_FOLD, steps, false);
+        const reference = await inMemory('label', 'classification', split, steps);
+        const model = (await streamedNaiveBayes({ distribution }).fit(source, { seed: SEED })) as unknown as NaiveBayes;
+        const memory = new NaiveBayes({ distribution });
+        memory.fit(reference.X, reference.y, { seed: SEED });
+        const ours = model.predictProba(reference.heldOut).data;
+        const theirs = memory.predictProba(reference.heldOut).data;
+        for (let i = 0; i < ours.length; i++) assert.ok(Math.abs((ours[i] as number) - (theirs[i] as number)) < 1e-9, `${distribution} probability ${i}`);
+        assert.deepEqual(model.predict(reference.heldOut), memory.predict(reference.heldOut));
+        table.close();
+      }
     } finally {
       await engine.close();
     }
