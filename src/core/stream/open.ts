@@ -49,6 +49,9 @@ export interface StreamTableOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
+/** Prefix of the stages of DuckDB's own progress (a percentage of the file read) among a table's progress events. */
+export const DUCKDB_STAGE = 'duckdb:';
+
 /** Most distinct values of a numeric target that is read as class labels when the task is inferred (data/target.ts). */
 const MAX_INFERRED_CLASSES = 20;
 const MAX_INFERRED_CLASS_SHARE = 0.05;
@@ -80,7 +83,10 @@ export class StreamTable {
 
   /** Reads the file's columns and target by DuckDB aggregates (two scans of the file). */
   static async open(engine: DatasetEngine, filePath: string, options: StreamTableOptions): Promise<StreamTable> {
-    const query = { signal: options.signal, onProgress: options.onProgress && ((e: ProgressEvent) => options.onProgress?.({ ...e, stage: 'scan' })) };
+    const query = {
+      signal: options.signal,
+      onProgress: options.onProgress && ((e: ProgressEvent) => options.onProgress?.({ ...e, stage: `${DUCKDB_STAGE}scan` })),
+    };
     const plans = await columnPlans(engine, filePath, query);
     const targetIndex = plans.findIndex((p) => p.name === options.target);
     if (targetIndex < 0) throw new MlError(`target column "${options.target}" not found; the table has: ${plans.map((p) => p.name).join(', ')}`);
@@ -197,7 +203,7 @@ export class StreamTable {
     this.passCount++;
     const { reader } = await this.engine.querySource(this.filePath, build, {
       signal: this.options.signal,
-      onProgress: this.options.onProgress && ((e) => this.options.onProgress?.({ ...e, stage })),
+      onProgress: this.options.onProgress && ((e) => this.options.onProgress?.({ ...e, stage: `${DUCKDB_STAGE}${stage}` })),
     });
     return reader.getRowsJS().map((row) => row.map(plainValue));
   }
@@ -253,7 +259,7 @@ export class StreamTable {
     this.passCount++;
     await this.engine.streamSource(this.filePath, sql, onChunk, restart, {
       signal: this.options.signal,
-      onProgress: this.options.onProgress && ((e) => this.options.onProgress?.({ ...e, stage })),
+      onProgress: this.options.onProgress && ((e) => this.options.onProgress?.({ ...e, stage: `${DUCKDB_STAGE}${stage}` })),
     });
   }
 

@@ -25,7 +25,7 @@ import { saveModelFiles, type SavableModel } from '../runs/versions';
 import { MlError, throwIfAborted, type Classifier, type DenseMatrix, type ProgressEvent, type Regressor } from '../types';
 import { streamLearner } from './learners';
 import { needsAllRows } from './prepare';
-import { StreamTable, type PreparedSource } from './open';
+import { DUCKDB_STAGE, StreamTable, type PreparedSource } from './open';
 import { HOLDOUT_FOLD, NO_FOLD } from './source';
 
 /** Bytes an in-memory run holds per numeric cell (the table's column, the prepared matrix, the split's copies), measured. */
@@ -133,16 +133,16 @@ async function runStreamed(
   let refit = false;
   let modelStep: ProgressEvent | undefined;
   let passStep: ProgressEvent | undefined;
+  let readFraction = 0;
   let lastEmit = 0;
+  /** A fit's progress: reading the file into the cache is its first fifth, the model's steps (with the pass inside a step) the rest. */
   const report = (force = false): void => {
     const now = Date.now();
     if (!force && now - lastEmit < 200) return;
     lastEmit = now;
-    const inner = modelStep?.of
-      ? Math.min(1, (modelStep.step - 1 + (passStep?.of ? passStep.step / passStep.of : 0)) / modelStep.of)
-      : passStep?.of
-        ? passStep.step / passStep.of
-        : 0;
+    const passFraction = passStep?.of && !passStep.stage.startsWith(DUCKDB_STAGE) && passStep.stage !== 'read' ? Math.min(1, passStep.step / passStep.of) : 0;
+    const modelFraction = modelStep?.of ? Math.min(1, (modelStep.step + passFraction) / modelStep.of) : 0;
+    const inner = modelStep ? 0.2 + 0.8 * modelFraction : 0.2 * readFraction;
     const event: ProgressEvent & { fold?: number; folds?: number } = refit
       ? { stage: 'refit stream', step: Math.round(inner * 1000), of: 1000 }
       : { stage: 'stream', step: Math.round(inner * 1000), of: 1000, fold, folds };
@@ -150,9 +150,14 @@ async function runStreamed(
     const parts = [
       refit ? 'refit on all rows' : folds > 1 ? `fold ${fold}/${folds}` : '',
       modelStep ? `${modelStep.stage} ${modelStep.step}${modelStep.of ? `/${modelStep.of}` : ''}` : '',
-      passStep ? `${passStep.stage} batch ${passStep.step}/${passStep.of ?? '?'}` : '',
+      passStep ? passText(passStep) : '',
     ];
     context.onProgress(fraction, parts.filter(Boolean).join(' · '), { ...event, ...(modelStep?.loss !== undefined ? { loss: modelStep.loss } : {}) });
+  };
+  const startFit = (): void => {
+    modelStep = undefined;
+    passStep = undefined;
+    readFraction = 0;
   };
   const table = await StreamTable.open(engine, dataPath, {
     target,
@@ -167,6 +172,7 @@ async function runStreamed(
     signal,
     onProgress: (event) => {
       passStep = event;
+      if (event.stage === 'read' && event.of) readFraction = event.step / event.of;
       report(event.step === event.of);
     },
   });
@@ -174,7 +180,6 @@ async function runStreamed(
     const allowMissing = modelSpec(experiment.model.type).acceptsMissing === true;
     const params = { ...(experiment.model.params ?? {}) };
     const fitOn = async (source: PreparedSource): Promise<Model> => {
-      modelStep = undefined;
       for (const note of source.notes) log(note);
       const learner = factory(params, table.task);
       return learner.fit(source, {
@@ -191,6 +196,7 @@ async function runStreamed(
     const heldOutFolds = validation.method === 'kfold' ? Array.from({ length: validation.folds }, (_, k) => k) : [HOLDOUT_FOLD];
     for (const [index, heldOut] of heldOutFolds.entries()) {
       fold = index + 1;
+      startFit();
       const source = await table.source(heldOut, steps, allowMissing);
       if (source.rowCounts.heldOut === 0) throw new MlError(`validation: fold ${fold} holds no rows; use fewer folds or a bigger test_size`);
       const model = await fitOn(source);
@@ -204,7 +210,7 @@ async function runStreamed(
     }
     throwIfAborted(signal);
     refit = true;
-    modelStep = undefined;
+    startFit();
     report(true);
     const all = await table.source(NO_FOLD, steps, allowMissing);
     const model = await fitOn(all);
@@ -250,6 +256,13 @@ async function runStreamed(
   } finally {
     table.close();
   }
+}
+
+/** A pass's or read's progress in words: "objective 14 batch 3/19", "read 400,000/6,000,000 rows", "scan 45%". */
+function passText(event: ProgressEvent): string {
+  if (event.stage.startsWith(DUCKDB_STAGE)) return `${event.stage.slice(DUCKDB_STAGE.length)} ${event.step}%`;
+  if (event.stage === 'read') return `read ${event.step.toLocaleString('en')}/${(event.of ?? 0).toLocaleString('en')} rows`;
+  return `${event.stage} batch ${event.step}/${event.of ?? '?'}`;
 }
 
 function withKind(column: Column, kind: Column['kind'] | undefined): Column {
