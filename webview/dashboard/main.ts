@@ -215,6 +215,22 @@ function detailsSection(s: DashboardState): HTMLElement {
       ),
     );
   }
+  if (s.embeddings) {
+    const { steps, cache } = s.embeddings;
+    parts.push(
+      el('h3', {}, 'Text embeddings'),
+      table(
+        ['column', 'encoder', 'embedding width', 'texts cut to max_length'],
+        steps.map((step) => [step.column, step.model, String(step.width), `${step.truncated} (max_length ${step.maxLength})`]),
+        { testId: 'embeddings-table' },
+      ),
+      el(
+        'p',
+        { class: 'mlwb-muted', 'data-testid': 'embeddings-cache' },
+        `Embedding cache: ${cache.hits} hit(s), ${cache.misses} text(s) embedded (every fold, trial and the refit of this run).`,
+      ),
+    );
+  }
   if (s.environment.length > 0)
     parts.push(
       el('h3', {}, 'Environment'),
@@ -255,7 +271,16 @@ function render(): void {
   main.replaceChildren(...sections);
   main.setAttribute('aria-busy', 'false');
   const charts = endRender();
-  post({ type: 'rendered', view: 'dashboard', charts, ...(s.confusion ? { confusion: s.confusion.matrix } : {}) });
+  const embeddings = [...main.querySelectorAll('[data-testid="embeddings-table"] tbody tr, [data-testid="embeddings-cache"]')].map((node) =>
+    node.tagName === 'TR' ? [...node.children].map((cell) => cell.textContent ?? '').join(' | ') : (node.textContent ?? ''),
+  );
+  post({
+    type: 'rendered',
+    view: 'dashboard',
+    charts,
+    ...(s.confusion ? { confusion: s.confusion.matrix } : {}),
+    ...(embeddings.length > 0 ? { embeddings } : {}),
+  });
 }
 
 connect((message) => {

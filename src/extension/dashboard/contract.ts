@@ -92,6 +92,20 @@ export interface DashboardState {
   readonly trialCount?: number;
   /** Error analysis: misclassified (or worst-residual) held-out rows, from the run's errors.json. */
   readonly errors?: ErrorTable;
+  /** embed steps: each one's column, encoder folder, width and texts cut; the run's embedding cache hits and texts embedded. */
+  readonly embeddings?: EmbeddingsSummary;
+}
+
+export interface EmbeddingsSummary {
+  readonly steps: readonly {
+    readonly column: string;
+    readonly model: string;
+    readonly sha256: string;
+    readonly width: number;
+    readonly truncated: number;
+    readonly maxLength: number;
+  }[];
+  readonly cache: { readonly hits: number; readonly misses: number };
 }
 
 export interface CompareRow {
@@ -153,8 +167,15 @@ export type HostMessage =
 /** Webview → host. */
 export type WebviewMessage =
   | { readonly type: 'ready' }
-  /** Sent after a state was drawn; `confusion` is the matrix the heatmap shows (used by tests). */
-  | { readonly type: 'rendered'; readonly view: ViewName; readonly charts: readonly string[]; readonly confusion?: readonly (readonly number[])[] }
+  /** Sent after a state was drawn; `confusion` is the matrix the heatmap shows, `embeddings` the embeddings text drawn (used by tests). */
+  | {
+      readonly type: 'rendered';
+      readonly view: ViewName;
+      readonly charts: readonly string[];
+      readonly confusion?: readonly (readonly number[])[];
+      /** The text drawn for the run's text embeddings (each table row, then the cache line), when it has some. */
+      readonly embeddings?: readonly string[];
+    }
   | { readonly type: 'cancelRun'; readonly runId: string }
   | { readonly type: 'openDashboard'; readonly runId: string }
   | { readonly type: 'openLeaderboard'; readonly runId: string }

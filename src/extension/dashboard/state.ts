@@ -152,7 +152,27 @@ export function dashboardState(record: RunRecord, lines: readonly Line[], errors
     curvesNote: curvesNote(record),
     ...(Array.isArray(record.trials) ? { trialCount: record.trials.length } : {}),
     ...(done && errors ? { errors } : {}),
+    ...(embeddingsOf(record.embeddings) ?? {}),
   };
+}
+
+/** The run's embed record, checked (run.json is a file anyone may edit). */
+function embeddingsOf(value: unknown): Pick<DashboardState, 'embeddings'> | undefined {
+  if (!isRecord(value) || !Array.isArray(value.steps) || !isRecord(value.cache)) return undefined;
+  const steps = value.steps
+    .filter(isRecord)
+    .filter((s) => typeof s.column === 'string' && typeof s.model === 'string' && finite(s.width))
+    .map((s) => ({
+      column: s.column as string,
+      model: s.model as string,
+      sha256: typeof s.sha256 === 'string' ? s.sha256 : '',
+      width: s.width as number,
+      truncated: finite(s.truncated) ? s.truncated : 0,
+      maxLength: finite(s.max_length) ? s.max_length : 0,
+    }));
+  const { hits, misses } = value.cache;
+  if (steps.length === 0 || !finite(hits) || !finite(misses)) return undefined;
+  return { embeddings: { steps, cache: { hits, misses } } };
 }
 
 /** The run's permutation importance, checked (run.json is a file anyone may edit) and sorted by mean. */

@@ -2,6 +2,7 @@
  * The commented YAML experiment file the New Experiment wizard writes, from its answers and what the
  * data's profile says about each column. No vscode import, so unit tests check every combination.
  */
+import * as path from 'node:path';
 import { looksLikeDates } from '../../core/data/dates';
 import type { ColumnProfile } from '../../core/datasets/types';
 import type { HoldoutValidation, KFoldValidation } from '../../core/experiment/experiment';
@@ -76,6 +77,11 @@ export interface TemplateInput {
   /** Every column of the data, the target included. */
   readonly columns: readonly TemplateColumn[];
   readonly seed?: number;
+  /**
+   * A pretrained encoder folder (relative to the experiment file, forward slashes, or absolute) for the
+   * first text column: an `embed` step (mean pooling, unit length) instead of TF-IDF.
+   */
+  readonly encoder?: string;
 }
 
 /** The validation choices the wizard offers, by id. */
@@ -179,11 +185,35 @@ export function prepareSteps(input: TemplateInput): [Record<string, unknown>, st
   if (firstText) {
     const others = text.slice(1).map((c) => c.name);
     const note = others.length > 0 ? `; ${others.join(', ')} also hold text: add a step for each if they matter` : '';
-    steps.push([{ text: { column: firstText.name, method: 'tfidf', ngram_range: [1, 2], max_features: 20000 } }, `TF-IDF of words and word pairs${note}`]);
+    if (input.encoder !== undefined) {
+      steps.push([
+        { embed: { column: firstText.name, model: input.encoder, pooling: 'mean', normalize: true } },
+        `a pretrained encoder's sentence vectors (mean of the token vectors, unit length; pooling: cls for BERT classification-style models)${note}`,
+      ]);
+    } else {
+      steps.push([{ text: { column: firstText.name, method: 'tfidf', ngram_range: [1, 2], max_features: 20000 } }, `TF-IDF of words and word pairs${note}`]);
+    }
   }
   if (modelSpec(input.model).needsScaling && numeric.length + dates.length > 0)
     steps.push([{ scale: { method: 'standard' } }, `${input.model} needs features on one scale`]);
   return steps;
+}
+
+/** The files a pretrained encoder folder must hold for the `embed` step (the Hugging Face layout). */
+export const ENCODER_FILES = ['config.json', 'tokenizer.json', 'onnx/model.onnx'] as const;
+
+/** Why a folder cannot serve as an `embed` encoder (the files it lacks), or undefined when it can; `has` tells whether a relative file exists. */
+export function encoderFolderProblem(folder: string, has: (relative: string) => boolean): string | undefined {
+  const missing = ENCODER_FILES.filter((file) => !has(file));
+  if (missing.length === 0) return undefined;
+  return `${folder} is not a pretrained encoder folder: it has no ${missing.join(', ')} (an encoder folder holds ${ENCODER_FILES.join(', ')}; see docs/embeddings.md for how to make one)`;
+}
+
+/** The `model` of an embed step: the folder relative to the experiment file's folder with forward slashes (absolute when on another drive). */
+export function encoderPath(folder: string, experimentDir: string): string {
+  const relative = path.relative(experimentDir, folder);
+  if (relative === '') return '.';
+  return path.isAbsolute(relative) ? folder : relative.split(path.sep).join('/');
 }
 
 /** `impute: { strategy: median }`: a step as one key with its options in flow style. */

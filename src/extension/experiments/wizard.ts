@@ -3,16 +3,17 @@
  * file name, then writes a commented experiment file and opens it. Each answer can be given in the
  * command's argument (tests, the Datasets tree); only the missing ones are asked. Escape cancels.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildColumn } from '../../core/data/infer';
 import { inferTask } from '../../core/data/target';
 import type { ColumnProfile, DatasetProfile } from '../../core/datasets/types';
-import { modelTypes } from '../../core/models/specs';
+import { modelSpec, modelTypes } from '../../core/models/specs';
 import type { Task } from '../../core/types';
 import type { DatasetsClient } from '../datasets/client';
 import type { Log } from '../log';
-import { classBalance, experimentYaml, templateColumn, validationChoices, type ValidationSpec } from './template';
+import { classBalance, encoderFolderProblem, encoderPath, experimentYaml, templateColumn, validationChoices, type ValidationSpec } from './template';
 import { showFailure } from '../failure';
 
 /** Answers given up front; each one skips its question. */
@@ -26,6 +27,11 @@ export interface NewExperimentAnswers {
   readonly validation?: string | ValidationSpec;
   /** File name; an existing file is never overwritten, a fresh name is used instead. */
   readonly fileName?: string;
+  /**
+   * How the first text column becomes features: `tfidf`, or a pretrained encoder folder (absolute, or
+   * relative to the experiment file) for an `embed` step. Asked when the data has a text column.
+   */
+  readonly textFeatures?: 'tfidf' | { readonly encoder: string };
 }
 
 export interface WizardDeps {
@@ -92,10 +98,26 @@ export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vsc
   const model = answers.model ?? (await pickModel(task, hasText));
   if (!model) return undefined;
 
+  const folder = experimentFolder(dataset);
+  const textColumn = columns.find((c) => c.kind === 'text' && c.name !== target && !c.idLike && !c.date);
+  let encoder: string | undefined;
+  if (textColumn && modelSpec(model).input !== 'text') {
+    const features = answers.textFeatures ?? (await pickTextFeatures(textColumn.name));
+    if (!features) return undefined;
+    if (features !== 'tfidf') {
+      const chosen = path.resolve(folder.fsPath, features.encoder);
+      const problem = encoderFolderProblem(chosen, (file) => existsSync(path.join(chosen, file)));
+      if (problem) {
+        void vscode.window.showErrorMessage(`ML Workbench: ${problem}`);
+        return undefined;
+      }
+      encoder = encoderPath(chosen, folder.fsPath);
+    }
+  }
+
   const validation = typeof answers.validation === 'object' ? answers.validation : await pickValidation(task, answers.validation);
   if (!validation) return undefined;
 
-  const folder = experimentFolder(dataset);
   const stem = path.basename(dataset.fsPath).replace(/\.[^.]+$/, '');
   const file = await chooseFile(folder, answers.fileName ?? `${stem}.experiment.yaml`, answers.fileName !== undefined);
   if (!file) return undefined;
@@ -110,6 +132,7 @@ export async function newExperiment(deps: WizardDeps, arg: unknown): Promise<vsc
     model,
     validation,
     columns,
+    ...(encoder !== undefined ? { encoder } : {}),
   });
   await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
   deps.log.info(`new experiment ${file.fsPath} (${model} on ${dataset.fsPath}, target ${target})`);
@@ -214,6 +237,40 @@ async function pickModel(task: Task, hasText: boolean): Promise<string | undefin
     matchOnDetail: true,
   });
   return picked?.label;
+}
+
+/** TF-IDF, or a pretrained encoder folder picked in the folder dialog (asked again until it holds an encoder's files); undefined when cancelled. */
+async function pickTextFeatures(column: string): Promise<'tfidf' | { encoder: string } | undefined> {
+  const items = [
+    { label: 'TF-IDF of words and word pairs', detail: 'Fast, no model needed: a sparse vector of word and word-pair weights.', choice: 'tfidf' as const },
+    {
+      label: 'Pretrained encoder (local folder)',
+      detail: 'Sentence vectors from a BERT or MiniLM model in a local folder (config.json, tokenizer.json, onnx/model.onnx); nothing is downloaded.',
+      choice: 'encoder' as const,
+    },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `New Experiment (4/6): features of the text column "${column}"`,
+    placeHolder: `How "${column}" becomes numbers the model reads`,
+  });
+  if (!picked) return undefined;
+  if (picked.choice === 'tfidf') return 'tfidf';
+  for (;;) {
+    const [uri] =
+      (await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        openLabel: 'Use This Encoder',
+        title: `Pretrained encoder folder for "${column}" (config.json, tokenizer.json, onnx/model.onnx)`,
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      })) ?? [];
+    if (!uri) return undefined;
+    const problem = encoderFolderProblem(uri.fsPath, (file) => existsSync(path.join(uri.fsPath, file)));
+    if (!problem) return { encoder: uri.fsPath };
+    const again = await vscode.window.showErrorMessage(`ML Workbench: ${problem}`, 'Pick Another Folder');
+    if (again !== 'Pick Another Folder') return undefined;
+  }
 }
 
 async function pickValidation(task: Task, preset: string | undefined): Promise<ValidationSpec | undefined> {
