@@ -108,7 +108,11 @@ export function fitBins(X: DenseMatrix, maxBins: number, rng: Random): Bins {
       const at = (sample ? (sample[k] as number) : k) * cols + first;
       for (let j = 0; j < width; j++) {
         const v = data[at + j] as number;
-        if (v === v) (columns[j] as Float64Array)[filled[j]++] = v;
+        if (v === v) {
+          const m = filled[j] as number;
+          (columns[j] as Float64Array)[m] = v;
+          filled[j] = m + 1;
+        }
       }
     }
     for (let j = 0; j < width; j++) {
