@@ -5,7 +5,7 @@
  * then a pass cache). Each side runs in its own process under a wrapper that reports wall time, CPU and
  * the child's peak RSS (getrusage).
  *
- *   node --import tsx bench/streamed.ts [--rows 6000000] [--features 20] [--max-memory-mb 512] [--skip-memory] [--skip-sklearn] [--keep DIR]
+ *   node --import tsx bench/streamed.ts [--rows 6000000] [--features 20] [--max-memory-mb 512] [--skip-streamed] [--skip-memory] [--skip-sklearn] [--skip-bins-check] [--keep DIR]
  *
  * The hold-out is the streamed split: rows whose seeded row hash (stream/source.ts rowUnit, seed 42) falls below 0.2;
  * scikit-learn's side computes the same hash with numpy. The streamed fit reads the file through DuckDB (memory_limit a
@@ -189,7 +189,8 @@ async function child(mode: string, csv: string, maxMemoryMb: number): Promise<vo
     const accuracy = await heldOutAccuracy(source, model);
     stages.push(`scored at ${at()}`);
     const passes = source.passes();
-    if (matrix) stages.push(binsAgreement(matrix, await streamBins(source, 255, { earlyStopping: true, validationFraction: 0.1 }, DEFAULT_SEED)));
+    if (matrix && !process.argv.includes('--skip-bins-check'))
+      stages.push(binsAgreement(matrix, await streamBins(source, 255, { earlyStopping: true, validationFraction: 0.1 }, DEFAULT_SEED)));
     const result: ChildResult = { accuracy, trees: (model as GradientBoostingClassifier).nIter, passes, stages: stages.join(', ') };
     console.log(JSON.stringify(result));
   } finally {
@@ -218,10 +219,12 @@ function main(): void {
     );
     const loadBefore = loadavg()[0] as number;
     const self = [process.execPath, '--import', 'tsx', path.join(__dirname, 'streamed.ts')];
-    const sides: [string, string[]][] = [
-      [`streamed, --max-memory-mb ${maxMemoryMb}`, [...self, '--child', 'streamed', csv, '--max-memory-mb', String(maxMemoryMb)]],
-    ];
-    if (!process.argv.includes('--skip-memory')) sides.push(['in memory', [...self, '--child', 'memory', csv]]);
+    const sides: [string, string[]][] = [];
+    if (!process.argv.includes('--skip-streamed')) {
+      sides.push([`streamed, --max-memory-mb ${maxMemoryMb}`, [...self, '--child', 'streamed', csv, '--max-memory-mb', String(maxMemoryMb)]]);
+    }
+    const binsCheck = process.argv.includes('--skip-bins-check') ? ['--skip-bins-check'] : [];
+    if (!process.argv.includes('--skip-memory')) sides.push(['in memory', [...self, '--child', 'memory', csv, ...binsCheck]]);
     for (const [name, argv] of sides) {
       const run = measure(argv);
       const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as ChildResult;

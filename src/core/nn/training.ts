@@ -156,8 +156,8 @@ export function validationSplit(n: number, fraction: number, rng: Random, labels
   for (const group of groups.values()) {
     rng.shuffle(group);
     const take = Math.max(labels ? 1 : 0, Math.round(group.length * fraction));
-    validation.push(...group.slice(0, take));
-    train.push(...group.slice(take));
+    // One push per row: spreading a group of millions of rows overflows the call stack.
+    for (let k = 0; k < group.length; k++) (k < take ? validation : train).push(group[k] as number);
   }
   return { train: train.sort((a, b) => a - b), validation: validation.sort((a, b) => a - b) };
 }

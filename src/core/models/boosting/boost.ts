@@ -63,8 +63,8 @@ function validationSplit(y: Float64Array, classes: number | undefined, fraction:
   for (const group of groups) {
     rng.shuffle(group);
     const held = Math.round(group.length * fraction);
-    validation.push(...group.slice(0, held));
-    train.push(...group.slice(held));
+    // One push per row: spreading a group of millions of rows overflows the call stack.
+    for (let k = 0; k < group.length; k++) (k < held ? validation : train).push(group[k] as number);
   }
   if (validation.length === 0 || train.length === 0) {
     throw new MlError(`gradient_boosting: early stopping with validation_fraction ${fraction} of ${n} rows leaves no validation or no training rows`);
