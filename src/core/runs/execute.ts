@@ -272,7 +272,8 @@ async function trainStreamed(
       store.save(record);
     },
     onProgress: (fraction, phase, event) => {
-      store.appendMetric(record.id, { ...event });
+      // metrics.jsonl keeps the model's steps (with their loss); the batches in between only move the progress.
+      if (event.loss !== undefined) store.appendMetric(record.id, { ...event });
       sinks.emit({ type: 'progress', runId: record.id, fraction, phase, event });
       if (Date.now() - lastSaved > 1000) {
         lastSaved = Date.now();

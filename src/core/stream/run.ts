@@ -135,6 +135,7 @@ async function runStreamed(
   let passStep: ProgressEvent | undefined;
   let readFraction = 0;
   let lastEmit = 0;
+  let reportedStep: ProgressEvent | undefined;
   /** A fit's progress: reading the file into the cache is its first fifth, the model's steps (with the pass inside a step) the rest. */
   const report = (force = false): void => {
     const now = Date.now();
@@ -152,7 +153,10 @@ async function runStreamed(
       modelStep ? `${modelStep.stage} ${modelStep.step}${modelStep.of ? `/${modelStep.of}` : ''}` : '',
       passStep ? passText(passStep) : '',
     ];
-    context.onProgress(fraction, parts.filter(Boolean).join(' · '), { ...event, ...(modelStep?.loss !== undefined ? { loss: modelStep.loss } : {}) });
+    // The model's loss once per step of it (the dashboard's loss curve), not once per batch.
+    const fresh = modelStep !== undefined && modelStep !== reportedStep;
+    reportedStep = modelStep;
+    context.onProgress(fraction, parts.filter(Boolean).join(' · '), { ...event, ...(fresh && modelStep?.loss !== undefined ? { loss: modelStep.loss } : {}) });
   };
   const startFit = (): void => {
     modelStep = undefined;
@@ -187,7 +191,7 @@ async function runStreamed(
         signal,
         onProgress: (event) => {
           modelStep = event;
-          report();
+          report(true);
         },
       });
     };
