@@ -1,6 +1,7 @@
 /**
  * Issue 12 in the real extension host: with `mlWorkbench.queue.url` set, a sweep started as the
  * palette starts it (Train on the active experiment editor) runs its trials on two `mlwb worker`
+ * processes, and a training without search runs as one job on one of them
  * processes (the built CLI, started from their own folder and HOME: they see no workspace and get
  * the data through Redis). Debian's redis-server and the workers are started here and stopped by PID.
  */
@@ -11,23 +12,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
-import type { MlWorkbenchApi } from '../../src/extension/main';
+import { extensionApi as api, workspaceRoot } from './workspace';
 import { redisServerBin, startRedis, waitUntil, type RunningRedis } from '../unit/queue/harness';
 
 const projectRoot = process.env.MLWB_TEST_PROJECT_ROOT ?? path.join(__dirname, '..', '..', '..');
 const CLI = path.join(projectRoot, 'dist', 'cli', 'mlwb.js');
 const WORKERS = ['alpha', 'beta'];
-
-const workspaceRoot = (): string => {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return folder.uri.fsPath;
-};
-const api = async (): Promise<MlWorkbenchApi> => {
-  const extension = vscode.extensions.getExtension<MlWorkbenchApi>('mlwb.ml-workbench');
-  assert.ok(extension);
-  return extension.activate();
-};
 
 interface Worker {
   readonly name: string;
@@ -61,7 +51,7 @@ async function stopWorker(worker: Worker): Promise<void> {
 }
 
 suite('Sweeps on mlwb worker processes through Redis', () => {
-  test('with mlWorkbench.queue.url set, Train from the palette runs every trial on the workers; the Runs view and the Workers item name them', async function () {
+  test('with mlWorkbench.queue.url set, Train from the palette runs every trial on the workers (the Runs view and the Workers item name them) and a single training on one worker', async function () {
     if (!redisServerBin()) this.skip();
     this.timeout(300_000);
     const config = vscode.workspace.getConfiguration('mlWorkbench');
@@ -126,6 +116,29 @@ suite('Sweeps on mlwb worker processes through Redis', () => {
       // After the sweep the item still reports both workers and nothing waiting or running.
       status = await (await api()).workersStatus();
       assert.match(status.text, /^\$\(server\) 2 workers$/);
+
+      // A training without search from the palette is one job on a worker; the host writes the run from what it sends back.
+      const single = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')));
+      await vscode.window.showTextDocument(single);
+      const queued = await vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train');
+      assert.ok(queued, 'Train returned the run');
+      assert.equal(queued.status, 'completed', `${queued.reason ?? ''}\n${workers.map((w) => `${w.name}: ${w.output()}`).join('\n')}`);
+      const queuedDir = path.join(workspaceRoot(), '.mlwb', 'runs', queued.id);
+      const queuedRun = JSON.parse(readFileSync(path.join(queuedDir, 'run.json'), 'utf8')) as RunRecord;
+      assert.equal(queuedRun.environment?.sweepExecutor, 'queue');
+      assert.ok(WORKERS.includes(queuedRun.environment?.trainedOn ?? ''), JSON.stringify(queuedRun.environment));
+      assert.match(readFileSync(path.join(queuedDir, 'log.txt'), 'utf8'), new RegExp(`trained on ${queuedRun.environment?.trainedOn ?? '?'} \\(queue\\)`));
+      // The same training here, without the queue: the same metrics and the same fitted files.
+      await config.update('queue.url', undefined, vscode.ConfigurationTarget.Workspace);
+      const local = await vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train');
+      assert.equal(local?.status, 'completed');
+      const localDir = path.join(workspaceRoot(), '.mlwb', 'runs', local?.id ?? '');
+      const localRun = JSON.parse(readFileSync(path.join(localDir, 'run.json'), 'utf8')) as RunRecord;
+      assert.equal(localRun.environment?.sweepExecutor, undefined);
+      assert.deepEqual(queuedRun.metrics, localRun.metrics);
+      assert.deepEqual(queuedRun.cv, localRun.cv);
+      for (const file of ['pipeline.json', 'model.json'])
+        assert.equal(readFileSync(path.join(queuedDir, file), 'utf8'), readFileSync(path.join(localDir, file), 'utf8'), file);
     } finally {
       await config.update('queue.url', undefined, vscode.ConfigurationTarget.Workspace);
       await Promise.all(workers.map(stopWorker));

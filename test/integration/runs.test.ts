@@ -3,18 +3,9 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
-import type { MlWorkbenchApi, TreeSnapshot } from '../../src/extension/main';
+import type { TreeSnapshot } from '../../src/extension/main';
+import { extensionApi as api, workspaceRoot } from './workspace';
 
-const workspaceRoot = (): string => {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return folder.uri.fsPath;
-};
-const api = async (): Promise<MlWorkbenchApi> => {
-  const extension = vscode.extensions.getExtension<MlWorkbenchApi>('mlwb.ml-workbench');
-  assert.ok(extension);
-  return extension.activate();
-};
 async function train(name: string): Promise<RunRecord> {
   const record = await vscode.commands.executeCommand<RunRecord | undefined>('mlWorkbench.train', vscode.Uri.file(path.join(workspaceRoot(), name)), {
     silent: true,

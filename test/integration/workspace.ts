@@ -2,8 +2,23 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/runs/store';
+import type { MlWorkbenchApi } from '../../src/extension/main';
 
 export const EXTENSION_ID = 'mlwb.ml-workbench';
+
+/** The open integration workspace's folder. */
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the integration workspace is open');
+  return folder.uri.fsPath;
+}
+
+/** The extension's API (activating it when it is not yet). */
+export async function extensionApi(): Promise<MlWorkbenchApi> {
+  const extension = vscode.extensions.getExtension<MlWorkbenchApi>(EXTENSION_ID);
+  assert.ok(extension, `the extension ${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
 
 /** A file of the integration workspace by its relative path. */
 export function workspaceFile(relative: string): vscode.Uri {

@@ -217,7 +217,7 @@ async function halvingElsewhere(executor: TrialExecutor, execute: ExecuteOptions
       environment: { ...execute.environment, sweepExecutor: executor.kind },
       onEvent: (event) => {
         if (event.type === 'started') runId = event.runId;
-        if (event.type === 'started' && execute.onEvent) log = (line) => execute.onEvent?.({ type: 'log', runId, line });
+        if (event.type === 'started') log = runLog(execute, runId);
         execute.onEvent?.(event);
       },
       trialWorker: (index) => workers.get(index),
@@ -246,6 +246,15 @@ async function halvingElsewhere(executor: TrialExecutor, execute: ExecuteOptions
   }
 }
 
+/** A line for a run's log.txt and its listeners, from outside executeRun (an executor's words about workers). */
+function runLog(execute: ExecuteOptions, runId: string): (line: string) => void {
+  const store = new RunStore(execute.workspaceRoot);
+  return (line) => {
+    store.appendLog(runId, line);
+    execute.onEvent?.({ type: 'log', runId, line });
+  };
+}
+
 /** A training without a search run by the executor (a queue worker); the run is written here only, from what it sends back. */
 async function trainElsewhere(executor: TrialExecutor, execute: ExecuteOptions, dataPath: string, experiment: Experiment): Promise<RunRecord> {
   const seed = execute.seed ?? runSeed(experiment);
@@ -258,10 +267,15 @@ async function trainElsewhere(executor: TrialExecutor, execute: ExecuteOptions, 
       environment,
       onEvent: (event) => {
         if (event.type === 'started') runId = event.runId;
+        // Saved before anyone hears the run finished (the editor reads run.json then).
+        if (event.type === 'finished' && worker) {
+          event.record.environment = { ...event.record.environment, trainedOn: worker };
+          new RunStore(execute.workspaceRoot).save(event.record);
+        }
         execute.onEvent?.(event);
       },
       train: async (_experiment, _table, options) => {
-        const log = (line: string): void => execute.onEvent?.({ type: 'log', runId, line });
+        const log = runLog(execute, runId);
         const trained = await executor.train?.(
           { experimentFile: execute.experimentFile, dataPath, seed, candidates: 1, runId },
           { signal: options.signal, log, onTrial: () => undefined },
@@ -272,9 +286,6 @@ async function trainElsewhere(executor: TrialExecutor, execute: ExecuteOptions, 
         for (const warning of trained.outcome.warnings) options.onWarning?.(warning);
         return trainResultOf(trained.outcome);
       },
-    }).then((record) => {
-      if (worker) new RunStore(execute.workspaceRoot).save(Object.assign(record, { environment: { ...record.environment, trainedOn: worker } }));
-      return record;
     });
   } finally {
     await executor.close?.();
