@@ -1,6 +1,8 @@
 // Types of platforms.mjs for the TypeScript tests that use it.
 export interface TargetSpec {
   readonly duckdb: string;
+  /** onnxruntime-node's binary folder under bin/napi-v6/ (`linux/x64`), or undefined where it publishes none. */
+  readonly onnxruntime: string | undefined;
   readonly format: 'elf' | 'macho' | 'pe';
   readonly machine: number;
   readonly library: string;
@@ -12,5 +14,6 @@ export function hostTarget(): Target | undefined;
 export function duckdbBindingsVersion(root: string): string;
 export function duckdbBindingFolder(root: string, target: Target): string;
 export function copyDuckdbModules(root: string, destination: string, target: Target): void;
+export function copyOnnxRuntime(root: string, destination: string, target: Target): void;
 export function nativeFormat(bytes: Buffer): { format: 'elf' | 'macho' | 'pe'; machines: number[] } | undefined;
 export function readHeader(file: string): Buffer;

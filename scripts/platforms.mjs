@@ -5,20 +5,25 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readS
 import { join } from 'node:path';
 
 /**
- * VS Code target → the `@duckdb/node-bindings-<platform>` package, the native files it must hold and their format.
+ * VS Code target → the `@duckdb/node-bindings-<platform>` package, onnxruntime-node's binary folder (the embed step's
+ * runtime; undefined where it publishes none), the native files DuckDB must hold and their format.
  * `machine` is the ELF e_machine, the Mach-O cputype or the PE machine of the target's CPU.
  */
 export const TARGETS = {
-  'linux-x64': { duckdb: 'linux-x64', format: 'elf', machine: 62, library: 'libduckdb.so' },
-  'linux-arm64': { duckdb: 'linux-arm64', format: 'elf', machine: 183, library: 'libduckdb.so' },
-  'darwin-x64': { duckdb: 'darwin-x64', format: 'macho', machine: 0x01000007, library: 'libduckdb.dylib' },
-  'darwin-arm64': { duckdb: 'darwin-arm64', format: 'macho', machine: 0x0100000c, library: 'libduckdb.dylib' },
-  'win32-x64': { duckdb: 'win32-x64', format: 'pe', machine: 0x8664, library: 'duckdb.dll' },
-  'win32-arm64': { duckdb: 'win32-arm64', format: 'pe', machine: 0xaa64, library: 'duckdb.dll' },
+  'linux-x64': { duckdb: 'linux-x64', onnxruntime: 'linux/x64', format: 'elf', machine: 62, library: 'libduckdb.so' },
+  'linux-arm64': { duckdb: 'linux-arm64', onnxruntime: 'linux/arm64', format: 'elf', machine: 183, library: 'libduckdb.so' },
+  // onnxruntime-node publishes no macOS Intel build: there the embed step says the runtime is missing.
+  'darwin-x64': { duckdb: 'darwin-x64', onnxruntime: undefined, format: 'macho', machine: 0x01000007, library: 'libduckdb.dylib' },
+  'darwin-arm64': { duckdb: 'darwin-arm64', onnxruntime: 'darwin/arm64', format: 'macho', machine: 0x0100000c, library: 'libduckdb.dylib' },
+  'win32-x64': { duckdb: 'win32-x64', onnxruntime: 'win32/x64', format: 'pe', machine: 0x8664, library: 'duckdb.dll' },
+  'win32-arm64': { duckdb: 'win32-arm64', onnxruntime: 'win32/arm64', format: 'pe', machine: 0xaa64, library: 'duckdb.dll' },
 };
 
-/** Largest .vsix each target may make, in MiB (DuckDB's macOS library is a universal binary, so theirs are larger). */
-export const SIZE_BUDGET_MB = { 'linux-x64': 40, 'linux-arm64': 40, 'darwin-x64': 60, 'darwin-arm64': 60, 'win32-x64': 40, 'win32-arm64': 40 };
+/**
+ * Largest .vsix each target may make, in MiB: DuckDB's macOS library is a universal binary, and onnxruntime's native
+ * library (16–30 MiB compressed) ships on every target but macOS Intel.
+ */
+export const SIZE_BUDGET_MB = { 'linux-x64': 55, 'linux-arm64': 45, 'darwin-x64': 50, 'darwin-arm64': 75, 'win32-x64': 55, 'win32-arm64': 55 };
 
 /** The target of the machine this runs on, or undefined where no DuckDB binding is packaged for it. */
 export function hostTarget() {
@@ -77,6 +82,36 @@ export function copyDuckdbModules(root, destination, target) {
     cpSync(join(root, 'node_modules', name), join(destination, name), { recursive: true, dereference: true });
   }
   cpSync(duckdbBindingFolder(root, target), join(destination, `@duckdb/node-bindings-${TARGETS[target].duckdb}`), { recursive: true, dereference: true });
+  copyOnnxRuntime(root, destination, target);
+}
+
+/**
+ * Copies onnxruntime-node (its JavaScript and the target's binary folder only; the installed package holds every
+ * platform's) and onnxruntime-common into `destination`, for the embed step. Nothing for a target without a build.
+ */
+export function copyOnnxRuntime(root, destination, target) {
+  const binaries = TARGETS[target].onnxruntime;
+  if (binaries === undefined) return;
+  const from = join(root, 'node_modules/onnxruntime-node');
+  const to = join(destination, 'onnxruntime-node');
+  for (const name of ['package.json', 'LICENSE', 'dist']) {
+    if (existsSync(join(from, name)))
+      cpSync(join(from, name), join(to, name), {
+        recursive: true,
+        dereference: true,
+        filter: (source) => !source.endsWith('.map') && !source.endsWith('.d.ts'),
+      });
+  }
+  cpSync(join(from, 'bin/napi-v6', binaries), join(to, 'bin/napi-v6', binaries), { recursive: true, dereference: true });
+  const common = join(root, 'node_modules/onnxruntime-common');
+  for (const name of ['package.json', 'LICENSE', 'dist/cjs']) {
+    if (existsSync(join(common, name)))
+      cpSync(join(common, name), join(destination, 'onnxruntime-common', name), {
+        recursive: true,
+        dereference: true,
+        filter: (source) => !source.endsWith('.map') && !source.endsWith('.d.ts'),
+      });
+  }
 }
 
 /**

@@ -31,9 +31,9 @@ const SHIPPED = [
   /^extension\/dist\/(extension|lazy\/[^/]+|worker\/[^/]+|serve\/[^/]+|webview\/[^/]+)\.js$/,
   /^extension\/dist\/webview\/[^/]+\.css$/,
   /^extension\/dist\/wasm\/[^/]+\.wasm$/,
-  /^extension\/dist\/node_modules\/(@duckdb\/node-bindings|detect-libc)\/.+\.(js|json)$|LICENSE$/,
+  /^extension\/dist\/node_modules\/(@duckdb\/node-bindings|detect-libc|onnxruntime-node|onnxruntime-common)\/.+\.(js|json)$|LICENSE$/,
 ];
-const NATIVE = /\.(node|so|dylib|dll)$/;
+const NATIVE = /\.(node|so|dylib|dll)$|\.so\.\d+$/;
 
 before(() => {
   const released = spawnSync('npm', ['run', 'release'], { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
@@ -43,7 +43,7 @@ before(() => {
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 for (const target of Object.keys(TARGETS) as Target[]) {
-  test(`the ${target} package holds only ${target}'s DuckDB binding, within ${SIZE_BUDGET_MB[target]} MiB`, () => {
+  test(`the ${target} package holds only ${target}'s DuckDB binding and ONNX runtime, within ${SIZE_BUDGET_MB[target]} MiB`, () => {
     const spec = TARGETS[target];
     const file = path.join(releaseDir, `ml-workbench-${target}.vsix`);
     const megabytes = statSync(file).size / 2 ** 20;
@@ -55,15 +55,26 @@ for (const target of Object.keys(TARGETS) as Target[]) {
     assert.match(vsixManifest?.read().toString('utf8') ?? '', new RegExp(`TargetPlatform="${target}"`));
 
     const bindingDir = `extension/dist/node_modules/@duckdb/node-bindings-${spec.duckdb}/`;
+    // The embed step's runtime: onnxruntime-node's binary folder for this target only (none for macOS Intel).
+    const runtimeDir = spec.onnxruntime === undefined ? undefined : `extension/dist/node_modules/onnxruntime-node/bin/napi-v6/${spec.onnxruntime}/`;
+    const expectedRuntime =
+      runtimeDir === undefined
+        ? []
+        : readdirSync(path.join(projectRoot, 'node_modules/onnxruntime-node/bin/napi-v6', spec.onnxruntime!)).map((name) => runtimeDir + name);
     const native = entries.filter((entry) => NATIVE.test(entry.name));
-    assert.deepEqual(native.map((entry) => entry.name).sort(), [`${bindingDir}duckdb.node`, `${bindingDir}${spec.library}`].sort());
+    assert.deepEqual(native.map((entry) => entry.name).sort(), [`${bindingDir}duckdb.node`, `${bindingDir}${spec.library}`, ...expectedRuntime].sort());
     for (const entry of native) {
       const found = nativeFormat(entry.head());
       assert.equal(found?.format, spec.format, `${entry.name} is ${JSON.stringify(found)}`);
       assert.ok(found?.machines.includes(spec.machine), `${entry.name} is built for ${JSON.stringify(found?.machines)}, not ${spec.machine}`);
     }
     // Nothing else: no other platform's package, no sources, tests, fixtures, source maps, screenshots or CLI bundle.
-    const unexpected = entries.filter((entry) => !entry.name.startsWith(bindingDir) && !SHIPPED.some((pattern) => pattern.test(entry.name)));
+    const unexpected = entries.filter(
+      (entry) =>
+        !entry.name.startsWith(bindingDir) &&
+        !(runtimeDir !== undefined && entry.name.startsWith(runtimeDir)) &&
+        !SHIPPED.some((pattern) => pattern.test(entry.name)),
+    );
     assert.deepEqual(
       unexpected.map((entry) => entry.name),
       [],
