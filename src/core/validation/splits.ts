@@ -145,7 +145,10 @@ export function holdoutSplit(n: number, options: HoldoutOptions): Split {
     left--;
   }
   const test: number[] = [];
-  groups.forEach(([, rows], i) => test.push(...random.shuffle([...rows]).slice(0, take[i])));
+  // One push per row: spreading a class's hundreds of thousands of rows as arguments overflows the call stack.
+  groups.forEach(([, rows], i) => {
+    for (const row of random.shuffle([...rows]).slice(0, take[i])) test.push(row);
+  });
   test.sort((a, b) => a - b);
   return { train: complement(n, test), test };
 }
