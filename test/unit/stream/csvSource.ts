@@ -113,12 +113,13 @@ export async function csvStreamSource(options: CsvSourceOptions): Promise<Stream
         if (passOptions.signal?.aborted) throw new CancelledError();
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
-        const vectors = Array.from({ length: cols + 3 }, (_, c) => chunk.getColumnVector(c));
+        const columns = Array.from({ length: cols + 3 }, (_, c) => chunk.getColumnVector(c).toArray());
+        const [rowColumn, foldColumn, yColumn] = columns as [unknown[], unknown[], unknown[]];
         for (let r = 0; r < chunk.rowCount; r++) {
-          rowNumbers[filled] = Number(vectors[0]?.getItem(r));
-          folds[filled] = Number(vectors[1]?.getItem(r));
-          yValues[filled] = Number(vectors[2]?.getItem(r));
-          for (let j = 0; j < cols; j++) data[filled * cols + j] = Number(vectors[j + 3]?.getItem(r));
+          rowNumbers[filled] = Number(rowColumn[r]);
+          folds[filled] = Number(foldColumn[r]);
+          yValues[filled] = Number(yColumn[r]);
+          for (let j = 0; j < cols; j++) data[filled * cols + j] = Number((columns[j + 3] as unknown[])[r]);
           filled++;
           if (filled === size) await flush();
         }
