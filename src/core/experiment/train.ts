@@ -251,7 +251,7 @@ export interface ScoredTrials {
 export async function scoreTrials(
   experiment: Experiment,
   table: Table,
-  options: Pick<TrainOptions, 'seed' | 'signal' | 'splits' | 'onTrial'> & {
+  options: Pick<TrainOptions, 'seed' | 'signal' | 'splits' | 'onTrial' | 'embed'> & {
     readonly candidateIndices?: readonly number[];
     readonly halving?: readonly CandidateJob[];
   },

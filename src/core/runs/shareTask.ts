@@ -1,5 +1,6 @@
 /** The body of scoreShare (./sweep.ts), kept apart so that importing sweep.ts does not load DuckDB or TensorFlow.js. */
 import { readTable } from '../datasets';
+import { embedLocations } from '../embed/context';
 import { scoreTrials, type TrainSplits } from '../experiment/train';
 import type { CandidateJob } from '../search/search';
 import type { Trial } from '../search';
@@ -24,6 +25,8 @@ export async function scoreShareNow(
       seed: options.seed,
       signal: options.signal,
       splits: options.splits,
+      // An embed step's model folder is relative to the experiment file, not to this worker's directory.
+      embed: embedLocations(experimentFile),
       ...(options.halving ? { halving: options.halving } : { candidateIndices: indices }),
       onTrial: (trial) => {
         trials.push(trial);

@@ -19,7 +19,10 @@ const REVIEWS = path.join(__dirname, '..', '..', 'fixtures', 'workspace', 'data'
 
 function reviews(): { header: string[]; rows: string[][] } {
   const lines = readFileSync(REVIEWS, 'utf8').trim().split('\n');
-  return { header: (lines[0] as string).split(','), rows: lines.slice(1).map((line) => [line.slice(0, line.lastIndexOf(',')), line.slice(line.lastIndexOf(',') + 1)]) };
+  return {
+    header: (lines[0] as string).split(','),
+    rows: lines.slice(1).map((line) => [line.slice(0, line.lastIndexOf(',')), line.slice(line.lastIndexOf(',') + 1)]),
+  };
 }
 
 /** A workspace holding reviews.csv, the tiny encoder under models/, and an experiment with an embed step. */
@@ -50,7 +53,10 @@ test('embed + logistic regression trains through executeRun; the run records wid
   try {
     const record = await executeRun({ workspaceRoot: root, experimentFile: file });
     assert.equal(record.status, 'completed', record.reason);
-    assert.deepEqual(record.featureNames, Array.from({ length: reference.hidden_size }, (_, j) => `review_emb_${j}`));
+    assert.deepEqual(
+      record.featureNames,
+      Array.from({ length: reference.hidden_size }, (_, j) => `review_emb_${j}`),
+    );
     const embeddings = record.embeddings;
     assert.ok(embeddings);
     const step = embeddings.steps[0];
@@ -82,10 +88,18 @@ test('embed + logistic regression trains through executeRun; the run records wid
     const loaded = await loadRunModel(new RunStore(root).runDir(record.id));
     assert.equal(loaded.isAsync, true);
     const sample = rows.slice(0, 12);
-    const table = tableFromRows(['review'], sample.map(([text]) => [text]), { kinds: { review: 'text' } });
+    const table = tableFromRows(
+      ['review'],
+      sample.map(([text]) => [text]),
+      { kinds: { review: 'text' } },
+    );
     const served = await loaded.predictAsync(table);
     // The same texts embedded straight through the encoder function, then the model alone.
-    const direct = await embedTexts(encoder, sample.map(([text]) => text as string), { pooling: 'mean', normalize: true, maxLength: 8, batchSize: 5 });
+    const direct = await embedTexts(
+      encoder,
+      sample.map(([text]) => text as string),
+      { pooling: 'mean', normalize: true, maxLength: 8, batchSize: 5 },
+    );
     const X: DenseMatrix = { kind: 'dense', rows: sample.length, cols: direct.width, data: direct.data };
     const model = loaded.model as unknown as { predict(X: DenseMatrix): string[] };
     assert.deepEqual(served.predictions, [...model.predict(X)]);

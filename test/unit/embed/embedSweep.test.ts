@@ -1,0 +1,54 @@
+// A sweep over an experiment with an embed step, its trials scored on worker threads: the model folder is found
+// relative to the experiment file (not the worker's directory) and the trials equal one in-process training's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { executeRun } from '../../../src/core/runs/execute';
+import { runSweep, threadExecutor } from '../../../src/core/runs/sweepRun';
+import { TINY_BERT } from './fixture';
+
+const REVIEWS = path.join(__dirname, '..', '..', 'fixtures', 'workspace', 'data', 'reviews.csv');
+
+test('a sweep with an embed step scores its trials on worker threads equal to the in-process search', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-embed-sweep-'));
+  try {
+    cpSync(REVIEWS, path.join(root, 'reviews.csv'));
+    cpSync(TINY_BERT, path.join(root, 'models', 'tiny-bert'), { recursive: true });
+    const file = path.join(root, 'reviews.experiment.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: reviews-embed-sweep',
+        'data: { path: reviews.csv, target: label }',
+        'prepare:',
+        '  - embed: { column: review, model: models/tiny-bert, max_length: 8 }',
+        'model: { type: logistic_regression }',
+        'validation: { method: holdout, test_size: 0.25 }',
+        'search: { method: grid, folds: 2, params: { C: [0.1, 10] } }',
+        'importance: false',
+        'seed: 42',
+        '',
+      ].join('\n'),
+    );
+    // The test's working directory is the repository, where models/tiny-bert does not exist.
+    assert.notEqual(process.cwd(), root);
+    const local = await executeRun({ workspaceRoot: root, experimentFile: file });
+    assert.equal(local.status, 'completed', local.reason);
+    const swept = await runSweep({ workspaceRoot: root, experimentFile: file, executor: threadExecutor(2) });
+    assert.equal(swept.status, 'completed', swept.reason);
+    assert.equal(swept.trials?.length, 2);
+    assert.ok(
+      swept.trials?.every((trial) => trial.error === undefined),
+      JSON.stringify(swept.trials),
+    );
+    assert.deepEqual(
+      swept.trials?.map((trial) => [trial.params, trial.score]),
+      local.trials?.map((trial) => [trial.params, trial.score]),
+    );
+    assert.deepEqual(swept.metrics, local.metrics);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
