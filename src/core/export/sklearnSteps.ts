@@ -235,6 +235,18 @@ export function pythonSteps(prepare: readonly Record<string, Options | null>[], 
           sparse = false;
         }
         break;
+      case 'embed': {
+        // A pretrained ONNX encoder with its own tokenizer: scikit-learn has no transformer for it, and skipping it
+        // would hand the raw text to the model. The script stops here with the reason and what to use instead.
+        const model = String(options.model ?? '');
+        build.push(
+          `# The embed step turns "${String(options.column ?? '')}" into vectors with the pretrained encoder in ${model}; scikit-learn has no equivalent.`,
+        );
+        build.push(
+          `sys.exit(${JSON.stringify(`train_sklearn.py: the embed step (pretrained encoder ${model}) has no scikit-learn equivalent; compute the embeddings with the encoder (for example sentence-transformers) and train on those columns, or serve this export with mlwb`)})`,
+        );
+        break;
+      }
       default:
         build.push(`# "${name}" has no scikit-learn equivalent in this script; skipped`);
     }

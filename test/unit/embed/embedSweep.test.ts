@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { executeRun } from '../../../src/core/runs/execute';
 import { runSweep, threadExecutor } from '../../../src/core/runs/sweepRun';
+import type { Trial } from '../../../src/core/search';
 import { TINY_BERT } from './fixture';
 
 const REVIEWS = path.join(__dirname, '..', '..', 'fixtures', 'workspace', 'data', 'reviews.csv');
@@ -38,14 +39,16 @@ test('a sweep with an embed step scores its trials on worker threads equal to th
     assert.equal(local.status, 'completed', local.reason);
     const swept = await runSweep({ workspaceRoot: root, experimentFile: file, executor: threadExecutor(2) });
     assert.equal(swept.status, 'completed', swept.reason);
-    assert.equal(swept.trials?.length, 2);
+    const sweptTrials = (swept.trials ?? []) as Trial[];
+    const localTrials = (local.trials ?? []) as Trial[];
+    assert.equal(sweptTrials.length, 2);
     assert.ok(
-      swept.trials?.every((trial) => trial.error === undefined),
-      JSON.stringify(swept.trials),
+      sweptTrials.every((trial) => trial.error === undefined),
+      JSON.stringify(sweptTrials),
     );
     assert.deepEqual(
-      swept.trials?.map((trial) => [trial.params, trial.score]),
-      local.trials?.map((trial) => [trial.params, trial.score]),
+      sweptTrials.map((trial) => [trial.params, trial.score]),
+      localTrials.map((trial) => [trial.params, trial.score]),
     );
     assert.deepEqual(swept.metrics, local.metrics);
   } finally {

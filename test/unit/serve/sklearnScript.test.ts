@@ -545,7 +545,7 @@ test('every model type and task mlwb trains on a feature matrix has a scikit-lea
 test('the cases cover every prepare step, both validation methods and every model type and task', () => {
   const covered = (pattern: RegExp): Set<string> =>
     new Set(CASES.flatMap((c) => c.experiment.flatMap((line) => [...line.matchAll(pattern)].map((m) => m[1] as string))));
-  // embed runs a pretrained encoder from a local folder, which scikit-learn has no equivalent of (issue 20's export part decides how the script treats it).
+  // embed runs a pretrained encoder from a local folder, which scikit-learn has no equivalent of: the script stops with the reason (sklearnEmbed.test.ts).
   assert.deepEqual([...covered(/^\s+- (\w+):/g)].sort(), [...PREPARE_STEPS].filter((step) => step !== 'embed').sort());
   assert.deepEqual([...covered(/method: (holdout|kfold)/g)].sort(), ['holdout', 'kfold']);
   const trained = new Set(
