@@ -4,7 +4,7 @@
  * loading it: preparation fitted by DuckDB, the model fitted over passes of batches, metrics from a pass over the
  * held-out rows, a refit on every row for deployment. The run records `streamed: { batchSize, passes, rows }`.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DatasetEngine } from '../datasets/engine';
@@ -163,6 +163,7 @@ async function runStreamed(
     passStep = undefined;
     readFraction = 0;
   };
+  // An open that fails (a DuckDB error, a cancel) leaves no cache folder behind; afterwards table.close() removes it.
   const table = await StreamTable.open(engine, dataPath, {
     target,
     task: experiment.task,
@@ -179,6 +180,9 @@ async function runStreamed(
       if (event.stage === 'read' && event.of) readFraction = event.step / event.of;
       report(event.step === event.of);
     },
+  }).catch((error: unknown) => {
+    rmSync(cacheDir, { recursive: true, force: true });
+    throw error;
   });
   try {
     const allowMissing = modelSpec(experiment.model.type).acceptsMissing === true;
