@@ -86,9 +86,9 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
 async function splitsOf(task: SweepTask): Promise<TrainSplits> {
   const loaded = loadExperimentFile(task.experimentFile);
   if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file: ${task.experimentFile}`);
-  const { readTable } = await import('../datasets/index');
+  const { readRunTable } = await import('../runs/runTable');
   const { planSplits } = await import('../experiment/train');
-  return planSplits(loaded.experiment, await readTable(loaded.dataPath), task.seed);
+  return planSplits(loaded.experiment, await readRunTable(loaded.dataPath, loaded.experiment, task.seed), task.seed);
 }
 
 interface QueueJob {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitTarget, withoutMissingTarget } from '../data/target';
-import { readTable } from '../datasets';
+import { readRunTable } from './runTable';
 import { dataSourceOf } from '../sources/sidecar';
 import { embedLocations } from '../embed/context';
 import { embedRecord } from '../embed/record';
@@ -27,7 +27,6 @@ import { keyMetric } from './keyMetric';
 import { saveModelFiles, type SavableModel } from './versions';
 import { RunProgress, SWEEP_TRIALS_SHARE } from './progress';
 import { dataQualityWarnings } from '../data/quality';
-import { runSeed } from '../experiment/experiment';
 import { trainStreamedIfOverBudget, type StreamedRunContext } from '../stream/run';
 
 export { keyMetric } from './keyMetric';
@@ -131,7 +130,7 @@ export async function executeRun(options: ExecuteOptions): Promise<RunRecord> {
     }
     const sample = experiment.data.sample;
     log(`reading ${loaded.dataPath}${sample ? ` (a seeded sample of ${sample.toLocaleString('en')} rows: data.sample)` : ''}`);
-    let table = await readTable(loaded.dataPath, sample ? { sample: { rows: sample, seed: options.seed ?? runSeed(experiment) } } : {});
+    let table = await readRunTable(loaded.dataPath, experiment, options.seed);
     const fileRows = table.rowCount;
     if (options.feedbackFrom) {
       const source = store.runDir(options.feedbackFrom);

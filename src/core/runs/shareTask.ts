@@ -1,5 +1,5 @@
 /** The body of scoreShare (./sweep.ts), kept apart so that importing sweep.ts does not load DuckDB or TensorFlow.js. */
-import { readTable } from '../datasets';
+import { readRunTable } from './runTable';
 import { embedLocations } from '../embed/context';
 import { scoreTrials, type TrainSplits } from '../experiment/train';
 import type { CandidateJob } from '../search/search';
@@ -21,7 +21,7 @@ export async function scoreShareNow(
   if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
   const trials: Trial[] = [];
   try {
-    return await scoreTrials(loaded.experiment, await readTable(loaded.dataPath), {
+    return await scoreTrials(loaded.experiment, await readRunTable(loaded.dataPath, loaded.experiment, options.seed), {
       seed: options.seed,
       signal: options.signal,
       splits: options.splits,

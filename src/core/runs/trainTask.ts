@@ -2,7 +2,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readTable } from '../datasets';
+import { embedLocations } from '../embed/context';
+import { readRunTable } from './runTable';
 import { trainExperiment } from '../experiment/train';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import type { TrainingOutcome, TrainTaskInput } from './remoteTraining';
@@ -13,9 +14,10 @@ export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal)
   const loaded = loadExperimentFile(input.experimentFile);
   if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
   const warnings: string[] = [];
-  const trained = await trainExperiment(loaded.experiment, await readTable(loaded.dataPath), {
+  const trained = await trainExperiment(loaded.experiment, await readRunTable(loaded.dataPath, loaded.experiment, input.seed), {
     seed: input.seed,
     signal,
+    embed: embedLocations(input.experimentFile),
     splits: input.splits,
     onWarning: (message) => warnings.push(message),
   });

@@ -57,3 +57,15 @@ test('runSweep: a trial that fails is recorded failed and the sweep goes on', as
   assert.ok(trials[0]?.error, JSON.stringify(trials));
   assert.equal(typeof trials[1]?.score, 'number');
 });
+
+test('runSweep with data.sample: worker threads score on the same sampled rows as one in-process training', async () => {
+  const lines = treeSweep({ seed: 9 }).map((line) => (line.startsWith('data:') ? 'data: { path: iris.csv, target: species, sample: 90 }' : line));
+  const { root, file } = experimentWorkspace('mlwb-sweeprun-sample-', 's.experiment.yaml', lines);
+  const local = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(local.status, 'completed', local.reason);
+  const swept = await runSweep({ workspaceRoot: root, experimentFile: file, executor: threadExecutor(2) });
+  assert.equal(swept.status, 'completed', swept.reason);
+  // Scored on all 150 rows instead of the 90 sampled, the trials' scores would differ from the local run's.
+  assert.deepEqual(JSON.parse(JSON.stringify(swept.trials)), JSON.parse(JSON.stringify(local.trials)));
+  assert.deepEqual(swept.metrics, local.metrics);
+});

@@ -1,0 +1,13 @@
+/** The table a run of an experiment trains on: the whole data file, or the seeded sample `data.sample` names. */
+import { readTable } from '../datasets';
+import type { Table } from '../data/table';
+import { runSeed, type Experiment } from '../experiment/experiment';
+
+/**
+ * Reads `dataPath` as a run of `experiment` with seed `seed` (default the experiment's) does: with `data.sample`,
+ * the N rows of smallest seeded row hash, so the coordinator, pool workers and queue workers read the same rows.
+ */
+export function readRunTable(dataPath: string, experiment: Experiment, seed?: number): Promise<Table> {
+  const sample = experiment.data.sample;
+  return readTable(dataPath, sample ? { sample: { rows: sample, seed: runSeed(experiment, seed) } } : {});
+}
