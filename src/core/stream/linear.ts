@@ -8,7 +8,7 @@ import { LinearRegression } from '../models/linearRegression';
 import { Ridge } from '../models/ridge';
 import { classWeightsOf } from '../models/classWeight';
 import { minimizeLbfgsAsync } from '../models/linear/lbfgs';
-import { logisticObjective } from '../models/linear/logisticLoss';
+import { logisticObjective, meanWithL2 } from '../models/linear/logisticLoss';
 import { solveSymmetric } from '../linalg/solve';
 import type { Model } from '../models/registry';
 import { MlError, throwIfAborted, type FitOptions, type Task } from '../types';
@@ -69,17 +69,7 @@ export function streamedLogisticRegression(params: Readonly<Record<string, unkno
           },
           { signal: options.signal, label: `objective ${evaluation}` },
         );
-        let penalty = 0;
-        for (let k = 0; k < blocks; k++) {
-          const offset = k * stride;
-          for (let j = 0; j < p; j++) {
-            const wj = w[offset + j] as number;
-            grad[offset + j] = (grad[offset + j] as number) / n + l2 * wj;
-            penalty += wj * wj;
-          }
-          grad[offset + p] = (grad[offset + p] as number) / n;
-        }
-        return loss / n + 0.5 * l2 * penalty;
+        return loss / n + meanWithL2(grad, w, { blocks, stride, features: p, rows: n, l2, fitIntercept: model.fitIntercept });
       };
       const result = await minimizeLbfgsAsync(fg, new Float64Array(blocks * stride), {
         maxIter: model.maxIter,

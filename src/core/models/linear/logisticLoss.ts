@@ -84,18 +84,39 @@ export function logisticObjective(
         grad[offset + p] = (grad[offset + p] as number) + r;
       }
     }
-    let penalty = 0;
-    for (let k = 0; k < blocks; k++) {
-      const offset = k * stride;
-      for (let j = 0; j < p; j++) {
-        const wj = w[offset + j] as number;
-        grad[offset + j] = (grad[offset + j] as number) / n + l2 * wj;
-        penalty += wj * wj;
-      }
-      grad[offset + p] = fitIntercept ? (grad[offset + p] as number) / n : 0;
-    }
-    return loss / n + 0.5 * l2 * penalty;
+    return loss / n + meanWithL2(grad, w, { blocks, stride, features: p, rows: n, l2, fitIntercept });
   };
+}
+
+/**
+ * Turns a gradient summed over `rows` into the mean objective's gradient with the L2 penalty added (`blocks`
+ * coefficient blocks of `stride` = features + 1, the intercept last and not penalised), in place; returns the
+ * penalty term 0.5 · l2 · ‖w‖² to add to the mean loss. Shared by the in-memory and the streamed fits.
+ */
+export function meanWithL2(
+  grad: Float64Array,
+  w: Float64Array,
+  shape: {
+    readonly blocks: number;
+    readonly stride: number;
+    readonly features: number;
+    readonly rows: number;
+    readonly l2: number;
+    readonly fitIntercept: boolean;
+  },
+): number {
+  const { blocks, stride, features, rows, l2, fitIntercept } = shape;
+  let penalty = 0;
+  for (let k = 0; k < blocks; k++) {
+    const offset = k * stride;
+    for (let j = 0; j < features; j++) {
+      const wj = w[offset + j] as number;
+      grad[offset + j] = (grad[offset + j] as number) / rows + l2 * wj;
+      penalty += wj * wj;
+    }
+    grad[offset + features] = fitIntercept ? (grad[offset + features] as number) / rows : 0;
+  }
+  return 0.5 * l2 * penalty;
 }
 
 /** Class probabilities (rows × classes) of a fitted weight vector. */
