@@ -1,6 +1,39 @@
-/** Generated CSV files for the file-based benchmarks. */
+/** For the file-based benchmarks: generated CSV files, and a child process measured from outside. */
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Random } from '../src/core/random';
+
+/** Runs argv, then prints {"wall": s, "cpu": s, "rssMb": peak RSS of the child, "stdout": its output}. */
+const MEASURE = `
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+if done.returncode != 0:
+    sys.stderr.write(done.stderr.decode()[-4000:])
+    sys.exit(done.returncode)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rssMb": usage.ru_maxrss / 1024, "stdout": done.stdout.decode()}))
+`;
+
+export interface Measured {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly rssMb: number;
+  readonly stdout: string;
+}
+
+/** Runs argv in its own process under Python's resource accounting: wall and CPU seconds, peak RSS, stdout. */
+export function measure(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Measured {
+  const run = spawnSync('/usr/bin/python3', ['-c', MEASURE, ...argv], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (run.status !== 0) throw new Error(`${argv.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Measured;
+}
 
 /**
  * Writes `rows` × `features` standard normals (6 decimals, columns f0…) and a binary target `y` drawn from a logistic

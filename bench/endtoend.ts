@@ -16,25 +16,11 @@
  * Both sides do the same work: read the file, split 80/20 (stratified), fit on the 80 %, score the 20 %, then refit
  * on every row (what `mlwb train` does for the deployable model). Permutation importance is off (`importance: false`).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Random } from '../src/core/random';
 import { option } from './common';
-
-/** Runs argv, then prints {"wall": s, "rssMb": peak RSS of the child, "stdout": its output}. */
-const MEASURE = `
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-wall = time.perf_counter() - start
-if done.returncode != 0:
-    sys.stderr.write(done.stderr.decode()[-4000:])
-    sys.exit(done.returncode)
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rssMb": usage.ru_maxrss / 1024, "stdout": done.stdout.decode()}))
-`;
+import { measure, writeLogisticCsv, type Measured } from './csvData';
 
 /** pandas + scikit-learn doing what `mlwb train` does: read, stratified 80/20 split, fit, score, refit on all rows. */
 const SKLEARN = `
@@ -57,47 +43,6 @@ t3 = time.perf_counter()
 print(json.dumps({"accuracy": accuracy, "read": t1 - t0, "holdout": t2 - t1, "refit": t3 - t2}))
 `;
 
-interface Measured {
-  readonly wall: number;
-  readonly cpu: number;
-  readonly rssMb: number;
-  readonly stdout: string;
-}
-
-function measure(argv: string[], cwd: string): Measured {
-  const run = spawnSync('/usr/bin/python3', ['-c', MEASURE, ...argv], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0) throw new Error(`${argv.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Measured;
-}
-
-/** Writes `rows` × `features` standard normals and a binary target `y` drawn from a logistic model (seed 7). */
-function writeCsv(file: string, rows: number, features: number): void {
-  const random = new Random(7);
-  const weights = Array.from({ length: features }, (_, j) => (j < 10 ? random.normal() : 0.1 * random.normal()));
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, `${Array.from({ length: features }, (_, j) => `f${j}`).join(',')},y\n`);
-    const x = new Float64Array(features);
-    let lines: string[] = [];
-    for (let i = 0; i < rows; i++) {
-      let score = 0;
-      for (let j = 0; j < features; j++) {
-        x[j] = Math.round(random.normal() * 1e6) / 1e6;
-        score += (weights[j] as number) * (x[j] as number);
-      }
-      const label = random.next() < 1 / (1 + Math.exp(-2 * score)) ? 1 : 0;
-      lines.push(`${Array.from(x, (v) => v.toFixed(6)).join(',')},${label}`);
-      if (lines.length === 10_000) {
-        writeSync(fd, lines.join('\n') + '\n');
-        lines = [];
-      }
-    }
-    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Seconds between the run log's "reading", "rows × columns" and "completed" lines. */
 function logStages(workspace: string, runId: string): string {
   const dir = path.join(workspace, '.mlwb', 'runs', runId);
@@ -118,7 +63,7 @@ function logStages(workspace: string, runId: string): string {
 function streamedBeside(cli: string, experiment: string, csv: string, workspace: string, budget: number): void {
   const loadBefore = loadavg()[0] as number;
   const train = (extra: string[]): { measured: Measured; accuracy: number; streamed?: { batchSize: number; passes: number; rows: number }; stages: string } => {
-    const measured = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace, ...extra], workspace);
+    const measured = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace, ...extra], { cwd: workspace });
     const result = JSON.parse(measured.stdout) as { runId: string; status: string; metrics?: { accuracy?: number }; reason?: string };
     if (result.status !== 'completed') throw new Error(`mlwb train ${result.status}: ${result.reason ?? ''}`);
     const record = JSON.parse(readFileSync(path.join(workspace, '.mlwb', 'runs', result.runId, 'run.json'), 'utf8')) as {
@@ -135,7 +80,7 @@ function streamedBeside(cli: string, experiment: string, csv: string, workspace:
   );
   console.log(`${line('mlwb train (in memory):', memory)}  (${memory.stages})`);
   if (!process.argv.includes('--no-sklearn')) {
-    const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], workspace);
+    const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], { cwd: workspace });
     const sk = JSON.parse(theirs.stdout) as { accuracy: number };
     console.log(
       `  ${'pandas + sklearn:'.padEnd(26)} ${theirs.wall.toFixed(1)} s wall, ${theirs.cpu.toFixed(1)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}`,
@@ -162,7 +107,7 @@ function main(): void {
   try {
     if (!existsSync(csv)) {
       const started = performance.now();
-      writeCsv(csv, rows, features);
+      writeLogisticCsv(csv, rows, features);
       console.log(`generated ${csv}: ${(statSync(csv).size / 2 ** 20).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     const experiment = path.join(workspace, 'bench.experiment.yaml');
@@ -187,10 +132,10 @@ function main(): void {
     }
     for (let r = 0; r < repeat; r++) {
       const loadBefore = loadavg()[0] as number;
-      const ours = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace], workspace);
+      const ours = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace], { cwd: workspace });
       const result = JSON.parse(ours.stdout) as { runId: string; status: string; metrics?: { accuracy?: number }; reason?: string };
       if (result.status !== 'completed') throw new Error(`mlwb train ${result.status}: ${result.reason ?? ''}`);
-      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], workspace);
+      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], { cwd: workspace });
       const sk = JSON.parse(theirs.stdout) as { accuracy: number; read: number; holdout: number; refit: number };
       const loadAfter = loadavg()[0] as number;
       const accuracy = result.metrics?.accuracy ?? NaN;

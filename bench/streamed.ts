@@ -12,7 +12,6 @@
  * quarter of the budget, as stream/run.ts sets it), keeps only the bins (1 byte a cell), the targets and the boosting state; the in-memory fit
  * holds the whole matrix (8 bytes a cell) as `mlwb train` without a budget does.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -25,23 +24,10 @@ import { HOLDOUT_FOLD, type StreamSource } from '../src/core/stream/source';
 import type { Classifier, DenseMatrix } from '../src/core/types';
 import { DatasetEngine } from '../src/core/datasets/engine';
 import { StreamTable } from '../src/core/stream/open';
-import { writeLogisticCsv } from './csvData';
+import { measure, writeLogisticCsv } from './csvData';
 import { option } from './common';
 
 const TEST_SIZE = 0.2;
-
-/** Runs argv, then prints {"wall": s, "cpu": s, "rssMb": peak RSS of the child, "stdout": its output}. */
-const MEASURE = `
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-wall = time.perf_counter() - start
-if done.returncode != 0:
-    sys.stderr.write(done.stderr.decode()[-4000:])
-    sys.exit(done.returncode)
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rssMb": usage.ru_maxrss / 1024, "stdout": done.stdout.decode()}))
-`;
 
 /** pandas + HistGradientBoostingClassifier on the rows whose row hash is at least TEST_SIZE; accuracy on the others. */
 const SKLEARN = `
@@ -67,19 +53,6 @@ accuracy = float((model.predict(X[held]) == y[held]).mean())
 t2 = time.perf_counter()
 print(json.dumps({"accuracy": accuracy, "trees": int(model.n_iter_), "read": t1 - t0, "fit": t2 - t1}))
 `;
-
-interface Measured {
-  readonly wall: number;
-  readonly cpu: number;
-  readonly rssMb: number;
-  readonly stdout: string;
-}
-
-function measure(argv: string[], env: NodeJS.ProcessEnv = process.env): Measured {
-  const run = spawnSync('/usr/bin/python3', ['-c', MEASURE, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, env });
-  if (run.status !== 0) throw new Error(`${argv.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Measured;
-}
 
 interface ChildResult {
   readonly accuracy: number;
@@ -234,7 +207,9 @@ function main(): void {
     }
     if (!process.argv.includes('--skip-sklearn')) {
       // One OpenMP thread: on this oversubscribed 2-core machine two spinning threads run ~3× slower (bench/README.md, boosting).
-      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv, String(DEFAULT_SEED), String(TEST_SIZE)], { ...process.env, OMP_NUM_THREADS: '1' });
+      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv, String(DEFAULT_SEED), String(TEST_SIZE)], {
+        env: { ...process.env, OMP_NUM_THREADS: '1' },
+      });
       const sk = JSON.parse(theirs.stdout) as { accuracy: number; trees: number; read: number; fit: number };
       console.log(
         `  pandas + sklearn HistGradientBoosting (1 thread): ${theirs.wall.toFixed(1)} s wall, ${theirs.cpu.toFixed(1)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}, ${sk.trees} trees (read_csv ${sk.read.toFixed(1)} s, fit + score ${sk.fit.toFixed(1)} s)`,
