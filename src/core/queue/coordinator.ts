@@ -153,9 +153,6 @@ async function runOnQueue(
     await putBlob(spec.data.sha256, dataBytes);
     await putBlob(spec.folds.sha256, foldBytes);
     await redis.set(KEYS.sweep(sweepId), JSON.stringify(spec), 'EX', SWEEP_TTL_S);
-    // Workers of another version hear of the sweep at once (a short sweep can end between their checks); not
-    // awaited: an announcement lost with Redis changes nothing for the sweep.
-    void redis.publish(KEYS.sweepsChannel, JSON.stringify(spec)).catch(() => undefined);
     const pending = jobs.filter((job) => !done.has(job.index));
     await queue.addBulk(
       pending.map((job) => ({

@@ -34,8 +34,6 @@ export const KEYS = {
   worker: (workerId: string) => `mlwb:worker:${workerId}`,
   workerPattern: 'mlwb:worker:*',
   sweepPattern: 'mlwb:sweep:*',
-  /** Pub/sub channel of every version: a coordinator announces each sweep's spec as it starts. */
-  sweepsChannel: 'mlwb:sweeps',
 } as const;
 
 /** Seconds a sweep's key lives without the coordinator refreshing it. */

@@ -177,32 +177,20 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 
   /** Tells the user once about each sweep of another version: this worker will not take its trials. */
-  const refuseOtherVersion = (key: string, spec: SweepSpec): void => {
-    if (refused.has(key) || spec.version === version) return;
-    refused.add(key);
-    say(
-      `refused the trials of run ${spec.runId} (from ${spec.coordinator.host}): it was sent by mlwb ${spec.version}, this worker is mlwb ${version}; run the same version on both sides`,
-    );
-  };
   const checkOtherVersions = async (): Promise<void> => {
-    for (const key of await redis.keys(KEYS.sweepPattern)) {
+    const keys = await redis.keys(KEYS.sweepPattern);
+    for (const key of keys) {
       if (refused.has(key)) continue;
       const text = await redis.get(key);
-      if (text) refuseOtherVersion(key, JSON.parse(text) as SweepSpec);
+      if (!text) continue;
+      const spec = JSON.parse(text) as SweepSpec;
+      if (spec.version === version) continue;
+      refused.add(key);
+      say(
+        `refused the trials of run ${spec.runId} (from ${spec.coordinator.host}): it was sent by mlwb ${spec.version}, this worker is mlwb ${version}; run the same version on both sides`,
+      );
     }
   };
-  // Sweeps announced as they start, by coordinators of any version: one that ends between two checks is heard too.
-  const announcements = redis.duplicate();
-  announcements.on('error', () => undefined);
-  announcements.on('message', (_channel: string, text: string) => {
-    try {
-      const spec = JSON.parse(text) as SweepSpec;
-      refuseOtherVersion(KEYS.sweep(spec.runId), spec); // a sweep's id is its run's
-    } catch {
-      // Not a sweep spec: nothing to say.
-    }
-  });
-  await announcements.subscribe(KEYS.sweepsChannel).catch(() => undefined);
 
   const worker = new Worker<TrialJobData>(queueName(version), runTrial, {
     connection: connectQueue(options.url),
@@ -230,7 +218,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       await worker.close();
       await Promise.all(threads.map((thread) => thread.close()));
       await redis.del(KEYS.worker(id)).catch(() => undefined);
-      announcements.disconnect();
       redis.disconnect();
     },
   };
