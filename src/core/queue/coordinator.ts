@@ -122,7 +122,9 @@ async function runOnQueue(
   const reader = connectQueue(url, { maxRetriesPerRequest: 1 });
   let lastError = '';
   for (const connection of [redis, reader]) connection.on('error', (error: Error) => (lastError = redactMessage(error.message, url)));
-  const queue = new Queue<TrialJobData>(queueName(), { connection: connectQueue(url) });
+  // BullMQ does not close a connection it was given: ours is disconnected below with the others.
+  const queueConnection = connectQueue(url);
+  const queue = new Queue<TrialJobData>(queueName(), { connection: queueConnection });
   queue.on('error', (error: Error) => (lastError = redactMessage(error.message, url)));
   const done = new Set<number>();
   const dataBytes = readFileSync(task.dataPath);
@@ -259,6 +261,7 @@ async function runOnQueue(
   } finally {
     await bounded(cleanUp(redis, queue, sweepId, indices, done, finished), 'cleaning up the sweep').catch(() => undefined);
     await queue.close().catch(() => undefined);
+    queueConnection.disconnect();
     redis.disconnect();
     reader.disconnect();
   }
