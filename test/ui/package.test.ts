@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { projectRoot, runCodeServerCli } from '../runner/codeServer';
 import { dismissOverlays, openMlWorkbench, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+import { SIZE_BUDGET_MB, hostTarget } from '../../scripts/platforms.mjs';
 
 const vsix = path.join(projectRoot, 'dist', 'ml-workbench.vsix');
 const extensionsDir = mkdtempSync(path.join(tmpdir(), 'mlwb-ext-'));
@@ -25,7 +26,10 @@ test('npm run package makes a .vsix that code-server installs, and the installed
   assert.equal(packaged.status, 0, packaged.stdout + packaged.stderr);
   assert.ok(existsSync(vsix));
   const megabytes = statSync(vsix).size / 2 ** 20;
-  assert.ok(megabytes < 40, `the .vsix is ${megabytes.toFixed(1)} MB`);
+  // This machine's package, within its target's budget (it carries DuckDB's binding and the ONNX runtime).
+  const target = hostTarget();
+  assert.ok(target !== undefined, `no package is made for ${process.platform}-${process.arch}`);
+  assert.ok(megabytes <= SIZE_BUDGET_MB[target], `the .vsix is ${megabytes.toFixed(1)} MB, over ${SIZE_BUDGET_MB[target]} MiB`);
 
   const installed = runCodeServerCli(['--install-extension', vsix, '--extensions-dir', extensionsDir]);
   assert.equal(installed.status, 0, installed.output);
