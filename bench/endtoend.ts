@@ -1,10 +1,12 @@
 /**
- * End-to-end benchmark: a generated CSV file → `mlwb train` (the built CLI, logistic regression, 20 % hold-out)
- * beside pandas `read_csv` + scikit-learn `LogisticRegression` on the same file, in the same run. Each side runs in
+ * End-to-end benchmark: a generated CSV file → `mlwb train` (the built CLI, logistic regression or gradient boosting,
+ * 20 % hold-out) beside pandas `read_csv` + scikit-learn `LogisticRegression` or `HistGradientBoostingClassifier` (each
+ * with its defaults, as ours) on the same file, in the same run. Each side runs in
  * its own process under one wrapper that reports wall time and the child's peak RSS (getrusage); the bench prints
  * both, the held-out accuracy of each, the ratios, and the stages of our run from its log.
  *
- *   node scripts/build.mjs && node --import tsx bench/endtoend.ts [--rows 1000000] [--features 20] [--repeat 1] [--cli dist/cli/mlwb.js] [--keep DIR]
+ *   node scripts/build.mjs && node --import tsx bench/endtoend.ts [--rows 1000000] [--features 20] [--repeat 1]
+ *     [--model logistic_regression|gradient_boosting] [--cli dist/cli/mlwb.js] [--keep DIR]
  *
  * Streamed mode (training beyond memory): `--max-memory-mb 512` trains the same file with `mlwb train --max-memory-mb
  * 512` (streamed when the table does not fit) beside the in-memory `mlwb train`, and prints each one's wall time, peak
@@ -22,12 +24,18 @@ import * as path from 'node:path';
 import { option } from './common';
 import { measure, writeLogisticCsv, type Measured } from './csvData';
 
-/** pandas + scikit-learn doing what `mlwb train` does: read, stratified 80/20 split, fit, score, refit on all rows. */
+/**
+ * pandas + scikit-learn doing what `mlwb train` does: read, stratified 80/20 split, fit, score, refit on all rows.
+ * argv: the CSV file, then the model: logistic_regression (LogisticRegression()) or gradient_boosting
+ * (HistGradientBoostingClassifier() with its defaults: early_stopping='auto' is on above 10,000 rows, as ours).
+ */
 const SKLEARN = `
 import json, sys, time
 import pandas
 from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import train_test_split
+Model = HistGradientBoostingClassifier if sys.argv[2] == "gradient_boosting" else LogisticRegression
 t0 = time.perf_counter()
 frame = pandas.read_csv(sys.argv[1])
 t1 = time.perf_counter()
@@ -35,10 +43,10 @@ y = frame.pop("y").to_numpy()
 X = frame.to_numpy()
 del frame
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
-model = LogisticRegression().fit(X_train, y_train)
+model = Model().fit(X_train, y_train)
 accuracy = float((model.predict(X_test) == y_test).mean())
 t2 = time.perf_counter()
-LogisticRegression().fit(X, y)
+Model().fit(X, y)
 t3 = time.perf_counter()
 print(json.dumps({"accuracy": accuracy, "read": t1 - t0, "holdout": t2 - t1, "refit": t3 - t2}))
 `;
@@ -60,7 +68,7 @@ function logStages(workspace: string, runId: string): string {
 }
 
 /** The streamed run under `budget` MB beside the in-memory run (and, unless --no-sklearn, pandas + scikit-learn). */
-function streamedBeside(cli: string, experiment: string, csv: string, workspace: string, budget: number): void {
+function streamedBeside(cli: string, experiment: string, csv: string, workspace: string, budget: number, model: string): void {
   const loadBefore = loadavg()[0] as number;
   const train = (extra: string[]): { measured: Measured; accuracy: number; streamed?: { batchSize: number; passes: number; rows: number }; stages: string } => {
     const measured = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace, ...extra], { cwd: workspace });
@@ -80,7 +88,7 @@ function streamedBeside(cli: string, experiment: string, csv: string, workspace:
   );
   console.log(`${line('mlwb train (in memory):', memory)}  (${memory.stages})`);
   if (!process.argv.includes('--no-sklearn')) {
-    const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], { cwd: workspace });
+    const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv, model], { cwd: workspace });
     const sk = JSON.parse(theirs.stdout) as { accuracy: number };
     console.log(
       `  ${'pandas + sklearn:'.padEnd(26)} ${theirs.wall.toFixed(1)} s wall, ${theirs.cpu.toFixed(1)} s CPU, peak RSS ${theirs.rssMb.toFixed(0)} MB, held-out accuracy ${sk.accuracy.toFixed(4)}`,
@@ -96,6 +104,10 @@ function streamedBeside(cli: string, experiment: string, csv: string, workspace:
 function main(): void {
   const rows = option('rows', 1_000_000);
   const features = option('features', 20);
+  const modelAt = process.argv.indexOf('--model');
+  const model = modelAt >= 0 ? (process.argv[modelAt + 1] as string) : 'logistic_regression';
+  if (model !== 'logistic_regression' && model !== 'gradient_boosting') throw new Error(`--model: logistic_regression or gradient_boosting, got ${model}`);
+  const modelName = model === 'logistic_regression' ? 'logistic regression' : 'gradient boosting';
   const repeat = option('repeat', 1);
   const cliAt = process.argv.indexOf('--cli');
   const cli = path.resolve(cliAt >= 0 ? (process.argv[cliAt + 1] as string) : 'dist/cli/mlwb.js');
@@ -110,24 +122,24 @@ function main(): void {
       writeLogisticCsv(csv, rows, features);
       console.log(`generated ${csv}: ${(statSync(csv).size / 2 ** 20).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    const experiment = path.join(workspace, 'bench.experiment.yaml');
+    const experiment = path.join(workspace, `bench-${model}-${rows}.experiment.yaml`);
     writeFileSync(
       experiment,
       [
         'name: endtoend',
         `data: { path: ${path.basename(csv)}, target: y }`,
         'task: classification',
-        'model: { type: logistic_regression }',
+        `model: { type: ${model} }`,
         'validation: { method: holdout, test_size: 0.2 }',
         'importance: false',
         'seed: 42',
         '',
       ].join('\n'),
     );
-    console.log(`${rows.toLocaleString('en')} rows × ${features} features + binary target; logistic regression, 20 % hold-out, refit on all rows`);
+    console.log(`${rows.toLocaleString('en')} rows × ${features} features + binary target; ${modelName}, 20 % hold-out, refit on all rows`);
     const budget = option('max-memory-mb', 0);
     if (budget > 0) {
-      streamedBeside(cli, experiment, csv, workspace, budget);
+      streamedBeside(cli, experiment, csv, workspace, budget, model);
       return;
     }
     for (let r = 0; r < repeat; r++) {
@@ -135,7 +147,7 @@ function main(): void {
       const ours = measure([process.execPath, cli, 'train', experiment, '--json', '--workspace', workspace], { cwd: workspace });
       const result = JSON.parse(ours.stdout) as { runId: string; status: string; metrics?: { accuracy?: number }; reason?: string };
       if (result.status !== 'completed') throw new Error(`mlwb train ${result.status}: ${result.reason ?? ''}`);
-      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv], { cwd: workspace });
+      const theirs = measure(['/usr/bin/python3', '-c', SKLEARN, csv, model], { cwd: workspace });
       const sk = JSON.parse(theirs.stdout) as { accuracy: number; read: number; holdout: number; refit: number };
       const loadAfter = loadavg()[0] as number;
       const accuracy = result.metrics?.accuracy ?? NaN;

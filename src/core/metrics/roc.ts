@@ -17,12 +17,14 @@ export interface RocCurve {
 export function rocCurve(yTrue: readonly string[], scores: ArrayLike<number>, positive: string, dropIntermediate = true): RocCurve {
   checkSameLength('roc_curve', yTrue, scores);
   const n = yTrue.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
   let tps: number[] = [];
   let fps: number[] = [];
   let thresholds: number[] = [];
+  const points = distinctScorePoints(yTrue, scores, positive);
+  if (points) ({ tps, fps, thresholds } = points);
+  const order = points ? [] : Array.from({ length: n }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
   let positives = 0;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < order.length; k++) {
     const row = order[k] as number;
     if (yTrue[row] === positive) positives++;
     const score = scores[row] as number;
@@ -59,6 +61,53 @@ export function rocCurve(yTrue: readonly string[], scores: ArrayLike<number>, po
     tpr: tps.map((v) => (lastT > 0 ? v / lastT : Number.NaN)),
     thresholds,
   };
+}
+
+/**
+ * The curve's points before dropping (true and false positives at each distinct score, highest first) without
+ * sorting rows: the positives' and the negatives' scores are sorted apart (numeric typed-array sorts) and merged, which
+ * gives the same counts as walking all rows in score order since tied rows count as one point. Undefined when a score
+ * is NaN (the comparison sort's order then decides).
+ */
+function distinctScorePoints(
+  yTrue: readonly string[],
+  scores: ArrayLike<number>,
+  positive: string,
+): { tps: number[]; fps: number[]; thresholds: number[] } | undefined {
+  const n = yTrue.length;
+  let positiveCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i] as number)) return undefined;
+    if (yTrue[i] === positive) positiveCount++;
+  }
+  // Negated so that the ascending sort gives the highest score first.
+  const pos = new Float64Array(positiveCount);
+  const neg = new Float64Array(n - positiveCount);
+  let p = 0;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    if (yTrue[i] === positive) pos[p++] = -(scores[i] as number);
+    else neg[q++] = -(scores[i] as number);
+  }
+  pos.sort();
+  neg.sort();
+  const tps: number[] = [];
+  const fps: number[] = [];
+  const thresholds: number[] = [];
+  p = 0;
+  q = 0;
+  while (p < pos.length || q < neg.length) {
+    // The next distinct score (-0 and 0 are one score, as the comparison sort sees them), then every row holding it.
+    const a = p < pos.length ? (pos[p] as number) : Number.POSITIVE_INFINITY;
+    const b = q < neg.length ? (neg[q] as number) : Number.POSITIVE_INFINITY;
+    const score = a < b ? a : b;
+    while (p < pos.length && (pos[p] as number) === score) p++;
+    while (q < neg.length && (neg[q] as number) === score) q++;
+    tps.push(p);
+    fps.push(q);
+    thresholds.push(-score);
+  }
+  return { tps, fps, thresholds };
 }
 
 /** Area under a curve by the trapezoidal rule; x must be monotonic (either direction). */

@@ -206,18 +206,32 @@ export function reportBadNumbers(values: Float64Array, name: string, where: stri
 function toDense(frame: Frame, cols: number): DenseMatrix {
   const n = frame.rowCount;
   const data = new Float64Array(n * cols);
+  // Runs of adjacent columns are copied row by row, all of a run's columns for a row at once: each column is read
+  // and the matrix written in order (a column at a time would stride through the whole matrix once per column).
   let offset = 0;
+  let run: Float64Array[] = [];
+  const flush = (): void => {
+    const width = run.length;
+    if (width === 0) return;
+    const start = offset - width;
+    for (let i = 0; i < n; i++) {
+      let at = i * cols + start;
+      for (let c = 0; c < width; c++) data[at++] = (run[c] as Float64Array)[i] as number;
+    }
+    run = [];
+  };
   for (const part of frame.parts) {
     if (part.type === 'column') {
-      const values = part.column.values as Float64Array;
-      for (let i = 0; i < n; i++) data[i * cols + offset] = values[i] as number;
+      run.push(part.column.values as Float64Array);
       offset += 1;
       continue;
     }
+    flush();
     const m = part.matrix as DenseMatrix;
     for (let i = 0; i < n; i++) data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), i * cols + offset);
     offset += m.cols;
   }
+  flush();
   return { kind: 'dense', rows: n, cols, data };
 }
 

@@ -126,6 +126,7 @@ export async function crossValidate<I extends ModelInput = Matrix>(
   let everyFoldHasProba = task === 'classification';
   const folds: Record<string, number>[] = [];
   const fitted: FittedSplit<I>[] = [];
+  let single: Metrics | undefined;
 
   const outcomes = options.foldRunner ? await options.foldRunner(splits) : await sequentialFolds(features, y, options, labels);
   for (const [index, split] of splits.entries()) {
@@ -135,7 +136,10 @@ export async function crossValidate<I extends ModelInput = Matrix>(
     if (options.keepFitted && outcome.fitted) fitted.push(outcome.fitted as unknown as FittedSplit<I>);
     const proba = outcome.proba;
     if (!proba) everyFoldHasProba = false;
-    folds.push(scalarMetrics(computeMetrics(task, yTest, yPred, proba, labels)));
+    const foldMetrics = computeMetrics(task, yTest, yPred, proba, labels);
+    // One split whose test rows are in row order: the pooled metrics below would see the same values in the same order.
+    if (splits.length === 1 && isIncreasing(split.test)) single = foldMetrics;
+    folds.push(scalarMetrics(foldMetrics));
     split.test.forEach((row, i) => {
       scored[row] = 1;
       predicted[row] = yPred[i];
@@ -152,7 +156,7 @@ export async function crossValidate<I extends ModelInput = Matrix>(
     rows.forEach((r, i) => data.set(probaRows[r] as Float64Array, i * labels.length));
     proba = { kind: 'dense', rows: rows.length, cols: labels.length, data };
   }
-  const metrics = computeMetrics(task, selectTarget(y, rows), predictions, proba, labels);
+  const metrics = single ?? computeMetrics(task, selectTarget(y, rows), predictions, proba, labels);
   return {
     folds,
     ...summariseFolds(folds),
@@ -240,4 +244,9 @@ export function alignProba(proba: DenseMatrix, classes: readonly string[], label
     });
   }
   return { kind: 'dense', rows: proba.rows, cols: labels.length, data };
+}
+
+function isIncreasing(rows: readonly number[]): boolean {
+  for (let i = 1; i < rows.length; i++) if ((rows[i] as number) <= (rows[i - 1] as number)) return false;
+  return true;
 }

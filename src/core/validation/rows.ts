@@ -7,7 +7,8 @@ export function selectRows(table: Table, rows: readonly number[]): Table {
   const columns = table.columns.map((column): Column => {
     if (column.kind === 'numeric') {
       const values = new Float64Array(rows.length);
-      rows.forEach((r, i) => (values[i] = column.values[r] as number));
+      const from = column.values;
+      for (let i = 0; i < rows.length; i++) values[i] = from[rows[i] as number] as number;
       return { name: column.name, kind: 'numeric', values };
     }
     return { name: column.name, kind: column.kind, values: rows.map((r) => column.values[r] ?? null) };
