@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): MlWorkbenchApi {
   const services: Services = { disposer, log, extensionPath: context.extensionPath, runtime, training, datasets };
   registerDatasets(context, services);
   const experiments = registerExperiments(services);
-  const runsTree = registerRuns(services, (document, text) => experiments.validateForTraining(document, text));
+  const runsTree = registerRuns(services, (document, text) => experiments.validateForTraining(document, text), context.workspaceState);
   const deployments = registerDeployments(services);
   registerMonitor(services, deployments.manager, context.workspaceState);
   registerDashboards(services);

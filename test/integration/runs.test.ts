@@ -128,6 +128,36 @@ suite('Run notes, tags, search and model aliases', () => {
       await closeNotifications();
     }
   });
+
+  test('Remove Model Alias… takes an alias off its model, keeps the version registered, and the run stops showing it', async () => {
+    type Removed = { model: string; alias: string; version: number };
+    const removed = await vscode.commands.executeCommand<Removed>('mlWorkbench.removeModelAlias', undefined, 'train-iris', 'challenger');
+    assert.equal(removed.model, 'train-iris');
+    assert.equal(removed.alias, 'challenger');
+    const registry = JSON.parse(readFileSync(path.join(workspaceRoot(), '.mlwb', 'models.json'), 'utf8')) as {
+      models: Record<string, { versions: { version: number; runId: string }[]; aliases: Record<string, number> }>;
+    };
+    assert.deepEqual(registry.models['train-iris']?.aliases, { champion: removed.version });
+    assert.ok(
+      registry.models['train-iris']?.versions.some((v) => v.version === removed.version && v.runId === iris.id),
+      'the version stays',
+    );
+    const row = await rowOf(iris.id);
+    assert.ok(row?.description?.includes(`train-iris v${removed.version} @champion`) && !row.description.includes('@challenger'), row?.description);
+    assert.match(String(row?.contextValue), /^run\.completed\.aliased/);
+    // An alias the model does not have is refused with a message; nothing changes.
+    assert.equal(await vscode.commands.executeCommand('mlWorkbench.removeModelAlias', undefined, 'train-iris', 'challenger'), undefined);
+    await closeNotifications();
+    // From the run's context menu (the run as argument), its only alias is offered; accepting removes it.
+    const removing = vscode.commands.executeCommand<Removed | undefined>('mlWorkbench.removeModelAlias', iris.id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.deepEqual(await removing, { model: 'train-iris', alias: 'champion', version: removed.version });
+    const after = await rowOf(iris.id);
+    assert.ok(!after?.description?.includes('@'), after?.description);
+    assert.doesNotMatch(String(after?.contextValue), /aliased/);
+    await closeNotifications();
+  });
 });
 
 async function closeNotifications(): Promise<void> {

@@ -138,7 +138,7 @@ test('the Runs view: key metric first and whole at the default width, short run 
   assert.ok(existsSync(await screenshot(page, 'runs-tree')));
 });
 
-test('Filter Runs… from the palette narrows the Runs view and says so in its header; Clear Runs Filter shows every run again', async () => {
+test('Filter Runs… from the palette narrows the Runs view and says so in its header, still after a window reload; Clear Runs Filter shows every run again', async () => {
   const { page } = workbench;
   const pane = runsPane(page);
   await runFromPalette(page, 'ML Workbench: Filter Runs…');
@@ -156,6 +156,16 @@ test('Filter Runs… from the palette narrows the Runs view and says so in its h
   await header.filter({ hasText: "filter: metrics.f1_macro > 0.9 and params.kernel = 'linear'" }).waitFor({ timeout: 10_000 });
   await pane.locator('.monaco-list-row', { hasText: 'ui-sweep' }).first().waitFor();
   assert.ok(existsSync(await screenshot(page, 'runs-filter')));
+  // The filter is the workspace's: it is still applied after the window reloads.
+  await page.waitForTimeout(3_000);
+  await page.reload();
+  await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+  await openMlWorkbench(page);
+  await runsPane(page)
+    .locator('.pane-header')
+    .first()
+    .filter({ hasText: "filter: metrics.f1_macro > 0.9 and params.kernel = 'linear'" })
+    .waitFor({ timeout: 60_000 });
   await runFromPalette(page, 'ML Workbench: Clear Runs Filter');
   await page.waitForFunction(() => !document.body.innerText.includes('filter: metrics.f1_macro'), undefined, { timeout: 10_000 });
 });

@@ -33,8 +33,7 @@ function applyFilter(tree: RunsTree, view: vscode.TreeView<unknown>, state: vsco
   showFilter(view, tree);
 }
 
-/** Registers the note, tag and filter commands of the Runs view. */
-/** `state` (the workspace's) keeps the filter across reloads when given. */
+/** Registers the note, tag and filter commands of the Runs view; `state` (the workspace's) keeps the filter across reloads. */
 export function registerRunAnnotations(training: TrainingManager, tree: RunsTree, view: vscode.TreeView<unknown>, state?: vscode.Memento): vscode.Disposable[] {
   const runDirOf = async (arg: RunArgument, placeHolder: string): Promise<string | undefined> => {
     const store = training.store();

@@ -11,7 +11,7 @@ import { executeCommand, registerCommand, type TrainOptions } from '../commands'
 import { exportModelCommand } from './export';
 import { completionMessage } from '../../core/runs/display';
 import { registerRunAnnotations } from './annotate';
-import { registerModelCommand } from './registry';
+import { registerModelCommand, removeAliasCommand } from './registry';
 import { trainVerdict, type FileProblem } from './trainCheck';
 import { progressPercent, progressText } from '../../core/runs/progress';
 
@@ -84,11 +84,11 @@ async function mayTrain(file: string, check: CheckExperiment, silent: boolean): 
 }
 
 /** Registers the Runs view, training commands and the Train CodeLens of experiment files. */
-export function registerRuns(services: Services, check: CheckExperiment): RunsTree {
+export function registerRuns(services: Services, check: CheckExperiment, workspaceState?: vscode.Memento): RunsTree {
   const { disposer, training } = services;
   const tree = disposer.track(new RunsTree(training));
   const view = disposer.track(vscode.window.createTreeView('mlWorkbench.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
-  for (const disposable of registerRunAnnotations(training, tree, view)) disposer.track(disposable);
+  for (const disposable of registerRunAnnotations(training, tree, view, workspaceState)) disposer.track(disposable);
   const watcher = disposer.track(vscode.workspace.createFileSystemWatcher('**/.mlwb/runs/*/run.json'));
   disposer.track(watcher.onDidCreate(() => tree.scheduleRefresh()));
   disposer.track(watcher.onDidChange(() => tree.scheduleRefresh()));
@@ -193,6 +193,13 @@ export function registerRuns(services: Services, check: CheckExperiment): RunsTr
       const registered = await registerModelCommand(training, arg, options);
       tree.refresh();
       return registered;
+    }),
+  );
+  disposer.track(
+    vscode.commands.registerCommand('mlWorkbench.removeModelAlias', async (arg?: RunArgument, model?: string, alias?: string) => {
+      const removed = await removeAliasCommand(training, arg, model, alias);
+      tree.refresh();
+      return removed;
     }),
   );
   disposer.track(

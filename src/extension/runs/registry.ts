@@ -1,11 +1,12 @@
 /**
  * Register Model Version… on a completed run: the run becomes the next version of its experiment's
  * model in `.mlwb/models.json`, with an alias (champion, challenger, another word, or none). Deploy,
- * when no run is given, offers the aliased versions first.
+ * when no run is given, offers the aliased versions first. Remove Model Alias… takes an alias off its
+ * model (the version stays registered).
  */
 import * as vscode from 'vscode';
 import { formatMetric, headlineMetric, runLabel, shortRunId } from '../../core/runs/display';
-import { MODEL_ALIASES, deployChoices, readModelRegistry, registerModelVersion } from '../../core/runs/modelRegistry';
+import { MODEL_ALIASES, aliasedVersions, deployChoices, readModelRegistry, registerModelVersion, removeModelAlias } from '../../core/runs/modelRegistry';
 import type { TrainingManager } from '../training/manager';
 import { runIdOf, type RunArgument } from './pickRun';
 
@@ -52,6 +53,51 @@ export async function registerModelCommand(
       `ML Workbench: run ${shortRunId(record.id)} is ${registered.model} version ${registered.version}${registered.alias ? ` (@${registered.alias})` : ''}.`,
     );
     return registered;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`ML Workbench: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** What Remove Model Alias… removed. */
+export interface RemovedAlias {
+  readonly model: string;
+  readonly alias: string;
+  readonly version: number;
+}
+
+/**
+ * Removes an alias: `model` and `alias` when given, else a pick of every alias (of the run's
+ * registrations when a run is given, as the Runs view's context menu does).
+ */
+export async function removeAliasCommand(training: TrainingManager, arg?: RunArgument, model?: string, alias?: string): Promise<RemovedAlias | undefined> {
+  const store = training.store();
+  if (!store) return undefined;
+  try {
+    const aliased = aliasedVersions(readModelRegistry(store.workspaceRoot));
+    let chosen = model !== undefined && alias !== undefined ? aliased.find((a) => a.model === model && a.alias === alias) : undefined;
+    if (model !== undefined && alias !== undefined && !chosen) throw new Error(`model ${model} has no alias "${alias}"`);
+    if (!chosen) {
+      const runId = typeof arg === 'string' ? arg : arg?.runId;
+      const candidates = runId ? aliased.filter((a) => a.runId === runId) : aliased;
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage(
+          runId
+            ? `ML Workbench: run ${shortRunId(runId)} has no model alias.`
+            : 'ML Workbench: no model version has an alias. Register Model Version… sets one.',
+        );
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(
+        candidates.map((a) => ({ label: `${a.model}@${a.alias}`, description: `version ${a.version} · run ${shortRunId(a.runId)}`, aliased: a })),
+        { placeHolder: 'Select the alias to remove (its model version stays registered)' },
+      );
+      chosen = picked?.aliased;
+    }
+    if (!chosen) return undefined;
+    removeModelAlias(store.workspaceRoot, chosen.model, chosen.alias);
+    void vscode.window.showInformationMessage(`ML Workbench: removed @${chosen.alias} from ${chosen.model} version ${chosen.version}.`);
+    return { model: chosen.model, alias: chosen.alias, version: chosen.version };
   } catch (error) {
     void vscode.window.showErrorMessage(`ML Workbench: ${(error as Error).message}`);
     return undefined;

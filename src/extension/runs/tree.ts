@@ -47,7 +47,9 @@ export class RunItem extends vscode.TreeItem {
     const tags = Object.entries(annotations.tags).map(([key, value]) => (value ? `${key}=${value}` : key));
     this.description = [runDescription(record), ...registrations, ...tags, annotations.note ? '✎' : ''].filter(Boolean).join(' · ');
     this.tooltip = runTooltip(record, annotations);
-    this.contextValue = `run.${record.status}${hasTrials ? '.sweep' : ''}`;
+    // `.aliased` offers Remove Model Alias… on a run some alias points at.
+    const aliased = registrations.some((registration) => registration.includes('@'));
+    this.contextValue = `run.${record.status}${aliased ? '.aliased' : ''}${hasTrials ? '.sweep' : ''}`;
     this.command = { command: 'mlWorkbench.openDashboard', title: 'Open Dashboard', arguments: [record.id] };
   }
 }
