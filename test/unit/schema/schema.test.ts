@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import { PREPARE_STEPS, validateExperiment } from '../../../src/core/experiment/experiment';
 import { METRIC_NAMES } from '../../../src/core/metrics';
@@ -12,14 +12,9 @@ import { MlError, type Task } from '../../../src/core/types';
 import { MODEL_PARAM_SCHEMAS } from '../../../src/extension/experiments/modelParams';
 import { buildExperimentSchema } from '../../../src/extension/experiments/schema';
 import { SELECT_METHOD_OPTIONS, STEP_OPTION_SCHEMAS } from '../../../src/extension/experiments/stepOptions';
+import { committedSchema as committed, validateSchema as validate } from './experimentSchema';
 
 const root = path.join(import.meta.dirname, '..', '..', '..');
-const committed = JSON.parse(readFileSync(path.join(root, 'schemas', 'experiment.schema.json'), 'utf8')) as Record<string, unknown>;
-
-// strictTypes would ask for `type: object` beside every `properties` inside if/then, which draft-07 does not need.
-const ajv = new Ajv({ allErrors: true, strictTypes: false });
-ajv.addVocabulary(['defaultSnippets', 'enumDescriptions']);
-const validate = ajv.compile(committed);
 
 type Json = Record<string, unknown>;
 const schemaAt = (...keys: string[]): Json => keys.reduce<Json>((node, key) => node[key] as Json, committed);

@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { modelTypes } from '../../../src/core/models/registry';
 import { parseExperiment } from '../../../src/core/runs/experimentFile';
 import { classBalance, experimentYaml, flow, validationChoices, type TemplateColumn } from '../../../src/extension/experiments/template';
-
-const root = path.join(import.meta.dirname, '..', '..', '..');
-const ajv = new Ajv({ allErrors: true, strictTypes: false });
-ajv.addVocabulary(['defaultSnippets', 'enumDescriptions']);
-const validate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schemas', 'experiment.schema.json'), 'utf8')) as object);
+import { validateSchema as validate } from './experimentSchema';
 
 const columns: TemplateColumn[] = [
   { name: 'age', kind: 'numeric', missing: 3 },

@@ -2,20 +2,15 @@
 // folder check, the path written, and the embed step of the template (mean pooling, unit length).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { modelTypes } from '../../../src/core/models/registry';
 import { parseExperiment } from '../../../src/core/runs/experimentFile';
 import { encoderFolderProblem, encoderPath, experimentYaml, type TemplateColumn } from '../../../src/extension/experiments/template';
 import { TINY_BERT } from '../embed/fixture';
-
-const root = path.join(import.meta.dirname, '..', '..', '..');
-const ajv = new Ajv({ allErrors: true, strictTypes: false });
-ajv.addVocabulary(['defaultSnippets', 'enumDescriptions']);
-const validate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schemas', 'experiment.schema.json'), 'utf8')) as object);
+import { validateSchema as validate } from './experimentSchema';
 
 const columns: TemplateColumn[] = [
   { name: 'stars', kind: 'numeric', missing: 2 },

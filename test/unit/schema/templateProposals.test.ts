@@ -2,18 +2,11 @@
 // dropMissing for a target with gaps, from the columns' profiles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import Ajv from 'ajv';
 import { parse } from 'yaml';
 import type { ColumnProfile, ColumnType } from '../../../src/core/datasets/types';
 import { parseExperiment } from '../../../src/core/runs/experimentFile';
 import { experimentYaml, templateColumn, type TemplateColumn } from '../../../src/extension/experiments/template';
-
-const root = path.join(import.meta.dirname, '..', '..', '..');
-const ajv = new Ajv({ allErrors: true, strictTypes: false });
-ajv.addVocabulary(['defaultSnippets', 'enumDescriptions']);
-const validate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schemas', 'experiment.schema.json'), 'utf8')) as object);
+import { validateSchema as validate } from './experimentSchema';
 
 /** A column profile with `count` present values, `distinct` of them different, sample values and a numeric range. */
 function profile(name: string, type: ColumnType, options: Partial<ColumnProfile> & { sample?: string[]; span?: [number, number] } = {}): ColumnProfile {
