@@ -10,6 +10,7 @@ import { N_JOBS_PARAM, jobsFor, nJobsProblem } from '../parallel/jobs';
 import { kneighborsParallel } from './knn/parallel';
 import { buildIndex, kneighbors, sortedCsr, type EffectiveMetric, type Neighbours, type SearchIndex } from './knn/search';
 import { toDense } from './tree/data';
+import { matrixFromJSON, matrixToJSON, type SavedMatrix } from './savedMatrix';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
 
@@ -105,10 +106,6 @@ interface KnnJSON extends EstimatorJSON {
   readonly values?: number[];
 }
 
-type SavedMatrix =
-  | { kind: 'dense'; rows: number; cols: number; data: number[] }
-  | { kind: 'csr'; rows: number; cols: number; indptr: number[]; indices: number[]; values: number[] };
-
 abstract class KnnModel {
   readonly type = TYPE;
   readonly params: KnnParams;
@@ -155,7 +152,7 @@ abstract class KnnModel {
   }
 
   protected restore(json: KnnJSON): void {
-    this.keep(matrixFromJSON(json.X));
+    this.keep(matrixFromJSON(json.X, `${TYPE}: the saved training rows (X) are not a matrix`));
   }
 
   protected static check(json: EstimatorJSON, task: Task, owner: string): KnnJSON {
@@ -310,32 +307,6 @@ function checkFinite(X: DenseMatrix | CsrMatrix): void {
       throw new MlError(`${TYPE}: ${where} is ${String(values[at])}; impute or drop missing values first`);
     }
   }
-}
-
-function matrixToJSON(M: DenseMatrix | CsrMatrix): SavedMatrix {
-  return M.kind === 'dense'
-    ? { kind: 'dense', rows: M.rows, cols: M.cols, data: Array.from(M.data) }
-    : { kind: 'csr', rows: M.rows, cols: M.cols, indptr: Array.from(M.indptr), indices: Array.from(M.indices), values: Array.from(M.values) };
-}
-
-function matrixFromJSON(value: unknown): Matrix {
-  const m = value as Partial<{ kind: string; rows: number; cols: number; data: number[]; indptr: number[]; indices: number[]; values: number[] }> | undefined;
-  if (m && typeof m.rows === 'number' && typeof m.cols === 'number') {
-    if (m.kind === 'dense' && Array.isArray(m.data) && m.data.length === m.rows * m.cols) {
-      return { kind: 'dense', rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) };
-    }
-    if (m.kind === 'csr' && Array.isArray(m.indptr) && Array.isArray(m.indices) && Array.isArray(m.values)) {
-      return {
-        kind: 'csr',
-        rows: m.rows,
-        cols: m.cols,
-        indptr: Int32Array.from(m.indptr),
-        indices: Int32Array.from(m.indices),
-        values: Float64Array.from(m.values),
-      };
-    }
-  }
-  throw new MlError(`${TYPE}: the saved training rows (X) are not a matrix`);
 }
 
 /** Restores either knn model from its JSON, by its `task` field. */

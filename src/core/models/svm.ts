@@ -11,6 +11,7 @@ import type { KernelName, KernelSpec } from './kernel/kernel';
 import { couplePairwise, fitSigmoid, sigmoidProbability } from './kernel/probability';
 import { solveSmo } from './kernel/smo';
 import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, type ClassWeight } from './classWeight';
+import { matrixFromJSON, matrixToJSON } from './savedMatrix';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { encodeLabels } from './targets';
 import { MlError } from '../types';
@@ -276,7 +277,7 @@ export class Svm implements Classifier {
       throw new MlError(`${MODEL}: saved model is incomplete`);
     model.classes = (json.classes as unknown[]).map(String);
     model.gammaValue = json.gamma_value;
-    model.supportVectors = matrixFromJSON(json.support_vectors);
+    model.supportVectors = matrixFromJSON(json.support_vectors, `${MODEL}: saved support_vectors are not a matrix`);
     model.pairs = (json.pairs as SavedPair[]).map((p) => ({ ...p, support: Int32Array.from(p.support), dualCoef: Float64Array.from(p.dualCoef) }));
     return model;
   }
@@ -285,28 +286,6 @@ export class Svm implements Classifier {
 interface SavedPair extends Omit<SvmPair, 'support' | 'dualCoef'> {
   readonly support: number[];
   readonly dualCoef: number[];
-}
-
-function matrixToJSON(M: Matrix): Record<string, unknown> {
-  return M.kind === 'dense'
-    ? { kind: 'dense', rows: M.rows, cols: M.cols, data: Array.from(M.data) }
-    : { kind: 'csr', rows: M.rows, cols: M.cols, indptr: Array.from(M.indptr), indices: Array.from(M.indices), values: Array.from(M.values) };
-}
-
-function matrixFromJSON(value: unknown): Matrix {
-  const m = value as { kind?: string; rows: number; cols: number; data?: number[]; indptr?: number[]; indices?: number[]; values?: number[] };
-  if (m?.kind === 'dense' && Array.isArray(m.data)) return { kind: 'dense', rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) };
-  if (m?.kind === 'csr' && m.indptr && m.indices && m.values) {
-    return {
-      kind: 'csr',
-      rows: m.rows,
-      cols: m.cols,
-      indptr: Int32Array.from(m.indptr),
-      indices: Int32Array.from(m.indices),
-      values: Float64Array.from(m.values),
-    };
-  }
-  throw new MlError(`${MODEL}: saved support_vectors are not a matrix`);
 }
 
 export const svmModel: ModelDefinition = { spec: SVM_SPEC, create: (params) => new Svm(params), fromJSON: (json) => Svm.fromJSON(json) };
