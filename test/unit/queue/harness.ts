@@ -4,14 +4,18 @@
  * the harder case), stopped by PID; workers started from their own folder with their own HOME, so
  * they cannot see the workspace and get the data only through Redis.
  */
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
+import { listWorkers } from '../../../src/core/queue/worker';
 import { freePort } from '../sources/servers';
 
 const root = path.join(__dirname, '..', '..', '..');
+const fixtures = path.join(root, 'test', 'fixtures');
 export const MLWB = path.join(root, 'src', 'cli', 'mlwb.ts');
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -22,6 +26,9 @@ export function redisServerBin(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : undefined;
 }
+
+/** Why a queue test file is skipped here, or false where redis-server is installed. */
+export const skipWithoutRedis: string | false = redisServerBin() ? false : 'redis-server is not installed (apt-get install redis-server)';
 
 export interface RunningRedis {
   readonly port: number;
@@ -135,4 +142,103 @@ export function runMlwb(
     child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr })),
   );
   return { child, done };
+}
+
+export interface QueueFixture {
+  /** The file's Redis (started before its first test). */
+  readonly redis: RunningRedis;
+  /** A client of it for the tests' own looks (workers' heartbeats, waiting jobs). */
+  readonly client: Redis;
+  /** Every worker started for the file; all are killed after its last test. */
+  readonly workers: WorkerProcess[];
+  /** The running worker of that name, started if there is none. */
+  ensureWorker(name: string): WorkerProcess;
+  /** Waits until each named worker has sent a heartbeat. */
+  waitForWorkers(names: string[]): Promise<void>;
+}
+
+/**
+ * Registers the test file's before/after hooks: Redis and a client started before its first test; after the last,
+ * the workers killed, the client disconnected and Redis stopped (so the test process exits).
+ */
+export function useQueueFixture(): QueueFixture {
+  let redis: RunningRedis | undefined;
+  let client: Redis | undefined;
+  const workers: WorkerProcess[] = [];
+  before(async () => {
+    if (skipWithoutRedis) return;
+    redis = await startRedis();
+    client = new Redis(redis.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+  });
+  after(async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    client?.disconnect();
+    await redis?.stop(true);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test`);
+    return value;
+  };
+  const fixture: QueueFixture = {
+    get redis() {
+      return started(redis, 'Redis');
+    },
+    get client() {
+      return started(client, 'the Redis client');
+    },
+    workers,
+    ensureWorker(name) {
+      const running = workers.find((worker) => worker.name === name && worker.child.exitCode === null && worker.child.signalCode === null);
+      if (running) return running;
+      const worker = startWorker(fixture.redis.url, name);
+      workers.push(worker);
+      return worker;
+    },
+    async waitForWorkers(names) {
+      await waitUntil(
+        async () => (await listWorkers(fixture.client)).filter((w) => names.includes(w.name)).length === names.length,
+        `workers ${names.join(', ')}`,
+        90_000,
+      );
+    },
+  };
+  return fixture;
+}
+
+/**
+ * A workspace with one experiment file under experiments/ and a fixture dataset in a sibling folder (../data/), as
+ * users often keep it; `lines` are the experiment's YAML lines.
+ */
+export function queueWorkspace(prefix: string, dataset: string, fileName: string, lines: string[]): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  mkdirSync(path.join(dir, 'data'));
+  mkdirSync(path.join(dir, 'experiments'));
+  cpSync(path.join(fixtures, 'datasets', dataset), path.join(dir, 'data', dataset));
+  const file = path.join(dir, 'experiments', fileName);
+  writeFileSync(file, [...lines, ''].join('\n'));
+  return { dir, file };
+}
+
+/** What `mlwb train --json` prints, as far as the queue tests compare it. */
+export interface RunJson {
+  runId: string;
+  status: string;
+  reason?: string;
+  metrics?: Record<string, unknown>;
+  trials?: { params: Record<string, unknown>; score: number | null; error?: string; iteration?: number; rows?: number }[];
+  best?: unknown;
+}
+
+/** The run without its id, which differs between two runs of the same experiment. */
+export function withoutId(run: RunJson): Omit<RunJson, 'runId'> {
+  const { runId: _runId, ...rest } = run;
+  return rest;
+}
+
+/** Runs `mlwb train FILE --json` in `dir` (through the queue at `queue` when given); fails the test unless it exits 0. */
+export async function trainJson(dir: string, file: string, queue?: string): Promise<{ run: RunJson; stdout: string; stderr: string }> {
+  const done = await runMlwb(dir, ['train', file, '--json', ...(queue ? ['--queue', queue] : [])]).done;
+  assert.equal(done.status, 0, `mlwb train exited ${done.status}: ${done.stderr}${done.stdout}`);
+  return { run: JSON.parse(done.stdout) as RunJson, stdout: done.stdout, stderr: done.stderr };
 }

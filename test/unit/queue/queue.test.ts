@@ -1,87 +1,38 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Redis } from 'ioredis';
 import { listWorkers } from '../../../src/core/queue/worker';
 import { RunStore } from '../../../src/core/runs/store';
 import { queueName, queueVersion } from '../../../src/core/queue/protocol';
-import { redisServerBin, runMlwb, startRedis, startWorker, waitUntil, type RunningRedis, type WorkerProcess } from './harness';
+import { queueWorkspace, runMlwb, skipWithoutRedis as skip, startWorker, trainJson, useQueueFixture, waitUntil, withoutId, type RunJson } from './harness';
 
-const fixtures = path.join(__dirname, '..', '..', 'fixtures');
-const skip = redisServerBin() ? false : 'redis-server is not installed (apt-get install redis-server)';
-
-let redis: RunningRedis;
-let client: Redis;
-const workers: WorkerProcess[] = [];
-
-before(async () => {
-  if (skip) return;
-  redis = await startRedis();
-  client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  client.on('error', () => undefined);
-});
-
-after(async () => {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
-  client?.disconnect();
-  await redis?.stop(true);
-});
+const fixture = useQueueFixture();
 
 /** A workspace with a sweep of `grid` candidates; the data sits in a sibling folder (../data/) as users often keep it. */
 function workspace(grid: string, extra: string[] = []): { dir: string; file: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-queue-ws-'));
-  mkdirSync(path.join(dir, 'data'));
-  mkdirSync(path.join(dir, 'experiments'));
-  cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(dir, 'data', 'iris.csv'));
-  const file = path.join(dir, 'experiments', 'sweep.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: queued-sweep',
-      'data: { path: ../data/iris.csv, target: species }',
-      'model: { type: decision_tree }',
-      'validation: { method: kfold, folds: 3 }',
-      `search: { method: grid, metric: f1_macro, params: ${grid} }`,
-      'seed: 11',
-      ...extra,
-      '',
-    ].join('\n'),
-  );
-  return { dir, file };
-}
-
-interface RunJson {
-  runId: string;
-  status: string;
-  reason?: string;
-  metrics: Record<string, unknown>;
-  trials?: { params: Record<string, unknown>; score: number | null; error?: string }[];
-  best?: unknown;
-}
-
-function withoutId(run: RunJson): Omit<RunJson, 'runId'> {
-  const { runId: _runId, ...rest } = run;
-  return rest;
+  return queueWorkspace('mlwb-queue-ws-', 'iris.csv', 'sweep.experiment.yaml', [
+    'name: queued-sweep',
+    'data: { path: ../data/iris.csv, target: species }',
+    'model: { type: decision_tree }',
+    'validation: { method: kfold, folds: 3 }',
+    `search: { method: grid, metric: f1_macro, params: ${grid} }`,
+    'seed: 11',
+    ...extra,
+  ]);
 }
 
 async function localRun(dir: string, file: string): Promise<RunJson> {
-  const local = await runMlwb(dir, ['train', file, '--json']).done;
-  assert.equal(local.status, 0, local.stderr);
-  return JSON.parse(local.stdout) as RunJson;
+  return (await trainJson(dir, file)).run;
 }
 
 /** The two workers the tests share, started by whichever test runs first. */
 function ensureWorkers(): void {
-  for (const name of ['alpha', 'beta']) {
-    if (!workers.some((worker) => worker.name === name && worker.child.exitCode === null && worker.child.signalCode === null))
-      workers.push(startWorker(redis.url, name));
-  }
+  for (const name of ['alpha', 'beta']) fixture.ensureWorker(name);
 }
 
 async function waitForWorkers(count: number): Promise<void> {
-  await waitUntil(async () => (await listWorkers(client)).length >= count, `${count} worker(s) to send a heartbeat`, 90_000);
+  await waitUntil(async () => (await listWorkers(fixture.client)).length >= count, `${count} worker(s) to send a heartbeat`, 90_000);
 }
 
 test(
@@ -90,12 +41,11 @@ test(
   async () => {
     const { dir, file } = workspace('{ max_depth: [1, 2, 3], min_samples_leaf: [0, 1, 5] }');
     ensureWorkers();
-    workers.push(startWorker(redis.url, 'old', { env: { MLWB_QUEUE_VERSION: '0.0.1+q1' } }));
+    fixture.workers.push(startWorker(fixture.redis.url, 'old', { env: { MLWB_QUEUE_VERSION: '0.0.1+q1' } }));
     const local = await localRun(dir, file);
     await waitForWorkers(3);
-    const queued = await runMlwb(dir, ['train', file, '--queue', redis.url, '--json']).done;
-    assert.equal(queued.status, 0, queued.stderr);
-    const remote = JSON.parse(queued.stdout) as RunJson;
+    const queued = await trainJson(dir, file, fixture.redis.url);
+    const remote = queued.run;
     // min_samples_leaf 0 throws in its trials: recorded failed, the sweep goes on.
     assert.ok(remote.trials?.filter((t) => t.error).length === 3, JSON.stringify(remote.trials));
     assert.deepEqual(withoutId(remote), withoutId(local));
@@ -114,18 +64,18 @@ test(
       queued.stdout,
       queued.stderr,
     ]) {
-      assert.ok(!text.includes(redis.password), 'no password');
+      assert.ok(!text.includes(fixture.redis.password), 'no password');
     }
     assert.match(readFileSync(path.join(runDir, 'log.txt'), 'utf8'), /worker old on .* runs mlwb 0\.0\.1\+q1, not .*: it takes no trial/);
     // The old worker's own "refused the trials of run …" line is printed only when one of its 2-s scans finds the sweep
     // still running, and a sweep this small can end between two scans (clean run cc3): the run's log above is the
     // message the user is sure to see; what the old worker must never do is run a trial.
-    const oldOutput = workers[2]?.output() ?? '';
+    const oldOutput = fixture.workers[2]?.output() ?? '';
     if (oldOutput.includes('refused the trials of run')) {
       assert.match(oldOutput, new RegExp(`it was sent by mlwb ${queueVersion().replace(/[.+]/g, '\\$&')}, this worker is mlwb 0\\.0\\.1\\+q1`));
     }
     assert.equal(oldOutput.includes('trial 1 of run'), false);
-    workers[2]?.child.kill('SIGTERM');
+    fixture.workers[2]?.child.kill('SIGTERM');
   },
 );
 
@@ -133,11 +83,15 @@ test('kill -9 of a worker mid-trial: its trial runs again on another worker, and
   const { dir, file } = workspace('{ max_depth: [2, 3, 4, 5], min_samples_leaf: [1, 2] }');
   const local = await localRun(dir, file);
   ensureWorkers();
-  const victim = startWorker(redis.url, 'victim');
-  workers.push(victim);
-  await waitUntil(async () => (await listWorkers(client)).filter((w) => ['alpha', 'beta', 'victim'].includes(w.name)).length === 3, 'three workers', 90_000);
-  const coordinator = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
-  await waitUntil(async () => (await listWorkers(client)).some((w) => w.name === 'victim' && w.current.length > 0), 'the victim to take a trial', 120_000);
+  const victim = startWorker(fixture.redis.url, 'victim');
+  fixture.workers.push(victim);
+  await fixture.waitForWorkers(['alpha', 'beta', 'victim']);
+  const coordinator = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json']);
+  await waitUntil(
+    async () => (await listWorkers(fixture.client)).some((w) => w.name === 'victim' && w.current.length > 0),
+    'the victim to take a trial',
+    120_000,
+  );
   victim.child.kill('SIGKILL');
   const queued = await coordinator.done;
   assert.equal(queued.status, 0, queued.stderr);
@@ -155,12 +109,12 @@ test(
   async () => {
     const { dir, file } = workspace('{ max_depth: [1, 2, 3, 4], min_samples_leaf: [1, 2, 3] }');
     const local = await localRun(dir, file);
-    const coordinator = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
+    const coordinator = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json']);
     const store = new RunStore(dir);
     await waitUntil(() => store.list().some((run) => run.status === 'running' && (run.trials?.length ?? 0) >= 1), 'a first trial', 120_000);
-    await redis.stop(true);
+    await fixture.redis.stop(true);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await redis.restart();
+    await fixture.redis.restart();
     const queued = await coordinator.done;
     assert.equal(queued.status, 0, queued.stderr);
     const remote = JSON.parse(queued.stdout) as RunJson;
@@ -174,40 +128,40 @@ test(
   { skip, timeout: 600_000 },
   async () => {
     // Cancel: SIGTERM to the coordinator with no worker taking trials; its waiting jobs are removed.
-    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
-    await Promise.all(workers.map((worker) => worker.exited));
+    for (const worker of fixture.workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+    await Promise.all(fixture.workers.map((worker) => worker.exited));
     const { dir, file } = workspace('{ max_depth: [1, 2, 3], min_samples_leaf: [1, 2] }');
-    const cancelled = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
+    const cancelled = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json']);
     const queue = `bull:${queueName()}:wait`;
-    await waitUntil(async () => (await client.llen(queue)) === 6, 'six waiting jobs', 60_000);
+    await waitUntil(async () => (await fixture.client.llen(queue)) === 6, 'six waiting jobs', 60_000);
     cancelled.child.kill('SIGTERM');
     const result = await cancelled.done;
     assert.equal(JSON.parse(result.stdout).status, 'cancelled');
-    assert.equal(await client.llen(queue), 0);
+    assert.equal(await fixture.client.llen(queue), 0);
 
     // A coordinator killed outright: the run reads interrupted, and its sweep lapses so no worker runs its jobs.
-    const killed = runMlwb(dir, ['train', file, '--queue', redis.url, '--json']);
-    await waitUntil(async () => (await client.llen(queue)) === 6, 'six waiting jobs', 60_000);
+    const killed = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json']);
+    await waitUntil(async () => (await fixture.client.llen(queue)) === 6, 'six waiting jobs', 60_000);
     killed.child.kill('SIGKILL');
     await killed.done;
     const store = new RunStore(dir);
     assert.ok(store.list().some((run) => run.status === 'interrupted'));
-    await waitUntil(async () => (await client.keys('mlwb:sweep:*')).length === 0, 'the dead sweep to lapse', 30_000);
-    const late = startWorker(redis.url, 'late');
-    workers.push(late);
-    await waitUntil(async () => (await client.llen(queue)) === 0, 'the late worker to drop the dead sweep’s jobs', 120_000);
+    await waitUntil(async () => (await fixture.client.keys('mlwb:sweep:*')).length === 0, 'the dead sweep to lapse', 30_000);
+    const late = startWorker(fixture.redis.url, 'late');
+    fixture.workers.push(late);
+    await waitUntil(async () => (await fixture.client.llen(queue)) === 0, 'the late worker to drop the dead sweep’s jobs', 120_000);
     assert.equal(late.output().includes('trial 1 of run'), false);
 
     // Redis stopped for good: a clear failure within the timeout.
-    const lost = runMlwb(dir, ['train', file, '--queue', redis.url, '--json'], { MLWB_QUEUE_TIMEOUT: '5' });
-    await waitUntil(async () => (await client.keys('mlwb:sweep:*')).length > 0, 'the sweep to be sent', 60_000);
+    const lost = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json'], { MLWB_QUEUE_TIMEOUT: '5' });
+    await waitUntil(async () => (await fixture.client.keys('mlwb:sweep:*')).length > 0, 'the sweep to be sent', 60_000);
     late.child.kill('SIGKILL');
-    await redis.stop(true);
+    await fixture.redis.stop(true);
     const failed = await lost.done;
     const run = JSON.parse(failed.stdout) as RunJson;
     assert.equal(run.status, 'failed');
     assert.match(run.reason ?? '', /lost the queue's Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0 for over 5 s/);
-    assert.ok(!failed.stdout.includes(redis.password) && !failed.stderr.includes(redis.password));
-    await redis.restart();
+    assert.ok(!failed.stdout.includes(fixture.redis.password) && !failed.stderr.includes(fixture.redis.password));
+    await fixture.redis.restart();
   },
 );

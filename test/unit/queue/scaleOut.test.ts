@@ -3,12 +3,10 @@
  * a single training sent as one job, successive halving's rounds as jobs, and the coordinator's
  * splits travelling to the workers (they score on them, not on splits rebuilt from the seed).
  */
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Redis } from 'ioredis';
 import { readTable } from '../../../src/core/datasets';
 import { planSplits, scoreTrials } from '../../../src/core/experiment/train';
 import { queueExecutor } from '../../../src/core/queue/coordinator';
@@ -16,67 +14,25 @@ import { listWorkers } from '../../../src/core/queue/worker';
 import { loadExperimentFile } from '../../../src/core/runs/experimentFile';
 import { RunStore } from '../../../src/core/runs/store';
 import type { TrialReport } from '../../../src/core/runs/sweepRun';
-import { redisServerBin, runMlwb, startRedis, startWorker, waitUntil, type RunningRedis, type WorkerProcess } from './harness';
+import {
+  queueWorkspace,
+  runMlwb,
+  skipWithoutRedis as skip,
+  startWorker,
+  trainJson as train,
+  useQueueFixture,
+  waitUntil,
+  withoutId,
+  type RunJson,
+} from './harness';
 
-const fixtures = path.join(__dirname, '..', '..', 'fixtures');
-const skip = redisServerBin() ? false : 'redis-server is not installed (apt-get install redis-server)';
-
-let redis: RunningRedis;
-let client: Redis;
-const workers: WorkerProcess[] = [];
-
-before(async () => {
-  if (skip) return;
-  redis = await startRedis();
-  client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  client.on('error', () => undefined);
-});
-
-after(async () => {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
-  client?.disconnect();
-  await redis?.stop(true);
-});
+const fixture = useQueueFixture();
+const { ensureWorker, waitForWorkers } = fixture;
 
 /** A workspace with one experiment (its data in a sibling folder, as users often keep it). */
 function workspace(dataset: string, lines: string[]): { dir: string; file: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-scaleout-ws-'));
-  mkdirSync(path.join(dir, 'data'));
-  mkdirSync(path.join(dir, 'experiments'));
-  cpSync(path.join(fixtures, 'datasets', dataset), path.join(dir, 'data', dataset));
-  const file = path.join(dir, 'experiments', 'run.experiment.yaml');
-  writeFileSync(file, [`data: { path: ../data/${dataset}, target: ${dataset === 'iris.csv' ? 'species' : 'diagnosis'} }`, ...lines, ''].join('\n'));
-  return { dir, file };
-}
-
-interface RunJson {
-  runId: string;
-  status: string;
-  reason?: string;
-  trials?: { params: Record<string, unknown>; score: number | null; iteration?: number; rows?: number }[];
-}
-
-function withoutId(run: RunJson): Omit<RunJson, 'runId'> {
-  const { runId: _runId, ...rest } = run;
-  return rest;
-}
-
-async function train(dir: string, file: string, queue?: string): Promise<{ run: RunJson; stderr: string }> {
-  const done = await runMlwb(dir, ['train', file, '--json', ...(queue ? ['--queue', queue] : [])]).done;
-  assert.equal(done.status, 0, done.stderr);
-  return { run: JSON.parse(done.stdout) as RunJson, stderr: done.stderr };
-}
-
-function ensureWorker(name: string): WorkerProcess {
-  const running = workers.find((worker) => worker.name === name && worker.child.exitCode === null && worker.child.signalCode === null);
-  if (running) return running;
-  const started = startWorker(redis.url, name);
-  workers.push(started);
-  return started;
-}
-
-async function waitForWorkers(names: string[]): Promise<void> {
-  await waitUntil(async () => (await listWorkers(client)).filter((w) => names.includes(w.name)).length === names.length, `workers ${names.join(', ')}`, 90_000);
+  const target = dataset === 'iris.csv' ? 'species' : 'diagnosis';
+  return queueWorkspace('mlwb-scaleout-ws-', dataset, 'run.experiment.yaml', [`data: { path: ../data/${dataset}, target: ${target} }`, ...lines]);
 }
 
 /** The files a run saved that say what was fitted. */
@@ -97,15 +53,15 @@ test(
     ensureWorker('alpha');
     const local = await train(dir, file);
     await waitForWorkers(['alpha']);
-    const queued = await train(dir, file, redis.url);
+    const queued = await train(dir, file, fixture.redis.url);
     assert.equal(queued.run.status, 'completed', queued.run.reason);
     assert.deepEqual(withoutId(queued.run), withoutId(local.run));
     assert.deepEqual(artifacts(dir, queued.run.runId), artifacts(dir, local.run.runId));
     const record = new RunStore(dir).get(queued.run.runId);
     assert.equal(record?.environment?.sweepExecutor, 'queue');
     assert.equal(record?.environment?.trainedOn, 'alpha');
-    assert.match(workers.find((w) => w.name === 'alpha')?.output() ?? '', new RegExp(`training of run ${queued.run.runId}: done`));
-    assert.ok(!readFileSync(path.join(new RunStore(dir).runDir(queued.run.runId), 'log.txt'), 'utf8').includes(redis.password));
+    assert.match(fixture.workers.find((w) => w.name === 'alpha')?.output() ?? '', new RegExp(`training of run ${queued.run.runId}: done`));
+    assert.ok(!readFileSync(path.join(new RunStore(dir).runDir(queued.run.runId), 'log.txt'), 'utf8').includes(fixture.redis.password));
   },
 );
 
@@ -117,13 +73,17 @@ test('kill -9 of the worker mid-training: the training runs again on another wor
   ]);
   const local = await train(dir, file);
   // Only the victim is there when the job is sent, so it takes it.
-  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
-  await Promise.all(workers.map((worker) => worker.exited));
-  const victim = startWorker(redis.url, 'victim');
-  workers.push(victim);
+  for (const worker of fixture.workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+  await Promise.all(fixture.workers.map((worker) => worker.exited));
+  const victim = startWorker(fixture.redis.url, 'victim');
+  fixture.workers.push(victim);
   await waitForWorkers(['victim']);
-  const coordinator = runMlwb(dir, ['train', file, '--json', '--queue', redis.url]);
-  await waitUntil(async () => (await listWorkers(client)).some((w) => w.name === 'victim' && w.current.length > 0), 'the victim to take the training', 120_000);
+  const coordinator = runMlwb(dir, ['train', file, '--json', '--queue', fixture.redis.url]);
+  await waitUntil(
+    async () => (await listWorkers(fixture.client)).some((w) => w.name === 'victim' && w.current.length > 0),
+    'the victim to take the training',
+    120_000,
+  );
   victim.child.kill('SIGKILL');
   ensureWorker('beta');
   const done = await coordinator.done;
@@ -147,7 +107,7 @@ test(
     ensureWorker('beta');
     const local = await train(dir, file);
     await waitForWorkers(['alpha', 'beta']);
-    const queued = await train(dir, file, redis.url);
+    const queued = await train(dir, file, fixture.redis.url);
     assert.deepEqual(withoutId(queued.run), withoutId(local.run));
     const rounds = new Set(queued.run.trials?.map((t) => t.iteration));
     assert.ok(rounds.size >= 3, `several rounds: ${[...rounds].join(', ')}`);
@@ -186,7 +146,7 @@ test('the coordinator’s splits travel: workers score on the folds it sent, not
     rebuilt.trials.map((t) => t.cv),
   );
   const reports: TrialReport[] = [];
-  await queueExecutor(redis.url).scoreCandidates(
+  await queueExecutor(fixture.redis.url).scoreCandidates(
     { experimentFile: file, dataPath: loaded.dataPath, seed: 11, candidates: 4, runId: `travel-${Date.now()}`, splits: sent },
     [0, 1, 2, 3],
     { log: () => undefined, onTrial: (report) => reports.push(report) },
