@@ -19,6 +19,7 @@ import { loadExperimentFile } from '../runs/experimentFile';
 import { sweepCandidates } from '../runs/sweep';
 import type { Params, Trial } from '../search';
 import { CancelledError, errorMessage } from '../types';
+import type { TrainProgressEvent } from '../validation/progress';
 import { hashOf } from './inputs';
 import { connectQueue, redactMessage, redactQueueUrl } from './connection';
 import {
@@ -26,6 +27,7 @@ import {
   KEYS,
   SWEEP_TTL_S,
   isTrainingNote,
+  isTrainingProgressNote,
   isTrialResult,
   queueName,
   queueVersion,
@@ -75,6 +77,7 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
       await runOnQueue(url, { ...task, splits }, 'train', [{ index: 0, name: 'train', data: { sweepId: task.runId, index: 0 } }], hooks, timeoutMs, {
         onTraining: (outcome, worker) => (trained = { outcome, worker }),
         onTrainingFailed: (reason) => (failure = reason),
+        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       });
       if (!trained) throw new Error(failure ?? 'the training on the queue finished without a result');
       return trained;
@@ -103,6 +106,7 @@ interface ResultHandlers {
   readonly failedTrial?: (index: number, reason: string) => Trial;
   readonly onTraining?: (outcome: TrainingOutcome, worker: string) => void;
   readonly onTrainingFailed?: (reason: string) => void;
+  readonly onProgress?: (event: TrainProgressEvent) => void;
 }
 
 /** Puts the task's inputs into Redis, adds the jobs, and hands each result over as it arrives; resolves when every job reported. */
@@ -171,6 +175,10 @@ async function runOnQueue(
     try {
       value = JSON.parse(text);
     } catch {
+      return;
+    }
+    if (isTrainingProgressNote(value)) {
+      if (value.sweepId === sweepId && kind === 'train' && !done.has(0)) for (const event of value.progress) handlers.onProgress?.(event);
       return;
     }
     if (isTrainingNote(value)) {

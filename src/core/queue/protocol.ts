@@ -5,9 +5,10 @@
  */
 import packageJson from '../../../package.json';
 import type { Params, Trial } from '../search';
+import type { TrainProgressEvent } from '../validation/progress';
 
 /** Bumped when the jobs, keys or results below change shape. */
-const PROTOCOL = 2;
+const PROTOCOL = 3;
 
 /** The code version both sides must run: mlwb's version and the protocol (MLWB_QUEUE_VERSION overrides it, for tests). */
 export function queueVersion(): string {
@@ -26,7 +27,7 @@ export const KEYS = {
   blob: (sha256: string) => `mlwb:blob:${sha256}`,
   /** A single training's outcome (v8-serialised TrainingOutcome), set by the worker that trained it. */
   training: (sweepId: string) => `mlwb:training:${sweepId}`,
-  /** JSON TrialResult (or TrainingNote) lines, pushed by workers, popped by the coordinator. */
+  /** JSON TrialResult (or TrainingNote, TrainingProgressNote) lines, pushed by workers, popped by the coordinator. */
   results: (sweepId: string) => `mlwb:results:${sweepId}`,
   /** Set when the coordinator cancels: workers stop the sweep's active trials. */
   cancel: (sweepId: string) => `mlwb:cancel:${sweepId}`,
@@ -86,6 +87,19 @@ export function isTrainingNote(value: unknown): value is TrainingNote {
   if (typeof value !== 'object' || value === null) return false;
   const note = value as { sweepId?: unknown; training?: unknown; worker?: unknown };
   return typeof note.sweepId === 'string' && note.training === true && typeof note.worker === 'string';
+}
+
+/** What a worker pushes while a training ('train' job) runs: its progress events since the last note, in order. */
+export interface TrainingProgressNote {
+  readonly sweepId: string;
+  readonly progress: readonly TrainProgressEvent[];
+  readonly worker: string;
+}
+
+export function isTrainingProgressNote(value: unknown): value is TrainingProgressNote {
+  if (typeof value !== 'object' || value === null) return false;
+  const note = value as { sweepId?: unknown; progress?: unknown; worker?: unknown };
+  return typeof note.sweepId === 'string' && Array.isArray(note.progress) && typeof note.worker === 'string';
 }
 
 /** What a worker pushes for each trial it ran. `score` is null when the trial failed (JSON has no NaN). */

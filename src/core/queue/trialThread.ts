@@ -10,6 +10,7 @@ import type { ShareTaskInput } from '../runs/sweepRun';
 import type { ShareResult } from '../runs/sweep';
 import type { TrainingOutcome, TrainTaskInput } from '../runs/remoteTraining';
 import { CancelledError, MlError } from '../types';
+import type { TrainProgressEvent } from '../validation/progress';
 
 const TSX_REGISTER = ['tsx', 'cjs', 'api'].join('/');
 
@@ -31,12 +32,12 @@ export class TrialThread {
     return this.run<ShareResult>('sweep.share', input, signal);
   }
 
-  /** Trains a whole experiment in the thread (a single training sent to the queue). */
-  train(input: TrainTaskInput, signal?: AbortSignal): Promise<TrainingOutcome> {
-    return this.run<TrainingOutcome>('queue.train', input, signal);
+  /** Trains a whole experiment in the thread (a single training sent to the queue), telling its progress events. */
+  train(input: TrainTaskInput, signal?: AbortSignal, onProgress?: (event: TrainProgressEvent) => void): Promise<TrainingOutcome> {
+    return this.run<TrainingOutcome>('queue.train', input, signal, onProgress);
   }
 
-  private run<T>(kind: string, input: unknown, signal?: AbortSignal): Promise<T> {
+  private run<T>(kind: string, input: unknown, signal?: AbortSignal, onProgress?: (event: TrainProgressEvent) => void): Promise<T> {
     const worker = (this.worker ??= this.start());
     const index = this.next++;
     return new Promise<T>((resolve, reject) => {
@@ -47,7 +48,8 @@ export class TrialThread {
         signal?.removeEventListener('abort', onAbort);
       };
       const onMessage = (message: unknown): void => {
-        if (!isPoolResponse(message) || message.index !== index || message.type === 'progress') return;
+        if (!isPoolResponse(message) || message.index !== index) return;
+        if (message.type === 'progress') return onProgress?.(message.event as TrainProgressEvent);
         done();
         if (message.type === 'result') resolve(message.output as T);
         else reject(message.name === 'CancelledError' ? new CancelledError() : new MlError(message.message));

@@ -23,11 +23,16 @@ import {
   queueVersion,
   type SweepSpec,
   type TrainingNote,
+  type TrainingProgressNote,
   type TrialJobData,
   type TrialResult,
   type WorkerHeartbeat,
 } from './protocol';
 import { TrialThread } from './trialThread';
+import type { TrainProgressEvent } from '../validation/progress';
+
+/** How often a training's progress events are sent to the coordinator. */
+const PROGRESS_FLUSH_MS = 250;
 
 export interface QueueWorkerOptions {
   readonly url: string;
@@ -132,12 +137,33 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   /** A single training: its outcome goes under KEYS.training, a note to the results list. */
   const runTraining = async (data: TrialJobData, prepared: PreparedSweep, thread: TrialThread, trial: ActiveTrial): Promise<unknown> => {
     const { sweepId } = data;
+    // Progress events go to the coordinator in batches, at most every PROGRESS_FLUSH_MS, each batch one line of the results list.
+    let pending: TrainProgressEvent[] = [];
+    let flushing = Promise.resolve();
+    const flush = (): Promise<void> => {
+      if (pending.length > 0) {
+        const note: TrainingProgressNote = { sweepId, progress: pending, worker: name };
+        pending = [];
+        flushing = flushing.then(() =>
+          redis.rpush(KEYS.results(sweepId), JSON.stringify(note)).then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
+      }
+      return flushing;
+    };
+    const timer = setInterval(() => void flush(), PROGRESS_FLUSH_MS);
     let note: TrainingNote;
     try {
-      const outcome = await thread.train(
-        { experimentFile: prepared.experimentFile, seed: prepared.spec.seed, splits: prepared.splits },
-        trial.controller.signal,
-      );
+      const outcome = await thread
+        .train({ experimentFile: prepared.experimentFile, seed: prepared.spec.seed, splits: prepared.splits }, trial.controller.signal, (event) =>
+          pending.push(event),
+        )
+        .finally(() => {
+          clearInterval(timer);
+          return flush();
+        });
       await redis.set(KEYS.training(sweepId), serialize({ ...outcome, environment: { ...outcome.environment, host: hostname() } }), 'EX', 3600);
       note = { sweepId, training: true, worker: name };
     } catch (error) {

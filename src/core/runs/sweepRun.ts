@@ -16,6 +16,7 @@ import { formatProblems, loadExperimentFile } from './experimentFile';
 import { RunStore, type RunRecord } from './store';
 import { bestTrial, shareCandidates, sweepCandidates, type ShareResult } from './sweep';
 import { sweepTrialsProgress } from './progress';
+import type { TrainProgress } from '../validation/progress';
 
 /** A finished trial and, for remote executors, the worker that ran it. */
 export interface TrialReport {
@@ -43,6 +44,8 @@ export interface SweepHooks {
   readonly signal?: AbortSignal;
   readonly onTrial: (report: TrialReport) => void;
   readonly log: (line: string) => void;
+  /** A training elsewhere: its progress events as they arrive. */
+  readonly onProgress?: TrainProgress;
 }
 
 /** Scores a sweep's candidates somewhere and reports each trial once; resolves when all are reported. */
@@ -278,7 +281,7 @@ async function trainElsewhere(executor: TrialExecutor, execute: ExecuteOptions, 
         const log = runLog(execute, runId);
         const trained = await executor.train?.(
           { experimentFile: execute.experimentFile, dataPath, seed, candidates: 1, runId },
-          { signal: options.signal, log, onTrial: () => undefined },
+          { signal: options.signal, log, onTrial: () => undefined, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
         );
         if (!trained) throw new Error(`the ${executor.kind} executor cannot train`);
         worker = trained.worker;

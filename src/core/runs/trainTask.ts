@@ -8,9 +8,10 @@ import { trainExperiment } from '../experiment/train';
 import { formatProblems, loadExperimentFile } from './experimentFile';
 import type { TrainingOutcome, TrainTaskInput } from './remoteTraining';
 import { saveModelFiles, type SavableModel } from './versions';
+import type { TrainProgress } from '../validation/progress';
 
-/** Trains an experiment file here and packs what the coordinator needs to record the run. */
-export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal): Promise<TrainingOutcome> {
+/** Trains an experiment file here and packs what the coordinator needs to record the run; `onProgress` hears the training's events. */
+export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal, onProgress?: TrainProgress): Promise<TrainingOutcome> {
   const loaded = loadExperimentFile(input.experimentFile);
   if (!loaded.experiment || !loaded.dataPath) throw new Error(`invalid experiment file:\n${formatProblems(loaded)}`);
   const warnings: string[] = [];
@@ -19,6 +20,7 @@ export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal)
     signal,
     embed: embedLocations(input.experimentFile),
     splits: input.splits,
+    ...(onProgress ? { onProgress } : {}),
     onWarning: (message) => warnings.push(message),
   });
   const { pipeline, model, ...result } = trained;
