@@ -152,10 +152,13 @@ test(
     await waitUntil(async () => (await fixture.client.llen(queue)) === 0, 'the late worker to drop the dead sweep’s jobs', 120_000);
     assert.equal(late.output().includes('trial 1 of run'), false);
 
-    // Redis stopped for good: a clear failure within the timeout.
-    const lost = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json'], { MLWB_QUEUE_TIMEOUT: '5' });
-    await waitUntil(async () => (await fixture.client.keys('mlwb:sweep:*')).length > 0, 'the sweep to be sent', 60_000);
+    // Redis stopped for good once the sweep is sent (its six jobs wait, no worker runs): a clear failure within the
+    // timeout. Stopped while the sweep is still being sent (its key set, its jobs not yet added, as on a loaded machine),
+    // the run fails from the start with "cannot use the queue's Redis", which is not this case.
     late.child.kill('SIGKILL');
+    await late.exited;
+    const lost = runMlwb(dir, ['train', file, '--queue', fixture.redis.url, '--json'], { MLWB_QUEUE_TIMEOUT: '5' });
+    await waitUntil(async () => (await fixture.client.llen(queue)) === 6, 'the sweep and its six jobs to be sent', 60_000);
     await fixture.redis.stop(true);
     const failed = await lost.done;
     const run = JSON.parse(failed.stdout) as RunJson;
