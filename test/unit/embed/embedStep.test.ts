@@ -13,9 +13,7 @@ import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
 import { CancelledError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
-import { reference, TINY_BERT } from './fixture';
-
-const REVIEWS = path.join(__dirname, '..', '..', 'fixtures', 'workspace', 'data', 'reviews.csv');
+import { reference, REVIEWS, reviewsWorkspace, TINY_BERT } from './fixture';
 
 function reviews(): { header: string[]; rows: string[][] } {
   const lines = readFileSync(REVIEWS, 'utf8').trim().split('\n');
@@ -27,25 +25,16 @@ function reviews(): { header: string[]; rows: string[][] } {
 
 /** A workspace holding reviews.csv, the tiny encoder under models/, and an experiment with an embed step. */
 function workspace(prepare: string, validation = '{ method: kfold, folds: 3, stratify: true }'): { root: string; file: string } {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-embed-'));
-  cpSync(REVIEWS, path.join(root, 'reviews.csv'));
-  cpSync(TINY_BERT, path.join(root, 'models', 'tiny-bert'), { recursive: true });
-  const file = path.join(root, 'reviews.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: reviews-embed',
-      'data: { path: reviews.csv, target: label }',
-      'prepare:',
-      `  - embed: ${prepare}`,
-      'model: { type: logistic_regression, params: { C: 10 } }',
-      `validation: ${validation}`,
-      'importance: false',
-      'seed: 42',
-      '',
-    ].join('\n'),
-  );
-  return { root, file };
+  return reviewsWorkspace('mlwb-embed-', [
+    'name: reviews-embed',
+    'data: { path: reviews.csv, target: label }',
+    'prepare:',
+    `  - embed: ${prepare}`,
+    'model: { type: logistic_regression, params: { C: 10 } }',
+    `validation: ${validation}`,
+    'importance: false',
+    'seed: 42',
+  ]);
 }
 
 test('embed + logistic regression trains through executeRun; the run records width, hash, truncations and cache counts; each text is embedded once over the folds and the refit', async () => {

@@ -2,37 +2,25 @@
 // relative to the experiment file (not the worker's directory) and the trials equal one in-process training's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { executeRun } from '../../../src/core/runs/execute';
 import { runSweep, threadExecutor } from '../../../src/core/runs/sweepRun';
 import type { Trial } from '../../../src/core/search';
-import { TINY_BERT } from './fixture';
-
-const REVIEWS = path.join(__dirname, '..', '..', 'fixtures', 'workspace', 'data', 'reviews.csv');
+import { reviewsWorkspace } from './fixture';
 
 test('a sweep with an embed step scores its trials on worker threads equal to the in-process search', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-embed-sweep-'));
+  const { root, file } = reviewsWorkspace('mlwb-embed-sweep-', [
+    'name: reviews-embed-sweep',
+    'data: { path: reviews.csv, target: label }',
+    'prepare:',
+    '  - embed: { column: review, model: models/tiny-bert, max_length: 8 }',
+    'model: { type: logistic_regression }',
+    'validation: { method: holdout, test_size: 0.25 }',
+    'search: { method: grid, folds: 2, params: { C: [0.1, 10] } }',
+    'importance: false',
+    'seed: 42',
+  ]);
   try {
-    cpSync(REVIEWS, path.join(root, 'reviews.csv'));
-    cpSync(TINY_BERT, path.join(root, 'models', 'tiny-bert'), { recursive: true });
-    const file = path.join(root, 'reviews.experiment.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: reviews-embed-sweep',
-        'data: { path: reviews.csv, target: label }',
-        'prepare:',
-        '  - embed: { column: review, model: models/tiny-bert, max_length: 8 }',
-        'model: { type: logistic_regression }',
-        'validation: { method: holdout, test_size: 0.25 }',
-        'search: { method: grid, folds: 2, params: { C: [0.1, 10] } }',
-        'importance: false',
-        'seed: 42',
-        '',
-      ].join('\n'),
-    );
     // The test's working directory is the repository, where models/tiny-bert does not exist.
     assert.notEqual(process.cwd(), root);
     const local = await executeRun({ workspaceRoot: root, experimentFile: file });
