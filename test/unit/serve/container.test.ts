@@ -6,119 +6,32 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
-import * as esbuild from 'esbuild';
 import { parseAllDocuments } from 'yaml';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { exportModel } from '../../../src/core/export/formats';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
+import { freePort } from '../sources/servers';
+import { readDockerfile, runCmd } from './containerContext';
 import { featureRecords, fixtures, post, trainedRun } from './fixture';
+import { serveBundle } from './spawn';
 
 const root = path.join(__dirname, '..', '..', '..');
-let bundled: Promise<string> | undefined;
-
-/** dist/serve/container.js as scripts/build.mjs makes it, built once per test process. */
-function containerBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), 'mlwb-container-bundle-'));
-    await esbuild.build({
-      entryPoints: { container: path.join(root, 'src', 'serve', 'container.ts') },
-      outdir,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha', 'onnxruntime-node'],
-      logLevel: 'warning',
-      absWorkingDir: root,
-    });
-    return path.join(outdir, 'container.js');
-  })();
-  return bundled;
-}
 
 /** A container build context of the iris run, copied to a folder outside the repository. */
 async function containerFolder(): Promise<{ runDir: string; dir: string }> {
   const runDir = await trainedRun('iris');
   const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-container-')), 'iris-image');
-  exportModel(runDir, outDir, { format: 'container', serviceBundle: await containerBundle() });
+  exportModel(runDir, outDir, { format: 'container', serviceBundle: await serveBundle('container') });
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-container-copy-')), 'context');
   cpSync(outDir, dir, { recursive: true });
   return { runDir, dir };
-}
-
-interface Dockerfile {
-  readonly text: string;
-  readonly lines: string[];
-  /** The exec-form CMD (not HEALTHCHECK's). */
-  readonly cmd: string[];
-  readonly healthcheck: string[];
-  readonly env: Record<string, string>;
-  readonly expose: number[];
-  readonly user: string;
-  readonly from: string;
-}
-
-/** The instructions the tests need, continuation lines joined. */
-function readDockerfile(dir: string): Dockerfile {
-  const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-  const lines = text
-    .replace(/\\\n\s*/g, ' ')
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
-  const instruction = (name: string): string[] => lines.filter((line) => line.startsWith(`${name} `)).map((line) => line.slice(name.length + 1).trim());
-  const env: Record<string, string> = {};
-  for (const line of instruction('ENV')) for (const [, key, value] of line.matchAll(/(\w+)=(\S+)/g)) env[key as string] = value as string;
-  const healthcheck = instruction('HEALTHCHECK')[0] ?? '';
-  return {
-    text,
-    lines,
-    cmd: JSON.parse(instruction('CMD').at(-1) ?? 'null') as string[],
-    healthcheck: JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD ') + 4)) as string[],
-    env,
-    expose: instruction('EXPOSE').flatMap((line) => line.split(/\s+/).map((port) => Number(port.split('/')[0]))),
-    user: instruction('USER').at(-1) ?? 'root',
-    from: instruction('FROM')[0] ?? '',
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Runs the Dockerfile's CMD in `dir` with its ENV and `env` on top, `node` being this node; no inherited environment but PATH. */
-function runCmd(dir: string, docker: Dockerfile, env: Record<string, string>) {
-  const [command, ...args] = docker.cmd;
-  assert.equal(command, 'node');
-  const child = spawn(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...docker.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const listening = new Promise<{ url: string }>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as { event?: string; url?: string };
-      if (event.event === 'listening' && event.url) resolve({ url: event.url });
-    });
-    void exited.then(({ code }) => reject(new Error(`the CMD exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, exited, listening, stderr: () => stderr };
 }
 
 test('the container folder serves by its CMD from a copy outside the repository: health, v2 infer and /invocations give the run’s predictions; SIGTERM exits 0', async () => {
@@ -315,7 +228,7 @@ test('a network model serves from the container folder on the bundled TensorFlow
   const runDir = new RunStore(workspace).runDir(record.id);
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-container-mlp-out-')), 'image');
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  const result = exportModel(runDir, dir, { format: 'container', serviceBundle: await containerBundle(), wasmDir });
+  const result = exportModel(runDir, dir, { format: 'container', serviceBundle: await serveBundle('container'), wasmDir });
   assert.ok(result.files.includes('wasm/') && result.files.includes('model/model/'), result.files.join(', '));
   assert.ok(existsSync(path.join(dir, 'wasm', 'tfjs-backend-wasm.wasm')));
   const docker = readDockerfile(dir);

@@ -6,13 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
-import * as esbuild from 'esbuild';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { hashModelFolder } from '../../../src/core/embed/modelFolder';
 import { exportModel } from '../../../src/core/export/formats';
@@ -21,11 +17,13 @@ import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
 import { MlError } from '../../../src/core/types';
 import { PredictionService } from '../../../src/serve/service';
-import { TINY_BERT } from '../embed/fixture';
-import { fixtures, post, withService } from './fixture';
+import { REVIEWS, reviewsWorkspace } from '../embed/fixture';
+import { freePort } from '../sources/servers';
+import { readDockerfile, runCmd } from './containerContext';
+import { post, withService } from './fixture';
+import { serveBundle } from './spawn';
 
 const root = path.join(__dirname, '..', '..', '..');
-const REVIEWS = path.join(fixtures, 'workspace', 'data', 'reviews.csv');
 
 /** The reviews' texts (the fixture has no quotes; the label is after the last comma). */
 function reviewTexts(): string[] {
@@ -41,25 +39,20 @@ const NEW_TEXTS = ['An amazing film with excellent acting.', 'Awful plot, a real
 
 /** A workspace with reviews.csv, the tiny encoder under models/ and a completed embed + logistic_regression run. */
 async function trainedEmbedRun(): Promise<{ workspace: string; runDir: string; encoder: string }> {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'mlwb-serve-embed-'));
-  cpSync(REVIEWS, path.join(workspace, 'reviews.csv'));
-  const encoder = path.join(workspace, 'models', 'tiny-bert');
-  cpSync(TINY_BERT, encoder, { recursive: true });
-  const file = path.join(workspace, 'reviews.experiment.yaml');
-  writeFileSync(
+  const {
+    root: workspace,
     file,
-    [
-      'name: reviews-embed',
-      'data: { path: reviews.csv, target: label }',
-      'prepare:',
-      '  - embed: { column: review, model: models/tiny-bert, pooling: mean, normalize: true, max_length: 16 }',
-      'model: { type: logistic_regression, params: { C: 10 } }',
-      'validation: { method: holdout, test_size: 0.25, stratify: true }',
-      'importance: false',
-      'seed: 42',
-      '',
-    ].join('\n'),
-  );
+    encoder,
+  } = reviewsWorkspace('mlwb-serve-embed-', [
+    'name: reviews-embed',
+    'data: { path: reviews.csv, target: label }',
+    'prepare:',
+    '  - embed: { column: review, model: models/tiny-bert, pooling: mean, normalize: true, max_length: 16 }',
+    'model: { type: logistic_regression, params: { C: 10 } }',
+    'validation: { method: holdout, test_size: 0.25, stratify: true }',
+    'importance: false',
+    'seed: 42',
+  ]);
   const record = await executeRun({ workspaceRoot: workspace, experimentFile: file });
   assert.equal(record.status, 'completed', record.reason);
   return { workspace, runDir: new RunStore(workspace).runDir(record.id), encoder };
@@ -203,68 +196,25 @@ test('the ONNX export refuses an embed run, saying why and which export to use i
   assert.equal(existsSync(path.join(out, 'model.onnx')), false);
 });
 
-/** dist/serve/container.js as scripts/build.mjs makes it (onnxruntime-node outside the bundle). */
-async function containerBundle(): Promise<string> {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'mlwb-embed-bundle-'));
-  await esbuild.build({
-    entryPoints: { container: path.join(root, 'src', 'serve', 'container.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha', 'onnxruntime-node'],
-    logLevel: 'warning',
-    absWorkingDir: root,
-  });
-  return path.join(outdir, 'container.js');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 test('the container export carries the encoder and the ONNX runtime; its CMD serves from a copy outside the repository and predicts from text', async () => {
   const { runDir } = await embedRun();
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-embed-container-')), 'context');
-  const result = exportModel(runDir, out, { format: 'container', serviceBundle: await containerBundle() });
+  const result = exportModel(runDir, out, { format: 'container', serviceBundle: await serveBundle('container') });
   assert.ok(result.files.includes('model/encoders/'));
   assert.ok(result.files.includes('node_modules/'));
   assert.doesNotMatch(readFileSync(path.join(out, '.dockerignore'), 'utf8'), /^node_modules$/m);
   assert.ok(existsSync(path.join(out, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'x64', 'onnxruntime_binding.node')));
   assert.ok(existsSync(path.join(out, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'arm64', 'onnxruntime_binding.node')));
   assert.match(readFileSync(path.join(out, 'README.md'), 'utf8'), /`model\/encoders\/` holds its folder/);
-  const dockerfile = readFileSync(path.join(out, 'Dockerfile'), 'utf8');
-  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)?.[1] ?? 'null') as string[];
-  assert.deepEqual(cmd, ['node', 'server.js']);
+  const docker = readDockerfile(out);
+  assert.deepEqual(docker.cmd, ['node', 'server.js']);
 
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-embed-container-copy-')), 'context');
   cpSync(out, dir, { recursive: true });
   assert.ok(!path.resolve(dir).startsWith(path.resolve(root) + path.sep));
-  const port = await freePort();
-  const child = spawn(process.execPath, cmd.slice(1), {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const service = runCmd(dir, docker, { HOST: '127.0.0.1', PORT: String(await freePort()) });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const event = JSON.parse(line) as { event?: string; url?: string };
-        if (event.event === 'listening' && event.url) resolve(event.url);
-      });
-      void exited.then((code) => reject(new Error(`the CMD exited (${code}) before listening: ${stderr}`)));
-    });
+    const { url } = await service.listening;
     const texts = [...reviewTexts().slice(0, 10), ...NEW_TEXTS];
     const expected = await inProcess(runDir, texts);
     const answer = await post(`${url}/invocations`, JSON.stringify({ dataframe_records: texts.map((review) => ({ review })) }));
@@ -275,9 +225,9 @@ test('the container export carries the encoder and the ONNX runtime; its CMD ser
     const infer = await post(`${url}/v2/models/reviews-embed/infer`, JSON.stringify({ inputs }));
     assert.equal(infer.status, 200, JSON.stringify(infer.json));
     assert.deepEqual((infer.json.outputs as { data: unknown[] }[])[0]?.data, expected.predictions);
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    service.child.kill('SIGTERM');
+    assert.equal((await service.exited).code, 0);
   } finally {
-    child.kill('SIGKILL');
+    service.child.kill('SIGKILL');
   }
 });

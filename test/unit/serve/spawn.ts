@@ -11,25 +11,33 @@ import { createInterface } from 'node:readline';
 import * as esbuild from 'esbuild';
 
 const root = path.join(__dirname, '..', '..', '..');
-let bundled: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** The path of a fresh bundle of src/serve/server.ts. */
-export function serverBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), 'mlwb-serve-bundle-'));
-    await esbuild.build({
-      entryPoints: { server: path.join(root, 'src', 'serve', 'server.ts') },
-      outdir,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'mocha', 'onnxruntime-node'],
-      logLevel: 'warning',
-      absWorkingDir: root,
-    });
-    return path.join(outdir, 'server.js');
-  })();
+/**
+ * The path of a fresh bundle of src/serve/<entry>.ts as scripts/build.mjs makes dist/serve/<entry>.js (its externals,
+ * onnxruntime-node among them), built once per test process: `server` is the extension's service, `container` the
+ * container export's server.js.
+ */
+export function serveBundle(entry: 'server' | 'container'): Promise<string> {
+  let bundled = bundles.get(entry);
+  if (!bundled) {
+    bundled = (async () => {
+      const outdir = mkdtempSync(path.join(tmpdir(), `mlwb-${entry}-bundle-`));
+      await esbuild.build({
+        entryPoints: { [entry]: path.join(root, 'src', 'serve', `${entry}.ts`) },
+        outdir,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['vscode', '@duckdb/node-bindings', '@tensorflow/tfjs-node', 'better-sqlite3', 'mocha', 'onnxruntime-node'],
+        logLevel: 'warning',
+        absWorkingDir: root,
+      });
+      return path.join(outdir, `${entry}.js`);
+    })();
+    bundles.set(entry, bundled);
+  }
   return bundled;
 }
 
@@ -45,7 +53,7 @@ export interface SpawnedServer {
 
 /** Spawns the server and resolves once it printed its "listening" line (rejects if it exits first). */
 export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [await serverBundle(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [await serveBundle('server'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const stdout: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -69,7 +77,7 @@ export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = proce
 
 /** Runs the server to its end (for arguments it refuses) and returns its exit code and stderr. */
 export async function runServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, [await serverBundle(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [await serveBundle('server'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
