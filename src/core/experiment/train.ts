@@ -12,6 +12,7 @@ import type { Target, Task } from '../types';
 import { MlError, throwIfAborted } from '../types';
 import {
   crossValidate,
+  fitPrepared,
   holdoutSplit,
   kFold,
   selectRows,
@@ -371,7 +372,7 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   const pipeline = makePipeline();
   const prepared = await pipeline.fitTransform(features, y, { signal, seed });
   const model = makeModel(bestParams);
-  await model.fit(prepared.X, prepared.y, {
+  await fitPrepared(model, prepared, {
     seed,
     signal,
     onProgress: onProgress ? (event) => onProgress({ ...event, stage: `refit ${event.stage}` }) : undefined,

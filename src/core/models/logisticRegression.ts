@@ -18,7 +18,7 @@ import {
   tolParam,
 } from './linear/common';
 import { minimizeLbfgs } from './linear/lbfgs';
-import { logisticObjective, logisticProbabilities } from './linear/logisticLoss';
+import { binaryColumnsObjective, logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
 import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
@@ -90,13 +90,41 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   /** Fits by minimising the mean log-loss plus penalty/(C·n), the same optimum as sklearn's objective. */
   fit(X: Matrix, y: Target, options: FitOptions): void {
     checkMatrix(MODEL, X);
+    this.fitWith({ rows: X.rows, cols: X.cols }, y, options, (codes, blocks, l2, sampleWeight) =>
+      logisticObjective(X, codes, blocks, l2, this.fitIntercept, sampleWeight),
+    );
+  }
+
+  /**
+   * `fit` on the feature columns themselves (the pipeline's numeric columns, no row-major copy): a binary problem is
+   * fitted on them with the same arithmetic as `fit` (the same weights, bit for bit); softmax asks for `dense`.
+   */
+  fitColumns(columns: readonly Float64Array[], y: Target, options: FitOptions, dense: () => Matrix): void {
+    const rows = columns[0]?.length ?? 0;
+    const binary = !(y instanceof Float64Array) && new Set(y).size === 2;
+    if (!binary || columns.some((c) => c.length !== rows)) {
+      this.fit(dense(), y, options);
+      return;
+    }
+    checkColumns(columns);
+    this.fitWith({ rows, cols: columns.length }, y, options, (codes, _blocks, l2, sampleWeight) =>
+      binaryColumnsObjective(columns, codes, l2, this.fitIntercept, sampleWeight),
+    );
+  }
+
+  private fitWith(
+    X: { readonly rows: number; readonly cols: number },
+    y: Target,
+    options: FitOptions,
+    objectiveOf: (codes: Int32Array, blocks: number, l2: number, sampleWeight: Float64Array | undefined) => (w: Float64Array, grad: Float64Array) => number,
+  ): void {
     const { classes, codes } = encodeLabels(MODEL, y, X.rows);
     const blocks = classes.length === 2 ? 1 : classes.length;
     const n = X.rows;
     const stride = X.cols + 1;
     const strength = 1 / (this.C * n);
     const sampleWeight = sampleWeightsOf(classWeightsOf(this.classWeight, classes, codes), codes);
-    const objective = logisticObjective(X, codes, blocks, this.penalty === 'l2' ? strength : 0, this.fitIntercept, sampleWeight);
+    const objective = objectiveOf(codes, blocks, this.penalty === 'l2' ? strength : 0, sampleWeight);
     let l1: Float64Array | undefined;
     if (this.penalty === 'l1') {
       l1 = new Float64Array(blocks * stride);
@@ -211,6 +239,28 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     model.weights = fromNumbers(MODEL, 'weights', json.weights);
     model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
+  }
+}
+
+/** checkMatrix for columns: the first non-finite value in row order is the one named, as checkMatrix names it. */
+function checkColumns(columns: readonly Float64Array[]): void {
+  const rows = columns[0]?.length ?? 0;
+  if (rows === 0) throw new MlError(`${MODEL}: X has no rows`);
+  if (columns.length === 0) throw new MlError(`${MODEL}: X has no columns`);
+  let badRow = rows;
+  let badColumn = -1;
+  columns.forEach((values, j) => {
+    for (let i = 0; i < badRow; i++) {
+      if (!Number.isFinite(values[i] as number)) {
+        badRow = i;
+        badColumn = j;
+        break;
+      }
+    }
+  });
+  if (badColumn >= 0) {
+    const value = (columns[badColumn] as Float64Array)[badRow] as number;
+    throw new MlError(`${MODEL}: X column ${badColumn} holds ${String(value)}; remove or impute non-finite values before fitting`);
   }
 }
 

@@ -143,6 +143,19 @@ export function assembleFrame(frame: Frame, where: string, allowMissing = false)
   return { X: sparse ? toCsr(frame, featureNames.length) : toDense(frame, featureNames.length), featureNames };
 }
 
+/**
+ * The frame's features as the numeric columns themselves (no copy) when every part is a numeric column, else
+ * undefined: a model that fits on columns (LogisticRegression.fitColumns) then needs no row-major matrix. Checked as
+ * assembleFrame checks them.
+ */
+export function frameAsColumns(frame: Frame, where: string, allowMissing = false): Float64Array[] | undefined {
+  if (!frame.parts.every((part) => part.type === 'column' && part.column.kind === 'numeric')) return undefined;
+  const columns = frame.parts.map((part) => (part as ColumnPart).column);
+  for (const column of columns) reportBadNumbers(column.values as Float64Array, column.name, where, allowMissing);
+  if (columns.length === 0) throw new MlError(`${where}: no feature columns are left`);
+  return columns.map((column) => column.values as Float64Array);
+}
+
 function checkKind(column: Column, where: string): void {
   if (column.kind === 'numeric') return;
   const name = column.name;

@@ -2,7 +2,7 @@
 import { Column, ColumnKind, Table } from '../data/table';
 import { cellToString, parseNumber } from '../data/infer';
 import { FitOptions, Matrix, MlError, Target, throwIfAborted } from '../types';
-import { assembleFrame, Frame, frameFromTable, takeFrameRows } from './frame';
+import { assembleFrame, Frame, frameAsColumns, frameColumns, frameFromTable, takeFrameRows } from './frame';
 import { createStep, stepFromJSON } from './registry';
 import { PrepareStep, StepJSON } from './step';
 import type { EmbedContext } from './steps/embed';
@@ -32,6 +32,14 @@ export interface PipelineOptions {
 const END = 'prepare';
 
 /** Ordered preparation steps; fitted inside each fold so validation rows are never seen while fitting. */
+/** What fitTransform gives: the prepared matrix and target; `columns` when the features are numeric columns as they are. */
+export interface PreparedRows {
+  readonly X: Matrix;
+  readonly y: Target;
+  readonly featureNames: string[];
+  readonly columns?: readonly Float64Array[];
+}
+
 export class Pipeline {
   /** Input columns (name and kind) seen when fitted; transform expects them. */
   private inputs: InputColumn[] | undefined;
@@ -71,7 +79,7 @@ export class Pipeline {
   }
 
   /** Fits every step on these rows and returns the prepared matrix; row-dropping steps drop target rows too. */
-  fitTransform(features: Table, y: Target, options: FitOptions): { X: Matrix; y: Target; featureNames: string[] } {
+  fitTransform(features: Table, y: Target, options: FitOptions): PreparedRows {
     let state = this.startFit(features, y);
     this.steps.forEach((step, i) => {
       throwIfAborted(options.signal);
@@ -87,7 +95,7 @@ export class Pipeline {
   }
 
   /** fitTransform that first lets each step do its asynchronous work on the rows it gets (embed runs its encoder). */
-  async fitTransformAsync(features: Table, y: Target, options: FitOptions): Promise<{ X: Matrix; y: Target; featureNames: string[] }> {
+  async fitTransformAsync(features: Table, y: Target, options: FitOptions): Promise<PreparedRows> {
     let state = this.startFit(features, y);
     for (const [i, step] of this.steps.entries()) {
       throwIfAborted(options.signal);
@@ -136,10 +144,31 @@ export class Pipeline {
     }
   }
 
-  private endFit(state: { frame: Frame; target: Target }): { X: Matrix; y: Target; featureNames: string[] } {
-    const { X, featureNames } = assembleFrame(state.frame, END, this.allowMissing);
+  /**
+   * The prepared rows. When the frame is only numeric columns, `columns` holds them as they are and the row-major `X`
+   * is built on first use only (fitPrepared lets a model that fits on columns skip it: no second copy of the rows).
+   */
+  private endFit(state: { frame: Frame; target: Target }): PreparedRows {
+    const frame = state.frame;
+    const columns = frameAsColumns(frame, END, this.allowMissing);
+    if (!columns) {
+      const { X, featureNames } = assembleFrame(frame, END, this.allowMissing);
+      this.featureNames = featureNames;
+      return { X, y: state.target, featureNames };
+    }
+    const featureNames = frameColumns(frame).map((c) => c.name);
     this.featureNames = featureNames;
-    return { X, y: state.target, featureNames };
+    const allowMissing = this.allowMissing;
+    let X: Matrix | undefined;
+    return {
+      get X(): Matrix {
+        X ??= assembleFrame(frame, END, allowMissing).X;
+        return X;
+      },
+      y: state.target,
+      featureNames,
+      columns,
+    };
   }
 
   /** transform that first lets each step do its asynchronous work on the rows it gets (embed runs its encoder). */
@@ -241,7 +270,7 @@ export function awaitedPipeline(pipeline: Pipeline): Pipeline | AwaitedPipeline 
 export class AwaitedPipeline {
   constructor(readonly pipeline: Pipeline) {}
 
-  fitTransform(features: Table, y: Target, options: FitOptions): Promise<{ X: Matrix; y: Target; featureNames: string[] }> {
+  fitTransform(features: Table, y: Target, options: FitOptions): Promise<PreparedRows> {
     return this.pipeline.fitTransformAsync(features, y, options);
   }
 

@@ -29,6 +29,26 @@ export interface PreparedData<I extends ModelInput = Matrix> {
   /** The target of the rows kept (steps such as dropDuplicates may drop rows while fitting). */
   readonly y: Target;
   readonly featureNames: readonly string[];
+  /** The features as numeric columns, when the pipeline has them so (a model that fits on columns needs no `X` then). */
+  readonly columns?: readonly Float64Array[];
+}
+
+/** A model that can fit on numeric columns; `dense` gives the row-major matrix for what it cannot do on columns. */
+export interface ColumnLearner {
+  fitColumns(columns: readonly Float64Array[], y: Target, options: FitOptions, dense: () => Matrix): void | Promise<void>;
+}
+
+/**
+ * Fits `model` on prepared rows: on the columns themselves when the pipeline kept them and the model fits on columns
+ * (no row-major copy of the rows is made), on `X` otherwise.
+ */
+export async function fitPrepared<I extends ModelInput>(model: Learner<I>, prepared: PreparedData<I>, options: FitOptions): Promise<void> {
+  const columnar = model as Partial<ColumnLearner>;
+  if (prepared.columns && typeof columnar.fitColumns === 'function') {
+    await columnar.fitColumns(prepared.columns, prepared.y, options, () => prepared.X as unknown as Matrix);
+    return;
+  }
+  await model.fit(prepared.X, prepared.y, options);
 }
 
 /** The part of `Pipeline` that validation uses; fitted on training rows, then applied to held-out rows. */
@@ -194,7 +214,7 @@ export async function runFold<I extends ModelInput>(
   const pipeline = options.makePipeline();
   const prepared = await pipeline.fitTransform(selectRows(features, split.train), selectTarget(y, split.train), { signal, seed: options.seed });
   const model = options.makeModel();
-  await model.fit(prepared.X, prepared.y, {
+  await fitPrepared(model, prepared, {
     seed: options.seed,
     signal,
     onProgress: onProgress ? (event) => onProgress({ ...event, fold, folds: splits.length }) : undefined,

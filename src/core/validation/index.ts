@@ -2,6 +2,16 @@
 export { holdoutSplit, kFold, stratifiedKFold, testRowCount } from './splits';
 export type { FoldOptions, HoldoutOptions, Split } from './splits';
 export { selectRows, selectTarget } from './rows';
-export { alignProba, crossValidate, inputRows, runFold, summariseFolds } from './crossValidate';
-export type { CrossValidateOptions, CrossValidationResult, FittedSplit, FoldOutcome, Learner, ModelInput, PipelineLike, PreparedData } from './crossValidate';
+export { alignProba, crossValidate, fitPrepared, inputRows, runFold, summariseFolds } from './crossValidate';
+export type {
+  ColumnLearner,
+  CrossValidateOptions,
+  CrossValidationResult,
+  FittedSplit,
+  FoldOutcome,
+  Learner,
+  ModelInput,
+  PipelineLike,
+  PreparedData,
+} from './crossValidate';
 export type { TrainProgress, TrainProgressEvent } from './progress';

@@ -54,6 +54,41 @@ for (const [name, data] of Object.entries(datasets)) {
 const iris = datasets.iris;
 const irisX = standardise(iris.X);
 
+test('fitColumns on feature columns gives the weights fit gives on the row-major matrix, bit for bit (binary; softmax asks for the matrix)', () => {
+  const X = standardise(datasets.breast_cancer.X);
+  const columns = Array.from({ length: X.cols }, (_, j) => Float64Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j] as number));
+  for (const options of [{ penalty: 'l2' }, { penalty: 'l1' }, { penalty: 'l2', class_weight: 'balanced' }] as LogisticRegressionOptions[]) {
+    const dense = new LogisticRegression(options);
+    dense.fit(X, datasets.breast_cancer.labels, { seed: DEFAULT_SEED });
+    const columnar = new LogisticRegression(options);
+    let asked = 0;
+    columnar.fitColumns(columns, datasets.breast_cancer.labels, { seed: DEFAULT_SEED }, () => {
+      asked++;
+      return X;
+    });
+    assert.equal(asked, 0, 'a binary fit needs no row-major matrix');
+    assert.deepEqual([...(columnar.weights as Float64Array)], [...(dense.weights as Float64Array)], `${JSON.stringify(options)} weights`);
+    assert.equal(columnar.nIter, dense.nIter);
+  }
+  const softmax = new LogisticRegression();
+  let asked = 0;
+  const irisColumns = Array.from({ length: irisX.cols }, (_, j) =>
+    Float64Array.from({ length: irisX.rows }, (_, i) => irisX.data[i * irisX.cols + j] as number),
+  );
+  softmax.fitColumns(irisColumns, iris.labels, { seed: DEFAULT_SEED }, () => {
+    asked++;
+    return irisX;
+  });
+  const reference = new LogisticRegression();
+  reference.fit(irisX, iris.labels, { seed: DEFAULT_SEED });
+  assert.equal(asked, 1);
+  assert.deepEqual([...(softmax.weights as Float64Array)], [...(reference.weights as Float64Array)]);
+  const bad = columns.map((c) => Float64Array.from(c));
+  (bad[3] as Float64Array)[7] = Number.NaN;
+  (bad[1] as Float64Array)[9] = Number.POSITIVE_INFINITY;
+  assert.throws(() => new LogisticRegression().fitColumns(bad, datasets.breast_cancer.labels, { seed: DEFAULT_SEED }, () => X), /X column 3 holds NaN/);
+});
+
 test('predictProba rows sum to one, columns follow classes, predict is their argmax', () => {
   const model = new LogisticRegression();
   model.fit(irisX, iris.labels, { seed: DEFAULT_SEED });

@@ -264,3 +264,34 @@ test('an empty table and a target of the wrong length are named', () => {
     /target has 0 values but the table has 1 rows/,
   );
 });
+
+test('numeric columns only: fitTransform hands the columns themselves (no copy) and builds the row-major X only when asked', () => {
+  const numeric = tableFromRecords([
+    { a: 1, b: 2.5, c: -1 },
+    { a: 3, b: 0.5, c: 4 },
+    { a: 5, b: 1.5, c: 9 },
+  ]);
+  const prepared = Pipeline.fromSpec([{ drop: { columns: ['c'] } }]).fitTransform(numeric, ['x', 'y', 'x'], { seed: DEFAULT_SEED });
+  const a = numeric.columns[0]?.values;
+  assert.equal(prepared.columns?.length, 2);
+  assert.equal(prepared.columns?.[0], a, 'the table column itself');
+  assert.deepEqual(prepared.featureNames, ['a', 'b']);
+  assert.deepEqual([...(prepared.X as DenseMatrix).data], [1, 2.5, 3, 0.5, 5, 1.5]);
+  assert.equal(prepared.X, prepared.X, 'built once');
+  // A missing value is reported at fitTransform, as before, not when X is first used.
+  const missing = tableFromRecords([{ a: 1 }, { a: null }]);
+  assert.throws(() => Pipeline.fromSpec([]).fitTransform(missing, ['x', 'y'], { seed: DEFAULT_SEED }), /column "a" still has 1 missing value/);
+  // Encoded blocks: no columns, X as before.
+  const encoded = Pipeline.fromSpec([{ onehot: { columns: ['city'] } }]).fitTransform(
+    tableFromRecords([
+      { a: 1, city: 'x' },
+      { a: 2, city: 'y' },
+    ]),
+    ['x', 'y'],
+    {
+      seed: DEFAULT_SEED,
+    },
+  );
+  assert.equal(encoded.columns, undefined);
+  assert.equal(encoded.X.cols, 3);
+});
