@@ -33,7 +33,8 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   // Blocks of a knn predict's queries, claimed alongside the calling thread.
   'knn.queries': (input: KnnQueryTask) => (require('../models/knn/parallel') as typeof import('../models/knn/parallel')).searchBlocks(input),
   // A single training sent to a queue worker: trained here, its fitted objects packed as files.
-  'queue.train': (input: TrainTaskInput) => (require('../runs/trainTask') as typeof import('../runs/trainTask')).trainForQueue(input),
+  'queue.train': (input: TrainTaskInput, context) =>
+    (require('../runs/trainTask') as typeof import('../runs/trainTask')).trainForQueue(input, undefined, (event) => context.progress(event)),
   // One share of a sweep's candidates (sweepRun's thread executor and queue workers).
   'sweep.share': (input: ShareTaskInput) =>
     (require('../runs/shareTask') as typeof import('../runs/shareTask')).scoreShareNow(input.experimentFile, input.indices, {

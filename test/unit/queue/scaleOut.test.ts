@@ -62,8 +62,23 @@ test(
     assert.equal(record?.environment?.trainedOn, 'alpha');
     assert.match(fixture.workers.find((w) => w.name === 'alpha')?.output() ?? '', new RegExp(`training of run ${queued.run.runId}: done`));
     assert.ok(!readFileSync(path.join(new RunStore(dir).runDir(queued.run.runId), 'log.txt'), 'utf8').includes(fixture.redis.password));
+    // The worker told its progress as it trained: the run recorded the events a local run records (folds and trees).
+    const queuedEvents = progressEvents(dir, queued.run.runId);
+    assert.ok(queuedEvents.length > 0, 'no progress from the worker');
+    assert.deepEqual(queuedEvents, progressEvents(dir, local.run.runId));
   },
 );
+
+/** A run's progress events from its metrics.jsonl (without their times), sorted: folds may report in any order. */
+function progressEvents(dir: string, runId: string): string[] {
+  return readFileSync(path.join(new RunStore(dir).runDir(runId), 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => typeof entry.stage === 'string' && typeof entry.step === 'number')
+    .map(({ time: _time, ...event }) => JSON.stringify(event))
+    .sort();
+}
 
 test('kill -9 of the worker mid-training: the training runs again on another worker and the run equals a local one', { skip, timeout: 600_000 }, async () => {
   const { dir, file } = workspace('breast_cancer.csv', [
