@@ -26,6 +26,7 @@ import { DatasetEngine } from '../src/core/datasets/engine';
 import { StreamTable } from '../src/core/stream/open';
 import { measure, writeLogisticCsv } from './csvData';
 import { option } from './common';
+import { rowsApart } from '../test/unit/stream/thresholds';
 
 const TEST_SIZE = 0.2;
 
@@ -78,18 +79,6 @@ async function heldOutAccuracy(source: StreamSource, model: Model): Promise<numb
   return right / total;
 }
 
-/** How many of the sorted values are <= t (the rows a split at t sends left). */
-function atMost(sorted: Float64Array, t: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) <= t) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /**
  * How far the streamed fit's thresholds (DuckDB, a hash subsample) sit from the in-memory fit's (_BinMapper's rule on a
  * random subsample of the same size), in share of the training rows they send to different sides: max and mean over every threshold.
@@ -107,7 +96,7 @@ function binsAgreement(X: DenseMatrix, streamed: Bins): string {
     const b = inMemory.thresholds[f] as Float64Array;
     if (a.length !== b.length) return `feature ${f}: ${a.length} thresholds streamed, ${b.length} in memory`;
     for (let k = 0; k < a.length; k++) {
-      const share = Math.abs(atMost(column, a[k] as number) - atMost(column, b[k] as number)) / X.rows;
+      const share = rowsApart(column, a[k] as number, b[k] as number);
       max = Math.max(max, share);
       sum += share;
       count++;

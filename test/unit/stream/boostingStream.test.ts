@@ -10,6 +10,7 @@ import { DEFAULT_SEED, Random } from '../../../src/core/random';
 import { HOLDOUT_FOLD } from '../../../src/core/stream/source';
 import { CancelledError, MlError, type Task } from '../../../src/core/types';
 import { csvStreamSource, gatherRows } from './csvSource';
+import { rowsApart } from './thresholds';
 
 /**
  * A CSV of `rows` rows: x0..x3 normal (x1 rounded to 2 decimals, so it has more than 255 distinct values but repeats),
@@ -32,18 +33,6 @@ function writeData(dir: string, rows: number, task: Task): string {
 }
 
 const SPLIT = { method: 'holdout', testSize: 0.2 } as const;
-
-/** How many of the sorted values are <= t (the rows a split at t sends left). */
-function atMost(sorted: Float64Array, t: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) <= t) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
 
 async function open(file: string, task: Task, batchSize = 500): Promise<Awaited<ReturnType<typeof csvStreamSource>>> {
   return csvStreamSource({ file, target: 'target', task, seed: DEFAULT_SEED, split: SPLIT, heldOut: HOLDOUT_FOLD, batchSize });
@@ -135,7 +124,7 @@ test('large tables get their bins from DuckDB sketches (approx_quantile, approx_
         const theirs = expected.thresholds[f] as Float64Array;
         assert.equal(ours.length, theirs.length);
         ours.forEach((threshold, k) => {
-          worst = Math.max(worst, Math.abs(atMost(column, threshold) - atMost(column, theirs[k] as number)) / column.length);
+          worst = Math.max(worst, rowsApart(column, threshold, theirs[k] as number));
         });
         perFeature.push(`x${f} ${(100 * worst).toFixed(3)} %`);
         worst = Math.max(worst, before);
