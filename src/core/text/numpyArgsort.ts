@@ -90,11 +90,11 @@ function heapsortRange(values: ArrayLike<number>, order: Int32Array, start: numb
     order[start + k - 1] = x;
   };
   const val = (idx: number): number => values[idx] as number;
-  for (let l = n >> 1; l > 0; --l) {
-    const tmp = a(l);
-    let i = l;
-    for (let j = l << 1; j <= n;) {
-      if (j < n && val(a(j)) < val(a(j + 1))) j += 1;
+  // The C source writes this sift-down twice: building the heap, then popping it.
+  const siftDown = (from: number, tmp: number, size: number): void => {
+    let i = from;
+    for (let j = from << 1; j <= size;) {
+      if (j < size && val(a(j)) < val(a(j + 1))) j += 1;
       if (val(tmp) < val(a(j))) {
         set(i, a(j));
         i = j;
@@ -102,20 +102,12 @@ function heapsortRange(values: ArrayLike<number>, order: Int32Array, start: numb
       } else break;
     }
     set(i, tmp);
-  }
+  };
+  for (let l = n >> 1; l > 0; --l) siftDown(l, a(l), n);
   for (let m = n; m > 1;) {
     const tmp = a(m);
     set(m, a(1));
     m -= 1;
-    let i = 1;
-    for (let j = 2; j <= m;) {
-      if (j < m && val(a(j)) < val(a(j + 1))) j++;
-      if (val(tmp) < val(a(j))) {
-        set(i, a(j));
-        i = j;
-        j += j;
-      } else break;
-    }
-    set(i, tmp);
+    siftDown(1, tmp, m);
   }
 }
