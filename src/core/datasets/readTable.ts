@@ -69,6 +69,27 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
   return { rowCount, columns };
 }
 
+/**
+ * A DOUBLE vector's values copied at once into `out` (NaN already there stays where the validity mask says null), in
+ * place of a getItem call per cell; false when the vector is not laid out as @duckdb/node-api's DuckDBDoubleVector is
+ * (its `items` Float64Array over the chunk's data and its validity words, null when every row is valid): the caller
+ * then reads it cell by cell.
+ */
+function copyDoubles(vector: unknown, out: Float64Array): boolean {
+  const { items, validity } = vector as { items?: unknown; validity?: { data?: unknown; offset?: unknown } };
+  if (!(items instanceof Float64Array) || items.length !== out.length || !validity || validity.offset !== 0) return false;
+  const mask = validity.data;
+  if (mask === null) {
+    out.set(items);
+    return true;
+  }
+  if (!(mask instanceof BigUint64Array) || mask.length * 64 < out.length) return false;
+  // Row r is valid when bit r of the little-endian 64-bit words is set: bit r % 32 of 32-bit word r >> 5.
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length * 2);
+  for (let r = 0; r < out.length; r++) if (((words[r >> 5] as number) >>> (r & 31)) & 1) out[r] = items[r] as number;
+  return true;
+}
+
 /** Copies one result chunk into the column builders; returns its row count. */
 function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBuilder | StringColumnBuilder)[]): number {
   const rows = chunk.rowCount;
@@ -77,6 +98,7 @@ function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBu
     const vector = chunk.getColumnVector(c);
     if (builder instanceof NumericColumnBuilder) {
       const out = builder.batch(rows);
+      if (copyDoubles(vector, out)) continue;
       for (let r = 0; r < rows; r++) {
         const value = vector.getItem(r);
         if (value !== null) out[r] = typeof value === 'number' ? value : Number(value);
