@@ -15,11 +15,9 @@ import { parseAllDocuments } from 'yaml';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { exportModel } from '../../../src/core/export/formats';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
-import { executeRun } from '../../../src/core/runs/execute';
-import { RunStore } from '../../../src/core/runs/store';
 import { freePort } from '../sources/servers';
 import { readDockerfile, runCmd } from './containerContext';
-import { featureRecords, fixtures, post, trainedRun } from './fixture';
+import { featureRecords, fixtures, post, trainedRun, trainInWorkspace } from './fixture';
 import { serveBundle } from './spawn';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -209,23 +207,15 @@ test('k8s.yaml holds a valid Deployment and Service that match the Dockerfile: p
 test('a network model serves from the container folder on the bundled TensorFlow.js with its wasm binaries, as the run predicts', async () => {
   const workspace = mkdtempSync(path.join(tmpdir(), 'mlwb-container-mlp-'));
   cpSync(path.join(fixtures, 'datasets', 'iris.csv'), path.join(workspace, 'iris.csv'));
-  const file = path.join(workspace, 'mlp.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: iris-mlp',
-      'data: { path: iris.csv, target: species }',
-      'prepare:',
-      '  - scale: { method: standard }',
-      'model: { type: mlp, params: { hidden_layer_sizes: [8], learning_rate_init: 0.01, max_iter: 30 } }',
-      'validation: { method: holdout, test_size: 0.2 }',
-      'seed: 3',
-      '',
-    ].join('\n'),
-  );
-  const record = await executeRun({ workspaceRoot: workspace, experimentFile: file });
-  assert.equal(record.status, 'completed', record.reason);
-  const runDir = new RunStore(workspace).runDir(record.id);
+  const runDir = await trainInWorkspace(workspace, 'mlp', [
+    'name: iris-mlp',
+    'data: { path: iris.csv, target: species }',
+    'prepare:',
+    '  - scale: { method: standard }',
+    'model: { type: mlp, params: { hidden_layer_sizes: [8], learning_rate_init: 0.01, max_iter: 30 } }',
+    'validation: { method: holdout, test_size: 0.2 }',
+    'seed: 3',
+  ]);
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mlwb-container-mlp-out-')), 'image');
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   const result = exportModel(runDir, dir, { format: 'container', serviceBundle: await serveBundle('container'), wasmDir });

@@ -45,11 +45,7 @@ export function trainedRun(name: 'iris' | 'diabetes'): Promise<string> {
     run = (async () => {
       const root = mkdtempSync(path.join(tmpdir(), `mlwb-serve-${name}-`));
       cpSync(path.join(fixtures, 'datasets', `${name}.csv`), path.join(root, `${name}.csv`));
-      const file = path.join(root, `${name}.experiment.yaml`);
-      writeFileSync(file, experimentYaml(name));
-      const record = await executeRun({ workspaceRoot: root, experimentFile: file });
-      if (record.status !== 'completed') throw new Error(`training ${name} failed: ${record.reason ?? ''}`);
-      return new RunStore(root).runDir(record.id);
+      return trainInWorkspace(root, name, experimentYaml(name).trimEnd().split('\n'));
     })();
     trained.set(name, run);
   }
@@ -60,10 +56,15 @@ export function trainedRun(name: 'iris' | 'diabetes'): Promise<string> {
 export async function trainOnCsv(name: string, csv: readonly string[], experiment: readonly string[]): Promise<string> {
   const root = mkdtempSync(path.join(tmpdir(), `mlwb-serve-${name}-`));
   writeFileSync(path.join(root, `${name}.csv`), `${csv.join('\n')}\n`);
+  return trainInWorkspace(root, name, experiment);
+}
+
+/** Trains `<name>.experiment.yaml` (the YAML lines given) in the workspace `root`; returns the completed run's folder. */
+export async function trainInWorkspace(root: string, name: string, experiment: readonly string[]): Promise<string> {
   const file = path.join(root, `${name}.experiment.yaml`);
   writeFileSync(file, `${experiment.join('\n')}\n`);
   const record = await executeRun({ workspaceRoot: root, experimentFile: file });
-  assert.equal(record.status, 'completed', record.reason);
+  assert.equal(record.status, 'completed', `training ${name} failed: ${record.reason ?? ''}`);
   return new RunStore(root).runDir(record.id);
 }
 

@@ -1,17 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { tableFromRecords } from '../../../src/core/data/table';
 import { exportRun } from '../../../src/core/export';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
-import { executeRun } from '../../../src/core/runs/execute';
-import { RunStore } from '../../../src/core/runs/store';
 import { findModelVersion, listModelVersions, setCurrentModelVersion } from '../../../src/core/runs/versions';
 import { Random } from '../../../src/core/random';
 import { parseServerArgs } from '../../../src/serve/process';
-import { featureRecords, fixtures, listen, post, readCsv, trainedRun } from './fixture';
+import { featureRecords, fixtures, listen, post, readCsv, trainedRun, trainInWorkspace, trainOnCsv } from './fixture';
 
 type Row = { x1: number; x2: number };
 
@@ -23,24 +21,18 @@ function concept(rng: Random, n: number, threshold: number): { rows: Row[]; labe
 
 /** A completed run of `model` trained on the first concept (threshold 0), in a new workspace. */
 async function trainConcept(model: string, params = '{}'): Promise<string> {
-  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-online-'));
   const { rows, labels } = concept(new Random(1), 400, 0);
-  writeFileSync(path.join(root, 'concept.csv'), ['x1,x2,label', ...rows.map((r, i) => `${r.x1},${r.x2},${labels[i]}`)].join('\n') + '\n');
-  const file = path.join(root, 'concept.experiment.yaml');
-  writeFileSync(
-    file,
+  return trainOnCsv(
+    'concept',
+    ['x1,x2,label', ...rows.map((r, i) => `${r.x1},${r.x2},${labels[i]}`)],
     [
       'name: concept',
       'data: { path: concept.csv, target: label }',
       `model: { type: ${model}, params: ${params} }`,
       'validation: { method: holdout, test_size: 0.2 }',
       'seed: 3',
-      '',
-    ].join('\n'),
+    ],
   );
-  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
-  assert.equal(record.status, 'completed', record.reason);
-  return new RunStore(root).runDir(record.id);
 }
 
 async function predictAndLabel(url: string, rows: readonly Row[], labels: readonly string[]): Promise<string[]> {
@@ -273,22 +265,14 @@ test('a model type that cannot learn online is served as trained, and says so', 
 async function trainDiabetes(): Promise<string> {
   const root = mkdtempSync(path.join(tmpdir(), 'mlwb-online-ridge-'));
   cpSync(path.join(fixtures, 'datasets', 'diabetes.csv'), path.join(root, 'diabetes.csv'));
-  const file = path.join(root, 'diabetes.experiment.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: diabetes',
-      'data: { path: diabetes.csv, target: progression }',
-      'task: regression',
-      'model: { type: ridge, params: { alpha: 1.0 } }',
-      'validation: { method: holdout, test_size: 0.2 }',
-      'seed: 7',
-      '',
-    ].join('\n'),
-  );
-  const record = await executeRun({ workspaceRoot: root, experimentFile: file });
-  assert.equal(record.status, 'completed', record.reason);
-  return new RunStore(root).runDir(record.id);
+  return trainInWorkspace(root, 'diabetes', [
+    'name: diabetes',
+    'data: { path: diabetes.csv, target: progression }',
+    'task: regression',
+    'model: { type: ridge, params: { alpha: 1.0 } }',
+    'validation: { method: holdout, test_size: 0.2 }',
+    'seed: 7',
+  ]);
 }
 
 test('online updates are checked on rows they did not learn from: a poisoned update is kept as a version but not served, the monitor says why, and later updates grow from the serving version', async () => {
