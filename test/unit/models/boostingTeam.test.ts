@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
 import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
 import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32 } from '../../../src/core/models/boosting/team';
+import { TreeGrower } from '../../../src/core/models/boosting/grower';
 import { Random } from '../../../src/core/random';
 
 test('gradient_boosting n_jobs: histograms built by the caller and pool workers equal one thread’s, root and node, with and without hessians', async () => {
@@ -104,5 +105,79 @@ test('gradient_boosting n_jobs with the WebAssembly kernel: every thread builds 
     }
   } finally {
     await team.close();
+  }
+});
+
+test('gradient_boosting n_jobs: the team builds, subtracts and searches splits in one command per node, and grows the trees of one thread', async () => {
+  const rng = new Random(13);
+  const rows = 20_000;
+  const features = 23;
+  const nBins = 256;
+  const maxLeafNodes = 31;
+  const bins = Uint8Array.from({ length: rows * features }, (_, k) => (k % features < 5 && rng.next() < 0.05 ? nBins - 1 : Math.floor(rng.next() * 60)));
+  const hasMissing = Uint8Array.from({ length: features }, (_, f) => (f < 5 ? 1 : 0));
+  const g = sharedFloat32(rows * 2);
+  const h = sharedFloat32(rows * 2);
+  // Gradients that depend on features of several chunks, the last feature most, so the best split moves between chunks.
+  const signal = [
+    [0, 0.3],
+    [7, 0.5],
+    [15, 0.7],
+    [22, 1],
+  ] as const;
+  for (let i = 0; i < g.length; i++) {
+    const row = i % rows;
+    g[i] = rng.normal();
+    for (const [f, weight] of signal) g[i] = (g[i] as number) + (weight * ((bins[row * features + f] as number) % 60 - 30)) / 30;
+    h[i] = 0.05 + rng.next();
+  }
+  const splits = { yes: 0 };
+  const split = HistogramTeam.prototype.split;
+  HistogramTeam.prototype.split = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['split']>): boolean {
+    const done = split.apply(this, args);
+    if (done) splits.yes++;
+    return done;
+  };
+  const growers = [1, 2].map(
+    (jobs) =>
+      new TreeGrower({
+        rows,
+        features,
+        data: { rows, features, nBins, bins },
+        nBins,
+        missingBin: nBins - 1,
+        nBinsNonMissing: new Int32Array(features).fill(60),
+        hasMissing,
+        maxLeafNodes,
+        maxDepth: null,
+        minSamplesLeaf: 20,
+        l2: 0.5,
+        shrinkage: 0.1,
+        thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 59 }, (_, k) => k)),
+        jobs,
+      }),
+  );
+  const [one, two] = growers as [TreeGrower, TreeGrower];
+  try {
+    // The first tree starts the workers (and is grown by the caller until they are up).
+    const grow = (grower: TreeGrower, constant: boolean, offset: number): unknown => {
+      const raw = new Float64Array(rows);
+      return { tree: grower.grow(g, h, offset, constant, raw, 1, 0), raw };
+    };
+    assert.deepEqual(grow(two, false, 0), grow(one, false, 0));
+    const began = Date.now();
+    while (!two.teamStarted) {
+      assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const constant of [false, true]) {
+      for (const offset of [0, rows])
+        assert.deepEqual(grow(two, constant, offset), grow(one, constant, offset), `constant hessian ${constant}, offset ${offset}`);
+    }
+    if (HistogramMemory.create({ rows: 1, features: 1, nBins, bins: new Uint8Array(1) }, 1, true))
+      assert.ok(splits.yes > 4, `${splits.yes} team split commands`);
+  } finally {
+    HistogramTeam.prototype.split = split;
+    await two.close();
   }
 });

@@ -8,7 +8,20 @@
  */
 import { buildHistogram, rootCounts, type BinnedRows } from './histogram';
 import { HistogramMemory } from './histogramSimd';
-import { HistogramTeam, sharedBins, sharedInt32 } from './team';
+import {
+  BIN,
+  COUNT_LEFT,
+  FEATURE,
+  GAIN,
+  GRADIENT_LEFT,
+  HESSIAN_LEFT,
+  MIN_HESSIAN_TO_SPLIT,
+  MISSING_LEFT,
+  scanSplits,
+  SPLIT_FIELDS,
+  type SplitParams,
+} from './split';
+import { HistogramTeam, sharedBins, sharedInt32, type SearchedNode } from './team';
 import type { BoostedTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
@@ -53,9 +66,6 @@ export function allocateBins(rows: number, features: number, nBins: number, maxL
   if (kernels) return kernels.bins;
   return jobs > 1 ? new Uint8Array(new SharedArrayBuffer(rows * features)) : new Uint8Array(rows * features);
 }
-
-/** sklearn's min_hessian_to_split default. */
-const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
 interface SplitInfo {
   gain: number;
@@ -102,6 +112,9 @@ export class TreeGrower {
   private readonly simd: HistogramMemory | undefined;
   private readonly pool: Float64Array[] = [];
   private readonly histogramSize: number;
+  private readonly splitParams: SplitParams;
+  /** Splits found by a search (SPLIT_FIELDS each; two for a team's command). */
+  private readonly found = new Float64Array(2 * SPLIT_FIELDS);
   /** Gain-based importance summed over every split of every tree grown. */
   readonly importances: Float64Array;
 
@@ -122,6 +135,7 @@ export class TreeGrower {
     this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
     if (parallel) this.rootCounts.set(counts);
     this.histogramSize = ctx.features * ctx.nBins * 3;
+    this.splitParams = { nBins: ctx.nBins, nBinsNonMissing: ctx.nBinsNonMissing, hasMissing: ctx.hasMissing, minSamplesLeaf: ctx.minSamplesLeaf, l2: ctx.l2 };
     if (ctx.columnCopy ?? true) {
       this.columns = new Uint8Array(ctx.rows * ctx.features);
       const { bins } = ctx.data;
@@ -137,7 +151,8 @@ export class TreeGrower {
   grow(g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, raw: Float64Array, stride: number, k: number): BoostedTree {
     const { ctx } = this;
     const n = ctx.rows;
-    if (ctx.jobs > 1 && this.team === null) this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd);
+    if (ctx.jobs > 1 && this.team === null)
+      this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd, this.splitParams);
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.simd?.load(g, constantHessian ? null : h, offset);
     let sumGradients = 0;
@@ -160,17 +175,31 @@ export class TreeGrower {
       if (node.histogram) this.release(node.histogram);
       node.histogram = null;
     };
-    const search = (node: GrowNode): void => {
-      node.split = this.findSplit(node, constantHessian);
-      if (node.split.gain <= 0) finalize(node);
+    const searched = (node: GrowNode, split: SplitInfo): void => {
+      node.split = split;
+      if (split.gain <= 0) finalize(node);
       else splittable.push(node);
     };
+    const search = (node: GrowNode): void => searched(node, this.findSplit(node, constantHessian));
+    const asSearched = (node: GrowNode, histogram: Float64Array): SearchedNode => ({
+      histogram,
+      n: node.stop - node.start,
+      sumGradients: node.sumGradients,
+      sumHessians: node.sumHessians,
+      value: node.value,
+    });
 
     const root: GrowNode = { id: 0, start: 0, stop: n, depth: 0, sumGradients, sumHessians, value: 0, histogram: null, split: null, leaf: false };
     if (n < 2 * ctx.minSamplesLeaf || sumHessians < MIN_HESSIAN_TO_SPLIT) finalize(root);
     else {
-      root.histogram = this.build(0, n, g, h, offset, constantHessian, true);
-      search(root);
+      const own = this.take();
+      root.histogram = own;
+      // The team builds and searches the root in one command, or the caller does both.
+      if (this.team?.split(own, null, 0, n, offset, true, constantHessian, [asSearched(root, own)], this.found)) searched(root, this.splitAt(root, 0));
+      else {
+        this.build(own, 0, n, g, h, offset, constantHessian, true);
+        search(root);
+      }
     }
 
     while (splittable.length > 0) {
@@ -230,15 +259,32 @@ export class TreeGrower {
       if (splitLeft || splitRight) {
         const [small, large] = nLeft < nRight ? [leftChild, rightChild] : [rightChild, leftChild];
         const parent = node.histogram as Float64Array;
-        const own = this.build(small.start, small.stop, g, h, offset, constantHessian, false);
-        if (this.simd) this.simd.subtract(parent, own);
-        else for (let b = 0; b < parent.length; b++) parent[b] = (parent[b] as number) - (own[b] as number);
+        const own = this.take();
+        // The team builds the smaller child, subtracts it and searches both children in one command; or the caller does.
+        const together = this.team?.split(
+          own,
+          parent,
+          small.start,
+          small.stop,
+          offset,
+          false,
+          constantHessian,
+          [small.leaf ? null : asSearched(small, own), large.leaf ? null : asSearched(large, parent)],
+          this.found,
+        );
+        if (!together) {
+          this.build(own, small.start, small.stop, g, h, offset, constantHessian, false);
+          if (this.simd) this.simd.subtract(parent, own);
+          else for (let b = 0; b < parent.length; b++) parent[b] = (parent[b] as number) - (own[b] as number);
+        }
         small.histogram = own;
         large.histogram = parent;
         node.histogram = null;
         for (const child of [leftChild, rightChild]) {
-          if (!child.leaf) search(child);
-          else if (child.histogram) {
+          if (!child.leaf) {
+            if (together) searched(child, this.splitAt(child, child === small ? 0 : 1));
+            else search(child);
+          } else if (child.histogram) {
             this.release(child.histogram);
             child.histogram = null;
           }
@@ -273,6 +319,11 @@ export class TreeGrower {
     };
   }
 
+  /** True once the histogram workers (started by the first grow when jobs > 1) take commands. */
+  get teamStarted(): boolean {
+    return this.team?.started ?? false;
+  }
+
   /** Stops the histogram workers, if any (call once the fit is over, also when it failed). */
   async close(): Promise<void> {
     const team = this.team;
@@ -280,130 +331,75 @@ export class TreeGrower {
     await team?.close();
   }
 
+  /** A histogram from the pool, not zeroed (whoever builds it zeroes what it builds). */
   private take(): Float64Array {
-    const histogram = this.pool.pop();
-    if (histogram) {
-      histogram.fill(0);
-      return histogram;
-    }
-    return new Float64Array(this.histogramSize);
+    return this.pool.pop() ?? new Float64Array(this.histogramSize);
   }
 
   private release(histogram: Float64Array): void {
     this.pool.push(histogram);
   }
 
-  /** The histogram of the rows at partition[start..stop) (all rows, in order, when `all`); hessians counted as 1 when constant. */
-  private build(start: number, stop: number, g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, all: boolean): Float64Array {
-    const histogram = this.take();
-    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return histogram;
+  /** Fills `histogram` with the rows at partition[start..stop) (all rows, in order, when `all`); hessians counted as 1 when constant. */
+  private build(
+    histogram: Float64Array,
+    start: number,
+    stop: number,
+    g: Float32Array,
+    h: Float32Array,
+    offset: number,
+    constantHessian: boolean,
+    all: boolean,
+  ): void {
+    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return;
+    histogram.fill(0);
     if (this.simd) {
       this.simd.build(histogram, !all, start, stop, !constantHessian, all ? this.rootCounts : null);
-      return histogram;
+      return;
     }
     const hessians = constantHessian ? null : h;
     buildHistogram(histogram, this.data, 0, this.ctx.features, all ? null : this.partition, start, stop, g, hessians, offset, all ? this.rootCounts : null);
-    return histogram;
   }
 
-  /** sklearn's find_node_split: the best split over every feature, scanning bins left to right and, with missing values, right to left. */
-  private findSplit(node: GrowNode, constantHessian: boolean): SplitInfo {
-    const { features, nBins, nBinsNonMissing, hasMissing, minSamplesLeaf, l2 } = this.ctx;
-    const histogram = node.histogram as Float64Array;
-    const n = node.stop - node.start;
-    const sumG = node.sumGradients;
-    const sumH = node.sumHessians;
-    const lossNode = sumG * node.value;
-    const best: SplitInfo = {
-      gain: -1,
-      feature: 0,
-      bin: 0,
-      missingLeft: false,
-      sumGradientLeft: 0,
-      sumHessianLeft: 0,
-      countLeft: 0,
-      valueLeft: 0,
-      valueRight: 0,
+  /** The split found for `node` at found[s · SPLIT_FIELDS]. */
+  private splitAt(node: GrowNode, s: number): SplitInfo {
+    const { found } = this;
+    const at = s * SPLIT_FIELDS;
+    const sumGradientLeft = found[at + GRADIENT_LEFT] as number;
+    const sumHessianLeft = found[at + HESSIAN_LEFT] as number;
+    const { l2 } = this.ctx;
+    return {
+      gain: found[at + GAIN] as number,
+      feature: found[at + FEATURE] as number,
+      bin: found[at + BIN] as number,
+      missingLeft: found[at + MISSING_LEFT] === 1,
+      sumGradientLeft,
+      sumHessianLeft,
+      countLeft: found[at + COUNT_LEFT] as number,
+      valueLeft: nodeValue(sumGradientLeft, sumHessianLeft, l2),
+      valueRight: nodeValue(node.sumGradients - sumGradientLeft, node.sumHessians - sumHessianLeft, l2),
     };
+  }
+
+  /** sklearn's find_node_split: the best split over every feature (split.ts). */
+  private findSplit(node: GrowNode, constantHessian: boolean): SplitInfo {
     // Constant hessians: the count is the hessian sum, kept in the hessian slot.
     const countAt = constantHessian ? 1 : 2;
-    for (let f = 0; f < features; f++) {
-      const base = f * nBins * 3;
-      const missing = hasMissing[f] as number;
-      let featureGain = -1;
-      let featureBin = 0;
-      let featureMissingLeft = false;
-      let featureGL = 0;
-      let featureHL = 0;
-      let featureNL = 0;
-      // Left to right: missing values go right; the last value bin is a candidate only with missing values (a split on NaN).
-      const end = (nBinsNonMissing[f] as number) - 1 + missing;
-      let gl = 0;
-      let hl = 0;
-      let nl = 0;
-      for (let b = 0; b < end; b++) {
-        const slot = base + b * 3;
-        nl += histogram[slot + countAt] as number;
-        hl += histogram[slot + 1] as number;
-        gl += histogram[slot] as number;
-        const nr = n - nl;
-        const hr = sumH - hl;
-        if (nl < minSamplesLeaf) continue;
-        if (nr < minSamplesLeaf) break;
-        if (hl < MIN_HESSIAN_TO_SPLIT) continue;
-        if (hr < MIN_HESSIAN_TO_SPLIT) break;
-        const gr = sumG - gl;
-        const gain = lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
-        if (gain > featureGain && gain > 0) {
-          featureGain = gain;
-          featureBin = b;
-          featureGL = gl;
-          featureHL = hl;
-          featureNL = nl;
-          featureMissingLeft = false;
-        }
-      }
-      if (missing) {
-        // Right to left: missing values go left.
-        let gr = 0;
-        let hr = 0;
-        let nr = 0;
-        for (let b = (nBinsNonMissing[f] as number) - 2; b >= 0; b--) {
-          const slot = base + (b + 1) * 3;
-          nr += histogram[slot + countAt] as number;
-          hr += histogram[slot + 1] as number;
-          gr += histogram[slot] as number;
-          const nl2 = n - nr;
-          const hl2 = sumH - hr;
-          if (nr < minSamplesLeaf) continue;
-          if (nl2 < minSamplesLeaf) break;
-          if (hr < MIN_HESSIAN_TO_SPLIT) continue;
-          if (hl2 < MIN_HESSIAN_TO_SPLIT) break;
-          const gl2 = sumG - gr;
-          const gain = lossNode - gl2 * (-gl2 / (hl2 + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
-          if (gain > featureGain && gain > 0) {
-            featureGain = gain;
-            featureBin = b;
-            featureGL = gl2;
-            featureHL = hl2;
-            featureNL = nl2;
-            featureMissingLeft = true;
-          }
-        }
-      }
-      if (featureGain > best.gain) {
-        best.gain = featureGain;
-        best.feature = f;
-        best.bin = featureBin;
-        best.missingLeft = featureMissingLeft;
-        best.sumGradientLeft = featureGL;
-        best.sumHessianLeft = featureHL;
-        best.countLeft = featureNL;
-      }
-    }
-    best.valueLeft = nodeValue(best.sumGradientLeft, best.sumHessianLeft, l2);
-    best.valueRight = nodeValue(sumG - best.sumGradientLeft, sumH - best.sumHessianLeft, l2);
-    return best;
+    const n = node.stop - node.start;
+    scanSplits(
+      node.histogram as Float64Array,
+      0,
+      this.ctx.features,
+      this.splitParams,
+      n,
+      node.sumGradients,
+      node.sumHessians,
+      node.value,
+      countAt,
+      this.found,
+      0,
+    );
+    return this.splitAt(node, 0);
   }
 
   /** Splits partition[start..stop) stably into the rows going left, then right; returns where the right ones start. */

@@ -209,6 +209,7 @@ export class HistogramMemory {
   private readonly pairs: Kernel;
   private readonly counted: Kernel;
   private readonly subtractPairs: (into: number, from: number, pairs: number) => void;
+  private readonly views = new Map<number, Float64Array>();
 
   private constructor(
     readonly memory: WebAssembly.Memory,
@@ -341,6 +342,26 @@ export class HistogramMemory {
       this.pairs(layout.bins, features, from, to, partition, start, stop, layout.g, hessians ? layout.h : 0, 0, pointer, stride);
     } else if (hessians) this.counted(layout.bins, features, from, to, partition, start, stop, layout.g, layout.h, 0, pointer, stride);
     else this.pairs(layout.bins, features, from, to, partition, start, stop, layout.g, 0, 1, pointer, stride);
+  }
+
+  /** The histogram at byte `offset` of kernel memory (a resident or the scratch one), a view kept for the next call. */
+  view(offset: number): Float64Array {
+    let histogram = this.views.get(offset);
+    if (!histogram) {
+      histogram = new Float64Array(this.buffer, offset, this.scratch.length);
+      this.views.set(offset, histogram);
+    }
+    return histogram;
+  }
+
+  /** Slots [from, to) of the histogram at byte offset `parent` less those of the one at `own` (both in kernel memory). */
+  subtractSlots(parent: number, own: number, from: number, to: number): void {
+    const pairs = (to - from) >>> 1;
+    if (pairs > 0) this.subtractPairs(parent + from * 8, own + from * 8, pairs);
+    if ((to - from) & 1) {
+      const into = this.view(parent);
+      into[to - 1] = (into[to - 1] as number) - (this.view(own)[to - 1] as number);
+    }
   }
 
   /** parent −= own, slot by slot (the larger child's histogram from its parent's and its sibling's). */

@@ -6,12 +6,16 @@
  * Atomics, so it costs microseconds rather than a message round trip. Each bin's sum is made by one
  * thread in partition order, so the histograms, and the trees, are those of one thread. Where
  * WebAssembly SIMD is there, every thread runs its kernel on one shared kernel memory
- * (histogramSimd.ts), building straight into the grower's histogram.
+ * (histogramSimd.ts), building straight into the grower's histogram; a split's command (split) then
+ * does all of the node's per-feature work in one wake: each chunk of features is built for the
+ * smaller child, subtracted from the parent (the larger child) and searched for both children's
+ * best splits (split.ts), and the caller keeps the first best of the chunks in feature order.
  */
 import { runTasks } from '../../parallel/pool';
 import { CancelledError, MlError } from '../../types';
 import { buildHistogram, type BinnedRows } from './histogram';
 import { HistogramMemory, type KernelLayout } from './histogramSimd';
+import { firstBest, scanSplits, SPLIT_FIELDS, type SplitParams } from './split';
 
 /** Control block slots (Int32). */
 const GENERATION = 0;
@@ -25,11 +29,20 @@ const FLAGS = 6;
 const READY = 7;
 /** The byte offset of the histogram to build in kernel memory (WebAssembly only). */
 const TARGET = 8;
-const CONTROL_SLOTS = 9;
+/** The byte offset of the parent histogram to subtract the built one from (FLAG_SUBTRACT). */
+const PARENT = 9;
+const CONTROL_SLOTS = 10;
 
 const FLAG_ROOT = 1;
 const FLAG_CONSTANT_HESSIAN = 2;
 const FLAG_QUIT = 4;
+/** parent −= built histogram, chunk by chunk. */
+const FLAG_SUBTRACT = 8;
+/** Search node s (0, 1) of the node block for its best split: FLAG_SEARCH << s. */
+const FLAG_SEARCH = 16;
+
+/** A searched node in the node block (Float64): histogram byte offset, n, sumG, sumH, value. */
+const NODE_FIELDS = 5;
 
 /** A build waits this long for the workers before it gives up (a worker that died cannot say so while we wait). */
 const WAIT_LIMIT_MS = 120_000;
@@ -56,6 +69,12 @@ export interface HistogramWorkerInput {
   readonly chunk: number;
   /** The shared kernel memory, when the threads run the WebAssembly kernel (bins, partition and gradients are read there). */
   readonly kernels?: { readonly memory: WebAssembly.Memory; readonly layout: KernelLayout };
+  /** The split search's parameters, when the team searches splits (with the kernels). */
+  readonly split?: SplitParams;
+  /** The nodes to search of a command (NODE_FIELDS each, two). */
+  readonly nodes: Float64Array;
+  /** Per chunk and searched node, the chunk's best split (SPLIT_FIELDS each): found[(chunk · 2 + s) · SPLIT_FIELDS]. */
+  readonly found: Float64Array;
 }
 
 /**
@@ -83,8 +102,33 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
     const to = Math.min(from + chunk, data.features);
     scratch.fill(0, from * data.nBins * 3, to * data.nBins * 3);
     const constant = (flags & FLAG_CONSTANT_HESSIAN) !== 0;
-    if (kernels) kernels.buildFeatures(scratch, from, to, !root, start, stop, !constant, root ? input.counts : null);
-    else
+    if (kernels) {
+      kernels.buildFeatures(scratch, from, to, !root, start, stop, !constant, root ? input.counts : null);
+      if ((flags & FLAG_SUBTRACT) !== 0)
+        kernels.subtractSlots(Atomics.load(control, PARENT) >>> 0, scratch.byteOffset, from * data.nBins * 3, to * data.nBins * 3);
+      if (input.split) {
+        for (let s = 0; s < 2; s++) {
+          if ((flags & (FLAG_SEARCH << s)) === 0) continue;
+          const { nodes } = input;
+          const at = s * NODE_FIELDS;
+          const histogram = kernels.view(nodes[at] as number);
+          const n = nodes[at + 1] as number;
+          scanSplits(
+            histogram,
+            from,
+            to,
+            input.split,
+            n,
+            nodes[at + 2] as number,
+            nodes[at + 3] as number,
+            nodes[at + 4] as number,
+            constant ? 1 : 2,
+            input.found,
+            (k * 2 + s) * SPLIT_FIELDS,
+          );
+        }
+      }
+    } else
       buildHistogram(
         scratch,
         data,
@@ -142,6 +186,15 @@ export function sharedFloat32(length: number): Float32Array {
   return sharedArray(Float32Array, length, 4);
 }
 
+/** A node whose best split a command searches: its histogram (in kernel memory), row count, sums and value. */
+export interface SearchedNode {
+  readonly histogram: Float64Array;
+  readonly n: number;
+  readonly sumGradients: number;
+  readonly sumHessians: number;
+  readonly value: number;
+}
+
 /** The calling thread and `jobs − 1` pool workers building histograms together. */
 export class HistogramTeam {
   private readonly control = sharedInt32(CONTROL_SLOTS);
@@ -165,9 +218,11 @@ export class HistogramTeam {
     partition: Int32Array,
     counts: Float64Array,
     private readonly kernels?: HistogramMemory,
+    split?: SplitParams,
   ) {
     const chunk = Math.max(1, Math.ceil(data.features / (jobs * CHUNKS_PER_THREAD)));
     const scratch = kernels ? kernels.scratch : new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
+    const chunks = Math.ceil(data.features / chunk);
     this.input = {
       control: this.control,
       data,
@@ -178,8 +233,11 @@ export class HistogramTeam {
       scratch,
       chunk,
       ...(kernels ? { kernels: { memory: kernels.memory, layout: kernels.layout } } : {}),
+      ...(kernels && split ? { split } : {}),
+      nodes: new Float64Array(new SharedArrayBuffer(2 * NODE_FIELDS * 8)),
+      found: new Float64Array(new SharedArrayBuffer(chunks * 2 * SPLIT_FIELDS * 8)),
     };
-    this.chunks = Math.ceil(data.features / chunk);
+    this.chunks = chunks;
     this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
     const inputs = Array.from({ length: this.workers }, () => this.input);
     this.finished = runTasks<HistogramWorkerInput, number>('boosting.histograms', inputs, { jobs: inputs.length, signal: this.abort.signal }).catch(
@@ -197,18 +255,70 @@ export class HistogramTeam {
    * every thread when the workers are up and the node is large; false when the caller should build it alone.
    */
   build(histogram: Float64Array, start: number, stop: number, offset: number, root: boolean, constantHessian: boolean): boolean {
-    const { control } = this;
     if (this.workers === 0 || (stop - start) * this.input.data.features < PARALLEL_MIN_CELLS) return false;
     if (!this.started) return false;
+    // With the kernels, built in place when the histogram is in kernel memory, else in the scratch one.
+    const inPlace = this.kernels?.holds(histogram) === true;
+    this.command(
+      start,
+      stop,
+      offset,
+      (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0),
+      inPlace ? histogram.byteOffset : this.input.scratch.byteOffset,
+      0,
+    );
+    if (!inPlace) histogram.set(this.input.scratch);
+    return true;
+  }
+
+  /**
+   * A node's per-feature work in one command: `own` built from the rows partition[start..stop) (all
+   * rows when `root`), subtracted from `parent` unless null, and up to two nodes searched for their best
+   * split (SPLIT_FIELDS each into `out` at s · SPLIT_FIELDS; a null node is not searched). The nodes'
+   * histograms are `own` or `parent`. False (nothing done) unless the team runs the kernels with split
+   * search, every histogram lies in kernel memory and the workers are up; the caller then does it alone.
+   */
+  split(
+    own: Float64Array,
+    parent: Float64Array | null,
+    start: number,
+    stop: number,
+    offset: number,
+    root: boolean,
+    constantHessian: boolean,
+    nodes: readonly (SearchedNode | null)[],
+    out: Float64Array,
+  ): boolean {
+    const { kernels } = this;
+    if (!kernels || !this.input.split || this.workers === 0 || !this.started) return false;
+    if ((stop - start) * this.input.data.features < PARALLEL_MIN_CELLS) return false;
+    if (!kernels.holds(own) || (parent !== null && !kernels.holds(parent))) return false;
+    let flags = (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0) | (parent ? FLAG_SUBTRACT : 0);
+    nodes.forEach((node, s) => {
+      if (!node) return;
+      if (!kernels.holds(node.histogram)) throw new Error('a searched histogram lies outside kernel memory');
+      const at = s * NODE_FIELDS;
+      this.input.nodes.set([node.histogram.byteOffset, node.n, node.sumGradients, node.sumHessians, node.value], at);
+      flags |= FLAG_SEARCH << s;
+    });
+    this.command(start, stop, offset, flags, own.byteOffset, parent ? parent.byteOffset : 0);
+    nodes.forEach((node, s) => {
+      if (node) firstBest(this.input.found, s * SPLIT_FIELDS, 2 * SPLIT_FIELDS, this.chunks, out, s * SPLIT_FIELDS);
+    });
+    return true;
+  }
+
+  /** Runs one command on every thread (the caller too) and waits until every chunk is done. */
+  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number): void {
+    const { control } = this;
     // Tags are 15 bits: wrap the generation (a worker still on a command 32,768 builds ago cannot be).
     this.generation = (this.generation + 1) & 0x7fff;
     Atomics.store(control, START, start);
     Atomics.store(control, STOP, stop);
     Atomics.store(control, OFFSET, offset);
-    Atomics.store(control, FLAGS, (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0));
-    // With the kernels, built in place when the histogram is in kernel memory, else in the scratch one.
-    const inPlace = this.kernels?.holds(histogram) === true;
-    Atomics.store(control, TARGET, inPlace ? histogram.byteOffset : this.input.scratch.byteOffset);
+    Atomics.store(control, FLAGS, flags);
+    Atomics.store(control, TARGET, target);
+    Atomics.store(control, PARENT, parent);
     Atomics.store(control, COMPLETED, 0);
     Atomics.store(control, CLAIM, this.generation << 16);
     Atomics.store(control, GENERATION, this.generation);
@@ -223,8 +333,6 @@ export class HistogramTeam {
         throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
       }
     }
-    if (!inPlace) histogram.set(this.input.scratch);
-    return true;
   }
 
   /** Tells the workers to quit (stops them outright if they never started) and waits for them. */
