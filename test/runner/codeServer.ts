@@ -5,10 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '../freePort';
 
 export const projectRoot = path.resolve(__dirname, '..', '..');
 export const fixtureWorkspace = path.join(projectRoot, 'test', 'fixtures', 'workspace');
@@ -40,18 +40,6 @@ export function ensureCodeServer(): void {
   if (existsSync(codeServerBin)) return;
   const result = spawnSync('bash', [path.join(projectRoot, 'scripts', 'setup-code-server.sh')], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('scripts/setup-code-server.sh failed');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs `code-server` with the given arguments to completion (e.g. --install-extension). */
