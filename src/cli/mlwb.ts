@@ -22,8 +22,8 @@ import { readModelVersions } from '../core/runs/versions';
 const USAGE = `usage: mlwb <command> [options]
 
   mlwb train FILE [--json] [--seed N] [--jobs N | --queue URL] [--max-memory-mb M]
-                                        train an experiment file (*.experiment.yaml|json); a grid
-                                        or random sweep scores its candidates on N worker threads
+                                        train an experiment file (*.experiment.yaml|json); a
+                                        sweep scores its candidates on N worker threads
                                         (default 1; -1 every core) or on mlwb worker processes
                                         that take them from the queue on Redis at URL; a table
                                         that would not fit in M MB is streamed from the file

@@ -93,15 +93,27 @@ export function threadExecutor(jobs: number): TrialExecutor {
     async scoreCandidates(task, indices, hooks) {
       const shares = shareCandidates(indices.length, jobs).map((share) => share.map((i) => indices[i] as number));
       const inputs: ShareTaskInput[] = shares.map((share) => ({ experimentFile: task.experimentFile, indices: share, seed: task.seed }));
-      await runTasks<ShareTaskInput, ShareResult>('sweep.share', inputs, {
-        jobs,
-        signal: hooks.signal,
-        onResult: (result) => {
-          for (const trial of result.trials) hooks.onTrial({ trial, metric: result.metric, greaterIsBetter: result.greaterIsBetter });
-        },
-      });
+      await runTasks<ShareTaskInput, ShareResult>('sweep.share', inputs, { jobs, signal: hooks.signal, onResult: (result) => reportShare(result, hooks) });
+    },
+    async scoreRound(task, round, splits, hooks) {
+      // Each thread scores its share of the round on the round's rows of the coordinator's splits.
+      const shares = shareCandidates(round.candidates.length, jobs).map((share) =>
+        share.map((i) => ({ ...(round.candidates[i] as CandidateJob), iteration: round.iteration })),
+      );
+      const inputs: ShareTaskInput[] = shares.map((halving) => ({
+        experimentFile: task.experimentFile,
+        indices: halving.map((job) => job.index),
+        seed: task.seed,
+        splits,
+        halving,
+      }));
+      await runTasks<ShareTaskInput, ShareResult>('sweep.share', inputs, { jobs, signal: hooks.signal, onResult: (result) => reportShare(result, hooks) });
     },
   };
+}
+
+function reportShare(result: ShareResult, hooks: SweepHooks): void {
+  for (const trial of result.trials) hooks.onTrial({ trial, metric: result.metric, greaterIsBetter: result.greaterIsBetter });
 }
 
 export interface SweepOptions extends Omit<ExecuteOptions, 'sweep'> {

@@ -69,3 +69,37 @@ test('runSweep with data.sample: worker threads score on the same sampled rows a
   assert.deepEqual(JSON.parse(JSON.stringify(swept.trials)), JSON.parse(JSON.stringify(local.trials)));
   assert.deepEqual(swept.metrics, local.metrics);
 });
+
+test('runSweep: successive halving on worker threads scores each round there and records the same run as one in-process training', async () => {
+  const { root, file } = sweepWorkspace({
+    seed: 3,
+    validation: '{ method: holdout, test_size: 0.25 }',
+    search: '{ method: halving, metric: f1_macro, factor: 2, params: { max_depth: [1, 2, 3, 4, 6], min_samples_leaf: [1, 5, 0] } }',
+  });
+  const local = await executeRun({ workspaceRoot: root, experimentFile: file });
+  assert.equal(local.status, 'completed', local.reason);
+  const rounds: number[] = [];
+  const executor = threadExecutor(2);
+  const counting: TrialExecutor = {
+    ...executor,
+    scoreRound: (task, round, splits, hooks) => (rounds.push(round.candidates.length), executor.scoreRound!(task, round, splits, hooks)),
+  };
+  const swept = await runSweep({ workspaceRoot: root, experimentFile: file, executor: counting });
+  assert.equal(swept.status, 'completed', swept.reason);
+  // Every round went to the threads: as many rounds, of as many candidates, as the in-process search ran.
+  const perRound = new Map<number, number>();
+  for (const trial of (local.trials ?? []) as { iteration?: number }[]) perRound.set(trial.iteration ?? 0, (perRound.get(trial.iteration ?? 0) ?? 0) + 1);
+  assert.ok(perRound.size >= 3, `rounds ${[...perRound.entries()].join(' ')}`);
+  assert.deepEqual(
+    rounds,
+    [...perRound.entries()].sort((a, b) => a[0] - b[0]).map(([, count]) => count),
+  );
+  assert.equal(swept.environment?.sweepExecutor, 'threads');
+  assert.deepEqual(JSON.parse(JSON.stringify(swept.trials)), JSON.parse(JSON.stringify(local.trials)));
+  assert.ok(
+    ((swept.trials ?? []) as { error?: string }[]).some((trial) => trial.error),
+    'the failing candidates are recorded failed',
+  );
+  assert.deepEqual(swept.best, local.best);
+  assert.deepEqual(swept.metrics, local.metrics);
+});
