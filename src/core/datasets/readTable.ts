@@ -1,5 +1,7 @@
 /** Loads a dataset file into the core `Table` that preparation and training consume. */
 import type { DuckDBDataChunk } from '@duckdb/node-api';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { datasetFormat } from './sniff';
 import { NumericColumnBuilder, StringColumnBuilder } from '../data/columnBuilder';
 import type { Column, Table } from '../data/table';
 import { stringKind, textExpression, typedExpression } from './columns';
@@ -40,6 +42,11 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
           ).reader,
         );
   const builders = plans.map((_, i) => (numeric[i] ? new NumericColumnBuilder() : new StringColumnBuilder()));
+  const bound = numeric.some(Boolean) ? csvRowBound(filePath) : undefined;
+  if (bound !== undefined) {
+    const rows = options.sample ? Math.min(bound, Math.floor(options.sample.rows)) : bound;
+    for (const builder of builders) if (builder instanceof NumericColumnBuilder) builder.reserve(rows);
+  }
   let rowCount = 0;
   const select = plans.map((plan, i) => `${numeric[i] ? typedExpression(plan) : textExpression(plan)} AS ${sqlIdentifier(plan.name)}`).join(', ');
   // Without ORDER BY: DuckDB keeps the file's row order (preserve_insertion_order is on) and streams instead of sorting.
@@ -67,6 +74,44 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
     return { name: plan.name, kind: stringKind(distinct, present, averageLength), values: builder.finish() };
   });
   return { rowCount, columns };
+}
+
+/**
+ * At least the data rows of a plain csv/tsv file (its lines less the header: a quoted field across lines or a blank
+ * line only makes it larger), counted on the bytes; undefined for other formats and compressed files. Numeric
+ * columns are written in place into arrays of this size (NumericColumnBuilder.reserve) instead of being joined from
+ * chunks at the end.
+ */
+export function csvRowBound(filePath: string): number | undefined {
+  const format = datasetFormat(filePath);
+  if (format !== 'csv' && format !== 'tsv') return undefined;
+  let fd: number;
+  try {
+    fd = openSync(filePath, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 22);
+    let lines = 0;
+    let last = -1;
+    let first = true;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      // gzip (or any compressed) bytes: DuckDB decompresses them, the bytes tell nothing.
+      if (first && read >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return undefined;
+      first = false;
+      for (let at = buffer.indexOf(10); at >= 0 && at < read; at = buffer.indexOf(10, at + 1)) lines++;
+      last = buffer[read - 1] as number;
+    }
+    if (last >= 0 && last !== 10) lines++;
+    return Math.max(0, lines - 1);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

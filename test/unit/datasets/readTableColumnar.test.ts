@@ -8,6 +8,8 @@ import { stringKind, textExpression, typedExpression } from '../../../src/core/d
 import type { QueryOptions } from '../../../src/core/datasets/engine';
 import { columnPlans, numberRow } from '../../../src/core/datasets/head';
 import { sqlIdentifier } from '../../../src/core/datasets/source';
+import { csvRowBound } from '../../../src/core/datasets/readTable';
+import { NumericColumnBuilder } from '../../../src/core/data/columnBuilder';
 import type { Column, Table } from '../../../src/core/data/table';
 
 // The columnar reader must give what the row reader it replaced gave: that reader (a materialized DuckDB table,
@@ -123,4 +125,31 @@ test('columnar readTable: NULLs, missing strings, text in a numeric column, date
   assert.equal(city.kind, 'categorical');
   assert.deepEqual(city.values.slice(0, 5), [null, 'Paris', 'Oslo', null, 'Rome']);
   assert.equal(table.columns[2]?.values[1], '2024-02-11', 'dates keep their text');
+});
+
+test('numeric columns of a csv are written in place into arrays sized by its line count; a quoted line break, blank lines or too small a reservation still give the same table', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-columnar-'));
+  const file = path.join(dir, 'numbers.csv');
+  const lines = ['a,b,note'];
+  for (let i = 0; i < 5000; i++) lines.push(`${i % 101 === 0 ? '' : i * 0.5},${-i},${i === 7 ? '"two\nlines"' : 'n'}`);
+  writeFileSync(file, lines.join('\n') + '\n\n');
+  assert.equal(csvRowBound(file), 5002, 'lines less the header (the quoted break and the blank line count)');
+  const table = await readTableWith(engine, file);
+  assertSameTable(table, await readTableByRows(reference, file), 'numbers.csv');
+  const a = table.columns[0]?.values as Float64Array;
+  assert.equal(a.length, 5000);
+  assert.ok(Number.isNaN(a[0]) && a[1] === 0.5 && a[4999] === 2499.5);
+  assert.equal(csvRowBound(path.join(dir, 'missing.csv')), undefined);
+  // Reserved too small: the rows past it go to batches and finish joins them.
+  const builder = new NumericColumnBuilder();
+  builder.reserve(3);
+  builder.batch(2).set([1, 2]);
+  builder.batch(2).set([3, 4]);
+  builder.batch(1)[0] = 5;
+  assert.deepEqual([...builder.finish()], [1, 2, 3, 4, 5]);
+  builder.reserve(4);
+  builder.batch(2).set([6, 7]);
+  const exact = builder.batch(2);
+  exact[0] = 8;
+  assert.deepEqual([...builder.finish()], [6, 7, 8, Number.NaN]);
 });
