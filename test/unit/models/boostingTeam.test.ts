@@ -108,7 +108,7 @@ test('gradient_boosting n_jobs with the WebAssembly kernel: every thread builds 
   }
 });
 
-test('gradient_boosting n_jobs: the team builds, subtracts and searches splits in one command per node, and grows the trees of one thread', async () => {
+test('gradient_boosting n_jobs: the team builds, subtracts and searches splits in one command per node, partitions large nodes, and grows the trees of one thread', async () => {
   const rng = new Random(13);
   const rows = 20_000;
   const features = 23;
@@ -128,11 +128,17 @@ test('gradient_boosting n_jobs: the team builds, subtracts and searches splits i
   for (let i = 0; i < g.length; i++) {
     const row = i % rows;
     g[i] = rng.normal();
-    for (const [f, weight] of signal) g[i] = (g[i] as number) + (weight * ((bins[row * features + f] as number) % 60 - 30)) / 30;
+    for (const [f, weight] of signal) g[i] = (g[i] as number) + (weight * (((bins[row * features + f] as number) % 60) - 30)) / 30;
     h[i] = 0.05 + rng.next();
   }
-  const splits = { yes: 0 };
+  const splits = { yes: 0, partitions: 0 };
   const split = HistogramTeam.prototype.split;
+  const partition = HistogramTeam.prototype.partition;
+  HistogramTeam.prototype.partition = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['partition']>): number {
+    const cut = partition.apply(this, args);
+    if (cut >= 0) splits.partitions++;
+    return cut;
+  };
   HistogramTeam.prototype.split = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['split']>): boolean {
     const done = split.apply(this, args);
     if (done) splits.yes++;
@@ -176,8 +182,10 @@ test('gradient_boosting n_jobs: the team builds, subtracts and searches splits i
     }
     if (HistogramMemory.create({ rows: 1, features: 1, nBins, bins: new Uint8Array(1) }, 1, true))
       assert.ok(splits.yes > 4, `${splits.yes} team split commands`);
+    assert.ok(splits.partitions > 0, 'the team partitions large nodes');
   } finally {
     HistogramTeam.prototype.split = split;
+    HistogramTeam.prototype.partition = partition;
     await two.close();
   }
 });

@@ -103,6 +103,7 @@ export class TreeGrower {
   /** Per bin, 1 when the split being applied sends it left. */
   private readonly goesLeft: Uint8Array;
   private readonly rightBuffer: Int32Array;
+  private readonly leftBuffer: Int32Array | null;
   private readonly rootCounts: Float64Array;
   /** The bins column by column (columns[f · rows + i]): a split reads one feature of its node's rows, within one column. */
   private readonly columns: Uint8Array | null;
@@ -130,14 +131,16 @@ export class TreeGrower {
       this.data = parallel ? sharedBins(ctx.data) : ctx.data;
     }
     this.goesLeft = new Uint8Array(ctx.nBins);
-    this.rightBuffer = new Int32Array(ctx.rows);
+    // With the team, the rows going each way are written by every thread (team.partition).
+    this.rightBuffer = parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
+    this.leftBuffer = parallel ? sharedInt32(ctx.rows) : null;
     const counts = rootCounts(ctx.data);
     this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
     if (parallel) this.rootCounts.set(counts);
     this.histogramSize = ctx.features * ctx.nBins * 3;
     this.splitParams = { nBins: ctx.nBins, nBinsNonMissing: ctx.nBinsNonMissing, hasMissing: ctx.hasMissing, minSamplesLeaf: ctx.minSamplesLeaf, l2: ctx.l2 };
     if (ctx.columnCopy ?? true) {
-      this.columns = new Uint8Array(ctx.rows * ctx.features);
+      this.columns = parallel ? new Uint8Array(new SharedArrayBuffer(ctx.rows * ctx.features)) : new Uint8Array(ctx.rows * ctx.features);
       const { bins } = ctx.data;
       for (let i = 0, at = 0; i < ctx.rows; i++) for (let f = 0; f < ctx.features; f++, at++) this.columns[f * ctx.rows + i] = bins[at] as number;
     } else this.columns = null;
@@ -151,8 +154,10 @@ export class TreeGrower {
   grow(g: Float32Array, h: Float32Array, offset: number, constantHessian: boolean, raw: Float64Array, stride: number, k: number): BoostedTree {
     const { ctx } = this;
     const n = ctx.rows;
-    if (ctx.jobs > 1 && this.team === null)
-      this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd, this.splitParams);
+    if (ctx.jobs > 1 && this.team === null) {
+      const rowsSplit = { columns: this.columns, left: this.leftBuffer as Int32Array, right: this.rightBuffer };
+      this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd, this.splitParams, rowsSplit);
+    }
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.simd?.load(g, constantHessian ? null : h, offset);
     let sumGradients = 0;
@@ -407,6 +412,8 @@ export class TreeGrower {
     const { missingBin, rows, nBins } = this.ctx;
     const { partition, rightBuffer, columns, goesLeft } = this;
     for (let b = 0; b < nBins; b++) goesLeft[b] = (split.missingLeft && b === missingBin) || b <= split.bin ? 1 : 0;
+    const together = this.team?.partition(node.start, node.stop, split.feature, goesLeft) ?? -1;
+    if (together >= 0) return together;
     // A feature's bins: its column (column-major copy), or every features-th byte of the row-major bins.
     const [bins, first, step] = columns ? [columns, split.feature * rows, 1] : [this.data.bins, split.feature, this.ctx.features];
     // Without branches (a row goes either way at random): each row is written to both sides and

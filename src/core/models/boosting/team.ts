@@ -31,7 +31,12 @@ const READY = 7;
 const TARGET = 8;
 /** The byte offset of the parent histogram to subtract the built one from (FLAG_SUBTRACT). */
 const PARENT = 9;
-const CONTROL_SLOTS = 10;
+/** Chunks of the command: of features, or of rows for a partition. */
+const CHUNKS = 10;
+/** A partition's bins of the split feature: bins[FIRST + row · STEP] (of the column copy when there is one). */
+const FIRST = 11;
+const STEP = 12;
+const CONTROL_SLOTS = 13;
 
 const FLAG_ROOT = 1;
 const FLAG_CONSTANT_HESSIAN = 2;
@@ -40,6 +45,10 @@ const FLAG_QUIT = 4;
 const FLAG_SUBTRACT = 8;
 /** Search node s (0, 1) of the node block for its best split: FLAG_SEARCH << s. */
 const FLAG_SEARCH = 16;
+/** Split rows start..stop of the partition by goesLeft, piece by piece (partition). */
+const FLAG_PARTITION = 64;
+/** A partition into more pieces than this is not worth its copies. */
+const MAX_PIECES = 64;
 
 /** A searched node in the node block (Float64): histogram byte offset, n, sumG, sumH, value. */
 const NODE_FIELDS = 5;
@@ -49,6 +58,9 @@ const WAIT_LIMIT_MS = 120_000;
 
 /** A node smaller than this many row × feature cells is built by the calling thread alone (waking the workers costs more). */
 export const PARALLEL_MIN_CELLS = 100_000;
+
+/** A node with fewer rows than this is partitioned by the calling thread alone. */
+export const PARALLEL_MIN_ROWS = 16_384;
 
 /** Checks of the completed count before the caller sleeps (about a millisecond). */
 const SPIN_LIMIT = 200_000;
@@ -75,6 +87,39 @@ export interface HistogramWorkerInput {
   readonly nodes: Float64Array;
   /** Per chunk and searched node, the chunk's best split (SPLIT_FIELDS each): found[(chunk · 2 + s) · SPLIT_FIELDS]. */
   readonly found: Float64Array;
+  /** For partitions (with `rowsSplit`): per bin 1 when the split sends it left, and each piece's rows going left and right. */
+  readonly rowsSplit?: {
+    readonly columns: Uint8Array | null;
+    readonly goesLeft: Uint8Array;
+    readonly left: Int32Array;
+    readonly right: Int32Array;
+    /** Per piece, how many of its rows go left. */
+    readonly lefts: Int32Array;
+  };
+}
+
+/**
+ * A partition's piece k of `pieces` of the rows partition[start..stop): its rows going left to left[a …]
+ * and those going right to right[a …] (a the piece's first position), in partition order; lefts[k] their count.
+ */
+function splitPiece(input: HistogramWorkerInput, k: number, pieces: number, start: number, stop: number, first: number, step: number): void {
+  const { partition } = input;
+  const { columns, goesLeft, left, right, lefts } = input.rowsSplit as NonNullable<HistogramWorkerInput['rowsSplit']>;
+  const bins = columns ?? input.data.bins;
+  const size = Math.ceil((stop - start) / pieces);
+  const a = Math.min(stop, start + k * size);
+  const b = Math.min(stop, a + size);
+  let l = a;
+  let r = a;
+  for (let p = a; p < b; p++) {
+    const i = partition[p] as number;
+    const goes = goesLeft[bins[first + i * step] as number] as number;
+    left[l] = i;
+    right[r] = i;
+    l += goes;
+    r += 1 - goes;
+  }
+  lefts[k] = l - a;
 }
 
 /**
@@ -84,13 +129,16 @@ export interface HistogramWorkerInput {
  */
 function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined): void {
   const { control, data, chunk } = input;
-  const scratch = kernels ? new Float64Array(kernels.memory.buffer, Atomics.load(control, TARGET) >>> 0, input.scratch.length) : input.scratch;
   const flags = Atomics.load(control, FLAGS);
+  const partitioning = (flags & FLAG_PARTITION) !== 0;
+  const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
   const stop = Atomics.load(control, STOP);
   const offset = Atomics.load(control, OFFSET);
-  const chunks = Math.ceil(data.features / chunk);
+  const chunks = Atomics.load(control, CHUNKS);
+  const first = Atomics.load(control, FIRST);
+  const step = Atomics.load(control, STEP);
   const tag = (generation & 0x7fff) << 16;
   for (;;) {
     const claim = Atomics.load(control, CLAIM);
@@ -98,6 +146,11 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
     const k = claim & 0xffff;
     if (k >= chunks) return;
     if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
+    if (partitioning) {
+      splitPiece(input, k, chunks, start, stop, first, step);
+      if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
+      continue;
+    }
     const from = k * chunk;
     const to = Math.min(from + chunk, data.features);
     scratch.fill(0, from * data.nBins * 3, to * data.nBins * 3);
@@ -219,6 +272,8 @@ export class HistogramTeam {
     counts: Float64Array,
     private readonly kernels?: HistogramMemory,
     split?: SplitParams,
+    /** For partitions: the column-major bins copy (null: the row-major bins), and where the pieces go; all shared. */
+    rowsSplit?: { readonly columns: Uint8Array | null; readonly left: Int32Array; readonly right: Int32Array },
   ) {
     const chunk = Math.max(1, Math.ceil(data.features / (jobs * CHUNKS_PER_THREAD)));
     const scratch = kernels ? kernels.scratch : new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
@@ -236,6 +291,7 @@ export class HistogramTeam {
       ...(kernels && split ? { split } : {}),
       nodes: new Float64Array(new SharedArrayBuffer(2 * NODE_FIELDS * 8)),
       found: new Float64Array(new SharedArrayBuffer(chunks * 2 * SPLIT_FIELDS * 8)),
+      ...(rowsSplit ? { rowsSplit: { ...rowsSplit, goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)), lefts: sharedInt32(MAX_PIECES) } } : {}),
     };
     this.chunks = chunks;
     this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
@@ -266,6 +322,7 @@ export class HistogramTeam {
       (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0),
       inPlace ? histogram.byteOffset : this.input.scratch.byteOffset,
       0,
+      this.chunks,
     );
     if (!inPlace) histogram.set(this.input.scratch);
     return true;
@@ -301,16 +358,51 @@ export class HistogramTeam {
       this.input.nodes.set([node.histogram.byteOffset, node.n, node.sumGradients, node.sumHessians, node.value], at);
       flags |= FLAG_SEARCH << s;
     });
-    this.command(start, stop, offset, flags, own.byteOffset, parent ? parent.byteOffset : 0);
+    this.command(start, stop, offset, flags, own.byteOffset, parent ? parent.byteOffset : 0, this.chunks);
     nodes.forEach((node, s) => {
       if (node) firstBest(this.input.found, s * SPLIT_FIELDS, 2 * SPLIT_FIELDS, this.chunks, out, s * SPLIT_FIELDS);
     });
     return true;
   }
 
-  /** Runs one command on every thread (the caller too) and waits until every chunk is done. */
-  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number): void {
+  /**
+   * Splits the rows partition[start..stop) stably, those whose bin of `feature` goesLeft (per bin, 1 or
+   * 0) first, as the grower's own loop does; returns where the right ones start, or −1 (nothing done)
+   * when the node is small, the workers are not up or the team was made without `rowsSplit`.
+   */
+  partition(start: number, stop: number, feature: number, goesLeft: Uint8Array): number {
+    const split = this.input.rowsSplit;
+    if (!split || this.workers === 0 || stop - start < PARALLEL_MIN_ROWS || !this.started) return -1;
+    const { data, partition } = this.input;
+    split.goesLeft.set(goesLeft);
+    const pieces = Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD);
+    Atomics.store(this.control, FIRST, split.columns ? feature * data.rows : feature);
+    Atomics.store(this.control, STEP, split.columns ? 1 : data.features);
+    this.command(start, stop, 0, FLAG_PARTITION, 0, 0, pieces);
+    // The pieces' left rows, then their right rows, back into the partition in order.
+    const size = Math.ceil((stop - start) / pieces);
+    let at = start;
+    for (let k = 0; k < pieces; k++) {
+      const a = Math.min(stop, start + k * size);
+      const count = split.lefts[k] as number;
+      partition.set(split.left.subarray(a, a + count), at);
+      at += count;
+    }
+    const cut = at;
+    for (let k = 0; k < pieces; k++) {
+      const a = Math.min(stop, start + k * size);
+      const b = Math.min(stop, a + size);
+      const count = b - a - (split.lefts[k] as number);
+      partition.set(split.right.subarray(a, a + count), at);
+      at += count;
+    }
+    return cut;
+  }
+
+  /** Runs one command of `chunks` chunks on every thread (the caller too) and waits until every chunk is done. */
+  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): void {
     const { control } = this;
+    Atomics.store(control, CHUNKS, chunks);
     // Tags are 15 bits: wrap the generation (a worker still on a command 32,768 builds ago cannot be).
     this.generation = (this.generation + 1) & 0x7fff;
     Atomics.store(control, START, start);
@@ -327,8 +419,8 @@ export class HistogramTeam {
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
     // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
-    for (let spin = 0; spin < SPIN_LIMIT && Atomics.load(control, COMPLETED) < this.chunks; spin++);
-    for (let done = Atomics.load(control, COMPLETED); done < this.chunks; done = Atomics.load(control, COMPLETED)) {
+    for (let spin = 0; spin < SPIN_LIMIT && Atomics.load(control, COMPLETED) < chunks; spin++);
+    for (let done = Atomics.load(control, COMPLETED); done < chunks; done = Atomics.load(control, COMPLETED)) {
       if (Atomics.wait(control, COMPLETED, done, 1000) === 'timed-out' && Date.now() - began > WAIT_LIMIT_MS) {
         throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
       }
