@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { MODEL_SPECS } from '../../src/core/models/specs';
-import { dismissOverlays, openWorkbench, runFromPalette, screenshot, type Workbench } from './workbench';
+import { dismissOverlays, openWorkbench, openWorkspaceFile, runFromPalette, screenshot, type Workbench } from './workbench';
 
 // Completion in an experiment file as a person gets it: keys only, no pointer. The fixture is
 // test/fixtures/workspace/assist-iris.experiment.yaml (line 10: "  type: logistic_regression", line 12: "    C: 1.0").
@@ -24,16 +24,6 @@ afterEach(async () => {
 after(async () => {
   await workbench?.close();
 });
-
-/** Opens a workspace file with Go to File, and waits for its editor. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await runFromPalette(page, 'Go to File...');
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
-}
 
 /** Puts the cursor at the end of a line with Go to Line. */
 async function endOfLine(page: Page, line: number): Promise<void> {
@@ -72,7 +62,7 @@ async function suggestions(page: Page, name: string, ours: (label: string) => bo
 
 test('Ctrl+Space after "type: " lists the model types with their docs', async () => {
   const { page } = workbench;
-  await openFile(page, FILE);
+  await openWorkspaceFile(page, FILE);
   await endOfLine(page, TYPE_LINE);
   // Delete the value, as a person about to choose another model would.
   await page.keyboard.press('Control+Shift+ArrowLeft');
@@ -101,7 +91,7 @@ test('Ctrl+Space after "type: " lists the model types with their docs', async ()
 
 test('Ctrl+Space on a new line under params lists the parameters with default and range', async () => {
   const { page } = workbench;
-  await openFile(page, FILE);
+  await openWorkspaceFile(page, FILE);
   await endOfLine(page, PARAM_LINE);
   await page.keyboard.press('Enter');
   const spec = MODEL_SPECS.find((s) => s.type === 'logistic_regression');

@@ -6,7 +6,17 @@ import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Frame, Page } from 'playwright-core';
 import { fixtureWorkspace } from '../runner/codeServer';
-import { chooseFromContextMenu, dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, type Workbench } from './workbench';
+import {
+  chooseFromContextMenu,
+  dismissOverlays,
+  openMlWorkbench,
+  openWorkbench,
+  pick,
+  previewFrame,
+  runFromPalette,
+  screenshot,
+  type Workbench,
+} from './workbench';
 
 const BIG_ROWS = 2_000_000;
 /** 1-based row the test jumps to; big.csv's ids start at 0, so this row carries id FAR_ROW - 1. */
@@ -62,24 +72,6 @@ async function writeBigCsv(file: string): Promise<void> {
     connection.closeSync();
     instance.closeSync();
   }
-}
-
-/** The preview webview showing this file: the frame whose header names it. */
-async function previewFrame(page: Page, fileName: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      try {
-        const title = frame.locator('body[data-tab] header h1');
-        if ((await title.count()) > 0 && (await title.textContent()) === fileName && (await title.isVisible())) return frame;
-      } catch {
-        // a frame detached while we looked
-      }
-    }
-    await page.waitForTimeout(250);
-  }
-  await screenshot(page, `datasets-no-preview-${fileName}`);
-  throw new Error(`no preview of ${fileName} appeared within ${timeoutMs / 1000} s (see test-results/datasets-no-preview-${fileName}.png)`);
 }
 
 /** The row of a file in the Datasets view. */
@@ -149,7 +141,7 @@ test('"Preview Dataset" from the Datasets tree\'s context menu shows the first r
   const row = treeRow(page, 'iris.csv');
   await row.waitFor({ timeout: 60_000 });
   await chooseFromContextMenu(page, row, 'Preview Dataset');
-  const frame = await previewFrame(page, 'iris.csv');
+  const frame = await previewFrame(page, 'iris.csv', 'datasets');
   await frame.locator('.grid tbody tr').first().waitFor();
   const iris = readFixture('iris.csv');
   const headers = await frame.$$eval('.grid thead tr:first-child th', (ths) => ths.map((th) => th.textContent ?? ''));
@@ -171,7 +163,7 @@ test('a 2,000,000-row file opens fast and "Go to row" shows row 1,500,000', asyn
   const { page } = workbench;
   const started = Date.now();
   await treeRow(page, 'big.csv').click();
-  const frame = await previewFrame(page, 'big.csv');
+  const frame = await previewFrame(page, 'big.csv', 'datasets');
   await frame.locator('.grid tbody tr').first().waitFor({ timeout: 60_000 });
   const firstPageMs = Date.now() - started;
   const first = (await visibleRows(frame))[0];
@@ -210,9 +202,9 @@ test('a 2,000,000-row file opens fast and "Go to row" shows row 1,500,000', asyn
 test('the Profile tab shows type, count, missing, distinct and a drawn histogram per column', async () => {
   const { page } = workbench;
   await treeRow(page, 'iris.csv').click();
-  let frame = await previewFrame(page, 'iris.csv');
+  let frame = await previewFrame(page, 'iris.csv', 'datasets');
   await frame.locator('.tabs button[data-tab="profile"]').click();
-  frame = await previewFrame(page, 'iris.csv');
+  frame = await previewFrame(page, 'iris.csv', 'datasets');
   const card = frame.locator('.column-card[data-column="sepal_length_cm"]');
   await card.waitFor({ timeout: 60_000 });
   const stats = Object.fromEntries(
@@ -257,7 +249,7 @@ test('the Profile tab shows type, count, missing, distinct and a drawn histogram
 test('cells of xss.csv are shown as text and none of their markup runs', async () => {
   const { page } = workbench;
   await treeRow(page, 'xss.csv').click();
-  const frame = await previewFrame(page, 'xss.csv');
+  const frame = await previewFrame(page, 'xss.csv', 'datasets');
   await frame.locator('.grid tbody tr').first().waitFor();
   const xss = readFixture('xss.csv');
   const payloads = xss.rows.map((row) => row[1] ?? '');
@@ -290,7 +282,7 @@ test('cells of xss.csv are shown as text and none of their markup runs', async (
 
 test('the preview reads well in dark, light and high-contrast themes', async () => {
   const { page } = workbench;
-  const iris = async (): Promise<Frame> => previewFrame(page, 'iris.csv');
+  const iris = async (): Promise<Frame> => previewFrame(page, 'iris.csv', 'datasets');
   await treeRow(page, 'iris.csv').click();
   let frame = await iris();
   await frame.locator('.grid tbody tr').first().waitFor();

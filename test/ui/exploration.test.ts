@@ -4,9 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
 import { fixtureWorkspace, projectRoot } from '../runner/codeServer';
-import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
+import { dismissOverlays, openMlWorkbench, openWorkbench, pick, previewFrame, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
 
 // pandas 1.5.3's figures for the same file (bench/reference/explore.py).
 const reference = JSON.parse(readFileSync(path.join(projectRoot, 'test', 'fixtures', 'reference', 'explore.json'), 'utf8')) as Record<
@@ -48,29 +47,11 @@ after(async () => {
   if (template) rmSync(template, { recursive: true, force: true });
 });
 
-/** The preview webview of a file, once it shows that file. */
-async function previewFrame(page: Page, fileName: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      try {
-        const title = frame.locator('body[data-tab] header h1');
-        if ((await title.count()) > 0 && (await title.textContent()) === fileName && (await title.isVisible())) return frame;
-      } catch {
-        // a frame detached while we looked
-      }
-    }
-    await page.waitForTimeout(250);
-  }
-  await screenshot(page, `exploration-no-preview-${fileName}`);
-  throw new Error(`no preview of ${fileName} appeared within ${timeoutMs / 1000} s`);
-}
-
 test("the profile explores the file: correlations and missing patterns equal pandas', features against the experiment's target, then another target chosen by keyboard", async () => {
   const { page } = workbench;
   await runFromPalette(page, 'ML Workbench: Profile Dataset');
   await pick(page, 'explore.csv');
-  const frame = await previewFrame(page, 'explore.csv');
+  const frame = await previewFrame(page, 'explore.csv', 'exploration');
   // The experiment that trains on the file names its target: the exploration starts with it.
   await frame.locator('body[data-explored="label"]').waitFor({ timeout: 90_000 });
   assert.equal(await frame.locator('[data-testid="explore-target"]').inputValue(), 'label');
@@ -137,7 +118,7 @@ test("the dashboard lists the run's misclassified rows; Enter on one opens the d
   const target = errors.rows[1] ?? first;
   assert.equal(await frame.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.row), String(target.row));
   await page.keyboard.press('Enter');
-  const preview = await previewFrame(page, 'iris.csv');
+  const preview = await previewFrame(page, 'iris.csv', 'exploration');
   await preview.locator(`body[data-focus-row="${target.row}"]`).waitFor({ timeout: 60_000 });
   const marked = preview.locator('tr.focused');
   await marked.waitFor();

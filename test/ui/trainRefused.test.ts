@@ -1,8 +1,17 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import type { Page } from 'playwright-core';
-import { closeWorkbench, dismissOverlays, openWorkbench, runFromPalette, runsOf, screenshot, workspaceTemplate, type Workbench } from './workbench';
+import {
+  closeWorkbench,
+  dismissOverlays,
+  openWorkbench,
+  openWorkspaceFile,
+  runFromPalette,
+  runsOf,
+  screenshot,
+  workspaceTemplate,
+  type Workbench,
+} from './workbench';
 
 // Train on an experiment file whose model type is misspelt, as a person would: keys and the
 // notification's own button. Train is refused (no run), Problems opens, the quick fix repairs the
@@ -39,19 +48,9 @@ after(async () => {
   await closeWorkbench(workbench, template);
 });
 
-/** Opens a workspace file with Go to File, and waits for its editor. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await runFromPalette(page, 'Go to File...');
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
-}
-
 test('Train on a misspelt model type is refused: no run, Problems open, the reason in full with "did you mean"', async () => {
   const { page } = workbench;
-  await openFile(page, FILE);
+  await openWorkspaceFile(page, FILE);
   await runFromPalette(page, 'ML Workbench: Train Experiment');
   const toast = page.locator('.notification-toast', { hasText: 'is not trained' });
   await toast.first().waitFor({ timeout: 60_000 });

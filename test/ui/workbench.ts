@@ -236,6 +236,38 @@ export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000)
   throw new Error(`no ${view} webview appeared within ${timeoutMs / 1000} s (see test-results/no-${view}-webview.png)`);
 }
 
+/**
+ * The data preview webview of a file, once it shows that file: the frame whose header names it. On timeout a screenshot
+ * `<shotPrefix>-no-preview-<file>` is saved.
+ */
+export async function previewFrame(page: Page, fileName: string, shotPrefix: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        const title = frame.locator('body[data-tab] header h1');
+        if ((await title.count()) > 0 && (await title.textContent()) === fileName && (await title.isVisible())) return frame;
+      } catch {
+        // a frame detached while we looked
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  const shot = `${shotPrefix}-no-preview-${fileName}`;
+  await screenshot(page, shot);
+  throw new Error(`no preview of ${fileName} appeared within ${timeoutMs / 1000} s (see test-results/${shot}.png)`);
+}
+
+/** Opens a workspace file with Go to File, and waits for its editor. */
+export async function openWorkspaceFile(page: Page, name: string): Promise<void> {
+  await runFromPalette(page, 'Go to File...');
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+}
+
 /** Saves a screenshot under test-results/ and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
