@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Table } from '../src/core/data/table';
+import { stringColumn, type Table } from '../src/core/data/table';
 import { LogisticRegression } from '../src/core/models/logisticRegression';
 import { Pipeline } from '../src/core/prepare/pipeline';
 import { crossValidate, stratifiedKFold } from '../src/core/validation';
@@ -89,7 +89,16 @@ async function main(): Promise<void> {
     writeFileSync(corpusPath, mails.map((m) => JSON.stringify(m)).join('\n') + '\n');
     writeFileSync(foldsPath, JSON.stringify(splits.map((s) => s.test)));
 
-    const table: Table = { rowCount: mails.length, columns: [{ name: 'text', kind: 'text', values: mails.map((m) => m.text) }] };
+    const table: Table = {
+      rowCount: mails.length,
+      columns: [
+        stringColumn(
+          'text',
+          'text',
+          mails.map((m) => m.text),
+        ),
+      ],
+    };
     const wallStart = performance.now();
     const cpuStart = cpuSeconds();
     const result = await crossValidate(table, labels, {

@@ -4,7 +4,7 @@
  * `tableFromBody` then checks every row against the training schema, so each problem is answered
  * with the column and row that caused it.
  */
-import type { Column, Table } from '../core/data/table';
+import { stringColumn, type Column, type Table } from '../core/data/table';
 import { parseNumber } from '../core/data/infer';
 import type { RunSchema } from '../core/runs/artifacts';
 import { RequestError } from './errors';
@@ -119,7 +119,7 @@ function buildTable(
       values[i] = cell;
       (rows[i] as Record<string, Cell>)[feature.name] = cell;
     }
-    return { name: feature.name, kind: feature.kind, values };
+    return stringColumn(feature.name, feature.kind, values);
   });
   return { table: { rowCount, columns: tableColumns }, rows };
 }

@@ -64,35 +64,58 @@ export class NumericColumnBuilder {
 
 const EMPTY = new Float64Array(0);
 
-/** Most distinct strings a column interns; past it, further new values are kept as they come (free text rarely repeats). */
-const MAX_INTERNED = 65_536;
-
-/** Collects a string column; equal values share one string (a dictionary of the column's categories). */
+/**
+ * Collects a string column as dictionary codes: each distinct value is stored once in `categories` and every row
+ * holds its index (-1: missing) in an Int32Array, grown batch by batch like the numeric builder's.
+ */
 export class StringColumnBuilder {
-  private values: (string | null)[] = [];
-  private readonly dictionary = new Map<string, string>();
+  private readonly index = new Map<string, number>();
+  private categories: string[] = [];
+  private readonly batches: Int32Array[] = [];
+  private length = 0;
 
-  push(value: string | null): void {
-    if (value === null) {
-      this.values.push(null);
-      return;
+  /** The code of `value`, adding it to the dictionary when new (-1 for null). */
+  code(value: string | null): number {
+    if (value === null) return -1;
+    let code = this.index.get(value);
+    if (code === undefined) {
+      code = this.categories.length;
+      this.index.set(value, code);
+      this.categories.push(value);
     }
-    const known = this.dictionary.get(value);
-    if (known !== undefined) this.values.push(known);
-    else {
-      if (this.dictionary.size < MAX_INTERNED) this.dictionary.set(value, value);
-      this.values.push(value);
-    }
+    return code;
   }
 
+  /** A fresh batch of `rows` codes (-1 at first) that the caller fills with `code` and the builder keeps. */
+  batch(rows: number): Int32Array {
+    const batch = new Int32Array(rows).fill(-1);
+    this.batches.push(batch);
+    this.length += rows;
+    return batch;
+  }
+
+  /** Forgets every value (a read that starts over). */
   clear(): void {
-    this.values = [];
-    this.dictionary.clear();
+    this.index.clear();
+    this.categories = [];
+    this.batches.length = 0;
+    this.length = 0;
   }
 
-  finish(): (string | null)[] {
-    const out = this.values;
+  /** The column's codes and dictionary; batches are released as they are copied. */
+  finish(): { codes: Int32Array; categories: string[] } {
+    const codes = new Int32Array(this.length);
+    let at = 0;
+    for (let b = 0; b < this.batches.length; b++) {
+      const batch = this.batches[b] as Int32Array;
+      codes.set(batch, at);
+      at += batch.length;
+      this.batches[b] = EMPTY_CODES;
+    }
+    const categories = this.categories;
     this.clear();
-    return out;
+    return { codes, categories };
   }
 }
+
+const EMPTY_CODES = new Int32Array(0);

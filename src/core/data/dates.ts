@@ -101,7 +101,7 @@ const SAMPLE = 200;
 const DATE_SHARE = 0.8;
 
 /** Whether a string column's first present values are mostly ISO-like dates (the wizard's and the errors' hint). */
-export function looksLikeDates(values: ReadonlyArray<string | null>): boolean {
+export function looksLikeDates(values: Iterable<string | null>): boolean {
   let present = 0;
   let dates = 0;
   for (const value of values) {

@@ -11,7 +11,7 @@
  *   least 2 tokens on average: free text such as reviews or titles;
  * - categorical: every other string column (labels, codes, single-word ids).
  */
-import type { Column } from './table';
+import { categoryCounts, stringColumn, type Column, type StringColumn } from './table';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'text';
 
@@ -51,19 +51,26 @@ export function inferKind(values: readonly unknown[]): ColumnKind {
 
 /** Categorical or text for string values (rule in the file comment). */
 export function stringKind(values: ReadonlyArray<string | null>): 'categorical' | 'text' {
+  return stringColumnKind(stringColumn('', 'categorical', values));
+}
+
+/** Categorical or text for a coded string column (rule in the file comment), counted once per category. */
+export function stringColumnKind(column: StringColumn): 'categorical' | 'text' {
+  const counts = categoryCounts(column);
   let present = 0;
   let tokens = 0;
-  const distinct = new Set<string>();
-  for (const v of values) {
-    if (v === null) continue;
-    present++;
-    distinct.add(v);
-    tokens += v.split(/\s+/u).filter((t) => t.length > 0).length;
-  }
+  let distinct = 0;
+  column.categories.forEach((v, k) => {
+    const count = counts[k] as number;
+    if (count === 0) return;
+    present += count;
+    distinct++;
+    tokens += count * v.split(/\s+/u).filter((t) => t.length > 0).length;
+  });
   if (present === 0) return 'categorical';
   const meanTokens = tokens / present;
   if (meanTokens > 3) return 'text';
-  if (present >= 20 && distinct.size / present > 0.5 && meanTokens >= 2) return 'text';
+  if (present >= 20 && distinct / present > 0.5 && meanTokens >= 2) return 'text';
   return 'categorical';
 }
 
@@ -74,5 +81,5 @@ export function buildColumn(name: string, raw: readonly unknown[], kind?: Column
     // A forced numeric kind turns unparsable cells into missing values.
     return { name, kind: 'numeric', values: Float64Array.from(raw, (v) => parseNumber(v) ?? NaN) };
   }
-  return { name, kind: chosen, values: raw.map(cellToString) };
+  return stringColumn(name, chosen, raw.map(cellToString));
 }

@@ -4,7 +4,7 @@
  * as n/a, NA, NaN, which the reader reads as missing), and a column of numbers read as text because
  * a few cells are not numbers (such as "?").
  */
-import type { Table } from './table';
+import { categoryCounts, type Table } from './table';
 
 /** A column read as text is called numeric-looking when at least this share of its values are numbers. */
 const NUMERIC_SHARE = 0.9;
@@ -28,13 +28,22 @@ export function dataQualityWarnings(table: Table, target: string): string[] {
       }
       continue;
     }
-    const present = column.values.filter((value): value is string => value !== null);
-    if (present.length === 0) continue;
-    const notNumbers = present.filter((value) => !isNumber(value));
-    if (notNumbers.length === 0 || notNumbers.length > present.length * (1 - NUMERIC_SHARE)) continue;
-    const examples = [...new Set(notNumbers)].slice(0, EXAMPLES).map((value) => JSON.stringify(value));
+    // Counted on the codes: each category is tested once.
+    const counts = categoryCounts(column);
+    let present = 0;
+    let notNumbers = 0;
+    const examples: string[] = [];
+    column.categories.forEach((value, k) => {
+      const count = counts[k] as number;
+      present += count;
+      if (count === 0 || isNumber(value)) return;
+      notNumbers += count;
+      if (examples.length < EXAMPLES) examples.push(JSON.stringify(value));
+    });
+    if (present === 0) continue;
+    if (notNumbers === 0 || notNumbers > present * (1 - NUMERIC_SHARE)) continue;
     warnings.push(
-      `column "${column.name}" is read as text, not numbers, because ${notNumbers.length} of ${present.length} values are not numbers (${examples.join(', ')}); it trains as a category. Fix those cells, or leave them empty to make them missing values`,
+      `column "${column.name}" is read as text, not numbers, because ${notNumbers} of ${present} values are not numbers (${examples.join(', ')}); it trains as a category. Fix those cells, or leave them empty to make them missing values`,
     );
   }
   return warnings;

@@ -11,12 +11,22 @@ export interface NumericColumn {
   readonly values: Float64Array;
 }
 
+/**
+ * A string column held as dictionary codes: row i holds `categories[codes[i]]`, or is missing where the code is -1.
+ * No per-row string array exists: steps work on the codes (counts, lookups by category) and read a row's string with
+ * `stringAt`. `categories` are distinct, in order of first appearance in the file; after a row selection
+ * (`takeRows`) it may name values no remaining row holds, so a step that learns categories counts the codes.
+ * The codes are an Int32Array that travels to worker threads as shared memory; free text uses the same form (its
+ * dictionary is about one entry per row).
+ */
 export interface StringColumn {
   readonly name: string;
   /** `categorical` for low-cardinality labels, `text` for free text (tokenised by the text step). */
   readonly kind: 'categorical' | 'text';
-  /** Missing values are null. */
-  readonly values: ReadonlyArray<string | null>;
+  /** Per row: an index into `categories`, -1 where missing. */
+  readonly codes: Int32Array;
+  /** The distinct values the codes index. */
+  readonly categories: readonly string[];
 }
 
 export type Column = NumericColumn | StringColumn;
@@ -80,12 +90,83 @@ export function tableFromRows(header: readonly string[], rows: ReadonlyArray<Rea
   return { rowCount: rows.length, columns };
 }
 
+/** The string at row `i` of a string column, or null where it is missing. */
+export function stringAt(column: StringColumn, i: number): string | null {
+  const code = column.codes[i] as number;
+  return code < 0 ? null : (column.categories[code] as string);
+}
+
+/** Encodes per-row strings (null: missing) as a dictionary-coded column; categories in order of first appearance. */
+export function stringColumn(name: string, kind: StringColumn['kind'], values: ArrayLike<string | null>): StringColumn {
+  const index = new Map<string, number>();
+  const categories: string[] = [];
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(value);
+    if (code === undefined) {
+      code = categories.length;
+      index.set(value, code);
+      categories.push(value);
+    }
+    codes[i] = code;
+  }
+  return { name, kind, codes, categories };
+}
+
+/**
+ * The column's strings, one per row (null: missing). This builds the per-row array the coded form avoids: only for
+ * consumers that hand every row's string on (a tokenizer, rows sent as JSON), never on the preparation path.
+ */
+export function stringValues(column: StringColumn): (string | null)[] {
+  const out = new Array<string | null>(column.codes.length);
+  for (let i = 0; i < out.length; i++) out[i] = stringAt(column, i);
+  return out;
+}
+
+/** How many rows hold each category (index: code), missing rows not counted. */
+export function categoryCounts(column: StringColumn): Int32Array {
+  const counts = new Int32Array(column.categories.length);
+  const codes = column.codes;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    if (code >= 0) counts[code] = (counts[code] as number) + 1;
+  }
+  return counts;
+}
+
+/** The column's value at row `i` as a cell: a number (NaN when missing) or a string (null when missing). */
+export function cellAt(column: Column, i: number): number | string | null {
+  return column.kind === 'numeric' ? (column.values[i] as number) : stringAt(column, i);
+}
+
+/** Whether row `i` of a column is missing (NaN or code -1). */
+export function missingAt(column: Column, i: number): boolean {
+  return column.kind === 'numeric' ? Number.isNaN(column.values[i] as number) : (column.codes[i] as number) < 0;
+}
+
+/** The column's strings in row order (null: missing), one at a time, without an array of them. */
+export function* iterStrings(column: StringColumn): IterableIterator<string | null> {
+  for (let i = 0; i < column.codes.length; i++) yield stringAt(column, i);
+}
+
+/** The column with only the rows at `indices`, in that order; a string column keeps its dictionary (codes are copied). */
+export function takeColumnRows(c: Column, indices: ArrayLike<number>): Column {
+  if (c.kind === 'numeric') {
+    const values = new Float64Array(indices.length);
+    for (let i = 0; i < indices.length; i++) values[i] = c.values[indices[i] as number] as number;
+    return { name: c.name, kind: 'numeric', values };
+  }
+  const codes = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) codes[i] = c.codes[indices[i] as number] as number;
+  return { name: c.name, kind: c.kind, codes, categories: c.categories };
+}
+
 /** A table with only the rows at `indices`, in that order. */
 export function takeRows(table: Table, indices: ArrayLike<number>): Table {
-  const columns = table.columns.map((c): Column => {
-    if (c.kind === 'numeric')
-      return { name: c.name, kind: 'numeric', values: Float64Array.from({ length: indices.length }, (_, i) => c.values[indices[i] as number] as number) };
-    return { name: c.name, kind: c.kind, values: Array.from({ length: indices.length }, (_, i) => c.values[indices[i] as number] ?? null) };
-  });
-  return { rowCount: indices.length, columns };
+  return { rowCount: indices.length, columns: table.columns.map((c) => takeColumnRows(c, indices)) };
 }

@@ -1,6 +1,6 @@
 /** Target column handling: split it from the features, infer the task, and extract its values. */
 import { MlError, Target, Task } from '../types';
-import { Column, Table } from './table';
+import { Column, missingAt, stringAt, Table, takeColumnRows } from './table';
 
 /** Separates the target column from the feature columns. */
 export function splitTarget(table: Table, targetName: string): { features: Table; target: Column } {
@@ -14,25 +14,15 @@ export function splitTarget(table: Table, targetName: string): { features: Table
   return { features, target };
 }
 
-/** Whether the target cell of row `i` is missing (NaN or null). */
-function targetMissingAt(target: Column, i: number): boolean {
-  const value = target.values[i];
-  return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
-}
-
 /** The table without the rows whose target is missing, how many those were, and (when any) the indexes of the rows kept. */
 export function withoutMissingTarget(table: Table, targetName: string): { table: Table; left: number; kept?: readonly number[] } {
   const target = table.columns.find((c) => c.name === targetName);
   if (!target) return { table, left: 0 };
   const kept: number[] = [];
-  for (let i = 0; i < table.rowCount; i++) if (!targetMissingAt(target, i)) kept.push(i);
+  for (let i = 0; i < table.rowCount; i++) if (!missingAt(target, i)) kept.push(i);
   if (kept.length === table.rowCount) return { table, left: 0 };
   if (kept.length === 0) throw new MlError(`target "${targetName}" is missing in every row`);
-  const columns = table.columns.map((c): Column =>
-    c.kind === 'numeric'
-      ? { name: c.name, kind: 'numeric', values: Float64Array.from(kept, (i) => c.values[i] as number) }
-      : { name: c.name, kind: c.kind, values: kept.map((i) => c.values[i] ?? null) },
-  );
+  const columns = table.columns.map((c) => takeColumnRows(c, kept));
   return { table: { rowCount: kept.length, columns }, left: table.rowCount - kept.length, kept };
 }
 
@@ -90,21 +80,29 @@ export function targetValues(target: Column, task: Task): Target {
       return v;
     });
   }
-  const values = target.values;
+  // From the codes: a label per row is the dictionary's string (shared, not copied); a number is parsed once per category.
+  const { codes, categories } = target;
   if (task === 'classification') {
-    return values.map((v, i) => {
-      if (v === null) throw missing(i);
-      return v;
-    });
-  }
-  return Float64Array.from(values, (v, i) => {
-    if (v === null) throw missing(i);
-    const parsed = Number(v);
-    if (v.trim() === '' || !Number.isFinite(parsed)) {
-      throw new MlError(`${where} has a non-numeric value "${v}" at row ${i + 1}, but the task is regression`);
+    const labels = new Array<string>(codes.length);
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as number;
+      if (code < 0) throw missing(i);
+      labels[i] = categories[code] as string;
     }
-    return parsed;
-  });
+    return labels;
+  }
+  const parsed = categories.map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
+  const out = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    if (code < 0) throw missing(i);
+    const value = parsed[code] as number;
+    if (!Number.isFinite(value)) {
+      throw new MlError(`${where} has a non-numeric value "${stringAt(target, i)}" at row ${i + 1}, but the task is regression`);
+    }
+    out[i] = value;
+  }
+  return out;
 }
 
 /**

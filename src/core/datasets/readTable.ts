@@ -19,7 +19,7 @@ export interface ReadTableOptions extends QueryOptions {
 /**
  * Reads every row: integer and float columns become numeric (NaN where missing or unparsable), the rest strings.
  * Columnar: DuckDB's result chunks are streamed from the file straight into one typed array per numeric column and
- * an interned string array per string column, without materializing the table in DuckDB or a JavaScript value per
+ * dictionary codes (an Int32Array and the distinct strings) per string column, without materializing the table in DuckDB or a JavaScript value per
  * cell first, so the read holds little more than the finished columns. With `sample`, DuckDB keeps only the sampled
  * rows (the smallest seeded row hashes, as the streamed split draws them).
  */
@@ -71,7 +71,7 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
     if (builder instanceof NumericColumnBuilder) return { name: plan.name, kind: 'numeric', values: builder.finish() };
     const s = stringPlans.indexOf(plan);
     const [present = 0, distinct = 0, averageLength = 0] = shape.slice(1 + 3 * s, 4 + 3 * s);
-    return { name: plan.name, kind: stringKind(distinct, present, averageLength), values: builder.finish() };
+    return { name: plan.name, kind: stringKind(distinct, present, averageLength), ...builder.finish() };
   });
   return { rowCount, columns };
 }
@@ -149,9 +149,10 @@ function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBu
         if (value !== null) out[r] = typeof value === 'number' ? value : Number(value);
       }
     } else {
+      const out = builder.batch(rows);
       for (let r = 0; r < rows; r++) {
         const value = vector.getItem(r);
-        builder.push(value === null ? null : typeof value === 'string' ? value : String(value));
+        if (value !== null) out[r] = builder.code(typeof value === 'string' ? value : String(value));
       }
     }
   }

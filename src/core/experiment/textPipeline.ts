@@ -29,7 +29,7 @@ export class TextColumnPipeline {
     const column = features.columns.find((c) => c.name === this.column);
     if (!column) throw new MlError(`transformer: text column "${this.column ?? ''}" not found`);
     if (column.kind === 'numeric') return Array.from(column.values, (v) => (Number.isNaN(v) ? '' : String(v)));
-    return column.values.map((v) => v ?? '');
+    return Array.from(column.codes, (code) => (code < 0 ? '' : (column.categories[code] as string)));
   }
 
   toJSON(): { type: 'text_column'; column: string | undefined } {

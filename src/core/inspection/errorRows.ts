@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Table } from '../data/table';
+import { cellAt, type Table } from '../data/table';
 import { isRecord } from '../json';
 import type { DenseMatrix, Target, Task } from '../types';
 
@@ -98,8 +98,9 @@ export function selectErrorRows(input: ErrorSelectionInput): { selected: Selecte
 function cellOf(table: Table, columnIndex: number, row: number): Cell {
   const column = table.columns[columnIndex];
   if (!column) return null;
-  const value = column.values[row];
-  if (value === undefined || value === null) return null;
+  if (row >= table.rowCount) return null;
+  const value = cellAt(column, row);
+  if (value === null) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   return value.length > MAX_CELL_CHARS ? `${value.slice(0, MAX_CELL_CHARS)}…` : value;
 }

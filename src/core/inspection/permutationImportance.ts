@@ -8,7 +8,7 @@
  * type has it. Permutations come from the run's seed by (repeat, split) index; as in scikit-learn,
  * every column of one repeat is shuffled the same way.
  */
-import type { Column, Table } from '../data/table';
+import { takeColumnRows, type Column, type Table } from '../data/table';
 import { computeMetrics, metricInfo } from '../metrics';
 import { accuracy } from '../metrics/classification';
 import { r2Score } from '../metrics/regression';
@@ -172,8 +172,7 @@ function score(context: ImportanceContext, predicted: Float64Array | string[], p
 export function permuteColumn(table: Table, index: number, order: Int32Array): Table {
   const columns = table.columns.map((column, c): Column => {
     if (c !== index) return column;
-    if (column.kind === 'numeric') return { ...column, values: Float64Array.from(order, (r) => column.values[r] as number) };
-    return { ...column, values: Array.from(order, (r) => column.values[r] ?? null) };
+    return takeColumnRows(column, order);
   });
   return { rowCount: table.rowCount, columns };
 }

@@ -3,7 +3,7 @@
  * order, where encoding steps replace a column by a block of numeric features (dense, or CSR for
  * text so TF-IDF stays sparse). The pipeline's output is these parts laid side by side.
  */
-import { Column, ColumnKind, Table } from '../data/table';
+import { Column, ColumnKind, iterStrings, NumericColumn, Table, takeColumnRows } from '../data/table';
 import { looksLikeDates } from '../data/dates';
 import { CsrMatrix, DenseMatrix, Matrix, MlError } from '../types';
 
@@ -87,12 +87,7 @@ export function takeFrameRows(frame: Frame, indices: Int32Array): Frame {
   const n = indices.length;
   const parts = frame.parts.map((part): FramePart => {
     if (part.type === 'column') {
-      const c = part.column;
-      const column: Column =
-        c.kind === 'numeric'
-          ? { name: c.name, kind: 'numeric', values: Float64Array.from(indices, (i) => c.values[i] as number) }
-          : { name: c.name, kind: c.kind, values: Array.from(indices, (i) => c.values[i] ?? null) };
-      return { type: 'column', column };
+      return { type: 'column', column: takeColumnRows(part.column, indices) };
     }
     return { ...part, matrix: takeMatrixRows(part.matrix, indices) };
   });
@@ -131,7 +126,7 @@ export function assembleFrame(frame: Frame, where: string, allowMissing = false)
   for (const part of frame.parts) if (part.type === 'column') checkKind(part.column, where);
   for (const part of frame.parts) {
     if (part.type === 'column') {
-      reportBadNumbers(part.column.values as Float64Array, part.column.name, where, allowMissing);
+      reportBadNumbers((part.column as NumericColumn).values, part.column.name, where, allowMissing);
       featureNames.push(part.column.name);
     } else {
       checkBlock(part, where, allowMissing);
@@ -150,17 +145,17 @@ export function assembleFrame(frame: Frame, where: string, allowMissing = false)
  */
 export function frameAsColumns(frame: Frame, where: string, allowMissing = false): Float64Array[] | undefined {
   if (!frame.parts.every((part) => part.type === 'column' && part.column.kind === 'numeric')) return undefined;
-  const columns = frame.parts.map((part) => (part as ColumnPart).column);
-  for (const column of columns) reportBadNumbers(column.values as Float64Array, column.name, where, allowMissing);
+  const columns = frame.parts.map((part) => (part as ColumnPart).column as NumericColumn);
+  for (const column of columns) reportBadNumbers(column.values, column.name, where, allowMissing);
   if (columns.length === 0) throw new MlError(`${where}: no feature columns are left`);
-  return columns.map((column) => column.values as Float64Array);
+  return columns.map((column) => column.values);
 }
 
 function checkKind(column: Column, where: string): void {
   if (column.kind === 'numeric') return;
   const name = column.name;
   const drop = `\`drop: { columns: [${name}] }\``;
-  if (looksLikeDates(column.values)) {
+  if (looksLikeDates(iterStrings(column))) {
     throw new MlError(
       `${where}: column "${name}" holds dates and no step encodes it; add \`datetime: { columns: [${name}] }\` to prepare (year, month, day, day of week as numbers), or ${drop} to leave it out`,
     );
@@ -235,7 +230,7 @@ function toDense(frame: Frame, cols: number): DenseMatrix {
   };
   for (const part of frame.parts) {
     if (part.type === 'column') {
-      run.push(part.column.values as Float64Array);
+      run.push((part.column as NumericColumn).values);
       offset += 1;
       continue;
     }
@@ -257,7 +252,7 @@ function toCsr(frame: Frame, cols: number): CsrMatrix {
     let offset = 0;
     for (const part of frame.parts) {
       if (part.type === 'column') {
-        const v = (part.column.values as Float64Array)[i] as number;
+        const v = (part.column as NumericColumn).values[i] as number;
         if (v !== 0) {
           indices.push(offset);
           values.push(v);

@@ -1,5 +1,5 @@
 /** The preparation pipeline: the experiment file's `prepare` steps, fitted on training rows, applied at predict time. */
-import { Column, ColumnKind, Table } from '../data/table';
+import { Column, ColumnKind, stringColumn, Table } from '../data/table';
 import { cellToString, parseNumber } from '../data/infer';
 import { FitOptions, Matrix, MlError, Target, throwIfAborted } from '../types';
 import { assembleFrame, Frame, frameAsColumns, frameColumns, frameFromTable, takeFrameRows } from './frame';
@@ -252,9 +252,17 @@ function alignInputs(table: Table, inputs: readonly InputColumn[]): Table {
     }
     if (column.kind === input.kind) return column;
     if (input.kind === 'numeric') {
-      return { name: input.name, kind: 'numeric', values: Float64Array.from(column.values as ArrayLike<string | number | null>, (v) => parseNumber(v) ?? NaN) };
+      if (column.kind === 'numeric') return { name: input.name, kind: 'numeric', values: column.values };
+      // Parsed once per category of the column's dictionary.
+      const numbers = Float64Array.from(column.categories, (v) => parseNumber(v) ?? NaN);
+      return { name: input.name, kind: 'numeric', values: Float64Array.from(column.codes, (code) => (code < 0 ? NaN : (numbers[code] as number))) };
     }
-    return { name: input.name, kind: input.kind, values: Array.from(column.values as ArrayLike<string | number | null>, (v) => cellToString(v)) };
+    if (column.kind !== 'numeric') return { name: input.name, kind: input.kind, codes: column.codes, categories: column.categories };
+    return stringColumn(
+      input.name,
+      input.kind,
+      Array.from(column.values, (v) => cellToString(v)),
+    );
   });
   return { rowCount: table.rowCount, columns };
 }

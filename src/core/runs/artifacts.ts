@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Column, Table } from '../data/table';
+import { cellAt, stringAt, type Column, type Table } from '../data/table';
 import { TextColumnPipeline } from '../experiment/textPipeline';
 import { modelFromJSON, type Model } from '../models/registry';
 import { MlpClassifier, MlpRegressor, TransformerClassifier } from '../nn';
@@ -70,10 +70,10 @@ export function saveReference(runDir: string, features: Table, target: Column, t
             const value = column.values[i] as number;
             return Number.isNaN(value) ? null : value;
           })
-        : rows.map((i) => column.values[i] ?? null);
+        : rows.map((i) => stringAt(column, i));
   }
   const targetValues = rows.map((i) => {
-    const value = target.values[i] ?? null;
+    const value = cellAt(target, i);
     return typeof value === 'number' && Number.isNaN(value) ? null : value;
   });
   writeJsonAtomic(path.join(runDir, 'reference.json'), { rows: rows.length, columns, target: targetValues } satisfies ReferenceSample);

@@ -56,7 +56,25 @@ export function appendFeedback(table: Table, lines: readonly FeedbackLine[], tar
       });
       return { name: column.name, kind: 'numeric', values };
     }
-    return { name: column.name, kind: column.kind, values: [...column.values, ...extra.map((value) => (value === null ? null : String(value)))] };
+    // The feedback's strings are coded with the column's dictionary, new values added at its end.
+    const categories = [...column.categories];
+    const index = new Map(categories.map((c, k) => [c, k]));
+    const codes = new Int32Array(table.rowCount + extra.length);
+    codes.set(column.codes);
+    extra.forEach((value, i) => {
+      if (value === null) {
+        codes[table.rowCount + i] = -1;
+        return;
+      }
+      const text = String(value);
+      let code = index.get(text);
+      if (code === undefined) {
+        code = categories.push(text) - 1;
+        index.set(text, code);
+      }
+      codes[table.rowCount + i] = code;
+    });
+    return { name: column.name, kind: column.kind, codes, categories };
   });
   return { rowCount: table.rowCount + lines.length, columns };
 }

@@ -10,7 +10,7 @@ import { columnPlans, numberRow } from '../../../src/core/datasets/head';
 import { sqlIdentifier } from '../../../src/core/datasets/source';
 import { csvRowBound } from '../../../src/core/datasets/readTable';
 import { NumericColumnBuilder } from '../../../src/core/data/columnBuilder';
-import type { Column, Table } from '../../../src/core/data/table';
+import { cellAt, stringColumn, stringValues, type Column, type NumericColumn, type StringColumn, type Table } from '../../../src/core/data/table';
 
 // The columnar reader must give what the row reader it replaced gave: that reader (a materialized DuckDB table,
 // every row read as JavaScript values, ORDER BY rowid) is kept here as the reference.
@@ -41,11 +41,11 @@ async function readTableByRows(engine: DatasetEngine, filePath: string, options:
       }
       const s = stringPlans.indexOf(plan);
       const [present = 0, distinct = 0, averageLength = 0] = shape.slice(1 + 3 * s, 4 + 3 * s);
-      return {
-        name: plan.name,
-        kind: stringKind(distinct, present, averageLength),
-        values: values.map((value) => (value === null || value === undefined ? null : String(value))),
-      };
+      return stringColumn(
+        plan.name,
+        stringKind(distinct, present, averageLength),
+        values.map((value) => (value === null || value === undefined ? null : String(value))),
+      );
     });
     return { rowCount, columns };
   });
@@ -69,11 +69,19 @@ function assertSameTable(actual: Table, expected: Table, label: string): void {
   );
   actual.columns.forEach((column, j) => {
     const other = expected.columns[j] as Column;
-    assert.equal(column.values.length, actual.rowCount, `${label}: ${column.name} length`);
-    if (column.kind === 'numeric') assert.ok(column.values instanceof Float64Array, `${label}: ${column.name} is a Float64Array`);
+    if (column.kind === 'numeric') {
+      assert.ok(column.values instanceof Float64Array, `${label}: ${column.name} is a Float64Array`);
+      assert.equal(column.values.length, actual.rowCount, `${label}: ${column.name} length`);
+    } else {
+      // Dictionary codes, no per-row strings: the codes are an Int32Array and the categories distinct.
+      assert.ok(column.codes instanceof Int32Array, `${label}: ${column.name} codes are an Int32Array`);
+      assert.equal(column.codes.length, actual.rowCount, `${label}: ${column.name} length`);
+      assert.equal(new Set(column.categories).size, column.categories.length, `${label}: ${column.name} categories are distinct`);
+      assert.ok(!('values' in column), `${label}: ${column.name} holds no per-row array`);
+    }
     for (let r = 0; r < actual.rowCount; r++) {
-      const a = column.values[r];
-      const b = other.values[r];
+      const a = cellAt(column, r);
+      const b = cellAt(other, r);
       if (!Object.is(a, b)) assert.fail(`${label}: ${column.name} row ${r + 1}: ${String(a)} (columnar) vs ${String(b)} (rows)`);
     }
   });
@@ -123,8 +131,8 @@ test('columnar readTable: NULLs, missing strings, text in a numeric column, date
   assert.equal(x.values[1], 0.37);
   const city = table.columns[1] as Column;
   assert.equal(city.kind, 'categorical');
-  assert.deepEqual(city.values.slice(0, 5), [null, 'Paris', 'Oslo', null, 'Rome']);
-  assert.equal(table.columns[2]?.values[1], '2024-02-11', 'dates keep their text');
+  assert.deepEqual(stringValues(city as StringColumn).slice(0, 5), [null, 'Paris', 'Oslo', null, 'Rome']);
+  assert.equal(cellAt(table.columns[2] as Column, 1), '2024-02-11', 'dates keep their text');
 });
 
 test('numeric columns of a csv are written in place into arrays sized by its line count; a quoted line break, blank lines or too small a reservation still give the same table', async () => {
@@ -136,7 +144,7 @@ test('numeric columns of a csv are written in place into arrays sized by its lin
   assert.equal(csvRowBound(file), 5002, 'lines less the header (the quoted break and the blank line count)');
   const table = await readTableWith(engine, file);
   assertSameTable(table, await readTableByRows(reference, file), 'numbers.csv');
-  const a = table.columns[0]?.values as Float64Array;
+  const a = (table.columns[0] as NumericColumn).values;
   assert.equal(a.length, 5000);
   assert.ok(Number.isNaN(a[0]) && a[1] === 0.5 && a[4999] === 2499.5);
   assert.equal(csvRowBound(path.join(dir, 'missing.csv')), undefined);

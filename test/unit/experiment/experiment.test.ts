@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Table } from '../../../src/core/data/table';
+import { type Table, stringColumn } from '../../../src/core/data/table';
 import type { ClassificationMetrics, RegressionMetrics } from '../../../src/core/metrics';
 import { trainExperiment, validateExperiment, type Experiment } from '../../../src/core/experiment';
 import { CancelledError } from '../../../src/core/types';
@@ -158,10 +158,7 @@ test('bad experiments and bad data are clear errors; an aborted signal cancels',
   await assert.rejects(trainExperiment({ ...irisExperiment, data: { path: 'iris.csv', target: 'kind' } }, iris), /target column "kind" not found/);
   const oneClass: Table = {
     rowCount: 3,
-    columns: [
-      { name: 'x', kind: 'numeric', values: Float64Array.from([1, 2, 3]) },
-      { name: 'y', kind: 'categorical', values: ['a', 'a', 'a'] },
-    ],
+    columns: [{ name: 'x', kind: 'numeric', values: Float64Array.from([1, 2, 3]) }, stringColumn('y', 'categorical', ['a', 'a', 'a'])],
   };
   await assert.rejects(trainExperiment({ ...irisExperiment, prepare: [], data: { path: 'one.csv', target: 'y' } }, oneClass), /single class/);
   const controller = new AbortController();
@@ -187,7 +184,11 @@ function manyClasses(rows: number, classes: number): Table {
     rowCount: rows,
     columns: [
       { name: 'x', kind: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => i % 7) },
-      { name: 'id', kind: 'categorical', values: Array.from({ length: rows }, (_, i) => `c${i % classes}`) },
+      stringColumn(
+        'id',
+        'categorical',
+        Array.from({ length: rows }, (_, i) => `c${i % classes}`),
+      ),
     ],
   };
 }

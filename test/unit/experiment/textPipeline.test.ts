@@ -1,15 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Table } from '../../../src/core/data/table';
+import { type Table, stringColumn } from '../../../src/core/data/table';
 import { TextColumnPipeline, trainExperiment } from '../../../src/core/experiment';
 
 const words = ['good great fine', 'bad awful poor'];
 const table: Table = {
   rowCount: 24,
   columns: [
-    { name: 'review', kind: 'text', values: Array.from({ length: 24 }, (_, i) => `${words[i % 2]} item ${i}`) },
-    { name: 'note', kind: 'text', values: Array.from({ length: 24 }, () => 'n/a n/a n/a n/a') },
-    { name: 'label', kind: 'categorical', values: Array.from({ length: 24 }, (_, i) => (i % 2 ? 'neg' : 'pos')) },
+    stringColumn(
+      'review',
+      'text',
+      Array.from({ length: 24 }, (_, i) => `${words[i % 2]} item ${i}`),
+    ),
+    stringColumn(
+      'note',
+      'text',
+      Array.from({ length: 24 }, () => 'n/a n/a n/a n/a'),
+    ),
+    stringColumn(
+      'label',
+      'categorical',
+      Array.from({ length: 24 }, (_, i) => (i % 2 ? 'neg' : 'pos')),
+    ),
   ],
 };
 

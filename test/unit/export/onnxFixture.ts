@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { Column, Table } from '../../../src/core/data/table';
+import { type Column, type Table, stringColumn } from '../../../src/core/data/table';
 import { exportOnnx } from '../../../src/core/export/onnx';
 import { loadRunModel } from '../../../src/core/runs/artifacts';
 import { executeRun } from '../../../src/core/runs/execute';
@@ -102,7 +102,11 @@ export async function exportAndCompare(run: TrainedRun, tolerance = 1e-5): Promi
       const cells = columnOf(f.name);
       return f.kind === 'numeric'
         ? { name: f.name, kind: 'numeric', values: Float64Array.from(cells, (v) => (v === null ? NaN : Number(v))) }
-        : { name: f.name, kind: f.kind, values: cells.map((v) => (v === null ? null : String(v))) };
+        : stringColumn(
+            f.name,
+            f.kind,
+            cells.map((v) => (v === null ? null : String(v))),
+          );
     }),
   };
   const expected = loaded.predict(table);

@@ -7,7 +7,7 @@ import { errorTable, parseErrorTable, readErrorTable, selectErrorRows, MAX_ERROR
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
 import { dashboardState } from '../../../src/extension/dashboard/state';
-import type { Table } from '../../../src/core/data/table';
+import { type Table, stringColumn } from '../../../src/core/data/table';
 
 const root = path.join(__dirname, '..', '..', '..');
 
@@ -60,10 +60,7 @@ test('regression: the largest absolute residuals first, a NaN prediction before 
 test('errorTable keeps feature values (NaN as null, long text cut) and maps rows to data rows; parseErrorTable rejects bad shapes', () => {
   const features: Table = {
     rowCount: 3,
-    columns: [
-      { name: 'n', kind: 'numeric', values: Float64Array.from([1.5, Number.NaN, 3]) },
-      { name: 't', kind: 'text', values: ['short', null, 'x'.repeat(500)] },
-    ],
+    columns: [{ name: 'n', kind: 'numeric', values: Float64Array.from([1.5, Number.NaN, 3]) }, stringColumn('t', 'text', ['short', null, 'x'.repeat(500)])],
   };
   const table = errorTable(
     features,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Table } from '../../../src/core/data/table';
+import { stringValues, type NumericColumn, type StringColumn, type Table } from '../../../src/core/data/table';
 import {
   baselineScore,
   importanceContext,
@@ -92,7 +92,7 @@ async function withSklearnOrders(context: ImportanceContext, c: Case): Promise<n
 test('regression (LinearRegression, r2): with scikit-learn row orders our importances equal its permutation_importance', async () => {
   const c = reference.regression as Case;
   const { features: X, y: yColumn } = features(readCsvTable('diabetes.csv'), 'progression');
-  const y = yColumn.values as Float64Array;
+  const y = (yColumn as NumericColumn).values;
   const split = { train: c.train, test: c.test };
   const fitted = await fittedHoldout(X, y, split, new LinearRegression() as unknown as Learner<Matrix>);
   const context = importanceContext(X, y, [fitted], { task: 'regression', metric: 'r2', nRepeats: 5, seed: 0 });
@@ -105,7 +105,7 @@ test('regression (LinearRegression, r2): with scikit-learn row orders our import
 test('classification (fixed linear classifier, accuracy): with scikit-learn row orders our importances equal its permutation_importance exactly', async () => {
   const c = reference.classification as Case;
   const { features: X, y: yColumn } = features(readCsvTable('iris.csv'), 'species');
-  const y = yColumn.values as string[];
+  const y = stringValues(yColumn as StringColumn) as string[];
   const model = new FixedLinearClassifier(c.classes as string[], c.coef as number[][], c.intercept as number[]);
   const fitted = await fittedHoldout(X, y, { train: c.train, test: c.test }, model);
   const context = importanceContext(X, y, [fitted], { task: 'classification', metric: 'accuracy', nRepeats: 5, seed: 0, labels: c.classes });
@@ -120,7 +120,7 @@ test('with our own permutations (30 repeats) the means agree with scikit-learn w
   ] as const) {
     const c = reference[name] as Case;
     const { features: X, y: yColumn } = features(readCsvTable(file), target);
-    const y = task === 'regression' ? (yColumn.values as Float64Array) : (yColumn.values as string[]);
+    const y = task === 'regression' ? (yColumn as NumericColumn).values : (stringValues(yColumn as StringColumn) as string[]);
     const model =
       task === 'regression'
         ? (new LinearRegression() as unknown as Learner<Matrix>)
@@ -148,7 +148,7 @@ test('with our own permutations (30 repeats) the means agree with scikit-learn w
 test('a column the model ignores has importance exactly 0, std 0; the same seed gives the same figures', async () => {
   const table = readCsvTable('iris.csv');
   const { features: X, y: yColumn } = features(table, 'species');
-  const y = yColumn.values as string[];
+  const y = stringValues(yColumn as StringColumn) as string[];
   // Uses petal length only (column 2): every other column contributes a constant (nothing).
   const model = new FixedLinearClassifier(
     ['setosa', 'versicolor', 'virginica'],
@@ -172,7 +172,7 @@ test('a column the model ignores has importance exactly 0, std 0; the same seed 
 
 test('k-fold: each fold model scores its own rows, pooled; scope out-of-fold; cancellation stops it', async () => {
   const { features: X, y: yColumn } = features(readCsvTable('diabetes.csv'), 'progression');
-  const y = yColumn.values as Float64Array;
+  const y = (yColumn as NumericColumn).values;
   const n = y.length;
   const folds = [0, 1, 2].map((k) => ({ train: [...Array(n).keys()].filter((i) => i % 3 !== k), test: [...Array(n).keys()].filter((i) => i % 3 === k) }));
   const fitted = await Promise.all(folds.map((split) => fittedHoldout(X, y, split, new LinearRegression() as unknown as Learner<Matrix>)));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Table } from '../../../src/core/data/table';
+import { type Table, stringColumn } from '../../../src/core/data/table';
 import { trainExperiment } from '../../../src/core/experiment';
 import type { ClassificationMetrics, RegressionMetrics } from '../../../src/core/metrics';
 import { KnnClassifier, KnnRegressor, knnFromJSON, type KnnOptions } from '../../../src/core/models/knn';
@@ -321,8 +321,16 @@ test('knn with cosine takes the sparse TF-IDF matrix of a text step', async () =
   const table: Table = {
     rowCount: 40,
     columns: [
-      { name: 'review', kind: 'text', values: Array.from({ length: 40 }, (_, i) => `${words[i % 2]} item ${i}`) },
-      { name: 'label', kind: 'categorical', values: Array.from({ length: 40 }, (_, i) => (i % 2 ? 'neg' : 'pos')) },
+      stringColumn(
+        'review',
+        'text',
+        Array.from({ length: 40 }, (_, i) => `${words[i % 2]} item ${i}`),
+      ),
+      stringColumn(
+        'label',
+        'categorical',
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? 'neg' : 'pos')),
+      ),
     ],
   };
   const result = await trainExperiment(

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Column, Table } from '../../../src/core/data/table';
+import { type Column, type Table, stringColumn } from '../../../src/core/data/table';
 import type { Experiment } from '../../../src/core/experiment/experiment';
 import { trainExperiment, type TrainResult } from '../../../src/core/experiment/train';
 import { CancelledError } from '../../../src/core/types';
@@ -10,7 +10,11 @@ import { readCsvTable } from '../validation/doubles';
 function irisWithCategory(): Table {
   const iris = readCsvTable('iris.csv');
   const width = iris.columns.find((c) => c.name === 'sepal_width_cm') as Extract<Column, { kind: 'numeric' }>;
-  const band: Column = { name: 'width_band', kind: 'categorical', values: Array.from(width.values, (v) => (v < 2.9 ? 'narrow' : v < 3.3 ? 'mid' : 'wide')) };
+  const band: Column = stringColumn(
+    'width_band',
+    'categorical',
+    Array.from(width.values, (v) => (v < 2.9 ? 'narrow' : v < 3.3 ? 'mid' : 'wide')),
+  );
   return { rowCount: iris.rowCount, columns: [band, ...iris.columns] };
 }
 

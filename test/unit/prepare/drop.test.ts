@@ -1,7 +1,7 @@
 // drop, dropMissing with columns (and the target), and a saved pipeline replaying them on raw rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tableFromRecords } from '../../../src/core/data/table';
+import { stringValues, tableFromRecords, type NumericColumn, type StringColumn } from '../../../src/core/data/table';
 import { withoutMissingTarget } from '../../../src/core/data/target';
 import { featureSteps, leavesOutMissingTarget } from '../../../src/core/experiment/missingTarget';
 import { trainExperiment } from '../../../src/core/experiment/train';
@@ -86,8 +86,8 @@ test('dropMissing naming the target, or without columns, leaves out rows without
   );
   const { table: kept, left } = withoutMissingTarget(table, 'mpg');
   assert.equal(left, 2);
-  assert.deepEqual(kept.columns.find((c) => c.name === 'id')?.values, Float64Array.from([1, 3, 4]));
-  assert.deepEqual(kept.columns.find((c) => c.name === 'name')?.values, ['ford pinto', 'datsun 510', 'dodge dart']);
+  assert.deepEqual((kept.columns.find((c) => c.name === 'id') as NumericColumn).values, Float64Array.from([1, 3, 4]));
+  assert.deepEqual(stringValues(kept.columns.find((c) => c.name === 'name') as StringColumn), ['ford pinto', 'datsun 510', 'dodge dart']);
 });
 
 test('trainExperiment counts the rows left out, and without the step names the fix', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tableFromRecords, Table } from '../../../src/core/data/table';
+import { tableFromRecords, Table, type NumericColumn } from '../../../src/core/data/table';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { CancelledError, CsrMatrix, DenseMatrix, Matrix, MlError } from '../../../src/core/types';
 import { DEFAULT_SEED } from '../../../src/core/random';
@@ -272,7 +272,7 @@ test('numeric columns only: fitTransform hands the columns themselves (no copy) 
     { a: 5, b: 1.5, c: 9 },
   ]);
   const prepared = Pipeline.fromSpec([{ drop: { columns: ['c'] } }]).fitTransform(numeric, ['x', 'y', 'x'], { seed: DEFAULT_SEED });
-  const a = numeric.columns[0]?.values;
+  const a = (numeric.columns[0] as NumericColumn).values;
   assert.equal(prepared.columns?.length, 2);
   assert.equal(prepared.columns?.[0], a, 'the table column itself');
   assert.deepEqual(prepared.featureNames, ['a', 'b']);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Column, Table, tableFromRows } from '../../../src/core/data/table';
+import { Column, Table, tableFromRows, stringColumn } from '../../../src/core/data/table';
 import { frameFromTable } from '../../../src/core/prepare/frame';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { fitPca, transformPca } from '../../../src/core/prepare/pca';
@@ -72,7 +72,7 @@ for (const strategy of ['mean', 'median', 'most_frequent', 'constant'] as const)
 
 test("impute most_frequent on strings picks sklearn's value (smallest among ties)", () => {
   const { values, most_frequent } = reference.imputers.strings;
-  const table: Table = { rowCount: values.length, columns: [{ name: 'colour', kind: 'categorical', values }] };
+  const table: Table = { rowCount: values.length, columns: [stringColumn('colour', 'categorical', values)] };
   const pipeline = Pipeline.fromSpec([{ impute: { strategy: 'most_frequent' } }, { ordinal: {} }]);
   const { X } = pipeline.fitTransform(table, dummyTarget(values.length), { seed: DEFAULT_SEED });
   const categories = [...new Set(values.filter((v) => v !== null))].sort();

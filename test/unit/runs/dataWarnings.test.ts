@@ -1,3 +1,4 @@
+import { stringColumn } from '../../../src/core/data/table';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,9 +48,9 @@ test('n/a and ? in numeric columns are said at training time, in the run log and
 
 test('a column of numbers with a few words in it is said to train as a category', () => {
   const values = [...Array.from({ length: 30 }, (_, i) => String(i)), 'unknown', null];
-  const table = { rowCount: values.length, columns: [{ name: 'age', kind: 'categorical' as const, values }] };
+  const table = { rowCount: values.length, columns: [stringColumn('age', 'categorical', values)] };
   assert.deepEqual(dataQualityWarnings(table, 'label'), [
     'column "age" is read as text, not numbers, because 1 of 31 values are not numbers ("unknown"); it trains as a category. Fix those cells, or leave them empty to make them missing values',
   ]);
-  assert.deepEqual(dataQualityWarnings({ rowCount: 2, columns: [{ name: 'city', kind: 'categorical', values: ['Oslo', 'Rome'] }] }, 'label'), []);
+  assert.deepEqual(dataQualityWarnings({ rowCount: 2, columns: [stringColumn('city', 'categorical', ['Oslo', 'Rome'])] }, 'label'), []);
 });

@@ -2,7 +2,7 @@
 // are tested without depending on the real preparation steps and models.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Column, Table } from '../../../src/core/data/table';
+import { stringColumn, type Column, type NumericColumn, type Table } from '../../../src/core/data/table';
 import type { Classifier, DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target } from '../../../src/core/types';
 import { throwIfAborted } from '../../../src/core/types';
 import type { PipelineLike, PreparedData } from '../../../src/core/validation';
@@ -16,7 +16,7 @@ export function readCsvTable(name: string): Table {
   const columns = header.map((name, j): Column => {
     const raw = cells.map((row) => row[j] as string);
     if (raw.every((v) => v !== '' && Number.isFinite(Number(v)))) return { name, kind: 'numeric', values: Float64Array.from(raw, Number) };
-    return { name, kind: 'categorical', values: raw };
+    return stringColumn(name, 'categorical', raw);
   });
   return { rowCount: cells.length, columns };
 }
@@ -76,7 +76,7 @@ function featureNames(table: Table): string[] {
 }
 
 function numericColumns(table: Table): Float64Array[] {
-  return table.columns.filter((c) => c.kind === 'numeric' && c.name !== 'id').map((c) => c.values as Float64Array);
+  return table.columns.filter((c) => c.kind === 'numeric' && c.name !== 'id').map((c) => (c as NumericColumn).values);
 }
 
 /** k-nearest neighbours for both tasks: votes (classification) or the mean (regression) of the k closest training rows. */

@@ -1,4 +1,5 @@
 /** clip: caps outliers of numeric columns at training-row quantiles or at mean ± threshold·std. */
+import type { NumericColumn } from '../../data/table';
 import { MlError } from '../../types';
 import { chooseColumns, findColumn, Frame, mapNumeric } from '../frame';
 import { OptionReader } from '../options';
@@ -35,7 +36,7 @@ export class ClipStep implements PrepareStep {
   fit(frame: Frame): void {
     const names = chooseColumns(frame, this.columns, ['numeric'], 'clip');
     this.fitted = names.map((name) => {
-      const values = findColumn(frame, name, 'clip').values as Float64Array;
+      const values = (findColumn(frame, name, 'clip') as NumericColumn).values;
       if (this.method === 'zscore') {
         const { mean, variance } = nanMeanVariance(values);
         const spread = this.threshold * Math.sqrt(variance);

@@ -1,6 +1,6 @@
 /** coerce: converts columns to numbers or strings, reporting how many values failed, with examples and rows. */
-import { Column } from '../../data/table';
-import { parseNumber, stringKind } from '../../data/infer';
+import { Column, stringColumn } from '../../data/table';
+import { parseNumber, stringColumnKind } from '../../data/infer';
 import { MlError } from '../../types';
 import { findColumn, Frame, mapColumns } from '../frame';
 import { OptionReader } from '../options';
@@ -52,12 +52,18 @@ export class CoerceStep implements PrepareStep {
     if (type === 'number') {
       if (column.kind === 'numeric') return column;
       const failures: Array<{ row: number; value: string }> = [];
-      const values = Float64Array.from(column.values, (v, i) => {
-        const parsed = parseNumber(v);
-        if (parsed !== undefined) return parsed;
-        failures.push({ row: i + 1, value: v as string });
-        return NaN;
-      });
+      // Parsed once per category of the column's dictionary; failures are reported in row order.
+      const numbers = column.categories.map((v) => parseNumber(v));
+      const values = new Float64Array(column.codes.length);
+      for (let i = 0; i < values.length; i++) {
+        const code = column.codes[i] as number;
+        const parsed = code < 0 ? NaN : numbers[code];
+        if (parsed !== undefined) values[i] = parsed;
+        else {
+          failures.push({ row: i + 1, value: column.categories[code] as string });
+          values[i] = NaN;
+        }
+      }
       if (failures.length > 0) {
         const examples = failures
           .slice(0, EXAMPLES)
@@ -69,9 +75,12 @@ export class CoerceStep implements PrepareStep {
       }
       return { name: column.name, kind: 'numeric', values };
     }
-    const strings = column.kind === 'numeric' ? Array.from(column.values, (v) => (Number.isNaN(v) ? null : String(v))) : [...column.values];
-    const kind = type === 'string' ? (column.kind === 'numeric' ? 'categorical' : stringKind(strings)) : type;
-    return { name: column.name, kind, values: strings };
+    if (column.kind === 'numeric') {
+      const strings = Array.from(column.values, (v) => (Number.isNaN(v) ? null : String(v)));
+      return stringColumn(column.name, type === 'string' ? 'categorical' : type, strings);
+    }
+    const kind = type === 'string' ? stringColumnKind(column) : type;
+    return { name: column.name, kind, codes: column.codes, categories: column.categories };
   }
 
   toJSON(): StepJSON {

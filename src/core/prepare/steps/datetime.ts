@@ -3,7 +3,7 @@
  * dayofweek, dayofyear, hour, minute, as pandas' `Series.dt` names them), replacing the column.
  * Values that are not dates become missing (NaN), so an `impute` step after this one fills them.
  */
-import { ColumnKind } from '../../data/table';
+import { cellAt, ColumnKind, type StringColumn } from '../../data/table';
 import { DateParts, EpochUnit, parseDateCell } from '../../data/dates';
 import { MlError } from '../../types';
 import { findColumn, Frame, FramePart } from '../frame';
@@ -53,13 +53,16 @@ export class DatetimeStep implements PrepareStep {
       let present = 0;
       let unparsable = 0;
       let first: { row: number; value: string | number } | undefined;
-      column.values.forEach((value: string | number | null, i) => {
-        if (value === null || (typeof value === 'number' && Number.isNaN(value))) return;
+      // A string column's dates are parsed once per category of its dictionary.
+      const parsed = column.kind === 'numeric' ? undefined : column.categories.map((c) => parseDateCell(c, this.unit) !== undefined);
+      for (let i = 0; i < frame.rowCount; i++) {
+        const value = cellAt(column, i);
+        if (value === null || (typeof value === 'number' && Number.isNaN(value))) continue;
         present++;
-        if (parseDateCell(value, this.unit)) return;
+        if (parsed ? parsed[(column as StringColumn).codes[i] as number] : parseDateCell(value, this.unit)) continue;
         unparsable++;
         first ??= { row: i + 1, value };
-      });
+      }
       if (first && unparsable === present) {
         throw new MlError(
           `datetime: column "${name}" holds no date the step can read (row ${first.row}: ${JSON.stringify(first.value)}); it reads YYYY-MM-DD with an optional time${this.unit ? '' : ', or epoch numbers with unit: s or ms'}`,
@@ -85,10 +88,13 @@ export class DatetimeStep implements PrepareStep {
         parts.push(part);
         continue;
       }
-      const { name, values } = part.column;
+      const column = part.column;
+      const name = column.name;
       const outputs = this.features.map(() => new Float64Array(n).fill(Number.NaN));
+      const dates = column.kind === 'numeric' ? undefined : column.categories.map((c) => parseDateCell(c, this.unit));
       for (let i = 0; i < n; i++) {
-        const date: DateParts | undefined = parseDateCell(values[i] ?? null, this.unit);
+        const date: DateParts | undefined =
+          column.kind === 'numeric' ? parseDateCell(column.values[i] as number, this.unit) : (dates as (DateParts | undefined)[])[column.codes[i] as number];
         if (!date) continue;
         this.features.forEach((feature, k) => ((outputs[k] as Float64Array)[i] = date[feature]));
       }

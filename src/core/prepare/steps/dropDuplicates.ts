@@ -23,7 +23,8 @@ export class DropDuplicatesStep implements PrepareStep {
     const seen = new Set<string>();
     const kept: number[] = [];
     for (let i = 0; i < frame.rowCount; i++) {
-      const cells: unknown[] = columns.map((c) => c.values[i] ?? null);
+      // A string column's cell is its code: the dictionary holds each value once, so equal codes are equal strings.
+      const cells: unknown[] = columns.map((c) => (c.kind === 'numeric' ? c.values[i] : c.codes[i]));
       if (!this.columns) cells.push(y[i]);
       // NaN compares equal to NaN here, as pandas' duplicated does.
       const key = JSON.stringify(cells.map((v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v)));

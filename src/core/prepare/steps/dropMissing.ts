@@ -1,14 +1,9 @@
 /** dropMissing: drops training rows, or columns, whose share of missing values exceeds a threshold. */
-import { Column } from '../../data/table';
+import { Column, missingAt } from '../../data/table';
 import { MlError } from '../../types';
 import { findColumn, Frame, frameColumns, mapColumns } from '../frame';
 import { OptionReader } from '../options';
 import { PrepareStep, requireFitted, StepJSON } from '../step';
-
-function isMissingAt(column: Column, i: number): boolean {
-  const v = column.values[i];
-  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
-}
 
 /**
  * axis "rows" (default threshold 0: any missing cell drops the row) acts while fitting only;
@@ -39,7 +34,7 @@ export class DropMissingStep implements PrepareStep {
     const kept: number[] = [];
     for (let i = 0; i < frame.rowCount; i++) {
       let missing = 0;
-      for (const c of columns) if (isMissingAt(c, i)) missing++;
+      for (const c of columns) if (missingAt(c, i)) missing++;
       if (missing / columns.length <= this.threshold) kept.push(i);
     }
     if (kept.length === 0) throw new MlError(`dropMissing: every row has more than ${this.threshold * 100}% missing values; impute instead or raise threshold`);
@@ -57,7 +52,7 @@ export class DropMissingStep implements PrepareStep {
     this.dropped = this.lookedAt(frame)
       .filter((c) => {
         let missing = 0;
-        for (let i = 0; i < frame.rowCount; i++) if (isMissingAt(c, i)) missing++;
+        for (let i = 0; i < frame.rowCount; i++) if (missingAt(c, i)) missing++;
         return missing / n > this.threshold;
       })
       .map((c) => c.name);

@@ -4,6 +4,7 @@
  * is asynchronous: the pipeline's async forms call `ready` with the rows before `fit`/`transform`,
  * and those then read the vectors it looked up (in the run's cache, or by running the encoder).
  */
+import { stringValues } from '../../data/table';
 import { EmbeddingCache, type CacheCounts, type CachedEmbedding } from '../../embed/cache';
 import { loadEncoder, type EmbedSettings, type Pooling } from '../../embed/encoder';
 import { resolveModelFolder } from '../../embed/modelFolder';
@@ -150,7 +151,7 @@ export class EmbedStep implements PrepareStep {
   private texts(frame: Frame): ReadonlyArray<string | null> {
     const column = findColumn(frame, this.column, 'embed');
     if (column.kind === 'numeric') throw new MlError(`embed: column "${this.column}" is numeric; the embed step needs a text column`);
-    return column.values;
+    return stringValues(column);
   }
 
   toJSON(): StepJSON {

@@ -1,5 +1,5 @@
 /** impute: fills missing values with the training rows' mean, median, most frequent value or a constant (SimpleImputer). */
-import { ColumnKind } from '../../data/table';
+import { categoryCounts, ColumnKind } from '../../data/table';
 import { MlError } from '../../types';
 import { compareCodePoints } from '../../text/tokenize';
 import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
@@ -73,10 +73,17 @@ export class ImputeStep implements PrepareStep {
       return value;
     }
     if (this.strategy === 'constant') return this.fillValue === undefined ? 'missing_value' : String(this.fillValue);
-    const present = column.values.filter((v): v is string => v !== null);
-    const value = mostFrequent(present, compareCodePoints);
-    if (value === undefined) throw new MlError(`${where} has no values in the training rows`);
-    return value;
+    // Counted on the codes: the most frequent category, ties to the first in code-point order (as mostFrequent).
+    const counts = categoryCounts(column);
+    let best = -1;
+    for (let k = 0; k < counts.length; k++) {
+      const count = counts[k] as number;
+      if (count === 0) continue;
+      const bestCount = best < 0 ? 0 : (counts[best] as number);
+      if (count > bestCount || (count === bestCount && compareCodePoints(column.categories[k] as string, column.categories[best] as string) < 0)) best = k;
+    }
+    if (best < 0) throw new MlError(`${where} has no values in the training rows`);
+    return column.categories[best] as string;
   }
 
   transform(frame: Frame): Frame {
@@ -90,8 +97,13 @@ export class ImputeStep implements PrepareStep {
         const value = typeof fill === 'number' ? fill : Number(fill);
         return { type: 'column', column: { ...column, values: column.values.map((v) => (Number.isNaN(v) ? value : v)) } };
       }
+      // The fill is one more category (or the code it already has); missing codes become its code.
       const value = String(fill);
-      return { type: 'column', column: { ...column, values: column.values.map((v) => v ?? value) } };
+      const existing = column.categories.indexOf(value);
+      const categories = existing >= 0 ? column.categories : [...column.categories, value];
+      const fillCode = existing >= 0 ? existing : column.categories.length;
+      const codes = column.codes.map((code) => (code < 0 ? fillCode : code));
+      return { type: 'column', column: { name: column.name, kind: column.kind, codes, categories } };
     });
   }
 

@@ -5,6 +5,7 @@ import { compareCodePoints } from '../../text/tokenize';
 import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
 import { OptionReader } from '../options';
 import { PrepareStep, requireFitted, StepJSON } from '../step';
+import { cellText, firstRowWhere, presentCategories } from './ordinal';
 
 interface Categories {
   readonly name: string;
@@ -34,8 +35,7 @@ export class OneHotStep implements PrepareStep {
     const names = chooseColumns(frame, this.columns, kinds, 'onehot');
     this.fitted = names.map((name) => {
       const column = findColumn(frame, name, 'onehot');
-      const seen = new Set<string>();
-      for (const v of column.values) if (!isMissingCell(v)) seen.add(String(v));
+      const seen = presentCategories(column);
       return { name, categories: [...seen].sort(column.kind === 'numeric' ? (a, b) => Number(a) - Number(b) : compareCodePoints) };
     });
   }
@@ -50,18 +50,28 @@ export class OneHotStep implements PrepareStep {
       if (!categories) return undefined;
       const position = new Map(categories.map((c, j) => [c, j]));
       const cols = categories.length;
-      const data = new Float64Array(n * cols);
-      for (let i = 0; i < n; i++) {
-        const v = column.values[i];
-        if (v === undefined || isMissingCell(v)) continue;
-        const j = position.get(String(v));
-        if (j === undefined) {
-          if (this.handleUnknown === 'error') {
-            throw new MlError(`onehot: column "${column.name}" has category "${v}" at row ${i + 1} that was not seen in training; use handle_unknown: ignore`);
-          }
-          continue;
+      if (this.handleUnknown === 'error') {
+        const row = firstRowWhere(column, (v) => !position.has(v));
+        if (row >= 0) {
+          const v = cellText(column, row);
+          throw new MlError(`onehot: column "${column.name}" has category "${v}" at row ${row + 1} that was not seen in training; use handle_unknown: ignore`);
         }
-        data[i * cols + j] = 1;
+      }
+      const data = new Float64Array(n * cols);
+      if (column.kind === 'numeric') {
+        for (let i = 0; i < n; i++) {
+          const v = column.values[i] as number;
+          const j = Number.isNaN(v) ? undefined : position.get(String(v));
+          if (j !== undefined) data[i * cols + j] = 1;
+        }
+      } else {
+        // The feature of each category of the column's dictionary (-1: unseen in training), then one read per row.
+        const byCode = Int32Array.from(column.categories, (c) => position.get(c) ?? -1);
+        for (let i = 0; i < n; i++) {
+          const code = column.codes[i] as number;
+          const j = code < 0 ? -1 : (byCode[code] as number);
+          if (j >= 0) data[i * cols + j] = 1;
+        }
       }
       return {
         type: 'block',
@@ -81,8 +91,4 @@ export class OneHotStep implements PrepareStep {
     step.fitted = json.state as Categories[];
     return step;
   }
-}
-
-function isMissingCell(v: string | number | null): boolean {
-  return v === null || (typeof v === 'number' && Number.isNaN(v));
 }

@@ -1,4 +1,5 @@
 /** ordinal: replaces categories by their index (sklearn's OrdinalEncoder); unseen → unknown_value, missing → NaN. */
+import { categoryCounts, type Column } from '../../data/table';
 import { MlError } from '../../types';
 import { compareCodePoints } from '../../text/tokenize';
 import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
@@ -41,16 +42,15 @@ export class OrdinalStep implements PrepareStep {
       const column = findColumn(frame, name, 'ordinal');
       const given = this.order[name];
       if (given) {
-        column.values.forEach((v, i) => {
-          if (v !== null && !Number.isNaN(v) && !given.includes(String(v))) {
-            throw new MlError(`ordinal: column "${name}" has "${v}" at row ${i + 1}, which is not in its categories [${given.join(', ')}]`);
-          }
-        });
+        const known = new Set(given);
+        const unknownRow = firstRowWhere(column, (v) => !known.has(v));
+        if (unknownRow >= 0) {
+          const v = cellText(column, unknownRow);
+          throw new MlError(`ordinal: column "${name}" has "${v}" at row ${unknownRow + 1}, which is not in its categories [${given.join(', ')}]`);
+        }
         return { name, categories: given };
       }
-      const seen = new Set<string>();
-      for (const v of column.values) if (v !== null && !Number.isNaN(v)) seen.add(String(v));
-      return { name, categories: [...seen].sort(compareCodePoints) };
+      return { name, categories: [...presentCategories(column)].sort(compareCodePoints) };
     });
   }
 
@@ -61,10 +61,18 @@ export class OrdinalStep implements PrepareStep {
     return mapColumns(frame, (column) => {
       const codes = byName.get(column.name);
       if (!codes) return undefined;
-      const values = Float64Array.from(column.values as ArrayLike<string | number | null>, (v) => {
-        if (v === null || (typeof v === 'number' && Number.isNaN(v))) return NaN;
-        return codes.get(String(v)) ?? this.unknownValue;
-      });
+      let values: Float64Array;
+      if (column.kind === 'numeric') {
+        values = Float64Array.from(column.values, (v) => (Number.isNaN(v) ? NaN : (codes.get(String(v)) ?? this.unknownValue)));
+      } else {
+        // One lookup per category of the column's dictionary, then one array read per row.
+        const byCode = Float64Array.from(column.categories, (c) => codes.get(c) ?? this.unknownValue);
+        values = new Float64Array(column.codes.length);
+        for (let i = 0; i < values.length; i++) {
+          const code = column.codes[i] as number;
+          values[i] = code < 0 ? NaN : (byCode[code] as number);
+        }
+      }
       return { type: 'column', column: { name: column.name, kind: 'numeric', values } };
     });
   }
@@ -78,4 +86,32 @@ export class OrdinalStep implements PrepareStep {
     step.fitted = json.state as Categories[];
     return step;
   }
+}
+
+/** The distinct present values of a column as strings (numbers as `String(v)`): a string column's categories that some row holds. */
+export function presentCategories(column: Column): Set<string> {
+  const seen = new Set<string>();
+  if (column.kind === 'numeric') {
+    for (const v of column.values) if (!Number.isNaN(v)) seen.add(String(v));
+    return seen;
+  }
+  const counts = categoryCounts(column);
+  column.categories.forEach((c, k) => {
+    if ((counts[k] as number) > 0) seen.add(c);
+  });
+  return seen;
+}
+
+/** The first row whose present value (as a string) satisfies `test`, or -1; a string column tests each category once. */
+export function firstRowWhere(column: Column, test: (value: string) => boolean): number {
+  if (column.kind === 'numeric') return column.values.findIndex((v) => !Number.isNaN(v) && test(String(v)));
+  const hit = column.categories.map(test);
+  return column.codes.findIndex((code) => code >= 0 && hit[code] === true);
+}
+
+/** Row i's value as a string ('' where missing), for messages. */
+export function cellText(column: Column, i: number): string {
+  if (column.kind === 'numeric') return String(column.values[i]);
+  const code = column.codes[i] as number;
+  return code < 0 ? '' : (column.categories[code] as string);
 }

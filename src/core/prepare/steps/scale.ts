@@ -1,4 +1,5 @@
 /** scale: standard (mean/std), minmax (to [0, 1]) or robust (median/IQR) scaling of numeric columns, as sklearn's scalers. */
+import type { NumericColumn } from '../../data/table';
 import { MlError } from '../../types';
 import { chooseColumns, Frame, frameColumns, mapNumeric } from '../frame';
 import { OptionReader } from '../options';
@@ -33,7 +34,7 @@ export class ScaleStep implements PrepareStep {
     this.fitted = frameColumns(frame)
       .filter((c) => names.includes(c.name))
       .map((c) => {
-        const values = c.values as Float64Array;
+        const values = (c as NumericColumn).values;
         // An infinite value would make the centre or scale infinite and every value NaN, which the
         // checks after preparation then call "missing" and send the user to impute, which keeps infinities.
         const infinite = values.reduce((count, v) => count + (v === Infinity || v === -Infinity ? 1 : 0), 0);

@@ -1,4 +1,5 @@
 /** text: turns one text column into sparse TF-IDF or count features (sklearn's TfidfVectorizer/CountVectorizer). */
+import { stringValues, type Column } from '../../data/table';
 import { CsrMatrix, MlError } from '../../types';
 import { TextVectorizer, VectorizerJSON, VectorizerOptions } from '../../text/vectorizer';
 import { findColumn, Frame, mapColumns } from '../frame';
@@ -12,7 +13,7 @@ export class TextStep implements PrepareStep {
   private readonly settings: VectorizerOptions;
   private vectorizer: TextVectorizer | undefined;
   /** The fit's own rows, reused by the transform that follows a fit so documents are not counted twice. */
-  private fitted: { values: unknown; matrix: CsrMatrix } | undefined;
+  private fitted: { codes: unknown; matrix: CsrMatrix } | undefined;
 
   constructor(private readonly options: Record<string, unknown> = {}) {
     const reader = new OptionReader('text', options);
@@ -45,7 +46,7 @@ export class TextStep implements PrepareStep {
     const docs = this.documents(frame);
     const vectorizer = new TextVectorizer(this.settings);
     try {
-      this.fitted = { values: findColumn(frame, this.column, 'text').values, matrix: vectorizer.fitTransform(docs) };
+      this.fitted = { codes: codesOf(findColumn(frame, this.column, 'text')), matrix: vectorizer.fitTransform(docs) };
     } catch (error) {
       if (error instanceof MlError) throw new MlError(`${error.message} (column "${this.column}")`);
       throw error;
@@ -57,7 +58,7 @@ export class TextStep implements PrepareStep {
     const vectorizer = requireFitted(this.vectorizer, 'text');
     const cached = this.fitted;
     this.fitted = undefined;
-    const sameRows = cached !== undefined && cached.values === findColumn(frame, this.column, 'text').values;
+    const sameRows = cached !== undefined && cached.codes === codesOf(findColumn(frame, this.column, 'text'));
     const matrix = sameRows ? cached.matrix : vectorizer.transform(this.documents(frame));
     const names = vectorizer.vocabulary.map((term) => `${this.column}:${term}`);
     return mapColumns(frame, (column) => (column.name === this.column ? { type: 'block', source: this.column, names, matrix } : undefined));
@@ -66,7 +67,7 @@ export class TextStep implements PrepareStep {
   private documents(frame: Frame): Array<string | null> {
     const column = findColumn(frame, this.column, 'text');
     if (column.kind === 'numeric') throw new MlError(`text: column "${this.column}" is numeric; the text step needs a text column`);
-    return [...column.values];
+    return stringValues(column);
   }
 
   toJSON(): StepJSON {
@@ -78,4 +79,9 @@ export class TextStep implements PrepareStep {
     step.vectorizer = TextVectorizer.fromJSON(json.state as VectorizerJSON);
     return step;
   }
+}
+
+/** The array that identifies a column's rows: the same array means the same rows (a transform right after its fit). */
+function codesOf(column: Column): unknown {
+  return column.kind === 'numeric' ? column.values : column.codes;
 }
