@@ -7,7 +7,7 @@
  */
 import { Random } from '../../random';
 import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../../types';
-import { binRows, fitBins, type Bins } from './binning';
+import { binColumns, binRows, fitBins, fitBinsColumns, type Bins } from './binning';
 import { TreeGrower } from './grower';
 import { sharedFloat32 } from './team';
 import { jobsFor } from '../../parallel/jobs';
@@ -140,6 +140,37 @@ export async function fitBoosting(
   return boostBinned({ bins, cols: X.cols, binned: binRows(Xtrain, bins), y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options);
 }
 
+/**
+ * fitBoosting on feature columns (NaN is a missing value): the early-stopping split, the bins and the binned rows are
+ * taken from the columns through row indices, so no matrix of values (nor of its training and held-out rows) is
+ * made; the fit is the one fitBoosting makes on the same rows as a matrix.
+ */
+export async function fitBoostingColumns(
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  classes: number | undefined,
+  weights: Float64Array | undefined,
+  settings: BoostingSettings,
+  options: FitOptions,
+): Promise<BoostingFit> {
+  const rng = new Random(options.seed);
+  const rows = y.length;
+  const earlyStopping = settings.early_stopping === 'auto' ? rows > AUTO_EARLY_STOPPING_ROWS : settings.early_stopping;
+  let trainRows: Int32Array | undefined;
+  let validationRows: Int32Array | undefined;
+  if (earlyStopping && settings.validation_fraction !== null) {
+    ({ train: trainRows, validation: validationRows } = validationSplit(y, classes, settings.validation_fraction, rng.fork()));
+  }
+  const yTrain = trainRows ? (pick(y, trainRows) as Float64Array) : y;
+  const wTrain = trainRows ? pick(weights, trainRows) : weights;
+  const yVal = validationRows ? (pick(y, validationRows) as Float64Array) : undefined;
+  const wVal = validationRows ? pick(weights, validationRows) : undefined;
+  const bins = fitBinsColumns(columns, trainRows, settings.max_bins, rng.fork());
+  const validation = validationRows && yVal ? { binned: binColumns(columns, validationRows, bins), y: yVal, weights: wVal } : undefined;
+  const binned = binColumns(columns, trainRows, bins);
+  return boostBinned({ bins, cols: columns.length, binned, y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options);
+}
+
 /** Binned rows ready for boosting: the training rows and, for early stopping, the held-out ones. */
 export interface BinnedTraining {
   readonly bins: Bins;
@@ -214,9 +245,12 @@ export async function boostBinned(
       if (yVal && rawVal) return scoreOf(settings.scoring, validationLoss[validationLoss.length - 1] as number, yVal, rawVal, K);
       return scoreOf(settings.scoring, trainLoss[trainLoss.length - 1] as number, yTrain, raw, K);
     };
+    // The gradients of the next iteration come with the training loss of the last (one pass over the rows).
+    let gradientsReady = false;
     // sklearn scores the baseline too (iteration 0), so early stopping can stop after n_iter_no_change trees.
     const record = (): void => {
-      trainLoss.push(loss.loss(yTrain, raw, wTrain));
+      trainLoss.push(loss.lossAndGradients(yTrain, raw, wTrain, g, h));
+      gradientsReady = true;
       if (yVal && rawVal) validationLoss.push(loss.loss(yVal, rawVal, wVal));
     };
     record();
@@ -224,7 +258,8 @@ export async function boostBinned(
     let iterations = 0;
     for (let it = 0; it < settings.max_iter; it++) {
       throwIfAborted(options.signal);
-      loss.gradients(yTrain, raw, wTrain, g, h);
+      if (!gradientsReady) loss.gradients(yTrain, raw, wTrain, g, h);
+      gradientsReady = false;
       for (let k = 0; k < K; k++) {
         const tree = grower.grow(g, h, k * n, loss.constantHessian, raw, K, k);
         trees.push(tree);

@@ -19,6 +19,19 @@ export interface BoostingLoss {
   gradients(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, g: Float32Array, h: Float32Array): void;
   /** The weighted mean loss (sklearn's loss(y, raw, sample_weight)). */
   loss(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined): number;
+  /** loss() and gradients() of the same raw predictions in one pass (the same numbers, the exponentials computed once). */
+  lossAndGradients(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, g: Float32Array, h: Float32Array): number;
+}
+
+/** lossAndGradients of a loss whose two passes share nothing. */
+function separately(loss: Omit<BoostingLoss, 'lossAndGradients'>): BoostingLoss {
+  return {
+    ...loss,
+    lossAndGradients(y, raw, weights, g, h) {
+      loss.gradients(y, raw, weights, g, h);
+      return loss.loss(y, raw, weights);
+    },
+  };
 }
 
 const EPS = 2.220446049250313e-16;
@@ -70,7 +83,7 @@ function numpyAverage(y: Float64Array, weights: Float64Array | undefined): numbe
   return pairwiseSum(y.map((v, i) => v * (weights[i] as number))) / pairwiseSum(weights);
 }
 
-export const SQUARED_ERROR: BoostingLoss = {
+export const SQUARED_ERROR: BoostingLoss = separately({
   trees: 1,
   constantHessian: true,
   baseline: (y, weights) => Float64Array.of(numpyAverage(y, weights)),
@@ -82,13 +95,13 @@ export const SQUARED_ERROR: BoostingLoss = {
     }
   },
   loss: (y, raw, weights) => weightedMean((i) => 0.5 * ((raw[i] as number) - (y[i] as number)) ** 2, y.length, weights),
-};
+});
 
 /** Squared error whose hessians are the row weights (no longer constant). */
 export const WEIGHTED_SQUARED_ERROR: BoostingLoss = { ...SQUARED_ERROR, constantHessian: false };
 
 /** Binary log loss on y ∈ {0, 1}; raw is the log-odds of class 1. */
-export const BINARY_LOG_LOSS: BoostingLoss = {
+export const BINARY_LOG_LOSS: BoostingLoss = separately({
   trees: 1,
   constantHessian: false,
   baseline(y, weights) {
@@ -110,7 +123,7 @@ export const BINARY_LOG_LOSS: BoostingLoss = {
     }
   },
   loss: (y, raw, weights) => weightedMean((i) => log1pExp(raw[i] as number) - (y[i] as number) * (raw[i] as number), y.length, weights),
-};
+});
 
 /** Multiclass log loss on y ∈ {0 … K−1}; raw holds K scores per row, turned into probabilities by softmax. */
 export function multinomialLogLoss(K: number): BoostingLoss {
@@ -154,6 +167,32 @@ export function multinomialLogLoss(K: number): BoostingLoss {
         y.length,
         weights,
       );
+    },
+    lossAndGradients(y, raw, weights, g, h) {
+      // loss()'s sum and gradients()' softmax, sharing each row's exponentials (same operations, same order).
+      const n = y.length;
+      let sum = 0;
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const w = weights ? (weights[i] as number) : 1;
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < K; k++) max = Math.max(max, raw[i * K + k] as number);
+        let exps = 0;
+        for (let k = 0; k < K; k++) {
+          const e = Math.exp((raw[i * K + k] as number) - max);
+          p[k] = e;
+          exps += e;
+        }
+        const label = y[i] as number;
+        sum += w * (max + Math.log(exps) - (raw[i * K + label] as number));
+        total += w;
+        for (let k = 0; k < K; k++) {
+          const pk = (p[k] as number) / exps;
+          g[k * n + i] = w * (pk - (label === k ? 1 : 0));
+          h[k * n + i] = w * pk * (1 - pk);
+        }
+      }
+      return sum / total;
     },
   };
 }
