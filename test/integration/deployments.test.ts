@@ -3,15 +3,10 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
-import type { MlWorkbenchApi, TreeSnapshot } from '../../src/extension/main';
+import type { TreeSnapshot } from '../../src/extension/main';
 import type { DeploymentRecord } from '../../src/extension/deployments/manager';
+import { extensionApi, trainCompleted, workspaceRoot } from './workspace';
 
-const workspaceRoot = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-const api = async (): Promise<MlWorkbenchApi> => {
-  const extension = vscode.extensions.getExtension<MlWorkbenchApi>('mlwb.ml-workbench');
-  assert.ok(extension);
-  return extension.activate();
-};
 const url = (record: DeploymentRecord): string => `http://${record.host}:${record.port}`;
 
 async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
@@ -39,13 +34,7 @@ suite('Deployed models', () => {
   let deployment: DeploymentRecord;
 
   suiteSetup(async () => {
-    const record = await vscode.commands.executeCommand<RunRecord>(
-      'mlWorkbench.train',
-      vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')),
-      { silent: true },
-    );
-    assert.equal(record?.status, 'completed', record?.reason);
-    run = record;
+    run = await trainCompleted('train-iris.experiment.yaml');
   });
 
   suiteTeardown(async () => {
@@ -100,7 +89,7 @@ suite('Deployed models', () => {
   test('the Deployed Models view shows the service serving, with its requests', async () => {
     const view = await waitFor(
       async () => {
-        const snapshot = (await api()).deploymentsView();
+        const snapshot = (await extensionApi()).deploymentsView();
         const requests = Number(detail(snapshot, run.id, 'Requests') ?? 0);
         return requests >= 5 ? snapshot : undefined;
       },
@@ -128,7 +117,7 @@ suite('Deployed models', () => {
 
   test('stop and restart; a service killed with SIGKILL is shown as crashed', async () => {
     await vscode.commands.executeCommand('mlWorkbench.stopDeployment', deployment.id);
-    const stopped = (await api()).deploymentsView().find((entry) => entry.label.includes(run.id.slice(0, 15)));
+    const stopped = (await extensionApi()).deploymentsView().find((entry) => entry.label.includes(run.id.slice(0, 15)));
     assert.equal(stopped?.contextValue, 'deployment.stopped.offline');
     await assert.rejects(fetch(`${url(deployment)}/ping`));
 
@@ -138,7 +127,7 @@ suite('Deployed models', () => {
 
     process.kill(restarted.pid as number, 'SIGKILL');
     await waitFor(
-      () => api().then((a) => a.deploymentsView().find((entry) => entry.contextValue?.startsWith('deployment.crashed'))),
+      () => extensionApi().then((a) => a.deploymentsView().find((entry) => entry.contextValue?.startsWith('deployment.crashed'))),
       20_000,
       'the crash to show',
     );
@@ -170,7 +159,7 @@ suite('Deployed models', () => {
       assert.equal(feedback.status, 200);
       const view = await waitFor(
         async () => {
-          const snapshot = (await api()).deploymentsView();
+          const snapshot = (await extensionApi()).deploymentsView();
           const item = snapshot.find((entry) => entry.description?.includes(url(online)));
           return item?.description?.endsWith('· v2') ? item : undefined;
         },

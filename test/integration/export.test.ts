@@ -5,8 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
-
-const workspaceRoot = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+import { trainCompleted } from './workspace';
 
 interface Exported {
   readonly outDir: string;
@@ -18,13 +17,7 @@ suite('Export Model…', () => {
   let run: RunRecord;
 
   suiteSetup(async () => {
-    const record = await vscode.commands.executeCommand<RunRecord>(
-      'mlWorkbench.train',
-      vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')),
-      { silent: true },
-    );
-    assert.equal(record?.status, 'completed', record?.reason);
-    run = record;
+    run = await trainCompleted('train-iris.experiment.yaml');
   });
 
   test('the command is contributed to the palette and to the context menu of completed runs', () => {

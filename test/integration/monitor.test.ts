@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
 import type { DeploymentRecord } from '../../src/extension/deployments/manager';
 import type { Delivered } from '../../src/extension/monitor';
+import { trainCompleted, workspaceRoot } from './workspace';
 
 const MONITOR_CHARTS = ['throughput', 'latency', 'errors', 'resources', 'predictions', 'feedback'];
 
-const workspaceRoot = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const url = (record: DeploymentRecord): string => `http://${record.host}:${record.port}`;
 
 /** Iris feature rows from the workspace's data file, numbers parsed. */
@@ -44,13 +44,7 @@ suite('Monitor', () => {
   let deployment: DeploymentRecord;
 
   suiteSetup(async () => {
-    const record = await vscode.commands.executeCommand<RunRecord>(
-      'mlWorkbench.train',
-      vscode.Uri.file(path.join(workspaceRoot(), 'train-iris.experiment.yaml')),
-      { silent: true },
-    );
-    assert.equal(record?.status, 'completed', record?.reason);
-    run = record;
+    run = await trainCompleted('train-iris.experiment.yaml');
     const deployed = await vscode.commands.executeCommand<DeploymentRecord>('mlWorkbench.deploy', run.id);
     assert.equal(deployed?.state, 'serving');
     deployment = deployed;
