@@ -13,6 +13,7 @@ import type { DenseMatrix, EstimatorJSON, Target, Task } from '../types';
 import { MlError } from '../types';
 import { runFold, type FittedSplit, type FoldOutcome, type Learner, type ModelInput, type Split, type TrainProgress } from '../validation';
 import { runTasks, shared } from './pool';
+import { sharedTable, shareTarget, unshareTarget, type SharedTarget } from './transfer';
 
 /** How a worker builds a fold's pipeline and model. */
 export interface FoldRecipe {
@@ -27,7 +28,7 @@ export interface FoldRecipe {
 
 interface FoldTask {
   readonly features: Table;
-  readonly y: Target;
+  readonly y: SharedTarget;
   readonly splits: readonly Split[];
   readonly index: number;
   readonly recipe: FoldRecipe;
@@ -57,7 +58,7 @@ export async function foldTask(task: FoldTask, progress: (event: unknown) => voi
   const { recipe } = task;
   const outcome = await runFold(
     task.features,
-    task.y,
+    unshareTarget(task.y),
     task.splits[task.index] as Split,
     task.index,
     {
@@ -89,12 +90,10 @@ export function foldsInWorkers(
   onProgress: TrainProgress | undefined,
 ): (splits: readonly Split[]) => Promise<FoldOutcome[]> {
   return async (splits) => {
-    // Numbers go to every worker through shared memory; text columns are copied.
-    const table: Table = {
-      rowCount: features.rowCount,
-      columns: features.columns.map((column) => (column.kind === 'numeric' ? { ...column, values: shared(column.values) } : column)),
-    };
-    const target = y instanceof Float64Array ? shared(y) : y;
+    // Every column's typed array and the target go to every worker through shared memory; only string columns'
+    // distinct categories and the target's distinct labels are copied.
+    const table = sharedTable(features);
+    const target = shareTarget(y);
     const outputs = await runTasks<FoldTask, FoldTaskOutput>(
       'cv.fold',
       splits.map((_, index) => ({ features: table, y: target, splits, index, recipe })),
@@ -118,14 +117,18 @@ function restoreFitted(split: Split, fitted: { readonly pipeline: PipelineJSON; 
 
 /** What a worker needs to score some columns of permutation importance: the context with its predictors as JSON. */
 interface ImportanceTask {
-  readonly context: Omit<ImportanceContext, 'predictors'>;
+  readonly context: Omit<ImportanceContext, 'predictors' | 'truth'> & { readonly truth: SharedTarget };
   readonly predictors: readonly { readonly pipeline: PipelineJSON; readonly model: EstimatorJSON }[];
   readonly columns: readonly number[];
 }
 
 /** A worker's side: the permuted scores of each of its columns. */
 export async function importanceTask(task: ImportanceTask): Promise<number[][]> {
-  const context: ImportanceContext = { ...task.context, predictors: task.predictors.map((p) => restoreFitted({ train: [], test: [] }, p)) };
+  const context: ImportanceContext = {
+    ...task.context,
+    truth: unshareTarget(task.context.truth),
+    predictors: task.predictors.map((p) => restoreFitted({ train: [], test: [] }, p)),
+  };
   const scores: number[][] = [];
   for (const column of task.columns) scores.push(await permutedScores(context, column));
   return scores;
@@ -148,7 +151,14 @@ export async function importanceInWorkers(
   onColumns: (done: number) => void,
 ): Promise<number[][]> {
   const predictors = context.predictors.map((p) => ({ pipeline: (p.pipeline as unknown as Pipeline).toJSON(), model: p.model.toJSON() }));
-  const { predictors: _fitted, ...rest } = context;
+  const { predictors: _fitted, truth, tests, permutations, ...others } = context;
+  // The held-out tables, the permutations and the truth go to every chunk through shared memory, not cloned per task.
+  const rest = {
+    ...others,
+    tests: tests.map(sharedTable),
+    permutations: permutations.map((repeat) => repeat.map((order) => shared(order))),
+    truth: shareTarget(truth),
+  };
   const size = Math.max(1, Math.ceil(columns / (jobs * 2)));
   const chunks: number[][] = [];
   for (let c = 0; c < columns; c += size) chunks.push(Array.from({ length: Math.min(size, columns - c) }, (_, i) => c + i));
