@@ -4,6 +4,7 @@ import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/m
 import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
 import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32 } from '../../../src/core/models/boosting/team';
 import { TreeGrower } from '../../../src/core/models/boosting/grower';
+import { lossFor } from '../../../src/core/models/boosting/losses';
 import { Random } from '../../../src/core/random';
 
 test('gradient_boosting n_jobs: histograms built by the caller and pool workers equal one thread’s, root and node, with and without hessians', async () => {
@@ -187,5 +188,63 @@ test('gradient_boosting n_jobs: the team builds, subtracts and searches splits i
     HistogramTeam.prototype.split = split;
     HistogramTeam.prototype.partition = partition;
     await two.close();
+  }
+});
+
+test('gradient_boosting n_jobs: the team computes the loss and gradients of the rows as one thread does (multiclass and binary, with and without weights)', async () => {
+  const rng = new Random(14);
+  const rows = 30_000;
+  const features = 4;
+  const nBins = 256;
+  const bins = Uint8Array.from({ length: rows * features }, () => Math.floor(rng.next() * 40));
+  const shared = (values: Float64Array): Float64Array => {
+    const copy = new Float64Array(new SharedArrayBuffer(values.byteLength));
+    copy.set(values);
+    return copy;
+  };
+  for (const classes of [3, 2]) {
+    for (const weighted of [false, true]) {
+      const loss = lossFor(classes, weighted);
+      const K = loss.trees;
+      const y = shared(Float64Array.from({ length: rows }, () => Math.floor(rng.next() * classes)));
+      const raw = shared(Float64Array.from({ length: rows * K }, () => 2 * rng.normal()));
+      const weights = weighted ? shared(Float64Array.from({ length: rows }, () => rng.next() * 3)) : undefined;
+      const g = sharedFloat32(rows * K);
+      const h = sharedFloat32(rows * K);
+      const grower = new TreeGrower({
+        rows,
+        features,
+        data: { rows, features, nBins, bins },
+        nBins,
+        missingBin: nBins - 1,
+        nBinsNonMissing: new Int32Array(features).fill(40),
+        hasMissing: new Uint8Array(features),
+        maxLeafNodes: 4,
+        maxDepth: null,
+        minSamplesLeaf: 20,
+        l2: 0,
+        shrinkage: 0.1,
+        thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 39 }, (_, k) => k)),
+        jobs: 2,
+        rowsLoss: { classes, weighted, y, raw, weights, terms: shared(new Float64Array(rows)) },
+      });
+      try {
+        grower.grow(g, h, 0, false, new Float64Array(rows * K), K, 0);
+        const began = Date.now();
+        while (!grower.teamStarted) {
+          assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const g1 = new Float32Array(rows * K);
+        const h1 = new Float32Array(rows * K);
+        const expected = loss.lossAndGradients(y, raw, weights, g1, h1);
+        const label = `${classes} classes, weighted ${weighted}`;
+        assert.equal(grower.lossAndGradients(loss, y, raw, weights, g, h), expected, label);
+        assert.deepEqual(g, g1, label);
+        assert.deepEqual(h, h1, label);
+      } finally {
+        await grower.close();
+      }
+    }
   }
 });

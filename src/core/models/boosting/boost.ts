@@ -206,11 +206,20 @@ export async function boostBinned(
   const loss = lossFor(classes, wTrain !== undefined);
   const K = loss.trees;
   const baseline = loss.baseline(yTrain, wTrain);
-  const raw = new Float64Array(n * K);
+  const jobs = jobsFor(settings.n_jobs, n * cols, 'gradient_boosting: n_jobs');
+  // With n_jobs > 1 every thread reads the rows and raw predictions for the loss and gradients (shared memory).
+  const shared = <T extends Float64Array | undefined>(values: T): T => {
+    if (jobs === 1 || values === undefined) return values;
+    const copy = new Float64Array(new SharedArrayBuffer(values.byteLength));
+    copy.set(values);
+    return copy as T;
+  };
+  const raw = shared(new Float64Array(n * K));
   for (let i = 0; i < n; i++) raw.set(baseline, i * K);
+  const ySharedTrain = shared(yTrain);
+  const wSharedTrain = shared(wTrain);
   const rawVal = yVal ? new Float64Array(yVal.length * K) : undefined;
   if (rawVal && yVal) for (let i = 0; i < yVal.length; i++) rawVal.set(baseline, i * K);
-  const jobs = jobsFor(settings.n_jobs, n * cols, 'gradient_boosting: n_jobs');
   // The histogram workers read the gradients from shared memory.
   const g = jobs > 1 ? sharedFloat32(n * K) : new Float32Array(n * K);
   const h = jobs > 1 ? sharedFloat32(n * K) : new Float32Array(n * K);
@@ -229,6 +238,9 @@ export async function boostBinned(
     shrinkage: settings.learning_rate,
     thresholds: bins.thresholds,
     jobs,
+    ...(jobs > 1
+      ? { rowsLoss: { classes, weighted: wTrain !== undefined, y: ySharedTrain, raw, weights: wSharedTrain, terms: shared(new Float64Array(n)) } }
+      : {}),
   });
   try {
     return await iterate();
@@ -249,7 +261,7 @@ export async function boostBinned(
     let gradientsReady = false;
     // sklearn scores the baseline too (iteration 0), so early stopping can stop after n_iter_no_change trees.
     const record = (): void => {
-      trainLoss.push(loss.lossAndGradients(yTrain, raw, wTrain, g, h));
+      trainLoss.push(grower.lossAndGradients(loss, ySharedTrain, raw, wSharedTrain, g, h));
       gradientsReady = true;
       if (yVal && rawVal) validationLoss.push(loss.loss(yVal, rawVal, wVal));
     };

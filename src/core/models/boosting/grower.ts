@@ -21,7 +21,8 @@ import {
   SPLIT_FIELDS,
   type SplitParams,
 } from './split';
-import { HistogramTeam, sharedBins, sharedInt32, type SearchedNode } from './team';
+import type { BoostingLoss } from './losses';
+import { HistogramTeam, sharedBins, sharedInt32, type RowsLoss, type SearchedNode } from './team';
 import type { BoostedTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
@@ -50,6 +51,8 @@ export interface GrowContext {
    * feature within one column, about twice as fast as reading it across rows; default true.
    */
   readonly columnCopy?: boolean;
+  /** With jobs > 1: the fit's loss and rows (in shared memory) for lossAndGradients on every thread. */
+  readonly rowsLoss?: RowsLoss;
 }
 
 /** Histograms alive at once: one per splittable leaf, and the one being built. */
@@ -156,7 +159,7 @@ export class TreeGrower {
     const n = ctx.rows;
     if (ctx.jobs > 1 && this.team === null) {
       const rowsSplit = { columns: this.columns, left: this.leftBuffer as Int32Array, right: this.rightBuffer };
-      this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd, this.splitParams, rowsSplit);
+      this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd, this.splitParams, rowsSplit, ctx.rowsLoss);
     }
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.simd?.load(g, constantHessian ? null : h, offset);
@@ -322,6 +325,14 @@ export class TreeGrower {
       right: Int32Array.from(right),
       value: Float64Array.from(value),
     };
+  }
+
+  /**
+   * loss.lossAndGradients(y, raw, weights, g, h), on every thread once the team is up (it was made with
+   * ctx.rowsLoss, these very arrays, and the g and h of the first grow); the same numbers either way.
+   */
+  lossAndGradients(loss: BoostingLoss, y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, g: Float32Array, h: Float32Array): number {
+    return this.team?.lossAndGradients() ?? loss.lossAndGradients(y, raw, weights, g, h);
   }
 
   /** True once the histogram workers (started by the first grow when jobs > 1) take commands. */

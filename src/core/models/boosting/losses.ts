@@ -21,15 +21,42 @@ export interface BoostingLoss {
   loss(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined): number;
   /** loss() and gradients() of the same raw predictions in one pass (the same numbers, the exponentials computed once). */
   lossAndGradients(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, g: Float32Array, h: Float32Array): number;
+  /**
+   * lossAndGradients' work on rows [from, to): their gradients, and terms[i] = w_i · loss_i, which summed
+   * in row order (sumTerms) give the loss; rows ranges can go to different threads.
+   */
+  termsAndGradients(
+    y: Float64Array,
+    raw: Float64Array,
+    weights: Float64Array | undefined,
+    g: Float32Array,
+    h: Float32Array,
+    from: number,
+    to: number,
+    terms: Float64Array,
+  ): void;
 }
 
-/** lossAndGradients of a loss whose two passes share nothing. */
-function separately(loss: Omit<BoostingLoss, 'lossAndGradients'>): BoostingLoss {
+/** The weighted mean loss from its terms: Σ terms / Σ w, summed in row order as weightedMean does. */
+export function sumTerms(terms: Float64Array, n: number, weights: Float64Array | undefined): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    sum += terms[i] as number;
+    total += weights ? (weights[i] as number) : 1;
+  }
+  return sum / total;
+}
+
+/** lossAndGradients from termsAndGradients over every row. */
+function withLossAndGradients(loss: Omit<BoostingLoss, 'lossAndGradients'>): BoostingLoss {
+  let terms = new Float64Array(0);
   return {
     ...loss,
     lossAndGradients(y, raw, weights, g, h) {
-      loss.gradients(y, raw, weights, g, h);
-      return loss.loss(y, raw, weights);
+      if (terms.length < y.length) terms = new Float64Array(y.length);
+      loss.termsAndGradients(y, raw, weights, g, h, 0, y.length, terms);
+      return sumTerms(terms, y.length, weights);
     },
   };
 }
@@ -83,7 +110,7 @@ function numpyAverage(y: Float64Array, weights: Float64Array | undefined): numbe
   return pairwiseSum(y.map((v, i) => v * (weights[i] as number))) / pairwiseSum(weights);
 }
 
-export const SQUARED_ERROR: BoostingLoss = separately({
+export const SQUARED_ERROR: BoostingLoss = withLossAndGradients({
   trees: 1,
   constantHessian: true,
   baseline: (y, weights) => Float64Array.of(numpyAverage(y, weights)),
@@ -95,13 +122,21 @@ export const SQUARED_ERROR: BoostingLoss = separately({
     }
   },
   loss: (y, raw, weights) => weightedMean((i) => 0.5 * ((raw[i] as number) - (y[i] as number)) ** 2, y.length, weights),
+  termsAndGradients(y, raw, weights, g, h, from, to, terms) {
+    for (let i = from; i < to; i++) {
+      const w = weights ? (weights[i] as number) : 1;
+      g[i] = w * ((raw[i] as number) - (y[i] as number));
+      h[i] = w;
+      terms[i] = w * (0.5 * ((raw[i] as number) - (y[i] as number)) ** 2);
+    }
+  },
 });
 
 /** Squared error whose hessians are the row weights (no longer constant). */
 export const WEIGHTED_SQUARED_ERROR: BoostingLoss = { ...SQUARED_ERROR, constantHessian: false };
 
 /** Binary log loss on y ∈ {0, 1}; raw is the log-odds of class 1. */
-export const BINARY_LOG_LOSS: BoostingLoss = separately({
+export const BINARY_LOG_LOSS: BoostingLoss = withLossAndGradients({
   trees: 1,
   constantHessian: false,
   baseline(y, weights) {
@@ -123,12 +158,21 @@ export const BINARY_LOG_LOSS: BoostingLoss = separately({
     }
   },
   loss: (y, raw, weights) => weightedMean((i) => log1pExp(raw[i] as number) - (y[i] as number) * (raw[i] as number), y.length, weights),
+  termsAndGradients(y, raw, weights, g, h, from, to, terms) {
+    for (let i = from; i < to; i++) {
+      const w = weights ? (weights[i] as number) : 1;
+      const p = 1 / (1 + Math.exp(-(raw[i] as number)));
+      g[i] = w * (p - (y[i] as number));
+      h[i] = w * p * (1 - p);
+      terms[i] = w * (log1pExp(raw[i] as number) - (y[i] as number) * (raw[i] as number));
+    }
+  },
 });
 
 /** Multiclass log loss on y ∈ {0 … K−1}; raw holds K scores per row, turned into probabilities by softmax. */
 export function multinomialLogLoss(K: number): BoostingLoss {
   const p = new Float64Array(K);
-  return {
+  return withLossAndGradients({
     trees: K,
     constantHessian: false,
     baseline(y, weights) {
@@ -168,12 +212,10 @@ export function multinomialLogLoss(K: number): BoostingLoss {
         weights,
       );
     },
-    lossAndGradients(y, raw, weights, g, h) {
-      // loss()'s sum and gradients()' softmax, sharing each row's exponentials (same operations, same order).
+    termsAndGradients(y, raw, weights, g, h, from, to, terms) {
+      // loss()'s terms and gradients()' softmax, sharing each row's exponentials (same operations, same order).
       const n = y.length;
-      let sum = 0;
-      let total = 0;
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const w = weights ? (weights[i] as number) : 1;
         let max = Number.NEGATIVE_INFINITY;
         for (let k = 0; k < K; k++) max = Math.max(max, raw[i * K + k] as number);
@@ -184,17 +226,15 @@ export function multinomialLogLoss(K: number): BoostingLoss {
           exps += e;
         }
         const label = y[i] as number;
-        sum += w * (max + Math.log(exps) - (raw[i * K + label] as number));
-        total += w;
+        terms[i] = w * (max + Math.log(exps) - (raw[i * K + label] as number));
         for (let k = 0; k < K; k++) {
           const pk = (p[k] as number) / exps;
           g[k * n + i] = w * (pk - (label === k ? 1 : 0));
           h[k * n + i] = w * pk * (1 - pk);
         }
       }
-      return sum / total;
     },
-  };
+  });
 }
 
 /** The loss for a task: squared error for regression, binary or multiclass log loss by class count. */

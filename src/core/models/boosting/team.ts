@@ -15,6 +15,7 @@ import { runTasks } from '../../parallel/pool';
 import { CancelledError, MlError } from '../../types';
 import { buildHistogram, type BinnedRows } from './histogram';
 import { HistogramMemory, type KernelLayout } from './histogramSimd';
+import { lossFor, sumTerms, type BoostingLoss } from './losses';
 import { firstBest, scanSplits, SPLIT_FIELDS, type SplitParams } from './split';
 
 /** Control block slots (Int32). */
@@ -47,6 +48,8 @@ const FLAG_SUBTRACT = 8;
 const FLAG_SEARCH = 16;
 /** Split rows start..stop of the partition by goesLeft, piece by piece (partition). */
 const FLAG_PARTITION = 64;
+/** The loss terms and gradients of rows start..stop, piece by piece (lossAndGradients). */
+const FLAG_LOSS = 128;
 /** A partition into more pieces than this is not worth its copies. */
 const MAX_PIECES = 64;
 
@@ -96,6 +99,18 @@ export interface HistogramWorkerInput {
     /** Per piece, how many of its rows go left. */
     readonly lefts: Int32Array;
   };
+  /** For lossAndGradients: the loss (lossFor's arguments) and the fit's rows, all shared. */
+  readonly rowsLoss?: RowsLoss;
+}
+
+/** What the team's lossAndGradients reads: lossFor(classes, weighted) over y, the raw predictions and the weights; terms is written. */
+export interface RowsLoss {
+  readonly classes: number | undefined;
+  readonly weighted: boolean;
+  readonly y: Float64Array;
+  readonly raw: Float64Array;
+  readonly weights: Float64Array | undefined;
+  readonly terms: Float64Array;
 }
 
 /**
@@ -127,10 +142,10 @@ function splitPiece(input: HistogramWorkerInput, k: number, pieces: number, star
  * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
  * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
  */
-function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined): void {
+function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined, loss: BoostingLoss | undefined): void {
   const { control, data, chunk } = input;
   const flags = Atomics.load(control, FLAGS);
-  const partitioning = (flags & FLAG_PARTITION) !== 0;
+  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS)) !== 0;
   const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
@@ -147,7 +162,12 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
     if (k >= chunks) return;
     if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
     if (partitioning) {
-      splitPiece(input, k, chunks, start, stop, first, step);
+      if ((flags & FLAG_LOSS) !== 0) {
+        const rows = input.rowsLoss as RowsLoss;
+        const size = Math.ceil((stop - start) / chunks);
+        const a = Math.min(stop, start + k * size);
+        (loss as BoostingLoss).termsAndGradients(rows.y, rows.raw, rows.weights, input.g, input.h, a, Math.min(stop, a + size), rows.terms);
+      } else splitPiece(input, k, chunks, start, stop, first, step);
       if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
       continue;
     }
@@ -203,6 +223,7 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
 export function histogramWorker(input: HistogramWorkerInput): number {
   const { control } = input;
   const kernels = input.kernels ? HistogramMemory.attach(input.kernels.memory, input.data, input.kernels.layout) : undefined;
+  const loss = input.rowsLoss ? lossFor(input.rowsLoss.classes, input.rowsLoss.weighted) : undefined;
   let generation = Atomics.load(control, GENERATION);
   Atomics.add(control, READY, 1);
   let wakes = 0;
@@ -210,7 +231,7 @@ export function histogramWorker(input: HistogramWorkerInput): number {
     Atomics.wait(control, GENERATION, generation);
     generation = Atomics.load(control, GENERATION);
     if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
-    buildChunks(input, generation, kernels);
+    buildChunks(input, generation, kernels, loss);
     wakes++;
   }
 }
@@ -254,6 +275,7 @@ export class HistogramTeam {
   private readonly input: HistogramWorkerInput;
   private readonly workers: number;
   private readonly chunks: number;
+  private readonly loss: BoostingLoss | undefined;
   private generation = 0;
   private readonly abort = new AbortController();
   private readonly finished: Promise<unknown>;
@@ -274,6 +296,7 @@ export class HistogramTeam {
     split?: SplitParams,
     /** For partitions: the column-major bins copy (null: the row-major bins), and where the pieces go; all shared. */
     rowsSplit?: { readonly columns: Uint8Array | null; readonly left: Int32Array; readonly right: Int32Array },
+    rowsLoss?: RowsLoss,
   ) {
     const chunk = Math.max(1, Math.ceil(data.features / (jobs * CHUNKS_PER_THREAD)));
     const scratch = kernels ? kernels.scratch : new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
@@ -292,7 +315,9 @@ export class HistogramTeam {
       nodes: new Float64Array(new SharedArrayBuffer(2 * NODE_FIELDS * 8)),
       found: new Float64Array(new SharedArrayBuffer(chunks * 2 * SPLIT_FIELDS * 8)),
       ...(rowsSplit ? { rowsSplit: { ...rowsSplit, goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)), lefts: sharedInt32(MAX_PIECES) } } : {}),
+      ...(rowsLoss ? { rowsLoss } : {}),
     };
+    this.loss = rowsLoss ? lossFor(rowsLoss.classes, rowsLoss.weighted) : undefined;
     this.chunks = chunks;
     this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
     const inputs = Array.from({ length: this.workers }, () => this.input);
@@ -399,6 +424,19 @@ export class HistogramTeam {
     return cut;
   }
 
+  /**
+   * The loss of the raw predictions and their gradients into g and h (the loss's lossAndGradients), rows
+   * split between the threads and the loss summed in row order; undefined (nothing done) without the
+   * workers or `rowsLoss`.
+   */
+  lossAndGradients(): number | undefined {
+    const rows = this.input.rowsLoss;
+    if (!rows || this.workers === 0 || !this.started) return undefined;
+    const n = rows.y.length;
+    this.command(0, n, 0, FLAG_LOSS, 0, 0, Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD));
+    return sumTerms(rows.terms, n, rows.weights);
+  }
+
   /** Runs one command of `chunks` chunks on every thread (the caller too) and waits until every chunk is done. */
   private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): void {
     const { control } = this;
@@ -415,7 +453,7 @@ export class HistogramTeam {
     Atomics.store(control, CLAIM, this.generation << 16);
     Atomics.store(control, GENERATION, this.generation);
     Atomics.notify(control, GENERATION);
-    buildChunks(this.input, this.generation, this.kernels);
+    buildChunks(this.input, this.generation, this.kernels, this.loss);
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
     // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
