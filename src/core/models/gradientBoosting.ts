@@ -7,7 +7,7 @@
  */
 import { N_JOBS_PARAM, nJobsProblem } from '../parallel/jobs';
 import { EstimatorJSON, MlError, type Classifier, type DenseMatrix, type FitOptions, type Matrix, type Regressor, type Target, type Task } from '../types';
-import { fitBoosting, type BoostingFit, type BoostingSettings } from './boosting/boost';
+import { fitBoosting, fitBoostingColumns, type BoostingFit, type BoostingSettings } from './boosting/boost';
 import { probabilities } from './boosting/losses';
 import { addTreeOutput, treeFromJSON, treeToJSON, type BoostedTree, type BoostedTreeJSON } from './boosting/tree';
 import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from './classWeight';
@@ -165,6 +165,15 @@ function features(X: Matrix): DenseMatrix {
   return dense;
 }
 
+/** The row count of feature columns given instead of a matrix, checked as `features` checks a matrix. */
+function columnRows(columns: readonly Float64Array[]): number {
+  if (columns.length === 0) throw new MlError(`${TYPE}: the training data has no feature columns`);
+  const rows = (columns[0] as Float64Array).length;
+  if (rows === 0) throw new MlError(`${TYPE}: the training data has no rows`);
+  if (columns.some((c) => c.length !== rows)) throw new MlError(`${TYPE}: the feature columns differ in length`);
+  return rows;
+}
+
 abstract class GradientBoosting {
   readonly type = TYPE;
   readonly params: GradientBoostingParams;
@@ -274,6 +283,16 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
     this.take(fit, dense.cols);
   }
 
+  /** `fit` on the feature columns themselves (fitPrepared): bins are made from them, no matrix of values; the same model. */
+  async fitColumns(columns: readonly Float64Array[], y: Target, options: FitOptions): Promise<void> {
+    const rows = columnRows(columns);
+    const { classes, codes } = encodeLabels(TYPE, y, rows);
+    const weights = sampleWeightsOf(classWeightsOf(this.params.class_weight, classes, codes), codes);
+    const fit = await fitBoostingColumns(columns, Float64Array.from(codes), classes.length, weights, this.params, options);
+    this.classes = classes;
+    this.take(fit, columns.length);
+  }
+
   /** rows × classes probabilities: sigmoid of the raw score for two classes, softmax of the class scores otherwise. */
   predictProba(X: Matrix): DenseMatrix {
     const { rows, raw } = this.raw(X);
@@ -320,6 +339,13 @@ export class GradientBoostingRegressor extends GradientBoosting implements Regre
     const values = checkRegressionTarget(TYPE, y, dense.rows);
     const fit = await fitBoosting(dense, values, undefined, undefined, this.params, options);
     this.take(fit, dense.cols);
+  }
+
+  /** `fit` on the feature columns themselves (fitPrepared): bins are made from them, no matrix of values; the same model. */
+  async fitColumns(columns: readonly Float64Array[], y: Target, options: FitOptions): Promise<void> {
+    const values = checkRegressionTarget(TYPE, y, columnRows(columns));
+    const fit = await fitBoostingColumns(columns, values, undefined, undefined, this.params, options);
+    this.take(fit, columns.length);
   }
 
   /** The baseline plus the sum of the trees' leaf values. */

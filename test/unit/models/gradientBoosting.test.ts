@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Column, Table } from '../../../src/core/data/table';
 import { trainExperiment } from '../../../src/core/experiment/train';
 import type { ClassificationMetrics } from '../../../src/core/metrics';
-import { binRows, featureThresholds, fitBins } from '../../../src/core/models/boosting/binning';
+import { binColumns, binRows, featureThresholds, fitBins, fitBinsColumns } from '../../../src/core/models/boosting/binning';
 import {
   GradientBoostingClassifier,
   GradientBoostingRegressor,
@@ -353,4 +353,53 @@ test('trainExperiment runs gradient_boosting on a table with missing feature val
   const rows = { rowCount: table.rowCount, columns: columns.slice(0, features) };
   assert.equal(model.predict(pipeline.transform(rows)).length, table.rowCount);
   await assert.rejects(trainExperiment({ ...experiment, model: { type: 'random_forest', params: { n_estimators: 5 } } }, table), /missing value\(s\).*impute/);
+});
+
+test('fitColumns on feature columns gives the model fit gives on the matrix (early-stopping rows, NaN, class weights, regression); binning columns through row indices equals binning the copied rows', async () => {
+  const random = new Random(3);
+  const rows = 3000;
+  const cols = 4;
+  const columns = Array.from({ length: cols }, (_, j) => Float64Array.from({ length: rows }, () => (random.next() < 0.05 * j ? Number.NaN : random.normal())));
+  const X: DenseMatrix = {
+    kind: 'dense',
+    rows,
+    cols,
+    data: Float64Array.from({ length: rows * cols }, (_, k) => columns[k % cols]?.[Math.floor(k / cols)] as number),
+  };
+  const labels = Array.from({ length: rows }, (_, i) =>
+    (columns[0]?.[i] ?? 0) + 0.5 * (columns[1]?.[i] ?? 0) > random.normal() * 0.5 ? 'yes' : i % 7 === 0 ? 'maybe' : 'no',
+  );
+  for (const options of [
+    { max_iter: 15, early_stopping: true },
+    { max_iter: 10, class_weight: 'balanced' },
+  ] as GradientBoostingOptions[]) {
+    const dense = new GradientBoostingClassifier(options);
+    await dense.fit(X, labels, { seed: DEFAULT_SEED });
+    const columnar = new GradientBoostingClassifier(options);
+    await columnar.fitColumns(columns, labels, { seed: DEFAULT_SEED });
+    assert.deepEqual(columnar.toJSON(), dense.toJSON(), JSON.stringify(options));
+  }
+  const target = Float64Array.from({ length: rows }, (_, i) => (columns[0]?.[i] ?? 0) * 2 + random.normal());
+  const regressor = new GradientBoostingRegressor({ max_iter: 10, early_stopping: true });
+  await regressor.fit(X, target, { seed: DEFAULT_SEED });
+  const columnRegressor = new GradientBoostingRegressor({ max_iter: 10, early_stopping: true });
+  await columnRegressor.fitColumns(columns, target, { seed: DEFAULT_SEED });
+  assert.deepEqual(columnRegressor.toJSON(), regressor.toJSON());
+  // Above the binning subsample (200,000 rows), through row indices.
+  const many = 230_000;
+  const wide = [
+    Float64Array.from({ length: many }, () => random.normal()),
+    Float64Array.from({ length: many }, (_, i) => (i % 11 === 0 ? Number.NaN : i % 300)),
+  ];
+  const picked = Int32Array.from({ length: 210_000 }, (_, i) => i + Math.floor(i / 20));
+  const copied: DenseMatrix = {
+    kind: 'dense',
+    rows: picked.length,
+    cols: 2,
+    data: Float64Array.from({ length: picked.length * 2 }, (_, k) => wide[k % 2]?.[picked[Math.floor(k / 2)] as number] as number),
+  };
+  const bins = fitBins(copied, 255, new Random(9));
+  const fromColumns = fitBinsColumns(wide, picked, 255, new Random(9));
+  assert.deepEqual(fromColumns, bins);
+  assert.deepEqual(binColumns(wide, picked, bins), binRows(copied, bins));
 });

@@ -85,14 +85,68 @@ export function featureThresholds(values: Float64Array, maxBins: number): Float6
 /** Features whose values fitBins gathers in one pass over the rows. */
 const GATHERED = 8;
 
+/** The rows (sorted) whose values set the thresholds: a seeded subsample above BINNING_SUBSAMPLE rows, else all. */
+function binningSample(rows: number, rng: Random): Int32Array | undefined {
+  if (rows <= BINNING_SUBSAMPLE) return undefined;
+  const all = Array.from({ length: rows }, (_, i) => i);
+  return Int32Array.from(rng.shuffle(all).slice(0, BINNING_SUBSAMPLE)).sort();
+}
+
+/**
+ * fitBins on feature columns, on the rows `rows` of them (every row when undefined) as if they had been copied into a
+ * matrix first: the same subsample of the same rows, the same thresholds.
+ */
+export function fitBinsColumns(columns: readonly Float64Array[], rows: Int32Array | undefined, maxBins: number, rng: Random): Bins {
+  const count = rows ? rows.length : (columns[0]?.length ?? 0);
+  const sample = binningSample(count, rng);
+  const n = sample ? sample.length : count;
+  const values = new Float64Array(n);
+  const thresholds: Float64Array[] = [];
+  const nBinsNonMissing = new Int32Array(columns.length);
+  columns.forEach((column, f) => {
+    let filled = 0;
+    for (let k = 0; k < n; k++) {
+      const r = sample ? (sample[k] as number) : k;
+      const v = column[rows ? (rows[r] as number) : r] as number;
+      if (v === v) values[filled++] = v;
+    }
+    const cuts = featureThresholds(values.subarray(0, filled), maxBins);
+    thresholds.push(cuts);
+    nBinsNonMissing[f] = cuts.length + 1;
+  });
+  return { thresholds, nBinsNonMissing, missingBin: maxBins };
+}
+
+/** binRows on feature columns at `rows` (every row when undefined): the same row-major bins, with no matrix of values. */
+export function binColumns(columns: readonly Float64Array[], rows: Int32Array | undefined, bins: Bins): Uint8Array {
+  const cols = columns.length;
+  const count = rows ? rows.length : (columns[0]?.length ?? 0);
+  const binned = new Uint8Array(count * cols);
+  columns.forEach((column, f) => {
+    const { size, table } = searchTable(bins.thresholds[f] as Float64Array);
+    for (let i = 0, at = f; i < count; i++, at += cols) {
+      const v = column[rows ? (rows[i] as number) : i] as number;
+      let bin = 0;
+      for (let half = size >> 1; half > 0; half >>= 1) bin += v > (table[bin + half - 1] as number) ? half : 0;
+      binned[at] = v !== v ? bins.missingBin : bin;
+    }
+  });
+  return binned;
+}
+
+/** A feature's thresholds padded with +Infinity to a power of two (binRows' branch-free search). */
+function searchTable(cuts: Float64Array): { size: number; table: Float64Array } {
+  let size = 1;
+  while (size < cuts.length + 1) size *= 2;
+  const table = new Float64Array(size).fill(Infinity);
+  table.set(cuts);
+  return { size, table };
+}
+
 /** Fits the bins of every feature on the rows of X (a subsample above BINNING_SUBSAMPLE rows). */
 export function fitBins(X: DenseMatrix, maxBins: number, rng: Random): Bins {
   const { rows, cols, data } = X;
-  let sample: Int32Array | undefined;
-  if (rows > BINNING_SUBSAMPLE) {
-    const all = Array.from({ length: rows }, (_, i) => i);
-    sample = Int32Array.from(rng.shuffle(all).slice(0, BINNING_SUBSAMPLE)).sort();
-  }
+  const sample = binningSample(rows, rng);
   const n = sample ? sample.length : rows;
   // The non-missing values of GATHERED features at a time, read in one pass over the rows (a row's
   // values share cache lines; one pass per feature would read every line once per feature).
