@@ -10,8 +10,10 @@ export interface EmbedRecord {
   readonly cache: CacheCounts;
 }
 
-/** The embed record of a trained pipeline, or undefined when it has no embed step. */
+/** The embed record of a trained pipeline, or undefined when it has no embed step. A pipeline trained on a queue worker carries it. */
 export function embedRecord(pipeline: unknown): EmbedRecord | undefined {
+  const carried = (pipeline as { embeddings?: EmbedRecord } | null)?.embeddings;
+  if (carried) return carried;
   const inner = pipeline instanceof AwaitedPipeline ? pipeline.pipeline : pipeline;
   if (!(inner instanceof Pipeline)) return undefined;
   const steps = inner.steps.filter((step): step is EmbedStep => step instanceof EmbedStep);

@@ -20,7 +20,7 @@ import { sweepCandidates } from '../runs/sweep';
 import type { Params, Trial } from '../search';
 import { CancelledError, errorMessage } from '../types';
 import type { TrainProgressEvent } from '../validation/progress';
-import { hashOf } from './inputs';
+import { extraFiles, hashOf, type ExtraFile } from './inputs';
 import { connectQueue, redactMessage, redactQueueUrl } from './connection';
 import {
   BLOB_TTL_S,
@@ -122,6 +122,11 @@ async function runOnQueue(
   const where = redactQueueUrl(url);
   const sweepId = task.runId;
   const indices = jobs.map((job) => job.index);
+  // Read before any connection opens: a missing file or encoder folder fails the run with nothing to close.
+  const loaded = loadExperimentFile(task.experimentFile);
+  const files = loaded.experiment ? extraFiles(task.experimentFile, loaded.experiment) : [];
+  const dataBytes = readFileSync(task.dataPath);
+  const foldBytes = encodeSplits(task.splits);
   const redis = connectQueue(url, { commandTimeout: 5000, maxRetriesPerRequest: 1 });
   const reader = connectQueue(url, { maxRetriesPerRequest: 1 });
   let lastError = '';
@@ -131,9 +136,7 @@ async function runOnQueue(
   const queue = new Queue<TrialJobData>(queueName(), { connection: queueConnection });
   queue.on('error', (error: Error) => (lastError = redactMessage(error.message, url)));
   const done = new Set<number>();
-  const dataBytes = readFileSync(task.dataPath);
-  const foldBytes = encodeSplits(task.splits);
-  const spec = sweepSpec(task, kind, dataBytes, foldBytes);
+  const spec = sweepSpec(task, kind, dataBytes, foldBytes, files);
   let lastOk = Date.now();
   let finished = false;
   const bounded = <T>(promise: Promise<T>, what: string): Promise<T> =>
@@ -158,6 +161,7 @@ async function runOnQueue(
   const publish = async (): Promise<number> => {
     await putBlob(spec.data.sha256, dataBytes);
     await putBlob(spec.folds.sha256, foldBytes);
+    for (const [i, file] of files.entries()) await putBlob(spec.files?.[i]?.sha256 ?? hashOf(file.bytes), file.bytes);
     await redis.set(KEYS.sweep(sweepId), JSON.stringify(spec), 'EX', SWEEP_TTL_S);
     const pending = jobs.filter((job) => !done.has(job.index));
     await queue.addBulk(
@@ -293,7 +297,7 @@ async function cleanUp(
   }
 }
 
-function sweepSpec(task: SweepTask, kind: SweepSpec['kind'], bytes: Buffer, folds: Buffer): SweepSpec {
+function sweepSpec(task: SweepTask, kind: SweepSpec['kind'], bytes: Buffer, folds: Buffer, files: readonly ExtraFile[]): SweepSpec {
   return {
     version: queueVersion(),
     runId: task.runId,
@@ -302,6 +306,7 @@ function sweepSpec(task: SweepTask, kind: SweepSpec['kind'], bytes: Buffer, fold
     data: { relativePath: path.relative(path.dirname(task.experimentFile), task.dataPath), sha256: hashOf(bytes), bytes: bytes.length },
     seed: task.seed,
     folds: { sha256: hashOf(folds), bytes: folds.length },
+    ...(files.length > 0 ? { files: files.map((file) => ({ relativePath: file.relativePath, sha256: hashOf(file.bytes), bytes: file.bytes.length })) } : {}),
     kind,
     candidates: task.candidates,
     coordinator: { host: hostname(), pid: process.pid },

@@ -4,13 +4,15 @@
  * the experiment's relative path, so the worker never needs the coordinator's workspace.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import { MlError } from '../types';
 import { KEYS, type SweepSpec } from './protocol';
 import { decodeSplits } from './folds';
 import type { TrainSplits } from '../experiment/train';
+import type { Experiment } from '../experiment/experiment';
+import { checkModelFolder } from '../embed/modelFolder';
 
 export interface PreparedSweep {
   readonly spec: SweepSpec;
@@ -39,18 +41,24 @@ export class SweepInputs {
   async prepare(spec: SweepSpec): Promise<PreparedSweep> {
     const known = this.prepared.get(spec.runId);
     if (known) return known;
-    const blob = await this.blob(spec.data.sha256, "the sweep's data file");
-    // The experiment sits deep enough that its data path's leading ../ stay inside the sweep's folder.
-    const relative = path.normalize(spec.data.relativePath);
-    if (path.isAbsolute(relative)) throw new MlError(`sweep ${spec.runId}: its data path must be relative to the experiment file`);
-    const ups = relative.split(path.sep).filter((part) => part === '..').length;
+    // Every input at its path relative to the experiment file, which sits deep enough that their leading ../ stay inside the sweep's folder.
+    const inputs = [
+      { ...spec.data, what: "the sweep's data file" },
+      ...(spec.files ?? []).map((file) => ({ ...file, what: `the experiment's file ${file.relativePath}` })),
+    ];
+    const relatives = inputs.map((input) => path.normalize(input.relativePath));
+    if (relatives.some((relative) => path.isAbsolute(relative))) throw new MlError(`sweep ${spec.runId}: its inputs must be relative to the experiment file`);
+    const ups = Math.max(...relatives.map((relative) => relative.split(path.sep).filter((part) => part === '..').length));
     const sweepDir = path.join(this.cacheDir, 'sweeps', spec.runId.replace(/[^\w.-]/g, '_'));
     const experimentDir = path.join(sweepDir, ...Array.from({ length: ups }, () => 'e'));
-    const dataFile = path.resolve(experimentDir, relative);
-    if (!dataFile.startsWith(sweepDir + path.sep)) throw new MlError(`sweep ${spec.runId}: its data path leaves the sweep's folder`);
-    mkdirSync(path.dirname(dataFile), { recursive: true });
     mkdirSync(experimentDir, { recursive: true });
-    if (!existsSync(dataFile)) copyFileSync(blob, dataFile);
+    for (const [i, input] of inputs.entries()) {
+      const target = path.resolve(experimentDir, relatives[i] as string);
+      if (!target.startsWith(sweepDir + path.sep)) throw new MlError(`sweep ${spec.runId}: ${input.what} leaves the sweep's folder`);
+      const blob = await this.blob(input.sha256, input.what);
+      mkdirSync(path.dirname(target), { recursive: true });
+      if (!existsSync(target)) copyFileSync(blob, target);
+    }
     const experimentFile = path.join(experimentDir, path.basename(spec.experimentName));
     writeFileSync(experimentFile, spec.experimentText);
     const splits = decodeSplits(readFileSync(await this.blob(spec.folds.sha256, "the sweep's splits")));
@@ -77,6 +85,40 @@ export class SweepInputs {
   forget(sweepId: string): void {
     this.prepared.delete(sweepId);
   }
+}
+
+/** A file a sweep's experiment reads besides its data, relative to the experiment file's folder. */
+export interface ExtraFile {
+  readonly relativePath: string;
+  readonly bytes: Buffer;
+}
+
+/**
+ * The files an experiment reads besides its data: every file of each embed step's model folder written relative to the
+ * experiment file (a folder given by an absolute path is read there on every machine, and is not sent).
+ */
+export function extraFiles(experimentFile: string, experiment: Pick<Experiment, 'prepare'>): ExtraFile[] {
+  const baseDir = path.dirname(path.resolve(experimentFile));
+  const folders = new Set<string>();
+  for (const step of experiment.prepare ?? []) {
+    const model = (step.embed as { model?: unknown } | undefined)?.model;
+    if (typeof model === 'string' && !path.isAbsolute(model)) folders.add(path.resolve(baseDir, model));
+  }
+  return [...folders].flatMap((folder) => {
+    checkModelFolder(folder);
+    return folderFiles(folder).map((file) => ({
+      relativePath: path.relative(baseDir, path.join(folder, file)).split(path.sep).join('/'),
+      bytes: readFileSync(path.join(folder, file)),
+    }));
+  });
+}
+
+function folderFiles(folder: string, prefix = ''): string[] {
+  return readdirSync(path.join(folder, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(prefix, entry.name);
+    if (entry.isDirectory()) return folderFiles(folder, relative);
+    return entry.isFile() ? [relative] : [];
+  });
 }
 
 export function hashOf(bytes: Buffer): string {

@@ -8,7 +8,7 @@ import type { Params, Trial } from '../search';
 import type { TrainProgressEvent } from '../validation/progress';
 
 /** Bumped when the jobs, keys or results below change shape. */
-const PROTOCOL = 3;
+const PROTOCOL = 4;
 
 /** The code version both sides must run: mlwb's version and the protocol (MLWB_QUEUE_VERSION overrides it, for tests). */
 export function queueVersion(): string {
@@ -56,6 +56,11 @@ export interface SweepSpec {
   readonly data: { readonly relativePath: string; readonly sha256: string; readonly bytes: number };
   /** The run's seed (models' own randomness). */
   readonly seed: number;
+  /**
+   * Files the experiment reads besides its data (each file of its embed steps' model folders named relative to it), by path
+   * relative to the experiment file's folder, as blobs by sha256.
+   */
+  readonly files?: readonly { readonly relativePath: string; readonly sha256: string; readonly bytes: number }[];
   /** The coordinator's splits (queue/folds.ts encoding) as a blob by sha256: every worker scores on exactly these rows. */
   readonly folds: { readonly sha256: string; readonly bytes: number };
   /** What the jobs are: a sweep's candidates by index, halving trials by parameters and round, or one training. */

@@ -16,11 +16,16 @@ export interface TrainTaskInput {
   readonly splits?: TrainSplits;
 }
 import type { Model } from '../models/registry';
+import type { EmbedRecord } from '../embed/record';
 
 /** What a training on a queue worker sends back. */
 export interface TrainingOutcome {
   readonly result: Omit<TrainResult, 'pipeline' | 'model'>;
-  readonly pipeline: { readonly json: unknown; readonly notes?: readonly string[] };
+  /**
+   * pipeline.json, its embed steps' model folders relative to the experiment file's folder (the worker's copy sits
+   * elsewhere), and what the run records of those steps, their folders relative too.
+   */
+  readonly pipeline: { readonly json: unknown; readonly notes?: readonly string[]; readonly embeddings?: EmbedRecord };
   readonly model: {
     readonly type: string;
     readonly classes?: readonly string[];
@@ -34,9 +39,18 @@ export interface TrainingOutcome {
   readonly environment: Record<string, string>;
 }
 
-/** The TrainResult of an outcome: its pipeline and model stand in for the fitted ones and save the worker's files. */
-export function trainResultOf(outcome: TrainingOutcome): TrainResult {
-  const pipeline = { toJSON: () => outcome.pipeline.json, notes: outcome.pipeline.notes ?? [] } as unknown as ExperimentPipeline;
+/**
+ * The TrainResult of an outcome: its pipeline and model stand in for the fitted ones and save the worker's files; the
+ * embed steps' folders are those beside `experimentFile` here.
+ */
+export function trainResultOf(outcome: TrainingOutcome, experimentFile: string): TrainResult {
+  const baseDir = path.dirname(path.resolve(experimentFile));
+  const embeddings = outcome.pipeline.embeddings;
+  const pipeline = {
+    toJSON: () => mapEncoderFolders(outcome.pipeline.json, (folder) => path.resolve(baseDir, folder)),
+    notes: outcome.pipeline.notes ?? [],
+    ...(embeddings ? { embeddings: { ...embeddings, steps: embeddings.steps.map((step) => ({ ...step, model: path.resolve(baseDir, step.model) })) } } : {}),
+  } as unknown as ExperimentPipeline;
   const files = outcome.model.files;
   const model = {
     type: outcome.model.type,
@@ -54,4 +68,16 @@ export function trainResultOf(outcome: TrainingOutcome): TrainResult {
       : {}),
   } as unknown as Model;
   return { ...outcome.result, pipeline, model };
+}
+
+/** pipeline.json with each embed step's model folder (its fitted state's `model`) mapped by `map`. */
+export function mapEncoderFolders(json: unknown, map: (folder: string) => string): unknown {
+  const pipeline = json as { type?: unknown; steps?: unknown };
+  if (pipeline?.type !== 'pipeline' || !Array.isArray(pipeline.steps)) return json;
+  return {
+    ...pipeline,
+    steps: (pipeline.steps as { step?: unknown; state?: { model?: unknown } }[]).map((step) =>
+      step.step === 'embed' && typeof step.state?.model === 'string' ? { ...step, state: { ...step.state, model: map(step.state.model) } } : step,
+    ),
+  };
 }

@@ -299,7 +299,7 @@ async function trainElsewhere(executor: TrialExecutor, execute: ExecuteOptions, 
         worker = trained.worker;
         log(`trained on ${worker} (${executor.kind})`);
         for (const warning of trained.outcome.warnings) options.onWarning?.(warning);
-        return trainResultOf(trained.outcome);
+        return trainResultOf(trained.outcome, execute.experimentFile);
       },
     });
   } finally {

@@ -6,7 +6,8 @@ import { embedLocations } from '../embed/context';
 import { readRunTable } from './runTable';
 import { trainExperiment } from '../experiment/train';
 import { formatProblems, loadExperimentFile } from './experimentFile';
-import type { TrainingOutcome, TrainTaskInput } from './remoteTraining';
+import { mapEncoderFolders, type TrainingOutcome, type TrainTaskInput } from './remoteTraining';
+import { embedRecord } from '../embed/record';
 import { saveModelFiles, type SavableModel } from './versions';
 import type { TrainProgress } from '../validation/progress';
 
@@ -24,6 +25,10 @@ export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal,
     onWarning: (message) => warnings.push(message),
   });
   const { pipeline, model, ...result } = trained;
+  // The encoder folders as the experiment names them: the coordinator finds them beside its own experiment file.
+  const baseDir = path.dirname(path.resolve(input.experimentFile));
+  const relativeToExperiment = (folder: string): string => path.relative(baseDir, folder);
+  const embeddings = embedRecord(pipeline);
   const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-train-'));
   try {
     await saveModelFiles(dir, model as SavableModel);
@@ -40,7 +45,8 @@ export async function trainForQueue(input: TrainTaskInput, signal?: AbortSignal,
     return {
       result,
       pipeline: {
-        json: pipeline.toJSON(),
+        json: mapEncoderFolders(pipeline.toJSON(), relativeToExperiment),
+        ...(embeddings ? { embeddings: { ...embeddings, steps: embeddings.steps.map((step) => ({ ...step, model: relativeToExperiment(step.model) })) } } : {}),
         ...((pipeline as { notes?: readonly string[] }).notes ? { notes: (pipeline as { notes?: readonly string[] }).notes } : {}),
       },
       model: {

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readTable } from '../../../src/core/datasets';
 import { planSplits, scoreTrials } from '../../../src/core/experiment/train';
@@ -25,6 +26,7 @@ import {
   withoutId,
   type RunJson,
 } from './harness';
+import { REVIEWS, TINY_BERT } from '../embed/fixture';
 
 const fixture = useQueueFixture();
 const { ensureWorker, waitForWorkers } = fixture;
@@ -135,6 +137,59 @@ test(
     assert.equal(Object.keys(record?.trialWorkers ?? {}).length, queued.run.trials?.length);
     assert.deepEqual(new Set(Object.values(record?.trialWorkers ?? {})).size > 0, true);
     for (const name of Object.values(record?.trialWorkers ?? {})) assert.ok(['alpha', 'beta'].includes(name), name);
+  },
+);
+
+test(
+  'an embed step’s encoder folder travels with the sweep: a training and a grid sweep on workers outside the workspace equal local runs',
+  { skip, timeout: 600_000 },
+  async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-scaleout-embed-'));
+    cpSync(REVIEWS, path.join(dir, 'data', 'reviews.csv'));
+    cpSync(TINY_BERT, path.join(dir, 'models', 'tiny-bert'), { recursive: true });
+    mkdirSync(path.join(dir, 'experiments'));
+    const experiment = (name: string, search: string[]): string => {
+      const file = path.join(dir, 'experiments', `${name}.experiment.yaml`);
+      const lines = [
+        `name: ${name}`,
+        'data: { path: ../data/reviews.csv, target: label }',
+        'prepare:',
+        '  - embed: { column: review, model: ../models/tiny-bert, max_length: 8 }',
+        'model: { type: logistic_regression }',
+        'validation: { method: holdout, test_size: 0.25 }',
+        ...search,
+        'importance: false',
+        'seed: 4',
+      ];
+      writeFileSync(file, [...lines, ''].join('\n'));
+      return file;
+    };
+    ensureWorker('alpha');
+    const single = experiment('embed-train', []);
+    const local = await train(dir, single);
+    assert.equal(local.run.status, 'completed', local.run.reason);
+    await waitForWorkers(['alpha']);
+    const queued = await train(dir, single, fixture.redis.url);
+    assert.equal(queued.run.status, 'completed', queued.run.reason);
+    assert.deepEqual(withoutId(queued.run), withoutId(local.run));
+    // pipeline.json names the encoder folder of this workspace (the worker's copy was elsewhere), so the run serves here.
+    assert.deepEqual(artifacts(dir, queued.run.runId), artifacts(dir, local.run.runId));
+    assert.ok(artifacts(dir, queued.run.runId).pipeline.includes(JSON.stringify(path.join(dir, 'models', 'tiny-bert'))));
+    const store = new RunStore(dir);
+    // On a worker (beta may still run from an earlier test), not here.
+    assert.ok(['alpha', 'beta'].includes(store.get(queued.run.runId)?.environment?.trainedOn ?? ''), store.get(queued.run.runId)?.environment?.trainedOn);
+    assert.deepEqual(store.get(queued.run.runId)?.embeddings?.steps, store.get(local.run.runId)?.embeddings?.steps);
+
+    const sweep = experiment('embed-sweep', ['search: { method: grid, metric: accuracy, params: { C: [0.1, 1, 10] } }']);
+    const localSweep = await train(dir, sweep);
+    const queuedSweep = await train(dir, sweep, fixture.redis.url);
+    assert.equal(queuedSweep.run.status, 'completed', queuedSweep.run.reason);
+    assert.ok(
+      (queuedSweep.run.trials ?? []).every((trial) => trial.error === undefined),
+      JSON.stringify(queuedSweep.run.trials),
+    );
+    assert.deepEqual(withoutId(queuedSweep.run), withoutId(localSweep.run));
+    assert.equal(Object.keys(store.get(queuedSweep.run.runId)?.trialWorkers ?? {}).length, 3);
   },
 );
 
