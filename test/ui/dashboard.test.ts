@@ -1,22 +1,10 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../runner/codeServer';
-import {
-  closeWorkbench,
-  dismissOverlays,
-  openMlWorkbench,
-  openWorkbench,
-  pick,
-  queueBehindLongRun,
-  runFromPalette,
-  screenshot,
-  webviewFrame,
-  workspaceTemplate,
-  type Workbench,
-} from './workbench';
+import { pick, queueBehindLongRun, runFromPalette, screenshot, useWorkbench, webviewFrame } from './workbench';
 
 interface RunJson {
   runId: string;
@@ -25,8 +13,6 @@ interface RunJson {
   trials?: { params: Record<string, unknown>; score: number }[];
 }
 
-let workbench: Workbench;
-let template: string;
 let iris: RunJson;
 let sweep: RunJson;
 
@@ -41,25 +27,18 @@ function trainWithCli(workspace: string, file: string): RunJson {
   return run;
 }
 
-before(async () => {
-  // One training at a time, whatever the machine's cores: the live test queues a run behind another.
-  template = workspaceTemplate('mlwb-dashboard-ui-', { settings: { 'mlWorkbench.maxConcurrentWorkers': 1 } });
-  iris = trainWithCli(template, 'dashboard-iris.experiment.yaml');
-  sweep = trainWithCli(template, 'dashboard-sweep.experiment.yaml');
-  workbench = await openWorkbench({ workspaceTemplate: template });
-  await openMlWorkbench(workbench.page);
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await closeWorkbench(workbench, template, false);
+// One training at a time, whatever the machine's cores: the live test queues a run behind another.
+const ui = useWorkbench('mlwb-dashboard-ui-', {
+  settings: { 'mlWorkbench.maxConcurrentWorkers': 1 },
+  prepare: (template) => {
+    iris = trainWithCli(template, 'dashboard-iris.experiment.yaml');
+    sweep = trainWithCli(template, 'dashboard-sweep.experiment.yaml');
+  },
+  clearNotifications: false,
 });
 
 test("a finished run's dashboard shows its curves and a confusion matrix equal to run.json's", async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, iris.runId);
   const frame = await webviewFrame(page, 'dashboard');
@@ -73,7 +52,7 @@ test("a finished run's dashboard shows its curves and a confusion matrix equal t
     rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => Number(td.textContent))),
   );
   const labels = await frame.$$eval('[data-testid="confusion-table"] thead th[scope="col"]', (ths) => ths.map((th) => th.textContent));
-  const saved = JSON.parse(readFileSync(path.join(workbench.server.workspace, '.mlwb', 'runs', iris.runId, 'run.json'), 'utf8')) as RunJson;
+  const saved = JSON.parse(readFileSync(path.join(ui.workbench.server.workspace, '.mlwb', 'runs', iris.runId, 'run.json'), 'utf8')) as RunJson;
   assert.deepEqual(cells, saved.metrics.confusion_matrix);
   assert.deepEqual(labels, saved.metrics.labels);
   const perClass = await frame.locator('[data-testid="per-class-table"] tbody tr').count();
@@ -83,7 +62,7 @@ test("a finished run's dashboard shows its curves and a confusion matrix equal t
 });
 
 test("a sweep's leaderboard lists all its trials with the best highlighted", async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'ML Workbench: Open Sweep Leaderboard');
   await pick(page, sweep.runId);
   const frame = await webviewFrame(page, 'leaderboard');
@@ -99,7 +78,7 @@ test("a sweep's leaderboard lists all its trials with the best highlighted", asy
 });
 
 test('comparing two runs shows both with the best metric marked', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'ML Workbench: Compare Runs');
   // Both runs of the workspace: tick all, then OK.
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
@@ -116,10 +95,10 @@ test('comparing two runs shows both with the best metric marked', async () => {
 });
 
 test('a dashboard opened while its run waits in the queue follows it live to the end', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   // The workspace trains one run at a time (its settings.json): a long run holds the queue, so the run whose
   // dashboard opens is still waiting however fast this machine trains.
-  const { blocker, queued: live } = await queueBehindLongRun(workbench, 'dashboard-live.experiment.yaml');
+  const { blocker, queued: live } = await queueBehindLongRun(ui.workbench, 'dashboard-live.experiment.yaml');
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, live);
   const frame = await webviewFrame(page, 'dashboard');
@@ -137,12 +116,12 @@ test('a dashboard opened while its run waits in the queue follows it live to the
   await frame.locator('[data-testid="status"]', { hasText: 'completed' }).waitFor({ timeout: 300_000 });
   await frame.locator('[data-chart="confusion"] canvas').waitFor();
   assert.equal(await frame.locator('[data-testid="cancel"]').count(), 0, 'a finished run offers no Cancel');
-  const saved = JSON.parse(readFileSync(path.join(workbench.server.workspace, '.mlwb', 'runs', blocker, 'run.json'), 'utf8')) as RunJson;
+  const saved = JSON.parse(readFileSync(path.join(ui.workbench.server.workspace, '.mlwb', 'runs', blocker, 'run.json'), 'utf8')) as RunJson;
   assert.equal(saved.status, 'cancelled');
 });
 
 test('an open dashboard comes back after the window reloads', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'View: Close All Editors');
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, iris.runId);

@@ -1,40 +1,13 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
-import {
-  closeWorkbench,
-  dismissOverlays,
-  openMlWorkbench,
-  openWorkbench,
-  pick,
-  queueBehindLongRun,
-  runFromPalette,
-  screenshot,
-  webviewFrame,
-  workspaceTemplate,
-  type Workbench,
-} from './workbench';
+import { pick, queueBehindLongRun, runFromPalette, screenshot, useWorkbench, webviewFrame } from './workbench';
 
 // One progress model: a dashboard open on a training run says "completed" (no Cancel, no "running N%")
 // by the time the "completed" notification shows, not seconds later. The run is queued behind a long
 // one (one training at a time) so its dashboard is open before it starts, however fast the machine.
-let workbench: Workbench;
-let template: string;
-
-before(async () => {
-  template = workspaceTemplate('mlwb-dashboard-finish-ui-', { settings: { 'mlWorkbench.maxConcurrentWorkers': 1 } });
-  workbench = await openWorkbench({ workspaceTemplate: template });
-  await openMlWorkbench(workbench.page);
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await closeWorkbench(workbench, template);
-});
+const ui = useWorkbench('mlwb-dashboard-finish-ui-', { settings: { 'mlWorkbench.maxConcurrentWorkers': 1 } });
 
 interface Shown {
   status: string;
@@ -49,8 +22,8 @@ async function shown(frame: Frame): Promise<Shown> {
 }
 
 test('the dashboard of a training run says "completed" (no Cancel, no "running N%") when the completion notification shows', async () => {
-  const { page } = workbench;
-  const { blocker, queued: live } = await queueBehindLongRun(workbench, 'dashboard-live.experiment.yaml');
+  const { page } = ui.workbench;
+  const { blocker, queued: live } = await queueBehindLongRun(ui.workbench, 'dashboard-live.experiment.yaml');
   await runFromPalette(page, 'ML Workbench: Open Dashboard');
   await pick(page, live);
   const frame = await webviewFrame(page, 'dashboard');

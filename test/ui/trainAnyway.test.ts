@@ -1,20 +1,9 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import {
-  closeWorkbench,
-  dismissOverlays,
-  openMlWorkbench,
-  openWorkbench,
-  pick,
-  runFromPalette,
-  runsOf,
-  screenshot,
-  workspaceTemplate,
-  type Workbench,
-} from './workbench';
+import { pick, runFromPalette, runsOf, screenshot, useWorkbench } from './workbench';
 
 // Train on an experiment file with a warning and no error, as a person would, with the keyboard: a
 // transformer after a TF-IDF text step (the transformer tokenizes the raw text itself, so the step's
@@ -34,23 +23,8 @@ const TEXT = [
   '',
 ].join('\n');
 
-let workbench: Workbench;
-let template: string;
-
-before(async () => {
-  template = workspaceTemplate('mlwb-anyway-ui-', { files: { [FILE]: TEXT } });
-  workbench = await openWorkbench({ workspaceTemplate: template });
-  // The extension's views are up, so its commands are in the palette.
-  await openMlWorkbench(workbench.page);
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await closeWorkbench(workbench, template);
-});
+// The extension's views are opened first, so its commands are in the palette.
+const ui = useWorkbench('mlwb-anyway-ui-', { files: { [FILE]: TEXT } });
 
 /** Train Experiment from the palette on FILE; returns the question's toast once it shows. */
 async function trainAndWaitForQuestion(page: Page): Promise<Locator> {
@@ -82,7 +56,7 @@ async function pressToastButton(page: Page, label: string): Promise<void> {
 }
 
 test('a file with warnings only: Train asks and offers "Train Anyway"; dismissing the question starts no run', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   const toast = await trainAndWaitForQuestion(page);
   const text = (await toast.textContent()) ?? '';
   assert.match(text, new RegExp(`${FILE.replace(/\./g, '\\.')} has 1 warning \\(listed in Problems\\); train it anyway\\?`));
@@ -100,21 +74,21 @@ test('a file with warnings only: Train asks and offers "Train Anyway"; dismissin
   // Nothing starts: no progress notification and no run, a few seconds on.
   await page.waitForTimeout(3000);
   assert.equal(await page.locator('.notification-toast', { hasText: `Training ${NAME}` }).count(), 0);
-  assert.deepEqual(runsOf(workbench, NAME), []);
+  assert.deepEqual(runsOf(ui.workbench, NAME), []);
 });
 
 test('"Train Anyway" trains the same file and adds one completed run', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await trainAndWaitForQuestion(page);
-  assert.deepEqual(runsOf(workbench, NAME), [], 'nothing starts while the question is open');
+  assert.deepEqual(runsOf(ui.workbench, NAME), [], 'nothing starts while the question is open');
   await pressToastButton(page, 'Train Anyway');
   await page
     .locator('.notification-toast', { hasText: new RegExp(`Run .*\\(${NAME}\\) completed`) })
     .first()
     .waitFor({ timeout: 180_000 });
-  const runs = runsOf(workbench, NAME);
+  const runs = runsOf(ui.workbench, NAME);
   assert.equal(runs.length, 1, `runs: ${runs.join(', ')}`);
-  const saved = JSON.parse(readFileSync(path.join(workbench.server.workspace, '.mlwb', 'runs', runs[0] as string, 'run.json'), 'utf8')) as {
+  const saved = JSON.parse(readFileSync(path.join(ui.workbench.server.workspace, '.mlwb', 'runs', runs[0] as string, 'run.json'), 'utf8')) as {
     status: string;
     modelType?: string;
   };

@@ -1,17 +1,7 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import {
-  closeWorkbench,
-  dismissOverlays,
-  openWorkbench,
-  openWorkspaceFile,
-  runFromPalette,
-  runsOf,
-  screenshot,
-  workspaceTemplate,
-  type Workbench,
-} from './workbench';
+import { openWorkspaceFile, runFromPalette, runsOf, screenshot, useWorkbench } from './workbench';
 
 // Train on an experiment file whose model type is misspelt, as a person would: keys and the
 // notification's own button. Train is refused (no run), Problems opens, the quick fix repairs the
@@ -32,24 +22,10 @@ const TEXT = [
   '',
 ].join('\n');
 
-let workbench: Workbench;
-let template: string;
-
-before(async () => {
-  template = workspaceTemplate('mlwb-refuse-ui-', { files: { [FILE]: TEXT } });
-  workbench = await openWorkbench({ workspaceTemplate: template });
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await closeWorkbench(workbench, template);
-});
+const ui = useWorkbench('mlwb-refuse-ui-', { files: { [FILE]: TEXT }, openViews: false });
 
 test('Train on a misspelt model type is refused: no run, Problems open, the reason in full with "did you mean"', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await openWorkspaceFile(page, FILE);
   await runFromPalette(page, 'ML Workbench: Train Experiment');
   const toast = page.locator('.notification-toast', { hasText: 'is not trained' });
@@ -67,12 +43,12 @@ test('Train on a misspelt model type is refused: no run, Problems open, the reas
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'random_forrest' }).first().waitFor({ timeout: 30_000 });
   // No progress notification and no run: nothing was started.
   assert.equal(await page.locator('.notification-toast', { hasText: 'Training ui-typo' }).count(), 0);
-  assert.deepEqual(runsOf(workbench, 'ui-typo'), []);
+  assert.deepEqual(runsOf(ui.workbench, 'ui-typo'), []);
   assert.ok(existsSync(await screenshot(page, 'train-refused')));
 });
 
 test('"Go to Problem" and the quick fix repair the type; the same command then trains', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   const toast = page.locator('.notification-toast', { hasText: 'is not trained' });
   await toast.first().locator('.monaco-button', { hasText: 'Go to Problem' }).click();
   await page.locator('.editor-instance .view-line', { hasText: /type:\s+random_forrest/ }).waitFor({ timeout: 10_000 });
@@ -89,6 +65,6 @@ test('"Go to Problem" and the quick fix repair the type; the same command then t
     .locator('.notification-toast', { hasText: /Run .*ui-typo.* completed/ })
     .first()
     .waitFor({ timeout: 120_000 });
-  assert.equal(runsOf(workbench, 'ui-typo').length, 1);
+  assert.equal(runsOf(ui.workbench, 'ui-typo').length, 1);
   assert.ok(existsSync(await screenshot(page, 'train-after-fix')));
 });

@@ -1,4 +1,5 @@
 /** Helpers that drive the code-server workbench the way a person would: activity bar, palette, views. */
+import { after, afterEach, before } from 'node:test';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -58,6 +59,42 @@ export function workspaceTemplate(prefix: string, options: TemplateOptions = {})
     writeFileSync(path.join(template, '.vscode', 'settings.json'), JSON.stringify(options.settings, null, 2));
   }
   return template;
+}
+
+export interface WorkbenchFileOptions extends TemplateOptions {
+  /** Runs on the workspace template before the workbench opens (e.g. trains runs into it). */
+  readonly prepare?: (template: string) => void;
+  /** Opens the ML Workbench views first, so the extension's commands are in the palette (default true). */
+  readonly openViews?: boolean;
+  /** Clears the notifications before closing (default true). */
+  readonly clearNotifications?: boolean;
+}
+
+/**
+ * A test file's workbench on a copy of the fixture workspace: registers the file's hooks (open it before the first
+ * test, dismiss overlays after each, close it and remove the copy after the last). Read `workbench` inside tests.
+ */
+export function useWorkbench(prefix: string, options: WorkbenchFileOptions = {}): { readonly workbench: Workbench } {
+  let workbench: Workbench | undefined;
+  let template: string | undefined;
+  before(async () => {
+    template = workspaceTemplate(prefix, options);
+    options.prepare?.(template);
+    workbench = await openWorkbench({ workspaceTemplate: template });
+    if (options.openViews ?? true) await openMlWorkbench(workbench.page);
+  });
+  afterEach(async () => {
+    if (workbench) await dismissOverlays(workbench.page);
+  });
+  after(async () => {
+    await closeWorkbench(workbench, template, options.clearNotifications ?? true);
+  });
+  return {
+    get workbench() {
+      if (!workbench) throw new Error('the workbench is not open: use it inside a test');
+      return workbench;
+    },
+  };
 }
 
 /** Closes the workbench (first clearing its notifications, with `clearNotifications`) and removes the workspace template. */
