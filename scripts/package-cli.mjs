@@ -1,7 +1,8 @@
 // Packages the mlwb command as its own npm package: dist/mlwb-cli-<version>.tgz, installable with
 // `npm install -g ./dist/mlwb-cli-<version>.tgz` on a machine without this repository.
 // The bundle (dist/cli/mlwb.js) carries every JavaScript dependency; only native modules are declared:
-// DuckDB's loader (its optional per-platform packages bring the machine's binding) and better-sqlite3 (optional).
+// DuckDB's loader (its optional per-platform packages bring the machine's binding), better-sqlite3 (optional) and
+// onnxruntime-node (optional: the embed step's encoders).
 // Flags: --no-build packages the production build already in dist/; --out-dir DIR writes the tarball there.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,11 @@ try {
     files: ['dist/', 'README.md', 'LICENSE'],
     engines: { node: manifest.engines.node },
     dependencies: { '@duckdb/node-bindings': duckdbBindingsVersion(root) },
-    optionalDependencies: { 'better-sqlite3': manifest.dependencies['better-sqlite3'] },
+    optionalDependencies: {
+      'better-sqlite3': manifest.dependencies['better-sqlite3'],
+      // The embed step's encoders (loaded on first use); without it, embed says the runtime is missing.
+      'onnxruntime-node': manifest.dependencies['onnxruntime-node'],
+    },
   };
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(cliManifest, null, 2)}\n`);
   mkdirSync(outDir, { recursive: true });

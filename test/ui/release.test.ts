@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,12 +127,16 @@ test('the CLI tarball installs with npm outside the repository and trains, serve
   const archive = path.join(prebuilds, `better-sqlite3-v${betterSqlite.version}-node-v${process.versions.modules}-${host}.tar.gz`);
   run('tar', ['-czf', archive, '-C', path.join(projectRoot, 'node_modules/better-sqlite3'), 'build/Release/better_sqlite3.node'], { cwd: scratch });
   env.npm_config_better_sqlite3_local_prebuilds = prebuilds;
+  // onnxruntime-node's install script would download the CUDA provider from NuGet, out of reach here (mlwb runs on the CPU).
+  env.ONNXRUNTIME_NODE_INSTALL = 'skip';
   const tarball = path.join(releaseDir, `mlwb-cli-${version}.tgz`);
   run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', tarball], { cwd: scratch, env, timeout: 300_000 });
   const mlwb = path.join(prefix, 'bin', process.platform === 'win32' ? 'mlwb.cmd' : 'mlwb');
   assert.ok(existsSync(mlwb));
   const installed = path.join(prefix, 'lib', 'node_modules', 'mlwb-cli');
   assert.ok(existsSync(path.join(installed, 'node_modules', '@duckdb', `node-bindings-${TARGETS[host].duckdb}`, 'duckdb.node')));
+  const onnxBinaries = TARGETS[host].onnxruntime;
+  if (onnxBinaries) assert.ok(existsSync(path.join(installed, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', onnxBinaries)), 'the embed runtime');
 
   // A workspace of its own, outside the repository.
   const workspace = path.join(scratch, 'workspace');
@@ -147,6 +151,31 @@ test('the CLI tarball installs with npm outside the repository and trains, serve
   assert.equal(trained.status, 'completed');
   assert.ok(trained.metrics.accuracy > 0.9, String(trained.metrics.accuracy));
   assert.ok(existsSync(path.join(workspace, '.mlwb', 'runs', trained.runId, 'run.json')));
+
+  // A pretrained encoder (the embed step) through the installed onnxruntime-node.
+  if (onnxBinaries) {
+    cpSync(path.join(projectRoot, 'test', 'fixtures', 'encoder', 'tiny-bert'), path.join(workspace, 'models', 'tiny-bert'), { recursive: true });
+    cpSync(path.join(projectRoot, 'test', 'fixtures', 'workspace', 'data', 'reviews.csv'), path.join(workspace, 'data', 'reviews.csv'));
+    const lines = [
+      'data: { path: data/reviews.csv, target: label }',
+      'prepare:',
+      '  - embed: { column: review, model: models/tiny-bert, max_length: 8 }',
+      'model: { type: logistic_regression }',
+      'validation: { method: holdout, test_size: 0.25 }',
+      'importance: false',
+    ];
+    writeFileSync(path.join(workspace, 'reviews.experiment.yaml'), `${lines.join('\n')}\n`);
+    const embedded = JSON.parse(run(mlwb, ['train', 'reviews.experiment.yaml', '--json'], { cwd: workspace, env, timeout: 120_000 })) as {
+      runId: string;
+      status: string;
+      reason?: string;
+    };
+    assert.equal(embedded.status, 'completed', embedded.reason);
+    const record = JSON.parse(readFileSync(path.join(workspace, '.mlwb', 'runs', embedded.runId, 'run.json'), 'utf8')) as {
+      embeddings?: { steps: { width: number }[] };
+    };
+    assert.equal(record.embeddings?.steps[0]?.width, 32);
+  }
 
   run(mlwb, ['export', trained.runId, '--out', path.join(scratch, 'exported')], { cwd: workspace, env });
   assert.ok(readdirSync(path.join(scratch, 'exported')).length > 0);
