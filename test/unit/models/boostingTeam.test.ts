@@ -2,10 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
 import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
-import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32 } from '../../../src/core/models/boosting/team';
+import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32, teamTuning } from '../../../src/core/models/boosting/team';
 import { TreeGrower } from '../../../src/core/models/boosting/grower';
 import { lossFor } from '../../../src/core/models/boosting/losses';
 import { Random } from '../../../src/core/random';
+
+// Every request goes to the team once its workers are up, however busy the machine (these tests check the team's results).
+teamTuning.backoff = false;
 
 test('gradient_boosting n_jobs: histograms built by the caller and pool workers equal one thread’s, root and node, with and without hessians', async () => {
   const rng = new Random(11);

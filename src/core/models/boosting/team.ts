@@ -62,6 +62,18 @@ const WAIT_LIMIT_MS = 120_000;
 /** A node smaller than this many row × feature cells is built by the calling thread alone (waking the workers costs more). */
 export const PARALLEL_MIN_CELLS = 100_000;
 
+/**
+ * Backing off on a busy machine: when the caller waits for a worker longer than it worked itself (and
+ * over STALL_MS), a worker was descheduled mid-chunk; the caller then works alone for the next
+ * `backoff` requests, doubling from MIN_BACKOFF to MAX_BACKOFF while stalls recur, and forgetting them
+ * after CLEAN_COMMANDS commands without one. The results are the same either way. Tests switch it off.
+ */
+export const teamTuning = { backoff: true };
+const STALL_MS = 0.25;
+const MIN_BACKOFF = 16;
+const MAX_BACKOFF = 4096;
+const CLEAN_COMMANDS = 64;
+
 /** A node with fewer rows than this is partitioned by the calling thread alone. */
 export const PARALLEL_MIN_ROWS = 16_384;
 
@@ -276,6 +288,11 @@ export class HistogramTeam {
   private readonly workers: number;
   private readonly chunks: number;
   private readonly loss: BoostingLoss | undefined;
+  /** Requests (build, split, partition, loss) so far, the one from which the team is used again, the current backoff, clean commands since the last stall. */
+  private requests = 0;
+  private resumeAt = 0;
+  private backoff = 0;
+  private clean = 0;
   private generation = 0;
   private readonly abort = new AbortController();
   private readonly finished: Promise<unknown>;
@@ -326,6 +343,12 @@ export class HistogramTeam {
     );
   }
 
+  /** Counts a request; true when it may go to the team: the workers are up and it is not backing off. */
+  private admit(): boolean {
+    this.requests++;
+    return this.started && (this.requests >= this.resumeAt || !teamTuning.backoff);
+  }
+
   /** True once every worker waits for commands (until then the caller builds alone). */
   get started(): boolean {
     return Atomics.load(this.control, READY) >= this.workers;
@@ -337,7 +360,7 @@ export class HistogramTeam {
    */
   build(histogram: Float64Array, start: number, stop: number, offset: number, root: boolean, constantHessian: boolean): boolean {
     if (this.workers === 0 || (stop - start) * this.input.data.features < PARALLEL_MIN_CELLS) return false;
-    if (!this.started) return false;
+    if (!this.admit()) return false;
     // With the kernels, built in place when the histogram is in kernel memory, else in the scratch one.
     const inPlace = this.kernels?.holds(histogram) === true;
     this.command(
@@ -372,7 +395,7 @@ export class HistogramTeam {
     out: Float64Array,
   ): boolean {
     const { kernels } = this;
-    if (!kernels || !this.input.split || this.workers === 0 || !this.started) return false;
+    if (!kernels || !this.input.split || this.workers === 0 || !this.admit()) return false;
     if ((stop - start) * this.input.data.features < PARALLEL_MIN_CELLS) return false;
     if (!kernels.holds(own) || (parent !== null && !kernels.holds(parent))) return false;
     let flags = (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0) | (parent ? FLAG_SUBTRACT : 0);
@@ -397,7 +420,7 @@ export class HistogramTeam {
    */
   partition(start: number, stop: number, feature: number, goesLeft: Uint8Array): number {
     const split = this.input.rowsSplit;
-    if (!split || this.workers === 0 || stop - start < PARALLEL_MIN_ROWS || !this.started) return -1;
+    if (!split || this.workers === 0 || stop - start < PARALLEL_MIN_ROWS || !this.admit()) return -1;
     const { data, partition } = this.input;
     split.goesLeft.set(goesLeft);
     const pieces = Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD);
@@ -431,7 +454,7 @@ export class HistogramTeam {
    */
   lossAndGradients(): number | undefined {
     const rows = this.input.rowsLoss;
-    if (!rows || this.workers === 0 || !this.started) return undefined;
+    if (!rows || this.workers === 0 || !this.admit()) return undefined;
     const n = rows.y.length;
     this.command(0, n, 0, FLAG_LOSS, 0, 0, Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD));
     return sumTerms(rows.terms, n, rows.weights);
@@ -453,7 +476,9 @@ export class HistogramTeam {
     Atomics.store(control, CLAIM, this.generation << 16);
     Atomics.store(control, GENERATION, this.generation);
     Atomics.notify(control, GENERATION);
+    const own = performance.now();
     buildChunks(this.input, this.generation, this.kernels, this.loss);
+    const ownDone = performance.now();
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
     // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
@@ -463,6 +488,12 @@ export class HistogramTeam {
         throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
       }
     }
+    const waited = performance.now() - ownDone;
+    if (waited > STALL_MS && waited > ownDone - own) {
+      this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
+      this.resumeAt = this.requests + this.backoff;
+      this.clean = 0;
+    } else if (++this.clean >= CLEAN_COMMANDS) this.backoff = 0;
   }
 
   /** Tells the workers to quit (stops them outright if they never started) and waits for them. */
