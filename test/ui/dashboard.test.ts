@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot } from '../runner/codeServer';
-import { pick, queueBehindLongRun, runFromPalette, screenshot, useWorkbench, webviewFrame } from './workbench';
+import { pick, queueBehindLongRun, runFromPalette, screenshot, trainWithCli, useWorkbench, webviewFrame } from './workbench';
 
 interface RunJson {
   runId: string;
@@ -16,23 +14,12 @@ interface RunJson {
 let iris: RunJson;
 let sweep: RunJson;
 
-/** Trains a fixture with the `mlwb` CLI into the workspace template, so the workbench opens with finished runs. */
-function trainWithCli(workspace: string, file: string): RunJson {
-  const output = execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'cli', 'mlwb.js'), 'train', file, '--json', '--workspace', workspace], {
-    cwd: workspace,
-    encoding: 'utf8',
-  });
-  const run = JSON.parse(output) as RunJson;
-  assert.equal(run.status, 'completed', output);
-  return run;
-}
-
 // One training at a time, whatever the machine's cores: the live test queues a run behind another.
 const ui = useWorkbench('mlwb-dashboard-ui-', {
   settings: { 'mlWorkbench.maxConcurrentWorkers': 1 },
   prepare: (template) => {
-    iris = trainWithCli(template, 'dashboard-iris.experiment.yaml');
-    sweep = trainWithCli(template, 'dashboard-sweep.experiment.yaml');
+    iris = trainWithCli<RunJson>(template, 'dashboard-iris.experiment.yaml');
+    sweep = trainWithCli<RunJson>(template, 'dashboard-sweep.experiment.yaml');
   },
   clearNotifications: false,
 });

@@ -1,11 +1,9 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fixtureWorkspace, projectRoot } from '../runner/codeServer';
-import { dismissOverlays, openMlWorkbench, openWorkbench, pick, previewFrame, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
+import { projectRoot } from '../runner/codeServer';
+import { pick, previewFrame, runFromPalette, screenshot, trainWithCli, useWorkbench, webviewFrame } from './workbench';
 
 // pandas 1.5.3's figures for the same file (bench/reference/explore.py).
 const reference = JSON.parse(readFileSync(path.join(projectRoot, 'test', 'fixtures', 'reference', 'explore.json'), 'utf8')) as Record<
@@ -13,42 +11,23 @@ const reference = JSON.parse(readFileSync(path.join(projectRoot, 'test', 'fixtur
   { correlations: { columns: string[]; matrix: (number | null)[][] }; missing: { patterns: { missing: string[]; count: number }[] } }
 >;
 
-let workbench: Workbench;
-let template: string;
 let runId: string;
 
-before(async () => {
-  template = mkdtempSync(path.join(tmpdir(), 'mlwb-exploration-ui-'));
-  cpSync(fixtureWorkspace, template, { recursive: true });
-  copyFileSync(path.join(projectRoot, 'test', 'fixtures', 'datasets', 'explore.csv'), path.join(template, 'data', 'explore.csv'));
+const ui = useWorkbench('mlwb-exploration-ui-', {
   // An experiment that trains on explore.csv: its target is the exploration's first target.
-  writeFileSync(
-    path.join(template, 'explore-label.experiment.yaml'),
-    'name: explore-label\ndata: { path: data/explore.csv, target: label }\nprepare:\n  - dropMissing: { columns: [label] }\n  - impute: {}\n  - onehot: {}\nmodel: { type: logistic_regression }\n',
-  );
-  const output = execFileSync(
-    process.execPath,
-    [path.join(projectRoot, 'dist', 'cli', 'mlwb.js'), 'train', 'errors-iris.experiment.yaml', '--json', '--workspace', template],
-    { cwd: template, encoding: 'utf8' },
-  );
-  const run = JSON.parse(output) as { runId: string; status: string };
-  assert.equal(run.status, 'completed', output);
-  runId = run.runId;
-  workbench = await openWorkbench({ workspaceTemplate: template });
-  await openMlWorkbench(workbench.page);
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await workbench?.close();
-  if (template) rmSync(template, { recursive: true, force: true });
+  files: {
+    'explore-label.experiment.yaml':
+      'name: explore-label\ndata: { path: data/explore.csv, target: label }\nprepare:\n  - dropMissing: { columns: [label] }\n  - impute: {}\n  - onehot: {}\nmodel: { type: logistic_regression }\n',
+  },
+  prepare: (template) => {
+    copyFileSync(path.join(projectRoot, 'test', 'fixtures', 'datasets', 'explore.csv'), path.join(template, 'data', 'explore.csv'));
+    runId = trainWithCli<{ runId: string; status: string }>(template, 'errors-iris.experiment.yaml').runId;
+  },
+  clearNotifications: false,
 });
 
 test("the profile explores the file: correlations and missing patterns equal pandas', features against the experiment's target, then another target chosen by keyboard", async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'ML Workbench: Profile Dataset');
   await pick(page, 'explore.csv');
   const frame = await previewFrame(page, 'explore.csv', 'exploration');
@@ -95,8 +74,8 @@ test("the profile explores the file: correlations and missing patterns equal pan
 });
 
 test("the dashboard lists the run's misclassified rows; Enter on one opens the data preview at that row", async () => {
-  const { page } = workbench;
-  const errors = JSON.parse(readFileSync(path.join(workbench.server.workspace, '.mlwb', 'runs', runId, 'errors.json'), 'utf8')) as {
+  const { page } = ui.workbench;
+  const errors = JSON.parse(readFileSync(path.join(ui.workbench.server.workspace, '.mlwb', 'runs', runId, 'errors.json'), 'utf8')) as {
     rows: { row: number; actual: string; predicted: string }[];
   };
   assert.ok(errors.rows.length > 0, 'the weak model misclassifies some rows');
@@ -124,7 +103,7 @@ test("the dashboard lists the run's misclassified rows; Enter on one opens the d
   await marked.waitFor();
   assert.equal(await marked.locator('td.row-number').textContent(), String(target.row));
   const line =
-    readFileSync(path.join(workbench.server.workspace, 'data', 'iris.csv'), 'utf8')
+    readFileSync(path.join(ui.workbench.server.workspace, 'data', 'iris.csv'), 'utf8')
       .trim()
       .split('\n')[target.row] ?? '';
   assert.equal((await marked.locator('td').allTextContents()).at(-1), line.split(',').at(-1));

@@ -1,13 +1,9 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { fixtureWorkspace, projectRoot } from '../runner/codeServer';
 import { formatMetric } from '../../src/core/runs/display';
-import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
+import { openMlWorkbench, pick, runFromPalette, screenshot, trainWithCli, useWorkbench, webviewFrame } from './workbench';
 
 interface RunJson {
   runId: string;
@@ -16,34 +12,13 @@ interface RunJson {
   best: { params: Record<string, unknown>; score: number; metric: string };
 }
 
-let workbench: Workbench;
-let template: string;
 let sweep: RunJson;
 
-before(async () => {
-  template = mkdtempSync(path.join(tmpdir(), 'mlwb-runs-ui-'));
-  cpSync(fixtureWorkspace, template, { recursive: true });
-  const output = execFileSync(
-    process.execPath,
-    [path.join(projectRoot, 'dist', 'cli', 'mlwb.js'), 'train', 'ui-sweep.experiment.yaml', '--json', '--workspace', template],
-    {
-      cwd: template,
-      encoding: 'utf8',
-    },
-  );
-  sweep = JSON.parse(output) as RunJson;
-  assert.equal(sweep.status, 'completed', output);
-  workbench = await openWorkbench({ workspaceTemplate: template });
-  await openMlWorkbench(workbench.page);
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await workbench?.close();
-  if (template) rmSync(template, { recursive: true, force: true });
+const ui = useWorkbench('mlwb-runs-ui-', {
+  prepare: (template) => {
+    sweep = trainWithCli<RunJson>(template, 'ui-sweep.experiment.yaml');
+  },
+  clearNotifications: false,
 });
 
 const bestTrial = (): number =>
@@ -54,7 +29,7 @@ function runsPane(page: Page): Locator {
 }
 
 test('the sweep charts: log axes for C and gamma, one slot per kernel, every trial drawn, readable ticks, a hover naming the trial', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'ML Workbench: Open Sweep Leaderboard');
   await pick(page, sweep.runId);
   const frame = await webviewFrame(page, 'leaderboard');
@@ -92,7 +67,7 @@ test('the sweep charts: log axes for C and gamma, one slot per kernel, every tri
 });
 
 test('the Runs view: key metric first and whole at the default width, short run id, trials with rounded parameters and their score', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await page.keyboard.press('Escape');
   const pane = runsPane(page);
   const header = pane.locator('.pane-header').first();
@@ -139,7 +114,7 @@ test('the Runs view: key metric first and whole at the default width, short run 
 });
 
 test('Filter Runs… from the palette narrows the Runs view and says so in its header, still after a window reload; Clear Runs Filter shows every run again', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   const pane = runsPane(page);
   await runFromPalette(page, 'ML Workbench: Filter Runs…');
   const input = page.locator('.quick-input-widget input').filter({ visible: true }).first();

@@ -1,5 +1,7 @@
 /** Helpers that drive the code-server workbench the way a person would: activity bar, palette, views. */
 import { after, afterEach, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -59,6 +61,17 @@ export function workspaceTemplate(prefix: string, options: TemplateOptions = {})
     writeFileSync(path.join(template, '.vscode', 'settings.json'), JSON.stringify(options.settings, null, 2));
   }
   return template;
+}
+
+/** Trains a workspace experiment with the built CLI (dist/cli/mlwb.js) into `workspace`; fails unless the run completed. */
+export function trainWithCli<Run extends { status: string }>(workspace: string, file: string): Run {
+  const output = execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'cli', 'mlwb.js'), 'train', file, '--json', '--workspace', workspace], {
+    cwd: workspace,
+    encoding: 'utf8',
+  });
+  const run = JSON.parse(output) as Run;
+  assert.equal(run.status, 'completed', output);
+  return run;
 }
 
 export interface WorkbenchFileOptions extends TemplateOptions {
