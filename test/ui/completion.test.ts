@@ -1,9 +1,9 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { MODEL_SPECS } from '../../src/core/models/specs';
-import { dismissOverlays, openWorkbench, openWorkspaceFile, runFromPalette, screenshot, type Workbench } from './workbench';
+import { openWorkspaceFile, runFromPalette, screenshot, useWorkbench } from './workbench';
 
 // Completion in an experiment file as a person gets it: keys only, no pointer. The fixture is
 // test/fixtures/workspace/assist-iris.experiment.yaml (line 10: "  type: logistic_regression", line 12: "    C: 1.0").
@@ -11,19 +11,7 @@ const FILE = 'assist-iris.experiment.yaml';
 const TYPE_LINE = 10;
 const PARAM_LINE = 12;
 
-let workbench: Workbench;
-
-before(async () => {
-  workbench = await openWorkbench();
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await workbench?.close();
-});
+const ui = useWorkbench('mlwb-completion-ui-', { openViews: false, clearNotifications: false });
 
 /** Puts the cursor at the end of a line with Go to Line. */
 async function endOfLine(page: Page, line: number): Promise<void> {
@@ -61,7 +49,7 @@ async function suggestions(page: Page, name: string, ours: (label: string) => bo
 }
 
 test('Ctrl+Space after "type: " lists the model types with their docs', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await openWorkspaceFile(page, FILE);
   await endOfLine(page, TYPE_LINE);
   // Delete the value, as a person about to choose another model would.
@@ -90,7 +78,7 @@ test('Ctrl+Space after "type: " lists the model types with their docs', async ()
 });
 
 test('Ctrl+Space on a new line under params lists the parameters with default and range', async () => {
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await openWorkspaceFile(page, FILE);
   await endOfLine(page, PARAM_LINE);
   await page.keyboard.press('Enter');

@@ -1,9 +1,9 @@
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../runner/codeServer';
-import { dismissOverlays, openWorkbench, pick, runFromPalette, screenshot, type Workbench } from './workbench';
+import { pick, runFromPalette, screenshot, useWorkbench } from './workbench';
 
 interface Walkthrough {
   title: string;
@@ -13,23 +13,11 @@ interface Walkthrough {
 const walkthrough = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { contributes: { walkthroughs: Walkthrough[] } }).contributes
   .walkthroughs[0];
 
-let workbench: Workbench;
-
-before(async () => {
-  workbench = await openWorkbench();
-});
-
-afterEach(async () => {
-  if (workbench) await dismissOverlays(workbench.page);
-});
-
-after(async () => {
-  await workbench?.close();
-});
+const ui = useWorkbench('mlwb-walkthrough-ui-', { openViews: false, clearNotifications: false });
 
 test('the Getting Started walkthrough opens from "Welcome: Open Walkthrough..." with its five steps', async () => {
   assert.ok(walkthrough);
-  const { page } = workbench;
+  const { page } = ui.workbench;
   await runFromPalette(page, 'Welcome: Open Walkthrough...');
   await pick(page, walkthrough.title);
   const steps = page.locator('.gettingStartedContainer .getting-started-step');
