@@ -73,6 +73,10 @@ export class StringColumnBuilder {
   private categories: string[] = [];
   private readonly batches: Int32Array[] = [];
   private length = 0;
+  /** Short strings' 16 bytes (hashed) → their entry in `inlineEntries`: length, three words, code. */
+  private readonly inline = new Map<number, number>();
+  private inlineEntries = new Int32Array(5 * 64);
+  private inlineCount = 0;
 
   /** The code of `value`, adding it to the dictionary when new (-1 for null). */
   code(value: string | null): number {
@@ -82,6 +86,32 @@ export class StringColumnBuilder {
       code = this.categories.length;
       this.index.set(value, code);
       this.categories.push(value);
+    }
+    return code;
+  }
+
+  /**
+   * The code of a string of at most 12 bytes given as its length and bytes (three little-endian words, zero past the
+   * length), as DuckDB stores it inline: looked up without a JavaScript string; `text` makes the string the first time.
+   */
+  codeInline(length: number, a: number, b: number, c: number, text: () => string): number {
+    const hash = (Math.imul(Math.imul(Math.imul(length + 1, 0x9e3779b1) ^ a, 0x85ebca6b) ^ b, 0xc2b2ae35) ^ c) >>> 0;
+    const entry = this.inline.get(hash);
+    const e = this.inlineEntries;
+    if (entry !== undefined && e[entry] === length && e[entry + 1] === (a | 0) && e[entry + 2] === (b | 0) && e[entry + 3] === (c | 0)) {
+      return e[entry + 4] as number;
+    }
+    const code = this.code(text());
+    if (entry === undefined) {
+      // A hash taken by another string keeps its first owner; this string then always takes the slow path.
+      const at = this.inlineCount * 5;
+      if (at + 5 > e.length) {
+        this.inlineEntries = new Int32Array(e.length * 2);
+        this.inlineEntries.set(e);
+      }
+      this.inlineEntries.set([length, a | 0, b | 0, c | 0, code], at);
+      this.inline.set(hash, at);
+      this.inlineCount++;
     }
     return code;
   }
@@ -97,6 +127,8 @@ export class StringColumnBuilder {
   /** Forgets every value (a read that starts over). */
   clear(): void {
     this.index.clear();
+    this.inline.clear();
+    this.inlineCount = 0;
     this.categories = [];
     this.batches.length = 0;
     this.length = 0;

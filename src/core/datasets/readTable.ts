@@ -1,5 +1,5 @@
 /** Loads a dataset file into the core `Table` that preparation and training consume. */
-import type { DuckDBDataChunk } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { datasetFormat } from './sniff';
 import { NumericColumnBuilder, StringColumnBuilder } from '../data/columnBuilder';
@@ -135,6 +135,40 @@ function copyDoubles(vector: unknown, out: Float64Array): boolean {
   return true;
 }
 
+/**
+ * A VARCHAR vector's codes written into `out`, short strings without making a JavaScript string: DuckDB keeps a string
+ * of up to 12 bytes inline in its 16-byte string_t (length, then the bytes), so those 16 bytes (past the length masked)
+ * are the value, and the builder looks them up directly; longer strings go through getItem. False when the vector is
+ * not laid out as @duckdb/node-api's DuckDBVarCharVector is (its `dataView` over the string_t array and the validity
+ * words, null when every row is valid): the caller then reads it cell by cell.
+ */
+function codeShortStrings(vector: DuckDBVector, out: Int32Array, builder: StringColumnBuilder): boolean {
+  const { dataView: view, validity } = vector as unknown as { dataView?: unknown; validity?: { data?: unknown; offset?: unknown } };
+  if (!(view instanceof DataView) || view.byteLength < out.length * 16 || !validity || validity.offset !== 0) return false;
+  const mask = validity.data;
+  if (mask !== null && !(mask instanceof BigUint64Array && mask.length * 64 >= out.length)) return false;
+  const words = mask === null ? undefined : new Uint32Array(mask.buffer, mask.byteOffset, mask.length * 2);
+  for (let r = 0; r < out.length; r++) {
+    if (words && !((((words[r >> 5] as number) >>> (r & 31)) & 1) === 1)) continue;
+    const at = r * 16;
+    const length = view.getUint32(at, true);
+    if (length > 12) {
+      out[r] = builder.code(String(vector.getItem(r)));
+      continue;
+    }
+    const a = view.getUint32(at + 4, true) & byteMask(length);
+    const b = view.getUint32(at + 8, true) & byteMask(length - 4);
+    const c = view.getUint32(at + 12, true) & byteMask(length - 8);
+    out[r] = builder.codeInline(length, a, b, c, () => String(vector.getItem(r)));
+  }
+  return true;
+}
+
+/** The low `bytes` bytes of a little-endian 32-bit word (all of it from 4, none at 0 or below). */
+function byteMask(bytes: number): number {
+  return bytes >= 4 ? 0xffffffff : bytes <= 0 ? 0 : (1 << (8 * bytes)) - 1;
+}
+
 /** Copies one result chunk into the column builders; returns its row count. */
 function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBuilder | StringColumnBuilder)[]): number {
   const rows = chunk.rowCount;
@@ -150,6 +184,7 @@ function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBu
       }
     } else {
       const out = builder.batch(rows);
+      if (codeShortStrings(vector, out, builder)) continue;
       for (let r = 0; r < rows; r++) {
         const value = vector.getItem(r);
         if (value !== null) out[r] = builder.code(typeof value === 'string' ? value : String(value));
