@@ -1,31 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
 import type { DeploymentRecord } from '../../src/extension/deployments/manager';
 import type { Delivered } from '../../src/extension/monitor';
 import { trainCompleted, workspaceRoot } from './workspace';
+import { featureRows } from '../featureRows';
 
 const MONITOR_CHARTS = ['throughput', 'latency', 'errors', 'resources', 'predictions', 'feedback'];
 
 const url = (record: DeploymentRecord): string => `http://${record.host}:${record.port}`;
-
-/** Iris feature rows from the workspace's data file, numbers parsed. */
-function irisRows(): Record<string, number>[] {
-  const [header, ...lines] = readFileSync(path.join(workspaceRoot(), 'data', 'iris.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const columns = (header ?? '').split(',').slice(0, -1);
-  return lines.map((line) =>
-    Object.fromEntries(
-      line
-        .split(',')
-        .slice(0, -1)
-        .map((value, j) => [columns[j] as string, Number(value)]),
-    ),
-  );
-}
 
 /** Opens (or re-shows) the monitor until the state it drew satisfies `done`. */
 async function monitorUntil(id: string, done: (delivered: Delivered) => boolean, what: string, timeoutMs = 30_000): Promise<Delivered> {
@@ -56,7 +40,7 @@ suite('Monitor', () => {
   });
 
   test('the panel shows the live requests, the latency, the predictions, the feedback scores and a drift table', async () => {
-    const rows = irisRows();
+    const rows = featureRows(path.join(workspaceRoot(), 'data', 'iris.csv'));
     // Rows of a later period whose petal lengths moved: that feature should be the one that drifts.
     const shifted = rows.map((row) => ({ ...row, petal_length_cm: (row.petal_length_cm as number) + 1.5 }));
     const ids: string[] = [];

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { fixtureWorkspace, projectRoot } from '../runner/codeServer';
 import { dismissOverlays, openMlWorkbench, openWorkbench, pick, runFromPalette, screenshot, webviewFrame, type Workbench } from './workbench';
+import { featureRows } from '../featureRows';
 
 interface Deployment {
   id: string;
@@ -25,22 +26,6 @@ const deploymentsFile = (): string => path.join(workbench.server.workspace, '.ml
 
 function deployments(): Deployment[] {
   return existsSync(deploymentsFile()) ? (JSON.parse(readFileSync(deploymentsFile(), 'utf8')) as Deployment[]) : [];
-}
-
-/** Iris feature rows of the fixture workspace, numbers parsed. */
-function irisRows(): Record<string, number>[] {
-  const [header, ...lines] = readFileSync(path.join(fixtureWorkspace, 'data', 'iris.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const columns = (header ?? '').split(',').slice(0, -1);
-  return lines.map((line) =>
-    Object.fromEntries(
-      line
-        .split(',')
-        .slice(0, -1)
-        .map((value, j) => [columns[j] as string, Number(value)]),
-    ),
-  );
 }
 
 /** Sends rows to the service in batches of 25, as a client would; returns the prediction ids. */
@@ -145,7 +130,7 @@ test("a deployed model's monitor shows live charts and the drift table", async (
     .slice(1)
     .map((line) => line.split(',').at(-1));
   const order = species.map((_, k) => (k % 3) * 50 + Math.floor(k / 3));
-  const all = irisRows();
+  const all = featureRows(path.join(fixtureWorkspace, 'data', 'iris.csv'));
   const rows = order.map((i) => all[i] as Record<string, number>);
   const ids = await invoke(service, rows);
   const feedback = await fetch(`${service}/feedback`, {
@@ -215,7 +200,7 @@ test('dataset drift raises one notification whose button opens the monitor on th
   await runFromPalette(page, 'View: Close All Editors');
   await page.locator('.tab', { hasText: 'Monitor:' }).waitFor({ state: 'detached', timeout: 15_000 });
   // A later period in which both petal measurements moved, enough rows to dominate the window.
-  const shifted = irisRows().map((row) => ({
+  const shifted = featureRows(path.join(fixtureWorkspace, 'data', 'iris.csv')).map((row) => ({
     ...row,
     petal_length_cm: (row.petal_length_cm as number) + 1.5,
     petal_width_cm: (row.petal_width_cm as number) + 1,

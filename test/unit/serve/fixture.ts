@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { executeRun } from '../../../src/core/runs/execute';
 import { RunStore } from '../../../src/core/runs/store';
 import { buildApp, type AppOptions } from '../../../src/serve/app';
+import { featureRows } from '../../featureRows';
 
 export const fixtures = path.join(__dirname, '..', '..', 'fixtures');
 
@@ -78,9 +79,7 @@ export function readCsv(name: string): { header: string[]; rows: string[][] } {
 
 /** Feature records of a fixture dataset (target column dropped), numbers parsed. */
 export function featureRecords(name: string): Record<string, number>[] {
-  const { header, rows } = readCsv(name);
-  const features = header.slice(0, -1);
-  return rows.map((row) => Object.fromEntries(features.map((f, j) => [f, Number(row[j])])));
+  return featureRows(path.join(fixtures, 'datasets', `${name}.csv`));
 }
 
 /** Starts the app on a free 127.0.0.1 port; returns its URL and the app to close. */
