@@ -111,7 +111,8 @@ test('Import Data… from PostgreSQL: table from the list, preview of the first 
   // The Datasets view lists it with its source.
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Datasets' }) }).first();
   const row = pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^reviews\.parquet$/ }) }).first();
-  await row.waitFor({ timeout: 60_000 });
+  // The row shows "reading…" while the datasets worker counts the file, then its rows × columns.
+  await row.filter({ hasText: /30 × 4/ }).waitFor({ timeout: 60_000 });
   assert.match((await row.textContent()) ?? '', /30 × 4/);
   await screenshot(page, 'import-done');
   await runFromPalette(page, 'Notifications: Clear All Notifications');

@@ -158,12 +158,26 @@ export async function queueBehindLongRun(workbench: Workbench, experiment: strin
   return { blocker, queued };
 }
 
-/** Clicks the ML Workbench icon in the activity bar and waits for its views. */
+/**
+ * Shows the ML Workbench views (clicking its icon in the activity bar) and waits for them. After a reload the
+ * sidebar may come back showing them on its own, before or after the click, and a click on the icon of the
+ * shown container hides it: so the click is repeated until the views stay shown.
+ */
 export async function openMlWorkbench(page: Page): Promise<void> {
   const icon = page.locator('.activitybar [aria-label^="ML Workbench"]').first();
   await icon.waitFor({ timeout: 60_000 });
-  await icon.click();
-  await page.locator('.pane-header', { hasText: 'Datasets' }).first().waitFor({ timeout: 30_000 });
+  const datasets = page.locator('.pane-header', { hasText: 'Datasets' }).first();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (await datasets.isVisible()) return;
+    await icon.click();
+    try {
+      await datasets.waitFor({ timeout: 7_500 });
+      return;
+    } catch {
+      // Hidden again by a restore that came between the check and the click: look and click once more.
+    }
+  }
+  await datasets.waitFor({ timeout: 30_000 });
 }
 
 /** A string as a regular expression that matches it whole. */
