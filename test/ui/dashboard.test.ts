@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pick, queueBehindLongRun, runFromPalette, screenshot, trainWithCli, useWorkbench, webviewFrame } from './workbench';
+import { pick, queueBehindLongRun, runAndPick, runFromPalette, screenshot, trainWithCli, useWorkbench, webviewFrame } from './workbench';
 
 interface RunJson {
   runId: string;
@@ -86,8 +86,7 @@ test('a dashboard opened while its run waits in the queue follows it live to the
   // The workspace trains one run at a time (its settings.json): a long run holds the queue, so the run whose
   // dashboard opens is still waiting however fast this machine trains.
   const { blocker, queued: live } = await queueBehindLongRun(ui.workbench, 'dashboard-live.experiment.yaml');
-  await runFromPalette(page, 'ML Workbench: Open Dashboard');
-  await pick(page, live);
+  await runAndPick(page, 'ML Workbench: Open Dashboard', live);
   const frame = await webviewFrame(page, 'dashboard');
   const header = (await frame.locator('header').textContent()) ?? '';
   assert.ok(header.includes(live), `the dashboard shows ${header}, not ${live}`);
@@ -96,8 +95,7 @@ test('a dashboard opened while its run waits in the queue follows it live to the
   assert.equal(await frame.locator('[data-testid="cancel"]').count(), 1, 'a waiting run offers Cancel');
   // Cancelling the long run lets this one start; without reopening, the same page follows it: running, the
   // curves growing, and at the end the confusion matrix.
-  await runFromPalette(page, 'ML Workbench: Cancel Run');
-  await pick(page, blocker);
+  await runAndPick(page, 'ML Workbench: Cancel Run', blocker);
   await frame.locator('[data-testid="status"]', { hasText: 'running' }).waitFor({ timeout: 120_000 });
   await frame.locator('[data-chart="loss"] canvas').waitFor({ timeout: 120_000 });
   await frame.locator('[data-testid="status"]', { hasText: 'completed' }).waitFor({ timeout: 300_000 });

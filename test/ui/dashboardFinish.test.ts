@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
-import { pick, queueBehindLongRun, runFromPalette, screenshot, useWorkbench, webviewFrame } from './workbench';
+import { queueBehindLongRun, runAndPick, screenshot, useWorkbench, webviewFrame } from './workbench';
 
 // One progress model: a dashboard open on a training run says "completed" (no Cancel, no "running N%")
 // by the time the "completed" notification shows, not seconds later. The run is queued behind a long
@@ -24,12 +24,10 @@ async function shown(frame: Frame): Promise<Shown> {
 test('the dashboard of a training run says "completed" (no Cancel, no "running N%") when the completion notification shows', async () => {
   const { page } = ui.workbench;
   const { blocker, queued: live } = await queueBehindLongRun(ui.workbench, 'dashboard-live.experiment.yaml');
-  await runFromPalette(page, 'ML Workbench: Open Dashboard');
-  await pick(page, live);
+  await runAndPick(page, 'ML Workbench: Open Dashboard', live);
   const frame = await webviewFrame(page, 'dashboard');
   assert.ok(((await frame.locator('header').textContent()) ?? '').includes(live));
-  await runFromPalette(page, 'ML Workbench: Cancel Run');
-  await pick(page, blocker);
+  await runAndPick(page, 'ML Workbench: Cancel Run', blocker);
   // Running, with its percentage and Cancel: the state the dashboard must leave when the run ends.
   await frame.locator('[data-testid="status"]', { hasText: /^running \d+%/ }).waitFor({ timeout: 120_000 });
   assert.equal((await shown(frame)).cancel, 1, 'a running run offers Cancel');

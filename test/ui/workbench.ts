@@ -263,14 +263,34 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
 }
 
 /** Picks the row of the quick pick now open whose text contains `text` (or is `text`, with `exact`), by typing it and Enter. */
-export async function pick(page: Page, text: string, options: { exact?: boolean } = {}): Promise<void> {
+export async function pick(page: Page, text: string, options: { exact?: boolean; timeout?: number } = {}): Promise<void> {
   const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
+  await rows
+    .filter({ hasText: text })
+    .first()
+    .waitFor({ timeout: options.timeout ?? 30_000 });
   await quickInput(page).locator('input').focus();
   await page.keyboard.type(text);
   await rows.filter({ hasText: text }).first().waitFor();
   const focused = page.locator(`.quick-input-list .monaco-list-row.focused${options.exact ? ' .label-name' : ''}`);
   await enterWhenFocused(page, focused, (shown) => (options.exact ? shown === text : shown.includes(text)), `"${text}" in the quick pick`);
+}
+
+/**
+ * Runs the command `title` from the palette and picks `text` in the quick pick it opens. A quick pick that closes
+ * before the row shows (focus taken by a run starting or a notification while the machine is loaded) is opened again.
+ */
+export async function runAndPick(page: Page, title: string, text: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await runFromPalette(page, title);
+    try {
+      await pick(page, text, { timeout: 20_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Chooses `label` from the context menu of `target` (right-click, then the keyboard) and waits until the menu closes. */
