@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/core/runs/store';
+import { readModelVersions, saveModelVersion, setCurrentModelVersion } from '../../src/core/runs/versions';
 import type { TreeSnapshot } from '../../src/extension/main';
 import { extensionApi as api, workspaceRoot } from './workspace';
 
@@ -157,6 +158,36 @@ suite('Run notes, tags, search and model aliases', () => {
     assert.ok(!after?.description?.includes('@'), after?.description);
     assert.doesNotMatch(String(after?.contextValue), /aliased/);
     await closeNotifications();
+  });
+
+  test("Deploy of an aliased version serves the run's model version it was registered at, after the run moved to another", async function () {
+    this.timeout(120_000);
+    // An online update of the diabetes run (version 2, a copy of the trained model) serves now; it is registered as @staging.
+    const runDir = path.join(workspaceRoot(), '.mlwb', 'runs', diabetes.id);
+    const trained = JSON.parse(readFileSync(path.join(runDir, 'model.json'), 'utf8')) as { type: string };
+    await saveModelVersion(runDir, { type: trained.type, toJSON: () => trained }, { source: 'online', parent: 1, rows: 3 });
+    type Registered = { model: string; version: number; modelVersion?: number };
+    const staging = await vscode.commands.executeCommand<Registered>('mlWorkbench.registerModelVersion', diabetes.id, { alias: 'staging' });
+    assert.equal(staging.modelVersion, 2);
+    assert.ok((await rowOf(diabetes.id))?.description?.includes(`train-diabetes v${staging.version} (model v2) @staging`));
+    // The user goes back to the trained model; Deploy of train-diabetes@staging serves version 2 again.
+    setCurrentModelVersion(runDir, 1);
+    await vscode.commands.executeCommand('mlWorkbench.removeModelAlias', undefined, 'train-diabetes', 'challenger');
+    await closeNotifications();
+    const deploying = vscode.commands.executeCommand<{ id: string; runId: string; host: string; port: number } | undefined>('mlWorkbench.deploy');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const deployment = await deploying;
+    assert.ok(deployment, 'Deploy deployed the picked version');
+    try {
+      assert.equal(deployment.runId, diabetes.id);
+      const served = (await (await fetch(`http://${deployment.host}:${deployment.port}/version`)).json()) as { model_version: number };
+      assert.equal(served.model_version, 2);
+      assert.equal(readModelVersions(runDir).current, 2);
+    } finally {
+      await vscode.commands.executeCommand('mlWorkbench.stopDeployment', deployment.id);
+      await closeNotifications();
+    }
   });
 });
 

@@ -2,7 +2,9 @@
  * Registered models, as MLflow's model registry: a completed run becomes version n of a named model
  * (the experiment's name by default), and an alias (`champion`, `challenger`, or another word) points
  * at one version of that model. Kept in `.mlwb/models.json`, written atomically. The run's own model
- * versions (online updates, versions.ts) stay with the run; a registered version names the run.
+ * versions (online updates, versions.ts) stay with the run; a registered version names the run and the
+ * run's model version it was registered at, so that deploying an alias serves that model even after
+ * later online updates of the run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +18,8 @@ export const MODEL_ALIASES = ['champion', 'challenger'] as const;
 export interface RegisteredVersion {
   readonly version: number;
   readonly runId: string;
+  /** The run's model version (versions.ts) registered; absent in registries written before it was recorded. */
+  readonly modelVersion?: number;
   readonly createdAt: string;
 }
 
@@ -35,6 +39,7 @@ export interface AliasedVersion {
   readonly alias: string;
   readonly version: number;
   readonly runId: string;
+  readonly modelVersion?: number;
 }
 
 export function registryFile(workspaceRoot: string): string {
@@ -60,30 +65,42 @@ function checkName(kind: 'model' | 'alias', name: string): void {
 }
 
 /**
- * Registers a completed run as the next version of `model` (the run's experiment by default) and,
- * with `alias`, points the alias at it (moving it from the version it named). A run registered
- * before keeps its version. Returns the version.
+ * Registers a completed run at its model version `modelVersion` (the one it serves now) as the next
+ * version of `model` (the run's experiment by default) and, with `alias`, points the alias at it
+ * (moving it from the version it named). A run registered before at the same model version keeps its
+ * version; after an online update it registers as a new version. Returns the version.
  */
 export function registerModelVersion(
   workspaceRoot: string,
   run: Pick<RunRecord, 'id' | 'status' | 'experiment'>,
-  options: { model?: string; alias?: string } = {},
-): { readonly model: string; readonly version: number; readonly runId: string; readonly alias?: string } {
+  options: { model?: string; alias?: string; modelVersion?: number } = {},
+): { readonly model: string; readonly version: number; readonly runId: string; readonly modelVersion?: number; readonly alias?: string } {
   if (run.status !== 'completed') throw new MlError(`run ${run.id} is ${run.status}: only a completed run can be registered as a model version`);
   const model = options.model ?? run.experiment;
   checkName('model', model);
   if (options.alias !== undefined) checkName('alias', options.alias);
   const registry = readModelRegistry(workspaceRoot);
   const current = registry.models[model] ?? { versions: [], aliases: {} };
-  let entry = current.versions.find((v) => v.runId === run.id);
+  const modelVersion = options.modelVersion;
+  // An entry without a model version predates them: it matches the run at any model version.
+  let entry = current.versions.find(
+    (v) => v.runId === run.id && (v.modelVersion === undefined || modelVersion === undefined || v.modelVersion === modelVersion),
+  );
   const versions = [...current.versions];
   if (!entry) {
-    entry = { version: (versions[versions.length - 1]?.version ?? 0) + 1, runId: run.id, createdAt: new Date().toISOString() };
+    const version = (versions[versions.length - 1]?.version ?? 0) + 1;
+    entry = { version, runId: run.id, ...(modelVersion !== undefined ? { modelVersion } : {}), createdAt: new Date().toISOString() };
     versions.push(entry);
   }
   const aliases = options.alias !== undefined ? { ...current.aliases, [options.alias]: entry.version } : current.aliases;
   writeJsonAtomic(registryFile(workspaceRoot), { models: { ...registry.models, [model]: { versions, aliases } } } satisfies ModelRegistry);
-  return { model, version: entry.version, runId: run.id, ...(options.alias !== undefined ? { alias: options.alias } : {}) };
+  return {
+    model,
+    version: entry.version,
+    runId: run.id,
+    ...(entry.modelVersion !== undefined ? { modelVersion: entry.modelVersion } : {}),
+    ...(options.alias !== undefined ? { alias: options.alias } : {}),
+  };
 }
 
 /** Removes an alias from a model. */
@@ -105,7 +122,7 @@ export function aliasedVersions(registry: ModelRegistry): AliasedVersion[] {
     .flatMap(([model, entry]) =>
       Object.entries(entry.aliases).flatMap(([alias, version]) => {
         const found = entry.versions.find((v) => v.version === version);
-        return found ? [{ model, alias, version, runId: found.runId }] : [];
+        return found ? [{ model, alias, version, runId: found.runId, ...(found.modelVersion !== undefined ? { modelVersion: found.modelVersion } : {}) }] : [];
       }),
     )
     .sort((a, b) => rank(a.alias) - rank(b.alias) || a.model.localeCompare(b.model) || a.alias.localeCompare(b.alias));
@@ -120,7 +137,8 @@ export function registrationsOf(registry: ModelRegistry, runId: string): string[
         const aliases = Object.entries(entry.aliases)
           .filter(([, version]) => version === v.version)
           .map(([alias]) => `@${alias}`);
-        return [`${model} v${v.version}`, ...aliases].join(' ');
+        const pinned = v.modelVersion !== undefined && v.modelVersion > 1 ? ` (model v${v.modelVersion})` : '';
+        return [`${model} v${v.version}${pinned}`, ...aliases].join(' ');
       }),
   );
 }

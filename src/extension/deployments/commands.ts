@@ -6,7 +6,7 @@ import { registerCommand, type Commands } from '../commands';
 import { showFailure } from '../failure';
 import type { Log } from '../log';
 import type { RunArgument } from '../runs/pickRun';
-import { deployTargetOf } from '../runs/registry';
+import { deployTargetOf, type DeployTarget } from '../runs/registry';
 import type { TrainingManager } from '../training/manager';
 import { deploymentUrl, type DeploymentManager, type DeploymentRecord } from './manager';
 import { curlCommand, exampleRequest } from '../../serve/examples';
@@ -26,9 +26,11 @@ export async function deployRun(deps: DeploymentDeps, arg?: RunArgument, options
     void vscode.window.showErrorMessage('ML Workbench: serving a model needs a trusted workspace.');
     return undefined;
   }
-  const runId = await deployTargetOf(arg, deps.training);
-  if (!runId) return undefined;
+  const target = await deployTargetOf(arg, deps.training);
+  if (!target) return undefined;
+  const runId = target.runId;
   try {
+    servePinnedVersion(deps, target);
     const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying run ${runId}` }, () =>
       deps.manager.deploy(runId, options),
     );
@@ -41,6 +43,23 @@ export async function deployRun(deps: DeploymentDeps, arg?: RunArgument, options
     showFailure(`deploying run ${runId} failed`, error);
     return undefined;
   }
+}
+
+/**
+ * An aliased registered version names the run's model version it was registered at: when the run has
+ * served another version since (an online update, or Serve Model Version…), the run goes back to it,
+ * as Serve Model Version… does (no version is deleted).
+ */
+function servePinnedVersion(deps: DeploymentDeps, target: DeployTarget): void {
+  const pinned = target.aliased?.modelVersion;
+  const store = deps.training.store();
+  if (pinned === undefined || !store) return;
+  const runDir = store.runDir(target.runId);
+  const { current } = readModelVersions(runDir);
+  if (current === pinned) return;
+  setCurrentModelVersion(runDir, pinned);
+  const name = `${target.aliased?.model}@${target.aliased?.alias}`;
+  deps.log.info(`run ${target.runId}: serving model version ${pinned}, registered as ${name} (was ${current})`);
 }
 
 /** Registers every command of the feature; `retrain` is the Retrain with Feedback workflow. */

@@ -6,7 +6,16 @@
  */
 import * as vscode from 'vscode';
 import { formatMetric, headlineMetric, runLabel, shortRunId } from '../../core/runs/display';
-import { MODEL_ALIASES, aliasedVersions, deployChoices, readModelRegistry, registerModelVersion, removeModelAlias } from '../../core/runs/modelRegistry';
+import {
+  MODEL_ALIASES,
+  aliasedVersions,
+  deployChoices,
+  readModelRegistry,
+  registerModelVersion,
+  removeModelAlias,
+  type AliasedVersion,
+} from '../../core/runs/modelRegistry';
+import { readModelVersions } from '../../core/runs/versions';
 import type { TrainingManager } from '../training/manager';
 import { runIdOf, type RunArgument } from './pickRun';
 
@@ -15,6 +24,8 @@ export interface Registered {
   readonly model: string;
   readonly version: number;
   readonly runId: string;
+  /** The run's model version registered (the one it served then). */
+  readonly modelVersion?: number;
   readonly alias?: string;
 }
 
@@ -48,9 +59,15 @@ export async function registerModelCommand(
     } else alias = picked.label === none ? null : picked.label;
   }
   try {
-    const registered = registerModelVersion(store.workspaceRoot, record, { ...(options.model ? { model: options.model } : {}), ...(alias ? { alias } : {}) });
+    const modelVersion = readModelVersions(store.runDir(record.id)).current;
+    const registered = registerModelVersion(store.workspaceRoot, record, {
+      modelVersion,
+      ...(options.model ? { model: options.model } : {}),
+      ...(alias ? { alias } : {}),
+    });
+    const pinned = modelVersion > 1 ? ` at its model version ${modelVersion}` : '';
     void vscode.window.showInformationMessage(
-      `ML Workbench: run ${shortRunId(record.id)} is ${registered.model} version ${registered.version}${registered.alias ? ` (@${registered.alias})` : ''}.`,
+      `ML Workbench: run ${shortRunId(record.id)}${pinned} is ${registered.model} version ${registered.version}${registered.alias ? ` (@${registered.alias})` : ''}.`,
     );
     return registered;
   } catch (error) {
@@ -104,10 +121,19 @@ export async function removeAliasCommand(training: TrainingManager, arg?: RunArg
   }
 }
 
+/** What Deploy serves: a run, and the aliased registered version when one was picked (its model version is served). */
+export interface DeployTarget {
+  readonly runId: string;
+  readonly aliased?: AliasedVersion;
+}
+
 /** The run Deploy serves: the argument, or a pick listing the aliased model versions first, then the other completed runs. */
-export async function deployTargetOf(arg: RunArgument, training: TrainingManager): Promise<string | undefined> {
+export async function deployTargetOf(arg: RunArgument, training: TrainingManager): Promise<DeployTarget | undefined> {
   const store = training.store();
-  if (arg !== undefined || !store) return runIdOf(arg, training, 'Select the completed run to deploy');
+  if (arg !== undefined || !store) {
+    const runId = await runIdOf(arg, training, 'Select the completed run to deploy');
+    return runId ? { runId } : undefined;
+  }
   let registry;
   try {
     registry = readModelRegistry(store.workspaceRoot);
@@ -129,16 +155,20 @@ export async function deployTargetOf(arg: RunArgument, training: TrainingManager
     return choice.aliased
       ? {
           label: `$(tag) ${choice.aliased.model}@${choice.aliased.alias}`,
-          description: `version ${choice.aliased.version} · run ${shortRunId(choice.runId)}`,
+          description: `version ${choice.aliased.version} · run ${shortRunId(choice.runId)}${modelVersionText(choice.aliased)}`,
           detail,
-          runId: choice.runId,
+          target: { runId: choice.runId, aliased: choice.aliased },
         }
-      : { label: record ? runLabel(record, []) : choice.runId, description: `run ${shortRunId(choice.runId)}`, detail, runId: choice.runId };
+      : { label: record ? runLabel(record, []) : choice.runId, description: `run ${shortRunId(choice.runId)}`, detail, target: { runId: choice.runId } };
   });
   const picked = await vscode.window.showQuickPick(items, {
     placeHolder: 'Select the model version or run to deploy (aliased versions first)',
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  return picked?.runId;
+  return picked?.target;
+}
+
+function modelVersionText(aliased: AliasedVersion): string {
+  return aliased.modelVersion !== undefined && aliased.modelVersion > 1 ? ` · model v${aliased.modelVersion}` : '';
 }

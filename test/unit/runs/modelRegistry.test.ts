@@ -71,3 +71,46 @@ test('Deploy offers the aliased versions first (champion, then challenger), then
     ['iris@champion', 'iris@challenger', 'wine@staging', 'new'],
   );
 });
+
+test("a registered version records the run's model version; after an online update the run registers as a new version", () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-registry-'));
+  assert.deepEqual(registerModelVersion(root, run('r1', 'iris'), { alias: 'champion', modelVersion: 1 }), {
+    model: 'iris',
+    version: 1,
+    runId: 'r1',
+    modelVersion: 1,
+    alias: 'champion',
+  });
+  // Same run, same model version: the same registered version.
+  assert.equal(registerModelVersion(root, run('r1', 'iris'), { alias: 'challenger', modelVersion: 1 }).version, 1);
+  // The run was updated online (model version 3 serves now): a new registered version that names it.
+  assert.deepEqual(registerModelVersion(root, run('r1', 'iris'), { alias: 'challenger', modelVersion: 3 }), {
+    model: 'iris',
+    version: 2,
+    runId: 'r1',
+    modelVersion: 3,
+    alias: 'challenger',
+  });
+  const registry = readModelRegistry(root);
+  assert.deepEqual(
+    aliasedVersions(registry).map((a) => [a.alias, a.version, a.modelVersion]),
+    [
+      ['champion', 1, 1],
+      ['challenger', 2, 3],
+    ],
+  );
+  assert.deepEqual(registrationsOf(registry, 'r1'), ['iris v1 @champion', 'iris v2 (model v3) @challenger']);
+});
+
+test('a registry written before model versions were recorded keeps matching the run at any model version', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mlwb-registry-'));
+  mkdirSync(path.join(root, '.mlwb'), { recursive: true });
+  writeFileSync(
+    registryFile(root),
+    JSON.stringify({ models: { iris: { versions: [{ version: 1, runId: 'r1', createdAt: 'x' }], aliases: { champion: 1 } } } }),
+  );
+  const again = registerModelVersion(root, run('r1', 'iris'), { alias: 'challenger', modelVersion: 2 });
+  assert.equal(again.version, 1);
+  assert.equal(again.modelVersion, undefined);
+  assert.equal(aliasedVersions(readModelRegistry(root))[0]?.modelVersion, undefined);
+});
