@@ -11,12 +11,12 @@
  *
  *   node --import tsx bench/categorical.ts [--rows 1000000] [--keep FILE] [--text]
  */
-import { mkdtempSync, rmSync, existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { option } from './common';
-import { measure } from './csvData';
+import { measure, writeCsvLines } from './csvData';
 import { Random } from '../src/core/random';
 import { DatasetEngine, readTableWith } from '../src/core/datasets';
 import { stringKind, textExpression, typedExpression } from '../src/core/datasets/columns';
@@ -28,24 +28,10 @@ const CARDINALITIES = [5, 50, 1_000, 20_000];
 
 function writeCategoricalCsv(file: string, rows: number): void {
   const random = new Random(11);
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, `${CARDINALITIES.map((_, j) => `c${j}`).join(',')},x\n`);
-    let lines: string[] = [];
-    for (let i = 0; i < rows; i++) {
-      const cells = CARDINALITIES.map((k, j) =>
-        random.next() < 0.02 ? '' : `${['colour', 'city', 'product', 'customer'][j]}_${Math.floor(random.next() * k)}`,
-      );
-      lines.push(`${cells.join(',')},${random.normal().toFixed(4)}`);
-      if (lines.length === 10_000) {
-        writeSync(fd, lines.join('\n') + '\n');
-        lines = [];
-      }
-    }
-    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
-  } finally {
-    closeSync(fd);
-  }
+  writeCsvLines(file, `${CARDINALITIES.map((_, j) => `c${j}`).join(',')},x`, rows, () => {
+    const cells = CARDINALITIES.map((k, j) => (random.next() < 0.02 ? '' : `${['colour', 'city', 'product', 'customer'][j]}_${Math.floor(random.next() * k)}`));
+    return `${cells.join(',')},${random.normal().toFixed(4)}`;
+  });
 }
 
 /** The string builder before dictionary codes: each row holds its (interned) string in a JavaScript array. */

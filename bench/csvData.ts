@@ -42,19 +42,26 @@ export function measure(argv: string[], options: { cwd?: string; env?: NodeJS.Pr
 export function writeLogisticCsv(file: string, rows: number, features: number): void {
   const random = new Random(7);
   const weights = Array.from({ length: features }, (_, j) => (j < 10 ? random.normal() : 0.1 * random.normal()));
+  const x = new Float64Array(features);
+  writeCsvLines(file, `${Array.from({ length: features }, (_, j) => `f${j}`).join(',')},y`, rows, () => {
+    let score = 0;
+    for (let j = 0; j < features; j++) {
+      x[j] = Math.round(random.normal() * 1e6) / 1e6;
+      score += (weights[j] as number) * (x[j] as number);
+    }
+    const label = random.next() < 1 / (1 + Math.exp(-2 * score)) ? 1 : 0;
+    return `${Array.from(x, (v) => v.toFixed(6)).join(',')},${label}`;
+  });
+}
+
+/** Writes a CSV file: the header line, then `lineOf()` called once per row, in batches of 10,000 lines. */
+export function writeCsvLines(file: string, header: string, rows: number, lineOf: () => string): void {
   const fd = openSync(file, 'w');
   try {
-    writeSync(fd, `${Array.from({ length: features }, (_, j) => `f${j}`).join(',')},y\n`);
-    const x = new Float64Array(features);
+    writeSync(fd, `${header}\n`);
     let lines: string[] = [];
     for (let i = 0; i < rows; i++) {
-      let score = 0;
-      for (let j = 0; j < features; j++) {
-        x[j] = Math.round(random.normal() * 1e6) / 1e6;
-        score += (weights[j] as number) * (x[j] as number);
-      }
-      const label = random.next() < 1 / (1 + Math.exp(-2 * score)) ? 1 : 0;
-      lines.push(`${Array.from(x, (v) => v.toFixed(6)).join(',')},${label}`);
+      lines.push(lineOf());
       if (lines.length === 10_000) {
         writeSync(fd, lines.join('\n') + '\n');
         lines = [];
