@@ -7,6 +7,7 @@ import type { Column, Table } from '../data/table';
 import { stringKind, textExpression, typedExpression } from './columns';
 import type { DatasetEngine, QueryOptions } from './engine';
 import { columnPlans, numberRow } from './head';
+import { readNumericCsv } from './numericCsv';
 import { sqlIdentifier } from './source';
 import { rowUnitSql } from '../stream/source';
 
@@ -26,6 +27,21 @@ export interface ReadTableOptions extends QueryOptions {
 export async function readTable(engine: DatasetEngine, filePath: string, options: ReadTableOptions = {}): Promise<Table> {
   const plans = await columnPlans(engine, filePath, options);
   const numeric = plans.map((plan) => plan.type === 'integer' || plan.type === 'float');
+  if (!options.sample && plans.length > 0 && numeric.every(Boolean)) {
+    // Every column numeric in a plain CSV: parsed from its bytes into the doubles DuckDB's scan below would give.
+    const rows = csvRowBound(filePath);
+    if (rows !== undefined) {
+      const { source } = await engine.open(filePath);
+      const table = await readNumericCsv(
+        engine,
+        source,
+        plans.map((plan) => plan.name),
+        rows,
+        options,
+      );
+      if (table) return table;
+    }
+  }
   const stringPlans = plans.filter((_, i) => !numeric[i]);
   // Categorical or text is decided on the whole column, not the head the schema saw.
   const shape =

@@ -7,9 +7,11 @@ import { DatasetEngine, readTableWith } from '../../../src/core/datasets';
 import { stringKind, textExpression, typedExpression } from '../../../src/core/datasets/columns';
 import type { QueryOptions } from '../../../src/core/datasets/engine';
 import { columnPlans, numberRow } from '../../../src/core/datasets/head';
+import { readNumericCsv } from '../../../src/core/datasets/numericCsv';
 import { sqlIdentifier } from '../../../src/core/datasets/source';
 import { csvRowBound } from '../../../src/core/datasets/readTable';
 import { NumericColumnBuilder } from '../../../src/core/data/columnBuilder';
+import { dataQualityWarnings } from '../../../src/core/data/quality';
 import { cellAt, stringColumn, stringValues, type Column, type NumericColumn, type StringColumn, type Table } from '../../../src/core/data/table';
 
 // The columnar reader must give what the row reader it replaced gave: that reader (a materialized DuckDB table,
@@ -160,4 +162,123 @@ test('numeric columns of a csv are written in place into arrays sized by its lin
   const exact = builder.batch(2);
   exact[0] = 8;
   assert.deepEqual([...builder.finish()], [6, 7, 8, Number.NaN]);
+});
+
+/** readNumericCsv on a file (undefined: left to DuckDB), reading `block` bytes at a time. */
+async function readBytes(file: string, block?: number): Promise<Table | undefined> {
+  const { source } = await engine.open(file);
+  const bound = csvRowBound(file) as number;
+  return readNumericCsv(engine, source, source.layout?.columns ?? [], bound, {}, block);
+}
+
+test('an all-numeric csv is parsed from its bytes into the row reader’s doubles: signs, exponents, 17 digits, spaces, inf, nan, missing strings and text, CRLF, small blocks', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-columnar-'));
+  const file = path.join(dir, 'numeric.csv');
+  const odd = [
+    '-0',
+    '+2',
+    '.5',
+    '-.25',
+    '1.',
+    '1e5',
+    '1E-05',
+    '6.02214076e23',
+    ' 1.5',
+    '2 ',
+    'inf',
+    '-Infinity',
+    'nan',
+    'NaN',
+    'NA',
+    'N/A',
+    'null',
+    'None',
+    '',
+    '?',
+    'oops',
+    '0.12345678901234567',
+    '-9007199254740993',
+    '1e400',
+    '-1e-400',
+    '1e-310',
+    '1_000',
+    '0x10',
+    '1,5',
+    '12345678901234567890',
+    '0.000000000000000000000001',
+  ];
+  let seed = 7;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const lines = ['a\tb\tc\ty'];
+  for (let i = 0; i < 3000; i++) {
+    const cell = (c: number): string =>
+      i % 10 === c ? (odd[(Math.floor(i / 10) + c) % odd.length] as string) : ((random() - 0.5) * 10 ** c).toFixed(1 + ((i + c) % 17));
+    lines.push(`${cell(1)}\t${cell(2)}\t${cell(3)}\t${i % 2}`);
+  }
+  writeFileSync(file.replace('.csv', '.tsv'), lines.join('\r\n'));
+  const tsv = file.replace('.csv', '.tsv');
+  const expected = await readTableByRows(reference, tsv);
+  assert.ok(
+    expected.columns.every((c) => c.kind === 'numeric'),
+    'every column numeric',
+  );
+  for (const block of [160, 1000, 1 << 20]) {
+    const table = await readBytes(tsv, block);
+    assert.ok(table, `parsed from the bytes (block ${block})`);
+    assertSameTable(table, expected, `numeric.tsv, block ${block}`);
+  }
+  const table = await readTableWith(engine, tsv);
+  assertSameTable(table, expected, 'numeric.tsv through readTable');
+  // The odd cells are there: DuckDB's cast of ' 1.5', 'inf' and '-Infinity', NaN for text, -0 kept.
+  const cells = table.columns.flatMap((column) => [...(column as NumericColumn).values]);
+  for (const value of [Infinity, -Infinity, 1.5, -0, 6.02214076e23])
+    assert.ok(
+      cells.some((v) => Object.is(v, value)),
+      `${value} read`,
+    );
+});
+
+test('a text cell in an all-numeric csv reads as missing (NaN) with the same warning as before', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-columnar-'));
+  const file = path.join(dir, 'bad.csv');
+  const lines = ['a,b,y'];
+  for (let i = 0; i < 2000; i++) lines.push(`${i * 0.25},${i === 1500 ? 'oops' : i === 1700 ? '' : String(-i)},${i % 2}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  const table = await readBytes(file);
+  assert.ok(table, 'parsed from the bytes');
+  const expected = await readTableByRows(reference, file);
+  assertSameTable(table, expected, 'bad.csv');
+  const b = (table.columns[1] as NumericColumn).values;
+  assert.ok(Number.isNaN(b[1500]) && Number.isNaN(b[1700]) && b[1499] === -1499);
+  const warning =
+    'column "b": 2 of 2000 values are missing (blank, or not a number, such as n/a, NA or ?); they train as missing values, which an impute step fills and most models refuse without one';
+  assert.deepEqual(dataQualityWarnings(await readTableWith(engine, file), 'y'), [warning]);
+  assert.deepEqual(dataQualityWarnings(expected, 'y'), [warning]);
+});
+
+test('csv files with quotes, blank lines, text past ASCII, a bare carriage return or ragged rows are left to DuckDB, with the same table', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-columnar-'));
+  const cases: Record<string, string> = {
+    quoted: 'a,b\n1,2\n"3",4\n5,6\n',
+    blank: 'a,b\n1,2\n\n5,6\n',
+    single: 'a\n1\n\n2\n',
+    accent: 'a,b\n1,2\n3,4é\n5,6\n',
+    cr: 'a,b\n1,2\r3,4\n5,6\n',
+    quotedHeader: '"a\nx",b\n1,2\n',
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    const file = path.join(dir, `${name}.csv`);
+    writeFileSync(file, text);
+    assert.equal(await readBytes(file), undefined, `${name}: left to DuckDB`);
+    const expected = await readTableByRows(reference, file).catch((error: unknown) => error as Error);
+    if (expected instanceof Error) await assert.rejects(readTableWith(engine, file), { message: expected.message });
+    else assertSameTable(await readTableWith(engine, file), expected, name);
+  }
+  const ragged = path.join(dir, 'ragged.csv');
+  writeFileSync(ragged, 'a,b\n1,2\n3\n4,5,6\n');
+  assert.equal(await readBytes(ragged), undefined, 'ragged: left to DuckDB');
+  await assert.rejects(readTableWith(engine, ragged), /line 3/);
 });
