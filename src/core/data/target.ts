@@ -70,10 +70,20 @@ export function targetValues(target: Column, task: Task): Target {
   if (target.kind === 'numeric') {
     const values = target.values;
     if (task === 'classification') {
-      return Array.from(values, (v, i) => {
-        if (Number.isNaN(v)) throw missing(i);
-        return String(v);
-      });
+      // A run of equal values shares one string (String() once per change, not per row).
+      const labels = new Array<string>(values.length);
+      let last = Number.NaN;
+      let text = '';
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i] as number;
+        if (v !== last) {
+          if (Number.isNaN(v)) throw missing(i);
+          last = v;
+          text = String(v);
+        }
+        labels[i] = text;
+      }
+      return labels;
     }
     return Float64Array.from(values, (v, i) => {
       if (!Number.isFinite(v)) throw missing(i);

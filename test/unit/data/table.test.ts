@@ -105,6 +105,12 @@ test('targetValues gives labels or numbers and names missing rows', () => {
   assert.deepEqual([...(targetValues(ok, 'regression') as Float64Array)], [1, 2]);
   const labels = tableFromRows(['y'], [['a'], ['b']]).columns[0]!;
   assert.throws(() => targetValues(labels, 'regression'), /non-numeric value "a" at row 1/);
+  // Numeric labels: each row's String() of its value, missing rows named (first, and after a run of equal values).
+  const numbers = tableFromRows(['y'], [['1'], ['1'], ['-0'], ['0'], ['2.5'], ['1']]).columns[0]!;
+  assert.equal(numbers.kind, 'numeric');
+  assert.deepEqual(targetValues(numbers, 'classification'), ['1', '1', '0', '0', '2.5', '1']);
+  assert.throws(() => targetValues(tableFromRows(['y'], [['NA'], ['1']]).columns[0]!, 'classification'), /target "y" is missing at row 1/);
+  assert.throws(() => targetValues(tableFromRows(['y'], [['1'], ['1'], ['NA']]).columns[0]!, 'classification'), /target "y" is missing at row 3/);
 });
 
 test('takeRows keeps the chosen rows in order', () => {
