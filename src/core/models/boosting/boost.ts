@@ -201,7 +201,7 @@ export async function boostBinned(
   const binnedVal = data.validation?.binned;
   const n = yTrain.length;
   const hasMissing = new Uint8Array(cols);
-  for (let k = 0; k < binned.length; k++) if (binned[k] === bins.missingBin) hasMissing[k % cols] = 1;
+  for (let at = 0; at < binned.length; at += cols) for (let f = 0; f < cols; f++) if (binned[at + f] === bins.missingBin) hasMissing[f] = 1;
 
   const loss = lossFor(classes, wTrain !== undefined);
   const K = loss.trees;
