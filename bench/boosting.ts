@@ -2,19 +2,22 @@
  * Gradient boosting fit time and held-out accuracy / R² beside scikit-learn's
  * HistGradientBoostingClassifier / HistGradientBoostingRegressor, same data, same run.
  *
- * Run: node --import tsx bench/boosting.ts [--rows 100000] [--features 50] [--sklearn-threads N] [--jobs N]
+ * Run: node --import tsx bench/boosting.ts [--rows 100000] [--features 50] [--sklearn-threads N] [--jobs N] [--worker-spin N] [--backoff 0|1]
  * The data: `rows` × `features` standard normals (bench/common.ts threeClassData): 3 classes from the
  * argmax of three noisy linear scores of the first 10 features, and the first score as a regression
  * target; 80% train, 20% held out, written to a file scikit-learn reads. Both use their defaults
  * (max_iter 100, max_leaf_nodes 31, learning_rate 0.1, early_stopping 'auto': on above 10,000 rows);
  * scikit-learn with its default OpenMP threads unless --sklearn-threads sets OMP_NUM_THREADS; ours with
  * n_jobs `--jobs` (left out: the model's default, the cores less one). Our CPU time counts the
- * histogram workers' threads too (process.cpuUsage is the whole process).
+ * histogram workers' threads too (process.cpuUsage is the whole process). With --jobs 2 or more, --worker-spin sets
+ * how long a worker spins for the next command before it sleeps (team.ts teamTuning.workerSpin; 0: it sleeps at once)
+ * and --backoff 0 keeps every request on the team however long the caller waits (teamTuning.backoff).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { teamTuning } from '../src/core/models/boosting/team';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from '../src/core/models/gradientBoosting';
 import type { DenseMatrix } from '../src/core/types';
 import { option, threeClassData } from './common';
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
   const threads = option('sklearn-threads', 0);
   const jobs = option('jobs', 0);
   const params = jobs === 0 ? {} : { n_jobs: jobs };
+  teamTuning.workerSpin = option('worker-spin', teamTuning.workerSpin);
+  teamTuning.backoff = option('backoff', 1) !== 0;
   const cut = Math.floor(rows * 0.8);
   const dir = mkdtempSync(join(tmpdir(), 'mlwb-boosting-'));
   try {

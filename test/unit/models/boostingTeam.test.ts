@@ -251,3 +251,67 @@ test('gradient_boosting n_jobs: the team computes the loss and gradients of the 
     }
   }
 });
+
+test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw predictions of their rows as one thread does', async () => {
+  const rng = new Random(15);
+  const rows = 40_000;
+  const features = 6;
+  const nBins = 256;
+  const K = 3;
+  const bins = Uint8Array.from({ length: rows * features }, () => Math.floor(rng.next() * 50));
+  const g = sharedFloat32(rows * K);
+  const h = sharedFloat32(rows * K);
+  for (let i = 0; i < g.length; i++) {
+    g[i] = rng.normal() + ((bins[(i % rows) * features + 2] as number) - 25) / 10;
+    h[i] = 0.1 + rng.next();
+  }
+  const start = Float64Array.from({ length: rows * K }, () => rng.normal());
+  const raw = new Float64Array(new SharedArrayBuffer(rows * K * 8));
+  raw.set(start);
+  const y = new Float64Array(new SharedArrayBuffer(rows * 8));
+  const make = (jobs: number): TreeGrower =>
+    new TreeGrower({
+      rows,
+      features,
+      data: { rows, features, nBins, bins },
+      nBins,
+      missingBin: nBins - 1,
+      nBinsNonMissing: new Int32Array(features).fill(50),
+      hasMissing: new Uint8Array(features),
+      maxLeafNodes: 31,
+      maxDepth: null,
+      minSamplesLeaf: 20,
+      l2: 0,
+      shrinkage: 0.1,
+      thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 49 }, (_, k) => k)),
+      jobs,
+      ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms: new Float64Array(new SharedArrayBuffer(rows * 8)) } } : {}),
+    });
+  const one = make(1);
+  const two = make(2);
+  let added = 0;
+  const addLeaves = HistogramTeam.prototype.addLeaves;
+  HistogramTeam.prototype.addLeaves = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['addLeaves']>): boolean {
+    const done = addLeaves.apply(this, args);
+    if (done) added++;
+    return done;
+  };
+  try {
+    const expected = start.slice();
+    two.grow(g, h, 0, false, raw, K, 0);
+    one.grow(g, h, 0, false, expected, K, 0);
+    const began = Date.now();
+    while (!two.teamStarted) {
+      assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const k of [1, 2, 0]) {
+      assert.deepEqual(two.grow(g, h, k * rows, false, raw, K, k), one.grow(g, h, k * rows, false, expected, K, k), `tree of output ${k}`);
+      assert.deepEqual(raw, expected, `raw predictions after the tree of output ${k}`);
+    }
+    assert.ok(added >= 3, `${added} team leaf additions`);
+  } finally {
+    HistogramTeam.prototype.addLeaves = addLeaves;
+    await two.close();
+  }
+});

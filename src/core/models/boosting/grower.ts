@@ -303,12 +303,24 @@ export class TreeGrower {
       }
     }
 
-    for (const leaf of leaves) {
-      const v = leaf.value * ctx.shrinkage;
-      value[leaf.id] = v;
-      for (let p = leaf.start; p < leaf.stop; p++) {
-        const at = (this.partition[p] as number) * stride + k;
-        raw[at] = (raw[at] as number) + v;
+    for (const leaf of leaves) value[leaf.id] = leaf.value * ctx.shrinkage;
+    // The leaves' rows tile the partition: in position order, the team adds them piece by piece.
+    const ordered = leaves.slice().sort((a, b) => a.start - b.start);
+    const added = this.team?.addLeaves(
+      raw,
+      stride,
+      k,
+      n,
+      ordered.map((leaf) => leaf.start),
+      ordered.map((leaf) => value[leaf.id] as number),
+    );
+    if (!added) {
+      for (const leaf of leaves) {
+        const v = value[leaf.id] as number;
+        for (let p = leaf.start; p < leaf.stop; p++) {
+          const at = (this.partition[p] as number) * stride + k;
+          raw[at] = (raw[at] as number) + v;
+        }
       }
     }
     return {

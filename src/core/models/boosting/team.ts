@@ -37,7 +37,9 @@ const CHUNKS = 10;
 /** A partition's bins of the split feature: bins[FIRST + row · STEP] (of the column copy when there is one). */
 const FIRST = 11;
 const STEP = 12;
-const CONTROL_SLOTS = 13;
+/** Checks of the command slot a worker makes before it sleeps (teamTuning.workerSpin); the caller sets 0 while it backs off (a busy machine). */
+const SPIN = 13;
+const CONTROL_SLOTS = 14;
 
 const FLAG_ROOT = 1;
 const FLAG_CONSTANT_HESSIAN = 2;
@@ -50,6 +52,8 @@ const FLAG_SEARCH = 16;
 const FLAG_PARTITION = 64;
 /** The loss terms and gradients of rows start..stop, piece by piece (lossAndGradients). */
 const FLAG_LOSS = 128;
+/** Add each leaf's value to the raw predictions of its rows at partition positions start..stop, piece by piece (addLeaves). */
+const FLAG_LEAVES = 256;
 /** A partition into more pieces than this is not worth its copies. */
 const MAX_PIECES = 64;
 
@@ -68,11 +72,21 @@ export const PARALLEL_MIN_CELLS = 100_000;
  * `backoff` requests, doubling from MIN_BACKOFF to MAX_BACKOFF while stalls recur, and forgetting them
  * after CLEAN_COMMANDS commands without one. The results are the same either way. Tests switch it off.
  */
-export const teamTuning = { backoff: true };
+export const teamTuning = {
+  backoff: true,
+  /**
+   * Checks of the command slot a worker makes after a command before it sleeps (about a millisecond; 0: it
+   * sleeps at once, as before). Read by the caller when the team starts and passed on to its workers.
+   */
+  workerSpin: 200_000,
+};
 const STALL_MS = 0.25;
 const MIN_BACKOFF = 16;
 const MAX_BACKOFF = 4096;
 const CLEAN_COMMANDS = 64;
+
+/** Most leaves addLeaves takes (a tree grown to more is added by the caller). */
+const MAX_LEAVES = 4096;
 
 /** A node with fewer rows than this is partitioned by the calling thread alone. */
 export const PARALLEL_MIN_ROWS = 16_384;
@@ -113,6 +127,8 @@ export interface HistogramWorkerInput {
   };
   /** For lossAndGradients: the loss (lossFor's arguments) and the fit's rows, all shared. */
   readonly rowsLoss?: RowsLoss;
+  /** For addLeaves (with `rowsLoss`): the leaves' first partition positions, in order, and their values. */
+  readonly leaves?: { readonly starts: Int32Array; readonly values: Float64Array };
 }
 
 /** What the team's lossAndGradients reads: lossFor(classes, weighted) over y, the raw predictions and the weights; terms is written. */
@@ -150,6 +166,30 @@ function splitPiece(input: HistogramWorkerInput, k: number, pieces: number, star
 }
 
 /**
+ * Piece k of `pieces` of the partition positions start..stop: each row's leaf value added to its raw
+ * prediction raw[row · stride + output]; the leaves (`count` of them) start at leaves.starts[…], in order.
+ */
+function leavesPiece(input: HistogramWorkerInput, k: number, pieces: number, start: number, stop: number, count: number, stride: number, output: number): void {
+  const { partition } = input;
+  const { starts, values } = input.leaves as NonNullable<HistogramWorkerInput['leaves']>;
+  const raw = (input.rowsLoss as RowsLoss).raw;
+  const size = Math.ceil((stop - start) / pieces);
+  const a = Math.min(stop, start + k * size);
+  const b = Math.min(stop, a + size);
+  let leaf = 0;
+  while (leaf + 1 < count && (starts[leaf + 1] as number) <= a) leaf++;
+  for (let p = a; p < b;) {
+    const end = Math.min(b, leaf + 1 < count ? (starts[leaf + 1] as number) : stop);
+    const v = values[leaf] as number;
+    for (; p < end; p++) {
+      const at = (partition[p] as number) * stride + output;
+      raw[at] = (raw[at] as number) + v;
+    }
+    leaf++;
+  }
+}
+
+/**
  * Claims chunks of features for the command of `generation` until none is left (or a newer command
  * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
  * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
@@ -157,7 +197,7 @@ function splitPiece(input: HistogramWorkerInput, k: number, pieces: number, star
 function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined, loss: BoostingLoss | undefined): void {
   const { control, data, chunk } = input;
   const flags = Atomics.load(control, FLAGS);
-  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS)) !== 0;
+  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES)) !== 0;
   const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
@@ -174,7 +214,8 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
     if (k >= chunks) return;
     if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
     if (partitioning) {
-      if ((flags & FLAG_LOSS) !== 0) {
+      if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
+      else if ((flags & FLAG_LOSS) !== 0) {
         const rows = input.rowsLoss as RowsLoss;
         const size = Math.ceil((stop - start) / chunks);
         const a = Math.min(stop, start + k * size);
@@ -240,6 +281,11 @@ export function histogramWorker(input: HistogramWorkerInput): number {
   Atomics.add(control, READY, 1);
   let wakes = 0;
   for (;;) {
+    // Spin a while before sleeping: the next command mostly comes within microseconds (the caller's
+    // serial work between two nodes), and a sleeping worker wakes tens to hundreds of microseconds
+    // after its notify (on a virtual machine, its idle processor must be scheduled again).
+    const spins = Atomics.load(control, SPIN);
+    for (let spin = 0; spin < spins && Atomics.load(control, GENERATION) === generation; spin++);
     Atomics.wait(control, GENERATION, generation);
     generation = Atomics.load(control, GENERATION);
     if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
@@ -294,6 +340,8 @@ export class HistogramTeam {
   private backoff = 0;
   private clean = 0;
   private generation = 0;
+  /** What the workers spin for commands before sleeping (teamTuning.workerSpin at the start) while the team is not backing off. */
+  private readonly spin: number;
   private readonly abort = new AbortController();
   private readonly finished: Promise<unknown>;
 
@@ -332,8 +380,10 @@ export class HistogramTeam {
       nodes: new Float64Array(new SharedArrayBuffer(2 * NODE_FIELDS * 8)),
       found: new Float64Array(new SharedArrayBuffer(chunks * 2 * SPLIT_FIELDS * 8)),
       ...(rowsSplit ? { rowsSplit: { ...rowsSplit, goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)), lefts: sharedInt32(MAX_PIECES) } } : {}),
-      ...(rowsLoss ? { rowsLoss } : {}),
+      ...(rowsLoss ? { rowsLoss, leaves: { starts: sharedInt32(MAX_LEAVES), values: new Float64Array(new SharedArrayBuffer(MAX_LEAVES * 8)) } } : {}),
     };
+    this.spin = Math.max(0, Math.min(0x7fffffff, Math.floor(teamTuning.workerSpin)));
+    Atomics.store(this.control, SPIN, this.spin);
     this.loss = rowsLoss ? lossFor(rowsLoss.classes, rowsLoss.weighted) : undefined;
     this.chunks = chunks;
     this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
@@ -460,6 +510,23 @@ export class HistogramTeam {
     return sumTerms(rows.terms, n, rows.weights);
   }
 
+  /**
+   * Adds each leaf's value to the raw predictions of its rows, raw[row · stride + output] for the rows at
+   * partition positions starts[l] … (the next leaf's start, or n), as the grower's own loop does; false
+   * (nothing done) unless `raw` is the team's rowsLoss.raw, the rows are many and the workers are up.
+   */
+  addLeaves(raw: Float64Array, stride: number, output: number, n: number, starts: readonly number[], values: readonly number[]): boolean {
+    const leaves = this.input.leaves;
+    if (!leaves || this.input.rowsLoss?.raw !== raw || this.workers === 0 || n < PARALLEL_MIN_ROWS || starts.length > MAX_LEAVES) return false;
+    if (!this.admit()) return false;
+    leaves.starts.set(starts);
+    leaves.values.set(values);
+    Atomics.store(this.control, FIRST, stride);
+    Atomics.store(this.control, STEP, output);
+    this.command(0, n, starts.length, FLAG_LEAVES, 0, 0, Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD));
+    return true;
+  }
+
   /** Runs one command of `chunks` chunks on every thread (the caller too) and waits until every chunk is done. */
   private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): void {
     const { control } = this;
@@ -493,7 +560,12 @@ export class HistogramTeam {
       this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
       this.resumeAt = this.requests + this.backoff;
       this.clean = 0;
-    } else if (++this.clean >= CLEAN_COMMANDS) this.backoff = 0;
+      // A worker spinning for commands while the caller works alone would take a core from it.
+      if (teamTuning.backoff) Atomics.store(control, SPIN, 0);
+    } else if (++this.clean >= CLEAN_COMMANDS) {
+      this.backoff = 0;
+      Atomics.store(control, SPIN, this.spin);
+    }
   }
 
   /** Tells the workers to quit (stops them outright if they never started) and waits for them. */
