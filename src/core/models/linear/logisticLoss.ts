@@ -156,7 +156,23 @@ export function binaryColumnsObjective(
     for (let start = 0; start < n; start += COLUMN_BLOCK) {
       const m = Math.min(COLUMN_BLOCK, n - start);
       z.fill(intercept, 0, m);
-      for (let j = 0; j < p; j++) {
+      // Four columns a pass (z read and written once for them), each score still summed in feature order.
+      let j = 0;
+      for (; j + 4 <= p; j += 4) {
+        const c0 = columns[j] as Float64Array;
+        const c1 = columns[j + 1] as Float64Array;
+        const c2 = columns[j + 2] as Float64Array;
+        const c3 = columns[j + 3] as Float64Array;
+        const w0 = w[j] as number;
+        const w1 = w[j + 1] as number;
+        const w2 = w[j + 2] as number;
+        const w3 = w[j + 3] as number;
+        for (let i = 0; i < m; i++) {
+          const at = start + i;
+          z[i] = (z[i] as number) + (c0[at] as number) * w0 + (c1[at] as number) * w1 + (c2[at] as number) * w2 + (c3[at] as number) * w3;
+        }
+      }
+      for (; j < p; j++) {
         const column = columns[j] as Float64Array;
         const wj = w[j] as number;
         for (let i = 0; i < m; i++) z[i] = (z[i] as number) + (column[start + i] as number) * wj;
@@ -174,7 +190,31 @@ export function binaryColumnsObjective(
         z[i] = r;
         interceptGrad += r;
       }
-      for (let j = 0; j < p; j++) {
+      // Four gradient sums at once (independent additions, each still over the rows in row order).
+      j = 0;
+      for (; j + 4 <= p; j += 4) {
+        const c0 = columns[j] as Float64Array;
+        const c1 = columns[j + 1] as Float64Array;
+        const c2 = columns[j + 2] as Float64Array;
+        const c3 = columns[j + 3] as Float64Array;
+        let g0 = grad[j] as number;
+        let g1 = grad[j + 1] as number;
+        let g2 = grad[j + 2] as number;
+        let g3 = grad[j + 3] as number;
+        for (let i = 0; i < m; i++) {
+          const r = z[i] as number;
+          const at = start + i;
+          g0 += r * (c0[at] as number);
+          g1 += r * (c1[at] as number);
+          g2 += r * (c2[at] as number);
+          g3 += r * (c3[at] as number);
+        }
+        grad[j] = g0;
+        grad[j + 1] = g1;
+        grad[j + 2] = g2;
+        grad[j + 3] = g3;
+      }
+      for (; j < p; j++) {
         const column = columns[j] as Float64Array;
         let g = grad[j] as number;
         for (let i = 0; i < m; i++) g += (z[i] as number) * (column[start + i] as number);
