@@ -7,9 +7,12 @@
  * - pandas `read_csv` with `dtype="category"` for the four columns (the anchor).
  * Each child also prints the memory its table retains (JavaScript heap and typed arrays, after a forced GC) and the read
  * time it measured itself.
- * `--text` adds the measurement behind keeping free text in the dictionary form rather than UTF-8 bytes and offsets.
+ * `--text` adds free text: 1,000,000 distinct ~45-character texts held in the dictionary form (a string per row and
+ * codes: the text column before) and as the TextColumn readTable now builds (UTF-8 bytes and Float64 offsets), and a
+ * CSV of those texts read by readTable (a text column) beside pandas `read_csv` (object strings), each in its own
+ * measured process.
  *
- *   node --import tsx bench/categorical.ts [--rows 1000000] [--keep FILE] [--text]
+ *   node --import tsx bench/categorical.ts [--rows 1000000] [--keep FILE] [--text | --text-only]
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,7 @@ import { stringKind, textExpression, typedExpression } from '../src/core/dataset
 import { columnPlans, numberRow } from '../src/core/datasets/head';
 import { sqlIdentifier } from '../src/core/datasets/source';
 import { NumericColumnBuilder } from '../src/core/data/columnBuilder';
+import { textColumn } from '../src/core/data/table';
 
 const CARDINALITIES = [5, 50, 1_000, 20_000];
 
@@ -123,11 +127,17 @@ async function child(mode: string, file: string): Promise<void> {
   process.stdout.write(JSON.stringify({ read, heapMb: held, rows: table.rowCount, kinds }) + '\n');
 }
 
+const WORDS = ['good', 'bad', 'quick', 'delivery', 'broken', 'excellent', 'return', 'price', 'quality', 'item'];
+
+/** Distinct texts of ~45 characters (six words and the row number). */
+function textMaker(): (i: number) => string {
+  const random = new Random(3);
+  return (i) => `${Array.from({ length: 6 }, () => WORDS[Math.floor(random.next() * WORDS.length)]).join(' ')} #${i}`;
+}
+
 /** Child: 1,000,000 distinct texts (~45 characters) held as a string array vs UTF-8 bytes and offsets. */
 function textChild(rows: number): void {
-  const random = new Random(3);
-  const words = ['good', 'bad', 'quick', 'delivery', 'broken', 'excellent', 'return', 'price', 'quality', 'item'];
-  const make = (i: number): string => `${Array.from({ length: 6 }, () => words[Math.floor(random.next() * words.length)]).join(' ')} #${i}`;
+  const make = textMaker();
   const base = heapMb();
   // Dictionary form of free text: one string per distinct value (here every row) plus an Int32Array of codes.
   let strings: string[] | undefined = Array.from({ length: rows }, (_, i) => make(i));
@@ -150,14 +160,36 @@ function textChild(rows: number): void {
   let length = 0;
   for (let i = 0; i < rows; i++) length += decoder.decode(utf8.subarray(offsets[i], offsets[i + 1])).length;
   const decodeS = (performance.now() - t0) / 1000;
+  // The column readTable builds now (Float64 offsets: exact past 2 GB of text), measured as the heap it holds.
+  const beforeColumn = heapMb();
+  const column = textColumn('text', strings);
+  const columnMb = heapMb() - beforeColumn;
   strings = undefined;
-  process.stdout.write(JSON.stringify({ dictionaryMb, codesMb: codes.byteLength / 2 ** 20, offsetsMb, decodeS, length }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      dictionaryMb,
+      codesMb: codes.byteLength / 2 ** 20,
+      offsetsMb,
+      decodeS,
+      length,
+      columnMb,
+      columnBytes: column.bytes.byteLength + column.offsets.byteLength,
+    }) + '\n',
+  );
 }
 
 const PANDAS = `
 import sys, time, json, pandas
 t0 = time.perf_counter()
 frame = pandas.read_csv(sys.argv[1], dtype={c: "category" for c in ["c0", "c1", "c2", "c3"]})
+t1 = time.perf_counter()
+print(json.dumps({"read": t1 - t0, "rows": len(frame), "frameMb": frame.memory_usage(deep=True).sum() / 2**20}))
+`;
+
+const PANDAS_TEXT = `
+import sys, time, json, pandas
+t0 = time.perf_counter()
+frame = pandas.read_csv(sys.argv[1])
 t1 = time.perf_counter()
 print(json.dumps({"read": t1 - t0, "rows": len(frame), "frameMb": frame.memory_usage(deep=True).sum() / 2**20}))
 `;
@@ -171,36 +203,50 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-categorical-'));
   const file = keepAt >= 0 ? (process.argv[keepAt + 1] as string) : path.join(dir, 'categorical.csv');
   try {
-    if (!existsSync(file)) writeCategoricalCsv(file, rows);
     const node = (args: string[]): string[] => [process.execPath, '--import', 'tsx', '--expose-gc', __filename, ...args];
-    console.log(`${rows.toLocaleString('en')} rows: categorical c0..c3 (${CARDINALITIES.join(', ')} labels, 2 % missing) and one numeric column`);
-    const results: Record<string, { wall: number; rssMb: number; out: Record<string, number | string> }> = {};
-    for (const [name, argv] of [
-      ['strings (before)', node(['--child', 'strings', file])],
-      ['codes (now)', node(['--child', 'codes', file])],
-      ['pandas category', ['/usr/bin/python3', '-c', PANDAS, file]],
-    ] as const) {
-      const m = measure([...argv]);
-      const out = JSON.parse(m.stdout.trim().split('\n').pop() as string) as Record<string, number | string>;
-      results[name] = { wall: m.wall, rssMb: m.rssMb, out };
-      const extra = 'heapMb' in out ? `, table holds ${Number(out.heapMb).toFixed(1)} MB` : `, frame ${Number(out.frameMb).toFixed(1)} MB`;
-      console.log(
-        `${name.padEnd(17)} read ${Number(out.read).toFixed(2)} s, process wall ${m.wall.toFixed(2)} s, peak RSS ${m.rssMb.toFixed(0)} MB${extra}${out.kinds ? ` (${String(out.kinds)})` : ''}`,
-      );
+    // --text-only: the free-text figures alone.
+    if (!process.argv.includes('--text-only')) {
+      if (!existsSync(file)) writeCategoricalCsv(file, rows);
+      console.log(`${rows.toLocaleString('en')} rows: categorical c0..c3 (${CARDINALITIES.join(', ')} labels, 2 % missing) and one numeric column`);
+      const results: Record<string, { wall: number; rssMb: number; out: Record<string, number | string> }> = {};
+      for (const [name, argv] of [
+        ['strings (before)', node(['--child', 'strings', file])],
+        ['codes (now)', node(['--child', 'codes', file])],
+        ['pandas category', ['/usr/bin/python3', '-c', PANDAS, file]],
+      ] as const) {
+        const m = measure([...argv]);
+        const out = JSON.parse(m.stdout.trim().split('\n').pop() as string) as Record<string, number | string>;
+        results[name] = { wall: m.wall, rssMb: m.rssMb, out };
+        const extra = 'heapMb' in out ? `, table holds ${Number(out.heapMb).toFixed(1)} MB` : `, frame ${Number(out.frameMb).toFixed(1)} MB`;
+        console.log(
+          `${name.padEnd(17)} read ${Number(out.read).toFixed(2)} s, process wall ${m.wall.toFixed(2)} s, peak RSS ${m.rssMb.toFixed(0)} MB${extra}${out.kinds ? ` (${String(out.kinds)})` : ''}`,
+        );
+      }
+      const codes = results['codes (now)'];
+      const pandas = results['pandas category'];
+      const strings = results['strings (before)'];
+      if (codes && pandas && strings) {
+        console.log(
+          `ratios: codes/strings read ${(Number(codes.out.read) / Number(strings.out.read)).toFixed(2)}x, peak RSS ${(codes.rssMb / strings.rssMb).toFixed(2)}x; codes/pandas read ${(Number(codes.out.read) / Number(pandas.out.read)).toFixed(2)}x, peak RSS ${(codes.rssMb / pandas.rssMb).toFixed(2)}x`,
+        );
+      }
     }
-    const codes = results['codes (now)'];
-    const pandas = results['pandas category'];
-    const strings = results['strings (before)'];
-    if (codes && pandas && strings) {
-      console.log(
-        `ratios: codes/strings read ${(Number(codes.out.read) / Number(strings.out.read)).toFixed(2)}x, peak RSS ${(codes.rssMb / strings.rssMb).toFixed(2)}x; codes/pandas read ${(Number(codes.out.read) / Number(pandas.out.read)).toFixed(2)}x, peak RSS ${(codes.rssMb / pandas.rssMb).toFixed(2)}x`,
-      );
-    }
-    if (process.argv.includes('--text')) {
+    if (process.argv.includes('--text') || process.argv.includes('--text-only')) {
       const m = measure(node(['--text-child', '--rows', String(rows)]));
       const out = JSON.parse(m.stdout.trim()) as Record<string, number>;
       console.log(
-        `text, ${rows.toLocaleString('en')} distinct ~45-char rows: dictionary (strings + codes) ${Number(out.dictionaryMb).toFixed(1)} MB (codes ${Number(out.codesMb).toFixed(1)} MB); UTF-8 bytes + offsets ${Number(out.offsetsMb).toFixed(1)} MB; decoding every row back to strings ${Number(out.decodeS).toFixed(2)} s`,
+        `text, ${rows.toLocaleString('en')} distinct ~45-char rows: dictionary (strings + codes, before) ${Number(out.dictionaryMb).toFixed(1)} MB (codes ${Number(out.codesMb).toFixed(1)} MB); UTF-8 bytes + Int32 offsets ${Number(out.offsetsMb).toFixed(1)} MB; TextColumn (bytes + Float64 offsets, now) ${Number(out.columnMb).toFixed(1)} MB held (${(Number(out.columnBytes) / 2 ** 20).toFixed(1)} MB of arrays), ${(Number(out.columnMb) / Number(out.dictionaryMb)).toFixed(2)}x the dictionary; decoding every row back to strings ${Number(out.decodeS).toFixed(2)} s`,
+      );
+      const textFile = path.join(dir, 'text.csv');
+      const make = textMaker();
+      let row = 0;
+      writeCsvLines(textFile, 'text,x', rows, () => `${make(row)},${row++ % 7}`);
+      const read = measure(node(['--child', 'codes', textFile]));
+      const readOut = JSON.parse(read.stdout.trim().split('\n').pop() as string) as Record<string, number | string>;
+      const pandasRead = measure(['/usr/bin/python3', '-c', PANDAS_TEXT, textFile]);
+      const pandasOut = JSON.parse(pandasRead.stdout.trim().split('\n').pop() as string) as Record<string, number>;
+      console.log(
+        `text CSV read: readTable ${Number(readOut.read).toFixed(2)} s, peak RSS ${read.rssMb.toFixed(0)} MB, table holds ${Number(readOut.heapMb).toFixed(1)} MB (${String(readOut.kinds)}); pandas read_csv ${Number(pandasOut.read).toFixed(2)} s, peak RSS ${pandasRead.rssMb.toFixed(0)} MB, frame ${Number(pandasOut.frameMb).toFixed(1)} MB; ratios read ${(Number(readOut.read) / Number(pandasOut.read)).toFixed(2)}x, peak RSS ${(read.rssMb / pandasRead.rssMb).toFixed(2)}x, held/frame ${(Number(readOut.heapMb) / Number(pandasOut.frameMb)).toFixed(2)}x`,
       );
     }
   } finally {

@@ -151,3 +151,95 @@ export class StringColumnBuilder {
 }
 
 const EMPTY_CODES = new Int32Array(0);
+
+/**
+ * Collects a free-text column as UTF-8 bytes and offsets (see TextColumn): no string per row is kept. Short values
+ * (DuckDB's inline string_t) are copied byte by byte, longer ones encoded from the string DuckDB hands over. The bytes
+ * grow by doubling unless `reserve` was told their total.
+ */
+export class TextColumnBuilder {
+  private bytes: Buffer = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+  private offsets = new Float64Array(1);
+  private length = 0;
+
+  /** Room for `rows` rows of `bytes` bytes in all (both may be exceeded: the arrays then grow). */
+  reserve(rows: number, bytes: number): void {
+    if (this.length !== 0) return;
+    if (bytes > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(bytes);
+    if (rows + 1 > this.offsets.length) this.offsets = new Float64Array(rows + 1);
+  }
+
+  private room(rows: number, bytes: number): void {
+    if (this.used + bytes > this.bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.used + bytes, 2 * this.bytes.length, 1 << 16));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    if (this.length + rows + 1 > this.offsets.length) {
+      const grown = new Float64Array(Math.max(this.length + rows + 1, 2 * this.offsets.length));
+      grown.set(this.offsets.subarray(0, this.length + 1));
+      this.offsets = grown;
+    }
+  }
+
+  /** Appends one row: a string, or null for a missing cell. */
+  add(value: string | null): void {
+    if (value === null) {
+      this.room(1, 0);
+      this.offsets[++this.length] = -this.used - 1;
+      return;
+    }
+    this.room(1, value.length * 3);
+    this.used += this.bytes.write(value, this.used, 'utf8');
+    this.offsets[++this.length] = this.used;
+  }
+
+  /**
+   * Appends a chunk's VARCHAR vector laid out as DuckDB's string_t array (`view`: 16 bytes a row; up to 12 bytes are
+   * inline after the length) with its validity words (undefined: every row valid); `long` gives a longer row's string.
+   */
+  addStrings(view: DataView, rows: number, valid: Uint32Array | undefined, long: (row: number) => string): void {
+    this.room(rows, 12 * rows);
+    const source = new Uint8Array(view.buffer, view.byteOffset, rows * 16);
+    for (let r = 0; r < rows; r++) {
+      if (valid && !((((valid[r >> 5] as number) >>> (r & 31)) & 1) === 1)) {
+        this.offsets[++this.length] = -this.used - 1;
+        continue;
+      }
+      const at = r * 16;
+      const size = view.getUint32(at, true);
+      if (size <= 12) {
+        const bytes = this.bytes;
+        let used = this.used;
+        for (let k = 0; k < size; k++) bytes[used++] = source[at + 4 + k] as number;
+        this.used = used;
+        this.offsets[++this.length] = used;
+        continue;
+      }
+      const value = long(r);
+      // Rows still to come keep 12 bytes each of the room made above.
+      this.room(rows - r, value.length * 3 + 12 * (rows - r));
+      this.used += this.bytes.write(value, this.used, 'utf8');
+      this.offsets[++this.length] = this.used;
+    }
+  }
+
+  /** Forgets every row (a read that starts over). */
+  clear(): void {
+    this.used = 0;
+    this.length = 0;
+  }
+
+  /** The column's bytes and offsets (trimmed to what was used: a view when the slack is small, else a copy). */
+  finish(): { bytes: Uint8Array; offsets: Float64Array } {
+    const whole = this.bytes;
+    let bytes = new Uint8Array(whole.buffer, whole.byteOffset, this.used);
+    if (this.used < 0.9 * whole.length) bytes = new Uint8Array(bytes);
+    const offsets = this.length + 1 === this.offsets.length ? this.offsets : this.offsets.slice(0, this.length + 1);
+    this.bytes = Buffer.allocUnsafeSlow(0);
+    this.offsets = new Float64Array(1);
+    this.clear();
+    return { bytes, offsets };
+  }
+}

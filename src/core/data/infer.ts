@@ -11,7 +11,7 @@
  *   least 2 tokens on average: free text such as reviews or titles;
  * - categorical: every other string column (labels, codes, single-word ids).
  */
-import { categoryCounts, stringColumn, type Column, type StringColumn } from './table';
+import { categoryCounts, dictionaryOf, stringColumn, type Column, type StringColumn } from './table';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'text';
 
@@ -60,7 +60,7 @@ export function stringColumnKind(column: StringColumn): 'categorical' | 'text' {
   let present = 0;
   let tokens = 0;
   let distinct = 0;
-  column.categories.forEach((v, k) => {
+  dictionaryOf(column).categories.forEach((v, k) => {
     const count = counts[k] as number;
     if (count === 0) return;
     present += count;

@@ -4,7 +4,7 @@
  * as n/a, NA, NaN, which the reader reads as missing), and a column of numbers read as text because
  * a few cells are not numbers (such as "?").
  */
-import { categoryCounts, type Table } from './table';
+import { categoryCounts, dictionaryOf, stringReader, type Table } from './table';
 
 /** A column read as text is called numeric-looking when at least this share of its values are numbers. */
 const NUMERIC_SHARE = 0.9;
@@ -28,18 +28,27 @@ export function dataQualityWarnings(table: Table, target: string): string[] {
       }
       continue;
     }
-    // Counted on the codes: each category is tested once.
-    const counts = categoryCounts(column);
     let present = 0;
     let notNumbers = 0;
     const examples: string[] = [];
-    column.categories.forEach((value, k) => {
-      const count = counts[k] as number;
+    const tally = (value: string, count: number): void => {
       present += count;
       if (count === 0 || isNumber(value)) return;
       notNumbers += count;
-      if (examples.length < EXAMPLES) examples.push(JSON.stringify(value));
-    });
+      if (examples.length < EXAMPLES && !examples.includes(JSON.stringify(value))) examples.push(JSON.stringify(value));
+    };
+    if (column.kind === 'text') {
+      // Free text row by row: its dictionary would be a string per row.
+      const read = stringReader(column);
+      for (let i = 0; i + 1 < column.offsets.length; i++) {
+        const value = read(i);
+        if (value !== null) tally(value, 1);
+      }
+    } else {
+      // Counted on the codes: each category is tested once.
+      const counts = categoryCounts(column);
+      dictionaryOf(column).categories.forEach((value, k) => tally(value, counts[k] as number));
+    }
     if (present === 0) continue;
     if (notNumbers === 0 || notNumbers > present * (1 - NUMERIC_SHARE)) continue;
     warnings.push(

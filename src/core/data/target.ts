@@ -1,6 +1,6 @@
 /** Target column handling: split it from the features, infer the task, and extract its values. */
 import { MlError, Target, Task } from '../types';
-import { Column, missingAt, stringAt, Table, takeColumnRows } from './table';
+import { Column, dictionaryOf, missingAt, stringAt, Table, takeColumnRows } from './table';
 
 /** Separates the target column from the feature columns. */
 export function splitTarget(table: Table, targetName: string): { features: Table; target: Column } {
@@ -91,7 +91,7 @@ export function targetValues(target: Column, task: Task): Target {
     });
   }
   // From the codes: a label per row is the dictionary's string (shared, not copied); a number is parsed once per category.
-  const { codes, categories } = target;
+  const { codes, categories } = dictionaryOf(target);
   if (task === 'classification') {
     const labels = new Array<string>(codes.length);
     for (let i = 0; i < codes.length; i++) {

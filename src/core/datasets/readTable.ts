@@ -2,7 +2,7 @@
 import type { DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { datasetFormat } from './sniff';
-import { NumericColumnBuilder, StringColumnBuilder } from '../data/columnBuilder';
+import { NumericColumnBuilder, StringColumnBuilder, TextColumnBuilder } from '../data/columnBuilder';
 import type { Column, Table } from '../data/table';
 import { stringKind, textExpression, typedExpression } from './columns';
 import type { DatasetEngine, QueryOptions } from './engine';
@@ -20,7 +20,8 @@ export interface ReadTableOptions extends QueryOptions {
 /**
  * Reads every row: integer and float columns become numeric (NaN where missing or unparsable), the rest strings.
  * Columnar: DuckDB's result chunks are streamed from the file straight into one typed array per numeric column and
- * dictionary codes (an Int32Array and the distinct strings) per string column, without materializing the table in DuckDB or a JavaScript value per
+ * dictionary codes (an Int32Array and the distinct strings) per categorical column or UTF-8 bytes and offsets per text
+ * column (the kind decided on the whole column first), without materializing the table in DuckDB or a JavaScript value per
  * cell first, so the read holds little more than the finished columns. With `sample`, DuckDB keeps only the sampled
  * rows (the smallest seeded row hashes, as the streamed split draws them).
  */
@@ -52,12 +53,26 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
             await engine.querySource(
               filePath,
               (from) =>
-                `SELECT count(*), ${stringPlans.map((p) => `count(${textExpression(p)}), count(DISTINCT ${textExpression(p)}), coalesce(avg(length(${textExpression(p)})), 0)`).join(', ')} FROM ${from}`,
+                `SELECT count(*), ${stringPlans.map((p) => `count(${textExpression(p)}), count(DISTINCT ${textExpression(p)}), coalesce(avg(length(${textExpression(p)})), 0), coalesce(sum(strlen(${textExpression(p)})), 0)`).join(', ')} FROM ${from}`,
               options,
             )
           ).reader,
         );
-  const builders = plans.map((_, i) => (numeric[i] ? new NumericColumnBuilder() : new StringColumnBuilder()));
+  // Free text is held as UTF-8 bytes and offsets (its dictionary would be a string per row), categories as codes.
+  const stringKinds = stringPlans.map((_, s) => {
+    const [present = 0, distinct = 0, averageLength = 0] = shape.slice(1 + 4 * s, 4 + 4 * s);
+    return stringKind(distinct, present, averageLength);
+  });
+  const builders = plans.map((plan, i) =>
+    numeric[i] ? new NumericColumnBuilder() : stringKinds[stringPlans.indexOf(plan)] === 'text' ? new TextColumnBuilder() : new StringColumnBuilder(),
+  );
+  stringPlans.forEach((plan, s) => {
+    const builder = builders[plans.indexOf(plan)];
+    if (!(builder instanceof TextColumnBuilder)) return;
+    const rows = Math.min(shape[0] ?? 0, options.sample ? Math.floor(options.sample.rows) : Infinity);
+    const bytes = shape[4 + 4 * s] ?? 0;
+    builder.reserve(rows, options.sample ? Math.ceil((bytes * rows) / Math.max(1, shape[0] ?? 0)) : bytes);
+  });
   const bound = numeric.some(Boolean) ? csvRowBound(filePath) : undefined;
   if (bound !== undefined) {
     const rows = options.sample ? Math.min(bound, Math.floor(options.sample.rows)) : bound;
@@ -83,11 +98,10 @@ export async function readTable(engine: DatasetEngine, filePath: string, options
     options,
   );
   const columns: Column[] = plans.map((plan, i) => {
-    const builder = builders[i] as NumericColumnBuilder | StringColumnBuilder;
+    const builder = builders[i] as NumericColumnBuilder | StringColumnBuilder | TextColumnBuilder;
     if (builder instanceof NumericColumnBuilder) return { name: plan.name, kind: 'numeric', values: builder.finish() };
-    const s = stringPlans.indexOf(plan);
-    const [present = 0, distinct = 0, averageLength = 0] = shape.slice(1 + 3 * s, 4 + 3 * s);
-    return { name: plan.name, kind: stringKind(distinct, present, averageLength), ...builder.finish() };
+    if (builder instanceof TextColumnBuilder) return { name: plan.name, kind: 'text', ...builder.finish() };
+    return { name: plan.name, kind: 'categorical', ...builder.finish() };
   });
   return { rowCount, columns };
 }
@@ -180,18 +194,44 @@ function codeShortStrings(vector: DuckDBVector, out: Int32Array, builder: String
   return true;
 }
 
+/**
+ * A VARCHAR vector's rows appended to a text column: from its string_t array when laid out as @duckdb/node-api's
+ * DuckDBVarCharVector (see codeShortStrings: rows of up to 12 bytes are copied without a JavaScript string), else cell
+ * by cell.
+ */
+function appendText(vector: DuckDBVector, rows: number, builder: TextColumnBuilder): void {
+  const { dataView: view, validity } = vector as unknown as { dataView?: unknown; validity?: { data?: unknown; offset?: unknown } };
+  const mask = validity?.data;
+  if (
+    view instanceof DataView &&
+    view.byteLength >= rows * 16 &&
+    validity?.offset === 0 &&
+    (mask === null || (mask instanceof BigUint64Array && mask.length * 64 >= rows))
+  ) {
+    const words = mask === null ? undefined : new Uint32Array(mask.buffer, mask.byteOffset, mask.length * 2);
+    builder.addStrings(view, rows, words, (r) => String(vector.getItem(r)));
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const value = vector.getItem(r);
+    builder.add(value === null ? null : typeof value === 'string' ? value : String(value));
+  }
+}
+
 /** The low `bytes` bytes of a little-endian 32-bit word (all of it from 4, none at 0 or below). */
 function byteMask(bytes: number): number {
   return bytes >= 4 ? 0xffffffff : bytes <= 0 ? 0 : (1 << (8 * bytes)) - 1;
 }
 
 /** Copies one result chunk into the column builders; returns its row count. */
-function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBuilder | StringColumnBuilder)[]): number {
+function appendChunk(chunk: DuckDBDataChunk, builders: readonly (NumericColumnBuilder | StringColumnBuilder | TextColumnBuilder)[]): number {
   const rows = chunk.rowCount;
   for (let c = 0; c < builders.length; c++) {
-    const builder = builders[c] as NumericColumnBuilder | StringColumnBuilder;
+    const builder = builders[c] as NumericColumnBuilder | StringColumnBuilder | TextColumnBuilder;
     const vector = chunk.getColumnVector(c);
-    if (builder instanceof NumericColumnBuilder) {
+    if (builder instanceof TextColumnBuilder) {
+      appendText(vector, rows, builder);
+    } else if (builder instanceof NumericColumnBuilder) {
       const out = builder.batch(rows);
       if (copyDoubles(vector, out)) continue;
       for (let r = 0; r < rows; r++) {

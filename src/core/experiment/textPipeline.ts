@@ -1,5 +1,5 @@
 /** Feeds the transformer its raw text column instead of a vectorised matrix (see nn/transformer.ts). */
-import type { Table } from '../data/table';
+import { stringReader, type Table } from '../data/table';
 import type { Target } from '../types';
 import { MlError } from '../types';
 import type { PreparedData } from '../validation';
@@ -29,7 +29,10 @@ export class TextColumnPipeline {
     const column = features.columns.find((c) => c.name === this.column);
     if (!column) throw new MlError(`transformer: text column "${this.column ?? ''}" not found`);
     if (column.kind === 'numeric') return Array.from(column.values, (v) => (Number.isNaN(v) ? '' : String(v)));
-    return Array.from(column.codes, (code) => (code < 0 ? '' : (column.categories[code] as string)));
+    const read = stringReader(column);
+    const out = new Array<string>(features.rowCount);
+    for (let i = 0; i < out.length; i++) out[i] = read(i) ?? '';
+    return out;
   }
 
   toJSON(): { type: 'text_column'; column: string | undefined } {

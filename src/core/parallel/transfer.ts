@@ -1,8 +1,8 @@
 /**
  * Tables and targets on their way to worker threads: their typed arrays are moved into shared memory (a
  * SharedArrayBuffer is shared by postMessage, not copied), so a fold or importance task's input carries no per-row
- * JavaScript values to structured-clone. A string column's codes go shared and only its distinct categories are
- * cloned; a classification target goes as codes into its distinct labels and is rebuilt on the worker's side.
+ * JavaScript values to structured-clone. A categorical column's codes go shared and only its distinct categories are
+ * cloned, a text column's bytes and offsets go shared; a classification target goes as codes into its distinct labels and is rebuilt on the worker's side.
  */
 import type { Column, Table } from '../data/table';
 import type { Target } from '../types';
@@ -13,7 +13,11 @@ export function sharedTable(table: Table): Table {
   return {
     rowCount: table.rowCount,
     columns: table.columns.map((column): Column =>
-      column.kind === 'numeric' ? { ...column, values: shared(column.values) } : { ...column, codes: shared(column.codes) },
+      column.kind === 'numeric'
+        ? { ...column, values: shared(column.values) }
+        : column.kind === 'text'
+          ? { ...column, bytes: shared(column.bytes), offsets: shared(column.offsets) }
+          : { ...column, codes: shared(column.codes) },
     ),
   };
 }

@@ -1,5 +1,5 @@
 /** The preparation pipeline: the experiment file's `prepare` steps, fitted on training rows, applied at predict time. */
-import { Column, ColumnKind, stringColumn, Table } from '../data/table';
+import { asStringKind, Column, ColumnKind, dictionaryOf, stringColumn, Table } from '../data/table';
 import { cellToString, parseNumber } from '../data/infer';
 import { FitOptions, Matrix, MlError, Target, throwIfAborted } from '../types';
 import { assembleFrame, Frame, frameAsColumns, frameColumns, frameFromTable, takeFrameRows } from './frame';
@@ -254,10 +254,11 @@ function alignInputs(table: Table, inputs: readonly InputColumn[]): Table {
     if (input.kind === 'numeric') {
       if (column.kind === 'numeric') return { name: input.name, kind: 'numeric', values: column.values };
       // Parsed once per category of the column's dictionary.
-      const numbers = Float64Array.from(column.categories, (v) => parseNumber(v) ?? NaN);
-      return { name: input.name, kind: 'numeric', values: Float64Array.from(column.codes, (code) => (code < 0 ? NaN : (numbers[code] as number))) };
+      const { codes, categories } = dictionaryOf(column);
+      const numbers = Float64Array.from(categories, (v) => parseNumber(v) ?? NaN);
+      return { name: input.name, kind: 'numeric', values: Float64Array.from(codes, (code) => (code < 0 ? NaN : (numbers[code] as number))) };
     }
-    if (column.kind !== 'numeric') return { name: input.name, kind: input.kind, codes: column.codes, categories: column.categories };
+    if (column.kind !== 'numeric') return asStringKind(column, input.kind, input.name);
     return stringColumn(
       input.name,
       input.kind,

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Column, Table } from '../data/table';
+import { stringValues, textColumn, type Column, type Table } from '../data/table';
 import { MlError } from '../types';
 
 export type Cell = number | string | null;
@@ -55,6 +55,9 @@ export function appendFeedback(table: Table, lines: readonly FeedbackLine[], tar
         values[table.rowCount + i] = number;
       });
       return { name: column.name, kind: 'numeric', values };
+    }
+    if (column.kind === 'text') {
+      return textColumn(column.name, [...stringValues(column), ...extra.map((value) => (value === null ? null : String(value)))]);
     }
     // The feedback's strings are coded with the column's dictionary, new values added at its end.
     const categories = [...column.categories];

@@ -3,6 +3,12 @@ import { CsrMatrix, MlError } from '../types';
 import { analyze, compareCodePoints } from './tokenize';
 import { numpyArgsort } from './numpyArgsort';
 
+/** Documents read one at a time (null: missing, counted as empty): an array of strings, or a text column decoded row by row. */
+export interface Documents {
+  readonly length: number;
+  at(index: number): string | null | undefined;
+}
+
 export interface VectorizerOptions {
   /** 'tfidf' (TfidfVectorizer) or 'count' (CountVectorizer: raw term counts). */
   readonly method?: 'tfidf' | 'count';
@@ -61,7 +67,7 @@ export class TextVectorizer {
   }
 
   /** Learns the vocabulary (and idf) from `docs` and returns their rows; missing documents count as empty. */
-  fitTransform(docs: ReadonlyArray<string | null>): CsrMatrix {
+  fitTransform(docs: Documents): CsrMatrix {
     const n = docs.length;
     const termIds = new Map<string, number>();
     const indptr = new Int32Array(n + 1);
@@ -70,7 +76,7 @@ export class TextVectorizer {
     const slotOf: number[] = [];
     const lastDoc: number[] = [];
     for (let d = 0; d < n; d++) {
-      for (const gram of analyze(docs[d] ?? '', this.options)) {
+      for (const gram of analyze(docs.at(d) ?? '', this.options)) {
         let id = termIds.get(gram);
         if (id === undefined) {
           id = termIds.size;
@@ -122,7 +128,7 @@ export class TextVectorizer {
   }
 
   /** Rows for new documents with the fitted vocabulary; unseen terms are ignored, as in sklearn. */
-  transform(docs: ReadonlyArray<string | null>): CsrMatrix {
+  transform(docs: Documents): CsrMatrix {
     if (this.vocabulary.length === 0) throw new MlError('text: transform called before fit');
     const n = docs.length;
     const indptr = new Int32Array(n + 1);
@@ -130,7 +136,7 @@ export class TextVectorizer {
     const counts: number[] = [];
     for (let d = 0; d < n; d++) {
       const row = new Map<number, number>();
-      for (const gram of analyze(docs[d] ?? '', this.options)) {
+      for (const gram of analyze(docs.at(d) ?? '', this.options)) {
         const col = this.index.get(gram);
         if (col !== undefined) row.set(col, (row.get(col) ?? 0) + 1);
       }

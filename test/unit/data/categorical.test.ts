@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetEngine, readTableWith } from '../../../src/core/datasets';
-import { categoryCounts, cellAt, tableFromRecords, takeRows, type Column, type StringColumn, type Table } from '../../../src/core/data/table';
+import { categoryCounts, cellAt, tableFromRecords, takeRows, type CategoricalColumn, type Column, type Table } from '../../../src/core/data/table';
 import { splitTarget, targetValues } from '../../../src/core/data/target';
 import { LogisticRegression } from '../../../src/core/models/logisticRegression';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
@@ -53,7 +53,7 @@ function recoded(table: Table): Table {
 test('categorical columns are read as dictionary codes: an Int32Array per column, distinct categories, no per-row strings', async () => {
   const { columns } = await orders();
   for (const name of [...CATEGORICAL, 'label']) {
-    const column = columns.find((c) => c.name === name) as StringColumn;
+    const column = columns.find((c) => c.name === name) as CategoricalColumn;
     assert.equal(column.kind, 'categorical', name);
     assert.ok(column.codes instanceof Int32Array, `${name}: codes are an Int32Array`);
     assert.equal(column.codes.length, 600, name);
@@ -62,7 +62,7 @@ test('categorical columns are read as dictionary codes: an Int32Array per column
     assert.equal(new Set(column.categories).size, column.categories.length, `${name}: categories are distinct`);
     assert.ok(column.categories.length <= 14, `${name}: ${column.categories.length} categories`);
   }
-  const product = columns.find((c) => c.name === 'product') as StringColumn;
+  const product = columns.find((c) => c.name === 'product') as CategoricalColumn;
   const missing = product.codes.filter((code) => code === -1).length;
   assert.ok(missing > 0, 'missing cells are code -1');
   assert.equal([...categoryCounts(product)].reduce((a, b) => a + b, 0) + missing, 600);
@@ -83,7 +83,7 @@ test("impute + onehot + scale + logistic regression on the codes equal scikit-le
   assert.deepEqual(model.classes, reference.classes);
   // The held-out rows coded afresh, as a request's rows are: their dictionary's order differs from the training table's.
   const fresh = recoded(held);
-  assert.notDeepEqual((fresh.columns[0] as StringColumn).categories, (held.columns[0] as StringColumn).categories);
+  assert.notDeepEqual((fresh.columns[0] as CategoricalColumn).categories, (held.columns[0] as CategoricalColumn).categories);
   const XTest = pipeline.transform(fresh);
   assert.deepEqual((XTest as DenseMatrix).data, (pipeline.transform(held) as DenseMatrix).data, 'the same features whatever the dictionary');
   assert.deepEqual(model.predict(XTest), reference.predictions);

@@ -74,6 +74,11 @@ function assertSameTable(actual: Table, expected: Table, label: string): void {
     if (column.kind === 'numeric') {
       assert.ok(column.values instanceof Float64Array, `${label}: ${column.name} is a Float64Array`);
       assert.equal(column.values.length, actual.rowCount, `${label}: ${column.name} length`);
+    } else if (column.kind === 'text') {
+      // Free text: UTF-8 bytes and offsets, no per-row strings.
+      assert.ok(column.bytes instanceof Uint8Array, `${label}: ${column.name} bytes are a Uint8Array`);
+      assert.equal(column.offsets.length, actual.rowCount + 1, `${label}: ${column.name} offsets`);
+      assert.ok(!('values' in column) && !('categories' in column), `${label}: ${column.name} holds no per-row array`);
     } else {
       // Dictionary codes, no per-row strings: the codes are an Int32Array and the categories distinct.
       assert.ok(column.codes instanceof Int32Array, `${label}: ${column.name} codes are an Int32Array`);

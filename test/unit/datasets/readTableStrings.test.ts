@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatasetEngine, readTableWith } from '../../../src/core/datasets';
-import { stringValues, type StringColumn } from '../../../src/core/data/table';
+import { stringValues, type CategoricalColumn } from '../../../src/core/data/table';
 
 const engine = new DatasetEngine();
 const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-strings-'));
@@ -41,7 +41,7 @@ test('string columns are coded the same whatever their length (inline short stri
   const file = path.join(dir, 'strings.csv');
   writeFileSync(file, ['s,n', ...expected.map((v, i) => `${v === null ? '' : `"${v}"`},${i}`)].join('\n') + '\n');
   const table = await readTableWith(engine, file);
-  const column = table.columns[0] as StringColumn;
+  const column = table.columns[0] as CategoricalColumn;
   assert.ok(column.codes instanceof Int32Array);
   assert.deepEqual(stringValues(column), expected);
   assert.equal(new Set(column.categories).size, column.categories.length, 'categories are distinct');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import { stringColumn, stringValues, type NumericColumn, type StringColumn, type Table } from '../../../src/core/data/table';
+import { stringColumn, stringValues, type CategoricalColumn, type NumericColumn, type Table } from '../../../src/core/data/table';
 import { sharedTable, shareTarget, unshareTarget } from '../../../src/core/parallel/transfer';
 
 function table(): Table {
@@ -30,19 +30,19 @@ function postAndReceive<T>(value: T): Promise<T> {
 test('a table sent to a worker carries its columns in shared memory: numbers and codes are shared, not copied', async () => {
   const sent = sharedTable(table());
   for (const column of sent.columns) {
-    const array = column.kind === 'numeric' ? column.values : column.codes;
+    const array = column.kind === 'numeric' ? column.values : column.kind === 'text' ? column.bytes : column.codes;
     assert.ok(array.buffer instanceof SharedArrayBuffer, `${column.name} is in shared memory`);
   }
-  const city = sent.columns[1] as StringColumn;
+  const city = sent.columns[1] as CategoricalColumn;
   assert.ok(!('values' in city), 'no per-row string array');
   assert.deepEqual(stringValues(city), ['Oslo', null, 'Rome', 'Oslo']);
   const received = await postAndReceive(sent);
   // The receiver's arrays are views of the same memory: a write there is seen here.
-  (received.columns[1] as StringColumn).codes[1] = 1;
+  (received.columns[1] as CategoricalColumn).codes[1] = 1;
   (received.columns[0] as NumericColumn).values[1] = 2;
   assert.equal(city.codes[1], 1);
   assert.equal((sent.columns[0] as NumericColumn).values[1], 2);
-  assert.deepEqual((received.columns[1] as StringColumn).categories, ['Oslo', 'Rome']);
+  assert.deepEqual((received.columns[1] as CategoricalColumn).categories, ['Oslo', 'Rome']);
 });
 
 test('a classification target goes as shared codes into its distinct labels and comes back equal', async () => {

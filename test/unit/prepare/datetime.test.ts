@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readTable } from '../../../src/core/datasets';
 import { buildColumn, isMissing } from '../../../src/core/data/infer';
-import { Column, NumericColumn, Table, tableFromRecords } from '../../../src/core/data/table';
+import { Column, columnLength, NumericColumn, Table, tableFromRecords } from '../../../src/core/data/table';
 import { frameFromTable, frameColumns } from '../../../src/core/prepare/frame';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { createStep } from '../../../src/core/prepare/registry';
@@ -34,7 +34,7 @@ function columnOf(c: DatetimeCase): Column {
 }
 
 function featuresOf(step: DatetimeStep, column: Column): Map<string, Float64Array> {
-  const frame = step.transform(frameFromTable({ rowCount: column.kind === 'numeric' ? column.values.length : column.codes.length, columns: [column] }));
+  const frame = step.transform(frameFromTable({ rowCount: columnLength(column), columns: [column] }));
   return new Map(frameColumns(frame).map((c) => [c.name, (c as NumericColumn).values]));
 }
 

@@ -1,5 +1,5 @@
 /** coerce: converts columns to numbers or strings, reporting how many values failed, with examples and rows. */
-import { Column, stringColumn } from '../../data/table';
+import { asStringKind, Column, dictionaryOf, stringColumn } from '../../data/table';
 import { parseNumber, stringColumnKind } from '../../data/infer';
 import { MlError } from '../../types';
 import { findColumn, Frame, mapColumns } from '../frame';
@@ -53,14 +53,15 @@ export class CoerceStep implements PrepareStep {
       if (column.kind === 'numeric') return column;
       const failures: Array<{ row: number; value: string }> = [];
       // Parsed once per category of the column's dictionary; failures are reported in row order.
-      const numbers = column.categories.map((v) => parseNumber(v));
-      const values = new Float64Array(column.codes.length);
+      const { codes, categories } = dictionaryOf(column);
+      const numbers = categories.map((v) => parseNumber(v));
+      const values = new Float64Array(codes.length);
       for (let i = 0; i < values.length; i++) {
-        const code = column.codes[i] as number;
+        const code = codes[i] as number;
         const parsed = code < 0 ? NaN : numbers[code];
         if (parsed !== undefined) values[i] = parsed;
         else {
-          failures.push({ row: i + 1, value: column.categories[code] as string });
+          failures.push({ row: i + 1, value: categories[code] as string });
           values[i] = NaN;
         }
       }
@@ -80,7 +81,7 @@ export class CoerceStep implements PrepareStep {
       return stringColumn(column.name, type === 'string' ? 'categorical' : type, strings);
     }
     const kind = type === 'string' ? stringColumnKind(column) : type;
-    return { name: column.name, kind, codes: column.codes, categories: column.categories };
+    return asStringKind(column, kind);
   }
 
   toJSON(): StepJSON {

@@ -3,7 +3,7 @@
  * dayofweek, dayofyear, hour, minute, as pandas' `Series.dt` names them), replacing the column.
  * Values that are not dates become missing (NaN), so an `impute` step after this one fills them.
  */
-import { cellAt, ColumnKind, type StringColumn } from '../../data/table';
+import { cellAt, ColumnKind, dictionaryOf } from '../../data/table';
 import { DateParts, EpochUnit, parseDateCell } from '../../data/dates';
 import { MlError } from '../../types';
 import { findColumn, Frame, FramePart } from '../frame';
@@ -54,12 +54,13 @@ export class DatetimeStep implements PrepareStep {
       let unparsable = 0;
       let first: { row: number; value: string | number } | undefined;
       // A string column's dates are parsed once per category of its dictionary.
-      const parsed = column.kind === 'numeric' ? undefined : column.categories.map((c) => parseDateCell(c, this.unit) !== undefined);
+      const dictionary = column.kind === 'numeric' ? undefined : dictionaryOf(column);
+      const parsed = dictionary?.categories.map((c) => parseDateCell(c, this.unit) !== undefined);
       for (let i = 0; i < frame.rowCount; i++) {
         const value = cellAt(column, i);
         if (value === null || (typeof value === 'number' && Number.isNaN(value))) continue;
         present++;
-        if (parsed ? parsed[(column as StringColumn).codes[i] as number] : parseDateCell(value, this.unit)) continue;
+        if (parsed && dictionary ? parsed[dictionary.codes[i] as number] : parseDateCell(value, this.unit)) continue;
         unparsable++;
         first ??= { row: i + 1, value };
       }
@@ -91,10 +92,11 @@ export class DatetimeStep implements PrepareStep {
       const column = part.column;
       const name = column.name;
       const outputs = this.features.map(() => new Float64Array(n).fill(Number.NaN));
-      const dates = column.kind === 'numeric' ? undefined : column.categories.map((c) => parseDateCell(c, this.unit));
+      const dictionary = column.kind === 'numeric' ? undefined : dictionaryOf(column);
+      const dates = dictionary?.categories.map((c) => parseDateCell(c, this.unit));
       for (let i = 0; i < n; i++) {
         const date: DateParts | undefined =
-          column.kind === 'numeric' ? parseDateCell(column.values[i] as number, this.unit) : (dates as (DateParts | undefined)[])[column.codes[i] as number];
+          column.kind === 'numeric' ? parseDateCell(column.values[i] as number, this.unit) : (dates as (DateParts | undefined)[])[dictionary?.codes[i] ?? -1];
         if (!date) continue;
         this.features.forEach((feature, k) => ((outputs[k] as Float64Array)[i] = date[feature]));
       }

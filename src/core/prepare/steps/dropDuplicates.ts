@@ -1,4 +1,5 @@
 /** dropDuplicates: removes repeated training rows (same features and target), keeping the first. */
+import { textAt } from '../../data/table';
 import { Target } from '../../types';
 import { chooseColumns, findColumn, Frame } from '../frame';
 import { OptionReader } from '../options';
@@ -23,8 +24,8 @@ export class DropDuplicatesStep implements PrepareStep {
     const seen = new Set<string>();
     const kept: number[] = [];
     for (let i = 0; i < frame.rowCount; i++) {
-      // A string column's cell is its code: the dictionary holds each value once, so equal codes are equal strings.
-      const cells: unknown[] = columns.map((c) => (c.kind === 'numeric' ? c.values[i] : c.codes[i]));
+      // A categorical cell is its code: the dictionary holds each value once, so equal codes are equal strings.
+      const cells: unknown[] = columns.map((c) => (c.kind === 'numeric' ? c.values[i] : c.kind === 'text' ? textAt(c, i) : c.codes[i]));
       if (!this.columns) cells.push(y[i]);
       // NaN compares equal to NaN here, as pandas' duplicated does.
       const key = JSON.stringify(cells.map((v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v)));

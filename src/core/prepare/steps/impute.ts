@@ -1,5 +1,5 @@
 /** impute: fills missing values with the training rows' mean, median, most frequent value or a constant (SimpleImputer). */
-import { categoryCounts, ColumnKind } from '../../data/table';
+import { categoryCounts, ColumnKind, dictionaryOf, fillMissingText } from '../../data/table';
 import { MlError } from '../../types';
 import { compareCodePoints } from '../../text/tokenize';
 import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
@@ -75,15 +75,16 @@ export class ImputeStep implements PrepareStep {
     if (this.strategy === 'constant') return this.fillValue === undefined ? 'missing_value' : String(this.fillValue);
     // Counted on the codes: the most frequent category, ties to the first in code-point order (as mostFrequent).
     const counts = categoryCounts(column);
+    const { categories } = dictionaryOf(column);
     let best = -1;
     for (let k = 0; k < counts.length; k++) {
       const count = counts[k] as number;
       if (count === 0) continue;
       const bestCount = best < 0 ? 0 : (counts[best] as number);
-      if (count > bestCount || (count === bestCount && compareCodePoints(column.categories[k] as string, column.categories[best] as string) < 0)) best = k;
+      if (count > bestCount || (count === bestCount && compareCodePoints(categories[k] as string, categories[best] as string) < 0)) best = k;
     }
     if (best < 0) throw new MlError(`${where} has no values in the training rows`);
-    return column.categories[best] as string;
+    return categories[best] as string;
   }
 
   transform(frame: Frame): Frame {
@@ -99,6 +100,7 @@ export class ImputeStep implements PrepareStep {
       }
       // The fill is one more category (or the code it already has); missing codes become its code.
       const value = String(fill);
+      if (column.kind === 'text') return { type: 'column', column: fillMissingText(column, value) };
       const existing = column.categories.indexOf(value);
       const categories = existing >= 0 ? column.categories : [...column.categories, value];
       const fillCode = existing >= 0 ? existing : column.categories.length;

@@ -1,5 +1,5 @@
 /** onehot: one 0/1 feature per category seen in training (sklearn's OneHotEncoder, categories sorted). */
-import { ColumnKind } from '../../data/table';
+import { ColumnKind, dictionaryOf } from '../../data/table';
 import { MlError } from '../../types';
 import { compareCodePoints } from '../../text/tokenize';
 import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
@@ -66,9 +66,10 @@ export class OneHotStep implements PrepareStep {
         }
       } else {
         // The feature of each category of the column's dictionary (-1: unseen in training), then one read per row.
-        const byCode = Int32Array.from(column.categories, (c) => position.get(c) ?? -1);
+        const dictionary = dictionaryOf(column);
+        const byCode = Int32Array.from(dictionary.categories, (c) => position.get(c) ?? -1);
         for (let i = 0; i < n; i++) {
-          const code = column.codes[i] as number;
+          const code = dictionary.codes[i] as number;
           const j = code < 0 ? -1 : (byCode[code] as number);
           if (j >= 0) data[i * cols + j] = 1;
         }

@@ -1,5 +1,5 @@
 /** ordinal: replaces categories by their index (sklearn's OrdinalEncoder); unseen → unknown_value, missing → NaN. */
-import { categoryCounts, type Column } from '../../data/table';
+import { categoryCounts, dictionaryOf, stringAt, type Column } from '../../data/table';
 import { MlError } from '../../types';
 import { compareCodePoints } from '../../text/tokenize';
 import { chooseColumns, findColumn, Frame, mapColumns } from '../frame';
@@ -66,10 +66,11 @@ export class OrdinalStep implements PrepareStep {
         values = Float64Array.from(column.values, (v) => (Number.isNaN(v) ? NaN : (codes.get(String(v)) ?? this.unknownValue)));
       } else {
         // One lookup per category of the column's dictionary, then one array read per row.
-        const byCode = Float64Array.from(column.categories, (c) => codes.get(c) ?? this.unknownValue);
-        values = new Float64Array(column.codes.length);
+        const dictionary = dictionaryOf(column);
+        const byCode = Float64Array.from(dictionary.categories, (c) => codes.get(c) ?? this.unknownValue);
+        values = new Float64Array(dictionary.codes.length);
         for (let i = 0; i < values.length; i++) {
-          const code = column.codes[i] as number;
+          const code = dictionary.codes[i] as number;
           values[i] = code < 0 ? NaN : (byCode[code] as number);
         }
       }
@@ -96,7 +97,7 @@ export function presentCategories(column: Column): Set<string> {
     return seen;
   }
   const counts = categoryCounts(column);
-  column.categories.forEach((c, k) => {
+  dictionaryOf(column).categories.forEach((c, k) => {
     if ((counts[k] as number) > 0) seen.add(c);
   });
   return seen;
@@ -105,13 +106,13 @@ export function presentCategories(column: Column): Set<string> {
 /** The first row whose present value (as a string) satisfies `test`, or -1; a string column tests each category once. */
 export function firstRowWhere(column: Column, test: (value: string) => boolean): number {
   if (column.kind === 'numeric') return column.values.findIndex((v) => !Number.isNaN(v) && test(String(v)));
-  const hit = column.categories.map(test);
-  return column.codes.findIndex((code) => code >= 0 && hit[code] === true);
+  const { codes, categories } = dictionaryOf(column);
+  const hit = categories.map(test);
+  return codes.findIndex((code) => code >= 0 && hit[code] === true);
 }
 
 /** Row i's value as a string ('' where missing), for messages. */
 export function cellText(column: Column, i: number): string {
   if (column.kind === 'numeric') return String(column.values[i]);
-  const code = column.codes[i] as number;
-  return code < 0 ? '' : (column.categories[code] as string);
+  return stringAt(column, i) ?? '';
 }

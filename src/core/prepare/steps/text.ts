@@ -1,7 +1,7 @@
 /** text: turns one text column into sparse TF-IDF or count features (sklearn's TfidfVectorizer/CountVectorizer). */
-import { stringValues, type Column } from '../../data/table';
+import { columnLength, stringReader, type Column } from '../../data/table';
 import { CsrMatrix, MlError } from '../../types';
-import { TextVectorizer, VectorizerJSON, VectorizerOptions } from '../../text/vectorizer';
+import { Documents, TextVectorizer, VectorizerJSON, VectorizerOptions } from '../../text/vectorizer';
 import { findColumn, Frame, mapColumns } from '../frame';
 import { OptionReader } from '../options';
 import { PrepareStep, requireFitted, StepJSON } from '../step';
@@ -64,10 +64,11 @@ export class TextStep implements PrepareStep {
     return mapColumns(frame, (column) => (column.name === this.column ? { type: 'block', source: this.column, names, matrix } : undefined));
   }
 
-  private documents(frame: Frame): Array<string | null> {
+  /** The column's documents, decoded one at a time as the vectorizer reads them (no array of every row's string). */
+  private documents(frame: Frame): Documents {
     const column = findColumn(frame, this.column, 'text');
     if (column.kind === 'numeric') throw new MlError(`text: column "${this.column}" is numeric; the text step needs a text column`);
-    return stringValues(column);
+    return { length: columnLength(column), at: stringReader(column) };
   }
 
   toJSON(): StepJSON {
@@ -83,5 +84,5 @@ export class TextStep implements PrepareStep {
 
 /** The array that identifies a column's rows: the same array means the same rows (a transform right after its fit). */
 function codesOf(column: Column): unknown {
-  return column.kind === 'numeric' ? column.values : column.codes;
+  return column.kind === 'numeric' ? column.values : column.kind === 'text' ? column.offsets : column.codes;
 }
