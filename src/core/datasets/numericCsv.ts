@@ -19,6 +19,9 @@ const BLOCK = 1 << 23;
 /** More distinct cells than this for DuckDB to cast, and the file is read through DuckDB instead. */
 const MAX_OTHER_TEXTS = 10_000;
 
+/** 10^0 … 10^15, exact doubles. */
+const POWERS = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
+
 const MISSING = MISSING_STRINGS.filter((s) => s !== '').map((s) => Buffer.from(s, 'latin1'));
 
 /** Cells that are not plain decimals: their distinct texts, and where each one sits. */
@@ -87,9 +90,38 @@ export async function readNumericCsv(
       if (row >= rows) return false;
       for (let c = 0; c < width; c++) {
         const last = c === width - 1;
-        // One pass over a plain number that the field's end follows: the common case.
-        let value = scanDecimal(buffer, p, to, scan);
-        let q = scan.end;
+        // The common case first, in line: [-]digits[.digits] of at most 15 digits in all, whose value is the
+        // exact integer of its digits divided by an exact power of ten (scanDecimal's first path, the same double).
+        let q = p;
+        let b = buffer[q] as number;
+        const negative = b === 45;
+        if (negative) b = buffer[++q] as number;
+        let mantissa = 0;
+        let digits = 0;
+        let fraction = 0;
+        while (b >= 48 && b <= 57) {
+          mantissa = mantissa * 10 + (b - 48);
+          digits++;
+          b = buffer[++q] as number;
+        }
+        if (b === 46) {
+          b = buffer[++q] as number;
+          while (b >= 48 && b <= 57) {
+            mantissa = mantissa * 10 + (b - 48);
+            digits++;
+            fraction++;
+            b = buffer[++q] as number;
+          }
+        }
+        let value: number;
+        if (digits > 0 && digits <= 15 && (b === delimiter || b === 10 || b === 13)) {
+          value = fraction === 0 ? mantissa : mantissa / (POWERS[fraction] as number);
+          if (negative) value = -value;
+        } else {
+          // One pass over any other plain number that the field's end follows.
+          value = scanDecimal(buffer, p, to, scan);
+          q = scan.end;
+        }
         const stop = buffer[q];
         if (!Number.isNaN(value) && (last ? stop === 10 || (stop === 13 && buffer[q + 1] === 10) : stop === delimiter)) {
           (values[c] as Float64Array)[row] = value;
@@ -111,9 +143,9 @@ export async function readNumericCsv(
             // Left to DuckDB, unless it holds what DuckDB's CSV scan reads differently (quotes, line ends, text past ASCII).
             let text = '';
             for (let k = p; k < q; k++) {
-              const b = buffer[k] as number;
-              if (b >= 128 || b === 13 || b === 34) return false;
-              text += String.fromCharCode(b);
+              const byte = buffer[k] as number;
+              if (byte >= 128 || byte === 13 || byte === 34) return false;
+              text += String.fromCharCode(byte);
             }
             if (!others.add(c, row, text)) return false;
           }
