@@ -113,11 +113,9 @@ export function holdoutSplit(n: number, options: HoldoutOptions): Split {
   const random = new Random(options.seed);
   const y = options.stratify;
   if (!y) {
-    const test = random
-      .shuffle(Array.from({ length: n }, (_, i) => i))
-      .slice(0, testCount)
-      .sort((a, b) => a - b);
-    return { train: complement(n, test), test };
+    const inTest = new Uint8Array(n);
+    for (const row of random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, testCount)) inTest[row] = 1;
+    return splitByMark(inTest);
   }
   if (y.length !== n) throw new MlError(`validation: stratify labels have ${y.length} values for ${n} rows`);
   const rowsOf = new Map<string, number[]>();
@@ -144,11 +142,21 @@ export function holdoutSplit(n: number, options: HoldoutOptions): Split {
     take[i] = (take[i] as number) + 1;
     left--;
   }
-  const test: number[] = [];
-  // One push per row: spreading a class's hundreds of thousands of rows as arguments overflows the call stack.
+  // One mark per row (spreading a class's hundreds of thousands of rows as arguments overflows the call stack).
+  const inTest = new Uint8Array(n);
   groups.forEach(([, rows], i) => {
-    for (const row of random.shuffle([...rows]).slice(0, take[i])) test.push(row);
+    for (const row of random.shuffle([...rows]).slice(0, take[i])) inTest[row] = 1;
   });
-  test.sort((a, b) => a - b);
-  return { train: complement(n, test), test };
+  return splitByMark(inTest);
+}
+
+/** Test rows (marked) and training rows, each ascending: what sorting the test rows and taking their complement gives, in one pass. */
+function splitByMark(inTest: Uint8Array): Split {
+  const test: number[] = [];
+  const train: number[] = [];
+  for (let i = 0; i < inTest.length; i++) {
+    if (inTest[i] === 1) test.push(i);
+    else train.push(i);
+  }
+  return { train, test };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { holdoutSplit, kFold, stratifiedKFold, testRowCount, type Split } from '../../../src/core/validation';
-import { DEFAULT_SEED } from '../../../src/core/random';
+import { DEFAULT_SEED, Random } from '../../../src/core/random';
 
 // Recorded with scikit-learn by bench/reference/metrics.py.
 const reference = JSON.parse(readFileSync(join(__dirname, '../../fixtures/reference/metrics.json'), 'utf8')) as {
@@ -115,3 +115,50 @@ class Random0 {
     return items;
   }
 }
+
+test('holdoutSplit gives the rows the sort-and-complement split gave (stratified and not, 100,003 rows)', () => {
+  // The split before it marked rows in one pass: the test rows sorted, the training rows their complement.
+  const before = (n: number, testSize: number, seed: number, y?: readonly string[]): Split => {
+    const random = new Random(seed);
+    const testCount = testRowCount(n, testSize);
+    let test: number[];
+    if (!y) {
+      test = random
+        .shuffle(Array.from({ length: n }, (_, i) => i))
+        .slice(0, testCount)
+        .sort((a, b) => a - b);
+    } else {
+      const rowsOf = new Map<string, number[]>();
+      y.forEach((label, i) => {
+        const rows = rowsOf.get(label);
+        if (rows) rows.push(i);
+        else rowsOf.set(label, [i]);
+      });
+      const groups = [...rowsOf.entries()];
+      const shares = groups.map(([, rows]) => (testCount * rows.length) / n);
+      const take = shares.map(Math.floor);
+      let left = testCount - take.reduce((a, b) => a + b, 0);
+      const byRemainder = shares
+        .map((_, i) => i)
+        .sort((a, b) => (shares[b] as number) - Math.floor(shares[b] as number) - ((shares[a] as number) - Math.floor(shares[a] as number)) || a - b);
+      for (const i of byRemainder) {
+        if (left === 0) break;
+        take[i] = (take[i] as number) + 1;
+        left--;
+      }
+      test = [];
+      groups.forEach(([, rows], i) => {
+        for (const row of random.shuffle([...rows]).slice(0, take[i])) test.push(row);
+      });
+      test.sort((a, b) => a - b);
+    }
+    const inTest = new Set(test);
+    return { train: Array.from({ length: n }, (_, i) => i).filter((i) => !inTest.has(i)), test };
+  };
+  const n = 100_003;
+  const y = Array.from({ length: n }, (_, i) => ['a', 'b', 'c'][(i * 7919) % 5 === 0 ? 2 : i % 2] as string);
+  for (const seed of [DEFAULT_SEED, 7]) {
+    assert.deepEqual(holdoutSplit(n, { testSize: 0.2, seed }), before(n, 0.2, seed), `seed ${seed}`);
+    assert.deepEqual(holdoutSplit(n, { testSize: 0.25, seed, stratify: y }), before(n, 0.25, seed, y), `seed ${seed}, stratified`);
+  }
+});
