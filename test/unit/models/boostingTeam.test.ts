@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
 import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
-import { HistogramTeam, sharedBins, sharedFloat32, sharedInt32, teamTuning } from '../../../src/core/models/boosting/team';
+import { HistogramTeam, launchTeam, sharedBins, sharedFloat32, sharedInt32, teamTuning } from '../../../src/core/models/boosting/team';
 import { TreeGrower } from '../../../src/core/models/boosting/grower';
 import { lossFor } from '../../../src/core/models/boosting/losses';
 import { Random } from '../../../src/core/random';
@@ -314,4 +314,67 @@ test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw pr
     HistogramTeam.prototype.addLeaves = addLeaves;
     await two.close();
   }
+});
+
+test('gradient_boosting n_jobs: workers launched before the data are ready take the team’s input and grow the trees of one thread; unused, they stop', async () => {
+  const rng = new Random(16);
+  const rows = 30_000;
+  const features = 9;
+  const nBins = 256;
+  // Launched first, as a fit does before binning; the data come later.
+  const launch = launchTeam(2, features);
+  assert.ok(launch, 'two jobs launch one worker');
+  const bins = Uint8Array.from({ length: rows * features }, () => Math.floor(rng.next() * 40));
+  const g = sharedFloat32(rows);
+  const h = sharedFloat32(rows);
+  for (let i = 0; i < rows; i++) {
+    g[i] = rng.normal() + ((bins[i * features + 4] as number) - 20) / 8;
+    h[i] = 0.1 + rng.next();
+  }
+  const make = (jobs: number): TreeGrower =>
+    new TreeGrower({
+      rows,
+      features,
+      data: { rows, features, nBins, bins },
+      nBins,
+      missingBin: nBins - 1,
+      nBinsNonMissing: new Int32Array(features).fill(40),
+      hasMissing: new Uint8Array(features),
+      maxLeafNodes: 31,
+      maxDepth: null,
+      minSamplesLeaf: 20,
+      l2: 0,
+      shrinkage: 0.1,
+      thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 39 }, (_, k) => k)),
+      jobs,
+      ...(jobs > 1 ? { launch } : {}),
+    });
+  const one = make(1);
+  const two = make(2);
+  try {
+    const grow = (grower: TreeGrower): unknown => {
+      const raw = new Float64Array(rows);
+      return { tree: grower.grow(g, h, 0, false, raw, 1, 0), raw };
+    };
+    assert.deepEqual(grow(two), grow(one));
+    const began = Date.now();
+    while (!two.teamStarted) {
+      assert.ok(Date.now() - began < 120_000, 'the launched workers did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      grow(two);
+    }
+    assert.deepEqual(grow(two), grow(one), 'a tree grown with the launched worker');
+    // Slot 0 of the control block counts the commands: the team used the launch's block.
+    assert.ok(Atomics.load(launch.control, 0) > 0, 'commands went to the launched worker');
+  } finally {
+    await two.close();
+  }
+  const outcome = await launch.finished;
+  assert.ok(Array.isArray(outcome) && typeof outcome[0] === 'number', 'the launched worker quit when told, with its count of commands');
+  // A launch no team takes over is stopped by its close.
+  const unused = launchTeam(2, features);
+  assert.ok(unused);
+  await unused.close();
+  assert.equal(launchTeam(1, features), undefined);
+  assert.equal(launchTeam(4, 1), undefined);
 });

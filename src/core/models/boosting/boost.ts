@@ -9,7 +9,7 @@ import { Random } from '../../random';
 import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../../types';
 import { binColumns, binRows, fitBins, fitBinsColumns, type Bins } from './binning';
 import { TreeGrower } from './grower';
-import { sharedFloat32 } from './team';
+import { launchTeam, sharedFloat32, type TeamLaunch } from './team';
 import { jobsFor } from '../../parallel/jobs';
 import { lossFor } from './losses';
 import { addTreeOutputBinned, type BoostedTree } from './tree';
@@ -135,9 +135,32 @@ export async function fitBoosting(
   const yVal = validationRows ? (pick(y, validationRows) as Float64Array) : undefined;
   const wVal = validationRows ? pick(weights, validationRows) : undefined;
 
-  const bins = fitBins(Xtrain, settings.max_bins, rng.fork());
-  const validation = Xval && yVal ? { binned: binRows(Xval, bins), y: yVal, weights: wVal } : undefined;
-  return boostBinned({ bins, cols: X.cols, binned: binRows(Xtrain, bins), y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options);
+  return withLaunch(settings, yTrain.length, X.cols, (launch) => {
+    const bins = fitBins(Xtrain, settings.max_bins, rng.fork());
+    const validation = Xval && yVal ? { binned: binRows(Xval, bins), y: yVal, weights: wVal } : undefined;
+    const binned = binRows(Xtrain, bins);
+    return boostBinned({ bins, cols: X.cols, binned, y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options, launch);
+  });
+}
+
+/**
+ * Runs `fit` with the histogram team's workers started first (n_jobs > 1), so they load while the rows are binned;
+ * they are stopped if the fit fails before its grower takes them over.
+ */
+async function withLaunch(
+  settings: BoostingSettings,
+  rows: number,
+  cols: number,
+  fit: (launch: TeamLaunch | undefined) => Promise<BoostingFit>,
+): Promise<BoostingFit> {
+  const jobs = jobsFor(settings.n_jobs, rows * cols, 'gradient_boosting: n_jobs');
+  const launch = jobs > 1 ? launchTeam(jobs, cols) : undefined;
+  try {
+    return await fit(launch);
+  } catch (error) {
+    await launch?.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -165,10 +188,12 @@ export async function fitBoostingColumns(
   const wTrain = trainRows ? pick(weights, trainRows) : weights;
   const yVal = validationRows ? (pick(y, validationRows) as Float64Array) : undefined;
   const wVal = validationRows ? pick(weights, validationRows) : undefined;
-  const bins = fitBinsColumns(columns, trainRows, settings.max_bins, rng.fork());
-  const validation = validationRows && yVal ? { binned: binColumns(columns, validationRows, bins), y: yVal, weights: wVal } : undefined;
-  const binned = binColumns(columns, trainRows, bins);
-  return boostBinned({ bins, cols: columns.length, binned, y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options);
+  return withLaunch(settings, yTrain.length, columns.length, (launch) => {
+    const bins = fitBinsColumns(columns, trainRows, settings.max_bins, rng.fork());
+    const validation = validationRows && yVal ? { binned: binColumns(columns, validationRows, bins), y: yVal, weights: wVal } : undefined;
+    const binned = binColumns(columns, trainRows, bins);
+    return boostBinned({ bins, cols: columns.length, binned, y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options, launch);
+  });
 }
 
 /** Binned rows ready for boosting: the training rows and, for early stopping, the held-out ones. */
@@ -194,6 +219,8 @@ export async function boostBinned(
   settings: BoostingSettings,
   earlyStopping: boolean,
   options: FitOptions,
+  /** The team's workers, started ahead by launchTeam(jobs, cols) for this fit's jobs (closed here in every case). */
+  launch?: TeamLaunch,
 ): Promise<BoostingFit> {
   const { bins, binned, cols, y: yTrain, weights: wTrain } = data;
   const yVal = data.validation?.y;
@@ -207,6 +234,7 @@ export async function boostBinned(
   const K = loss.trees;
   const baseline = loss.baseline(yTrain, wTrain);
   const jobs = jobsFor(settings.n_jobs, n * cols, 'gradient_boosting: n_jobs');
+  if (launch && jobs <= 1) await launch.close();
   // With n_jobs > 1 every thread reads the rows and raw predictions for the loss and gradients (shared memory).
   const shared = <T extends Float64Array | undefined>(values: T): T => {
     if (jobs === 1 || values === undefined) return values;
@@ -238,6 +266,7 @@ export async function boostBinned(
     shrinkage: settings.learning_rate,
     thresholds: bins.thresholds,
     jobs,
+    ...(jobs > 1 && launch ? { launch } : {}),
     ...(jobs > 1
       ? { rowsLoss: { classes, weighted: wTrain !== undefined, y: ySharedTrain, raw, weights: wSharedTrain, terms: shared(new Float64Array(n)) } }
       : {}),

@@ -22,7 +22,7 @@ import {
   type SplitParams,
 } from './split';
 import type { BoostingLoss } from './losses';
-import { HistogramTeam, sharedBins, sharedInt32, type RowsLoss, type SearchedNode } from './team';
+import { HistogramTeam, sharedBins, sharedInt32, type RowsLoss, type SearchedNode, type TeamLaunch } from './team';
 import type { BoostedTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
@@ -53,6 +53,8 @@ export interface GrowContext {
   readonly columnCopy?: boolean;
   /** With jobs > 1: the fit's loss and rows (in shared memory) for lossAndGradients on every thread. */
   readonly rowsLoss?: RowsLoss;
+  /** With jobs > 1: the team's workers, started ahead (launchTeam(jobs, features)); the grower closes them. */
+  readonly launch?: TeamLaunch;
 }
 
 /** Histograms alive at once: one per splittable leaf, and the one being built. */
@@ -159,7 +161,19 @@ export class TreeGrower {
     const n = ctx.rows;
     if (ctx.jobs > 1 && this.team === null) {
       const rowsSplit = { columns: this.columns, left: this.leftBuffer as Int32Array, right: this.rightBuffer };
-      this.team = new HistogramTeam(ctx.jobs, this.data, g, h, this.partition, this.rootCounts, this.simd, this.splitParams, rowsSplit, ctx.rowsLoss);
+      this.team = new HistogramTeam(
+        ctx.jobs,
+        this.data,
+        g,
+        h,
+        this.partition,
+        this.rootCounts,
+        this.simd,
+        this.splitParams,
+        rowsSplit,
+        ctx.rowsLoss,
+        ctx.launch,
+      );
     }
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.simd?.load(g, constantHessian ? null : h, offset);
@@ -356,7 +370,9 @@ export class TreeGrower {
   async close(): Promise<void> {
     const team = this.team;
     this.team = null;
-    await team?.close();
+    if (team) await team.close();
+    // Workers launched for a team never made (no tree grown).
+    else await this.ctx.launch?.close();
   }
 
   /** A histogram from the pool, not zeroed (whoever builds it zeroes what it builds). */

@@ -11,6 +11,7 @@
  * smaller child, subtracted from the parent (the larger child) and searched for both children's
  * best splits (split.ts), and the caller keeps the first best of the chunks in feature order.
  */
+import { BroadcastChannel } from 'node:worker_threads';
 import { runTasks } from '../../parallel/pool';
 import { CancelledError, MlError } from '../../types';
 import { buildHistogram, type BinnedRows } from './histogram';
@@ -37,9 +38,11 @@ const CHUNKS = 10;
 /** A partition's bins of the split feature: bins[FIRST + row · STEP] (of the column copy when there is one). */
 const FIRST = 11;
 const STEP = 12;
+/** Launched workers listening for their input (launchTeam). */
+const LISTENING = 14;
 /** Checks of the command slot a worker makes before it sleeps (teamTuning.workerSpin); the caller sets 0 while it backs off (a busy machine). */
 const SPIN = 13;
-const CONTROL_SLOTS = 14;
+const CONTROL_SLOTS = 15;
 
 const FLAG_ROOT = 1;
 const FLAG_CONSTANT_HESSIAN = 2;
@@ -272,8 +275,30 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
   }
 }
 
-/** The pool task of one team worker: helps with each command until told to quit; returns the commands it woke for. */
-export function histogramWorker(input: HistogramWorkerInput): number {
+/** What a worker started ahead of its team is given (launchTeam): the control block and the channel its input comes on. */
+export interface LaunchedWorkerInput {
+  readonly control: Int32Array;
+  readonly channel: string;
+}
+
+/**
+ * The pool task of one team worker: helps with each command until told to quit; returns the commands it woke for.
+ * A launched worker first waits for its input on its BroadcastChannel.
+ */
+export function histogramWorker(input: HistogramWorkerInput | LaunchedWorkerInput): number | Promise<number> {
+  if (!('channel' in input)) return teamWorker(input);
+  const launched = input;
+  return new Promise<HistogramWorkerInput>((resolve) => {
+    const channel = new BroadcastChannel(launched.channel);
+    channel.onmessage = (event: unknown): void => {
+      void channel.close();
+      resolve((event as { data: HistogramWorkerInput }).data);
+    };
+    Atomics.add(launched.control, LISTENING, 1);
+  }).then(teamWorker);
+}
+
+function teamWorker(input: HistogramWorkerInput): number {
   const { control } = input;
   const kernels = input.kernels ? HistogramMemory.attach(input.kernels.memory, input.data, input.kernels.layout) : undefined;
   const loss = input.rowsLoss ? lossFor(input.rowsLoss.classes, input.rowsLoss.weighted) : undefined;
@@ -327,9 +352,51 @@ export interface SearchedNode {
   readonly value: number;
 }
 
+let launches = 0;
+
+/**
+ * A team's workers started before the fit's data are ready (the binning), so their start (loading modules, long
+ * under tsx) overlaps it: they wait for their input, which the HistogramTeam made with this launch sends them.
+ */
+export class TeamLaunch {
+  readonly control = sharedInt32(CONTROL_SLOTS);
+  readonly channel = `mlwb-boosting-team-${process.pid}-${++launches}`;
+  readonly abort = new AbortController();
+  readonly finished: Promise<unknown>;
+
+  constructor(readonly workers: number) {
+    const inputs = Array.from({ length: workers }, () => ({ control: this.control, channel: this.channel }));
+    this.finished = runTasks<LaunchedWorkerInput, number>('boosting.histograms', inputs, { jobs: workers, signal: this.abort.signal }).catch(
+      (error: unknown) => error,
+    );
+  }
+
+  /** Stops the workers unless a team took them over (then the team's close stops them); safe to call more than once. */
+  async close(): Promise<void> {
+    if (Atomics.load(this.control, READY) < this.workers) this.abort.abort();
+    const outcome = await this.finished;
+    if (outcome instanceof Error && !(outcome instanceof CancelledError)) throw outcome;
+  }
+}
+
+/** The workers of a team for `jobs` threads and `features` features, started now (undefined: the team would have none). */
+export function launchTeam(jobs: number, features: number): TeamLaunch | undefined {
+  const workers = teamWorkers(jobs, features);
+  return workers > 0 ? new TeamLaunch(workers) : undefined;
+}
+
+function teamWorkers(jobs: number, features: number): number {
+  return Math.max(0, Math.min(jobs, features) - 1);
+}
+
 /** The calling thread and `jobs − 1` pool workers building histograms together. */
 export class HistogramTeam {
-  private readonly control = sharedInt32(CONTROL_SLOTS);
+  private readonly control: Int32Array;
+  /** A launch's channel, until its workers have their input. */
+  private channel: BroadcastChannel | null = null;
+  private readonly launched: boolean;
+  /** A launch's channel name, until the input is sent on it. */
+  private launchChannel: string | null;
   private readonly input: HistogramWorkerInput;
   private readonly workers: number;
   private readonly chunks: number;
@@ -342,7 +409,7 @@ export class HistogramTeam {
   private generation = 0;
   /** What the workers spin for commands before sleeping (teamTuning.workerSpin at the start) while the team is not backing off. */
   private readonly spin: number;
-  private readonly abort = new AbortController();
+  private readonly abort: AbortController;
   private readonly finished: Promise<unknown>;
 
   /**
@@ -362,7 +429,13 @@ export class HistogramTeam {
     /** For partitions: the column-major bins copy (null: the row-major bins), and where the pieces go; all shared. */
     rowsSplit?: { readonly columns: Uint8Array | null; readonly left: Int32Array; readonly right: Int32Array },
     rowsLoss?: RowsLoss,
+    /** Workers started ahead (launchTeam(jobs, features)): they get this team's input instead of new workers starting. */
+    launch?: TeamLaunch,
   ) {
+    const workers = teamWorkers(jobs, data.features);
+    this.launched = launch !== undefined && launch.workers === workers;
+    this.control = this.launched ? (launch as TeamLaunch).control : sharedInt32(CONTROL_SLOTS);
+    this.launchChannel = this.launched ? (launch as TeamLaunch).channel : null;
     const chunk = Math.max(1, Math.ceil(data.features / (jobs * CHUNKS_PER_THREAD)));
     const scratch = kernels ? kernels.scratch : new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
     const chunks = Math.ceil(data.features / chunk);
@@ -386,11 +459,19 @@ export class HistogramTeam {
     Atomics.store(this.control, SPIN, this.spin);
     this.loss = rowsLoss ? lossFor(rowsLoss.classes, rowsLoss.weighted) : undefined;
     this.chunks = chunks;
-    this.workers = Math.max(0, Math.min(jobs, data.features) - 1);
-    const inputs = Array.from({ length: this.workers }, () => this.input);
-    this.finished = runTasks<HistogramWorkerInput, number>('boosting.histograms', inputs, { jobs: inputs.length, signal: this.abort.signal }).catch(
-      (error: unknown) => error,
-    );
+    this.workers = workers;
+    if (launch && this.launched) {
+      this.abort = launch.abort;
+      this.finished = launch.finished;
+    } else {
+      // Workers launched for another count are not used.
+      void launch?.close().catch(() => undefined);
+      this.abort = new AbortController();
+      const inputs = Array.from({ length: this.workers }, () => this.input);
+      this.finished = runTasks<HistogramWorkerInput, number>('boosting.histograms', inputs, { jobs: inputs.length, signal: this.abort.signal }).catch(
+        (error: unknown) => error,
+      );
+    }
   }
 
   /** Counts a request; true when it may go to the team: the workers are up and it is not backing off. */
@@ -401,7 +482,20 @@ export class HistogramTeam {
 
   /** True once every worker waits for commands (until then the caller builds alone). */
   get started(): boolean {
-    return Atomics.load(this.control, READY) >= this.workers;
+    if (Atomics.load(this.control, READY) >= this.workers) {
+      if (this.channel) {
+        this.channel.close();
+        this.channel = null;
+      }
+      return true;
+    }
+    // Launched workers get their input once every one listens (a message sent before would be lost).
+    if (this.launchChannel !== null && Atomics.load(this.control, LISTENING) >= this.workers) {
+      this.channel = new BroadcastChannel(this.launchChannel as string);
+      this.channel.postMessage(this.input);
+      this.launchChannel = null;
+    }
+    return false;
   }
 
   /**
@@ -572,6 +666,8 @@ export class HistogramTeam {
   async close(): Promise<void> {
     const { control } = this;
     const started = this.started;
+    this.channel?.close();
+    this.channel = null;
     Atomics.store(control, FLAGS, FLAG_QUIT);
     this.generation = (this.generation + 1) & 0x7fff;
     Atomics.store(control, GENERATION, this.generation);
