@@ -20,7 +20,8 @@ export function dataQualityWarnings(table: Table, target: string): string[] {
     if (column.name === target) continue;
     if (column.kind === 'numeric') {
       let missing = 0;
-      for (const value of column.values) if (Number.isNaN(value)) missing++;
+      const values = column.values;
+      for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++;
       if (missing > 0) {
         warnings.push(
           `column "${column.name}": ${missing} of ${column.values.length} values are missing (blank, or not a number, such as n/a, NA or ?); they train as missing values, which an impute step fills and most models refuse without one`,
