@@ -140,11 +140,11 @@ export async function readNumericCsv(
         if (q > p) {
           value = parseDecimal(buffer, p, q);
           if (Number.isNaN(value) && !isMissing(buffer, p, q)) {
-            // Left to DuckDB, unless it holds what DuckDB's CSV scan reads differently (quotes, line ends, text past ASCII).
+            // Left to DuckDB, unless it holds what DuckDB's CSV scan reads differently (quotes, line ends, NUL, text past ASCII).
             let text = '';
             for (let k = p; k < q; k++) {
               const byte = buffer[k] as number;
-              if (byte >= 128 || byte === 13 || byte === 34) return false;
+              if (byte >= 128 || byte === 13 || byte === 34 || byte === 0) return false;
               text += String.fromCharCode(byte);
             }
             if (!others.add(c, row, text)) return false;

@@ -272,6 +272,7 @@ test('csv files with quotes, blank lines, text past ASCII, a bare carriage retur
     single: 'a\n1\n\n2\n',
     accent: 'a,b\n1,2\n3,4é\n5,6\n',
     cr: 'a,b\n1,2\r3,4\n5,6\n',
+    nul: `a,b\n${'1,2\n'.repeat(20_000)}3,4\u0000\n5,6\n`, // past the head the sniffer reads
     quotedHeader: '"a\nx",b\n1,2\n',
   };
   for (const [name, text] of Object.entries(cases)) {
