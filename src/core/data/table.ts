@@ -335,10 +335,14 @@ function takeTextRows(c: TextColumn, indices: ArrayLike<number>): TextColumn {
   return { name: c.name, kind: 'text', bytes, offsets };
 }
 
-/** The column with only the rows at `indices`, in that order; a categorical column keeps its dictionary (codes are copied). */
+/**
+ * The column with only the rows at `indices`, in that order; a categorical column keeps its dictionary (codes are
+ * copied). Numbers in shared memory are copied into shared memory (worker threads read them without a copy).
+ */
 export function takeColumnRows(c: Column, indices: ArrayLike<number>): Column {
   if (c.kind === 'numeric') {
-    const values = new Float64Array(indices.length);
+    const values =
+      c.values.buffer instanceof SharedArrayBuffer ? new Float64Array(new SharedArrayBuffer(indices.length * 8)) : new Float64Array(indices.length);
     for (let i = 0; i < indices.length; i++) values[i] = c.values[indices[i] as number] as number;
     return { name: c.name, kind: 'numeric', values };
   }

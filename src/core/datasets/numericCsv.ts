@@ -18,6 +18,8 @@ import { MISSING_STRINGS, sqlString, type DatasetSource } from './source';
 const BLOCK = 1 << 23;
 /** More distinct cells than this for DuckDB to cast, and the file is read through DuckDB instead. */
 const MAX_OTHER_TEXTS = 10_000;
+/** Columns of this many rows or more are read into shared memory (SharedArrayBuffer). */
+const SHARED_MIN_ROWS = 131_072;
 
 /** 10^0 … 10^15, exact doubles. */
 const POWERS = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
@@ -78,7 +80,8 @@ export async function readNumericCsv(
   const delimiter = layout.delimiter.charCodeAt(0);
   if (delimiter >= 128 || delimiter === 10 || delimiter === 13 || delimiter === 34) return undefined;
   const width = names.length;
-  const values = names.map(() => new Float64Array(rows));
+  // Large columns in shared memory: worker threads (a logistic fit's objective, folds) then read them without a copy.
+  const values = names.map(() => (rows >= SHARED_MIN_ROWS ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows)));
   const others = new OtherCells();
   let row = 0;
   const scan: Scan = { end: 0 };

@@ -18,6 +18,8 @@ import {
   tolParam,
 } from './linear/common';
 import { minimizeLbfgs } from './linear/lbfgs';
+import { objectiveTeam, objectiveThreads, type ObjectiveTeam } from './linear/objectiveTeam';
+import { N_JOBS_PARAM, nJobsProblem } from '../parallel/jobs';
 import { binaryColumnsObjective, logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
 import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from './classWeight';
@@ -37,6 +39,8 @@ export interface LogisticRegressionOptions {
   readonly fit_intercept?: boolean;
   /** Weights each row's loss by its class's weight (sklearn's class_weight); fit only, not partialFit. */
   readonly class_weight?: ClassWeight;
+  /** Threads for the objective of a large binary fit on columns (the model is the same for any count). */
+  readonly n_jobs?: number | null;
 }
 
 const MODEL = 'logistic_regression';
@@ -55,6 +59,7 @@ export const LOGISTIC_REGRESSION_SPEC: ModelSpec = {
     tol: tolParam(1e-4),
     fit_intercept: fitInterceptParam,
     class_weight: CLASS_WEIGHT_PARAM,
+    n_jobs: N_JOBS_PARAM,
   },
   starter: { C: 1.0, penalty: 'l2', max_iter: 200 },
 };
@@ -68,6 +73,7 @@ export class LogisticRegression implements Classifier, OnlineLearner {
   readonly tol: number;
   readonly fitIntercept: boolean;
   readonly classWeight: ClassWeight;
+  readonly nJobs: number | null;
   classes: string[] = [];
   /** Blocks of cols + 1 weights (coefficients, then intercept): one block when binary, one per class otherwise. */
   weights: Float64Array | undefined;
@@ -85,6 +91,9 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     this.tol = checkPositive(MODEL, 'tol', p.tol);
     this.fitIntercept = checkOneOf(MODEL, 'fit_intercept', p.fit_intercept, [true, false]);
     this.classWeight = checkClassWeight(MODEL, p.class_weight);
+    const jobsProblem = nJobsProblem(p.n_jobs);
+    if (jobsProblem) throw new MlError(`${MODEL}: n_jobs ${jobsProblem}`);
+    this.nJobs = (p.n_jobs as number | null | undefined) ?? null;
   }
 
   /** Fits by minimising the mean log-loss plus penalty/(C·n), the same optimum as sklearn's objective. */
@@ -107,9 +116,16 @@ export class LogisticRegression implements Classifier, OnlineLearner {
       return;
     }
     checkColumns(columns);
-    this.fitWith({ rows, cols: columns.length }, y, options, (codes, _blocks, l2, sampleWeight) =>
-      binaryColumnsObjective(columns, codes, l2, this.fitIntercept, sampleWeight),
-    );
+    let team: ObjectiveTeam | undefined;
+    try {
+      this.fitWith({ rows, cols: columns.length }, y, options, (codes, _blocks, l2, sampleWeight) => {
+        // Chunks of rows on two threads when the data is large (the same sums in the same order either way).
+        team = objectiveTeam(objectiveThreads(this.nJobs, rows, columns.length), columns, codes, sampleWeight);
+        return binaryColumnsObjective(columns, codes, l2, this.fitIntercept, sampleWeight, team);
+      });
+    } finally {
+      (team as ObjectiveTeam | undefined)?.close();
+    }
   }
 
   private fitWith(

@@ -7,6 +7,7 @@
  * gradient_boosting fit's histogram workers would otherwise spend before helping.
  */
 import type { HistogramWorkerInput } from '../models/boosting/team';
+import type { ObjectiveWorkerInput } from '../models/linear/objectiveTeam';
 import type { KnnQueryTask } from '../models/knn/parallel';
 import type { ForestTreeTask } from '../models/tree/forest';
 import type { foldTask, importanceTask } from './folds';
@@ -30,6 +31,9 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   // A gradient_boosting fit's histogram worker: its features of every large node until the fit ends.
   'boosting.histograms': (input: HistogramWorkerInput) =>
     (require('../models/boosting/team') as typeof import('../models/boosting/team')).histogramWorker(input),
+  // A logistic_regression fit's objective worker: chunks of rows of every evaluation until the fit ends.
+  'logistic.objective': (input: ObjectiveWorkerInput) =>
+    (require('../models/linear/objectiveTeam') as typeof import('../models/linear/objectiveTeam')).objectiveWorker(input),
   // Blocks of a knn predict's queries, claimed alongside the calling thread.
   'knn.queries': (input: KnnQueryTask) => (require('../models/knn/parallel') as typeof import('../models/knn/parallel')).searchBlocks(input),
   // A single training sent to a queue worker: trained here, its fitted objects packed as files.

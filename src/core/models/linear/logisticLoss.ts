@@ -133,10 +133,121 @@ function binaryDenseObjective(
 /** Rows per block of the column-wise objective: its scores stay in cache while every column adds to them. */
 const COLUMN_BLOCK = 2048;
 
+/** Rows per chunk of the column-wise objective: each chunk's sums start from zero and the chunks are added in order. */
+export const OBJECTIVE_CHUNK_ROWS = 65_536;
+
 /**
- * The binary objective on feature columns (no row-major matrix): rows in blocks, each block's scores built column by
- * column, then its residuals, then each column's gradient. Every sum is taken in the same order as the row-major
- * objective's (scores over features in feature order, gradients over rows in row order), so the values are the same.
+ * Evaluates chunks of the column-wise objective on several threads (objectiveTeam.ts): writes each chunk's sums
+ * (binaryChunkSums) into `partials` at chunk × (features + 2); false when it cannot yet (the caller then computes them
+ * itself, into the same place, with the same result).
+ */
+export interface ChunkRunner {
+  /** Where the chunks' sums go: chunks × (features + 2). */
+  readonly partials: Float64Array;
+  run(w: Float64Array): boolean;
+}
+
+/**
+ * The sums of rows start..stop of the binary objective on columns into out[at..at + p + 2): the gradient sum of each
+ * feature, then the intercept's, then the loss. Rows in blocks, each block's scores built column by column, then its
+ * residuals, then each column's gradient; every sum over the rows in row order, each score over the features in order.
+ */
+export function binaryChunkSums(
+  columns: readonly Float64Array[],
+  codes: Int32Array,
+  sampleWeight: Float64Array | undefined,
+  w: Float64Array,
+  range: { readonly start: number; readonly stop: number },
+  z: Float64Array,
+  out: Float64Array,
+  at: number,
+): void {
+  const p = columns.length;
+  out.fill(0, at, at + p + 2);
+  let loss = 0;
+  let interceptGrad = 0;
+  const intercept = w[p] as number;
+  for (let start = range.start; start < range.stop; start += COLUMN_BLOCK) {
+    const m = Math.min(COLUMN_BLOCK, range.stop - start);
+    z.fill(intercept, 0, m);
+    // Four columns a pass (z read and written once for them), each score still summed in feature order.
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const c0 = columns[j] as Float64Array;
+      const c1 = columns[j + 1] as Float64Array;
+      const c2 = columns[j + 2] as Float64Array;
+      const c3 = columns[j + 3] as Float64Array;
+      const w0 = w[j] as number;
+      const w1 = w[j + 1] as number;
+      const w2 = w[j + 2] as number;
+      const w3 = w[j + 3] as number;
+      for (let i = 0; i < m; i++) {
+        const row = start + i;
+        z[i] = (z[i] as number) + (c0[row] as number) * w0 + (c1[row] as number) * w1 + (c2[row] as number) * w2 + (c3[row] as number) * w3;
+      }
+    }
+    for (; j < p; j++) {
+      const column = columns[j] as Float64Array;
+      const wj = w[j] as number;
+      for (let i = 0; i < m; i++) z[i] = (z[i] as number) + (column[start + i] as number) * wj;
+    }
+    for (let i = 0; i < m; i++) {
+      const row = start + i;
+      const label = codes[row] as number;
+      const weight = sampleWeight ? (sampleWeight[row] as number) : 1;
+      const s = z[i] as number;
+      const positive = s > 0;
+      const e = Math.exp(positive ? -s : s);
+      const log1pE = Math.log1p(e);
+      loss += weight * (label === 1 ? (positive ? log1pE : -s + log1pE) : positive ? s + log1pE : log1pE);
+      const r = weight * ((s >= 0 ? 1 / (1 + e) : e / (1 + e)) - label);
+      z[i] = r;
+      interceptGrad += r;
+    }
+    // Four gradient sums at once (independent additions, each still over the rows in row order).
+    j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const c0 = columns[j] as Float64Array;
+      const c1 = columns[j + 1] as Float64Array;
+      const c2 = columns[j + 2] as Float64Array;
+      const c3 = columns[j + 3] as Float64Array;
+      let g0 = out[at + j] as number;
+      let g1 = out[at + j + 1] as number;
+      let g2 = out[at + j + 2] as number;
+      let g3 = out[at + j + 3] as number;
+      for (let i = 0; i < m; i++) {
+        const r = z[i] as number;
+        const row = start + i;
+        g0 += r * (c0[row] as number);
+        g1 += r * (c1[row] as number);
+        g2 += r * (c2[row] as number);
+        g3 += r * (c3[row] as number);
+      }
+      out[at + j] = g0;
+      out[at + j + 1] = g1;
+      out[at + j + 2] = g2;
+      out[at + j + 3] = g3;
+    }
+    for (; j < p; j++) {
+      const column = columns[j] as Float64Array;
+      let g = out[at + j] as number;
+      for (let i = 0; i < m; i++) g += (z[i] as number) * (column[start + i] as number);
+      out[at + j] = g;
+    }
+  }
+  out[at + p] = interceptGrad;
+  out[at + p + 1] = loss;
+}
+
+/** A scratch block of scores for binaryChunkSums. */
+export function chunkScratch(): Float64Array {
+  return new Float64Array(COLUMN_BLOCK);
+}
+
+/**
+ * The binary objective on feature columns (no row-major matrix), summed in chunks of OBJECTIVE_CHUNK_ROWS rows
+ * (binaryChunkSums) added in chunk order, whoever computed them (`runner`: other threads too), so the value does not
+ * depend on the thread count. Up to one chunk of rows it equals the row-major objective bit for bit.
  */
 export function binaryColumnsObjective(
   columns: readonly Float64Array[],
@@ -144,84 +255,27 @@ export function binaryColumnsObjective(
   l2: number,
   fitIntercept: boolean,
   sampleWeight: Float64Array | undefined,
+  runner?: ChunkRunner,
 ): (w: Float64Array, grad: Float64Array) => number {
   const n = codes.length;
   const p = columns.length;
-  const z = new Float64Array(COLUMN_BLOCK);
+  const chunks = Math.ceil(n / OBJECTIVE_CHUNK_ROWS);
+  const partials = runner?.partials ?? new Float64Array(chunks * (p + 2));
+  const z = chunkScratch();
   return (w, grad) => {
-    grad.fill(0);
-    let loss = 0;
-    let interceptGrad = 0;
-    const intercept = w[p] as number;
-    for (let start = 0; start < n; start += COLUMN_BLOCK) {
-      const m = Math.min(COLUMN_BLOCK, n - start);
-      z.fill(intercept, 0, m);
-      // Four columns a pass (z read and written once for them), each score still summed in feature order.
-      let j = 0;
-      for (; j + 4 <= p; j += 4) {
-        const c0 = columns[j] as Float64Array;
-        const c1 = columns[j + 1] as Float64Array;
-        const c2 = columns[j + 2] as Float64Array;
-        const c3 = columns[j + 3] as Float64Array;
-        const w0 = w[j] as number;
-        const w1 = w[j + 1] as number;
-        const w2 = w[j + 2] as number;
-        const w3 = w[j + 3] as number;
-        for (let i = 0; i < m; i++) {
-          const at = start + i;
-          z[i] = (z[i] as number) + (c0[at] as number) * w0 + (c1[at] as number) * w1 + (c2[at] as number) * w2 + (c3[at] as number) * w3;
-        }
-      }
-      for (; j < p; j++) {
-        const column = columns[j] as Float64Array;
-        const wj = w[j] as number;
-        for (let i = 0; i < m; i++) z[i] = (z[i] as number) + (column[start + i] as number) * wj;
-      }
-      for (let i = 0; i < m; i++) {
-        const row = start + i;
-        const label = codes[row] as number;
-        const weight = sampleWeight ? (sampleWeight[row] as number) : 1;
-        const s = z[i] as number;
-        const positive = s > 0;
-        const e = Math.exp(positive ? -s : s);
-        const log1pE = Math.log1p(e);
-        loss += weight * (label === 1 ? (positive ? log1pE : -s + log1pE) : positive ? s + log1pE : log1pE);
-        const r = weight * ((s >= 0 ? 1 / (1 + e) : e / (1 + e)) - label);
-        z[i] = r;
-        interceptGrad += r;
-      }
-      // Four gradient sums at once (independent additions, each still over the rows in row order).
-      j = 0;
-      for (; j + 4 <= p; j += 4) {
-        const c0 = columns[j] as Float64Array;
-        const c1 = columns[j + 1] as Float64Array;
-        const c2 = columns[j + 2] as Float64Array;
-        const c3 = columns[j + 3] as Float64Array;
-        let g0 = grad[j] as number;
-        let g1 = grad[j + 1] as number;
-        let g2 = grad[j + 2] as number;
-        let g3 = grad[j + 3] as number;
-        for (let i = 0; i < m; i++) {
-          const r = z[i] as number;
-          const at = start + i;
-          g0 += r * (c0[at] as number);
-          g1 += r * (c1[at] as number);
-          g2 += r * (c2[at] as number);
-          g3 += r * (c3[at] as number);
-        }
-        grad[j] = g0;
-        grad[j + 1] = g1;
-        grad[j + 2] = g2;
-        grad[j + 3] = g3;
-      }
-      for (; j < p; j++) {
-        const column = columns[j] as Float64Array;
-        let g = grad[j] as number;
-        for (let i = 0; i < m; i++) g += (z[i] as number) * (column[start + i] as number);
-        grad[j] = g;
+    if (runner?.run(w) !== true) {
+      for (let c = 0; c < chunks; c++) {
+        const range = { start: c * OBJECTIVE_CHUNK_ROWS, stop: Math.min(n, (c + 1) * OBJECTIVE_CHUNK_ROWS) };
+        binaryChunkSums(columns, codes, sampleWeight, w, range, z, partials, c * (p + 2));
       }
     }
-    grad[p] = (grad[p] as number) + interceptGrad;
+    grad.fill(0);
+    let loss = 0;
+    for (let c = 0; c < chunks; c++) {
+      const at = c * (p + 2);
+      for (let j = 0; j <= p; j++) grad[j] = (grad[j] as number) + (partials[at + j] as number);
+      loss += partials[at + p + 1] as number;
+    }
     return loss / n + meanWithL2(grad, w, { blocks: 1, stride: p + 1, features: p, rows: n, l2, fitIntercept });
   };
 }
