@@ -20,7 +20,7 @@ import {
 import { minimizeLbfgs } from './linear/lbfgs';
 import { objectiveTeam, objectiveThreads, type ObjectiveTeam } from './linear/objectiveTeam';
 import { N_JOBS_PARAM, nJobsProblem } from '../parallel/jobs';
-import { binaryColumnsObjective, logisticObjective, logisticProbabilities } from './linear/logisticLoss';
+import { binaryColumnsObjective, binaryColumnsProbabilities, logisticObjective, logisticProbabilities } from './linear/logisticLoss';
 import { learningRate, needsRetraining, readSamplesSeen, sgdEpoch, withModelName } from './linear/sgd';
 import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
@@ -223,6 +223,18 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     return { kind: 'dense', rows: X.rows, cols: this.classes.length, data: logisticProbabilities(X, w, blocks) };
   }
 
+  /**
+   * predictProba on feature columns (no row-major matrix) for a binary model, the same values bit for bit; undefined
+   * (predict the matrix instead) for softmax, another column count or non-finite values (predictProba names them).
+   */
+  predictProbaColumns(columns: readonly Float64Array[]): DenseMatrix | undefined {
+    const w = checkFitted(MODEL, this.weights);
+    if (this.classes.length !== 2 || columns.length !== this.nFeatures || columns.length === 0) return undefined;
+    const rows = (columns[0] as Float64Array).length;
+    if (columns.some((c) => c.length !== rows || !allFinite(c))) return undefined;
+    return { kind: 'dense', rows, cols: 2, data: binaryColumnsProbabilities(columns, w) };
+  }
+
   /** The most probable class of each row. */
   predict(X: Matrix): string[] {
     return argmaxLabels(this.predictProba(X).data, this.classes);
@@ -256,6 +268,11 @@ export class LogisticRegression implements Classifier, OnlineLearner {
     model.nSamplesSeen = readSamplesSeen(MODEL, json);
     return model;
   }
+}
+
+function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
+  return true;
 }
 
 /** checkMatrix for columns: the first non-finite value in row order is the one named, as checkMatrix names it. */

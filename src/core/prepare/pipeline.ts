@@ -204,6 +204,24 @@ export class Pipeline {
     return assembleFrame(frame, END, this.allowMissing).X;
   }
 
+  /**
+   * transform's rows as the numeric columns themselves when every feature is one (`columns`, checked as transform
+   * checks them; no row-major copy), with the matrix built on first use of `matrix` otherwise.
+   */
+  transformColumns(features: Table): { readonly columns: readonly Float64Array[] | undefined; matrix(): Matrix } {
+    let frame = this.startTransform(features);
+    this.steps.forEach((step, i) => {
+      try {
+        frame = step.transform(frame);
+      } catch (error) {
+        throw withStepIndex(error, i, step.step);
+      }
+    });
+    const done = frame;
+    const allowMissing = this.allowMissing;
+    return { columns: frameAsColumns(done, END, allowMissing), matrix: () => assembleFrame(done, END, allowMissing).X };
+  }
+
   toJSON(): PipelineJSON {
     if (!this.inputs) throw new MlError(`${END}: only a fitted pipeline can be saved`);
     return {

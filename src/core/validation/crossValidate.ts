@@ -3,6 +3,7 @@ import type { Table } from '../data/table';
 import { computeMetrics, scalarMetrics, sortLabels, type Metrics } from '../metrics';
 import type { DenseMatrix, EstimatorJSON, FitOptions, Matrix, Target, Task } from '../types';
 import { MlError, throwIfAborted } from '../types';
+import { argmaxLabels } from '../models/targets';
 import type { TrainProgress } from './progress';
 import { selectRows, selectTarget } from './rows';
 import type { Split } from './splits';
@@ -220,19 +221,57 @@ export async function runFold<I extends ModelInput>(
     onProgress: onProgress ? (event) => onProgress({ ...event, fold, folds: splits.length }) : undefined,
   });
   throwIfAborted(signal);
-  const testX = await pipeline.transform(selectRows(features, split.test));
-  if (inputRows(testX) !== split.test.length) {
+  const heldOut = await heldOutRows(pipeline, model, selectRows(features, split.test));
+  if ('X' in heldOut && inputRows(heldOut.X) !== split.test.length) {
     throw new MlError(
-      `the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(testX)}; steps that drop rows must only do so while fitting`,
+      `the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(heldOut.X)}; steps that drop rows must only do so while fitting`,
     );
   }
-  const predictions = model.predict(testX);
-  const proba = labels && isProbabilistic(model) ? alignProba(model.predictProba(testX), model.classes, labels) : undefined;
+  let predictions: Target;
+  let proba: DenseMatrix | undefined;
+  if ('X' in heldOut) {
+    predictions = model.predict(heldOut.X);
+    proba = labels && isProbabilistic(model) ? alignProba(model.predictProba(heldOut.X), model.classes, labels) : undefined;
+  } else {
+    // The probabilities predict would compute (once, from the columns): the same classes as predict's argmax.
+    const classes = (model as unknown as { readonly classes: readonly string[] }).classes;
+    predictions = argmaxLabels(heldOut.proba.data, classes);
+    proba = labels ? alignProba(heldOut.proba, classes, labels) : undefined;
+  }
   return {
     predictions,
     ...(proba ? { proba } : {}),
     ...(options.keepFitted ? { fitted: { split, pipeline, model } as unknown as FittedSplit<ModelInput> } : {}),
   };
+}
+
+/** A pipeline that gives its transformed rows as numeric columns when they are (Pipeline.transformColumns). */
+interface ColumnTransformer {
+  transformColumns(features: Table): { readonly columns: readonly Float64Array[] | undefined; matrix(): Matrix };
+}
+
+/** A model that predicts probabilities from feature columns, or undefined when it needs the matrix (LogisticRegression). */
+interface ColumnPredictor {
+  predictProbaColumns(columns: readonly Float64Array[]): DenseMatrix | undefined;
+}
+
+/**
+ * The held-out rows as the model takes them: their probabilities predicted from the numeric columns when pipeline and
+ * model both can (no row-major matrix of the rows is built), else the transformed matrix.
+ */
+async function heldOutRows<I extends ModelInput>(
+  pipeline: PipelineLike<I>,
+  model: Learner<I>,
+  features: Table,
+): Promise<{ readonly X: I } | { readonly proba: DenseMatrix }> {
+  const columnar = pipeline as Partial<ColumnTransformer>;
+  const predictor = model as Partial<ColumnPredictor>;
+  if (typeof columnar.transformColumns !== 'function' || typeof predictor.predictProbaColumns !== 'function') {
+    return { X: await pipeline.transform(features) };
+  }
+  const out = columnar.transformColumns(features);
+  const proba = out.columns && (out.columns[0]?.length ?? -1) === features.rowCount ? predictor.predictProbaColumns(out.columns) : undefined;
+  return proba ? { proba } : { X: out.matrix() as unknown as I };
 }
 
 async function sequentialFolds<I extends ModelInput>(

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { takeColumnRows } from '../../../src/core/data/table';
+import { takeColumnRows, type Table } from '../../../src/core/data/table';
+import { targetValues } from '../../../src/core/data/target';
+import { Pipeline } from '../../../src/core/prepare/pipeline';
+import { crossValidate, holdoutSplit } from '../../../src/core/validation';
+import { readCsvTable } from '../validation/doubles';
 import { LogisticRegression } from '../../../src/core/models/logisticRegression';
 import { binaryChunkSums, binaryColumnsObjective, chunkScratch, OBJECTIVE_CHUNK_ROWS } from '../../../src/core/models/linear/logisticLoss';
 import { objectiveTeam, objectiveThreads, PARALLEL_MIN_CELLS } from '../../../src/core/models/linear/objectiveTeam';
@@ -124,4 +128,67 @@ test('takeColumnRows keeps a numeric column in shared memory when it was there',
   assert.deepEqual(taken.kind === 'numeric' ? [...taken.values] : [], [4, 2]);
   const plain = takeColumnRows({ name: 'x', kind: 'numeric', values: Float64Array.from([1, 2]) }, [1]);
   assert.ok(plain.kind === 'numeric' && !(plain.values.buffer instanceof SharedArrayBuffer));
+});
+
+test('predictProbaColumns equals predictProba on the row-major matrix bit for bit; undefined for softmax, NaN or another width', () => {
+  const { columns, labels } = problem(5000, 7, 13);
+  const model = new LogisticRegression();
+  model.fitColumns(columns, labels, { seed: DEFAULT_SEED }, () => {
+    throw new Error('binary fits on columns');
+  });
+  const n = 5000;
+  const data = new Float64Array(n * 7);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 7; j++) data[i * 7 + j] = columns[j]![i] as number;
+  const byColumns = model.predictProbaColumns(columns);
+  assert.ok(byColumns);
+  assert.deepEqual([...byColumns.data], [...model.predictProba({ kind: 'dense', rows: n, cols: 7, data }).data]);
+  assert.equal(model.predictProbaColumns(columns.slice(1)), undefined);
+  const withNaN = columns.map((c) => Float64Array.from(c));
+  withNaN[2]![10] = Number.NaN;
+  assert.equal(model.predictProbaColumns(withNaN), undefined);
+  const three = new LogisticRegression();
+  three.fitColumns(
+    columns,
+    labels.map((label, i) => (i % 5 === 0 ? 'maybe' : label)),
+    { seed: DEFAULT_SEED },
+    () => ({ kind: 'dense', rows: n, cols: 7, data }),
+  );
+  assert.equal(three.predictProbaColumns(columns), undefined);
+});
+
+test('a hold-out predicted from the columns (Pipeline + LogisticRegression) equals the one predicted from the matrix', async () => {
+  const table = readCsvTable('breast_cancer.csv');
+  const target = table.columns.find((c) => c.name === 'diagnosis')!;
+  const features: Table = { rowCount: table.rowCount, columns: table.columns.filter((c) => c !== target) };
+  const y = targetValues(target, 'classification');
+  const splits = [holdoutSplit(table.rowCount, { testSize: 0.25, seed: DEFAULT_SEED, stratify: y as string[] })];
+  const run = (columnar: boolean) =>
+    crossValidate(features, y, {
+      task: 'classification',
+      makePipeline: () => Pipeline.fromSpec([{ scale: { method: 'standard' } }]),
+      makeModel: () => {
+        const model = new LogisticRegression();
+        if (!columnar) Object.defineProperty(model, 'predictProbaColumns', { value: undefined });
+        return model;
+      },
+      splits,
+      seed: DEFAULT_SEED,
+    });
+  let asked = 0;
+  const original = LogisticRegression.prototype.predictProbaColumns;
+  LogisticRegression.prototype.predictProbaColumns = function (columns) {
+    asked++;
+    return original.call(this, columns);
+  };
+  try {
+    const byColumns = await run(true);
+    assert.equal(asked, 1, 'the columns were predicted');
+    const byMatrix = await run(false);
+    assert.equal(asked, 1);
+    assert.deepEqual(byColumns.predictions, byMatrix.predictions);
+    assert.deepEqual(byColumns.proba, byMatrix.proba);
+    assert.deepEqual(byColumns.metrics, byMatrix.metrics);
+  } finally {
+    LogisticRegression.prototype.predictProbaColumns = original;
+  }
 });

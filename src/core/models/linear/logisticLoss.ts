@@ -311,6 +311,33 @@ export function meanWithL2(
   return 0.5 * l2 * penalty;
 }
 
+/**
+ * Binary class probabilities (rows × 2) of a fitted weight vector from feature columns: each row's score summed over
+ * the features in order as rowDot sums it, then the intercept, so the values equal logisticProbabilities' bit for bit.
+ */
+export function binaryColumnsProbabilities(columns: readonly Float64Array[], w: Float64Array): Float64Array {
+  const n = columns[0]?.length ?? 0;
+  const p = columns.length;
+  const out = new Float64Array(n * 2);
+  const z = new Float64Array(COLUMN_BLOCK);
+  const intercept = w[p] as number;
+  for (let start = 0; start < n; start += COLUMN_BLOCK) {
+    const m = Math.min(COLUMN_BLOCK, n - start);
+    z.fill(0, 0, m);
+    for (let j = 0; j < p; j++) {
+      const column = columns[j] as Float64Array;
+      const wj = w[j] as number;
+      for (let i = 0; i < m; i++) z[i] = (z[i] as number) + (column[start + i] as number) * wj;
+    }
+    for (let i = 0; i < m; i++) {
+      const q = sigmoid((z[i] as number) + intercept);
+      out[(start + i) * 2] = 1 - q;
+      out[(start + i) * 2 + 1] = q;
+    }
+  }
+  return out;
+}
+
 /** Class probabilities (rows × classes) of a fitted weight vector. */
 export function logisticProbabilities(X: Matrix, w: Float64Array, blocks: number): Float64Array {
   const p = X.cols;
