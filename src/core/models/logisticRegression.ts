@@ -59,7 +59,10 @@ export const LOGISTIC_REGRESSION_SPEC: ModelSpec = {
     tol: tolParam(1e-4),
     fit_intercept: fitInterceptParam,
     class_weight: CLASS_WEIGHT_PARAM,
-    n_jobs: N_JOBS_PARAM,
+    n_jobs: {
+      ...N_JOBS_PARAM,
+      doc: 'Threads for a large binary fit (rows × features ≥ 2M, columns in shared memory): a count, -1 for every core, or null (default) for two where there are two cores. The model does not depend on it.',
+    },
   },
   starter: { C: 1.0, penalty: 'l2', max_iter: 200 },
 };
