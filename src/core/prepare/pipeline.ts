@@ -193,6 +193,11 @@ export class Pipeline {
 
   /** Applies the fitted steps to new rows (no row is dropped); fails naming the column on missing values left. */
   transform(features: Table): Matrix {
+    return assembleFrame(this.transformFrame(features), END, this.allowMissing).X;
+  }
+
+  /** The fitted steps applied to new rows, before the frame becomes a matrix or columns. */
+  private transformFrame(features: Table): Frame {
     let frame = this.startTransform(features);
     this.steps.forEach((step, i) => {
       try {
@@ -201,7 +206,7 @@ export class Pipeline {
         throw withStepIndex(error, i, step.step);
       }
     });
-    return assembleFrame(frame, END, this.allowMissing).X;
+    return frame;
   }
 
   /**
@@ -209,15 +214,7 @@ export class Pipeline {
    * checks them; no row-major copy), with the matrix built on first use of `matrix` otherwise.
    */
   transformColumns(features: Table): { readonly columns: readonly Float64Array[] | undefined; matrix(): Matrix } {
-    let frame = this.startTransform(features);
-    this.steps.forEach((step, i) => {
-      try {
-        frame = step.transform(frame);
-      } catch (error) {
-        throw withStepIndex(error, i, step.step);
-      }
-    });
-    const done = frame;
+    const done = this.transformFrame(features);
     const allowMissing = this.allowMissing;
     return { columns: frameAsColumns(done, END, allowMissing), matrix: () => assembleFrame(done, END, allowMissing).X };
   }
