@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binOf, binRows, fitBins, sortFloat64 } from '../../../src/core/models/boosting/binning';
+import { BinLookup, binOf, binRows, fitBins, sortFloat64 } from '../../../src/core/models/boosting/binning';
 import { Random } from '../../../src/core/random';
 import type { DenseMatrix } from '../../../src/core/types';
 
@@ -58,5 +58,35 @@ test('gradient_boosting binning: binRows gives every value binOf’s bin (the mi
         assert.equal(binned[i * cols + f], expected, `max_bins ${maxBins}, row ${i}, feature ${f}`);
       }
     }
+  }
+});
+
+test('gradient_boosting binning: BinLookup gives binOf’s bin for values at, beside and between thresholds of every shape', () => {
+  const rng = new Random(23);
+  // The next double above and below v (v finite), where a value's bin changes.
+  const step = (v: number, up: boolean): number => {
+    const x = new Float64Array([v]);
+    const w = new BigInt64Array(x.buffer);
+    if (v === 0) return up ? 5e-324 : -5e-324;
+    w[0] = (w[0] as bigint) + ((v > 0) === up ? 1n : -1n);
+    return x[0] as number;
+  };
+  const shapes: Record<string, Float64Array> = {
+    uniform: Float64Array.from({ length: 254 }, (_, k) => k / 10 - 5),
+    normal: Float64Array.from({ length: 254 }, () => rng.normal()).sort(),
+    // Most thresholds in a few grid cells, a far one stretching the range (many thresholds share a cell).
+    clustered: Float64Array.from([...Array.from({ length: 200 }, (_, k) => 1 + k * 1e-9), 1e6]).sort(),
+    lognormal: Float64Array.from({ length: 254 }, () => Math.exp(3 * rng.normal())).sort(),
+    tiny: Float64Array.from({ length: 50 }, (_, k) => (k - 25) * 5e-324),
+    huge: Float64Array.from([-1e300, -1, 0, 1, 1e300]),
+    one: Float64Array.from([0.5]),
+    none: new Float64Array(0),
+    infinite: Float64Array.from([-Infinity, 0, 1]),
+  };
+  for (const [name, cuts] of Object.entries(shapes)) {
+    const lookup = new BinLookup({ thresholds: [cuts], nBinsNonMissing: Int32Array.from([cuts.length + 1]), missingBin: 255 });
+    const values = [-Infinity, Infinity, 0, -0, -1e308, 1e308, ...Array.from({ length: 2_000 }, () => rng.normal() * 10 ** Math.floor(rng.next() * 8 - 4))];
+    for (const t of cuts) if (Number.isFinite(t)) values.push(t, step(t, true), step(t, false));
+    for (const v of values) assert.equal(lookup.bin(v, 0), binOf(cuts, v), `${name}: value ${v}`);
   }
 });

@@ -25,7 +25,7 @@ import {
   type GradientBoostingParams,
 } from '../gradientBoosting';
 import type { Model } from '../spec';
-import { BINNING_SUBSAMPLE, binOf, distinctThresholds, percentileRanks, percentileThresholds, type Bins } from './binning';
+import { BINNING_SUBSAMPLE, BinLookup, distinctThresholds, percentileRanks, percentileThresholds, type Bins } from './binning';
 import { AUTO_EARLY_STOPPING_ROWS, boostBinned } from './boost';
 
 const TYPE = 'gradient_boosting';
@@ -171,6 +171,7 @@ async function binStream(source: StreamSource, bins: Bins, plan: RowPlan, seed: 
   const y = new Float64Array(total);
   let front = 0;
   let back = total;
+  const lookup = new BinLookup(bins);
   await source.pass(
     (batch) => {
       const { data } = batch.x;
@@ -181,7 +182,7 @@ async function binStream(source: StreamSource, bins: Bins, plan: RowPlan, seed: 
         y[at] = batch.y[i] as number;
         for (let f = 0, cell = i * cols, out = at * cols; f < cols; f++, cell++, out++) {
           const v = data[cell] as number;
-          binned[out] = Number.isNaN(v) ? bins.missingBin : binOf(bins.thresholds[f] as Float64Array, v);
+          binned[out] = v !== v ? bins.missingBin : lookup.bin(v, f);
         }
       }
     },

@@ -66,8 +66,14 @@ const NODE_FIELDS = 5;
 /** A build waits this long for the workers before it gives up (a worker that died cannot say so while we wait). */
 const WAIT_LIMIT_MS = 120_000;
 
-/** A node smaller than this many row × feature cells is built by the calling thread alone (waking the workers costs more). */
-export const PARALLEL_MIN_CELLS = 100_000;
+/**
+ * A command of less work than this is done by the calling thread alone (waking the workers costs more): a node's
+ * row × feature cells to build, and for a split's command SEARCH_WEIGHT per histogram bin it scans.
+ */
+export const PARALLEL_MIN_CELLS = 50_000;
+
+/** A bin scanned for the best split costs about this many cells built (split.ts's gain per bin against the kernel's add). */
+const SEARCH_WEIGHT = 4;
 
 /**
  * Backing off on a busy machine: when the caller waits for a worker longer than it worked itself (and
@@ -539,8 +545,11 @@ export class HistogramTeam {
     out: Float64Array,
   ): boolean {
     const { kernels } = this;
-    if (!kernels || !this.input.split || this.workers === 0 || !this.admit()) return false;
-    if ((stop - start) * this.input.data.features < PARALLEL_MIN_CELLS) return false;
+    if (!kernels || !this.input.split || this.workers === 0) return false;
+    // The scans cost the same on a node of any size: a small node's command is mostly its searches.
+    const { features, nBins } = this.input.data;
+    const searched = nodes.filter((node) => node !== null).length;
+    if ((stop - start) * features + SEARCH_WEIGHT * searched * features * nBins < PARALLEL_MIN_CELLS || !this.admit()) return false;
     if (!kernels.holds(own) || (parent !== null && !kernels.holds(parent))) return false;
     let flags = (root ? FLAG_ROOT : 0) | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0) | (parent ? FLAG_SUBTRACT : 0);
     nodes.forEach((node, s) => {
