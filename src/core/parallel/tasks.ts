@@ -28,9 +28,12 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   'cv.fold': (input: Parameters<typeof foldTask>[0], context) =>
     (require('./folds') as typeof import('./folds')).foldTask(input, (event) => context.progress(event)),
   'importance.columns': (input: Parameters<typeof importanceTask>[0]) => (require('./folds') as typeof import('./folds')).importanceTask(input),
-  // A gradient_boosting fit's histogram worker: its features of every large node until the fit ends.
+  // A gradient_boosting fit's histogram worker: its features of every large node, or whole trees, until the fit ends.
   'boosting.histograms': (input: HistogramWorkerInput) =>
-    (require('../models/boosting/team') as typeof import('../models/boosting/team')).histogramWorker(input),
+    (require('../models/boosting/team') as typeof import('../models/boosting/team')).histogramWorker(
+      input,
+      (require('../models/boosting/grower') as typeof import('../models/boosting/grower')).growerAlone,
+    ),
   // A logistic_regression fit's objective worker: chunks of rows of every evaluation until the fit ends.
   'logistic.objective': (input: ObjectiveWorkerInput) =>
     (require('../models/linear/objectiveTeam') as typeof import('../models/linear/objectiveTeam')).objectiveWorker(input),

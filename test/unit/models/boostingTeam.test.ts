@@ -252,12 +252,9 @@ test('gradient_boosting n_jobs: the team computes the loss and gradients of the 
   }
 });
 
-test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw predictions of their rows as one thread does', async () => {
-  const rng = new Random(15);
-  const rows = 40_000;
-  const features = 6;
-  const nBins = 256;
-  const K = 3;
+/** Rows of `features` features binned in 50 bins, with gradients and hessians of K outputs (tree k's at k · rows), all shared. */
+function threeOutputRows(seed: number, rows: number, features: number, K: number): { bins: Uint8Array; g: Float32Array; h: Float32Array; start: Float64Array } {
+  const rng = new Random(seed);
   const bins = Uint8Array.from({ length: rows * features }, () => Math.floor(rng.next() * 50));
   const g = sharedFloat32(rows * K);
   const h = sharedFloat32(rows * K);
@@ -265,30 +262,51 @@ test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw pr
     g[i] = rng.normal() + ((bins[(i % rows) * features + 2] as number) - 25) / 10;
     h[i] = 0.1 + rng.next();
   }
-  const start = Float64Array.from({ length: rows * K }, () => rng.normal());
+  return { bins, g, h, start: Float64Array.from({ length: rows * K }, () => rng.normal()) };
+}
+
+/** A grower of 31 leaves on those rows; with jobs > 1 its team reads y and adds to `raw` (both shared), for K outputs. */
+function outputsGrower(bins: Uint8Array, rows: number, features: number, K: number, jobs: number, raw: Float64Array): TreeGrower {
+  const nBins = 256;
+  const y = new Float64Array(new SharedArrayBuffer(rows * 8));
+  return new TreeGrower({
+    rows,
+    features,
+    data: { rows, features, nBins, bins },
+    nBins,
+    missingBin: nBins - 1,
+    nBinsNonMissing: new Int32Array(features).fill(50),
+    hasMissing: new Uint8Array(features),
+    maxLeafNodes: 31,
+    maxDepth: null,
+    minSamplesLeaf: 20,
+    l2: 0,
+    shrinkage: 0.1,
+    thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 49 }, (_, k) => k)),
+    jobs,
+    outputs: K,
+    ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms: new Float64Array(new SharedArrayBuffer(rows * 8)) } } : {}),
+  });
+}
+
+async function teamUp(grower: TreeGrower, growOnce: () => void): Promise<void> {
+  const began = Date.now();
+  while (!grower.teamStarted) {
+    assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    growOnce();
+  }
+}
+
+test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw predictions of their rows as one thread does', async () => {
+  const rows = 40_000;
+  const features = 6;
+  const K = 3;
+  const { bins, g, h, start } = threeOutputRows(15, rows, features, K);
   const raw = new Float64Array(new SharedArrayBuffer(rows * K * 8));
   raw.set(start);
-  const y = new Float64Array(new SharedArrayBuffer(rows * 8));
-  const make = (jobs: number): TreeGrower =>
-    new TreeGrower({
-      rows,
-      features,
-      data: { rows, features, nBins, bins },
-      nBins,
-      missingBin: nBins - 1,
-      nBinsNonMissing: new Int32Array(features).fill(50),
-      hasMissing: new Uint8Array(features),
-      maxLeafNodes: 31,
-      maxDepth: null,
-      minSamplesLeaf: 20,
-      l2: 0,
-      shrinkage: 0.1,
-      thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 49 }, (_, k) => k)),
-      jobs,
-      ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms: new Float64Array(new SharedArrayBuffer(rows * 8)) } } : {}),
-    });
-  const one = make(1);
-  const two = make(2);
+  const one = outputsGrower(bins, rows, features, K, 1, new Float64Array(0));
+  const two = outputsGrower(bins, rows, features, K, 2, raw);
   let added = 0;
   const addLeaves = HistogramTeam.prototype.addLeaves;
   HistogramTeam.prototype.addLeaves = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['addLeaves']>): boolean {
@@ -300,11 +318,7 @@ test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw pr
     const expected = start.slice();
     two.grow(g, h, 0, false, raw, K, 0);
     one.grow(g, h, 0, false, expected, K, 0);
-    const began = Date.now();
-    while (!two.teamStarted) {
-      assert.ok(Date.now() - began < 120_000, 'the histogram workers did not start');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await teamUp(two, () => undefined);
     for (const k of [1, 2, 0]) {
       assert.deepEqual(two.grow(g, h, k * rows, false, raw, K, k), one.grow(g, h, k * rows, false, expected, K, k), `tree of output ${k}`);
       assert.deepEqual(raw, expected, `raw predictions after the tree of output ${k}`);
@@ -313,6 +327,47 @@ test('gradient_boosting n_jobs: the team adds the leaves’ values to the raw pr
   } finally {
     HistogramTeam.prototype.addLeaves = addLeaves;
     await two.close();
+  }
+});
+
+test('gradient_boosting n_jobs: an iteration’s trees grow on different threads at once, each the tree one thread grows, credited in the same order', async () => {
+  const rows = 30_000;
+  const features = 7;
+  const K = 3;
+  const { bins, g, h, start } = threeOutputRows(17, rows, features, K);
+  const expected = start.slice();
+  const one = outputsGrower(bins, rows, features, K, 1, expected);
+  let rounds = 0;
+  const growTrees = HistogramTeam.prototype.growTrees;
+  HistogramTeam.prototype.growTrees = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['growTrees']>): ReturnType<HistogramTeam['growTrees']> {
+    const grown = growTrees.apply(this, args);
+    if (grown) rounds++;
+    return grown;
+  };
+  const iterations = (grower: TreeGrower, raw: Float64Array, count: number): unknown[] =>
+    Array.from({ length: count }, () => grower.growIteration(g, h, false, raw, K));
+  try {
+    // Two threads grow outputs 0 and 1 at once, then 2 with the team; three threads all three at once.
+    for (const jobs of [2, 3]) {
+      const raw = new Float64Array(new SharedArrayBuffer(rows * K * 8));
+      raw.set(start);
+      expected.set(start);
+      const many = outputsGrower(bins, rows, features, K, jobs, raw);
+      try {
+        assert.deepEqual(iterations(many, raw, 1), iterations(one, expected, 1), `${jobs} jobs: first iteration`);
+        await teamUp(many, () => undefined);
+        rounds = 0;
+        assert.deepEqual(iterations(many, raw, 3), iterations(one, expected, 3), `${jobs} jobs: trees`);
+        assert.ok(rounds >= 3, `${jobs} jobs: ${rounds} rounds of trees on several threads`);
+        assert.deepEqual(raw, expected, `${jobs} jobs: raw predictions`);
+        assert.deepEqual(many.importances, one.importances, `${jobs} jobs: importances`);
+      } finally {
+        await many.close();
+      }
+      one.importances.fill(0);
+    }
+  } finally {
+    HistogramTeam.prototype.growTrees = growTrees;
   }
 });
 

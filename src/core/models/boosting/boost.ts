@@ -266,6 +266,7 @@ export async function boostBinned(
     shrinkage: settings.learning_rate,
     thresholds: bins.thresholds,
     jobs,
+    outputs: K,
     ...(jobs > 1 && launch ? { launch } : {}),
     ...(jobs > 1
       ? { rowsLoss: { classes, weighted: wTrain !== undefined, y: ySharedTrain, raw, weights: wSharedTrain, terms: shared(new Float64Array(n)) } }
@@ -301,11 +302,10 @@ export async function boostBinned(
       throwIfAborted(options.signal);
       if (!gradientsReady) loss.gradients(yTrain, raw, wTrain, g, h);
       gradientsReady = false;
-      for (let k = 0; k < K; k++) {
-        const tree = grower.grow(g, h, k * n, loss.constantHessian, raw, K, k);
+      grower.growIteration(g, h, loss.constantHessian, raw, K).forEach((tree, k) => {
         trees.push(tree);
         if (binnedVal && rawVal) addTreeOutputBinned(tree, binnedVal, cols, bins.missingBin, rawVal, K, k);
-      }
+      });
       iterations++;
       record();
       const val = validationLoss[validationLoss.length - 1];

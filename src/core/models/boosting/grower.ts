@@ -22,7 +22,17 @@ import {
   type SplitParams,
 } from './split';
 import type { BoostingLoss } from './losses';
-import { HistogramTeam, sharedBins, sharedInt32, type RowsLoss, type SearchedNode, type TeamLaunch } from './team';
+import {
+  HistogramTeam,
+  sharedBins,
+  sharedInt32,
+  type GrowAlone,
+  type HistogramWorkerInput,
+  type RowsLoss,
+  type SearchedNode,
+  type TeamLaunch,
+  type TreeGrowth,
+} from './team';
 import type { BoostedTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
@@ -55,6 +65,11 @@ export interface GrowContext {
   readonly rowsLoss?: RowsLoss;
   /** With jobs > 1: the team's workers, started ahead (launchTeam(jobs, features)); the grower closes them. */
   readonly launch?: TeamLaunch;
+  /**
+   * Trees an iteration (growIteration): with jobs > 1, rowsLoss and maxLeafNodes, an iteration's trees grow on
+   * different threads at once, each tree by one thread.
+   */
+  readonly outputs?: number;
 }
 
 /** Histograms alive at once: one per splittable leaf, and the one being built. */
@@ -114,6 +129,10 @@ export class TreeGrower {
   private readonly columns: Uint8Array | null;
   private readonly data: BinnedRows;
   private team: HistogramTeam | null = null;
+  /** True while the caller grows a tree alone, its workers growing others (growIteration). */
+  private solo = false;
+  /** The importance credits (feature, gain) of the last tree grown, in the order of its splits. */
+  private credits: number[] = [];
   /** The WebAssembly kernel's memory (shared with the histogram workers when jobs > 1): the partition, the bins and most histograms. */
   private readonly simd: HistogramMemory | undefined;
   private readonly pool: Float64Array[] = [];
@@ -173,10 +192,12 @@ export class TreeGrower {
         rowsSplit,
         ctx.rowsLoss,
         ctx.launch,
+        this.growth(),
       );
     }
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.simd?.load(g, constantHessian ? null : h, offset);
+    this.credits = [];
     let sumGradients = 0;
     let sumHessians = 0;
     for (let i = 0; i < n; i++) sumGradients += g[offset + i] as number;
@@ -217,7 +238,7 @@ export class TreeGrower {
       const own = this.take();
       root.histogram = own;
       // The team builds and searches the root in one command, or the caller does both.
-      if (this.team?.split(own, null, 0, n, offset, true, constantHessian, [asSearched(root, own)], this.found)) searched(root, this.splitAt(root, 0));
+      if (this.helpers?.split(own, null, 0, n, offset, true, constantHessian, [asSearched(root, own)], this.found)) searched(root, this.splitAt(root, 0));
       else {
         this.build(own, 0, n, g, h, offset, constantHessian, true);
         search(root);
@@ -252,11 +273,12 @@ export class TreeGrower {
       missingLeft[node.id] = missingGoLeft ? 1 : 0;
       left[node.id] = leftChild.id;
       right[node.id] = rightChild.id;
-      this.importances[split.feature] =
-        (this.importances[split.feature] as number) +
+      const credit =
         gainOf(split.sumGradientLeft, split.sumHessianLeft, ctx.l2) +
         gainOf(node.sumGradients - split.sumGradientLeft, node.sumHessians - split.sumHessianLeft, ctx.l2) -
         gainOf(node.sumGradients, node.sumHessians, ctx.l2);
+      this.importances[split.feature] = (this.importances[split.feature] as number) + credit;
+      this.credits.push(split.feature, credit);
 
       if (ctx.maxLeafNodes !== null && leafCount === ctx.maxLeafNodes) {
         finalize(leftChild);
@@ -283,7 +305,7 @@ export class TreeGrower {
         const parent = node.histogram as Float64Array;
         const own = this.take();
         // The team builds the smaller child, subtracts it and searches both children in one command; or the caller does.
-        const together = this.team?.split(
+        const together = this.helpers?.split(
           own,
           parent,
           small.start,
@@ -320,7 +342,7 @@ export class TreeGrower {
     for (const leaf of leaves) value[leaf.id] = leaf.value * ctx.shrinkage;
     // The leaves' rows tile the partition: in position order, the team adds them piece by piece.
     const ordered = leaves.slice().sort((a, b) => a.start - b.start);
-    const added = this.team?.addLeaves(
+    const added = this.helpers?.addLeaves(
       raw,
       stride,
       k,
@@ -354,6 +376,45 @@ export class TreeGrower {
   }
 
   /**
+   * The trees of one iteration, output k's grown on gradients g and h at k · rows (hessians ignored when constant)
+   * and added to raw[i · outputs + k], as grow for k = 0 … outputs − 1 in turn does: with the team, two or more of
+   * them at once, each grown by one thread (the same trees, credited to the importances in the same order).
+   */
+  growIteration(g: Float32Array, h: Float32Array, constantHessian: boolean, raw: Float64Array, outputs: number): BoostedTree[] {
+    const n = this.ctx.rows;
+    const trees: BoostedTree[] = [];
+    for (let k = 0; k < outputs; ) {
+      const others = this.team?.growTrees(k, outputs - k, constantHessian, () => {
+        this.solo = true;
+        try {
+          trees.push(this.grow(g, h, k * n, constantHessian, raw, outputs, k));
+        } finally {
+          this.solo = false;
+        }
+      });
+      if (others) {
+        for (const other of others) {
+          trees.push(other.tree);
+          for (let c = 0; c < other.credits.length; c += 2) {
+            const f = other.credits[c] as number;
+            this.importances[f] = (this.importances[f] as number) + (other.credits[c + 1] as number);
+          }
+        }
+        k += 1 + others.length;
+      } else {
+        trees.push(this.grow(g, h, k * n, constantHessian, raw, outputs, k));
+        k++;
+      }
+    }
+    return trees;
+  }
+
+  /** The last tree grown and its importance credits (what a worker growing alone gives back). */
+  get lastCredits(): readonly number[] {
+    return this.credits;
+  }
+
+  /**
    * loss.lossAndGradients(y, raw, weights, g, h), on every thread once the team is up (it was made with
    * ctx.rowsLoss, these very arrays, and the g and h of the first grow); the same numbers either way.
    */
@@ -373,6 +434,30 @@ export class TreeGrower {
     if (team) await team.close();
     // Workers launched for a team never made (no tree grown).
     else await this.ctx.launch?.close();
+  }
+
+  /** The team's helpers for the tree being grown: none while the caller grows a tree alone. */
+  private get helpers(): HistogramTeam | null {
+    return this.solo ? null : this.team;
+  }
+
+  /** What the team's workers need to grow whole trees (growIteration), when the trees are bounded and an iteration has several. */
+  private growth(): TreeGrowth | undefined {
+    const { ctx } = this;
+    if ((ctx.outputs ?? 1) < 2 || ctx.maxLeafNodes === null || !ctx.rowsLoss) return undefined;
+    return {
+      nBins: ctx.nBins,
+      missingBin: ctx.missingBin,
+      nBinsNonMissing: ctx.nBinsNonMissing,
+      hasMissing: ctx.hasMissing,
+      maxLeafNodes: ctx.maxLeafNodes,
+      maxDepth: ctx.maxDepth,
+      minSamplesLeaf: ctx.minSamplesLeaf,
+      l2: ctx.l2,
+      shrinkage: ctx.shrinkage,
+      thresholds: ctx.thresholds,
+      outputs: ctx.outputs as number,
+    };
   }
 
   /** A histogram from the pool, not zeroed (whoever builds it zeroes what it builds). */
@@ -395,7 +480,7 @@ export class TreeGrower {
     constantHessian: boolean,
     all: boolean,
   ): void {
-    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return;
+    if (this.helpers?.build(histogram, start, stop, offset, all, constantHessian)) return;
     histogram.fill(0);
     if (this.simd) {
       this.simd.build(histogram, !all, start, stop, !constantHessian, all ? this.rootCounts : null);
@@ -451,7 +536,7 @@ export class TreeGrower {
     const { missingBin, rows, nBins } = this.ctx;
     const { partition, rightBuffer, columns, goesLeft } = this;
     for (let b = 0; b < nBins; b++) goesLeft[b] = (split.missingLeft && b === missingBin) || b <= split.bin ? 1 : 0;
-    const together = this.team?.partition(node.start, node.stop, split.feature, goesLeft) ?? -1;
+    const together = this.helpers?.partition(node.start, node.stop, split.feature, goesLeft) ?? -1;
     if (together >= 0) return together;
     // A feature's bins: its column (column-major copy), or every features-th byte of the row-major bins.
     const [bins, first, step] = columns ? [columns, split.feature * rows, 1] : [this.data.bins, split.feature, this.ctx.features];
@@ -475,4 +560,20 @@ export class TreeGrower {
 /** G² / (H + λ): twice the loss reduction of a node's Newton step; splits are credited with its change. */
 function gainOf(sumGradient: number, sumHessian: number, l2: number): number {
   return (sumGradient * sumGradient) / (sumHessian + l2);
+}
+
+/**
+ * A team worker's own grower (one thread, its own kernel memory with a copy of the team's bins): grows output k's
+ * tree on the shared gradients, adds its leaves to the shared raw predictions, and gives the tree and its credits.
+ */
+export function growerAlone(input: HistogramWorkerInput): GrowAlone {
+  const { data, g, h } = input;
+  const growth = input.trees?.growth;
+  const raw = input.rowsLoss?.raw;
+  if (!growth || !raw) throw new Error('a histogram worker was asked to grow a tree without its settings');
+  const grower = new TreeGrower({ ...growth, rows: data.rows, features: data.features, data, jobs: 1 });
+  return (k, constantHessian) => {
+    const tree = grower.grow(g, h, k * data.rows, constantHessian, raw, growth.outputs, k);
+    return { tree, credits: grower.lastCredits };
+  };
 }

@@ -18,6 +18,7 @@ import { buildHistogram, type BinnedRows } from './histogram';
 import { HistogramMemory, type KernelLayout } from './histogramSimd';
 import { lossFor, sumTerms, type BoostingLoss } from './losses';
 import { firstBest, scanSplits, SPLIT_FIELDS, type SplitParams } from './split';
+import { grownTreeSize, readGrownTree, writeGrownTree, type GrownTree } from './tree';
 
 /** Control block slots (Int32). */
 const GENERATION = 0;
@@ -57,6 +58,8 @@ const FLAG_PARTITION = 64;
 const FLAG_LOSS = 128;
 /** Add each leaf's value to the raw predictions of its rows at partition positions start..stop, piece by piece (addLeaves). */
 const FLAG_LEAVES = 256;
+/** Grow whole trees of one iteration, one a worker (growTrees): the trees OFFSET, OFFSET + 1, … of the outputs. */
+const FLAG_GROW = 512;
 /** A partition into more pieces than this is not worth its copies. */
 const MAX_PIECES = 64;
 
@@ -138,7 +141,30 @@ export interface HistogramWorkerInput {
   readonly rowsLoss?: RowsLoss;
   /** For addLeaves (with `rowsLoss`): the leaves' first partition positions, in order, and their values. */
   readonly leaves?: { readonly starts: Int32Array; readonly values: Float64Array };
+  /** For growTrees (with `rowsLoss`): how to grow a tree alone, and where each worker writes its tree (`size` numbers apart). */
+  readonly trees?: { readonly growth: TreeGrowth; readonly block: Float64Array; readonly size: number };
 }
+
+/**
+ * What a worker needs to grow whole trees on its own (growTrees): the grower's settings besides the rows (the team's
+ * bins) and the tree's count of outputs (trees an iteration; tree k reads gradients k · rows … and adds to raw output k).
+ */
+export interface TreeGrowth {
+  readonly nBins: number;
+  readonly missingBin: number;
+  readonly nBinsNonMissing: Int32Array;
+  readonly hasMissing: Uint8Array;
+  readonly maxLeafNodes: number;
+  readonly maxDepth: number | null;
+  readonly minSamplesLeaf: number;
+  readonly l2: number;
+  readonly shrinkage: number;
+  readonly thresholds: readonly Float64Array[];
+  readonly outputs: number;
+}
+
+/** A worker's own tree grower: grows output k's tree (hessians constant or not) and gives it with its credits. */
+export type GrowAlone = (k: number, constantHessian: boolean) => GrownTree;
 
 /** What the team's lossAndGradients reads: lossFor(classes, weighted) over y, the raw predictions and the weights; terms is written. */
 export interface RowsLoss {
@@ -203,10 +229,16 @@ function leavesPiece(input: HistogramWorkerInput, k: number, pieces: number, sta
  * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
  * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
  */
-function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined, loss: BoostingLoss | undefined): void {
+function buildChunks(
+  input: HistogramWorkerInput,
+  generation: number,
+  kernels: HistogramMemory | undefined,
+  loss: BoostingLoss | undefined,
+  growAlone?: () => GrowAlone,
+): void {
   const { control, data, chunk } = input;
   const flags = Atomics.load(control, FLAGS);
-  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES)) !== 0;
+  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES | FLAG_GROW)) !== 0;
   const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
@@ -223,7 +255,10 @@ function buildChunks(input: HistogramWorkerInput, generation: number, kernels: H
     if (k >= chunks) return;
     if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
     if (partitioning) {
-      if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
+      if ((flags & FLAG_GROW) !== 0) {
+        const trees = input.trees as NonNullable<HistogramWorkerInput['trees']>;
+        writeGrownTree((growAlone as () => GrowAlone)()(offset + k, (flags & FLAG_CONSTANT_HESSIAN) !== 0), trees.block, k * trees.size);
+      } else if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
       else if ((flags & FLAG_LOSS) !== 0) {
         const rows = input.rowsLoss as RowsLoss;
         const size = Math.ceil((stop - start) / chunks);
@@ -287,12 +322,15 @@ export interface LaunchedWorkerInput {
   readonly channel: string;
 }
 
+/** Makes a worker's own grower for growTrees (grower.ts's growerAlone; given by the pool task, as grower.ts imports this module). */
+export type MakeGrower = (input: HistogramWorkerInput) => GrowAlone;
+
 /**
  * The pool task of one team worker: helps with each command until told to quit; returns the commands it woke for.
  * A launched worker first waits for its input on its BroadcastChannel.
  */
-export function histogramWorker(input: HistogramWorkerInput | LaunchedWorkerInput): number | Promise<number> {
-  if (!('channel' in input)) return teamWorker(input);
+export function histogramWorker(input: HistogramWorkerInput | LaunchedWorkerInput, makeGrower?: MakeGrower): number | Promise<number> {
+  if (!('channel' in input)) return teamWorker(input, makeGrower);
   const launched = input;
   return new Promise<HistogramWorkerInput>((resolve) => {
     const channel = new BroadcastChannel(launched.channel);
@@ -301,13 +339,20 @@ export function histogramWorker(input: HistogramWorkerInput | LaunchedWorkerInpu
       resolve((event as { data: HistogramWorkerInput }).data);
     };
     Atomics.add(launched.control, LISTENING, 1);
-  }).then(teamWorker);
+  }).then((given) => teamWorker(given, makeGrower));
 }
 
-function teamWorker(input: HistogramWorkerInput): number {
+function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefined): number {
   const { control } = input;
   const kernels = input.kernels ? HistogramMemory.attach(input.kernels.memory, input.data, input.kernels.layout) : undefined;
   const loss = input.rowsLoss ? lossFor(input.rowsLoss.classes, input.rowsLoss.weighted) : undefined;
+  // The worker's own grower, made when it first grows a whole tree.
+  let alone: GrowAlone | undefined;
+  const growAlone = (): GrowAlone => {
+    if (!makeGrower) throw new Error('a histogram worker was asked to grow a tree without a grower');
+    alone ??= makeGrower(input);
+    return alone;
+  };
   let generation = Atomics.load(control, GENERATION);
   Atomics.add(control, READY, 1);
   let wakes = 0;
@@ -320,9 +365,15 @@ function teamWorker(input: HistogramWorkerInput): number {
     Atomics.wait(control, GENERATION, generation);
     generation = Atomics.load(control, GENERATION);
     if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
-    buildChunks(input, generation, kernels, loss);
+    buildChunks(input, generation, kernels, loss, growAlone);
     wakes++;
   }
+}
+
+/** The block where `workers` workers write the trees they grow (growTrees). */
+function grownTrees(growth: TreeGrowth, workers: number): NonNullable<HistogramWorkerInput['trees']> {
+  const size = grownTreeSize(growth.maxLeafNodes);
+  return { growth, block: new Float64Array(new SharedArrayBuffer(Math.max(1, workers) * size * 8)), size };
 }
 
 function sharedArray<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
@@ -437,6 +488,8 @@ export class HistogramTeam {
     rowsLoss?: RowsLoss,
     /** Workers started ahead (launchTeam(jobs, features)): they get this team's input instead of new workers starting. */
     launch?: TeamLaunch,
+    /** For growTrees (with rowsLoss): how the workers grow whole trees. */
+    growth?: TreeGrowth,
   ) {
     const workers = teamWorkers(jobs, data.features);
     this.launched = launch !== undefined && launch.workers === workers;
@@ -460,6 +513,7 @@ export class HistogramTeam {
       found: new Float64Array(new SharedArrayBuffer(chunks * 2 * SPLIT_FIELDS * 8)),
       ...(rowsSplit ? { rowsSplit: { ...rowsSplit, goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)), lefts: sharedInt32(MAX_PIECES) } } : {}),
       ...(rowsLoss ? { rowsLoss, leaves: { starts: sharedInt32(MAX_LEAVES), values: new Float64Array(new SharedArrayBuffer(MAX_LEAVES * 8)) } } : {}),
+      ...(rowsLoss && growth ? { trees: grownTrees(growth, workers) } : {}),
     };
     this.spin = Math.max(0, Math.min(0x7fffffff, Math.floor(teamTuning.workerSpin)));
     Atomics.store(this.control, SPIN, this.spin);
@@ -630,8 +684,24 @@ export class HistogramTeam {
     return true;
   }
 
-  /** Runs one command of `chunks` chunks on every thread (the caller too) and waits until every chunk is done. */
-  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): void {
+  /**
+   * Grows up to workers + 1 of the `count` trees of outputs first, first + 1, … at once, each on one thread: the caller's
+   * `growOwn` grows output `first`'s meanwhile. The workers' trees, in output order after the caller's, or undefined
+   * (nothing done) when fewer than two trees are left, the team was made without tree growth or is not up.
+   */
+  growTrees(first: number, count: number, constantHessian: boolean, growOwn: () => void): GrownTree[] | undefined {
+    const trees = this.input.trees;
+    if (!trees || this.workers === 0 || count < 2 || !this.admit()) return undefined;
+    const others = Math.min(count, this.workers + 1) - 1;
+    this.command(0, 0, first + 1, FLAG_GROW | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0), 0, 0, others, growOwn);
+    return Array.from({ length: others }, (_, c) => readGrownTree(trees.block, c * trees.size));
+  }
+
+  /**
+   * Runs one command of `chunks` chunks on every thread and waits until every chunk is done: the caller takes chunks
+   * too, or does `own` instead (a tree of its own while the workers grow theirs).
+   */
+  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number, own?: () => void): void {
     const { control } = this;
     Atomics.store(control, CHUNKS, chunks);
     // Tags are 15 bits: wrap the generation (a worker still on a command 32,768 builds ago cannot be).
@@ -646,8 +716,9 @@ export class HistogramTeam {
     Atomics.store(control, CLAIM, this.generation << 16);
     Atomics.store(control, GENERATION, this.generation);
     Atomics.notify(control, GENERATION);
-    const own = performance.now();
-    buildChunks(this.input, this.generation, this.kernels, this.loss);
+    const ownStart = performance.now();
+    if (own) own();
+    else buildChunks(this.input, this.generation, this.kernels, this.loss);
     const ownDone = performance.now();
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
@@ -659,7 +730,7 @@ export class HistogramTeam {
       }
     }
     const waited = performance.now() - ownDone;
-    if (waited > STALL_MS && waited > ownDone - own) {
+    if (waited > STALL_MS && waited > ownDone - ownStart) {
       this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
       this.resumeAt = this.requests + this.backoff;
       this.clean = 0;

@@ -103,3 +103,48 @@ export function treeFromJSON(owner: string, json: BoostedTreeJSON, features: num
   }
   return tree;
 }
+
+/** A tree grown on another thread, and its splits' importance credits (feature, gain) in the order they were made. */
+export interface GrownTree {
+  readonly tree: BoostedTree;
+  readonly credits: readonly number[];
+}
+
+/** The node fields writeTree keeps per node. */
+const NODE_SLOTS = 7;
+
+/** Numbers writeTree takes for a tree of at most `maxLeafNodes` leaves: node and credit counts, the nodes, the credits. */
+export function grownTreeSize(maxLeafNodes: number): number {
+  const nodes = 2 * maxLeafNodes - 1;
+  return 2 + NODE_SLOTS * nodes + 2 * nodes;
+}
+
+/** Writes a grown tree into out[at …] (grownTreeSize numbers at most), for readGrownTree on another thread. */
+export function writeGrownTree(grown: GrownTree, out: Float64Array, at: number): void {
+  const { tree, credits } = grown;
+  const nodes = tree.feature.length;
+  out[at] = nodes;
+  out[at + 1] = credits.length;
+  const fields = [tree.feature, tree.threshold, tree.binThreshold, tree.missingLeft, tree.left, tree.right, tree.value];
+  fields.forEach((field, j) => out.set(field, at + 2 + j * nodes));
+  out.set(credits, at + 2 + NODE_SLOTS * nodes);
+}
+
+/** The tree writeGrownTree wrote at block[at …]. */
+export function readGrownTree(block: Float64Array, at: number): GrownTree {
+  const nodes = block[at] as number;
+  const field = (j: number): Float64Array => block.subarray(at + 2 + j * nodes, at + 2 + (j + 1) * nodes);
+  const creditsAt = at + 2 + NODE_SLOTS * nodes;
+  return {
+    tree: {
+      feature: Int32Array.from(field(0)),
+      threshold: Float64Array.from(field(1)),
+      binThreshold: Uint8Array.from(field(2)),
+      missingLeft: Uint8Array.from(field(3)),
+      left: Int32Array.from(field(4)),
+      right: Int32Array.from(field(5)),
+      value: Float64Array.from(field(6)),
+    },
+    credits: Array.from(block.subarray(creditsAt, creditsAt + (block[at + 1] as number))),
+  };
+}
