@@ -18,6 +18,9 @@ test('gradient_boosting binning: the radix sort orders values as Float64Array.pr
     wide: () => rng.normal() * 10 ** Math.floor(rng.next() * 40 - 20),
     special: () => special[Math.floor(rng.next() * special.length)] as number,
     mixed: () => (rng.next() < 0.3 ? (special[Math.floor(rng.next() * special.length)] as number) : rng.normal() * 1e6),
+    // Values that differ only in their low 32 bits (long runs of one high half), and a few that differ above.
+    sameHigh: () => (1 + Math.floor(rng.next() * 2 ** 20) * 2 ** -52) * (rng.next() < 0.1 ? -2 : 1),
+    pairs: () => (rng.next() < 0.5 ? 1 : -1) * (3 + Math.floor(rng.next() * 40) * 2 ** -50),
   };
   for (const n of [0, 1, 100, 511, 512, 513, 5_000, 70_000]) {
     for (const [name, draw] of Object.entries(kinds)) {

@@ -74,22 +74,52 @@ function clipThresholds(midpoints: Float64Array): Float64Array {
 /** Below this many values a typed array's own sort is as quick as sortFloat64's passes. */
 const RADIX_MIN = 512;
 
-/** Bits per pass of sortFloat64 (six passes over the 64-bit keys: 11 + 11 + 10 per 32-bit half). */
+/** Bits per pass of sortFloat64 (three passes over the keys' high 32 bits: 11 + 11 + 10). */
 const RADIX_DIGITS = [
   [0, 11],
   [11, 11],
   [22, 10],
 ] as const;
 
+/** Runs longer than this of one high half are sorted by their low halves with a typed array's sort, shorter ones by insertion. */
+const INSERTION_RUN = 32;
+
+/**
+ * Keys sorted by their high halves (hi), each run of equal high halves put in order of its low halves (lo): then
+ * the keys are in order. Distinct values mostly differ in their high halves, so the runs are short.
+ */
+function sortLowHalves(hi: Uint32Array, lo: Uint32Array): void {
+  const n = hi.length;
+  for (let a = 0; a < n; ) {
+    const h = hi[a] as number;
+    let b = a + 1;
+    while (b < n && hi[b] === h) b++;
+    if (b - a > INSERTION_RUN) lo.subarray(a, b).sort();
+    else {
+      for (let i = a + 1; i < b; i++) {
+        const l = lo[i] as number;
+        let j = i - 1;
+        while (j >= a && (lo[j] as number) > l) {
+          lo[j + 1] = lo[j] as number;
+          j--;
+        }
+        lo[j + 1] = l;
+      }
+    }
+    a = b;
+  }
+}
+
 function count(counts: Int32Array, at: number): void {
   counts[at] = (counts[at] as number) + 1;
 }
 
 /**
- * Sorts non-NaN values in place, in the order Float64Array.prototype.sort gives (−0 before +0): a least
- * significant digit radix sort of the values' bits made unsigned-comparable (negatives: every bit flipped;
- * the others: the sign bit set), about ten times quicker than the comparison sort on 100,000 values. A pass
- * whose digit is the same for every value (the exponent's, mostly) is skipped.
+ * Sorts non-NaN values in place, in the order Float64Array.prototype.sort gives (−0 before +0): the values' bits
+ * made unsigned-comparable (negatives: every bit flipped; the others: the sign bit set), a least significant
+ * digit radix sort of their high 32 bits, then each run of equal high halves ordered by its low halves (short
+ * runs, as distinct values mostly differ above their low 32 bits); about 2.3 times quicker than the typed array's
+ * sort on 72,000 normal values. A pass whose digit is the same for every value (the exponent's, mostly) is skipped.
  */
 export function sortFloat64(values: Float64Array): void {
   const n = values.length;
@@ -108,23 +138,19 @@ export function sortFloat64(values: Float64Array): void {
     hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
     lo[i] = negative ? ~l >>> 0 : l;
   }
-  // Every pass's counts in one read of the keys.
-  const counts = new Int32Array(6 * 2048);
+  // Every pass's counts in one read of the keys: the passes sort by the high halves only.
+  const counts = new Int32Array(3 * 2048);
   for (let i = 0; i < n; i++) {
-    const l = lo[i] as number;
     const h = hi[i] as number;
     // The digits of RADIX_DIGITS written out: a loop over its pairs here took most of the sort's time.
-    count(counts, l & 0x7ff);
-    count(counts, 2048 + ((l >>> 11) & 0x7ff));
-    count(counts, 4096 + (l >>> 22));
-    count(counts, 6144 + (h & 0x7ff));
-    count(counts, 8192 + ((h >>> 11) & 0x7ff));
-    count(counts, 10240 + (h >>> 22));
+    count(counts, h & 0x7ff);
+    count(counts, 2048 + ((h >>> 11) & 0x7ff));
+    count(counts, 4096 + (h >>> 22));
   }
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
-  for (let pass = 0; pass < 6; pass++) {
-    const [shift, bits] = RADIX_DIGITS[pass % 3] as readonly [number, number];
+  for (let pass = 0; pass < 3; pass++) {
+    const [shift, bits] = RADIX_DIGITS[pass] as readonly [number, number];
     const mask = (1 << bits) - 1;
     const base = pass * 2048;
     let skip = false;
@@ -140,9 +166,8 @@ export function sortFloat64(values: Float64Array): void {
       counts[base + b] = at;
       at += c;
     }
-    const keys = pass < 3 ? lo : hi;
     for (let i = 0; i < n; i++) {
-      const digit = ((keys[i] as number) >>> shift) & mask;
+      const digit = ((hi[i] as number) >>> shift) & mask;
       const to = counts[base + digit] as number;
       counts[base + digit] = to + 1;
       lo2[to] = lo[i] as number;
@@ -151,6 +176,7 @@ export function sortFloat64(values: Float64Array): void {
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
   }
+  sortLowHalves(hi, lo);
   for (let i = 0; i < n; i++) {
     const h = hi[i] as number;
     const l = lo[i] as number;
