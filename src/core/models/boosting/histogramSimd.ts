@@ -35,6 +35,13 @@ const SLOT = 17;
 const BASE = 18;
 const PAIR = 19;
 
+/**
+ * Features one pass over the rows builds: their histograms (about 6 KB each) stay in the first-level cache. On 720,000
+ * rows × 20 features, the root's build takes 0.55 ns a cell in passes of 10 against 0.68 in one pass of all 20; on
+ * 72,000 × 50, 0.60 against 0.92 (a node's rows, gathered, 0.68 against 0.73 and 0.99 against 0.93).
+ */
+export const FEATURES_PER_PASS = 10;
+
 /** Features a step of the inner loop. */
 const UNROLL = 4;
 
@@ -315,7 +322,10 @@ export class HistogramMemory {
     const resident = this.holds(histogram);
     const target = resident ? histogram : this.scratch;
     if (!resident) target.fill(0);
-    this.buildFeatures(target, 0, this.shape.features, partitioned, start, stop, hessians, counts);
+    const { features } = this.shape;
+    for (let f = 0; f < features; f += FEATURES_PER_PASS) {
+      this.buildFeatures(target, f, Math.min(features, f + FEATURES_PER_PASS), partitioned, start, stop, hessians, counts);
+    }
     if (!resident) histogram.set(target);
   }
 
