@@ -6,7 +6,7 @@
  * both, the held-out accuracy of each, the ratios, and the stages of our run from its log.
  *
  *   node scripts/build.mjs && node --import tsx bench/endtoend.ts [--rows 1000000] [--features 20] [--repeat 1]
- *     [--model logistic_regression|gradient_boosting] [--cli dist/cli/mlwb.js] [--keep DIR]
+ *     [--model logistic_regression|gradient_boosting] [--cli dist/cli/mlwb.js] [--keep DIR] [--jobs N]
  *
  * Streamed mode (training beyond memory): `--max-memory-mb 512` trains the same file with `mlwb train --max-memory-mb
  * 512` (streamed when the table does not fit) beside the in-memory `mlwb train`, and prints each one's wall time, peak
@@ -14,6 +14,9 @@
  * `--no-sklearn` leaves out the pandas + scikit-learn anchor:
  *
  *   node --import tsx bench/endtoend.ts --rows 6000000 --max-memory-mb 512 --keep /tmp/e2e
+ *
+ * `--jobs N` sets our model's `n_jobs` (left out: its default; gradient boosting's is the cores less one, where
+ * scikit-learn's OpenMP threads take every core).
  *
  * Both sides do the same work: read the file, split 80/20 (stratified), fit on the 80 %, score the 20 %, then refit
  * on every row (what `mlwb train` does for the deployable model). Permutation importance is off (`importance: false`).
@@ -109,6 +112,8 @@ function main(): void {
   if (model !== 'logistic_regression' && model !== 'gradient_boosting') throw new Error(`--model: logistic_regression or gradient_boosting, got ${model}`);
   const modelName = model === 'logistic_regression' ? 'logistic regression' : 'gradient boosting';
   const repeat = option('repeat', 1);
+  // Our model's n_jobs (0: its default, the cores less one for gradient boosting); scikit-learn keeps its default threads.
+  const jobs = option('jobs', 0);
   const cliAt = process.argv.indexOf('--cli');
   const cli = path.resolve(cliAt >= 0 ? (process.argv[cliAt + 1] as string) : 'dist/cli/mlwb.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run node scripts/build.mjs first`);
@@ -129,7 +134,7 @@ function main(): void {
         'name: endtoend',
         `data: { path: ${path.basename(csv)}, target: y }`,
         'task: classification',
-        `model: { type: ${model} }`,
+        jobs > 0 ? `model: { type: ${model}, params: { n_jobs: ${jobs} } }` : `model: { type: ${model} }`,
         'validation: { method: holdout, test_size: 0.2 }',
         'importance: false',
         'seed: 42',
