@@ -161,10 +161,13 @@ export const BINARY_LOG_LOSS: BoostingLoss = withLossAndGradients({
   termsAndGradients(y, raw, weights, g, h, from, to, terms) {
     for (let i = from; i < to; i++) {
       const w = weights ? (weights[i] as number) : 1;
-      const p = 1 / (1 + Math.exp(-(raw[i] as number)));
+      const x = raw[i] as number;
+      const e = Math.exp(-x);
+      const p = 1 / (1 + e);
       g[i] = w * (p - (y[i] as number));
       h[i] = w * p * (1 - p);
-      terms[i] = w * (log1pExp(raw[i] as number) - (y[i] as number) * (raw[i] as number));
+      // log1pExp(x), reusing exp(−x) where it takes it.
+      terms[i] = w * ((x > 0 ? x + Math.log1p(e) : Math.log1p(Math.exp(x))) - (y[i] as number) * x);
     }
   },
 });
