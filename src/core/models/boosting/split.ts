@@ -66,24 +66,33 @@ export function scanSplits(
     let featureHL = 0;
     let featureNL = 0;
     // Left to right: missing values go right; the last value bin is a candidate only with missing values (a split on NaN).
+    // Bins are passed over while the left side is too small (its count and hessian sum only grow), then scanned until
+    // the right side is (its sums only shrink): sklearn's four checks at every bin, in two short loops.
     const end = (nBinsNonMissing[f] as number) - 1 + missing;
     let gl = 0;
     let hl = 0;
     let nl = 0;
-    for (let b = 0; b < end; b++) {
+    // A gain must beat the feature's best so far, and 0.
+    let beat = 0;
+    let b = 0;
+    for (; b < end; b++) {
       const slot = base + b * 3;
       nl += histogram[slot + countAt] as number;
       hl += histogram[slot + 1] as number;
       gl += histogram[slot] as number;
-      const nr = n - nl;
-      const hr = sumH - hl;
       if (nl < minSamplesLeaf) continue;
-      if (nr < minSamplesLeaf) break;
-      if (hl < MIN_HESSIAN_TO_SPLIT) continue;
-      if (hr < MIN_HESSIAN_TO_SPLIT) break;
+      if (n - nl < minSamplesLeaf) b = end;
+      else if (hl < MIN_HESSIAN_TO_SPLIT) continue;
+      break;
+    }
+    while (b < end) {
+      const hr = sumH - hl;
+      if (n - nl < minSamplesLeaf || hr < MIN_HESSIAN_TO_SPLIT) break;
       const gr = sumG - gl;
       const gain = lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
-      if (gain > featureGain && gain > 0) {
+      // (hl stays at or above the minimum once there, hessians being non-negative; checked anyway.)
+      if (gain > beat && hl >= MIN_HESSIAN_TO_SPLIT) {
+        beat = gain;
         featureGain = gain;
         featureBin = b;
         featureGL = gl;
@@ -91,33 +100,47 @@ export function scanSplits(
         featureNL = nl;
         featureMissingLeft = 0;
       }
+      if (++b === end) break;
+      const slot = base + b * 3;
+      nl += histogram[slot + countAt] as number;
+      hl += histogram[slot + 1] as number;
+      gl += histogram[slot] as number;
     }
     if (missing) {
-      // Right to left: missing values go left.
+      // Right to left: missing values go left; the same two loops from the other end.
       let gr = 0;
       let hr = 0;
       let nr = 0;
-      for (let b = (nBinsNonMissing[f] as number) - 2; b >= 0; b--) {
-        const slot = base + (b + 1) * 3;
+      let c = (nBinsNonMissing[f] as number) - 2;
+      for (; c >= 0; c--) {
+        const slot = base + (c + 1) * 3;
         nr += histogram[slot + countAt] as number;
         hr += histogram[slot + 1] as number;
         gr += histogram[slot] as number;
-        const nl2 = n - nr;
-        const hl2 = sumH - hr;
         if (nr < minSamplesLeaf) continue;
-        if (nl2 < minSamplesLeaf) break;
-        if (hr < MIN_HESSIAN_TO_SPLIT) continue;
-        if (hl2 < MIN_HESSIAN_TO_SPLIT) break;
+        if (n - nr < minSamplesLeaf) c = -1;
+        else if (hr < MIN_HESSIAN_TO_SPLIT) continue;
+        break;
+      }
+      while (c >= 0) {
+        const hl2 = sumH - hr;
+        if (n - nr < minSamplesLeaf || hl2 < MIN_HESSIAN_TO_SPLIT) break;
         const gl2 = sumG - gr;
         const gain = lossNode - gl2 * (-gl2 / (hl2 + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
-        if (gain > featureGain && gain > 0) {
+        if (gain > beat && hr >= MIN_HESSIAN_TO_SPLIT) {
+          beat = gain;
           featureGain = gain;
-          featureBin = b;
+          featureBin = c;
           featureGL = gl2;
           featureHL = hl2;
-          featureNL = nl2;
+          featureNL = n - nr;
           featureMissingLeft = 1;
         }
+        if (--c < 0) break;
+        const slot = base + (c + 1) * 3;
+        nr += histogram[slot + countAt] as number;
+        hr += histogram[slot + 1] as number;
+        gr += histogram[slot] as number;
       }
     }
     if (featureGain > bestGain) {
