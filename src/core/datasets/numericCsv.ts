@@ -18,7 +18,7 @@ import { MISSING_STRINGS, sqlString, type DatasetSource } from './source';
 const BLOCK = 1 << 23;
 /** More distinct cells than this for DuckDB to cast, and the file is read through DuckDB instead. */
 const MAX_OTHER_TEXTS = 10_000;
-/** Columns of this many rows or more are read into shared memory (SharedArrayBuffer). */
+/** With `sharedColumns`, columns of this many rows or more are read into shared memory (SharedArrayBuffer). */
 const SHARED_MIN_ROWS = 131_072;
 
 /** 10^0 … 10^15, exact doubles. */
@@ -62,6 +62,16 @@ function isMissing(bytes: Uint8Array, start: number, end: number): boolean {
   return false;
 }
 
+/** How readNumericCsv reads: QueryOptions, and whether large columns go into shared memory. */
+export interface NumericCsvOptions extends QueryOptions {
+  /**
+   * Columns of SHARED_MIN_ROWS rows or more in a SharedArrayBuffer, for a run whose worker threads read them (a
+   * logistic fit's objective team, folds on workers) without a copy. Off by default: a run that hands them to no
+   * worker peaks lower on plain memory (gradient boosting 1M × 20, see bench/README.md).
+   */
+  readonly sharedColumns?: boolean;
+}
+
 /**
  * Reads the data rows of `source` (csv/tsv, header line first) into numeric columns named `names`, or undefined when
  * the file has something this reader leaves to DuckDB (see above). `rows` is the number of data rows at most
@@ -72,7 +82,7 @@ export async function readNumericCsv(
   source: DatasetSource,
   names: readonly string[],
   rows: number,
-  options: QueryOptions = {},
+  options: NumericCsvOptions = {},
   block = BLOCK,
 ): Promise<Table | undefined> {
   const layout = source.layout;
@@ -80,8 +90,8 @@ export async function readNumericCsv(
   const delimiter = layout.delimiter.charCodeAt(0);
   if (delimiter >= 128 || delimiter === 10 || delimiter === 13 || delimiter === 34) return undefined;
   const width = names.length;
-  // Large columns in shared memory: worker threads (a logistic fit's objective, folds) then read them without a copy.
-  const values = names.map(() => (rows >= SHARED_MIN_ROWS ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows)));
+  const shared = options.sharedColumns === true && rows >= SHARED_MIN_ROWS;
+  const values = names.map(() => (shared ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows)));
   const others = new OtherCells();
   let row = 0;
   const scan: Scan = { end: 0 };

@@ -5,14 +5,14 @@ import { datasetFormat } from './sniff';
 import { NumericColumnBuilder, StringColumnBuilder, TextColumnBuilder } from '../data/columnBuilder';
 import type { Column, Table } from '../data/table';
 import { stringKind, textExpression, typedExpression } from './columns';
-import type { DatasetEngine, QueryOptions } from './engine';
+import type { DatasetEngine } from './engine';
 import { columnPlans, numberRow } from './head';
-import { readNumericCsv } from './numericCsv';
+import { readNumericCsv, type NumericCsvOptions } from './numericCsv';
 import { sqlIdentifier } from './source';
 import { rowUnitSql } from '../stream/source';
 
-/** Reading a seeded sample instead of every row (`data.sample` of an experiment). */
-export interface ReadTableOptions extends QueryOptions {
+/** Reading a seeded sample instead of every row (`data.sample` of an experiment); `sharedColumns` as readNumericCsv. */
+export interface ReadTableOptions extends NumericCsvOptions {
   /** The `rows` rows whose seeded row hash is smallest, in file order: the same rows for the same seed. */
   readonly sample?: { readonly rows: number; readonly seed: number };
 }

@@ -29,7 +29,9 @@ import {
 import { permutationImportance, type PermutationImportanceResult } from '../inspection/permutationImportance';
 import { errorTable, type ErrorTable } from '../inspection/errorRows';
 import { fittedCanRunInWorkers, foldsCanRunInWorkers, foldsInWorkers, importanceInWorkers } from '../parallel/folds';
-import { jobsFor } from '../parallel/jobs';
+import { jobsFor, nJobsProblem, resolveJobs } from '../parallel/jobs';
+import { LOGISTIC_REGRESSION_SPEC } from '../models/logisticRegression';
+import { objectiveMayUseThreads } from '../models/linear/objectiveTeam';
 import { runSeed, validateExperiment, type Experiment } from './experiment';
 import { featureSteps, leavesOutMissingTarget } from './missingTarget';
 import { TextColumnPipeline } from './textPipeline';
@@ -274,6 +276,20 @@ export async function scoreTrials(
     options.onTrial?.(trial);
   }
   return { trials, metric: search.metric, greaterIsBetter: info.greaterIsBetter };
+}
+
+/**
+ * Whether a run of the experiment reads its large numeric columns into shared memory (readTable's sharedColumns):
+ * only where worker threads read them, a logistic fit's objective team (it takes no others) or folds on workers
+ * (which would copy them), as trainExperiment decides below; plain memory leaves the others a lower peak.
+ */
+export function readsSharedColumns(experiment: Experiment): boolean {
+  const { type, params } = experiment.model;
+  if (type === LOGISTIC_REGRESSION_SPEC.type && objectiveMayUseThreads(params?.n_jobs)) return true;
+  // Folds go to workers only from a k-fold validation (a hold-out is one split, a search's folds stay inline).
+  const validation = experiment.validation;
+  if (validation?.method !== 'kfold' || nJobsProblem(validation.n_jobs) || resolveJobs(validation.n_jobs) <= 1) return false;
+  return foldsCanRunInWorkers(type, featureSteps(experiment.prepare ?? [], experiment.data.target));
 }
 
 /** Trains and evaluates an experiment on a loaded table; the same table, experiment and seed give identical metrics. */

@@ -10,6 +10,8 @@ import { columnPlans, numberRow } from '../../../src/core/datasets/head';
 import { readNumericCsv } from '../../../src/core/datasets/numericCsv';
 import { sqlIdentifier } from '../../../src/core/datasets/source';
 import { csvRowBound } from '../../../src/core/datasets/readTable';
+import type { Experiment } from '../../../src/core/experiment/experiment';
+import { readRunTable } from '../../../src/core/runs/runTable';
 import { NumericColumnBuilder } from '../../../src/core/data/columnBuilder';
 import { dataQualityWarnings } from '../../../src/core/data/quality';
 import { cellAt, stringColumn, stringValues, type Column, type NumericColumn, type StringColumn, type Table } from '../../../src/core/data/table';
@@ -287,4 +289,31 @@ test('csv files with quotes, blank lines, text past ASCII, a bare carriage retur
   writeFileSync(ragged, 'a,b\n1,2\n3\n4,5,6\n');
   assert.equal(await readBytes(ragged), undefined, 'ragged: left to DuckDB');
   await assert.rejects(readTableWith(engine, ragged), /line 3/);
+});
+
+test('large columns of an all-numeric csv are read into shared memory only for a run whose worker threads read them, with the same values', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlwb-columnar-'));
+  const file = path.join(dir, 'large.csv');
+  const rows = 131_072;
+  const lines = ['a,y'];
+  for (let i = 0; i < rows; i++) lines.push(`${(i * 0.37) % 11},${i % 2}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  const isShared = (table: Table): boolean[] => table.columns.map((c) => (c as NumericColumn).values.buffer instanceof SharedArrayBuffer);
+  const plain = await readTableWith(engine, file);
+  const shared = await readTableWith(engine, file, { sharedColumns: true });
+  assert.deepEqual(isShared(plain), [false, false], 'plain memory by default');
+  assert.deepEqual(isShared(shared), [true, true], 'shared memory when asked');
+  assertSameTable(shared, plain, 'large.csv shared');
+  const run = (model: Experiment['model'], validation?: Experiment['validation']): Experiment => ({
+    data: { path: 'large.csv', target: 'y' },
+    model,
+    ...(validation ? { validation } : {}),
+  });
+  // The logistic objective's team reads the columns on a worker; a gradient boosting hold-out hands them to none.
+  assert.deepEqual(isShared(await readRunTable(file, run({ type: 'logistic_regression', params: { n_jobs: 2 } }))), [true, true]);
+  assert.deepEqual(isShared(await readRunTable(file, run({ type: 'logistic_regression', params: { n_jobs: 1 } }))), [false, false]);
+  assert.deepEqual(isShared(await readRunTable(file, run({ type: 'gradient_boosting' }, { method: 'holdout' }))), [false, false]);
+  // Folds on workers take the columns as they are instead of copying them.
+  assert.deepEqual(isShared(await readRunTable(file, run({ type: 'gradient_boosting' }, { method: 'kfold', n_jobs: 2 }))), [true, true]);
+  assert.deepEqual(isShared(await readRunTable(file, run({ type: 'gradient_boosting' }, { method: 'kfold', n_jobs: 1 }))), [false, false]);
 });

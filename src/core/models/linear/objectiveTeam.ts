@@ -6,7 +6,7 @@
  * control block and woken with Atomics (microseconds), the calling thread claiming chunks alongside them. Until the
  * workers are up (module loading) the caller computes every chunk itself.
  */
-import { resolveJobs } from '../../parallel/jobs';
+import { nJobsProblem, resolveJobs } from '../../parallel/jobs';
 import { runTasks, shared } from '../../parallel/pool';
 import { MlError } from '../../types';
 import { binaryChunkSums, chunkScratch, OBJECTIVE_CHUNK_ROWS, type ChunkRunner } from './logisticLoss';
@@ -47,6 +47,15 @@ export function objectiveThreads(nJobs: number | null | undefined, rows: number,
   if (rows * features < PARALLEL_MIN_CELLS || rows < 2 * OBJECTIVE_CHUNK_ROWS) return 1;
   if (nJobs !== undefined && nJobs !== null) return resolveJobs(nJobs);
   return Math.min(2, resolveJobs(-1));
+}
+
+/**
+ * Whether a fit with this n_jobs runs the objective on several threads once the data is large enough: a run then reads
+ * its columns into shared memory (objectiveTeam takes no others).
+ */
+export function objectiveMayUseThreads(nJobs: unknown): boolean {
+  if (nJobsProblem(nJobs)) return false;
+  return objectiveThreads(nJobs as number | null | undefined, Number.MAX_SAFE_INTEGER, 1) > 1;
 }
 
 /** Claims and computes chunks of the command of `generation` until none is left. */
