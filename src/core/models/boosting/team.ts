@@ -109,12 +109,16 @@ const SPIN_LIMIT = 200_000;
 /** Pieces of rows per thread (partition, loss, leaves): small enough that a thread the OS preempts holds up little. */
 const CHUNKS_PER_THREAD = 4;
 
+/** Most features a chunk of a histogram command takes (built in passes of FEATURES_PER_PASS). */
+const CHUNK_FEATURES = 32;
+
 /**
- * Features a chunk of a histogram command: as near FEATURES_PER_PASS as splits them evenly between the threads (the
- * kernel is quickest on about that many: their histograms stay in the first-level cache, and each row is read seldom).
+ * Features a chunk of a histogram command: the features split evenly between the threads, in as few chunks as keep
+ * each at most CHUNK_FEATURES (one chunk a thread on 50 features and two threads: each chunk's node rows and
+ * gradients are read once, and no thread waits for another's extra chunk).
  */
 export function featuresPerChunk(features: number, threads: number): number {
-  const rounds = Math.max(1, Math.ceil(features / (threads * FEATURES_PER_PASS)));
+  const rounds = Math.max(1, Math.ceil(features / (threads * CHUNK_FEATURES)));
   return Math.max(1, Math.ceil(features / (threads * rounds)));
 }
 
@@ -282,7 +286,9 @@ function buildChunks(
     scratch.fill(0, from * data.nBins * 3, to * data.nBins * 3);
     const constant = (flags & FLAG_CONSTANT_HESSIAN) !== 0;
     if (kernels) {
-      kernels.buildFeatures(scratch, from, to, !root, start, stop, !constant, root ? input.counts : null);
+      for (let pass = from; pass < to; pass += FEATURES_PER_PASS) {
+        kernels.buildFeatures(scratch, pass, Math.min(to, pass + FEATURES_PER_PASS), !root, start, stop, !constant, root ? input.counts : null);
+      }
       if ((flags & FLAG_SUBTRACT) !== 0)
         kernels.subtractSlots(Atomics.load(control, PARENT) >>> 0, scratch.byteOffset, from * data.nBins * 3, to * data.nBins * 3);
       if (input.split) {
