@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { buildHistogram, rootCounts, type BinnedRows } from '../../../src/core/models/boosting/histogram';
 import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
 import { HistogramTeam, launchTeam, sharedBins, sharedFloat32, sharedInt32, teamTuning } from '../../../src/core/models/boosting/team';
-import { TreeGrower } from '../../../src/core/models/boosting/grower';
+import { TreeGrower, type GrowContext } from '../../../src/core/models/boosting/grower';
 import { lossFor } from '../../../src/core/models/boosting/losses';
+import { addTreeOutputBinned } from '../../../src/core/models/boosting/tree';
 import { Random } from '../../../src/core/random';
 
 // Every request goes to the team once its workers are up, however busy the machine (these tests check the team's results).
@@ -265,28 +266,33 @@ function threeOutputRows(seed: number, rows: number, features: number, K: number
   return { bins, g, h, start: Float64Array.from({ length: rows * K }, () => rng.normal()) };
 }
 
-/** A grower of 31 leaves on those rows; with jobs > 1 its team reads y and adds to `raw` (both shared), for K outputs. */
-function outputsGrower(bins: Uint8Array, rows: number, features: number, K: number, jobs: number, raw: Float64Array): TreeGrower {
+/** A grower of 31 leaves on rows whose features use the first `used` of 256 bins; `more` adds to its context (a team's rowsLoss or launch). */
+function testGrower(bins: Uint8Array, rows: number, features: number, used: number, jobs: number, more: Partial<GrowContext> = {}): TreeGrower {
   const nBins = 256;
-  const y = new Float64Array(new SharedArrayBuffer(rows * 8));
   return new TreeGrower({
     rows,
     features,
     data: { rows, features, nBins, bins },
     nBins,
     missingBin: nBins - 1,
-    nBinsNonMissing: new Int32Array(features).fill(50),
+    nBinsNonMissing: new Int32Array(features).fill(used),
     hasMissing: new Uint8Array(features),
     maxLeafNodes: 31,
     maxDepth: null,
     minSamplesLeaf: 20,
     l2: 0,
     shrinkage: 0.1,
-    thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 49 }, (_, k) => k)),
+    thresholds: Array.from({ length: features }, () => Float64Array.from({ length: used - 1 }, (_, k) => k)),
     jobs,
-    outputs: K,
-    ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms: new Float64Array(new SharedArrayBuffer(rows * 8)) } } : {}),
+    ...more,
   });
+}
+
+/** testGrower on 50 bins for K outputs; with jobs > 1 its team reads y and adds to `raw` (both shared). */
+function outputsGrower(bins: Uint8Array, rows: number, features: number, K: number, jobs: number, raw: Float64Array): TreeGrower {
+  const y = new Float64Array(new SharedArrayBuffer(rows * 8));
+  const terms = new Float64Array(new SharedArrayBuffer(rows * 8));
+  return testGrower(bins, rows, features, 50, jobs, { outputs: K, ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms } } : {}) });
 }
 
 async function teamUp(grower: TreeGrower, growOnce: () => void): Promise<void> {
@@ -375,7 +381,6 @@ test('gradient_boosting n_jobs: workers launched before the data are ready take 
   const rng = new Random(16);
   const rows = 30_000;
   const features = 9;
-  const nBins = 256;
   // Launched first, as a fit does before binning; the data come later.
   const launch = launchTeam(2, features);
   assert.ok(launch, 'two jobs launch one worker');
@@ -386,24 +391,7 @@ test('gradient_boosting n_jobs: workers launched before the data are ready take 
     g[i] = rng.normal() + ((bins[i * features + 4] as number) - 20) / 8;
     h[i] = 0.1 + rng.next();
   }
-  const make = (jobs: number): TreeGrower =>
-    new TreeGrower({
-      rows,
-      features,
-      data: { rows, features, nBins, bins },
-      nBins,
-      missingBin: nBins - 1,
-      nBinsNonMissing: new Int32Array(features).fill(40),
-      hasMissing: new Uint8Array(features),
-      maxLeafNodes: 31,
-      maxDepth: null,
-      minSamplesLeaf: 20,
-      l2: 0,
-      shrinkage: 0.1,
-      thresholds: Array.from({ length: features }, () => Float64Array.from({ length: 39 }, (_, k) => k)),
-      jobs,
-      ...(jobs > 1 ? { launch } : {}),
-    });
+  const make = (jobs: number): TreeGrower => testGrower(bins, rows, features, 40, jobs, jobs > 1 ? { launch } : {});
   const one = make(1);
   const two = make(2);
   try {
@@ -432,4 +420,51 @@ test('gradient_boosting n_jobs: workers launched before the data are ready take 
   await unused.close();
   assert.equal(launchTeam(1, features), undefined);
   assert.equal(launchTeam(4, 1), undefined);
+});
+
+test('gradient_boosting n_jobs: the team scores the early-stopping rows (their raw predictions and loss) as one thread does', async () => {
+  const rows = 30_000;
+  const features = 7;
+  const K = 3;
+  const { bins, g, h, start } = threeOutputRows(18, rows, features, K);
+  const rng = new Random(19);
+  const validationRows = 20_000;
+  const binned = new Uint8Array(new SharedArrayBuffer(validationRows * features));
+  binned.set(Uint8Array.from({ length: validationRows * features }, () => (rng.next() < 0.02 ? 255 : Math.floor(rng.next() * 50))));
+  const y = new Float64Array(new SharedArrayBuffer(validationRows * 8));
+  y.set(Float64Array.from({ length: validationRows }, () => Math.floor(rng.next() * K)));
+  const baseline = Float64Array.from({ length: validationRows * K }, () => rng.normal() * 0.1);
+  const rawVal = new Float64Array(new SharedArrayBuffer(validationRows * K * 8));
+  rawVal.set(baseline);
+  const raw = new Float64Array(new SharedArrayBuffer(rows * K * 8));
+  raw.set(start);
+  const yTrain = new Float64Array(new SharedArrayBuffer(rows * 8));
+  const validation = { binned, cols: features, missingBin: 255, y, weights: undefined, raw: rawVal, terms: new Float64Array(new SharedArrayBuffer(validationRows * 8)) };
+  const two = testGrower(bins, rows, features, 50, 2, {
+    outputs: K,
+    rowsLoss: { classes: K, weighted: false, y: yTrain, raw, weights: undefined, terms: new Float64Array(new SharedArrayBuffer(rows * 8)) },
+    validation,
+  });
+  const loss = lossFor(K, false);
+  const expected = baseline.slice();
+  let scored = 0;
+  try {
+    await teamUp(two, () => two.growIteration(g, h, false, raw, K));
+    for (let it = 0; it < 3; it++) {
+      const trees = two.growIteration(g, h, false, raw, K);
+      const got = two.scoreValidation(trees);
+      trees.forEach((tree, k) => addTreeOutputBinned(tree, binned, features, 255, expected, K, k));
+      if (got === undefined) {
+        // Not taken by the team: the caller adds the trees itself.
+        trees.forEach((tree, k) => addTreeOutputBinned(tree, binned, features, 255, rawVal, K, k));
+        continue;
+      }
+      scored++;
+      assert.deepEqual(rawVal, expected, `iteration ${it}: raw predictions of the early-stopping rows`);
+      assert.equal(got, loss.loss(y, expected, undefined), `iteration ${it}: their loss`);
+    }
+    assert.ok(scored >= 2, `${scored} iterations scored by the team`);
+  } finally {
+    await two.close();
+  }
 });

@@ -9,7 +9,7 @@ import { Random } from '../../random';
 import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../../types';
 import { binColumns, binRows, fitBins, fitBinsColumns, type Bins } from './binning';
 import { TreeGrower } from './grower';
-import { launchTeam, sharedFloat32, type TeamLaunch } from './team';
+import { launchTeam, sharedBytes, sharedFloat32, type TeamLaunch } from './team';
 import { jobsFor } from '../../parallel/jobs';
 import { lossFor } from './losses';
 import { addTreeOutputBinned, type BoostedTree } from './tree';
@@ -246,8 +246,21 @@ export async function boostBinned(
   for (let i = 0; i < n; i++) raw.set(baseline, i * K);
   const ySharedTrain = shared(yTrain);
   const wSharedTrain = shared(wTrain);
-  const rawVal = yVal ? new Float64Array(yVal.length * K) : undefined;
+  const rawVal = yVal ? shared(new Float64Array(yVal.length * K)) : undefined;
   if (rawVal && yVal) for (let i = 0; i < yVal.length; i++) rawVal.set(baseline, i * K);
+  // With n_jobs > 1 the early-stopping rows are scored on every thread too.
+  const validationRows =
+    jobs > 1 && binnedVal && yVal && rawVal
+      ? {
+          binned: sharedBytes(binnedVal),
+          cols,
+          missingBin: bins.missingBin,
+          y: shared(yVal),
+          weights: shared(wVal),
+          raw: rawVal,
+          terms: shared(new Float64Array(yVal.length)),
+        }
+      : undefined;
   // The histogram workers read the gradients from shared memory.
   const g = jobs > 1 ? sharedFloat32(n * K) : new Float32Array(n * K);
   const h = jobs > 1 ? sharedFloat32(n * K) : new Float32Array(n * K);
@@ -267,6 +280,7 @@ export async function boostBinned(
     thresholds: bins.thresholds,
     jobs,
     outputs: K,
+    ...(validationRows ? { validation: validationRows } : {}),
     ...(jobs > 1 && launch ? { launch } : {}),
     ...(jobs > 1
       ? { rowsLoss: { classes, weighted: wTrain !== undefined, y: ySharedTrain, raw, weights: wSharedTrain, terms: shared(new Float64Array(n)) } }
@@ -290,10 +304,11 @@ export async function boostBinned(
     // The gradients of the next iteration come with the training loss of the last (one pass over the rows).
     let gradientsReady = false;
     // sklearn scores the baseline too (iteration 0), so early stopping can stop after n_iter_no_change trees.
-    const record = (): void => {
+    // scored: the validation loss when the team scored the early-stopping rows.
+    const record = (scored?: number): void => {
       trainLoss.push(grower.lossAndGradients(loss, ySharedTrain, raw, wSharedTrain, g, h));
       gradientsReady = true;
-      if (yVal && rawVal) validationLoss.push(loss.loss(yVal, rawVal, wVal));
+      if (yVal && rawVal) validationLoss.push(scored ?? loss.loss(yVal, rawVal, wVal));
     };
     record();
     if (earlyStopping) scores.push(monitored());
@@ -302,12 +317,12 @@ export async function boostBinned(
       throwIfAborted(options.signal);
       if (!gradientsReady) loss.gradients(yTrain, raw, wTrain, g, h);
       gradientsReady = false;
-      grower.growIteration(g, h, loss.constantHessian, raw, K).forEach((tree, k) => {
-        trees.push(tree);
-        if (binnedVal && rawVal) addTreeOutputBinned(tree, binnedVal, cols, bins.missingBin, rawVal, K, k);
-      });
+      const grown = grower.growIteration(g, h, loss.constantHessian, raw, K);
+      trees.push(...grown);
+      const scored = binnedVal && rawVal ? grower.scoreValidation(grown) : undefined;
+      if (scored === undefined && binnedVal && rawVal) grown.forEach((tree, k) => addTreeOutputBinned(tree, binnedVal, cols, bins.missingBin, rawVal, K, k));
       iterations++;
-      record();
+      record(scored);
       const val = validationLoss[validationLoss.length - 1];
       options.onProgress?.({
         stage: 'train',

@@ -31,6 +31,7 @@ import {
   type RowsLoss,
   type SearchedNode,
   type TeamLaunch,
+  type TeamValidation,
   type TreeGrowth,
 } from './team';
 import type { BoostedTree } from './tree';
@@ -70,6 +71,8 @@ export interface GrowContext {
    * different threads at once, each tree by one thread.
    */
   readonly outputs?: number;
+  /** With jobs > 1, rowsLoss and maxLeafNodes: the early-stopping rows (shared), scored on every thread (scoreValidation). */
+  readonly validation?: Omit<TeamValidation, 'maxLeafNodes' | 'outputs'>;
 }
 
 /** Histograms alive at once: one per splittable leaf, and the one being built. */
@@ -193,6 +196,7 @@ export class TreeGrower {
         ctx.rowsLoss,
         ctx.launch,
         this.growth(),
+        ctx.validation && ctx.maxLeafNodes !== null ? { ...ctx.validation, maxLeafNodes: ctx.maxLeafNodes, outputs: ctx.outputs ?? 1 } : undefined,
       );
     }
     for (let i = 0; i < n; i++) this.partition[i] = i;
@@ -407,6 +411,14 @@ export class TreeGrower {
       }
     }
     return trees;
+  }
+
+  /**
+   * Adds an iteration's trees (tree k to output k) to the early-stopping rows' raw predictions and gives their loss,
+   * on every thread; undefined (nothing done) without the team or ctx.validation: the caller then does both alone.
+   */
+  scoreValidation(trees: readonly BoostedTree[]): number | undefined {
+    return this.team?.validate(trees);
   }
 
   /** The last tree grown and its importance credits (what a worker growing alone gives back). */

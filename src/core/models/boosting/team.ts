@@ -18,7 +18,7 @@ import { buildHistogram, type BinnedRows } from './histogram';
 import { FEATURES_PER_PASS, HistogramMemory, type KernelLayout } from './histogramSimd';
 import { lossFor, sumTerms, type BoostingLoss } from './losses';
 import { firstBest, scanSplits, SPLIT_FIELDS, type SplitParams } from './split';
-import { grownTreeSize, readGrownTree, writeGrownTree, type GrownTree } from './tree';
+import { addTreeOutputBinned, grownTreeSize, readGrownTree, writeGrownTree, type BoostedTree, type GrownTree } from './tree';
 
 /** Control block slots (Int32). */
 const GENERATION = 0;
@@ -60,6 +60,8 @@ const FLAG_LOSS = 128;
 const FLAG_LEAVES = 256;
 /** Grow whole trees of one iteration, one a worker (growTrees): the trees OFFSET, OFFSET + 1, … of the outputs. */
 const FLAG_GROW = 512;
+/** Add the iteration's trees (OFFSET of them) to the early-stopping rows' raw predictions and their loss terms, piece by piece (validate). */
+const FLAG_VALIDATE = 1024;
 /** A partition into more pieces than this is not worth its copies. */
 const MAX_PIECES = 64;
 
@@ -99,6 +101,9 @@ const CLEAN_COMMANDS = 64;
 
 /** Most leaves addLeaves takes (a tree grown to more is added by the caller). */
 const MAX_LEAVES = 4096;
+
+/** Fewer early-stopping rows than this are scored by the calling thread alone (each costs a tree walk per output and its loss). */
+const VALIDATE_MIN_ROWS = 4_096;
 
 /** A node with fewer rows than this is partitioned by the calling thread alone. */
 export const PARALLEL_MIN_ROWS = 16_384;
@@ -156,6 +161,25 @@ export interface HistogramWorkerInput {
   readonly leaves?: { readonly starts: Int32Array; readonly values: Float64Array };
   /** For growTrees (with `rowsLoss`): how to grow a tree alone, and where each worker writes its tree (`size` numbers apart). */
   readonly trees?: { readonly growth: TreeGrowth; readonly block: Float64Array; readonly size: number };
+  /** For validate (with `rowsLoss`): the early-stopping rows and where the iteration's trees are written (`size` numbers apart). */
+  readonly validation?: TeamValidation & { readonly block: Float64Array; readonly size: number };
+}
+
+/** The early-stopping rows a team scores after each iteration (validate), all in shared memory. */
+export interface TeamValidation {
+  /** Row-major bins of the rows, `cols` a row; `missingBin` is the bin of NaN. */
+  readonly binned: Uint8Array;
+  readonly cols: number;
+  readonly missingBin: number;
+  readonly y: Float64Array;
+  readonly weights: Float64Array | undefined;
+  /** Their raw predictions (rows × outputs), the trees added in place. */
+  readonly raw: Float64Array;
+  /** Their loss terms (written by validate). */
+  readonly terms: Float64Array;
+  /** Most leaves a tree has (the size of a written tree). */
+  readonly maxLeafNodes: number;
+  readonly outputs: number;
 }
 
 /**
@@ -237,6 +261,27 @@ function leavesPiece(input: HistogramWorkerInput, k: number, pieces: number, sta
   }
 }
 
+/** Scratch gradients for validatePiece's termsAndGradients (the loss terms are what it keeps), one per thread. */
+let validationScratch: { g: Float32Array; h: Float32Array } | undefined;
+
+/**
+ * Piece k of `pieces` of the early-stopping rows: the `count` trees written in the validation block added to their raw
+ * predictions (tree t to output t), then their loss terms, as addTreeOutputBinned and the loss's termsAndGradients.
+ */
+function validatePiece(input: HistogramWorkerInput, k: number, pieces: number, count: number, loss: BoostingLoss): void {
+  const validation = input.validation as NonNullable<HistogramWorkerInput['validation']>;
+  const { binned, cols, missingBin, y, weights, raw, terms, block, size, outputs } = validation;
+  const rows = y.length;
+  const piece = Math.ceil(rows / pieces);
+  const a = Math.min(rows, k * piece);
+  const b = Math.min(rows, a + piece);
+  for (let t = 0; t < count; t++) addTreeOutputBinned(readGrownTree(block, t * size).tree, binned, cols, missingBin, raw, outputs, t, a, b);
+  if (!validationScratch || validationScratch.g.length < rows * outputs) {
+    validationScratch = { g: new Float32Array(rows * outputs), h: new Float32Array(rows * outputs) };
+  }
+  loss.termsAndGradients(y, raw, weights, validationScratch.g, validationScratch.h, a, b, terms);
+}
+
 /**
  * Claims chunks of features for the command of `generation` until none is left (or a newer command
  * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
@@ -251,7 +296,7 @@ function buildChunks(
 ): void {
   const { control, data, chunk } = input;
   const flags = Atomics.load(control, FLAGS);
-  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES | FLAG_GROW)) !== 0;
+  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES | FLAG_GROW | FLAG_VALIDATE)) !== 0;
   const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
@@ -268,7 +313,8 @@ function buildChunks(
     if (k >= chunks) return;
     if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
     if (partitioning) {
-      if ((flags & FLAG_GROW) !== 0) {
+      if ((flags & FLAG_VALIDATE) !== 0) validatePiece(input, k, chunks, offset, loss as BoostingLoss);
+      else if ((flags & FLAG_GROW) !== 0) {
         const trees = input.trees as NonNullable<HistogramWorkerInput['trees']>;
         writeGrownTree((growAlone as () => GrowAlone)()(offset + k, (flags & FLAG_CONSTANT_HESSIAN) !== 0), trees.block, k * trees.size);
       } else if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
@@ -385,6 +431,12 @@ function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefi
   }
 }
 
+/** The early-stopping rows with the block the caller writes an iteration's trees in (validate). */
+function validationBlock(validation: TeamValidation): NonNullable<HistogramWorkerInput['validation']> {
+  const size = grownTreeSize(validation.maxLeafNodes);
+  return { ...validation, block: new Float64Array(new SharedArrayBuffer(validation.outputs * size * 8)), size };
+}
+
 /** The block where `workers` workers write the trees they grow (growTrees). */
 function grownTrees(growth: TreeGrowth, workers: number): NonNullable<HistogramWorkerInput['trees']> {
   const size = grownTreeSize(growth.maxLeafNodes);
@@ -401,10 +453,15 @@ function sharedArray<T extends Float32Array | Float64Array | Int32Array | Uint8A
 
 /** Shared-memory copies of what the team reads; the grower writes the partition and gradients into them. */
 export function sharedBins(data: BinnedRows): BinnedRows {
-  if (data.bins.buffer instanceof SharedArrayBuffer) return data;
-  const bins = sharedArray(Uint8Array, data.bins.length, 1);
-  bins.set(data.bins);
-  return { ...data, bins };
+  return data.bins.buffer instanceof SharedArrayBuffer ? data : { ...data, bins: sharedBytes(data.bins) };
+}
+
+/** A copy of `bytes` in shared memory (the bytes themselves when they are shared already). */
+export function sharedBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const copy = sharedArray(Uint8Array, bytes.length, 1);
+  copy.set(bytes);
+  return copy;
 }
 
 export function sharedInt32(length: number): Int32Array {
@@ -505,6 +562,8 @@ export class HistogramTeam {
     launch?: TeamLaunch,
     /** For growTrees (with rowsLoss): how the workers grow whole trees. */
     growth?: TreeGrowth,
+    /** For validate (with rowsLoss): the early-stopping rows. */
+    validation?: TeamValidation,
   ) {
     const workers = teamWorkers(jobs, data.features);
     this.launched = launch !== undefined && launch.workers === workers;
@@ -529,6 +588,7 @@ export class HistogramTeam {
       ...(rowsSplit ? { rowsSplit: { ...rowsSplit, goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)), lefts: sharedInt32(MAX_PIECES) } } : {}),
       ...(rowsLoss ? { rowsLoss, leaves: { starts: sharedInt32(MAX_LEAVES), values: new Float64Array(new SharedArrayBuffer(MAX_LEAVES * 8)) } } : {}),
       ...(rowsLoss && growth ? { trees: grownTrees(growth, workers) } : {}),
+      ...(rowsLoss && validation ? { validation: validationBlock(validation) } : {}),
     };
     this.spin = Math.max(0, Math.min(0x7fffffff, Math.floor(teamTuning.workerSpin)));
     Atomics.store(this.control, SPIN, this.spin);
@@ -710,6 +770,20 @@ export class HistogramTeam {
     const others = Math.min(count, this.workers + 1) - 1;
     this.command(0, 0, first + 1, FLAG_GROW | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0), 0, 0, others, growOwn);
     return Array.from({ length: others }, (_, c) => readGrownTree(trees.block, c * trees.size));
+  }
+
+  /**
+   * Adds an iteration's trees (tree t to output t) to the early-stopping rows' raw predictions and returns their loss
+   * (the loss's loss() of the rows, bit for bit), the rows split between the threads; undefined (nothing done) when the
+   * team was made without the rows or is not up.
+   */
+  validate(trees: readonly BoostedTree[]): number | undefined {
+    const validation = this.input.validation;
+    if (!validation || this.workers === 0 || trees.length > validation.outputs || validation.y.length < VALIDATE_MIN_ROWS || !this.admit()) return undefined;
+    trees.forEach((tree, t) => writeGrownTree({ tree, credits: [] }, validation.block, t * validation.size));
+    const rows = validation.y.length;
+    this.command(0, rows, trees.length, FLAG_VALIDATE, 0, 0, Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD));
+    return sumTerms(validation.terms, rows, validation.weights);
   }
 
   /**

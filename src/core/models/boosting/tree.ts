@@ -32,7 +32,7 @@ export function addTreeOutput(tree: BoostedTree, X: DenseMatrix, out: Float64Arr
   }
 }
 
-/** addTreeOutput on binned row-major rows of `cols` features (`missingBin` is the bin of NaN). */
+/** addTreeOutput on binned row-major rows of `cols` features (`missingBin` is the bin of NaN), rows from … to − 1 (all by default). */
 export function addTreeOutputBinned(
   tree: BoostedTree,
   binned: Uint8Array,
@@ -41,10 +41,11 @@ export function addTreeOutputBinned(
   out: Float64Array,
   stride: number,
   offset: number,
+  from = 0,
+  to = binned.length / cols,
 ): void {
-  const rows = binned.length / cols;
   const { feature, binThreshold, missingLeft, left, right, value } = tree;
-  for (let i = 0; i < rows; i++) {
+  for (let i = from; i < to; i++) {
     let node = 0;
     let f = feature[0] as number;
     while (f >= 0) {
