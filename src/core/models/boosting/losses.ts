@@ -74,9 +74,12 @@ function weightedMean(values: (i: number) => number, n: number, weights: Float64
   return sum / total;
 }
 
-/** log(1 + exp(x)) without overflow. */
-function log1pExp(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+/**
+ * log(1 + exp(x)) without overflow, from e = exp(−x) (which the gradient takes too): x + log1p(e) above 0, else
+ * log1p(1 / e), one division instead of a second exponential.
+ */
+function log1pExp(x: number, e = Math.exp(-x)): number {
+  return x > 0 ? x + Math.log1p(e) : Math.log1p(1 / e);
 }
 
 /**
@@ -166,8 +169,7 @@ export const BINARY_LOG_LOSS: BoostingLoss = withLossAndGradients({
       const p = 1 / (1 + e);
       g[i] = w * (p - (y[i] as number));
       h[i] = w * p * (1 - p);
-      // log1pExp(x), reusing exp(−x) where it takes it.
-      terms[i] = w * ((x > 0 ? x + Math.log1p(e) : Math.log1p(Math.exp(x))) - (y[i] as number) * x);
+      terms[i] = w * (log1pExp(x, e) - (y[i] as number) * x);
     }
   },
 });
