@@ -159,18 +159,23 @@ export class TreeGrower {
     }
     this.goesLeft = new Uint8Array(ctx.nBins);
     // With the team, the rows going each way are written by every thread (team.partition).
-    this.rightBuffer = parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
+    this.rightBuffer = this.simd ? this.simd.right : parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
     this.leftBuffer = parallel ? sharedInt32(ctx.rows) : null;
     const counts = rootCounts(ctx.data);
     this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
     if (parallel) this.rootCounts.set(counts);
     this.histogramSize = ctx.features * ctx.nBins * 3;
     this.splitParams = { nBins: ctx.nBins, nBinsNonMissing: ctx.nBinsNonMissing, hasMissing: ctx.hasMissing, minSamplesLeaf: ctx.minSamplesLeaf, l2: ctx.l2 };
-    if (ctx.columnCopy ?? true) {
+    if (!(ctx.columnCopy ?? true)) this.columns = null;
+    else if (this.simd) {
+      // In kernel memory, where the WebAssembly partition reads it.
+      this.simd.fillColumns();
+      this.columns = this.simd.columns;
+    } else {
       this.columns = parallel ? new Uint8Array(new SharedArrayBuffer(ctx.rows * ctx.features)) : new Uint8Array(ctx.rows * ctx.features);
       const { bins } = ctx.data;
       for (let i = 0, at = 0; i < ctx.rows; i++) for (let f = 0; f < ctx.features; f++, at++) this.columns[f * ctx.rows + i] = bins[at] as number;
-    } else this.columns = null;
+    }
     this.importances = new Float64Array(ctx.features);
   }
 
@@ -550,6 +555,7 @@ export class TreeGrower {
     for (let b = 0; b < nBins; b++) goesLeft[b] = (split.missingLeft && b === missingBin) || b <= split.bin ? 1 : 0;
     const together = this.helpers?.partition(node.start, node.stop, split.feature, goesLeft) ?? -1;
     if (together >= 0) return together;
+    if (this.simd && columns === this.simd.columns) return this.simd.partitionRows(split.feature, node.start, node.stop, goesLeft);
     // A feature's bins: its column (column-major copy), or every features-th byte of the row-major bins.
     const [bins, first, step] = columns ? [columns, split.feature * rows, 1] : [this.data.bins, split.feature, this.ctx.features];
     // Without branches (a row goes either way at random): each row is written to both sides and

@@ -150,14 +150,46 @@ function subtraction(): number[] {
   return functionBody([], code);
 }
 
+/**
+ * partition(columns, partition, right, goesLeft, start, stop) → left: splits the rows partition[start..stop) stably by
+ * their bin columns[row] (one feature's column): those whose goesLeft[bin] is 1 stay packed from start, in order; the
+ * others go to right[0 …], in order (the caller copies them back after the left ones). Returns where the right ones start.
+ */
+function partitioning(): number[] {
+  const [COLUMNS, PARTITION_AT, RIGHT, GOES_LEFT, FIRST, LAST] = [0, 1, 2, 3, 4, 5];
+  const [P, LEFT, NR, ROW, L] = [6, 7, 8, 9, 10];
+  const shl2 = [op.i32Const, 2, 0x74 /* i32.shl */];
+  const code: number[] = [];
+  code.push(...get(FIRST), ...set(LEFT), ...get(FIRST), ...set(P));
+  code.push(op.block, op.void, ...get(FIRST), ...get(LAST), op.i32LtU, op.i32Eqz, op.brIf, 0);
+  code.push(op.loop, op.void);
+  // row = partition[p]; l = goesLeft[columns[row]]
+  code.push(...get(PARTITION_AT), ...get(P), ...shl2, op.i32Add, op.i32Load, ...memarg(0, 2), ...set(ROW));
+  code.push(...get(GOES_LEFT), ...get(COLUMNS), ...get(ROW), op.i32Add, op.i32Load8U, ...memarg(0, 0), op.i32Add, op.i32Load8U, ...memarg(0, 0), ...set(L));
+  // partition[left] = row; right[nr] = row; left += l; nr += 1 − l
+  code.push(...get(PARTITION_AT), ...get(LEFT), ...shl2, op.i32Add, ...get(ROW), op.i32Store, ...memarg(0, 2));
+  code.push(...get(RIGHT), ...get(NR), ...shl2, op.i32Add, ...get(ROW), op.i32Store, ...memarg(0, 2));
+  code.push(...addTo(LEFT, get(L)));
+  code.push(...get(NR), op.i32Const, 1, op.i32Add, ...get(L), op.i32Sub, ...set(NR));
+  code.push(...addTo(P, [op.i32Const, 1]));
+  code.push(...get(P), ...get(LAST), op.i32Ne, op.brIf, 0, op.end, op.end);
+  code.push(...get(LEFT));
+  return functionBody([[5, op.i32]], code);
+}
+
 function histogramModule(shared: boolean): ModuleParts {
   const i32 = op.i32;
   return {
-    types: [functionType([i32, i32, i32, i32, i32, i32, i32, i32, i32, op.f64, i32, i32], []), functionType([i32, i32, i32], [])],
+    types: [
+      functionType([i32, i32, i32, i32, i32, i32, i32, i32, i32, op.f64, i32, i32], []),
+      functionType([i32, i32, i32], []),
+      functionType([i32, i32, i32, i32, i32, i32], [i32]),
+    ],
     functions: [
       { type: 0, name: 'pairs', body: kernel(false) },
       { type: 0, name: 'counted', body: kernel(true) },
       { type: 1, name: 'subtract', body: subtraction() },
+      { type: 2, name: 'partition', body: partitioning() },
     ],
     memory: { own: false, pages: 1, shared },
   };
@@ -191,6 +223,10 @@ export interface KernelLayout {
   readonly partition: number;
   readonly g: number;
   readonly h: number;
+  /** The bins column by column (columns[f · rows + i]), the rows going right in a partition, and a partition's goesLeft (256 bytes). */
+  readonly columns: number;
+  readonly right: number;
+  readonly goesLeft: number;
 }
 
 /** The shape of the binned rows, all a worker attached to shared kernel memory needs. */
@@ -207,6 +243,12 @@ const allocated = new WeakMap<Uint8Array, HistogramMemory>();
 export class HistogramMemory {
   readonly bins: Uint8Array;
   readonly partition: Int32Array;
+  /** The bins column by column (fillColumns), read by partitionRows. */
+  readonly columns: Uint8Array;
+  /** Where partitionRows puts the rows going right before copying them back; free between partitions. */
+  readonly right: Int32Array;
+  private readonly goesLeft: Uint8Array;
+  private readonly partitionKernel: (columns: number, partition: number, right: number, goesLeft: number, start: number, stop: number) => number;
   /** Histograms in kernel memory, for the grower's pool: built in place. */
   readonly resident: Float64Array[] = [];
   /** The histogram built in when the target is outside kernel memory. */
@@ -235,10 +277,19 @@ export class HistogramMemory {
     this.partition = new Int32Array(buffer, layout.partition, rows);
     this.g = new Float32Array(buffer, layout.g, rows);
     this.h = new Float32Array(buffer, layout.h, rows);
-    const exports = instance.exports as { pairs: Kernel; counted: Kernel; subtract: HistogramMemory['subtractPairs'] };
+    this.columns = new Uint8Array(buffer, layout.columns, rows * features);
+    this.right = new Int32Array(buffer, layout.right, rows);
+    this.goesLeft = new Uint8Array(buffer, layout.goesLeft, 256);
+    const exports = instance.exports as {
+      pairs: Kernel;
+      counted: Kernel;
+      subtract: HistogramMemory['subtractPairs'];
+      partition: HistogramMemory['partitionKernel'];
+    };
     this.pairs = exports.pairs;
     this.counted = exports.counted;
     this.subtractPairs = exports.subtract;
+    this.partitionKernel = exports.partition;
   }
 
   /**
@@ -274,13 +325,16 @@ export class HistogramMemory {
     const partition = bins + align(rows * features);
     const g = partition + align(rows * 4);
     const h = g + align(rows * 4);
-    const end = h + align(rows * 4);
+    const columns = h + align(rows * 4);
+    const right = columns + align(rows * features);
+    const goesLeft = right + align(rows * 4);
+    const end = goesLeft + 256;
     if (end > 2 ** 32 - 65536) return undefined;
     try {
       const pages = Math.ceil(end / 65536);
       const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
       const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-      const kernels = new HistogramMemory(memory, instance, shape, { histograms: start, resident, bins, partition, g, h });
+      const kernels = new HistogramMemory(memory, instance, shape, { histograms: start, resident, bins, partition, g, h, columns, right, goesLeft });
       allocated.set(kernels.bins, kernels);
       return kernels;
     } catch {
@@ -304,6 +358,25 @@ export class HistogramMemory {
   /** True when `histogram` lies in kernel memory (the kernel can build it in place). */
   holds(histogram: Float64Array): boolean {
     return histogram.buffer === this.buffer;
+  }
+
+  /** Fills `columns` from the row-major bins (once the bins are in). */
+  fillColumns(): void {
+    const { rows, features } = this.shape;
+    const { bins, columns } = this;
+    for (let i = 0, at = 0; i < rows; i++) for (let f = 0; f < features; f++, at++) columns[f * rows + i] = bins[at] as number;
+  }
+
+  /**
+   * Splits partition[start..stop) stably by the rows' bins of `feature` (columns): those whose goesLeft[bin] is 1 first,
+   * then the others; returns where the others start. The grower's own loop in WebAssembly.
+   */
+  partitionRows(feature: number, start: number, stop: number, goesLeft: Uint8Array): number {
+    const { layout } = this;
+    this.goesLeft.set(goesLeft.subarray(0, 256));
+    const left = this.partitionKernel(layout.columns + feature * this.shape.rows, layout.partition, layout.right, layout.goesLeft, start, stop);
+    this.partition.set(this.right.subarray(0, stop - left), left);
+    return left;
   }
 
   /** Copies the tree's gradients (and hessians unless constant) of rows offset … offset + rows in. */
