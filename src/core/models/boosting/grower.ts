@@ -209,9 +209,16 @@ export class TreeGrower {
     this.credits = [];
     let sumGradients = 0;
     let sumHessians = 0;
-    for (let i = 0; i < n; i++) sumGradients += g[offset + i] as number;
-    if (constantHessian) sumHessians = n;
-    else for (let i = 0; i < n; i++) sumHessians += h[offset + i] as number;
+    // Both sums in one loop (two chains of additions in row order, overlapping).
+    if (constantHessian) {
+      for (let i = 0; i < n; i++) sumGradients += g[offset + i] as number;
+      sumHessians = n;
+    } else {
+      for (let i = 0; i < n; i++) {
+        sumGradients += g[offset + i] as number;
+        sumHessians += h[offset + i] as number;
+      }
+    }
 
     const feature: number[] = [-1];
     const binThreshold: number[] = [0];
