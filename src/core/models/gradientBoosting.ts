@@ -93,7 +93,10 @@ export const GRADIENT_BOOSTING_SPEC: ModelSpec = {
       doc: "Early-stopping score: 'loss' (default), 'accuracy' (classification) or 'r2' (regression).",
     },
     class_weight: CLASS_WEIGHT_PARAM,
-    n_jobs: { ...N_JOBS_PARAM, doc: `Threads sharing each tree's histograms, split searches and row partitions, or growing the trees of one iteration (one per class) at once. ${N_JOBS_PARAM.doc}` },
+    n_jobs: {
+      ...N_JOBS_PARAM,
+      doc: `Threads sharing each tree's histograms, split searches and row partitions, or growing the trees of one iteration (one per class) at once. ${N_JOBS_PARAM.doc}`,
+    },
   },
   starter: { learning_rate: 0.1, max_iter: 100, max_leaf_nodes: 31 },
 };

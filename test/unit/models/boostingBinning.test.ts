@@ -71,7 +71,7 @@ test('gradient_boosting binning: BinLookup gives binOf’s bin for values at, be
     const x = new Float64Array([v]);
     const w = new BigInt64Array(x.buffer);
     if (v === 0) return up ? 5e-324 : -5e-324;
-    w[0] = (w[0] as bigint) + ((v > 0) === up ? 1n : -1n);
+    w[0] = (w[0] as bigint) + (v > 0 === up ? 1n : -1n);
     return x[0] as number;
   };
   const shapes: Record<string, Float64Array> = {

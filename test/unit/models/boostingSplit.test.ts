@@ -124,7 +124,6 @@ function referenceScan(
   out[at + COUNT_LEFT] = bestNL;
 }
 
-
 test('gradient_boosting split search: the best split of every histogram equals the bin-by-bin search, bit for bit', () => {
   const rng = new Random(31);
   const nBins = 256;

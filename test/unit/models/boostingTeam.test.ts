@@ -292,7 +292,10 @@ function testGrower(bins: Uint8Array, rows: number, features: number, used: numb
 function outputsGrower(bins: Uint8Array, rows: number, features: number, K: number, jobs: number, raw: Float64Array): TreeGrower {
   const y = new Float64Array(new SharedArrayBuffer(rows * 8));
   const terms = new Float64Array(new SharedArrayBuffer(rows * 8));
-  return testGrower(bins, rows, features, 50, jobs, { outputs: K, ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms } } : {}) });
+  return testGrower(bins, rows, features, 50, jobs, {
+    outputs: K,
+    ...(jobs > 1 ? { rowsLoss: { classes: K, weighted: false, y, raw, weights: undefined, terms } } : {}),
+  });
 }
 
 async function teamUp(grower: TreeGrower, growOnce: () => void): Promise<void> {
@@ -439,7 +442,15 @@ test('gradient_boosting n_jobs: the team scores the early-stopping rows (their r
   const raw = new Float64Array(new SharedArrayBuffer(rows * K * 8));
   raw.set(start);
   const yTrain = new Float64Array(new SharedArrayBuffer(rows * 8));
-  const validation = { binned, cols: features, missingBin: 255, y, weights: undefined, raw: rawVal, terms: new Float64Array(new SharedArrayBuffer(validationRows * 8)) };
+  const validation = {
+    binned,
+    cols: features,
+    missingBin: 255,
+    y,
+    weights: undefined,
+    raw: rawVal,
+    terms: new Float64Array(new SharedArrayBuffer(validationRows * 8)),
+  };
   const two = testGrower(bins, rows, features, 50, 2, {
     outputs: K,
     rowsLoss: { classes: K, weighted: false, y: yTrain, raw, weights: undefined, terms: new Float64Array(new SharedArrayBuffer(rows * 8)) },

@@ -90,7 +90,7 @@ const INSERTION_RUN = 32;
  */
 function sortLowHalves(hi: Uint32Array, lo: Uint32Array): void {
   const n = hi.length;
-  for (let a = 0; a < n; ) {
+  for (let a = 0; a < n;) {
     const h = hi[a] as number;
     let b = a + 1;
     while (b < n && hi[b] === h) b++;
@@ -349,7 +349,6 @@ export class BinLookup {
     return bin;
   }
 }
-
 
 /** X's values as bins, row-major: binned[i * cols + f] is row i's bin of feature f. */
 export function binRows(X: DenseMatrix, bins: Bins): Uint8Array {

@@ -399,7 +399,7 @@ export class TreeGrower {
   growIteration(g: Float32Array, h: Float32Array, constantHessian: boolean, raw: Float64Array, outputs: number): BoostedTree[] {
     const n = this.ctx.rows;
     const trees: BoostedTree[] = [];
-    for (let k = 0; k < outputs; ) {
+    for (let k = 0; k < outputs;) {
       const others = this.team?.growTrees(k, outputs - k, constantHessian, () => {
         this.solo = true;
         try {
