@@ -407,8 +407,9 @@ function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefi
   const { control } = input;
   const kernels = input.kernels ? HistogramMemory.attach(input.kernels.memory, input.data, input.kernels.layout) : undefined;
   const loss = input.rowsLoss ? lossFor(input.rowsLoss.classes, input.rowsLoss.weighted) : undefined;
-  // The worker's own grower, made when it first grows a whole tree.
-  let alone: GrowAlone | undefined;
+  // The worker's own grower for whole trees, made before the worker says it is ready (its copies of the bins take
+  // tens of milliseconds; meanwhile the caller works alone).
+  let alone = input.trees && makeGrower ? makeGrower(input) : undefined;
   const growAlone = (): GrowAlone => {
     if (!makeGrower) throw new Error('a histogram worker was asked to grow a tree without a grower');
     alone ??= makeGrower(input);
