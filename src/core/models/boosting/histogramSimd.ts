@@ -372,11 +372,25 @@ export class HistogramMemory {
    * then the others; returns where the others start. The grower's own loop in WebAssembly.
    */
   partitionRows(feature: number, start: number, stop: number, goesLeft: Uint8Array): number {
-    const { layout } = this;
-    this.goesLeft.set(goesLeft.subarray(0, 256));
-    const left = this.partitionKernel(layout.columns + feature * this.shape.rows, layout.partition, layout.right, layout.goesLeft, start, stop);
-    this.partition.set(this.right.subarray(0, stop - left), left);
+    this.setGoesLeft(goesLeft);
+    const left = this.partitionPiece(feature * this.shape.rows, start, stop);
+    this.partition.set(this.right.subarray(start, start + stop - left), left);
     return left;
+  }
+
+  /** The bins a partition sends left (goesLeft[bin] 1), for partitionPiece. */
+  setGoesLeft(goesLeft: Uint8Array): void {
+    this.goesLeft.set(goesLeft.subarray(0, 256));
+  }
+
+  /**
+   * One piece of a partition, partition[a..b), by the bins columns[first + row] (first: a feature's column) and the
+   * last setGoesLeft: the rows going left packed in place from a, in order, and the others to right[a …], in order;
+   * returns where the left ones end. Pieces of one partition may run on several threads at once.
+   */
+  partitionPiece(first: number, a: number, b: number): number {
+    const { layout } = this;
+    return this.partitionKernel(layout.columns + first, layout.partition, layout.right + a * 4, layout.goesLeft, a, b);
   }
 
   /** Copies the tree's gradients (and hessians unless constant) of rows offset … offset + rows in. */

@@ -154,6 +154,11 @@ export interface HistogramWorkerInput {
     readonly right: Int32Array;
     /** Per piece, how many of its rows go left. */
     readonly lefts: Int32Array;
+    /**
+     * True when `columns` and `right` are the kernel memory's: a piece is then split by the WebAssembly loop, its left
+     * rows packed in place in the partition (not in `left`) and its right rows in `right`.
+     */
+    readonly inKernel: boolean;
   };
   /** For lossAndGradients: the loss (lossFor's arguments) and the fit's rows, all shared. */
   readonly rowsLoss?: RowsLoss;
@@ -217,13 +222,26 @@ export interface RowsLoss {
  * A partition's piece k of `pieces` of the rows partition[start..stop): its rows going left to left[a …]
  * and those going right to right[a …] (a the piece's first position), in partition order; lefts[k] their count.
  */
-function splitPiece(input: HistogramWorkerInput, k: number, pieces: number, start: number, stop: number, first: number, step: number): void {
+function splitPiece(
+  input: HistogramWorkerInput,
+  kernels: HistogramMemory | undefined,
+  k: number,
+  pieces: number,
+  start: number,
+  stop: number,
+  first: number,
+  step: number,
+): void {
   const { partition } = input;
-  const { columns, goesLeft, left, right, lefts } = input.rowsSplit as NonNullable<HistogramWorkerInput['rowsSplit']>;
+  const { columns, goesLeft, left, right, lefts, inKernel } = input.rowsSplit as NonNullable<HistogramWorkerInput['rowsSplit']>;
   const bins = columns ?? input.data.bins;
   const size = Math.ceil((stop - start) / pieces);
   const a = Math.min(stop, start + k * size);
   const b = Math.min(stop, a + size);
+  if (kernels && inKernel) {
+    lefts[k] = kernels.partitionPiece(first, a, b) - a;
+    return;
+  }
   let l = a;
   let r = a;
   for (let p = a; p < b; p++) {
@@ -323,7 +341,7 @@ function buildChunks(
         const size = Math.ceil((stop - start) / chunks);
         const a = Math.min(stop, start + k * size);
         (loss as BoostingLoss).termsAndGradients(rows.y, rows.raw, rows.weights, input.g, input.h, a, Math.min(stop, a + size), rows.terms);
-      } else splitPiece(input, k, chunks, start, stop, first, step);
+      } else splitPiece(input, kernels, k, chunks, start, stop, first, step);
       if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
       continue;
     }
@@ -586,7 +604,16 @@ export class HistogramTeam {
       ...(kernels && split ? { split } : {}),
       nodes: new Float64Array(new SharedArrayBuffer(2 * NODE_FIELDS * 8)),
       found: new Float64Array(new SharedArrayBuffer(chunks * 2 * SPLIT_FIELDS * 8)),
-      ...(rowsSplit ? { rowsSplit: { ...rowsSplit, goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)), lefts: sharedInt32(MAX_PIECES) } } : {}),
+      ...(rowsSplit
+        ? {
+            rowsSplit: {
+              ...rowsSplit,
+              goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)),
+              lefts: sharedInt32(MAX_PIECES),
+              inKernel: kernels !== undefined && rowsSplit.columns === kernels.columns && rowsSplit.right === kernels.right,
+            },
+          }
+        : {}),
       ...(rowsLoss ? { rowsLoss, leaves: { starts: sharedInt32(MAX_LEAVES), values: new Float64Array(new SharedArrayBuffer(MAX_LEAVES * 8)) } } : {}),
       ...(rowsLoss && growth ? { trees: grownTrees(growth, workers) } : {}),
       ...(rowsLoss && validation ? { validation: validationBlock(validation) } : {}),
@@ -706,17 +733,20 @@ export class HistogramTeam {
     if (!split || this.workers === 0 || stop - start < PARALLEL_MIN_ROWS || !this.admit()) return -1;
     const { data, partition } = this.input;
     split.goesLeft.set(goesLeft);
+    if (split.inKernel) this.kernels?.setGoesLeft(goesLeft);
     const pieces = Math.min(MAX_PIECES, (this.workers + 1) * CHUNKS_PER_THREAD);
     Atomics.store(this.control, FIRST, split.columns ? feature * data.rows : feature);
     Atomics.store(this.control, STEP, split.columns ? 1 : data.features);
     this.command(start, stop, 0, FLAG_PARTITION, 0, 0, pieces);
-    // The pieces' left rows, then their right rows, back into the partition in order.
+    // The pieces' left rows, then their right rows, back into the partition in order (left rows packed in place
+    // move down: each piece's go no further than its own start).
     const size = Math.ceil((stop - start) / pieces);
     let at = start;
     for (let k = 0; k < pieces; k++) {
       const a = Math.min(stop, start + k * size);
       const count = split.lefts[k] as number;
-      partition.set(split.left.subarray(a, a + count), at);
+      if (split.inKernel) partition.copyWithin(at, a, a + count);
+      else partition.set(split.left.subarray(a, a + count), at);
       at += count;
     }
     const cut = at;
