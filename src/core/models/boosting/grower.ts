@@ -160,7 +160,8 @@ export class TreeGrower {
     this.goesLeft = new Uint8Array(ctx.nBins);
     // With the team, the rows going each way are written by every thread (team.partition).
     this.rightBuffer = this.simd ? this.simd.right : parallel ? sharedInt32(ctx.rows) : new Int32Array(ctx.rows);
-    this.leftBuffer = parallel ? sharedInt32(ctx.rows) : null;
+    // The team's pieces pack their left rows in place when the column copy is in kernel memory (HistogramMemory.partitionPiece).
+    this.leftBuffer = parallel && !(this.simd && (ctx.columnCopy ?? true)) ? sharedInt32(ctx.rows) : null;
     const counts = rootCounts(ctx.data);
     this.rootCounts = parallel ? new Float64Array(new SharedArrayBuffer(counts.byteLength)) : counts;
     if (parallel) this.rootCounts.set(counts);
@@ -187,7 +188,7 @@ export class TreeGrower {
     const { ctx } = this;
     const n = ctx.rows;
     if (ctx.jobs > 1 && this.team === null) {
-      const rowsSplit = { columns: this.columns, left: this.leftBuffer as Int32Array, right: this.rightBuffer };
+      const rowsSplit = { columns: this.columns, left: this.leftBuffer ?? new Int32Array(0), right: this.rightBuffer };
       this.team = new HistogramTeam(
         ctx.jobs,
         this.data,

@@ -589,6 +589,9 @@ export class HistogramTeam {
     this.control = this.launched ? (launch as TeamLaunch).control : sharedInt32(CONTROL_SLOTS);
     this.launchChannel = this.launched ? (launch as TeamLaunch).channel : null;
     const chunk = featuresPerChunk(data.features, workers + 1);
+    const inKernel = rowsSplit !== undefined && kernels !== undefined && rowsSplit.columns === kernels.columns && rowsSplit.right === kernels.right;
+    if (rowsSplit && !inKernel && rowsSplit.left.length < data.rows)
+      throw new Error('a team partitioning outside kernel memory needs a buffer for the left rows');
     const scratch = kernels ? kernels.scratch : new Float64Array(new SharedArrayBuffer(data.features * data.nBins * 3 * 8));
     const chunks = Math.ceil(data.features / chunk);
     this.input = {
@@ -610,7 +613,7 @@ export class HistogramTeam {
               ...rowsSplit,
               goesLeft: new Uint8Array(new SharedArrayBuffer(data.nBins)),
               lefts: sharedInt32(MAX_PIECES),
-              inKernel: kernels !== undefined && rowsSplit.columns === kernels.columns && rowsSplit.right === kernels.right,
+              inKernel,
             },
           }
         : {}),
