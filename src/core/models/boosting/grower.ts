@@ -6,7 +6,7 @@
  * parent's minus it (histogram subtraction). Missing values have their own bin, and each split
  * tries them on both sides (XGBoost's sparsity-aware split, as sklearn does).
  */
-import { buildHistogram, rootCounts, type BinnedRows } from './histogram';
+import { buildHistogram, rootCounts, transposeBins, type BinnedRows } from './histogram';
 import { HistogramMemory } from './histogramSimd';
 import {
   BIN,
@@ -174,8 +174,7 @@ export class TreeGrower {
       this.columns = this.simd.columns;
     } else {
       this.columns = parallel ? new Uint8Array(new SharedArrayBuffer(ctx.rows * ctx.features)) : new Uint8Array(ctx.rows * ctx.features);
-      const { bins } = ctx.data;
-      for (let i = 0, at = 0; i < ctx.rows; i++) for (let f = 0; f < ctx.features; f++, at++) this.columns[f * ctx.rows + i] = bins[at] as number;
+      transposeBins(ctx.data, this.columns);
     }
     this.importances = new Float64Array(ctx.features);
   }

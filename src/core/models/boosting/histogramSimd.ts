@@ -9,7 +9,7 @@
  * Where WebAssembly SIMD is missing, or the rows do not fit in its 4 GiB, the grower keeps to JavaScript.
  */
 import { compileOnce, float64, functionBody, functionType, memarg, moduleBytes, op, simd, type ModuleParts } from '../wasm';
-import type { BinnedRows } from './histogram';
+import { transposeBins, type BinnedRows } from './histogram';
 
 // Parameters: 0 bins, 1 features, 2 from, 3 to, 4 partition (0: rows start..stop in order), 5 start, 6 stop,
 // 7 gradients, 8 hessians (0: the constant below), 9 constant (f64), 10 histogram, 11 stride (bytes per feature).
@@ -362,9 +362,7 @@ export class HistogramMemory {
 
   /** Fills `columns` from the row-major bins (once the bins are in). */
   fillColumns(): void {
-    const { rows, features } = this.shape;
-    const { bins, columns } = this;
-    for (let i = 0, at = 0; i < rows; i++) for (let f = 0; f < features; f++, at++) columns[f * rows + i] = bins[at] as number;
+    transposeBins({ ...this.shape, bins: this.bins }, this.columns);
   }
 
   /**

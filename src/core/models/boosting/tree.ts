@@ -111,10 +111,10 @@ export interface GrownTree {
   readonly credits: readonly number[];
 }
 
-/** The node fields writeTree keeps per node. */
+/** The node fields writeGrownTree keeps per node. */
 const NODE_SLOTS = 7;
 
-/** Numbers writeTree takes for a tree of at most `maxLeafNodes` leaves: node and credit counts, the nodes, the credits. */
+/** Numbers writeGrownTree takes for a tree of at most `maxLeafNodes` leaves: node and credit counts, the nodes, the credits. */
 export function grownTreeSize(maxLeafNodes: number): number {
   const nodes = 2 * maxLeafNodes - 1;
   return 2 + NODE_SLOTS * nodes + 2 * nodes;
