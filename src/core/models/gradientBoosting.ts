@@ -9,7 +9,7 @@ import { N_JOBS_PARAM, nJobsProblem } from '../parallel/jobs';
 import { EstimatorJSON, MlError, type Classifier, type DenseMatrix, type FitOptions, type Matrix, type Regressor, type Target, type Task } from '../types';
 import { fitBoosting, fitBoostingColumns, type BoostingFit, type BoostingSettings } from './boosting/boost';
 import { probabilities } from './boosting/losses';
-import { addTreeOutput, treeFromJSON, treeToJSON, type BoostedTree, type BoostedTreeJSON } from './boosting/tree';
+import { addTreeOutput, addTreeOutputColumns, treeFromJSON, treeToJSON, type BoostedTree, type BoostedTreeJSON } from './boosting/tree';
 import { CLASS_WEIGHT_PARAM, checkClassWeight, classWeightsOf, sampleWeightsOf, type ClassWeight } from './classWeight';
 import { resolveParams, type ModelDefinition, type ModelSpec } from './spec';
 import { argmaxLabels, checkRegressionTarget, encodeLabels } from './targets';
@@ -219,6 +219,19 @@ abstract class GradientBoosting {
     return { rows: dense.rows, raw };
   }
 
+  /** raw() on feature columns (NaN missing): the same scores bit for bit, without a row-major matrix. */
+  protected rawColumns(columns: readonly Float64Array[]): { rows: number; raw: Float64Array } {
+    if (this.trees.length === 0) throw new MlError(`${TYPE}: predict called before fit`);
+    if (columns.length !== this.nFeatures) throw new MlError(`${TYPE}: X has ${columns.length} feature columns but the model was fitted on ${this.nFeatures}`);
+    const rows = columns[0]?.length ?? 0;
+    if (columns.some((c) => c.length !== rows)) throw new MlError(`${TYPE}: the feature columns differ in length`);
+    const K = this.outputs;
+    const raw = new Float64Array(rows * K);
+    for (let i = 0; i < rows; i++) raw.set(this.baseline, i * K);
+    this.trees.forEach((tree, t) => addTreeOutputColumns(tree, columns, raw, K, t % K));
+    return { rows, raw };
+  }
+
   protected saved(task: Task, classes?: string[]): GradientBoostingJSON {
     if (this.trees.length === 0) throw new MlError(`${TYPE}: only a fitted model can be saved`);
     return {
@@ -299,6 +312,15 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
   /** rows × classes probabilities: sigmoid of the raw score for two classes, softmax of the class scores otherwise. */
   predictProba(X: Matrix): DenseMatrix {
     const { rows, raw } = this.raw(X);
+    return { kind: 'dense', rows, cols: this.classes.length, data: probabilities(raw, rows, this.outputs) };
+  }
+
+  /**
+   * predictProba on feature columns (NaN missing), the same values bit for bit without a row-major matrix: the hold-out
+   * is scored once from them, its labels the argmax as predict's.
+   */
+  predictProbaColumns(columns: readonly Float64Array[]): DenseMatrix {
+    const { rows, raw } = this.rawColumns(columns);
     return { kind: 'dense', rows, cols: this.classes.length, data: probabilities(raw, rows, this.outputs) };
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../../../src/core/data/table';
+import { targetValues } from '../../../src/core/data/target';
 import { trainExperiment } from '../../../src/core/experiment/train';
 import type { ClassificationMetrics } from '../../../src/core/metrics';
 import { binColumns, binRows, featureThresholds, fitBins, fitBinsColumns } from '../../../src/core/models/boosting/binning';
@@ -15,6 +16,7 @@ import {
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { Random, DEFAULT_SEED } from '../../../src/core/random';
+import { crossValidate as crossValidateTable, holdoutSplit } from '../../../src/core/validation';
 import { CancelledError, MlError, type DenseMatrix, type ProgressEvent } from '../../../src/core/types';
 import { loadCsv, r2, takeRows } from '../matrices';
 import { readCsvTable } from '../validation/doubles';
@@ -378,7 +380,17 @@ test('fitColumns on feature columns gives the model fit gives on the matrix (ear
     const columnar = new GradientBoostingClassifier(options);
     await columnar.fitColumns(columns, labels, { seed: DEFAULT_SEED });
     assert.deepEqual(columnar.toJSON(), dense.toJSON(), JSON.stringify(options));
+    // The hold-out scored from the columns: predictProba's values bit for bit (NaN cells included), no matrix.
+    assert.deepEqual([...columnar.predictProbaColumns(columns).data], [...dense.predictProba(X).data], JSON.stringify(options));
   }
+  const binary = new GradientBoostingClassifier({ max_iter: 8 });
+  await binary.fit(
+    X,
+    labels.map((label) => (label === 'yes' ? 'yes' : 'no')),
+    { seed: DEFAULT_SEED },
+  );
+  assert.deepEqual([...binary.predictProbaColumns(columns).data], [...binary.predictProba(X).data]);
+  assert.throws(() => binary.predictProbaColumns(columns.slice(1)), /3 feature columns but the model was fitted on 4/);
   const target = Float64Array.from({ length: rows }, (_, i) => (columns[0]?.[i] ?? 0) * 2 + random.normal());
   const regressor = new GradientBoostingRegressor({ max_iter: 10, early_stopping: true });
   await regressor.fit(X, target, { seed: DEFAULT_SEED });
@@ -402,4 +414,53 @@ test('fitColumns on feature columns gives the model fit gives on the matrix (ear
   const fromColumns = fitBinsColumns(wide, picked, 255, new Random(9));
   assert.deepEqual(fromColumns, bins);
   assert.deepEqual(binColumns(wide, picked, bins), binRows(copied, bins));
+});
+
+test('a hold-out is scored once, from the columns: the predictions, probabilities and metrics of predict on the matrix (binary and 3 classes)', async () => {
+  for (const [file, targetName] of [
+    ['breast_cancer.csv', 'diagnosis'],
+    ['iris.csv', 'species'],
+  ] as const) {
+    const table = readCsvTable(file);
+    const target = table.columns.find((c) => c.name === targetName) as Column;
+    const features: Table = { rowCount: table.rowCount, columns: table.columns.filter((c) => c !== target) };
+    const y = targetValues(target, 'classification');
+    const splits = [holdoutSplit(table.rowCount, { testSize: 0.25, seed: DEFAULT_SEED, stratify: y as string[] })];
+    const calls = { columns: 0, matrix: 0 };
+    const run = (columnar: boolean) =>
+      crossValidateTable(features, y, {
+        task: 'classification',
+        makePipeline: () => Pipeline.fromSpec([{ scale: { method: 'standard' } }]),
+        makeModel: () => {
+          const model = new GradientBoostingClassifier({ max_iter: 10 });
+          const byColumns = model.predictProbaColumns.bind(model);
+          const byMatrix = model.predictProba.bind(model);
+          Object.defineProperty(model, 'predictProbaColumns', {
+            value: columnar
+              ? (columns: readonly Float64Array[]) => {
+                  calls.columns++;
+                  return byColumns(columns);
+                }
+              : undefined,
+          });
+          Object.defineProperty(model, 'predictProba', {
+            value: (X: DenseMatrix) => {
+              calls.matrix++;
+              return byMatrix(X);
+            },
+          });
+          return model;
+        },
+        splits,
+        seed: DEFAULT_SEED,
+      });
+    const byColumns = await run(true);
+    assert.deepEqual(calls, { columns: 1, matrix: 0 }, `${file}: one prediction, from the columns`);
+    const byMatrix = await run(false);
+    assert.equal(calls.columns, 1);
+    assert.ok(calls.matrix >= 1);
+    assert.deepEqual(byColumns.predictions, byMatrix.predictions, file);
+    assert.deepEqual(byColumns.proba, byMatrix.proba, file);
+    assert.deepEqual(byColumns.metrics, byMatrix.metrics, file);
+  }
 });

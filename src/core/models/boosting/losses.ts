@@ -17,13 +17,15 @@ export interface BoostingLoss {
   baseline(y: Float64Array, weights: Float64Array | undefined): Float64Array;
   /** Fills gradients (and hessians unless constant) of the rows from their raw predictions. */
   gradients(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, g: Float32Array, h: Float32Array): void;
-  /** The weighted mean loss (sklearn's loss(y, raw, sample_weight)). */
+  /** The weighted mean loss (sklearn's loss(y, raw, sample_weight): np.average of the rows' losses, pairwise sums). */
   loss(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined): number;
+  /** terms[i] = w_i · loss_i of rows [from, to), as termsAndGradients writes them, without the gradients. */
+  terms(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, from: number, to: number, terms: Float64Array): void;
   /** loss() and gradients() of the same raw predictions in one pass (the same numbers, the exponentials computed once). */
   lossAndGradients(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, g: Float32Array, h: Float32Array): number;
   /**
    * lossAndGradients' work on rows [from, to): their gradients, and terms[i] = w_i · loss_i, which summed
-   * in row order (sumTerms) give the loss; rows ranges can go to different threads.
+   * pairwise (sumTerms) give the loss; rows ranges can go to different threads.
    */
   termsAndGradients(
     y: Float64Array,
@@ -37,24 +39,30 @@ export interface BoostingLoss {
   ): void;
 }
 
-/** The weighted mean loss from its terms: Σ terms / Σ w, summed in row order as weightedMean does. */
+/**
+ * The weighted mean loss from the terms of rows 0 … n − 1: Σ terms / Σ w as numpy's np.average sums them (pairwise),
+ * which scikit-learn's loss calls; the sums do not depend on which thread wrote which terms.
+ */
 export function sumTerms(terms: Float64Array, n: number, weights: Float64Array | undefined): number {
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    sum += terms[i] as number;
-    total += weights ? (weights[i] as number) : 1;
-  }
-  return sum / total;
+  return pairwiseSum(terms, 0, n) / (weights ? pairwiseSum(weights, 0, n) : n);
 }
 
-/** lossAndGradients from termsAndGradients over every row. */
-function withLossAndGradients(loss: Omit<BoostingLoss, 'lossAndGradients'>): BoostingLoss {
-  let terms = new Float64Array(0);
+/** loss() and lossAndGradients() from the terms over every row. */
+function withTotals(loss: Omit<BoostingLoss, 'lossAndGradients' | 'loss'>): BoostingLoss {
+  let scratch = new Float64Array(0);
+  const termsOf = (n: number): Float64Array => {
+    if (scratch.length < n) scratch = new Float64Array(n);
+    return scratch;
+  };
   return {
     ...loss,
+    loss(y, raw, weights) {
+      const terms = termsOf(y.length);
+      loss.terms(y, raw, weights, 0, y.length, terms);
+      return sumTerms(terms, y.length, weights);
+    },
     lossAndGradients(y, raw, weights, g, h) {
-      if (terms.length < y.length) terms = new Float64Array(y.length);
+      const terms = termsOf(y.length);
       loss.termsAndGradients(y, raw, weights, g, h, 0, y.length, terms);
       return sumTerms(terms, y.length, weights);
     },
@@ -74,12 +82,32 @@ function weightedMean(values: (i: number) => number, n: number, weights: Float64
   return sum / total;
 }
 
+/** Below this raw score, binaryLoss takes log1p(exp(x)) itself: x + log(1 + e) would lose its digits to cancellation. */
+const CANCELLING = -18;
+
 /**
- * log(1 + exp(x)) without overflow, from e = exp(−x) (which the gradient takes too): x + log1p(e) above 0, else
- * log1p(1 / e), one division instead of a second exponential.
+ * The binary log loss log(1 + exp(x)) − y·x of a raw score x, from e = exp(−x) and q = 1 + e, which the gradient takes
+ * too: x + log(q), one logarithm and no branch the processor mispredicts (scores of both signs come in any order);
+ * below CANCELLING (rare) log1p(1 / e). Its absolute error is a few units in the last place of x.
  */
-function log1pExp(x: number, e = Math.exp(-x)): number {
-  return x > 0 ? x + Math.log1p(e) : Math.log1p(1 / e);
+function binaryLoss(x: number, y: number, e: number, q: number): number {
+  return (x > CANCELLING ? x + Math.log(q) : Math.log1p(1 / e)) - y * x;
+}
+
+/**
+ * Rows a pass of the log losses takes: their exponentials first, then (a second loop over the same rows, still in
+ * cache) the logarithms of them. A logarithm waiting on its row's exponential in the same loop costs about as much
+ * as both calls again (each is a call into C the processor cannot overlap with the one it depends on).
+ */
+const PASS_ROWS = 1024;
+
+/** The binary loss terms of rows from … to − 1, w · binaryLoss, from their e = exp(−x) left in terms[i]. */
+function binaryTerms(y: Float64Array, raw: Float64Array, weights: Float64Array | undefined, from: number, to: number, terms: Float64Array): void {
+  for (let i = from; i < to; i++) {
+    const w = weights ? (weights[i] as number) : 1;
+    const e = terms[i] as number;
+    terms[i] = w * binaryLoss(raw[i] as number, y[i] as number, e, 1 + e);
+  }
 }
 
 /**
@@ -94,12 +122,28 @@ export function pairwiseSum(values: Float64Array, start = 0, n = values.length):
     return sum;
   }
   if (n <= 128) {
-    const r = [0, 0, 0, 0, 0, 0, 0, 0].map((_, k) => values[start + k] as number);
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let k = 0; k < 8; k++) r[k] = (r[k] as number) + (values[start + i + k] as number);
-    const [r0, r1, r2, r3, r4, r5, r6, r7] = r as [number, number, number, number, number, number, number, number];
+    let r0 = values[start] as number;
+    let r1 = values[start + 1] as number;
+    let r2 = values[start + 2] as number;
+    let r3 = values[start + 3] as number;
+    let r4 = values[start + 4] as number;
+    let r5 = values[start + 5] as number;
+    let r6 = values[start + 6] as number;
+    let r7 = values[start + 7] as number;
+    const end = start + n - (n % 8);
+    let i = start + 8;
+    for (; i < end; i += 8) {
+      r0 += values[i] as number;
+      r1 += values[i + 1] as number;
+      r2 += values[i + 2] as number;
+      r3 += values[i + 3] as number;
+      r4 += values[i + 4] as number;
+      r5 += values[i + 5] as number;
+      r6 += values[i + 6] as number;
+      r7 += values[i + 7] as number;
+    }
     let sum = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) sum += values[start + i] as number;
+    for (; i < start + n; i++) sum += values[i] as number;
     return sum;
   }
   let half = Math.floor(n / 2);
@@ -113,7 +157,7 @@ function numpyAverage(y: Float64Array, weights: Float64Array | undefined): numbe
   return pairwiseSum(y.map((v, i) => v * (weights[i] as number))) / pairwiseSum(weights);
 }
 
-export const SQUARED_ERROR: BoostingLoss = withLossAndGradients({
+export const SQUARED_ERROR: BoostingLoss = withTotals({
   trees: 1,
   constantHessian: true,
   baseline: (y, weights) => Float64Array.of(numpyAverage(y, weights)),
@@ -124,7 +168,12 @@ export const SQUARED_ERROR: BoostingLoss = withLossAndGradients({
       h[i] = w;
     }
   },
-  loss: (y, raw, weights) => weightedMean((i) => 0.5 * ((raw[i] as number) - (y[i] as number)) ** 2, y.length, weights),
+  terms(y, raw, weights, from, to, terms) {
+    for (let i = from; i < to; i++) {
+      const w = weights ? (weights[i] as number) : 1;
+      terms[i] = w * (0.5 * ((raw[i] as number) - (y[i] as number)) ** 2);
+    }
+  },
   termsAndGradients(y, raw, weights, g, h, from, to, terms) {
     for (let i = from; i < to; i++) {
       const w = weights ? (weights[i] as number) : 1;
@@ -139,7 +188,7 @@ export const SQUARED_ERROR: BoostingLoss = withLossAndGradients({
 export const WEIGHTED_SQUARED_ERROR: BoostingLoss = { ...SQUARED_ERROR, constantHessian: false };
 
 /** Binary log loss on y ∈ {0, 1}; raw is the log-odds of class 1. */
-export const BINARY_LOG_LOSS: BoostingLoss = withLossAndGradients({
+export const BINARY_LOG_LOSS: BoostingLoss = withTotals({
   trees: 1,
   constantHessian: false,
   baseline(y, weights) {
@@ -160,24 +209,56 @@ export const BINARY_LOG_LOSS: BoostingLoss = withLossAndGradients({
       h[i] = w * p * (1 - p);
     }
   },
-  loss: (y, raw, weights) => weightedMean((i) => log1pExp(raw[i] as number) - (y[i] as number) * (raw[i] as number), y.length, weights),
+  terms(y, raw, weights, from, to, terms) {
+    for (let a = from; a < to; a += PASS_ROWS) {
+      const b = Math.min(to, a + PASS_ROWS);
+      for (let i = a; i < b; i++) terms[i] = Math.exp(-(raw[i] as number));
+      binaryTerms(y, raw, weights, a, b, terms);
+    }
+  },
   termsAndGradients(y, raw, weights, g, h, from, to, terms) {
-    for (let i = from; i < to; i++) {
-      const w = weights ? (weights[i] as number) : 1;
-      const x = raw[i] as number;
-      const e = Math.exp(-x);
-      const p = 1 / (1 + e);
-      g[i] = w * (p - (y[i] as number));
-      h[i] = w * p * (1 - p);
-      terms[i] = w * (log1pExp(x, e) - (y[i] as number) * x);
+    for (let a = from; a < to; a += PASS_ROWS) {
+      const b = Math.min(to, a + PASS_ROWS);
+      for (let i = a; i < b; i++) {
+        const w = weights ? (weights[i] as number) : 1;
+        const e = Math.exp(-(raw[i] as number));
+        const p = 1 / (1 + e);
+        g[i] = w * (p - (y[i] as number));
+        h[i] = w * p * (1 - p);
+        terms[i] = e;
+      }
+      binaryTerms(y, raw, weights, a, b, terms);
     }
   },
 });
 
+/** The largest of raw[at … at + K − 1]. */
+function rowMax(raw: Float64Array, at: number, K: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < K; k++) max = Math.max(max, raw[at + k] as number);
+  return max;
+}
+
+/** The multinomial loss terms of rows from … to − 1, w · (max + log Σ exp(raw − max) − raw_y), from each row's sum left in terms[i]. */
+function multinomialTerms(
+  y: Float64Array,
+  raw: Float64Array,
+  weights: Float64Array | undefined,
+  K: number,
+  from: number,
+  to: number,
+  terms: Float64Array,
+): void {
+  for (let i = from; i < to; i++) {
+    const w = weights ? (weights[i] as number) : 1;
+    terms[i] = w * (rowMax(raw, i * K, K) + Math.log(terms[i] as number) - (raw[i * K + (y[i] as number)] as number));
+  }
+}
+
 /** Multiclass log loss on y ∈ {0 … K−1}; raw holds K scores per row, turned into probabilities by softmax. */
 export function multinomialLogLoss(K: number): BoostingLoss {
   const p = new Float64Array(K);
-  return withLossAndGradients({
+  return withTotals({
     trees: K,
     constantHessian: false,
     baseline(y, weights) {
@@ -204,39 +285,41 @@ export function multinomialLogLoss(K: number): BoostingLoss {
         }
       }
     },
-    loss(y, raw, weights) {
-      return weightedMean(
-        (i) => {
-          let max = -Infinity;
-          for (let k = 0; k < K; k++) max = Math.max(max, raw[i * K + k] as number);
-          let sum = 0;
-          for (let k = 0; k < K; k++) sum += Math.exp((raw[i * K + k] as number) - max);
-          return max + Math.log(sum) - (raw[i * K + (y[i] as number)] as number);
-        },
-        y.length,
-        weights,
-      );
+    terms(y, raw, weights, from, to, terms) {
+      for (let a = from; a < to; a += PASS_ROWS) {
+        const b = Math.min(to, a + PASS_ROWS);
+        for (let i = a; i < b; i++) {
+          const max = rowMax(raw, i * K, K);
+          let exps = 0;
+          for (let k = 0; k < K; k++) exps += Math.exp((raw[i * K + k] as number) - max);
+          terms[i] = exps;
+        }
+        multinomialTerms(y, raw, weights, K, a, b, terms);
+      }
     },
     termsAndGradients(y, raw, weights, g, h, from, to, terms) {
-      // loss()'s terms and gradients()' softmax, sharing each row's exponentials (same operations, same order).
+      // terms()'s exponentials shared with gradients()' softmax (same operations, same order).
       const n = y.length;
-      for (let i = from; i < to; i++) {
-        const w = weights ? (weights[i] as number) : 1;
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < K; k++) max = Math.max(max, raw[i * K + k] as number);
-        let exps = 0;
-        for (let k = 0; k < K; k++) {
-          const e = Math.exp((raw[i * K + k] as number) - max);
-          p[k] = e;
-          exps += e;
+      for (let a = from; a < to; a += PASS_ROWS) {
+        const b = Math.min(to, a + PASS_ROWS);
+        for (let i = a; i < b; i++) {
+          const w = weights ? (weights[i] as number) : 1;
+          const max = rowMax(raw, i * K, K);
+          let exps = 0;
+          for (let k = 0; k < K; k++) {
+            const e = Math.exp((raw[i * K + k] as number) - max);
+            p[k] = e;
+            exps += e;
+          }
+          const label = y[i] as number;
+          for (let k = 0; k < K; k++) {
+            const pk = (p[k] as number) / exps;
+            g[k * n + i] = w * (pk - (label === k ? 1 : 0));
+            h[k * n + i] = w * pk * (1 - pk);
+          }
+          terms[i] = exps;
         }
-        const label = y[i] as number;
-        terms[i] = w * (max + Math.log(exps) - (raw[i * K + label] as number));
-        for (let k = 0; k < K; k++) {
-          const pk = (p[k] as number) / exps;
-          g[k * n + i] = w * (pk - (label === k ? 1 : 0));
-          h[k * n + i] = w * pk * (1 - pk);
-        }
+        multinomialTerms(y, raw, weights, K, a, b, terms);
       }
     },
   });

@@ -279,12 +279,9 @@ function leavesPiece(input: HistogramWorkerInput, k: number, pieces: number, sta
   }
 }
 
-/** Scratch gradients for validatePiece's termsAndGradients (the loss terms are what it keeps), one per thread. */
-let validationScratch: { g: Float32Array; h: Float32Array } | undefined;
-
 /**
  * Piece k of `pieces` of the early-stopping rows: the `count` trees written in the validation block added to their raw
- * predictions (tree t to output t), then their loss terms, as addTreeOutputBinned and the loss's termsAndGradients.
+ * predictions (tree t to output t), then their loss terms, as addTreeOutputBinned and the loss's terms.
  */
 function validatePiece(input: HistogramWorkerInput, k: number, pieces: number, count: number, loss: BoostingLoss): void {
   const validation = input.validation as NonNullable<HistogramWorkerInput['validation']>;
@@ -294,10 +291,7 @@ function validatePiece(input: HistogramWorkerInput, k: number, pieces: number, c
   const a = Math.min(rows, k * piece);
   const b = Math.min(rows, a + piece);
   for (let t = 0; t < count; t++) addTreeOutputBinned(readGrownTree(block, t * size).tree, binned, cols, missingBin, raw, outputs, t, a, b);
-  if (!validationScratch || validationScratch.g.length < rows * outputs) {
-    validationScratch = { g: new Float32Array(rows * outputs), h: new Float32Array(rows * outputs) };
-  }
-  loss.termsAndGradients(y, raw, weights, validationScratch.g, validationScratch.h, a, b, terms);
+  loss.terms(y, raw, weights, a, b, terms);
 }
 
 /**
@@ -765,7 +759,7 @@ export class HistogramTeam {
 
   /**
    * The loss of the raw predictions and their gradients into g and h (the loss's lossAndGradients), rows
-   * split between the threads and the loss summed in row order; undefined (nothing done) without the
+   * split between the threads and the loss summed as loss() sums it; undefined (nothing done) without the
    * workers or `rowsLoss`.
    */
   lossAndGradients(): number | undefined {

@@ -32,6 +32,23 @@ export function addTreeOutput(tree: BoostedTree, X: DenseMatrix, out: Float64Arr
   }
 }
 
+/** addTreeOutput on feature columns (columns[f][i] is row i's feature f, NaN missing): the same sums, no row-major matrix. */
+export function addTreeOutputColumns(tree: BoostedTree, columns: readonly Float64Array[], out: Float64Array, stride: number, offset: number): void {
+  const { feature, threshold, missingLeft, left, right, value } = tree;
+  const rows = columns[0]?.length ?? 0;
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    let f = feature[0] as number;
+    while (f >= 0) {
+      const v = (columns[f] as Float64Array)[i] as number;
+      if (v !== v) node = missingLeft[node] ? (left[node] as number) : (right[node] as number);
+      else node = v <= (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
+      f = feature[node] as number;
+    }
+    out[i * stride + offset] = (out[i * stride + offset] as number) + (value[node] as number);
+  }
+}
+
 /** addTreeOutput on binned row-major rows of `cols` features (`missingBin` is the bin of NaN), rows from … to − 1 (all by default). */
 export function addTreeOutputBinned(
   tree: BoostedTree,
