@@ -35,6 +35,7 @@ import { objectiveMayUseThreads } from '../models/linear/objectiveTeam';
 import { runSeed, validateExperiment, type Experiment } from './experiment';
 import { featureSteps, leavesOutMissingTarget } from './missingTarget';
 import { TextColumnPipeline } from './textPipeline';
+import { collectGarbage } from '../memory';
 
 export { runSeed } from './experiment';
 
@@ -385,6 +386,8 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   await new Promise<void>((resolve) => setImmediate(resolve)); // as between folds: a cancel is heard before the refit
   throwIfAborted(signal);
   onProgress?.({ stage: 'refit', step: 1, of: 1 });
+  // The evaluation's copies of the rows are garbage now: freed before the refit allocates its own (peak memory).
+  if (features.rowCount * features.columns.length >= COLLECT_BEFORE_REFIT_CELLS) collectGarbage();
   const pipeline = makePipeline();
   const prepared = await pipeline.fitTransform(features, y, { signal, seed });
   const model = makeModel(bestParams);
@@ -426,6 +429,9 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
  * at 10,000 classes that is 10^8 cells, more than run.json (or a JSON string) can hold, after
  * minutes of training; refused up front instead.
  */
+/** Tables of at least this many cells collect the evaluation's garbage before the refit (smaller ones gain nothing worth a collection). */
+const COLLECT_BEFORE_REFIT_CELLS = 1_000_000;
+
 export const MAX_CLASSES = 1000;
 /** Fewer training rows a class than this, over more classes than MIN_CLASSES_TO_WARN, earns a warning. */
 const FEW_ROWS_PER_CLASS = 5;
