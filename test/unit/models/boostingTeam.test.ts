@@ -347,16 +347,17 @@ test('gradient_boosting n_jobs: an iteration’s trees grow on different threads
   const expected = start.slice();
   const one = outputsGrower(bins, rows, features, K, 1, expected);
   let rounds = 0;
-  const growTrees = HistogramTeam.prototype.growTrees;
-  HistogramTeam.prototype.growTrees = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['growTrees']>): ReturnType<HistogramTeam['growTrees']> {
-    const grown = growTrees.apply(this, args);
-    if (grown) rounds++;
-    return grown;
+  const startGrowing = HistogramTeam.prototype.startGrowing;
+  HistogramTeam.prototype.startGrowing = function (this: HistogramTeam, ...args: Parameters<HistogramTeam['startGrowing']>): number {
+    const given = startGrowing.apply(this, args);
+    if (given > 0) rounds++;
+    return given;
   };
   const iterations = (grower: TreeGrower, raw: Float64Array, count: number): unknown[] =>
     Array.from({ length: count }, () => grower.growIteration(g, h, false, raw, K));
   try {
-    // Two threads grow outputs 0 and 1 at once, then 2 with the team; three threads all three at once.
+    // Two threads: the worker grows output 1 while the caller grows 0, then 2 (helped once the worker is done); three
+    // threads grow all three at once.
     for (const jobs of [2, 3]) {
       const raw = new Float64Array(new SharedArrayBuffer(rows * K * 8));
       raw.set(start);
@@ -376,7 +377,7 @@ test('gradient_boosting n_jobs: an iteration’s trees grow on different threads
       one.importances.fill(0);
     }
   } finally {
-    HistogramTeam.prototype.growTrees = growTrees;
+    HistogramTeam.prototype.startGrowing = startGrowing;
   }
 });
 

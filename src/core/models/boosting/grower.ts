@@ -34,7 +34,7 @@ import {
   type TeamValidation,
   type TreeGrowth,
 } from './team';
-import type { BoostedTree } from './tree';
+import type { BoostedTree, GrownTree } from './tree';
 
 /** What every tree of a fit shares: the binned training rows and the growth parameters. */
 export interface GrowContext {
@@ -132,8 +132,8 @@ export class TreeGrower {
   private readonly columns: Uint8Array | null;
   private readonly data: BinnedRows;
   private team: HistogramTeam | null = null;
-  /** True while the caller grows a tree alone, its workers growing others (growIteration). */
-  private solo = false;
+  /** True while growIteration credits the importances itself, in output order (grow only lists the credits). */
+  private deferCredits = false;
   /** The importance credits (feature, gain) of the last tree grown, in the order of its splits. */
   private credits: number[] = [];
   /** The WebAssembly kernel's memory (shared with the histogram workers when jobs > 1): the partition, the bins and most histograms. */
@@ -293,7 +293,7 @@ export class TreeGrower {
         gainOf(split.sumGradientLeft, split.sumHessianLeft, ctx.l2) +
         gainOf(node.sumGradients - split.sumGradientLeft, node.sumHessians - split.sumHessianLeft, ctx.l2) -
         gainOf(node.sumGradients, node.sumHessians, ctx.l2);
-      this.importances[split.feature] = (this.importances[split.feature] as number) + credit;
+      if (!this.deferCredits) this.importances[split.feature] = (this.importances[split.feature] as number) + credit;
       this.credits.push(split.feature, credit);
 
       if (ctx.maxLeafNodes !== null && leafCount === ctx.maxLeafNodes) {
@@ -393,33 +393,32 @@ export class TreeGrower {
 
   /**
    * The trees of one iteration, output k's grown on gradients g and h at k · rows (hessians ignored when constant)
-   * and added to raw[i · outputs + k], as grow for k = 0 … outputs − 1 in turn does: with the team, two or more of
-   * them at once, each grown by one thread (the same trees, credited to the importances in the same order).
+   * and added to raw[i · outputs + k], as grow for k = 0 … outputs − 1 in turn does. With the team, its workers grow
+   * outputs 1, 2, … on their own (one each) while the caller grows output 0 and then the ones left, each helped by the
+   * workers once they are done with theirs: the same trees, credited to the importances in output order.
    */
   growIteration(g: Float32Array, h: Float32Array, constantHessian: boolean, raw: Float64Array, outputs: number): BoostedTree[] {
     const n = this.ctx.rows;
+    const given = outputs > 1 ? (this.team?.startGrowing(1, outputs - 1, constantHessian) ?? 0) : 0;
+    if (given === 0) return Array.from({ length: outputs }, (_, k) => this.grow(g, h, k * n, constantHessian, raw, outputs, k));
+    // The caller's trees credit the importances after the workers' trees before them, in output order.
+    const own = new Map<number, { tree: BoostedTree; credits: readonly number[] }>();
+    this.deferCredits = true;
+    try {
+      for (const k of [0, ...Array.from({ length: outputs - 1 - given }, (_, j) => 1 + given + j)]) {
+        own.set(k, { tree: this.grow(g, h, k * n, constantHessian, raw, outputs, k), credits: this.credits });
+      }
+    } finally {
+      this.deferCredits = false;
+    }
+    const theirs = (this.team as HistogramTeam).finishGrowing();
     const trees: BoostedTree[] = [];
-    for (let k = 0; k < outputs;) {
-      const others = this.team?.growTrees(k, outputs - k, constantHessian, () => {
-        this.solo = true;
-        try {
-          trees.push(this.grow(g, h, k * n, constantHessian, raw, outputs, k));
-        } finally {
-          this.solo = false;
-        }
-      });
-      if (others) {
-        for (const other of others) {
-          trees.push(other.tree);
-          for (let c = 0; c < other.credits.length; c += 2) {
-            const f = other.credits[c] as number;
-            this.importances[f] = (this.importances[f] as number) + (other.credits[c + 1] as number);
-          }
-        }
-        k += 1 + others.length;
-      } else {
-        trees.push(this.grow(g, h, k * n, constantHessian, raw, outputs, k));
-        k++;
+    for (let k = 0; k < outputs; k++) {
+      const grown = own.get(k) ?? (theirs[k - 1] as GrownTree);
+      trees.push(grown.tree);
+      for (let c = 0; c < grown.credits.length; c += 2) {
+        const f = grown.credits[c] as number;
+        this.importances[f] = (this.importances[f] as number) + (grown.credits[c + 1] as number);
       }
     }
     return trees;
@@ -460,9 +459,9 @@ export class TreeGrower {
     else await this.ctx.launch?.close();
   }
 
-  /** The team's helpers for the tree being grown: none while the caller grows a tree alone. */
+  /** The team's helpers for the tree being grown (the team declines while its workers grow trees of their own). */
   private get helpers(): HistogramTeam | null {
-    return this.solo ? null : this.team;
+    return this.team;
   }
 
   /** What the team's workers need to grow whole trees (growIteration), when the trees are bounded and an iteration has several. */

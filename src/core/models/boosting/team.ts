@@ -549,6 +549,8 @@ export class HistogramTeam {
   private backoff = 0;
   private clean = 0;
   private generation = 0;
+  /** The trees the workers grow on their own (startGrowing) until finishGrowing collects them; done once seen finished. */
+  private growing: { readonly trees: number; done: boolean } | null = null;
   /** What the workers spin for commands before sleeping (teamTuning.workerSpin at the start) while the team is not backing off. */
   private readonly spin: number;
   private readonly abort: AbortController;
@@ -634,10 +636,22 @@ export class HistogramTeam {
     }
   }
 
-  /** Counts a request; true when it may go to the team: the workers are up and it is not backing off. */
+  /** Counts a request; true when it may go to the team: the workers are up, none still grows a tree of its own and it is not backing off. */
   private admit(): boolean {
     this.requests++;
-    return this.started && (this.requests >= this.resumeAt || !teamTuning.backoff);
+    return this.started && this.free() && (this.requests >= this.resumeAt || !teamTuning.backoff);
+  }
+
+  /**
+   * False while the workers still grow the trees startGrowing gave them (the caller then works alone; a command now would
+   * reuse the control block their trees report to). Seen free once, it stays free until the trees are collected.
+   */
+  private free(): boolean {
+    const growing = this.growing;
+    if (!growing || growing.done) return true;
+    if (Atomics.load(this.control, COMPLETED) < growing.trees) return false;
+    growing.done = true;
+    return true;
   }
 
   /** True once every worker waits for commands (until then the caller builds alone). */
@@ -788,16 +802,30 @@ export class HistogramTeam {
   }
 
   /**
-   * Grows up to workers + 1 of the `count` trees of outputs first, first + 1, … at once, each on one thread: the caller's
-   * `growOwn` grows output `first`'s meanwhile. The workers' trees, in output order after the caller's, or undefined
-   * (nothing done) when fewer than two trees are left, the team was made without tree growth or is not up.
+   * Gives the workers the trees of outputs first, first + 1, … (one each, at most `count`) to grow on their own while
+   * the caller goes on: until they are done the caller's requests are declined and it works alone; then the workers help
+   * it again. finishGrowing collects the trees. How many were given: 0 (nothing done) when the team was made without
+   * tree growth, is not up or still grows others.
    */
-  growTrees(first: number, count: number, constantHessian: boolean, growOwn: () => void): GrownTree[] | undefined {
+  startGrowing(first: number, count: number, constantHessian: boolean): number {
     const trees = this.input.trees;
-    if (!trees || this.workers === 0 || count < 2 || !this.admit()) return undefined;
-    const others = Math.min(count, this.workers + 1) - 1;
-    this.command(0, 0, first + 1, FLAG_GROW | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0), 0, 0, others, growOwn);
-    return Array.from({ length: others }, (_, c) => readGrownTree(trees.block, c * trees.size));
+    if (!trees || this.workers === 0 || count < 1 || this.growing || !this.admit()) return 0;
+    const others = Math.min(count, this.workers);
+    // No other command is issued until every tree is grown (admit declines), so none moves the claim on before a
+    // worker, however late it wakes, has taken its tree.
+    this.issue(0, 0, first, FLAG_GROW | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0), 0, 0, others);
+    this.growing = { trees: others, done: false };
+    return others;
+  }
+
+  /** The trees startGrowing gave the workers, in output order, once every one is grown (waiting for them). */
+  finishGrowing(): GrownTree[] {
+    const growing = this.growing;
+    const trees = this.input.trees;
+    if (!growing || !trees) throw new Error('finishGrowing without startGrowing');
+    if (!growing.done) this.wait(growing.trees);
+    this.growing = null;
+    return Array.from({ length: growing.trees }, (_, c) => readGrownTree(trees.block, c * trees.size));
   }
 
   /**
@@ -818,7 +846,27 @@ export class HistogramTeam {
    * Runs one command of `chunks` chunks on every thread and waits until every chunk is done: the caller takes chunks
    * too, or does `own` instead (a tree of its own while the workers grow theirs).
    */
-  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number, own?: () => void): void {
+  private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): void {
+    const generation = this.issue(start, stop, offset, flags, target, parent, chunks);
+    const ownStart = performance.now();
+    buildChunks(this.input, generation, this.kernels, this.loss);
+    const ownDone = performance.now();
+    this.wait(chunks);
+    const waited = performance.now() - ownDone;
+    if (waited > STALL_MS && waited > ownDone - ownStart) {
+      this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
+      this.resumeAt = this.requests + this.backoff;
+      this.clean = 0;
+      // A worker spinning for commands while the caller works alone would take a core from it.
+      if (teamTuning.backoff) Atomics.store(this.control, SPIN, 0);
+    } else if (++this.clean >= CLEAN_COMMANDS) {
+      this.backoff = 0;
+      Atomics.store(this.control, SPIN, this.spin);
+    }
+  }
+
+  /** Writes a command of `chunks` chunks to the control block and wakes the workers; its generation. */
+  private issue(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): number {
     const { control } = this;
     Atomics.store(control, CHUNKS, chunks);
     // Tags are 15 bits: wrap the generation (a worker still on a command 32,768 builds ago cannot be).
@@ -833,10 +881,12 @@ export class HistogramTeam {
     Atomics.store(control, CLAIM, this.generation << 16);
     Atomics.store(control, GENERATION, this.generation);
     Atomics.notify(control, GENERATION);
-    const ownStart = performance.now();
-    if (own) own();
-    else buildChunks(this.input, this.generation, this.kernels, this.loss);
-    const ownDone = performance.now();
+    return this.generation;
+  }
+
+  /** Waits until the current command's `chunks` chunks are done. */
+  private wait(chunks: number): void {
+    const { control } = this;
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
     // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
@@ -845,17 +895,6 @@ export class HistogramTeam {
       if (Atomics.wait(control, COMPLETED, done, 1000) === 'timed-out' && Date.now() - began > WAIT_LIMIT_MS) {
         throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
       }
-    }
-    const waited = performance.now() - ownDone;
-    if (waited > STALL_MS && waited > ownDone - ownStart) {
-      this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
-      this.resumeAt = this.requests + this.backoff;
-      this.clean = 0;
-      // A worker spinning for commands while the caller works alone would take a core from it.
-      if (teamTuning.backoff) Atomics.store(control, SPIN, 0);
-    } else if (++this.clean >= CLEAN_COMMANDS) {
-      this.backoff = 0;
-      Atomics.store(control, SPIN, this.spin);
     }
   }
 
