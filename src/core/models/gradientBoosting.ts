@@ -168,13 +168,26 @@ function features(X: Matrix): DenseMatrix {
   return dense;
 }
 
-/** The row count of feature columns given instead of a matrix, checked as `features` checks a matrix. */
-function columnRows(columns: readonly Float64Array[]): number {
+/**
+ * The row count of feature columns given instead of a matrix (of `rows` of them when given), checked as `features`
+ * checks a matrix.
+ */
+function columnRows(columns: readonly Float64Array[], rows?: Int32Array): number {
   if (columns.length === 0) throw new MlError(`${TYPE}: the training data has no feature columns`);
-  const rows = (columns[0] as Float64Array).length;
-  if (rows === 0) throw new MlError(`${TYPE}: the training data has no rows`);
-  if (columns.some((c) => c.length !== rows)) throw new MlError(`${TYPE}: the feature columns differ in length`);
-  return rows;
+  const length = (columns[0] as Float64Array).length;
+  const count = rows ? rows.length : length;
+  if (count === 0) throw new MlError(`${TYPE}: the training data has no rows`);
+  if (columns.some((c) => c.length !== length)) throw new MlError(`${TYPE}: the feature columns differ in length`);
+  if (rows) checkRowIndices(rows, length);
+  return count;
+}
+
+/** Row indices into columns of `length` rows: each an integer row of them (a typed array read past its end gives undefined). */
+function checkRowIndices(rows: Int32Array, length: number): void {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    if (r < 0 || r >= length) throw new MlError(`${TYPE}: row index ${r} is outside the ${length} rows of the feature columns`);
+  }
 }
 
 abstract class GradientBoosting {
@@ -219,17 +232,22 @@ abstract class GradientBoosting {
     return { rows: dense.rows, raw };
   }
 
-  /** raw() on feature columns (NaN missing): the same scores bit for bit, without a row-major matrix. */
-  protected rawColumns(columns: readonly Float64Array[]): { rows: number; raw: Float64Array } {
+  /**
+   * raw() on feature columns (NaN missing): the same scores bit for bit, without a row-major matrix; with `rows`, the
+   * scores of those rows of the columns, in that order (without copying them).
+   */
+  protected rawColumns(columns: readonly Float64Array[], rows?: Int32Array): { rows: number; raw: Float64Array } {
     if (this.trees.length === 0) throw new MlError(`${TYPE}: predict called before fit`);
     if (columns.length !== this.nFeatures) throw new MlError(`${TYPE}: X has ${columns.length} feature columns but the model was fitted on ${this.nFeatures}`);
-    const rows = columns[0]?.length ?? 0;
-    if (columns.some((c) => c.length !== rows)) throw new MlError(`${TYPE}: the feature columns differ in length`);
+    const length = columns[0]?.length ?? 0;
+    if (columns.some((c) => c.length !== length)) throw new MlError(`${TYPE}: the feature columns differ in length`);
+    if (rows) checkRowIndices(rows, length);
+    const count = rows ? rows.length : length;
     const K = this.outputs;
-    const raw = new Float64Array(rows * K);
-    for (let i = 0; i < rows; i++) raw.set(this.baseline, i * K);
-    this.trees.forEach((tree, t) => addTreeOutputColumns(tree, columns, raw, K, t % K));
-    return { rows, raw };
+    const raw = new Float64Array(count * K);
+    for (let i = 0; i < count; i++) raw.set(this.baseline, i * K);
+    this.trees.forEach((tree, t) => addTreeOutputColumns(tree, columns, raw, K, t % K, rows));
+    return { rows: count, raw };
   }
 
   protected saved(task: Task, classes?: string[]): GradientBoostingJSON {
@@ -301,10 +319,21 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
 
   /** `fit` on the feature columns themselves (fitPrepared): bins are made from them, no matrix of values; the same model. */
   async fitColumns(columns: readonly Float64Array[], y: Target, options: FitOptions): Promise<void> {
-    const rows = columnRows(columns);
-    const { classes, codes } = encodeLabels(TYPE, y, rows);
+    await this.fitRowsOf(columns, undefined, y, options);
+  }
+
+  /**
+   * fitColumns on `rows` of the columns, in that order (y holds their labels): the model fitColumns makes on a copy of
+   * those rows, with no copy made (validation fits a fold on the table's own columns through its training rows).
+   */
+  async fitColumnRows(columns: readonly Float64Array[], rows: Int32Array, y: Target, options: FitOptions): Promise<void> {
+    await this.fitRowsOf(columns, rows, y, options);
+  }
+
+  private async fitRowsOf(columns: readonly Float64Array[], rows: Int32Array | undefined, y: Target, options: FitOptions): Promise<void> {
+    const { classes, codes } = encodeLabels(TYPE, y, columnRows(columns, rows));
     const weights = sampleWeightsOf(classWeightsOf(this.params.class_weight, classes, codes), codes);
-    const fit = await fitBoostingColumns(columns, Float64Array.from(codes), classes.length, weights, this.params, options);
+    const fit = await fitBoostingColumns(columns, Float64Array.from(codes), classes.length, weights, this.params, options, rows);
     this.classes = classes;
     this.take(fit, columns.length);
   }
@@ -322,6 +351,12 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
   predictProbaColumns(columns: readonly Float64Array[]): DenseMatrix {
     const { rows, raw } = this.rawColumns(columns);
     return { kind: 'dense', rows, cols: this.classes.length, data: probabilities(raw, rows, this.outputs) };
+  }
+
+  /** predictProbaColumns of `rows` of the columns, in that order: a fold's held-out rows scored without copying them. */
+  predictProbaColumnRows(columns: readonly Float64Array[], rows: Int32Array): DenseMatrix {
+    const { rows: count, raw } = this.rawColumns(columns, rows);
+    return { kind: 'dense', rows: count, cols: this.classes.length, data: probabilities(raw, count, this.outputs) };
   }
 
   /** The class of highest probability; ties go to the first class. */
@@ -368,14 +403,31 @@ export class GradientBoostingRegressor extends GradientBoosting implements Regre
 
   /** `fit` on the feature columns themselves (fitPrepared): bins are made from them, no matrix of values; the same model. */
   async fitColumns(columns: readonly Float64Array[], y: Target, options: FitOptions): Promise<void> {
-    const values = checkRegressionTarget(TYPE, y, columnRows(columns));
-    const fit = await fitBoostingColumns(columns, values, undefined, undefined, this.params, options);
+    await this.fitRowsOf(columns, undefined, y, options);
+  }
+
+  /**
+   * fitColumns on `rows` of the columns, in that order (y holds their values): the model fitColumns makes on a copy of
+   * those rows, with no copy made (validation fits a fold on the table's own columns through its training rows).
+   */
+  async fitColumnRows(columns: readonly Float64Array[], rows: Int32Array, y: Target, options: FitOptions): Promise<void> {
+    await this.fitRowsOf(columns, rows, y, options);
+  }
+
+  private async fitRowsOf(columns: readonly Float64Array[], rows: Int32Array | undefined, y: Target, options: FitOptions): Promise<void> {
+    const values = checkRegressionTarget(TYPE, y, columnRows(columns, rows));
+    const fit = await fitBoostingColumns(columns, values, undefined, undefined, this.params, options, rows);
     this.take(fit, columns.length);
   }
 
   /** The baseline plus the sum of the trees' leaf values. */
   predict(X: Matrix): Float64Array {
     return this.raw(X).raw;
+  }
+
+  /** predict on `rows` of feature columns (NaN missing), in that order: the same values bit for bit, no matrix, no copy. */
+  predictColumnRows(columns: readonly Float64Array[], rows: Int32Array): Float64Array {
+    return this.rawColumns(columns, rows).raw;
   }
 
   toJSON(): GradientBoostingJSON {

@@ -182,6 +182,15 @@ function checkBlock(block: BlockPart, where: string, allowMissing: boolean): voi
   }
 }
 
+/** Whether reportBadNumbers would throw for these values. */
+export function holdsBadNumbers(values: Float64Array, allowMissing = false): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v) && !(allowMissing && Number.isNaN(v))) return true;
+  }
+  return false;
+}
+
 /** Throws an MlError naming the column, the count and first row of NaN (unless `allowMissing`) or Infinity values. */
 export function reportBadNumbers(values: Float64Array, name: string, where: string, allowMissing = false): void {
   let missing = 0;

@@ -2,7 +2,7 @@
 import { asStringKind, Column, ColumnKind, dictionaryOf, stringColumn, Table } from '../data/table';
 import { cellToString, parseNumber } from '../data/infer';
 import { FitOptions, Matrix, MlError, Target, throwIfAborted } from '../types';
-import { assembleFrame, Frame, frameAsColumns, frameColumns, frameFromTable, takeFrameRows } from './frame';
+import { assembleFrame, Frame, frameAsColumns, frameColumns, frameFromTable, holdsBadNumbers, takeFrameRows } from './frame';
 import { createStep, stepFromJSON } from './registry';
 import { PrepareStep, StepJSON } from './step';
 import type { EmbedContext } from './steps/embed';
@@ -87,6 +87,25 @@ export class Pipeline {
       options.onProgress?.({ stage: 'prepare', step: i + 1, of: this.steps.length });
     });
     return this.endFit(state);
+  }
+
+  /**
+   * Fits a pipeline without steps on a table of numeric columns only, none holding a value transform refuses (NaN
+   * unless allowMissing, ±Infinity): nothing is learnt from rows, the fit records the input columns, and the table's own
+   * column arrays are what fitTransform and transform give for any of its rows (validation fits and scores a fold
+   * through row indices then, with no copy of the rows). Undefined, nothing fitted, for any other pipeline or table.
+   */
+  fitPassThrough(features: Table): readonly Float64Array[] | undefined {
+    if (this.steps.length > 0 || features.rowCount === 0 || features.columns.length === 0) return undefined;
+    const columns: Float64Array[] = [];
+    for (const column of features.columns) {
+      if (column.kind !== 'numeric' || holdsBadNumbers(column.values, this.allowMissing)) return undefined;
+      columns.push(column.values);
+    }
+    this.inputs = features.columns.map((c) => ({ name: c.name, kind: c.kind }));
+    this.notes = [];
+    this.featureNames = features.columns.map((c) => c.name);
+    return columns;
   }
 
   /** Whether a step does asynchronous work (embed): then only fitTransformAsync and transformAsync prepare rows. */

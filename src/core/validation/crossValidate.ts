@@ -199,7 +199,8 @@ export interface FoldOutcome {
 
 /**
  * Fits and scores one split: a fresh pipeline fitted on the training rows only, then a fresh model;
- * the held-out rows are transformed by that fitted pipeline and predicted.
+ * the held-out rows are transformed by that fitted pipeline and predicted. Where the pipeline hands numeric columns
+ * through and the model fits through row indices, no copy of the rows is made (a fold's peak memory).
  */
 export async function runFold<I extends ModelInput>(
   features: Table,
@@ -213,13 +214,37 @@ export async function runFold<I extends ModelInput>(
   const fold = index + 1;
   onProgress?.({ stage: 'fold', step: fold, of: splits.length, fold, folds: splits.length });
   const pipeline = options.makePipeline();
-  const prepared = await pipeline.fitTransform(selectRows(features, split.train), selectTarget(y, split.train), { signal, seed: options.seed });
   const model = options.makeModel();
-  await fitPrepared(model, prepared, {
+  const fitOptions: FitOptions = {
     seed: options.seed,
     signal,
     onProgress: onProgress ? (event) => onProgress({ ...event, fold, folds: splits.length }) : undefined,
-  });
+  };
+  const scored =
+    (await fitAndScoreColumnRows(pipeline, model, features, y, split, fitOptions, labels)) ??
+    (await fitAndScoreCopies(pipeline, model, features, y, split, fitOptions, labels));
+  return {
+    ...scored,
+    ...(options.keepFitted ? { fitted: { split, pipeline, model } as unknown as FittedSplit<ModelInput> } : {}),
+  };
+}
+
+/** A fold's held-out predictions (in split.test order) and probabilities in `labels` order. */
+type Scored = Pick<FoldOutcome, 'predictions' | 'proba'>;
+
+/** The split's rows copied out of the table: the pipeline fitted on the training rows, the held-out rows transformed by it. */
+async function fitAndScoreCopies<I extends ModelInput>(
+  pipeline: PipelineLike<I>,
+  model: Learner<I>,
+  features: Table,
+  y: Target,
+  split: Split,
+  fitOptions: FitOptions,
+  labels: readonly string[] | undefined,
+): Promise<Scored> {
+  const { signal, seed } = fitOptions;
+  const prepared = await pipeline.fitTransform(selectRows(features, split.train), selectTarget(y, split.train), { signal, seed });
+  await fitPrepared(model, prepared, fitOptions);
   throwIfAborted(signal);
   const heldOut = await heldOutRows(pipeline, model, selectRows(features, split.test));
   if ('X' in heldOut && inputRows(heldOut.X) !== split.test.length) {
@@ -227,22 +252,62 @@ export async function runFold<I extends ModelInput>(
       `the fitted pipeline turned ${split.test.length} held-out rows into ${inputRows(heldOut.X)}; steps that drop rows must only do so while fitting`,
     );
   }
-  let predictions: Target;
-  let proba: DenseMatrix | undefined;
   if ('X' in heldOut) {
-    predictions = model.predict(heldOut.X);
-    proba = labels && isProbabilistic(model) ? alignProba(model.predictProba(heldOut.X), model.classes, labels) : undefined;
-  } else {
-    // The probabilities predict would compute (once, from the columns): the same classes as predict's argmax.
-    const classes = (model as unknown as { readonly classes: readonly string[] }).classes;
-    predictions = argmaxLabels(heldOut.proba.data, classes);
-    proba = labels ? alignProba(heldOut.proba, classes, labels) : undefined;
+    const proba = labels && isProbabilistic(model) ? alignProba(model.predictProba(heldOut.X), model.classes, labels) : undefined;
+    return { predictions: model.predict(heldOut.X), ...(proba ? { proba } : {}) };
   }
-  return {
-    predictions,
-    ...(proba ? { proba } : {}),
-    ...(options.keepFitted ? { fitted: { split, pipeline, model } as unknown as FittedSplit<ModelInput> } : {}),
-  };
+  // The probabilities predict would compute (once, from the columns): the same classes as predict's argmax.
+  return probaScored(heldOut.proba, (model as unknown as { readonly classes: readonly string[] }).classes, labels);
+}
+
+function probaScored(proba: DenseMatrix, classes: readonly string[], labels: readonly string[] | undefined): Scored {
+  const predictions = argmaxLabels(proba.data, classes);
+  return labels ? { predictions, proba: alignProba(proba, classes, labels) } : { predictions };
+}
+
+/** A pipeline that hands a table's numeric columns through unchanged, fitted on the table itself (Pipeline.fitPassThrough). */
+interface PassThroughPipeline {
+  fitPassThrough(features: Table): readonly Float64Array[] | undefined;
+}
+
+/** A model that fits on and scores chosen rows of feature columns through their indices, copying none (gradient boosting). */
+interface ColumnRowLearner {
+  fitColumnRows(columns: readonly Float64Array[], rows: Int32Array, y: Target, options: FitOptions): void | Promise<void>;
+  /** A classifier's probabilities of the rows, in its `classes` order. */
+  predictProbaColumnRows?(columns: readonly Float64Array[], rows: Int32Array): DenseMatrix;
+  /** A regressor's predictions of the rows. */
+  predictColumnRows?(columns: readonly Float64Array[], rows: Int32Array): Target;
+}
+
+/**
+ * fitAndScoreCopies without copying the split's rows, when the pipeline passes the table's numeric columns through and
+ * the model fits and scores through row indices: the model is fitted on the table's own columns at the training rows
+ * and scores them at the held-out rows; the same model and predictions as from copies of the rows. Undefined (nothing
+ * fitted) otherwise.
+ */
+async function fitAndScoreColumnRows<I extends ModelInput>(
+  pipeline: PipelineLike<I>,
+  model: Learner<I>,
+  features: Table,
+  y: Target,
+  split: Split,
+  fitOptions: FitOptions,
+  labels: readonly string[] | undefined,
+): Promise<Scored | undefined> {
+  const learner = model as unknown as Partial<ColumnRowLearner> & { readonly classes?: readonly string[] };
+  const { fitColumnRows, predictProbaColumnRows, predictColumnRows } = learner;
+  const probabilistic = typeof predictProbaColumnRows === 'function' && Array.isArray(learner.classes);
+  if (typeof fitColumnRows !== 'function' || !(probabilistic || typeof predictColumnRows === 'function')) return undefined;
+  const passThrough = pipeline as Partial<PassThroughPipeline>;
+  const columns = typeof passThrough.fitPassThrough === 'function' ? passThrough.fitPassThrough(features) : undefined;
+  if (!columns) return undefined;
+  await fitColumnRows.call(learner, columns, Int32Array.from(split.train), selectTarget(y, split.train), fitOptions);
+  throwIfAborted(fitOptions.signal);
+  const test = Int32Array.from(split.test);
+  if (probabilistic && predictProbaColumnRows) {
+    return probaScored(predictProbaColumnRows.call(learner, columns, test), learner.classes as readonly string[], labels);
+  }
+  return { predictions: (predictColumnRows as NonNullable<typeof predictColumnRows>).call(learner, columns, test) };
 }
 
 /** A pipeline that gives its transformed rows as numeric columns when they are (Pipeline.transformColumns). */

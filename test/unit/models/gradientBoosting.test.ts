@@ -11,8 +11,10 @@ import {
   GradientBoostingClassifier,
   GradientBoostingRegressor,
   gradientBoostingFromJSON,
+  resolveGradientBoostingParams,
   type GradientBoostingOptions,
 } from '../../../src/core/models/gradientBoosting';
+import { fitBoostingColumns } from '../../../src/core/models/boosting/boost';
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
 import { Pipeline } from '../../../src/core/prepare/pipeline';
 import { Random, DEFAULT_SEED } from '../../../src/core/random';
@@ -463,4 +465,46 @@ test('a hold-out is scored once, from the columns: the predictions, probabilitie
     assert.deepEqual(byColumns.proba, byMatrix.proba, file);
     assert.deepEqual(byColumns.metrics, byMatrix.metrics, file);
   }
+});
+
+test('fitBoostingColumns and fitColumnRows on rows of the columns equal the fits on copies of those rows (early stopping, NaN, class weights, regression)', async () => {
+  const random = new Random(11);
+  const total = 4000;
+  const columns = Array.from({ length: 3 }, (_, j) => Float64Array.from({ length: total }, () => (random.next() < 0.06 * j ? Number.NaN : random.normal())));
+  // Rows out of order, as a shuffled fold's: the early-stopping split is drawn over them, not over the table.
+  const rows = Int32Array.from({ length: 3000 }, (_, i) => (i * 7919) % total);
+  const copies = columns.map((c) => Float64Array.from(rows, (r) => c[r] as number));
+  const labels = Array.from(rows, (r) => ((columns[0]?.[r] ?? 0) > random.normal() * 0.7 ? 'up' : r % 3 === 0 ? 'flat' : 'down'));
+  const codes = Float64Array.from(labels, (label) => ['down', 'flat', 'up'].indexOf(label));
+  const settings = resolveGradientBoostingParams({ max_iter: 8, early_stopping: true }, 'classification');
+  const options = { seed: DEFAULT_SEED };
+  assert.deepEqual(
+    await fitBoostingColumns(columns, codes, 3, undefined, settings, options, rows),
+    await fitBoostingColumns(copies, codes, 3, undefined, settings, options),
+  );
+  for (const params of [{ max_iter: 8, early_stopping: true, class_weight: 'balanced' }, { max_iter: 6 }] as GradientBoostingOptions[]) {
+    const byRows = new GradientBoostingClassifier(params);
+    await byRows.fitColumnRows(columns, rows, labels, options);
+    const copied = new GradientBoostingClassifier(params);
+    await copied.fitColumns(copies, labels, options);
+    assert.deepEqual(byRows.toJSON(), copied.toJSON(), JSON.stringify(params));
+    const test = Int32Array.from({ length: 500 }, (_, i) => total - 1 - 2 * i);
+    const heldOut = columns.map((c) => Float64Array.from(test, (r) => c[r] as number));
+    assert.deepEqual(byRows.predictProbaColumnRows(columns, test), copied.predictProbaColumns(heldOut));
+  }
+  const values = Float64Array.from(rows, (r) => 2 * (columns[1]?.[r] || 0) + random.normal());
+  const regressor = new GradientBoostingRegressor({ max_iter: 8, early_stopping: true });
+  await regressor.fitColumnRows(columns, rows, values, options);
+  const copiedRegressor = new GradientBoostingRegressor({ max_iter: 8, early_stopping: true });
+  await copiedRegressor.fitColumns(copies, values, options);
+  assert.deepEqual(regressor.toJSON(), copiedRegressor.toJSON());
+  const matrix: DenseMatrix = {
+    kind: 'dense',
+    rows: rows.length,
+    cols: 3,
+    data: Float64Array.from({ length: rows.length * 3 }, (_, k) => copies[k % 3]?.[Math.floor(k / 3)] as number),
+  };
+  assert.deepEqual(regressor.predictColumnRows(columns, rows), copiedRegressor.predict(matrix));
+  await assert.rejects(regressor.fitColumnRows(columns, Int32Array.of(0, total), Float64Array.of(1, 2), options), /row index 4000 is outside the 4000 rows/);
+  assert.throws(() => regressor.predictColumnRows(columns, Int32Array.of(-1)), /row index -1 is outside/);
 });

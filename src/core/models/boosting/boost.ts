@@ -166,7 +166,8 @@ async function withLaunch(
 /**
  * fitBoosting on feature columns (NaN is a missing value): the early-stopping split, the bins and the binned rows are
  * taken from the columns through row indices, so no matrix of values (nor of its training and held-out rows) is
- * made; the fit is the one fitBoosting makes on the same rows as a matrix.
+ * made; the fit is the one fitBoosting makes on the same rows as a matrix. With `rows`, the fit is on those rows of the
+ * columns, in that order (y and weights are theirs): the fit on a copy of them, with no copy made (a fold's training rows).
  */
 export async function fitBoostingColumns(
   columns: readonly Float64Array[],
@@ -175,10 +176,11 @@ export async function fitBoostingColumns(
   weights: Float64Array | undefined,
   settings: BoostingSettings,
   options: FitOptions,
+  rows?: Int32Array,
 ): Promise<BoostingFit> {
+  if (rows && rows.length !== y.length) throw new MlError(`gradient_boosting: ${rows.length} rows to fit on but ${y.length} target values`);
   const rng = new Random(options.seed);
-  const rows = y.length;
-  const earlyStopping = settings.early_stopping === 'auto' ? rows > AUTO_EARLY_STOPPING_ROWS : settings.early_stopping;
+  const earlyStopping = settings.early_stopping === 'auto' ? y.length > AUTO_EARLY_STOPPING_ROWS : settings.early_stopping;
   let trainRows: Int32Array | undefined;
   let validationRows: Int32Array | undefined;
   if (earlyStopping && settings.validation_fraction !== null) {
@@ -188,10 +190,14 @@ export async function fitBoostingColumns(
   const wTrain = trainRows ? pick(weights, trainRows) : weights;
   const yVal = validationRows ? (pick(y, validationRows) as Float64Array) : undefined;
   const wVal = validationRows ? pick(weights, validationRows) : undefined;
+  // The split is drawn over the fitted rows: its k-th row is the columns' row rows[k].
+  const throughRows = (picked: Int32Array): Int32Array => (rows ? picked.map((k) => rows[k] as number) : picked);
+  const trainColumnRows = trainRows ? throughRows(trainRows) : rows;
+  const validationColumnRows = validationRows && throughRows(validationRows);
   return withLaunch(settings, yTrain.length, columns.length, (launch) => {
-    const bins = fitBinsColumns(columns, trainRows, settings.max_bins, rng.fork());
-    const validation = validationRows && yVal ? { binned: binColumns(columns, validationRows, bins), y: yVal, weights: wVal } : undefined;
-    const binned = binColumns(columns, trainRows, bins);
+    const bins = fitBinsColumns(columns, trainColumnRows, settings.max_bins, rng.fork());
+    const validation = validationColumnRows && yVal ? { binned: binColumns(columns, validationColumnRows, bins), y: yVal, weights: wVal } : undefined;
+    const binned = binColumns(columns, trainColumnRows, bins);
     return boostBinned({ bins, cols: columns.length, binned, y: yTrain, weights: wTrain, validation }, classes, settings, earlyStopping, options, launch);
   });
 }

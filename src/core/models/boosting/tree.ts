@@ -32,15 +32,26 @@ export function addTreeOutput(tree: BoostedTree, X: DenseMatrix, out: Float64Arr
   }
 }
 
-/** addTreeOutput on feature columns (columns[f][i] is row i's feature f, NaN missing): the same sums, no row-major matrix. */
-export function addTreeOutputColumns(tree: BoostedTree, columns: readonly Float64Array[], out: Float64Array, stride: number, offset: number): void {
+/**
+ * addTreeOutput on feature columns (columns[f][r] is row r's feature f, NaN missing): the same sums, no row-major matrix.
+ * With `rows`, out's row i is the columns' row rows[i] (scoring some rows of a table without copying them).
+ */
+export function addTreeOutputColumns(
+  tree: BoostedTree,
+  columns: readonly Float64Array[],
+  out: Float64Array,
+  stride: number,
+  offset: number,
+  rows?: Int32Array,
+): void {
   const { feature, threshold, missingLeft, left, right, value } = tree;
-  const rows = columns[0]?.length ?? 0;
-  for (let i = 0; i < rows; i++) {
+  const count = rows ? rows.length : (columns[0]?.length ?? 0);
+  for (let i = 0; i < count; i++) {
+    const r = rows ? (rows[i] as number) : i;
     let node = 0;
     let f = feature[0] as number;
     while (f >= 0) {
-      const v = (columns[f] as Float64Array)[i] as number;
+      const v = (columns[f] as Float64Array)[r] as number;
       if (v !== v) node = missingLeft[node] ? (left[node] as number) : (right[node] as number);
       else node = v <= (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
       f = feature[node] as number;
