@@ -13,6 +13,7 @@ import {
   SPLIT_FIELDS,
   type SplitParams,
 } from '../../../src/core/models/boosting/split';
+import { HistogramMemory } from '../../../src/core/models/boosting/histogramSimd';
 import { Random } from '../../../src/core/random';
 
 /**
@@ -124,10 +125,12 @@ function referenceScan(
   out[at + COUNT_LEFT] = bestNL;
 }
 
-test('gradient_boosting split search: the best split of every histogram equals the bin-by-bin search, bit for bit', () => {
+test('gradient_boosting split search: the best split of every histogram equals the bin-by-bin search, bit for bit, in JavaScript and with the WebAssembly scan', () => {
   const rng = new Random(31);
   const nBins = 256;
   let cases = 0;
+  const kernels = HistogramMemory.allocate({ rows: 1, features: 6, nBins }, 1, false);
+  assert.ok(kernels, 'WebAssembly SIMD is there');
   for (let trial = 0; trial < 400; trial++) {
     const features = 1 + Math.floor(rng.next() * 6);
     const constant = rng.next() < 0.5;
@@ -165,7 +168,14 @@ test('gradient_boosting split search: the best split of every histogram equals t
     const expected = new Float64Array(SPLIT_FIELDS + 3).fill(7);
     scanSplits(histogram, from, features, params, rows, sumG, sumH, value, countAt, got, 2);
     referenceScan(histogram, from, features, params, rows, sumG, sumH, value, countAt, expected, 2);
-    assert.deepEqual(got, expected, `trial ${trial}: ${features} features, ${rows} rows, constant ${constant}, min_samples_leaf ${params.minSamplesLeaf}`);
+    const label = `trial ${trial}: ${features} features, ${rows} rows, constant ${constant}, min_samples_leaf ${params.minSamplesLeaf}`;
+    assert.deepEqual(got, expected, label);
+    // The same search with the WebAssembly scan, the histogram in kernel memory.
+    const resident = kernels.resident[0] as Float64Array;
+    resident.set(histogram);
+    const byKernel = new Float64Array(SPLIT_FIELDS + 3).fill(7);
+    scanSplits(resident, from, features, params, rows, sumG, sumH, value, countAt, byKernel, 2, { scan: kernels.scan, offset: resident.byteOffset });
+    assert.deepEqual(byKernel, expected, `${label}, WebAssembly scan`);
     if ((expected[2 + GAIN] as number) > 0) cases++;
   }
   // Most histograms have a split; some none (too few rows), so both outcomes were compared.

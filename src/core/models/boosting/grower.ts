@@ -538,8 +538,9 @@ export class TreeGrower {
     // Constant hessians: the count is the hessian sum, kept in the hessian slot.
     const countAt = constantHessian ? 1 : 2;
     const n = node.stop - node.start;
+    const histogram = node.histogram as Float64Array;
     scanSplits(
-      node.histogram as Float64Array,
+      histogram,
       0,
       this.ctx.features,
       this.splitParams,
@@ -550,6 +551,7 @@ export class TreeGrower {
       countAt,
       this.found,
       0,
+      this.simd?.holds(histogram) ? { scan: this.simd.scan, offset: histogram.byteOffset } : undefined,
     );
     return this.splitAt(node, 0);
   }

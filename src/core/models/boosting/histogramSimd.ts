@@ -8,7 +8,8 @@
  * current tree's gradients and hessians and one histogram, laid out once per fit (HistogramMemory).
  * Where WebAssembly SIMD is missing, or the rows do not fit in its 4 GiB, the grower keeps to JavaScript.
  */
-import { compileOnce, float64, functionBody, functionType, memarg, moduleBytes, op, simd, type ModuleParts } from '../wasm';
+import { compileOnce, float64, functionBody, functionType, memarg, moduleBytes, op, signed, simd, type ModuleParts } from '../wasm';
+import { MIN_HESSIAN_TO_SPLIT } from './split';
 import { transposeBins, type BinnedRows } from './histogram';
 
 // Parameters: 0 bins, 1 features, 2 from, 3 to, 4 partition (0: rows start..stop in order), 5 start, 6 stop,
@@ -177,6 +178,54 @@ function partitioning(): number[] {
   return functionBody([[5, op.i32]], code);
 }
 
+/**
+ * scan(feature, countAt, b, end, n, sumG, sumH, lossNode, l2, minLeaf, beat, gl, hl, nl) → bin: split.ts's left-to-right
+ * scan of one feature's bins b … end − 1 in WebAssembly, its sums gl, hl and nl already over bins 0 … b. Both sides'
+ * terms of a gain take one f64x2 division; the gain is sklearn's, each operation as split.ts's in the same order, so
+ * bit for bit the same. Stops where the right side gets too small; returns the first bin of the highest gain above
+ * `beat` (with the left hessian sum large enough), or −1. `feature` is the byte offset of the feature's first bin
+ * (gradient, hessian, count: 24 bytes a bin), `countAt` the byte offset of the count within a bin.
+ */
+function scanning(): number[] {
+  const [FEATURE, COUNT_AT, B, END, N, SUM_G, SUM_H, LOSS_NODE, L2, MIN_LEAF, BEAT, GL, HL, NL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [BEST, SLOT, HR, T] = [14, 15, 16, 17];
+  const minHessian = [op.f64Const, ...float64(MIN_HESSIAN_TO_SPLIT)];
+  const code: number[] = [];
+  code.push(op.i32Const, ...signed(-1), ...set(BEST));
+  code.push(op.block, op.void, op.loop, op.void);
+  // hr = sumH − hl; stop when n − nl < minLeaf or hr < MIN_HESSIAN_TO_SPLIT.
+  code.push(...get(SUM_H), ...get(HL), op.f64Sub, op.localTee, HR);
+  code.push(...minHessian, op.f64Lt, op.brIf, 1);
+  code.push(...get(N), ...get(NL), op.f64Sub, ...get(MIN_LEAF), op.f64Lt, op.brIf, 1);
+  // t = (gl, gr) · (−(gl, gr) / ((hl, hr) + l2 + 1e-15)), gr = sumG − gl.
+  const sides = (left: number[], right: number[]): number[] => [...left, ...simd.f64x2Splat, ...right, ...simd.f64x2ReplaceLane, 1];
+  code.push(...sides(get(GL), [...get(SUM_G), ...get(GL), op.f64Sub]), op.localTee, T);
+  code.push(...simd.f64x2Neg);
+  code.push(...sides(get(HL), get(HR)), ...get(L2), ...simd.f64x2Splat, ...simd.f64x2Add, op.f64Const, ...float64(1e-15), ...simd.f64x2Splat, ...simd.f64x2Add);
+  code.push(...simd.f64x2Div, ...get(T), ...simd.f64x2Mul, ...set(T));
+  // gain = lossNode − t0 − t1; kept when above beat and hl ≥ MIN_HESSIAN_TO_SPLIT.
+  code.push(...get(LOSS_NODE), ...get(T), ...simd.f64x2ExtractLane, 0, op.f64Sub, ...get(T), ...simd.f64x2ExtractLane, 1, op.f64Sub, op.localTee, T + 1);
+  code.push(...get(BEAT), op.f64Gt, ...get(HL), ...minHessian, op.f64Ge, op.i32And, op.if, op.void);
+  code.push(...get(T + 1), ...set(BEAT), ...get(B), ...set(BEST), op.end);
+  // The next bin, if any: its sums added.
+  code.push(...addTo(B, [op.i32Const, 1]), ...get(B), ...get(END), op.i32Eq, op.brIf, 1);
+  code.push(...get(FEATURE), ...get(B), op.i32Const, BIN_BYTES, op.i32Mul, op.i32Add, op.localTee, SLOT);
+  code.push(...get(COUNT_AT), op.i32Add, op.f64Load, ...memarg(0, 3), ...get(NL), op.f64Add, ...set(NL));
+  code.push(...get(SLOT), op.f64Load, ...memarg(8, 3), ...get(HL), op.f64Add, ...set(HL));
+  code.push(...get(SLOT), op.f64Load, ...memarg(0, 3), ...get(GL), op.f64Add, ...set(GL));
+  code.push(op.br, 0, op.end, op.end);
+  code.push(...get(BEST));
+  return functionBody(
+    [
+      [2, op.i32],
+      [1, op.f64],
+      [1, op.v128],
+      [1, op.f64],
+    ],
+    code,
+  );
+}
+
 function histogramModule(shared: boolean): ModuleParts {
   const i32 = op.i32;
   return {
@@ -184,12 +233,14 @@ function histogramModule(shared: boolean): ModuleParts {
       functionType([i32, i32, i32, i32, i32, i32, i32, i32, i32, op.f64, i32, i32], []),
       functionType([i32, i32, i32], []),
       functionType([i32, i32, i32, i32, i32, i32], [i32]),
+      functionType([i32, i32, i32, i32, op.f64, op.f64, op.f64, op.f64, op.f64, op.f64, op.f64, op.f64, op.f64, op.f64], [i32]),
     ],
     functions: [
       { type: 0, name: 'pairs', body: kernel(false) },
       { type: 0, name: 'counted', body: kernel(true) },
       { type: 1, name: 'subtract', body: subtraction() },
       { type: 2, name: 'partition', body: partitioning() },
+      { type: 3, name: 'scan', body: scanning() },
     ],
     memory: { own: false, pages: 1, shared },
   };
@@ -211,6 +262,24 @@ type Kernel = (
   histogram: number,
   stride: number,
 ) => void;
+
+/** The kernel's split scan of one feature (see scanning): the first bin of the best gain above `beat`, or −1. */
+export type SplitScan = (
+  feature: number,
+  countAt: number,
+  b: number,
+  end: number,
+  n: number,
+  sumG: number,
+  sumH: number,
+  lossNode: number,
+  l2: number,
+  minLeaf: number,
+  beat: number,
+  gl: number,
+  hl: number,
+  nl: number,
+) => number;
 
 /** Most bytes of kernel memory given to resident histograms; past it, histograms are built in a scratch one and copied out. */
 const RESIDENT_BYTES = 64 * 2 ** 20;
@@ -259,6 +328,8 @@ export class HistogramMemory {
   private readonly pairs: Kernel;
   private readonly counted: Kernel;
   private readonly subtractPairs: (into: number, from: number, pairs: number) => void;
+  /** The left-to-right split scan of one feature's bins (scanning's parameters). */
+  readonly scan: SplitScan;
   private readonly views = new Map<number, Float64Array>();
 
   private constructor(
@@ -285,11 +356,13 @@ export class HistogramMemory {
       counted: Kernel;
       subtract: HistogramMemory['subtractPairs'];
       partition: HistogramMemory['partitionKernel'];
+      scan: SplitScan;
     };
     this.pairs = exports.pairs;
     this.counted = exports.counted;
     this.subtractPairs = exports.subtract;
     this.partitionKernel = exports.partition;
+    this.scan = exports.scan;
   }
 
   /**

@@ -5,6 +5,8 @@
  * the first best of the ranges in feature order, which is the split one scan over all features finds.
  */
 
+import type { SplitScan } from './histogramSimd';
+
 /** sklearn's min_hessian_to_split default. */
 export const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
@@ -46,6 +48,8 @@ export function scanSplits(
   countAt: number,
   out: Float64Array,
   at: number,
+  /** The kernel's scan of a feature's bins and the histogram's byte offset in kernel memory, when it lies there. */
+  kernel?: { readonly scan: SplitScan; readonly offset: number },
 ): void {
   const { nBins, nBinsNonMissing, hasMissing, minSamplesLeaf, l2 } = params;
   const lossNode = sumG * value;
@@ -72,8 +76,8 @@ export function scanSplits(
     let gl = 0;
     let hl = 0;
     let nl = 0;
-    // A gain must beat the feature's best so far, and 0.
-    let beat = 0;
+    // A gain must beat the best so far (of this feature and those before), and 0: the first bin of the best gain wins.
+    let beat = bestGain > 0 ? bestGain : 0;
     let b = 0;
     for (; b < end; b++) {
       const slot = base + b * 3;
@@ -84,6 +88,29 @@ export function scanSplits(
       if (n - nl < minSamplesLeaf) b = end;
       else if (hl < MIN_HESSIAN_TO_SPLIT) continue;
       break;
+    }
+    if (kernel && b < end) {
+      const bin = kernel.scan(kernel.offset + base * 8, countAt * 8, b, end, n, sumG, sumH, lossNode, l2, minSamplesLeaf, beat, gl, hl, nl);
+      if (bin >= 0) {
+        // Its sums added again as the scan added them (bins in order), and its gain as the scan computed it.
+        gl = 0;
+        hl = 0;
+        nl = 0;
+        for (let c = base, last = base + bin * 3; c <= last; c += 3) {
+          nl += histogram[c + countAt] as number;
+          hl += histogram[c + 1] as number;
+          gl += histogram[c] as number;
+        }
+        const gr = sumG - gl;
+        const hr = sumH - hl;
+        beat = lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
+        featureGain = beat;
+        featureBin = bin;
+        featureGL = gl;
+        featureHL = hl;
+        featureNL = nl;
+      }
+      b = end;
     }
     while (b < end) {
       const hr = sumH - hl;

@@ -368,6 +368,7 @@ function buildChunks(
             constant ? 1 : 2,
             input.found,
             (k * 2 + s) * SPLIT_FIELDS,
+            { scan: kernels.scan, offset: histogram.byteOffset },
           );
         }
       }
