@@ -234,24 +234,35 @@ export const BINARY_LOG_LOSS: BoostingLoss = withTotals({
 
 /** The largest of raw[at … at + K − 1]. */
 function rowMax(raw: Float64Array, at: number, K: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < K; k++) max = Math.max(max, raw[at + k] as number);
+  let max = raw[at] as number;
+  for (let k = 1; k < K; k++) {
+    const v = raw[at + k] as number;
+    if (v > max) max = v;
+  }
   return max;
 }
 
-/** The multinomial loss terms of rows from … to − 1, w · (max + log Σ exp(raw − max) − raw_y), from each row's sum left in terms[i]. */
-function multinomialTerms(
-  y: Float64Array,
-  raw: Float64Array,
-  weights: Float64Array | undefined,
-  K: number,
-  from: number,
-  to: number,
-  terms: Float64Array,
-): void {
+/** exp(d) of a score less its row's largest: the largest's own is exp(0) = 1 exactly, without the call. */
+function expOf(d: number): number {
+  return d === 0 ? 1 : Math.exp(d);
+}
+
+/** Each row's largest score and its label's score, for multinomialTerms, by the row's place in its pass. */
+const passMax = new Float64Array(PASS_ROWS);
+const passLabel = new Float64Array(PASS_ROWS);
+
+/** Keeps row i's sum of exponentials in terms[i] and its largest and label's scores for multinomialTerms (pass from a). */
+function rowTerms(raw: Float64Array, y: Float64Array, K: number, i: number, a: number, max: number, exps: number, terms: Float64Array): void {
+  terms[i] = exps;
+  passMax[i - a] = max;
+  passLabel[i - a] = raw[i * K + (y[i] as number)] as number;
+}
+
+/** The multinomial loss terms of rows from … to − 1 (one pass), w · (max + log Σ exp(raw − max) − raw_y), from rowTerms. */
+function multinomialTerms(weights: Float64Array | undefined, from: number, to: number, terms: Float64Array): void {
   for (let i = from; i < to; i++) {
     const w = weights ? (weights[i] as number) : 1;
-    terms[i] = w * (rowMax(raw, i * K, K) + Math.log(terms[i] as number) - (raw[i * K + (y[i] as number)] as number));
+    terms[i] = w * ((passMax[i - from] as number) + Math.log(terms[i] as number) - (passLabel[i - from] as number));
   }
 }
 
@@ -291,14 +302,14 @@ export function multinomialLogLoss(K: number): BoostingLoss {
         for (let i = a; i < b; i++) {
           const max = rowMax(raw, i * K, K);
           let exps = 0;
-          for (let k = 0; k < K; k++) exps += Math.exp((raw[i * K + k] as number) - max);
-          terms[i] = exps;
+          for (let k = 0; k < K; k++) exps += expOf((raw[i * K + k] as number) - max);
+          rowTerms(raw, y, K, i, a, max, exps, terms);
         }
-        multinomialTerms(y, raw, weights, K, a, b, terms);
+        multinomialTerms(weights, a, b, terms);
       }
     },
     termsAndGradients(y, raw, weights, g, h, from, to, terms) {
-      // terms()'s exponentials shared with gradients()' softmax (same operations, same order).
+      // terms()'s exponentials shared with the softmax of the gradients (same operations, same order).
       const n = y.length;
       for (let a = from; a < to; a += PASS_ROWS) {
         const b = Math.min(to, a + PASS_ROWS);
@@ -307,7 +318,7 @@ export function multinomialLogLoss(K: number): BoostingLoss {
           const max = rowMax(raw, i * K, K);
           let exps = 0;
           for (let k = 0; k < K; k++) {
-            const e = Math.exp((raw[i * K + k] as number) - max);
+            const e = expOf((raw[i * K + k] as number) - max);
             p[k] = e;
             exps += e;
           }
@@ -317,9 +328,9 @@ export function multinomialLogLoss(K: number): BoostingLoss {
             g[k * n + i] = w * (pk - (label === k ? 1 : 0));
             h[k * n + i] = w * pk * (1 - pk);
           }
-          terms[i] = exps;
+          rowTerms(raw, y, K, i, a, max, exps, terms);
         }
-        multinomialTerms(y, raw, weights, K, a, b, terms);
+        multinomialTerms(weights, a, b, terms);
       }
     },
   });
