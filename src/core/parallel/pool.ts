@@ -86,10 +86,11 @@ export function runTasks<I, O>(kind: string, inputs: readonly I[], options: RunT
       const request: PoolRequest = { type: 'task', index, kind, input: inputs[index] };
       worker.postMessage(request);
     };
+    const execArgv = withoutTsxLoader(process.execArgv);
     for (let w = 0; w < size; w++) {
       const worker = script.tsx
-        ? new Worker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, { eval: true })
-        : new Worker(script.file);
+        ? new Worker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, { eval: true, execArgv })
+        : new Worker(script.file, { execArgv });
       workers.push(worker);
       worker.on('message', (message: unknown) => {
         if (settled || !isPoolResponse(message)) return;
@@ -115,6 +116,26 @@ export function runTasks<I, O>(kind: string, inputs: readonly I[], options: RunT
       give(worker);
     }
   });
+}
+
+/** A Node option that loads a module before the program (`--import tsx`, `--require=…/tsx/…`). */
+const LOADER = /^(--import|--require|-r|--loader|--experimental-loader)$/;
+const TSX = /(^|[\\/])tsx([\\/]|$)/;
+
+/**
+ * The parent's Node options for a worker, less a tsx loader (benchmarks and tests run from source under `node --import
+ * tsx`): a worker inherits it otherwise, and starting tsx's loader in each worker takes hundreds of milliseconds, which
+ * a fit's helpers would spend before helping. A pool worker from source registers tsx itself; a built one needs none.
+ * Undefined (the parent's options inherited, as always) where there is no tsx loader to leave out.
+ */
+export function withoutTsxLoader(execArgv: readonly string[]): string[] | undefined {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const option = execArgv[i] as string;
+    if (LOADER.test(option) && TSX.test(execArgv[i + 1] ?? '')) i++;
+    else if (!(option.includes('=') && LOADER.test(option.slice(0, option.indexOf('='))) && TSX.test(option.slice(option.indexOf('=') + 1)))) kept.push(option);
+  }
+  return kept.length === execArgv.length ? undefined : kept;
 }
 
 /** Copies a typed array into shared memory, so every worker reads the same bytes without a copy. */

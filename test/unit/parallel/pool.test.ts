@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RandomForestClassifier, RandomForestRegressor } from '../../../src/core/models/randomForest';
 import { childSeed, nJobsProblem, resolveJobs } from '../../../src/core/parallel/jobs';
-import { runTasks, setPoolScript } from '../../../src/core/parallel/pool';
+import { runTasks, setPoolScript, withoutTsxLoader } from '../../../src/core/parallel/pool';
 import { CancelledError, MlError, type ProgressEvent } from '../../../src/core/types';
 import { loadCsv } from '../matrices';
 
@@ -110,4 +110,26 @@ test('an unknown task kind is refused by the real worker', async () => {
     runTasks('no.such.task', [1], { jobs: 1 }),
     (e: unknown) => e instanceof MlError && /unknown parallel task "no.such.task"/.test(e.message),
   );
+});
+
+test('pool workers start without the parent’s tsx loader (slow to start in each worker) and keep its other Node options', async () => {
+  assert.deepEqual(withoutTsxLoader(['--import', 'tsx', '--max-old-space-size=900']), ['--max-old-space-size=900']);
+  assert.deepEqual(withoutTsxLoader(['--require', '/x/node_modules/tsx/dist/cjs/index.cjs', '--import=tsx', '--cpu-prof']), ['--cpu-prof']);
+  assert.equal(withoutTsxLoader(['--import', 'other', '--cpu-prof']), undefined, 'nothing to leave out: the options are inherited as always');
+  assert.equal(withoutTsxLoader([]), undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-pool-'));
+  const script = join(dir, 'argv.cjs');
+  writeFileSync(
+    script,
+    `const { parentPort } = require('node:worker_threads');
+     parentPort.on('message', (m) => parentPort.postMessage({ type: 'result', index: m.index, output: process.execArgv }));`,
+  );
+  setPoolScript({ file: script });
+  try {
+    const [seen] = await runTasks<number, string[]>('argv', [1], { jobs: 1 });
+    assert.deepEqual(seen, withoutTsxLoader(process.execArgv) ?? process.execArgv);
+    assert.ok(!(seen as string[]).some((option) => /tsx/.test(option)), `worker options ${JSON.stringify(seen)}`);
+  } finally {
+    setPoolScript(undefined);
+  }
 });
