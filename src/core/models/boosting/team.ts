@@ -43,7 +43,17 @@ const STEP = 12;
 const LISTENING = 14;
 /** Checks of the command slot a worker makes before it sleeps (teamTuning.workerSpin); the caller sets 0 while it backs off (a busy machine). */
 const SPIN = 13;
-const CONTROL_SLOTS = 15;
+/**
+ * Trees the workers grow on their own (startGrowing), beside the commands: a request's sequence number, its first
+ * output, how many trees, whether the hessians are constant (1), the next tree to take and how many are grown.
+ */
+const GROW_SEQUENCE = 15;
+const GROW_FIRST = 16;
+const GROW_TREES = 17;
+const GROW_CONSTANT = 18;
+const GROW_CLAIM = 19;
+const GROWN = 20;
+const CONTROL_SLOTS = 21;
 
 const FLAG_ROOT = 1;
 const FLAG_CONSTANT_HESSIAN = 2;
@@ -58,8 +68,6 @@ const FLAG_PARTITION = 64;
 const FLAG_LOSS = 128;
 /** Add each leaf's value to the raw predictions of its rows at partition positions start..stop, piece by piece (addLeaves). */
 const FLAG_LEAVES = 256;
-/** Grow whole trees of one iteration, one a worker (growTrees): the trees OFFSET, OFFSET + 1, … of the outputs. */
-const FLAG_GROW = 512;
 /** Add the iteration's trees (OFFSET of them) to the early-stopping rows' raw predictions and their loss terms, piece by piece (validate). */
 const FLAG_VALIDATE = 1024;
 /** A partition into more pieces than this is not worth its copies. */
@@ -299,16 +307,10 @@ function validatePiece(input: HistogramWorkerInput, k: number, pieces: number, c
  * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
  * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
  */
-function buildChunks(
-  input: HistogramWorkerInput,
-  generation: number,
-  kernels: HistogramMemory | undefined,
-  loss: BoostingLoss | undefined,
-  growAlone?: () => GrowAlone,
-): void {
+function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined, loss: BoostingLoss | undefined): void {
   const { control, data, chunk } = input;
   const flags = Atomics.load(control, FLAGS);
-  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES | FLAG_GROW | FLAG_VALIDATE)) !== 0;
+  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES | FLAG_VALIDATE)) !== 0;
   const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
   const root = (flags & FLAG_ROOT) !== 0;
   const start = Atomics.load(control, START);
@@ -326,10 +328,7 @@ function buildChunks(
     if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
     if (partitioning) {
       if ((flags & FLAG_VALIDATE) !== 0) validatePiece(input, k, chunks, offset, loss as BoostingLoss);
-      else if ((flags & FLAG_GROW) !== 0) {
-        const trees = input.trees as NonNullable<HistogramWorkerInput['trees']>;
-        writeGrownTree((growAlone as () => GrowAlone)()(offset + k, (flags & FLAG_CONSTANT_HESSIAN) !== 0), trees.block, k * trees.size);
-      } else if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
+      else if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
       else if ((flags & FLAG_LOSS) !== 0) {
         const rows = input.rowsLoss as RowsLoss;
         const size = Math.ceil((stop - start) / chunks);
@@ -429,6 +428,7 @@ function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefi
     return alone;
   };
   let generation = Atomics.load(control, GENERATION);
+  let growSequence = Atomics.load(control, GROW_SEQUENCE);
   Atomics.add(control, READY, 1);
   let wakes = 0;
   for (;;) {
@@ -438,11 +438,29 @@ function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefi
     const spins = Atomics.load(control, SPIN);
     for (let spin = 0; spin < spins && Atomics.load(control, GENERATION) === generation; spin++);
     Atomics.wait(control, GENERATION, generation);
-    generation = Atomics.load(control, GENERATION);
     if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
-    buildChunks(input, generation, kernels, loss, growAlone);
+    // A tree of its own first (startGrowing wakes the workers for it), then whatever command is on now.
+    const sequence = Atomics.load(control, GROW_SEQUENCE);
+    if (sequence !== growSequence) {
+      growSequence = sequence;
+      growOwnTree(input, growAlone);
+    }
+    generation = Atomics.load(control, GENERATION);
+    buildChunks(input, generation, kernels, loss);
     wakes++;
   }
+}
+
+/** Takes the next tree of the caller's startGrowing request, if one is left, and grows it into the trees block. */
+function growOwnTree(input: HistogramWorkerInput, growAlone: () => GrowAlone): void {
+  const { control } = input;
+  const k = Atomics.add(control, GROW_CLAIM, 1);
+  if (k >= Atomics.load(control, GROW_TREES)) return;
+  const trees = input.trees as NonNullable<HistogramWorkerInput['trees']>;
+  const first = Atomics.load(control, GROW_FIRST);
+  writeGrownTree(growAlone()(first + k, Atomics.load(control, GROW_CONSTANT) === 1), trees.block, k * trees.size);
+  Atomics.add(control, GROWN, 1);
+  Atomics.notify(control, GROWN);
 }
 
 /** The early-stopping rows with the block the caller writes an iteration's trees in (validate). */
@@ -550,8 +568,8 @@ export class HistogramTeam {
   private backoff = 0;
   private clean = 0;
   private generation = 0;
-  /** The trees the workers grow on their own (startGrowing) until finishGrowing collects them; done once seen finished. */
-  private growing: { readonly trees: number; done: boolean } | null = null;
+  /** Trees the workers grow on their own (startGrowing) until finishGrowing collects them. */
+  private growing = 0;
   /** What the workers spin for commands before sleeping (teamTuning.workerSpin at the start) while the team is not backing off. */
   private readonly spin: number;
   private readonly abort: AbortController;
@@ -637,22 +655,10 @@ export class HistogramTeam {
     }
   }
 
-  /** Counts a request; true when it may go to the team: the workers are up, none still grows a tree of its own and it is not backing off. */
+  /** Counts a request; true when it may go to the team: the workers are up and it is not backing off. */
   private admit(): boolean {
     this.requests++;
-    return this.started && this.free() && (this.requests >= this.resumeAt || !teamTuning.backoff);
-  }
-
-  /**
-   * False while the workers still grow the trees startGrowing gave them (the caller then works alone; a command now would
-   * reuse the control block their trees report to). Seen free once, it stays free until the trees are collected.
-   */
-  private free(): boolean {
-    const growing = this.growing;
-    if (!growing || growing.done) return true;
-    if (Atomics.load(this.control, COMPLETED) < growing.trees) return false;
-    growing.done = true;
-    return true;
+    return this.started && (this.requests >= this.resumeAt || !teamTuning.backoff);
   }
 
   /** True once every worker waits for commands (until then the caller builds alone). */
@@ -804,29 +810,35 @@ export class HistogramTeam {
 
   /**
    * Gives the workers the trees of outputs first, first + 1, … (one each, at most `count`) to grow on their own while
-   * the caller goes on: until they are done the caller's requests are declined and it works alone; then the workers help
-   * it again. finishGrowing collects the trees. How many were given: 0 (nothing done) when the team was made without
-   * tree growth, is not up or still grows others.
+   * the caller goes on: the caller's commands meanwhile are its own (it takes every chunk) until a worker is done with
+   * its tree and takes chunks again, mid-command too. finishGrowing collects the trees. How many were given: 0 (nothing
+   * done) when the team was made without tree growth, is not up or still grows others.
    */
   startGrowing(first: number, count: number, constantHessian: boolean): number {
     const trees = this.input.trees;
-    if (!trees || this.workers === 0 || count < 1 || this.growing || !this.admit()) return 0;
+    if (!trees || this.workers === 0 || count < 1 || this.growing !== 0 || !this.admit()) return 0;
+    const { control } = this;
     const others = Math.min(count, this.workers);
-    // No other command is issued until every tree is grown (admit declines), so none moves the claim on before a
-    // worker, however late it wakes, has taken its tree.
-    this.issue(0, 0, first, FLAG_GROW | (constantHessian ? FLAG_CONSTANT_HESSIAN : 0), 0, 0, others);
-    this.growing = { trees: others, done: false };
+    Atomics.store(control, GROW_FIRST, first);
+    Atomics.store(control, GROW_TREES, others);
+    Atomics.store(control, GROW_CONSTANT, constantHessian ? 1 : 0);
+    Atomics.store(control, GROW_CLAIM, 0);
+    Atomics.store(control, GROWN, 0);
+    Atomics.add(control, GROW_SEQUENCE, 1);
+    // Woken by a command of no chunks, each worker takes a tree before it looks at the commands.
+    this.issue(0, 0, 0, 0, 0, 0, 0);
+    this.growing = others;
     return others;
   }
 
   /** The trees startGrowing gave the workers, in output order, once every one is grown (waiting for them). */
   finishGrowing(): GrownTree[] {
-    const growing = this.growing;
+    const count = this.growing;
     const trees = this.input.trees;
-    if (!growing || !trees) throw new Error('finishGrowing without startGrowing');
-    if (!growing.done) this.wait(growing.trees);
-    this.growing = null;
-    return Array.from({ length: growing.trees }, (_, c) => readGrownTree(trees.block, c * trees.size));
+    if (count === 0 || !trees) throw new Error('finishGrowing without startGrowing');
+    this.wait(count, GROWN);
+    this.growing = 0;
+    return Array.from({ length: count }, (_, c) => readGrownTree(trees.block, c * trees.size));
   }
 
   /**
@@ -885,15 +897,15 @@ export class HistogramTeam {
     return this.generation;
   }
 
-  /** Waits until the current command's `chunks` chunks are done. */
-  private wait(chunks: number): void {
+  /** Waits until the current command's `chunks` chunks are done (or, slot GROWN, that many trees grown). */
+  private wait(chunks: number, slot = COMPLETED): void {
     const { control } = this;
     const began = Date.now();
     // Spin a little first: a chunk left to a worker ends within microseconds to milliseconds, and a
     // sleeping caller waits for the scheduler to run it again, long on a loaded machine.
-    for (let spin = 0; spin < SPIN_LIMIT && Atomics.load(control, COMPLETED) < chunks; spin++);
-    for (let done = Atomics.load(control, COMPLETED); done < chunks; done = Atomics.load(control, COMPLETED)) {
-      if (Atomics.wait(control, COMPLETED, done, 1000) === 'timed-out' && Date.now() - began > WAIT_LIMIT_MS) {
+    for (let spin = 0; spin < SPIN_LIMIT && Atomics.load(control, slot) < chunks; spin++);
+    for (let done = Atomics.load(control, slot); done < chunks; done = Atomics.load(control, slot)) {
+      if (Atomics.wait(control, slot, done, 1000) === 'timed-out' && Date.now() - began > WAIT_LIMIT_MS) {
         throw new MlError('gradient_boosting: a histogram worker stopped answering; set n_jobs: 1');
       }
     }
