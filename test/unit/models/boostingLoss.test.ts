@@ -18,6 +18,7 @@ test('gradient_boosting losses: lossAndGradients gives loss() and gradients() bi
     ['squared error', SQUARED_ERROR, 0],
     ['weighted squared error', WEIGHTED_SQUARED_ERROR, 0],
     ['binary log loss', BINARY_LOG_LOSS, 2],
+    ['multinomial log loss, 3 classes (written out)', multinomialLogLoss(3), 3],
     ['multinomial log loss', multinomialLogLoss(4), 4],
   ];
   for (const [name, loss, classes] of cases) {

@@ -266,6 +266,53 @@ function multinomialTerms(weights: Float64Array | undefined, from: number, to: n
   }
 }
 
+/**
+ * The multinomial termsAndGradients of three classes written out (the scores in locals, no loops over the classes):
+ * the same operations in the same order, so the same numbers, about a quarter quicker than the loops over K.
+ */
+function threeClassTermsAndGradients(
+  y: Float64Array,
+  raw: Float64Array,
+  weights: Float64Array | undefined,
+  g: Float32Array,
+  h: Float32Array,
+  from: number,
+  to: number,
+  terms: Float64Array,
+): void {
+  const n = y.length;
+  for (let a = from; a < to; a += PASS_ROWS) {
+    const b = Math.min(to, a + PASS_ROWS);
+    for (let i = a; i < b; i++) {
+      const w = weights ? (weights[i] as number) : 1;
+      const r0 = raw[3 * i] as number;
+      const r1 = raw[3 * i + 1] as number;
+      const r2 = raw[3 * i + 2] as number;
+      let max = r0;
+      if (r1 > max) max = r1;
+      if (r2 > max) max = r2;
+      const e0 = expOf(r0 - max);
+      const e1 = expOf(r1 - max);
+      const e2 = expOf(r2 - max);
+      const exps = e0 + e1 + e2;
+      const label = y[i] as number;
+      const p0 = e0 / exps;
+      const p1 = e1 / exps;
+      const p2 = e2 / exps;
+      g[i] = w * (p0 - (label === 0 ? 1 : 0));
+      h[i] = w * p0 * (1 - p0);
+      g[n + i] = w * (p1 - (label === 1 ? 1 : 0));
+      h[n + i] = w * p1 * (1 - p1);
+      g[2 * n + i] = w * (p2 - (label === 2 ? 1 : 0));
+      h[2 * n + i] = w * p2 * (1 - p2);
+      terms[i] = exps;
+      passMax[i - a] = max;
+      passLabel[i - a] = label === 0 ? r0 : label === 1 ? r1 : r2;
+    }
+    multinomialTerms(weights, a, b, terms);
+  }
+}
+
 /** Multiclass log loss on y ∈ {0 … K−1}; raw holds K scores per row, turned into probabilities by softmax. */
 export function multinomialLogLoss(K: number): BoostingLoss {
   const p = new Float64Array(K);
@@ -309,6 +356,10 @@ export function multinomialLogLoss(K: number): BoostingLoss {
       }
     },
     termsAndGradients(y, raw, weights, g, h, from, to, terms) {
+      if (K === 3) {
+        threeClassTermsAndGradients(y, raw, weights, g, h, from, to, terms);
+        return;
+      }
       // terms()'s exponentials shared with the softmax of the gradients (same operations, same order).
       const n = y.length;
       for (let a = from; a < to; a += PASS_ROWS) {

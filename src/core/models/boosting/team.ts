@@ -866,6 +866,8 @@ export class HistogramTeam {
     const ownDone = performance.now();
     this.wait(chunks);
     const waited = performance.now() - ownDone;
+    // While the workers grow trees of their own, one joins a command whenever its tree is done: a late start, no stall.
+    if (this.growing > 0) return;
     if (waited > STALL_MS && waited > ownDone - ownStart) {
       this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
       this.resumeAt = this.requests + this.backoff;
