@@ -86,11 +86,10 @@ export function runTasks<I, O>(kind: string, inputs: readonly I[], options: RunT
       const request: PoolRequest = { type: 'task', index, kind, input: inputs[index] };
       worker.postMessage(request);
     };
-    const execArgv = withoutTsxLoader(process.execArgv);
     for (let w = 0; w < size; w++) {
       const worker = script.tsx
-        ? new Worker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, { eval: true, execArgv })
-        : new Worker(script.file, { execArgv });
+        ? startWorker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, true)
+        : startWorker(script.file, false);
       workers.push(worker);
       worker.on('message', (message: unknown) => {
         if (settled || !isPoolResponse(message)) return;
@@ -136,6 +135,22 @@ export function withoutTsxLoader(execArgv: readonly string[]): string[] | undefi
     else if (!(option.includes('=') && LOADER.test(option.slice(0, option.indexOf('='))) && TSX.test(option.slice(option.indexOf('=') + 1)))) kept.push(option);
   }
   return kept.length === execArgv.length ? undefined : kept;
+}
+
+/**
+ * A worker of `script` (code when `evaluated`), started without the parent's tsx loader where it has one; with the
+ * parent's options as they are when Node refuses the others for a worker (V8 flags such as --max-old-space-size).
+ */
+function startWorker(script: string, evaluated: boolean): Worker {
+  const execArgv = withoutTsxLoader(process.execArgv);
+  if (execArgv) {
+    try {
+      return new Worker(script, { eval: evaluated, execArgv });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    }
+  }
+  return new Worker(script, { eval: evaluated });
 }
 
 /** Copies a typed array into shared memory, so every worker reads the same bytes without a copy. */

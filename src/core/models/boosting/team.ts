@@ -106,6 +106,11 @@ const STALL_MS = 0.25;
 const MIN_BACKOFF = 16;
 const MAX_BACKOFF = 4096;
 const CLEAN_COMMANDS = 64;
+/**
+ * Commands at the start of a fit whose waits are not stalls: the workers' code is still being compiled (their first
+ * chunks take several times their later ones), which backing off would only prolong.
+ */
+const WARM_UP_COMMANDS = 2_000;
 
 /** Most leaves addLeaves takes (a tree grown to more is added by the caller). */
 const MAX_LEAVES = 4096;
@@ -568,6 +573,8 @@ export class HistogramTeam {
   private backoff = 0;
   private clean = 0;
   private generation = 0;
+  /** Commands run on the team so far (past the warm-up, a long wait is a stall). */
+  private commands = 0;
   /** Trees the workers grow on their own (startGrowing) until finishGrowing collects them. */
   private growing = 0;
   /** What the workers spin for commands before sleeping (teamTuning.workerSpin at the start) while the team is not backing off. */
@@ -867,7 +874,7 @@ export class HistogramTeam {
     this.wait(chunks);
     const waited = performance.now() - ownDone;
     // While the workers grow trees of their own, one joins a command whenever its tree is done: a late start, no stall.
-    if (this.growing > 0) return;
+    if (this.growing > 0 || ++this.commands <= WARM_UP_COMMANDS) return;
     if (waited > STALL_MS && waited > ownDone - ownStart) {
       this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
       this.resumeAt = this.requests + this.backoff;
