@@ -36,6 +36,17 @@ export function jobsFor(nJobs: number | null | undefined, size: number, owner = 
   return (nJobs === undefined || nJobs === null) && size < MIN_PARALLEL_WORK ? 1 : jobs;
 }
 
+/**
+ * jobsFor for a fit whose threads share every step of it (gradient boosting's histograms, splits and trees): left out
+ * (null), two threads where there are two cores rather than the cores less one, which there would be one, no help at
+ * all; the cores less one from three cores on. An explicit n_jobs, and small work, as jobsFor.
+ */
+export function sharedFitJobsFor(nJobs: number | null | undefined, size: number, owner = 'n_jobs'): number {
+  const jobs = jobsFor(nJobs, size, owner);
+  if ((nJobs !== undefined && nJobs !== null) || size < MIN_PARALLEL_WORK) return jobs;
+  return Math.max(jobs, Math.min(2, resolveJobs(-1, owner)));
+}
+
 /** What is wrong with an `n_jobs` value, or undefined when it is valid (null: the default). */
 export function nJobsProblem(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;

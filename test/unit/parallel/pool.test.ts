@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RandomForestClassifier, RandomForestRegressor } from '../../../src/core/models/randomForest';
-import { childSeed, nJobsProblem, resolveJobs } from '../../../src/core/parallel/jobs';
+import { availableParallelism } from 'node:os';
+import { childSeed, jobsFor, MIN_PARALLEL_WORK, nJobsProblem, resolveJobs, sharedFitJobsFor } from '../../../src/core/parallel/jobs';
 import { runTasks, setPoolScript, withoutTsxLoader } from '../../../src/core/parallel/pool';
 import { CancelledError, MlError, type ProgressEvent } from '../../../src/core/types';
 import { loadCsv } from '../matrices';
@@ -19,6 +20,18 @@ test('n_jobs resolves as scikit-learn: null is the cores less one, -1 every core
   );
   assert.match(nJobsProblem(1.5) ?? '', /whole number/);
   assert.equal(nJobsProblem(-1), undefined);
+});
+
+test('gradient boosting’s default n_jobs: the cores less one, but two where there are two cores; explicit counts and small work as for every model', () => {
+  const cores = availableParallelism();
+  const big = 10 * MIN_PARALLEL_WORK;
+  assert.equal(sharedFitJobsFor(null, big), cores === 1 ? 1 : cores === 2 ? 2 : cores - 1);
+  assert.equal(sharedFitJobsFor(null, big), Math.max(jobsFor(null, big), Math.min(2, resolveJobs(-1))));
+  assert.equal(sharedFitJobsFor(undefined, big), sharedFitJobsFor(null, big));
+  assert.equal(sharedFitJobsFor(1, big), 1);
+  assert.equal(sharedFitJobsFor(3, big), 3);
+  assert.equal(sharedFitJobsFor(null, MIN_PARALLEL_WORK - 1), 1, 'small work stays on the calling thread');
+  assert.throws(() => sharedFitJobsFor(0, big, 'gradient_boosting: n_jobs'), /gradient_boosting: n_jobs: must be a whole number/);
 });
 
 test('child seeds depend on the indices only', () => {

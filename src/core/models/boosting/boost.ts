@@ -10,7 +10,7 @@ import { MlError, throwIfAborted, type DenseMatrix, type FitOptions } from '../.
 import { binColumns, binRows, fitBins, fitBinsColumns, type Bins } from './binning';
 import { TreeGrower } from './grower';
 import { launchTeam, sharedBytes, sharedFloat32, type TeamLaunch } from './team';
-import { jobsFor } from '../../parallel/jobs';
+import { sharedFitJobsFor } from '../../parallel/jobs';
 import { lossFor } from './losses';
 import { addTreeOutputBinned, type BoostedTree } from './tree';
 
@@ -28,7 +28,7 @@ export interface BoostingSettings {
   readonly n_iter_no_change: number;
   readonly tol: number;
   readonly scoring: 'loss' | 'accuracy' | 'r2';
-  /** Threads for histogram building (scikit-learn's n_jobs; null: the cores less one). */
+  /** Threads for histogram building (scikit-learn's n_jobs; null: the cores less one, but two where there are two: sharedFitJobsFor). */
   readonly n_jobs: number | null;
 }
 
@@ -153,7 +153,7 @@ async function withLaunch(
   cols: number,
   fit: (launch: TeamLaunch | undefined) => Promise<BoostingFit>,
 ): Promise<BoostingFit> {
-  const jobs = jobsFor(settings.n_jobs, rows * cols, 'gradient_boosting: n_jobs');
+  const jobs = sharedFitJobsFor(settings.n_jobs, rows * cols, 'gradient_boosting: n_jobs');
   const launch = jobs > 1 ? launchTeam(jobs, cols) : undefined;
   try {
     return await fit(launch);
@@ -239,7 +239,7 @@ export async function boostBinned(
   const loss = lossFor(classes, wTrain !== undefined);
   const K = loss.trees;
   const baseline = loss.baseline(yTrain, wTrain);
-  const jobs = jobsFor(settings.n_jobs, n * cols, 'gradient_boosting: n_jobs');
+  const jobs = sharedFitJobsFor(settings.n_jobs, n * cols, 'gradient_boosting: n_jobs');
   if (launch && jobs <= 1) await launch.close();
   // With n_jobs > 1 every thread reads the rows and raw predictions for the loss and gradients (shared memory).
   const shared = <T extends Float64Array | undefined>(values: T): T => {

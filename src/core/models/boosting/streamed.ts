@@ -13,7 +13,7 @@
  *
  * Early-stopping rows are chosen by a seeded hash of the row number (not stratified), so every read agrees.
  */
-import { jobsFor } from '../../parallel/jobs';
+import { sharedFitJobsFor } from '../../parallel/jobs';
 import { featureColumn, rowUnit, rowUnitSql, STREAM_COLUMNS, type StreamLearnerFactory, type StreamSource } from '../../stream/source';
 import { MlError, throwIfAborted, type FitOptions, type Task } from '../../types';
 import { classWeightsOf, sampleWeightsOf } from '../classWeight';
@@ -217,7 +217,7 @@ export async function fitGradientBoostingStreamed(source: StreamSource, params: 
 
   const plan = rowPlan(settings, total);
   const bins = await streamBins(source, settings.max_bins, plan, options.seed, options.signal);
-  const shared = jobsFor(settings.n_jobs, total * cols, `${TYPE}: n_jobs`) > 1;
+  const shared = sharedFitJobsFor(settings.n_jobs, total * cols, `${TYPE}: n_jobs`) > 1;
   const { binned, y, train } = await binStream(source, bins, plan, options.seed, shared, options.signal);
   if (!classes) {
     for (let i = 0; i < y.length; i++)
