@@ -103,7 +103,7 @@ export function scanSplits(
         }
         const gr = sumG - gl;
         const hr = sumH - hl;
-        beat = lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
+        beat = splitGain(lossNode, gl, hl, gr, hr, l2);
         featureGain = beat;
         featureBin = bin;
         featureGL = gl;
@@ -116,7 +116,7 @@ export function scanSplits(
       const hr = sumH - hl;
       if (n - nl < minSamplesLeaf || hr < MIN_HESSIAN_TO_SPLIT) break;
       const gr = sumG - gl;
-      const gain = lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
+      const gain = splitGain(lossNode, gl, hl, gr, hr, l2);
       // (hl stays at or above the minimum once there, hessians being non-negative; checked anyway.)
       if (gain > beat && hl >= MIN_HESSIAN_TO_SPLIT) {
         beat = gain;
@@ -153,7 +153,7 @@ export function scanSplits(
         const hl2 = sumH - hr;
         if (n - nr < minSamplesLeaf || hl2 < MIN_HESSIAN_TO_SPLIT) break;
         const gl2 = sumG - gr;
-        const gain = lossNode - gl2 * (-gl2 / (hl2 + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
+        const gain = splitGain(lossNode, gl2, hl2, gr, hr, l2);
         if (gain > beat && hr >= MIN_HESSIAN_TO_SPLIT) {
           beat = gain;
           featureGain = gain;
@@ -187,6 +187,14 @@ export function scanSplits(
   out[at + GRADIENT_LEFT] = bestGL;
   out[at + HESSIAN_LEFT] = bestHL;
   out[at + COUNT_LEFT] = bestNL;
+}
+
+/**
+ * sklearn's gain of a split into sides with gradient and hessian sums (gl, hl) and (gr, hr), in its order of operations
+ * (the WebAssembly scan, histogramSimd.ts, computes it the same way).
+ */
+function splitGain(lossNode: number, gl: number, hl: number, gr: number, hr: number, l2: number): number {
+  return lossNode - gl * (-gl / (hl + l2 + 1e-15)) - gr * (-gr / (hr + l2 + 1e-15));
 }
 
 /** Of `ranges` splits found on consecutive feature ranges (at `first`, `stride` apart), copies the first of highest gain to out[at …]. */
