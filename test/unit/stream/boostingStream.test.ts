@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fitBins } from '../../../src/core/models/boosting/binning';
 import { gradientBoostingStreamLearner, isValidationRow, streamBins } from '../../../src/core/models/boosting/streamed';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from '../../../src/core/models/gradientBoosting';
+import { HistogramTeam } from '../../../src/core/models/boosting/team';
 import { DEFAULT_SEED, Random } from '../../../src/core/random';
 import { HOLDOUT_FOLD } from '../../../src/core/stream/source';
 import { CancelledError, MlError, type Task } from '../../../src/core/types';
@@ -205,6 +206,33 @@ test('streamed gradient boosting: bad parameters fail before reading; cancel bet
       source.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a streamed fit keeps to one thread unless n_jobs says otherwise (memory first: no team of worker threads)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-gb-stream-'));
+  const lossAndGradients = HistogramTeam.prototype.lossAndGradients;
+  let teamPasses = 0;
+  HistogramTeam.prototype.lossAndGradients = function (this: HistogramTeam): number | undefined {
+    teamPasses++;
+    return lossAndGradients.call(this);
+  };
+  try {
+    // 40,000 training rows × 6 features: past the size below which any n_jobs stays on the calling thread.
+    const source = await open(writeData(dir, 50_000, 'classification'), 'classification', 5000);
+    try {
+      const params = { max_iter: 4, early_stopping: false };
+      const one = await gradientBoostingStreamLearner(params, 'classification').fit(source, { seed: DEFAULT_SEED });
+      assert.equal(teamPasses, 0, 'the default n_jobs grew on the calling thread');
+      const two = await gradientBoostingStreamLearner({ ...params, n_jobs: 2 }, 'classification').fit(source, { seed: DEFAULT_SEED });
+      assert.ok(teamPasses > 0, 'n_jobs: 2 used the team');
+      assert.deepEqual((two as GradientBoostingClassifier).toJSON().trees, (one as GradientBoostingClassifier).toJSON().trees);
+    } finally {
+      await source.close();
+    }
+  } finally {
+    HistogramTeam.prototype.lossAndGradients = lossAndGradients;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -207,7 +207,10 @@ function reverseRows(binned: Uint8Array, cols: number, from: number, to: number)
 /** Fits gradient boosting on a StreamSource's training rows; the model is the in-memory fit's class. */
 export async function fitGradientBoostingStreamed(source: StreamSource, params: Readonly<Record<string, unknown>>, options: FitOptions): Promise<Model> {
   const task: Task = source.task;
-  const settings = resolveGradientBoostingParams(params, task);
+  const resolved = resolveGradientBoostingParams(params, task);
+  // Memory first: left out, n_jobs is one thread here (the team's shared copies of the targets, scores and loss terms
+  // and each worker's heap would count against the run's budget).
+  const settings = { ...resolved, n_jobs: resolved.n_jobs ?? 1 };
   const cols = source.featureNames.length;
   if (cols === 0) throw new MlError(`${TYPE}: the training data has no feature columns`);
   const total = source.rowCounts.train;
