@@ -95,7 +95,7 @@ export const GRADIENT_BOOSTING_SPEC: ModelSpec = {
     class_weight: CLASS_WEIGHT_PARAM,
     n_jobs: {
       ...N_JOBS_PARAM,
-      doc: "Threads sharing each tree's histograms, split searches and row partitions, or growing the trees of one iteration (one per class) at once: a count, -1 for every core, or null (default) for the cores less one, but two where there are two cores. Results do not depend on it.",
+      doc: "Threads sharing each tree's histograms, split searches and row partitions, or growing the trees of one iteration (one per class) at once: a count, -1 for every core, or null (default) for the cores less one, but two where there are two cores (one in a streamed fit, which keeps to its memory budget). Results do not depend on it.",
     },
   },
   starter: { learning_rate: 0.1, max_iter: 100, max_leaf_nodes: 31 },
