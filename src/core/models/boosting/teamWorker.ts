@@ -253,13 +253,17 @@ function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefi
     for (let spin = 0; spin < spins && Atomics.load(control, GENERATION) === generation; spin++);
     Atomics.wait(control, GENERATION, generation);
     if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
-    // A tree of its own first (startGrowing wakes the workers for it), then whatever command is on now.
-    const sequence = Atomics.load(control, GROW_SEQUENCE);
-    if (sequence !== growSequence) {
+    // The generation first, then the grow requests: startGrowing counts its request before it issues its wake-up, so a
+    // worker that has seen the wake-up sees the request too. Read the other way round, or not again after growing a tree
+    // (the next request may come meanwhile, its wake-up then taken with the generation), a request would wait for a
+    // wake-up the worker has already had.
+    generation = Atomics.load(control, GENERATION);
+    for (let sequence = Atomics.load(control, GROW_SEQUENCE); sequence !== growSequence; sequence = Atomics.load(control, GROW_SEQUENCE)) {
+      // A tree of its own first, then whatever command is on by then.
       growSequence = sequence;
       growOwnTree(input, growAlone);
+      generation = Atomics.load(control, GENERATION);
     }
-    generation = Atomics.load(control, GENERATION);
     buildChunks(input, generation, kernels, loss);
     wakes++;
   }
