@@ -6,7 +6,7 @@
  * needs. From source the sweep and training modules take seconds to load, which a
  * gradient_boosting fit's histogram workers would otherwise spend before helping.
  */
-import type { HistogramWorkerInput } from '../models/boosting/teamProtocol';
+import type { HistogramWorkerInput } from '../models/boosting/team';
 import type { ObjectiveWorkerInput } from '../models/linear/objectiveTeam';
 import type { KnnQueryTask } from '../models/knn/parallel';
 import type { ForestTreeTask } from '../models/tree/forest';
@@ -30,7 +30,7 @@ export const POOL_TASKS: Readonly<Record<string, TaskHandler>> = {
   'importance.columns': (input: Parameters<typeof importanceTask>[0]) => (require('./folds') as typeof import('./folds')).importanceTask(input),
   // A gradient_boosting fit's histogram worker: its features of every large node, or whole trees, until the fit ends.
   'boosting.histograms': (input: HistogramWorkerInput) =>
-    (require('../models/boosting/teamWorker') as typeof import('../models/boosting/teamWorker')).histogramWorker(
+    (require('../models/boosting/team') as typeof import('../models/boosting/team')).histogramWorker(
       input,
       (require('../models/boosting/grower') as typeof import('../models/boosting/grower')).growerAlone,
     ),

@@ -14,56 +14,70 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { runTasks } from '../../parallel/pool';
 import { CancelledError, MlError } from '../../types';
-import type { BinnedRows } from './histogram';
-import type { HistogramMemory } from './histogramSimd';
+import { buildHistogram, type BinnedRows } from './histogram';
+import { FEATURES_PER_PASS, HistogramMemory, type KernelLayout } from './histogramSimd';
 import { lossFor, sumTerms, type BoostingLoss } from './losses';
-import { firstBest, SPLIT_FIELDS, type SplitParams } from './split';
-import { grownTreeSize, readGrownTree, writeGrownTree, type BoostedTree, type GrownTree } from './tree';
-import {
-  CHUNKS,
-  CLAIM,
-  COMPLETED,
-  CONTROL_SLOTS,
-  FIRST,
-  FLAG_CONSTANT_HESSIAN,
-  FLAG_LEAVES,
-  FLAG_LOSS,
-  FLAG_PARTITION,
-  FLAG_QUIT,
-  FLAG_ROOT,
-  FLAG_SEARCH,
-  FLAG_SUBTRACT,
-  FLAG_VALIDATE,
-  FLAGS,
-  GENERATION,
-  GROW_CLAIM,
-  GROW_CONSTANT,
-  GROW_FIRST,
-  GROW_SEQUENCE,
-  GROW_TREES,
-  GROWN,
-  LISTENING,
-  MAX_PIECES,
-  NODE_FIELDS,
-  OFFSET,
-  PARENT,
-  READY,
-  SPIN,
-  START,
-  STEP,
-  STOP,
-  TARGET,
-  WAIT_LIMIT_MS,
-  type HistogramWorkerInput,
-  type LaunchedWorkerInput,
-  type RowsLoss,
-  type TeamValidation,
-  type TreeGrowth,
-} from './teamProtocol';
-import { buildChunks } from './teamWorker';
+import { firstBest, scanSplits, SPLIT_FIELDS, type SplitParams } from './split';
+import { addTreeOutputBinned, grownTreeSize, readGrownTree, writeGrownTree, type BoostedTree, type GrownTree } from './tree';
 
-export type { GrowAlone, HistogramWorkerInput, LaunchedWorkerInput, MakeGrower, RowsLoss, TeamValidation, TreeGrowth } from './teamProtocol';
-export { histogramWorker } from './teamWorker';
+/** Control block slots (Int32). */
+const GENERATION = 0;
+/** The next chunk to claim, tagged with its command's generation: (generation << 16) | chunk. */
+const CLAIM = 1;
+const COMPLETED = 2;
+const START = 3;
+const STOP = 4;
+const OFFSET = 5;
+const FLAGS = 6;
+const READY = 7;
+/** The byte offset of the histogram to build in kernel memory (WebAssembly only). */
+const TARGET = 8;
+/** The byte offset of the parent histogram to subtract the built one from (FLAG_SUBTRACT). */
+const PARENT = 9;
+/** Chunks of the command: of features, or of rows for a partition. */
+const CHUNKS = 10;
+/** A partition's bins of the split feature: bins[FIRST + row · STEP] (of the column copy when there is one). */
+const FIRST = 11;
+const STEP = 12;
+/** Launched workers listening for their input (launchTeam). */
+const LISTENING = 14;
+/** Checks of the command slot a worker makes before it sleeps (teamTuning.workerSpin); the caller sets 0 while it backs off (a busy machine). */
+const SPIN = 13;
+/**
+ * Trees the workers grow on their own (startGrowing), beside the commands: a request's sequence number, its first
+ * output, how many trees, whether the hessians are constant (1), the next tree to take and how many are grown.
+ */
+const GROW_SEQUENCE = 15;
+const GROW_FIRST = 16;
+const GROW_TREES = 17;
+const GROW_CONSTANT = 18;
+const GROW_CLAIM = 19;
+const GROWN = 20;
+const CONTROL_SLOTS = 21;
+
+const FLAG_ROOT = 1;
+const FLAG_CONSTANT_HESSIAN = 2;
+const FLAG_QUIT = 4;
+/** parent −= built histogram, chunk by chunk. */
+const FLAG_SUBTRACT = 8;
+/** Search node s (0, 1) of the node block for its best split: FLAG_SEARCH << s. */
+const FLAG_SEARCH = 16;
+/** Split rows start..stop of the partition by goesLeft, piece by piece (partition). */
+const FLAG_PARTITION = 64;
+/** The loss terms and gradients of rows start..stop, piece by piece (lossAndGradients). */
+const FLAG_LOSS = 128;
+/** Add each leaf's value to the raw predictions of its rows at partition positions start..stop, piece by piece (addLeaves). */
+const FLAG_LEAVES = 256;
+/** Add the iteration's trees (OFFSET of them) to the early-stopping rows' raw predictions and their loss terms, piece by piece (validate). */
+const FLAG_VALIDATE = 1024;
+/** A partition into more pieces than this is not worth its copies. */
+const MAX_PIECES = 64;
+
+/** A searched node in the node block (Float64): histogram byte offset, n, sumG, sumH, value. */
+const NODE_FIELDS = 5;
+
+/** A build waits this long for the workers before it gives up (a worker that died cannot say so while we wait). */
+const WAIT_LIMIT_MS = 120_000;
 
 /**
  * A command of less work than this is done by the calling thread alone (waking the workers costs more): a node's
@@ -124,6 +138,338 @@ const CHUNK_FEATURES = 32;
 export function featuresPerChunk(features: number, threads: number): number {
   const rounds = Math.max(1, Math.ceil(features / (threads * CHUNK_FEATURES)));
   return Math.max(1, Math.ceil(features / (threads * rounds)));
+}
+
+/** What a worker of the team is given once: shared views of the fit's arrays. */
+export interface HistogramWorkerInput {
+  readonly control: Int32Array;
+  readonly data: BinnedRows;
+  readonly g: Float32Array;
+  readonly h: Float32Array;
+  readonly partition: Int32Array;
+  readonly counts: Float64Array;
+  readonly scratch: Float64Array;
+  /** Features per chunk. */
+  readonly chunk: number;
+  /** The shared kernel memory, when the threads run the WebAssembly kernel (bins, partition and gradients are read there). */
+  readonly kernels?: { readonly memory: WebAssembly.Memory; readonly layout: KernelLayout };
+  /** The split search's parameters, when the team searches splits (with the kernels). */
+  readonly split?: SplitParams;
+  /** The nodes to search of a command (NODE_FIELDS each, two). */
+  readonly nodes: Float64Array;
+  /** Per chunk and searched node, the chunk's best split (SPLIT_FIELDS each): found[(chunk · 2 + s) · SPLIT_FIELDS]. */
+  readonly found: Float64Array;
+  /** For partitions (with `rowsSplit`): per bin 1 when the split sends it left, and each piece's rows going left and right. */
+  readonly rowsSplit?: {
+    readonly columns: Uint8Array | null;
+    readonly goesLeft: Uint8Array;
+    readonly left: Int32Array;
+    readonly right: Int32Array;
+    /** Per piece, how many of its rows go left. */
+    readonly lefts: Int32Array;
+    /**
+     * True when `columns` and `right` are the kernel memory's: a piece is then split by the WebAssembly loop, its left
+     * rows packed in place in the partition (not in `left`) and its right rows in `right`.
+     */
+    readonly inKernel: boolean;
+  };
+  /** For lossAndGradients: the loss (lossFor's arguments) and the fit's rows, all shared. */
+  readonly rowsLoss?: RowsLoss;
+  /** For addLeaves (with `rowsLoss`): the leaves' first partition positions, in order, and their values. */
+  readonly leaves?: { readonly starts: Int32Array; readonly values: Float64Array };
+  /** For startGrowing (with `rowsLoss`): how to grow a tree alone, and where each worker writes its tree (`size` numbers apart). */
+  readonly trees?: { readonly growth: TreeGrowth; readonly block: Float64Array; readonly size: number };
+  /** For validate (with `rowsLoss`): the early-stopping rows and where the iteration's trees are written (`size` numbers apart). */
+  readonly validation?: TeamValidation & { readonly block: Float64Array; readonly size: number };
+}
+
+/** The early-stopping rows a team scores after each iteration (validate), all in shared memory. */
+export interface TeamValidation {
+  /** Row-major bins of the rows, `cols` a row; `missingBin` is the bin of NaN. */
+  readonly binned: Uint8Array;
+  readonly cols: number;
+  readonly missingBin: number;
+  readonly y: Float64Array;
+  readonly weights: Float64Array | undefined;
+  /** Their raw predictions (rows × outputs), the trees added in place. */
+  readonly raw: Float64Array;
+  /** Their loss terms (written by validate). */
+  readonly terms: Float64Array;
+  /** Most leaves a tree has (the size of a written tree). */
+  readonly maxLeafNodes: number;
+  readonly outputs: number;
+}
+
+/**
+ * What a worker needs to grow whole trees on its own (startGrowing): the grower's settings besides the rows (the team's
+ * bins) and the tree's count of outputs (trees an iteration; tree k reads gradients k · rows … and adds to raw output k).
+ */
+export interface TreeGrowth {
+  readonly nBins: number;
+  readonly missingBin: number;
+  readonly nBinsNonMissing: Int32Array;
+  readonly hasMissing: Uint8Array;
+  readonly maxLeafNodes: number;
+  readonly maxDepth: number | null;
+  readonly minSamplesLeaf: number;
+  readonly l2: number;
+  readonly shrinkage: number;
+  readonly thresholds: readonly Float64Array[];
+  readonly outputs: number;
+}
+
+/** A worker's own tree grower: grows output k's tree (hessians constant or not) and gives it with its credits. */
+export type GrowAlone = (k: number, constantHessian: boolean) => GrownTree;
+
+/** What the team's lossAndGradients reads: lossFor(classes, weighted) over y, the raw predictions and the weights; terms is written. */
+export interface RowsLoss {
+  readonly classes: number | undefined;
+  readonly weighted: boolean;
+  readonly y: Float64Array;
+  readonly raw: Float64Array;
+  readonly weights: Float64Array | undefined;
+  readonly terms: Float64Array;
+}
+
+/**
+ * A partition's piece k of `pieces` of the rows partition[start..stop): its rows going left to left[a …]
+ * and those going right to right[a …] (a the piece's first position), in partition order; lefts[k] their count.
+ */
+function splitPiece(
+  input: HistogramWorkerInput,
+  kernels: HistogramMemory | undefined,
+  k: number,
+  pieces: number,
+  start: number,
+  stop: number,
+  first: number,
+  step: number,
+): void {
+  const { partition } = input;
+  const { columns, goesLeft, left, right, lefts, inKernel } = input.rowsSplit as NonNullable<HistogramWorkerInput['rowsSplit']>;
+  const bins = columns ?? input.data.bins;
+  const size = Math.ceil((stop - start) / pieces);
+  const a = Math.min(stop, start + k * size);
+  const b = Math.min(stop, a + size);
+  if (kernels && inKernel) {
+    lefts[k] = kernels.partitionPiece(first, a, b) - a;
+    return;
+  }
+  let l = a;
+  let r = a;
+  for (let p = a; p < b; p++) {
+    const i = partition[p] as number;
+    const goes = goesLeft[bins[first + i * step] as number] as number;
+    left[l] = i;
+    right[r] = i;
+    l += goes;
+    r += 1 - goes;
+  }
+  lefts[k] = l - a;
+}
+
+/**
+ * Piece k of `pieces` of the partition positions start..stop: each row's leaf value added to its raw
+ * prediction raw[row · stride + output]; the leaves (`count` of them) start at leaves.starts[…], in order.
+ */
+function leavesPiece(input: HistogramWorkerInput, k: number, pieces: number, start: number, stop: number, count: number, stride: number, output: number): void {
+  const { partition } = input;
+  const { starts, values } = input.leaves as NonNullable<HistogramWorkerInput['leaves']>;
+  const raw = (input.rowsLoss as RowsLoss).raw;
+  const size = Math.ceil((stop - start) / pieces);
+  const a = Math.min(stop, start + k * size);
+  const b = Math.min(stop, a + size);
+  let leaf = 0;
+  while (leaf + 1 < count && (starts[leaf + 1] as number) <= a) leaf++;
+  for (let p = a; p < b;) {
+    const end = Math.min(b, leaf + 1 < count ? (starts[leaf + 1] as number) : stop);
+    const v = values[leaf] as number;
+    for (; p < end; p++) {
+      const at = (partition[p] as number) * stride + output;
+      raw[at] = (raw[at] as number) + v;
+    }
+    leaf++;
+  }
+}
+
+/**
+ * Piece k of `pieces` of the early-stopping rows: the `count` trees written in the validation block added to their raw
+ * predictions (tree t to output t), then their loss terms, as addTreeOutputBinned and the loss's terms.
+ */
+function validatePiece(input: HistogramWorkerInput, k: number, pieces: number, count: number, loss: BoostingLoss): void {
+  const validation = input.validation as NonNullable<HistogramWorkerInput['validation']>;
+  const { binned, cols, missingBin, y, weights, raw, terms, block, size, outputs } = validation;
+  const rows = y.length;
+  const piece = Math.ceil(rows / pieces);
+  const a = Math.min(rows, k * piece);
+  const b = Math.min(rows, a + piece);
+  for (let t = 0; t < count; t++) addTreeOutputBinned(readGrownTree(block, t * size).tree, binned, cols, missingBin, raw, outputs, t, a, b);
+  loss.terms(y, raw, weights, a, b, terms);
+}
+
+/**
+ * Claims chunks of features for the command of `generation` until none is left (or a newer command
+ * replaced it, so the parameters read may be stale) and builds each: its features of the scratch
+ * histogram zeroed and summed. Which thread builds a chunk does not change its sums.
+ */
+function buildChunks(input: HistogramWorkerInput, generation: number, kernels: HistogramMemory | undefined, loss: BoostingLoss | undefined): void {
+  const { control, data, chunk } = input;
+  const flags = Atomics.load(control, FLAGS);
+  const partitioning = (flags & (FLAG_PARTITION | FLAG_LOSS | FLAG_LEAVES | FLAG_VALIDATE)) !== 0;
+  const scratch = kernels && !partitioning ? kernels.view(Atomics.load(control, TARGET) >>> 0) : input.scratch;
+  const root = (flags & FLAG_ROOT) !== 0;
+  const start = Atomics.load(control, START);
+  const stop = Atomics.load(control, STOP);
+  const offset = Atomics.load(control, OFFSET);
+  const chunks = Atomics.load(control, CHUNKS);
+  const first = Atomics.load(control, FIRST);
+  const step = Atomics.load(control, STEP);
+  const tag = (generation & 0x7fff) << 16;
+  for (;;) {
+    const claim = Atomics.load(control, CLAIM);
+    if ((claim & ~0xffff) !== tag) return;
+    const k = claim & 0xffff;
+    if (k >= chunks) return;
+    if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue;
+    if (partitioning) {
+      if ((flags & FLAG_VALIDATE) !== 0) validatePiece(input, k, chunks, offset, loss as BoostingLoss);
+      else if ((flags & FLAG_LEAVES) !== 0) leavesPiece(input, k, chunks, start, stop, offset, first, step);
+      else if ((flags & FLAG_LOSS) !== 0) {
+        const rows = input.rowsLoss as RowsLoss;
+        const size = Math.ceil((stop - start) / chunks);
+        const a = Math.min(stop, start + k * size);
+        (loss as BoostingLoss).termsAndGradients(rows.y, rows.raw, rows.weights, input.g, input.h, a, Math.min(stop, a + size), rows.terms);
+      } else splitPiece(input, kernels, k, chunks, start, stop, first, step);
+      if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
+      continue;
+    }
+    const from = k * chunk;
+    const to = Math.min(from + chunk, data.features);
+    scratch.fill(0, from * data.nBins * 3, to * data.nBins * 3);
+    const constant = (flags & FLAG_CONSTANT_HESSIAN) !== 0;
+    if (kernels) {
+      for (let pass = from; pass < to; pass += FEATURES_PER_PASS) {
+        kernels.buildFeatures(scratch, pass, Math.min(to, pass + FEATURES_PER_PASS), !root, start, stop, !constant, root ? input.counts : null);
+      }
+      if ((flags & FLAG_SUBTRACT) !== 0)
+        kernels.subtractSlots(Atomics.load(control, PARENT) >>> 0, scratch.byteOffset, from * data.nBins * 3, to * data.nBins * 3);
+      if (input.split) {
+        for (let s = 0; s < 2; s++) {
+          if ((flags & (FLAG_SEARCH << s)) === 0) continue;
+          const { nodes } = input;
+          const at = s * NODE_FIELDS;
+          const histogram = kernels.view(nodes[at] as number);
+          const n = nodes[at + 1] as number;
+          scanSplits(
+            histogram,
+            from,
+            to,
+            input.split,
+            n,
+            nodes[at + 2] as number,
+            nodes[at + 3] as number,
+            nodes[at + 4] as number,
+            constant ? 1 : 2,
+            input.found,
+            (k * 2 + s) * SPLIT_FIELDS,
+            { scan: kernels.scan, offset: histogram.byteOffset },
+          );
+        }
+      }
+    } else
+      buildHistogram(
+        scratch,
+        data,
+        from,
+        to,
+        root ? null : input.partition,
+        start,
+        stop,
+        input.g,
+        constant ? null : input.h,
+        offset,
+        root ? input.counts : null,
+      );
+    if (Atomics.add(control, COMPLETED, 1) + 1 === chunks) Atomics.notify(control, COMPLETED);
+  }
+}
+
+/** What a worker started ahead of its team is given (launchTeam): the control block and the channel its input comes on. */
+export interface LaunchedWorkerInput {
+  readonly control: Int32Array;
+  readonly channel: string;
+}
+
+/** Makes a worker's own grower for startGrowing (grower.ts's growerAlone; given by the pool task, as grower.ts imports this module). */
+export type MakeGrower = (input: HistogramWorkerInput) => GrowAlone;
+
+/**
+ * The pool task of one team worker: helps with each command until told to quit; returns the commands it woke for.
+ * A launched worker first waits for its input on its BroadcastChannel.
+ */
+export function histogramWorker(input: HistogramWorkerInput | LaunchedWorkerInput, makeGrower?: MakeGrower): number | Promise<number> {
+  if (!('channel' in input)) return teamWorker(input, makeGrower);
+  const launched = input;
+  return new Promise<HistogramWorkerInput>((resolve) => {
+    const channel = new BroadcastChannel(launched.channel);
+    channel.onmessage = (event: unknown): void => {
+      void channel.close();
+      resolve((event as { data: HistogramWorkerInput }).data);
+    };
+    Atomics.add(launched.control, LISTENING, 1);
+  }).then((given) => teamWorker(given, makeGrower));
+}
+
+function teamWorker(input: HistogramWorkerInput, makeGrower: MakeGrower | undefined): number {
+  const { control } = input;
+  const kernels = input.kernels ? HistogramMemory.attach(input.kernels.memory, input.data, input.kernels.layout) : undefined;
+  const loss = input.rowsLoss ? lossFor(input.rowsLoss.classes, input.rowsLoss.weighted) : undefined;
+  // The worker's own grower for whole trees, made before the worker says it is ready (its copies of the bins take
+  // tens of milliseconds; meanwhile the caller works alone).
+  let alone = input.trees && makeGrower ? makeGrower(input) : undefined;
+  const growAlone = (): GrowAlone => {
+    if (!makeGrower) throw new Error('a histogram worker was asked to grow a tree without a grower');
+    alone ??= makeGrower(input);
+    return alone;
+  };
+  let generation = Atomics.load(control, GENERATION);
+  let growSequence = Atomics.load(control, GROW_SEQUENCE);
+  Atomics.add(control, READY, 1);
+  let wakes = 0;
+  for (;;) {
+    // Spin a while before sleeping: the next command mostly comes within microseconds (the caller's
+    // serial work between two nodes), and a sleeping worker wakes tens to hundreds of microseconds
+    // after its notify (on a virtual machine, its idle processor must be scheduled again).
+    const spins = Atomics.load(control, SPIN);
+    for (let spin = 0; spin < spins && Atomics.load(control, GENERATION) === generation; spin++);
+    Atomics.wait(control, GENERATION, generation);
+    if ((Atomics.load(control, FLAGS) & FLAG_QUIT) !== 0) return wakes;
+    // The generation first, then the grow requests: startGrowing counts its request before it issues its wake-up, so a
+    // worker that has seen the wake-up sees the request too. Read the other way round, or not again after growing a tree
+    // (the next request may come meanwhile, its wake-up then taken with the generation), a request would wait for a
+    // wake-up the worker has already had.
+    generation = Atomics.load(control, GENERATION);
+    for (let sequence = Atomics.load(control, GROW_SEQUENCE); sequence !== growSequence; sequence = Atomics.load(control, GROW_SEQUENCE)) {
+      // A tree of its own first, then whatever command is on by then.
+      growSequence = sequence;
+      growOwnTree(input, growAlone);
+      generation = Atomics.load(control, GENERATION);
+    }
+    buildChunks(input, generation, kernels, loss);
+    wakes++;
+  }
+}
+
+/** Takes the next tree of the caller's startGrowing request, if one is left, and grows it into the trees block. */
+function growOwnTree(input: HistogramWorkerInput, growAlone: () => GrowAlone): void {
+  const { control } = input;
+  const k = Atomics.add(control, GROW_CLAIM, 1);
+  if (k >= Atomics.load(control, GROW_TREES)) return;
+  const trees = input.trees as NonNullable<HistogramWorkerInput['trees']>;
+  const first = Atomics.load(control, GROW_FIRST);
+  writeGrownTree(growAlone()(first + k, Atomics.load(control, GROW_CONSTANT) === 1), trees.block, k * trees.size);
+  Atomics.add(control, GROWN, 1);
+  Atomics.notify(control, GROWN);
 }
 
 /** The early-stopping rows with the block the caller writes an iteration's trees in (validate). */
