@@ -87,9 +87,7 @@ export function runTasks<I, O>(kind: string, inputs: readonly I[], options: RunT
       worker.postMessage(request);
     };
     for (let w = 0; w < size; w++) {
-      const worker = script.tsx
-        ? startWorker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, true)
-        : startWorker(script.file, false);
+      const worker = startPoolWorker(script);
       workers.push(worker);
       worker.on('message', (message: unknown) => {
         if (settled || !isPoolResponse(message)) return;
@@ -131,26 +129,31 @@ export function withoutTsxLoader(execArgv: readonly string[]): string[] | undefi
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const option = execArgv[i] as string;
-    if (LOADER.test(option) && TSX.test(execArgv[i + 1] ?? '')) i++;
-    else if (!(option.includes('=') && LOADER.test(option.slice(0, option.indexOf('='))) && TSX.test(option.slice(option.indexOf('=') + 1)))) kept.push(option);
+    const equals = option.indexOf('=');
+    if (equals < 0 && LOADER.test(option) && TSX.test(execArgv[i + 1] ?? '')) i++;
+    else if (!(equals >= 0 && LOADER.test(option.slice(0, equals)) && TSX.test(option.slice(equals + 1)))) kept.push(option);
   }
   return kept.length === execArgv.length ? undefined : kept;
 }
 
 /**
- * A worker of `script` (code when `evaluated`), started without the parent's tsx loader where it has one; with the
- * parent's options as they are when Node refuses the others for a worker (V8 flags such as --max-old-space-size).
+ * A worker running the pool's entry point (the pool's workers, a queue worker's trial thread): from source it registers
+ * tsx itself, and it starts without the parent's tsx loader where there is one; with the parent's options as they are
+ * when Node refuses the others for a worker (V8 flags such as --max-old-space-size).
  */
-function startWorker(script: string, evaluated: boolean): Worker {
+export function startPoolWorker(script: PoolScript): Worker {
+  const [code, evaluated] = script.tsx
+    ? [`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, true]
+    : [script.file, false];
   const execArgv = withoutTsxLoader(process.execArgv);
   if (execArgv) {
     try {
-      return new Worker(script, { eval: evaluated, execArgv });
+      return new Worker(code, { eval: evaluated, execArgv });
     } catch (error) {
       if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
     }
   }
-  return new Worker(script, { eval: evaluated });
+  return new Worker(code, { eval: evaluated });
 }
 
 /** Copies a typed array into shared memory, so every worker reads the same bytes without a copy. */

@@ -4,7 +4,7 @@
  * Stopping a trial terminates the thread; the next trial starts a fresh one.
  */
 import { Worker } from 'node:worker_threads';
-import { poolScript } from '../parallel/pool';
+import { poolScript, startPoolWorker } from '../parallel/pool';
 import { isPoolResponse, type PoolRequest } from '../parallel/protocol';
 import type { ShareTaskInput } from '../runs/sweepRun';
 import type { ShareResult } from '../runs/sweep';
@@ -12,17 +12,12 @@ import type { TrainingOutcome, TrainTaskInput } from '../runs/remoteTraining';
 import { CancelledError, MlError } from '../types';
 import type { TrainProgressEvent } from '../validation/progress';
 
-const TSX_REGISTER = ['tsx', 'cjs', 'api'].join('/');
-
 export class TrialThread {
   private worker: Worker | undefined;
   private next = 0;
 
   private start(): Worker {
-    const script = poolScript();
-    const worker = script.tsx
-      ? new Worker(`require(${JSON.stringify(require.resolve(TSX_REGISTER))}).register(); require(${JSON.stringify(script.file)});`, { eval: true })
-      : new Worker(script.file);
+    const worker = startPoolWorker(poolScript());
     worker.unref();
     return worker;
   }
