@@ -424,14 +424,14 @@ export async function trainExperiment(experiment: Experiment, table: Table, opti
   };
 }
 
+/** Tables of at least this many cells collect the evaluation's garbage before the refit (smaller ones gain nothing worth a collection). */
+const COLLECT_BEFORE_REFIT_CELLS = 1_000_000;
+
 /**
  * Most classes a classification run takes. Its results hold a classes × classes confusion matrix:
  * at 10,000 classes that is 10^8 cells, more than run.json (or a JSON string) can hold, after
  * minutes of training; refused up front instead.
  */
-/** Tables of at least this many cells collect the evaluation's garbage before the refit (smaller ones gain nothing worth a collection). */
-const COLLECT_BEFORE_REFIT_CELLS = 1_000_000;
-
 export const MAX_CLASSES = 1000;
 /** Fewer training rows a class than this, over more classes than MIN_CLASSES_TO_WARN, earns a warning. */
 const FEW_ROWS_PER_CLASS = 5;

@@ -349,12 +349,15 @@ export class GradientBoostingClassifier extends GradientBoosting implements Clas
    * is scored once from them, its labels the argmax as predict's.
    */
   predictProbaColumns(columns: readonly Float64Array[]): DenseMatrix {
-    const { rows, raw } = this.rawColumns(columns);
-    return { kind: 'dense', rows, cols: this.classes.length, data: probabilities(raw, rows, this.outputs) };
+    return this.probaOfColumns(columns);
   }
 
   /** predictProbaColumns of `rows` of the columns, in that order: a fold's held-out rows scored without copying them. */
   predictProbaColumnRows(columns: readonly Float64Array[], rows: Int32Array): DenseMatrix {
+    return this.probaOfColumns(columns, rows);
+  }
+
+  private probaOfColumns(columns: readonly Float64Array[], rows?: Int32Array): DenseMatrix {
     const { rows: count, raw } = this.rawColumns(columns, rows);
     return { kind: 'dense', rows: count, cols: this.classes.length, data: probabilities(raw, count, this.outputs) };
   }

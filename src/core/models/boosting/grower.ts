@@ -254,7 +254,7 @@ export class TreeGrower {
       const own = this.take();
       root.histogram = own;
       // The team builds and searches the root in one command, or the caller does both.
-      if (this.helpers?.split(own, null, 0, n, offset, true, constantHessian, [asSearched(root, own)], this.found)) searched(root, this.splitAt(root, 0));
+      if (this.team?.split(own, null, 0, n, offset, true, constantHessian, [asSearched(root, own)], this.found)) searched(root, this.splitAt(root, 0));
       else {
         this.build(own, 0, n, g, h, offset, constantHessian, true);
         search(root);
@@ -321,7 +321,7 @@ export class TreeGrower {
         const parent = node.histogram as Float64Array;
         const own = this.take();
         // The team builds the smaller child, subtracts it and searches both children in one command; or the caller does.
-        const together = this.helpers?.split(
+        const together = this.team?.split(
           own,
           parent,
           small.start,
@@ -358,7 +358,7 @@ export class TreeGrower {
     for (const leaf of leaves) value[leaf.id] = leaf.value * ctx.shrinkage;
     // The leaves' rows tile the partition: in position order, the team adds them piece by piece.
     const ordered = leaves.slice().sort((a, b) => a.start - b.start);
-    const added = this.helpers?.addLeaves(
+    const added = this.team?.addLeaves(
       raw,
       stride,
       k,
@@ -405,7 +405,8 @@ export class TreeGrower {
     const own = new Map<number, { tree: BoostedTree; credits: readonly number[] }>();
     this.deferCredits = true;
     try {
-      for (const k of [0, ...Array.from({ length: outputs - 1 - given }, (_, j) => 1 + given + j)]) {
+      // Outputs 1 … given are the workers'.
+      for (let k = 0; k < outputs; k = k === 0 ? given + 1 : k + 1) {
         own.set(k, { tree: this.grow(g, h, k * n, constantHessian, raw, outputs, k), credits: this.credits });
       }
     } finally {
@@ -459,11 +460,6 @@ export class TreeGrower {
     else await this.ctx.launch?.close();
   }
 
-  /** The team's helpers for the tree being grown (the team declines while its workers grow trees of their own). */
-  private get helpers(): HistogramTeam | null {
-    return this.team;
-  }
-
   /** What the team's workers need to grow whole trees (growIteration), when the trees are bounded and an iteration has several. */
   private growth(): TreeGrowth | undefined {
     const { ctx } = this;
@@ -503,7 +499,7 @@ export class TreeGrower {
     constantHessian: boolean,
     all: boolean,
   ): void {
-    if (this.helpers?.build(histogram, start, stop, offset, all, constantHessian)) return;
+    if (this.team?.build(histogram, start, stop, offset, all, constantHessian)) return;
     histogram.fill(0);
     if (this.simd) {
       this.simd.build(histogram, !all, start, stop, !constantHessian, all ? this.rootCounts : null);
@@ -561,7 +557,7 @@ export class TreeGrower {
     const { missingBin, rows, nBins } = this.ctx;
     const { partition, rightBuffer, columns, goesLeft } = this;
     for (let b = 0; b < nBins; b++) goesLeft[b] = (split.missingLeft && b === missingBin) || b <= split.bin ? 1 : 0;
-    const together = this.helpers?.partition(node.start, node.stop, split.feature, goesLeft) ?? -1;
+    const together = this.team?.partition(node.start, node.stop, split.feature, goesLeft) ?? -1;
     if (together >= 0) return together;
     if (this.simd && columns === this.simd.columns) return this.simd.partitionRows(split.feature, node.start, node.stop, goesLeft);
     // A feature's bins: its column (column-major copy), or every features-th byte of the row-major bins.

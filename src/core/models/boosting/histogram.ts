@@ -21,13 +21,13 @@ export interface BinnedRows {
   readonly bins: Uint8Array;
 }
 
-/** Per feature and bin, the count of all training rows: the root's counts, the same for every tree. */
 /** The row-major bins written column by column into `columns` (columns[f · rows + i]): a split reads one feature of its node's rows within one column. */
 export function transposeBins(data: BinnedRows, columns: Uint8Array): void {
   const { rows, features, bins } = data;
   for (let i = 0, at = 0; i < rows; i++) for (let f = 0; f < features; f++, at++) columns[f * rows + i] = bins[at] as number;
 }
 
+/** Per feature and bin, the count of all training rows: the root's counts, the same for every tree. */
 export function rootCounts(data: BinnedRows): Float64Array {
   const { rows, features, nBins, bins } = data;
   const counts = new Float64Array(features * nBins);

@@ -305,9 +305,7 @@ function threeClassTermsAndGradients(
       h[n + i] = w * p1 * (1 - p1);
       g[2 * n + i] = w * (p2 - (label === 2 ? 1 : 0));
       h[2 * n + i] = w * p2 * (1 - p2);
-      terms[i] = exps;
-      passMax[i - a] = max;
-      passLabel[i - a] = label === 0 ? r0 : label === 1 ? r1 : r2;
+      rowTerms(raw, y, 3, i, a, max, exps, terms);
     }
     multinomialTerms(weights, a, b, terms);
   }

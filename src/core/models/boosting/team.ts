@@ -868,7 +868,7 @@ export class HistogramTeam {
 
   /**
    * Runs one command of `chunks` chunks on every thread and waits until every chunk is done: the caller takes chunks
-   * too, or does `own` instead (a tree of its own while the workers grow theirs).
+   * too (all of them while the workers grow trees of their own).
    */
   private command(start: number, stop: number, offset: number, flags: number, target: number, parent: number, chunks: number): void {
     const generation = this.issue(start, stop, offset, flags, target, parent, chunks);
